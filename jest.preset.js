@@ -1,0 +1,31 @@
+// Shared jest setup: swc transpiles TypeScript (no type-check; `npm run typecheck` does that),
+// and workspace packages resolve to their sources so tests never need a prior build.
+const path = require('node:path');
+
+const root = __dirname;
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@aftercare/kit$': path.join(root, 'packages/kit/src'),
+    '^@aftercare/kit/(.*)$': path.join(root, 'packages/kit/src/$1'),
+    '^@aftercare/calendar$': path.join(root, 'packages/calendar/src'),
+    '^@aftercare/proto$': path.join(root, 'packages/proto/src'),
+    '^@aftercare/proto/(.*)$': path.join(root, 'packages/proto/src/$1'),
+    '^@aftercare/testkit$': path.join(root, 'packages/testkit/src'),
+    '^@aftercare/customer-service$': path.join(root, 'services/customer/src'),
+    '^@aftercare/gateway$': path.join(root, 'gateway/src'),
+  },
+  testMatch: ['**/test/**/*.test.ts', '**/e2e/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 30000,
+};

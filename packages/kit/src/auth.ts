@@ -1,0 +1,52 @@
+import { forbidden, unauthenticated } from './errors';
+
+/** Roles of SPEC.md §7. */
+export const ROLES = [
+  'agent',
+  'dispatcher',
+  'technician',
+  'workshop',
+  'warehouse',
+  'tool_keeper',
+  'customer_relations',
+  'manager',
+  'auditor',
+  'admin',
+  /** Another Aftercare service calling over gRPC or consuming events on its own behalf. */
+  'service',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Identity {
+  userId: string;
+  roles: Role[];
+}
+
+/** Header names the gateway uses to forward the verified caller to subgraphs (and gRPC metadata keys). */
+export const USER_ID_HEADER = 'x-aftercare-user-id';
+export const USER_ROLES_HEADER = 'x-aftercare-user-roles';
+
+export function parseRoles(raw: string | undefined | null): Role[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+}
+
+export function identityFromHeaders(get: (name: string) => string | undefined | null): Identity | null {
+  const userId = get(USER_ID_HEADER);
+  if (!userId) return null;
+  return { userId, roles: parseRoles(get(USER_ROLES_HEADER)) };
+}
+
+/**
+ * Throws unless the caller holds one of `allowed`. `admin` may do everything.
+ * Returns the identity so handlers can write `const me = requireRole(ctx.identity, 'agent')`.
+ */
+export function requireRole(identity: Identity | null | undefined, ...allowed: Role[]): Identity {
+  if (!identity) throw unauthenticated();
+  if (identity.roles.includes('admin')) return identity;
+  if (identity.roles.some((r) => allowed.includes(r))) return identity;
+  throw forbidden(`This needs one of the roles: ${allowed.join(', ')}`);
+}

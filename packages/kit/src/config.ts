@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** Raised at start-up when the environment is wrong; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses `env` (default `process.env`) with a zod object schema whose keys are variable names. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.infer<S> {
+  // Empty strings mean "unset" for every variable: `FOO= npm start` should not bypass a default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
+      return `${name}: ${issue.message}${value === undefined ? '' : ` (got "${value}")`}`;
+    }),
+  );
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const postgresUrl = z
+  .string()
+  .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL');
+
+const natsUrl = z
+  .string()
+  .refine((s) => s.split(',').every((u) => /^(nats|tls):\/\/[^\s]+$/.test(u.trim())), 'must be nats://host:port (comma-separated for a cluster)');
+
+/**
+ * Variables every service reads. A service extends it with its own (`serviceEnv(...).extend({...})`).
+ * Database: `DATABASE_URL` wins; otherwise `PG_URL` (a server URL) plus the service's default
+ * database name, so one variable points all services at one server.
+ */
+export function serviceEnv(service: string, defaults: { httpPort: number; grpcPort: number }) {
+  return z
+    .object({
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      HTTP_HOST: z.string().default('127.0.0.1'),
+      HTTP_PORT: port(defaults.httpPort),
+      GRPC_HOST: z.string().default('127.0.0.1'),
+      GRPC_PORT: port(defaults.grpcPort),
+      DATABASE_URL: postgresUrl.optional(),
+      PG_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
+      DATABASE_NAME: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+        .default(`aftercare_${service}`),
+      DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+      NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
+      EVENT_SUBJECT_PREFIX: z
+        .string()
+        .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')
+        .default('aftercare'),
+      OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+      SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    })
+    .transform((c) => ({ ...c, SERVICE_NAME: service, databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME) }));
+}
+
+/** The same server URL pointing at another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

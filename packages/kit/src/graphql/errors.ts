@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { graphqlCodeOf, isAppError, type AppError } from '../errors';
+import type { Logger } from '../logger';
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+
+/**
+ * Apollo `formatError` applying CONVENTIONS.md "Errors":
+ * - an `AppError` becomes its GraphQL code with `reason` (and `field` for bad input);
+ * - a `GraphQLError` raised on purpose (parse, validation, variable coercion, the gateway's
+ *   limits, errors relayed from a subgraph) keeps its own code;
+ * - anything else — and an `AppError` of code INTERNAL — is masked; the client gets an
+ *   `errorId` to quote, and the log line has the error, that id and the trace id.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const cause = rootCause(error);
+    if (isAppError(cause) && cause.code !== 'INTERNAL') {
+      return { ...withoutExtensions(formatted), message: cause.message, extensions: appErrorExtensions(cause) };
+    }
+    if (cause instanceof GraphQLError) return formatted;
+    const errorId = randomUUID();
+    logger.error({ err: cause, errorId, path: formatted.path }, 'unexpected error in GraphQL operation');
+    return {
+      ...withoutExtensions(formatted),
+      message: INTERNAL_ERROR_MESSAGE,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+    };
+  };
+}
+
+function appErrorExtensions(e: AppError): Record<string, unknown> {
+  return { code: graphqlCodeOf[e.code], reason: e.reason, ...(e.field === undefined ? {} : { field: e.field }) };
+}
+
+/**
+ * graphql-js and Apollo wrap what a resolver or context function threw in GraphQLErrors
+ * (`originalError`). Follow the chain to the thrown Error; the gateway puts plain JSON objects
+ * from subgraph responses there, which are not Errors, so the chain stops at its GraphQLError.
+ */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError instanceof Error) current = current.originalError;
+  return current;
+}
+
+function withoutExtensions({ extensions: _extensions, ...rest }: GraphQLFormattedError): GraphQLFormattedError {
+  return rest;
+}

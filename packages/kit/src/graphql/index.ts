@@ -1,0 +1,4 @@
+export { createSubgraph, type SubgraphContext, type SubgraphOptions } from './subgraph';
+export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from './errors';
+export { loadTypeDefs } from './schema';
+export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';

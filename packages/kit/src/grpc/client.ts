@@ -1,0 +1,137 @@
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  type ChannelOptions,
+  type Client,
+  type ClientOptions,
+  credentials,
+  Metadata,
+  type ServiceDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import type { Identity } from '../auth';
+import { AppError } from '../errors';
+import { currentDeadline, currentIdentity, setIdentityMetadata } from './context';
+import { fromServiceError, isServiceError } from './status';
+
+/** The `XxxClient` constructor ts-proto generates with `outputServices=grpc-js`. */
+export interface GeneratedClientConstructor {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): Client;
+  service: ServiceDefinition;
+  serviceName: string;
+}
+
+export interface GrpcClientOptions {
+  /** Names the target in error messages, e.g. `customer service`; defaults to the proto service name. */
+  name?: string;
+  /** Deadline of every call unless the call says otherwise. */
+  timeoutMs?: number;
+  /** Identity for calls made outside any request (`runWithIdentity`), e.g. a service's own jobs. */
+  identity?: Identity;
+  /** Extra grpc-js channel options, merged over the kit's keepalive defaults. */
+  channelOptions?: ChannelOptions;
+}
+
+export interface GrpcCallOptions {
+  timeoutMs?: number;
+  /** Act as this caller instead of the current request's; null calls anonymously. */
+  identity?: Identity | null;
+  /** Extra request metadata. */
+  metadata?: Metadata;
+}
+
+type UnaryMethod<M> = M extends {
+  requestStream: false;
+  responseStream: false;
+  requestSerialize: (value: infer Req) => Buffer;
+  responseDeserialize: (bytes: Buffer) => infer Res;
+}
+  ? (request: Req, callOptions?: GrpcCallOptions) => Promise<Res>
+  : never;
+
+/** Promise-returning unary methods of a generated client, named and typed as in the proto. */
+export type PromiseClient<S> = {
+  [K in keyof S as S[K] extends { requestStream: false; responseStream: false } ? K : never]: UnaryMethod<S[K]>;
+} & {
+  /** Closes the channel; calls after this fail. */
+  close(): void;
+};
+
+export const DEFAULT_CALL_TIMEOUT_MS = 5_000;
+
+const KEEPALIVE_DEFAULTS: ChannelOptions = {
+  // Detect a dead connection within ~40 s instead of waiting for the OS to give up on it.
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};
+
+/**
+ * Wraps a generated callback client: every unary method returns a promise, carries a deadline
+ * (never later than the one of the request being served) and the caller's identity, and fails
+ * with an AppError. Calls go through the generated methods so OpenTelemetry's grpc-js
+ * instrumentation still injects trace context into their metadata.
+ */
+export function createGrpcClient<C extends GeneratedClientConstructor>(
+  ClientConstructor: C,
+  address: string,
+  opts: GrpcClientOptions = {},
+): PromiseClient<C['service']> {
+  const client = new ClientConstructor(address, credentials.createInsecure(), {
+    ...KEEPALIVE_DEFAULTS,
+    ...opts.channelOptions,
+  });
+  const target = `${opts.name ?? ClientConstructor.serviceName} (${address})`;
+  const methods: Record<string, unknown> = { close: () => client.close() };
+  for (const [name, method] of Object.entries(ClientConstructor.service)) {
+    if (method.requestStream || method.responseStream) continue;
+    if (name in methods) throw new Error(`${method.path}: the method name "${name}" clashes with the client's own`);
+    methods[name] = (request: unknown, callOptions: GrpcCallOptions = {}) =>
+      unaryCall(client, name, request, callOptions, opts, target);
+  }
+  return methods as PromiseClient<C['service']>;
+}
+
+type CallbackMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => unknown;
+
+function unaryCall(
+  client: Client,
+  name: string,
+  request: unknown,
+  callOptions: GrpcCallOptions,
+  opts: GrpcClientOptions,
+  target: string,
+): Promise<unknown> {
+  const metadata = callOptions.metadata?.clone() ?? new Metadata();
+  const identity = callOptions.identity !== undefined ? callOptions.identity : (currentIdentity() ?? opts.identity);
+  if (identity) setIdentityMetadata(metadata, identity);
+  const deadline = earliest(
+    Date.now() + (callOptions.timeoutMs ?? opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
+    currentDeadline(),
+  );
+  const method = (client as unknown as Record<string, CallbackMethod>)[name] as CallbackMethod;
+  return new Promise((resolve, reject) => {
+    try {
+      method.call(client, request, metadata, { deadline }, (error, response) => {
+        if (error) reject(isServiceError(error) ? fromServiceError(error, target) : toAppError(error, target));
+        else resolve(response);
+      });
+    } catch (error) {
+      reject(toAppError(error, target));
+    }
+  });
+}
+
+/** A failure outside the gRPC status protocol, e.g. a call on a closed client. */
+function toAppError(error: unknown, target: string): AppError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('INTERNAL', `Call to ${target} failed: ${message}`, { cause: error });
+}
+
+function earliest(ms: number, inherited: Date | undefined): Date {
+  return new Date(inherited === undefined ? ms : Math.min(ms, inherited.getTime()));
+}

@@ -1,0 +1,181 @@
+import {
+  type Deadline,
+  type handleUnaryCall,
+  type Metadata,
+  type MethodDefinition,
+  Server,
+  ServerCredentials,
+  type ServerOptions,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { healthV1 } from '@aftercare/proto';
+import type { Identity } from '../auth';
+import { AppError, isAppError } from '../errors';
+import { identityFromMetadata, runInCallScope } from './context';
+import { HealthStatus } from './health';
+import type { GrpcLogger } from './logger';
+import { MASKED_INTERNAL_MESSAGE, toStatusObject } from './status';
+
+/** What a handler knows about the call besides its request. */
+export interface CallContext {
+  /** The caller, from `x-aftercare-user-*` metadata; null when anonymous. Enforce with `requireRole`. */
+  identity: Identity | null;
+  /** When the caller stops waiting; undefined when it set no deadline. */
+  deadline: Date | undefined;
+  /** Aborted when the caller cancels or the deadline passes: stop work nobody will read. */
+  signal: AbortSignal;
+  metadata: Metadata;
+  /** Full method path, e.g. `/aftercare.customer.v1.CustomerService/GetCustomer`. */
+  method: string;
+}
+
+export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
+
+/** The handler type for one method of a ts-proto service definition (unary methods only). */
+export type HandlerOf<M> = M extends {
+  requestStream: false;
+  responseStream: false;
+  requestDeserialize: (bytes: Buffer) => infer Req;
+  responseSerialize: (value: infer Res) => Buffer;
+}
+  ? UnaryHandler<Req, Res>
+  : never;
+
+/** Implementation of a ts-proto generated `XxxService` definition: one async function per method. */
+export type ServiceHandlers<S> = { [K in keyof S]: HandlerOf<S[K]> };
+
+export interface GrpcServerOptions {
+  logger: GrpcLogger;
+  /** Extra grpc-js server options, merged over the kit's keepalive defaults. */
+  options?: ServerOptions;
+}
+
+export interface GrpcServer {
+  addService<S extends ServiceDefinition>(service: S, handlers: ServiceHandlers<S>): void;
+  /** Statuses served by `grpc.health.v1.Health`; every added service is registered NOT_SERVING. */
+  readonly health: HealthStatus;
+  /** Binds and starts serving; returns the bound port (useful with port 0). */
+  listen(host: string, port: number): Promise<number>;
+  /**
+   * Marks everything NOT_SERVING, refuses new calls and waits for in-flight ones; after
+   * `timeoutMs` cancels whatever is left.
+   */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+const KEEPALIVE_DEFAULTS: ServerOptions = {
+  // Ping idle peers so half-open connections (a vanished pod, a dropped NAT entry) are noticed.
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  // Recycle connections so clients re-resolve and spread over new replicas behind an L4 Service.
+  'grpc.max_connection_age_ms': 5 * 60_000,
+  'grpc.max_connection_age_grace_ms': 30_000,
+};
+
+export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
+  const { logger } = opts;
+  const server = new Server({ ...KEEPALIVE_DEFAULTS, ...opts.options });
+  const health = new HealthStatus();
+
+  const addService = <S extends ServiceDefinition>(service: S, handlers: ServiceHandlers<S>) => {
+    const implementation: UntypedServiceImplementation = {};
+    for (const [name, method] of Object.entries(service) as [string, MethodDefinition<unknown, unknown>][]) {
+      if (method.requestStream || method.responseStream) {
+        throw new Error(`${method.path}: only unary methods can be served with createGrpcServer`);
+      }
+      const handler = (handlers as Record<string, UnaryHandler<unknown, unknown> | undefined>)[name];
+      if (!handler) throw new Error(`${method.path}: no handler given`);
+      implementation[name] = unaryCall(method.path, handler, logger);
+      health.register(serviceNameOf(method.path));
+    }
+    server.addService(service, implementation);
+  };
+
+  server.addService(healthV1.HealthService, {
+    check: unaryCall(healthV1.HealthService.check.path, health.check, logger),
+    watch: health.watch,
+  });
+
+  return {
+    addService,
+    health,
+    listen: (host, port) => listen(server, host, port, logger),
+    shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) => shutdown(server, health, timeoutMs, logger),
+  };
+}
+
+function unaryCall<Req, Res>(
+  method: string,
+  handler: UnaryHandler<Req, Res>,
+  logger: GrpcLogger,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const aborter = new AbortController();
+    call.on('cancelled', () => aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled')));
+    const ctx: CallContext = {
+      identity: identityFromMetadata(call.metadata),
+      deadline: toDate(call.getDeadline()),
+      signal: aborter.signal,
+      metadata: call.metadata,
+      method,
+    };
+    // Outgoing calls made by the handler inherit the caller's identity and deadline.
+    runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () => handler(call.request, ctx)).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toStatusObject(toReportedError(error, method, logger))),
+    );
+  };
+}
+
+/** Logs what operators must see and masks what callers must not. */
+function toReportedError(error: unknown, method: string, logger: GrpcLogger): AppError {
+  if (!isAppError(error)) {
+    logger.error({ err: error, method }, 'Unexpected error in gRPC handler');
+    return new AppError('INTERNAL', MASKED_INTERNAL_MESSAGE);
+  }
+  if (error.code === 'INTERNAL') logger.error({ err: error, method }, 'gRPC handler failed');
+  else if (error.code === 'UNAVAILABLE' || error.code === 'DEADLINE_EXCEEDED') {
+    logger.warn({ err: error, method }, 'gRPC handler could not reach a dependency');
+  }
+  return error;
+}
+
+/** `/pkg.Service/Method` → `pkg.Service`, the name health checks use. */
+function serviceNameOf(path: string): string {
+  return path.slice(1, path.lastIndexOf('/'));
+}
+
+function toDate(deadline: Deadline): Date | undefined {
+  if (deadline instanceof Date) return deadline;
+  return Number.isFinite(deadline) ? new Date(deadline) : undefined;
+}
+
+function listen(server: Server, host: string, port: number, logger: GrpcLogger): Promise<number> {
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) => {
+      if (error) return reject(new Error(`gRPC server could not listen on ${address}: ${error.message}`, { cause: error }));
+      logger.info({ host, port: boundPort }, 'gRPC server listening');
+      resolve(boundPort);
+    });
+  });
+}
+
+function shutdown(server: Server, health: HealthStatus, timeoutMs: number, logger: GrpcLogger): Promise<void> {
+  health.close();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      logger.warn({ timeoutMs }, 'gRPC server did not drain in time; cancelling remaining calls');
+      server.forceShutdown();
+      resolve();
+    }, timeoutMs);
+    server.tryShutdown((error) => {
+      clearTimeout(timer);
+      if (error) logger.warn({ err: error }, 'gRPC server shutdown reported an error');
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,125 @@
+import { type EntityManager, type Identity, AppError, notFound, requireRole, uuidv7, invalidArgument, isUuid } from '@aftercare/kit';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type AssetDetails, type Entitlement, type NewAssetInput, entitlementAt, newAsset } from '../domain/asset';
+import { AssetRecord, CustomerRecord } from '../db/entities';
+import { CAN_READ, CAN_WRITE } from './access';
+import { checkId } from './customers';
+import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+
+export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
+  kind: r.kind,
+  model: r.model,
+  serialNumber: r.serialNumber,
+  vin: r.vin,
+  plateNumber: r.plateNumber,
+  purchaseDate: r.purchaseDate,
+  sellingDealer: r.sellingDealer,
+  mileageKm: r.mileageKm,
+  runningHours: r.runningHours,
+  warrantyStart: r.warrantyStart,
+  warrantyEnd: r.warrantyEnd,
+  contract:
+    r.contractNumber && r.contractStart && r.contractEnd
+      ? { number: r.contractNumber, kind: r.contractKind, startDate: r.contractStart, endDate: r.contractEnd }
+      : null,
+  maintenanceCycleDays: r.maintenanceCycleDays,
+  nextMaintenanceDue: r.nextMaintenanceDue,
+});
+
+/** R-CU-2: one asset, one file — a VIN or serial number is registered once, to one customer. */
+export async function registerAsset(
+  deps: CustomerDeps,
+  caller: Identity,
+  input: NewAssetInput & { customerId: string },
+): Promise<AssetRecord> {
+  requireRole(caller, ...CAN_WRITE);
+  const customerId = checkId(input.customerId, 'customerId');
+  const d = newAsset(input);
+  try {
+    return await deps.orm.em.fork().transactional(async (em) => {
+      const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
+      if (!customer) throw notFound('Customer', customerId);
+      const record = em.create(AssetRecord, {
+        id: uuidv7(),
+        customerId,
+        kind: d.kind,
+        model: d.model,
+        serialNumber: d.serialNumber,
+        vin: d.vin,
+        plateNumber: d.plateNumber,
+        purchaseDate: d.purchaseDate,
+        sellingDealer: d.sellingDealer,
+        mileageKm: d.mileageKm,
+        runningHours: d.runningHours,
+        warrantyStart: d.warrantyStart,
+        warrantyEnd: d.warrantyEnd,
+        contractNumber: d.contract?.number ?? null,
+        contractKind: d.contract?.kind ?? null,
+        contractStart: d.contract?.startDate ?? null,
+        contractEnd: d.contract?.endDate ?? null,
+        maintenanceCycleDays: d.maintenanceCycleDays,
+        nextMaintenanceDue: d.nextMaintenanceDue,
+        createdAt: deps.now(),
+      });
+      await em.flush();
+      deps.events.add(em, {
+        type: CUSTOMER_EVENTS.assetRegistered,
+        aggregateId: record.id,
+        data: { assetId: record.id, customerId, ...d },
+      });
+      return record;
+    });
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) {
+      throw new AppError('ALREADY_EXISTS', `an asset with this ${d.vin ? 'VIN' : 'serial number'} already has a file`, {
+        reason: 'ASSET_ALREADY_REGISTERED',
+        field: d.vin ? 'vin' : 'serialNumber',
+      });
+    }
+    throw e;
+  }
+}
+
+export async function getAsset(em: EntityManager, caller: Identity, id: string): Promise<AssetRecord> {
+  requireRole(caller, ...CAN_READ);
+  const asset = await em.findOne(AssetRecord, { id: checkId(id) });
+  if (!asset) throw notFound('Asset', id);
+  return asset;
+}
+
+export async function batchGetAssets(em: EntityManager, caller: Identity, ids: readonly string[]): Promise<AssetRecord[]> {
+  requireRole(caller, ...CAN_READ);
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
+  const found = wanted.length ? await em.find(AssetRecord, { id: { $in: wanted } }) : [];
+  const byId = new Map(found.map((a) => [a.id, a]));
+  return ids.map((id) => byId.get(id)).filter((a): a is AssetRecord => Boolean(a));
+}
+
+/** Assets of many customers in one query (for `Customer.assets` on a list of customers). */
+export async function assetsOfCustomers(em: EntityManager, caller: Identity, customerIds: readonly string[]): Promise<AssetRecord[][]> {
+  requireRole(caller, ...CAN_READ);
+  const wanted = [...new Set(customerIds)].filter(isUuid);
+  const found = wanted.length ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } }) : [];
+  return customerIds.map((id) => found.filter((a) => a.customerId === id));
+}
+
+export interface EntitlementAnswer extends Entitlement {
+  assetId: string;
+  customerId: string;
+  at: Date;
+}
+
+/** R-WO-1: warranty, contract or paid for an asset at an instant (default now). */
+export async function serviceEntitlement(
+  deps: CustomerDeps,
+  em: EntityManager,
+  caller: Identity,
+  assetId: string,
+  at?: Date | null,
+): Promise<EntitlementAnswer> {
+  const asset = await getAsset(em, caller, assetId);
+  const when = at ?? deps.now();
+  if (Number.isNaN(when.getTime())) throw invalidArgument('at is not a valid time', 'at', 'INVALID_TIME');
+  return { ...entitlementAt(assetDetailsOf(asset), when, deps.timeZone), assetId: asset.id, customerId: asset.customerId, at: when };
+}

@@ -1,0 +1,63 @@
+import { type EntityManager, type Identity, type Page, type PageRequest, keysetPage, notFound, requireRole, uuidv7 } from '@aftercare/kit';
+import { type ContactLogInput, newContactLogEntry } from '../domain/contact-log';
+import { optionalText } from '../domain/values';
+import { ContactLogRecord, CustomerRecord } from '../db/entities';
+import { CAN_LOG_CONTACT, CAN_READ } from './access';
+import { checkId } from './customers';
+import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+
+/**
+ * R-CU-5: logs a call or letter against the customer. With an idempotency key a retried call
+ * (gRPC from the survey service, say) returns the entry logged the first time.
+ */
+export async function logContact(
+  deps: CustomerDeps,
+  caller: Identity,
+  input: ContactLogInput & { customerId: string; idempotencyKey?: string | null },
+): Promise<ContactLogRecord> {
+  requireRole(caller, ...CAN_LOG_CONTACT);
+  const customerId = checkId(input.customerId, 'customerId');
+  const details = newContactLogEntry(input, caller.userId, deps.now());
+  const idempotencyKey = optionalText(input.idempotencyKey, 'idempotencyKey', 200);
+  return deps.orm.em.fork().transactional(async (em) => {
+    if (idempotencyKey) {
+      const earlier = await em.findOne(ContactLogRecord, { idempotencyKey });
+      if (earlier) return earlier;
+    }
+    const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
+    if (!customer) throw notFound('Customer', customerId);
+    const entry = em.create(ContactLogRecord, {
+      id: uuidv7(),
+      customerId,
+      ...details,
+      idempotencyKey,
+      createdAt: deps.now(),
+    });
+    await em.flush();
+    deps.events.add(em, {
+      type: CUSTOMER_EVENTS.contactLogged,
+      aggregateId: entry.id,
+      data: {
+        entryId: entry.id,
+        customerId,
+        channel: entry.channel,
+        direction: entry.direction,
+        purpose: entry.purpose,
+        staffId: entry.staffId,
+        occurredAt: entry.occurredAt.toISOString(),
+        reference: entry.reference,
+      },
+    });
+    return entry;
+  });
+}
+
+export async function contactLogOf(
+  em: EntityManager,
+  caller: Identity,
+  customerId: string,
+  page: PageRequest,
+): Promise<Page<ContactLogRecord>> {
+  requireRole(caller, ...CAN_READ);
+  return keysetPage(em, ContactLogRecord, { customerId: checkId(customerId, 'customerId') }, page);
+}

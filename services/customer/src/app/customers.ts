@@ -1,0 +1,190 @@
+import { type EntityManager, type Identity, type Page, type PageRequest, conflict, keysetPage, notFound, requireRole, uuidv7, invalidArgument, isUuid } from '@aftercare/kit';
+import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
+import { type CustomerDetails, type NewCustomerInput, newCustomer, parseGrade, phonesOf, regionOf } from '../domain/customer';
+import { type CustomerChangeInput, changeCustomer } from '../domain/customer-update';
+import { phoneSearchKey } from '../domain/values';
+import { normalisePlate, normaliseVin } from '../domain/asset';
+import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
+import { CAN_READ, CAN_WRITE } from './access';
+import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+
+export function checkId(id: string | null | undefined, field = 'id'): string {
+  if (!id || !isUuid(id)) throw invalidArgument(`${field} must be a UUID`, field, 'INVALID_ID');
+  return id;
+}
+
+function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
+  const region = regionOf(d);
+  Object.assign(record, {
+    kind: d.kind,
+    name: d.name,
+    grade: d.grade,
+    status: d.status,
+    tags: d.tags,
+    contacts: d.contacts,
+    addresses: d.addresses,
+    phones: phonesOf(d),
+    province: region?.province ?? null,
+    city: region?.city ?? null,
+    district: region?.district ?? null,
+    responsibleStaffId: d.responsibleStaffId,
+  });
+}
+
+const detailsOf = (r: CustomerRecord): CustomerDetails => ({
+  kind: r.kind,
+  name: r.name,
+  grade: r.grade,
+  status: r.status,
+  tags: r.tags,
+  contacts: r.contacts,
+  addresses: r.addresses,
+  responsibleStaffId: r.responsibleStaffId,
+});
+
+const eventData = (r: CustomerRecord) => ({
+  customerId: r.id,
+  code: r.code,
+  kind: r.kind,
+  name: r.name,
+  grade: r.grade,
+  status: r.status,
+  region: { province: r.province, city: r.city, district: r.district },
+  responsibleStaffId: r.responsibleStaffId,
+  version: r.version,
+});
+
+/** R-CU-1: registers a customer by region, with at least one reachable contact. */
+export async function createCustomer(deps: CustomerDeps, caller: Identity, input: NewCustomerInput): Promise<CustomerRecord> {
+  requireRole(caller, ...CAN_WRITE);
+  const details = newCustomer(input);
+  return deps.orm.em.fork().transactional(async (em) => {
+    const [{ seq }] = (await em.execute(`SELECT nextval('customer_code_seq') AS seq`)) as [{ seq: string }];
+    const now = deps.now();
+    const record = em.create(CustomerRecord, {
+      id: uuidv7(),
+      code: `CUS-${String(seq).padStart(6, '0')}`,
+      createdAt: now,
+      updatedAt: now,
+    } as CustomerRecord);
+    applyDetails(record, details);
+    deps.events.add(em, { type: CUSTOMER_EVENTS.created, aggregateId: record.id, data: eventData(record) });
+    return record;
+  });
+}
+
+export interface UpdateCustomerInput extends CustomerChangeInput {
+  id: string;
+  /** Optimistic concurrency: the version the caller last read; omit to skip the check. */
+  expectedVersion?: number | null;
+}
+
+/** R-CU-1: changes are recorded as history, never overwritten silently. */
+export async function updateCustomer(deps: CustomerDeps, caller: Identity, input: UpdateCustomerInput): Promise<CustomerRecord> {
+  requireRole(caller, ...CAN_WRITE);
+  const id = checkId(input.id);
+  try {
+    return await deps.orm.em.fork().transactional(async (em) => {
+      const record = await em.findOne(CustomerRecord, { id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+      if (!record) throw notFound('Customer', id);
+      if (input.expectedVersion && input.expectedVersion !== record.version) {
+        throw conflict(
+          `customer ${record.code} was changed by someone else (version ${record.version}, you had ${input.expectedVersion}); reload and try again`,
+          'VERSION_CONFLICT',
+        );
+      }
+      const update = changeCustomer(detailsOf(record), input);
+      if (update.changes.length === 0) return record;
+      const now = deps.now();
+      applyDetails(record, update.details);
+      record.updatedAt = now;
+      for (const change of update.changes) {
+        em.persist(
+          em.create(CustomerChangeRecord, {
+            id: uuidv7(),
+            customerId: record.id,
+            field: change.field,
+            oldValue: change.oldValue,
+            newValue: change.newValue,
+            reason: update.reason,
+            changedBy: caller.userId,
+            changedAt: now,
+          }),
+        );
+      }
+      await em.flush();
+      deps.events.add(em, {
+        type: CUSTOMER_EVENTS.updated,
+        aggregateId: record.id,
+        data: { ...eventData(record), changedFields: update.changes.map((c) => c.field), changedBy: caller.userId },
+      });
+      return record;
+    });
+  } catch (e) {
+    if (e instanceof OptimisticLockError) throw conflict('customer was changed concurrently; reload and try again', 'VERSION_CONFLICT');
+    throw e;
+  }
+}
+
+export async function getCustomer(em: EntityManager, caller: Identity, id: string): Promise<CustomerRecord> {
+  requireRole(caller, ...CAN_READ);
+  const record = await em.findOne(CustomerRecord, { id: checkId(id) });
+  if (!record) throw notFound('Customer', id);
+  return record;
+}
+
+/** In the order asked; unknown ids are left out. One query whatever the count (entity batching). */
+export async function batchGetCustomers(em: EntityManager, caller: Identity, ids: readonly string[]): Promise<CustomerRecord[]> {
+  requireRole(caller, ...CAN_READ);
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
+  const found = wanted.length ? await em.find(CustomerRecord, { id: { $in: wanted } }) : [];
+  const byId = new Map(found.map((c) => [c.id, c]));
+  return ids.map((id) => byId.get(id)).filter((c): c is CustomerRecord => Boolean(c));
+}
+
+export interface CustomerSearch extends PageRequest {
+  query?: string | null;
+  phone?: string | null;
+  plateNumber?: string | null;
+  vin?: string | null;
+  region?: { province?: string | null; city?: string | null; district?: string | null } | null;
+  grade?: string | null;
+}
+
+/** Call-centre search: by name or code, phone, plate, VIN, region, grade; newest first, keyset-paged. */
+export async function searchCustomers(em: EntityManager, caller: Identity, s: CustomerSearch): Promise<Page<CustomerRecord>> {
+  requireRole(caller, ...CAN_READ);
+  const where: Record<string, unknown>[] = [];
+  if (s.query?.trim()) {
+    const q = `%${s.query.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where.push({ $or: [{ name: { $ilike: q } }, { code: { $ilike: q } }] });
+  }
+  if (s.phone?.trim()) {
+    const key = phoneSearchKey(s.phone);
+    if (key.length < 7) throw invalidArgument('phone needs at least 7 digits', 'phone', 'INVALID_PHONE');
+    where.push({ phones: { $contains: [key] } });
+  }
+  if (s.plateNumber?.trim() || s.vin?.trim()) {
+    const assetWhere: Record<string, string> = {};
+    if (s.plateNumber?.trim()) assetWhere.plateNumber = normalisePlate(s.plateNumber);
+    if (s.vin?.trim()) assetWhere.vin = normaliseVin(s.vin);
+    const assets = await em.find(AssetRecord, assetWhere, { fields: ['customerId'] });
+    where.push({ id: { $in: assets.map((a) => a.customerId) } });
+  }
+  if (s.region?.province) where.push({ province: s.region.province });
+  if (s.region?.city) where.push({ city: s.region.city });
+  if (s.region?.district) where.push({ district: s.region.district });
+  if (s.grade) where.push({ grade: parseGrade(s.grade) });
+  return keysetPage<CustomerRecord>(em, CustomerRecord, (where.length ? { $and: where } : {}) as FilterQuery<CustomerRecord>, s);
+}
+
+export async function customerHistory(
+  em: EntityManager,
+  caller: Identity,
+  customerId: string,
+  page: PageRequest,
+): Promise<Page<CustomerChangeRecord>> {
+  requireRole(caller, ...CAN_READ);
+  return keysetPage(em, CustomerChangeRecord, { customerId: checkId(customerId, 'customerId') }, page, { default: 50, max: 200 });
+}

@@ -1,0 +1,165 @@
+import { EntitySchema } from '@mikro-orm/core';
+import type { AssetKind } from '../domain/asset';
+import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
+import type { Address, Contact, CustomerGrade, CustomerKind, CustomerStatus } from '../domain/customer';
+import type { ChangedField } from '../domain/customer-update';
+
+/** Persistence shape of a customer; contacts and addresses belong to it and are stored with it. */
+export class CustomerRecord {
+  id!: string;
+  code!: string;
+  kind!: CustomerKind;
+  name!: string;
+  grade!: CustomerGrade;
+  status!: CustomerStatus;
+  tags: string[] = [];
+  contacts: Contact[] = [];
+  addresses: Address[] = [];
+  /** Digits of every contact number, for search by phone (GIN-indexed). */
+  phones: string[] = [];
+  province: string | null = null;
+  city: string | null = null;
+  district: string | null = null;
+  responsibleStaffId: string | null = null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  version = 1;
+}
+
+export const CustomerSchema = new EntitySchema<CustomerRecord>({
+  class: CustomerRecord,
+  tableName: 'customer',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    code: { type: 'string', unique: true },
+    kind: { type: 'string' },
+    name: { type: 'string' },
+    grade: { type: 'string' },
+    status: { type: 'string' },
+    tags: { type: 'string[]' },
+    contacts: { type: 'json' },
+    addresses: { type: 'json' },
+    phones: { type: 'string[]' },
+    province: { type: 'string', nullable: true },
+    city: { type: 'string', nullable: true },
+    district: { type: 'string', nullable: true },
+    responsibleStaffId: { type: 'string', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+    version: { type: 'integer', version: true },
+  },
+});
+
+export class CustomerChangeRecord {
+  id!: string;
+  customerId!: string;
+  field!: ChangedField;
+  oldValue: unknown;
+  newValue: unknown;
+  reason: string | null = null;
+  changedBy!: string;
+  changedAt!: Date;
+}
+
+export const CustomerChangeSchema = new EntitySchema<CustomerChangeRecord>({
+  class: CustomerChangeRecord,
+  tableName: 'customer_change',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    field: { type: 'string' },
+    oldValue: { type: 'json', nullable: true },
+    newValue: { type: 'json', nullable: true },
+    reason: { type: 'string', nullable: true },
+    changedBy: { type: 'string' },
+    changedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export class AssetRecord {
+  id!: string;
+  customerId!: string;
+  kind!: AssetKind;
+  model!: string;
+  serialNumber: string | null = null;
+  vin: string | null = null;
+  plateNumber: string | null = null;
+  purchaseDate: string | null = null;
+  sellingDealer: string | null = null;
+  mileageKm: number | null = null;
+  runningHours: number | null = null;
+  warrantyStart: string | null = null;
+  warrantyEnd: string | null = null;
+  contractNumber: string | null = null;
+  contractKind: string | null = null;
+  contractStart: string | null = null;
+  contractEnd: string | null = null;
+  maintenanceCycleDays: number | null = null;
+  nextMaintenanceDue: string | null = null;
+  createdAt!: Date;
+}
+
+const date = { type: 'string', columnType: 'date', nullable: true } as const;
+
+export const AssetSchema = new EntitySchema<AssetRecord>({
+  class: AssetRecord,
+  tableName: 'asset',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    kind: { type: 'string' },
+    model: { type: 'string' },
+    serialNumber: { type: 'string', nullable: true },
+    vin: { type: 'string', nullable: true },
+    plateNumber: { type: 'string', nullable: true },
+    purchaseDate: date,
+    sellingDealer: { type: 'string', nullable: true },
+    mileageKm: { type: 'integer', nullable: true },
+    runningHours: { type: 'integer', nullable: true },
+    warrantyStart: date,
+    warrantyEnd: date,
+    contractNumber: { type: 'string', nullable: true },
+    contractKind: { type: 'string', nullable: true },
+    contractStart: date,
+    contractEnd: date,
+    maintenanceCycleDays: { type: 'integer', nullable: true },
+    nextMaintenanceDue: date,
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export class ContactLogRecord {
+  id!: string;
+  customerId!: string;
+  channel!: ContactChannel;
+  direction!: ContactDirection;
+  purpose!: ContactPurpose;
+  summary!: string;
+  customerRequest: string | null = null;
+  staffId!: string;
+  occurredAt!: Date;
+  reference: string | null = null;
+  idempotencyKey: string | null = null;
+  createdAt!: Date;
+}
+
+export const ContactLogSchema = new EntitySchema<ContactLogRecord>({
+  class: ContactLogRecord,
+  tableName: 'contact_log',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    channel: { type: 'string' },
+    direction: { type: 'string' },
+    purpose: { type: 'string' },
+    summary: { type: 'text' },
+    customerRequest: { type: 'text', nullable: true },
+    staffId: { type: 'string' },
+    occurredAt: { type: 'Date', columnType: 'timestamptz' },
+    reference: { type: 'string', nullable: true },
+    idempotencyKey: { type: 'string', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export const customerEntities = [CustomerSchema, CustomerChangeSchema, AssetSchema, ContactLogSchema];
