@@ -1,11 +1,15 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { BusinessCalendarConfig, clockToMinutes, isIsoDate, resolveCalendarConfig } from './config';
-import { DAY_MS, DayNumber, dateFieldsOfDay, dayOfIsoDate, isoWeekdayOfDay } from './days';
+import { DayNumber, dayOfIsoDate, isoWeekdayOfDay } from './days';
+import { ZoneClock } from './zone-clock';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-/** Longest stretch of calendar any calculation walks, so an absurd amount fails fast instead of hanging. */
-const MAX_WALK_DAYS = 100 * 366;
+/**
+ * Longest stretch of calendar a search walks. SLAs span days or weeks; a deadline more than ten
+ * years ahead is a wrong input, and failing fast beats walking the calendar for seconds.
+ */
+const MAX_WALK_DAYS = 10 * 366;
 /** Day schedules are memoised; a calendar lives as long as its service, so the memo is bounded. */
 const MAX_CACHED_DAYS = 4096;
 
@@ -25,9 +29,9 @@ interface Span {
  */
 export class BusinessCalendar {
   readonly config: BusinessCalendarConfig;
-  private readonly zone: IANAZone;
-  /** Working intervals as minutes since local midnight, sorted, disjoint and non-touching. */
-  private readonly intervals: readonly { start: number; end: number }[];
+  private readonly clock: ZoneClock;
+  /** Working interval bounds as ms since local midnight: start, end, start, end… sorted, never touching. */
+  private readonly bounds: readonly number[];
   private readonly weekdays: ReadonlySet<number>;
   private readonly holidays: ReadonlySet<DayNumber>;
   private readonly makeUpDays: ReadonlySet<DayNumber>;
@@ -36,11 +40,10 @@ export class BusinessCalendar {
   /** Validates the config (throws `CalendarConfigError` naming the bad setting); missing settings take defaults. */
   constructor(config: Partial<BusinessCalendarConfig> = {}) {
     this.config = resolveCalendarConfig(config);
-    this.zone = IANAZone.create(this.config.timeZone);
-    this.intervals = this.config.workingHours.map(({ start, end }) => ({
-      start: clockToMinutes(start, 'workingHours'),
-      end: clockToMinutes(end, 'workingHours'),
-    }));
+    this.clock = new ZoneClock(this.config.timeZone);
+    this.bounds = this.config.workingHours.flatMap(({ start, end }) =>
+      [start, end].map((time) => clockToMinutes(time, 'workingHours') * MINUTE_MS),
+    );
     this.weekdays = new Set(this.config.workingWeekdays);
     this.holidays = new Set(this.config.holidays.map(dayOfIsoDate));
     this.makeUpDays = new Set(this.config.workingDays.map(dayOfIsoDate));
@@ -107,11 +110,7 @@ export class BusinessCalendar {
       day += 1;
       if (this.isWorkingDayNumber(day)) counted += 1;
     }
-    const local = DateTime.fromMillis(from, { zone: this.zone });
-    const sameTime = DateTime.fromObject(
-      { ...dateFieldsOfDay(day), hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond },
-      { zone: this.zone },
-    ).toMillis();
+    const [sameTime] = this.clock.instantsOn(day, [this.clock.timeOfDay(from)]) as [number];
     const target = this.addWorkingMs(sameTime, 0);
     return new Date(this.addWorkingMs(from, this.workingMsBetween(from, target)));
   }
@@ -153,12 +152,12 @@ export class BusinessCalendar {
 
   /** `at` as ISO 8601 in the business time zone with its offset, e.g. `2026-11-27T16:00:00.000+08:00`. */
   toLocalIso(at: Date): string {
-    return DateTime.fromMillis(instant(at, 'at'), { zone: this.zone }).toISO() as string;
+    return DateTime.fromMillis(instant(at, 'at'), { zone: this.timeZone }).toISO() as string;
   }
 
   /** The local date `YYYY-MM-DD` of `at` in the business time zone (e.g. for `WO-20261124-0042`). */
   localDate(at: Date): string {
-    return DateTime.fromMillis(instant(at, 'at'), { zone: this.zone }).toISODate() as string;
+    return DateTime.fromMillis(instant(at, 'at'), { zone: this.timeZone }).toISODate() as string;
   }
 
   /**
@@ -166,7 +165,7 @@ export class BusinessCalendar {
    * (`2026-11-27T16:00` in Shanghai = 08:00Z).
    */
   fromLocal(isoDateTime: string): Date {
-    const parsed = DateTime.fromISO(isoDateTime, { zone: this.zone });
+    const parsed = DateTime.fromISO(isoDateTime, { zone: this.timeZone });
     if (!parsed.isValid) throw new RangeError(`"${isoDateTime}" is not an ISO 8601 date-time (${parsed.invalidExplanation})`);
     return parsed.toJSDate();
   }
@@ -217,31 +216,28 @@ export class BusinessCalendar {
     return this.makeUpDays.has(day) || this.weekdays.has(isoWeekdayOfDay(day));
   }
 
-  /** The local day number of an instant in the business time zone. */
   private dayOf(ms: number): DayNumber {
-    return Math.floor((ms + this.zone.offset(ms) * MINUTE_MS) / DAY_MS);
+    return this.clock.dayOf(ms);
   }
 
   /**
-   * Working intervals of a local day as instants. Wall-clock times a DST switch skips move forward
-   * (luxon's rule), and an interval a switch leaves empty is dropped.
+   * Working intervals of a local day as instants (see `ZoneClock` for wall-clock times a DST switch
+   * skips or repeats); an interval a switch leaves empty is dropped.
    */
   private spansOn(day: DayNumber): readonly Span[] {
     const cached = this.spanCache.get(day);
     if (cached) return cached;
-    const spans = this.isWorkingDayNumber(day)
-      ? this.intervals
-          .map(({ start, end }) => ({ start: this.wallClock(day, start), end: this.wallClock(day, end) }))
-          .filter((span) => span.end > span.start)
-      : [];
+    const spans: Span[] = [];
+    if (this.isWorkingDayNumber(day)) {
+      const instants = this.clock.instantsOn(day, this.bounds);
+      for (let i = 0; i + 1 < instants.length; i += 2) {
+        const span = { start: instants[i] as number, end: instants[i + 1] as number };
+        if (span.end > span.start) spans.push(span);
+      }
+    }
     if (this.spanCache.size >= MAX_CACHED_DAYS) this.spanCache.clear();
     this.spanCache.set(day, spans);
     return spans;
-  }
-
-  private wallClock(day: DayNumber, minuteOfDay: number): number {
-    const time = { hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 };
-    return DateTime.fromObject({ ...dateFieldsOfDay(day), ...time }, { zone: this.zone }).toMillis();
   }
 }
 

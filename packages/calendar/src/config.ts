@@ -79,8 +79,9 @@ function withoutUndefined(input: Partial<BusinessCalendarConfig>): Partial<Busin
 }
 
 function validateTimeZone(timeZone: unknown): string {
-  if (typeof timeZone !== 'string' || !IANAZone.isValidZone(timeZone)) {
-    throw new CalendarConfigError('timeZone', `"${String(timeZone)}" is not a known IANA time zone`);
+  // Recent runtimes also accept offsets like "+08:00"; they carry no DST rules, so insist on a zone name.
+  if (typeof timeZone !== 'string' || /^[+-]/.test(timeZone) || !IANAZone.isValidZone(timeZone)) {
+    throw new CalendarConfigError('timeZone', `"${String(timeZone)}" is not a known IANA time zone name like Asia/Shanghai`);
   }
   return timeZone;
 }

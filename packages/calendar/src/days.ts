@@ -20,7 +20,3 @@ export function isoWeekdayOfDay(day: DayNumber): number {
   return new Date(day * DAY_MS).getUTCDay() || 7;
 }
 
-export function dateFieldsOfDay(day: DayNumber): { year: number; month: number; day: number } {
-  const date = new Date(day * DAY_MS);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
-}

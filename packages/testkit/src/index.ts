@@ -1,1 +1,3 @@
 export * from './database';
+export * from './nats';
+export * from './service-env';

@@ -33,6 +33,7 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
       transactional: true,
       allOrNothing: true,
       snapshot: false,
+      silent: true,
     },
     pool: { min: 0, max: options.poolMax ?? 10 },
     allowGlobalContext: false,

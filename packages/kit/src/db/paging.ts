@@ -1,25 +1,12 @@
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { invalidArgument } from '../errors';
+import { type Page, pageSize } from '../graphql/pagination';
 import { isUuid } from '../ids';
-
-/** The one list shape of the graph (CONVENTIONS.md): items, total, and the cursor of the next page. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextCursor: string | null;
-}
 
 export interface PageRequest {
   first?: number | null;
   after?: string | null;
-}
-
-export function checkPageSize(first: number, max: number): number {
-  if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw invalidArgument(`first must be between 1 and ${max}`, 'first', 'INVALID_PAGE_SIZE');
-  }
-  return first;
 }
 
 /**
@@ -33,7 +20,7 @@ export async function keysetPage<T extends { id: string }>(
   request: PageRequest,
   limits: { default: number; max: number } = { default: 20, max: 100 },
 ): Promise<Page<T>> {
-  const first = checkPageSize(request.first ?? limits.default, limits.max);
+  const first = pageSize(request.first, { defaultSize: limits.default, max: limits.max });
   if (request.after && !isUuid(request.after)) throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
   const pageFilter = request.after ? ({ $and: [filter, { id: { $lt: request.after } }] } as FilterQuery<T>) : filter;
   const [rows, total] = await Promise.all([

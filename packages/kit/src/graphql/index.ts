@@ -2,3 +2,4 @@ export { createSubgraph, type SubgraphContext, type SubgraphOptions } from './su
 export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from './errors';
 export { loadTypeDefs } from './schema';
 export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
+export { DateScalar, DateTimeScalar } from './scalars';

@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import { identityFromHeaders, type Identity } from '../auth';
@@ -58,7 +59,9 @@ export function createSubgraph<TContext extends SubgraphContext = SubgraphContex
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
-    plugins: options.plugins,
+    logger: options.logger,
+    // Inline traces (ftv1) only feed Apollo's hosted usage reporting, which we do not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
   });
   const identityOf = ({ request }: GraphQLRequestInfo) => identityFromHeaders((name) => request.headers.get(name));
   return {

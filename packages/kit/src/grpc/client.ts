@@ -51,7 +51,9 @@ type UnaryMethod<M> = M extends {
 
 /** Promise-returning unary methods of a generated client, named and typed as in the proto. */
 export type PromiseClient<S> = {
-  [K in keyof S as S[K] extends { requestStream: false; responseStream: false } ? K : never]: UnaryMethod<S[K]>;
+  [
+    K in keyof S as S[K] extends { requestStream: false; responseStream: false } ? K : never
+  ]: UnaryMethod<S[K]>;
 } & {
   /** Closes the channel; calls after this fail. */
   close(): void;
@@ -84,7 +86,8 @@ export function createGrpcClient<C extends GeneratedClientConstructor>(
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(ClientConstructor.service)) {
     if (method.requestStream || method.responseStream) continue;
-    if (name in methods) throw new Error(`${method.path}: the method name "${name}" clashes with the client's own`);
+    if (name in methods)
+      throw new Error(`${method.path}: the method name "${name}" clashes with the client's own`);
     methods[name] = (request: unknown, callOptions: GrpcCallOptions = {}) =>
       unaryCall(client, name, request, callOptions, opts, target);
   }
@@ -107,7 +110,10 @@ function unaryCall(
   target: string,
 ): Promise<unknown> {
   const metadata = callOptions.metadata?.clone() ?? new Metadata();
-  const identity = callOptions.identity !== undefined ? callOptions.identity : (currentIdentity() ?? opts.identity);
+  const identity =
+    callOptions.identity !== undefined
+      ? callOptions.identity
+      : (currentIdentity() ?? opts.identity);
   if (identity) setIdentityMetadata(metadata, identity);
   const deadline = earliest(
     Date.now() + (callOptions.timeoutMs ?? opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
@@ -117,7 +123,10 @@ function unaryCall(
   return new Promise((resolve, reject) => {
     try {
       method.call(client, request, metadata, { deadline }, (error, response) => {
-        if (error) reject(isServiceError(error) ? fromServiceError(error, target) : toAppError(error, target));
+        if (error)
+          reject(
+            isServiceError(error) ? fromServiceError(error, target) : toAppError(error, target),
+          );
         else resolve(response);
       });
     } catch (error) {

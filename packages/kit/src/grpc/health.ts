@@ -51,7 +51,9 @@ export class HealthStatus {
   readonly check = async (request: Request): Promise<Response> => {
     const status = this.get(request.service);
     if (status === undefined) {
-      throw new AppError('NOT_FOUND', `Unknown service "${request.service}"`, { reason: 'SERVICE_UNKNOWN' });
+      throw new AppError('NOT_FOUND', `Unknown service "${request.service}"`, {
+        reason: 'SERVICE_UNKNOWN',
+      });
     }
     return { status: ProtoStatus[status] };
   };
@@ -60,7 +62,9 @@ export class HealthStatus {
   readonly watch: handleServerStreamingCall<Request, Response> = (call) => {
     const service = call.request.service;
     const send = (status: ServingStatus | undefined) =>
-      call.write({ status: status === undefined ? ProtoStatus.SERVICE_UNKNOWN : ProtoStatus[status] });
+      call.write({
+        status: status === undefined ? ProtoStatus.SERVICE_UNKNOWN : ProtoStatus[status],
+      });
     const onChange = (changed: string, status: ServingStatus) => {
       if (changed === service) send(status);
     };

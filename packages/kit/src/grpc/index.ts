@@ -1,9 +1,22 @@
 export { createGrpcClient, DEFAULT_CALL_TIMEOUT_MS } from './client';
-export type { GeneratedClientConstructor, GrpcCallOptions, GrpcClientOptions, PromiseClient } from './client';
-export { currentIdentity, identityFromMetadata, runWithIdentity } from './context';
+export type {
+  GeneratedClientConstructor,
+  GrpcCallOptions,
+  GrpcClientOptions,
+  PromiseClient,
+} from './client';
+export { currentIdentity, runWithIdentity } from './context';
 export { HealthStatus, OVERALL_HEALTH } from './health';
 export type { ServingStatus } from './health';
 export type { GrpcLogger } from './logger';
 export { createGrpcServer } from './server';
-export type { CallContext, GrpcServer, GrpcServerOptions, HandlerOf, ServiceHandlers, UnaryHandler } from './server';
-export { ERROR_FIELD_KEY, ERROR_REASON_KEY, fromServiceError, grpcStatusOf, MASKED_INTERNAL_MESSAGE } from './status';
+export type {
+  CallContext,
+  GrpcServer,
+  GrpcServerOptions,
+  HandlerOf,
+  ServiceHandlers,
+  UnaryHandler,
+} from './server';
+export { ERROR_FIELD_KEY, ERROR_REASON_KEY, MASKED_INTERNAL_MESSAGE } from './status';
+export * from './enums';

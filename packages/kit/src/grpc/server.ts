@@ -82,11 +82,16 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
 
   const addService = <S extends ServiceDefinition>(service: S, handlers: ServiceHandlers<S>) => {
     const implementation: UntypedServiceImplementation = {};
-    for (const [name, method] of Object.entries(service) as [string, MethodDefinition<unknown, unknown>][]) {
+    for (const [name, method] of Object.entries(service) as [
+      string,
+      MethodDefinition<unknown, unknown>,
+    ][]) {
       if (method.requestStream || method.responseStream) {
         throw new Error(`${method.path}: only unary methods can be served with createGrpcServer`);
       }
-      const handler = (handlers as Record<string, UnaryHandler<unknown, unknown> | undefined>)[name];
+      const handler = (handlers as Record<string, UnaryHandler<unknown, unknown> | undefined>)[
+        name
+      ];
       if (!handler) throw new Error(`${method.path}: no handler given`);
       implementation[name] = unaryCall(method.path, handler, logger);
       health.register(serviceNameOf(method.path));
@@ -103,7 +108,8 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
     addService,
     health,
     listen: (host, port) => listen(server, host, port, logger),
-    shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) => shutdown(server, health, timeoutMs, logger),
+    shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) =>
+      shutdown(server, health, timeoutMs, logger),
   };
 }
 
@@ -114,7 +120,9 @@ function unaryCall<Req, Res>(
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const aborter = new AbortController();
-    call.on('cancelled', () => aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled')));
+    call.on('cancelled', () =>
+      aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled')),
+    );
     const ctx: CallContext = {
       identity: identityFromMetadata(call.metadata),
       deadline: toDate(call.getDeadline()),
@@ -123,9 +131,16 @@ function unaryCall<Req, Res>(
       method,
     };
     // Outgoing calls made by the handler inherit the caller's identity and deadline.
-    runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () => handler(call.request, ctx)).then(
+    runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () =>
+      handler(call.request, ctx),
+    ).then(
       (response) => callback(null, response),
-      (error: unknown) => callback(toStatusObject(toReportedError(error, method, logger))),
+      (error: unknown) => {
+        // The caller is gone and grpc-js has already answered it (CANCELLED or DEADLINE_EXCEEDED):
+        // failures caused by giving up, e.g. rethrowing `ctx.signal.reason`, are not news.
+        if (aborter.signal.aborted) return;
+        callback(toStatusObject(toReportedError(error, method, logger)));
+      },
     );
   };
 }
@@ -157,14 +172,24 @@ function listen(server: Server, host: string, port: number, logger: GrpcLogger):
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return new Promise((resolve, reject) => {
     server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) => {
-      if (error) return reject(new Error(`gRPC server could not listen on ${address}: ${error.message}`, { cause: error }));
+      if (error)
+        return reject(
+          new Error(`gRPC server could not listen on ${address}: ${error.message}`, {
+            cause: error,
+          }),
+        );
       logger.info({ host, port: boundPort }, 'gRPC server listening');
       resolve(boundPort);
     });
   });
 }
 
-function shutdown(server: Server, health: HealthStatus, timeoutMs: number, logger: GrpcLogger): Promise<void> {
+function shutdown(
+  server: Server,
+  health: HealthStatus,
+  timeoutMs: number,
+  logger: GrpcLogger,
+): Promise<void> {
   health.close();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {

@@ -1,4 +1,9 @@
-import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } from '@grpc/grpc-js';
+import {
+  Metadata,
+  status as GrpcStatus,
+  type ServiceError,
+  type StatusObject,
+} from '@grpc/grpc-js';
 import { AppError, type ErrorCode } from '../errors';
 
 /** Trailing-metadata keys that carry AppError details across a gRPC call. */
@@ -29,12 +34,11 @@ const codeOfForeignStatus: Partial<Record<GrpcStatus, ErrorCode>> = {
 };
 
 const codeOfStatus = new Map<GrpcStatus, ErrorCode>(
-  (Object.entries(statusOfCode) as [ErrorCode, GrpcStatus][]).map(([code, status]) => [status, code]),
+  (Object.entries(statusOfCode) as [ErrorCode, GrpcStatus][]).map(([code, status]) => [
+    status,
+    code,
+  ]),
 );
-
-export function grpcStatusOf(code: ErrorCode): GrpcStatus {
-  return statusOfCode[code];
-}
 
 /**
  * The status a server sends for an AppError. INTERNAL messages are masked like unknown errors:
@@ -45,7 +49,7 @@ export function toStatusObject(error: AppError): Partial<StatusObject> {
   metadata.set(ERROR_REASON_KEY, error.reason);
   if (error.field !== undefined) metadata.set(ERROR_FIELD_KEY, error.field);
   return {
-    code: grpcStatusOf(error.code),
+    code: statusOfCode[error.code],
     details: error.code === 'INTERNAL' ? MASKED_INTERNAL_MESSAGE : error.message,
     metadata,
   };
@@ -54,7 +58,9 @@ export function toStatusObject(error: AppError): Partial<StatusObject> {
 export function isServiceError(e: unknown): e is ServiceError {
   const candidate = e as Partial<ServiceError> | null;
   return (
-    e instanceof Error && typeof candidate?.code === 'number' && typeof candidate.metadata?.get === 'function'
+    e instanceof Error &&
+    typeof candidate?.code === 'number' &&
+    typeof candidate.metadata?.get === 'function'
   );
 }
 
@@ -68,9 +74,11 @@ export function fromServiceError(error: ServiceError, target: string): AppError 
   const reason = firstString(error.metadata, ERROR_REASON_KEY);
   const field = firstString(error.metadata, ERROR_FIELD_KEY);
   const code = codeOfStatus.get(error.code) ?? codeOfForeignStatus[error.code] ?? 'INTERNAL';
-  if (reason !== undefined) return new AppError(code, error.details, { reason, field, cause: error });
+  if (reason !== undefined)
+    return new AppError(code, error.details, { reason, field, cause: error });
   if (code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED') {
-    const what = error.code === GrpcStatus.DEADLINE_EXCEEDED ? 'did not answer in time' : 'is unavailable';
+    const what =
+      error.code === GrpcStatus.DEADLINE_EXCEEDED ? 'did not answer in time' : 'is unavailable';
     return new AppError('UNAVAILABLE', `${target} ${what}: ${error.details}`, {
       reason: GrpcStatus[error.code],
       cause: error,

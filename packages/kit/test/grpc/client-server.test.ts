@@ -1,7 +1,12 @@
 import { createServer } from 'node:net';
 import { EchoServiceClient } from '@aftercare/proto/gen/aftercare/testing/v1/echo';
 import { AppError, type ErrorCode } from '../../src/errors';
-import { createGrpcClient, currentIdentity, MASKED_INTERNAL_MESSAGE, runWithIdentity } from '../../src/grpc';
+import {
+  createGrpcClient,
+  currentIdentity,
+  MASKED_INTERNAL_MESSAGE,
+  runWithIdentity,
+} from '../../src/grpc';
 import { EchoRequest, type EchoFixture, echoHandlers, startEcho } from './echo-fixture';
 
 const agent = { userId: 'u-agent', roles: ['agent' as const] };
@@ -61,13 +66,24 @@ describe('gRPC server and client', () => {
     'DEADLINE_EXCEEDED',
     'INTERNAL',
   ];
-  it.each(codes)('carries an AppError %s to the client with its code, reason and field', async (code) => {
-    const error = await rejection(
-      echo.client().echo(request({ failWithCode: code, failWithReason: `WHY_${code}`, failWithField: 'contacts.0.mobile' })),
-    );
-    expect(error).toMatchObject({ code, reason: `WHY_${code}`, field: 'contacts.0.mobile' });
-    expect(error.message).toBe(code === 'INTERNAL' ? MASKED_INTERNAL_MESSAGE : `asked to fail with ${code}`);
-  });
+  it.each(codes)(
+    'carries an AppError %s to the client with its code, reason and field',
+    async (code) => {
+      const error = await rejection(
+        echo.client().echo(
+          request({
+            failWithCode: code,
+            failWithReason: `WHY_${code}`,
+            failWithField: 'contacts.0.mobile',
+          }),
+        ),
+      );
+      expect(error).toMatchObject({ code, reason: `WHY_${code}`, field: 'contacts.0.mobile' });
+      expect(error.message).toBe(
+        code === 'INTERNAL' ? MASKED_INTERNAL_MESSAGE : `asked to fail with ${code}`,
+      );
+    },
+  );
 
   it('defaults the reason to the code and leaves the field unset when the handler gives none', async () => {
     const error = await rejection(echo.client().echo(request({ failWithCode: 'NOT_FOUND' })));
@@ -78,26 +94,60 @@ describe('gRPC server and client', () => {
     const error = await rejection(echo.client().echo(request({ failWithCode: 'UNKNOWN' })));
     expect(error).toMatchObject({ code: 'INTERNAL', message: MASKED_INTERNAL_MESSAGE });
     expect(error.message).not.toContain('secret-host');
-    const logged = echo.logger.lines.find((l) => l.level === 'error' && String((l.obj as { err?: Error }).err?.message).includes('secret-host'));
+    const logged = echo.logger.lines.find(
+      (l) =>
+        l.level === 'error' &&
+        String((l.obj as { err?: Error }).err?.message).includes('secret-host'),
+    );
     expect(logged?.obj).toMatchObject({ method: '/aftercare.testing.v1.EchoService/Echo' });
   });
 
   it('fails with UNAVAILABLE naming the service when the deadline passes', async () => {
     const started = Date.now();
-    const error = await rejection(echo.client({ timeoutMs: 200 }).echo(request({ sleepMs: 2_000 })));
+    const error = await rejection(
+      echo.client({ timeoutMs: 200 }).echo(request({ sleepMs: 2_000 })),
+    );
     expect(error).toMatchObject({ code: 'UNAVAILABLE', reason: 'DEADLINE_EXCEEDED' });
     expect(error.message).toMatch(/^echo service \(127\.0\.0\.1:\d+\) did not answer in time/);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('aborts the handler signal once the caller has given up, and logs nothing about it', async () => {
+    let abortSeen!: () => void;
+    const aborted = new Promise<void>((resolve) => (abortSeen = resolve));
+    const patient = await startEcho({
+      echo: (_req, ctx) =>
+        new Promise((_resolve, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            abortSeen();
+            reject(ctx.signal.reason);
+          });
+        }),
+    });
+    try {
+      await rejection(patient.client({ timeoutMs: 100 }).echo(request({})));
+      await aborted;
+      expect(patient.logger.lines).toEqual([
+        expect.objectContaining({ msg: 'gRPC server listening' }),
+      ]);
+    } finally {
+      await patient.close();
+    }
+  });
+
   it('lets one call shorten the default deadline', async () => {
-    const error = await rejection(echo.client().echo(request({ sleepMs: 1_000 }), { timeoutMs: 100 }));
+    const error = await rejection(
+      echo.client().echo(request({ sleepMs: 1_000 }), { timeoutMs: 100 }),
+    );
     expect(error.reason).toBe('DEADLINE_EXCEEDED');
   });
 
   it('fails fast with UNAVAILABLE when nothing listens at the address', async () => {
     const port = await freePort();
-    const client = createGrpcClient(EchoServiceClient, `127.0.0.1:${port}`, { name: 'customer service', timeoutMs: 3_000 });
+    const client = createGrpcClient(EchoServiceClient, `127.0.0.1:${port}`, {
+      name: 'customer service',
+      timeoutMs: 3_000,
+    });
     try {
       const started = Date.now();
       const error = await rejection(client.echo(request({})));
@@ -116,7 +166,10 @@ describe('calls made while serving a call', () => {
   beforeAll(async () => {
     back = await startEcho({
       // Reports the deadline it was given, so the test can see what the front server passed on.
-      echo: async (req, ctx) => ({ ...(await echoHandlers.echo(req, ctx)), message: ctx.deadline?.toISOString() ?? 'none' }),
+      echo: async (req, ctx) => ({
+        ...(await echoHandlers.echo(req, ctx)),
+        message: ctx.deadline?.toISOString() ?? 'none',
+      }),
     });
     const backClient = back.client({ timeoutMs: 60_000 });
     front = await startEcho({ echo: (req) => backClient.echo(req) });
@@ -140,7 +193,11 @@ describe('calls made while serving a call', () => {
   });
 
   it('pass a downstream error through unchanged', async () => {
-    const error = await rejection(front.client().echo(request({ failWithCode: 'NOT_FOUND', failWithReason: 'CUSTOMER_NOT_FOUND' })));
+    const error = await rejection(
+      front
+        .client()
+        .echo(request({ failWithCode: 'NOT_FOUND', failWithReason: 'CUSTOMER_NOT_FOUND' })),
+    );
     expect(error).toMatchObject({ code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND' });
   });
 });
@@ -151,7 +208,11 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -1,32 +1,55 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoServiceClient, EchoServiceService, EchoRequest } from '@aftercare/proto/gen/aftercare/testing/v1/echo';
+import {
+  EchoServiceClient,
+  EchoServiceService,
+  EchoRequest,
+} from '@aftercare/proto/gen/aftercare/testing/v1/echo';
 import { AppError, type ErrorCode } from '../../src/errors';
-import { createGrpcClient, createGrpcServer, type GrpcClientOptions, type GrpcLogger, type GrpcServer, type PromiseClient, type ServiceHandlers } from '../../src/grpc';
+import {
+  createGrpcClient,
+  createGrpcServer,
+  type GrpcClientOptions,
+  type GrpcLogger,
+  type GrpcServer,
+  type PromiseClient,
+  type ServiceHandlers,
+} from '../../src/grpc';
 
 export { EchoRequest };
 
 /** A logger that remembers what it was told, so tests can check what operators would see. */
-export function recordingLogger(): GrpcLogger & { lines: { level: string; obj: object; msg?: string }[] } {
+export function recordingLogger(): GrpcLogger & {
+  lines: { level: string; obj: object; msg?: string }[];
+} {
   const lines: { level: string; obj: object; msg?: string }[] = [];
   const record = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj, msg });
   return { lines, info: record('info'), warn: record('warn'), error: record('error') };
 }
 
 /**
- * The test service's behaviour: sleeps `sleepMs`, then fails as `failWithCode` asks
+ * The test service's behaviour: sleeps `sleepMs` (cut short if the caller gives up), then fails as `failWithCode` asks
  * (`UNKNOWN` = a plain Error carrying a secret), else echoes the message and the caller's identity.
  */
 export const echoHandlers: ServiceHandlers<typeof EchoServiceService> = {
   echo: async (request, ctx) => {
-    if (request.sleepMs > 0) await sleep(request.sleepMs);
-    if (request.failWithCode === 'UNKNOWN') throw new Error('connection to db://secret-host failed');
+    if (request.sleepMs > 0) await sleep(request.sleepMs, undefined, { signal: ctx.signal });
+    if (request.failWithCode === 'UNKNOWN')
+      throw new Error('connection to db://secret-host failed');
     if (request.failWithCode !== '') {
-      throw new AppError(request.failWithCode as ErrorCode, `asked to fail with ${request.failWithCode}`, {
-        reason: request.failWithReason || undefined,
-        field: request.failWithField || undefined,
-      });
+      throw new AppError(
+        request.failWithCode as ErrorCode,
+        `asked to fail with ${request.failWithCode}`,
+        {
+          reason: request.failWithReason || undefined,
+          field: request.failWithField || undefined,
+        },
+      );
     }
-    return { message: request.message, userId: ctx.identity?.userId ?? '', roles: ctx.identity?.roles ?? [] };
+    return {
+      message: request.message,
+      userId: ctx.identity?.userId ?? '',
+      roles: ctx.identity?.roles ?? [],
+    };
   },
 };
 
@@ -39,7 +62,9 @@ export interface EchoFixture {
   close: () => Promise<void>;
 }
 
-export async function startEcho(handlers: ServiceHandlers<typeof EchoServiceService> = echoHandlers): Promise<EchoFixture> {
+export async function startEcho(
+  handlers: ServiceHandlers<typeof EchoServiceService> = echoHandlers,
+): Promise<EchoFixture> {
   const logger = recordingLogger();
   const server = createGrpcServer({ logger });
   server.addService(EchoServiceService, handlers);
@@ -51,7 +76,10 @@ export async function startEcho(handlers: ServiceHandlers<typeof EchoServiceServ
     address,
     logger,
     client: (opts) => {
-      const client = createGrpcClient(EchoServiceClient, address, { name: 'echo service', ...opts });
+      const client = createGrpcClient(EchoServiceClient, address, {
+        name: 'echo service',
+        ...opts,
+      });
       clients.push(client);
       return client;
     },

@@ -29,7 +29,7 @@ export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
 /** R-CU-2: one asset, one file — a VIN or serial number is registered once, to one customer. */
 export async function registerAsset(
   deps: CustomerDeps,
-  caller: Identity,
+  caller: Identity | null,
   input: NewAssetInput & { customerId: string },
 ): Promise<AssetRecord> {
   requireRole(caller, ...CAN_WRITE);
@@ -80,14 +80,14 @@ export async function registerAsset(
   }
 }
 
-export async function getAsset(em: EntityManager, caller: Identity, id: string): Promise<AssetRecord> {
+export async function getAsset(em: EntityManager, caller: Identity | null, id: string): Promise<AssetRecord> {
   requireRole(caller, ...CAN_READ);
   const asset = await em.findOne(AssetRecord, { id: checkId(id) });
   if (!asset) throw notFound('Asset', id);
   return asset;
 }
 
-export async function batchGetAssets(em: EntityManager, caller: Identity, ids: readonly string[]): Promise<AssetRecord[]> {
+export async function batchGetAssets(em: EntityManager, caller: Identity | null, ids: readonly string[]): Promise<AssetRecord[]> {
   requireRole(caller, ...CAN_READ);
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
@@ -97,7 +97,7 @@ export async function batchGetAssets(em: EntityManager, caller: Identity, ids: r
 }
 
 /** Assets of many customers in one query (for `Customer.assets` on a list of customers). */
-export async function assetsOfCustomers(em: EntityManager, caller: Identity, customerIds: readonly string[]): Promise<AssetRecord[][]> {
+export async function assetsOfCustomers(em: EntityManager, caller: Identity | null, customerIds: readonly string[]): Promise<AssetRecord[][]> {
   requireRole(caller, ...CAN_READ);
   const wanted = [...new Set(customerIds)].filter(isUuid);
   const found = wanted.length ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } }) : [];
@@ -114,7 +114,7 @@ export interface EntitlementAnswer extends Entitlement {
 export async function serviceEntitlement(
   deps: CustomerDeps,
   em: EntityManager,
-  caller: Identity,
+  caller: Identity | null,
   assetId: string,
   at?: Date | null,
 ): Promise<EntitlementAnswer> {

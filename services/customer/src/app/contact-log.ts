@@ -12,12 +12,12 @@ import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
  */
 export async function logContact(
   deps: CustomerDeps,
-  caller: Identity,
+  caller: Identity | null,
   input: ContactLogInput & { customerId: string; idempotencyKey?: string | null },
 ): Promise<ContactLogRecord> {
-  requireRole(caller, ...CAN_LOG_CONTACT);
+  const me = requireRole(caller, ...CAN_LOG_CONTACT);
   const customerId = checkId(input.customerId, 'customerId');
-  const details = newContactLogEntry(input, caller.userId, deps.now());
+  const details = newContactLogEntry(input, me.userId, deps.now());
   const idempotencyKey = optionalText(input.idempotencyKey, 'idempotencyKey', 200);
   return deps.orm.em.fork().transactional(async (em) => {
     if (idempotencyKey) {
@@ -54,7 +54,7 @@ export async function logContact(
 
 export async function contactLogOf(
   em: EntityManager,
-  caller: Identity,
+  caller: Identity | null,
   customerId: string,
   page: PageRequest,
 ): Promise<Page<ContactLogRecord>> {

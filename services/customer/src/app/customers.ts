@@ -55,7 +55,7 @@ const eventData = (r: CustomerRecord) => ({
 });
 
 /** R-CU-1: registers a customer by region, with at least one reachable contact. */
-export async function createCustomer(deps: CustomerDeps, caller: Identity, input: NewCustomerInput): Promise<CustomerRecord> {
+export async function createCustomer(deps: CustomerDeps, caller: Identity | null, input: NewCustomerInput): Promise<CustomerRecord> {
   requireRole(caller, ...CAN_WRITE);
   const details = newCustomer(input);
   return deps.orm.em.fork().transactional(async (em) => {
@@ -80,8 +80,8 @@ export interface UpdateCustomerInput extends CustomerChangeInput {
 }
 
 /** R-CU-1: changes are recorded as history, never overwritten silently. */
-export async function updateCustomer(deps: CustomerDeps, caller: Identity, input: UpdateCustomerInput): Promise<CustomerRecord> {
-  requireRole(caller, ...CAN_WRITE);
+export async function updateCustomer(deps: CustomerDeps, caller: Identity | null, input: UpdateCustomerInput): Promise<CustomerRecord> {
+  const me = requireRole(caller, ...CAN_WRITE);
   const id = checkId(input.id);
   try {
     return await deps.orm.em.fork().transactional(async (em) => {
@@ -107,7 +107,7 @@ export async function updateCustomer(deps: CustomerDeps, caller: Identity, input
             oldValue: change.oldValue,
             newValue: change.newValue,
             reason: update.reason,
-            changedBy: caller.userId,
+            changedBy: me.userId,
             changedAt: now,
           }),
         );
@@ -116,7 +116,7 @@ export async function updateCustomer(deps: CustomerDeps, caller: Identity, input
       deps.events.add(em, {
         type: CUSTOMER_EVENTS.updated,
         aggregateId: record.id,
-        data: { ...eventData(record), changedFields: update.changes.map((c) => c.field), changedBy: caller.userId },
+        data: { ...eventData(record), changedFields: update.changes.map((c) => c.field), changedBy: me.userId },
       });
       return record;
     });
@@ -126,7 +126,7 @@ export async function updateCustomer(deps: CustomerDeps, caller: Identity, input
   }
 }
 
-export async function getCustomer(em: EntityManager, caller: Identity, id: string): Promise<CustomerRecord> {
+export async function getCustomer(em: EntityManager, caller: Identity | null, id: string): Promise<CustomerRecord> {
   requireRole(caller, ...CAN_READ);
   const record = await em.findOne(CustomerRecord, { id: checkId(id) });
   if (!record) throw notFound('Customer', id);
@@ -134,7 +134,7 @@ export async function getCustomer(em: EntityManager, caller: Identity, id: strin
 }
 
 /** In the order asked; unknown ids are left out. One query whatever the count (entity batching). */
-export async function batchGetCustomers(em: EntityManager, caller: Identity, ids: readonly string[]): Promise<CustomerRecord[]> {
+export async function batchGetCustomers(em: EntityManager, caller: Identity | null, ids: readonly string[]): Promise<CustomerRecord[]> {
   requireRole(caller, ...CAN_READ);
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
@@ -153,7 +153,7 @@ export interface CustomerSearch extends PageRequest {
 }
 
 /** Call-centre search: by name or code, phone, plate, VIN, region, grade; newest first, keyset-paged. */
-export async function searchCustomers(em: EntityManager, caller: Identity, s: CustomerSearch): Promise<Page<CustomerRecord>> {
+export async function searchCustomers(em: EntityManager, caller: Identity | null, s: CustomerSearch): Promise<Page<CustomerRecord>> {
   requireRole(caller, ...CAN_READ);
   const where: Record<string, unknown>[] = [];
   if (s.query?.trim()) {
@@ -181,7 +181,7 @@ export async function searchCustomers(em: EntityManager, caller: Identity, s: Cu
 
 export async function customerHistory(
   em: EntityManager,
-  caller: Identity,
+  caller: Identity | null,
   customerId: string,
   page: PageRequest,
 ): Promise<Page<CustomerChangeRecord>> {

@@ -1,10 +1,14 @@
 import type { EntityManager, Orm } from '@aftercare/kit';
 
+/**
+ * Event types are `<service>.<event>` so every subject stays inside the service's stream
+ * (`aftercare.customer.>`): the issue's `asset.registered` is `customer.asset_registered`.
+ */
 export const CUSTOMER_EVENTS = {
   created: 'customer.created',
   updated: 'customer.updated',
-  assetRegistered: 'asset.registered',
-  contactLogged: 'contact.logged',
+  assetRegistered: 'customer.asset_registered',
+  contactLogged: 'customer.contact_logged',
 } as const;
 
 /** Where use cases put their events: the outbox, inside the caller's transaction. */

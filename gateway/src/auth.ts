@@ -1,0 +1,99 @@
+import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ROLES, type Identity, type Role } from '@aftercare/kit';
+import { GraphQLError, Kind, parse, type SelectionSetNode } from 'graphql';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+
+export interface JwtSettings {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/**
+ * Roles a person can hold. `service` is left out on purpose: it marks another Aftercare service
+ * calling over gRPC, and no token arriving from outside may claim it.
+ */
+const USER_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'service');
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  roles: z.array(z.string()).default([]),
+});
+
+/** UNAUTHENTICATED, answered with HTTP 401 so clients and proxies see it without reading the body. */
+export function unauthenticatedError(message: string, reason: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      reason,
+      http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) },
+    },
+  });
+}
+
+/**
+ * The caller named by an `Authorization: Bearer <JWT>` header (HS256), or null when there is no
+ * header. A malformed header or a bad, expired or incomplete token throws UNAUTHENTICATED saying why.
+ * Unknown roles are dropped rather than refused, so tokens from a newer issuer keep working.
+ */
+export function identityFromAuthorization(header: string | undefined, settings: JwtSettings): Identity | null {
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1]) throw unauthenticatedError('The Authorization header must be "Bearer <token>"', 'MALFORMED_AUTHORIZATION');
+
+  let payload: unknown;
+  try {
+    payload = jwt.verify(match[1], settings.secret, {
+      algorithms: ['HS256'],
+      ...(settings.issuer ? { issuer: settings.issuer } : {}),
+      ...(settings.audience ? { audience: settings.audience } : {}),
+    });
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError) {
+      throw unauthenticatedError(`The access token expired at ${err.expiredAt.toISOString()}`, 'TOKEN_EXPIRED');
+    }
+    if (err instanceof jwt.NotBeforeError) {
+      throw unauthenticatedError(`The access token is not valid before ${err.date.toISOString()}`, 'TOKEN_NOT_YET_VALID');
+    }
+    throw unauthenticatedError(`The access token is invalid: ${(err as Error).message}`, 'TOKEN_INVALID');
+  }
+
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    throw unauthenticatedError('The access token must carry a "sub" (user id) and a "roles" array of strings', 'TOKEN_INVALID');
+  }
+  const roles = claims.data.roles.filter((r): r is Role => (USER_ROLES as readonly string[]).includes(r));
+  return { userId: claims.data.sub, roles: [...new Set(roles)] };
+}
+
+/** The operation text of a GET or POST GraphQL request, if there is one to read. */
+export function operationText(request: HTTPGraphQLRequest): string | undefined {
+  if (request.method === 'GET') return new URLSearchParams(request.search).get('query') ?? undefined;
+  const body = request.body as { query?: unknown } | undefined;
+  return typeof body?.query === 'string' ? body.query : undefined;
+}
+
+/** True when every operation in `query` selects only introspection fields (`__schema`, `__type`, `__typename`). */
+export function isIntrospectionOnly(query: string | undefined): boolean {
+  if (query === undefined) return false;
+  let document;
+  try {
+    document = parse(query);
+  } catch {
+    return false;
+  }
+  const fragments = new Map(
+    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]),
+  );
+  const onlyIntrospection = (set: SelectionSetNode, seen: Set<string>): boolean =>
+    set.selections.every((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value.startsWith('__');
+      if (s.kind === Kind.INLINE_FRAGMENT) return onlyIntrospection(s.selectionSet, seen);
+      const fragment = fragments.get(s.name.value);
+      if (!fragment || seen.has(s.name.value)) return false;
+      return onlyIntrospection(fragment, new Set(seen).add(s.name.value));
+    });
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operations.length > 0 && operations.every((op) => onlyIntrospection(op.selectionSet, new Set()));
+}

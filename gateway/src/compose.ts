@@ -1,0 +1,78 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse, type DocumentNode } from 'graphql';
+import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE, type SubgraphEntry } from './subgraphs';
+
+export interface SubgraphSource {
+  name: string;
+  url: string;
+  typeDefs: DocumentNode;
+}
+
+export class CompositionError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Supergraph composition failed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'CompositionError';
+  }
+}
+
+/** The subgraphs whose schema file exists (services are added one at a time). */
+export function readSubgraphs(root = REPO_ROOT, entries: readonly SubgraphEntry[] = SUBGRAPHS): SubgraphSource[] {
+  return entries
+    .filter((e) => existsSync(join(root, e.schemaPath)))
+    .map((e) => {
+      const file = join(root, e.schemaPath);
+      try {
+        return { name: e.name, url: e.defaultUrl, typeDefs: parse(readFileSync(file, 'utf8')) };
+      } catch (err) {
+        throw new CompositionError([`${relative(root, file)}: ${(err as Error).message}`]);
+      }
+    });
+}
+
+/** Composes the supergraph SDL, or throws a CompositionError listing every problem. */
+export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
+  if (subgraphs.length === 0) throw new CompositionError(['no subgraph schema found (services/*/src/graphql/schema.graphql)']);
+  const result = composeServices([...subgraphs]);
+  if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
+  return `${result.supergraphSdl.trimEnd()}\n`;
+}
+
+export type CheckResult = { ok: true } | { ok: false; problem: string };
+
+/** Whether the checked-in supergraph (`current`, null when missing) is what composition gives now. */
+export function checkSupergraph(current: string | null, composed: string): CheckResult {
+  if (current === null) return { ok: false, problem: 'the supergraph file is missing' };
+  if (current !== composed) return { ok: false, problem: 'the supergraph file is stale' };
+  return { ok: true };
+}
+
+/** `npm run compose -w @aftercare/gateway [-- --check]`. Returns the exit code. */
+export function runCompose(args: readonly string[], root = REPO_ROOT, file = SUPERGRAPH_FILE): number {
+  const check = args.includes('--check');
+  const shown = relative(root, file);
+  let composed: string;
+  try {
+    const subgraphs = readSubgraphs(root);
+    composed = composeSupergraph(subgraphs);
+    console.log(`composed ${subgraphs.length} subgraph(s): ${subgraphs.map((s) => s.name).join(', ')}`);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 1;
+  }
+  if (!check) {
+    writeFileSync(file, composed);
+    console.log(`wrote ${shown}`);
+    return 0;
+  }
+  const result = checkSupergraph(existsSync(file) ? readFileSync(file, 'utf8') : null, composed);
+  if (result.ok) {
+    console.log(`${shown} is up to date`);
+    return 0;
+  }
+  console.error(`${shown}: ${result.problem}; run \`npm run compose -w @aftercare/gateway\` and commit it`);
+  return 1;
+}
+
+if (require.main === module) process.exitCode = runCompose(process.argv.slice(2));

@@ -1,0 +1,8 @@
+export { createGateway, type Gateway, type GatewayOptions } from './gateway';
+export { loadGatewayConfig, type GatewayConfig } from './config';
+export { identityFromAuthorization, isIntrospectionOnly, type JwtSettings } from './auth';
+export { queryLimitsPlugin, operationCost, type QueryLimits } from './limits';
+export { IdentityForwardingDataSource, type GatewayContext } from './datasource';
+export { checkSupergraph, composeSupergraph, readSubgraphs, runCompose, CompositionError, type SubgraphSource } from './compose';
+export { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable, type SubgraphEntry } from './subgraphs';
+export { signDevToken, type DevTokenOptions } from './dev-token';

@@ -1,0 +1,161 @@
+import jwt from 'jsonwebtoken';
+import { getIntrospectionQuery } from 'graphql';
+import { USER_ID_HEADER, USER_ROLES_HEADER, type HttpServer } from '@aftercare/kit';
+import { signDevToken } from '../src/dev-token';
+import { bearer, query, SECRET, startGateway, startThingsSubgraph } from './fixtures';
+
+describe('gateway', () => {
+  let subgraph: Awaited<ReturnType<typeof startThingsSubgraph>>;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  const extra: HttpServer[] = [];
+  const token = signDevToken({ sub: 'alice', roles: ['agent', 'manager'], secret: SECRET, ttl: 60 });
+
+  beforeAll(async () => {
+    subgraph = await startThingsSubgraph();
+    gateway = await startGateway(subgraph.url);
+  });
+  afterAll(async () => {
+    await Promise.all([gateway.http.close(1000), subgraph.http.close(1000), ...extra.map((h) => h.close(1000))]);
+  });
+
+  it('answers a caller with a valid token and forwards the verified identity to the subgraph', async () => {
+    const { status, body } = await query(gateway.url, '{ thing(id: "1") { id seenUserId seenRoles child { seenUserId } } }', bearer(token));
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: { thing: { id: '1', seenUserId: 'alice', seenRoles: ['agent', 'manager'], child: { seenUserId: 'alice' } } },
+    });
+  });
+
+  it('drops unknown roles and the service role from tokens', async () => {
+    const odd = jwt.sign({ roles: ['agent', 'wizard', 'service', 'agent'] }, SECRET, { subject: 'bob', expiresIn: 60 });
+    const { body } = await query(gateway.url, '{ thing(id: "1") { seenUserId seenRoles } }', bearer(odd));
+    expect(body.data).toEqual({ thing: { seenUserId: 'bob', seenRoles: ['agent'] } });
+  });
+
+  it('does not forward identity headers forged by the client', async () => {
+    const forged = { [USER_ID_HEADER]: 'mallory', [USER_ROLES_HEADER]: 'admin' };
+    const { body } = await query(gateway.url, '{ thing(id: "1") { seenUserId seenRoles } }', { ...bearer(token), ...forged });
+    expect(body.data).toEqual({ thing: { seenUserId: 'alice', seenRoles: ['agent', 'manager'] } });
+
+    const anonymous = await query(gateway.url, '{ thing(id: "1") { seenUserId } }', forged);
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses an anonymous operation with UNAUTHENTICATED (HTTP 401) before it reaches a subgraph', async () => {
+    const before = subgraph.requests();
+    const { status, body } = await query(gateway.url, '{ thing(id: "1") { id } }');
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([
+      {
+        message: 'Authentication required: send "Authorization: Bearer <token>"',
+        extensions: { code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED' },
+      },
+    ]);
+    expect(subgraph.requests()).toBe(before);
+  });
+
+  it('refuses a bad signature, an expired token and a malformed header with UNAUTHENTICATED saying why', async () => {
+    const forgedSignature = signDevToken({ sub: 'alice', roles: ['admin'], secret: 'another-secret-that-is-also-32-chars-long!!' });
+    const bad = await query(gateway.url, '{ thing(id: "1") { id } }', bearer(forgedSignature));
+    expect(bad.status).toBe(401);
+    expect(bad.body.errors?.[0]).toMatchObject({
+      message: 'The access token is invalid: invalid signature',
+      extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' },
+    });
+
+    const expired = jwt.sign({ roles: ['agent'], exp: Math.floor(Date.now() / 1000) - 60 }, SECRET, { subject: 'alice' });
+    const late = await query(gateway.url, '{ thing(id: "1") { id } }', bearer(expired));
+    expect(late.body.errors?.[0]?.message).toMatch(/^The access token expired at \d{4}-/);
+    expect(late.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+
+    const noneAlg = jwt.sign({ roles: ['admin'] }, '', { subject: 'eve', algorithm: 'none' });
+    expect((await query(gateway.url, '{ thing(id: "1") { id } }', bearer(noneAlg))).body.errors?.[0]?.extensions?.reason).toBe('TOKEN_INVALID');
+
+    const basic = await query(gateway.url, '{ thing(id: "1") { id } }', { authorization: 'Basic YWxpY2U6cHc=' });
+    expect(basic.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'MALFORMED_AUTHORIZATION' });
+  });
+
+  it('refuses a too-deep operation with QUERY_TOO_COMPLEX before it reaches a subgraph', async () => {
+    const before = subgraph.requests();
+    const deep = `{ thing(id: "1") { ${'child { '.repeat(8)}id${' }'.repeat(8)} } }`;
+    const { status, body } = await query(gateway.url, deep, bearer(token));
+    expect(status).toBe(400);
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The operation nests fields deeper than 5 levels; nest fewer levels or split it',
+      extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'QUERY_TOO_DEEP' },
+    });
+    expect(subgraph.requests()).toBe(before);
+
+    const fine = `{ thing(id: "1") { ${'child { '.repeat(3)}id${' }'.repeat(3)} } }`;
+    expect((await query(gateway.url, fine, bearer(token))).body.errors).toBeUndefined();
+  });
+
+  it('refuses an operation selecting too many fields (aliases and fragment expansions count)', async () => {
+    const before = subgraph.requests();
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: thing(id: "${i}") { id }`).join(' ');
+    const wide = await query(gateway.url, `{ ${aliases} }`, bearer(token));
+    expect(wide.status).toBe(400);
+    expect(wide.body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', reason: 'QUERY_TOO_COSTLY' });
+    expect(wide.body.errors?.[0]?.message).toMatch(/more than 50 fields/);
+
+    // Short text, but F is spread 9 times: 1 + 3 × (1 + 3 × (1 + 5)) = 58 fields once expanded.
+    const fragments = `
+      query { thing(id: "1") { ...L1 } }
+      fragment L1 on Thing { a: child { ...L2 } b: child { ...L2 } c: child { ...L2 } }
+      fragment L2 on Thing { a: child { ...F } b: child { ...F } c: child { ...F } }
+      fragment F on Thing { id seenUserId seenRoles x: id y: id }`;
+    expect((await query(gateway.url, fragments, bearer(token))).body.errors?.[0]?.extensions?.reason).toBe('QUERY_TOO_COSTLY');
+    expect(subgraph.requests()).toBe(before);
+  });
+
+  it('relays an AppError thrown in a subgraph with its code, reason and field', async () => {
+    const input = await query(gateway.url, '{ failing(kind: "input") { id } }', bearer(token));
+    expect(input.body.errors?.[0]).toMatchObject({
+      message: 'mobile must have 11 digits',
+      path: ['failing'],
+      extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_MOBILE', field: 'contacts.0.mobile' },
+    });
+    const conflict = await query(gateway.url, '{ failing(kind: "conflict") { id } }', bearer(token));
+    expect(conflict.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SIGNATURE_BEFORE_COMPLETION' });
+  });
+
+  it('keeps unexpected subgraph errors masked all the way to the client', async () => {
+    const { body } = await query(gateway.url, '{ failing(kind: "bug") { id } }', bearer(token));
+    expect(body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+  });
+
+  it('answers SERVICE_UNAVAILABLE when a subgraph cannot be reached', async () => {
+    const down = await startGateway('http://127.0.0.1:9/graphql');
+    extra.push(down.http);
+    const { body } = await query(down.url, '{ thing(id: "1") { id } }', bearer(token));
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The things service is unavailable; try again shortly',
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'UNAVAILABLE' },
+    });
+  });
+
+  it('lets anonymous callers introspect only when ALLOW_INTROSPECTION is on', async () => {
+    const introspection = getIntrospectionQuery();
+    const closed = await query(gateway.url, introspection);
+    expect(closed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const closedEvenWithToken = await query(gateway.url, '{ __schema { queryType { name } } }', bearer(token));
+    expect(closedEvenWithToken.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    const dev = await startGateway(subgraph.url, { allowIntrospection: true, maxQueryCost: 1000 });
+    extra.push(dev.http);
+    const open = await query(dev.url, introspection);
+    expect(open.body.errors).toBeUndefined();
+    expect(JSON.stringify(open.body.data)).toContain('"Thing"');
+    const sneaky = await query(dev.url, '{ __typename thing(id: "1") { id } }');
+    expect(sneaky.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('serves health, readiness and metrics next to /graphql', async () => {
+    const base = gateway.url.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/http_requests_total\{route="\/graphql",method="POST",status="200"\} \d+/);
+  });
+});

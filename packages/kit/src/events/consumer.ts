@@ -1,0 +1,264 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import type { EntityManager, Orm } from '../db';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { eventSubject, isEventType, isNatsToken, parseEnvelope, streamName, streamSubjects, type EventEnvelope } from './envelope';
+import { backoffDelay, errorMessage } from './retry';
+import { ensureStream } from './stream';
+import { contextFromMessage, eventsTracer } from './tracing';
+
+export interface EventMeta {
+  /** The durable consumer's name. */
+  consumer: string;
+  /** NATS subject, e.g. `aftercare.customer.created`. */
+  subject: string;
+  /** 1 on first delivery. */
+  deliveryCount: number;
+  streamSequence: number;
+}
+
+/**
+ * Applies one event. Runs inside the transaction that records it in the inbox: write with `em`
+ * only, and throw to have the event redelivered later (nothing is committed then).
+ */
+export type EventHandler = (em: EntityManager, envelope: EventEnvelope, meta: EventMeta) => Promise<void>;
+
+export interface ConsumerOptions {
+  orm: Orm;
+  nats: NatsConnection;
+  logger: Logger;
+  /** Durable consumer name, also the inbox key, e.g. `workorder-on-customer`. */
+  consumerName: string;
+  /** The producing service whose stream is read, e.g. `customer`. */
+  streamService: string;
+  subjectPrefix: string;
+  /** Event types to receive, e.g. `['customer.created']`; all from `streamService`. */
+  eventTypes: string[];
+  handler: EventHandler;
+  /** Deliveries before a failing event is terminated (and logged as poison). Default 10. */
+  maxDeliver?: number;
+  /** First redelivery delay after a handler failure; doubles per delivery. Default 1000. */
+  nakDelayMs?: number;
+  /** Cap of the redelivery delay. Default 60 000. */
+  maxNakDelayMs?: number;
+  /** Redelivery when neither ack nor nak arrives (process died mid-message). Default 30 000. */
+  ackWaitMs?: number;
+  /** Passed to the stream when this consumer has to create it (producer not started yet). */
+  duplicateWindowMs?: number;
+}
+
+export interface EventConsumerMetrics {
+  /** Events whose handler committed. */
+  processed: number;
+  /** Deliveries skipped because the inbox already had the event. */
+  duplicates: number;
+  /** Handler failures that were nak'ed for redelivery. */
+  retries: number;
+  /** Poison events (max deliveries reached) and malformed messages. */
+  terminated: number;
+}
+
+export interface EventConsumer {
+  isReady(): boolean;
+  metrics(): EventConsumerMetrics;
+  /** Stops pulling, finishes the message in hand and returns; unacknowledged ones are redelivered later. */
+  stop(): Promise<void>;
+}
+
+const PULL_BATCH = 20;
+
+/**
+ * Starts a durable, idempotent JetStream pull consumer: per message, one transaction inserts
+ * `(consumer, event id)` into `inbox` (a duplicate skips the handler) and runs the handler; then
+ * ack. Handler failure → rollback and nak with back-off; at `maxDeliver` → term and an error log.
+ * A malformed message is terminated and logged. Each message is handled in a CONSUMER span that
+ * continues the producer's trace.
+ */
+export async function startConsumer(options: ConsumerOptions): Promise<EventConsumer> {
+  const { orm, nats, handler, consumerName, streamService, subjectPrefix } = options;
+  validateOptions(options);
+  const maxDeliver = options.maxDeliver ?? 10;
+  const nakDelayMs = options.nakDelayMs ?? 1000;
+  const maxNakDelayMs = options.maxNakDelayMs ?? 60_000;
+  const log = options.logger.child({ component: 'event-consumer', consumer: consumerName });
+  const wanted = new Set(options.eventTypes);
+  const stream = streamName(subjectPrefix, streamService);
+
+  const jsm = await jetstreamManager(nats);
+  await ensureStream(jsm, { subjectPrefix, service: streamService, duplicateWindowMs: options.duplicateWindowMs }, { updateExisting: false });
+  await ensureDurable(jsm, stream, consumerName, {
+    durable_name: consumerName,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.ackWaitMs ?? 30_000),
+    max_deliver: maxDeliver,
+    ...filterFor(nats, subjectPrefix, streamService, options.eventTypes),
+  });
+  const messages: ConsumerMessages = await (await jetstream(nats).consumers.get(stream, consumerName)).consume({ max_messages: PULL_BATCH });
+  const counters: EventConsumerMetrics = { processed: 0, duplicates: 0, retries: 0, terminated: 0 };
+  let running = true;
+
+  /** The inbox row and the handler's writes commit together, or not at all. */
+  async function applyOnce(envelope: EventEnvelope, meta: EventMeta): Promise<boolean> {
+    return orm.em.fork().transactional(async (tx) => {
+      const inserted = await tx.execute<{ affectedRows: number }>(
+        'insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing',
+        [consumerName, envelope.id],
+        'run',
+      );
+      if (inserted.affectedRows === 0) return false;
+      await handler(tx, envelope, meta);
+      return true;
+    });
+  }
+
+  async function handle(msg: JsMsg): Promise<void> {
+    const parsed = parseEnvelope(jsonOrUndefined(msg));
+    const problem = parsed.ok
+      ? msg.subject === eventSubject(subjectPrefix, parsed.envelope.type)
+        ? undefined
+        : `type "${parsed.envelope.type}" does not match subject ${msg.subject}`
+      : parsed.problem;
+    if (!parsed.ok || problem) {
+      counters.terminated += 1;
+      msg.term(`malformed event: ${problem}`);
+      log.error({ subject: msg.subject, streamSequence: msg.seq, problem }, 'malformed event terminated');
+      return;
+    }
+    const envelope = parsed.envelope;
+    if (!wanted.has(envelope.type)) {
+      // Only when the server cannot filter on several subjects (see filterFor).
+      msg.ack();
+      return;
+    }
+    const meta: EventMeta = { consumer: consumerName, subject: msg.subject, deliveryCount: msg.info.deliveryCount, streamSequence: msg.seq };
+    const spanOptions = {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': msg.subject,
+        'messaging.consumer.group.name': consumerName,
+        'messaging.message.id': envelope.id,
+        'messaging.message.delivery_count': meta.deliveryCount,
+      },
+    };
+    await eventsTracer.startActiveSpan(`${msg.subject} process`, spanOptions, contextFromMessage(msg.headers), async (span) => {
+      try {
+        if (await applyOnce(envelope, meta)) counters.processed += 1;
+        else {
+          counters.duplicates += 1;
+          log.debug({ eventId: envelope.id }, 'event already processed; skipped');
+        }
+        msg.ack();
+      } catch (e) {
+        span.recordException(e as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
+        const context = { err: e, eventId: envelope.id, type: envelope.type, deliveryCount: meta.deliveryCount };
+        if (meta.deliveryCount >= maxDeliver) {
+          counters.terminated += 1;
+          msg.term(`failed ${meta.deliveryCount} times: ${errorMessage(e)}`.slice(0, 500));
+          log.error(context, 'event handler failed at the last delivery; event terminated (poison)');
+        } else {
+          counters.retries += 1;
+          msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
+          log.warn(context, 'event handler failed; will be redelivered');
+        }
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  const loop = (async () => {
+    try {
+      for await (const msg of messages) {
+        await handle(msg);
+        if (!running) break;
+      }
+    } catch (e) {
+      log.error({ err: e }, 'event consumer stopped unexpectedly');
+    } finally {
+      running = false;
+    }
+  })();
+
+  return {
+    isReady: () => running && !nats.isClosed(),
+    metrics: () => ({ ...counters }),
+    async stop() {
+      running = false;
+      await messages.close();
+      await loop;
+    },
+  };
+}
+
+function validateOptions(o: ConsumerOptions): void {
+  const bad = (message: string, field: string) => new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_CONSUMER', field });
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.consumerName)) throw bad(`Consumer name "${o.consumerName}" must be 1-64 of [A-Za-z0-9_-]`, 'consumerName');
+  if (!isNatsToken(o.streamService)) throw bad(`Stream service "${o.streamService}" must be a lower-case NATS token`, 'streamService');
+  if (!isNatsToken(o.subjectPrefix)) throw bad(`Subject prefix "${o.subjectPrefix}" must be a lower-case NATS token`, 'subjectPrefix');
+  if (o.eventTypes.length === 0) throw bad('At least one event type is required', 'eventTypes');
+  for (const type of o.eventTypes) {
+    if (!isEventType(type) || !type.startsWith(`${o.streamService}.`)) {
+      throw bad(`Event type "${type}" must be "${o.streamService}.<event>"`, 'eventTypes');
+    }
+  }
+  if (o.maxDeliver !== undefined && (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1)) throw bad('maxDeliver must be a positive integer', 'maxDeliver');
+}
+
+const jsonOrUndefined = (msg: JsMsg): unknown => {
+  try {
+    return msg.json();
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Several filter subjects need nats-server 2.10; on older servers the consumer reads the whole
+ * stream and skips unwanted types itself (they are acknowledged without running the handler).
+ */
+function filterFor(nats: NatsConnection, prefix: string, service: string, types: string[]): Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'> {
+  const subjects = types.map((t) => eventSubject(prefix, t));
+  if (subjects.length === 1) return { filter_subject: subjects[0], filter_subjects: undefined };
+  const [major = 0, minor = 0] = (nats.info?.version ?? '0.0').split('.').map(Number);
+  if (major > 2 || (major === 2 && minor >= 10)) return { filter_subject: undefined, filter_subjects: subjects };
+  return { filter_subject: streamSubjects(prefix, service), filter_subjects: undefined };
+}
+
+/** Creates the durable, or brings an existing one's settings up to date. */
+async function ensureDurable(jsm: JetStreamManager, stream: string, durable: string, config: Partial<ConsumerConfig>): Promise<void> {
+  try {
+    await jsm.consumers.info(stream, durable);
+  } catch (e) {
+    if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.ConsumerNotFound) {
+      await jsm.consumers.add(stream, config);
+      return;
+    }
+    throw e;
+  }
+  const { ack_wait, max_deliver, filter_subject, filter_subjects } = config;
+  try {
+    await jsm.consumers.update(stream, durable, { ack_wait, max_deliver, filter_subject, filter_subjects });
+  } catch (e) {
+    throw new AppError('FAILED_PRECONDITION', `Durable consumer ${durable} on ${stream} cannot be updated (${errorMessage(e)}); delete it or use a new name`, {
+      reason: 'CONSUMER_CONFIG_CONFLICT',
+      cause: e,
+    });
+  }
+}

@@ -1,0 +1,8 @@
+export * from './consumer';
+export { dataSchemaOf, eventSubject, parseEnvelope, streamName, streamSubjects, type EnvelopeParseResult, type EventEnvelope } from './envelope';
+export * from './migration';
+export * from './nats';
+export * from './outbox';
+export * from './relay';
+export * from './schema';
+export * from './stream';

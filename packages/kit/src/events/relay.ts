@@ -1,0 +1,235 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import type { EntityManager, Orm } from '../db';
+import type { Logger } from '../logger';
+import type { EventEnvelope } from './envelope';
+import type { Outbox } from './outbox';
+import { backoffDelay, errorMessage } from './retry';
+import { ensureStream } from './stream';
+import { captureTraceHeaders, contextFromRecord, eventsTracer } from './tracing';
+
+export interface OutboxRelayOptions {
+  orm: Orm;
+  nats: NatsConnection;
+  /** The service's outbox: gives service name and subject prefix, and kicks the relay after commits. */
+  outbox: Outbox;
+  logger: Logger;
+  /** How often to look for rows nobody kicked about (other replicas' writes, retries). Default 1000. */
+  pollIntervalMs?: number;
+  /** Rows claimed per transaction. Default 100. */
+  batchSize?: number;
+  /** Wait for a JetStream publish ack. Default 5000. */
+  publishTimeoutMs?: number;
+  /** Cap of the back-off after failures (it starts at `pollIntervalMs` and doubles). Default 30 000. */
+  maxBackoffMs?: number;
+  /** Stream de-duplication window; must exceed the longest gap between a lost ack and its retry. */
+  duplicateWindowMs?: number;
+  /** Published rows older than this are deleted. Default 7 days. */
+  retainPublishedMs?: number;
+}
+
+export interface OutboxRelayMetrics {
+  /** Events acknowledged by JetStream (including ones it reported as duplicates). */
+  published: number;
+  /** Failed publish attempts and failed rounds (NATS or database unavailable). */
+  failures: number;
+  ready: boolean;
+}
+
+export interface OutboxRelay {
+  /** Stream ensured and the last round succeeded; false while NATS (or the database) is unreachable. */
+  isReady(): boolean;
+  metrics(): OutboxRelayMetrics;
+  /**
+   * Graceful shutdown: finishes the current batch, then keeps publishing committed rows until the
+   * outbox is empty, a publish fails, or `timeoutMs` (default 10 s) has passed. A publish already
+   * in flight at the deadline may add up to `publishTimeoutMs`.
+   */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+interface ClaimedRow {
+  id: string;
+  subject: string;
+  payload: EventEnvelope;
+  headers: Record<string, string>;
+}
+
+type RoundOutcome = 'idle' | 'more' | 'failed';
+
+// Advisory locks are per database, and each service has its own database.
+const RELAY_LOCK = 'aftercare:outbox-relay';
+const PURGE_INTERVAL_MS = 60 * 60_000;
+
+/**
+ * Relays committed outbox rows to the service's JetStream stream, in id (creation) order, each
+ * with `Nats-Msg-Id` = row id, marking rows published on the ack. Survives NATS outages: a failed
+ * publish leaves its row (attempts + 1, last_error) and the relay backs off, then catches up.
+ *
+ * Replicas: every round takes a transaction-scoped advisory lock, so one relay publishes at a
+ * time and an aggregate's events can never be interleaved by two replicas publishing disjoint
+ * batches; rows are still claimed `FOR UPDATE SKIP LOCKED` so a row held by any other
+ * transaction is never waited for or published twice. A row published but not marked (crash or
+ * lost commit after the ack) is published again and dropped by the stream's de-duplication.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { orm, nats, outbox, logger } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const batchSize = options.batchSize ?? 100;
+  const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const retainPublishedMs = options.retainPublishedMs ?? 7 * 24 * 60 * 60_000;
+  const log = logger.child({ component: 'outbox-relay' });
+  const js = jetstream(nats, { timeout: publishTimeoutMs });
+
+  let state: 'running' | 'draining' | 'stopped' = 'running';
+  let drainDeadline = 0;
+  let streamReady = false;
+  let consecutiveFailures = 0;
+  let lastPurge = 0;
+  const counters = { published: 0, failures: 0 };
+
+  // Sleeping between rounds: a kick ends a poll wait (not a back-off), stop() ends either.
+  let kickPending = false;
+  let wakeSleeper: (() => void) | undefined;
+  let sleeperWakesOnKick = false;
+  const pause = (ms: number, wakeOnKick: boolean): Promise<void> => {
+    if (wakeOnKick && kickPending) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        wakeSleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      wakeSleeper = finish;
+      sleeperWakesOnKick = wakeOnKick;
+    });
+  };
+  const unsubscribe = outbox.onKick(() => {
+    kickPending = true;
+    if (sleeperWakesOnKick) wakeSleeper?.();
+  });
+
+  async function publish(row: ClaimedRow): Promise<void> {
+    const parent = contextFromRecord(row.headers);
+    const span = eventsTracer.startSpan(
+      `${row.subject} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': row.subject,
+          'messaging.message.id': row.id,
+        },
+      },
+      parent,
+    );
+    try {
+      const h = natsHeaders();
+      // The consumer's span becomes a child of this PRODUCER span, in the trace of the original request.
+      const outgoing = { ...row.headers, ...captureTraceHeaders(trace.setSpan(parent, span)) };
+      for (const [key, value] of Object.entries(outgoing)) h.set(key, value);
+      const ack = await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: h, timeout: publishTimeoutMs });
+      if (ack.duplicate) log.debug({ eventId: row.id }, 'event was already in the stream (duplicate dropped)');
+    } catch (e) {
+      span.recordException(e as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** One transaction: claim a batch, publish in order, stop at the first failure to keep order. */
+  async function relayBatch(em: EntityManager): Promise<{ published: number; claimed: number; error?: unknown }> {
+    return em.transactional(async (tx) => {
+      const [lock] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [RELAY_LOCK]);
+      if (!lock?.locked) return { published: 0, claimed: 0 };
+      const rows = await tx.execute<ClaimedRow[]>(
+        'select id, subject, payload, headers from outbox where published_at is null order by id limit ? for update skip locked',
+        [batchSize],
+      );
+      let published = 0;
+      for (const row of rows) {
+        try {
+          await publish(row);
+        } catch (error) {
+          await tx.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [errorMessage(error).slice(0, 2000), row.id]);
+          return { published, claimed: rows.length, error };
+        }
+        await tx.execute('update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = ?', [row.id]);
+        published += 1;
+      }
+      return { published, claimed: rows.length };
+    });
+  }
+
+  async function purgePublished(em: EntityManager): Promise<void> {
+    if (Date.now() - lastPurge < PURGE_INTERVAL_MS) return;
+    lastPurge = Date.now();
+    await em.execute("delete from outbox where published_at < now() - (? * interval '1 millisecond')", [retainPublishedMs]);
+  }
+
+  async function round(): Promise<RoundOutcome> {
+    kickPending = false;
+    try {
+      if (!streamReady) {
+        const jsm = await jetstreamManager(nats, { timeout: publishTimeoutMs });
+        const spec = { subjectPrefix: outbox.subjectPrefix, service: outbox.service, duplicateWindowMs: options.duplicateWindowMs };
+        await ensureStream(jsm, spec, { updateExisting: true });
+        streamReady = true;
+        log.info({ service: outbox.service }, 'event stream ready');
+      }
+      const em = orm.em.fork();
+      const result = await relayBatch(em);
+      counters.published += result.published;
+      if (result.error !== undefined) throw result.error;
+      if (consecutiveFailures > 0) log.info({ afterFailures: consecutiveFailures }, 'outbox relay recovered');
+      consecutiveFailures = 0;
+      if (result.claimed === batchSize) return 'more';
+      await purgePublished(em);
+      return 'idle';
+    } catch (e) {
+      counters.failures += 1;
+      consecutiveFailures += 1;
+      // The stream may have been deleted or the server replaced: check it again before the next publish.
+      streamReady = false;
+      log.warn({ err: e, consecutiveFailures }, 'outbox relay round failed; backing off');
+      return 'failed';
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (state !== 'stopped') {
+      const outcome = await round();
+      if (state === 'draining') {
+        if (outcome !== 'more' || Date.now() >= drainDeadline) break;
+      } else if (outcome === 'failed') {
+        await pause(backoffDelay(consecutiveFailures, pollIntervalMs, maxBackoffMs), false);
+      } else if (outcome === 'idle') {
+        await pause(pollIntervalMs, true);
+      }
+    }
+    state = 'stopped';
+  }
+
+  const running = run();
+  const isReady = () => state !== 'stopped' && streamReady && consecutiveFailures === 0;
+
+  return {
+    isReady,
+    metrics: () => ({ ...counters, ready: isReady() }),
+    async stop(timeoutMs = 10_000) {
+      if (state === 'running') {
+        state = 'draining';
+        drainDeadline = Date.now() + timeoutMs;
+        wakeSleeper?.();
+      }
+      await running;
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { openOrm, migrateUp, type Orm } from './db';
+import { KitEventsMigration } from './events/migration';
+import { connectNats } from './events/nats';
+import { createOutbox, type Outbox } from './events/outbox';
+import { startOutboxRelay } from './events/relay';
+import { kitEventEntities } from './events/schema';
+import type { GraphQLEndpoint } from './http/graphql-endpoint';
+import { createHttpServer } from './http/server';
+import { createMetrics, type Metrics } from './http/metrics';
+import { createGrpcServer, type GrpcServer } from './grpc/server';
+import { createLifecycle, type Lifecycle, type ShutdownResult } from './lifecycle';
+import { createLogger, type Logger } from './logger';
+
+/** What `serviceEnv(...)` parses to; a service's own config extends it. */
+export interface BaseServiceConfig {
+  SERVICE_NAME: string;
+  LOG_LEVEL: string;
+  HTTP_HOST: string;
+  HTTP_PORT: number;
+  GRPC_HOST: string;
+  GRPC_PORT: number;
+  databaseUrl: string;
+  DATABASE_POOL_MAX: number;
+  NATS_URL: string;
+  EVENT_SUBJECT_PREFIX: string;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+/** Everything a service's transports and consumers are built from. */
+export interface ServiceRuntime<C extends BaseServiceConfig> {
+  config: C;
+  logger: Logger;
+  orm: Orm;
+  nats: NatsConnection;
+  outbox: Outbox;
+  lifecycle: Lifecycle;
+  metrics: Metrics;
+}
+
+/** Something started in `setup` that must stop on shutdown (a consumer, a scheduler). */
+export interface Worker {
+  name: string;
+  stop(): Promise<void>;
+  isReady?(): boolean;
+}
+
+export interface ServiceParts {
+  grpc?: (server: GrpcServer) => void;
+  // The endpoint's context type is the service's own; the runner only routes requests to it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  graphql?: GraphQLEndpoint<any>;
+  workers?: Worker[];
+}
+
+export interface ServiceSpec<C extends BaseServiceConfig> {
+  config: C;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: EntitySchema<any, any>[];
+  /** The service's own migrations; the kit's outbox/inbox migration runs first. */
+  migrations: MigrationObject[];
+  setup(runtime: ServiceRuntime<C>): ServiceParts | Promise<ServiceParts>;
+  logger?: Logger;
+  /** Default true; set false when migrations run as a separate job (`migrate` command). */
+  migrateOnStart?: boolean;
+  /** Outbox relay poll interval (tests use a short one). */
+  relayPollIntervalMs?: number;
+}
+
+export interface RunningService<C extends BaseServiceConfig> extends ServiceRuntime<C> {
+  httpPort: number;
+  grpcPort: number;
+  /** Graceful: stop intake, drain, flush the outbox, close connections. */
+  stop(): Promise<ShutdownResult>;
+}
+
+const ormOptions = <C extends BaseServiceConfig>(spec: ServiceSpec<C>) => ({
+  databaseUrl: spec.config.databaseUrl,
+  entities: [...kitEventEntities, ...spec.entities],
+  migrations: [{ name: '0000_kit_events', class: KitEventsMigration }, ...spec.migrations],
+  poolMax: spec.config.DATABASE_POOL_MAX,
+});
+
+/** The `migrate` command / Kubernetes Job: creates the database if needed and applies migrations. */
+export async function runMigrations<C extends BaseServiceConfig>(spec: Omit<ServiceSpec<C>, 'setup'>): Promise<string[]> {
+  const orm = await openOrm(ormOptions(spec as ServiceSpec<C>));
+  try {
+    return await migrateUp(orm);
+  } finally {
+    await orm.close();
+  }
+}
+
+/**
+ * Starts a service: database (created and migrated), NATS, outbox relay, the service's own parts,
+ * then gRPC and HTTP (GraphQL, /healthz, /readyz, /metrics). Shutdown undoes it in reverse.
+ */
+export async function startService<C extends BaseServiceConfig>(spec: ServiceSpec<C>): Promise<RunningService<C>> {
+  const { config } = spec;
+  const logger = spec.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const lifecycle = createLifecycle(logger, { hookTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  const metrics = createMetrics();
+  try {
+    const orm = await openOrm(ormOptions(spec));
+    lifecycle.onShutdown('database', () => orm.close());
+    if (spec.migrateOnStart ?? true) {
+      const applied = await migrateUp(orm);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    }
+    const nats = await connectNats({ url: config.NATS_URL, name: config.SERVICE_NAME, logger });
+    lifecycle.onShutdown('nats', () => nats.drain());
+    const outbox = createOutbox({ service: config.SERVICE_NAME, subjectPrefix: config.EVENT_SUBJECT_PREFIX });
+    const relay = startOutboxRelay({ orm, nats, outbox, logger, pollIntervalMs: spec.relayPollIntervalMs });
+    lifecycle.onShutdown('outbox relay', () => relay.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
+    metrics.gauge('outbox_published_total', 'Events the outbox relay has published', [], () => relay.metrics().published);
+    metrics.gauge('outbox_failures_total', 'Failed outbox publish attempts', [], () => relay.metrics().failures);
+
+    const runtime: ServiceRuntime<C> = { config, logger, orm, nats, outbox, lifecycle, metrics };
+    const parts = await spec.setup(runtime);
+    for (const worker of parts.workers ?? []) lifecycle.onShutdown(worker.name, () => worker.stop());
+
+    const grpc = createGrpcServer({ logger });
+    parts.grpc?.(grpc);
+    const grpcPort = await grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
+    grpc.health.setAll('SERVING');
+    lifecycle.onShutdown('grpc server', () => grpc.shutdown(config.SHUTDOWN_TIMEOUT_MS / 2));
+
+    const http = createHttpServer({
+      logger,
+      graphql: parts.graphql,
+      lifecycle,
+      metrics,
+      isReady: async () => ({
+        database: await orm.isConnected(),
+        nats: !nats.isClosed(),
+        outbox: relay.isReady(),
+        ...Object.fromEntries((parts.workers ?? []).map((w) => [w.name, w.isReady?.() ?? true])),
+      }),
+    });
+    const httpPort = await http.listen(config.HTTP_HOST, config.HTTP_PORT);
+    lifecycle.onShutdown('http server', () => http.close(config.SHUTDOWN_TIMEOUT_MS / 2));
+    logger.info(
+      { graphql: `http://${config.HTTP_HOST}:${httpPort}/graphql`, grpc: `${config.GRPC_HOST}:${grpcPort}` },
+      `${config.SERVICE_NAME} service ready`,
+    );
+    return { ...runtime, httpPort, grpcPort, stop: () => lifecycle.shutdown('stop') };
+  } catch (err) {
+    // Undo whatever had started, so a failed start leaves no connections or ports behind.
+    await lifecycle.shutdown('start-up failed');
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import { AppError } from '../../src/errors';
+import { decodeCursor, encodeCursor, pageSize } from '../../src/graphql';
+
+const position = (v: unknown) => {
+  const p = v as { createdAt?: unknown; id?: unknown };
+  if (typeof p?.createdAt !== 'string' || typeof p.id !== 'string') throw new Error('not a position');
+  return { createdAt: p.createdAt, id: p.id };
+};
+
+describe('cursors', () => {
+  it('round-trip an opaque base64url position', () => {
+    const cursor = encodeCursor({ createdAt: '2026-11-24T08:30:00Z', id: 'a/b+c' });
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor, position)).toEqual({ createdAt: '2026-11-24T08:30:00Z', id: 'a/b+c' });
+  });
+
+  it('refuse a cursor that is not ours as BAD_USER_INPUT on the field', () => {
+    for (const bad of ['%%%', encodeCursor({ other: 1 }), Buffer.from('not json').toString('base64url')]) {
+      let thrown: unknown;
+      try {
+        decodeCursor(bad, position);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(AppError);
+      expect(thrown).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'after', reason: 'INVALID_CURSOR' });
+    }
+  });
+});
+
+describe('pageSize', () => {
+  it('defaults, accepts 1..max, refuses the rest', () => {
+    expect(pageSize(undefined)).toBe(20);
+    expect(pageSize(null, { defaultSize: 50 })).toBe(50);
+    expect(pageSize(100)).toBe(100);
+    expect(() => pageSize(0)).toThrow(/between 1 and 100/);
+    expect(() => pageSize(101)).toThrow(AppError);
+    expect(() => pageSize(2.5)).toThrow(AppError);
+  });
+});

@@ -1,0 +1,159 @@
+import { request } from 'node:http';
+import { createHttpServer, createMetrics, type HttpServer } from '../../src/http';
+import { createLogger } from '../../src/logger';
+
+const logger = createLogger('kit-test', 'silent');
+
+async function started(server: HttpServer): Promise<string> {
+  const port = await server.listen('127.0.0.1', 0);
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('createHttpServer', () => {
+  let server: HttpServer;
+  afterEach(() => server.close(1000));
+
+  it('answers /healthz while the process is alive and 404 for unknown paths', async () => {
+    server = createHttpServer({ logger });
+    const base = await started(server);
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/graphql`)).status).toBe(404);
+    expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers /readyz 200 only while every check passes, listing the checks', async () => {
+    let database = false;
+    server = createHttpServer({ logger, isReady: () => ({ database, nats: true }) });
+    const base = await started(server);
+
+    const notReady = await fetch(`${base}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({
+      status: 'not ready',
+      checks: { accepting: true, database: false, nats: true },
+    });
+
+    database = true;
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { accepting: true, database: true, nats: true } });
+  });
+
+  it('turns not ready as soon as the lifecycle starts shutting down, and when a check throws', async () => {
+    let shuttingDown = false;
+    let broken = false;
+    server = createHttpServer({
+      logger,
+      lifecycle: { isShuttingDown: () => shuttingDown },
+      isReady: () => {
+        if (broken) throw new Error('pool gone');
+        return {};
+      },
+    });
+    const base = await started(server);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    shuttingDown = true;
+    const draining = await fetch(`${base}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(((await draining.json()) as { checks: Record<string, boolean> }).checks.accepting).toBe(false);
+    shuttingDown = false;
+    broken = true;
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+  });
+
+  it('serves Prometheus text with uptime, request counts by route and status, and service metrics', async () => {
+    const metrics = createMetrics();
+    const published = metrics.counter('aftercare_events_published_total', 'Events published', ['stream']);
+    metrics.gauge('aftercare_outbox_pending', 'Outbox rows waiting', [], () => 7);
+    published.inc({ stream: 'AFTERCARE_CUSTOMER' }, 3);
+    server = createHttpServer({ logger, metrics });
+    const base = await started(server);
+    await fetch(`${base}/healthz`);
+    await fetch(`${base}/healthz`);
+    await fetch(`${base}/missing`);
+
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toContain('# TYPE process_uptime_seconds gauge');
+    expect(text).toMatch(/^process_uptime_seconds \d+(\.\d+)?(e[-+]\d+)?$/m);
+    expect(text).toContain('# TYPE http_requests_total counter');
+    expect(text).toContain('http_requests_total{route="/healthz",method="GET",status="200"} 2');
+    expect(text).toContain('http_requests_total{route="other",method="GET",status="404"} 1');
+    expect(text).toContain('aftercare_events_published_total{stream="AFTERCARE_CUSTOMER"} 3');
+    expect(text).toContain('aftercare_outbox_pending 7');
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    server = createHttpServer({ logger, bodyLimitBytes: 1024, graphql: await tinyEndpoint() });
+    const port = await server.listen('127.0.0.1', 0);
+    const body = JSON.stringify({ query: `{ hello } # ${'x'.repeat(4096)}` });
+
+    const declared = await post(port, body, { 'content-length': String(Buffer.byteLength(body)) });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toEqual({ error: 'Request body exceeds the limit of 1024 bytes' });
+
+    const chunked = await post(port, body, { 'transfer-encoding': 'chunked' });
+    expect(chunked.status).toBe(413);
+
+    const small = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ hello }' }),
+    });
+    expect(await small.json()).toEqual({ data: { hello: 'world' } });
+  });
+
+  it('answers 400 for a JSON body that does not parse', async () => {
+    server = createHttpServer({ logger, graphql: await tinyEndpoint() });
+    const base = await started(server);
+    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    expect(res.status).toBe(400);
+  });
+
+  it('close() lets a request in flight finish, then refuses new connections', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    server = createHttpServer({ logger, graphql: await tinyEndpoint(() => gate) });
+    const base = await started(server);
+    const inFlight = fetch(`${base}/graphql?query=%7Bhello%7D`, { headers: { 'content-type': 'application/json' } });
+    await new Promise((r) => setTimeout(r, 50));
+    const closed = server.close(5000);
+    release();
+    expect(await (await inFlight).json()).toEqual({ data: { hello: 'world' } });
+    await closed;
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+async function tinyEndpoint(beforeAnswer: () => Promise<void> = async () => undefined) {
+  const { ApolloServer } = await import('@apollo/server');
+  const apollo = new ApolloServer({
+    typeDefs: 'type Query { hello: String }',
+    resolvers: { Query: { hello: async () => (await beforeAnswer(), 'world') } },
+  });
+  return { apollo, context: async () => ({}) };
+}
+
+function post(port: number, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    // The server may hang up before the whole body is sent; the answer has arrived by then.
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    req.end(body);
+  });
+}
