@@ -37,10 +37,17 @@ export function unauthenticatedError(message: string, reason: string): GraphQLEr
  * header. A malformed header or a bad, expired or incomplete token throws UNAUTHENTICATED saying why.
  * Unknown roles are dropped rather than refused, so tokens from a newer issuer keep working.
  */
-export function identityFromAuthorization(header: string | undefined, settings: JwtSettings): Identity | null {
+export function identityFromAuthorization(
+  header: string | undefined,
+  settings: JwtSettings,
+): Identity | null {
   if (header === undefined || header.trim() === '') return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1]) throw unauthenticatedError('The Authorization header must be "Bearer <token>"', 'MALFORMED_AUTHORIZATION');
+  if (!match?.[1])
+    throw unauthenticatedError(
+      'The Authorization header must be "Bearer <token>"',
+      'MALFORMED_AUTHORIZATION',
+    );
 
   let payload: unknown;
   try {
@@ -51,25 +58,40 @@ export function identityFromAuthorization(header: string | undefined, settings: 
     });
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) {
-      throw unauthenticatedError(`The access token expired at ${err.expiredAt.toISOString()}`, 'TOKEN_EXPIRED');
+      throw unauthenticatedError(
+        `The access token expired at ${err.expiredAt.toISOString()}`,
+        'TOKEN_EXPIRED',
+      );
     }
     if (err instanceof jwt.NotBeforeError) {
-      throw unauthenticatedError(`The access token is not valid before ${err.date.toISOString()}`, 'TOKEN_NOT_YET_VALID');
+      throw unauthenticatedError(
+        `The access token is not valid before ${err.date.toISOString()}`,
+        'TOKEN_NOT_YET_VALID',
+      );
     }
-    throw unauthenticatedError(`The access token is invalid: ${(err as Error).message}`, 'TOKEN_INVALID');
+    throw unauthenticatedError(
+      `The access token is invalid: ${(err as Error).message}`,
+      'TOKEN_INVALID',
+    );
   }
 
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) {
-    throw unauthenticatedError('The access token must carry a "sub" (user id) and a "roles" array of strings', 'TOKEN_INVALID');
+    throw unauthenticatedError(
+      'The access token must carry a "sub" (user id) and a "roles" array of strings',
+      'TOKEN_INVALID',
+    );
   }
-  const roles = claims.data.roles.filter((r): r is Role => (USER_ROLES as readonly string[]).includes(r));
+  const roles = claims.data.roles.filter((r): r is Role =>
+    (USER_ROLES as readonly string[]).includes(r),
+  );
   return { userId: claims.data.sub, roles: [...new Set(roles)] };
 }
 
 /** The operation text of a GET or POST GraphQL request, if there is one to read. */
 export function operationText(request: HTTPGraphQLRequest): string | undefined {
-  if (request.method === 'GET') return new URLSearchParams(request.search).get('query') ?? undefined;
+  if (request.method === 'GET')
+    return new URLSearchParams(request.search).get('query') ?? undefined;
   const body = request.body as { query?: unknown } | undefined;
   return typeof body?.query === 'string' ? body.query : undefined;
 }
@@ -84,7 +106,9 @@ export function isIntrospectionOnly(query: string | undefined): boolean {
     return false;
   }
   const fragments = new Map(
-    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]),
+    document.definitions
+      .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d.selectionSet]),
   );
   const onlyIntrospection = (set: SelectionSetNode, seen: Set<string>): boolean =>
     set.selections.every((s) => {
@@ -95,5 +119,7 @@ export function isIntrospectionOnly(query: string | undefined): boolean {
       return onlyIntrospection(fragment, new Set(seen).add(s.name.value));
     });
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return operations.length > 0 && operations.every((op) => onlyIntrospection(op.selectionSet, new Set()));
+  return (
+    operations.length > 0 && operations.every((op) => onlyIntrospection(op.selectionSet, new Set()))
+  );
 }

@@ -18,7 +18,10 @@ export class CompositionError extends Error {
 }
 
 /** The subgraphs whose schema file exists (services are added one at a time). */
-export function readSubgraphs(root = REPO_ROOT, entries: readonly SubgraphEntry[] = SUBGRAPHS): SubgraphSource[] {
+export function readSubgraphs(
+  root = REPO_ROOT,
+  entries: readonly SubgraphEntry[] = SUBGRAPHS,
+): SubgraphSource[] {
   return entries
     .filter((e) => existsSync(join(root, e.schemaPath)))
     .map((e) => {
@@ -33,7 +36,10 @@ export function readSubgraphs(root = REPO_ROOT, entries: readonly SubgraphEntry[
 
 /** Composes the supergraph SDL, or throws a CompositionError listing every problem. */
 export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string {
-  if (subgraphs.length === 0) throw new CompositionError(['no subgraph schema found (services/*/src/graphql/schema.graphql)']);
+  if (subgraphs.length === 0)
+    throw new CompositionError([
+      'no subgraph schema found (services/*/src/graphql/schema.graphql)',
+    ]);
   const result = composeServices([...subgraphs]);
   if (result.errors) throw new CompositionError(result.errors.map((e) => e.message));
   return `${result.supergraphSdl.trimEnd()}\n`;
@@ -49,14 +55,20 @@ export function checkSupergraph(current: string | null, composed: string): Check
 }
 
 /** `npm run compose -w @aftercare/gateway [-- --check]`. Returns the exit code. */
-export function runCompose(args: readonly string[], root = REPO_ROOT, file = SUPERGRAPH_FILE): number {
+export function runCompose(
+  args: readonly string[],
+  root = REPO_ROOT,
+  file = SUPERGRAPH_FILE,
+): number {
   const check = args.includes('--check');
   const shown = relative(root, file);
   let composed: string;
   try {
     const subgraphs = readSubgraphs(root);
     composed = composeSupergraph(subgraphs);
-    console.log(`composed ${subgraphs.length} subgraph(s): ${subgraphs.map((s) => s.name).join(', ')}`);
+    console.log(
+      `composed ${subgraphs.length} subgraph(s): ${subgraphs.map((s) => s.name).join(', ')}`,
+    );
   } catch (err) {
     console.error((err as Error).message);
     return 1;
@@ -71,7 +83,9 @@ export function runCompose(args: readonly string[], root = REPO_ROOT, file = SUP
     console.log(`${shown} is up to date`);
     return 0;
   }
-  console.error(`${shown}: ${result.problem}; run \`npm run compose -w @aftercare/gateway\` and commit it`);
+  console.error(
+    `${shown}: ${result.problem}; run \`npm run compose -w @aftercare/gateway\` and commit it`,
+  );
   return 1;
 }
 

@@ -1,5 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { AppError, unavailable, USER_ID_HEADER, USER_ROLES_HEADER, type Identity, type Logger } from '@aftercare/kit';
+import {
+  AppError,
+  unavailable,
+  USER_ID_HEADER,
+  USER_ROLES_HEADER,
+  type Identity,
+  type Logger,
+} from '@aftercare/kit';
 import { GraphQLError } from 'graphql';
 
 export interface GatewayContext {
@@ -39,8 +46,13 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
    */
   override didEncounterError(error: Error): never {
     if (error instanceof GraphQLError) {
-      this.logger.error({ err: error, subgraph: this.subgraph, response: error.extensions.response }, 'subgraph answered with an HTTP error');
-      throw new AppError('INTERNAL', `The ${this.subgraph} subgraph answered with an HTTP error`, { cause: error });
+      this.logger.error(
+        { err: error, subgraph: this.subgraph, response: error.extensions.response },
+        'subgraph answered with an HTTP error',
+      );
+      throw new AppError('INTERNAL', `The ${this.subgraph} subgraph answered with an HTTP error`, {
+        cause: error,
+      });
     }
     this.logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph unreachable');
     throw unavailable(`The ${this.subgraph} service is unavailable; try again shortly`, error);

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, ROLES, type Env, type Role } from '@aftercare/kit';
+import { loadConfig, ROLES, type Env, type Role } from '@aftercare/kit';
 import { z } from 'zod';
 import { signDevToken, type DevTokenOptions } from './dev-token';
 
-const USAGE = 'usage: dev-token --user <id> --role <role> [--role <role> …] [--ttl 8h]  (JWT_SECRET from the environment)';
+const USAGE =
+  'usage: dev-token --user <id> --role <role> [--role <role> …] [--ttl 8h]  (JWT_SECRET from the environment)';
 
 const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
@@ -24,8 +25,10 @@ export function devTokenFromArgs(args: string[], env: Env = process.env): string
   if (!values.user) throw new Error(`--user is required\n${USAGE}`);
   const roles = values.role ?? [];
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (unknown.length > 0) throw new Error(`unknown role(s) ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
-  if (!/^\d+[smhd]?$/.test(values.ttl)) throw new Error(`--ttl must look like 3600, 30m, 8h or 7d\n${USAGE}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown role(s) ${unknown.join(', ')}; roles are: ${ROLES.join(', ')}`);
+  if (!/^\d+[smhd]?$/.test(values.ttl))
+    throw new Error(`--ttl must look like 3600, 30m, 8h or 7d\n${USAGE}`);
   const config = loadConfig(envSchema, env);
   return signDevToken({
     sub: values.user,
@@ -41,7 +44,7 @@ if (require.main === module) {
   try {
     console.log(devTokenFromArgs(process.argv.slice(2)));
   } catch (err) {
-    console.error(err instanceof ConfigError || err instanceof Error ? err.message : String(err));
+    console.error(err instanceof Error ? err.message : String(err));
     process.exitCode = 1;
   }
 }

@@ -13,7 +13,14 @@ export interface DevTokenOptions {
 }
 
 /** An HS256 token the gateway accepts, for development and tests. */
-export function signDevToken({ sub, roles, secret, ttl = '8h', issuer, audience }: DevTokenOptions): string {
+export function signDevToken({
+  sub,
+  roles,
+  secret,
+  ttl = '8h',
+  issuer,
+  audience,
+}: DevTokenOptions): string {
   return jwt.sign({ roles }, secret, {
     algorithm: 'HS256',
     subject: sub,

@@ -1,14 +1,27 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createErrorFormatter, createHttpServer, type HttpServer, type Logger, type Metrics } from '@aftercare/kit';
-import { identityFromAuthorization, isIntrospectionOnly, operationText, unauthenticatedError } from './auth';
+import {
+  createErrorFormatter,
+  createHttpServer,
+  type HttpServer,
+  type Logger,
+  type Metrics,
+} from '@aftercare/kit';
+import {
+  identityFromAuthorization,
+  isIntrospectionOnly,
+  operationText,
+  unauthenticatedError,
+} from './auth';
 import type { GatewayConfig } from './config';
 import { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 import { queryLimitsPlugin } from './limits';
 
-export interface GatewayOptions
-  extends Pick<GatewayConfig, 'jwt' | 'allowIntrospection' | 'maxQueryDepth' | 'maxQueryCost' | 'subgraphUrls'> {
+export interface GatewayOptions extends Pick<
+  GatewayConfig,
+  'jwt' | 'allowIntrospection' | 'maxQueryDepth' | 'maxQueryCost' | 'subgraphUrls'
+> {
   /** The composed supergraph (gateway/supergraph.graphql); its subgraph URLs are defaults that `subgraphUrls` overrides. */
   supergraphSdl: string;
   logger: Logger;
@@ -45,6 +58,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     introspection: options.allowIntrospection,
     hideSchemaDetailsFromClientErrors: !options.allowIntrospection,
     includeStacktraceInErrorResponses: false,
+    // Shutdown belongs to the lifecycle in main.ts, not to Apollo's own signal handlers.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     plugins: [
       queryLimitsPlugin({ maxDepth: options.maxQueryDepth, maxCost: options.maxQueryCost }),
@@ -60,10 +75,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       apollo,
       // Runs before parsing and validation, so an anonymous caller learns nothing about the schema.
       async context({ request }) {
-        const identity = identityFromAuthorization(request.headers.get('authorization'), options.jwt);
+        const identity = identityFromAuthorization(
+          request.headers.get('authorization'),
+          options.jwt,
+        );
         if (identity) return { identity };
-        if (options.allowIntrospection && isIntrospectionOnly(operationText(request))) return { identity: null };
-        throw unauthenticatedError('Authentication required: send "Authorization: Bearer <token>"', 'UNAUTHENTICATED');
+        if (options.allowIntrospection && isIntrospectionOnly(operationText(request)))
+          return { identity: null };
+        throw unauthenticatedError(
+          'Authentication required: send "Authorization: Bearer <token>"',
+          'UNAUTHENTICATED',
+        );
       },
     },
   });

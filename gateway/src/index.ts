@@ -3,6 +3,13 @@ export { loadGatewayConfig, type GatewayConfig } from './config';
 export { identityFromAuthorization, isIntrospectionOnly, type JwtSettings } from './auth';
 export { queryLimitsPlugin, operationCost, type QueryLimits } from './limits';
 export { IdentityForwardingDataSource, type GatewayContext } from './datasource';
-export { checkSupergraph, composeSupergraph, readSubgraphs, runCompose, CompositionError, type SubgraphSource } from './compose';
+export {
+  checkSupergraph,
+  composeSupergraph,
+  readSubgraphs,
+  runCompose,
+  CompositionError,
+  type SubgraphSource,
+} from './compose';
 export { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable, type SubgraphEntry } from './subgraphs';
 export { signDevToken, type DevTokenOptions } from './dev-token';

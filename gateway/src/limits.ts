@@ -1,6 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import depthLimit from 'graphql-depth-limit';
-import { GraphQLError, Kind, validate, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  validate,
+  type DocumentNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -19,9 +26,15 @@ const tooComplex = (message: string, reason: string, nodes?: GraphQLError['nodes
  * once and reused, so a document that nests spreads cannot make the count itself explode; the
  * count stops early once it passes `limit`.
  */
-export function operationCost(document: DocumentNode, operation: OperationDefinitionNode, limit: number): number {
+export function operationCost(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  limit: number,
+): number {
   const fragments = new Map(
-    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d.selectionSet]),
+    document.definitions
+      .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d.selectionSet]),
   );
   const fragmentCost = new Map<string, number>();
   const inProgress = new Set<string>();

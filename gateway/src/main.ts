@@ -13,14 +13,20 @@ async function main(): Promise<void> {
   try {
     supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read the supergraph ${config.supergraphPath} (run \`npm run compose -w @aftercare/gateway\`)`, { cause: err });
+    throw new Error(
+      `Cannot read the supergraph ${config.supergraphPath} (run \`npm run compose -w @aftercare/gateway\`)`,
+      { cause: err },
+    );
   }
   const { http } = createGateway({ ...config, supergraphSdl, logger, lifecycle });
   lifecycle.onShutdown('http', () => http.close(config.shutdownTimeoutMs));
 
   const port = await http.listen(config.host, config.port);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info({ subgraphUrls: config.subgraphUrls }, `GraphQL gateway ready at http://${shownHost}:${port}/graphql`);
+  logger.info(
+    { subgraphUrls: config.subgraphUrls },
+    `GraphQL gateway ready at http://${shownHost}:${port}/graphql`,
+  );
 }
 
 main().catch((err: unknown) => {

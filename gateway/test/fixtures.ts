@@ -1,4 +1,12 @@
-import { createHttpServer, createLogger, createSubgraph, invalidArgument, conflict, type HttpServer, type SubgraphContext } from '@aftercare/kit';
+import {
+  createHttpServer,
+  createLogger,
+  createSubgraph,
+  invalidArgument,
+  conflict,
+  type HttpServer,
+  type SubgraphContext,
+} from '@aftercare/kit';
 import { parse } from 'graphql';
 import { composeSupergraph } from '../src/compose';
 import { createGateway, type GatewayOptions } from '../src/gateway';
@@ -22,7 +30,11 @@ export const THINGS_SDL = `
 `;
 
 /** A subgraph whose things report the identity the gateway forwarded; counts the requests it gets. */
-export async function startThingsSubgraph(): Promise<{ url: string; requests: () => number; http: HttpServer }> {
+export async function startThingsSubgraph(): Promise<{
+  url: string;
+  requests: () => number;
+  http: HttpServer;
+}> {
   let requests = 0;
   const thing = (id: string, ctx: SubgraphContext) => ({
     id,
@@ -40,14 +52,21 @@ export async function startThingsSubgraph(): Promise<{ url: string; requests: ()
       Query: {
         thing: (_: unknown, { id }: { id: string }, ctx: SubgraphContext) => thing(id, ctx),
         failing: (_: unknown, { kind }: { kind: string }) => {
-          if (kind === 'input') throw invalidArgument('mobile must have 11 digits', 'contacts.0.mobile', 'INVALID_MOBILE');
-          if (kind === 'conflict') throw conflict('The customer has not signed yet', 'SIGNATURE_BEFORE_COMPLETION');
+          if (kind === 'input')
+            throw invalidArgument(
+              'mobile must have 11 digits',
+              'contacts.0.mobile',
+              'INVALID_MOBILE',
+            );
+          if (kind === 'conflict')
+            throw conflict('The customer has not signed yet', 'SIGNATURE_BEFORE_COMPLETION');
           throw new Error('secret detail: db password is hunter2');
         },
       },
       Thing: {
         __resolveReference: (ref: { id: string }, ctx: SubgraphContext) => thing(ref.id, ctx),
-        child: (parent: { id: string }, _: unknown, ctx: SubgraphContext) => thing(`${parent.id}.c`, ctx),
+        child: (parent: { id: string }, _: unknown, ctx: SubgraphContext) =>
+          thing(`${parent.id}.c`, ctx),
       },
     },
   });
@@ -63,7 +82,9 @@ export type TestGatewayOptions = Partial<Omit<GatewayOptions, 'supergraphSdl' | 
  * purpose: the gateway must reach the subgraph through the override, as deployments do.
  */
 export async function startGateway(subgraphUrl: string, options: TestGatewayOptions = {}) {
-  const supergraphSdl = composeSupergraph([{ name: 'things', url: 'http://127.0.0.1:9/graphql', typeDefs: parse(THINGS_SDL) }]);
+  const supergraphSdl = composeSupergraph([
+    { name: 'things', url: 'http://127.0.0.1:9/graphql', typeDefs: parse(THINGS_SDL) },
+  ]);
   const gateway = createGateway({
     supergraphSdl,
     logger,

@@ -8,33 +8,63 @@ describe('gateway', () => {
   let subgraph: Awaited<ReturnType<typeof startThingsSubgraph>>;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   const extra: HttpServer[] = [];
-  const token = signDevToken({ sub: 'alice', roles: ['agent', 'manager'], secret: SECRET, ttl: 60 });
+  const token = signDevToken({
+    sub: 'alice',
+    roles: ['agent', 'manager'],
+    secret: SECRET,
+    ttl: 60,
+  });
 
   beforeAll(async () => {
     subgraph = await startThingsSubgraph();
     gateway = await startGateway(subgraph.url);
   });
   afterAll(async () => {
-    await Promise.all([gateway.http.close(1000), subgraph.http.close(1000), ...extra.map((h) => h.close(1000))]);
+    await Promise.all([
+      gateway.http.close(1000),
+      subgraph.http.close(1000),
+      ...extra.map((h) => h.close(1000)),
+    ]);
   });
 
   it('answers a caller with a valid token and forwards the verified identity to the subgraph', async () => {
-    const { status, body } = await query(gateway.url, '{ thing(id: "1") { id seenUserId seenRoles child { seenUserId } } }', bearer(token));
+    const { status, body } = await query(
+      gateway.url,
+      '{ thing(id: "1") { id seenUserId seenRoles child { seenUserId } } }',
+      bearer(token),
+    );
     expect(status).toBe(200);
     expect(body).toEqual({
-      data: { thing: { id: '1', seenUserId: 'alice', seenRoles: ['agent', 'manager'], child: { seenUserId: 'alice' } } },
+      data: {
+        thing: {
+          id: '1',
+          seenUserId: 'alice',
+          seenRoles: ['agent', 'manager'],
+          child: { seenUserId: 'alice' },
+        },
+      },
     });
   });
 
   it('drops unknown roles and the service role from tokens', async () => {
-    const odd = jwt.sign({ roles: ['agent', 'wizard', 'service', 'agent'] }, SECRET, { subject: 'bob', expiresIn: 60 });
-    const { body } = await query(gateway.url, '{ thing(id: "1") { seenUserId seenRoles } }', bearer(odd));
+    const odd = jwt.sign({ roles: ['agent', 'wizard', 'service', 'agent'] }, SECRET, {
+      subject: 'bob',
+      expiresIn: 60,
+    });
+    const { body } = await query(
+      gateway.url,
+      '{ thing(id: "1") { seenUserId seenRoles } }',
+      bearer(odd),
+    );
     expect(body.data).toEqual({ thing: { seenUserId: 'bob', seenRoles: ['agent'] } });
   });
 
   it('does not forward identity headers forged by the client', async () => {
     const forged = { [USER_ID_HEADER]: 'mallory', [USER_ROLES_HEADER]: 'admin' };
-    const { body } = await query(gateway.url, '{ thing(id: "1") { seenUserId seenRoles } }', { ...bearer(token), ...forged });
+    const { body } = await query(gateway.url, '{ thing(id: "1") { seenUserId seenRoles } }', {
+      ...bearer(token),
+      ...forged,
+    });
     expect(body.data).toEqual({ thing: { seenUserId: 'alice', seenRoles: ['agent', 'manager'] } });
 
     const anonymous = await query(gateway.url, '{ thing(id: "1") { seenUserId } }', forged);
@@ -56,7 +86,11 @@ describe('gateway', () => {
   });
 
   it('refuses a bad signature, an expired token and a malformed header with UNAUTHENTICATED saying why', async () => {
-    const forgedSignature = signDevToken({ sub: 'alice', roles: ['admin'], secret: 'another-secret-that-is-also-32-chars-long!!' });
+    const forgedSignature = signDevToken({
+      sub: 'alice',
+      roles: ['admin'],
+      secret: 'another-secret-that-is-also-32-chars-long!!',
+    });
     const bad = await query(gateway.url, '{ thing(id: "1") { id } }', bearer(forgedSignature));
     expect(bad.status).toBe(401);
     expect(bad.body.errors?.[0]).toMatchObject({
@@ -64,16 +98,31 @@ describe('gateway', () => {
       extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' },
     });
 
-    const expired = jwt.sign({ roles: ['agent'], exp: Math.floor(Date.now() / 1000) - 60 }, SECRET, { subject: 'alice' });
+    const expired = jwt.sign(
+      { roles: ['agent'], exp: Math.floor(Date.now() / 1000) - 60 },
+      SECRET,
+      { subject: 'alice' },
+    );
     const late = await query(gateway.url, '{ thing(id: "1") { id } }', bearer(expired));
     expect(late.body.errors?.[0]?.message).toMatch(/^The access token expired at \d{4}-/);
-    expect(late.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+    expect(late.body.errors?.[0]?.extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_EXPIRED',
+    });
 
     const noneAlg = jwt.sign({ roles: ['admin'] }, '', { subject: 'eve', algorithm: 'none' });
-    expect((await query(gateway.url, '{ thing(id: "1") { id } }', bearer(noneAlg))).body.errors?.[0]?.extensions?.reason).toBe('TOKEN_INVALID');
+    expect(
+      (await query(gateway.url, '{ thing(id: "1") { id } }', bearer(noneAlg))).body.errors?.[0]
+        ?.extensions?.reason,
+    ).toBe('TOKEN_INVALID');
 
-    const basic = await query(gateway.url, '{ thing(id: "1") { id } }', { authorization: 'Basic YWxpY2U6cHc=' });
-    expect(basic.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'MALFORMED_AUTHORIZATION' });
+    const basic = await query(gateway.url, '{ thing(id: "1") { id } }', {
+      authorization: 'Basic YWxpY2U6cHc=',
+    });
+    expect(basic.body.errors?.[0]?.extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'MALFORMED_AUTHORIZATION',
+    });
   });
 
   it('refuses a too-deep operation with QUERY_TOO_COMPLEX before it reaches a subgraph', async () => {
@@ -93,10 +142,15 @@ describe('gateway', () => {
 
   it('refuses an operation selecting too many fields (aliases and fragment expansions count)', async () => {
     const before = subgraph.requests();
-    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: thing(id: "${i}") { id }`).join(' ');
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: thing(id: "${i}") { id }`).join(
+      ' ',
+    );
     const wide = await query(gateway.url, `{ ${aliases} }`, bearer(token));
     expect(wide.status).toBe(400);
-    expect(wide.body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', reason: 'QUERY_TOO_COSTLY' });
+    expect(wide.body.errors?.[0]?.extensions).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      reason: 'QUERY_TOO_COSTLY',
+    });
     expect(wide.body.errors?.[0]?.message).toMatch(/more than 50 fields/);
 
     // Short text, but F is spread 9 times: 1 + 3 × (1 + 3 × (1 + 5)) = 58 fields once expanded.
@@ -105,7 +159,9 @@ describe('gateway', () => {
       fragment L1 on Thing { a: child { ...L2 } b: child { ...L2 } c: child { ...L2 } }
       fragment L2 on Thing { a: child { ...F } b: child { ...F } c: child { ...F } }
       fragment F on Thing { id seenUserId seenRoles x: id y: id }`;
-    expect((await query(gateway.url, fragments, bearer(token))).body.errors?.[0]?.extensions?.reason).toBe('QUERY_TOO_COSTLY');
+    expect(
+      (await query(gateway.url, fragments, bearer(token))).body.errors?.[0]?.extensions?.reason,
+    ).toBe('QUERY_TOO_COSTLY');
     expect(subgraph.requests()).toBe(before);
   });
 
@@ -116,13 +172,23 @@ describe('gateway', () => {
       path: ['failing'],
       extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_MOBILE', field: 'contacts.0.mobile' },
     });
-    const conflict = await query(gateway.url, '{ failing(kind: "conflict") { id } }', bearer(token));
-    expect(conflict.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SIGNATURE_BEFORE_COMPLETION' });
+    const conflict = await query(
+      gateway.url,
+      '{ failing(kind: "conflict") { id } }',
+      bearer(token),
+    );
+    expect(conflict.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'SIGNATURE_BEFORE_COMPLETION',
+    });
   });
 
   it('keeps unexpected subgraph errors masked all the way to the client', async () => {
     const { body } = await query(gateway.url, '{ failing(kind: "bug") { id } }', bearer(token));
-    expect(body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(JSON.stringify(body)).not.toContain('hunter2');
   });
 
@@ -140,8 +206,14 @@ describe('gateway', () => {
     const introspection = getIntrospectionQuery();
     const closed = await query(gateway.url, introspection);
     expect(closed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const closedEvenWithToken = await query(gateway.url, '{ __schema { queryType { name } } }', bearer(token));
-    expect(closedEvenWithToken.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const closedEvenWithToken = await query(
+      gateway.url,
+      '{ __schema { queryType { name } } }',
+      bearer(token),
+    );
+    expect(closedEvenWithToken.body.errors?.[0]?.extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
 
     const dev = await startGateway(subgraph.url, { allowIntrospection: true, maxQueryCost: 1000 });
     extra.push(dev.http);
@@ -156,6 +228,8 @@ describe('gateway', () => {
     const base = gateway.url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/http_requests_total\{route="\/graphql",method="POST",status="200"\} \d+/);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+      /http_requests_total\{route="\/graphql",method="POST",status="200"\} \d+/,
+    );
   });
 });

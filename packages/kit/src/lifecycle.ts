@@ -67,7 +67,8 @@ export function createLifecycle(logger: Logger, options: LifecycleOptions = {}):
 
   const lifecycle: Lifecycle = {
     onShutdown(name, fn, hookOptions = {}) {
-      if (running) throw new Error(`Cannot register shutdown step "${name}": shutdown has already started`);
+      if (running)
+        throw new Error(`Cannot register shutdown step "${name}": shutdown has already started`);
       hooks.push({ name, fn, timeoutMs: hookOptions.timeoutMs ?? defaultTimeoutMs });
     },
     isShuttingDown: () => running !== undefined,
@@ -98,7 +99,10 @@ export function createLifecycle(logger: Logger, options: LifecycleOptions = {}):
 function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`shutdown step "${name}" timed out after ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`shutdown step "${name}" timed out after ${ms} ms`)),
+      ms,
+    );
     // A pending timer must not keep a process alive whose work is otherwise done.
     timer.unref();
   });

@@ -204,9 +204,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function run(): Promise<void> {
     while (state !== 'stopped') {
+      // A round that began before stop() may have missed rows committed since: drain needs a fresh one.
+      const startedDraining = state === 'draining';
       const outcome = await round();
       if (state === 'draining') {
-        if (outcome !== 'more' || Date.now() >= drainDeadline) break;
+        if ((startedDraining && outcome !== 'more') || Date.now() >= drainDeadline) break;
       } else if (outcome === 'failed') {
         await pause(backoffDelay(consecutiveFailures, pollIntervalMs, maxBackoffMs), false);
       } else if (outcome === 'idle') {

@@ -17,11 +17,18 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const cause = rootCause(error);
     if (isAppError(cause) && cause.code !== 'INTERNAL') {
-      return { ...withoutExtensions(formatted), message: cause.message, extensions: appErrorExtensions(cause) };
+      return {
+        ...withoutExtensions(formatted),
+        message: cause.message,
+        extensions: appErrorExtensions(cause),
+      };
     }
     if (cause instanceof GraphQLError) return formatted;
     const errorId = randomUUID();
-    logger.error({ err: cause, errorId, path: formatted.path }, 'unexpected error in GraphQL operation');
+    logger.error(
+      { err: cause, errorId, path: formatted.path },
+      'unexpected error in GraphQL operation',
+    );
     return {
       ...withoutExtensions(formatted),
       message: INTERNAL_ERROR_MESSAGE,
@@ -31,7 +38,11 @@ export function createErrorFormatter(logger: Logger) {
 }
 
 function appErrorExtensions(e: AppError): Record<string, unknown> {
-  return { code: graphqlCodeOf[e.code], reason: e.reason, ...(e.field === undefined ? {} : { field: e.field }) };
+  return {
+    code: graphqlCodeOf[e.code],
+    reason: e.reason,
+    ...(e.field === undefined ? {} : { field: e.field }),
+  };
 }
 
 /**
@@ -41,10 +52,14 @@ function appErrorExtensions(e: AppError): Record<string, unknown> {
  */
 function rootCause(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError instanceof Error) current = current.originalError;
+  while (current instanceof GraphQLError && current.originalError instanceof Error)
+    current = current.originalError;
   return current;
 }
 
-function withoutExtensions({ extensions: _extensions, ...rest }: GraphQLFormattedError): GraphQLFormattedError {
+function withoutExtensions({
+  extensions: _extensions,
+  ...rest
+}: GraphQLFormattedError): GraphQLFormattedError {
   return rest;
 }

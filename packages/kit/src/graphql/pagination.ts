@@ -25,15 +25,27 @@ export function decodeCursor<T>(cursor: string, check: (value: unknown) => T, fi
   try {
     return check(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw invalidArgument('The cursor is not valid; use a nextCursor from a previous page', field, 'INVALID_CURSOR');
+    throw invalidArgument(
+      'The cursor is not valid; use a nextCursor from a previous page',
+      field,
+      'INVALID_CURSOR',
+    );
   }
 }
 
 /** Page size from a `first` argument: default when absent, BAD_USER_INPUT outside 1..max. */
-export function pageSize(first: number | null | undefined, { defaultSize = 20, max = 100 } = {}, field = 'first'): number {
+export function pageSize(
+  first: number | null | undefined,
+  { defaultSize = 20, max = 100 } = {},
+  field = 'first',
+): number {
   if (first === null || first === undefined) return defaultSize;
   if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw invalidArgument(`${field} must be an integer between 1 and ${max}`, field, 'INVALID_PAGE_SIZE');
+    throw invalidArgument(
+      `${field} must be an integer between 1 and ${max}`,
+      field,
+      'INVALID_PAGE_SIZE',
+    );
   }
   return first;
 }

@@ -1,12 +1,15 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
-const invalid = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+const invalid = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 function parseInstant(value: unknown): Date {
   if (typeof value !== 'string') throw invalid('DateTime must be an ISO 8601 string');
   // An offset is required: a wall-clock time without a zone is ambiguous.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    throw invalid(`DateTime "${value}" must be ISO 8601 with a time zone offset, e.g. 2026-11-27T16:00:00+08:00`);
+    throw invalid(
+      `DateTime "${value}" must be ISO 8601 with a time zone offset, e.g. 2026-11-27T16:00:00+08:00`,
+    );
   }
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw invalid(`DateTime "${value}" is not a valid instant`);
@@ -18,7 +21,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   serialize: (value) => {
     const at = value instanceof Date ? value : new Date(String(value));
-    if (Number.isNaN(at.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date');
+    if (Number.isNaN(at.getTime()))
+      throw new GraphQLError('DateTime cannot represent an invalid date');
     return at.toISOString();
   },
   parseValue: parseInstant,

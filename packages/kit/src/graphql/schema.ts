@@ -11,6 +11,8 @@ export function loadTypeDefs(path: string): DocumentNode {
   try {
     return parse(sdl);
   } catch (err) {
-    throw new Error(`Cannot parse GraphQL schema ${path}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`Cannot parse GraphQL schema ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

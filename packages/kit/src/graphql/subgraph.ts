@@ -60,10 +60,13 @@ export function createSubgraph<TContext extends SubgraphContext = SubgraphContex
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
+    // Shutdown belongs to the service's lifecycle (createLifecycle), not to Apollo's own signal handlers.
+    stopOnTerminationSignals: false,
     // Inline traces (ftv1) only feed Apollo's hosted usage reporting, which we do not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
   });
-  const identityOf = ({ request }: GraphQLRequestInfo) => identityFromHeaders((name) => request.headers.get(name));
+  const identityOf = ({ request }: GraphQLRequestInfo) =>
+    identityFromHeaders((name) => request.headers.get(name));
   return {
     apollo,
     async context(info) {

@@ -47,4 +47,5 @@ function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-const tooLarge = (limit: number) => new BodyError(413, `Request body exceeds the limit of ${limit} bytes`);
+const tooLarge = (limit: number) =>
+  new BodyError(413, `Request body exceeds the limit of ${limit} bytes`);

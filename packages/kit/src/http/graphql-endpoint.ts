@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type BaseContext,
+  type HTTPGraphQLRequest,
+} from '@apollo/server';
 
 /** What a context builder sees of one HTTP request. */
 export interface GraphQLRequestInfo {
@@ -37,10 +42,18 @@ export async function serveGraphQL<TContext extends BaseContext>(
   body: unknown,
   search: string,
 ): Promise<void> {
-  const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers: headerMapOf(req), search, body };
+  const request: HTTPGraphQLRequest = {
+    method: req.method ?? 'GET',
+    headers: headerMapOf(req),
+    search,
+    body,
+  };
   const info = { req, request };
   const execute = () =>
-    endpoint.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => endpoint.context(info) });
+    endpoint.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: request,
+      context: () => endpoint.context(info),
+    });
   const response = await (endpoint.runInScope ? endpoint.runInScope(info, execute) : execute());
 
   for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -41,17 +41,26 @@ interface Family {
 export function createMetrics(): Metrics {
   const families = new Map<string, Family>();
 
-  function family(type: Family['type'], name: string, help: string, labelNames: readonly string[], collect?: Collect) {
+  function family(
+    type: Family['type'],
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    collect?: Collect,
+  ) {
     const existing = families.get(name);
     if (existing) {
       if (existing.type !== type || existing.labelNames.join() !== labelNames.join()) {
-        throw new Error(`Metric ${name} is already registered as a ${existing.type} with labels [${existing.labelNames.join(', ')}]`);
+        throw new Error(
+          `Metric ${name} is already registered as a ${existing.type} with labels [${existing.labelNames.join(', ')}]`,
+        );
       }
       return existing;
     }
     if (!NAME_RE.test(name)) throw new Error(`Invalid metric name "${name}"`);
     const badLabel = labelNames.find((l) => !LABEL_RE.test(l));
-    if (badLabel !== undefined) throw new Error(`Invalid label name "${badLabel}" for metric ${name}`);
+    if (badLabel !== undefined)
+      throw new Error(`Invalid label name "${badLabel}" for metric ${name}`);
     const created: Family = { type, help, labelNames, values: new Map(), collect };
     families.set(name, created);
     return created;
@@ -85,7 +94,8 @@ export function createMetrics(): Metrics {
       for (const [name, f] of families) {
         const samples = f.collect ? await collected(f.collect) : [...f.values.values()];
         lines.push(`# HELP ${name} ${escapeHelp(f.help)}`, `# TYPE ${name} ${f.type}`);
-        for (const s of samples) lines.push(`${name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
+        for (const s of samples)
+          lines.push(`${name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
       }
       return `${lines.join('\n')}\n`;
     },

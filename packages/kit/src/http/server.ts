@@ -37,7 +37,9 @@ export interface HttpServer {
 
 const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
-export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): HttpServer {
+export function createHttpServer<TContext extends BaseContext>(
+  options: HttpServerOptions<TContext>,
+): HttpServer {
   const { logger, graphql, lifecycle } = options;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const metrics = options.metrics ?? createMetrics();
@@ -45,16 +47,28 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   let closing = false;
   let apolloStarted = false;
 
-  const requests = metrics.counter('http_requests_total', 'HTTP requests served, by route, method and status', [
-    'route',
-    'method',
-    'status',
-  ]);
-  metrics.gauge('process_uptime_seconds', 'Seconds since the HTTP server was created', [], () => (Date.now() - started) / 1000);
-  metrics.gauge('process_resident_memory_bytes', 'Resident memory size in bytes', [], () => process.memoryUsage().rss);
+  const requests = metrics.counter(
+    'http_requests_total',
+    'HTTP requests served, by route, method and status',
+    ['route', 'method', 'status'],
+  );
+  metrics.gauge(
+    'process_uptime_seconds',
+    'Seconds since the HTTP server was created',
+    [],
+    () => (Date.now() - started) / 1000,
+  );
+  metrics.gauge(
+    'process_resident_memory_bytes',
+    'Resident memory size in bytes',
+    [],
+    () => process.memoryUsage().rss,
+  );
 
   async function readiness(): Promise<{ ready: boolean; checks: ReadinessChecks }> {
-    const checks: ReadinessChecks = { accepting: !closing && !(lifecycle?.isShuttingDown() ?? false) };
+    const checks: ReadinessChecks = {
+      accepting: !closing && !(lifecycle?.isShuttingDown() ?? false),
+    };
     try {
       Object.assign(checks, await options.isReady?.());
     } catch (err) {
@@ -64,7 +78,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     return { ready: Object.values(checks).every(Boolean), checks };
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    search: string,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     const isRead = method === 'GET' || method === 'HEAD';
     if (path === '/healthz' && isRead) return sendJson(res, 200, { status: 'ok' });
@@ -78,7 +97,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       return;
     }
     if (path === '/graphql' && graphql && (isRead || method === 'POST')) {
-      const body = method === 'POST' ? parseBody(await readBody(req, bodyLimit), req.headers['content-type']) : undefined;
+      const body =
+        method === 'POST'
+          ? parseBody(await readBody(req, bodyLimit), req.headers['content-type'])
+          : undefined;
       return serveGraphQL(graphql, req, res, body, search);
     }
     if (ROUTES.has(path) && (path !== '/graphql' || graphql)) {
@@ -91,7 +113,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.on('finish', () => {
-      requests.inc({ route: ROUTES.has(url.pathname) ? url.pathname : 'other', method: req.method ?? '', status: res.statusCode });
+      requests.inc({
+        route: ROUTES.has(url.pathname) ? url.pathname : 'other',
+        method: req.method ?? '',
+        status: res.statusCode,
+      });
       if (closing) server.closeIdleConnections();
     });
     // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.

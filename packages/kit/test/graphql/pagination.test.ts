@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor, pageSize } from '../../src/graphql';
 
 const position = (v: unknown) => {
   const p = v as { createdAt?: unknown; id?: unknown };
-  if (typeof p?.createdAt !== 'string' || typeof p.id !== 'string') throw new Error('not a position');
+  if (typeof p?.createdAt !== 'string' || typeof p.id !== 'string')
+    throw new Error('not a position');
   return { createdAt: p.createdAt, id: p.id };
 };
 
@@ -11,11 +12,18 @@ describe('cursors', () => {
   it('round-trip an opaque base64url position', () => {
     const cursor = encodeCursor({ createdAt: '2026-11-24T08:30:00Z', id: 'a/b+c' });
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor, position)).toEqual({ createdAt: '2026-11-24T08:30:00Z', id: 'a/b+c' });
+    expect(decodeCursor(cursor, position)).toEqual({
+      createdAt: '2026-11-24T08:30:00Z',
+      id: 'a/b+c',
+    });
   });
 
   it('refuse a cursor that is not ours as BAD_USER_INPUT on the field', () => {
-    for (const bad of ['%%%', encodeCursor({ other: 1 }), Buffer.from('not json').toString('base64url')]) {
+    for (const bad of [
+      '%%%',
+      encodeCursor({ other: 1 }),
+      Buffer.from('not json').toString('base64url'),
+    ]) {
       let thrown: unknown;
       try {
         decodeCursor(bad, position);
@@ -23,7 +31,11 @@ describe('cursors', () => {
         thrown = e;
       }
       expect(thrown).toBeInstanceOf(AppError);
-      expect(thrown).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'after', reason: 'INVALID_CURSOR' });
+      expect(thrown).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        field: 'after',
+        reason: 'INVALID_CURSOR',
+      });
     }
   });
 });

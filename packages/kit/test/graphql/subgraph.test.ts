@@ -6,7 +6,12 @@ import pino from 'pino';
 import { requireRole, USER_ID_HEADER, USER_ROLES_HEADER } from '../../src/auth';
 import { AppError, invalidArgument, notFound } from '../../src/errors';
 import { currentIdentity } from '../../src/grpc/context';
-import { createSubgraph, INTERNAL_ERROR_MESSAGE, loadTypeDefs, type SubgraphContext } from '../../src/graphql';
+import {
+  createSubgraph,
+  INTERNAL_ERROR_MESSAGE,
+  loadTypeDefs,
+  type SubgraphContext,
+} from '../../src/graphql';
 import { createHttpServer, type HttpServer } from '../../src/http';
 
 const SDL = `
@@ -58,19 +63,31 @@ describe('createSubgraph', () => {
       context: (base) => ({ ...base, tenant: 'north' }),
       resolvers: {
         Query: {
-          me: (_: unknown, __: unknown, ctx: Ctx) => (ctx.identity ? `${ctx.identity.userId}:${ctx.identity.roles.join('+')}` : null),
-          agentsOnly: (_: unknown, __: unknown, ctx: Ctx) => requireRole(ctx.identity, 'agent').userId,
+          me: (_: unknown, __: unknown, ctx: Ctx) =>
+            ctx.identity ? `${ctx.identity.userId}:${ctx.identity.roles.join('+')}` : null,
+          agentsOnly: (_: unknown, __: unknown, ctx: Ctx) =>
+            requireRole(ctx.identity, 'agent').userId,
           tenant: (_: unknown, __: unknown, ctx: Ctx) => ctx.tenant,
           identityInScope: () => currentIdentity()?.userId ?? null,
           failWith: (_: unknown, { kind }: { kind: string }) => {
-            if (kind === 'input') throw invalidArgument('mobile must have 11 digits', 'contacts.0.mobile', 'INVALID_MOBILE');
+            if (kind === 'input')
+              throw invalidArgument(
+                'mobile must have 11 digits',
+                'contacts.0.mobile',
+                'INVALID_MOBILE',
+              );
             if (kind === 'notFound') throw notFound('Customer', 'c-1');
-            if (kind === 'conflict') throw new AppError('FAILED_PRECONDITION', 'Too late', { reason: 'SIGNATURE_BEFORE_COMPLETION' });
+            if (kind === 'conflict')
+              throw new AppError('FAILED_PRECONDITION', 'Too late', {
+                reason: 'SIGNATURE_BEFORE_COMPLETION',
+              });
             if (kind === 'internal') throw new AppError('INTERNAL', 'ledger row 42 corrupt');
             throw new Error('connection to 10.0.0.3 refused');
           },
         },
-        Thing: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: `thing ${ref.id}` }) },
+        Thing: {
+          __resolveReference: (ref: { id: string }) => ({ id: ref.id, name: `thing ${ref.id}` }),
+        },
       },
     });
     http = createHttpServer({ logger, graphql: subgraph });
@@ -78,7 +95,11 @@ describe('createSubgraph', () => {
   });
   afterAll(() => http.close(1000));
 
-  async function gql(query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) {
+  async function gql(
+    query: string,
+    headers: Record<string, string> = {},
+    variables?: Record<string, unknown>,
+  ) {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
@@ -88,7 +109,10 @@ describe('createSubgraph', () => {
   }
 
   it('reads the identity from the forwarded headers, dropping unknown roles', async () => {
-    const { body } = await gql('{ me }', { [USER_ID_HEADER]: 'alice', [USER_ROLES_HEADER]: 'agent, wizard,manager' });
+    const { body } = await gql('{ me }', {
+      [USER_ID_HEADER]: 'alice',
+      [USER_ROLES_HEADER]: 'agent, wizard,manager',
+    });
     expect(body.data).toEqual({ me: 'alice:agent+manager' });
     expect((await gql('{ me }')).body.data).toEqual({ me: null });
   });
@@ -100,8 +124,14 @@ describe('createSubgraph', () => {
 
   it('maps requireRole failures to UNAUTHENTICATED and FORBIDDEN', async () => {
     const anonymous = await gql('{ agentsOnly }');
-    expect(anonymous.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED' });
-    const wrongRole = await gql('{ agentsOnly }', { [USER_ID_HEADER]: 'carol', [USER_ROLES_HEADER]: 'auditor' });
+    expect(anonymous.body.errors?.[0]?.extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'UNAUTHENTICATED',
+    });
+    const wrongRole = await gql('{ agentsOnly }', {
+      [USER_ID_HEADER]: 'carol',
+      [USER_ROLES_HEADER]: 'auditor',
+    });
     expect(wrongRole.body.errors?.[0]).toMatchObject({
       message: 'This needs one of the roles: agent',
       path: ['agentsOnly'],
@@ -116,9 +146,15 @@ describe('createSubgraph', () => {
       extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_MOBILE', field: 'contacts.0.mobile' },
     });
     const missing = await gql('{ failWith(kind: "notFound") }');
-    expect(missing.body.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND' });
+    expect(missing.body.errors?.[0]?.extensions).toEqual({
+      code: 'NOT_FOUND',
+      reason: 'CUSTOMER_NOT_FOUND',
+    });
     const conflict = await gql('{ failWith(kind: "conflict") }');
-    expect(conflict.body.errors?.[0]?.extensions).toEqual({ code: 'CONFLICT', reason: 'SIGNATURE_BEFORE_COMPLETION' });
+    expect(conflict.body.errors?.[0]?.extensions).toEqual({
+      code: 'CONFLICT',
+      reason: 'SIGNATURE_BEFORE_COMPLETION',
+    });
   });
 
   it('masks unexpected errors and logs them with the error id given to the client', async () => {
@@ -127,17 +163,25 @@ describe('createSubgraph', () => {
       const { body } = await gql(`{ failWith(kind: "${kind}") }`);
       const error = body.errors?.[0];
       expect(error?.message).toBe(INTERNAL_ERROR_MESSAGE);
-      expect(error?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) });
+      expect(error?.extensions).toEqual({
+        code: 'INTERNAL_SERVER_ERROR',
+        errorId: expect.any(String),
+      });
       expect(JSON.stringify(body)).not.toMatch(/10\.0\.0\.3|ledger/);
       expect(logLines).toEqual([
-        expect.objectContaining({ errorId: error?.extensions?.errorId, err: expect.objectContaining({ message: expect.any(String) }) }),
+        expect.objectContaining({
+          errorId: error?.extensions?.errorId,
+          err: expect.objectContaining({ message: expect.any(String) }),
+        }),
       ]);
     }
   });
 
   it("keeps Apollo's own codes for parse, validation and variable errors", async () => {
     expect((await gql('{ me ')).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
-    expect((await gql('{ nope }')).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await gql('{ nope }')).body.errors?.[0]?.extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
     const vars = await gql('query($k: String!) { failWith(kind: $k) }', {}, { k: 3 });
     expect(vars.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -145,17 +189,27 @@ describe('createSubgraph', () => {
   it('is a federation subgraph: _service and _entities answer', async () => {
     const sdl = await gql('{ _service { sdl } }');
     expect(sdl.body.data?._service).toEqual({ sdl: expect.stringContaining('type Thing') });
-    const entities = await gql('query($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id name } } }', {}, {
-      r: [{ __typename: 'Thing', id: '7' }],
-    });
+    const entities = await gql(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id name } } }',
+      {},
+      {
+        r: [{ __typename: 'Thing', id: '7' }],
+      },
+    );
     expect(entities.body.data).toEqual({ _entities: [{ id: '7', name: 'thing 7' }] });
   });
 
   it('keeps CSRF prevention: a simple-content-type POST without a preflight header is refused', async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ me }"}' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"query":"{ me }"}',
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/Cross-Site Request Forgery/);
-    const get = await fetch(`${url}?query=${encodeURIComponent('{ tenant }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const get = await fetch(`${url}?query=${encodeURIComponent('{ tenant }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(await get.json()).toEqual({ data: { tenant: 'north' } });
   });
 });

@@ -33,7 +33,9 @@ describe('createLifecycle', () => {
     lifecycle.onShutdown('broken', () => {
       throw new Error('boom');
     });
-    lifecycle.onShutdown('slow but allowed', () => new Promise<void>((r) => setTimeout(r, 80)), { timeoutMs: 1000 });
+    lifecycle.onShutdown('slow but allowed', () => new Promise<void>((r) => setTimeout(r, 80)), {
+      timeoutMs: 1000,
+    });
 
     const started = Date.now();
     const result = await lifecycle.shutdown();

@@ -39,7 +39,10 @@ describe('createHttpServer', () => {
     database = true;
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { accepting: true, database: true, nats: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { accepting: true, database: true, nats: true },
+    });
   });
 
   it('turns not ready as soon as the lifecycle starts shutting down, and when a check throws', async () => {
@@ -58,7 +61,9 @@ describe('createHttpServer', () => {
     shuttingDown = true;
     const draining = await fetch(`${base}/readyz`);
     expect(draining.status).toBe(503);
-    expect(((await draining.json()) as { checks: Record<string, boolean> }).checks.accepting).toBe(false);
+    expect(((await draining.json()) as { checks: Record<string, boolean> }).checks.accepting).toBe(
+      false,
+    );
     shuttingDown = false;
     broken = true;
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
@@ -66,7 +71,9 @@ describe('createHttpServer', () => {
 
   it('serves Prometheus text with uptime, request counts by route and status, and service metrics', async () => {
     const metrics = createMetrics();
-    const published = metrics.counter('aftercare_events_published_total', 'Events published', ['stream']);
+    const published = metrics.counter('aftercare_events_published_total', 'Events published', [
+      'stream',
+    ]);
     metrics.gauge('aftercare_outbox_pending', 'Outbox rows waiting', [], () => 7);
     published.inc({ stream: 'AFTERCARE_CUSTOMER' }, 3);
     server = createHttpServer({ logger, metrics });
@@ -95,7 +102,9 @@ describe('createHttpServer', () => {
 
     const declared = await post(port, body, { 'content-length': String(Buffer.byteLength(body)) });
     expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.body)).toEqual({ error: 'Request body exceeds the limit of 1024 bytes' });
+    expect(JSON.parse(declared.body)).toEqual({
+      error: 'Request body exceeds the limit of 1024 bytes',
+    });
 
     const chunked = await post(port, body, { 'transfer-encoding': 'chunked' });
     expect(chunked.status).toBe(413);
@@ -111,7 +120,11 @@ describe('createHttpServer', () => {
   it('answers 400 for a JSON body that does not parse', async () => {
     server = createHttpServer({ logger, graphql: await tinyEndpoint() });
     const base = await started(server);
-    const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":',
+    });
     expect(res.status).toBe(400);
   });
 
@@ -120,7 +133,9 @@ describe('createHttpServer', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     server = createHttpServer({ logger, graphql: await tinyEndpoint(() => gate) });
     const base = await started(server);
-    const inFlight = fetch(`${base}/graphql?query=%7Bhello%7D`, { headers: { 'content-type': 'application/json' } });
+    const inFlight = fetch(`${base}/graphql?query=%7Bhello%7D`, {
+      headers: { 'content-type': 'application/json' },
+    });
     await new Promise((r) => setTimeout(r, 50));
     const closed = server.close(5000);
     release();
@@ -139,10 +154,20 @@ async function tinyEndpoint(beforeAnswer: () => Promise<void> = async () => unde
   return { apollo, context: async () => ({}) };
 }
 
-function post(port: number, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function post(
+  port: number,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -1,0 +1,136 @@
+import jwt from 'jsonwebtoken';
+import { GraphQLError } from 'graphql';
+import { identityFromAuthorization, isIntrospectionOnly } from '../src/auth';
+import { devTokenFromArgs } from '../src/dev-token-cli';
+import { signDevToken } from '../src/dev-token';
+import { SECRET } from './fixtures';
+
+function reasonOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GraphQLError);
+    return (e as GraphQLError).extensions.reason;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('identityFromAuthorization', () => {
+  const settings = { secret: SECRET, issuer: 'aftercare', audience: 'aftercare-api' };
+
+  it('treats a missing header as anonymous', () => {
+    expect(identityFromAuthorization(undefined, settings)).toBeNull();
+    expect(identityFromAuthorization('  ', settings)).toBeNull();
+  });
+
+  it('checks issuer and audience when configured', () => {
+    const good = signDevToken({
+      sub: 'alice',
+      roles: ['agent'],
+      secret: SECRET,
+      issuer: 'aftercare',
+      audience: 'aftercare-api',
+    });
+    expect(identityFromAuthorization(`Bearer ${good}`, settings)).toEqual({
+      userId: 'alice',
+      roles: ['agent'],
+    });
+    expect(identityFromAuthorization(`bearer ${good}`, settings)).toEqual({
+      userId: 'alice',
+      roles: ['agent'],
+    });
+
+    const otherIssuer = signDevToken({
+      sub: 'alice',
+      roles: ['agent'],
+      secret: SECRET,
+      issuer: 'elsewhere',
+      audience: 'aftercare-api',
+    });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${otherIssuer}`, settings))).toBe(
+      'TOKEN_INVALID',
+    );
+    const noAudience = signDevToken({
+      sub: 'alice',
+      roles: ['agent'],
+      secret: SECRET,
+      issuer: 'aftercare',
+    });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${noAudience}`, settings))).toBe(
+      'TOKEN_INVALID',
+    );
+  });
+
+  it('refuses tokens without a subject or with roles that are not a list, and other algorithms', () => {
+    const noSub = jwt.sign({ roles: ['agent'] }, SECRET);
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${noSub}`, { secret: SECRET }))).toBe(
+      'TOKEN_INVALID',
+    );
+    const rolesString = jwt.sign({ roles: 'agent' }, SECRET, { subject: 'alice' });
+    expect(
+      reasonOf(() => identityFromAuthorization(`Bearer ${rolesString}`, { secret: SECRET })),
+    ).toBe('TOKEN_INVALID');
+    const hs512 = jwt.sign({ roles: [] }, SECRET, { subject: 'alice', algorithm: 'HS512' });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${hs512}`, { secret: SECRET }))).toBe(
+      'TOKEN_INVALID',
+    );
+  });
+
+  it('accepts a token without roles as a user with none', () => {
+    const bare = jwt.sign({}, SECRET, { subject: 'dora' });
+    expect(identityFromAuthorization(`Bearer ${bare}`, { secret: SECRET })).toEqual({
+      userId: 'dora',
+      roles: [],
+    });
+  });
+});
+
+describe('isIntrospectionOnly', () => {
+  it('accepts only operations selecting introspection fields', () => {
+    expect(isIntrospectionOnly('{ __schema { types { name } } }')).toBe(true);
+    expect(
+      isIntrospectionOnly('query { ...Q } fragment Q on Query { __type(name: "X") { name } }'),
+    ).toBe(true);
+    expect(isIntrospectionOnly('{ __typename thing(id: 1) { id } }')).toBe(false);
+    expect(isIntrospectionOnly('{ ... on Query { thing { id } } }')).toBe(false);
+    expect(isIntrospectionOnly('query A { __typename } query B { thing { id } }')).toBe(false);
+    expect(isIntrospectionOnly('fragment F on Query { __typename }')).toBe(false);
+    expect(isIntrospectionOnly('{ __schema ')).toBe(false);
+    expect(isIntrospectionOnly(undefined)).toBe(false);
+  });
+});
+
+describe('dev-token CLI', () => {
+  const env = { JWT_SECRET: SECRET };
+
+  it('prints a token the gateway accepts, for the given user and roles', () => {
+    const token = devTokenFromArgs(
+      ['--role', 'agent', '--role', 'manager', '--user', 'alice'],
+      env,
+    );
+    expect(identityFromAuthorization(`Bearer ${token}`, { secret: SECRET })).toEqual({
+      userId: 'alice',
+      roles: ['agent', 'manager'],
+    });
+    const payload = jwt.decode(token) as { exp: number; iat: number };
+    expect(payload.exp - payload.iat).toBe(8 * 3600);
+    const short = jwt.decode(devTokenFromArgs(['--user', 'bob', '--ttl', '90'], env)) as {
+      exp: number;
+      iat: number;
+    };
+    expect(short.exp - short.iat).toBe(90);
+  });
+
+  it('refuses unknown roles, a missing user and a short secret with clear messages', () => {
+    expect(() => devTokenFromArgs(['--user', 'a', '--role', 'wizard'], env)).toThrow(
+      /unknown role\(s\) wizard; roles are: agent/,
+    );
+    expect(() => devTokenFromArgs(['--role', 'agent'], env)).toThrow(/--user is required/);
+    expect(() => devTokenFromArgs(['--user', 'a', '--ttl', 'soon'], env)).toThrow(
+      /--ttl must look like/,
+    );
+    expect(() => devTokenFromArgs(['--user', 'a'], { JWT_SECRET: 'short' })).toThrow(
+      /JWT_SECRET: must be at least 32 characters/,
+    );
+  });
+});

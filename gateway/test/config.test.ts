@@ -1,0 +1,59 @@
+import { ConfigError } from '@aftercare/kit';
+import { loadGatewayConfig } from '../src/config';
+import { SUPERGRAPH_FILE } from '../src/subgraphs';
+import { SECRET } from './fixtures';
+
+describe('loadGatewayConfig', () => {
+  it('applies the defaults', () => {
+    expect(loadGatewayConfig({ JWT_SECRET: SECRET })).toEqual({
+      logLevel: 'info',
+      host: '127.0.0.1',
+      port: 4000,
+      jwt: { secret: SECRET, issuer: undefined, audience: undefined },
+      allowIntrospection: false,
+      maxQueryDepth: 10,
+      maxQueryCost: 1000,
+      supergraphPath: SUPERGRAPH_FILE,
+      subgraphUrls: {},
+      shutdownTimeoutMs: 10_000,
+    });
+  });
+
+  it('reads overrides, including subgraph URLs by name', () => {
+    const config = loadGatewayConfig({
+      JWT_SECRET: SECRET,
+      JWT_ISSUER: 'aftercare',
+      ALLOW_INTROSPECTION: 'true',
+      MAX_QUERY_DEPTH: '7',
+      CUSTOMER_SUBGRAPH_URL: 'http://customer:4101/graphql',
+      SURVEY_SUBGRAPH_URL: '',
+    });
+    expect(config).toMatchObject({
+      allowIntrospection: true,
+      maxQueryDepth: 7,
+      jwt: { issuer: 'aftercare' },
+    });
+    expect(config.subgraphUrls).toEqual({ customer: 'http://customer:4101/graphql' });
+  });
+
+  it('names every bad variable', () => {
+    let error: unknown;
+    try {
+      loadGatewayConfig({
+        JWT_SECRET: 'too-short',
+        MAX_QUERY_DEPTH: 'deep',
+        WORKORDER_SUBGRAPH_URL: 'not a url',
+        ALLOW_INTROSPECTION: 'yes',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/JWT_SECRET: must be at least 32 characters/);
+    expect(message).toMatch(/MAX_QUERY_DEPTH: /);
+    expect(message).toMatch(/WORKORDER_SUBGRAPH_URL: /);
+    expect(message).toMatch(/ALLOW_INTROSPECTION: /);
+    expect(() => loadGatewayConfig({})).toThrow(/JWT_SECRET/);
+  });
+});

