@@ -8,6 +8,7 @@ import {
   type Logger,
 } from '@aftercare/kit';
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
 
 export interface GatewayContext {
   /** The verified caller; null only for anonymous introspection (when allowed). */
@@ -41,20 +42,41 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
   }
 
   /**
-   * A subgraph that cannot be reached is SERVICE_UNAVAILABLE for the client; a non-2xx answer
-   * is our own fault (a stale supergraph, a subgraph bug) and is masked, its body only logged.
+   * A subgraph that cannot be reached is SERVICE_UNAVAILABLE for the client. A non-2xx answer
+   * carrying GraphQL errors (a subgraph's context hook failed, e.g. its database is down) is
+   * relayed: the subgraph's own formatter has already mapped and masked them. Any other non-2xx
+   * answer is our own fault (a stale supergraph, a subgraph bug) and is masked, its body logged.
    */
   override didEncounterError(error: Error): never {
-    if (error instanceof GraphQLError) {
-      this.logger.error(
-        { err: error, subgraph: this.subgraph, response: error.extensions.response },
-        'subgraph answered with an HTTP error',
-      );
-      throw new AppError('INTERNAL', `The ${this.subgraph} subgraph answered with an HTTP error`, {
-        cause: error,
+    if (!(error instanceof GraphQLError)) {
+      this.logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph unreachable');
+      throw unavailable(`The ${this.subgraph} service is unavailable; try again shortly`, error);
+    }
+    const relayed = firstGraphQLError(error.extensions.response);
+    if (relayed) {
+      throw new GraphQLError(relayed.message, {
+        extensions: { ...relayed.extensions, serviceName: this.subgraph },
       });
     }
-    this.logger.warn({ err: error, subgraph: this.subgraph }, 'subgraph unreachable');
-    throw unavailable(`The ${this.subgraph} service is unavailable; try again shortly`, error);
+    this.logger.error(
+      { err: error, subgraph: this.subgraph, response: error.extensions.response },
+      'subgraph answered with an HTTP error',
+    );
+    throw new AppError('INTERNAL', `The ${this.subgraph} subgraph answered with an HTTP error`, {
+      cause: error,
+    });
   }
+}
+
+const relayableError = z.object({
+  message: z.string(),
+  extensions: z.object({ code: z.string() }).loose(),
+});
+
+/** The first GraphQL error in the body of a failed subgraph response, if it has one with a code. */
+function firstGraphQLError(response: unknown): z.infer<typeof relayableError> | undefined {
+  const errors = (response as { body?: { errors?: unknown } } | undefined)?.body?.errors;
+  if (!Array.isArray(errors)) return undefined;
+  const parsed = relayableError.safeParse(errors[0]);
+  return parsed.success ? parsed.data : undefined;
 }

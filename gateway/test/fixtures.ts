@@ -29,8 +29,11 @@ export const THINGS_SDL = `
   }
 `;
 
-/** A subgraph whose things report the identity the gateway forwarded; counts the requests it gets. */
-export async function startThingsSubgraph(): Promise<{
+/**
+ * A subgraph whose things report the identity the gateway forwarded; counts the requests it gets.
+ * With `contextFailure`, its context hook throws that for every request.
+ */
+export async function startThingsSubgraph(contextFailure?: Error): Promise<{
   url: string;
   requests: () => number;
   http: HttpServer;
@@ -46,6 +49,7 @@ export async function startThingsSubgraph(): Promise<{
     logger,
     context: (base) => {
       requests += 1;
+      if (contextFailure) throw contextFailure;
       return base;
     },
     resolvers: {

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { getIntrospectionQuery } from 'graphql';
-import { USER_ID_HEADER, USER_ROLES_HEADER, type HttpServer } from '@aftercare/kit';
+import { unavailable, USER_ID_HEADER, USER_ROLES_HEADER, type HttpServer } from '@aftercare/kit';
 import { signDevToken } from '../src/dev-token';
 import { bearer, query, SECRET, startGateway, startThingsSubgraph } from './fixtures';
 
@@ -198,6 +198,17 @@ describe('gateway', () => {
     const { body } = await query(down.url, '{ thing(id: "1") { id } }', bearer(token));
     expect(body.errors?.[0]).toMatchObject({
       message: 'The things service is unavailable; try again shortly',
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'UNAVAILABLE' },
+    });
+  });
+
+  it("relays a subgraph's refusal to build its context, e.g. its database being down", async () => {
+    const broken = await startThingsSubgraph(unavailable('The customer database is unavailable'));
+    const front = await startGateway(broken.url);
+    extra.push(broken.http, front.http);
+    const { body } = await query(front.url, '{ thing(id: "1") { id } }', bearer(token));
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The customer database is unavailable',
       extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'UNAVAILABLE' },
     });
   });

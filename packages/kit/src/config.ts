@@ -62,6 +62,11 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
         .default('aftercare'),
       OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
       SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+      /** Off where a migration Job runs them before the rollout. */
+      MIGRATE_ON_START: z
+        .enum(['true', 'false', '1', '0'])
+        .default('true')
+        .transform((v) => v === 'true' || v === '1'),
     })
     .transform((c) => ({ ...c, SERVICE_NAME: service, databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME) }));
 }

@@ -1,6 +1,7 @@
 export * from './auth';
 export * from './config';
 export * from './db';
+export * from './events';
 export * from './errors';
 export * from './graphql';
 export * from './grpc';

@@ -26,6 +26,7 @@ export interface BaseServiceConfig {
   NATS_URL: string;
   EVENT_SUBJECT_PREFIX: string;
   SHUTDOWN_TIMEOUT_MS: number;
+  MIGRATE_ON_START: boolean;
 }
 
 /** Everything a service's transports and consumers are built from. */
@@ -62,8 +63,6 @@ export interface ServiceSpec<C extends BaseServiceConfig> {
   migrations: MigrationObject[];
   setup(runtime: ServiceRuntime<C>): ServiceParts | Promise<ServiceParts>;
   logger?: Logger;
-  /** Default true; set false when migrations run as a separate job (`migrate` command). */
-  migrateOnStart?: boolean;
   /** Outbox relay poll interval (tests use a short one). */
   relayPollIntervalMs?: number;
 }
@@ -104,7 +103,7 @@ export async function startService<C extends BaseServiceConfig>(spec: ServiceSpe
   try {
     const orm = await openOrm(ormOptions(spec));
     lifecycle.onShutdown('database', () => orm.close());
-    if (spec.migrateOnStart ?? true) {
+    if (config.MIGRATE_ON_START) {
       const applied = await migrateUp(orm);
       if (applied.length) logger.info({ applied }, 'migrations applied');
     }

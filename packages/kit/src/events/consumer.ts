@@ -186,7 +186,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const loop = (async () => {
     try {
       for await (const msg of messages) {
-        await handle(msg);
+        try {
+          await handle(msg);
+        } catch (e) {
+          // handle() settles every message itself; this only guards the loop (e.g. an ack on a closed connection).
+          log.error({ err: e, subject: msg.subject }, 'event consumer could not settle a message; it will be redelivered');
+        }
         if (!running) break;
       }
     } catch (e) {

@@ -102,6 +102,19 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     expect(await streamMessageCount(nats, prefix, 'notes')).toBe(1);
   });
 
+  it('R-EV-13 a commit kicks the relay: the event goes out without waiting for the next poll', async () => {
+    const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    await consume('kicked', recordReceived('kicked'));
+    const relay = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, pollIntervalMs: 60_000 });
+    running.push(relay);
+    await waitFor('the relay to be ready', () => relay.isReady());
+
+    const started = Date.now();
+    await addNote(orm, outbox, 'agg-k', 1);
+    await waitFor('the event', async () => (await receivedRows(orm, 'kicked')).length === 1, 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('R-EV-5 events can only be added inside a transaction, with a valid type', async () => {
     const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
     const outside = () => outbox.add(orm.em.fork(), { type: 'notes.added', aggregateId: 'a', data: {} });

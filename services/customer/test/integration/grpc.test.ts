@@ -162,7 +162,7 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
       { code: 'INVALID_ARGUMENT', field: 'contacts.0.mobile', reason: 'INVALID_PHONE' },
     );
     await expectAppError(client.createCustomer(newCustomer({ kind: 0 })), { code: 'INVALID_ARGUMENT', field: 'kind' });
-    await expectAppError(client.createCustomer(newCustomer({ kind: 99 })), { code: 'INVALID_ARGUMENT', field: 'kind' });
+    await expectAppError(client.createCustomer(newCustomer({ kind: 99 as pb.CustomerKind })), { code: 'INVALID_ARGUMENT', field: 'kind' });
     await expectAppError(client.getCustomer({ id: 'not-a-uuid' }), { code: 'INVALID_ARGUMENT', field: 'id' });
     await expectAppError(client.getCustomer({ id: '0190f0f0-0000-7000-8000-000000000000' }), { code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND' });
     await expectAppError(
