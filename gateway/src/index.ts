@@ -12,4 +12,4 @@ export {
   type SubgraphSource,
 } from './compose';
 export { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable, type SubgraphEntry } from './subgraphs';
-export { signDevToken, type DevTokenOptions } from './dev-token';
+export { devTokenFromArgs, signDevToken, type DevTokenOptions } from './dev-token';

@@ -1,8 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { GraphQLError } from 'graphql';
 import { identityFromAuthorization, isIntrospectionOnly } from '../src/auth';
-import { devTokenFromArgs } from '../src/dev-token-cli';
-import { signDevToken } from '../src/dev-token';
+import { devTokenFromArgs, signDevToken } from '../src/dev-token';
 import { SECRET } from './fixtures';
 
 function reasonOf(fn: () => unknown): unknown {

@@ -1,10 +1,12 @@
 import type { Env } from '@aftercare/kit';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { createTestDatabase, TEST_NATS_URL, uniqueSubjectPrefix } from './database';
 
 export interface TestServiceEnv {
   env: Env;
   subjectPrefix: string;
-  /** Drops the test database; call after the service has stopped. */
+  /** Drops the test database and the test's streams; call after the service has stopped. */
   cleanup(): Promise<void>;
 }
 
@@ -27,6 +29,23 @@ export async function testServiceEnv(label: string, extra: Env = {}): Promise<Te
       ...extra,
     },
     subjectPrefix,
-    cleanup: () => db.drop(),
+    cleanup: async () => {
+      await db.drop();
+      await deleteStreams(subjectPrefix);
+    },
   };
+}
+
+/** Removes the JetStream streams a test created under its own subject prefix. */
+export async function deleteStreams(subjectPrefix: string, natsUrl = TEST_NATS_URL): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const mine = `${subjectPrefix.toUpperCase()}_`;
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(mine)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
+  }
 }

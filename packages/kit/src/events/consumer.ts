@@ -11,7 +11,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';

@@ -1,12 +1,9 @@
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { unavailable } from '../errors';
 import type { Logger } from '../logger';
 import { errorMessage, sleep } from './retry';
 
-// `@nats-io/transport-node` re-exports these from a package subpath that this repo's
-// `moduleResolution: node` cannot follow, so the types come from nats-core itself.
-export type { NatsConnection } from '@nats-io/nats-core';
+export type { NatsConnection } from '@nats-io/transport-node';
 
 export interface ConnectNatsOptions {
   /** `nats://host:port`, comma-separated for a cluster (config `NATS_URL`). */

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import type { Logger } from '../logger';
 import type { EventEnvelope } from './envelope';

@@ -1,5 +1,5 @@
 import { JetStreamApiCodes, JetStreamApiError, StorageType, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/nats-core';
+import { nanos } from '@nats-io/transport-node';
 import { streamName, streamSubjects } from './envelope';
 
 /** Long enough to cover a relay retrying after a lost publish ack; see the outbox relay. */

@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, trace, type Context, type TextMapGetter } from '@opentelemetry/api';
-import type { MsgHdrs } from '@nats-io/nats-core';
+import type { MsgHdrs } from '@nats-io/transport-node';
 
 /** No official OTel instrumentation exists for NATS (STACK.md): spans and propagation are by hand. */
 export const eventsTracer = trace.getTracer('@aftercare/kit/events');

@@ -1,7 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { migrateUp, openOrm, type EntityManager, type Orm } from '../../src/db';
 import { KitEventsMigration, kitEventEntities, streamName, type Outbox } from '../../src/events';
 import { uuidv7 } from '../../src/ids';

@@ -1,5 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
 import { createTestDatabase, startNatsServer, uniqueSubjectPrefix, type TestDatabase, type TestNatsServer } from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
 import { connectNats, createOutbox, startConsumer, startOutboxRelay, type EventConsumer, type Outbox } from '../../src/events';

@@ -3,7 +3,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { createTestDatabase, TEST_NATS_URL, uniqueSubjectPrefix, type TestDatabase } from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
 import { connectNats, createOutbox, startConsumer, startOutboxRelay, streamName } from '../../src/events';

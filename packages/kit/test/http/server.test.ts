@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { ApolloServer } from '@apollo/server';
 import { createHttpServer, createMetrics, type HttpServer } from '../../src/http';
 import { createLogger } from '../../src/logger';
 
@@ -96,7 +97,7 @@ describe('createHttpServer', () => {
   });
 
   it('refuses a body over the limit with 413', async () => {
-    server = createHttpServer({ logger, bodyLimitBytes: 1024, graphql: await tinyEndpoint() });
+    server = createHttpServer({ logger, bodyLimitBytes: 1024, graphql: tinyEndpoint() });
     const port = await server.listen('127.0.0.1', 0);
     const body = JSON.stringify({ query: `{ hello } # ${'x'.repeat(4096)}` });
 
@@ -118,7 +119,7 @@ describe('createHttpServer', () => {
   });
 
   it('answers 400 for a JSON body that does not parse', async () => {
-    server = createHttpServer({ logger, graphql: await tinyEndpoint() });
+    server = createHttpServer({ logger, graphql: tinyEndpoint() });
     const base = await started(server);
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
@@ -131,7 +132,7 @@ describe('createHttpServer', () => {
   it('close() lets a request in flight finish, then refuses new connections', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    server = createHttpServer({ logger, graphql: await tinyEndpoint(() => gate) });
+    server = createHttpServer({ logger, graphql: tinyEndpoint(() => gate) });
     const base = await started(server);
     const inFlight = fetch(`${base}/graphql?query=%7Bhello%7D`, {
       headers: { 'content-type': 'application/json' },
@@ -145,8 +146,7 @@ describe('createHttpServer', () => {
   });
 });
 
-async function tinyEndpoint(beforeAnswer: () => Promise<void> = async () => undefined) {
-  const { ApolloServer } = await import('@apollo/server');
+function tinyEndpoint(beforeAnswer: () => Promise<void> = async () => undefined) {
   const apollo = new ApolloServer({
     typeDefs: 'type Query { hello: String }',
     resolvers: { Query: { hello: async () => (await beforeAnswer(), 'world') } },
