@@ -132,8 +132,12 @@ describe('customer archive through the gateway', () => {
       input: { customerId: '0190f0f0-0000-7000-8000-000000000000', kind: 'VEHICLE', model: 'x', serialNumber: 'S-1' },
     });
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND' });
-    const badDate = await sys.gql(`query { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: "tomorrow") { kind } } }`);
-    expect(badDate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const badDate = await sys.gql(`query($at: DateTime) { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: $at) { kind } } }`, {
+      at: 'tomorrow',
+    });
+    expect(badDate.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('ISO 8601') });
+    const badLiteral = await sys.gql(`query { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: "2026-13-01") { kind } } }`);
+    expect(badLiteral.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, message: expect.stringContaining('ISO 8601') });
     expect((await sys.gql(`query { customer(id: "0190f0f0-0000-7000-8000-000000000000") { id } }`)).data).toEqual({ customer: null });
     expect(await count('customer')).toBe(before);
     expect(await count('outbox')).toBe(outbox);
@@ -154,8 +158,20 @@ describe('customer archive through the gateway', () => {
     for (let i = 0; i < 5; i++) {
       await sys.gql(CREATE, { input: { ...customerInput, name: `Batch ${i}`, contacts: [{ name: 'b', mobile: `1350000000${i}` }] } });
     }
-    const res = await sys.gql<{ customers: { items: { assets: unknown[] }[] } }>(`query { customers(filter: { query: "Batch" }) { items { name assets { id } } } }`);
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.customers.items).toHaveLength(5);
+    // Counts the SQL statements the customer service runs for one GraphQL request (a spy that calls through).
+    const connection = sys.customer.orm.em.getConnection();
+    const execute = jest.spyOn(connection, 'execute');
+    try {
+      const res = await sys.gql<{ customers: { items: { assets: unknown[] }[] } }>(
+        `query { customers(filter: { query: "Batch" }) { items { name assets { id } customer: assets { customer { id } } } } }`,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.customers.items).toHaveLength(5);
+      // page + count + one batch of assets + one batch of customers behind them, however many rows.
+      expect(execute.mock.calls.length).toBeGreaterThanOrEqual(3);
+      expect(execute.mock.calls.length).toBeLessThanOrEqual(4);
+    } finally {
+      execute.mockRestore();
+    }
   });
 });
