@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { BusinessCalendarConfig, clockToMinutes, isIsoDate, resolveCalendarConfig } from './config';
-import { DayNumber, dayOfIsoDate, isoWeekdayOfDay } from './days';
+import { DAY_MS, DayNumber, dayOfIsoDate, isoWeekdayOfDay } from './days';
 import { ZoneClock } from './zone-clock';
 
 const MINUTE_MS = 60_000;
@@ -10,6 +10,8 @@ const HOUR_MS = 3_600_000;
  * years ahead is a wrong input, and failing fast beats walking the calendar for seconds.
  */
 const MAX_WALK_DAYS = 10 * 366;
+/** An ISO 8601 text that ends in a UTC offset. */
+const WITH_OFFSET = /T.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 /** Day schedules are memoised; a calendar lives as long as its service, so the memo is bounded. */
 const MAX_CACHED_DAYS = 4096;
 
@@ -56,7 +58,8 @@ export class BusinessCalendar {
   /** Whether a local date (`YYYY-MM-DD`, or the local date of an instant) is a working day. */
   isWorkingDay(dateOrInstant: Date | string): boolean {
     if (typeof dateOrInstant === 'string') {
-      if (!isIsoDate(dateOrInstant)) throw new RangeError(`"${dateOrInstant}" is not a date YYYY-MM-DD`);
+      if (!isIsoDate(dateOrInstant))
+        throw new RangeError(`"${dateOrInstant}" is not a date YYYY-MM-DD`);
       return this.isWorkingDayNumber(dayOfIsoDate(dateOrInstant));
     }
     return this.isWorkingDayNumber(this.dayOf(instant(dateOrInstant, 'dateOrInstant')));
@@ -71,7 +74,9 @@ export class BusinessCalendar {
   /** `at` itself when it is working time, otherwise the next opening. */
   nextWorkingMoment(at: Date): Date {
     const ms = instant(at, 'at');
-    return new Date(this.walk(this.dayOf(ms), (span) => (span.end > ms ? Math.max(ms, span.start) : undefined)));
+    return new Date(
+      this.walk(this.dayOf(ms), (span) => (span.end > ms ? Math.max(ms, span.start) : undefined)),
+    );
   }
 
   /**
@@ -81,13 +86,18 @@ export class BusinessCalendar {
    * opening when the start is outside working time (a closing instant counts as inside).
    */
   addWorkingMinutes(start: Date, minutes: number): Date {
-    if (!Number.isFinite(minutes) || minutes < 0) throw new RangeError(`minutes must be a finite number >= 0, got ${minutes}`);
+    if (!Number.isFinite(minutes) || minutes < 0)
+      throw new RangeError(`minutes must be a finite number >= 0, got ${minutes}`);
     return new Date(this.addWorkingMs(instant(start, 'start'), Math.round(minutes * MINUTE_MS)));
   }
 
-  /** `addWorkingMinutes` in hours, fractions allowed: Friday 16:00 + 6 h = Monday 14:00 (08:30–17:30). */
+  /**
+   * `addWorkingMinutes` in hours, fractions allowed. With 08:30–17:30: Friday 16:00 + 6 h = Monday
+   * 13:00 (1.5 h Friday, 4.5 h Monday); Friday 16:00 + 1.5 h = Friday 17:30.
+   */
   addWorkingHours(start: Date, hours: number): Date {
-    if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`hours must be a finite number >= 0, got ${hours}`);
+    if (!Number.isFinite(hours) || hours < 0)
+      throw new RangeError(`hours must be a finite number >= 0, got ${hours}`);
     return new Date(this.addWorkingMs(instant(start, 'start'), Math.round(hours * HOUR_MS)));
   }
 
@@ -106,7 +116,7 @@ export class BusinessCalendar {
     }
     const from = this.addWorkingMs(instant(start, 'start'), 0);
     let day = this.dayOf(from);
-    for (let counted = 0; counted < days; ) {
+    for (let counted = 0; counted < days;) {
       day += 1;
       if (this.isWorkingDayNumber(day)) counted += 1;
     }
@@ -161,13 +171,22 @@ export class BusinessCalendar {
   }
 
   /**
-   * Parses ISO 8601 date-time; without an offset it is a wall-clock time in the business time zone
-   * (`2026-11-27T16:00` in Shanghai = 08:00Z).
+   * Parses ISO 8601 date-time. With an offset (`Z`, `+01:00`) it is that instant; without one it is
+   * a wall-clock time in the business time zone (`2026-11-27T16:00` in Shanghai = 08:00Z), resolved
+   * like working hours are: a time a DST switch repeats is the earlier instant, a skipped one moves forward.
    */
   fromLocal(isoDateTime: string): Date {
-    const parsed = DateTime.fromISO(isoDateTime, { zone: this.timeZone });
-    if (!parsed.isValid) throw new RangeError(`"${isoDateTime}" is not an ISO 8601 date-time (${parsed.invalidExplanation})`);
-    return parsed.toJSDate();
+    const parsed = DateTime.fromISO(isoDateTime, { zone: 'UTC', setZone: true });
+    if (!parsed.isValid)
+      throw new RangeError(
+        `"${isoDateTime}" is not an ISO 8601 date-time (${parsed.invalidExplanation})`,
+      );
+    if (WITH_OFFSET.test(isoDateTime)) return parsed.toJSDate();
+    // Read without an offset in UTC, the parsed instant's number is the wall-clock time itself.
+    const wallClock = parsed.toMillis();
+    const day = Math.floor(wallClock / DAY_MS);
+    const [instantOf] = this.clock.instantsOn(day, [wallClock - day * DAY_MS]) as [number];
+    return new Date(instantOf);
   }
 
   private addWorkingMs(startMs: number, amountMs: number): number {

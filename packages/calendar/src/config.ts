@@ -47,7 +47,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Minutes since local midnight of an `HH:MM` clock time. */
 export function clockToMinutes(clock: string, setting: string): number {
   const match = CLOCK.exec(clock);
-  if (!match) throw new CalendarConfigError(setting, `"${clock}" is not a time of day HH:MM (00:00-23:59)`);
+  if (!match)
+    throw new CalendarConfigError(setting, `"${clock}" is not a time of day HH:MM (00:00-23:59)`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
@@ -59,12 +60,18 @@ export function isIsoDate(value: string): boolean {
  * Fills defaults, validates every setting and returns a frozen, normalised copy: intervals sorted and
  * touching ones merged (08:30-12:00 + 12:00-17:30 is one interval), weekdays and dates sorted, no duplicates.
  */
-export function resolveCalendarConfig(input: Partial<BusinessCalendarConfig> = {}): BusinessCalendarConfig {
+export function resolveCalendarConfig(
+  input: Partial<BusinessCalendarConfig> = {},
+): BusinessCalendarConfig {
   const config = { ...DEFAULT_CALENDAR_CONFIG, ...withoutUndefined(input) };
   const holidays = validateDates(config.holidays, 'holidays');
   const workingDays = validateDates(config.workingDays, 'workingDays');
   const both = holidays.find((date) => workingDays.includes(date));
-  if (both) throw new CalendarConfigError('workingDays', `${both} is listed both as a holiday and as a make-up working day`);
+  if (both)
+    throw new CalendarConfigError(
+      'workingDays',
+      `${both} is listed both as a holiday and as a make-up working day`,
+    );
   return Object.freeze({
     timeZone: validateTimeZone(config.timeZone),
     workingHours: Object.freeze(validateIntervals(config.workingHours)),
@@ -81,7 +88,10 @@ function withoutUndefined(input: Partial<BusinessCalendarConfig>): Partial<Busin
 function validateTimeZone(timeZone: unknown): string {
   // Recent runtimes also accept offsets like "+08:00"; they carry no DST rules, so insist on a zone name.
   if (typeof timeZone !== 'string' || /^[+-]/.test(timeZone) || !IANAZone.isValidZone(timeZone)) {
-    throw new CalendarConfigError('timeZone', `"${String(timeZone)}" is not a known IANA time zone name like Asia/Shanghai`);
+    throw new CalendarConfigError(
+      'timeZone',
+      `"${String(timeZone)}" is not a known IANA time zone name like Asia/Shanghai`,
+    );
   }
   return timeZone;
 }
@@ -95,7 +105,10 @@ function validateIntervals(intervals: readonly WorkingInterval[]): WorkingInterv
       const start = clockToMinutes(interval.start, 'workingHours');
       const end = clockToMinutes(interval.end, 'workingHours');
       if (end <= start) {
-        throw new CalendarConfigError('workingHours', `interval ${interval.start}-${interval.end} ends before it starts`);
+        throw new CalendarConfigError(
+          'workingHours',
+          `interval ${interval.start}-${interval.end} ends before it starts`,
+        );
       }
       return { start, end, interval };
     })
@@ -126,14 +139,18 @@ function validateWeekdays(weekdays: readonly number[]): number[] {
   }
   for (const day of weekdays) {
     if (!Number.isInteger(day) || day < 1 || day > 7) {
-      throw new CalendarConfigError('workingWeekdays', `${String(day)} is not an ISO weekday (1 = Monday … 7 = Sunday)`);
+      throw new CalendarConfigError(
+        'workingWeekdays',
+        `${String(day)} is not an ISO weekday (1 = Monday … 7 = Sunday)`,
+      );
     }
   }
   return [...new Set(weekdays)].sort((a, b) => a - b);
 }
 
 function validateDates(dates: readonly string[], setting: string): string[] {
-  if (!Array.isArray(dates)) throw new CalendarConfigError(setting, 'must be a list of dates YYYY-MM-DD');
+  if (!Array.isArray(dates))
+    throw new CalendarConfigError(setting, 'must be a list of dates YYYY-MM-DD');
   for (const date of dates) {
     if (typeof date !== 'string' || !isIsoDate(date)) {
       throw new CalendarConfigError(setting, `"${String(date)}" is not a calendar date YYYY-MM-DD`);

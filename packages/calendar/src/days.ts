@@ -19,4 +19,3 @@ export function isoDateOfDay(day: DayNumber): string {
 export function isoWeekdayOfDay(day: DayNumber): number {
   return new Date(day * DAY_MS).getUTCDay() || 7;
 }
-

@@ -30,8 +30,12 @@ export function parseCalendarConfig(source: CalendarEnv | string): BusinessCalen
   const env = typeof source === 'string' ? parseJson(source) : source;
   const input = {
     timeZone: readText(env, 'timeZone'),
-    workingHours: read(env, 'workingHours', (items, name) => items.map((item) => parseInterval(item, name))),
-    workingWeekdays: read(env, 'workingWeekdays', (items, name) => items.flatMap((item) => parseWeekdays(item, name))),
+    workingHours: read(env, 'workingHours', (items, name) =>
+      items.map((item) => parseInterval(item, name)),
+    ),
+    workingWeekdays: read(env, 'workingWeekdays', (items, name) =>
+      items.flatMap((item) => parseWeekdays(item, name)),
+    ),
     holidays: read(env, 'holidays', (items) => items),
     workingDays: read(env, 'workingDays', (items) => items),
   };
@@ -40,7 +44,10 @@ export function parseCalendarConfig(source: CalendarEnv | string): BusinessCalen
   } catch (error) {
     // Report the variable the operator set, not the internal config key.
     if (!(error instanceof CalendarConfigError) || !(error.setting in CALENDAR_ENV)) throw error;
-    throw new CalendarConfigError(CALENDAR_ENV[error.setting as keyof typeof CALENDAR_ENV], error.detail);
+    throw new CalendarConfigError(
+      CALENDAR_ENV[error.setting as keyof typeof CALENDAR_ENV],
+      error.detail,
+    );
   }
 }
 
@@ -83,14 +90,18 @@ function read<T>(
 
 function parseInterval(text: string, name: string): WorkingInterval {
   const [start, end, ...rest] = text.split('-').map((part) => part.trim());
-  if (!start || !end || rest.length > 0) throw new CalendarConfigError(name, `"${text}" is not an interval HH:MM-HH:MM`);
+  if (!start || !end || rest.length > 0)
+    throw new CalendarConfigError(name, `"${text}" is not an interval HH:MM-HH:MM`);
   return { start, end };
 }
 
 function parseWeekdays(text: string, name: string): number[] {
   const parts = text.split('-').map((part) => part.trim());
   if (parts.length > 2 || parts.some((part) => !/^[1-7]$/.test(part))) {
-    throw new CalendarConfigError(name, `"${text}" is not a weekday 1-7 (1 = Monday) or a range like 1-5`);
+    throw new CalendarConfigError(
+      name,
+      `"${text}" is not a weekday 1-7 (1 = Monday) or a range like 1-5`,
+    );
   }
   const [from, to = from] = parts.map(Number) as [number, number?];
   if (to < from) throw new CalendarConfigError(name, `range "${text}" ends before it starts`);

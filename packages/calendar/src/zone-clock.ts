@@ -34,7 +34,8 @@ export class ZoneClock {
   instantsOn(day: DayNumber, timesOfDay: readonly number[]): number[] {
     const midnight = day * DAY_MS;
     const offset = this.offsetMs(midnight - DAY_MS);
-    if (offset === this.offsetMs(midnight + 2 * DAY_MS)) return timesOfDay.map((time) => midnight + time - offset);
+    if (offset === this.offsetMs(midnight + 2 * DAY_MS))
+      return timesOfDay.map((time) => midnight + time - offset);
     return timesOfDay.map((time) => this.instantAcrossSwitch(midnight + time));
   }
 

@@ -32,11 +32,18 @@ describe('resolveCalendarConfig', () => {
 
   it('sorts intervals, merges touching ones and sorts and dedupes days and dates', () => {
     const config = resolveCalendarConfig({
-      workingHours: [{ start: '13:00', end: '17:30' }, { start: '08:30', end: '12:00' }, { start: '17:30', end: '18:00' }],
+      workingHours: [
+        { start: '13:00', end: '17:30' },
+        { start: '08:30', end: '12:00' },
+        { start: '17:30', end: '18:00' },
+      ],
       workingWeekdays: [5, 1, 1, 3],
       holidays: ['2026-10-02', '2026-10-01', '2026-10-02'],
     });
-    expect(config.workingHours).toEqual([{ start: '08:30', end: '12:00' }, { start: '13:00', end: '18:00' }]);
+    expect(config.workingHours).toEqual([
+      { start: '08:30', end: '12:00' },
+      { start: '13:00', end: '18:00' },
+    ]);
     expect(config.workingWeekdays).toEqual([1, 3, 5]);
     expect(config.holidays).toEqual(['2026-10-01', '2026-10-02']);
   });
@@ -48,14 +55,39 @@ describe('resolveCalendarConfig', () => {
   it.each<[string, Partial<BusinessCalendarConfig>, string, RegExp]>([
     ['an unknown time zone', { timeZone: 'Mars/Olympus' }, 'timeZone', /Mars\/Olympus/],
     ['a fixed offset instead of an IANA zone', { timeZone: '+08:00' }, 'timeZone', /IANA/],
-    ['a time without a leading zero', { workingHours: [{ start: '8:30', end: '17:30' }] }, 'workingHours', /"8:30"/],
+    [
+      'a time without a leading zero',
+      { workingHours: [{ start: '8:30', end: '17:30' }] },
+      'workingHours',
+      /"8:30"/,
+    ],
     ['24:00', { workingHours: [{ start: '08:30', end: '24:00' }] }, 'workingHours', /"24:00"/],
-    ['minutes over 59', { workingHours: [{ start: '08:60', end: '17:30' }] }, 'workingHours', /"08:60"/],
-    ['an interval ending before it starts', { workingHours: [{ start: '17:30', end: '08:30' }] }, 'workingHours', /ends before it starts/],
-    ['an empty interval', { workingHours: [{ start: '09:00', end: '09:00' }] }, 'workingHours', /ends before it starts/],
+    [
+      'minutes over 59',
+      { workingHours: [{ start: '08:60', end: '17:30' }] },
+      'workingHours',
+      /"08:60"/,
+    ],
+    [
+      'an interval ending before it starts',
+      { workingHours: [{ start: '17:30', end: '08:30' }] },
+      'workingHours',
+      /ends before it starts/,
+    ],
+    [
+      'an empty interval',
+      { workingHours: [{ start: '09:00', end: '09:00' }] },
+      'workingHours',
+      /ends before it starts/,
+    ],
     [
       'overlapping intervals',
-      { workingHours: [{ start: '08:30', end: '12:30' }, { start: '12:00', end: '17:30' }] },
+      {
+        workingHours: [
+          { start: '08:30', end: '12:30' },
+          { start: '12:00', end: '17:30' },
+        ],
+      },
       'workingHours',
       /08:30-12:30 and 12:00-17:30 overlap/,
     ],
@@ -84,9 +116,9 @@ describe('resolveCalendarConfig', () => {
 describe('parseCalendarConfig', () => {
   it('defaults every missing or blank variable', () => {
     expect(parseCalendarConfig({})).toEqual(DEFAULT_CALENDAR_CONFIG);
-    expect(parseCalendarConfig({ BUSINESS_TZ: ' ', BUSINESS_HOURS: '', BUSINESS_HOLIDAYS: ' , ' })).toEqual(
-      DEFAULT_CALENDAR_CONFIG,
-    );
+    expect(
+      parseCalendarConfig({ BUSINESS_TZ: ' ', BUSINESS_HOURS: '', BUSINESS_HOLIDAYS: ' , ' }),
+    ).toEqual(DEFAULT_CALENDAR_CONFIG);
   });
 
   it('reads every BUSINESS_* variable', () => {
@@ -122,7 +154,11 @@ describe('parseCalendarConfig', () => {
 
   it('reads a JSON text with the same keys, lists as strings or arrays', () => {
     const config = parseCalendarConfig(
-      JSON.stringify({ BUSINESS_TZ: 'Asia/Shanghai', BUSINESS_HOURS: ['08:30-12:00', '13:00-17:30'], BUSINESS_HOLIDAYS: ['2026-10-01'] }),
+      JSON.stringify({
+        BUSINESS_TZ: 'Asia/Shanghai',
+        BUSINESS_HOURS: ['08:30-12:00', '13:00-17:30'],
+        BUSINESS_HOLIDAYS: ['2026-10-01'],
+      }),
     );
     expect(config.workingHours).toHaveLength(2);
     expect(config.holidays).toEqual(['2026-10-01']);
@@ -130,16 +166,46 @@ describe('parseCalendarConfig', () => {
 
   it.each<[string, Record<string, unknown> | string, string, RegExp]>([
     ['an unknown zone', { BUSINESS_TZ: 'Asia/Peking' }, 'BUSINESS_TZ', /Asia\/Peking/],
-    ['hours without a dash', { BUSINESS_HOURS: '08:30' }, 'BUSINESS_HOURS', /"08:30" is not an interval/],
+    [
+      'hours without a dash',
+      { BUSINESS_HOURS: '08:30' },
+      'BUSINESS_HOURS',
+      /"08:30" is not an interval/,
+    ],
     ['hours with a bad time', { BUSINESS_HOURS: '0830-1730' }, 'BUSINESS_HOURS', /"0830"/],
-    ['hours ending before starting', { BUSINESS_HOURS: '17:30-08:30' }, 'BUSINESS_HOURS', /ends before it starts/],
-    ['overlapping hours', { BUSINESS_HOURS: '08:00-13:00,12:00-17:00' }, 'BUSINESS_HOURS', /overlap/],
+    [
+      'hours ending before starting',
+      { BUSINESS_HOURS: '17:30-08:30' },
+      'BUSINESS_HOURS',
+      /ends before it starts/,
+    ],
+    [
+      'overlapping hours',
+      { BUSINESS_HOURS: '08:00-13:00,12:00-17:00' },
+      'BUSINESS_HOURS',
+      /overlap/,
+    ],
     ['weekday 0', { BUSINESS_DAYS: '0-4' }, 'BUSINESS_DAYS', /"0-4"/],
     ['a weekday name', { BUSINESS_DAYS: 'mon-fri' }, 'BUSINESS_DAYS', /"mon-fri"/],
     ['a backwards range', { BUSINESS_DAYS: '5-1' }, 'BUSINESS_DAYS', /ends before it starts/],
-    ['a malformed holiday', { BUSINESS_HOLIDAYS: '2026-10-01,2026/10/02' }, 'BUSINESS_HOLIDAYS', /"2026\/10\/02"/],
-    ['a malformed make-up day', { BUSINESS_WORKDAYS: '2026-09-31' }, 'BUSINESS_WORKDAYS', /"2026-09-31"/],
-    ['a day both ways', { BUSINESS_HOLIDAYS: '2026-10-10', BUSINESS_WORKDAYS: '2026-10-10' }, 'BUSINESS_WORKDAYS', /both/],
+    [
+      'a malformed holiday',
+      { BUSINESS_HOLIDAYS: '2026-10-01,2026/10/02' },
+      'BUSINESS_HOLIDAYS',
+      /"2026\/10\/02"/,
+    ],
+    [
+      'a malformed make-up day',
+      { BUSINESS_WORKDAYS: '2026-09-31' },
+      'BUSINESS_WORKDAYS',
+      /"2026-09-31"/,
+    ],
+    [
+      'a day both ways',
+      { BUSINESS_HOLIDAYS: '2026-10-10', BUSINESS_WORKDAYS: '2026-10-10' },
+      'BUSINESS_WORKDAYS',
+      /both/,
+    ],
     ['invalid JSON', '{"BUSINESS_TZ":', 'JSON', /not valid JSON/],
     ['a JSON array', '["Asia/Shanghai"]', 'JSON', /must be an object/],
   ])('rejects %s, naming the variable', (_, source, setting, detail) => {
@@ -156,8 +222,12 @@ describe('argument checks', () => {
 
   it('rejects negative, fractional-day and non-finite amounts', () => {
     expect(() => calendar.addWorkingHours(friday, -1)).toThrow(RangeError);
-    expect(() => calendar.addWorkingMinutes(friday, Number.NaN)).toThrow(/minutes must be a finite number/);
-    expect(() => calendar.addWorkingHours(friday, Number.POSITIVE_INFINITY)).toThrow(/hours must be a finite number/);
+    expect(() => calendar.addWorkingMinutes(friday, Number.NaN)).toThrow(
+      /minutes must be a finite number/,
+    );
+    expect(() => calendar.addWorkingHours(friday, Number.POSITIVE_INFINITY)).toThrow(
+      /hours must be a finite number/,
+    );
     expect(() => calendar.addWorkingDays(friday, 1.5)).toThrow(/days must be an integer/);
     expect(() => calendar.addWorkingDays(friday, -1)).toThrow(RangeError);
   });

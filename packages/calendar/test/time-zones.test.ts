@@ -26,7 +26,9 @@ describe('instants near UTC midnight', () => {
     const instant = new Date('2026-11-28T02:00:00Z');
     expect(newYork.calendar.isWorkingDay(instant)).toBe(true);
     expect(newYork.calendar.isWorkingTime(instant)).toBe(false);
-    expect(newYork.calendar.toLocalIso(newYork.calendar.endOfWorkingDay(instant))).toBe('2026-11-27T17:30:00.000-05:00');
+    expect(newYork.calendar.toLocalIso(newYork.calendar.endOfWorkingDay(instant))).toBe(
+      '2026-11-27T17:30:00.000-05:00',
+    );
   });
 });
 
@@ -50,17 +52,27 @@ describe('the same wall-clock rule across DST (Europe/Berlin)', () => {
   });
 
   it('R-CO-2 keeps the wall-clock time for working days across the switch', () => {
-    expect(berlin.calendar.toLocalIso(berlin.calendar.addWorkingDays(berlin.at('2026-03-27T10:00'), 1))).toBe(
-      '2026-03-30T10:00:00.000+02:00',
-    );
-    expect(berlin.calendar.toLocalIso(berlin.calendar.addWorkingDays(berlin.at('2026-10-23T10:00'), 1))).toBe(
-      '2026-10-26T10:00:00.000+01:00',
-    );
+    expect(
+      berlin.calendar.toLocalIso(berlin.calendar.addWorkingDays(berlin.at('2026-03-27T10:00'), 1)),
+    ).toBe('2026-03-30T10:00:00.000+02:00');
+    expect(
+      berlin.calendar.toLocalIso(berlin.calendar.addWorkingDays(berlin.at('2026-10-23T10:00'), 1)),
+    ).toBe('2026-10-26T10:00:00.000+01:00');
   });
 
   it('counts a full week across the switch as 45 working hours', () => {
-    expect(berlin.calendar.workingTimeBetween(berlin.at('2026-03-23T00:00'), berlin.at('2026-03-30T00:00'))).toBe(45 * HOUR_MS);
-    expect(berlin.calendar.workingTimeBetween(berlin.at('2026-10-19T00:00'), berlin.at('2026-10-26T00:00'))).toBe(45 * HOUR_MS);
+    expect(
+      berlin.calendar.workingTimeBetween(
+        berlin.at('2026-03-23T00:00'),
+        berlin.at('2026-03-30T00:00'),
+      ),
+    ).toBe(45 * HOUR_MS);
+    expect(
+      berlin.calendar.workingTimeBetween(
+        berlin.at('2026-10-19T00:00'),
+        berlin.at('2026-10-26T00:00'),
+      ),
+    ).toBe(45 * HOUR_MS);
   });
 
   describe('working hours that contain the switch (Sundays 01:00–05:00)', () => {
@@ -72,8 +84,12 @@ describe('the same wall-clock rule across DST (Europe/Berlin)', () => {
     const day = (iso: string) => night.fromLocal(iso);
 
     it('has 3 real hours on the spring-forward night and 5 on the fall-back night', () => {
-      expect(night.workingTimeBetween(day('2026-03-29T00:00'), day('2026-03-30T00:00'))).toBe(3 * HOUR_MS);
-      expect(night.workingTimeBetween(day('2026-10-25T00:00'), day('2026-10-26T00:00'))).toBe(5 * HOUR_MS);
+      expect(night.workingTimeBetween(day('2026-03-29T00:00'), day('2026-03-30T00:00'))).toBe(
+        3 * HOUR_MS,
+      );
+      expect(night.workingTimeBetween(day('2026-10-25T00:00'), day('2026-10-26T00:00'))).toBe(
+        5 * HOUR_MS,
+      );
     });
 
     it('counts real elapsed working time through the skipped hour', () => {
@@ -88,6 +104,26 @@ describe('the same wall-clock rule across DST (Europe/Berlin)', () => {
   });
 });
 
+describe('wall-clock times a DST switch skips or repeats (resolved the same whatever today is)', () => {
+  it('reads a repeated time as the earlier instant and a skipped one as moved forward', () => {
+    expect(berlin.at('2026-10-25T02:30').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(berlin.at('2026-03-29T02:30').toISOString()).toBe('2026-03-29T01:30:00.000Z');
+  });
+
+  it('opens a working interval at the first of two repeated 02:30s', () => {
+    const early = new BusinessCalendar({
+      timeZone: 'Europe/Berlin',
+      workingHours: [{ start: '02:30', end: '04:00' }],
+      workingWeekdays: [7],
+    });
+    expect(early.isWorkingTime(new Date('2026-10-25T00:30:00Z'))).toBe(true);
+    expect(early.isWorkingTime(new Date('2026-10-25T00:29:59.999Z'))).toBe(false);
+    expect(
+      early.workingTimeBetween(new Date('2026-10-24T12:00:00Z'), new Date('2026-10-25T12:00:00Z')),
+    ).toBe(2.5 * HOUR_MS);
+  });
+});
+
 describe('display helpers', () => {
   it('formats in the business zone with its offset and parses local wall-clock times', () => {
     const instant = new Date('2026-11-27T08:00:00Z');
@@ -95,5 +131,8 @@ describe('display helpers', () => {
     expect(berlin.calendar.toLocalIso(instant)).toBe('2026-11-27T09:00:00.000+01:00');
     expect(shanghai.calendar.fromLocal('2026-11-27T16:00')).toEqual(instant);
     expect(shanghai.calendar.fromLocal('2026-11-27T09:00+01:00')).toEqual(instant);
+    expect(shanghai.calendar.fromLocal('2026-11-27T08:00:00.000Z')).toEqual(instant);
+    expect(shanghai.calendar.fromLocal('2026-11-27')).toEqual(new Date('2026-11-26T16:00:00Z'));
+    expect(shanghai.calendar.localDate(instant)).toBe('2026-11-27');
   });
 });

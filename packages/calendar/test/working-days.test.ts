@@ -5,11 +5,24 @@ const { calendar, at, local } = calendarFor();
 
 /** Hypothetical National Day week: Thu 10-01 … Wed 10-07 off, made up on Sun 09-27 and Sat 10-10. */
 const nationalDay = calendarFor({
-  holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
+  holidays: [
+    '2026-10-01',
+    '2026-10-02',
+    '2026-10-03',
+    '2026-10-04',
+    '2026-10-05',
+    '2026-10-06',
+    '2026-10-07',
+  ],
   workingDays: ['2026-09-27', '2026-10-10'],
 });
 
-const lunchBreak = calendarFor({ workingHours: [{ start: '08:30', end: '12:00' }, { start: '13:00', end: '17:30' }] });
+const lunchBreak = calendarFor({
+  workingHours: [
+    { start: '08:30', end: '12:00' },
+    { start: '13:00', end: '17:30' },
+  ],
+});
 
 describe('addWorkingDays', () => {
   it('R-CO-2 a complaint assigned Friday 10:00 needs its solution by Monday 10:00', () => {
@@ -80,7 +93,9 @@ describe('holidays and make-up working days (National Day)', () => {
   });
 
   it('counts 6 working days (54 h) in the two weeks around the holiday', () => {
-    expect(cal.workingTimeBetween(atCn('2026-09-28T00:00'), atCn('2026-10-12T00:00'))).toBe(54 * HOUR_MS);
+    expect(cal.workingTimeBetween(atCn('2026-09-28T00:00'), atCn('2026-10-12T00:00'))).toBe(
+      54 * HOUR_MS,
+    );
   });
 
   it('R-IN-6 a special tool lent on a holiday is due at the end of the next working day', () => {
@@ -96,7 +111,9 @@ describe('lunch break (two intervals a day)', () => {
     expect(cal.isWorkingTime(atL('2026-11-27T12:00'))).toBe(false);
     expect(cal.isWorkingTime(atL('2026-11-27T12:59'))).toBe(false);
     expect(cal.isWorkingTime(atL('2026-11-27T13:00'))).toBe(true);
-    expect(cal.workingTimeBetween(atL('2026-11-27T00:00'), atL('2026-11-28T00:00'))).toBe(8 * HOUR_MS);
+    expect(cal.workingTimeBetween(atL('2026-11-27T00:00'), atL('2026-11-28T00:00'))).toBe(
+      8 * HOUR_MS,
+    );
   });
 
   it('skips the break when counting hours', () => {
@@ -132,7 +149,9 @@ describe('start and end of the working day', () => {
   it('R-IN-6 a special tool lent Friday evening is already overdue (that day closed at 17:30)', () => {
     const lent = at('2026-11-27T20:00');
     expect(local(calendar.endOfWorkingDay(lent))).toBe('2026-11-27T17:30');
-    expect(local(calendar.endOfWorkingDay(calendar.nextWorkingMoment(lent)))).toBe('2026-11-30T17:30');
+    expect(local(calendar.endOfWorkingDay(calendar.nextWorkingMoment(lent)))).toBe(
+      '2026-11-30T17:30',
+    );
   });
 
   it('R-IN-6 a special tool lent on Saturday is due Monday closing', () => {
@@ -153,7 +172,11 @@ describe('start and end of the working day', () => {
 
   it('crosses the year end', () => {
     const newYear = calendarFor({ holidays: ['2027-01-01'] });
-    expect(newYear.local(newYear.calendar.nextWorkingDayStart(newYear.at('2026-12-31T12:00')))).toBe('2027-01-04T08:30');
-    expect(newYear.local(newYear.calendar.endOfWorkingDay(newYear.at('2027-01-01T09:00')))).toBe('2027-01-04T17:30');
+    expect(
+      newYear.local(newYear.calendar.nextWorkingDayStart(newYear.at('2026-12-31T12:00'))),
+    ).toBe('2027-01-04T08:30');
+    expect(newYear.local(newYear.calendar.endOfWorkingDay(newYear.at('2027-01-01T09:00')))).toBe(
+      '2027-01-04T17:30',
+    );
   });
 });

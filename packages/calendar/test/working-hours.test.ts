@@ -87,7 +87,9 @@ describe('addWorkingHours', () => {
   it('R-WO-3 crosses the year end and a New Year holiday', () => {
     const newYear = calendarFor({ holidays: ['2027-01-01'] });
     // Thursday 2026-12-31 16:00: 1.5 h left, Friday 01-01 holiday, weekend, Monday 01-04 08:30 + 4.5 h.
-    expect(newYear.local(newYear.calendar.addWorkingHours(newYear.at('2026-12-31T16:00'), 6))).toBe('2027-01-04T13:00');
+    expect(newYear.local(newYear.calendar.addWorkingHours(newYear.at('2026-12-31T16:00'), 6))).toBe(
+      '2027-01-04T13:00',
+    );
   });
 
   it('steps over 2000 working hours by days, not minutes', () => {
@@ -112,11 +114,15 @@ describe('nextWorkingMoment', () => {
 
 describe('workingTimeBetween', () => {
   it('R-WO-3 measures Friday 16:00 → Monday 13:00 as 6 working hours', () => {
-    expect(calendar.workingTimeBetween(at('2026-11-27T16:00'), at('2026-11-30T13:00'))).toBe(6 * HOUR_MS);
+    expect(calendar.workingTimeBetween(at('2026-11-27T16:00'), at('2026-11-30T13:00'))).toBe(
+      6 * HOUR_MS,
+    );
   });
 
   it('is negative when the second instant is earlier (overdue)', () => {
-    expect(calendar.workingTimeBetween(at('2026-11-30T13:00'), at('2026-11-27T16:00'))).toBe(-6 * HOUR_MS);
+    expect(calendar.workingTimeBetween(at('2026-11-30T13:00'), at('2026-11-27T16:00'))).toBe(
+      -6 * HOUR_MS,
+    );
   });
 
   it('is zero for the same instant and over a weekend', () => {
@@ -125,6 +131,8 @@ describe('workingTimeBetween', () => {
   });
 
   it('counts 45 hours in a calendar week', () => {
-    expect(calendar.workingTimeBetween(at('2026-11-23T00:00'), at('2026-11-30T00:00'))).toBe(45 * HOUR_MS);
+    expect(calendar.workingTimeBetween(at('2026-11-23T00:00'), at('2026-11-30T00:00'))).toBe(
+      45 * HOUR_MS,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { BusinessCalendar, CalendarConfigError, parseCalendarConfig } from '@aftercare/calendar';
 import { z } from 'zod';
 
 /** Raised at start-up when the environment is wrong; the message names every bad variable. */
@@ -63,12 +64,27 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
       OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
       SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       /** Off where a migration Job runs them before the rollout. */
+      BUSINESS_TZ: z.string().optional(),
+      BUSINESS_HOURS: z.string().optional(),
+      BUSINESS_DAYS: z.string().optional(),
+      BUSINESS_HOLIDAYS: z.string().optional(),
+      BUSINESS_WORKDAYS: z.string().optional(),
       MIGRATE_ON_START: z
         .enum(['true', 'false', '1', '0'])
         .default('true')
         .transform((v) => v === 'true' || v === '1'),
     })
-    .transform((c) => ({ ...c, SERVICE_NAME: service, databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME) }));
+    .transform((c, ctx) => {
+      let calendar: BusinessCalendar;
+      try {
+        calendar = new BusinessCalendar(parseCalendarConfig(c));
+      } catch (e) {
+        if (!(e instanceof CalendarConfigError)) throw e;
+        ctx.addIssue({ code: 'custom', path: [e.setting], message: e.detail });
+        return z.NEVER;
+      }
+      return { ...c, SERVICE_NAME: service, databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME), calendar };
+    });
 }
 
 /** The same server URL pointing at another database. */

@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { openOrm, migrateUp, type Orm } from './db';
@@ -27,6 +28,7 @@ export interface BaseServiceConfig {
   EVENT_SUBJECT_PREFIX: string;
   SHUTDOWN_TIMEOUT_MS: number;
   MIGRATE_ON_START: boolean;
+  calendar: BusinessCalendar;
 }
 
 /** Everything a service's transports and consumers are built from. */

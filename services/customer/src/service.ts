@@ -16,7 +16,7 @@ export function customerSpec(config: CustomerConfig, overrides: Partial<ServiceS
     entities: customerEntities,
     migrations: customerMigrations,
     setup({ orm, outbox, logger }) {
-      const deps: CustomerDeps = { orm, events: outbox, timeZone: config.BUSINESS_TZ, now: () => new Date() };
+      const deps: CustomerDeps = { orm, events: outbox, timeZone: config.calendar.timeZone, now: () => new Date() };
       return {
         grpc: (server) => server.addService(customerV1.CustomerServiceService, customerHandlers(deps)),
         graphql: createSubgraph({

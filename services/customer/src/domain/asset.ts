@@ -57,7 +57,7 @@ export function normaliseVin(raw: string, field = 'vin'): string {
 
 /** Plates compare without spaces or the separator dot: "京A·12345" = "京A12345". */
 export function normalisePlate(raw: string, field = 'plateNumber'): string {
-  const plate = raw.replace(/[\s·.\-]/g, '').toUpperCase();
+  const plate = raw.replace(/[\s·.-]/g, '').toUpperCase();
   if (!/^[\p{L}\p{N}]{5,10}$/u.test(plate)) throw invalidArgument(`"${raw}" is not a plate number`, field, 'INVALID_PLATE');
   return plate;
 }

@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig, serviceEnv } from '../src/config';
+
+const schema = serviceEnv('customer', { httpPort: 4101, grpcPort: 50101 });
+
+describe('service configuration from the environment', () => {
+  it('has working defaults for one machine', () => {
+    const c = loadConfig(schema, {});
+    expect(c).toMatchObject({
+      SERVICE_NAME: 'customer',
+      HTTP_PORT: 4101,
+      GRPC_PORT: 50101,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/aftercare_customer',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      EVENT_SUBJECT_PREFIX: 'aftercare',
+      MIGRATE_ON_START: true,
+    });
+    expect(c.calendar.timeZone).toBe('Asia/Shanghai');
+  });
+
+  it('DATABASE_URL wins over PG_URL + DATABASE_NAME; empty variables count as unset', () => {
+    expect(loadConfig(schema, { PG_URL: 'postgres://u@db:5432/postgres', DATABASE_NAME: 'x1' }).databaseUrl).toBe('postgres://u@db:5432/x1');
+    expect(loadConfig(schema, { DATABASE_URL: 'postgres://u@db/y', PG_URL: 'postgres://u@db:5432/postgres' }).databaseUrl).toBe('postgres://u@db/y');
+    expect(loadConfig(schema, { HTTP_PORT: '' }).HTTP_PORT).toBe(4101);
+  });
+
+  it('names every bad variable in one clear error, with the value given', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig(schema, { HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', NATS_URL: 'localhost:4222', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toHaveLength(4);
+    expect(error!.message).toContain('HTTP_PORT');
+    expect(error!.message).toContain('(got "eighty")');
+    expect(error!.message).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(error!.message).toContain('NATS_URL');
+    expect(error!.message).toContain('LOG_LEVEL');
+  });
+
+  it('validates the business calendar settings and names the variable at fault', () => {
+    expect(() => loadConfig(schema, { BUSINESS_HOURS: '17:30-08:30' })).toThrow(/BUSINESS_HOURS/);
+    expect(() => loadConfig(schema, { BUSINESS_TZ: 'Mars/Olympus' })).toThrow(/BUSINESS_TZ/);
+    const c = loadConfig(schema, { BUSINESS_TZ: 'Europe/Berlin', BUSINESS_HOLIDAYS: '2026-12-25' });
+    expect(c.calendar.isWorkingDay('2026-12-25')).toBe(false);
+  });
+});
