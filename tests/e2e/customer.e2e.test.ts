@@ -10,14 +10,42 @@ afterAll(() => sys?.stop());
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateCustomerInput!) {
     createCustomer(input: $input) {
-      customer { id code name grade region { province city district } contacts { name mobile primary } version }
+      customer {
+        id
+        code
+        name
+        grade
+        region {
+          province
+          city
+          district
+        }
+        contacts {
+          name
+          mobile
+          primary
+        }
+        version
+      }
     }
   }
 `;
 
 const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterAssetInput!) {
-    registerAsset(input: $input) { asset { id vin plateNumber warrantyEnd nextMaintenanceDue contract { number endDate } } }
+    registerAsset(input: $input) {
+      asset {
+        id
+        vin
+        plateNumber
+        warrantyEnd
+        nextMaintenanceDue
+        contract {
+          number
+          endDate
+        }
+      }
+    }
   }
 `;
 
@@ -26,7 +54,13 @@ const customerInput = {
   name: 'Chen Jie',
   grade: 'A',
   contacts: [{ name: 'Chen Jie', role: 'owner', mobile: '13600001234', email: 'chen@example.com' }],
-  addresses: [{ region: { province: 'Guangdong', city: 'Shenzhen', district: 'Nanshan' }, line: '99 Keyuan Road', postalCode: '518057' }],
+  addresses: [
+    {
+      region: { province: 'Guangdong', city: 'Shenzhen', district: 'Nanshan' },
+      line: '99 Keyuan Road',
+      postalCode: '518057',
+    },
+  ],
 };
 
 async function count(table: string): Promise<number> {
@@ -41,10 +75,15 @@ async function count(table: string): Promise<number> {
 
 describe('customer archive through the gateway', () => {
   it('R-CU-1 R-CU-2 R-WO-1 creates a customer, registers an asset, reads both back and answers the entitlement at three dates', async () => {
-    const created = await sys.gql<{ createCustomer: { customer: { id: string; code: string; region: unknown } } }>(CREATE, { input: customerInput });
+    const created = await sys.gql<{
+      createCustomer: { customer: { id: string; code: string; region: unknown } };
+    }>(CREATE, { input: customerInput });
     expect(created.errors).toBeUndefined();
     const customer = created.data!.createCustomer.customer;
-    expect(customer).toMatchObject({ code: expect.stringMatching(/^CUS-/), region: { province: 'Guangdong', city: 'Shenzhen', district: 'Nanshan' } });
+    expect(customer).toMatchObject({
+      code: expect.stringMatching(/^CUS-/),
+      region: { province: 'Guangdong', city: 'Shenzhen', district: 'Nanshan' },
+    });
 
     const registered = await sys.gql<{ registerAsset: { asset: { id: string } } }>(REGISTER, {
       input: {
@@ -56,20 +95,33 @@ describe('customer archive through the gateway', () => {
         purchaseDate: '2025-05-20',
         warrantyStart: '2025-05-20',
         warrantyEnd: '2027-05-19',
-        contract: { number: 'SC-2027-001', kind: 'extended', startDate: '2027-05-20', endDate: '2029-05-19' },
+        contract: {
+          number: 'SC-2027-001',
+          kind: 'extended',
+          startDate: '2027-05-20',
+          endDate: '2029-05-19',
+        },
         maintenanceCycleDays: 180,
       },
     });
     expect(registered.errors).toBeUndefined();
     const assetId = registered.data!.registerAsset.asset.id;
 
-    const read = await sys.gql<{ customer: { name: string; assets: { id: string; plateNumber: string; customer: { id: string } }[] } }>(
+    const read = await sys.gql<{
+      customer: {
+        name: string;
+        assets: { id: string; plateNumber: string; customer: { id: string } }[];
+      };
+    }>(
       `query($id: ID!) { customer(id: $id) { name contacts { mobile } assets { id plateNumber customer { id } } } }`,
       { id: customer.id },
       ['technician'],
     );
     expect(read.errors).toBeUndefined();
-    expect(read.data!.customer).toMatchObject({ name: 'Chen Jie', assets: [{ id: assetId, plateNumber: '粤BD12345', customer: { id: customer.id } }] });
+    expect(read.data!.customer).toMatchObject({
+      name: 'Chen Jie',
+      assets: [{ id: assetId, plateNumber: '粤BD12345', customer: { id: customer.id } }],
+    });
 
     const at = async (instant: string) =>
       (
@@ -79,23 +131,44 @@ describe('customer archive through the gateway', () => {
         )
       ).data!.asset.entitlement;
     expect(await at('2026-11-27T16:00:00+08:00')).toMatchObject({ kind: 'WARRANTY' });
-    expect(await at('2028-01-10T09:00:00+08:00')).toMatchObject({ kind: 'CONTRACT', reason: expect.stringContaining('SC-2027-001') });
+    expect(await at('2028-01-10T09:00:00+08:00')).toMatchObject({
+      kind: 'CONTRACT',
+      reason: expect.stringContaining('SC-2027-001'),
+    });
     expect(await at('2030-01-10T09:00:00+08:00')).toMatchObject({ kind: 'PAID' });
 
     const found = await sys.gql<{ customers: { items: { id: string }[]; total: number } }>(
       `query { customers(filter: { plateNumber: "粤B D12345" }) { items { id } total nextCursor } }`,
     );
-    expect(found.data!.customers).toEqual({ items: [{ id: customer.id }], total: 1, nextCursor: null });
+    expect(found.data!.customers).toEqual({
+      items: [{ id: customer.id }],
+      total: 1,
+      nextCursor: null,
+    });
   });
 
   it('R-CU-5 logs a contact and shows it on the customer with the change history', async () => {
-    const { data } = await sys.gql<{ createCustomer: { customer: { id: string; version: number } } }>(CREATE, {
-      input: { ...customerInput, name: 'Huang Min', contacts: [{ name: 'Huang Min', mobile: '13600005678' }] },
+    const { data } = await sys.gql<{
+      createCustomer: { customer: { id: string; version: number } };
+    }>(CREATE, {
+      input: {
+        ...customerInput,
+        name: 'Huang Min',
+        contacts: [{ name: 'Huang Min', mobile: '13600005678' }],
+      },
     });
     const id = data!.createCustomer.customer.id;
     const logged = await sys.gql(
       `mutation($input: LogContactInput!) { logContact(input: $input) { entry { id staffId purpose } } }`,
-      { input: { customerId: id, channel: 'PHONE', direction: 'INBOUND', purpose: 'CONSULTATION', summary: 'asked about the warranty' } },
+      {
+        input: {
+          customerId: id,
+          channel: 'PHONE',
+          direction: 'INBOUND',
+          purpose: 'CONSULTATION',
+          summary: 'asked about the warranty',
+        },
+      },
     );
     expect(logged.errors).toBeUndefined();
     const updated = await sys.gql(
@@ -104,41 +177,91 @@ describe('customer archive through the gateway', () => {
         input: {
           id,
           expectedVersion: data!.createCustomer.customer.version,
-          addresses: [{ region: { province: 'Guangdong', city: 'Guangzhou' }, line: '1 Tianhe Road' }],
+          addresses: [
+            { region: { province: 'Guangdong', city: 'Guangzhou' }, line: '1 Tianhe Road' },
+          ],
           reason: 'moved',
         },
       },
     );
     expect(updated.errors).toBeUndefined();
-    const read = await sys.gql<{ customer: { contactLog: { total: number; items: { summary: string }[] }; history: { items: { field: string; reason: string }[] }; region: { city: string } } }>(
+    const read = await sys.gql<{
+      customer: {
+        contactLog: { total: number; items: { summary: string }[] };
+        history: { items: { field: string; reason: string }[] };
+        region: { city: string };
+      };
+    }>(
       `query($id: ID!) { customer(id: $id) { region { city } contactLog { total items { summary staffId } } history { items { field reason changedBy } } } }`,
       { id },
     );
     expect(read.data!.customer.region.city).toBe('Guangzhou');
-    expect(read.data!.customer.contactLog).toMatchObject({ total: 1, items: [{ summary: 'asked about the warranty' }] });
-    expect(read.data!.customer.history.items).toEqual([{ field: 'addresses', reason: 'moved', changedBy: 'e2e-user' }]);
+    expect(read.data!.customer.contactLog).toMatchObject({
+      total: 1,
+      items: [{ summary: 'asked about the warranty' }],
+    });
+    expect(read.data!.customer.history.items).toEqual([
+      { field: 'addresses', reason: 'moved', changedBy: 'e2e-user' },
+    ]);
   });
 
   it('bad input gets a clear error with the field at fault and writes nothing', async () => {
     const before = await count('customer');
     const outbox = await count('outbox');
-    const badPhone = await sys.gql(CREATE, { input: { ...customerInput, contacts: [{ name: 'x', mobile: '555-0100' }] } });
-    expect(badPhone.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_PHONE', field: 'contacts.0.mobile' });
-    const missing = await sys.gql(CREATE, { input: { kind: 'PERSON', name: 'No Contacts', contacts: [], addresses: customerInput.addresses } });
-    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contacts' });
+    const badPhone = await sys.gql(CREATE, {
+      input: { ...customerInput, contacts: [{ name: 'x', mobile: '555-0100' }] },
+    });
+    expect(badPhone.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'INVALID_PHONE',
+      field: 'contacts.0.mobile',
+    });
+    const missing = await sys.gql(CREATE, {
+      input: {
+        kind: 'PERSON',
+        name: 'No Contacts',
+        contacts: [],
+        addresses: customerInput.addresses,
+      },
+    });
+    expect(missing.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'contacts',
+    });
     const schemaMissing = await sys.gql(CREATE, { input: { kind: 'PERSON' } });
     expect(schemaMissing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const unknown = await sys.gql(REGISTER, {
-      input: { customerId: '0190f0f0-0000-7000-8000-000000000000', kind: 'VEHICLE', model: 'x', serialNumber: 'S-1' },
+      input: {
+        customerId: '0190f0f0-0000-7000-8000-000000000000',
+        kind: 'VEHICLE',
+        model: 'x',
+        serialNumber: 'S-1',
+      },
     });
-    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'CUSTOMER_NOT_FOUND' });
-    const badDate = await sys.gql(`query($at: DateTime) { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: $at) { kind } } }`, {
-      at: 'tomorrow',
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'CUSTOMER_NOT_FOUND',
     });
-    expect(badDate.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('ISO 8601') });
-    const badLiteral = await sys.gql(`query { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: "2026-13-01") { kind } } }`);
-    expect(badLiteral.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, message: expect.stringContaining('ISO 8601') });
-    expect((await sys.gql(`query { customer(id: "0190f0f0-0000-7000-8000-000000000000") { id } }`)).data).toEqual({ customer: null });
+    const badDate = await sys.gql(
+      `query($at: DateTime) { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: $at) { kind } } }`,
+      {
+        at: 'tomorrow',
+      },
+    );
+    expect(badDate.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringContaining('ISO 8601'),
+    });
+    const badLiteral = await sys.gql(
+      `query { asset(id: "0190f0f0-0000-7000-8000-000000000000") { entitlement(at: "2026-13-01") { kind } } }`,
+    );
+    expect(badLiteral.errors?.[0]).toMatchObject({
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      message: expect.stringContaining('ISO 8601'),
+    });
+    expect(
+      (await sys.gql(`query { customer(id: "0190f0f0-0000-7000-8000-000000000000") { id } }`)).data,
+    ).toEqual({ customer: null });
     expect(await count('customer')).toBe(before);
     expect(await count('outbox')).toBe(outbox);
   });
@@ -156,7 +279,13 @@ describe('customer archive through the gateway', () => {
 
   it('resolves many customers with their assets in a bounded number of queries (batched, no N+1)', async () => {
     for (let i = 0; i < 5; i++) {
-      await sys.gql(CREATE, { input: { ...customerInput, name: `Batch ${i}`, contacts: [{ name: 'b', mobile: `1350000000${i}` }] } });
+      await sys.gql(CREATE, {
+        input: {
+          ...customerInput,
+          name: `Batch ${i}`,
+          contacts: [{ name: 'b', mobile: `1350000000${i}` }],
+        },
+      });
     }
     // Counts the SQL statements the customer service runs for one GraphQL request (a spy that calls through).
     const connection = sys.customer.orm.em.getConnection();

@@ -8,7 +8,11 @@ const SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; reason?: string; field?: string } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; reason?: string; field?: string };
+  }[];
 }
 
 export interface System {
@@ -17,14 +21,20 @@ export interface System {
   customer: Awaited<ReturnType<typeof startCustomerService>>;
   token(roles: Role[], user?: string): string;
   /** POSTs an operation to the gateway as a user with the given roles (none: anonymous). */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, roles?: Role[] | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    roles?: Role[] | null,
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
 /** The real system in one process: services on free ports with fresh databases, and the gateway in front. */
 export async function startSystem(label: string): Promise<System> {
   const customerEnv = await testServiceEnv(`${label}-customer`);
-  const customer = await startCustomerService(loadCustomerConfig(customerEnv.env), { relayPollIntervalMs: 100 });
+  const customer = await startCustomerService(loadCustomerConfig(customerEnv.env), {
+    relayPollIntervalMs: 100,
+  });
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
     subgraphUrls: { customer: `http://127.0.0.1:${customer.httpPort}/graphql` },
@@ -36,7 +46,8 @@ export async function startSystem(label: string): Promise<System> {
   });
   const port = await gateway.http.listen('127.0.0.1', 0);
   const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
-  const token = (roles: Role[], user = 'e2e-user') => signDevToken({ sub: user, roles, secret: SECRET, ttl: '1h' });
+  const token = (roles: Role[], user = 'e2e-user') =>
+    signDevToken({ sub: user, roles, secret: SECRET, ttl: '1h' });
   return {
     gatewayUrl,
     customerEnv,
@@ -45,7 +56,11 @@ export async function startSystem(label: string): Promise<System> {
     async gql(query, variables = {}, roles = ['agent']) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (roles) headers.authorization = `Bearer ${token(roles)}`;
-      const res = await fetch(gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
       return (await res.json()) as GraphQLResponse<never>;
     },
     async stop() {

@@ -34,7 +34,9 @@ export function parseRoles(raw: string | undefined | null): Role[] {
     .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 }
 
-export function identityFromHeaders(get: (name: string) => string | undefined | null): Identity | null {
+export function identityFromHeaders(
+  get: (name: string) => string | undefined | null,
+): Identity | null {
   const userId = get(USER_ID_HEADER);
   if (!userId) return null;
   return { userId, roles: parseRoles(get(USER_ROLES_HEADER)) };

@@ -14,7 +14,9 @@ export type Env = Record<string, string | undefined>;
 /** Parses `env` (default `process.env`) with a zod object schema whose keys are variable names. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.infer<S> {
   // Empty strings mean "unset" for every variable: `FOO= npm start` should not bypass a default.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -34,7 +36,10 @@ const postgresUrl = z
 
 const natsUrl = z
   .string()
-  .refine((s) => s.split(',').every((u) => /^(nats|tls):\/\/[^\s]+$/.test(u.trim())), 'must be nats://host:port (comma-separated for a cluster)');
+  .refine(
+    (s) => s.split(',').every((u) => /^(nats|tls):\/\/[^\s]+$/.test(u.trim())),
+    'must be nats://host:port (comma-separated for a cluster)',
+  );
 
 /**
  * Variables every service reads. A service extends it with its own (`serviceEnv(...).extend({...})`).
@@ -44,7 +49,9 @@ const natsUrl = z
 export function serviceEnv(service: string, defaults: { httpPort: number; grpcPort: number }) {
   return z
     .object({
-      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      LOG_LEVEL: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
       HTTP_HOST: z.string().default('127.0.0.1'),
       HTTP_PORT: port(defaults.httpPort),
       GRPC_HOST: z.string().default('127.0.0.1'),
@@ -83,7 +90,12 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
         ctx.addIssue({ code: 'custom', path: [e.setting], message: e.detail });
         return z.NEVER;
       }
-      return { ...c, SERVICE_NAME: service, databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME), calendar };
+      return {
+        ...c,
+        SERVICE_NAME: service,
+        databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME),
+        calendar,
+      };
     });
 }
 

@@ -40,7 +40,9 @@ export const invalidArgument = (message: string, field?: string, reason = 'INVAL
   new AppError('INVALID_ARGUMENT', message, { field, reason });
 
 export const notFound = (what: string, id: string) =>
-  new AppError('NOT_FOUND', `${what} ${id} was not found`, { reason: `${toReason(what)}_NOT_FOUND` });
+  new AppError('NOT_FOUND', `${what} ${id} was not found`, {
+    reason: `${toReason(what)}_NOT_FOUND`,
+  });
 
 export const conflict = (message: string, reason: string) =>
   new AppError('FAILED_PRECONDITION', message, { reason });

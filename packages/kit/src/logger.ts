@@ -4,7 +4,10 @@ import pino from 'pino';
 export type Logger = pino.Logger;
 
 /** JSON logs; every line written inside a traced operation carries its trace and span ids. */
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  service: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+): Logger {
   return pino({
     level,
     base: { service },

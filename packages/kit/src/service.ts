@@ -84,7 +84,9 @@ const ormOptions = <C extends BaseServiceConfig>(spec: ServiceSpec<C>) => ({
 });
 
 /** The `migrate` command / Kubernetes Job: creates the database if needed and applies migrations. */
-export async function runMigrations<C extends BaseServiceConfig>(spec: Omit<ServiceSpec<C>, 'setup'>): Promise<string[]> {
+export async function runMigrations<C extends BaseServiceConfig>(
+  spec: Omit<ServiceSpec<C>, 'setup'>,
+): Promise<string[]> {
   const orm = await openOrm(ormOptions(spec as ServiceSpec<C>));
   try {
     return await migrateUp(orm);
@@ -97,7 +99,9 @@ export async function runMigrations<C extends BaseServiceConfig>(spec: Omit<Serv
  * Starts a service: database (created and migrated), NATS, outbox relay, the service's own parts,
  * then gRPC and HTTP (GraphQL, /healthz, /readyz, /metrics). Shutdown undoes it in reverse.
  */
-export async function startService<C extends BaseServiceConfig>(spec: ServiceSpec<C>): Promise<RunningService<C>> {
+export async function startService<C extends BaseServiceConfig>(
+  spec: ServiceSpec<C>,
+): Promise<RunningService<C>> {
   const { config } = spec;
   const logger = spec.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const lifecycle = createLifecycle(logger, { hookTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
@@ -111,15 +115,35 @@ export async function startService<C extends BaseServiceConfig>(spec: ServiceSpe
     }
     const nats = await connectNats({ url: config.NATS_URL, name: config.SERVICE_NAME, logger });
     lifecycle.onShutdown('nats', () => nats.drain());
-    const outbox = createOutbox({ service: config.SERVICE_NAME, subjectPrefix: config.EVENT_SUBJECT_PREFIX });
-    const relay = startOutboxRelay({ orm, nats, outbox, logger, pollIntervalMs: spec.relayPollIntervalMs });
+    const outbox = createOutbox({
+      service: config.SERVICE_NAME,
+      subjectPrefix: config.EVENT_SUBJECT_PREFIX,
+    });
+    const relay = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger,
+      pollIntervalMs: spec.relayPollIntervalMs,
+    });
     lifecycle.onShutdown('outbox relay', () => relay.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
-    metrics.gauge('outbox_published_total', 'Events the outbox relay has published', [], () => relay.metrics().published);
-    metrics.gauge('outbox_failures_total', 'Failed outbox publish attempts', [], () => relay.metrics().failures);
+    metrics.gauge(
+      'outbox_published_total',
+      'Events the outbox relay has published',
+      [],
+      () => relay.metrics().published,
+    );
+    metrics.gauge(
+      'outbox_failures_total',
+      'Failed outbox publish attempts',
+      [],
+      () => relay.metrics().failures,
+    );
 
     const runtime: ServiceRuntime<C> = { config, logger, orm, nats, outbox, lifecycle, metrics };
     const parts = await spec.setup(runtime);
-    for (const worker of parts.workers ?? []) lifecycle.onShutdown(worker.name, () => worker.stop());
+    for (const worker of parts.workers ?? [])
+      lifecycle.onShutdown(worker.name, () => worker.stop());
 
     const grpc = createGrpcServer({ logger });
     parts.grpc?.(grpc);
@@ -142,7 +166,10 @@ export async function startService<C extends BaseServiceConfig>(spec: ServiceSpe
     const httpPort = await http.listen(config.HTTP_HOST, config.HTTP_PORT);
     lifecycle.onShutdown('http server', () => http.close(config.SHUTDOWN_TIMEOUT_MS / 2));
     logger.info(
-      { graphql: `http://${config.HTTP_HOST}:${httpPort}/graphql`, grpc: `${config.GRPC_HOST}:${grpcPort}` },
+      {
+        graphql: `http://${config.HTTP_HOST}:${httpPort}/graphql`,
+        grpc: `${config.GRPC_HOST}:${grpcPort}`,
+      },
       `${config.SERVICE_NAME} service ready`,
     );
     return { ...runtime, httpPort, grpcPort, stop: () => lifecycle.shutdown('stop') };

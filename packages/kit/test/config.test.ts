@@ -18,15 +18,28 @@ describe('service configuration from the environment', () => {
   });
 
   it('DATABASE_URL wins over PG_URL + DATABASE_NAME; empty variables count as unset', () => {
-    expect(loadConfig(schema, { PG_URL: 'postgres://u@db:5432/postgres', DATABASE_NAME: 'x1' }).databaseUrl).toBe('postgres://u@db:5432/x1');
-    expect(loadConfig(schema, { DATABASE_URL: 'postgres://u@db/y', PG_URL: 'postgres://u@db:5432/postgres' }).databaseUrl).toBe('postgres://u@db/y');
+    expect(
+      loadConfig(schema, { PG_URL: 'postgres://u@db:5432/postgres', DATABASE_NAME: 'x1' })
+        .databaseUrl,
+    ).toBe('postgres://u@db:5432/x1');
+    expect(
+      loadConfig(schema, {
+        DATABASE_URL: 'postgres://u@db/y',
+        PG_URL: 'postgres://u@db:5432/postgres',
+      }).databaseUrl,
+    ).toBe('postgres://u@db/y');
     expect(loadConfig(schema, { HTTP_PORT: '' }).HTTP_PORT).toBe(4101);
   });
 
   it('names every bad variable in one clear error, with the value given', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig(schema, { HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', NATS_URL: 'localhost:4222', LOG_LEVEL: 'loud' });
+      loadConfig(schema, {
+        HTTP_PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        NATS_URL: 'localhost:4222',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e as ConfigError;
     }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabase, withDatabase } from '@aftercare/kit';
 
 /** The PostgreSQL server tests use; CI and developers' machines run one on the default address. */
-export const TEST_PG_URL = process.env.TEST_PG_URL ?? process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_PG_URL =
+  process.env.TEST_PG_URL ?? process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   url: string;
@@ -12,7 +13,10 @@ export interface TestDatabase {
 
 /** A fresh database per test file, so files run in parallel and reruns start clean. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const name = `t_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const name = `t_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const url = withDatabase(TEST_PG_URL, name);
   await ensureDatabase(url);
   return { url, name, drop: () => dropDatabase(url) };
@@ -23,4 +27,5 @@ export function uniqueSubjectPrefix(label: string): string {
   return `t${label.toLowerCase().replace(/[^a-z0-9]+/g, '')}${randomBytes(3).toString('hex')}`;
 }
 
-export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const TEST_NATS_URL =
+  process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

@@ -52,16 +52,24 @@ export async function startNatsServer(): Promise<TestNatsServer> {
 }
 
 async function launch(port: number, storeDir: string): Promise<ChildProcess> {
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'nats-server',
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<Error>((resolve) => {
-    child.once('error', (e) => resolve(new Error(`nats-server could not be started (is it on PATH?): ${e.message}`)));
-    child.once('exit', (code) => resolve(new Error(`nats-server exited with code ${code} during start-up:\n${output}`)));
+    child.once('error', (e) =>
+      resolve(new Error(`nats-server could not be started (is it on PATH?): ${e.message}`)),
+    );
+    child.once('exit', (code) =>
+      resolve(new Error(`nats-server exited with code ${code} during start-up:\n${output}`)),
+    );
   });
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
@@ -71,7 +79,9 @@ async function launch(port: number, storeDir: string): Promise<ChildProcess> {
     if (outcome && output.includes('Server is ready')) return child;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`nats-server did not become ready on port ${port} within ${STARTUP_TIMEOUT_MS} ms:\n${output}`);
+      throw new Error(
+        `nats-server did not become ready on port ${port} within ${STARTUP_TIMEOUT_MS} ms:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -102,7 +112,11 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

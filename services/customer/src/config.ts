@@ -5,4 +5,5 @@ export const customerEnv = serviceEnv('customer', { httpPort: 4101, grpcPort: 50
 
 export type CustomerConfig = z.infer<typeof customerEnv>;
 
-export const loadCustomerConfig = (env: Env = process.env): CustomerConfig => loadConfig(customerEnv, env);
+export const loadCustomerConfig = (env: Env = process.env): CustomerConfig =>
+  loadConfig(customerEnv, env);

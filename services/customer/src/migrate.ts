@@ -4,8 +4,14 @@ import { customerEntities } from './db/entities';
 import { customerMigrations } from './db/migrations';
 
 /** `npm run migrate -w @aftercare/customer-service`: the migration Job of a deployment. */
-runMigrations({ config: loadCustomerConfig(), entities: customerEntities, migrations: customerMigrations })
-  .then((applied) => console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date'))
+runMigrations({
+  config: loadCustomerConfig(),
+  entities: customerEntities,
+  migrations: customerMigrations,
+})
+  .then((applied) =>
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date'),
+  )
   .catch((err) => {
     console.error(err instanceof ConfigError ? err.message : err);
     process.exit(1);

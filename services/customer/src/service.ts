@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { createSubgraph, loadTypeDefs, type RunningService, type ServiceSpec, startService } from '@aftercare/kit';
+import {
+  createSubgraph,
+  loadTypeDefs,
+  type RunningService,
+  type ServiceSpec,
+  startService,
+} from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import type { CustomerDeps } from './app/deps';
 import type { CustomerConfig } from './config';
@@ -10,15 +16,24 @@ import { customerHandlers } from './grpc/handlers';
 
 export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
-export function customerSpec(config: CustomerConfig, overrides: Partial<ServiceSpec<CustomerConfig>> = {}): ServiceSpec<CustomerConfig> {
+export function customerSpec(
+  config: CustomerConfig,
+  overrides: Partial<ServiceSpec<CustomerConfig>> = {},
+): ServiceSpec<CustomerConfig> {
   return {
     config,
     entities: customerEntities,
     migrations: customerMigrations,
     setup({ orm, outbox, logger }) {
-      const deps: CustomerDeps = { orm, events: outbox, timeZone: config.calendar.timeZone, now: () => new Date() };
+      const deps: CustomerDeps = {
+        orm,
+        events: outbox,
+        timeZone: config.calendar.timeZone,
+        now: () => new Date(),
+      };
       return {
-        grpc: (server) => server.addService(customerV1.CustomerServiceService, customerHandlers(deps)),
+        grpc: (server) =>
+          server.addService(customerV1.CustomerServiceService, customerHandlers(deps)),
         graphql: createSubgraph({
           typeDefs: loadTypeDefs(SCHEMA_PATH),
           resolvers: customerResolvers(deps),
@@ -31,5 +46,7 @@ export function customerSpec(config: CustomerConfig, overrides: Partial<ServiceS
   };
 }
 
-export const startCustomerService = (config: CustomerConfig, overrides?: Partial<ServiceSpec<CustomerConfig>>): Promise<RunningService<CustomerConfig>> =>
-  startService(customerSpec(config, overrides));
+export const startCustomerService = (
+  config: CustomerConfig,
+  overrides?: Partial<ServiceSpec<CustomerConfig>>,
+): Promise<RunningService<CustomerConfig>> => startService(customerSpec(config, overrides));

@@ -4,7 +4,8 @@ import { Client } from 'pg';
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const target = new URL(databaseUrl);
   const name = decodeURIComponent(target.pathname.slice(1));
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Refusing to create database with unusual name "${name}"`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`Refusing to create database with unusual name "${name}"`);
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

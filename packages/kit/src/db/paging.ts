@@ -21,8 +21,11 @@ export async function keysetPage<T extends { id: string }>(
   limits: { default: number; max: number } = { default: 20, max: 100 },
 ): Promise<Page<T>> {
   const first = pageSize(request.first, { defaultSize: limits.default, max: limits.max });
-  if (request.after && !isUuid(request.after)) throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
-  const pageFilter = request.after ? ({ $and: [filter, { id: { $lt: request.after } }] } as FilterQuery<T>) : filter;
+  if (request.after && !isUuid(request.after))
+    throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
+  const pageFilter = request.after
+    ? ({ $and: [filter, { id: { $lt: request.after } }] } as FilterQuery<T>)
+    : filter;
   const [rows, total] = await Promise.all([
     em.find(entity, pageFilter, { orderBy: { id: 'desc' } as never, limit: first + 1 }),
     em.count(entity, filter),

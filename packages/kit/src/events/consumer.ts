@@ -15,7 +15,15 @@ import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { eventSubject, isEventType, isNatsToken, parseEnvelope, streamName, streamSubjects, type EventEnvelope } from './envelope';
+import {
+  eventSubject,
+  isEventType,
+  isNatsToken,
+  parseEnvelope,
+  streamName,
+  streamSubjects,
+  type EventEnvelope,
+} from './envelope';
 import { backoffDelay, errorMessage } from './retry';
 import { ensureStream } from './stream';
 import { contextFromMessage, eventsTracer } from './tracing';
@@ -34,7 +42,11 @@ export interface EventMeta {
  * Applies one event. Runs inside the transaction that records it in the inbox: write with `em`
  * only, and throw to have the event redelivered later (nothing is committed then).
  */
-export type EventHandler = (em: EntityManager, envelope: EventEnvelope, meta: EventMeta) => Promise<void>;
+export type EventHandler = (
+  em: EntityManager,
+  envelope: EventEnvelope,
+  meta: EventMeta,
+) => Promise<void>;
 
 export interface ConsumerOptions {
   orm: Orm;
@@ -98,7 +110,11 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const stream = streamName(subjectPrefix, streamService);
 
   const jsm = await jetstreamManager(nats);
-  await ensureStream(jsm, { subjectPrefix, service: streamService, duplicateWindowMs: options.duplicateWindowMs }, { updateExisting: false });
+  await ensureStream(
+    jsm,
+    { subjectPrefix, service: streamService, duplicateWindowMs: options.duplicateWindowMs },
+    { updateExisting: false },
+  );
   await ensureDurable(jsm, stream, consumerName, {
     durable_name: consumerName,
     ack_policy: AckPolicy.Explicit,
@@ -107,7 +123,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     max_deliver: maxDeliver,
     ...filterFor(nats, subjectPrefix, streamService, options.eventTypes),
   });
-  const messages: ConsumerMessages = await (await jetstream(nats).consumers.get(stream, consumerName)).consume({ max_messages: PULL_BATCH });
+  const messages: ConsumerMessages = await (
+    await jetstream(nats).consumers.get(stream, consumerName)
+  ).consume({ max_messages: PULL_BATCH });
   const counters: EventConsumerMetrics = { processed: 0, duplicates: 0, retries: 0, terminated: 0 };
   let running = true;
 
@@ -135,7 +153,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     if (!parsed.ok || problem) {
       counters.terminated += 1;
       msg.term(`malformed event: ${problem}`);
-      log.error({ subject: msg.subject, streamSequence: msg.seq, problem }, 'malformed event terminated');
+      log.error(
+        { subject: msg.subject, streamSequence: msg.seq, problem },
+        'malformed event terminated',
+      );
       return;
     }
     const envelope = parsed.envelope;
@@ -144,7 +165,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
       msg.ack();
       return;
     }
-    const meta: EventMeta = { consumer: consumerName, subject: msg.subject, deliveryCount: msg.info.deliveryCount, streamSequence: msg.seq };
+    const meta: EventMeta = {
+      consumer: consumerName,
+      subject: msg.subject,
+      deliveryCount: msg.info.deliveryCount,
+      streamSequence: msg.seq,
+    };
     const spanOptions = {
       kind: SpanKind.CONSUMER,
       attributes: {
@@ -156,31 +182,44 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
         'messaging.message.delivery_count': meta.deliveryCount,
       },
     };
-    await eventsTracer.startActiveSpan(`${msg.subject} process`, spanOptions, contextFromMessage(msg.headers), async (span) => {
-      try {
-        if (await applyOnce(envelope, meta)) counters.processed += 1;
-        else {
-          counters.duplicates += 1;
-          log.debug({ eventId: envelope.id }, 'event already processed; skipped');
+    await eventsTracer.startActiveSpan(
+      `${msg.subject} process`,
+      spanOptions,
+      contextFromMessage(msg.headers),
+      async (span) => {
+        try {
+          if (await applyOnce(envelope, meta)) counters.processed += 1;
+          else {
+            counters.duplicates += 1;
+            log.debug({ eventId: envelope.id }, 'event already processed; skipped');
+          }
+          msg.ack();
+        } catch (e) {
+          span.recordException(e as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
+          const context = {
+            err: e,
+            eventId: envelope.id,
+            type: envelope.type,
+            deliveryCount: meta.deliveryCount,
+          };
+          if (meta.deliveryCount >= maxDeliver) {
+            counters.terminated += 1;
+            msg.term(`failed ${meta.deliveryCount} times: ${errorMessage(e)}`.slice(0, 500));
+            log.error(
+              context,
+              'event handler failed at the last delivery; event terminated (poison)',
+            );
+          } else {
+            counters.retries += 1;
+            msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
+            log.warn(context, 'event handler failed; will be redelivered');
+          }
+        } finally {
+          span.end();
         }
-        msg.ack();
-      } catch (e) {
-        span.recordException(e as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
-        const context = { err: e, eventId: envelope.id, type: envelope.type, deliveryCount: meta.deliveryCount };
-        if (meta.deliveryCount >= maxDeliver) {
-          counters.terminated += 1;
-          msg.term(`failed ${meta.deliveryCount} times: ${errorMessage(e)}`.slice(0, 500));
-          log.error(context, 'event handler failed at the last delivery; event terminated (poison)');
-        } else {
-          counters.retries += 1;
-          msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
-          log.warn(context, 'event handler failed; will be redelivered');
-        }
-      } finally {
-        span.end();
-      }
-    });
+      },
+    );
   }
 
   const loop = (async () => {
@@ -190,7 +229,10 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
           await handle(msg);
         } catch (e) {
           // handle() settles every message itself; this only guards the loop (e.g. an ack on a closed connection).
-          log.error({ err: e, subject: msg.subject }, 'event consumer could not settle a message; it will be redelivered');
+          log.error(
+            { err: e, subject: msg.subject },
+            'event consumer could not settle a message; it will be redelivered',
+          );
         }
         if (!running) break;
       }
@@ -213,17 +255,28 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
 }
 
 function validateOptions(o: ConsumerOptions): void {
-  const bad = (message: string, field: string) => new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_CONSUMER', field });
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.consumerName)) throw bad(`Consumer name "${o.consumerName}" must be 1-64 of [A-Za-z0-9_-]`, 'consumerName');
-  if (!isNatsToken(o.streamService)) throw bad(`Stream service "${o.streamService}" must be a lower-case NATS token`, 'streamService');
-  if (!isNatsToken(o.subjectPrefix)) throw bad(`Subject prefix "${o.subjectPrefix}" must be a lower-case NATS token`, 'subjectPrefix');
+  const bad = (message: string, field: string) =>
+    new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_CONSUMER', field });
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.consumerName))
+    throw bad(`Consumer name "${o.consumerName}" must be 1-64 of [A-Za-z0-9_-]`, 'consumerName');
+  if (!isNatsToken(o.streamService))
+    throw bad(
+      `Stream service "${o.streamService}" must be a lower-case NATS token`,
+      'streamService',
+    );
+  if (!isNatsToken(o.subjectPrefix))
+    throw bad(
+      `Subject prefix "${o.subjectPrefix}" must be a lower-case NATS token`,
+      'subjectPrefix',
+    );
   if (o.eventTypes.length === 0) throw bad('At least one event type is required', 'eventTypes');
   for (const type of o.eventTypes) {
     if (!isEventType(type) || !type.startsWith(`${o.streamService}.`)) {
       throw bad(`Event type "${type}" must be "${o.streamService}.<event>"`, 'eventTypes');
     }
   }
-  if (o.maxDeliver !== undefined && (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1)) throw bad('maxDeliver must be a positive integer', 'maxDeliver');
+  if (o.maxDeliver !== undefined && (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1))
+    throw bad('maxDeliver must be a positive integer', 'maxDeliver');
 }
 
 const jsonOrUndefined = (msg: JsMsg): unknown => {
@@ -238,16 +291,27 @@ const jsonOrUndefined = (msg: JsMsg): unknown => {
  * Several filter subjects need nats-server 2.10; on older servers the consumer reads the whole
  * stream and skips unwanted types itself (they are acknowledged without running the handler).
  */
-function filterFor(nats: NatsConnection, prefix: string, service: string, types: string[]): Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'> {
+function filterFor(
+  nats: NatsConnection,
+  prefix: string,
+  service: string,
+  types: string[],
+): Pick<ConsumerConfig, 'filter_subject' | 'filter_subjects'> {
   const subjects = types.map((t) => eventSubject(prefix, t));
   if (subjects.length === 1) return { filter_subject: subjects[0], filter_subjects: undefined };
   const [major = 0, minor = 0] = (nats.info?.version ?? '0.0').split('.').map(Number);
-  if (major > 2 || (major === 2 && minor >= 10)) return { filter_subject: undefined, filter_subjects: subjects };
+  if (major > 2 || (major === 2 && minor >= 10))
+    return { filter_subject: undefined, filter_subjects: subjects };
   return { filter_subject: streamSubjects(prefix, service), filter_subjects: undefined };
 }
 
 /** Creates the durable, or brings an existing one's settings up to date. */
-async function ensureDurable(jsm: JetStreamManager, stream: string, durable: string, config: Partial<ConsumerConfig>): Promise<void> {
+async function ensureDurable(
+  jsm: JetStreamManager,
+  stream: string,
+  durable: string,
+  config: Partial<ConsumerConfig>,
+): Promise<void> {
   try {
     await jsm.consumers.info(stream, durable);
   } catch (e) {
@@ -259,11 +323,20 @@ async function ensureDurable(jsm: JetStreamManager, stream: string, durable: str
   }
   const { ack_wait, max_deliver, filter_subject, filter_subjects } = config;
   try {
-    await jsm.consumers.update(stream, durable, { ack_wait, max_deliver, filter_subject, filter_subjects });
-  } catch (e) {
-    throw new AppError('FAILED_PRECONDITION', `Durable consumer ${durable} on ${stream} cannot be updated (${errorMessage(e)}); delete it or use a new name`, {
-      reason: 'CONSUMER_CONFIG_CONFLICT',
-      cause: e,
+    await jsm.consumers.update(stream, durable, {
+      ack_wait,
+      max_deliver,
+      filter_subject,
+      filter_subjects,
     });
+  } catch (e) {
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      `Durable consumer ${durable} on ${stream} cannot be updated (${errorMessage(e)}); delete it or use a new name`,
+      {
+        reason: 'CONSUMER_CONFIG_CONFLICT',
+        cause: e,
+      },
+    );
   }
 }

@@ -32,26 +32,34 @@ const envelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export type EnvelopeParseResult = { ok: true; envelope: EventEnvelope } | { ok: false; problem: string };
+export type EnvelopeParseResult =
+  { ok: true; envelope: EventEnvelope } | { ok: false; problem: string };
 
 /** Validates a received body; never throws, so a malformed message cannot break a consumer loop. */
 export function parseEnvelope(body: unknown): EnvelopeParseResult {
   const result = envelopeSchema.safeParse(body);
   if (result.success) return { ok: true, envelope: result.data };
-  return { ok: false, problem: result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') };
+  return {
+    ok: false,
+    problem: result.error.issues
+      .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+      .join('; '),
+  };
 }
 
 export const isEventType = (s: string): boolean => EVENT_TYPE.test(s);
 export const isDataVersion = (s: string): boolean => DATA_VERSION.test(s);
 
 /** `aftercare.customer.created` for type `customer.created`; `prefix` isolates environments and tests. */
-export const eventSubject = (subjectPrefix: string, type: string): string => `${subjectPrefix}.${type}`;
+export const eventSubject = (subjectPrefix: string, type: string): string =>
+  `${subjectPrefix}.${type}`;
 
 /** One stream per producing service: `AFTERCARE_CUSTOMER` over `aftercare.customer.>`. */
 export const streamName = (subjectPrefix: string, service: string): string =>
   `${subjectPrefix}_${service}`.toUpperCase().replace(/-/g, '_');
 
-export const streamSubjects = (subjectPrefix: string, service: string): string => `${subjectPrefix}.${service}.>`;
+export const streamSubjects = (subjectPrefix: string, service: string): string =>
+  `${subjectPrefix}.${service}.>`;
 
 /**
  * `ce-dataschema`: the fully qualified proto message of the event body

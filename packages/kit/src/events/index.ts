@@ -1,5 +1,13 @@
 export * from './consumer';
-export { dataSchemaOf, eventSubject, parseEnvelope, streamName, streamSubjects, type EnvelopeParseResult, type EventEnvelope } from './envelope';
+export {
+  dataSchemaOf,
+  eventSubject,
+  parseEnvelope,
+  streamName,
+  streamSubjects,
+  type EnvelopeParseResult,
+  type EventEnvelope,
+} from './envelope';
 export * from './migration';
 export * from './nats';
 export * from './outbox';

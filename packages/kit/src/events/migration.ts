@@ -22,7 +22,9 @@ export class KitEventsMigration extends Migration {
     // The relay only ever scans unpublished rows; the index stays as small as the backlog.
     this.addSql('create index outbox_unpublished_idx on outbox (id) where published_at is null');
     // For purging old published rows without a full scan.
-    this.addSql('create index outbox_published_at_idx on outbox (published_at) where published_at is not null');
+    this.addSql(
+      'create index outbox_published_at_idx on outbox (published_at) where published_at is not null',
+    );
     this.addSql(`
       create table inbox (
         consumer text not null,

@@ -40,7 +40,10 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
       return nc;
     } catch (e) {
       if (Date.now() + FIRST_CONNECT_RETRY_MS >= deadline) {
-        throw unavailable(`Could not connect to NATS at ${options.url} within ${timeoutMs} ms: ${errorMessage(e)}`, e);
+        throw unavailable(
+          `Could not connect to NATS at ${options.url} within ${timeoutMs} ms: ${errorMessage(e)}`,
+          e,
+        );
       }
       await sleep(FIRST_CONNECT_RETRY_MS);
     }

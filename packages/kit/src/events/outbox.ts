@@ -2,7 +2,14 @@ import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
 import type { EntityManager } from '../db';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
-import { dataSchemaOf, eventSubject, isDataVersion, isEventType, isNatsToken, type EventEnvelope } from './envelope';
+import {
+  dataSchemaOf,
+  eventSubject,
+  isDataVersion,
+  isEventType,
+  isNatsToken,
+  type EventEnvelope,
+} from './envelope';
 import { OutboxRecord } from './schema';
 import { captureTraceHeaders } from './tracing';
 
@@ -44,8 +51,13 @@ export interface Outbox {
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { service, subjectPrefix } = options;
-  if (!isNatsToken(service)) throw badEvent(`Service name "${service}" must be a lower-case NATS token`, 'service');
-  if (!isNatsToken(subjectPrefix)) throw badEvent(`Subject prefix "${subjectPrefix}" must be a lower-case NATS token`, 'subjectPrefix');
+  if (!isNatsToken(service))
+    throw badEvent(`Service name "${service}" must be a lower-case NATS token`, 'service');
+  if (!isNatsToken(subjectPrefix))
+    throw badEvent(
+      `Subject prefix "${subjectPrefix}" must be a lower-case NATS token`,
+      'subjectPrefix',
+    );
 
   const listeners = new Set<() => void>();
   const kick = () => listeners.forEach((listener) => listener());
@@ -72,9 +84,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
     add<TData extends object>(em: EntityManager, event: NewEvent<TData>): EventEnvelope<TData> {
       const transaction = em.getTransactionContext();
       if (!transaction) {
-        throw new AppError('INTERNAL', 'Events must be added inside em.transactional() together with the state change', {
-          reason: 'OUTBOX_OUTSIDE_TRANSACTION',
-        });
+        throw new AppError(
+          'INTERNAL',
+          'Events must be added inside em.transactional() together with the state change',
+          {
+            reason: 'OUTBOX_OUTSIDE_TRANSACTION',
+          },
+        );
       }
       const dataVersion = event.dataVersion ?? '1';
       validate(service, event, dataVersion);
@@ -125,10 +141,18 @@ function validate(service: string, event: NewEvent, dataVersion: string): void {
   if (!isEventType(event.type) || !event.type.startsWith(`${service}.`)) {
     throw badEvent(`Event type "${event.type}" must be "${service}.<event>" in lower case`, 'type');
   }
-  if (typeof event.aggregateId !== 'string' || event.aggregateId.length === 0 || event.aggregateId.length > 200) {
-    throw badEvent('Event aggregateId must be a non-empty string of at most 200 characters', 'aggregateId');
+  if (
+    typeof event.aggregateId !== 'string' ||
+    event.aggregateId.length === 0 ||
+    event.aggregateId.length > 200
+  ) {
+    throw badEvent(
+      'Event aggregateId must be a non-empty string of at most 200 characters',
+      'aggregateId',
+    );
   }
-  if (!isDataVersion(dataVersion)) throw badEvent(`Event dataVersion "${dataVersion}" must be a positive integer`, 'dataVersion');
+  if (!isDataVersion(dataVersion))
+    throw badEvent(`Event dataVersion "${dataVersion}" must be a positive integer`, 'dataVersion');
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
     throw badEvent('Event data must be a JSON object', 'data');
   }
@@ -139,12 +163,17 @@ function toJsonObject<T>(data: T): T {
   try {
     return JSON.parse(JSON.stringify(data)) as T;
   } catch (e) {
-    throw new AppError('INVALID_ARGUMENT', `Event data is not JSON-serialisable: ${(e as Error).message}`, {
-      reason: 'INVALID_EVENT',
-      field: 'data',
-      cause: e,
-    });
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `Event data is not JSON-serialisable: ${(e as Error).message}`,
+      {
+        reason: 'INVALID_EVENT',
+        field: 'data',
+        cause: e,
+      },
+    );
   }
 }
 
-const badEvent = (message: string, field: string) => new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_EVENT', field });
+const badEvent = (message: string, field: string) =>
+  new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_EVENT', field });

@@ -132,8 +132,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       // The consumer's span becomes a child of this PRODUCER span, in the trace of the original request.
       const outgoing = { ...row.headers, ...captureTraceHeaders(trace.setSpan(parent, span)) };
       for (const [key, value] of Object.entries(outgoing)) h.set(key, value);
-      const ack = await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.id, headers: h, timeout: publishTimeoutMs });
-      if (ack.duplicate) log.debug({ eventId: row.id }, 'event was already in the stream (duplicate dropped)');
+      const ack = await js.publish(row.subject, JSON.stringify(row.payload), {
+        msgID: row.id,
+        headers: h,
+        timeout: publishTimeoutMs,
+      });
+      if (ack.duplicate)
+        log.debug({ eventId: row.id }, 'event was already in the stream (duplicate dropped)');
     } catch (e) {
       span.recordException(e as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
@@ -144,9 +149,14 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /** One transaction: claim a batch, publish in order, stop at the first failure to keep order. */
-  async function relayBatch(em: EntityManager): Promise<{ published: number; claimed: number; error?: unknown }> {
+  async function relayBatch(
+    em: EntityManager,
+  ): Promise<{ published: number; claimed: number; error?: unknown }> {
     return em.transactional(async (tx) => {
-      const [lock] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [RELAY_LOCK]);
+      const [lock] = await tx.execute<{ locked: boolean }[]>(
+        'select pg_try_advisory_xact_lock(hashtext(?)) as locked',
+        [RELAY_LOCK],
+      );
       if (!lock?.locked) return { published: 0, claimed: 0 };
       const rows = await tx.execute<ClaimedRow[]>(
         'select id, subject, payload, headers from outbox where published_at is null order by id limit ? for update skip locked',
@@ -157,10 +167,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         try {
           await publish(row);
         } catch (error) {
-          await tx.execute('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [errorMessage(error).slice(0, 2000), row.id]);
+          await tx.execute(
+            'update outbox set attempts = attempts + 1, last_error = ? where id = ?',
+            [errorMessage(error).slice(0, 2000), row.id],
+          );
           return { published, claimed: rows.length, error };
         }
-        await tx.execute('update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = ?', [row.id]);
+        await tx.execute(
+          'update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = ?',
+          [row.id],
+        );
         published += 1;
       }
       return { published, claimed: rows.length };
@@ -170,7 +186,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function purgePublished(em: EntityManager): Promise<void> {
     if (Date.now() - lastPurge < PURGE_INTERVAL_MS) return;
     lastPurge = Date.now();
-    await em.execute("delete from outbox where published_at < now() - (? * interval '1 millisecond')", [retainPublishedMs]);
+    await em.execute(
+      "delete from outbox where published_at < now() - (? * interval '1 millisecond')",
+      [retainPublishedMs],
+    );
   }
 
   async function round(): Promise<RoundOutcome> {
@@ -178,7 +197,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     try {
       if (!streamReady) {
         const jsm = await jetstreamManager(nats, { timeout: publishTimeoutMs });
-        const spec = { subjectPrefix: outbox.subjectPrefix, service: outbox.service, duplicateWindowMs: options.duplicateWindowMs };
+        const spec = {
+          subjectPrefix: outbox.subjectPrefix,
+          service: outbox.service,
+          duplicateWindowMs: options.duplicateWindowMs,
+        };
         await ensureStream(jsm, spec, { updateExisting: true });
         streamReady = true;
         log.info({ service: outbox.service }, 'event stream ready');
@@ -187,7 +210,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const result = await relayBatch(em);
       counters.published += result.published;
       if (result.error !== undefined) throw result.error;
-      if (consecutiveFailures > 0) log.info({ afterFailures: consecutiveFailures }, 'outbox relay recovered');
+      if (consecutiveFailures > 0)
+        log.info({ afterFailures: consecutiveFailures }, 'outbox relay recovered');
       consecutiveFailures = 0;
       if (result.claimed === batchSize) return 'more';
       await purgePublished(em);

@@ -1,4 +1,10 @@
-import { JetStreamApiCodes, JetStreamApiError, StorageType, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  StorageType,
+  type JetStreamManager,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { streamName, streamSubjects } from './envelope';
 
@@ -18,14 +24,23 @@ export interface StreamSpec {
  * subjects and window up to date; a consumer (`updateExisting: false`) only creates a missing one,
  * so it can start before the producer has ever run.
  */
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, options: { updateExisting: boolean }): Promise<StreamInfo> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  spec: StreamSpec,
+  options: { updateExisting: boolean },
+): Promise<StreamInfo> {
   const name = streamName(spec.subjectPrefix, spec.service);
   const subjects = [streamSubjects(spec.subjectPrefix, spec.service)];
   const duplicateWindow = nanos(spec.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS);
   const existing = await streamInfo(jsm, name);
   if (!existing) {
     try {
-      return await jsm.streams.add({ name, subjects, storage: StorageType.File, duplicate_window: duplicateWindow });
+      return await jsm.streams.add({
+        name,
+        subjects,
+        storage: StorageType.File,
+        duplicate_window: duplicateWindow,
+      });
     } catch (e) {
       // Another replica or a consumer created it between our look-up and our add.
       const raced = await streamInfo(jsm, name);
@@ -34,7 +49,8 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, opti
     }
   }
   const current = existing.config;
-  const upToDate = current.duplicate_window === duplicateWindow && sameSet(current.subjects ?? [], subjects);
+  const upToDate =
+    current.duplicate_window === duplicateWindow && sameSet(current.subjects ?? [], subjects);
   if (upToDate || !options.updateExisting) return existing;
   return jsm.streams.update(name, { subjects, duplicate_window: duplicateWindow });
 }
@@ -43,9 +59,11 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
   try {
     return await jsm.streams.info(name);
   } catch (e) {
-    if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound) return undefined;
+    if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)
+      return undefined;
     throw e;
   }
 }
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((s) => b.includes(s));
+const sameSet = (a: string[], b: string[]) =>
+  a.length === b.length && a.every((s) => b.includes(s));

@@ -1,4 +1,11 @@
-import { context, propagation, ROOT_CONTEXT, trace, type Context, type TextMapGetter } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type TextMapGetter,
+} from '@opentelemetry/api';
 import type { MsgHdrs } from '@nats-io/transport-node';
 
 /** No official OTel instrumentation exists for NATS (STACK.md): spans and propagation are by hand. */
@@ -12,7 +19,8 @@ export function captureTraceHeaders(ctx: Context = context.active()): Record<str
 }
 
 /** The trace context stored with an outbox row. */
-export const contextFromRecord = (headers: Record<string, string>): Context => propagation.extract(ROOT_CONTEXT, headers);
+export const contextFromRecord = (headers: Record<string, string>): Context =>
+  propagation.extract(ROOT_CONTEXT, headers);
 
 const natsHeaderGetter: TextMapGetter<MsgHdrs> = {
   keys: (carrier) => carrier.keys(),

@@ -1,6 +1,11 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createTestDatabase, TEST_NATS_URL, uniqueSubjectPrefix, type TestDatabase } from '@aftercare/testkit';
+import {
+  createTestDatabase,
+  TEST_NATS_URL,
+  uniqueSubjectPrefix,
+  type TestDatabase,
+} from '@aftercare/testkit';
 import type { EntityManager, Orm } from '../../src/db';
 import { AppError } from '../../src/errors';
 import {
@@ -15,7 +20,16 @@ import {
   streamName,
 } from '../../src/events';
 import { uuidv7 } from '../../src/ids';
-import { addNote, Note, openTestOrm, receivedRows, recordReceived, silentLogger, streamMessageCount, waitFor } from './fixtures';
+import {
+  addNote,
+  Note,
+  openTestOrm,
+  receivedRows,
+  recordReceived,
+  silentLogger,
+  streamMessageCount,
+  waitFor,
+} from './fixtures';
 
 describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   let db: TestDatabase;
@@ -43,13 +57,19 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   afterAll(async () => {
     // Streams are per test; remove them so the shared server does not accumulate test data.
     const jsm = await jetstreamManager(nats);
-    await Promise.all(prefixes.map((p) => jsm.streams.delete(streamName(p, 'notes')).catch(() => false)));
+    await Promise.all(
+      prefixes.map((p) => jsm.streams.delete(streamName(p, 'notes')).catch(() => false)),
+    );
     await nats?.close();
     await orm?.close();
     await db?.drop();
   });
 
-  const consume = async (consumerName: string, handler: ConsumerOptions['handler'], extra: Partial<ConsumerOptions> = {}): Promise<EventConsumer> => {
+  const consume = async (
+    consumerName: string,
+    handler: ConsumerOptions['handler'],
+    extra: Partial<ConsumerOptions> = {},
+  ): Promise<EventConsumer> => {
     const consumer = await startConsumer({
       orm,
       nats,
@@ -76,7 +96,11 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     data: { seq },
   });
 
-  const publishRaw = async (body: string | EventEnvelope, msgID = uuidv7(), type = 'notes.added') => {
+  const publishRaw = async (
+    body: string | EventEnvelope,
+    msgID = uuidv7(),
+    type = 'notes.added',
+  ) => {
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
     await jetstream(nats).publish(`${prefix}.${type}`, payload, { msgID });
   };
@@ -96,7 +120,10 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     ).rejects.toThrow('use case failed');
     const committed = await addNote(orm, outbox, 'agg-y', 2);
 
-    await waitFor('the committed event', async () => (await receivedRows(orm, 'rollback')).length === 1);
+    await waitFor(
+      'the committed event',
+      async () => (await receivedRows(orm, 'rollback')).length === 1,
+    );
     expect((await receivedRows(orm, 'rollback')).map((r) => r.event_id)).toEqual([committed]);
     expect(await orm.em.fork().count(Note, { aggregateId: 'agg-x' })).toBe(0);
     expect(await streamMessageCount(nats, prefix, 'notes')).toBe(1);
@@ -105,7 +132,13 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   it('R-EV-13 a commit kicks the relay: the event goes out without waiting for the next poll', async () => {
     const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
     await consume('kicked', recordReceived('kicked'));
-    const relay = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, pollIntervalMs: 60_000 });
+    const relay = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 60_000,
+    });
     running.push(relay);
     await waitFor('the relay to be ready', () => relay.isReady());
 
@@ -117,14 +150,23 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
 
   it('R-EV-5 events can only be added inside a transaction, with a valid type', async () => {
     const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
-    const outside = () => outbox.add(orm.em.fork(), { type: 'notes.added', aggregateId: 'a', data: {} });
+    const outside = () =>
+      outbox.add(orm.em.fork(), { type: 'notes.added', aggregateId: 'a', data: {} });
     expect(outside).toThrow(AppError);
     expect(outside).toThrow(expect.objectContaining({ reason: 'OUTBOX_OUTSIDE_TRANSACTION' }));
     await expect(
-      orm.em.fork().transactional(async (tx) => outbox.add(tx, { type: 'customer.created', aggregateId: 'a', data: {} })),
+      orm.em
+        .fork()
+        .transactional(async (tx) =>
+          outbox.add(tx, { type: 'customer.created', aggregateId: 'a', data: {} }),
+        ),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'INVALID_EVENT', field: 'type' });
     await expect(
-      orm.em.fork().transactional(async (tx) => outbox.add(tx, { type: 'notes.added', aggregateId: 'a', data: { n: BigInt(1) } })),
+      orm.em
+        .fork()
+        .transactional(async (tx) =>
+          outbox.add(tx, { type: 'notes.added', aggregateId: 'a', data: { n: BigInt(1) } }),
+        ),
     ).rejects.toMatchObject({ reason: 'INVALID_EVENT', field: 'data' });
   });
 
@@ -135,18 +177,24 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await publishRaw(event);
     await publishRaw(event);
 
-    await waitFor('both deliveries', () => consumer.metrics().processed + consumer.metrics().duplicates === 2);
+    await waitFor(
+      'both deliveries',
+      () => consumer.metrics().processed + consumer.metrics().duplicates === 2,
+    );
     expect(consumer.metrics()).toMatchObject({ processed: 1, duplicates: 1 });
     expect(await receivedRows(orm, 'dedupe')).toHaveLength(1);
   });
 
   it('R-EV-7 a failing handler is rolled back and the event redelivered, then applied once', async () => {
     const deliveries: number[] = [];
-    const consumer = await consume('flaky', async (em: EntityManager, env: EventEnvelope, meta: EventMeta) => {
-      deliveries.push(meta.deliveryCount);
-      await recordReceived('flaky')(em, env);
-      if (meta.deliveryCount === 1) throw new Error('transient: downstream unavailable');
-    });
+    const consumer = await consume(
+      'flaky',
+      async (em: EntityManager, env: EventEnvelope, meta: EventMeta) => {
+        deliveries.push(meta.deliveryCount);
+        await recordReceived('flaky')(em, env);
+        if (meta.deliveryCount === 1) throw new Error('transient: downstream unavailable');
+      },
+    );
     const event = envelope(7);
     await publishRaw(event);
 
@@ -213,10 +261,14 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   });
 
   it('R-EV-11 refuses consumer options that cannot work', async () => {
-    await expect(consume('bad', async () => undefined, { eventTypes: ['customer.created'] })).rejects.toMatchObject({
+    await expect(
+      consume('bad', async () => undefined, { eventTypes: ['customer.created'] }),
+    ).rejects.toMatchObject({
       reason: 'INVALID_CONSUMER',
       field: 'eventTypes',
     });
-    await expect(consume('has.dot', async () => undefined)).rejects.toMatchObject({ field: 'consumerName' });
+    await expect(consume('has.dot', async () => undefined)).rejects.toMatchObject({
+      field: 'consumerName',
+    });
   });
 });

@@ -27,8 +27,12 @@ export const Note = new EntitySchema<Note>({
 /** `note` is the producer's state; `received` is what a consumer applied (one row per handler run). */
 class TestTablesMigration extends Migration {
   override async up(): Promise<void> {
-    this.addSql('create table note (id uuid primary key, aggregate_id text not null, seq integer not null)');
-    this.addSql('create table received (event_id uuid not null, consumer text not null, aggregate_id text not null, seq integer not null, n bigserial primary key)');
+    this.addSql(
+      'create table note (id uuid primary key, aggregate_id text not null, seq integer not null)',
+    );
+    this.addSql(
+      'create table received (event_id uuid not null, consumer text not null, aggregate_id text not null, seq integer not null, n bigserial primary key)',
+    );
   }
 }
 
@@ -48,51 +52,88 @@ export async function openTestOrm(databaseUrl: string): Promise<Orm> {
 export const silentLogger = createLogger('events-test', 'silent');
 
 /** Commits a note and its event together, as a use case would. */
-export async function addNote(orm: Orm, outbox: Outbox, aggregateId: string, seq: number): Promise<string> {
+export async function addNote(
+  orm: Orm,
+  outbox: Outbox,
+  aggregateId: string,
+  seq: number,
+): Promise<string> {
   return orm.em.fork().transactional(async (tx) => {
     const note = tx.create(Note, { id: uuidv7(), aggregateId, seq });
-    return outbox.add(tx, { type: `${outbox.service}.added`, aggregateId, data: { noteId: note.id, seq } }).id;
+    return outbox.add(tx, {
+      type: `${outbox.service}.added`,
+      aggregateId,
+      data: { noteId: note.id, seq },
+    }).id;
   });
 }
 
 /** A consumer handler that records each application in `received`. */
 export const recordReceived =
   (consumer: string) =>
-  async (em: EntityManager, envelope: { id: string; subject: string; data: unknown }): Promise<void> => {
+  async (
+    em: EntityManager,
+    envelope: { id: string; subject: string; data: unknown },
+  ): Promise<void> => {
     const { seq } = envelope.data as { seq: number };
-    await em.execute('insert into received (event_id, consumer, aggregate_id, seq) values (?, ?, ?, ?)', [envelope.id, consumer, envelope.subject, seq]);
+    await em.execute(
+      'insert into received (event_id, consumer, aggregate_id, seq) values (?, ?, ?, ?)',
+      [envelope.id, consumer, envelope.subject, seq],
+    );
   };
 
-export async function receivedRows(orm: Orm, consumer: string): Promise<{ event_id: string; aggregate_id: string; seq: number }[]> {
-  return orm.em.fork().execute('select event_id, aggregate_id, seq from received where consumer = ? order by n', [consumer]);
+export async function receivedRows(
+  orm: Orm,
+  consumer: string,
+): Promise<{ event_id: string; aggregate_id: string; seq: number }[]> {
+  return orm.em
+    .fork()
+    .execute('select event_id, aggregate_id, seq from received where consumer = ? order by n', [
+      consumer,
+    ]);
 }
 
 export async function unpublishedCount(orm: Orm): Promise<number> {
-  const [row] = await orm.em.fork().execute<{ n: string }[]>('select count(*) as n from outbox where published_at is null');
+  const [row] = await orm.em
+    .fork()
+    .execute<{ n: string }[]>('select count(*) as n from outbox where published_at is null');
   return Number(row?.n ?? 0);
 }
 
 /** Messages stored in the producer's stream: more than the events written means a double publish. */
-export async function streamMessageCount(nats: NatsConnection, subjectPrefix: string, service: string): Promise<number> {
+export async function streamMessageCount(
+  nats: NatsConnection,
+  subjectPrefix: string,
+  service: string,
+): Promise<number> {
   const jsm = await jetstreamManager(nats);
   return (await jsm.streams.info(streamName(subjectPrefix, service))).state.messages;
 }
 
-export async function waitFor(what: string, predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  predicate: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 /** Asserts every expected event was applied exactly once and, per aggregate, in the order written. */
-export function expectExactlyOnceInOrder(rows: { event_id: string; aggregate_id: string; seq: number }[], expectedIds: string[]): void {
+export function expectExactlyOnceInOrder(
+  rows: { event_id: string; aggregate_id: string; seq: number }[],
+  expectedIds: string[],
+): void {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.event_id, (counts.get(r.event_id) ?? 0) + 1);
   expect([...counts.keys()].sort()).toEqual([...expectedIds].sort());
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
   const byAggregate = new Map<string, number[]>();
-  for (const r of rows) byAggregate.set(r.aggregate_id, [...(byAggregate.get(r.aggregate_id) ?? []), r.seq]);
+  for (const r of rows)
+    byAggregate.set(r.aggregate_id, [...(byAggregate.get(r.aggregate_id) ?? []), r.seq]);
   for (const seqs of byAggregate.values()) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 }

@@ -13,9 +13,17 @@ describe('connectNats', () => {
       });
     });
     const started = Date.now();
-    const attempt = connectNats({ url: `nats://127.0.0.1:${port}`, name: 'unreachable', logger: silentLogger, connectTimeoutMs: 600 });
+    const attempt = connectNats({
+      url: `nats://127.0.0.1:${port}`,
+      name: 'unreachable',
+      logger: silentLogger,
+      connectTimeoutMs: 600,
+    });
     await expect(attempt).rejects.toBeInstanceOf(AppError);
-    await expect(attempt).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining(`nats://127.0.0.1:${port} within 600 ms`) });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining(`nats://127.0.0.1:${port} within 600 ms`),
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });

@@ -1,8 +1,21 @@
 import { jetstream } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { createTestDatabase, startNatsServer, uniqueSubjectPrefix, type TestDatabase, type TestNatsServer } from '@aftercare/testkit';
+import {
+  createTestDatabase,
+  startNatsServer,
+  uniqueSubjectPrefix,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
-import { connectNats, createOutbox, startConsumer, startOutboxRelay, type EventConsumer, type Outbox } from '../../src/events';
+import {
+  connectNats,
+  createOutbox,
+  startConsumer,
+  startOutboxRelay,
+  type EventConsumer,
+  type Outbox,
+} from '../../src/events';
 import {
   addNote,
   expectExactlyOnceInOrder,
@@ -64,7 +77,8 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
     const ids: string[] = [];
     // Four aggregates interleaved, so per-aggregate order is meaningful; parallel writers (`from`
     // differs) use their own aggregates, as concurrent use cases on one aggregate would be serialised.
-    for (let seq = from; seq < from + count; seq++) ids.push(await addNote(orm, outbox, `agg-${Math.floor(from / 100)}-${seq % 4}`, seq));
+    for (let seq = from; seq < from + count; seq++)
+      ids.push(await addNote(orm, outbox, `agg-${Math.floor(from / 100)}-${seq % 4}`, seq));
     return ids;
   };
 
@@ -72,22 +86,36 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
     const relay = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, ...relayTuning });
     try {
       const before = await writeNotes(0, 12);
-      await waitFor('events before the outage to arrive', async () => (await receivedRows(orm, consumerName)).length === 12);
+      await waitFor(
+        'events before the outage to arrive',
+        async () => (await receivedRows(orm, consumerName)).length === 12,
+      );
       expect(relay.isReady()).toBe(true);
 
       await server.stop();
       const during = await writeNotes(12, 12);
-      await waitFor('the relay to notice the outage', () => !relay.isReady() && relay.metrics().failures > 0);
+      await waitFor(
+        'the relay to notice the outage',
+        () => !relay.isReady() && relay.metrics().failures > 0,
+      );
       // Nothing is lost while NATS is away: the rows wait in the outbox.
       expect(await unpublishedCount(orm)).toBe(12);
 
       await server.start();
       const after = await writeNotes(24, 6);
-      await waitFor('the relay and consumer to catch up', async () => (await receivedRows(orm, consumerName)).length >= 30, 20_000);
+      await waitFor(
+        'the relay and consumer to catch up',
+        async () => (await receivedRows(orm, consumerName)).length >= 30,
+        20_000,
+      );
       await waitFor('the relay to report ready again', () => relay.isReady());
 
       expect(await unpublishedCount(orm)).toBe(0);
-      expectExactlyOnceInOrder(await receivedRows(orm, consumerName), [...before, ...during, ...after]);
+      expectExactlyOnceInOrder(await receivedRows(orm, consumerName), [
+        ...before,
+        ...during,
+        ...after,
+      ]);
       expect(await streamMessageCount(nats, prefix, 'notes')).toBe(30);
     } finally {
       await relay.stop(2000);
@@ -95,7 +123,14 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
   });
 
   it('R-EV-2 a relay stopped mid-way flushes on stop, and its successor publishes the rest exactly once', async () => {
-    const first = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, ...relayTuning, batchSize: 5 });
+    const first = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      ...relayTuning,
+      batchSize: 5,
+    });
     const early = await writeNotes(0, 10);
     await first.stop(5000);
     // Graceful shutdown flushed everything committed before it.
@@ -103,15 +138,33 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
 
     const late = await writeNotes(10, 10);
     // A relay that crashed after a publish ack but before marking the row: the successor republishes it.
-    const [crashed] = await orm.em.fork().execute<{ id: string; subject: string; payload: unknown }[]>(
-      'select id, subject, payload from outbox where published_at is null order by id limit 1',
-    );
-    await jetstream(nats).publish(crashed!.subject, JSON.stringify(crashed!.payload), { msgID: crashed!.id, headers: headers() });
+    const [crashed] = await orm.em
+      .fork()
+      .execute<{ id: string; subject: string; payload: unknown }[]>(
+        'select id, subject, payload from outbox where published_at is null order by id limit 1',
+      );
+    await jetstream(nats).publish(crashed!.subject, JSON.stringify(crashed!.payload), {
+      msgID: crashed!.id,
+      headers: headers(),
+    });
 
-    const second = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, ...relayTuning, batchSize: 5 });
+    const second = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      ...relayTuning,
+      batchSize: 5,
+    });
     try {
-      await waitFor('the successor to publish the rest', async () => (await unpublishedCount(orm)) === 0);
-      await waitFor('all events to be applied', async () => (await receivedRows(orm, consumerName)).length >= 20);
+      await waitFor(
+        'the successor to publish the rest',
+        async () => (await unpublishedCount(orm)) === 0,
+      );
+      await waitFor(
+        'all events to be applied',
+        async () => (await receivedRows(orm, consumerName)).length >= 20,
+      );
       expectExactlyOnceInOrder(await receivedRows(orm, consumerName), [...early, ...late]);
       // The re-published row was dropped by the stream's msg-id de-duplication, not stored twice.
       expect(await streamMessageCount(nats, prefix, 'notes')).toBe(20);
@@ -125,12 +178,24 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
     const replica = await openTestOrm(db.url);
     const relays = [
       startOutboxRelay({ orm, nats, outbox, logger: silentLogger, ...relayTuning, batchSize: 3 }),
-      startOutboxRelay({ orm: replica, nats, outbox, logger: silentLogger, ...relayTuning, batchSize: 3 }),
+      startOutboxRelay({
+        orm: replica,
+        nats,
+        outbox,
+        logger: silentLogger,
+        ...relayTuning,
+        batchSize: 3,
+      }),
     ];
     try {
       // Writers in parallel, so both relays are kicked and race for rows.
-      const ids = (await Promise.all([writeNotes(0, 10), writeNotes(100, 10), writeNotes(200, 10)])).flat();
-      await waitFor('all events to be applied', async () => (await receivedRows(orm, consumerName)).length >= 30);
+      const ids = (
+        await Promise.all([writeNotes(0, 10), writeNotes(100, 10), writeNotes(200, 10)])
+      ).flat();
+      await waitFor(
+        'all events to be applied',
+        async () => (await receivedRows(orm, consumerName)).length >= 30,
+      );
       await waitFor('both relays to be idle', async () => (await unpublishedCount(orm)) === 0);
 
       expectExactlyOnceInOrder(await receivedRows(orm, consumerName), ids);

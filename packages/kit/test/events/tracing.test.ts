@@ -1,19 +1,47 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Context, type ContextManager } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  type Context,
+  type ContextManager,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { createTestDatabase, TEST_NATS_URL, uniqueSubjectPrefix, type TestDatabase } from '@aftercare/testkit';
+import {
+  createTestDatabase,
+  TEST_NATS_URL,
+  uniqueSubjectPrefix,
+  type TestDatabase,
+} from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
-import { connectNats, createOutbox, startConsumer, startOutboxRelay, streamName } from '../../src/events';
+import {
+  connectNats,
+  createOutbox,
+  startConsumer,
+  startOutboxRelay,
+  streamName,
+} from '../../src/events';
 import { addNote, openTestOrm, silentLogger, waitFor } from './fixtures';
 
 /** What the service's OTel SDK set-up provides: the active context follows async calls. */
 class AsyncLocalContextManager implements ContextManager {
   private readonly storage = new AsyncLocalStorage<Context>();
   active = (): Context => this.storage.getStore() ?? ROOT_CONTEXT;
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     return this.storage.run(ctx, () => fn.apply(thisArg, args));
   }
   bind<T>(_ctx: Context, target: T): T {
@@ -46,7 +74,11 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
   });
 
   afterAll(async () => {
-    await (await jetstreamManager(nats)).streams.delete(streamName(prefix, 'notes')).catch(() => false);
+    await (
+      await jetstreamManager(nats)
+    ).streams
+      .delete(streamName(prefix, 'notes'))
+      .catch(() => false);
     await nats?.close();
     await orm?.close();
     await db?.drop();
@@ -77,8 +109,12 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
         return span.spanContext().traceId;
       });
 
-      const [row] = await orm.em.fork().execute<{ headers: Record<string, string> }[]>('select headers from outbox');
-      expect(row?.headers.traceparent).toMatch(new RegExp(`^00-${requestTraceId}-[0-9a-f]{16}-0[01]$`));
+      const [row] = await orm.em
+        .fork()
+        .execute<{ headers: Record<string, string> }[]>('select headers from outbox');
+      expect(row?.headers.traceparent).toMatch(
+        new RegExp(`^00-${requestTraceId}-[0-9a-f]{16}-0[01]$`),
+      );
 
       await waitFor('the event to be handled', () => handledIn.length === 1);
       expect(handledIn).toEqual([requestTraceId]);

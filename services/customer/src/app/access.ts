@@ -12,4 +12,11 @@ export const CAN_READ: Role[] = [
   'service',
 ];
 export const CAN_WRITE: Role[] = ['agent', 'customer_relations', 'manager'];
-export const CAN_LOG_CONTACT: Role[] = ['agent', 'dispatcher', 'technician', 'customer_relations', 'manager', 'service'];
+export const CAN_LOG_CONTACT: Role[] = [
+  'agent',
+  'dispatcher',
+  'technician',
+  'customer_relations',
+  'manager',
+  'service',
+];

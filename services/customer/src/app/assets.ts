@@ -1,6 +1,21 @@
-import { type EntityManager, type Identity, AppError, notFound, requireRole, uuidv7, invalidArgument, isUuid } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  AppError,
+  notFound,
+  requireRole,
+  uuidv7,
+  invalidArgument,
+  isUuid,
+} from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { type AssetDetails, type Entitlement, type NewAssetInput, entitlementAt, newAsset } from '../domain/asset';
+import {
+  type AssetDetails,
+  type Entitlement,
+  type NewAssetInput,
+  entitlementAt,
+  newAsset,
+} from '../domain/asset';
 import { AssetRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { checkId } from './customers';
@@ -20,7 +35,12 @@ export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
   warrantyEnd: r.warrantyEnd,
   contract:
     r.contractNumber && r.contractStart && r.contractEnd
-      ? { number: r.contractNumber, kind: r.contractKind, startDate: r.contractStart, endDate: r.contractEnd }
+      ? {
+          number: r.contractNumber,
+          kind: r.contractKind,
+          startDate: r.contractStart,
+          endDate: r.contractEnd,
+        }
       : null,
   maintenanceCycleDays: r.maintenanceCycleDays,
   nextMaintenanceDue: r.nextMaintenanceDue,
@@ -71,23 +91,35 @@ export async function registerAsset(
     });
   } catch (e) {
     if (e instanceof UniqueConstraintViolationException) {
-      throw new AppError('ALREADY_EXISTS', `an asset with this ${d.vin ? 'VIN' : 'serial number'} already has a file`, {
-        reason: 'ASSET_ALREADY_REGISTERED',
-        field: d.vin ? 'vin' : 'serialNumber',
-      });
+      throw new AppError(
+        'ALREADY_EXISTS',
+        `an asset with this ${d.vin ? 'VIN' : 'serial number'} already has a file`,
+        {
+          reason: 'ASSET_ALREADY_REGISTERED',
+          field: d.vin ? 'vin' : 'serialNumber',
+        },
+      );
     }
     throw e;
   }
 }
 
-export async function getAsset(em: EntityManager, caller: Identity | null, id: string): Promise<AssetRecord> {
+export async function getAsset(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<AssetRecord> {
   requireRole(caller, ...CAN_READ);
   const asset = await em.findOne(AssetRecord, { id: checkId(id) });
   if (!asset) throw notFound('Asset', id);
   return asset;
 }
 
-export async function batchGetAssets(em: EntityManager, caller: Identity | null, ids: readonly string[]): Promise<AssetRecord[]> {
+export async function batchGetAssets(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+): Promise<AssetRecord[]> {
   requireRole(caller, ...CAN_READ);
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
@@ -97,10 +129,16 @@ export async function batchGetAssets(em: EntityManager, caller: Identity | null,
 }
 
 /** Assets of many customers in one query (for `Customer.assets` on a list of customers). */
-export async function assetsOfCustomers(em: EntityManager, caller: Identity | null, customerIds: readonly string[]): Promise<AssetRecord[][]> {
+export async function assetsOfCustomers(
+  em: EntityManager,
+  caller: Identity | null,
+  customerIds: readonly string[],
+): Promise<AssetRecord[][]> {
   requireRole(caller, ...CAN_READ);
   const wanted = [...new Set(customerIds)].filter(isUuid);
-  const found = wanted.length ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } }) : [];
+  const found = wanted.length
+    ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } })
+    : [];
   return customerIds.map((id) => found.filter((a) => a.customerId === id));
 }
 
@@ -120,6 +158,12 @@ export async function serviceEntitlement(
 ): Promise<EntitlementAnswer> {
   const asset = await getAsset(em, caller, assetId);
   const when = at ?? deps.now();
-  if (Number.isNaN(when.getTime())) throw invalidArgument('at is not a valid time', 'at', 'INVALID_TIME');
-  return { ...entitlementAt(assetDetailsOf(asset), when, deps.timeZone), assetId: asset.id, customerId: asset.customerId, at: when };
+  if (Number.isNaN(when.getTime()))
+    throw invalidArgument('at is not a valid time', 'at', 'INVALID_TIME');
+  return {
+    ...entitlementAt(assetDetailsOf(asset), when, deps.timeZone),
+    assetId: asset.id,
+    customerId: asset.customerId,
+    at: when,
+  };
 }

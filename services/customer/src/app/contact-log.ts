@@ -1,4 +1,13 @@
-import { type EntityManager, type Identity, type Page, type PageRequest, keysetPage, notFound, requireRole, uuidv7 } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  type Page,
+  type PageRequest,
+  keysetPage,
+  notFound,
+  requireRole,
+  uuidv7,
+} from '@aftercare/kit';
 import { type ContactLogInput, newContactLogEntry } from '../domain/contact-log';
 import { optionalText } from '../domain/values';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';

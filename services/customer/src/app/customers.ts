@@ -1,6 +1,25 @@
-import { type EntityManager, type Identity, type Page, type PageRequest, conflict, keysetPage, notFound, requireRole, uuidv7, invalidArgument, isUuid } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  type Page,
+  type PageRequest,
+  conflict,
+  keysetPage,
+  notFound,
+  requireRole,
+  uuidv7,
+  invalidArgument,
+  isUuid,
+} from '@aftercare/kit';
 import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
-import { type CustomerDetails, type NewCustomerInput, newCustomer, parseGrade, phonesOf, regionOf } from '../domain/customer';
+import {
+  type CustomerDetails,
+  type NewCustomerInput,
+  newCustomer,
+  parseGrade,
+  phonesOf,
+  regionOf,
+} from '../domain/customer';
 import { type CustomerChangeInput, changeCustomer } from '../domain/customer-update';
 import { phoneSearchKey } from '../domain/values';
 import { normalisePlate, normaliseVin } from '../domain/asset';
@@ -55,11 +74,17 @@ const eventData = (r: CustomerRecord) => ({
 });
 
 /** R-CU-1: registers a customer by region, with at least one reachable contact. */
-export async function createCustomer(deps: CustomerDeps, caller: Identity | null, input: NewCustomerInput): Promise<CustomerRecord> {
+export async function createCustomer(
+  deps: CustomerDeps,
+  caller: Identity | null,
+  input: NewCustomerInput,
+): Promise<CustomerRecord> {
   requireRole(caller, ...CAN_WRITE);
   const details = newCustomer(input);
   return deps.orm.em.fork().transactional(async (em) => {
-    const [{ seq }] = (await em.execute(`SELECT nextval('customer_code_seq') AS seq`)) as [{ seq: string }];
+    const [{ seq }] = (await em.execute(`SELECT nextval('customer_code_seq') AS seq`)) as [
+      { seq: string },
+    ];
     const now = deps.now();
     const record = em.create(CustomerRecord, {
       id: uuidv7(),
@@ -68,7 +93,11 @@ export async function createCustomer(deps: CustomerDeps, caller: Identity | null
       updatedAt: now,
     } as CustomerRecord);
     applyDetails(record, details);
-    deps.events.add(em, { type: CUSTOMER_EVENTS.created, aggregateId: record.id, data: eventData(record) });
+    deps.events.add(em, {
+      type: CUSTOMER_EVENTS.created,
+      aggregateId: record.id,
+      data: eventData(record),
+    });
     return record;
   });
 }
@@ -80,12 +109,20 @@ export interface UpdateCustomerInput extends CustomerChangeInput {
 }
 
 /** R-CU-1: changes are recorded as history, never overwritten silently. */
-export async function updateCustomer(deps: CustomerDeps, caller: Identity | null, input: UpdateCustomerInput): Promise<CustomerRecord> {
+export async function updateCustomer(
+  deps: CustomerDeps,
+  caller: Identity | null,
+  input: UpdateCustomerInput,
+): Promise<CustomerRecord> {
   const me = requireRole(caller, ...CAN_WRITE);
   const id = checkId(input.id);
   try {
     return await deps.orm.em.fork().transactional(async (em) => {
-      const record = await em.findOne(CustomerRecord, { id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+      const record = await em.findOne(
+        CustomerRecord,
+        { id },
+        { lockMode: 4 /* PESSIMISTIC_WRITE */ },
+      );
       if (!record) throw notFound('Customer', id);
       if (input.expectedVersion && input.expectedVersion !== record.version) {
         throw conflict(
@@ -116,17 +153,26 @@ export async function updateCustomer(deps: CustomerDeps, caller: Identity | null
       deps.events.add(em, {
         type: CUSTOMER_EVENTS.updated,
         aggregateId: record.id,
-        data: { ...eventData(record), changedFields: update.changes.map((c) => c.field), changedBy: me.userId },
+        data: {
+          ...eventData(record),
+          changedFields: update.changes.map((c) => c.field),
+          changedBy: me.userId,
+        },
       });
       return record;
     });
   } catch (e) {
-    if (e instanceof OptimisticLockError) throw conflict('customer was changed concurrently; reload and try again', 'VERSION_CONFLICT');
+    if (e instanceof OptimisticLockError)
+      throw conflict('customer was changed concurrently; reload and try again', 'VERSION_CONFLICT');
     throw e;
   }
 }
 
-export async function getCustomer(em: EntityManager, caller: Identity | null, id: string): Promise<CustomerRecord> {
+export async function getCustomer(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<CustomerRecord> {
   requireRole(caller, ...CAN_READ);
   const record = await em.findOne(CustomerRecord, { id: checkId(id) });
   if (!record) throw notFound('Customer', id);
@@ -134,7 +180,11 @@ export async function getCustomer(em: EntityManager, caller: Identity | null, id
 }
 
 /** In the order asked; unknown ids are left out. One query whatever the count (entity batching). */
-export async function batchGetCustomers(em: EntityManager, caller: Identity | null, ids: readonly string[]): Promise<CustomerRecord[]> {
+export async function batchGetCustomers(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+): Promise<CustomerRecord[]> {
   requireRole(caller, ...CAN_READ);
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
@@ -153,7 +203,11 @@ export interface CustomerSearch extends PageRequest {
 }
 
 /** Call-centre search: by name or code, phone, plate, VIN, region, grade; newest first, keyset-paged. */
-export async function searchCustomers(em: EntityManager, caller: Identity | null, s: CustomerSearch): Promise<Page<CustomerRecord>> {
+export async function searchCustomers(
+  em: EntityManager,
+  caller: Identity | null,
+  s: CustomerSearch,
+): Promise<Page<CustomerRecord>> {
   requireRole(caller, ...CAN_READ);
   const where: Record<string, unknown>[] = [];
   if (s.query?.trim()) {
@@ -162,7 +216,8 @@ export async function searchCustomers(em: EntityManager, caller: Identity | null
   }
   if (s.phone?.trim()) {
     const key = phoneSearchKey(s.phone);
-    if (key.length < 7) throw invalidArgument('phone needs at least 7 digits', 'phone', 'INVALID_PHONE');
+    if (key.length < 7)
+      throw invalidArgument('phone needs at least 7 digits', 'phone', 'INVALID_PHONE');
     where.push({ phones: { $contains: [key] } });
   }
   if (s.plateNumber?.trim() || s.vin?.trim()) {
@@ -176,7 +231,12 @@ export async function searchCustomers(em: EntityManager, caller: Identity | null
   if (s.region?.city) where.push({ city: s.region.city });
   if (s.region?.district) where.push({ district: s.region.district });
   if (s.grade) where.push({ grade: parseGrade(s.grade) });
-  return keysetPage<CustomerRecord>(em, CustomerRecord, (where.length ? { $and: where } : {}) as FilterQuery<CustomerRecord>, s);
+  return keysetPage<CustomerRecord>(
+    em,
+    CustomerRecord,
+    (where.length ? { $and: where } : {}) as FilterQuery<CustomerRecord>,
+    s,
+  );
 }
 
 export async function customerHistory(
@@ -186,5 +246,11 @@ export async function customerHistory(
   page: PageRequest,
 ): Promise<Page<CustomerChangeRecord>> {
   requireRole(caller, ...CAN_READ);
-  return keysetPage(em, CustomerChangeRecord, { customerId: checkId(customerId, 'customerId') }, page, { default: 50, max: 200 });
+  return keysetPage(
+    em,
+    CustomerChangeRecord,
+    { customerId: checkId(customerId, 'customerId') },
+    page,
+    { default: 50, max: 200 },
+  );
 }

@@ -1,7 +1,13 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { AssetKind } from '../domain/asset';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
-import type { Address, Contact, CustomerGrade, CustomerKind, CustomerStatus } from '../domain/customer';
+import type {
+  Address,
+  Contact,
+  CustomerGrade,
+  CustomerKind,
+  CustomerStatus,
+} from '../domain/customer';
 import type { ChangedField } from '../domain/customer-update';
 
 /** Persistence shape of a customer; contacts and addresses belong to it and are stored with it. */
@@ -162,4 +168,9 @@ export const ContactLogSchema = new EntitySchema<ContactLogRecord>({
   },
 });
 
-export const customerEntities = [CustomerSchema, CustomerChangeSchema, AssetSchema, ContactLogSchema];
+export const customerEntities = [
+  CustomerSchema,
+  CustomerChangeSchema,
+  AssetSchema,
+  ContactLogSchema,
+];

@@ -41,7 +41,12 @@ export interface NewAssetInput {
   runningHours?: number | null;
   warrantyStart?: string | null;
   warrantyEnd?: string | null;
-  contract?: { number?: string | null; kind?: string | null; startDate?: string | null; endDate?: string | null } | null;
+  contract?: {
+    number?: string | null;
+    kind?: string | null;
+    startDate?: string | null;
+    endDate?: string | null;
+  } | null;
   maintenanceCycleDays?: number | null;
   lastMaintenance?: string | null;
 }
@@ -50,7 +55,11 @@ export interface NewAssetInput {
 export function normaliseVin(raw: string, field = 'vin'): string {
   const vin = raw.replace(/\s/g, '').toUpperCase();
   if (!/^[A-HJ-NPR-Z0-9]{17}$/.test(vin)) {
-    throw invalidArgument(`"${raw}" is not a valid VIN (17 letters/digits, no I, O or Q)`, field, 'INVALID_VIN');
+    throw invalidArgument(
+      `"${raw}" is not a valid VIN (17 letters/digits, no I, O or Q)`,
+      field,
+      'INVALID_VIN',
+    );
   }
   return vin;
 }
@@ -58,35 +67,50 @@ export function normaliseVin(raw: string, field = 'vin'): string {
 /** Plates compare without spaces or the separator dot: "京A·12345" = "京A12345". */
 export function normalisePlate(raw: string, field = 'plateNumber'): string {
   const plate = raw.replace(/[\s·.-]/g, '').toUpperCase();
-  if (!/^[\p{L}\p{N}]{5,10}$/u.test(plate)) throw invalidArgument(`"${raw}" is not a plate number`, field, 'INVALID_PLATE');
+  if (!/^[\p{L}\p{N}]{5,10}$/u.test(plate))
+    throw invalidArgument(`"${raw}" is not a plate number`, field, 'INVALID_PLATE');
   return plate;
 }
 
 function nonNegativeInt(raw: number | null | undefined, field: string): number | null {
   if (raw === undefined || raw === null) return null;
-  if (!Number.isSafeInteger(raw) || raw < 0) throw invalidArgument(`${field} must be a whole number ≥ 0`, field, 'INVALID_NUMBER');
+  if (!Number.isSafeInteger(raw) || raw < 0)
+    throw invalidArgument(`${field} must be a whole number ≥ 0`, field, 'INVALID_NUMBER');
   return raw;
 }
 
 function ordered(start: string | null, end: string | null, field: string) {
-  if (start && end && end < start) throw invalidArgument(`${field} ends before it starts`, field, 'END_BEFORE_START');
+  if (start && end && end < start)
+    throw invalidArgument(`${field} ends before it starts`, field, 'END_BEFORE_START');
 }
 
 export function newAsset(input: NewAssetInput): AssetDetails {
   const kind = (input.kind ?? '') as AssetKind;
   if (!ASSET_KINDS.includes(kind)) {
-    throw invalidArgument(`kind must be one of ${ASSET_KINDS.join(', ')}`, 'kind', input.kind ? 'INVALID_VALUE' : 'REQUIRED');
+    throw invalidArgument(
+      `kind must be one of ${ASSET_KINDS.join(', ')}`,
+      'kind',
+      input.kind ? 'INVALID_VALUE' : 'REQUIRED',
+    );
   }
   const serialNumber = optionalText(input.serialNumber, 'serialNumber', 64);
   const vin = input.vin ? normaliseVin(input.vin) : null;
   const plateNumber = input.plateNumber ? normalisePlate(input.plateNumber) : null;
   if (!serialNumber && !vin) {
-    throw invalidArgument('an asset needs a serial number or a VIN to be found again', 'serialNumber', 'REQUIRED');
+    throw invalidArgument(
+      'an asset needs a serial number or a VIN to be found again',
+      'serialNumber',
+      'REQUIRED',
+    );
   }
   const warrantyStart = isoDate(input.warrantyStart, 'warrantyStart');
   const warrantyEnd = isoDate(input.warrantyEnd, 'warrantyEnd');
   if (Boolean(warrantyStart) !== Boolean(warrantyEnd)) {
-    throw invalidArgument('warrantyStart and warrantyEnd go together', warrantyStart ? 'warrantyEnd' : 'warrantyStart', 'REQUIRED');
+    throw invalidArgument(
+      'warrantyStart and warrantyEnd go together',
+      warrantyStart ? 'warrantyEnd' : 'warrantyStart',
+      'REQUIRED',
+    );
   }
   ordered(warrantyStart, warrantyEnd, 'warranty');
   let contract: ServiceContract | null = null;
@@ -94,13 +118,21 @@ export function newAsset(input: NewAssetInput): AssetDetails {
     contract = {
       number: requiredText(input.contract.number, 'contract.number', 64),
       kind: optionalText(input.contract.kind, 'contract.kind', 64),
-      startDate: isoDate(input.contract.startDate, 'contract.startDate') ?? requiredText('', 'contract.startDate'),
-      endDate: isoDate(input.contract.endDate, 'contract.endDate') ?? requiredText('', 'contract.endDate'),
+      startDate:
+        isoDate(input.contract.startDate, 'contract.startDate') ??
+        requiredText('', 'contract.startDate'),
+      endDate:
+        isoDate(input.contract.endDate, 'contract.endDate') ?? requiredText('', 'contract.endDate'),
     };
     ordered(contract.startDate, contract.endDate, 'contract');
   }
   const maintenanceCycleDays = nonNegativeInt(input.maintenanceCycleDays, 'maintenanceCycleDays');
-  if (maintenanceCycleDays === 0) throw invalidArgument('maintenanceCycleDays must be at least 1', 'maintenanceCycleDays', 'INVALID_NUMBER');
+  if (maintenanceCycleDays === 0)
+    throw invalidArgument(
+      'maintenanceCycleDays must be at least 1',
+      'maintenanceCycleDays',
+      'INVALID_NUMBER',
+    );
   const purchaseDate = isoDate(input.purchaseDate, 'purchaseDate');
   const lastMaintenance = isoDate(input.lastMaintenance, 'lastMaintenance');
   return {
@@ -117,7 +149,10 @@ export function newAsset(input: NewAssetInput): AssetDetails {
     warrantyEnd,
     contract,
     maintenanceCycleDays,
-    nextMaintenanceDue: nextMaintenanceDue(maintenanceCycleDays, lastMaintenance ?? purchaseDate ?? warrantyStart),
+    nextMaintenanceDue: nextMaintenanceDue(
+      maintenanceCycleDays,
+      lastMaintenance ?? purchaseDate ?? warrantyStart,
+    ),
   };
 }
 
@@ -148,16 +183,37 @@ export function entitlementAt(asset: AssetDetails, at: Date, timeZone: string): 
     contractEnd: asset.contract?.endDate ?? null,
     contractNumber: asset.contract?.number ?? null,
   };
-  if (asset.warrantyStart && asset.warrantyEnd && asset.warrantyStart <= day && day <= asset.warrantyEnd) {
-    return { ...base, kind: 'WARRANTY', reason: `inside the warranty period ${asset.warrantyStart} – ${asset.warrantyEnd}` };
+  if (
+    asset.warrantyStart &&
+    asset.warrantyEnd &&
+    asset.warrantyStart <= day &&
+    day <= asset.warrantyEnd
+  ) {
+    return {
+      ...base,
+      kind: 'WARRANTY',
+      reason: `inside the warranty period ${asset.warrantyStart} – ${asset.warrantyEnd}`,
+    };
   }
   const c = asset.contract;
   if (c && c.startDate <= day && day <= c.endDate) {
-    return { ...base, kind: 'CONTRACT', reason: `covered by service contract ${c.number} (${c.startDate} – ${c.endDate})` };
+    return {
+      ...base,
+      kind: 'CONTRACT',
+      reason: `covered by service contract ${c.number} (${c.startDate} – ${c.endDate})`,
+    };
   }
   const why = [
-    asset.warrantyEnd ? (day < (asset.warrantyStart ?? '') ? `warranty starts ${asset.warrantyStart}` : `warranty ended ${asset.warrantyEnd}`) : 'no warranty on file',
-    c ? (day < c.startDate ? `contract ${c.number} starts ${c.startDate}` : `contract ${c.number} ended ${c.endDate}`) : 'no service contract',
+    asset.warrantyEnd
+      ? day < (asset.warrantyStart ?? '')
+        ? `warranty starts ${asset.warrantyStart}`
+        : `warranty ended ${asset.warrantyEnd}`
+      : 'no warranty on file',
+    c
+      ? day < c.startDate
+        ? `contract ${c.number} starts ${c.startDate}`
+        : `contract ${c.number} ended ${c.endDate}`
+      : 'no service contract',
   ];
   return { ...base, kind: 'PAID', reason: `paid service: ${why.join('; ')}` };
 }

@@ -3,7 +3,15 @@ import { optionalText, requiredText } from './values';
 
 export const CONTACT_CHANNELS = ['PHONE', 'LETTER', 'VISIT', 'WEB', 'SMS', 'EMAIL'] as const;
 export const CONTACT_DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
-export const CONTACT_PURPOSES = ['FOLLOW_UP', 'CONSULTATION', 'COMPLAINT', 'NOTICE', 'INVITATION', 'REPLY', 'REPAIR_REQUEST'] as const;
+export const CONTACT_PURPOSES = [
+  'FOLLOW_UP',
+  'CONSULTATION',
+  'COMPLAINT',
+  'NOTICE',
+  'INVITATION',
+  'REPLY',
+  'REPAIR_REQUEST',
+] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 export type ContactDirection = (typeof CONTACT_DIRECTIONS)[number];
 export type ContactPurpose = (typeof CONTACT_PURPOSES)[number];
@@ -31,17 +39,27 @@ export interface ContactLogInput {
   reference?: string | null;
 }
 
-function pick<T extends string>(values: readonly T[], raw: string | null | undefined, field: string): T {
-  if (!raw) throw invalidArgument(`${field} is required (one of ${values.join(', ')})`, field, 'REQUIRED');
+function pick<T extends string>(
+  values: readonly T[],
+  raw: string | null | undefined,
+  field: string,
+): T {
+  if (!raw)
+    throw invalidArgument(`${field} is required (one of ${values.join(', ')})`, field, 'REQUIRED');
   if (!(values as readonly string[]).includes(raw)) {
     throw invalidArgument(`${field} must be one of ${values.join(', ')}`, field, 'INVALID_VALUE');
   }
   return raw as T;
 }
 
-export function newContactLogEntry(input: ContactLogInput, caller: string, now: Date): ContactLogDetails {
+export function newContactLogEntry(
+  input: ContactLogInput,
+  caller: string,
+  now: Date,
+): ContactLogDetails {
   const occurredAt = input.occurredAt ?? now;
-  if (Number.isNaN(occurredAt.getTime())) throw invalidArgument('occurredAt is not a valid time', 'occurredAt', 'INVALID_TIME');
+  if (Number.isNaN(occurredAt.getTime()))
+    throw invalidArgument('occurredAt is not a valid time', 'occurredAt', 'INVALID_TIME');
   // A small allowance for clock skew between the caller and us; a contact cannot be logged ahead of time.
   if (occurredAt.getTime() > now.getTime() + 5 * 60_000) {
     throw invalidArgument('occurredAt is in the future', 'occurredAt', 'IN_THE_FUTURE');

@@ -1,5 +1,11 @@
 import { invalidArgument } from '@aftercare/kit';
-import { normaliseEmail, normaliseLandline, normaliseMobile, optionalText, requiredText } from './values';
+import {
+  normaliseEmail,
+  normaliseLandline,
+  normaliseMobile,
+  optionalText,
+  requiredText,
+} from './values';
 
 export const CUSTOMER_KINDS = ['PERSON', 'ORGANISATION', 'DEALER', 'AGENT'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
@@ -68,30 +74,48 @@ export interface NewCustomerInput {
   responsibleStaffId?: string | null;
 }
 
-function oneOf<T extends string>(values: readonly T[], raw: string | null | undefined, field: string, fallback?: T): T {
+function oneOf<T extends string>(
+  values: readonly T[],
+  raw: string | null | undefined,
+  field: string,
+  fallback?: T,
+): T {
   if (raw === undefined || raw === null || raw === '') {
     if (fallback !== undefined) return fallback;
     throw invalidArgument(`${field} is required (one of ${values.join(', ')})`, field, 'REQUIRED');
   }
   if (!(values as readonly string[]).includes(raw)) {
-    throw invalidArgument(`${field} must be one of ${values.join(', ')} (got "${raw}")`, field, 'INVALID_VALUE');
+    throw invalidArgument(
+      `${field} must be one of ${values.join(', ')} (got "${raw}")`,
+      field,
+      'INVALID_VALUE',
+    );
   }
   return raw as T;
 }
 
-export const parseKind = (raw: string | null | undefined, field = 'kind') => oneOf(CUSTOMER_KINDS, raw, field);
-export const parseGrade = (raw: string | null | undefined, field = 'grade', fallback?: CustomerGrade) =>
-  oneOf(CUSTOMER_GRADES, raw, field, fallback);
-export const parseStatus = (raw: string | null | undefined, field = 'status') => oneOf(CUSTOMER_STATUSES, raw, field);
+export const parseKind = (raw: string | null | undefined, field = 'kind') =>
+  oneOf(CUSTOMER_KINDS, raw, field);
+export const parseGrade = (
+  raw: string | null | undefined,
+  field = 'grade',
+  fallback?: CustomerGrade,
+) => oneOf(CUSTOMER_GRADES, raw, field, fallback);
+export const parseStatus = (raw: string | null | undefined, field = 'status') =>
+  oneOf(CUSTOMER_STATUSES, raw, field);
 
 /** Exactly one primary: the flagged one, or the first. */
 function withOnePrimary<T extends { primary: boolean }>(items: T[], field: string): T[] {
   const flagged = items.filter((i) => i.primary).length;
-  if (flagged > 1) throw invalidArgument(`only one of ${field} can be primary`, field, 'SEVERAL_PRIMARY');
+  if (flagged > 1)
+    throw invalidArgument(`only one of ${field} can be primary`, field, 'SEVERAL_PRIMARY');
   return items.map((item, i) => ({ ...item, primary: flagged === 0 ? i === 0 : item.primary }));
 }
 
-export function parseContacts(input: ContactInput[] | null | undefined, field = 'contacts'): Contact[] {
+export function parseContacts(
+  input: ContactInput[] | null | undefined,
+  field = 'contacts',
+): Contact[] {
   const contacts = (input ?? []).map((c, i): Contact => {
     const at = `${field}.${i}`;
     const contact: Contact = {
@@ -103,23 +127,38 @@ export function parseContacts(input: ContactInput[] | null | undefined, field = 
       primary: Boolean(c.primary),
     };
     if (!contact.mobile && !contact.phone) {
-      throw invalidArgument(`${at} needs a mobile or a phone number`, `${at}.mobile`, 'CONTACT_UNREACHABLE');
+      throw invalidArgument(
+        `${at} needs a mobile or a phone number`,
+        `${at}.mobile`,
+        'CONTACT_UNREACHABLE',
+      );
     }
     return contact;
   });
   if (contacts.length === 0) {
-    throw invalidArgument('a customer needs at least one contact with a phone number', field, 'REQUIRED');
+    throw invalidArgument(
+      'a customer needs at least one contact with a phone number',
+      field,
+      'REQUIRED',
+    );
   }
   if (contacts.length > 20) throw invalidArgument('at most 20 contacts', field, 'TOO_MANY');
   return withOnePrimary(contacts, field);
 }
 
-export function parseAddresses(input: AddressInput[] | null | undefined, field = 'addresses'): Address[] {
+export function parseAddresses(
+  input: AddressInput[] | null | undefined,
+  field = 'addresses',
+): Address[] {
   const addresses = (input ?? []).map((a, i): Address => {
     const at = `${field}.${i}`;
     const postalCode = optionalText(a.postalCode, `${at}.postalCode`, 10);
     if (postalCode && !/^\d{6}$/.test(postalCode)) {
-      throw invalidArgument(`${at}.postalCode must be 6 digits`, `${at}.postalCode`, 'INVALID_POSTAL_CODE');
+      throw invalidArgument(
+        `${at}.postalCode must be 6 digits`,
+        `${at}.postalCode`,
+        'INVALID_POSTAL_CODE',
+      );
     }
     return {
       region: {
@@ -133,7 +172,12 @@ export function parseAddresses(input: AddressInput[] | null | undefined, field =
     };
   });
   // Customers are registered by region (R-CU-1): without an address there is no region.
-  if (addresses.length === 0) throw invalidArgument('a customer needs at least one address with its region', field, 'REQUIRED');
+  if (addresses.length === 0)
+    throw invalidArgument(
+      'a customer needs at least one address with its region',
+      field,
+      'REQUIRED',
+    );
   if (addresses.length > 20) throw invalidArgument('at most 20 addresses', field, 'TOO_MANY');
   return withOnePrimary(addresses, field);
 }
@@ -141,7 +185,8 @@ export function parseAddresses(input: AddressInput[] | null | undefined, field =
 export function parseTags(input: string[] | null | undefined): string[] {
   const tags = [...new Set((input ?? []).map((t) => t.trim()).filter(Boolean))];
   tags.forEach((t, i) => {
-    if (t.length > 50) throw invalidArgument('a tag is at most 50 characters', `tags.${i}`, 'TOO_LONG');
+    if (t.length > 50)
+      throw invalidArgument('a tag is at most 50 characters', `tags.${i}`, 'TOO_LONG');
   });
   return tags;
 }
@@ -165,4 +210,7 @@ export const regionOf = (c: Pick<CustomerDetails, 'addresses'>): Region | null =
   c.addresses.find((a) => a.primary)?.region ?? c.addresses[0]?.region ?? null;
 
 export const phonesOf = (c: Pick<CustomerDetails, 'contacts'>): string[] =>
-  c.contacts.flatMap((ct) => [ct.mobile, ct.phone]).filter((p): p is string => Boolean(p)).map((p) => p.replace(/\D/g, ''));
+  c.contacts
+    .flatMap((ct) => [ct.mobile, ct.phone])
+    .filter((p): p is string => Boolean(p))
+    .map((p) => p.replace(/\D/g, ''));

@@ -7,17 +7,28 @@ import { invalidArgument } from '@aftercare/kit';
 export function normaliseMobile(raw: string, field: string): string {
   const digits = raw.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, '');
   if (!/^1[3-9]\d{9}$/.test(digits)) {
-    throw invalidArgument(`"${raw}" is not a valid mobile number (11 digits starting with 13–19)`, field, 'INVALID_PHONE');
+    throw invalidArgument(
+      `"${raw}" is not a valid mobile number (11 digits starting with 13–19)`,
+      field,
+      'INVALID_PHONE',
+    );
   }
   return digits;
 }
 
 /** Landlines keep their area code: "010-12345678", "0571 8888 6666 ext. 12" → "0571-88886666-12". */
 export function normaliseLandline(raw: string, field: string): string {
-  const compact = raw.replace(/\s+/g, '').replace(/^(\+86|0086)/, '0').replace(/(ext\.?|转|#)/i, '-');
+  const compact = raw
+    .replace(/\s+/g, '')
+    .replace(/^(\+86|0086)/, '0')
+    .replace(/(ext\.?|转|#)/i, '-');
   const m = /^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$/.exec(compact);
   if (!m) {
-    throw invalidArgument(`"${raw}" is not a valid landline number (area code and 7–8 digits)`, field, 'INVALID_PHONE');
+    throw invalidArgument(
+      `"${raw}" is not a valid landline number (area code and 7–8 digits)`,
+      field,
+      'INVALID_PHONE',
+    );
   }
   return [m[1], m[2], m[3]].filter(Boolean).join('-');
 }
@@ -38,14 +49,20 @@ export function normaliseEmail(raw: string, field: string): string {
 export function requiredText(raw: string | undefined | null, field: string, max = 200): string {
   const text = (raw ?? '').trim();
   if (!text) throw invalidArgument(`${field} is required`, field, 'REQUIRED');
-  if (text.length > max) throw invalidArgument(`${field} is longer than ${max} characters`, field, 'TOO_LONG');
+  if (text.length > max)
+    throw invalidArgument(`${field} is longer than ${max} characters`, field, 'TOO_LONG');
   return text;
 }
 
-export function optionalText(raw: string | undefined | null, field: string, max = 200): string | null {
+export function optionalText(
+  raw: string | undefined | null,
+  field: string,
+  max = 200,
+): string | null {
   const text = (raw ?? '').trim();
   if (!text) return null;
-  if (text.length > max) throw invalidArgument(`${field} is longer than ${max} characters`, field, 'TOO_LONG');
+  if (text.length > max)
+    throw invalidArgument(`${field} is longer than ${max} characters`, field, 'TOO_LONG');
   return text;
 }
 
@@ -55,7 +72,11 @@ export function isoDate(raw: string | undefined | null, field: string): string |
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!d || d.toISOString().slice(0, 10) !== raw) {
-    throw invalidArgument(`${field} must be a date as YYYY-MM-DD (got "${raw}")`, field, 'INVALID_DATE');
+    throw invalidArgument(
+      `${field} must be a date as YYYY-MM-DD (got "${raw}")`,
+      field,
+      'INVALID_DATE',
+    );
   }
   return raw;
 }
@@ -69,5 +90,10 @@ export function addDays(date: string, days: number): string {
 
 /** The local calendar date of an instant in the business time zone. */
 export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }

@@ -1,10 +1,31 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
-import { DateScalar, DateTimeScalar, type EntityManager, type Identity, type SubgraphContext, requireRole } from '@aftercare/kit';
+import {
+  DateScalar,
+  DateTimeScalar,
+  type EntityManager,
+  type Identity,
+  type SubgraphContext,
+  requireRole,
+} from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
-import { assetDetailsOf, assetsOfCustomers, batchGetAssets, getAsset, registerAsset, serviceEntitlement } from '../app/assets';
+import {
+  assetDetailsOf,
+  assetsOfCustomers,
+  batchGetAssets,
+  getAsset,
+  registerAsset,
+  serviceEntitlement,
+} from '../app/assets';
 import { contactLogOf, logContact } from '../app/contact-log';
-import { batchGetCustomers, createCustomer, customerHistory, getCustomer, searchCustomers, updateCustomer } from '../app/customers';
+import {
+  batchGetCustomers,
+  createCustomer,
+  customerHistory,
+  getCustomer,
+  searchCustomers,
+  updateCustomer,
+} from '../app/customers';
 import type { CustomerDeps } from '../app/deps';
 import type { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 
@@ -21,9 +42,15 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     return ids.map((id) => byId.get(id) ?? null);
   };
   return {
-    customer: new DataLoader<string, CustomerRecord | null>(async (ids) => orNull(ids, await batchGetCustomers(em, caller(), ids))),
-    asset: new DataLoader<string, AssetRecord | null>(async (ids) => orNull(ids, await batchGetAssets(em, caller(), ids))),
-    assetsOfCustomer: new DataLoader<string, AssetRecord[]>((ids) => assetsOfCustomers(em, caller(), ids)),
+    customer: new DataLoader<string, CustomerRecord | null>(async (ids) =>
+      orNull(ids, await batchGetCustomers(em, caller(), ids)),
+    ),
+    asset: new DataLoader<string, AssetRecord | null>(async (ids) =>
+      orNull(ids, await batchGetAssets(em, caller(), ids)),
+    ),
+    assetsOfCustomer: new DataLoader<string, AssetRecord[]>((ids) =>
+      assetsOfCustomers(em, caller(), ids),
+    ),
   };
 }
 
@@ -42,45 +69,80 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
     DateTime: DateTimeScalar,
     Date: DateScalar,
     Query: {
-      customer: (_: unknown, { id }: { id: string }, ctx: CustomerContext) => getCustomer(ctx.em, me(ctx), id).catch(nullIfNotFound),
-      customers: (_: unknown, args: { filter?: object; first?: number; after?: string }, ctx: CustomerContext) =>
+      customer: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        getCustomer(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      customers: (
+        _: unknown,
+        args: { filter?: object; first?: number; after?: string },
+        ctx: CustomerContext,
+      ) =>
         searchCustomers(ctx.em, me(ctx), { ...args.filter, first: args.first, after: args.after }),
-      asset: (_: unknown, { id }: { id: string }, ctx: CustomerContext) => getAsset(ctx.em, me(ctx), id).catch(nullIfNotFound),
-      serviceEntitlement: (_: unknown, { assetId, at }: { assetId: string; at?: Date }, ctx: CustomerContext) =>
-        serviceEntitlement(deps, ctx.em, me(ctx), assetId, at),
+      asset: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        getAsset(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      serviceEntitlement: (
+        _: unknown,
+        { assetId, at }: { assetId: string; at?: Date },
+        ctx: CustomerContext,
+      ) => serviceEntitlement(deps, ctx.em, me(ctx), assetId, at),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
         customer: await createCustomer(deps, ctx.identity, input),
       }),
-      updateCustomer: async (_: unknown, { input }: { input: { id: string } }, ctx: CustomerContext) => ({
+      updateCustomer: async (
+        _: unknown,
+        { input }: { input: { id: string } },
+        ctx: CustomerContext,
+      ) => ({
         customer: await updateCustomer(deps, ctx.identity, input),
       }),
-      registerAsset: async (_: unknown, { input }: { input: { customerId: string } }, ctx: CustomerContext) => ({
+      registerAsset: async (
+        _: unknown,
+        { input }: { input: { customerId: string } },
+        ctx: CustomerContext,
+      ) => ({
         asset: await registerAsset(deps, ctx.identity, input),
       }),
-      logContact: async (_: unknown, { input }: { input: { customerId: string } }, ctx: CustomerContext) => ({
+      logContact: async (
+        _: unknown,
+        { input }: { input: { customerId: string } },
+        ctx: CustomerContext,
+      ) => ({
         entry: await logContact(deps, ctx.identity, input),
       }),
     },
     Customer: {
-      __resolveReference: (ref: { id: string }, ctx: CustomerContext) => ctx.loaders.customer.load(ref.id),
-      region: (c: CustomerRecord) => (c.province && c.city ? { province: c.province, city: c.city, district: c.district } : null),
-      assets: (c: CustomerRecord, _: Args, ctx: CustomerContext) => ctx.loaders.assetsOfCustomer.load(c.id),
-      contactLog: (c: CustomerRecord, page: { first?: number; after?: string }, ctx: CustomerContext) =>
-        contactLogOf(ctx.em, me(ctx), c.id, page),
-      history: (c: CustomerRecord, page: { first?: number; after?: string }, ctx: CustomerContext) =>
-        customerHistory(ctx.em, me(ctx), c.id, page),
+      __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(ref.id),
+      region: (c: CustomerRecord) =>
+        c.province && c.city ? { province: c.province, city: c.city, district: c.district } : null,
+      assets: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.assetsOfCustomer.load(c.id),
+      contactLog: (
+        c: CustomerRecord,
+        page: { first?: number; after?: string },
+        ctx: CustomerContext,
+      ) => contactLogOf(ctx.em, me(ctx), c.id, page),
+      history: (
+        c: CustomerRecord,
+        page: { first?: number; after?: string },
+        ctx: CustomerContext,
+      ) => customerHistory(ctx.em, me(ctx), c.id, page),
     },
     CustomerChange: {
-      oldValue: (c: CustomerChangeRecord) => (c.oldValue === null ? null : JSON.stringify(c.oldValue)),
-      newValue: (c: CustomerChangeRecord) => (c.newValue === null ? null : JSON.stringify(c.newValue)),
+      oldValue: (c: CustomerChangeRecord) =>
+        c.oldValue === null ? null : JSON.stringify(c.oldValue),
+      newValue: (c: CustomerChangeRecord) =>
+        c.newValue === null ? null : JSON.stringify(c.newValue),
     },
     Asset: {
-      __resolveReference: (ref: { id: string }, ctx: CustomerContext) => ctx.loaders.asset.load(ref.id),
-      customer: (a: AssetRecord, _: Args, ctx: CustomerContext) => ctx.loaders.customer.load(a.customerId),
+      __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
+        ctx.loaders.asset.load(ref.id),
+      customer: (a: AssetRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(a.customerId),
       contract: (a: AssetRecord) => assetDetailsOf(a).contract,
-      entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext) => serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
+      entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext) =>
+        serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
     },
   } as GraphQLResolverMap<CustomerContext>;
 }

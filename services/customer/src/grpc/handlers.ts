@@ -1,8 +1,21 @@
 import type { ServiceHandlers } from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
-import { batchGetAssets, assetsOfCustomers, getAsset, registerAsset, serviceEntitlement } from '../app/assets';
+import {
+  batchGetAssets,
+  assetsOfCustomers,
+  getAsset,
+  registerAsset,
+  serviceEntitlement,
+} from '../app/assets';
 import { logContact } from '../app/contact-log';
-import { batchGetCustomers, checkId, createCustomer, getCustomer, searchCustomers, updateCustomer } from '../app/customers';
+import {
+  batchGetCustomers,
+  checkId,
+  createCustomer,
+  getCustomer,
+  searchCustomers,
+  updateCustomer,
+} from '../app/customers';
 import type { CustomerDeps } from '../app/deps';
 import {
   assetKinds,
@@ -22,7 +35,9 @@ import {
 } from './mapping';
 
 /** gRPC adapter: translate, call the use case, translate back. Roles are checked in the use cases. */
-export function customerHandlers(deps: CustomerDeps): ServiceHandlers<typeof pb.CustomerServiceService> {
+export function customerHandlers(
+  deps: CustomerDeps,
+): ServiceHandlers<typeof pb.CustomerServiceService> {
   const em = () => deps.orm.em.fork();
   return {
     async createCustomer(req, { identity }) {
@@ -54,7 +69,11 @@ export function customerHandlers(deps: CustomerDeps): ServiceHandlers<typeof pb.
         first: req.pageSize || undefined,
         after: req.pageToken || undefined,
       });
-      return { customers: page.items.map(toCustomer), nextPageToken: page.nextCursor ?? '', total: page.total };
+      return {
+        customers: page.items.map(toCustomer),
+        nextPageToken: page.nextCursor ?? '',
+        total: page.total,
+      };
     },
     async updateCustomer(req, { identity }) {
       const customer = await updateCustomer(deps, identity, {
@@ -98,11 +117,15 @@ export function customerHandlers(deps: CustomerDeps): ServiceHandlers<typeof pb.
       return { assets: (await batchGetAssets(em(), identity, req.ids)).map(toAsset) };
     },
     async listAssets(req, { identity }) {
-      const [assets] = await assetsOfCustomers(em(), identity, [checkId(req.customerId, 'customerId')]);
+      const [assets] = await assetsOfCustomers(em(), identity, [
+        checkId(req.customerId, 'customerId'),
+      ]);
       return { assets: (assets ?? []).map(toAsset) };
     },
     async getServiceEntitlement(req, { identity }) {
-      return toEntitlement(await serviceEntitlement(deps, em(), identity, req.assetId, req.at ?? null));
+      return toEntitlement(
+        await serviceEntitlement(deps, em(), identity, req.assetId, req.at ?? null),
+      );
     },
     async logContact(req, { identity }) {
       const entry = await logContact(deps, identity, {

@@ -17,7 +17,8 @@ export const directions = enumCodec<ContactDirection>(pb.ContactDirection, 'CONT
 export const purposes = enumCodec<ContactPurpose>(pb.ContactPurpose, 'CONTACT_PURPOSE_');
 
 /** proto3 has no null: empty strings and zeros mean "not given". */
-export const orNull = <T>(v: T | undefined | null | '' | 0): T | null => (v === undefined || v === '' || v === 0 ? null : (v as T));
+export const orNull = <T>(v: T | undefined | null | '' | 0): T | null =>
+  v === undefined || v === '' || v === 0 ? null : (v as T);
 
 export function toCustomer(r: CustomerRecord): pb.Customer {
   return {
@@ -27,7 +28,10 @@ export function toCustomer(r: CustomerRecord): pb.Customer {
     name: r.name,
     grade: grades.encode(r.grade),
     status: statuses.encode(r.status),
-    region: r.province && r.city ? { province: r.province, city: r.city, district: r.district ?? '' } : undefined,
+    region:
+      r.province && r.city
+        ? { province: r.province, city: r.city, district: r.district ?? '' }
+        : undefined,
     tags: r.tags,
     contacts: r.contacts.map((c, i) => ({
       id: String(i),
@@ -40,7 +44,11 @@ export function toCustomer(r: CustomerRecord): pb.Customer {
     })),
     addresses: r.addresses.map((a, i) => ({
       id: String(i),
-      region: { province: a.region.province, city: a.region.city, district: a.region.district ?? '' },
+      region: {
+        province: a.region.province,
+        city: a.region.city,
+        district: a.region.district ?? '',
+      },
       line: a.line ?? '',
       postalCode: a.postalCode ?? '',
       primary: a.primary,
@@ -69,7 +77,12 @@ export function toAsset(r: AssetRecord): pb.Asset {
     warrantyStart: d.warrantyStart ?? '',
     warrantyEnd: d.warrantyEnd ?? '',
     contract: d.contract
-      ? { number: d.contract.number, kind: d.contract.kind ?? '', startDate: d.contract.startDate, endDate: d.contract.endDate }
+      ? {
+          number: d.contract.number,
+          kind: d.contract.kind ?? '',
+          startDate: d.contract.startDate,
+          endDate: d.contract.endDate,
+        }
       : undefined,
     maintenanceCycleDays: d.maintenanceCycleDays ?? 0,
     nextMaintenanceDue: d.nextMaintenanceDue ?? '',
@@ -105,7 +118,19 @@ export function toContactLogEntry(r: ContactLogRecord): pb.ContactLogEntry {
 }
 
 export const fromContacts = (list: pb.ContactInput[]) =>
-  list.map((c) => ({ name: c.name, role: c.role, mobile: c.mobile, phone: c.phone, email: c.email, primary: c.primary }));
+  list.map((c) => ({
+    name: c.name,
+    role: c.role,
+    mobile: c.mobile,
+    phone: c.phone,
+    email: c.email,
+    primary: c.primary,
+  }));
 
 export const fromAddresses = (list: pb.AddressInput[]) =>
-  list.map((a) => ({ region: a.region ?? null, line: a.line, postalCode: a.postalCode, primary: a.primary }));
+  list.map((a) => ({
+    region: a.region ?? null,
+    line: a.line,
+    postalCode: a.postalCode,
+    primary: a.primary,
+  }));

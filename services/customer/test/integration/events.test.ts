@@ -29,7 +29,11 @@ async function readStream(n: number) {
   const iter = await consumer.consume();
   const timer = setTimeout(() => iter.stop(), 10_000);
   for await (const m of iter) {
-    messages.push({ subject: m.subject, headers: m.headers, envelope: m.json<EventEnvelope<Record<string, unknown>>>() });
+    messages.push({
+      subject: m.subject,
+      headers: m.headers,
+      envelope: m.json<EventEnvelope<Record<string, unknown>>>(),
+    });
     if (messages.length === n) break;
   }
   clearTimeout(timer);
@@ -42,23 +46,69 @@ it('publishes customer.created, customer.asset_registered, customer.contact_logg
   });
   try {
     const { customer } = await client.createCustomer({
-      kind: pb.CustomerKind.CUSTOMER_KIND_DEALER, name: 'Dealer One', grade: 0, tags: [], responsibleStaffId: '',
-      contacts: [{ name: 'Ms Qian', role: 'manager', mobile: '13512345678', phone: '', email: '', primary: true }],
-      addresses: [{ region: { province: 'Hubei', city: 'Wuhan', district: '' }, line: '', postalCode: '', primary: true }],
+      kind: pb.CustomerKind.CUSTOMER_KIND_DEALER,
+      name: 'Dealer One',
+      grade: 0,
+      tags: [],
+      responsibleStaffId: '',
+      contacts: [
+        {
+          name: 'Ms Qian',
+          role: 'manager',
+          mobile: '13512345678',
+          phone: '',
+          email: '',
+          primary: true,
+        },
+      ],
+      addresses: [
+        {
+          region: { province: 'Hubei', city: 'Wuhan', district: '' },
+          line: '',
+          postalCode: '',
+          primary: true,
+        },
+      ],
     });
     const { asset } = await client.registerAsset({
-      customerId: customer!.id, kind: pb.AssetKind.ASSET_KIND_EQUIPMENT, model: 'Lift-2', serialNumber: 'L2-0001', vin: '', plateNumber: '',
-      purchaseDate: '', sellingDealer: '', mileageKm: 0, runningHours: 120, warrantyStart: '2026-01-01', warrantyEnd: '2026-12-31',
-      maintenanceCycleDays: 0, lastMaintenance: '',
+      customerId: customer!.id,
+      kind: pb.AssetKind.ASSET_KIND_EQUIPMENT,
+      model: 'Lift-2',
+      serialNumber: 'L2-0001',
+      vin: '',
+      plateNumber: '',
+      purchaseDate: '',
+      sellingDealer: '',
+      mileageKm: 0,
+      runningHours: 120,
+      warrantyStart: '2026-01-01',
+      warrantyEnd: '2026-12-31',
+      maintenanceCycleDays: 0,
+      lastMaintenance: '',
     });
     await client.logContact({
-      customerId: customer!.id, channel: pb.ContactChannel.CONTACT_CHANNEL_LETTER, direction: pb.ContactDirection.CONTACT_DIRECTION_OUTBOUND,
-      purpose: pb.ContactPurpose.CONTACT_PURPOSE_INVITATION, summary: 'invitation to the spring service event', customerRequest: '',
-      staffId: '', reference: '', idempotencyKey: '',
+      customerId: customer!.id,
+      channel: pb.ContactChannel.CONTACT_CHANNEL_LETTER,
+      direction: pb.ContactDirection.CONTACT_DIRECTION_OUTBOUND,
+      purpose: pb.ContactPurpose.CONTACT_PURPOSE_INVITATION,
+      summary: 'invitation to the spring service event',
+      customerRequest: '',
+      staffId: '',
+      reference: '',
+      idempotencyKey: '',
     });
     await client.updateCustomer({
-      id: customer!.id, expectedVersion: 0, grade: pb.CustomerGrade.CUSTOMER_GRADE_A, status: 0, tags: [], replaceTags: false,
-      contacts: [], replaceContacts: false, addresses: [], replaceAddresses: false, reason: 'yearly grading',
+      id: customer!.id,
+      expectedVersion: 0,
+      grade: pb.CustomerGrade.CUSTOMER_GRADE_A,
+      status: 0,
+      tags: [],
+      replaceTags: false,
+      contacts: [],
+      replaceContacts: false,
+      addresses: [],
+      replaceAddresses: false,
+      reason: 'yearly grading',
     });
 
     const messages = await readStream(4);
@@ -74,12 +124,25 @@ it('publishes customer.created, customer.asset_registered, customer.contact_logg
       source: 'customer',
       subject: customer!.id,
       dataVersion: '1',
-      data: { customerId: customer!.id, kind: 'DEALER', grade: 'C', region: { province: 'Hubei', city: 'Wuhan', district: null } },
+      data: {
+        customerId: customer!.id,
+        kind: 'DEALER',
+        grade: 'C',
+        region: { province: 'Hubei', city: 'Wuhan', district: null },
+      },
     });
     expect(created!.headers?.get('Nats-Msg-Id')).toBe(created!.envelope.id);
     expect(created!.headers?.get('ce-type')).toBe('customer.created');
-    expect(registered!.envelope.data).toMatchObject({ assetId: asset!.id, customerId: customer!.id, warrantyEnd: '2026-12-31' });
-    expect(updated!.envelope.data).toMatchObject({ grade: 'A', changedFields: ['grade'], changedBy: 'agent-9' });
+    expect(registered!.envelope.data).toMatchObject({
+      assetId: asset!.id,
+      customerId: customer!.id,
+      warrantyEnd: '2026-12-31',
+    });
+    expect(updated!.envelope.data).toMatchObject({
+      grade: 'A',
+      changedFields: ['grade'],
+      changedBy: 'agent-9',
+    });
   } finally {
     client.close();
   }

@@ -23,16 +23,25 @@ describe('asset file', () => {
   });
 
   it('R-CU-2 refuses a VIN with I/O/Q, a warranty ending before it starts, a date that does not exist', () => {
-    expect(() => newAsset({ ...vehicle, vin: 'IOQAA4187E2123456' })).toThrow(expect.objectContaining({ field: 'vin' }));
-    expect(() => newAsset({ ...vehicle, warrantyEnd: '2024-01-01' })).toThrow(expect.objectContaining({ reason: 'END_BEFORE_START' }));
-    expect(() => newAsset({ ...vehicle, purchaseDate: '2025-02-30' })).toThrow(expect.objectContaining({ reason: 'INVALID_DATE' }));
+    expect(() => newAsset({ ...vehicle, vin: 'IOQAA4187E2123456' })).toThrow(
+      expect.objectContaining({ field: 'vin' }),
+    );
+    expect(() => newAsset({ ...vehicle, warrantyEnd: '2024-01-01' })).toThrow(
+      expect.objectContaining({ reason: 'END_BEFORE_START' }),
+    );
+    expect(() => newAsset({ ...vehicle, purchaseDate: '2025-02-30' })).toThrow(
+      expect.objectContaining({ reason: 'INVALID_DATE' }),
+    );
     expect(() => newAsset({ ...vehicle, vin: null, serialNumber: null })).toThrow(AppError);
   });
 
   it('R-WO-1 entitlement: warranty, then contract, then paid', () => {
     const a = newAsset(vehicle);
     expect(entitlementAt(a, new Date('2026-06-01T02:00:00Z'), TZ).kind).toBe('WARRANTY');
-    expect(entitlementAt(a, new Date('2027-06-01T02:00:00Z'), TZ)).toMatchObject({ kind: 'CONTRACT', contractNumber: 'SC-1' });
+    expect(entitlementAt(a, new Date('2027-06-01T02:00:00Z'), TZ)).toMatchObject({
+      kind: 'CONTRACT',
+      contractNumber: 'SC-1',
+    });
     const paid = entitlementAt(a, new Date('2028-06-01T02:00:00Z'), TZ);
     expect(paid.kind).toBe('PAID');
     expect(paid.reason).toContain('contract SC-1 ended 2028-01-09');

@@ -7,7 +7,9 @@ const valid = {
   kind: 'PERSON',
   name: '  Zhang Wei ',
   contacts: [{ name: 'Zhang Wei', mobile: '+86 138 0013 8000' }],
-  addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu' }, line: '1 Wensan Road' }],
+  addresses: [
+    { region: { province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu' }, line: '1 Wensan Road' },
+  ],
 };
 
 function errorOf(fn: () => unknown): AppError {
@@ -33,22 +35,37 @@ describe('customer domain', () => {
   });
 
   it('R-CU-1 registers customers by region: an address with province and city is required', () => {
-    expect(errorOf(() => newCustomer({ ...valid, addresses: [] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'addresses' });
-    expect(errorOf(() => newCustomer({ ...valid, addresses: [{ region: { province: 'Zhejiang' } }] }))).toMatchObject({
+    expect(errorOf(() => newCustomer({ ...valid, addresses: [] }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'addresses',
+    });
+    expect(
+      errorOf(() => newCustomer({ ...valid, addresses: [{ region: { province: 'Zhejiang' } }] })),
+    ).toMatchObject({
       field: 'addresses.0.region.city',
       reason: 'REQUIRED',
     });
   });
 
   it('R-CU-1 refuses bad phones, unknown kinds and grades, and a contact nobody can call', () => {
-    expect(errorOf(() => newCustomer({ ...valid, contacts: [{ name: 'x', mobile: '12345' }] }))).toMatchObject({
+    expect(
+      errorOf(() => newCustomer({ ...valid, contacts: [{ name: 'x', mobile: '12345' }] })),
+    ).toMatchObject({
       field: 'contacts.0.mobile',
       reason: 'INVALID_PHONE',
     });
-    expect(errorOf(() => newCustomer({ ...valid, contacts: [{ name: 'x' }] }))).toMatchObject({ reason: 'CONTACT_UNREACHABLE' });
-    expect(errorOf(() => newCustomer({ ...valid, kind: 'ALIEN' }))).toMatchObject({ field: 'kind', reason: 'INVALID_VALUE' });
+    expect(errorOf(() => newCustomer({ ...valid, contacts: [{ name: 'x' }] }))).toMatchObject({
+      reason: 'CONTACT_UNREACHABLE',
+    });
+    expect(errorOf(() => newCustomer({ ...valid, kind: 'ALIEN' }))).toMatchObject({
+      field: 'kind',
+      reason: 'INVALID_VALUE',
+    });
     expect(errorOf(() => newCustomer({ ...valid, grade: 'E' }))).toMatchObject({ field: 'grade' });
-    expect(errorOf(() => newCustomer({ ...valid, name: '   ' }))).toMatchObject({ field: 'name', reason: 'REQUIRED' });
+    expect(errorOf(() => newCustomer({ ...valid, name: '   ' }))).toMatchObject({
+      field: 'name',
+      reason: 'REQUIRED',
+    });
     expect(
       errorOf(() =>
         newCustomer({
@@ -88,6 +105,8 @@ describe('customer domain', () => {
 
   it('R-CU-1 a change to the same values records nothing', () => {
     const current = newCustomer(valid);
-    expect(changeCustomer(current, { name: 'Zhang Wei', contacts: valid.contacts, reason: 'x' }).changes).toEqual([]);
+    expect(
+      changeCustomer(current, { name: 'Zhang Wei', contacts: valid.contacts, reason: 'x' }).changes,
+    ).toEqual([]);
   });
 });
