@@ -25,7 +25,7 @@ module.exports = {
     '^@aftercare/customer-service$': path.join(root, 'services/customer/src'),
     '^@aftercare/gateway$': path.join(root, 'gateway/src'),
   },
-  testMatch: ['**/test/**/*.test.ts', '**/e2e/**/*.test.ts'],
+  testMatch: ['**/test/**/*.test.ts', '**/e2e/**/*.test.ts', '**/deploy/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
 };
