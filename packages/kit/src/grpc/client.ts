@@ -82,7 +82,7 @@ export function createGrpcClient<C extends GeneratedClientConstructor>(
     ...KEEPALIVE_DEFAULTS,
     ...opts.channelOptions,
   });
-  const target = `${opts.name ?? ClientConstructor.serviceName} (${address})`;
+  const target = opts.name ?? ClientConstructor.serviceName;
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(ClientConstructor.service)) {
     if (method.requestStream || method.responseStream) continue;

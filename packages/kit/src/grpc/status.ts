@@ -79,12 +79,14 @@ export function fromServiceError(error: ServiceError, target: string): AppError 
   if (code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED') {
     const what =
       error.code === GrpcStatus.DEADLINE_EXCEEDED ? 'did not answer in time' : 'is unavailable';
-    return new AppError('UNAVAILABLE', `${target} ${what}: ${error.details}`, {
+    // The transport's details name hosts and ports; they stay in `cause` (logged), not the message
+    // that may reach a front end.
+    return new AppError('UNAVAILABLE', `${target} ${what}`, {
       reason: GrpcStatus[error.code],
       cause: error,
     });
   }
-  return new AppError(code, `${target} failed with ${GrpcStatus[error.code]}: ${error.details}`, {
+  return new AppError(code, `${target} failed with ${GrpcStatus[error.code]}`, {
     reason: code,
     cause: error,
   });

@@ -108,7 +108,8 @@ describe('gRPC server and client', () => {
       echo.client({ timeoutMs: 200 }).echo(request({ sleepMs: 2_000 })),
     );
     expect(error).toMatchObject({ code: 'UNAVAILABLE', reason: 'DEADLINE_EXCEEDED' });
-    expect(error.message).toMatch(/^echo service \(127\.0\.0\.1:\d+\) did not answer in time/);
+    // Says which dependency failed without naming hosts (the message may reach a front end).
+    expect(error.message).toBe('echo service did not answer in time');
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
@@ -152,7 +153,8 @@ describe('gRPC server and client', () => {
       const started = Date.now();
       const error = await rejection(client.echo(request({})));
       expect(error).toMatchObject({ code: 'UNAVAILABLE', reason: 'UNAVAILABLE' });
-      expect(error.message).toContain(`customer service (127.0.0.1:${port}) is unavailable`);
+      expect(error.message).toBe('customer service is unavailable');
+      expect(String((error.cause as Error).message)).toContain('UNAVAILABLE');
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       client.close();
