@@ -1,0 +1,41 @@
+// Benchmark scenarios, each `prepare(gql)` → a request function called with the request index.
+const services = ['customer'];
+
+const createCustomer = {
+  name: 'customer.createCustomer',
+  async prepare(gql) {
+    return (i) =>
+      gql(
+        `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id code } } }`,
+        {
+          input: {
+            kind: 'PERSON',
+            name: `Bench ${i}`,
+            contacts: [{ name: 'Bench', mobile: `139${String(i).padStart(8, '0')}` }],
+            addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+          },
+        },
+      );
+  },
+};
+
+const customerWithAssets = {
+  name: 'customer.read+assets',
+  async prepare(gql) {
+    const { createCustomer: c } = await gql(
+      `mutation { createCustomer(input: { kind: PERSON, name: "Read", contacts: [{ name: "R", mobile: "13700000000" }], addresses: [{ region: { province: "Zhejiang", city: "Ningbo" } }] }) { customer { id } } }`,
+    );
+    await gql(
+      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV", serialNumber: "B-1", warrantyStart: "2026-01-01", warrantyEnd: "2028-01-01" }) { asset { id } } }`,
+      {
+        id: c.customer.id,
+      },
+    );
+    return () =>
+      gql(`query($id: ID!) { customer(id: $id) { name assets { id entitlement { kind } } } }`, {
+        id: c.customer.id,
+      });
+  },
+};
+
+module.exports = { services, list: [createCustomer, customerWithAssets] };
