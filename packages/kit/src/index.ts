@@ -10,3 +10,4 @@ export * from './ids';
 export * from './lifecycle';
 export * from './logger';
 export * from './service';
+export * from './telemetry';

@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from './http/metrics';
 import { createGrpcServer, type GrpcServer } from './grpc/server';
 import { createLifecycle, type Lifecycle, type ShutdownResult } from './lifecycle';
 import { createLogger, type Logger } from './logger';
+import { currentTelemetry } from './telemetry';
 
 /** What `serviceEnv(...)` parses to; a service's own config extends it. */
 export interface BaseServiceConfig {
@@ -106,6 +107,10 @@ export async function startService<C extends BaseServiceConfig>(
   const logger = spec.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const lifecycle = createLifecycle(logger, { hookTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   const metrics = createMetrics();
+  // Registered first so it runs last: the spans of shutdown itself are flushed too.
+  lifecycle.onShutdown('telemetry', async () => {
+    await currentTelemetry()?.forceFlush();
+  });
   try {
     const orm = await openOrm(ormOptions(spec));
     lifecycle.onShutdown('database', () => orm.close());

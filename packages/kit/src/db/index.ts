@@ -1,3 +1,4 @@
 export * from './database';
 export * from './orm';
 export * from './paging';
+export * from './json-dates';

@@ -1,0 +1,38 @@
+import type { IncomingMessage, RequestOptions } from 'node:http';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+
+/** Probe and scrape endpoints: polled every few seconds, a span each would bury the real traffic. */
+export const UNTRACED_HTTP_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics'];
+
+/** How deep GraphQL resolver spans go: deeper fields are rarely worth a span each. */
+export const GRAPHQL_SPAN_DEPTH = 5;
+
+const isUntracedPath = (path: string | null | undefined): boolean =>
+  UNTRACED_HTTP_PATHS.includes((path ?? '').split('?', 1)[0] ?? '');
+
+/**
+ * The instrumentations every service runs: HTTP both ways (GraphQL in, subgraph fetches out),
+ * PostgreSQL, GraphQL execution and gRPC both ways.
+ */
+export function defaultInstrumentations() {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request: IncomingMessage) => isUntracedPath(request.url),
+      ignoreOutgoingRequestHook: (request: RequestOptions) => isUntracedPath(request.path),
+    }),
+    // Without a parent span, pg spans are the pool's own chatter (migrations, health checks).
+    new PgInstrumentation({ requireParentSpan: true }),
+    new GraphQLInstrumentation({
+      mergeItems: true,
+      ignoreTrivialResolveSpans: true,
+      depth: GRAPHQL_SPAN_DEPTH,
+    }),
+    // @opentelemetry/sdk-node loads @grpc/grpc-js itself (its OTLP/gRPC exporters), before this
+    // exists; still patched, as the patch is on the package's exports, which the require hook
+    // applies when the app requires it (register.test.ts checks it).
+    new GrpcInstrumentation(),
+  ];
+}

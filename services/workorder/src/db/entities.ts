@@ -1,0 +1,213 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { JsonWithDatesType } from '@aftercare/kit';
+import type {
+  AreaType,
+  Channel,
+  Charges,
+  GoodsReceipt,
+  GoodsRegisterEntry,
+  InternalKind,
+  RepairCard,
+  ServiceReport,
+  ServiceType,
+  Signature,
+  WorkOrderStatus,
+} from '../domain';
+
+/** A technician or other staff member on the roster; the id is the user id of their login. */
+export class StaffRecord {
+  id!: string;
+  name!: string;
+  position: string | null = null;
+  skills: string[] = [];
+  province: string | null = null;
+  city: string | null = null;
+  team: string | null = null;
+  teamLeadId: string | null = null;
+  active = true;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const StaffSchema = new EntitySchema<StaffRecord>({
+  class: StaffRecord,
+  tableName: 'staff',
+  properties: {
+    id: { type: 'string', primary: true },
+    name: { type: 'string' },
+    position: { type: 'string', nullable: true },
+    skills: { type: 'string[]' },
+    province: { type: 'string', nullable: true },
+    city: { type: 'string', nullable: true },
+    team: { type: 'string', nullable: true },
+    teamLeadId: { type: 'string', nullable: true },
+    active: { type: 'boolean' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export class SlaPolicyRecord {
+  id!: string;
+  areaType: AreaType | null = null;
+  category: string | null = null;
+  minDistanceKm = 0;
+  maxDistanceKm: number | null = null;
+  arrivalWorkingHours: number | null = null;
+  answerHours!: number;
+  onSiteHours: number | null = null;
+  priority = 0;
+}
+
+export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
+  class: SlaPolicyRecord,
+  tableName: 'sla_policy',
+  properties: {
+    id: { type: 'string', primary: true },
+    areaType: { type: 'string', nullable: true },
+    category: { type: 'string', nullable: true },
+    minDistanceKm: { type: 'double' },
+    maxDistanceKm: { type: 'double', nullable: true },
+    arrivalWorkingHours: { type: 'double', nullable: true },
+    answerHours: { type: 'double' },
+    onSiteHours: { type: 'double', nullable: true },
+    priority: { type: 'integer' },
+  },
+});
+
+export class WorkOrderRecord {
+  id!: string;
+  number!: string;
+  customerId: string | null = null;
+  assetId: string | null = null;
+  contact: { name: string; phone: string } | null = null;
+  addressLine: string | null = null;
+  province: string | null = null;
+  city: string | null = null;
+  district: string | null = null;
+  areaType: AreaType | null = null;
+  distanceKm: number | null = null;
+  faultDescription!: string;
+  category!: string;
+  channel!: Channel;
+  serviceType!: ServiceType;
+  entitlementReason: string | null = null;
+  internalKind: InternalKind | null = null;
+  status!: WorkOrderStatus;
+  slaPolicyId: string | null = null;
+  calledAt!: Date;
+  registeredBy!: string;
+  answerDueAt: Date | null = null;
+  arrivalDueAt: Date | null = null;
+  onSiteDueAt: Date | null = null;
+  answeredAt: Date | null = null;
+  dispatchedAt: Date | null = null;
+  arrivedAt: Date | null = null;
+  completedAt: Date | null = null;
+  signedAt: Date | null = null;
+  closedAt: Date | null = null;
+  cancelledAt: Date | null = null;
+  cancelReason: string | null = null;
+  technicianIds: string[] = [];
+  leadTechnicianId: string | null = null;
+  repeatOfId: string | null = null;
+  report: ServiceReport | null = null;
+  signature: Signature | null = null;
+  charges: Charges | null = null;
+  goodsReceipt: GoodsReceipt | null = null;
+  goodsRegister: GoodsRegisterEntry[] = [];
+  repairCard: RepairCard | null = null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  version = 1;
+}
+
+const instant = { type: 'Date', columnType: 'timestamptz', nullable: true } as const;
+const valueObject = { type: JsonWithDatesType, columnType: 'jsonb', nullable: true } as const;
+
+export const WorkOrderSchema = new EntitySchema<WorkOrderRecord>({
+  class: WorkOrderRecord,
+  tableName: 'work_order',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    number: { type: 'string', unique: true },
+    customerId: { type: 'uuid', nullable: true },
+    assetId: { type: 'uuid', nullable: true },
+    contact: { type: 'json', nullable: true },
+    addressLine: { type: 'string', nullable: true },
+    province: { type: 'string', nullable: true },
+    city: { type: 'string', nullable: true },
+    district: { type: 'string', nullable: true },
+    areaType: { type: 'string', nullable: true },
+    distanceKm: { type: 'double', nullable: true },
+    faultDescription: { type: 'text' },
+    category: { type: 'string' },
+    channel: { type: 'string' },
+    serviceType: { type: 'string' },
+    entitlementReason: { type: 'string', nullable: true },
+    internalKind: { type: 'string', nullable: true },
+    status: { type: 'string' },
+    slaPolicyId: { type: 'string', nullable: true },
+    calledAt: { type: 'Date', columnType: 'timestamptz' },
+    registeredBy: { type: 'string' },
+    answerDueAt: instant,
+    arrivalDueAt: instant,
+    onSiteDueAt: instant,
+    answeredAt: instant,
+    dispatchedAt: instant,
+    arrivedAt: instant,
+    completedAt: instant,
+    signedAt: instant,
+    closedAt: instant,
+    cancelledAt: instant,
+    cancelReason: { type: 'string', nullable: true },
+    technicianIds: { type: 'string[]' },
+    leadTechnicianId: { type: 'string', nullable: true },
+    repeatOfId: { type: 'uuid', nullable: true },
+    report: valueObject,
+    signature: valueObject,
+    charges: valueObject,
+    goodsReceipt: valueObject,
+    goodsRegister: { ...valueObject, nullable: false },
+    repairCard: valueObject,
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+    version: { type: 'integer', version: true },
+  },
+});
+
+/** Every transition and dispatch decision, with who and when (R-WO-2). */
+export class WorkOrderHistoryRecord {
+  id!: string;
+  workOrderId!: string;
+  action!: string;
+  fromStatus: WorkOrderStatus | null = null;
+  toStatus!: WorkOrderStatus;
+  actorId!: string;
+  at!: Date;
+  reason: string | null = null;
+  details: Record<string, unknown> | null = null;
+}
+
+export const WorkOrderHistorySchema = new EntitySchema<WorkOrderHistoryRecord>({
+  class: WorkOrderHistoryRecord,
+  tableName: 'work_order_history',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workOrderId: { type: 'uuid' },
+    action: { type: 'string' },
+    fromStatus: { type: 'string', nullable: true },
+    toStatus: { type: 'string' },
+    actorId: { type: 'string' },
+    at: { type: 'Date', columnType: 'timestamptz' },
+    reason: { type: 'string', nullable: true },
+    details: { type: 'json', nullable: true },
+  },
+});
+
+export const workOrderEntities = [
+  StaffSchema,
+  SlaPolicySchema,
+  WorkOrderSchema,
+  WorkOrderHistorySchema,
+];
