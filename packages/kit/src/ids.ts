@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { invalidArgument } from './errors';
 
 let lastMs = 0;
 let counter = 0;
@@ -27,3 +28,9 @@ export function uuidv7(now: number = Date.now()): string {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID_RE.test(s);
+
+/** An id from the outside world: a UUID, or BAD_USER_INPUT naming the field. */
+export function checkUuid(id: string | null | undefined, field = 'id'): string {
+  if (!id || !isUuid(id)) throw invalidArgument(`${field} must be a UUID`, field, 'INVALID_ID');
+  return id;
+}

@@ -7,6 +7,7 @@ import {
   uuidv7,
   invalidArgument,
   isUuid,
+  checkUuid,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -18,7 +19,6 @@ import {
 } from '../domain/asset';
 import { AssetRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
-import { checkId } from './customers';
 import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
 
 export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
@@ -53,7 +53,7 @@ export async function registerAsset(
   input: NewAssetInput & { customerId: string },
 ): Promise<AssetRecord> {
   requireRole(caller, ...CAN_WRITE);
-  const customerId = checkId(input.customerId, 'customerId');
+  const customerId = checkUuid(input.customerId, 'customerId');
   const d = newAsset(input);
   try {
     return await deps.orm.em.fork().transactional(async (em) => {
@@ -110,7 +110,7 @@ export async function getAsset(
   id: string,
 ): Promise<AssetRecord> {
   requireRole(caller, ...CAN_READ);
-  const asset = await em.findOne(AssetRecord, { id: checkId(id) });
+  const asset = await em.findOne(AssetRecord, { id: checkUuid(id) });
   if (!asset) throw notFound('Asset', id);
   return asset;
 }

@@ -7,12 +7,12 @@ import {
   notFound,
   requireRole,
   uuidv7,
+  checkUuid,
 } from '@aftercare/kit';
 import { type ContactLogInput, newContactLogEntry } from '../domain/contact-log';
 import { optionalText } from '../domain/values';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
-import { checkId } from './customers';
 import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
 
 /**
@@ -25,7 +25,7 @@ export async function logContact(
   input: ContactLogInput & { customerId: string; idempotencyKey?: string | null },
 ): Promise<ContactLogRecord> {
   const me = requireRole(caller, ...CAN_LOG_CONTACT);
-  const customerId = checkId(input.customerId, 'customerId');
+  const customerId = checkUuid(input.customerId, 'customerId');
   const details = newContactLogEntry(input, me.userId, deps.now());
   const idempotencyKey = optionalText(input.idempotencyKey, 'idempotencyKey', 200);
   return deps.orm.em.fork().transactional(async (em) => {
@@ -68,5 +68,10 @@ export async function contactLogOf(
   page: PageRequest,
 ): Promise<Page<ContactLogRecord>> {
   requireRole(caller, ...CAN_READ);
-  return keysetPage(em, ContactLogRecord, { customerId: checkId(customerId, 'customerId') }, page);
+  return keysetPage(
+    em,
+    ContactLogRecord,
+    { customerId: checkUuid(customerId, 'customerId') },
+    page,
+  );
 }

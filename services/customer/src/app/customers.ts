@@ -10,6 +10,7 @@ import {
   uuidv7,
   invalidArgument,
   isUuid,
+  checkUuid,
 } from '@aftercare/kit';
 import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import {
@@ -26,11 +27,6 @@ import { normalisePlate, normaliseVin } from '../domain/asset';
 import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
-
-export function checkId(id: string | null | undefined, field = 'id'): string {
-  if (!id || !isUuid(id)) throw invalidArgument(`${field} must be a UUID`, field, 'INVALID_ID');
-  return id;
-}
 
 function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
   const region = regionOf(d);
@@ -115,7 +111,7 @@ export async function updateCustomer(
   input: UpdateCustomerInput,
 ): Promise<CustomerRecord> {
   const me = requireRole(caller, ...CAN_WRITE);
-  const id = checkId(input.id);
+  const id = checkUuid(input.id);
   try {
     return await deps.orm.em.fork().transactional(async (em) => {
       const record = await em.findOne(
@@ -174,7 +170,7 @@ export async function getCustomer(
   id: string,
 ): Promise<CustomerRecord> {
   requireRole(caller, ...CAN_READ);
-  const record = await em.findOne(CustomerRecord, { id: checkId(id) });
+  const record = await em.findOne(CustomerRecord, { id: checkUuid(id) });
   if (!record) throw notFound('Customer', id);
   return record;
 }
@@ -249,7 +245,7 @@ export async function customerHistory(
   return keysetPage(
     em,
     CustomerChangeRecord,
-    { customerId: checkId(customerId, 'customerId') },
+    { customerId: checkUuid(customerId, 'customerId') },
     page,
     { default: 50, max: 200 },
   );

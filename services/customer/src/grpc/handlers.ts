@@ -1,4 +1,4 @@
-import type { ServiceHandlers } from '@aftercare/kit';
+import { checkUuid, type ServiceHandlers } from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   batchGetAssets,
@@ -10,7 +10,6 @@ import {
 import { logContact } from '../app/contact-log';
 import {
   batchGetCustomers,
-  checkId,
   createCustomer,
   getCustomer,
   searchCustomers,
@@ -118,7 +117,7 @@ export function customerHandlers(
     },
     async listAssets(req, { identity }) {
       const [assets] = await assetsOfCustomers(em(), identity, [
-        checkId(req.customerId, 'customerId'),
+        checkUuid(req.customerId, 'customerId'),
       ]);
       return { assets: (assets ?? []).map(toAsset) };
     },

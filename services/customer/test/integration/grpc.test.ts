@@ -1,5 +1,5 @@
 import { AppError, createGrpcClient, type Identity, type PromiseClient } from '@aftercare/kit';
-import { customerV1 as pb } from '@aftercare/proto';
+import { customerV1 as pb, healthV1 } from '@aftercare/proto';
 import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
 import { Client } from 'pg';
 import { loadCustomerConfig, startCustomerService } from '../../src';
@@ -370,7 +370,6 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
   });
 
   it('serves the standard gRPC health service', async () => {
-    const { healthV1 } = await import('@aftercare/proto');
     const health = createGrpcClient(healthV1.HealthClient, `127.0.0.1:${service.grpcPort}`);
     try {
       const res = await health.check({ service: 'aftercare.customer.v1.CustomerService' });

@@ -1,0 +1,42 @@
+import type { BusinessCalendar } from '@aftercare/calendar';
+import type { EntityManager, Orm } from '@aftercare/kit';
+import type { DiscountAuthority, Entitlement } from '../domain';
+
+/** Event types, `workorder.<event>` (docs/events.md). */
+export const WORK_ORDER_EVENTS = {
+  registered: 'workorder.registered',
+  dispatched: 'workorder.dispatched',
+  arrived: 'workorder.arrived',
+  completed: 'workorder.completed',
+  signed: 'workorder.signed',
+  closed: 'workorder.closed',
+  cancelled: 'workorder.cancelled',
+  slaBreached: 'workorder.sla_breached',
+  repeatRepair: 'workorder.repeat_repair',
+} as const;
+
+export interface EventSink {
+  add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
+}
+
+/** What intake needs from the customer archive (gRPC in production and tests alike). */
+export interface CustomerDirectory {
+  /** The asset's owner and the entitlement at `at`; NOT_FOUND for an unknown asset. */
+  entitlement(
+    assetId: string,
+    at: Date,
+  ): Promise<{ customerId: string; kind: Entitlement; reason: string }>;
+  /** Throws NOT_FOUND for an unknown customer. */
+  assertCustomer(customerId: string): Promise<void>;
+}
+
+export interface WorkOrderDeps {
+  orm: Orm;
+  events: EventSink;
+  customers: CustomerDirectory;
+  calendar: BusinessCalendar;
+  now: () => Date;
+  categories: readonly string[];
+  repeatWindowDays: number;
+  discountAuthority: DiscountAuthority;
+}

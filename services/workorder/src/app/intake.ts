@@ -1,0 +1,157 @@
+import {
+  type EntityManager,
+  type Identity,
+  invalidArgument,
+  requireRole,
+  uuidv7,
+} from '@aftercare/kit';
+import { SlaPolicyRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
+import {
+  computeDeadlines,
+  type IntakeInput,
+  isRepeatRepair,
+  parseIntake,
+  selectPolicy,
+  serviceTypeFor,
+  workOrderNumber,
+  sequenceDay,
+} from '../domain';
+import { CAN_REGISTER } from './access';
+import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
+import { completedOrdersOfAsset } from './queries';
+import { orderEventData } from './order-events';
+
+/** The next number of a daily sequence (WO-20261127-0042), taken in the caller's transaction. */
+export async function nextSequence(
+  em: EntityManager,
+  prefix: string,
+  day: string,
+): Promise<number> {
+  const [row] = (await em.execute(
+    `INSERT INTO number_sequence (prefix, day, last) VALUES (?, ?, 1)
+     ON CONFLICT (prefix, day) DO UPDATE SET last = number_sequence.last + 1
+     RETURNING last`,
+    [prefix, day],
+  )) as [{ last: number }];
+  return row.last;
+}
+
+/**
+ * R-WO-1 intake: validates the request, checks customer and asset with the customer service and
+ * fixes the service type from the entitlement at the time of the call, computes the SLA
+ * deadlines (R-WO-3) and flags a repeat repair (R-WO-8). Nothing is written unless all of that
+ * succeeded: with the customer service down the caller gets UNAVAILABLE and no half-made order.
+ */
+export async function registerWorkOrder(
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  input: IntakeInput,
+): Promise<WorkOrderRecord> {
+  const me = requireRole(caller, ...CAN_REGISTER);
+  const intake = parseIntake(input, { now: deps.now(), categories: deps.categories });
+  let entitlement: Awaited<ReturnType<WorkOrderDeps['customers']['entitlement']>> | null = null;
+  if (intake.customerId) await deps.customers.assertCustomer(intake.customerId);
+  if (intake.assetId) {
+    entitlement = await deps.customers.entitlement(intake.assetId, intake.calledAt);
+    if (intake.customerId && entitlement.customerId !== intake.customerId) {
+      throw invalidArgument(
+        'the asset belongs to another customer',
+        'assetId',
+        'ASSET_OF_ANOTHER_CUSTOMER',
+      );
+    }
+  }
+  const serviceType = serviceTypeFor(entitlement?.kind ?? null, intake.internalKind);
+
+  return deps.orm.em.fork().transactional(async (em) => {
+    const now = deps.now();
+    const policies = await em.find(SlaPolicyRecord, {});
+    const policy = intake.areaType
+      ? selectPolicy(policies, {
+          areaType: intake.areaType,
+          distanceKm: intake.distanceKm ?? 0,
+          category: intake.category,
+        })
+      : null;
+    const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
+    const seq = await nextSequence(em, 'WO', sequenceDay(intake.calledAt, deps.calendar));
+    const previous = intake.assetId ? await completedOrdersOfAsset(em, intake.assetId) : [];
+    const repeatOf = isRepeatRepair(
+      { assetId: intake.assetId, category: intake.category, calledAt: intake.calledAt },
+      previous,
+      deps.repeatWindowDays,
+    );
+    const order = Object.assign(new WorkOrderRecord(), {
+      id: uuidv7(),
+      number: workOrderNumber(intake.calledAt, seq, deps.calendar),
+      customerId: intake.customerId,
+      assetId: intake.assetId,
+      contact: intake.contact,
+      addressLine: intake.address?.line ?? null,
+      province: intake.address?.region.province ?? null,
+      city: intake.address?.region.city ?? null,
+      district: intake.address?.region.district ?? null,
+      areaType: intake.areaType,
+      distanceKm: intake.distanceKm,
+      faultDescription: intake.faultDescription,
+      category: intake.category,
+      channel: intake.channel,
+      serviceType,
+      entitlementReason: entitlement?.reason ?? null,
+      internalKind: intake.internalKind,
+      status: 'REGISTERED',
+      slaPolicyId: policy?.id ?? null,
+      calledAt: intake.calledAt,
+      registeredBy: me.userId,
+      answerDueAt: deadlines?.answerDueAt ?? null,
+      arrivalDueAt: deadlines?.arrivalDueAt ?? null,
+      onSiteDueAt: deadlines?.onSiteDueAt ?? null,
+      technicianIds: [],
+      repeatOfId: repeatOf?.id ?? null,
+      goodsRegister: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    em.persist(order);
+    em.persist(
+      em.create(WorkOrderHistoryRecord, {
+        id: uuidv7(),
+        workOrderId: order.id,
+        action: 'register',
+        fromStatus: null,
+        toStatus: 'REGISTERED',
+        actorId: me.userId,
+        at: now,
+        reason: null,
+        details: null,
+      }),
+    );
+    await em.flush();
+    deps.events.add(em, {
+      type: WORK_ORDER_EVENTS.registered,
+      aggregateId: order.id,
+      data: {
+        ...orderEventData(order),
+        channel: order.channel,
+        answerDueAt: order.answerDueAt?.toISOString() ?? null,
+        arrivalDueAt: order.arrivalDueAt?.toISOString() ?? null,
+        onSiteDueAt: order.onSiteDueAt?.toISOString() ?? null,
+      },
+    });
+    if (repeatOf) {
+      deps.events.add(em, {
+        type: WORK_ORDER_EVENTS.repeatRepair,
+        aggregateId: order.id,
+        data: {
+          ...orderEventData(order),
+          repeatOfWorkOrderId: repeatOf.id,
+          previousCompletedAt: repeatOf.completedAt.toISOString(),
+          windowDays: deps.repeatWindowDays,
+          // Who did the earlier repair: the penalty ledger (R-PN) charges them, not the new team.
+          previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
+        },
+      });
+    }
+    return order;
+  });
+}

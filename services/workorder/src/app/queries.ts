@@ -1,0 +1,225 @@
+import {
+  type EntityManager,
+  type Identity,
+  type Page,
+  type PageRequest,
+  checkUuid,
+  forbidden,
+  invalidArgument,
+  isUuid,
+  keysetPage,
+  notFound,
+  requireRole,
+} from '@aftercare/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import { StaffRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
+import {
+  boardOrder,
+  type BoardRow,
+  type CompletedOrder,
+  dailyReport,
+  type DailyReport,
+  nextDueAt,
+  WORK_ORDER_STATUSES,
+  type WorkOrderStatus,
+} from '../domain';
+import { CAN_READ, CAN_READ_ALL, canSee } from './access';
+import type { WorkOrderDeps } from './deps';
+
+const CLOSED: WorkOrderStatus[] = ['SIGNED', 'CLOSED', 'CANCELLED'];
+
+export async function getWorkOrder(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<WorkOrderRecord> {
+  const me = requireRole(caller, ...CAN_READ);
+  const order = await em.findOne(WorkOrderRecord, { id: checkUuid(id) });
+  if (!order) throw notFound('WorkOrder', id);
+  if (!canSee(me, order)) throw forbidden(`work order ${order.number} is not assigned to you`);
+  return order;
+}
+
+/** In the order asked; unknown ids and orders the caller may not see are left out. */
+export async function batchGetWorkOrders(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+): Promise<WorkOrderRecord[]> {
+  const me = requireRole(caller, ...CAN_READ);
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
+  const found = wanted.length ? await em.find(WorkOrderRecord, { id: { $in: wanted } }) : [];
+  const byId = new Map(found.filter((o) => canSee(me, o)).map((o) => [o.id, o]));
+  return ids.map((id) => byId.get(id)).filter((o): o is WorkOrderRecord => Boolean(o));
+}
+
+export interface WorkOrderFilter extends PageRequest {
+  customerId?: string | null;
+  assetId?: string | null;
+  status?: string | null;
+  technicianId?: string | null;
+  province?: string | null;
+  city?: string | null;
+  openOnly?: boolean | null;
+}
+
+function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord> {
+  const where: FilterQuery<WorkOrderRecord>[] = [];
+  if (f.customerId) where.push({ customerId: checkUuid(f.customerId, 'customerId') });
+  if (f.assetId) where.push({ assetId: checkUuid(f.assetId, 'assetId') });
+  if (f.status) {
+    if (!(WORK_ORDER_STATUSES as readonly string[]).includes(f.status)) {
+      throw invalidArgument(
+        `status must be one of ${WORK_ORDER_STATUSES.join(', ')}`,
+        'status',
+        'INVALID_VALUE',
+      );
+    }
+    where.push({ status: f.status as WorkOrderStatus });
+  }
+  if (f.openOnly) where.push({ status: { $nin: CLOSED } });
+  if (f.technicianId) where.push({ technicianIds: { $contains: [f.technicianId] } });
+  if (f.province) where.push({ province: f.province });
+  if (f.city) where.push({ city: f.city });
+  const seesAll = me.roles.includes('admin') || me.roles.some((r) => CAN_READ_ALL.includes(r));
+  if (!seesAll) where.push({ technicianIds: { $contains: [me.userId] } });
+  return where.length ? { $and: where } : {};
+}
+
+export async function listWorkOrders(
+  em: EntityManager,
+  caller: Identity | null,
+  f: WorkOrderFilter,
+): Promise<Page<WorkOrderRecord>> {
+  const me = requireRole(caller, ...CAN_READ);
+  return keysetPage<WorkOrderRecord>(em, WorkOrderRecord, filterOf(me, f), f);
+}
+
+/** Work orders of many customers (or assets) at once, for `Customer.workOrders` in lists. */
+export async function workOrdersOf(
+  em: EntityManager,
+  caller: Identity | null,
+  key: 'customerId' | 'assetId',
+  ids: readonly string[],
+): Promise<WorkOrderRecord[][]> {
+  const me = requireRole(caller, ...CAN_READ);
+  const wanted = [...new Set(ids)].filter(isUuid);
+  const found = wanted.length
+    ? await em.find(WorkOrderRecord, { [key]: { $in: wanted } }, { orderBy: { id: 'desc' } })
+    : [];
+  return ids.map((id) => found.filter((o) => o[key] === id && canSee(me, o)));
+}
+
+export const historyOf = (em: EntityManager, workOrderId: string) =>
+  em.find(WorkOrderHistoryRecord, { workOrderId }, { orderBy: { id: 'asc' } });
+
+/** R-WO-8: the earlier completed work on an asset, newest first. */
+export async function completedOrdersOfAsset(
+  em: EntityManager,
+  assetId: string,
+): Promise<(CompletedOrder & { technicianIds: string[] })[]> {
+  const rows = await em.find(
+    WorkOrderRecord,
+    { assetId, completedAt: { $ne: null }, status: { $ne: 'CANCELLED' } },
+    { orderBy: { completedAt: 'desc' }, limit: 50 },
+  );
+  return rows.map((o) => ({
+    id: o.id,
+    assetId: o.assetId,
+    category: o.category,
+    completedAt: o.completedAt!,
+    technicianIds: o.technicianIds,
+  }));
+}
+
+export interface BoardFilter {
+  province?: string | null;
+  city?: string | null;
+  status?: string | null;
+  technicianId?: string | null;
+  overdueOnly?: boolean | null;
+  first?: number | null;
+}
+
+/**
+ * R-WO-4 dispatch board: open orders by their next deadline; orders called in before today's
+ * working day and still not dispatched come first.
+ */
+export async function dispatchBoard(
+  deps: WorkOrderDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  f: BoardFilter,
+): Promise<BoardRow<WorkOrderRecord & { dueAt: Date | null }>[]> {
+  const me = requireRole(caller, ...CAN_READ);
+  const first = f.first ?? 100;
+  if (!Number.isInteger(first) || first < 1 || first > 500)
+    throw invalidArgument('first must be between 1 and 500', 'first', 'INVALID_PAGE_SIZE');
+  const orders = await em.find(
+    WorkOrderRecord,
+    { $and: [filterOf(me, { ...f, openOnly: true })] },
+    { limit: 2000, orderBy: { calledAt: 'asc' } },
+  );
+  const entries = orders.map((o) =>
+    Object.assign(o, {
+      dueAt: nextDueAt(
+        {
+          answerDueAt: o.answerDueAt ?? o.calledAt,
+          arrivalDueAt: o.arrivalDueAt,
+          onSiteDueAt: o.onSiteDueAt,
+        },
+        { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt },
+      ),
+    }),
+  );
+  const rows = boardOrder(entries, deps.now(), deps.calendar);
+  return (f.overdueOnly ? rows.filter((r) => r.overdue) : rows).slice(0, first);
+}
+
+/**
+ * R-WO-9: each technician's jobs of a local business day by category with time spent (repair
+ * card hours, or on-site time from arrival to completion), rolled up by team.
+ */
+export async function dailyReportFor(
+  deps: WorkOrderDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  date: string,
+): Promise<DailyReport> {
+  requireRole(caller, 'dispatcher', 'manager', 'auditor', 'workshop');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw invalidArgument('date must be YYYY-MM-DD', 'date', 'INVALID_DATE');
+  const start = deps.calendar.fromLocal(`${date}T00:00:00`);
+  const end = new Date(start.getTime() + 86_400_000);
+  const orders = await em.find(WorkOrderRecord, {
+    $or: [
+      { arrivedAt: { $gte: start, $lt: end } },
+      { completedAt: { $gte: start, $lt: end } },
+      { dispatchedAt: { $gte: start, $lt: end } },
+    ],
+  });
+  const staff = await em.find(StaffRecord, {
+    id: { $in: [...new Set(orders.flatMap((o) => o.technicianIds))] },
+  });
+  const teamOf = new Map(staff.map((s) => [s.id, s.team ?? 'unassigned']));
+  const jobs = orders.flatMap((o) =>
+    o.technicianIds.map((technicianId) => ({
+      workOrderId: o.id,
+      technicianId,
+      team: teamOf.get(technicianId) ?? 'unassigned',
+      category: o.category,
+      minutes: minutesSpent(o, technicianId),
+      status: o.status,
+    })),
+  );
+  return dailyReport(date, jobs);
+}
+
+function minutesSpent(o: WorkOrderRecord, technicianId: string): number {
+  const card = o.repairCard?.hours.filter((h) => h.technicianId === technicianId) ?? [];
+  if (card.length) return Math.round(card.reduce((sum, h) => sum + h.hours, 0) * 60);
+  if (o.arrivedAt && o.completedAt)
+    return Math.round((o.completedAt.getTime() - o.arrivedAt.getTime()) / 60_000);
+  return 0;
+}
