@@ -297,7 +297,9 @@ describe('customer archive through the gateway', () => {
       expect(res.errors).toBeUndefined();
       expect(res.data!.customers.items).toHaveLength(5);
       // The outbox relay polls on the same connection; only the request's own reads count.
-      const reads = execute.mock.calls.map(([sql]) => String(sql)).filter((sql) => /from "(customer|asset)"/i.test(sql));
+      const reads = execute.mock.calls
+        .map(([sql]) => String(sql))
+        .filter((sql) => /from "(customer|asset)"/i.test(sql));
       // page + count + one batch of assets + one batch of customers behind them, however many rows.
       expect(reads.length).toBeGreaterThanOrEqual(3);
       expect(reads.length).toBeLessThanOrEqual(4);

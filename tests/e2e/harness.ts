@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, type Role } from '@aftercare/kit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
+import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { createGateway, signDevToken, SUPERGRAPH_FILE } from '@aftercare/gateway';
 import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
 
@@ -19,6 +20,8 @@ export interface System {
   gatewayUrl: string;
   customerEnv: TestServiceEnv;
   customer: Awaited<ReturnType<typeof startCustomerService>>;
+  workorderEnv: TestServiceEnv;
+  workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
   token(roles: Role[], user?: string): string;
   /** POSTs an operation to the gateway as a user with the given roles (none: anonymous). */
   gql<T = Record<string, unknown>>(
@@ -30,14 +33,28 @@ export interface System {
 }
 
 /** The real system in one process: services on free ports with fresh databases, and the gateway in front. */
-export async function startSystem(label: string): Promise<System> {
+export async function startSystem(
+  label: string,
+  extraWorkorderEnv: Record<string, string> = {},
+): Promise<System> {
   const customerEnv = await testServiceEnv(`${label}-customer`);
   const customer = await startCustomerService(loadCustomerConfig(customerEnv.env), {
     relayPollIntervalMs: 100,
   });
+  const workorderEnv = await testServiceEnv(`${label}-workorder`, {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    SLA_SCAN_INTERVAL_MS: '1000',
+    ...extraWorkorderEnv,
+  });
+  const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env), {
+    relayPollIntervalMs: 100,
+  });
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    subgraphUrls: { customer: `http://127.0.0.1:${customer.httpPort}/graphql` },
+    subgraphUrls: {
+      customer: `http://127.0.0.1:${customer.httpPort}/graphql`,
+      workorder: `http://127.0.0.1:${workorder.httpPort}/graphql`,
+    },
     jwt: { secret: SECRET },
     allowIntrospection: false,
     maxQueryDepth: 10,
@@ -52,10 +69,12 @@ export async function startSystem(label: string): Promise<System> {
     gatewayUrl,
     customerEnv,
     customer,
+    workorderEnv,
+    workorder,
     token,
-    async gql(query, variables = {}, roles = ['agent']) {
+    async gql(query, variables = {}, roles = ['agent'], user = 'e2e-user') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (roles) headers.authorization = `Bearer ${token(roles)}`;
+      if (roles) headers.authorization = `Bearer ${token(roles, user)}`;
       const res = await fetch(gatewayUrl, {
         method: 'POST',
         headers,
@@ -65,7 +84,9 @@ export async function startSystem(label: string): Promise<System> {
     },
     async stop() {
       await gateway.http.close(2000);
+      await workorder.stop();
       await customer.stop();
+      await workorderEnv.cleanup();
       await customerEnv.cleanup();
     },
   };

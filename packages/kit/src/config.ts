@@ -41,62 +41,86 @@ const natsUrl = z
     'must be nats://host:port (comma-separated for a cluster)',
   );
 
+/** `host:port` of another service's gRPC server. */
+export const grpcAddress = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+    .default(fallback);
+
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
 /**
- * Variables every service reads. A service extends it with its own (`serviceEnv(...).extend({...})`).
- * Database: `DATABASE_URL` wins; otherwise `PG_URL` (a server URL) plus the service's default
- * database name, so one variable points all services at one server.
+ * Variables every service reads; a service adds its own with `.extend({...})` and loads the
+ * result with `loadServiceConfig`. Database: `DATABASE_URL` wins; otherwise `PG_URL` (a server
+ * URL) plus the service's default database name, so one variable points all services at one server.
  */
 export function serviceEnv(service: string, defaults: { httpPort: number; grpcPort: number }) {
-  return z
-    .object({
-      LOG_LEVEL: z
-        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-        .default('info'),
-      HTTP_HOST: z.string().default('127.0.0.1'),
-      HTTP_PORT: port(defaults.httpPort),
-      GRPC_HOST: z.string().default('127.0.0.1'),
-      GRPC_PORT: port(defaults.grpcPort),
-      DATABASE_URL: postgresUrl.optional(),
-      PG_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
-      DATABASE_NAME: z
-        .string()
-        .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
-        .default(`aftercare_${service}`),
-      DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-      NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
-      EVENT_SUBJECT_PREFIX: z
-        .string()
-        .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')
-        .default('aftercare'),
-      OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-      SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-      /** Off where a migration Job runs them before the rollout. */
-      BUSINESS_TZ: z.string().optional(),
-      BUSINESS_HOURS: z.string().optional(),
-      BUSINESS_DAYS: z.string().optional(),
-      BUSINESS_HOLIDAYS: z.string().optional(),
-      BUSINESS_WORKDAYS: z.string().optional(),
-      MIGRATE_ON_START: z
-        .enum(['true', 'false', '1', '0'])
-        .default('true')
-        .transform((v) => v === 'true' || v === '1'),
-    })
-    .transform((c, ctx) => {
-      let calendar: BusinessCalendar;
-      try {
-        calendar = new BusinessCalendar(parseCalendarConfig(c));
-      } catch (e) {
-        if (!(e instanceof CalendarConfigError)) throw e;
-        ctx.addIssue({ code: 'custom', path: [e.setting], message: e.detail });
-        return z.NEVER;
-      }
-      return {
-        ...c,
-        SERVICE_NAME: service,
-        databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME),
-        calendar,
-      };
-    });
+  return z.object({
+    // The service's identity is not configurable: stream and database names derive from it.
+    SERVICE_NAME: z
+      .unknown()
+      .optional()
+      .transform(() => service),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: port(defaults.httpPort),
+    GRPC_HOST: z.string().default('127.0.0.1'),
+    GRPC_PORT: port(defaults.grpcPort),
+    DATABASE_URL: postgresUrl.optional(),
+    PG_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
+    DATABASE_NAME: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+      .default(`aftercare_${service}`),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
+    EVENT_SUBJECT_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')
+      .default('aftercare'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    BUSINESS_TZ: z.string().optional(),
+    BUSINESS_HOURS: z.string().optional(),
+    BUSINESS_DAYS: z.string().optional(),
+    BUSINESS_HOLIDAYS: z.string().optional(),
+    BUSINESS_WORKDAYS: z.string().optional(),
+    /** Off where a migration Job runs them before the rollout. */
+    MIGRATE_ON_START: flag(true),
+  });
+}
+
+type BaseEnv = ReturnType<typeof serviceEnv>;
+export type ServiceConfig<S extends BaseEnv> = z.infer<S> & {
+  databaseUrl: string;
+  calendar: BusinessCalendar;
+};
+
+/** Parses a service's environment and derives the database URL and the business calendar. */
+export function loadServiceConfig<S extends BaseEnv>(
+  schema: S,
+  env: Env = process.env,
+): ServiceConfig<S> {
+  const c = loadConfig(schema, env) as z.infer<BaseEnv>;
+  let calendar: BusinessCalendar;
+  try {
+    calendar = new BusinessCalendar(parseCalendarConfig(c));
+  } catch (e) {
+    if (!(e instanceof CalendarConfigError)) throw e;
+    throw new ConfigError([`${e.setting}: ${e.detail}`]);
+  }
+  return {
+    ...(c as z.infer<S>),
+    databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME),
+    calendar,
+  };
 }
 
 /** The same server URL pointing at another database. */

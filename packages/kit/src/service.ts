@@ -12,6 +12,7 @@ import { createHttpServer } from './http/server';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createGrpcServer, type GrpcServer } from './grpc/server';
 import { createLifecycle, type Lifecycle, type ShutdownResult } from './lifecycle';
+import { ConfigError } from './config';
 import { createLogger, type Logger } from './logger';
 import { currentTelemetry } from './telemetry';
 
@@ -183,4 +184,31 @@ export async function startService<C extends BaseServiceConfig>(
     await lifecycle.shutdown('start-up failed');
     throw err;
   }
+}
+
+/** A service's `main.ts`: start, install signal handlers, or print a config error and exit 1. */
+export function runServiceMain<C extends BaseServiceConfig>(
+  start: () => Promise<RunningService<C>>,
+): void {
+  start()
+    .then((service) => service.lifecycle.installSignalHandlers())
+    .catch((err) => {
+      console.error(err instanceof ConfigError ? err.message : err);
+      process.exit(1);
+    });
+}
+
+/** A service's `migrate.ts` (the deployment's migration Job). */
+export function runMigrateCommand<C extends BaseServiceConfig>(
+  spec: () => Omit<ServiceSpec<C>, 'setup'>,
+): void {
+  Promise.resolve()
+    .then(() => runMigrations(spec()))
+    .then((applied) =>
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date'),
+    )
+    .catch((err) => {
+      console.error(err instanceof ConfigError ? err.message : err);
+      process.exit(1);
+    });
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, serviceEnv } from '../src/config';
+import { ConfigError, loadServiceConfig as loadConfig, serviceEnv } from '../src/config';
 
 const schema = serviceEnv('customer', { httpPort: 4101, grpcPort: 50101 });
 

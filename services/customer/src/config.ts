@@ -1,9 +1,8 @@
-import { type Env, loadConfig, serviceEnv } from '@aftercare/kit';
-import type { z } from 'zod';
+import { type Env, loadServiceConfig, type ServiceConfig, serviceEnv } from '@aftercare/kit';
 
 export const customerEnv = serviceEnv('customer', { httpPort: 4101, grpcPort: 50101 });
 
-export type CustomerConfig = z.infer<typeof customerEnv>;
+export type CustomerConfig = ServiceConfig<typeof customerEnv>;
 
 export const loadCustomerConfig = (env: Env = process.env): CustomerConfig =>
-  loadConfig(customerEnv, env);
+  loadServiceConfig(customerEnv, env);

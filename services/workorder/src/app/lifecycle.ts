@@ -1,0 +1,399 @@
+import { conflict, type EntityManager, type Identity, requireRole } from '@aftercare/kit';
+import { StaffRecord, type WorkOrderRecord } from '../db/entities';
+import {
+  acceptSignature,
+  addRepairHours,
+  addRepairPart,
+  approveDiscount as approveDomainDiscount,
+  assertCanReturn,
+  assertChargesSettled,
+  type AssignmentInput,
+  type ChargesInput,
+  computeCharges,
+  type DispatchWarning,
+  type GoodsItemInput,
+  goodsReceiptNumber,
+  issueGoodsReceipt,
+  newRepairCard,
+  parseServiceReport,
+  type PartReplacedInput,
+  planAssignment,
+  planReassignment,
+  registerGoods,
+  type RepairHoursInput,
+  type ServiceReportInput,
+  type SignatureInput,
+  sequenceDay,
+  type Technician,
+  transition,
+  voidGoodsReceipt,
+} from '../domain';
+import {
+  CAN_APPROVE,
+  CAN_CANCEL,
+  CAN_CLOSE,
+  CAN_DISPATCH,
+  FIELD_WORK,
+  requireOrderRole,
+  WORKSHOP_WORK,
+} from './access';
+import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
+import { nextSequence } from './intake';
+import { mutateOrder } from './mutate';
+import { completedEventData, orderEventData } from './order-events';
+
+export interface DispatchResult {
+  order: WorkOrderRecord;
+  warnings: DispatchWarning[];
+}
+
+async function techniciansFor(
+  em: EntityManager,
+  ids: readonly string[] | null | undefined,
+): Promise<Technician[]> {
+  const staff = ids?.length ? await em.find(StaffRecord, { id: { $in: [...ids] } }) : [];
+  return staff.map((s) => ({
+    id: s.id,
+    active: s.active,
+    skills: s.skills,
+    region: s.province && s.city ? { province: s.province, city: s.city } : null,
+  }));
+}
+
+const target = (o: WorkOrderRecord) => ({
+  region:
+    o.province && o.city ? { province: o.province, city: o.city, district: o.district } : null,
+  category: o.category,
+});
+
+/** R-WO-4: assigns one or more technicians (a lead when two or more). Dispatching answers the call. */
+export async function dispatchWorkOrder(
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  input: AssignmentInput,
+): Promise<DispatchResult> {
+  const me = requireRole(caller, ...CAN_DISPATCH);
+  let warnings: DispatchWarning[] = [];
+  const order = await mutateOrder(deps, id, async (o, em, now) => {
+    const plan = planAssignment(input, await techniciansFor(em, input.technicianIds), target(o));
+    o.status = transition(o.status, 'dispatch', { channel: o.channel });
+    o.technicianIds = plan.assignment.technicianIds;
+    o.leadTechnicianId = plan.assignment.leadTechnicianId;
+    o.dispatchedAt = now;
+    o.answeredAt ??= now;
+    warnings = plan.warnings;
+    return {
+      action: 'dispatch',
+      actor: me,
+      details: { technicianIds: o.technicianIds, leadTechnicianId: o.leadTechnicianId, warnings },
+      events: [
+        {
+          type: WORK_ORDER_EVENTS.dispatched,
+          data: { ...orderEventData(o), dispatchedAt: now.toISOString(), warnings },
+        },
+      ],
+    };
+  });
+  return { order, warnings };
+}
+
+/** R-WO-4: another technician or team, with the reason on record. */
+export async function reassignWorkOrder(
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  input: AssignmentInput & { reason?: string | null },
+): Promise<DispatchResult> {
+  const me = requireRole(caller, ...CAN_DISPATCH);
+  let warnings: DispatchWarning[] = [];
+  const order = await mutateOrder(deps, id, async (o, em, now) => {
+    const previous = { technicianIds: o.technicianIds, leadTechnicianId: o.leadTechnicianId ?? '' };
+    const plan = planReassignment(
+      o.status,
+      previous,
+      input,
+      await techniciansFor(em, input.technicianIds),
+      target(o),
+    );
+    o.technicianIds = plan.assignment.technicianIds;
+    o.leadTechnicianId = plan.assignment.leadTechnicianId;
+    warnings = plan.warnings;
+    return {
+      action: 'reassign',
+      actor: me,
+      reason: plan.reason,
+      details: {
+        previous,
+        technicianIds: o.technicianIds,
+        leadTechnicianId: o.leadTechnicianId,
+        warnings,
+      },
+      events: [
+        {
+          type: WORK_ORDER_EVENTS.dispatched,
+          data: {
+            ...orderEventData(o),
+            dispatchedAt: now.toISOString(),
+            reassigned: true,
+            reason: plan.reason,
+          },
+        },
+      ],
+    };
+  });
+  return { order, warnings };
+}
+
+/** The answer to the customer (R-WO-3 "answered within 24 h") when it comes before dispatch. */
+export const recordAnswer = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  note?: string | null,
+) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireRole(caller, 'agent', 'dispatcher', 'manager');
+    o.answeredAt ??= now;
+    return { action: 'answer', actor: me, reason: note ?? null };
+  });
+
+export const departForSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
+  mutateOrder(deps, id, (o) => {
+    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+    o.status = transition(o.status, 'depart');
+    return { action: 'depart', actor: me };
+  });
+
+export const arriveOnSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+    o.status = transition(o.status, 'arrive');
+    o.arrivedAt = now;
+    return {
+      action: 'arrive',
+      actor: me,
+      events: [
+        {
+          type: WORK_ORDER_EVENTS.arrived,
+          data: {
+            ...orderEventData(o),
+            arrivedAt: now.toISOString(),
+            arrivalDueAt: o.arrivalDueAt?.toISOString() ?? null,
+          },
+        },
+      ],
+    };
+  });
+
+/** R-WO-6: fixed on site; the service report comes with it and the work counts as done. */
+export const resolveOnSite = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  report: ServiceReportInput,
+) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+    const parsed = parseServiceReport(report);
+    o.status = transition(o.status, 'resolveOnSite');
+    o.report = parsed;
+    o.completedAt = now;
+    return {
+      action: 'resolveOnSite',
+      actor: me,
+      events: [{ type: WORK_ORDER_EVENTS.completed, data: completedEventData(o) }],
+    };
+  });
+
+/** R-WO-5: cannot be fixed on site; the customer gets a goods receipt for what is taken. */
+export const takeBack = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  items: GoodsItemInput[],
+) =>
+  mutateOrder(deps, id, async (o, em, now) => {
+    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+    o.status = transition(o.status, 'takeBack', { channel: o.channel });
+    const seq = await nextSequence(em, 'GR', sequenceDay(now, deps.calendar));
+    o.goodsReceipt = issueGoodsReceipt(goodsReceiptNumber(now, seq, deps.calendar), items, now);
+    o.repairCard ??= newRepairCard();
+    return { action: 'takeBack', actor: me, details: { receiptNumber: o.goodsReceipt.number } };
+  });
+
+/** R-WO-5: the workshop books the goods in. */
+export const receiveInWorkshop = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+    o.status = transition(o.status, 'receiveInWorkshop');
+    o.goodsRegister = [
+      ...o.goodsRegister,
+      registerGoods(o.goodsRegister, 'IN', o.goodsReceipt!, now, me.userId),
+    ];
+    return { action: 'receiveInWorkshop', actor: me };
+  });
+
+/** R-WO-5 repair card: hours spent and parts replaced, while the goods are in the workshop. */
+export const recordRepairWork = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  work: { hours?: RepairHoursInput | null; part?: PartReplacedInput | null },
+) =>
+  mutateOrder(deps, id, (o) => {
+    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+    if (o.status !== 'IN_WORKSHOP') {
+      transition(o.status, 'finishRepair'); // throws the standard ILLEGAL_TRANSITION for a card outside the workshop
+    }
+    let card = o.repairCard ?? newRepairCard();
+    if (work.hours) card = addRepairHours(card, { technicianId: me.userId, ...work.hours });
+    if (work.part) card = addRepairPart(card, work.part);
+    o.repairCard = card;
+    return {
+      action: 'repairCard',
+      actor: me,
+      details: { hours: work.hours ?? null, part: work.part ?? null },
+    };
+  });
+
+export const finishRepair = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  report: ServiceReportInput,
+) =>
+  mutateOrder(deps, id, (o) => {
+    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+    o.report = parseServiceReport({
+      ...report,
+      partsReplaced: report.partsReplaced ?? o.repairCard?.parts ?? [],
+    });
+    o.status = transition(o.status, 'finishRepair');
+    return { action: 'finishRepair', actor: me };
+  });
+
+/** R-WO-5: back to the customer: the receipt is taken back and voided, the goods booked out. */
+export const returnToCustomer = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+    o.status = transition(o.status, 'returnToCustomer');
+    o.goodsReceipt = voidGoodsReceipt(o.goodsReceipt!, now);
+    assertCanReturn(o.goodsReceipt);
+    o.goodsRegister = [
+      ...o.goodsRegister,
+      registerGoods(o.goodsRegister, 'OUT', o.goodsReceipt, now, me.userId),
+    ];
+    o.completedAt = now;
+    return {
+      action: 'returnToCustomer',
+      actor: me,
+      events: [{ type: WORK_ORDER_EVENTS.completed, data: completedEventData(o) }],
+    };
+  });
+
+/** R-WO-6: the customer signs only after the work is done; paid work needs settled charges. */
+export const signWorkOrder = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  input: SignatureInput,
+) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+    const signature = acceptSignature(
+      { status: o.status, completedAt: o.completedAt, report: o.report },
+      input,
+      now,
+    );
+    if (o.charges) assertChargesSettled(o.charges);
+    o.status = transition(o.status, 'sign');
+    o.signature = signature;
+    o.signedAt = now;
+    return {
+      action: 'sign',
+      actor: me,
+      events: [
+        {
+          type: WORK_ORDER_EVENTS.signed,
+          data: {
+            ...orderEventData(o),
+            signedAt: now.toISOString(),
+            signerName: signature.signerName,
+          },
+        },
+      ],
+    };
+  });
+
+export const closeWorkOrder = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireRole(caller, ...CAN_CLOSE);
+    o.status = transition(o.status, 'close');
+    o.closedAt = now;
+    return {
+      action: 'close',
+      actor: me,
+      events: [
+        {
+          type: WORK_ORDER_EVENTS.closed,
+          data: { ...orderEventData(o), closedAt: now.toISOString() },
+        },
+      ],
+    };
+  });
+
+export const cancelWorkOrder = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  reason: string | null | undefined,
+) =>
+  mutateOrder(deps, id, (o, _em, now) => {
+    const me = requireRole(caller, ...CAN_CANCEL);
+    o.status = transition(o.status, 'cancel', { reason });
+    o.cancelledAt = now;
+    o.cancelReason = reason!.trim();
+    return {
+      action: 'cancel',
+      actor: me,
+      reason: o.cancelReason,
+      events: [
+        {
+          type: WORK_ORDER_EVENTS.cancelled,
+          data: { ...orderEventData(o), cancelledAt: now.toISOString(), reason: o.cancelReason },
+        },
+      ],
+    };
+  });
+
+/** R-WO-7: paid-service charges; a discount beyond the employee's authority waits for approval. */
+export const setCharges = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  input: ChargesInput,
+) =>
+  mutateOrder(deps, id, (o) => {
+    const me = requireOrderRole(caller, o, ...FIELD_WORK, 'dispatcher', 'agent');
+    if (o.serviceType !== 'PAID') {
+      throw conflict(
+        `work order ${o.number} is ${o.serviceType} service: nothing to charge`,
+        'NOT_PAID_SERVICE',
+      );
+    }
+    o.charges = computeCharges(input, me, deps.discountAuthority);
+    return { action: 'charges', actor: me, details: { ...o.charges } };
+  });
+
+export const approveDiscount = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
+  mutateOrder(deps, id, (o) => {
+    const me = requireRole(caller, ...CAN_APPROVE);
+    if (!o.charges) throw conflict(`work order ${o.number} has no charges`, 'NO_PENDING_DISCOUNT');
+    o.charges = approveDomainDiscount(o.charges, me, deps.discountAuthority);
+    return {
+      action: 'approveDiscount',
+      actor: me,
+      details: { discountFen: o.charges.discountFen },
+    };
+  });

@@ -1,0 +1,103 @@
+import type { Logger, Worker } from '@aftercare/kit';
+import { WorkOrderRecord } from '../db/entities';
+import { breachesAt } from '../domain';
+import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
+import { orderEventData } from './order-events';
+
+/**
+ * R-WO-3: finds deadlines that have passed unmet (or were met late) and emits
+ * `workorder.sla_breached` once per work order and deadline. The `sla_breach` primary key makes
+ * that exactly-once even when several scheduler replicas scan at the same moment: the insert
+ * and the outbox row commit together, and a second scanner's insert does nothing.
+ * Returns the number of breaches recorded by this call.
+ */
+export async function scanSlaBreaches(deps: WorkOrderDeps, limit = 500): Promise<number> {
+  const now = deps.now();
+  return deps.orm.em.fork().transactional(async (em) => {
+    // Candidates in SQL so the scan stays cheap however many breaches are already on record.
+    const rows = (await em.execute(
+      `SELECT DISTINCT w.id FROM work_order w
+       CROSS JOIN LATERAL (VALUES ('ANSWER', w.answer_due_at, w.answered_at),
+                                  ('ARRIVAL', w.arrival_due_at, w.arrived_at),
+                                  ('ON_SITE', w.on_site_due_at, w.arrived_at)) AS k(kind, due_at, met_at)
+       WHERE w.status <> 'CANCELLED' AND k.due_at IS NOT NULL AND k.due_at <= ?
+         AND (k.met_at IS NULL OR k.met_at > k.due_at)
+         AND NOT EXISTS (SELECT 1 FROM sla_breach b WHERE b.work_order_id = w.id AND b.kind = k.kind)
+       LIMIT ?`,
+      [now, limit],
+    )) as { id: string }[];
+    const orders = rows.length
+      ? await em.find(WorkOrderRecord, { id: { $in: rows.map((r) => r.id) } })
+      : [];
+    let recorded = 0;
+    for (const o of orders) {
+      // Every SLA policy sets the answer deadline; an order without one has no SLA (internal jobs).
+      if (!o.answerDueAt) continue;
+      const deadlines = {
+        answerDueAt: o.answerDueAt,
+        arrivalDueAt: o.arrivalDueAt,
+        onSiteDueAt: o.onSiteDueAt,
+      };
+      for (const kind of breachesAt(
+        deadlines,
+        { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt },
+        now,
+      )) {
+        const dueAt = { ANSWER: o.answerDueAt, ARRIVAL: o.arrivalDueAt, ON_SITE: o.onSiteDueAt }[
+          kind
+        ]!;
+        const inserted = (await em.execute(
+          `INSERT INTO sla_breach (work_order_id, kind, due_at, detected_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT DO NOTHING RETURNING work_order_id`,
+          [o.id, kind, dueAt, now],
+        )) as unknown[];
+        if (inserted.length === 0) continue;
+        recorded++;
+        deps.events.add(em, {
+          type: WORK_ORDER_EVENTS.slaBreached,
+          aggregateId: o.id,
+          data: {
+            ...orderEventData(o),
+            kind,
+            dueAt: dueAt.toISOString(),
+            metAt: (kind === 'ANSWER' ? o.answeredAt : o.arrivedAt)?.toISOString() ?? null,
+            detectedAt: now.toISOString(),
+          },
+        });
+      }
+    }
+    return recorded;
+  });
+}
+
+/** Runs the scan every `intervalMs`; safe with any number of replicas (see scanSlaBreaches). */
+export function startSlaScheduler(deps: WorkOrderDeps, logger: Logger, intervalMs: number): Worker {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let healthy = true;
+  const tick = () => {
+    if (stopped) return;
+    running = scanSlaBreaches(deps)
+      .then((n) => {
+        healthy = true;
+        if (n) logger.info({ breaches: n }, 'SLA breaches recorded');
+      })
+      .catch((err) => {
+        healthy = false;
+        logger.error({ err }, 'SLA scan failed');
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  let timer = setTimeout(tick, intervalMs);
+  return {
+    name: 'sla scheduler',
+    isReady: () => healthy,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

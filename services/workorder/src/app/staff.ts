@@ -1,0 +1,90 @@
+import { type EntityManager, type Identity, notFound, requireRole } from '@aftercare/kit';
+import { StaffRecord } from '../db/entities';
+import { optionalText, parseRegion, requiredText } from '../domain';
+import { CAN_MANAGE_STAFF, CAN_READ } from './access';
+import type { WorkOrderDeps } from './deps';
+
+export interface StaffInput {
+  id: string;
+  name: string;
+  position?: string | null;
+  skills?: string[] | null;
+  region?: { province?: string | null; city?: string | null; district?: string | null } | null;
+  team?: string | null;
+  teamLeadId?: string | null;
+  active?: boolean | null;
+}
+
+/** The roster: technicians with skills, region, team and team lead (R-WO-4). Idempotent by id. */
+export async function upsertStaff(
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  input: StaffInput,
+): Promise<StaffRecord> {
+  requireRole(caller, ...CAN_MANAGE_STAFF);
+  const id = requiredText(input.id, 'id', 64);
+  const region = input.region ? parseRegion(input.region, 'region') : null;
+  const skills = [
+    ...new Set(
+      (input.skills ?? []).map((s, i) => requiredText(s, `skills.${i}`, 50).toUpperCase()),
+    ),
+  ];
+  return deps.orm.em.fork().transactional(async (em) => {
+    const now = deps.now();
+    const staff =
+      (await em.findOne(StaffRecord, { id })) ??
+      Object.assign(new StaffRecord(), { id, createdAt: now });
+    Object.assign(staff, {
+      name: requiredText(input.name, 'name', 100),
+      position: optionalText(input.position, 'position', 50),
+      skills,
+      province: region?.province ?? null,
+      city: region?.city ?? null,
+      team: optionalText(input.team, 'team', 50),
+      teamLeadId: optionalText(input.teamLeadId, 'teamLeadId', 64),
+      active: input.active ?? true,
+      updatedAt: now,
+    });
+    em.persist(staff);
+    return staff;
+  });
+}
+
+export async function getStaff(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<StaffRecord> {
+  requireRole(caller, ...CAN_READ);
+  const staff = await em.findOne(StaffRecord, { id });
+  if (!staff) throw notFound('Staff', id);
+  return staff;
+}
+
+export async function batchGetStaff(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+): Promise<StaffRecord[]> {
+  requireRole(caller, ...CAN_READ);
+  const found = ids.length ? await em.find(StaffRecord, { id: { $in: [...new Set(ids)] } }) : [];
+  const byId = new Map(found.map((s) => [s.id, s]));
+  return ids.map((id) => byId.get(id)).filter((s): s is StaffRecord => Boolean(s));
+}
+
+export async function listStaff(
+  em: EntityManager,
+  caller: Identity | null,
+  f: { team?: string | null; skill?: string | null; activeOnly?: boolean | null },
+) {
+  requireRole(caller, ...CAN_READ);
+  return em.find(
+    StaffRecord,
+    {
+      ...(f.team ? { team: f.team } : {}),
+      ...(f.skill ? { skills: { $contains: [f.skill.toUpperCase()] } } : {}),
+      ...(f.activeOnly ? { active: true } : {}),
+    },
+    { orderBy: { name: 'asc' }, limit: 1000 },
+  );
+}

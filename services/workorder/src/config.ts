@@ -1,0 +1,26 @@
+import {
+  type Env,
+  flag,
+  grpcAddress,
+  loadServiceConfig,
+  type ServiceConfig,
+  serviceEnv,
+} from '@aftercare/kit';
+import { z } from 'zod';
+
+export const workOrderEnv = serviceEnv('workorder', { httpPort: 4102, grpcPort: 50102 }).extend({
+  CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
+  GRPC_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** How often the SLA scheduler looks for breaches (R-WO-3). */
+  SLA_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  SLA_SCHEDULER: flag(true),
+  /** R-WO-8 window: the same fault on the same asset within this many days is a repeat repair. */
+  REPEAT_REPAIR_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Comma-separated fault category codes; default ELECTRICAL, MECHANICAL, … (domain/intake.ts). */
+  FAULT_CATEGORIES: z.string().optional(),
+});
+
+export type WorkOrderConfig = ServiceConfig<typeof workOrderEnv>;
+
+export const loadWorkOrderConfig = (env: Env = process.env): WorkOrderConfig =>
+  loadServiceConfig(workOrderEnv, env);

@@ -1,0 +1,241 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import {
+  DateScalar,
+  DateTimeScalar,
+  type EntityManager,
+  type Identity,
+  type Page,
+  pageSize,
+  type SubgraphContext,
+} from '@aftercare/kit';
+import { type WorkOrderRecord, type StaffRecord } from '../db/entities';
+import {
+  allowedActions,
+  breachesAt,
+  nextDueAt,
+  totalRepairHours,
+  type RepairCard,
+} from '../domain';
+import type { WorkOrderDeps } from '../app/deps';
+import {
+  batchGetWorkOrders,
+  dailyReportFor,
+  dispatchBoard,
+  getWorkOrder,
+  historyOf,
+  listWorkOrders,
+  workOrdersOf,
+} from '../app/queries';
+import { registerWorkOrder } from '../app/intake';
+import * as life from '../app/lifecycle';
+import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
+
+export interface WorkOrderContext extends SubgraphContext {
+  em: EntityManager;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+function createLoaders(em: EntityManager, identity: Identity | null) {
+  const byId = <T extends { id: string }>(ids: readonly string[], found: T[]) => {
+    const map = new Map(found.map((x) => [x.id, x]));
+    return ids.map((id) => map.get(id) ?? null);
+  };
+  return {
+    workOrder: new DataLoader<string, WorkOrderRecord | null>(async (ids) =>
+      byId(ids, await batchGetWorkOrders(em, identity, ids)),
+    ),
+    ofCustomer: new DataLoader<string, WorkOrderRecord[]>((ids) =>
+      workOrdersOf(em, identity, 'customerId', ids),
+    ),
+    ofAsset: new DataLoader<string, WorkOrderRecord[]>((ids) =>
+      workOrdersOf(em, identity, 'assetId', ids),
+    ),
+    staff: new DataLoader<string, StaffRecord | null>(async (ids) =>
+      byId(ids, await batchGetStaff(em, identity, ids)),
+    ),
+  };
+}
+
+export function workOrderContext(deps: WorkOrderDeps) {
+  return (base: SubgraphContext): WorkOrderContext => {
+    const em = deps.orm.em.fork();
+    return { ...base, em, loaders: createLoaders(em, base.identity) };
+  };
+}
+
+type Ctx = WorkOrderContext;
+type Id = { workOrderId: string };
+type PageArgs = { first?: number; after?: string };
+const nullIfNotFound = (e: unknown): null => {
+  if ((e as { code?: string }).code === 'NOT_FOUND') return null;
+  throw e;
+};
+/** The first page of a customer's or asset's orders from one batched query for the whole list. */
+async function firstPage(
+  all: Promise<WorkOrderRecord[]>,
+  page: PageArgs,
+): Promise<Page<WorkOrderRecord>> {
+  const orders = await all;
+  const first = pageSize(page.first);
+  const items = orders.slice(0, first);
+  return {
+    items,
+    total: orders.length,
+    nextCursor: orders.length > first ? (items.at(-1)?.id ?? null) : null,
+  };
+}
+const payload = (p: Promise<WorkOrderRecord>) => p.then((workOrder) => ({ workOrder }));
+
+export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx> {
+  return {
+    DateTime: DateTimeScalar,
+    Date: DateScalar,
+    Query: {
+      workOrder: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getWorkOrder(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      workOrders: (_: unknown, a: { filter?: object } & PageArgs, ctx: Ctx) =>
+        listWorkOrders(ctx.em, ctx.identity, { ...a.filter, first: a.first, after: a.after }),
+      dispatchBoard: async (_: unknown, a: { filter?: object; first?: number }, ctx: Ctx) =>
+        (await dispatchBoard(deps, ctx.em, ctx.identity, { ...a.filter, first: a.first })).map(
+          (row) => ({
+            workOrder: row.order,
+            carriedOver: row.carriedOver,
+            overdue: row.overdue,
+            dueAt: row.order.dueAt,
+          }),
+        ),
+      dailyReport: (_: unknown, { date }: { date: string }, ctx: Ctx) =>
+        dailyReportFor(deps, ctx.em, ctx.identity, date),
+      staff: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getStaff(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      staffList: (
+        _: unknown,
+        f: { team?: string; skill?: string; activeOnly?: boolean },
+        ctx: Ctx,
+      ) => listStaff(ctx.em, ctx.identity, f),
+    },
+    Mutation: {
+      registerWorkOrder: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        payload(registerWorkOrder(deps, ctx.identity, input)),
+      dispatchWorkOrder: async (
+        _: unknown,
+        { input }: { input: Id & { technicianIds: string[]; leadTechnicianId?: string } },
+        ctx: Ctx,
+      ) => {
+        const r = await life.dispatchWorkOrder(deps, ctx.identity, input.workOrderId, input);
+        return { workOrder: r.order, warnings: r.warnings };
+      },
+      reassignWorkOrder: async (
+        _: unknown,
+        { input }: { input: Id & { technicianIds: string[]; reason: string } },
+        ctx: Ctx,
+      ) => {
+        const r = await life.reassignWorkOrder(deps, ctx.identity, input.workOrderId, input);
+        return { workOrder: r.order, warnings: r.warnings };
+      },
+      recordAnswer: (_: unknown, a: Id & { note?: string }, ctx: Ctx) =>
+        payload(life.recordAnswer(deps, ctx.identity, a.workOrderId, a.note)),
+      departForSite: (_: unknown, a: Id, ctx: Ctx) =>
+        payload(life.departForSite(deps, ctx.identity, a.workOrderId)),
+      arriveOnSite: (_: unknown, a: Id, ctx: Ctx) =>
+        payload(life.arriveOnSite(deps, ctx.identity, a.workOrderId)),
+      resolveOnSite: (_: unknown, { input }: { input: Id & { report: object } }, ctx: Ctx) =>
+        payload(life.resolveOnSite(deps, ctx.identity, input.workOrderId, input.report)),
+      takeBack: (_: unknown, { input }: { input: Id & { items: object[] } }, ctx: Ctx) =>
+        payload(life.takeBack(deps, ctx.identity, input.workOrderId, input.items)),
+      receiveInWorkshop: (_: unknown, a: Id, ctx: Ctx) =>
+        payload(life.receiveInWorkshop(deps, ctx.identity, a.workOrderId)),
+      recordRepairWork: (
+        _: unknown,
+        { input }: { input: Id & { hours?: object; part?: object } },
+        ctx: Ctx,
+      ) => payload(life.recordRepairWork(deps, ctx.identity, input.workOrderId, input)),
+      finishRepair: (_: unknown, { input }: { input: Id & { report: object } }, ctx: Ctx) =>
+        payload(life.finishRepair(deps, ctx.identity, input.workOrderId, input.report)),
+      returnToCustomer: (_: unknown, a: Id, ctx: Ctx) =>
+        payload(life.returnToCustomer(deps, ctx.identity, a.workOrderId)),
+      signWorkOrder: (_: unknown, { input }: { input: Id & { signerName: string } }, ctx: Ctx) =>
+        payload(life.signWorkOrder(deps, ctx.identity, input.workOrderId, input)),
+      closeWorkOrder: (_: unknown, a: Id, ctx: Ctx) =>
+        payload(life.closeWorkOrder(deps, ctx.identity, a.workOrderId)),
+      cancelWorkOrder: (_: unknown, { input }: { input: Id & { reason: string } }, ctx: Ctx) =>
+        payload(life.cancelWorkOrder(deps, ctx.identity, input.workOrderId, input.reason)),
+      setCharges: (_: unknown, { input }: { input: Id & { labourFen?: number } }, ctx: Ctx) =>
+        payload(life.setCharges(deps, ctx.identity, input.workOrderId, input)),
+      approveDiscount: (_: unknown, a: Id, ctx: Ctx) =>
+        payload(life.approveDiscount(deps, ctx.identity, a.workOrderId)),
+      upsertStaff: async (
+        _: unknown,
+        { input }: { input: { id: string; name: string } },
+        ctx: Ctx,
+      ) => ({
+        staff: await upsertStaff(deps, ctx.identity, input),
+      }),
+    },
+    WorkOrder: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.workOrder.load(ref.id),
+      customer: (o: WorkOrderRecord) =>
+        o.customerId ? { __typename: 'Customer', id: o.customerId } : null,
+      asset: (o: WorkOrderRecord) => (o.assetId ? { __typename: 'Asset', id: o.assetId } : null),
+      region: (o: WorkOrderRecord) =>
+        o.province && o.city ? { province: o.province, city: o.city, district: o.district } : null,
+      allowedActions: (o: WorkOrderRecord) => allowedActions(o.status, { channel: o.channel }),
+      sla: (o: WorkOrderRecord) => {
+        const deadlines = {
+          answerDueAt: o.answerDueAt ?? o.calledAt,
+          arrivalDueAt: o.arrivalDueAt,
+          onSiteDueAt: o.onSiteDueAt,
+        };
+        const facts = { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt };
+        return {
+          answerDueAt: o.answerDueAt,
+          arrivalDueAt: o.arrivalDueAt,
+          onSiteDueAt: o.onSiteDueAt,
+          answeredAt: o.answeredAt,
+          arrivedAt: o.arrivedAt,
+          nextDueAt: o.answerDueAt ? nextDueAt(deadlines, facts) : null,
+          breached: o.answerDueAt
+            ? breachesAt(deadlines, facts, o.status === 'CANCELLED' ? o.cancelledAt! : deps.now())
+                .length > 0
+            : false,
+        };
+      },
+      technicians: async (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
+        (await ctx.loaders.staff.loadMany(o.technicianIds)).filter(
+          (s): s is StaffRecord => Boolean(s) && !(s instanceof Error),
+        ),
+      leadTechnician: (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
+        o.leadTechnicianId ? ctx.loaders.staff.load(o.leadTechnicianId) : null,
+      repeatOf: (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
+        o.repeatOfId ? ctx.loaders.workOrder.load(o.repeatOfId) : null,
+      history: (o: WorkOrderRecord, _: unknown, ctx: Ctx) => historyOf(ctx.em, o.id),
+    },
+    RepairCard: {
+      totalHours: (card: RepairCard) => totalRepairHours(card),
+    },
+    Staff: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.staff.load(ref.id),
+      region: (s: StaffRecord) =>
+        s.province && s.city ? { province: s.province, city: s.city, district: null } : null,
+      teamLead: (s: StaffRecord, _: unknown, ctx: Ctx) =>
+        s.teamLeadId ? ctx.loaders.staff.load(s.teamLeadId) : null,
+    },
+    TechnicianDailyRow: {
+      technician: (row: { technicianId: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.staff.load(row.technicianId),
+    },
+    Customer: {
+      workOrders: (c: { id: string }, page: PageArgs, ctx: Ctx) =>
+        page.after
+          ? listWorkOrders(ctx.em, ctx.identity, { customerId: c.id, ...page })
+          : firstPage(ctx.loaders.ofCustomer.load(c.id), page),
+    },
+    Asset: {
+      workOrders: (a: { id: string }, page: PageArgs, ctx: Ctx) =>
+        page.after
+          ? listWorkOrders(ctx.em, ctx.identity, { assetId: a.id, ...page })
+          : firstPage(ctx.loaders.ofAsset.load(a.id), page),
+    },
+  } as GraphQLResolverMap<Ctx>;
+}

@@ -1,0 +1,37 @@
+import { createGrpcClient, enumCodec, type PromiseClient } from '@aftercare/kit';
+import { customerV1 } from '@aftercare/proto';
+import type { CustomerDirectory } from '../app/deps';
+import type { Entitlement } from '../domain';
+
+const entitlements = enumCodec<Entitlement>(customerV1.Entitlement, 'ENTITLEMENT_');
+
+/** The customer service over gRPC; calls carry the caller's identity (kit request scope). */
+export function customerDirectory(
+  address: string,
+  timeoutMs: number,
+): CustomerDirectory & { close(): void } {
+  const client: PromiseClient<typeof customerV1.CustomerServiceService> = createGrpcClient(
+    customerV1.CustomerServiceClient,
+    address,
+    {
+      name: 'customer service',
+      timeoutMs,
+    },
+  );
+  return {
+    async entitlement(assetId, at) {
+      const res = await client.getServiceEntitlement(
+        customerV1.GetServiceEntitlementRequest.create({ assetId, at }),
+      );
+      return {
+        customerId: res.customerId,
+        kind: entitlements.decode(res.entitlement, 'entitlement') ?? 'PAID',
+        reason: res.reason,
+      };
+    },
+    async assertCustomer(customerId) {
+      await client.getCustomer(customerV1.GetCustomerRequest.create({ id: customerId }));
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,88 @@
+import { checkUuid, conflict, enumCodec, type ServiceHandlers } from '@aftercare/kit';
+import { workorderV1 as pb } from '@aftercare/proto';
+import type { WorkOrderDeps } from '../app/deps';
+import { batchGetWorkOrders, getWorkOrder, listWorkOrders } from '../app/queries';
+import { batchGetStaff, getStaff } from '../app/staff';
+import type { StaffRecord, WorkOrderRecord } from '../db/entities';
+import { isOpen, type ServiceType, type WorkOrderStatus } from '../domain';
+
+const statuses = enumCodec<WorkOrderStatus>(pb.WorkOrderStatus, 'WORK_ORDER_STATUS_');
+const serviceTypes = enumCodec<ServiceType>(pb.ServiceType, 'SERVICE_TYPE_');
+
+export const toWorkOrder = (o: WorkOrderRecord): pb.WorkOrder => ({
+  id: o.id,
+  number: o.number,
+  customerId: o.customerId ?? '',
+  assetId: o.assetId ?? '',
+  status: statuses.encode(o.status),
+  serviceType: serviceTypes.encode(o.serviceType),
+  category: o.category,
+  faultDescription: o.faultDescription,
+  regionProvince: o.province ?? '',
+  regionCity: o.city ?? '',
+  regionDistrict: o.district ?? '',
+  technicianIds: o.technicianIds,
+  leadTechnicianId: o.leadTechnicianId ?? '',
+  calledAt: o.calledAt,
+  arrivalDueAt: o.arrivalDueAt ?? undefined,
+  completedAt: o.completedAt ?? undefined,
+  repeatRepair: Boolean(o.repeatOfId),
+  repeatOfWorkOrderId: o.repeatOfId ?? '',
+});
+
+const toStaff = (s: StaffRecord): pb.Staff => ({
+  id: s.id,
+  name: s.name,
+  skills: s.skills,
+  regionProvince: s.province ?? '',
+  regionCity: s.city ?? '',
+  team: s.team ?? '',
+  teamLeadId: s.teamLeadId ?? '',
+  active: s.active,
+  position: s.position ?? '',
+});
+
+/** gRPC adapter for the other services; roles are checked in the use cases. */
+export function workOrderHandlers(
+  deps: WorkOrderDeps,
+): ServiceHandlers<typeof pb.WorkOrderServiceService> {
+  const em = () => deps.orm.em.fork();
+  return {
+    async getWorkOrder(req, { identity }) {
+      return { workOrder: toWorkOrder(await getWorkOrder(em(), identity, req.id)) };
+    },
+    async batchGetWorkOrders(req, { identity }) {
+      return { workOrders: (await batchGetWorkOrders(em(), identity, req.ids)).map(toWorkOrder) };
+    },
+    async listWorkOrders(req, { identity }) {
+      const page = await listWorkOrders(em(), identity, {
+        customerId: req.customerId || null,
+        assetId: req.assetId || null,
+        first: req.pageSize || undefined,
+        after: req.pageToken || undefined,
+      });
+      return {
+        workOrders: page.items.map(toWorkOrder),
+        nextPageToken: page.nextCursor ?? '',
+        total: page.total,
+      };
+    },
+    /** R-IN-3: parts are requested and issued only against an open work order. */
+    async checkOpenForParts(req, { identity }) {
+      const order = await getWorkOrder(em(), identity, checkUuid(req.workOrderId, 'workOrderId'));
+      if (!isOpen(order.status)) {
+        throw conflict(
+          `work order ${order.number} is ${order.status}: no parts can be requisitioned or issued`,
+          'WORK_ORDER_NOT_OPEN',
+        );
+      }
+      return { workOrder: toWorkOrder(order) };
+    },
+    async getStaff(req, { identity }) {
+      return { staff: toStaff(await getStaff(em(), identity, req.id)) };
+    },
+    async batchGetStaff(req, { identity }) {
+      return { staff: (await batchGetStaff(em(), identity, req.ids)).map(toStaff) };
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { workOrderSpec, startWorkOrderService, SCHEMA_PATH } from './service';
+export { loadWorkOrderConfig, type WorkOrderConfig } from './config';
+export { scanSlaBreaches } from './app/sla-scan';
