@@ -73,7 +73,7 @@ export class WorkOrdersMigration extends Migration {
         cancel_reason text,
         technician_ids text[] NOT NULL DEFAULT '{}',
         lead_technician_id text,
-        repeat_of_id uuid REFERENCES work_order(id),
+        repeat_of_id uuid REFERENCES work_order(id) DEFERRABLE INITIALLY DEFERRED,
         report jsonb,
         signature jsonb,
         charges jsonb,
@@ -93,7 +93,7 @@ export class WorkOrdersMigration extends Migration {
 
       CREATE TABLE work_order_history (
         id uuid PRIMARY KEY,
-        work_order_id uuid NOT NULL REFERENCES work_order(id),
+        work_order_id uuid NOT NULL REFERENCES work_order(id) DEFERRABLE INITIALLY DEFERRED,
         action text NOT NULL,
         from_status text,
         to_status text NOT NULL,
@@ -104,10 +104,11 @@ export class WorkOrdersMigration extends Migration {
       );
       CREATE INDEX work_order_history_order_idx ON work_order_history (work_order_id, id);
 
+      -- Foreign keys are checked at commit: the ORM may insert a history row before its order.
       -- One row per (work order, deadline) breached: the primary key makes the breach event
       -- exactly-once even with several schedulers scanning at the same time.
       CREATE TABLE sla_breach (
-        work_order_id uuid NOT NULL REFERENCES work_order(id),
+        work_order_id uuid NOT NULL REFERENCES work_order(id) DEFERRABLE INITIALLY DEFERRED,
         kind text NOT NULL,
         due_at timestamptz NOT NULL,
         detected_at timestamptz NOT NULL,
