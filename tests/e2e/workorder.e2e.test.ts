@@ -512,4 +512,117 @@ describe('work orders through the gateway (SPEC §2)', () => {
       field: 'reason',
     });
   });
+
+  it("R-WO-7 paid service: charges in fen; a discount beyond the technician's authority waits for a manager before signing", async () => {
+    const c = await sys.gql<{ createCustomer: { customer: { id: string } } }>(
+      `mutation { createCustomer(input: { kind: PERSON, name: "Paying", contacts: [{ name: "P", mobile: "13900001234" }], addresses: [{ region: { province: "Zhejiang", city: "Hangzhou" } }] }) { customer { id } } }`,
+    );
+    const customerId = c.data!.createCustomer.customer.id;
+    const a = await sys.gql<{ registerAsset: { asset: { id: string } } }>(
+      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "Old EV", vin: "LSVAA4187E2000007", warrantyStart: "2019-01-01", warrantyEnd: "2021-01-01" }) { asset { id } } }`,
+      { id: customerId },
+    );
+    const order = await register(intake(customerId, a.data!.registerAsset.asset.id));
+    expect(order.serviceType).toBe('PAID');
+    await act(
+      `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
+      { input: { workOrderId: order.id, technicianIds: ['tech-b'] } },
+      ['dispatcher'],
+    );
+    for (const m of ['departForSite', 'arriveOnSite']) {
+      await act(
+        `mutation($id: ID!) { ${m}(workOrderId: $id) { workOrder { status } } }`,
+        { id: order.id },
+        ['technician'],
+        'tech-b',
+      );
+    }
+    await act(
+      `mutation($input: ResolveOnSiteInput!) { resolveOnSite(input: $input) { workOrder { status } } }`,
+      { input: { workOrderId: order.id, report: REPORT } },
+      ['technician'],
+      'tech-b',
+    );
+    const charged = await sys.gql<{
+      setCharges: {
+        workOrder: {
+          charges: {
+            subtotalFen: number;
+            discountFen: number;
+            totalFen: number;
+            discountStatus: string;
+          };
+        };
+      };
+    }>(
+      `mutation($input: ChargesInput!) { setCharges(input: $input) { workOrder { charges { subtotalFen discountFen totalFen discountStatus } } } }`,
+      {
+        input: {
+          workOrderId: order.id,
+          labourFen: 20000,
+          partsFen: 45050,
+          travelFen: 3000,
+          discount: { kind: 'PERCENT', percent: 20 },
+        },
+      },
+      ['technician'],
+      'tech-b',
+    );
+    expect(charged.errors).toBeUndefined();
+    expect(charged.data!.setCharges.workOrder.charges).toEqual({
+      subtotalFen: 68050,
+      discountFen: 13610,
+      totalFen: 54440,
+      discountStatus: 'PENDING_APPROVAL',
+    });
+    const sign = (user: string) =>
+      act(
+        `mutation($input: SignInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
+        { input: { workOrderId: order.id, signerName: 'P' } },
+        ['technician'],
+        user,
+      );
+    expect((await sign('tech-b')).errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'DISCOUNT_PENDING_APPROVAL',
+    });
+    const approved = await act(
+      `mutation($id: ID!) { approveDiscount(workOrderId: $id) { workOrder { status } } }`,
+      { id: order.id },
+      ['manager'],
+      'boss',
+    );
+    expect(approved.errors).toBeUndefined();
+    expect((await sign('tech-b')).data?.signWorkOrder?.workOrder.status).toBe('SIGNED');
+  });
+
+  it("R-WO-9 daily report: each technician's jobs by category, rolled up by team", async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      new Date(),
+    );
+    const r = await sys.gql<{
+      dailyReport: {
+        teams: {
+          team: string;
+          totalJobs: number;
+          technicians: {
+            technicianId: string;
+            technician: { name: string };
+            lines: { category: string }[];
+          }[];
+        }[];
+      };
+    }>(
+      `query($date: Date!) { dailyReport(date: $date) { date teams { team totalJobs completedJobs totalMinutes technicians { technicianId technician { name } totalJobs lines { category jobs completedJobs minutes } } } } }`,
+      { date: today },
+      ['dispatcher'],
+    );
+    expect(r.errors).toBeUndefined();
+    const east = r.data!.dailyReport.teams.find((t) => t.team === 'east');
+    expect(east).toBeDefined();
+    expect(east!.totalJobs).toBeGreaterThanOrEqual(3);
+    const techA = east!.technicians.find((t) => t.technicianId === 'tech-a');
+    expect(techA).toMatchObject({ technician: { name: 'Wang Gang' } });
+    expect(techA!.lines.map((l) => l.category)).toContain('ELECTRICAL');
+  });
 });

@@ -4,4 +4,8 @@ import { customerEntities } from './db/entities';
 import { customerMigrations } from './db/migrations';
 
 /** `npm run migrate -w @aftercare/customer-service`: the migration Job of a deployment. */
-runMigrateCommand(() => ({ config: loadCustomerConfig(), entities: customerEntities, migrations: customerMigrations }));
+runMigrateCommand(() => ({
+  config: loadCustomerConfig(),
+  entities: customerEntities,
+  migrations: customerMigrations,
+}));
