@@ -22,9 +22,11 @@ async function main() {
   const pg = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const started = [];
   const subgraphUrls = {};
+  const shared = {};
   for (const s of scenarios.services) {
     const svc = need(`services/${s}/dist`);
-    const config = svc[`load${s[0].toUpperCase()}${s.slice(1)}Config`]({
+    const exported = (re) => svc[Object.keys(svc).find((k) => re.test(k))];
+    const config = exported(/^load\w+Config$/)({
       ...process.env,
       PG_URL: pg,
       DATABASE_NAME: `${tag}_${s}`,
@@ -32,10 +34,13 @@ async function main() {
       HTTP_PORT: '0',
       GRPC_PORT: '0',
       LOG_LEVEL: 'warn',
+      ...shared,
     });
-    const running = await svc[`start${s[0].toUpperCase()}${s.slice(1)}Service`](config);
+    const running = await exported(/^start\w+Service$/)(config);
     started.push(running);
     subgraphUrls[s] = `http://127.0.0.1:${running.httpPort}/graphql`;
+    // Later services reach earlier ones over gRPC (workorder → customer).
+    shared[`${s.toUpperCase()}_GRPC_ADDRESS`] = `127.0.0.1:${running.grpcPort}`;
   }
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),

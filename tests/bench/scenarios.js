@@ -1,5 +1,5 @@
 // Benchmark scenarios, each `prepare(gql)` → a request function called with the request index.
-const services = ['customer'];
+const services = ['customer', 'workorder'];
 
 const createCustomer = {
   name: 'customer.createCustomer',
@@ -38,4 +38,37 @@ const customerWithAssets = {
   },
 };
 
-module.exports = { services, list: [createCustomer, customerWithAssets] };
+/** R-WO-1 intake through the gateway: gRPC entitlement check, SLA, numbering, outbox. */
+const registerWorkOrder = {
+  name: 'workorder.registerWorkOrder',
+  async prepare(gql) {
+    const { createCustomer: c } = await gql(
+      `mutation { createCustomer(input: { kind: PERSON, name: "Intake", contacts: [{ name: "I", mobile: "13700000001" }], addresses: [{ region: { province: "Zhejiang", city: "Hangzhou" } }] }) { customer { id } } }`,
+    );
+    const { registerAsset: a } = await gql(
+      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV", vin: "LSVAA4187E2999999", warrantyStart: "2026-01-01", warrantyEnd: "2028-01-01" }) { asset { id } } }`,
+      { id: c.customer.id },
+    );
+    const input = {
+      customerId: c.customer.id,
+      assetId: a.asset.id,
+      contact: { name: 'I', phone: '13700000001' },
+      address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+      areaType: 'URBAN',
+      distanceKm: 8,
+      faultDescription: 'battery warning',
+      channel: 'PHONE',
+    };
+    // Rotate categories so most requests are not repeat repairs of each other.
+    const categories = ['ELECTRICAL', 'MECHANICAL', 'BODY', 'BATTERY', 'SOFTWARE', 'OTHER'];
+    return (i) =>
+      gql(
+        `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id number } } }`,
+        {
+          input: { ...input, category: categories[i % categories.length] },
+        },
+      );
+  },
+};
+
+module.exports = { services, list: [createCustomer, customerWithAssets, registerWorkOrder] };

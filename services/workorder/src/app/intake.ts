@@ -49,10 +49,11 @@ export async function registerWorkOrder(
 ): Promise<WorkOrderRecord> {
   const me = requireRole(caller, ...CAN_REGISTER);
   const intake = parseIntake(input, { now: deps.now(), categories: deps.categories });
-  let entitlement: Awaited<ReturnType<WorkOrderDeps['customers']['entitlement']>> | null = null;
-  if (intake.customerId) await deps.customers.assertCustomer(intake.customerId);
-  if (intake.assetId) {
-    entitlement = await deps.customers.entitlement(intake.assetId, intake.calledAt);
+  const [, entitlement] = await Promise.all([
+    intake.customerId ? deps.customers.assertCustomer(intake.customerId) : null,
+    intake.assetId ? deps.customers.entitlement(intake.assetId, intake.calledAt) : null,
+  ]);
+  if (entitlement) {
     if (intake.customerId && entitlement.customerId !== intake.customerId) {
       throw invalidArgument(
         'the asset belongs to another customer',
@@ -74,8 +75,9 @@ export async function registerWorkOrder(
         })
       : null;
     const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
-    const seq = await nextSequence(em, 'WO', sequenceDay(intake.calledAt, deps.calendar));
     const previous = intake.assetId ? await completedOrdersOfAsset(em, intake.assetId) : [];
+    // Last before the insert: the day's sequence row stays locked until commit, serialising intakes.
+    const seq = await nextSequence(em, 'WO', sequenceDay(intake.calledAt, deps.calendar));
     const repeatOf = isRepeatRepair(
       { assetId: intake.assetId, category: intake.category, calledAt: intake.calledAt },
       previous,
