@@ -28,6 +28,7 @@ export interface System {
     query: string,
     variables?: Record<string, unknown>,
     roles?: Role[] | null,
+    user?: string,
   ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }

@@ -101,7 +101,7 @@ const register = async (input: object) => {
 };
 const act = async (
   mutation: string,
-  variables: object,
+  variables: Record<string, unknown>,
   roles: Parameters<System['gql']>[2],
   user?: string,
 ) => {
@@ -192,7 +192,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     );
     expect(otherTech.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    const asTech = (m: string, v: object) => act(m, v, ['technician'], 'tech-b');
+    const asTech = (m: string, v: Record<string, unknown>) => act(m, v, ['technician'], 'tech-b');
     expect(
       (
         await asTech(
@@ -317,8 +317,8 @@ describe('work orders through the gateway (SPEC §2)', () => {
       { input: { workOrderId: order.id, technicianIds: ['tech-c'] } },
       ['dispatcher'],
     );
-    const tech = (m: string, v: object) => act(m, v, ['technician'], 'tech-c');
-    const workshop = (m: string, v: object) => act(m, v, ['workshop'], 'ws-1');
+    const tech = (m: string, v: Record<string, unknown>) => act(m, v, ['technician'], 'tech-c');
+    const workshop = (m: string, v: Record<string, unknown>) => act(m, v, ['workshop'], 'ws-1');
     await tech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`, {
       id: order.id,
     });
