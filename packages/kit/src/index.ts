@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './batch';
 export * from './config';
 export * from './db';
 export * from './events';
@@ -11,3 +12,4 @@ export * from './lifecycle';
 export * from './logger';
 export * from './service';
 export * from './telemetry';
+export * from './validation';

@@ -8,6 +8,7 @@ import {
   invalidArgument,
   isUuid,
   checkUuid,
+  inRequestedOrder,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -124,8 +125,7 @@ export async function batchGetAssets(
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
   const found = wanted.length ? await em.find(AssetRecord, { id: { $in: wanted } }) : [];
-  const byId = new Map(found.map((a) => [a.id, a]));
-  return ids.map((id) => byId.get(id)).filter((a): a is AssetRecord => Boolean(a));
+  return inRequestedOrder(ids, found);
 }
 
 /** Assets of many customers in one query (for `Customer.assets` on a list of customers). */

@@ -11,6 +11,7 @@ import {
   invalidArgument,
   isUuid,
   checkUuid,
+  inRequestedOrder,
 } from '@aftercare/kit';
 import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import {
@@ -185,8 +186,7 @@ export async function batchGetCustomers(
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
   const found = wanted.length ? await em.find(CustomerRecord, { id: { $in: wanted } }) : [];
-  const byId = new Map(found.map((c) => [c.id, c]));
-  return ids.map((id) => byId.get(id)).filter((c): c is CustomerRecord => Boolean(c));
+  return inRequestedOrder(ids, found);
 }
 
 export interface CustomerSearch extends PageRequest {

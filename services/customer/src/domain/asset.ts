@@ -1,5 +1,5 @@
 import { invalidArgument } from '@aftercare/kit';
-import { addDays, isoDate, localDate, optionalText, requiredText } from './values';
+import { addDays, localDate, optionalIsoDate, optionalText, requiredText } from './values';
 
 export const ASSET_KINDS = ['VEHICLE', 'EQUIPMENT', 'APPLIANCE', 'OTHER'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
@@ -103,8 +103,8 @@ export function newAsset(input: NewAssetInput): AssetDetails {
       'REQUIRED',
     );
   }
-  const warrantyStart = isoDate(input.warrantyStart, 'warrantyStart');
-  const warrantyEnd = isoDate(input.warrantyEnd, 'warrantyEnd');
+  const warrantyStart = optionalIsoDate(input.warrantyStart, 'warrantyStart');
+  const warrantyEnd = optionalIsoDate(input.warrantyEnd, 'warrantyEnd');
   if (Boolean(warrantyStart) !== Boolean(warrantyEnd)) {
     throw invalidArgument(
       'warrantyStart and warrantyEnd go together',
@@ -119,10 +119,11 @@ export function newAsset(input: NewAssetInput): AssetDetails {
       number: requiredText(input.contract.number, 'contract.number', 64),
       kind: optionalText(input.contract.kind, 'contract.kind', 64),
       startDate:
-        isoDate(input.contract.startDate, 'contract.startDate') ??
+        optionalIsoDate(input.contract.startDate, 'contract.startDate') ??
         requiredText('', 'contract.startDate'),
       endDate:
-        isoDate(input.contract.endDate, 'contract.endDate') ?? requiredText('', 'contract.endDate'),
+        optionalIsoDate(input.contract.endDate, 'contract.endDate') ??
+        requiredText('', 'contract.endDate'),
     };
     ordered(contract.startDate, contract.endDate, 'contract');
   }
@@ -133,8 +134,8 @@ export function newAsset(input: NewAssetInput): AssetDetails {
       'maintenanceCycleDays',
       'INVALID_NUMBER',
     );
-  const purchaseDate = isoDate(input.purchaseDate, 'purchaseDate');
-  const lastMaintenance = isoDate(input.lastMaintenance, 'lastMaintenance');
+  const purchaseDate = optionalIsoDate(input.purchaseDate, 'purchaseDate');
+  const lastMaintenance = optionalIsoDate(input.lastMaintenance, 'lastMaintenance');
   return {
     kind,
     model: requiredText(input.model, 'model', 100),

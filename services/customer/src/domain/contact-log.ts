@@ -1,4 +1,4 @@
-import { invalidArgument } from '@aftercare/kit';
+import { invalidArgument, oneOf } from '@aftercare/kit';
 import { optionalText, requiredText } from './values';
 
 export const CONTACT_CHANNELS = ['PHONE', 'LETTER', 'VISIT', 'WEB', 'SMS', 'EMAIL'] as const;
@@ -39,19 +39,6 @@ export interface ContactLogInput {
   reference?: string | null;
 }
 
-function pick<T extends string>(
-  values: readonly T[],
-  raw: string | null | undefined,
-  field: string,
-): T {
-  if (!raw)
-    throw invalidArgument(`${field} is required (one of ${values.join(', ')})`, field, 'REQUIRED');
-  if (!(values as readonly string[]).includes(raw)) {
-    throw invalidArgument(`${field} must be one of ${values.join(', ')}`, field, 'INVALID_VALUE');
-  }
-  return raw as T;
-}
-
 export function newContactLogEntry(
   input: ContactLogInput,
   caller: string,
@@ -65,9 +52,9 @@ export function newContactLogEntry(
     throw invalidArgument('occurredAt is in the future', 'occurredAt', 'IN_THE_FUTURE');
   }
   return {
-    channel: pick(CONTACT_CHANNELS, input.channel, 'channel'),
-    direction: pick(CONTACT_DIRECTIONS, input.direction, 'direction'),
-    purpose: pick(CONTACT_PURPOSES, input.purpose, 'purpose'),
+    channel: oneOf(CONTACT_CHANNELS, input.channel, 'channel'),
+    direction: oneOf(CONTACT_DIRECTIONS, input.direction, 'direction'),
+    purpose: oneOf(CONTACT_PURPOSES, input.purpose, 'purpose'),
     summary: requiredText(input.summary, 'summary', 2000),
     customerRequest: optionalText(input.customerRequest, 'customerRequest', 2000),
     staffId: optionalText(input.staffId, 'staffId', 100) ?? caller,

@@ -1,4 +1,4 @@
-import { invalidArgument } from '@aftercare/kit';
+import { invalidArgument, oneOf } from '@aftercare/kit';
 import {
   normaliseEmail,
   normaliseLandline,
@@ -72,26 +72,6 @@ export interface NewCustomerInput {
   contacts?: ContactInput[] | null;
   addresses?: AddressInput[] | null;
   responsibleStaffId?: string | null;
-}
-
-function oneOf<T extends string>(
-  values: readonly T[],
-  raw: string | null | undefined,
-  field: string,
-  fallback?: T,
-): T {
-  if (raw === undefined || raw === null || raw === '') {
-    if (fallback !== undefined) return fallback;
-    throw invalidArgument(`${field} is required (one of ${values.join(', ')})`, field, 'REQUIRED');
-  }
-  if (!(values as readonly string[]).includes(raw)) {
-    throw invalidArgument(
-      `${field} must be one of ${values.join(', ')} (got "${raw}")`,
-      field,
-      'INVALID_VALUE',
-    );
-  }
-  return raw as T;
 }
 
 export const parseKind = (raw: string | null | undefined, field = 'kind') =>

@@ -1,4 +1,6 @@
-import { invalidArgument } from '@aftercare/kit';
+import { invalidArgument, isoDate } from '@aftercare/kit';
+
+export { optionalText, requiredText } from '@aftercare/kit';
 
 /**
  * Phone numbers are normalised before they are stored or searched, so "138 0013 8000",
@@ -46,40 +48,9 @@ export function normaliseEmail(raw: string, field: string): string {
   return email;
 }
 
-export function requiredText(raw: string | undefined | null, field: string, max = 200): string {
-  const text = (raw ?? '').trim();
-  if (!text) throw invalidArgument(`${field} is required`, field, 'REQUIRED');
-  if (text.length > max)
-    throw invalidArgument(`${field} is longer than ${max} characters`, field, 'TOO_LONG');
-  return text;
-}
-
-export function optionalText(
-  raw: string | undefined | null,
-  field: string,
-  max = 200,
-): string | null {
-  const text = (raw ?? '').trim();
-  if (!text) return null;
-  if (text.length > max)
-    throw invalidArgument(`${field} is longer than ${max} characters`, field, 'TOO_LONG');
-  return text;
-}
-
-/** ISO calendar date "YYYY-MM-DD" that exists (no 2026-02-30). */
-export function isoDate(raw: string | undefined | null, field: string): string | null {
-  if (!raw) return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!d || d.toISOString().slice(0, 10) !== raw) {
-    throw invalidArgument(
-      `${field} must be a date as YYYY-MM-DD (got "${raw}")`,
-      field,
-      'INVALID_DATE',
-    );
-  }
-  return raw;
-}
+/** An optional ISO calendar date: absent stays null, anything else must be a real date. */
+export const optionalIsoDate = (raw: string | undefined | null, field: string): string | null =>
+  raw ? isoDate(raw, field) : null;
 
 /** Adds days to an ISO date, staying in calendar arithmetic (no time zone involved). */
 export function addDays(date: string, days: number): string {

@@ -7,6 +7,7 @@ import {
   type Identity,
   type SubgraphContext,
   requireRole,
+  alignByIds,
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
 import {
@@ -37,16 +38,12 @@ export interface CustomerContext extends SubgraphContext {
 /** Per request: one query per entity kind whatever the number of references (no N+1). */
 function createLoaders(em: EntityManager, identity: Identity | null) {
   const caller = () => requireRole(identity, ...CAN_READ);
-  const orNull = <T extends { id: string }>(ids: readonly string[], found: T[]) => {
-    const byId = new Map(found.map((x) => [x.id, x]));
-    return ids.map((id) => byId.get(id) ?? null);
-  };
   return {
     customer: new DataLoader<string, CustomerRecord | null>(async (ids) =>
-      orNull(ids, await batchGetCustomers(em, caller(), ids)),
+      alignByIds(ids, await batchGetCustomers(em, caller(), ids)),
     ),
     asset: new DataLoader<string, AssetRecord | null>(async (ids) =>
-      orNull(ids, await batchGetAssets(em, caller(), ids)),
+      alignByIds(ids, await batchGetAssets(em, caller(), ids)),
     ),
     assetsOfCustomer: new DataLoader<string, AssetRecord[]>((ids) =>
       assetsOfCustomers(em, caller(), ids),

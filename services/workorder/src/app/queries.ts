@@ -10,6 +10,7 @@ import {
   keysetPage,
   notFound,
   requireRole,
+  inRequestedOrder,
 } from '@aftercare/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import { StaffRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
@@ -50,8 +51,10 @@ export async function batchGetWorkOrders(
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
   const found = wanted.length ? await em.find(WorkOrderRecord, { id: { $in: wanted } }) : [];
-  const byId = new Map(found.filter((o) => canSee(me, o)).map((o) => [o.id, o]));
-  return ids.map((id) => byId.get(id)).filter((o): o is WorkOrderRecord => Boolean(o));
+  return inRequestedOrder(
+    ids,
+    found.filter((o) => canSee(me, o)),
+  );
 }
 
 export interface WorkOrderFilter extends PageRequest {

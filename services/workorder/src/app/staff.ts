@@ -1,4 +1,10 @@
-import { type EntityManager, type Identity, notFound, requireRole } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  notFound,
+  requireRole,
+  inRequestedOrder,
+} from '@aftercare/kit';
 import { StaffRecord } from '../db/entities';
 import { optionalText, parseRegion, requiredText } from '../domain';
 import { CAN_MANAGE_STAFF, CAN_READ } from './access';
@@ -68,8 +74,7 @@ export async function batchGetStaff(
 ): Promise<StaffRecord[]> {
   requireRole(caller, ...CAN_READ);
   const found = ids.length ? await em.find(StaffRecord, { id: { $in: [...new Set(ids)] } }) : [];
-  const byId = new Map(found.map((s) => [s.id, s]));
-  return ids.map((id) => byId.get(id)).filter((s): s is StaffRecord => Boolean(s));
+  return inRequestedOrder(ids, found);
 }
 
 export async function listStaff(

@@ -8,6 +8,7 @@ import {
   type Page,
   pageSize,
   type SubgraphContext,
+  alignByIds,
 } from '@aftercare/kit';
 import { type WorkOrderRecord, type StaffRecord } from '../db/entities';
 import {
@@ -37,13 +38,9 @@ export interface WorkOrderContext extends SubgraphContext {
 }
 
 function createLoaders(em: EntityManager, identity: Identity | null) {
-  const byId = <T extends { id: string }>(ids: readonly string[], found: T[]) => {
-    const map = new Map(found.map((x) => [x.id, x]));
-    return ids.map((id) => map.get(id) ?? null);
-  };
   return {
     workOrder: new DataLoader<string, WorkOrderRecord | null>(async (ids) =>
-      byId(ids, await batchGetWorkOrders(em, identity, ids)),
+      alignByIds(ids, await batchGetWorkOrders(em, identity, ids)),
     ),
     ofCustomer: new DataLoader<string, WorkOrderRecord[]>((ids) =>
       workOrdersOf(em, identity, 'customerId', ids),
@@ -52,7 +49,7 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
       workOrdersOf(em, identity, 'assetId', ids),
     ),
     staff: new DataLoader<string, StaffRecord | null>(async (ids) =>
-      byId(ids, await batchGetStaff(em, identity, ids)),
+      alignByIds(ids, await batchGetStaff(em, identity, ids)),
     ),
   };
 }
