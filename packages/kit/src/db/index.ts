@@ -2,3 +2,4 @@ export * from './database';
 export * from './orm';
 export * from './paging';
 export * from './json-dates';
+export * from './lookup';

@@ -8,7 +8,8 @@ import {
   invalidArgument,
   isUuid,
   checkUuid,
-  inRequestedOrder,
+  findByUuid,
+  findByUuids,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -111,9 +112,7 @@ export async function getAsset(
   id: string,
 ): Promise<AssetRecord> {
   requireRole(caller, ...CAN_READ);
-  const asset = await em.findOne(AssetRecord, { id: checkUuid(id) });
-  if (!asset) throw notFound('Asset', id);
-  return asset;
+  return findByUuid(em, AssetRecord, 'Asset', id);
 }
 
 export async function batchGetAssets(
@@ -122,10 +121,7 @@ export async function batchGetAssets(
   ids: readonly string[],
 ): Promise<AssetRecord[]> {
   requireRole(caller, ...CAN_READ);
-  const wanted = [...new Set(ids)].filter(isUuid);
-  if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
-  const found = wanted.length ? await em.find(AssetRecord, { id: { $in: wanted } }) : [];
-  return inRequestedOrder(ids, found);
+  return findByUuids(em, AssetRecord, ids);
 }
 
 /** Assets of many customers in one query (for `Customer.assets` on a list of customers). */

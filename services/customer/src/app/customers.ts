@@ -9,9 +9,9 @@ import {
   requireRole,
   uuidv7,
   invalidArgument,
-  isUuid,
   checkUuid,
-  inRequestedOrder,
+  findByUuid,
+  findByUuids,
 } from '@aftercare/kit';
 import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import {
@@ -171,9 +171,7 @@ export async function getCustomer(
   id: string,
 ): Promise<CustomerRecord> {
   requireRole(caller, ...CAN_READ);
-  const record = await em.findOne(CustomerRecord, { id: checkUuid(id) });
-  if (!record) throw notFound('Customer', id);
-  return record;
+  return findByUuid(em, CustomerRecord, 'Customer', id);
 }
 
 /** In the order asked; unknown ids are left out. One query whatever the count (entity batching). */
@@ -183,10 +181,7 @@ export async function batchGetCustomers(
   ids: readonly string[],
 ): Promise<CustomerRecord[]> {
   requireRole(caller, ...CAN_READ);
-  const wanted = [...new Set(ids)].filter(isUuid);
-  if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
-  const found = wanted.length ? await em.find(CustomerRecord, { id: { $in: wanted } }) : [];
-  return inRequestedOrder(ids, found);
+  return findByUuids(em, CustomerRecord, ids);
 }
 
 export interface CustomerSearch extends PageRequest {

@@ -8,9 +8,9 @@ import {
   invalidArgument,
   isUuid,
   keysetPage,
-  notFound,
   requireRole,
-  inRequestedOrder,
+  findByUuid,
+  findByUuids,
 } from '@aftercare/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import { StaffRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
@@ -35,8 +35,7 @@ export async function getWorkOrder(
   id: string,
 ): Promise<WorkOrderRecord> {
   const me = requireRole(caller, ...CAN_READ);
-  const order = await em.findOne(WorkOrderRecord, { id: checkUuid(id) });
-  if (!order) throw notFound('WorkOrder', id);
+  const order = await findByUuid(em, WorkOrderRecord, 'WorkOrder', id);
   if (!canSee(me, order)) throw forbidden(`work order ${order.number} is not assigned to you`);
   return order;
 }
@@ -48,13 +47,7 @@ export async function batchGetWorkOrders(
   ids: readonly string[],
 ): Promise<WorkOrderRecord[]> {
   const me = requireRole(caller, ...CAN_READ);
-  const wanted = [...new Set(ids)].filter(isUuid);
-  if (wanted.length > 500) throw invalidArgument('at most 500 ids at once', 'ids', 'TOO_MANY');
-  const found = wanted.length ? await em.find(WorkOrderRecord, { id: { $in: wanted } }) : [];
-  return inRequestedOrder(
-    ids,
-    found.filter((o) => canSee(me, o)),
-  );
+  return (await findByUuids(em, WorkOrderRecord, ids)).filter((o) => canSee(me, o));
 }
 
 export interface WorkOrderFilter extends PageRequest {
