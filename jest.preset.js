@@ -22,7 +22,10 @@ module.exports = {
     '^@aftercare/proto$': path.join(root, 'packages/proto/src'),
     '^@aftercare/proto/(.*)$': path.join(root, 'packages/proto/src/$1'),
     '^@aftercare/testkit$': path.join(root, 'packages/testkit/src'),
-    '^@aftercare/(customer|workorder|inventory|complaint|survey)-service$': path.join(root, 'services/$1/src'),
+    '^@aftercare/(customer|workorder|inventory|complaint|survey)-service$': path.join(
+      root,
+      'services/$1/src',
+    ),
     '^@aftercare/gateway$': path.join(root, 'gateway/src'),
   },
   testMatch: ['**/test/**/*.test.ts', '**/e2e/**/*.test.ts', '**/deploy/**/*.test.ts'],
