@@ -414,6 +414,14 @@ describe('work orders through the gateway (SPEC §2)', () => {
       goodsRegister: [{ direction: 'IN' }, { direction: 'OUT' }],
       repairCard: { totalHours: 3.5, parts: [{ name: 'bearing' }] },
     });
+    const lateCard = await workshop(
+      `mutation($input: RecordRepairWorkInput!) { recordRepairWork(input: $input) { workOrder { status } } }`,
+      { input: { workOrderId: order.id, part: { name: 'late part', quantity: 1, reason: 'x' } } },
+    );
+    expect(lateCard.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'NOT_IN_WORKSHOP',
+    });
   });
 
   it('R-WO-8 the same fault on the same asset within 30 days is flagged a repeat repair', async () => {

@@ -244,7 +244,10 @@ export const recordRepairWork = (
   mutateOrder(deps, id, (o) => {
     const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
     if (o.status !== 'IN_WORKSHOP') {
-      transition(o.status, 'finishRepair'); // throws the standard ILLEGAL_TRANSITION for a card outside the workshop
+      throw conflict(
+        `the repair card of ${o.number} is kept while it is IN_WORKSHOP (it is ${o.status})`,
+        'NOT_IN_WORKSHOP',
+      );
     }
     let card = o.repairCard ?? newRepairCard();
     if (work.hours) card = addRepairHours(card, { technicianId: me.userId, ...work.hours });
