@@ -1,0 +1,154 @@
+import {
+  AppError,
+  createGrpcClient,
+  type Identity,
+  USER_ID_HEADER,
+  USER_ROLES_HEADER,
+} from '@aftercare/kit';
+import { customerV1, workorderV1 as pb } from '@aftercare/proto';
+import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
+import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
+
+// The work-order gRPC API other services call (inventory: CheckOpenForParts; complaint: staff).
+const agent: Identity = { userId: 'agent-1', roles: ['agent', 'dispatcher', 'manager'] };
+let customerEnv: TestServiceEnv;
+let workorderEnv: TestServiceEnv;
+let customer: Awaited<ReturnType<typeof startCustomerService>>;
+let workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
+
+beforeAll(async () => {
+  customerEnv = await testServiceEnv('wo-grpc-customer');
+  customer = await startCustomerService(loadCustomerConfig(customerEnv.env));
+  workorderEnv = await testServiceEnv('wo-grpc', {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    SLA_SCHEDULER: 'false',
+  });
+  workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env));
+});
+afterAll(async () => {
+  await workorder?.stop();
+  await customer?.stop();
+  await workorderEnv?.cleanup();
+  await customerEnv?.cleanup();
+});
+
+/** The subgraph, as the gateway would call it for `caller`. */
+async function subgraph<T>(query: string, variables: object, caller: Identity = agent): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${workorder.httpPort}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [USER_ID_HEADER]: caller.userId,
+      [USER_ROLES_HEADER]: caller.roles.join(','),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+}
+
+it('gets, lists and checks work orders for parts; closed orders refuse parts; roles apply', async () => {
+  const customers = createGrpcClient(
+    customerV1.CustomerServiceClient,
+    `127.0.0.1:${customer.grpcPort}`,
+    { identity: agent },
+  );
+  const client = createGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
+    identity: agent,
+  });
+  try {
+    const { customer: c } = await customers.createCustomer(
+      customerV1.CreateCustomerRequest.create({
+        kind: customerV1.CustomerKind.CUSTOMER_KIND_PERSON,
+        name: 'Grpc Test',
+        contacts: [{ name: 'G', mobile: '13800002222' }],
+        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+      }),
+    );
+    const { asset } = await customers.registerAsset(
+      customerV1.RegisterAssetRequest.create({
+        customerId: c!.id,
+        kind: customerV1.AssetKind.ASSET_KIND_EQUIPMENT,
+        model: 'M',
+        serialNumber: 'G-1',
+      }),
+    );
+    await subgraph(
+      `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One", team: "north", teamLeadId: "lead-9" }) { staff { id } } }`,
+      {},
+    );
+    const { registerWorkOrder } = await subgraph<{
+      registerWorkOrder: { workOrder: { id: string; number: string } };
+    }>(
+      `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id number } } }`,
+      {
+        input: {
+          customerId: c!.id,
+          assetId: asset!.id,
+          contact: { name: 'G', phone: '13800002222' },
+          address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+          areaType: 'URBAN',
+          distanceKm: 3,
+          faultDescription: 'noise',
+          category: 'MECHANICAL',
+          channel: 'PHONE',
+        },
+      },
+    );
+    const id = registerWorkOrder.workOrder.id;
+
+    const got = await client.getWorkOrder({ id });
+    expect(got.workOrder).toMatchObject({
+      id,
+      number: registerWorkOrder.workOrder.number,
+      status: pb.WorkOrderStatus.WORK_ORDER_STATUS_REGISTERED,
+      serviceType: pb.ServiceType.SERVICE_TYPE_PAID,
+      customerId: c!.id,
+    });
+    const listed = await client.listWorkOrders({
+      customerId: c!.id,
+      assetId: '',
+      pageSize: 10,
+      pageToken: '',
+    });
+    expect(listed).toMatchObject({ total: 1, nextPageToken: '' });
+    expect((await client.checkOpenForParts({ workOrderId: id })).workOrder?.id).toBe(id);
+
+    // A technician not assigned to the order may not see it.
+    const other = await rejection(
+      client.getWorkOrder({ id }, { identity: { userId: 'tech-1', roles: ['technician'] } }),
+    );
+    expect(other).toMatchObject({ code: 'PERMISSION_DENIED' });
+
+    await subgraph(
+      `mutation($id: ID!) { cancelWorkOrder(input: { workOrderId: $id, reason: "customer fixed it" }) { workOrder { status } } }`,
+      { id },
+    );
+    const closed = await rejection(client.checkOpenForParts({ workOrderId: id }));
+    expect(closed).toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'WORK_ORDER_NOT_OPEN' });
+    expect(await rejection(client.getWorkOrder({ id: 'nope' }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'id',
+    });
+
+    const staff = await client.batchGetStaff({ ids: ['tech-1', 'ghost'] });
+    expect(staff.staff).toEqual([
+      expect.objectContaining({ id: 'tech-1', team: 'north', teamLeadId: 'lead-9', active: true }),
+    ]);
+    expect(await rejection(client.getStaff({ id: 'ghost' }))).toMatchObject({ code: 'NOT_FOUND' });
+  } finally {
+    client.close();
+    customers.close();
+  }
+});
