@@ -1,3 +1,4 @@
+import { workOrderSlaBreached } from '@aftercare/events';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { streamEvents, eventually } from './support/events';
 import { startSystem, type System } from './harness';
@@ -65,4 +66,5 @@ it('R-WO-3 a breached deadline emits exactly one workorder.sla_breached even wit
   await new Promise((resolve) => setTimeout(resolve, 3500));
   const found = breaches(await streamEvents(sys.workorderEnv.subjectPrefix, 'workorder'));
   expect(found.map((e) => e.data.kind).sort()).toEqual(['ANSWER', 'ARRIVAL']);
+  expect(found.every((e) => workOrderSlaBreached.safeParse(e.data).success)).toBe(true);
 });

@@ -1,3 +1,4 @@
+import { workOrderCompleted, workOrderRepeatRepair } from '@aftercare/events';
 import { streamEvents, eventually } from './support/events';
 import { startSystem, type System } from './harness';
 
@@ -302,6 +303,8 @@ describe('work orders through the gateway (SPEC §2)', () => {
     const completed = events.find(
       (e) => e.type === 'workorder.completed' && e.subject === order.id,
     )!;
+    // The published data honours the event contract consumers parse with.
+    expect(workOrderCompleted.safeParse(completed.data).success).toBe(true);
     expect(completed.data).toMatchObject({
       serviceType: 'WARRANTY',
       technicianIds: ['tech-a', 'tech-b'],
@@ -460,6 +463,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
       (e) => e.type === 'workorder.repeat_repair' && e.subject === again.id,
     );
     expect(repeat).toHaveLength(1);
+    expect(workOrderRepeatRepair.safeParse(repeat[0]!.data).success).toBe(true);
     expect(repeat[0]!.data).toMatchObject({
       repeatOfWorkOrderId: first.id,
       previousTechnicianIds: ['tech-a'],

@@ -1,3 +1,4 @@
+import type { WorkOrderRepeatRepair } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -151,7 +152,7 @@ export async function registerWorkOrder(
           windowDays: deps.repeatWindowDays,
           // Who did the earlier repair: the penalty ledger (R-PN) charges them, not the new team.
           previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
-        },
+        } satisfies WorkOrderRepeatRepair,
       });
     }
     return order;

@@ -1,7 +1,8 @@
+import type { WorkOrderCompleted, WorkOrderFacts } from '@aftercare/events';
 import type { WorkOrderRecord } from '../db/entities';
 
 /** The facts every work-order event carries, so consumers rarely need to call back. */
-export const orderEventData = (o: WorkOrderRecord) => ({
+export const orderEventData = (o: WorkOrderRecord): WorkOrderFacts => ({
   workOrderId: o.id,
   number: o.number,
   status: o.status,
@@ -16,7 +17,7 @@ export const orderEventData = (o: WorkOrderRecord) => ({
 });
 
 /** `workorder.completed`: what inventory (old parts), survey and complaint statistics need. */
-export const completedEventData = (o: WorkOrderRecord) => ({
+export const completedEventData = (o: WorkOrderRecord): WorkOrderCompleted => ({
   ...orderEventData(o),
   completedAt: o.completedAt?.toISOString() ?? null,
   resolution: o.status === 'RETURNED' ? 'TAKE_BACK' : 'ON_SITE',

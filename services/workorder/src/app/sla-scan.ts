@@ -1,3 +1,4 @@
+import type { WorkOrderSlaBreached } from '@aftercare/events';
 import type { Logger, Worker } from '@aftercare/kit';
 import { WorkOrderRecord } from '../db/entities';
 import { breachesAt } from '../domain';
@@ -62,7 +63,7 @@ export async function scanSlaBreaches(deps: WorkOrderDeps, limit = 500): Promise
             dueAt: dueAt.toISOString(),
             metAt: (kind === 'ANSWER' ? o.answeredAt : o.arrivedAt)?.toISOString() ?? null,
             detectedAt: now.toISOString(),
-          },
+          } satisfies WorkOrderSlaBreached,
         });
       }
     }

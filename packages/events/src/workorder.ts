@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { isoInstant, region, uuid } from './common';
+
+/**
+ * Data of the work-order events (docs/events.md), version 1. The producer builds them with these
+ * types; consumers parse incoming events with the schemas, so a malformed event is refused at
+ * the edge instead of corrupting a ledger.
+ */
+export const workOrderFacts = z.object({
+  workOrderId: uuid,
+  number: z.string(),
+  status: z.string(),
+  customerId: uuid.nullable(),
+  assetId: uuid.nullable(),
+  serviceType: z.enum(['WARRANTY', 'CONTRACT', 'PAID', 'INTERNAL']),
+  category: z.string(),
+  region,
+  technicianIds: z.array(z.string()),
+  leadTechnicianId: z.string().nullable(),
+  calledAt: isoInstant,
+});
+
+const part = z.object({
+  code: z.string().nullable(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  reason: z.string(),
+});
+
+export const workOrderCompleted = workOrderFacts.extend({
+  completedAt: isoInstant.nullable(),
+  resolution: z.enum(['ON_SITE', 'TAKE_BACK']),
+  partsReplaced: z.array(part),
+  oldPartsCollected: z.boolean(),
+  oldParts: z.array(z.object({ name: z.string(), quantity: z.number().int().positive() })),
+  responsibility: z.string().nullable(),
+  repeatOfWorkOrderId: uuid.nullable(),
+});
+
+export const workOrderSlaBreached = workOrderFacts.extend({
+  kind: z.enum(['ANSWER', 'ARRIVAL', 'ON_SITE']),
+  dueAt: isoInstant,
+  metAt: isoInstant.nullable(),
+  detectedAt: isoInstant,
+});
+
+export const workOrderRepeatRepair = workOrderFacts.extend({
+  repeatOfWorkOrderId: uuid,
+  previousCompletedAt: isoInstant,
+  windowDays: z.number().int().positive(),
+  previousTechnicianIds: z.array(z.string()),
+});
+
+export type WorkOrderFacts = z.infer<typeof workOrderFacts>;
+export type WorkOrderCompleted = z.infer<typeof workOrderCompleted>;
+export type WorkOrderSlaBreached = z.infer<typeof workOrderSlaBreached>;
+export type WorkOrderRepeatRepair = z.infer<typeof workOrderRepeatRepair>;
