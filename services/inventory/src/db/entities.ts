@@ -1,0 +1,106 @@
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
+import type { DocumentType, PartUnit, WarehouseKind } from '../domain';
+
+export class PartRecord {
+  code!: string;
+  name!: string;
+  spec: string | null = null;
+  unit!: PartUnit;
+  priceFen!: number;
+  critical = false;
+  reorderPoint = 0;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const PartSchema = new EntitySchema<PartRecord>({
+  class: PartRecord,
+  tableName: 'part',
+  properties: {
+    code: { type: 'string', primary: true },
+    name: { type: 'string' },
+    spec: { type: 'string', nullable: true },
+    unit: { type: 'string' },
+    priceFen: { type: new BigIntType('number'), columnType: 'bigint' },
+    critical: { type: 'boolean' },
+    reorderPoint: { type: 'integer' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export class WarehouseRecord {
+  code!: string;
+  name!: string;
+  kind!: WarehouseKind;
+  province!: string;
+  city!: string;
+  district: string | null = null;
+  createdAt!: Date;
+}
+
+export const WarehouseSchema = new EntitySchema<WarehouseRecord>({
+  class: WarehouseRecord,
+  tableName: 'warehouse',
+  properties: {
+    code: { type: 'string', primary: true },
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    province: { type: 'string' },
+    city: { type: 'string' },
+    district: { type: 'string', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** On-hand per (warehouse, part): derived from the ledger, kept for locking and fast reads. */
+export class StockLevelRecord {
+  warehouseCode!: string;
+  partCode!: string;
+  onHand!: number;
+}
+
+export const StockLevelSchema = new EntitySchema<StockLevelRecord>({
+  class: StockLevelRecord,
+  tableName: 'stock_level',
+  properties: {
+    warehouseCode: { type: 'string', primary: true },
+    partCode: { type: 'string', primary: true },
+    onHand: { type: 'integer' },
+  },
+});
+
+export class StockDocumentRecord {
+  id!: string;
+  type!: DocumentType;
+  warehouseCode!: string;
+  toWarehouseCode: string | null = null;
+  lines!: { partCode: string; quantity: number }[];
+  postedBy!: string;
+  postedAt!: Date;
+  reference: string | null = null;
+  reason: string | null = null;
+}
+
+export const StockDocumentSchema = new EntitySchema<StockDocumentRecord>({
+  class: StockDocumentRecord,
+  tableName: 'stock_document',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    type: { type: 'string' },
+    warehouseCode: { type: 'string' },
+    toWarehouseCode: { type: 'string', nullable: true },
+    lines: { type: 'json' },
+    postedBy: { type: 'string' },
+    postedAt: { type: 'Date', columnType: 'timestamptz' },
+    reference: { type: 'string', nullable: true },
+    reason: { type: 'string', nullable: true },
+  },
+});
+
+export const inventoryEntities = [
+  PartSchema,
+  WarehouseSchema,
+  StockLevelSchema,
+  StockDocumentSchema,
+];
