@@ -1,6 +1,7 @@
 import { type RunningService, type ServiceSpec, startService } from '@aftercare/kit';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
+import { workOrderDirectory } from './grpc/workorder-directory';
 import { inventoryEntities } from './db/entities';
 import { inventoryMigrations } from './db/migrations';
 
@@ -17,8 +18,19 @@ export function inventorySpec(
     config,
     entities: inventoryEntities,
     migrations: inventoryMigrations,
-    setup({ orm, outbox }) {
-      onReady({ orm, events: outbox, calendar: config.calendar, now: () => new Date() });
+    setup({ orm, outbox, lifecycle }) {
+      const workOrders = workOrderDirectory(
+        config.WORKORDER_GRPC_ADDRESS,
+        config.GRPC_CALL_TIMEOUT_MS,
+      );
+      lifecycle.onShutdown('work-order client', () => workOrders.close());
+      onReady({
+        orm,
+        events: outbox,
+        workOrders,
+        calendar: config.calendar,
+        now: () => new Date(),
+      });
       return {};
     },
     ...overrides,

@@ -1,10 +1,21 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import type { EntityManager, Orm } from '@aftercare/kit';
+import type { EntityManager, Identity, Orm } from '@aftercare/kit';
 
 export const INVENTORY_EVENTS = {
   stockPosted: 'inventory.stock_posted',
   lowStock: 'inventory.low_stock',
+  partsIssued: 'inventory.parts_issued',
+  partsReturned: 'inventory.parts_returned',
 } as const;
+
+/** What inventory needs from the work-order service (gRPC). */
+export interface WorkOrderDirectory {
+  /** The open work order's assigned technicians; FAILED_PRECONDITION WORK_ORDER_NOT_OPEN when closed. */
+  openForParts(
+    workOrderId: string,
+    caller: Identity,
+  ): Promise<{ number: string; technicianIds: string[] }>;
+}
 
 export interface EventSink {
   add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
@@ -13,6 +24,7 @@ export interface EventSink {
 export interface InventoryDeps {
   orm: Orm;
   events: EventSink;
+  workOrders: WorkOrderDirectory;
   calendar: BusinessCalendar;
   now: () => Date;
 }

@@ -35,11 +35,12 @@ export async function postDocument(
 ): Promise<StockDocumentRecord> {
   const me = requireRole(caller, ...CAN_POST);
   const document = parseStockDocument({ ...input, by: me.userId }, deps.now());
-  const run = (tx: EntityManager) => post(deps, tx, document);
+  const run = (tx: EntityManager) => postStockDocument(deps, tx, document);
   return em ? run(em) : deps.orm.em.fork().transactional(run);
 }
 
-async function post(
+/** Posts an already validated document in the caller's transaction (requisitions issue this way). */
+export async function postStockDocument(
   deps: InventoryDeps,
   em: EntityManager,
   document: StockDocument,

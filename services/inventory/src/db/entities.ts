@@ -1,5 +1,11 @@
 import { BigIntType, EntitySchema } from '@mikro-orm/core';
-import type { DocumentType, PartUnit, WarehouseKind } from '../domain';
+import type {
+  DocumentType,
+  PartUnit,
+  RequisitionLine,
+  RequisitionStatus,
+  WarehouseKind,
+} from '../domain';
 
 export class PartRecord {
   code!: string;
@@ -98,9 +104,45 @@ export const StockDocumentSchema = new EntitySchema<StockDocumentRecord>({
   },
 });
 
+/** R-IN-3: a technician's request for parts for a work order; lines carry approved/issued/used/returned. */
+export class RequisitionRecord {
+  id!: string;
+  workOrderId!: string;
+  warehouseCode!: string;
+  requestedBy!: string;
+  requestedAt!: Date;
+  note: string | null = null;
+  status!: RequisitionStatus;
+  lines!: RequisitionLine[];
+  decidedBy: string | null = null;
+  decidedAt: Date | null = null;
+  statusReason: string | null = null;
+  version = 1;
+}
+
+export const RequisitionSchema = new EntitySchema<RequisitionRecord>({
+  class: RequisitionRecord,
+  tableName: 'requisition',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workOrderId: { type: 'uuid' },
+    warehouseCode: { type: 'string' },
+    requestedBy: { type: 'string' },
+    requestedAt: { type: 'Date', columnType: 'timestamptz' },
+    note: { type: 'string', nullable: true },
+    status: { type: 'string' },
+    lines: { type: 'json' },
+    decidedBy: { type: 'string', nullable: true },
+    decidedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    statusReason: { type: 'string', nullable: true },
+    version: { type: 'integer', version: true },
+  },
+});
+
 export const inventoryEntities = [
   PartSchema,
   WarehouseSchema,
   StockLevelSchema,
   StockDocumentSchema,
+  RequisitionSchema,
 ];

@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { StockLedgerMigration } from './0001-stock-ledger';
+import { RequisitionsMigration } from './0002-requisitions';
 
 export const inventoryMigrations: MigrationObject[] = [
   { name: '0001_stock_ledger', class: StockLedgerMigration },
+  { name: '0002_requisitions', class: RequisitionsMigration },
 ];

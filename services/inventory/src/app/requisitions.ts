@@ -1,0 +1,145 @@
+import {
+  checkUuid,
+  type EntityManager,
+  findByUuid,
+  forbidden,
+  type Identity,
+  requireRole,
+  type Role,
+  uuidv7,
+} from '@aftercare/kit';
+import { RequisitionRecord } from '../db/entities';
+import {
+  approveRequisition,
+  type ApprovalInput,
+  issueAgainst,
+  rejectRequisition,
+  type Requisition,
+  requestParts,
+  returnUnused,
+} from '../domain';
+import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
+import { CAN_POST, postStockDocument } from './ledger';
+
+const CAN_REQUEST: Role[] = ['technician', 'workshop', 'manager'];
+
+const toRequisition = (r: RequisitionRecord): Requisition => ({ ...r });
+
+async function change(
+  deps: InventoryDeps,
+  id: string,
+  apply: (req: Requisition, em: EntityManager, now: Date) => Promise<Requisition> | Requisition,
+): Promise<RequisitionRecord> {
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = await em.findOne(
+      RequisitionRecord,
+      { id: checkUuid(id) },
+      { lockMode: 4 /* PESSIMISTIC_WRITE */ },
+    );
+    if (!record) await findByUuid(em, RequisitionRecord, 'Requisition', id);
+    const next = await apply(toRequisition(record!), em, deps.now());
+    Object.assign(record!, next);
+    return record!;
+  });
+}
+
+/**
+ * R-IN-3: a technician requests parts for an open work order assigned to them (checked with the
+ * work-order service over gRPC; a closed order or the service being down refuses the request).
+ */
+export async function requestRequisition(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  input: {
+    workOrderId: string;
+    warehouseCode: string;
+    note?: string | null;
+    lines: { partCode: string; quantity: number }[];
+  },
+): Promise<RequisitionRecord> {
+  const me = requireRole(caller, ...CAN_REQUEST);
+  const order = await deps.workOrders.openForParts(checkUuid(input.workOrderId, 'workOrderId'), me);
+  const onlyTechnician = !me.roles.some(
+    (r) => r === 'workshop' || r === 'manager' || r === 'admin',
+  );
+  if (onlyTechnician && !order.technicianIds.includes(me.userId)) {
+    throw forbidden(`work order ${order.number} is not assigned to you`);
+  }
+  const requisition = requestParts({ ...input, id: uuidv7(), requestedBy: me.userId }, deps.now());
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = Object.assign(new RequisitionRecord(), requisition);
+    em.persist(record);
+    return record;
+  });
+}
+
+/** R-IN-3: a supervisor (never the requester) approves, possibly cutting quantities. */
+export const approve = (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  input: ApprovalInput = {},
+) =>
+  change(deps, id, (req, _em, now) => {
+    const me = requireRole(caller, 'dispatcher', 'manager', 'workshop');
+    return approveRequisition(req, { id: me.userId, roles: me.roles }, now, input);
+  });
+
+export const reject = (deps: InventoryDeps, caller: Identity | null, id: string, reason: string) =>
+  change(deps, id, (req, _em, now) => {
+    const me = requireRole(caller, 'dispatcher', 'manager', 'workshop');
+    return rejectRequisition(req, { id: me.userId, roles: me.roles }, reason, now);
+  });
+
+/**
+ * R-IN-3 见单发料: the warehouse issues only against an approved requisition of a work order
+ * that is still open; the ISSUE document is posted in the same transaction.
+ */
+export const issue = (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  lines: { partCode: string; quantity: number }[],
+) =>
+  change(deps, id, async (req, em, now) => {
+    const me = requireRole(caller, ...CAN_POST);
+    await deps.workOrders.openForParts(req.workOrderId, me);
+    const posted = issueAgainst(req, lines, { by: me.userId }, now);
+    const document = await postStockDocument(deps, em, posted.document);
+    deps.events.add(em, {
+      type: INVENTORY_EVENTS.partsIssued,
+      aggregateId: req.id,
+      data: {
+        requisitionId: req.id,
+        workOrderId: req.workOrderId,
+        warehouseCode: req.warehouseCode,
+        documentId: document.id,
+        lines: posted.document.lines,
+      },
+    });
+    return posted.requisition;
+  });
+
+/** R-IN-3: unused parts come back with the counted quantity; used ones cannot. */
+export const returnParts = (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  lines: { partCode: string; quantity: number }[],
+) =>
+  change(deps, id, async (req, em, now) => {
+    const me = requireRole(caller, ...CAN_POST);
+    const posted = returnUnused(req, lines, { by: me.userId }, now);
+    const document = await postStockDocument(deps, em, posted.document);
+    deps.events.add(em, {
+      type: INVENTORY_EVENTS.partsReturned,
+      aggregateId: req.id,
+      data: {
+        requisitionId: req.id,
+        workOrderId: req.workOrderId,
+        documentId: document.id,
+        lines: posted.document.lines,
+      },
+    });
+    return posted.requisition;
+  });

@@ -1,0 +1,24 @@
+import { createGrpcClient } from '@aftercare/kit';
+import { workorderV1 } from '@aftercare/proto';
+import type { WorkOrderDirectory } from '../app/deps';
+
+/** The work-order service over gRPC; calls carry the caller's identity (kit request scope). */
+export function workOrderDirectory(
+  address: string,
+  timeoutMs: number,
+): WorkOrderDirectory & { close(): void } {
+  const client = createGrpcClient(workorderV1.WorkOrderServiceClient, address, {
+    name: 'work-order service',
+    timeoutMs,
+  });
+  return {
+    async openForParts(workOrderId, caller) {
+      const { workOrder } = await client.checkOpenForParts({ workOrderId }, { identity: caller });
+      return {
+        number: workOrder?.number ?? workOrderId,
+        technicianIds: workOrder?.technicianIds ?? [],
+      };
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,218 @@
+import { AppError, type Identity, USER_ID_HEADER, USER_ROLES_HEADER } from '@aftercare/kit';
+import { customerV1 } from '@aftercare/proto';
+import { createGrpcClient } from '@aftercare/kit';
+import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
+import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
+import { createWarehouse, upsertPart } from '../../src/app/catalogue';
+import type { InventoryDeps } from '../../src/app/deps';
+import { postDocument } from '../../src/app/ledger';
+import { approve, issue, requestRequisition, returnParts } from '../../src/app/requisitions';
+import { loadInventoryConfig, startInventoryService } from '../../src';
+
+// R-IN-3 against the real work-order service over gRPC: requisitions only for open work orders,
+// issue only against approved requisitions, unused parts back.
+const office: Identity = { userId: 'office-1', roles: ['agent', 'dispatcher', 'manager'] };
+const tech: Identity = { userId: 'tech-1', roles: ['technician'] };
+const keeper: Identity = { userId: 'wh-1', roles: ['warehouse'] };
+const supervisor: Identity = { userId: 'disp-1', roles: ['dispatcher'] };
+const envs: TestServiceEnv[] = [];
+const stops: (() => Promise<unknown>)[] = [];
+let workorderHttp: number;
+let customerGrpc: number;
+let deps: InventoryDeps;
+
+beforeAll(async () => {
+  const cEnv = await testServiceEnv('inv-req-customer');
+  const customer = await startCustomerService(loadCustomerConfig(cEnv.env));
+  customerGrpc = customer.grpcPort;
+  const wEnv = await testServiceEnv('inv-req-workorder', {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    SLA_SCHEDULER: 'false',
+  });
+  const workorder = await startWorkOrderService(loadWorkOrderConfig(wEnv.env));
+  workorderHttp = workorder.httpPort;
+  const iEnv = await testServiceEnv('inv-req', {
+    WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
+  });
+  const inventory = await startInventoryService(loadInventoryConfig(iEnv.env), (d) => (deps = d));
+  envs.push(cEnv, wEnv, iEnv);
+  stops.push(
+    () => inventory.stop(),
+    () => workorder.stop(),
+    () => customer.stop(),
+  );
+  await createWarehouse(deps, office, {
+    code: 'ST-1',
+    name: 'Station 1',
+    kind: 'STATION',
+    region: { province: 'Zhejiang', city: 'Hangzhou' },
+  });
+  await upsertPart(deps, keeper, {
+    code: 'BRK-PAD',
+    name: 'Brake pad',
+    unit: 'SET',
+    priceFen: 8000,
+    reorderPoint: 0,
+  });
+  await postDocument(deps, keeper, {
+    type: 'RECEIPT',
+    warehouseCode: 'ST-1',
+    lines: [{ partCode: 'BRK-PAD', quantity: 10 }],
+    reference: 'PO-9',
+  });
+});
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  for (const env of envs) await env.cleanup();
+});
+
+async function workorderGql<T>(
+  query: string,
+  variables: object = {},
+  caller: Identity = office,
+): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${workorderHttp}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [USER_ID_HEADER]: caller.userId,
+      [USER_ROLES_HEADER]: caller.roles.join(','),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function dispatchedWorkOrder(): Promise<string> {
+  const customers = createGrpcClient(
+    customerV1.CustomerServiceClient,
+    `127.0.0.1:${customerGrpc}`,
+    { identity: office },
+  );
+  try {
+    const { customer } = await customers.createCustomer(
+      customerV1.CreateCustomerRequest.create({
+        kind: customerV1.CustomerKind.CUSTOMER_KIND_PERSON,
+        name: 'Parts Customer',
+        contacts: [{ name: 'P', mobile: '13800003333' }],
+        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+      }),
+    );
+    await workorderGql(
+      `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One" }) { staff { id } } }`,
+    );
+    const { registerWorkOrder } = await workorderGql<{
+      registerWorkOrder: { workOrder: { id: string } };
+    }>(
+      `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
+      {
+        input: {
+          customerId: customer!.id,
+          contact: { name: 'P', phone: '13800003333' },
+          address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+          areaType: 'URBAN',
+          distanceKm: 2,
+          faultDescription: 'brakes squeal',
+          category: 'MECHANICAL',
+          channel: 'PHONE',
+          internalKind: 'INSPECTION',
+        },
+      },
+    );
+    const id = registerWorkOrder.workOrder.id;
+    await workorderGql(
+      `mutation($id: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: ["tech-1"] }) { workOrder { id } } }`,
+      { id },
+    );
+    return id;
+  } finally {
+    customers.close();
+  }
+}
+
+const failure = async (p: Promise<unknown>) => {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+};
+
+it('R-IN-3 request → approve → issue → return unused; unapproved issue and closed work orders refused', async () => {
+  const workOrderId = await dispatchedWorkOrder();
+  const req = await requestRequisition(deps, tech, {
+    workOrderId,
+    warehouseCode: 'ST-1',
+    lines: [{ partCode: 'BRK-PAD', quantity: 4 }],
+  });
+  expect(req.status).toBe('REQUESTED');
+
+  expect(
+    await failure(issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 4 }])),
+  ).toMatchObject({ reason: 'NOT_APPROVED' });
+  expect(
+    await failure(approve(deps, { ...tech, roles: ['technician', 'dispatcher'] }, req.id)),
+  ).toMatchObject({ code: 'PERMISSION_DENIED' });
+  await approve(deps, supervisor, req.id, { lines: [{ partCode: 'BRK-PAD', quantity: 3 }] });
+  expect(
+    await failure(issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 4 }])),
+  ).toMatchObject({ reason: 'OVER_ISSUE' });
+  const issued = await issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 3 }]);
+  expect(issued.status).toBe('ISSUED');
+  const returned = await returnParts(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 1 }]);
+  expect(returned.lines[0]).toMatchObject({ issued: 3, returned: 1 });
+  const levels = await deps.orm.em
+    .fork()
+    .getConnection()
+    .execute(`SELECT on_hand FROM stock_level WHERE part_code = 'BRK-PAD'`);
+  expect(levels[0]?.on_hand).toBe(8);
+
+  // A second requisition, approved, then the work order is cancelled: nothing more is issued.
+  const late = await requestRequisition(deps, tech, {
+    workOrderId,
+    warehouseCode: 'ST-1',
+    lines: [{ partCode: 'BRK-PAD', quantity: 1 }],
+  });
+  await approve(deps, supervisor, late.id);
+  await workorderGql(
+    `mutation($id: ID!) { cancelWorkOrder(input: { workOrderId: $id, reason: "customer withdrew" }) { workOrder { id } } }`,
+    { id: workOrderId },
+  );
+  expect(
+    await failure(issue(deps, keeper, late.id, [{ partCode: 'BRK-PAD', quantity: 1 }])),
+  ).toMatchObject({
+    code: 'FAILED_PRECONDITION',
+    reason: 'WORK_ORDER_NOT_OPEN',
+  });
+  expect(
+    await failure(
+      requestRequisition(deps, tech, {
+        workOrderId,
+        warehouseCode: 'ST-1',
+        lines: [{ partCode: 'BRK-PAD', quantity: 1 }],
+      }),
+    ),
+  ).toMatchObject({
+    reason: 'WORK_ORDER_NOT_OPEN',
+  });
+});
+
+it('R-IN-3 a technician requests only for work orders assigned to them', async () => {
+  const workOrderId = await dispatchedWorkOrder();
+  const other: Identity = { userId: 'tech-9', roles: ['technician'] };
+  expect(
+    await failure(
+      requestRequisition(deps, other, {
+        workOrderId,
+        warehouseCode: 'ST-1',
+        lines: [{ partCode: 'BRK-PAD', quantity: 1 }],
+      }),
+    ),
+  ).toMatchObject({
+    code: 'PERMISSION_DENIED',
+  });
+});
