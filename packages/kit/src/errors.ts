@@ -47,8 +47,8 @@ export const notFound = (what: string, id: string) =>
 export const conflict = (message: string, reason: string) =>
   new AppError('FAILED_PRECONDITION', message, { reason });
 
-export const forbidden = (message = 'You are not allowed to do this') =>
-  new AppError('PERMISSION_DENIED', message, { reason: 'FORBIDDEN' });
+export const forbidden = (message = 'You are not allowed to do this', reason = 'FORBIDDEN') =>
+  new AppError('PERMISSION_DENIED', message, { reason });
 
 export const unauthenticated = (message = 'Authentication required') =>
   new AppError('UNAUTHENTICATED', message, { reason: 'UNAUTHENTICATED' });
