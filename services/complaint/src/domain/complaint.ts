@@ -149,4 +149,3 @@ export function distinct<T>(items: readonly T[], field: string, max: number): T[
   });
   return [...items];
 }
-
