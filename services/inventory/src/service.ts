@@ -1,4 +1,5 @@
-import { type RunningService, type ServiceSpec, startService } from '@aftercare/kit';
+import { type RunningService, type ServiceSpec, startConsumer, startService } from '@aftercare/kit';
+import { onWorkOrderCompleted } from './app/old-parts';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
 import { workOrderDirectory } from './grpc/workorder-directory';
@@ -6,8 +7,9 @@ import { inventoryEntities } from './db/entities';
 import { inventoryMigrations } from './db/migrations';
 
 /**
- * The inventory service so far: the stock ledger and catalogue use cases on the kit runner.
- * Transports (gRPC, subgraph), requisitions, old parts and tools are the next steps (issue 4).
+ * The inventory service so far: catalogue, stock ledger, requisitions against open work orders and
+ * old parts from `workorder.completed`, on the kit runner. Transports (gRPC, subgraph), claim
+ * orders, issue accuracy and tool lending persistence are the next steps (issue 4).
  */
 export function inventorySpec(
   config: InventoryConfig,
@@ -18,7 +20,7 @@ export function inventorySpec(
     config,
     entities: inventoryEntities,
     migrations: inventoryMigrations,
-    setup({ orm, outbox, lifecycle }) {
+    async setup({ orm, outbox, lifecycle, nats, logger }) {
       const workOrders = workOrderDirectory(
         config.WORKORDER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
@@ -31,7 +33,25 @@ export function inventorySpec(
         calendar: config.calendar,
         now: () => new Date(),
       });
-      return {};
+      const completed = await startConsumer({
+        orm,
+        nats,
+        logger,
+        consumerName: 'inventory-on-workorder-completed',
+        streamService: 'workorder',
+        subjectPrefix: config.EVENT_SUBJECT_PREFIX,
+        eventTypes: ['workorder.completed'],
+        handler: onWorkOrderCompleted(logger),
+      });
+      return {
+        workers: [
+          {
+            name: 'workorder.completed consumer',
+            stop: () => completed.stop(),
+            isReady: () => completed.isReady(),
+          },
+        ],
+      };
     },
     ...overrides,
   };

@@ -139,10 +139,59 @@ export const RequisitionSchema = new EntitySchema<RequisitionRecord>({
   },
 });
 
+/** The facts of a completed work order that old parts are matched against (from `workorder.completed`). */
+export class CompletedWorkOrderRecord {
+  workOrderId!: string;
+  serviceType!: string;
+  partsReplaced!: { code: string | null; name: string; quantity: number; reason: string }[];
+  oldPartsCollected!: boolean;
+  oldParts!: { name: string; quantity: number }[];
+  completedAt: Date | null = null;
+}
+
+export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecord>({
+  class: CompletedWorkOrderRecord,
+  tableName: 'completed_work_order',
+  properties: {
+    workOrderId: { type: 'uuid', primary: true },
+    serviceType: { type: 'string' },
+    partsReplaced: { type: 'json' },
+    oldPartsCollected: { type: 'boolean' },
+    oldParts: { type: 'json' },
+    completedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
+export class OldPartReceiptRecord {
+  id!: string;
+  workOrderId!: string;
+  partCode: string | null = null;
+  name!: string;
+  quantity!: number;
+  receivedBy!: string;
+  receivedAt!: Date;
+}
+
+export const OldPartReceiptSchema = new EntitySchema<OldPartReceiptRecord>({
+  class: OldPartReceiptRecord,
+  tableName: 'old_part_receipt',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workOrderId: { type: 'uuid' },
+    partCode: { type: 'string', nullable: true },
+    name: { type: 'string' },
+    quantity: { type: 'integer' },
+    receivedBy: { type: 'string' },
+    receivedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
 export const inventoryEntities = [
   PartSchema,
   WarehouseSchema,
   StockLevelSchema,
   StockDocumentSchema,
   RequisitionSchema,
+  CompletedWorkOrderSchema,
+  OldPartReceiptSchema,
 ];

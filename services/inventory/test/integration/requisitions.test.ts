@@ -8,6 +8,7 @@ import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
 import { approve, issue, requestRequisition, returnParts } from '../../src/app/requisitions';
+import { receiveOldPartFor, writeOffOf } from '../../src/app/old-parts';
 import { loadInventoryConfig, startInventoryService } from '../../src';
 
 // R-IN-3 against the real work-order service over gRPC: requisitions only for open work orders,
@@ -32,8 +33,10 @@ beforeAll(async () => {
   });
   const workorder = await startWorkOrderService(loadWorkOrderConfig(wEnv.env));
   workorderHttp = workorder.httpPort;
+  // Inventory reads the work-order stream, so both share the test's subject prefix.
   const iEnv = await testServiceEnv('inv-req', {
     WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
+    EVENT_SUBJECT_PREFIX: wEnv.subjectPrefix,
   });
   const inventory = await startInventoryService(loadInventoryConfig(iEnv.env), (d) => (deps = d));
   envs.push(cEnv, wEnv, iEnv);
@@ -86,7 +89,7 @@ async function workorderGql<T>(
   return body.data;
 }
 
-async function dispatchedWorkOrder(): Promise<string> {
+async function dispatchedWorkOrder(warranty = false): Promise<string> {
   const customers = createGrpcClient(
     customerV1.CustomerServiceClient,
     `127.0.0.1:${customerGrpc}`,
@@ -101,6 +104,20 @@ async function dispatchedWorkOrder(): Promise<string> {
         addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
       }),
     );
+    const asset = warranty
+      ? (
+          await customers.registerAsset(
+            customerV1.RegisterAssetRequest.create({
+              customerId: customer!.id,
+              kind: customerV1.AssetKind.ASSET_KIND_VEHICLE,
+              model: 'EV',
+              serialNumber: `W-${Date.now()}`,
+              warrantyStart: '2026-01-01',
+              warrantyEnd: '2028-12-31',
+            }),
+          )
+        ).asset
+      : undefined;
     await workorderGql(
       `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One" }) { staff { id } } }`,
     );
@@ -118,7 +135,7 @@ async function dispatchedWorkOrder(): Promise<string> {
           faultDescription: 'brakes squeal',
           category: 'MECHANICAL',
           channel: 'PHONE',
-          internalKind: 'INSPECTION',
+          ...(asset ? { assetId: asset.id } : { internalKind: 'INSPECTION' }),
         },
       },
     );
@@ -214,5 +231,57 @@ it('R-IN-3 a technician requests only for work orders assigned to them', async (
     ),
   ).toMatchObject({
     code: 'PERMISSION_DENIED',
+  });
+});
+
+it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used parts) and opens the old-part write-off', async () => {
+  const workOrderId = await dispatchedWorkOrder(true);
+  const req = await requestRequisition(deps, tech, {
+    workOrderId,
+    warehouseCode: 'ST-1',
+    lines: [{ partCode: 'BRK-PAD', quantity: 2 }],
+  });
+  await approve(deps, supervisor, req.id);
+  await issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 2 }]);
+  const asTech = (q: string) => workorderGql(q, { id: workOrderId }, tech);
+  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
+  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
+  await workorderGql(
+    `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn", responsibility: PRODUCT, workDone: "pads replaced",
+      partsReplaced: [{ code: "BRK-PAD", name: "Brake pad", quantity: 1, reason: "worn" }], oldPartsCollected: true, oldParts: [{ name: "Brake pad", quantity: 1 }] } }) { workOrder { id } } }`,
+    { id: workOrderId },
+    tech,
+  );
+  // The consumer applies the event shortly after the work-order relay publishes it.
+  const em = () => deps.orm.em.fork();
+  let writeOff = null;
+  for (let i = 0; i < 50 && !writeOff; i++) {
+    writeOff = await writeOffOf(em(), keeper, workOrderId).catch(() => null);
+    if (!writeOff) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(writeOff).toMatchObject({ status: 'OPEN', missing: [{ name: 'Brake pad', missing: 1 }] });
+  expect(
+    await failure(returnParts(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 2 }])),
+  ).toMatchObject({ reason: 'RETURN_EXCEEDS_UNUSED' });
+  const back = await returnParts(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 1 }]);
+  expect(back.lines[0]).toMatchObject({ issued: 2, used: 1, returned: 1 });
+  const closed = await receiveOldPartFor(deps, keeper, {
+    workOrderId,
+    partCode: 'BRK-PAD',
+    name: 'Brake pad',
+    quantity: 1,
+  });
+  expect(closed).toMatchObject({ status: 'CLOSED', missing: [] });
+  expect(
+    await failure(
+      receiveOldPartFor(deps, keeper, {
+        workOrderId,
+        partCode: 'BRK-PAD',
+        name: 'Brake pad',
+        quantity: 1,
+      }),
+    ),
+  ).toMatchObject({
+    reason: 'OLD_PART_NOT_EXPECTED',
   });
 });

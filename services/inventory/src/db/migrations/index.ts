@@ -1,8 +1,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { StockLedgerMigration } from './0001-stock-ledger';
 import { RequisitionsMigration } from './0002-requisitions';
+import { OldPartsMigration } from './0003-old-parts';
 
 export const inventoryMigrations: MigrationObject[] = [
   { name: '0001_stock_ledger', class: StockLedgerMigration },
   { name: '0002_requisitions', class: RequisitionsMigration },
+  { name: '0003_old_parts', class: OldPartsMigration },
 ];

@@ -1,0 +1,103 @@
+import {
+  type EntityManager,
+  type EventEnvelope,
+  type Identity,
+  invalidArgument,
+  type Logger,
+  notFound,
+  requireRole,
+  uuidv7,
+} from '@aftercare/kit';
+import { workOrderCompleted } from '@aftercare/events';
+import { CompletedWorkOrderRecord, OldPartReceiptRecord, RequisitionRecord } from '../db/entities';
+import {
+  oldPartExpectations,
+  receiveOldPart,
+  recordUsage,
+  type WarrantyWriteOff,
+  warrantyWriteOff,
+} from '../domain';
+import type { InventoryDeps } from './deps';
+
+/**
+ * Consumer of `workorder.completed` (R-IN-3, R-IN-4): remembers what the service report says
+ * was replaced and collected, and books the parts used on the work order's requisitions, so
+ * used parts can no longer be "returned" to stock. Runs in the consumer's inbox transaction.
+ */
+export function onWorkOrderCompleted(logger: Logger) {
+  return async (em: EntityManager, envelope: EventEnvelope): Promise<void> => {
+    const parsed = workOrderCompleted.safeParse(envelope.data);
+    if (!parsed.success)
+      throw invalidArgument(
+        `malformed workorder.completed: ${parsed.error.message}`,
+        'data',
+        'INVALID_EVENT',
+      );
+    const order = parsed.data;
+    await em.upsert(CompletedWorkOrderRecord, {
+      workOrderId: order.workOrderId,
+      serviceType: order.serviceType,
+      partsReplaced: order.partsReplaced,
+      oldPartsCollected: order.oldPartsCollected,
+      oldParts: order.oldParts,
+      completedAt: order.completedAt ? new Date(order.completedAt) : null,
+    });
+    const requisitions = await em.find(RequisitionRecord, {
+      workOrderId: order.workOrderId,
+      status: { $in: ['ISSUED', 'PARTLY_ISSUED'] },
+    });
+    for (const record of requisitions) {
+      try {
+        Object.assign(record, recordUsage({ ...record }, order.partsReplaced));
+      } catch (err) {
+        // The report claims more than this requisition issued (another requisition, or a report
+        // error): keep the issue as it is and let the warehouse look, rather than poison the event.
+        logger.warn(
+          { err, requisitionId: record.id, workOrderId: order.workOrderId },
+          'parts used do not match the requisition',
+        );
+      }
+    }
+  };
+}
+
+/** R-IN-4: an old part handed in at the warehouse, matched against what the work order owes. */
+export async function receiveOldPartFor(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  input: { workOrderId: string; partCode?: string | null; name: string; quantity?: number | null },
+): Promise<WarrantyWriteOff> {
+  const me = requireRole(caller, 'warehouse', 'manager');
+  return deps.orm.em.fork().transactional(async (em) => {
+    const order = await completedOrder(em, input.workOrderId);
+    const receipts = await em.find(OldPartReceiptRecord, { workOrderId: order.workOrderId });
+    const receipt = receiveOldPart(
+      oldPartExpectations(order),
+      receipts,
+      { ...input, receivedBy: me.userId },
+      deps.now(),
+    );
+    em.persist(Object.assign(new OldPartReceiptRecord(), { id: uuidv7(), ...receipt }));
+    return warrantyWriteOff(order, [...receipts, receipt]);
+  });
+}
+
+/** R-IN-4: where the warranty write-off of a work order stands, and which old parts are missing. */
+export async function writeOffOf(
+  em: EntityManager,
+  caller: Identity | null,
+  workOrderId: string,
+): Promise<WarrantyWriteOff> {
+  requireRole(caller, 'warehouse', 'manager', 'auditor', 'dispatcher');
+  const order = await completedOrder(em, workOrderId);
+  return warrantyWriteOff(order, await em.find(OldPartReceiptRecord, { workOrderId }));
+}
+
+async function completedOrder(
+  em: EntityManager,
+  workOrderId: string,
+): Promise<CompletedWorkOrderRecord> {
+  const order = await em.findOne(CompletedWorkOrderRecord, { workOrderId });
+  if (!order) throw notFound('CompletedWorkOrder', workOrderId);
+  return order;
+}
