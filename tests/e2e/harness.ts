@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger, type Role } from '@aftercare/kit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
+import { loadInventoryConfig, startInventoryService } from '@aftercare/inventory-service';
 import { createGateway, signDevToken, SUPERGRAPH_FILE } from '@aftercare/gateway';
 import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
 
@@ -22,6 +23,8 @@ export interface System {
   customer: Awaited<ReturnType<typeof startCustomerService>>;
   workorderEnv: TestServiceEnv;
   workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
+  inventoryEnv: TestServiceEnv;
+  inventory: Awaited<ReturnType<typeof startInventoryService>>;
   token(roles: Role[], user?: string): string;
   /** POSTs an operation to the gateway as a user with the given roles (none: anonymous). */
   gql<T = Record<string, unknown>>(
@@ -50,11 +53,18 @@ export async function startSystem(
   const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env), {
     relayPollIntervalMs: 100,
   });
+  // Inventory consumes the work-order stream, so it shares the work-order test prefix.
+  const inventoryEnv = await testServiceEnv(`${label}-inventory`, {
+    WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
+    EVENT_SUBJECT_PREFIX: workorderEnv.subjectPrefix,
+  });
+  const inventory = await startInventoryService(loadInventoryConfig(inventoryEnv.env));
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
     subgraphUrls: {
       customer: `http://127.0.0.1:${customer.httpPort}/graphql`,
       workorder: `http://127.0.0.1:${workorder.httpPort}/graphql`,
+      inventory: `http://127.0.0.1:${inventory.httpPort}/graphql`,
     },
     jwt: { secret: SECRET },
     allowIntrospection: false,
@@ -72,6 +82,8 @@ export async function startSystem(
     customer,
     workorderEnv,
     workorder,
+    inventoryEnv,
+    inventory,
     token,
     async gql(query, variables = {}, roles = ['agent'], user = 'e2e-user') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -85,8 +97,10 @@ export async function startSystem(
     },
     async stop() {
       await gateway.http.close(2000);
+      await inventory.stop();
       await workorder.stop();
       await customer.stop();
+      await inventoryEnv.cleanup();
       await workorderEnv.cleanup();
       await customerEnv.cleanup();
     },

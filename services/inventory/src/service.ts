@@ -1,4 +1,13 @@
-import { type RunningService, type ServiceSpec, startConsumer, startService } from '@aftercare/kit';
+import { join } from 'node:path';
+import {
+  createSubgraph,
+  loadTypeDefs,
+  type RunningService,
+  type ServiceSpec,
+  startConsumer,
+  startService,
+} from '@aftercare/kit';
+import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
 import { onWorkOrderCompleted } from './app/old-parts';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
@@ -11,6 +20,8 @@ import { inventoryMigrations } from './db/migrations';
  * old parts from `workorder.completed`, on the kit runner. Transports (gRPC, subgraph), claim
  * orders, issue accuracy and tool lending persistence are the next steps (issue 4).
  */
+export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
+
 export function inventorySpec(
   config: InventoryConfig,
   onReady: (deps: InventoryDeps) => void = () => {},
@@ -26,13 +37,14 @@ export function inventorySpec(
         config.GRPC_CALL_TIMEOUT_MS,
       );
       lifecycle.onShutdown('work-order client', () => workOrders.close());
-      onReady({
+      const deps: InventoryDeps = {
         orm,
         events: outbox,
         workOrders,
         calendar: config.calendar,
         now: () => new Date(),
-      });
+      };
+      onReady(deps);
       const completed = await startConsumer({
         orm,
         nats,
@@ -44,6 +56,12 @@ export function inventorySpec(
         handler: onWorkOrderCompleted(logger),
       });
       return {
+        graphql: createSubgraph({
+          typeDefs: loadTypeDefs(SCHEMA_PATH),
+          resolvers: inventoryResolvers(deps),
+          context: inventoryContext(deps),
+          logger,
+        }),
         workers: [
           {
             name: 'workorder.completed consumer',

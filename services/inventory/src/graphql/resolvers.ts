@@ -1,0 +1,125 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import {
+  DateTimeScalar,
+  type EntityManager,
+  type Identity,
+  type SubgraphContext,
+} from '@aftercare/kit';
+import { createWarehouse, upsertPart } from '../app/catalogue';
+import type { InventoryDeps } from '../app/deps';
+import { postDocument } from '../app/ledger';
+import { receiveOldPartFor, writeOffOf } from '../app/old-parts';
+import { getRequisition, listParts, listWarehouses, requisitionsOf, stockOf } from '../app/queries';
+import { approve, issue, reject, requestRequisition, returnParts } from '../app/requisitions';
+import type {
+  PartRecord,
+  RequisitionRecord,
+  StockLevelRecord,
+  WarehouseRecord,
+} from '../db/entities';
+
+export interface InventoryContext extends SubgraphContext {
+  em: EntityManager;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+function createLoaders(em: EntityManager, identity: Identity | null) {
+  return {
+    part: new DataLoader<string, PartRecord | null>(async (codes) => {
+      const found = await listParts(em, identity, codes);
+      return codes.map((c) => found.find((p) => p.code === c) ?? null);
+    }),
+    stock: new DataLoader<string, StockLevelRecord[]>((codes) => stockOf(em, identity, codes)),
+    requisitions: new DataLoader<string, RequisitionRecord[]>((ids) =>
+      requisitionsOf(em, identity, ids),
+    ),
+  };
+}
+
+export function inventoryContext(deps: InventoryDeps) {
+  return (base: SubgraphContext): InventoryContext => {
+    const em = deps.orm.em.fork();
+    return { ...base, em, loaders: createLoaders(em, base.identity) };
+  };
+}
+
+type Ctx = InventoryContext;
+type Lines = { partCode: string; quantity: number }[];
+const nullIfNotFound = (e: unknown): null => {
+  if ((e as { code?: string }).code === 'NOT_FOUND') return null;
+  throw e;
+};
+
+export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx> {
+  return {
+    DateTime: DateTimeScalar,
+    Query: {
+      part: (_: unknown, { code }: { code: string }, ctx: Ctx) =>
+        ctx.loaders.part.load(code.toUpperCase()),
+      parts: (_: unknown, __: unknown, ctx: Ctx) => listParts(ctx.em, ctx.identity),
+      warehouses: (_: unknown, __: unknown, ctx: Ctx) => listWarehouses(ctx.em, ctx.identity),
+      requisition: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getRequisition(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+    },
+    Mutation: {
+      upsertPart: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        upsertPart(deps, ctx.identity, input),
+      createWarehouse: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        createWarehouse(deps, ctx.identity, input),
+      postStockDocument: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        postDocument(deps, ctx.identity, input),
+      requestParts: (
+        _: unknown,
+        { input }: { input: { workOrderId: string; warehouseCode: string; lines: Lines } },
+        ctx: Ctx,
+      ) => requestRequisition(deps, ctx.identity, input),
+      approveRequisition: (
+        _: unknown,
+        { input }: { input: { requisitionId: string; lines?: Lines } },
+        ctx: Ctx,
+      ) => approve(deps, ctx.identity, input.requisitionId, { lines: input.lines }),
+      rejectRequisition: (_: unknown, a: { requisitionId: string; reason: string }, ctx: Ctx) =>
+        reject(deps, ctx.identity, a.requisitionId, a.reason),
+      issueParts: (
+        _: unknown,
+        { input }: { input: { requisitionId: string; lines: Lines } },
+        ctx: Ctx,
+      ) => issue(deps, ctx.identity, input.requisitionId, input.lines),
+      returnUnusedParts: (
+        _: unknown,
+        { input }: { input: { requisitionId: string; lines: Lines } },
+        ctx: Ctx,
+      ) => returnParts(deps, ctx.identity, input.requisitionId, input.lines),
+      receiveOldPart: (
+        _: unknown,
+        { input }: { input: { workOrderId: string; name: string } },
+        ctx: Ctx,
+      ) => receiveOldPartFor(deps, ctx.identity, input),
+    },
+    Part: {
+      __resolveReference: (ref: { code: string }, ctx: Ctx) => ctx.loaders.part.load(ref.code),
+    },
+    Warehouse: {
+      __resolveReference: async (ref: { code: string }, ctx: Ctx) =>
+        (await listWarehouses(ctx.em, ctx.identity)).find((w) => w.code === ref.code) ?? null,
+      stock: (w: WarehouseRecord, _: unknown, ctx: Ctx) => ctx.loaders.stock.load(w.code),
+    },
+    StockLevel: {
+      part: (l: StockLevelRecord, _: unknown, ctx: Ctx) => ctx.loaders.part.load(l.partCode),
+    },
+    Requisition: {
+      workOrder: (r: RequisitionRecord) => ({ __typename: 'WorkOrder', id: r.workOrderId }),
+    },
+    RequisitionLine: {
+      part: (line: { partCode: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.part.load(line.partCode),
+    },
+    WorkOrder: {
+      requisitions: (o: { id: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.requisitions.load(o.id),
+      oldPartWriteOff: (o: { id: string }, _: unknown, ctx: Ctx) =>
+        writeOffOf(ctx.em, ctx.identity, o.id).catch(nullIfNotFound),
+    },
+  } as GraphQLResolverMap<Ctx>;
+}
