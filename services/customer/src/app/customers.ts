@@ -13,7 +13,7 @@ import {
   findByUuid,
   findByUuids,
 } from '@aftercare/kit';
-import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
+import { type FilterQuery, OptimisticLockError, LockMode } from '@mikro-orm/core';
 import {
   type CustomerDetails,
   type NewCustomerInput,
@@ -118,7 +118,7 @@ export async function updateCustomer(
       const record = await em.findOne(
         CustomerRecord,
         { id },
-        { lockMode: 4 /* PESSIMISTIC_WRITE */ },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (!record) throw notFound('Customer', id);
       if (input.expectedVersion && input.expectedVersion !== record.version) {

@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import {
   checkUuid,
   type EntityManager,
@@ -34,7 +35,7 @@ async function change(
     const record = await em.findOne(
       RequisitionRecord,
       { id: checkUuid(id) },
-      { lockMode: 4 /* PESSIMISTIC_WRITE */ },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!record) await findByUuid(em, RequisitionRecord, 'Requisition', id);
     const next = await apply(toRequisition(record!), em, deps.now());

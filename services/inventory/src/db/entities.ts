@@ -5,6 +5,7 @@ import type {
   RequisitionLine,
   RequisitionStatus,
   WarehouseKind,
+  ToolCondition,
 } from '../domain';
 
 export class PartRecord {
@@ -186,6 +187,67 @@ export const OldPartReceiptSchema = new EntitySchema<OldPartReceiptRecord>({
   },
 });
 
+export class ToolRecord {
+  code!: string;
+  name!: string;
+  special!: boolean;
+  condition!: ToolCondition;
+  originalPriceFen!: number;
+  count!: number;
+}
+
+export const ToolSchema = new EntitySchema<ToolRecord>({
+  class: ToolRecord,
+  tableName: 'tool',
+  properties: {
+    code: { type: 'string', primary: true },
+    name: { type: 'string' },
+    special: { type: 'boolean' },
+    condition: { type: 'string' },
+    originalPriceFen: { type: new BigIntType('number'), columnType: 'bigint' },
+    count: { type: 'integer' },
+  },
+});
+
+/** R-IN-6: every loan registered, with borrower, signature, keeper and condition both ways. */
+export class ToolLoanRecord {
+  id!: string;
+  toolCode!: string;
+  special!: boolean;
+  count!: number;
+  borrowerId!: string;
+  signatureRef!: string;
+  keeperId!: string;
+  lentAt!: Date;
+  conditionAtLend!: ToolCondition;
+  returnedAt: Date | null = null;
+  returnedCount: number | null = null;
+  conditionAtReturn: ToolCondition | null = null;
+  returnKeeperId: string | null = null;
+  overdueNotifiedAt: Date | null = null;
+}
+
+export const ToolLoanSchema = new EntitySchema<ToolLoanRecord>({
+  class: ToolLoanRecord,
+  tableName: 'tool_loan',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    toolCode: { type: 'string' },
+    special: { type: 'boolean' },
+    count: { type: 'integer' },
+    borrowerId: { type: 'string' },
+    signatureRef: { type: 'string' },
+    keeperId: { type: 'string' },
+    lentAt: { type: 'Date', columnType: 'timestamptz' },
+    conditionAtLend: { type: 'string' },
+    returnedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    returnedCount: { type: 'integer', nullable: true },
+    conditionAtReturn: { type: 'string', nullable: true },
+    returnKeeperId: { type: 'string', nullable: true },
+    overdueNotifiedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
 export const inventoryEntities = [
   PartSchema,
   WarehouseSchema,
@@ -194,4 +256,6 @@ export const inventoryEntities = [
   RequisitionSchema,
   CompletedWorkOrderSchema,
   OldPartReceiptSchema,
+  ToolSchema,
+  ToolLoanSchema,
 ];

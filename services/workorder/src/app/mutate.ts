@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import { type EntityManager, type Identity, checkUuid, notFound, uuidv7 } from '@aftercare/kit';
 import { WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
 import type { WorkOrderStatus } from '../domain';
@@ -27,7 +28,7 @@ export async function mutateOrder(
     const order = await em.findOne(
       WorkOrderRecord,
       { id: orderId },
-      { lockMode: 4 /* PESSIMISTIC_WRITE */ },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!order) throw notFound('WorkOrder', orderId);
     const from: WorkOrderStatus = order.status;

@@ -152,3 +152,53 @@ it('gets, lists and checks work orders for parts; closed orders refuse parts; ro
     customers.close();
   }
 });
+
+it('R-WO-2 concurrent moves on one work order queue on its row lock: one wins, the other is an illegal transition', async () => {
+  const customers = createGrpcClient(
+    customerV1.CustomerServiceClient,
+    `127.0.0.1:${customer.grpcPort}`,
+    { identity: agent },
+  );
+  try {
+    const { customer: c } = await customers.createCustomer(
+      customerV1.CreateCustomerRequest.create({
+        kind: customerV1.CustomerKind.CUSTOMER_KIND_PERSON,
+        name: 'Race',
+        contacts: [{ name: 'R', mobile: '13800005555' }],
+        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+      }),
+    );
+    const { registerWorkOrder } = await subgraph<{
+      registerWorkOrder: { workOrder: { id: string } };
+    }>(
+      `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
+      {
+        input: {
+          customerId: c!.id,
+          contact: { name: 'R', phone: '13800005555' },
+          address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+          areaType: 'URBAN',
+          distanceKm: 1,
+          faultDescription: 'x',
+          category: 'OTHER',
+          channel: 'PHONE',
+          internalKind: 'INSPECTION',
+        },
+      },
+    );
+    const id = registerWorkOrder.workOrder.id;
+    const dispatch = () =>
+      subgraph(
+        `mutation($id: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: ["tech-1"] }) { workOrder { status } } }`,
+        { id },
+      ).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
+    const outcomes = await Promise.all([dispatch(), dispatch(), dispatch()]);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    for (const o of outcomes.filter((x) => x !== 'ok')) expect(o).toContain('ILLEGAL_TRANSITION');
+  } finally {
+    customers.close();
+  }
+});

@@ -2,9 +2,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { StockLedgerMigration } from './0001-stock-ledger';
 import { RequisitionsMigration } from './0002-requisitions';
 import { OldPartsMigration } from './0003-old-parts';
+import { ToolsMigration } from './0004-tools';
 
 export const inventoryMigrations: MigrationObject[] = [
   { name: '0001_stock_ledger', class: StockLedgerMigration },
   { name: '0002_requisitions', class: RequisitionsMigration },
   { name: '0003_old_parts', class: OldPartsMigration },
+  { name: '0004_tools', class: ToolsMigration },
 ];

@@ -1,0 +1,217 @@
+import { LockMode } from '@mikro-orm/core';
+import {
+  type EntityManager,
+  type Identity,
+  type Logger,
+  notFound,
+  requireRole,
+  type Role,
+  uuidv7,
+  type Worker,
+} from '@aftercare/kit';
+import { ToolLoanRecord, ToolRecord } from '../db/entities';
+import {
+  type LendInput,
+  lendTool,
+  overdueLoans,
+  parseTool,
+  type ReturnInput,
+  returnTool,
+  type Tool,
+  type ToolInput,
+  type ToolLoan,
+  toolAfterReturn,
+} from '../domain';
+import type { InventoryDeps } from './deps';
+
+export const TOOL_EVENTS = {
+  overdue: 'inventory.tool_overdue',
+  lost: 'inventory.tool_lost',
+} as const;
+const KEEPERS: Role[] = ['tool_keeper', 'manager'];
+const READERS: Role[] = [
+  'tool_keeper',
+  'manager',
+  'technician',
+  'workshop',
+  'warehouse',
+  'auditor',
+];
+
+const toolOf = (r: ToolRecord): Tool => ({ ...r });
+const loanOf = (r: ToolLoanRecord): ToolLoan => ({ ...r });
+
+async function lockedTool(em: EntityManager, code: string): Promise<ToolRecord> {
+  const tool = await em.findOne(
+    ToolRecord,
+    { code: code.trim().toUpperCase() },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  if (!tool) throw notFound('Tool', code);
+  return tool;
+}
+
+/** R-IN-6: a tool of the tool room, created or updated by code. */
+export async function upsertTool(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  input: ToolInput,
+): Promise<ToolRecord> {
+  requireRole(caller, ...KEEPERS);
+  const tool = parseTool(input);
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = (await em.findOne(ToolRecord, { code: tool.code })) ?? new ToolRecord();
+    Object.assign(record, tool);
+    em.persist(record);
+    return record;
+  });
+}
+
+/** R-IN-6: the keeper registers a loan (borrower, count, signature, condition at lending). */
+export async function lend(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  toolCode: string,
+  input: LendInput,
+): Promise<ToolLoanRecord> {
+  const me = requireRole(caller, ...KEEPERS);
+  return deps.orm.em.fork().transactional(async (em) => {
+    const tool = await lockedTool(em, toolCode);
+    const open = await em.find(ToolLoanRecord, { toolCode: tool.code, returnedAt: null });
+    const loan = lendTool(
+      toolOf(tool),
+      open.map(loanOf),
+      { ...input, id: uuidv7(), keeperId: me.userId },
+      deps.now(),
+    );
+    const record = Object.assign(new ToolLoanRecord(), loan);
+    em.persist(record);
+    return record;
+  });
+}
+
+/**
+ * R-IN-6: who borrows returns; the keeper checks the condition. Lost or damaged pieces are
+ * charged to the borrower at original price (`inventory.tool_lost`, for the penalty ledger).
+ */
+export async function giveBack(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  loanId: string,
+  input: ReturnInput,
+): Promise<ToolLoanRecord> {
+  const me = requireRole(caller, ...KEEPERS);
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = await em.findOne(
+      ToolLoanRecord,
+      { id: loanId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!record) throw notFound('ToolLoan', loanId);
+    const tool = await lockedTool(em, record.toolCode);
+    const { loan, charge } = returnTool(
+      toolOf(tool),
+      loanOf(record),
+      { ...input, keeperId: me.userId },
+      deps.now(),
+    );
+    Object.assign(record, loan);
+    Object.assign(tool, toolAfterReturn(toolOf(tool), loan));
+    if (charge) {
+      deps.events.add(em, {
+        type: TOOL_EVENTS.lost,
+        aggregateId: loan.id,
+        data: { ...charge, at: charge.at.toISOString() },
+      });
+    }
+    return record;
+  });
+}
+
+/**
+ * R-IN-6: special tools never stay out overnight. Emits `inventory.tool_overdue` once per loan:
+ * the notice time is set in the same transaction as the event, and rows are claimed with
+ * SKIP LOCKED, so several replicas never notify twice.
+ */
+export async function scanOverdueTools(deps: InventoryDeps): Promise<number> {
+  const now = deps.now();
+  return deps.orm.em.fork().transactional(async (em) => {
+    const open = await em.find(
+      ToolLoanRecord,
+      { special: true, returnedAt: null, overdueNotifiedAt: null },
+      { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { lentAt: 'asc' }, limit: 500 },
+    );
+    const overdue = overdueLoans(open.map(loanOf), now, deps.calendar);
+    for (const { loan, dueAt } of overdue) {
+      const record = open.find((r) => r.id === loan.id)!;
+      record.overdueNotifiedAt = now;
+      deps.events.add(em, {
+        type: TOOL_EVENTS.overdue,
+        aggregateId: loan.id,
+        data: {
+          loanId: loan.id,
+          toolCode: loan.toolCode,
+          borrowerId: loan.borrowerId,
+          count: loan.count,
+          lentAt: loan.lentAt.toISOString(),
+          dueAt: dueAt.toISOString(),
+        },
+      });
+    }
+    return overdue.length;
+  });
+}
+
+export function startToolOverdueScheduler(
+  deps: InventoryDeps,
+  logger: Logger,
+  intervalMs: number,
+): Worker {
+  let stopped = false;
+  let healthy = true;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout;
+  const tick = () => {
+    running = scanOverdueTools(deps)
+      .then((n) => {
+        healthy = true;
+        if (n) logger.info({ overdue: n }, 'special tools overdue');
+      })
+      .catch((err) => {
+        healthy = false;
+        logger.error({ err }, 'tool overdue scan failed');
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    name: 'tool overdue scheduler',
+    isReady: () => healthy,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export async function listTools(em: EntityManager, caller: Identity | null) {
+  requireRole(caller, ...READERS);
+  return em.find(ToolRecord, {}, { orderBy: { code: 'asc' } });
+}
+
+export async function loansOf(
+  em: EntityManager,
+  caller: Identity | null,
+  toolCodes: readonly string[],
+): Promise<ToolLoanRecord[][]> {
+  requireRole(caller, ...READERS);
+  const loans = await em.find(
+    ToolLoanRecord,
+    { toolCode: { $in: [...toolCodes] } },
+    { orderBy: { lentAt: 'desc' } },
+  );
+  return toolCodes.map((c) => loans.filter((l) => l.toolCode === c));
+}
