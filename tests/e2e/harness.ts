@@ -19,6 +19,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface System {
   gatewayUrl: string;
+  /** The event subject prefix every service of this system publishes under (one per test file). */
+  subjectPrefix: string;
   customerEnv: TestServiceEnv;
   customer: Awaited<ReturnType<typeof startCustomerService>>;
   workorderEnv: TestServiceEnv;
@@ -48,15 +50,16 @@ export async function startSystem(
   const workorderEnv = await testServiceEnv(`${label}-workorder`, {
     CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
     SLA_SCAN_INTERVAL_MS: '1000',
+    EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
     ...extraWorkorderEnv,
   });
   const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env), {
     relayPollIntervalMs: 100,
   });
-  // Inventory consumes the work-order stream, so it shares the work-order test prefix.
   const inventoryEnv = await testServiceEnv(`${label}-inventory`, {
     WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
-    EVENT_SUBJECT_PREFIX: workorderEnv.subjectPrefix,
+    EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
+    TOOL_OVERDUE_SCAN_INTERVAL_MS: '1000',
   });
   const inventory = await startInventoryService(loadInventoryConfig(inventoryEnv.env));
   const gateway = createGateway({
@@ -78,6 +81,7 @@ export async function startSystem(
     signDevToken({ sub: user, roles, secret: SECRET, ttl: '1h' });
   return {
     gatewayUrl,
+    subjectPrefix: customerEnv.subjectPrefix,
     customerEnv,
     customer,
     workorderEnv,

@@ -59,12 +59,12 @@ it('R-WO-3 a breached deadline emits exactly one workorder.sla_breached even wit
   const breaches = (events: Awaited<ReturnType<typeof streamEvents>>) =>
     events.filter((e) => e.type === 'workorder.sla_breached' && e.subject === order.id);
   await eventually(
-    () => streamEvents(sys.workorderEnv.subjectPrefix, 'workorder'),
+    () => streamEvents(sys.subjectPrefix, 'workorder'),
     (es) => breaches(es).length >= 2,
   );
   // Let both schedulers run a few more rounds, then count.
   await new Promise((resolve) => setTimeout(resolve, 3500));
-  const found = breaches(await streamEvents(sys.workorderEnv.subjectPrefix, 'workorder'));
+  const found = breaches(await streamEvents(sys.subjectPrefix, 'workorder'));
   expect(found.map((e) => e.data.kind).sort()).toEqual(['ANSWER', 'ARRIVAL']);
   expect(found.every((e) => workOrderSlaBreached.safeParse(e.data).success)).toBe(true);
 });

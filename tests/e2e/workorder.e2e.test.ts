@@ -288,7 +288,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     ]);
 
     const events = await eventually(
-      () => streamEvents(sys.workorderEnv.subjectPrefix, 'workorder'),
+      () => streamEvents(sys.subjectPrefix, 'workorder'),
       (es) => es.some((e) => e.type === 'workorder.closed' && e.subject === order.id),
     );
     const mine = events.filter((e) => e.subject === order.id).map((e) => e.type);
@@ -456,7 +456,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     expect(otherFault.repeatOf).toBeNull();
 
     const events = await eventually(
-      () => streamEvents(sys.workorderEnv.subjectPrefix, 'workorder'),
+      () => streamEvents(sys.subjectPrefix, 'workorder'),
       (es) => es.some((e) => e.type === 'workorder.repeat_repair' && e.subject === again.id),
     );
     const repeat = events.filter(

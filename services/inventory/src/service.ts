@@ -9,6 +9,7 @@ import {
 } from '@aftercare/kit';
 import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
 import { onWorkOrderCompleted } from './app/old-parts';
+import { startToolOverdueScheduler } from './app/tools';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
 import { workOrderDirectory } from './grpc/workorder-directory';
@@ -68,6 +69,9 @@ export function inventorySpec(
             stop: () => completed.stop(),
             isReady: () => completed.isReady(),
           },
+          ...(config.TOOL_SCHEDULER
+            ? [startToolOverdueScheduler(deps, logger, config.TOOL_OVERDUE_SCAN_INTERVAL_MS)]
+            : []),
         ],
       };
     },

@@ -12,8 +12,11 @@ import { postDocument } from '../app/ledger';
 import { receiveOldPartFor, writeOffOf } from '../app/old-parts';
 import { getRequisition, listParts, listWarehouses, requisitionsOf, stockOf } from '../app/queries';
 import { approve, issue, reject, requestRequisition, returnParts } from '../app/requisitions';
+import { giveBack, lend, listTools, loansOf, upsertTool } from '../app/tools';
 import type {
   PartRecord,
+  ToolLoanRecord,
+  ToolRecord,
   RequisitionRecord,
   StockLevelRecord,
   WarehouseRecord,
@@ -34,6 +37,7 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     requisitions: new DataLoader<string, RequisitionRecord[]>((ids) =>
       requisitionsOf(em, identity, ids),
     ),
+    loans: new DataLoader<string, ToolLoanRecord[]>((codes) => loansOf(em, identity, codes)),
   };
 }
 
@@ -61,6 +65,7 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
       warehouses: (_: unknown, __: unknown, ctx: Ctx) => listWarehouses(ctx.em, ctx.identity),
       requisition: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getRequisition(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      tools: (_: unknown, __: unknown, ctx: Ctx) => listTools(ctx.em, ctx.identity),
     },
     Mutation: {
       upsertPart: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
@@ -96,6 +101,23 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
         { input }: { input: { workOrderId: string; name: string } },
         ctx: Ctx,
       ) => receiveOldPartFor(deps, ctx.identity, input),
+      upsertTool: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        upsertTool(deps, ctx.identity, input),
+      lendTool: (
+        _: unknown,
+        { input }: { input: { toolCode: string; borrowerId: string } },
+        ctx: Ctx,
+      ) => lend(deps, ctx.identity, input.toolCode, input),
+      returnTool: (
+        _: unknown,
+        { input }: { input: { loanId: string; returnedBy: string } },
+        ctx: Ctx,
+      ) => giveBack(deps, ctx.identity, input.loanId, input),
+    },
+    Tool: {
+      __resolveReference: async (ref: { code: string }, ctx: Ctx) =>
+        (await listTools(ctx.em, ctx.identity)).find((t) => t.code === ref.code) ?? null,
+      loans: (t: ToolRecord, _: unknown, ctx: Ctx) => ctx.loaders.loans.load(t.code),
     },
     Part: {
       __resolveReference: (ref: { code: string }, ctx: Ctx) => ctx.loaders.part.load(ref.code),
