@@ -87,6 +87,8 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
       .default('aftercare'),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Deadline of this service's calls to other services. */
+    GRPC_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     BUSINESS_TZ: z.string().optional(),
     BUSINESS_HOURS: z.string().optional(),
     BUSINESS_DAYS: z.string().optional(),

@@ -10,7 +10,6 @@ import { z } from 'zod';
 
 export const inventoryEnv = serviceEnv('inventory', { httpPort: 4103, grpcPort: 50103 }).extend({
   WORKORDER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50102'),
-  GRPC_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** R-IN-6: how often special tools still out after the working day are looked for. */
   TOOL_OVERDUE_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   TOOL_SCHEDULER: flag(true),

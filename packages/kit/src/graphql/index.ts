@@ -3,3 +3,4 @@ export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from './errors';
 export { loadTypeDefs } from './schema';
 export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
 export { DateScalar, DateTimeScalar } from './scalars';
+export { nullIfNotFound, requestContext, type RequestContext } from './context';

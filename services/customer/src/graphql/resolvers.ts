@@ -5,9 +5,11 @@ import {
   DateTimeScalar,
   type EntityManager,
   type Identity,
-  type SubgraphContext,
   requireRole,
   alignByIds,
+  nullIfNotFound,
+  requestContext,
+  type RequestContext,
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
 import {
@@ -30,10 +32,7 @@ import {
 import type { CustomerDeps } from '../app/deps';
 import type { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 
-export interface CustomerContext extends SubgraphContext {
-  em: EntityManager;
-  loaders: ReturnType<typeof createLoaders>;
-}
+export type CustomerContext = RequestContext<ReturnType<typeof createLoaders>>;
 
 /** Per request: one query per entity kind whatever the number of references (no N+1). */
 function createLoaders(em: EntityManager, identity: Identity | null) {
@@ -51,12 +50,7 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
   };
 }
 
-export function customerContext(deps: CustomerDeps) {
-  return (base: SubgraphContext): CustomerContext => {
-    const em = deps.orm.em.fork();
-    return { ...base, em, loaders: createLoaders(em, base.identity) };
-  };
-}
+export const customerContext = (deps: CustomerDeps) => requestContext(deps.orm, createLoaders);
 
 type Args = Record<string, never>;
 const me = (ctx: CustomerContext) => ctx.identity;
@@ -142,10 +136,4 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
     },
   } as GraphQLResolverMap<CustomerContext>;
-}
-
-/** `customer(id)` answers null for an unknown id, as GraphQL clients expect from a lookup. */
-function nullIfNotFound(e: unknown): null {
-  if ((e as { code?: string }).code === 'NOT_FOUND') return null;
-  throw e;
 }

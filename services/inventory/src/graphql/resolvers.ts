@@ -4,7 +4,9 @@ import {
   DateTimeScalar,
   type EntityManager,
   type Identity,
-  type SubgraphContext,
+  nullIfNotFound,
+  requestContext,
+  type RequestContext,
 } from '@aftercare/kit';
 import { createWarehouse, upsertPart } from '../app/catalogue';
 import type { InventoryDeps } from '../app/deps';
@@ -22,10 +24,7 @@ import type {
   WarehouseRecord,
 } from '../db/entities';
 
-export interface InventoryContext extends SubgraphContext {
-  em: EntityManager;
-  loaders: ReturnType<typeof createLoaders>;
-}
+export type InventoryContext = RequestContext<ReturnType<typeof createLoaders>>;
 
 function createLoaders(em: EntityManager, identity: Identity | null) {
   return {
@@ -41,19 +40,10 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
   };
 }
 
-export function inventoryContext(deps: InventoryDeps) {
-  return (base: SubgraphContext): InventoryContext => {
-    const em = deps.orm.em.fork();
-    return { ...base, em, loaders: createLoaders(em, base.identity) };
-  };
-}
+export const inventoryContext = (deps: InventoryDeps) => requestContext(deps.orm, createLoaders);
 
 type Ctx = InventoryContext;
 type Lines = { partCode: string; quantity: number }[];
-const nullIfNotFound = (e: unknown): null => {
-  if ((e as { code?: string }).code === 'NOT_FOUND') return null;
-  throw e;
-};
 
 export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx> {
   return {

@@ -7,8 +7,10 @@ import {
   type Identity,
   type Page,
   pageSize,
-  type SubgraphContext,
   alignByIds,
+  nullIfNotFound,
+  requestContext,
+  type RequestContext,
 } from '@aftercare/kit';
 import { type WorkOrderRecord, type StaffRecord } from '../db/entities';
 import {
@@ -32,10 +34,7 @@ import { registerWorkOrder } from '../app/intake';
 import * as life from '../app/lifecycle';
 import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
 
-export interface WorkOrderContext extends SubgraphContext {
-  em: EntityManager;
-  loaders: ReturnType<typeof createLoaders>;
-}
+export type WorkOrderContext = RequestContext<ReturnType<typeof createLoaders>>;
 
 function createLoaders(em: EntityManager, identity: Identity | null) {
   return {
@@ -54,20 +53,11 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
   };
 }
 
-export function workOrderContext(deps: WorkOrderDeps) {
-  return (base: SubgraphContext): WorkOrderContext => {
-    const em = deps.orm.em.fork();
-    return { ...base, em, loaders: createLoaders(em, base.identity) };
-  };
-}
+export const workOrderContext = (deps: WorkOrderDeps) => requestContext(deps.orm, createLoaders);
 
 type Ctx = WorkOrderContext;
 type Id = { workOrderId: string };
 type PageArgs = { first?: number; after?: string };
-const nullIfNotFound = (e: unknown): null => {
-  if ((e as { code?: string }).code === 'NOT_FOUND') return null;
-  throw e;
-};
 /** The first page of a customer's or asset's orders from one batched query for the whole list. */
 async function firstPage(
   all: Promise<WorkOrderRecord[]>,
