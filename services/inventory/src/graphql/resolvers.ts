@@ -14,6 +14,7 @@ import { postDocument } from '../app/ledger';
 import { receiveOldPartFor, writeOffOf } from '../app/old-parts';
 import { getRequisition, listParts, listWarehouses, requisitionsOf, stockOf } from '../app/queries';
 import { approve, issue, reject, requestRequisition, returnParts } from '../app/requisitions';
+import { postStocktake } from '../app/stocktake';
 import { giveBack, lend, listTools, loansOf, upsertTool } from '../app/tools';
 import type {
   PartRecord,
@@ -103,6 +104,19 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
         { input }: { input: { loanId: string; returnedBy: string } },
         ctx: Ctx,
       ) => giveBack(deps, ctx.identity, input.loanId, input),
+      postStocktake: (
+        _: unknown,
+        {
+          input,
+        }: {
+          input: {
+            warehouseCode: string;
+            counts: { partCode: string; counted: number }[];
+            reason?: string;
+          };
+        },
+        ctx: Ctx,
+      ) => postStocktake(deps, ctx.identity, input),
     },
     Tool: {
       __resolveReference: async (ref: { code: string }, ctx: Ctx) =>

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
+import { postStocktake } from '../../src/app/stocktake';
 import { loadInventoryConfig, startInventoryService } from '../../src';
 
 const keeper: Identity = { userId: 'wh-1', roles: ['warehouse'] };
@@ -200,4 +201,42 @@ it('R-IN-5 falling to the reorder point emits one low-stock event', async () => 
   const axle = alerts.filter((a) => a.payload.data.partCode === 'AXLE-R');
   expect(axle).toHaveLength(1);
   expect(axle[0]!.payload.data.onHand).toBe(2);
+});
+
+it('R-IN-2 a stocktake posts only the differences between book and shelf, and the book follows', async () => {
+  await upsertPart(deps, keeper, {
+    code: 'FRAME-S',
+    name: 'Frame S',
+    unit: 'PCS',
+    priceFen: 50000,
+    reorderPoint: 0,
+  });
+  await postDocument(deps, keeper, {
+    type: 'RECEIPT',
+    warehouseCode: 'CENTRAL',
+    lines: [{ partCode: 'FRAME-S', quantity: 10 }],
+    reference: 'PO-4',
+  });
+  const short = await postStocktake(deps, keeper, {
+    warehouseCode: 'CENTRAL',
+    counts: [{ partCode: 'FRAME-S', counted: 8 }],
+    reason: 'monthly count',
+  });
+  expect(short.lines).toEqual([
+    expect.objectContaining({ partCode: 'FRAME-S', book: 10, counted: 8, difference: -2 }),
+  ]);
+  expect(short.summary).toMatchObject({
+    partsCounted: 1,
+    partsMatching: 0,
+    unitsShort: 2,
+    shortageFen: 100000,
+  });
+  expect(short.documentId).toEqual(expect.any(String));
+  expect(await onHand('CENTRAL', 'FRAME-S')).toBe(8);
+  expect(await ledgerSum('CENTRAL', 'FRAME-S')).toBe(8);
+  const agreed = await postStocktake(deps, keeper, {
+    warehouseCode: 'CENTRAL',
+    counts: [{ partCode: 'FRAME-S', counted: 8 }],
+  });
+  expect(agreed).toMatchObject({ documentId: null, summary: { accuracy: 1 } });
 });
