@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { rowCount } from '@aftercare/testkit';
 import { startSystem, type System } from './harness';
 
 let sys: System;
@@ -63,15 +63,7 @@ const customerInput = {
   ],
 };
 
-async function count(table: string): Promise<number> {
-  const db = new Client({ connectionString: sys.customerEnv.env.DATABASE_URL });
-  await db.connect();
-  try {
-    return (await db.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
-  } finally {
-    await db.end();
-  }
-}
+const count = (table: string) => rowCount(sys.customerEnv.env.DATABASE_URL!, table);
 
 describe('customer archive through the gateway', () => {
   it('R-CU-1 R-CU-2 R-WO-1 creates a customer, registers an asset, reads both back and answers the entitlement at three dates', async () => {

@@ -13,3 +13,4 @@ export * from './logger';
 export * from './service';
 export * from './telemetry';
 export * from './validation';
+export * from './periodic';

@@ -1,7 +1,6 @@
 import { AppError, createGrpcClient, type Identity, type PromiseClient } from '@aftercare/kit';
 import { customerV1 as pb, healthV1 } from '@aftercare/proto';
-import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
-import { Client } from 'pg';
+import { type TestServiceEnv, testServiceEnv, dbQuery, rowCount } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
 const agent: Identity = { userId: 'agent-1', roles: ['agent'] };
@@ -53,17 +52,6 @@ const newCustomer = (over: Partial<pb.CreateCustomerRequest> = {}): pb.CreateCus
   responsibleStaffId: 'agent-1',
   ...over,
 });
-
-async function rowCount(table: string): Promise<number> {
-  const db = new Client({ connectionString: env.env.DATABASE_URL });
-  await db.connect();
-  try {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${table}`);
-    return rows[0].n;
-  } finally {
-    await db.end();
-  }
-}
 
 async function expectAppError(p: Promise<unknown>, expected: Partial<AppError>) {
   const err = await p.then(
@@ -179,13 +167,11 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
       }),
       { code: 'FAILED_PRECONDITION', reason: 'VERSION_CONFLICT' },
     );
-    const db = new Client({ connectionString: env.env.DATABASE_URL });
-    await db.connect();
-    const { rows } = await db.query(
+    const rows = await dbQuery(
+      env.env.DATABASE_URL!,
       'SELECT field, reason, changed_by FROM customer_change WHERE customer_id = $1 ORDER BY field',
       [customer!.id],
     );
-    await db.end();
     expect(rows).toEqual([
       { field: 'contacts', reason: 'new phone, new account manager', changed_by: 'agent-1' },
       {
@@ -299,8 +285,8 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
   });
 
   it('bad input gets a clear error and writes nothing', async () => {
-    const before = await rowCount('customer');
-    const outboxBefore = await rowCount('outbox');
+    const before = await rowCount(env.env.DATABASE_URL!, 'customer');
+    const outboxBefore = await rowCount(env.env.DATABASE_URL!, 'outbox');
     await expectAppError(client.createCustomer(newCustomer({ name: '' })), {
       code: 'INVALID_ARGUMENT',
       field: 'name',
@@ -348,8 +334,8 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
       }),
       { code: 'NOT_FOUND' },
     );
-    expect(await rowCount('customer')).toBe(before);
-    expect(await rowCount('outbox')).toBe(outboxBefore);
+    expect(await rowCount(env.env.DATABASE_URL!, 'customer')).toBe(before);
+    expect(await rowCount(env.env.DATABASE_URL!, 'outbox')).toBe(outboxBefore);
   });
 
   it('checks roles on every method: technicians and auditors read but cannot write; anonymous callers are refused', async () => {

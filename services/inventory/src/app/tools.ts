@@ -8,6 +8,7 @@ import {
   type Role,
   uuidv7,
   type Worker,
+  startPeriodicWorker,
 } from '@aftercare/kit';
 import { ToolLoanRecord, ToolRecord } from '../db/entities';
 import {
@@ -162,40 +163,12 @@ export async function scanOverdueTools(deps: InventoryDeps): Promise<number> {
   });
 }
 
-export function startToolOverdueScheduler(
+export const startToolOverdueScheduler = (
   deps: InventoryDeps,
   logger: Logger,
   intervalMs: number,
-): Worker {
-  let stopped = false;
-  let healthy = true;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout;
-  const tick = () => {
-    running = scanOverdueTools(deps)
-      .then((n) => {
-        healthy = true;
-        if (n) logger.info({ overdue: n }, 'special tools overdue');
-      })
-      .catch((err) => {
-        healthy = false;
-        logger.error({ err }, 'tool overdue scan failed');
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, intervalMs);
-  return {
-    name: 'tool overdue scheduler',
-    isReady: () => healthy,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
+): Worker =>
+  startPeriodicWorker('tool overdue scheduler', intervalMs, () => scanOverdueTools(deps), logger);
 
 export async function listTools(em: EntityManager, caller: Identity | null) {
   requireRole(caller, ...READERS);

@@ -1,6 +1,5 @@
 import { AppError, type Identity } from '@aftercare/kit';
-import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
-import { Client } from 'pg';
+import { type TestServiceEnv, testServiceEnv, dbQuery } from '@aftercare/testkit';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
@@ -45,15 +44,8 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-async function sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  const db = new Client({ connectionString: env.env.DATABASE_URL });
-  await db.connect();
-  try {
-    return (await db.query(text, params)).rows as T[];
-  } finally {
-    await db.end();
-  }
-}
+const sql = <T>(text: string, params: unknown[] = []) =>
+  dbQuery<T>(env.env.DATABASE_URL!, text, params);
 
 const onHand = async (warehouse: string, part: string) =>
   (

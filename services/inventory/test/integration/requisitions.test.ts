@@ -1,7 +1,7 @@
-import { AppError, type Identity, USER_ID_HEADER, USER_ROLES_HEADER } from '@aftercare/kit';
+import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import { createGrpcClient } from '@aftercare/kit';
-import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
@@ -70,24 +70,8 @@ afterAll(async () => {
   for (const env of envs) await env.cleanup();
 });
 
-async function workorderGql<T>(
-  query: string,
-  variables: object = {},
-  caller: Identity = office,
-): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${workorderHttp}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [USER_ID_HEADER]: caller.userId,
-      [USER_ROLES_HEADER]: caller.roles.join(','),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const workorderGql = <T>(query: string, variables: object = {}, caller: Identity = office) =>
+  subgraphData<T>(workorderHttp, query, variables, caller);
 
 async function dispatchedWorkOrder(warranty = false): Promise<string> {
   const customers = createGrpcClient(

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import type { EntityManager, Orm } from '@aftercare/kit';
+import type { EntityManager, Identity, Orm } from '@aftercare/kit';
 import type { DiscountAuthority, Entitlement } from '../domain';
 
 /** Event types, `workorder.<event>` (docs/events.md). */
@@ -19,15 +19,16 @@ export interface EventSink {
   add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
 }
 
-/** What intake needs from the customer archive (gRPC in production and tests alike). */
+/** What intake needs from the customer archive (gRPC), asked on behalf of the caller. */
 export interface CustomerDirectory {
   /** The asset's owner and the entitlement at `at`; NOT_FOUND for an unknown asset. */
   entitlement(
     assetId: string,
     at: Date,
+    caller: Identity,
   ): Promise<{ customerId: string; kind: Entitlement; reason: string }>;
   /** Throws NOT_FOUND for an unknown customer. */
-  assertCustomer(customerId: string): Promise<void>;
+  assertCustomer(customerId: string, caller: Identity): Promise<void>;
 }
 
 export interface WorkOrderDeps {

@@ -51,8 +51,8 @@ export async function registerWorkOrder(
   const me = requireRole(caller, ...CAN_REGISTER);
   const intake = parseIntake(input, { now: deps.now(), categories: deps.categories });
   const [, entitlement] = await Promise.all([
-    intake.customerId ? deps.customers.assertCustomer(intake.customerId) : null,
-    intake.assetId ? deps.customers.entitlement(intake.assetId, intake.calledAt) : null,
+    intake.customerId ? deps.customers.assertCustomer(intake.customerId, me) : null,
+    intake.assetId ? deps.customers.entitlement(intake.assetId, intake.calledAt, me) : null,
   ]);
   if (entitlement) {
     if (intake.customerId && entitlement.customerId !== intake.customerId) {

@@ -1,5 +1,5 @@
 import type { WorkOrderSlaBreached } from '@aftercare/events';
-import type { Logger, Worker } from '@aftercare/kit';
+import { type Logger, startPeriodicWorker, type Worker } from '@aftercare/kit';
 import { WorkOrderRecord } from '../db/entities';
 import { breachesAt } from '../domain';
 import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
@@ -72,33 +72,8 @@ export async function scanSlaBreaches(deps: WorkOrderDeps, limit = 500): Promise
 }
 
 /** Runs the scan every `intervalMs`; safe with any number of replicas (see scanSlaBreaches). */
-export function startSlaScheduler(deps: WorkOrderDeps, logger: Logger, intervalMs: number): Worker {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let healthy = true;
-  const tick = () => {
-    if (stopped) return;
-    running = scanSlaBreaches(deps)
-      .then((n) => {
-        healthy = true;
-        if (n) logger.info({ breaches: n }, 'SLA breaches recorded');
-      })
-      .catch((err) => {
-        healthy = false;
-        logger.error({ err }, 'SLA scan failed');
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  let timer = setTimeout(tick, intervalMs);
-  return {
-    name: 'sla scheduler',
-    isReady: () => healthy,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
+export const startSlaScheduler = (
+  deps: WorkOrderDeps,
+  logger: Logger,
+  intervalMs: number,
+): Worker => startPeriodicWorker('sla scheduler', intervalMs, () => scanSlaBreaches(deps), logger);

@@ -5,7 +5,7 @@ import type { Entitlement } from '../domain';
 
 const entitlements = enumCodec<Entitlement>(customerV1.Entitlement, 'ENTITLEMENT_');
 
-/** The customer service over gRPC; calls carry the caller's identity (kit request scope). */
+/** The customer service over gRPC, called on behalf of the caller (identity in metadata). */
 export function customerDirectory(
   address: string,
   timeoutMs: number,
@@ -19,9 +19,10 @@ export function customerDirectory(
     },
   );
   return {
-    async entitlement(assetId, at) {
+    async entitlement(assetId, at, caller) {
       const res = await client.getServiceEntitlement(
         customerV1.GetServiceEntitlementRequest.create({ assetId, at }),
+        { identity: caller },
       );
       return {
         customerId: res.customerId,
@@ -29,8 +30,10 @@ export function customerDirectory(
         reason: res.reason,
       };
     },
-    async assertCustomer(customerId) {
-      await client.getCustomer(customerV1.GetCustomerRequest.create({ id: customerId }));
+    async assertCustomer(customerId, caller) {
+      await client.getCustomer(customerV1.GetCustomerRequest.create({ id: customerId }), {
+        identity: caller,
+      });
     },
     close: () => client.close(),
   };

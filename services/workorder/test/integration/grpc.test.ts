@@ -1,12 +1,6 @@
-import {
-  AppError,
-  createGrpcClient,
-  type Identity,
-  USER_ID_HEADER,
-  USER_ROLES_HEADER,
-} from '@aftercare/kit';
+import { AppError, createGrpcClient, type Identity } from '@aftercare/kit';
 import { customerV1, workorderV1 as pb } from '@aftercare/proto';
-import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 
@@ -34,20 +28,8 @@ afterAll(async () => {
 });
 
 /** The subgraph, as the gateway would call it for `caller`. */
-async function subgraph<T>(query: string, variables: object, caller: Identity = agent): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${workorder.httpPort}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [USER_ID_HEADER]: caller.userId,
-      [USER_ROLES_HEADER]: caller.roles.join(','),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const subgraph = <T>(query: string, variables: object, caller: Identity = agent) =>
+  subgraphData<T>(workorder.httpPort, query, variables, caller);
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(
