@@ -1,2 +1,5 @@
 export * from './common';
+export * from './complaint';
+export * from './inventory';
+export * from './survey';
 export * from './workorder';

@@ -10,6 +10,7 @@ import {
   type Worker,
   startPeriodicWorker,
 } from '@aftercare/kit';
+import type { InventoryToolLost, InventoryToolOverdue } from '@aftercare/events';
 import { ToolLoanRecord, ToolRecord } from '../db/entities';
 import {
   type LendInput,
@@ -122,7 +123,7 @@ export async function giveBack(
       deps.events.add(em, {
         type: TOOL_EVENTS.lost,
         aggregateId: loan.id,
-        data: { ...charge, at: charge.at.toISOString() },
+        data: { ...charge, at: charge.at.toISOString() } satisfies InventoryToolLost,
       });
     }
     return record;
@@ -156,7 +157,7 @@ export async function scanOverdueTools(deps: InventoryDeps): Promise<number> {
           count: loan.count,
           lentAt: loan.lentAt.toISOString(),
           dueAt: dueAt.toISOString(),
-        },
+        } satisfies InventoryToolOverdue,
       });
     }
     return overdue.length;
