@@ -8,7 +8,7 @@ import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
 import { approve, issue, requestRequisition, returnParts } from '../../src/app/requisitions';
-import { receiveOldPartFor, writeOffOf } from '../../src/app/old-parts';
+import { openWriteOffs, receiveOldPartFor, writeOffOf } from '../../src/app/old-parts';
 import { loadInventoryConfig, startInventoryService } from '../../src';
 
 // R-IN-3 against the real work-order service over gRPC: requisitions only for open work orders,
@@ -244,6 +244,9 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
     if (!writeOff) await new Promise((r) => setTimeout(r, 200));
   }
   expect(writeOff).toMatchObject({ status: 'OPEN', missing: [{ name: 'Brake pad', missing: 1 }] });
+  // R-IN-4 missing old parts are listed.
+  const listed = (await openWriteOffs(em(), keeper)).find((w) => w.workOrderId === workOrderId);
+  expect(listed).toMatchObject({ status: 'OPEN', missing: [{ partCode: 'BRK-PAD', missing: 1 }] });
   expect(
     await failure(returnParts(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 2 }])),
   ).toMatchObject({ reason: 'RETURN_EXCEEDS_UNUSED' });
@@ -256,6 +259,8 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
     quantity: 1,
   });
   expect(closed).toMatchObject({ status: 'CLOSED', missing: [] });
+  expect((await openWriteOffs(em(), keeper)).map((w) => w.workOrderId)).not.toContain(workOrderId);
+  expect(await failure(openWriteOffs(em(), tech))).toMatchObject({ code: 'PERMISSION_DENIED' });
   expect(
     await failure(
       receiveOldPartFor(deps, keeper, {
