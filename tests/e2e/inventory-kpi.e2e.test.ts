@@ -274,6 +274,36 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
   });
 });
 
+it('R-IN-4 a customer who never comes for the claimed part forfeits the deposit (manager only)', async () => {
+  const opened = await sys.gql<{ openClaimOrder: { id: string } }>(
+    `mutation { openClaimOrder(input: { customerId: "cust-gone", lines: [{ partCode: "CTL-48", quantity: 2, unitPriceFen: 30000 }], depositFen: 20000 }) { id } }`,
+    {},
+    ['agent'],
+  );
+  const id = opened.data!.openClaimOrder.id;
+  const steps: [string, Parameters<System['gql']>[2]][] = [
+    ['payClaimDeposit(claimOrderId: $id, amountFen: 20000)', ['agent']],
+    ['placeClaimOrder(claimOrderId: $id)', ['workshop']],
+  ];
+  for (const [call, roles] of steps) {
+    const r = await sys.gql(`mutation($id: ID!) { ${call} { status } }`, { id }, roles);
+    expect(r.errors).toBeUndefined();
+  }
+  const FORFEIT = `mutation($id: ID!) { forfeitClaimDeposit(claimOrderId: $id, reason: "not collected in 60 days") { status depositForfeitedFen depositRefundedFen } }`;
+  const byAgent = await sys.gql(FORFEIT, { id }, ['agent']);
+  expect(byAgent.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  const kept = await sys.gql(FORFEIT, { id }, ['manager']);
+  expect(kept.data).toEqual({
+    forfeitClaimDeposit: { status: 'FORFEITED', depositForfeitedFen: 20000, depositRefundedFen: 0 },
+  });
+  const listed = await sys.gql<{ claimOrders: { id: string }[] }>(
+    `query { claimOrders(status: FORFEITED) { id } }`,
+    {},
+    ['auditor'],
+  );
+  expect(listed.data!.claimOrders).toEqual([{ id }]);
+});
+
 it('R-IN-6 the monthly count of every tool: differences against the book, once a month', async () => {
   for (const [code, count] of [
     ['TQ-WRENCH', 3],
