@@ -11,7 +11,7 @@ import {
   uuidv7,
 } from '@aftercare/kit';
 import type { InventoryClaimOrderClosed } from '@aftercare/events';
-import { ClaimDepositPaymentRecord, ClaimOrderRecord } from '../db/entities';
+import { ClaimDepositPaymentRecord, ClaimOrderRecord, PartRecord } from '../db/entities';
 import {
   assertTakesPayment,
   cancelClaimOrder,
@@ -51,6 +51,11 @@ export async function openClaim(
   const workOrderId = input.workOrderId ? checkUuid(input.workOrderId, 'workOrderId') : null;
   const order = openClaimOrder({ ...input, workOrderId, id: uuidv7() }, me.userId, deps.now());
   return deps.orm.em.fork().transactional(async (em) => {
+    // Claims are for catalogue parts, so each line resolves to a part on the graph.
+    const codes = order.lines.map((l) => l.partCode);
+    const known = await em.find(PartRecord, { code: { $in: codes } }, { fields: ['code'] });
+    const unknown = codes.find((c) => !known.some((k) => k.code === c));
+    if (unknown) throw notFound('Part', unknown);
     const record = Object.assign(new ClaimOrderRecord(), order);
     em.persist(record);
     return record;

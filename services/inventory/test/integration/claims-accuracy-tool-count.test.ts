@@ -157,6 +157,14 @@ describe('R-IN-4 claim orders (索赔订货) with a deposit', () => {
     expect(await rejection(open(30_000))).toMatchObject({ reason: 'DEPOSIT_EXCEEDS_VALUE' });
     expect(
       await rejection(
+        openClaim(deps, adviser, {
+          customerId: 'c',
+          lines: [{ partCode: 'NOT-IN-CATALOGUE', quantity: 1, unitPriceFen: 100 }],
+        }),
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await rejection(
         openClaim(deps, adviser, { customerId: 'c', workOrderId: 'nope', lines: [] }),
       ),
     ).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'workOrderId' });
