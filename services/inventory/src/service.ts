@@ -7,6 +7,7 @@ import {
   startConsumer,
   startService,
 } from '@aftercare/kit';
+import { inventoryV1 } from '@aftercare/proto';
 import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
 import { onWorkOrderCompleted } from './app/old-parts';
 import { startToolOverdueScheduler } from './app/tools';
@@ -14,17 +15,16 @@ import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
 import { workOrderDirectory } from './grpc/workorder-directory';
 import { inventoryHandlers } from './grpc/handlers';
-import { inventoryV1 } from '@aftercare/proto';
 import { inventoryEntities } from './db/entities';
 import { inventoryMigrations } from './db/migrations';
+
+export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
 /**
  * The inventory service (SPEC §3): catalogue, stock ledger, requisitions against open work orders
  * (work-order gRPC), old parts from `workorder.completed`, claim orders, issue accuracy, tool
  * lending and counts; a subgraph for staff and a gRPC API for the other services.
  */
-export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
-
 export function inventorySpec(
   config: InventoryConfig,
   onReady: (deps: InventoryDeps) => void = () => {},
@@ -45,6 +45,7 @@ export function inventorySpec(
         events: outbox,
         workOrders,
         calendar: config.calendar,
+        largeClaimFen: config.CLAIM_LARGE_AMOUNT_FEN,
         now: () => new Date(),
       };
       onReady(deps);

@@ -126,7 +126,7 @@ export const payClaimDeposit = async (
 export const placeClaim = async (deps: InventoryDeps, caller: Identity | null, id: string) => {
   const me = requireRole(caller, ...CAN_SIGN);
   return change(deps, id, (order, _em, now) =>
-    placeClaimOrder(order, { id: me.userId, roles: me.roles }, now),
+    placeClaimOrder(order, { id: me.userId, roles: me.roles }, now, deps.largeClaimFen),
   );
 };
 

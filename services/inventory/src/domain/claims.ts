@@ -27,7 +27,10 @@ export const CLAIM_ORDER_STATUSES = [
 ] as const;
 export type ClaimOrderStatus = (typeof CLAIM_ORDER_STATUSES)[number];
 
-/** Above this value (fen) only a manager (the after-sales director) signs the order off. */
+/**
+ * Above this value (fen) only a manager (the after-sales director) signs the order off; the seed
+ * says "large amount" without a figure, so it is configurable (`CLAIM_LARGE_AMOUNT_FEN`).
+ */
 export const DEFAULT_LARGE_CLAIM_FEN = 500_000;
 
 export interface ClaimOrderState extends ClaimOrder {

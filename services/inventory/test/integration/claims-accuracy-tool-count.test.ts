@@ -31,7 +31,11 @@ let service: Awaited<ReturnType<typeof startInventoryService>>;
 let deps: InventoryDeps;
 
 beforeAll(async () => {
-  env = await testServiceEnv('inv-kpi', { TOOL_SCHEDULER: 'false' });
+  // A configured threshold below the default: 2 × 200 000 fen needs the director.
+  env = await testServiceEnv('inv-kpi', {
+    TOOL_SCHEDULER: 'false',
+    CLAIM_LARGE_AMOUNT_FEN: '300000',
+  });
   service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
   for (const code of ['ST-A', 'ST-B']) {
     await createWarehouse(deps, manager, {
@@ -147,7 +151,7 @@ describe('R-IN-4 claim orders (索赔订货) with a deposit', () => {
   });
 
   it('a large claim is signed by the director (manager); bad input changes nothing', async () => {
-    const big = await open(0, 400_000);
+    const big = await open(0, 200_000);
     expect(await rejection(placeClaim(deps, lead, big.id))).toMatchObject({
       reason: 'LARGE_CLAIM_NEEDS_MANAGER',
     });
