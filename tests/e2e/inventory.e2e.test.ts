@@ -163,12 +163,25 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
     reason: 'RETURN_EXCEEDS_UNUSED',
   });
 
+  // R-IN-4 missing old parts are listed, with the work order they are owed on.
+  const MISSING = `query { missingOldParts { workOrder { id status } missing { partCode missing } } }`;
+  type Missing = {
+    missingOldParts: { workOrder: { id: string; status: string }; missing: unknown[] }[];
+  };
+  const owed = await sys.gql<Missing>(MISSING, {}, ['warehouse']);
+  expect(owed.data!.missingOldParts.find((w) => w.workOrder.id === workOrderId)).toEqual({
+    workOrder: { id: workOrderId, status: 'RESOLVED_ON_SITE' },
+    missing: [{ partCode: 'MOTOR-1', missing: 1 }],
+  });
+
   const back = await sys.gql<{ receiveOldPart: { status: string } }>(
     `mutation($id: ID!) { receiveOldPart(input: { workOrderId: $id, partCode: "MOTOR-1", name: "Hub motor", quantity: 1 }) { status missing { missing } } }`,
     { id: workOrderId },
     ['warehouse'],
   );
   expect(back.data?.receiveOldPart).toEqual({ status: 'CLOSED', missing: [] });
+  const settled = await sys.gql<Missing>(MISSING, {}, ['warehouse']);
+  expect(settled.data!.missingOldParts.map((w) => w.workOrder.id)).not.toContain(workOrderId);
   const stock = await sys.gql<{
     warehouses: { code: string; stock: { part: { code: string }; onHand: number }[] }[];
   }>(`query { warehouses { code stock { part { code } onHand } } }`, {}, ['warehouse']);

@@ -30,3 +30,35 @@ export const inventoryToolOverdue = z.object({
 
 export type InventoryToolLost = z.infer<typeof inventoryToolLost>;
 export type InventoryToolOverdue = z.infer<typeof inventoryToolOverdue>;
+
+/**
+ * `inventory.claim_order_closed`: a claim order (索赔订货, R-IN-4) ended — SETTLED (part fitted,
+ * deposit refunded), FORFEITED (customer never came, deposit kept) or CANCELLED before ordering
+ * (deposit paid refunded). Finance pays `refundFen` back to the customer.
+ */
+export const inventoryClaimOrderClosed = z.object({
+  claimOrderId: uuid,
+  customerId: z.string(),
+  workOrderId: uuid.nullable(),
+  status: z.enum(['SETTLED', 'FORFEITED', 'CANCELLED']),
+  depositPaidFen: z.number().int().nonnegative(),
+  refundFen: z.number().int().nonnegative(),
+  forfeitedFen: z.number().int().nonnegative(),
+  closedBy: z.string(),
+  at: isoInstant,
+});
+
+/** `inventory.wrong_part_corrected`: a wrong part went out on an issue and was put right (R-IN-5). */
+export const inventoryWrongPartCorrected = z.object({
+  correctionId: uuid,
+  issueId: uuid,
+  warehouseCode: z.string(),
+  wrongPartCode: z.string(),
+  rightPartCode: z.string(),
+  quantity: z.number().int().positive(),
+  correctedBy: z.string(),
+  at: isoInstant,
+});
+
+export type InventoryClaimOrderClosed = z.infer<typeof inventoryClaimOrderClosed>;
+export type InventoryWrongPartCorrected = z.infer<typeof inventoryWrongPartCorrected>;

@@ -4,4 +4,5 @@ export * as commonV1 from './gen/aftercare/common/v1/common';
 export * as customerV1 from './gen/aftercare/customer/v1/customer';
 export * as testingV1 from './gen/aftercare/testing/v1/echo';
 export * as healthV1 from './gen/grpc/health/v1/health';
+export * as inventoryV1 from './gen/aftercare/inventory/v1/inventory';
 export * as workorderV1 from './gen/aftercare/workorder/v1/workorder';

@@ -13,6 +13,8 @@ export const inventoryEnv = serviceEnv('inventory', { httpPort: 4103, grpcPort: 
   /** R-IN-6: how often special tools still out after the working day are looked for. */
   TOOL_OVERDUE_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   TOOL_SCHEDULER: flag(true),
+  /** R-IN-4: claim orders above this value (fen) are signed by a manager (the after-sales director). */
+  CLAIM_LARGE_AMOUNT_FEN: z.coerce.number().int().min(0).max(1_000_000_000).default(500_000),
 });
 
 export type InventoryConfig = ServiceConfig<typeof inventoryEnv>;

@@ -7,22 +7,24 @@ import {
   startConsumer,
   startService,
 } from '@aftercare/kit';
+import { inventoryV1 } from '@aftercare/proto';
 import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
 import { onWorkOrderCompleted } from './app/old-parts';
 import { startToolOverdueScheduler } from './app/tools';
 import type { InventoryDeps } from './app/deps';
 import type { InventoryConfig } from './config';
 import { workOrderDirectory } from './grpc/workorder-directory';
+import { inventoryHandlers } from './grpc/handlers';
 import { inventoryEntities } from './db/entities';
 import { inventoryMigrations } from './db/migrations';
 
-/**
- * The inventory service so far: catalogue, stock ledger, requisitions against open work orders and
- * old parts from `workorder.completed`, on the kit runner. Transports (gRPC, subgraph), claim
- * orders, issue accuracy and tool lending persistence are the next steps (issue 4).
- */
 export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
+/**
+ * The inventory service (SPEC §3): catalogue, stock ledger, requisitions against open work orders
+ * (work-order gRPC), old parts from `workorder.completed`, claim orders, issue accuracy, tool
+ * lending and counts; a subgraph for staff and a gRPC API for the other services.
+ */
 export function inventorySpec(
   config: InventoryConfig,
   onReady: (deps: InventoryDeps) => void = () => {},
@@ -43,6 +45,7 @@ export function inventorySpec(
         events: outbox,
         workOrders,
         calendar: config.calendar,
+        largeClaimFen: config.CLAIM_LARGE_AMOUNT_FEN,
         now: () => new Date(),
       };
       onReady(deps);
@@ -57,6 +60,8 @@ export function inventorySpec(
         handler: onWorkOrderCompleted(logger),
       });
       return {
+        grpc: (server) =>
+          server.addService(inventoryV1.InventoryServiceService, inventoryHandlers(deps)),
         graphql: createSubgraph({
           typeDefs: loadTypeDefs(SCHEMA_PATH),
           resolvers: inventoryResolvers(deps),

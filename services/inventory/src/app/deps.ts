@@ -26,5 +26,7 @@ export interface InventoryDeps {
   events: EventSink;
   workOrders: WorkOrderDirectory;
   calendar: BusinessCalendar;
+  /** R-IN-4: above this claim value (fen) only a manager signs the order off. */
+  largeClaimFen: number;
   now: () => Date;
 }

@@ -17,6 +17,7 @@ import {
   type StockDocumentInput,
 } from '../domain';
 import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
+import { CAN_READ } from './queries';
 
 export const CAN_POST: Role[] = ['warehouse', 'manager'];
 
@@ -119,23 +120,18 @@ async function assertKnown(em: EntityManager, document: StockDocument): Promise<
   if (missingPart) throw notFound('Part', missingPart);
 }
 
-/** On-hand of a warehouse (or every warehouse), derived from the ledger's running balance. */
+/** On-hand per (warehouse, part), either filter optional; derived from the ledger's running balance. */
 export async function stockLevels(
   em: EntityManager,
   caller: Identity | null,
-  warehouseCode?: string | null,
-) {
-  requireRole(
-    caller,
-    'warehouse',
-    'manager',
-    'dispatcher',
-    'technician',
-    'workshop',
-    'auditor',
-    'service',
+  filter: { warehouseCode?: string | null; partCode?: string | null } = {},
+): Promise<StockLevelRecord[]> {
+  requireRole(caller, ...CAN_READ);
+  const warehouseCode = filter.warehouseCode?.trim().toUpperCase();
+  const partCode = filter.partCode?.trim().toUpperCase();
+  return em.find(
+    StockLevelRecord,
+    { ...(warehouseCode ? { warehouseCode } : {}), ...(partCode ? { partCode } : {}) },
+    { orderBy: { warehouseCode: 'asc', partCode: 'asc' }, limit: 10_000 },
   );
-  return em.find(StockLevelRecord, warehouseCode ? { warehouseCode } : {}, {
-    orderBy: { warehouseCode: 'asc', partCode: 'asc' },
-  });
 }

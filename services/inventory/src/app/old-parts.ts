@@ -11,6 +11,7 @@ import {
 import { workOrderCompleted } from '@aftercare/events';
 import { CompletedWorkOrderRecord, OldPartReceiptRecord, RequisitionRecord } from '../db/entities';
 import {
+  OLD_PART_SERVICE_TYPES,
   oldPartExpectations,
   receiveOldPart,
   recordUsage,
@@ -100,4 +101,31 @@ async function completedOrder(
   const order = await em.findOne(CompletedWorkOrderRecord, { workOrderId });
   if (!order) throw notFound('CompletedWorkOrder', workOrderId);
   return order;
+}
+
+/**
+ * R-IN-4 "missing old parts are listed": every warranty write-off still OPEN — old parts not yet
+ * handed in, or not declared collected on the service report — oldest completion first.
+ */
+export async function openWriteOffs(
+  em: EntityManager,
+  caller: Identity | null,
+): Promise<WarrantyWriteOff[]> {
+  requireRole(caller, 'warehouse', 'manager', 'auditor', 'dispatcher', 'workshop');
+  const orders = await em.find(
+    CompletedWorkOrderRecord,
+    { serviceType: { $in: [...OLD_PART_SERVICE_TYPES] } },
+    { orderBy: { completedAt: 'asc', workOrderId: 'asc' } },
+  );
+  const receipts = await em.find(OldPartReceiptRecord, {
+    workOrderId: { $in: orders.map((o) => o.workOrderId) },
+  });
+  return orders
+    .map((o) =>
+      warrantyWriteOff(
+        o,
+        receipts.filter((r) => r.workOrderId === o.workOrderId),
+      ),
+    )
+    .filter((w) => w.status === 'OPEN');
 }

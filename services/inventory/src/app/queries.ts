@@ -5,7 +5,13 @@ import {
   requireRole,
   type Role,
 } from '@aftercare/kit';
-import { PartRecord, RequisitionRecord, StockLevelRecord, WarehouseRecord } from '../db/entities';
+import {
+  PartRecord,
+  RequisitionRecord,
+  StockDocumentRecord,
+  StockLevelRecord,
+  WarehouseRecord,
+} from '../db/entities';
 
 export const CAN_READ: Role[] = [
   'warehouse',
@@ -73,4 +79,19 @@ export async function requisitionsOf(
     { orderBy: { requestedAt: 'asc' } },
   );
   return workOrderIds.map((id) => found.filter((r) => r.workOrderId === id));
+}
+
+/** The ISSUE and RETURN documents posted against requisitions (their reference is the requisition). */
+export async function documentsOfRequisitions(
+  em: EntityManager,
+  caller: Identity | null,
+  requisitionIds: readonly string[],
+): Promise<StockDocumentRecord[][]> {
+  requireRole(caller, ...CAN_READ);
+  const found = await em.find(
+    StockDocumentRecord,
+    { reference: { $in: [...requisitionIds] } },
+    { orderBy: { postedAt: 'asc', id: 'asc' } },
+  );
+  return requisitionIds.map((id) => found.filter((d) => d.reference === id));
 }

@@ -3,6 +3,8 @@ import {
   type EntityManager,
   type Identity,
   type Logger,
+  conflict,
+  invalidArgument,
   notFound,
   requireRole,
   type Role,
@@ -11,7 +13,7 @@ import {
   startPeriodicWorker,
 } from '@aftercare/kit';
 import type { InventoryToolLost, InventoryToolOverdue } from '@aftercare/events';
-import { ToolLoanRecord, ToolRecord } from '../db/entities';
+import { ToolCountRecord, ToolLoanRecord, ToolRecord } from '../db/entities';
 import {
   type LendInput,
   lendTool,
@@ -23,6 +25,7 @@ import {
   type ToolInput,
   type ToolLoan,
   toolAfterReturn,
+  toolCount,
 } from '../domain';
 import type { InventoryDeps } from './deps';
 
@@ -188,4 +191,64 @@ export async function loansOf(
     { orderBy: { lentAt: 'desc' } },
   );
   return toolCodes.map((c) => loans.filter((l) => l.toolCode === c));
+}
+
+/**
+ * R-IN-6 the monthly count of every tool (business month of the count): each tool counted once a
+ * month, shelf against owned − on loan. Every tool row is locked, so loans cannot move under the
+ * count and two keepers counting at once queue — the second is told the month is counted
+ * (`ALREADY_COUNTED`; the unique month backs that up).
+ */
+export async function countTools(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  counts: readonly { toolCode?: string | null; counted?: number | null }[],
+): Promise<ToolCountRecord> {
+  const me = requireRole(caller, ...KEEPERS);
+  const now = deps.now();
+  const month = deps.calendar.localDate(now).slice(0, 7);
+  return deps.orm.em.fork().transactional(async (em) => {
+    const tools = await em.find(
+      ToolRecord,
+      {},
+      { orderBy: { code: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    const done = await em.findOne(ToolCountRecord, { month });
+    if (done) {
+      throw conflict(
+        `the tools were already counted for ${month} (by ${done.countedBy})`,
+        'ALREADY_COUNTED',
+      );
+    }
+    const open = await em.find(ToolLoanRecord, { returnedAt: null });
+    const { lines, discrepancies } = toolCount(tools.map(toolOf), open.map(loanOf), counts);
+    const record = Object.assign(new ToolCountRecord(), {
+      id: uuidv7(),
+      month,
+      countedBy: me.userId,
+      countedAt: now,
+      lines,
+      discrepancies: discrepancies.length,
+    });
+    em.persist(record);
+    return record;
+  });
+}
+
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+/** R-IN-6 the tool counts, newest month first, or the count of one month ("YYYY-MM"). */
+export async function toolCounts(
+  em: EntityManager,
+  caller: Identity | null,
+  month?: string | null,
+): Promise<ToolCountRecord[]> {
+  requireRole(caller, ...READERS);
+  if (month && !MONTH.test(month)) {
+    throw invalidArgument('month is written YYYY-MM', 'month', 'INVALID_MONTH');
+  }
+  return em.find(ToolCountRecord, month ? { month } : {}, {
+    orderBy: { month: 'desc' },
+    limit: 120,
+  });
 }

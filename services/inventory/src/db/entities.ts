@@ -1,6 +1,8 @@
 import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import type {
+  ClaimOrderStatus,
   DocumentType,
+  ToolCountLine,
   PartUnit,
   RequisitionLine,
   RequisitionStatus,
@@ -248,6 +250,132 @@ export const ToolLoanSchema = new EntitySchema<ToolLoanRecord>({
   },
 });
 
+const fen = () => ({ type: new BigIntType('number'), columnType: 'bigint' });
+
+/** R-IN-4 a claim order (索赔订货) and where its deposit stands. */
+export class ClaimOrderRecord {
+  id!: string;
+  workOrderId: string | null = null;
+  customerId!: string;
+  lines!: { partCode: string; quantity: number; unitPriceFen: number }[];
+  valueFen!: number;
+  depositFen!: number;
+  depositPaidFen = 0;
+  depositRefundedFen = 0;
+  depositForfeitedFen = 0;
+  note: string | null = null;
+  status!: ClaimOrderStatus;
+  createdBy!: string;
+  createdAt!: Date;
+  orderedBy: string | null = null;
+  orderedAt: Date | null = null;
+  closedBy: string | null = null;
+  closedAt: Date | null = null;
+  closeReason: string | null = null;
+  version = 1;
+}
+
+export const ClaimOrderSchema = new EntitySchema<ClaimOrderRecord>({
+  class: ClaimOrderRecord,
+  tableName: 'claim_order',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workOrderId: { type: 'uuid', nullable: true },
+    customerId: { type: 'string' },
+    lines: { type: 'json' },
+    valueFen: fen(),
+    depositFen: fen(),
+    depositPaidFen: fen(),
+    depositRefundedFen: fen(),
+    depositForfeitedFen: fen(),
+    note: { type: 'string', nullable: true },
+    status: { type: 'string' },
+    createdBy: { type: 'string' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    orderedBy: { type: 'string', nullable: true },
+    orderedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    closedBy: { type: 'string', nullable: true },
+    closedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    closeReason: { type: 'string', nullable: true },
+    version: { type: 'integer', version: true },
+  },
+});
+
+export class ClaimDepositPaymentRecord {
+  id!: string;
+  claimOrderId!: string;
+  amountFen!: number;
+  receivedBy!: string;
+  receivedAt!: Date;
+}
+
+export const ClaimDepositPaymentSchema = new EntitySchema<ClaimDepositPaymentRecord>({
+  class: ClaimDepositPaymentRecord,
+  tableName: 'claim_deposit_payment',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    claimOrderId: { type: 'uuid' },
+    amountFen: fen(),
+    receivedBy: { type: 'string' },
+    receivedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** R-IN-5 a wrong part that went out on an ISSUE document, put right. */
+export class WrongPartCorrectionRecord {
+  id!: string;
+  issueId!: string;
+  warehouseCode!: string;
+  /** When the issue was posted (copied so accuracy per period needs no join). */
+  issuedAt!: Date;
+  wrongPartCode!: string;
+  rightPartCode!: string;
+  quantity!: number;
+  correctedBy!: string;
+  correctedAt!: Date;
+  note: string | null = null;
+}
+
+export const WrongPartCorrectionSchema = new EntitySchema<WrongPartCorrectionRecord>({
+  class: WrongPartCorrectionRecord,
+  tableName: 'wrong_part_correction',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    issueId: { type: 'uuid' },
+    warehouseCode: { type: 'string' },
+    issuedAt: { type: 'Date', columnType: 'timestamptz' },
+    wrongPartCode: { type: 'string' },
+    rightPartCode: { type: 'string' },
+    quantity: { type: 'integer' },
+    correctedBy: { type: 'string' },
+    correctedAt: { type: 'Date', columnType: 'timestamptz' },
+    note: { type: 'string', nullable: true },
+  },
+});
+
+/** R-IN-6 the monthly count of every tool (one per business month). */
+export class ToolCountRecord {
+  id!: string;
+  month!: string;
+  countedBy!: string;
+  countedAt!: Date;
+  lines!: ToolCountLine[];
+  discrepancies!: number;
+}
+
+export const ToolCountSchema = new EntitySchema<ToolCountRecord>({
+  class: ToolCountRecord,
+  tableName: 'tool_count',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    month: { type: 'string' },
+    countedBy: { type: 'string' },
+    countedAt: { type: 'Date', columnType: 'timestamptz' },
+    lines: { type: 'json' },
+    discrepancies: { type: 'integer' },
+  },
+});
+
 export const inventoryEntities = [
   PartSchema,
   WarehouseSchema,
@@ -258,4 +386,8 @@ export const inventoryEntities = [
   OldPartReceiptSchema,
   ToolSchema,
   ToolLoanSchema,
+  ClaimOrderSchema,
+  ClaimDepositPaymentSchema,
+  WrongPartCorrectionSchema,
+  ToolCountSchema,
 ];

@@ -6,3 +6,4 @@ export * from './requisition';
 export * from './stocktake';
 export * from './tools';
 export * from './values';
+export * from './claims';

@@ -11,13 +11,44 @@ import {
 import { createWarehouse, upsertPart } from '../app/catalogue';
 import type { InventoryDeps } from '../app/deps';
 import { postDocument } from '../app/ledger';
-import { receiveOldPartFor, writeOffOf } from '../app/old-parts';
-import { getRequisition, listParts, listWarehouses, requisitionsOf, stockOf } from '../app/queries';
+import { openWriteOffs, receiveOldPartFor, writeOffOf } from '../app/old-parts';
+import {
+  cancelClaim,
+  depositPaymentsOf,
+  forfeitClaim,
+  getClaim,
+  listClaims,
+  openClaim,
+  payClaimDeposit,
+  placeClaim,
+  settleClaim,
+} from '../app/claims';
+import { accuracyOf, correctWrongPart } from '../app/accuracy';
+import {
+  documentsOfRequisitions,
+  getRequisition,
+  listParts,
+  listWarehouses,
+  requisitionsOf,
+  stockOf,
+} from '../app/queries';
 import { approve, issue, reject, requestRequisition, returnParts } from '../app/requisitions';
 import { postStocktake } from '../app/stocktake';
-import { giveBack, lend, listTools, loansOf, upsertTool } from '../app/tools';
+import {
+  countTools,
+  giveBack,
+  lend,
+  listTools,
+  loansOf,
+  toolCounts,
+  upsertTool,
+} from '../app/tools';
 import type {
+  ClaimDepositPaymentRecord,
+  ClaimOrderRecord,
   PartRecord,
+  StockDocumentRecord,
+  ToolCountRecord,
   ToolLoanRecord,
   ToolRecord,
   RequisitionRecord,
@@ -38,6 +69,12 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
       requisitionsOf(em, identity, ids),
     ),
     loans: new DataLoader<string, ToolLoanRecord[]>((codes) => loansOf(em, identity, codes)),
+    documents: new DataLoader<string, StockDocumentRecord[]>((ids) =>
+      documentsOfRequisitions(em, identity, ids),
+    ),
+    depositPayments: new DataLoader<string, ClaimDepositPaymentRecord[]>((ids) =>
+      depositPaymentsOf(em, identity, ids),
+    ),
   };
 }
 
@@ -57,6 +94,21 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
       requisition: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getRequisition(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       tools: (_: unknown, __: unknown, ctx: Ctx) => listTools(ctx.em, ctx.identity),
+      missingOldParts: (_: unknown, __: unknown, ctx: Ctx) => openWriteOffs(ctx.em, ctx.identity),
+      claimOrder: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getClaim(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      claimOrders: (
+        _: unknown,
+        filter: { status?: string | null; workOrderId?: string | null },
+        ctx: Ctx,
+      ) => listClaims(ctx.em, ctx.identity, filter),
+      partsIssueAccuracy: (
+        _: unknown,
+        query: { from: Date; to: Date; warehouseCode?: string | null },
+        ctx: Ctx,
+      ) => accuracyOf(ctx.em, ctx.identity, query),
+      toolCounts: (_: unknown, { month }: { month?: string | null }, ctx: Ctx) =>
+        toolCounts(ctx.em, ctx.identity, month),
     },
     Mutation: {
       upsertPart: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
@@ -117,6 +169,44 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
         },
         ctx: Ctx,
       ) => postStocktake(deps, ctx.identity, input),
+      openClaimOrder: (_: unknown, { input }: { input: { customerId: string } }, ctx: Ctx) =>
+        openClaim(deps, ctx.identity, input),
+      payClaimDeposit: (_: unknown, a: { claimOrderId: string; amountFen: number }, ctx: Ctx) =>
+        payClaimDeposit(deps, ctx.identity, a.claimOrderId, a.amountFen),
+      placeClaimOrder: (_: unknown, a: { claimOrderId: string }, ctx: Ctx) =>
+        placeClaim(deps, ctx.identity, a.claimOrderId),
+      settleClaimOrder: (_: unknown, a: { claimOrderId: string }, ctx: Ctx) =>
+        settleClaim(deps, ctx.identity, a.claimOrderId),
+      forfeitClaimDeposit: (_: unknown, a: { claimOrderId: string; reason: string }, ctx: Ctx) =>
+        forfeitClaim(deps, ctx.identity, a.claimOrderId, a.reason),
+      cancelClaimOrder: (_: unknown, a: { claimOrderId: string; reason: string }, ctx: Ctx) =>
+        cancelClaim(deps, ctx.identity, a.claimOrderId, a.reason),
+      recordWrongPartCorrection: (
+        _: unknown,
+        { input }: { input: { issueId: string; wrongPartCode: string; rightPartCode: string } },
+        ctx: Ctx,
+      ) => correctWrongPart(deps, ctx.identity, input.issueId, input),
+      countTools: (
+        _: unknown,
+        { counts }: { counts: { toolCode: string; counted: number }[] },
+        ctx: Ctx,
+      ) => countTools(deps, ctx.identity, counts),
+    },
+    ClaimOrder: {
+      workOrder: (c: ClaimOrderRecord) =>
+        c.workOrderId ? { __typename: 'WorkOrder', id: c.workOrderId } : null,
+      depositPayments: (c: ClaimOrderRecord, _: unknown, ctx: Ctx) =>
+        ctx.loaders.depositPayments.load(c.id),
+    },
+    ClaimOrderLine: {
+      part: (line: { partCode: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.part.load(line.partCode),
+    },
+    ToolCount: {
+      discrepancies: (c: ToolCountRecord) => c.lines.filter((l) => l.difference !== 0),
+    },
+    WarrantyWriteOff: {
+      workOrder: (w: { workOrderId: string }) => ({ __typename: 'WorkOrder', id: w.workOrderId }),
     },
     Tool: {
       __resolveReference: async (ref: { code: string }, ctx: Ctx) =>
@@ -136,6 +226,7 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
     },
     Requisition: {
       workOrder: (r: RequisitionRecord) => ({ __typename: 'WorkOrder', id: r.workOrderId }),
+      documents: (r: RequisitionRecord, _: unknown, ctx: Ctx) => ctx.loaders.documents.load(r.id),
     },
     RequisitionLine: {
       part: (line: { partCode: string }, _: unknown, ctx: Ctx) =>

@@ -1,5 +1,5 @@
 import { AppError, type Identity } from '@aftercare/kit';
-import { customerV1 } from '@aftercare/proto';
+import { customerV1, healthV1, inventoryV1 } from '@aftercare/proto';
 import { createGrpcClient } from '@aftercare/kit';
 import { type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
@@ -8,7 +8,9 @@ import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
 import { approve, issue, requestRequisition, returnParts } from '../../src/app/requisitions';
-import { receiveOldPartFor, writeOffOf } from '../../src/app/old-parts';
+import { openWriteOffs, receiveOldPartFor, writeOffOf } from '../../src/app/old-parts';
+import { correctWrongPart } from '../../src/app/accuracy';
+import { documentsOfRequisitions } from '../../src/app/queries';
 import { loadInventoryConfig, startInventoryService } from '../../src';
 
 // R-IN-3 against the real work-order service over gRPC: requisitions only for open work orders,
@@ -21,6 +23,7 @@ const envs: TestServiceEnv[] = [];
 const stops: (() => Promise<unknown>)[] = [];
 let workorderHttp: number;
 let customerGrpc: number;
+let inventoryGrpc: number;
 let deps: InventoryDeps;
 
 beforeAll(async () => {
@@ -39,6 +42,7 @@ beforeAll(async () => {
     EVENT_SUBJECT_PREFIX: wEnv.subjectPrefix,
   });
   const inventory = await startInventoryService(loadInventoryConfig(iEnv.env), (d) => (deps = d));
+  inventoryGrpc = inventory.grpcPort;
   envs.push(cEnv, wEnv, iEnv);
   stops.push(
     () => inventory.stop(),
@@ -244,6 +248,9 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
     if (!writeOff) await new Promise((r) => setTimeout(r, 200));
   }
   expect(writeOff).toMatchObject({ status: 'OPEN', missing: [{ name: 'Brake pad', missing: 1 }] });
+  // R-IN-4 missing old parts are listed.
+  const listed = (await openWriteOffs(em(), keeper)).find((w) => w.workOrderId === workOrderId);
+  expect(listed).toMatchObject({ status: 'OPEN', missing: [{ partCode: 'BRK-PAD', missing: 1 }] });
   expect(
     await failure(returnParts(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 2 }])),
   ).toMatchObject({ reason: 'RETURN_EXCEEDS_UNUSED' });
@@ -256,6 +263,8 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
     quantity: 1,
   });
   expect(closed).toMatchObject({ status: 'CLOSED', missing: [] });
+  expect((await openWriteOffs(em(), keeper)).map((w) => w.workOrderId)).not.toContain(workOrderId);
+  expect(await failure(openWriteOffs(em(), tech))).toMatchObject({ code: 'PERMISSION_DENIED' });
   expect(
     await failure(
       receiveOldPartFor(deps, keeper, {
@@ -267,5 +276,157 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
     ),
   ).toMatchObject({
     reason: 'OLD_PART_NOT_EXPECTED',
+  });
+});
+
+describe('inventory gRPC API (a real server on loopback)', () => {
+  const service: Identity = { userId: 'svc-workorder', roles: ['service'] };
+  const client = () =>
+    createGrpcClient(inventoryV1.InventoryServiceClient, `127.0.0.1:${inventoryGrpc}`, {
+      identity: service,
+    });
+
+  it('parts by code, stock levels, the requisitions of a work order and issued parts, issue accuracy', async () => {
+    const start = new Date();
+    await upsertPart(deps, keeper, {
+      code: 'GRPC-AXLE',
+      name: 'Rear axle',
+      unit: 'PCS',
+      priceFen: 45_000,
+      critical: true,
+    });
+    await postDocument(deps, keeper, {
+      type: 'RECEIPT',
+      warehouseCode: 'ST-1',
+      lines: [{ partCode: 'GRPC-AXLE', quantity: 5 }],
+      reference: 'PO-GRPC',
+    });
+    const workOrderId = await dispatchedWorkOrder();
+    const req = await requestRequisition(deps, tech, {
+      workOrderId,
+      warehouseCode: 'ST-1',
+      lines: [
+        { partCode: 'GRPC-AXLE', quantity: 2 },
+        { partCode: 'BRK-PAD', quantity: 1 },
+      ],
+    });
+    await approve(deps, supervisor, req.id);
+    await issue(deps, keeper, req.id, [{ partCode: 'GRPC-AXLE', quantity: 2 }]);
+
+    const c = client();
+    try {
+      const parts = await c.batchGetParts({ codes: ['grpc-axle', 'NO-SUCH', 'BRK-PAD'] });
+      expect(parts.parts.map((p) => p.code)).toEqual(['GRPC-AXLE', 'BRK-PAD']);
+      expect(parts.parts[0]).toMatchObject({
+        name: 'Rear axle',
+        unit: inventoryV1.PartUnit.PART_UNIT_PCS,
+        price: { fen: '45000', currency: 'CNY' },
+        critical: true,
+      });
+
+      expect(await c.getStockLevels({ partCode: 'GRPC-AXLE', warehouseCode: '' })).toEqual({
+        stockLevels: [{ warehouseCode: 'ST-1', partCode: 'GRPC-AXLE', onHand: 3 }],
+      });
+      const station = await c.getStockLevels({ partCode: '', warehouseCode: 'st-1' });
+      expect(station.stockLevels.map((l) => l.partCode)).toEqual(['BRK-PAD', 'GRPC-AXLE']);
+
+      const onOrder = await c.listWorkOrderParts({ workOrderId });
+      expect(onOrder.requisitions).toEqual([
+        expect.objectContaining({
+          id: req.id,
+          workOrderId,
+          status: inventoryV1.RequisitionStatus.REQUISITION_STATUS_PARTLY_ISSUED,
+          requestedBy: 'tech-1',
+          lines: [
+            { partCode: 'GRPC-AXLE', requested: 2, approved: 2, issued: 2, used: 0, returned: 0 },
+            { partCode: 'BRK-PAD', requested: 1, approved: 1, issued: 0, used: 0, returned: 0 },
+          ],
+        }),
+      ]);
+      expect(onOrder.issuedParts).toEqual([
+        { partCode: 'GRPC-AXLE', issued: 2, used: 0, returned: 0 },
+      ]);
+
+      // Accuracy over the issues of this test only: the ones since `start` at ST-1.
+      const period = { start, end: new Date(Date.now() + 60_000) };
+      const before = await c.getIssueAccuracy({ period, warehouseCode: 'ST-1' });
+      expect(before).toMatchObject({ issues: 1, correct: 1, wrong: 0, accuracy: 1, target: 0.98 });
+      expect(before.meetsTarget).toBe(true);
+      const [documents] = await documentsOfRequisitions(deps.orm.em.fork(), keeper, [req.id]);
+      await correctWrongPart(deps, keeper, documents![0]!.id, {
+        wrongPartCode: 'GRPC-AXLE',
+        rightPartCode: 'BRK-PAD',
+        quantity: 1,
+      });
+      expect(await c.getIssueAccuracy({ period, warehouseCode: 'ST-1' })).toMatchObject({
+        issues: 1,
+        wrong: 1,
+        accuracy: 0,
+        meetsTarget: false,
+      });
+      const empty = await c.getIssueAccuracy({
+        period: { start: new Date('2020-01-01T00:00:00Z'), end: new Date('2020-02-01T00:00:00Z') },
+        warehouseCode: '',
+      });
+      expect(empty).toMatchObject({ issues: 0 });
+      expect(empty.accuracy).toBeUndefined();
+      expect(empty.meetsTarget).toBeUndefined();
+    } finally {
+      c.close();
+    }
+  });
+
+  it('typed errors become gRPC statuses; roles apply; health is served', async () => {
+    const c = client();
+    try {
+      expect(await failure(c.listWorkOrderParts({ workOrderId: 'nope' }))).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        field: 'workOrderId',
+      });
+      expect(await failure(c.getIssueAccuracy({ warehouseCode: '' }))).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        field: 'period',
+        reason: 'REQUIRED',
+      });
+      const backwards = {
+        start: new Date('2026-02-01T00:00:00Z'),
+        end: new Date('2026-01-01T00:00:00Z'),
+      };
+      expect(
+        await failure(c.getIssueAccuracy({ period: backwards, warehouseCode: '' })),
+      ).toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'INVALID_PERIOD' });
+      expect(
+        await failure(c.batchGetParts({ codes: Array.from({ length: 501 }, (_, i) => `P-${i}`) })),
+      ).toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'TOO_MANY' });
+      // A customer-facing role may not read the warehouse; an anonymous call is refused.
+      expect(
+        await failure(
+          c.getStockLevels(
+            { partCode: '', warehouseCode: '' },
+            { identity: { userId: 'cust', roles: ['customer_relations'] } },
+          ),
+        ),
+      ).toMatchObject({ code: 'PERMISSION_DENIED' });
+      const anonymous = createGrpcClient(
+        inventoryV1.InventoryServiceClient,
+        `127.0.0.1:${inventoryGrpc}`,
+      );
+      try {
+        expect(await failure(anonymous.batchGetParts({ codes: ['BRK-PAD'] }))).toMatchObject({
+          code: 'UNAUTHENTICATED',
+        });
+      } finally {
+        anonymous.close();
+      }
+    } finally {
+      c.close();
+    }
+    const health = createGrpcClient(healthV1.HealthClient, `127.0.0.1:${inventoryGrpc}`);
+    try {
+      const res = await health.check({ service: 'aftercare.inventory.v1.InventoryService' });
+      expect(res.status).toBe(healthV1.HealthCheckResponse_ServingStatus.SERVING);
+    } finally {
+      health.close();
+    }
   });
 });

@@ -1,0 +1,197 @@
+import { LockMode } from '@mikro-orm/core';
+import {
+  checkUuid,
+  type EntityManager,
+  findByUuid,
+  type Identity,
+  notFound,
+  oneOf,
+  requireRole,
+  type Role,
+  uuidv7,
+} from '@aftercare/kit';
+import type { InventoryClaimOrderClosed } from '@aftercare/events';
+import { ClaimDepositPaymentRecord, ClaimOrderRecord, PartRecord } from '../db/entities';
+import {
+  assertTakesPayment,
+  cancelClaimOrder,
+  CLAIM_ORDER_STATUSES,
+  type ClaimOrderInput,
+  type ClaimOrderState,
+  forfeitClaimOrder,
+  openClaimOrder,
+  payDeposit,
+  placeClaimOrder,
+  settleClaimOrder,
+} from '../domain';
+import type { InventoryDeps } from './deps';
+import { CAN_READ } from './queries';
+
+export const CLAIM_EVENTS = { closed: 'inventory.claim_order_closed' } as const;
+
+/** The service adviser (agent) talks to the customer and takes the deposit (seed rule). */
+const CAN_OPEN: Role[] = ['agent', 'workshop', 'warehouse', 'manager'];
+const CAN_TAKE_DEPOSIT: Role[] = ['agent', 'manager'];
+const CAN_SIGN: Role[] = ['workshop', 'manager'];
+const CAN_SETTLE: Role[] = ['warehouse', 'workshop', 'manager'];
+/** Keeping a customer's money is a manager's decision. */
+const CAN_FORFEIT: Role[] = ['manager'];
+const CAN_CANCEL: Role[] = ['agent', 'manager'];
+const CLAIM_READERS: Role[] = [...CAN_READ, 'agent', 'customer_relations'];
+
+const stateOf = (r: ClaimOrderRecord): ClaimOrderState => ({ ...r });
+
+/** R-IN-4: a claim order for a customer, possibly asking a deposit. */
+export async function openClaim(
+  deps: InventoryDeps,
+  caller: Identity | null,
+  input: Omit<ClaimOrderInput, 'id'>,
+): Promise<ClaimOrderRecord> {
+  const me = requireRole(caller, ...CAN_OPEN);
+  const workOrderId = input.workOrderId ? checkUuid(input.workOrderId, 'workOrderId') : null;
+  const order = openClaimOrder({ ...input, workOrderId, id: uuidv7() }, me.userId, deps.now());
+  return deps.orm.em.fork().transactional(async (em) => {
+    // Claims are for catalogue parts, so each line resolves to a part on the graph.
+    const codes = order.lines.map((l) => l.partCode);
+    const known = await em.find(PartRecord, { code: { $in: codes } }, { fields: ['code'] });
+    const unknown = codes.find((c) => !known.some((k) => k.code === c));
+    if (unknown) throw notFound('Part', unknown);
+    const record = Object.assign(new ClaimOrderRecord(), order);
+    em.persist(record);
+    return record;
+  });
+}
+
+/** Locks the claim order, applies a domain step and emits the closing event when it ended. */
+async function change(
+  deps: InventoryDeps,
+  id: string,
+  apply: (order: ClaimOrderState, em: EntityManager, now: Date) => ClaimOrderState,
+): Promise<ClaimOrderRecord> {
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = await em.findOne(
+      ClaimOrderRecord,
+      { id: checkUuid(id, 'claimOrderId') },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!record) throw notFound('ClaimOrder', id);
+    const next = apply(stateOf(record!), em, deps.now());
+    Object.assign(record!, next);
+    if (next.status === 'SETTLED' || next.status === 'FORFEITED' || next.status === 'CANCELLED') {
+      deps.events.add(em, {
+        type: CLAIM_EVENTS.closed,
+        aggregateId: next.id,
+        data: {
+          claimOrderId: next.id,
+          customerId: next.customerId,
+          workOrderId: next.workOrderId,
+          status: next.status,
+          depositPaidFen: next.depositPaidFen,
+          refundFen: next.depositRefundedFen,
+          forfeitedFen: next.depositForfeitedFen,
+          closedBy: next.closedBy!,
+          at: next.closedAt!.toISOString(),
+        } satisfies InventoryClaimOrderClosed,
+      });
+    }
+    return record!;
+  });
+}
+
+/** R-IN-4: the customer pays (part of) the deposit; each payment is kept. */
+export const payClaimDeposit = async (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  amountFen: number,
+) => {
+  const me = requireRole(caller, ...CAN_TAKE_DEPOSIT);
+  return change(deps, id, (order, em, now) => {
+    assertTakesPayment(order);
+    const paid = payDeposit(order, amountFen);
+    em.persist(
+      Object.assign(new ClaimDepositPaymentRecord(), {
+        id: uuidv7(),
+        claimOrderId: order.id,
+        amountFen: paid.depositPaidFen - order.depositPaidFen,
+        receivedBy: me.userId,
+        receivedAt: now,
+      }),
+    );
+    return { ...order, depositPaidFen: paid.depositPaidFen };
+  });
+};
+
+/** R-IN-4: signed off and sent to the supplier once the deposit is paid. */
+export const placeClaim = async (deps: InventoryDeps, caller: Identity | null, id: string) => {
+  const me = requireRole(caller, ...CAN_SIGN);
+  return change(deps, id, (order, _em, now) =>
+    placeClaimOrder(order, { id: me.userId, roles: me.roles }, now, deps.largeClaimFen),
+  );
+};
+
+/** R-IN-4: the part was fitted; the deposit is refunded. */
+export const settleClaim = async (deps: InventoryDeps, caller: Identity | null, id: string) => {
+  const me = requireRole(caller, ...CAN_SETTLE);
+  return change(deps, id, (order, _em, now) => settleClaimOrder(order, me.userId, now));
+};
+
+export const forfeitClaim = async (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  reason: string,
+) => {
+  const me = requireRole(caller, ...CAN_FORFEIT);
+  return change(deps, id, (order, _em, now) => forfeitClaimOrder(order, me.userId, reason, now));
+};
+
+export const cancelClaim = async (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  reason: string,
+) => {
+  const me = requireRole(caller, ...CAN_CANCEL);
+  return change(deps, id, (order, _em, now) => cancelClaimOrder(order, me.userId, reason, now));
+};
+
+export async function getClaim(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<ClaimOrderRecord> {
+  requireRole(caller, ...CLAIM_READERS);
+  return findByUuid(em, ClaimOrderRecord, 'ClaimOrder', id);
+}
+
+/** Claim orders, newest first, optionally of one status or work order. */
+export async function listClaims(
+  em: EntityManager,
+  caller: Identity | null,
+  filter: { status?: string | null; workOrderId?: string | null } = {},
+): Promise<ClaimOrderRecord[]> {
+  requireRole(caller, ...CLAIM_READERS);
+  return em.find(
+    ClaimOrderRecord,
+    {
+      ...(filter.status ? { status: oneOf(CLAIM_ORDER_STATUSES, filter.status, 'status') } : {}),
+      ...(filter.workOrderId ? { workOrderId: checkUuid(filter.workOrderId, 'workOrderId') } : {}),
+    },
+    { orderBy: { createdAt: 'desc' }, limit: 500 },
+  );
+}
+
+export async function depositPaymentsOf(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+): Promise<ClaimDepositPaymentRecord[][]> {
+  requireRole(caller, ...CLAIM_READERS);
+  const found = await em.find(
+    ClaimDepositPaymentRecord,
+    { claimOrderId: { $in: [...ids] } },
+    { orderBy: { receivedAt: 'asc' } },
+  );
+  return ids.map((id) => found.filter((p) => p.claimOrderId === id));
+}
