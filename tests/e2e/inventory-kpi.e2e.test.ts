@@ -225,6 +225,19 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
     workOrder: { id: workOrderId, status: 'DISPATCHED' },
   });
   const id = opened.data!.openClaimOrder.id;
+  const unknownOrder = await sys.gql(
+    `mutation($input: OpenClaimOrderInput!) { openClaimOrder(input: $input) { id } }`,
+    {
+      input: {
+        customerId: 'cust-claim',
+        workOrderId: '01a20ed2-f4ee-72f4-9671-f8b4f2400699',
+        lines: [{ partCode: 'CTL-60', quantity: 1, unitPriceFen: 30000 }],
+      },
+    },
+    ['agent'],
+    'adv-1',
+  );
+  expect(unknownOrder.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
   const early = await sys.gql(
     `mutation($id: ID!) { placeClaimOrder(claimOrderId: $id) { status } }`,
     { id },

@@ -50,6 +50,8 @@ export async function openClaim(
   const me = requireRole(caller, ...CAN_OPEN);
   const workOrderId = input.workOrderId ? checkUuid(input.workOrderId, 'workOrderId') : null;
   const order = openClaimOrder({ ...input, workOrderId, id: uuidv7() }, me.userId, deps.now());
+  // A part is ordered for a repair still in progress; the work-order service is the judge.
+  if (workOrderId) await deps.workOrders.openForParts(workOrderId, me);
   return deps.orm.em.fork().transactional(async (em) => {
     // Claims are for catalogue parts, so each line resolves to a part on the graph.
     const codes = order.lines.map((l) => l.partCode);
