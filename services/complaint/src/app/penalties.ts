@@ -100,8 +100,20 @@ export async function proposePenaltyIn(
   deps: ComplaintDeps,
   p: Proposal,
 ): Promise<PenaltyRecord> {
+  return (await proposeOnce(em, deps, p)).record;
+}
+
+/** Like `proposePenaltyIn`, saying whether this call created the line. */
+async function proposeOnce(
+  em: EntityManager,
+  deps: ComplaintDeps,
+  p: Proposal,
+): Promise<{ record: PenaltyRecord; created: boolean }> {
+  // Same fact proposed at once (two scheduler replicas, an event and its re-delivery): the second
+  // waits here until the first commits, then finds its line.
+  await em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`penalty-source:${p.sourceKey}`]);
   const existing = await em.findOne(PenaltyRecord, { sourceKey: p.sourceKey });
-  if (existing) return existing;
+  if (existing) return { record: existing, created: false };
   const ruleRecord = await em.findOne(PenaltyRuleRecord, { code: p.ruleCode });
   if (!ruleRecord) throw notFound('PenaltyRule', p.ruleCode);
   const staff = await staffRef(deps, p.staffId);
@@ -145,7 +157,7 @@ export async function proposePenaltyIn(
     aggregateId: record.id,
     data: penaltyFacts(record) satisfies PenaltyProposed,
   });
-  return record;
+  return { record, created: true };
 }
 
 /** Position and team lead from the work-order roster; someone not on it has neither. */
@@ -340,9 +352,8 @@ export async function scanUncorrectedViolations(deps: ComplaintDeps, limit = 200
     );
     for (const [i, at] of recounts.entries()) {
       const sourceKey = `RECOUNT:${entry.id}:${i + 1}`;
-      await deps.orm.em.fork().transactional(async (em) => {
-        if (await em.findOne(PenaltyRecord, { sourceKey })) return;
-        await proposePenaltyIn(em, deps, {
+      const { created } = await deps.orm.em.fork().transactional((em) =>
+        proposeOnce(em, deps, {
           ruleCode: entry.ruleCode,
           staffId: entry.staffId,
           culpritKnown: true,
@@ -351,9 +362,9 @@ export async function scanUncorrectedViolations(deps: ComplaintDeps, limit = 200
           sourceKey,
           proposedBy: SERVICE_IDENTITY.userId,
           recountOfId: entry.id,
-        });
-        proposed++;
-      });
+        }),
+      );
+      if (created) proposed++;
     }
   }
   return proposed;
