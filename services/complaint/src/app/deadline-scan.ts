@@ -1,7 +1,13 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
 import { type Logger, startPeriodicWorker, uuidv7, type Worker } from '@aftercare/kit';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
-import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
+import {
+  DEFAULT_COMPLAINT_DEADLINES,
+  complaintDeadlines,
+  escalationDueAt,
+  markEscalated,
+  overdueKinds,
+} from '../domain';
 import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 
 /**
@@ -62,16 +68,23 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
  */
 export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): Promise<number> {
   const now = deps.now();
+  const policy = DEFAULT_COMPLAINT_DEADLINES;
   return deps.orm.em.fork().transactional(async (em) => {
-    // Candidates: not every kind noticed yet, and open or closed within the last month (a complaint
-    // closed late is still reported once).
+    // Candidates in SQL, per kind not yet noticed, with coarse bounds so the scan stays cheap and
+    // never starves on old complaints already reported; the domain then decides exactly. A
+    // working day is never shorter than 12 h, whatever the calendar.
     const rows = (await em.execute(
       `SELECT c.id FROM complaint c
-       WHERE (c.closed_at IS NULL OR c.closed_at > ?::timestamptz - interval '31 days')
-         AND (SELECT count(*) FROM complaint_overdue o WHERE o.complaint_id = c.id) < 3
-         AND c.received_at < ?
+       WHERE (NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'CLOSURE')
+              AND c.received_at + make_interval(days => ?) < coalesce(c.closed_at, ?::timestamptz))
+          OR (c.major_reasons <> '[]'::jsonb
+              AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'ESCALATION')
+              AND c.received_at + make_interval(hours => ?) < coalesce(c.escalated_at, ?::timestamptz))
+          OR (c.assigned_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'SOLUTION')
+              AND c.assigned_at + interval '12 hours' < coalesce(c.first_solution_at, ?::timestamptz))
        ORDER BY c.received_at LIMIT ?`,
-      [now, now, limit],
+      [policy.closureDays, now, policy.escalationHours, now, now, limit],
     )) as { id: string }[];
     if (rows.length === 0) return 0;
     const complaints = await em.find(ComplaintRecord, { id: { $in: rows.map((r) => r.id) } });

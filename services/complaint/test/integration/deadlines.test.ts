@@ -69,6 +69,21 @@ it('R-CO-3 escalates a major complaint and flags each breached deadline exactly 
   );
   expect(complaint.escalatedAt).not.toBeNull();
   expect(complaint.deadlines.noticesSent).toEqual(['CLOSURE', 'ESCALATION']);
+  // Assigned now with no solution: three days on, the solution (1 working day) is overdue, once.
+  for (const step of [
+    `mutation($id: ID!) { classifyComplaint(id: $id) { id } }`,
+    `mutation($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) { id } }`,
+  ]) {
+    await complaintGraph(s, step, { id: fresh.id, h: uuidv7() }, manager);
+  }
+  const later = { ...s.deps, now: () => new Date(Date.now() + 3 * 86_400_000) };
+  await Promise.all([1, 2, 3].map(() => scanOverdueComplaints(later)));
+  const solution = await dbQuery<{ kind: string }>(
+    s.complaintEnv.env.DATABASE_URL!,
+    'SELECT kind FROM complaint_overdue WHERE complaint_id = $1',
+    [fresh.id],
+  );
+  expect(solution).toEqual([{ kind: 'SOLUTION' }]);
   expect(
     await complaintGraph(
       s,
