@@ -16,8 +16,6 @@ export const complaintEnv = serviceEnv('complaint', { httpPort: 4104, grpcPort: 
   /** How often the deadline scheduler looks for overdue and unescalated major complaints (R-CO-3). */
   COMPLAINT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
   COMPLAINT_SCHEDULER: flag(true),
-  /** R-CO-3: an earlier complaint by the same customer on the same matter within this many days makes a repeat. */
-  REPEAT_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type ComplaintConfig = ServiceConfig<typeof complaintEnv>;

@@ -24,12 +24,7 @@ import { startCorrectionScheduler } from './app/penalties';
 import type { ComplaintConfig } from './config';
 import { complaintEntities } from './db/entities';
 import { complaintMigrations } from './db/migrations';
-import {
-  DEFAULT_APPROVAL_TIERS,
-  DEFAULT_DEPARTMENT_ROUTING,
-  DEFAULT_MAJOR_RULES,
-  DEFAULT_PENALTY_POLICY,
-} from './domain';
+import { DEFAULT_PENALTY_POLICY } from './domain';
 import { complaintContext, complaintResolvers } from './graphql/resolvers';
 import { customerDirectory, workOrderDirectory } from './grpc/directories';
 import { complaintHandlers } from './grpc/handlers';
@@ -91,12 +86,6 @@ export function complaintSpec(
         workOrders,
         calendar: config.calendar,
         now: () => new Date(),
-        routing: DEFAULT_DEPARTMENT_ROUTING,
-        approvalTiers: DEFAULT_APPROVAL_TIERS,
-        majorRules: {
-          ...DEFAULT_MAJOR_RULES,
-          repeatWindowDays: config.REPEAT_COMPLAINT_WINDOW_DAYS,
-        },
         penaltyPolicy: DEFAULT_PENALTY_POLICY,
       };
       onReady(deps);

@@ -28,6 +28,7 @@ import {
 import { CAN_RECORD, CAN_WORK_COMPLAINTS } from './access';
 import { COMPLAINT_EVENTS, type ComplaintDeps } from './deps';
 import { proposeComplaintPenalties } from './penalties';
+import { loadPolicy } from './policy';
 
 const DAY_MS = 86_400_000;
 
@@ -194,7 +195,8 @@ async function judgeMajor(
     | 'disturbance'
   >,
 ): Promise<Pick<ComplaintRecord, 'majorReasons' | 'repeatOfId'>> {
-  const windowDays = deps.majorRules.repeatWindowDays;
+  const { majorRules } = await loadPolicy(em);
+  const windowDays = majorRules.repeatWindowDays;
   const previous = windowDays
     ? await em.find(ComplaintRecord, {
         id: { $ne: subject.id },
@@ -208,7 +210,7 @@ async function judgeMajor(
     : [];
   const repeat = windowDays ? findRepeatComplaint(subject, previous, windowDays) : null;
   return {
-    majorReasons: majorReasons(subject, previous, deps.majorRules),
+    majorReasons: majorReasons(subject, previous, majorRules),
     repeatOfId: repeat?.id ?? null,
   };
 }
@@ -231,11 +233,12 @@ export async function moveComplaint(
 ): Promise<ComplaintRecord> {
   const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
   return mutateComplaint(deps, id, async (record, em, now) => {
+    const policy = await loadPolicy(em);
     const next = transition(asComplaint(record), action, {
       actor: me,
       now,
-      routing: deps.routing,
-      approvalTiers: deps.approvalTiers,
+      routing: policy.routing,
+      approvalTiers: policy.approvalTiers,
     });
     Object.assign(record, next);
     const change: Change = {

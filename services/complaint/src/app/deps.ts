@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EntityManager, Identity, Orm } from '@aftercare/kit';
-import type { ApprovalTier, DepartmentRouting, MajorRules, PenaltyPolicy } from '../domain';
+import type { PenaltyPolicy } from '../domain';
 
 /** Event types, `complaint.<event>` (docs/events.md). */
 export const COMPLAINT_EVENTS = {
@@ -62,9 +62,6 @@ export interface ComplaintDeps {
   workOrders: WorkOrderDirectory;
   calendar: BusinessCalendar;
   now: () => Date;
-  routing: DepartmentRouting;
-  approvalTiers: readonly ApprovalTier[];
-  majorRules: MajorRules;
   penaltyPolicy: PenaltyPolicy;
 }
 

@@ -1,7 +1,10 @@
 import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { JsonWithDatesType } from '@aftercare/kit';
 import type {
+  ApprovalTier,
   Attachment,
+  DepartmentRouting,
+  MajorRules,
   ComplaintCategory,
   ComplaintChannel,
   ComplaintStatus,
@@ -245,7 +248,31 @@ export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecor
   },
 });
 
+/** R-CO-2/R-CO-3 rules as data (routing, approval authority, major-complaint rules); one row. */
+export class ComplaintPolicyRecord {
+  id = 1;
+  routing!: DepartmentRouting;
+  approvalTiers!: ApprovalTier[];
+  majorRules!: MajorRules;
+  updatedBy: string | null = null;
+  updatedAt!: Date;
+}
+
+export const ComplaintPolicySchema = new EntitySchema<ComplaintPolicyRecord>({
+  class: ComplaintPolicyRecord,
+  tableName: 'complaint_policy',
+  properties: {
+    id: { type: 'smallint', primary: true },
+    routing: json(),
+    approvalTiers: json(),
+    majorRules: json(),
+    updatedBy: { type: 'string', nullable: true },
+    updatedAt: instant(),
+  },
+});
+
 export const complaintEntities = [
+  ComplaintPolicySchema,
   ComplaintSchema,
   ComplaintHistorySchema,
   PenaltyRuleSchema,

@@ -16,6 +16,7 @@ import {
 } from '../app/complaints';
 import { overdueNoticesOf } from '../app/deadline-scan';
 import type { ComplaintDeps } from '../app/deps';
+import { getPolicy, loadPolicy, updatePolicy } from '../app/policy';
 import {
   decidePenalty,
   getPenalty,
@@ -38,6 +39,7 @@ import {
 } from '../app/queries';
 import type {
   ComplaintHistoryRecord,
+  ComplaintPolicyRecord,
   ComplaintRecord,
   PenaltyRecord,
   PenaltyRuleRecord,
@@ -45,6 +47,7 @@ import type {
 import {
   type ComplaintAction,
   type ComplaintInput,
+  type ComplaintPolicyInput,
   type ImprovementActionInput,
   type InvestigationInput,
   type PenaltyAction,
@@ -71,6 +74,11 @@ function createLoaders(deps: ComplaintDeps, em: EntityManager, identity: Identit
     ),
     history: new DataLoader<string, ComplaintHistoryRecord[]>((ids) => historyOf(em, ids)),
     notices: new DataLoader<string, string[]>((ids) => overdueNoticesOf(deps, ids)),
+    /** The one policy row, read once per request. */
+    policy: new DataLoader<number, ComplaintPolicyRecord>(async (keys) => {
+      const policy = await loadPolicy(em);
+      return keys.map(() => policy);
+    }),
     rules: new DataLoader<string, PenaltyRuleRecord | null>(async (codes) => {
       const all = await listPenaltyRules(em, identity);
       return codes.map((c) => all.find((r) => r.code === c) ?? null);
@@ -144,6 +152,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
         ctx: Ctx,
       ) => listPenalties(deps, ctx.em, ctx.identity, args),
       penaltyRules: (_: unknown, __: unknown, ctx: Ctx) => listPenaltyRules(ctx.em, ctx.identity),
+      complaintPolicy: (_: unknown, __: unknown, ctx: Ctx) => getPolicy(ctx.em, ctx.identity),
       penaltyPayroll: (_: unknown, { month }: { month: string }, ctx: Ctx) =>
         payrollExport(deps, ctx.em, ctx.identity, month),
     },
@@ -200,6 +209,8 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
         a: { id: string; actionId: string },
         ctx: Ctx,
       ) => completeComplaintImprovement(deps, ctx.identity, a.id, a.actionId),
+      updateComplaintPolicy: (_: unknown, { input }: { input: ComplaintPolicyInput }, ctx: Ctx) =>
+        updatePolicy(deps, ctx.identity, input),
       upsertPenaltyRule: (_: unknown, { input }: { input: PenaltyRuleInput }, ctx: Ctx) =>
         upsertPenaltyRule(deps, ctx.identity, input),
       proposePenalty: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
@@ -217,9 +228,12 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     },
     Complaint: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.complaint.load(ref.id),
-      allowedActions: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
+      allowedActions: async (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
         ctx.identity
-          ? allowedActions(c, { actor: ctx.identity, approvalTiers: deps.approvalTiers })
+          ? allowedActions(c, {
+              actor: ctx.identity,
+              approvalTiers: (await ctx.loaders.policy.load(1)).approvalTiers,
+            })
           : [],
       customer: (c: ComplaintRecord) => ({ __typename: 'Customer', id: c.customerId }),
       workOrder: (c: ComplaintRecord) =>
@@ -259,6 +273,10 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
         p.recountOfId
           ? getPenalty(ctx.em, ctx.identity, p.recountOfId).catch(nullIfNotFound)
           : null,
+    },
+    ComplaintPolicy: {
+      routing: (p: ComplaintPolicyRecord) =>
+        Object.entries(p.routing).map(([category, department]) => ({ category, department })),
     },
     PenaltyRule: {
       __resolveReference: (ref: { code: string }, ctx: Ctx) => ctx.loaders.rules.load(ref.code),
