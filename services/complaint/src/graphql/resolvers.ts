@@ -96,6 +96,15 @@ function createLoaders(deps: ComplaintDeps, em: EntityManager, identity: Identit
         ),
       );
     }),
+    penalty: new DataLoader<string, PenaltyRecord | null>(async (ids) => {
+      const found = await em.find(PenaltyEntity, { id: { $in: [...ids] } });
+      return ids.map(
+        (id) =>
+          found.find(
+            (p) => p.id === id && identity !== null && mayReadPenaltiesOf(identity, p.staffId),
+          ) ?? null,
+      );
+    }),
     /** Keyed `staffId|month` (month may be empty). */
     staffPenalties: new DataLoader<string, PenaltyRecord[]>(async (keys) => {
       const byMonth = new Map<string, string[]>();
@@ -270,9 +279,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
       allowedActions: (p: PenaltyRecord, _: unknown, ctx: Ctx) =>
         ctx.identity ? allowedPenaltyActions(p, ctx.identity) : [],
       recountOf: (p: PenaltyRecord, _: unknown, ctx: Ctx) =>
-        p.recountOfId
-          ? getPenalty(ctx.em, ctx.identity, p.recountOfId).catch(nullIfNotFound)
-          : null,
+        p.recountOfId ? ctx.loaders.penalty.load(p.recountOfId) : null,
     },
     ComplaintPolicy: {
       routing: (p: ComplaintPolicyRecord) =>

@@ -157,6 +157,15 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
   expect(expected).toBeGreaterThanOrEqual(1);
   expect(recounts).toHaveLength(expected);
   expect(recounts.every((l) => l.rule_code === 'VIOLATION' && l.status === 'PROPOSED')).toBe(true);
+  const { penalties } = await complaintGraph<{
+    penalties: { recountOf: { id: string } | null; correctionRequired: boolean }[];
+  }>(
+    s,
+    `query($s: ID!) { penalties(staffId: $s) { recountOf { id } correctionRequired } }`,
+    { s: staffId },
+    { userId: staffId, roles: ['technician'] },
+  );
+  expect(penalties.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
   // Corrected: no more re-counts, however often the scheduler runs.
   await complaintGraph(
     s,
