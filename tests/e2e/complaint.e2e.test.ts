@@ -598,3 +598,64 @@ it('R-PN-1 an SLA breach proposes exactly one penalty, even when the event is de
     await replica.stop();
   }
 });
+
+it('R-PN-2 a founded complaint with nobody named falls on the team lead; a repeated complaint doubles the penalty', async () => {
+  const { customerId, assetId } = await customerWithAsset('Again Gao', '13812345555', 'CP-7');
+  const workOrderId = await workOrderFor(customerId, assetId);
+  const input = {
+    complainant: { name: 'Again Gao', phone: '13812345555' },
+    customerId,
+    workOrderId,
+    channel: 'PHONE',
+    category: 'REPAIR_QUALITY',
+    content: 'the noise is back',
+  };
+  const investigate = async (id: string, responsibleStaffIds: string[]) => {
+    for (const [m, vars] of [
+      [`($id: ID!) { classifyComplaint(id: $id) {`, {}],
+      [`($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`, { h: handler }],
+      [
+        `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+        {
+          r: {
+            cause: 'bearing not replaced',
+            course: 'repair skipped a step',
+            responsibleStaffIds,
+            conclusion: 'founded',
+            countermeasure: 'checklist',
+            serviceCaused: true,
+          },
+        },
+      ],
+    ] as const) {
+      await step(m, { id, ...vars }, CR, 'cr-3');
+    }
+    const r = await sys.gql<{
+      complaint: {
+        majorReasons: string[];
+        penalties: { staff: { id: string }; points: number; explanation: string[] }[];
+      };
+    }>(
+      `query($id: ID!) { complaint(id: $id) { majorReasons penalties { staff { id } points explanation } } }`,
+      { id },
+      MANAGER,
+      'mgr-1',
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.complaint;
+  };
+  const first = await investigate((await register(input)).id, []);
+  // Nobody named: the lead technician's team lead carries it.
+  expect(first.penalties.map((p) => p.staff.id)).toEqual([teamLead]);
+  expect(first.penalties[0]!.explanation).toContain('no direct culprit: the team lead carries it');
+  // The same customer on the same matter again: a repeat (major), and the penalty doubles.
+  const second = await investigate((await register(input)).id, [technician]);
+  expect(second.majorReasons).toEqual(['REPEAT']);
+  expect(second.penalties).toHaveLength(1);
+  const [doubled] = second.penalties;
+  expect(doubled!.staff.id).toBe(technician);
+  expect(
+    doubled!.explanation.some((l) => l.startsWith('repeated complaint on the same issue')),
+  ).toBe(true);
+  expect(doubled!.points === -4 || doubled!.points === -10).toBe(true);
+});
