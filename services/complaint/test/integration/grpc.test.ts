@@ -8,6 +8,7 @@ import {
   startServices,
   upsertStaff,
 } from './setup';
+import { rowCount, subgraphRequest } from '@aftercare/testkit';
 
 // The complaint gRPC API on loopback: what other services and payroll call.
 let s: Services;
@@ -112,4 +113,43 @@ it('R-CO-1 gets and lists complaints; R-PN-3 exports the month for payroll; role
   expect((await rejection(tech.getComplaint({ id: c.id }))).code).toBe('NOT_FOUND');
   service.close();
   tech.close();
+});
+
+it('R-CO-1 bad input is refused with a typed error and nothing is recorded', async () => {
+  const customerId = await createCustomer(s, 'Careful Customer', '13800003333');
+  const before = await rowCount(s.complaintEnv.env.DATABASE_URL!, 'complaint');
+  const base = {
+    complainant: { name: 'C', phone: '13800003333' },
+    customerId,
+    channel: 'PHONE',
+    category: 'TRANSPORT',
+    content: 'late delivery',
+  };
+  const attempt = (input: object, caller: Identity = manager) =>
+    subgraphRequest(
+      s.complaint.httpPort,
+      `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+      { input },
+      caller,
+    ).then((r) => r.errors?.[0]?.extensions);
+  expect(await attempt({ ...base, complainant: { name: 'C', phone: '12345' } })).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'complainant.phone',
+  });
+  expect(await attempt({ ...base, customerId: uuidv7() })).toMatchObject({ code: 'NOT_FOUND' });
+  expect(await attempt({ ...base, workOrderId: uuidv7() })).toMatchObject({ code: 'NOT_FOUND' });
+  expect(
+    await attempt({ ...base, receivedAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'receivedAt' });
+  expect(await attempt({ ...base, demands: ['RETURN', 'RETURN'] })).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'DUPLICATE',
+  });
+  expect(await attempt(base, { userId: uuidv7(), roles: ['technician'] })).toMatchObject({
+    code: 'FORBIDDEN',
+  });
+  expect(await attempt(base, { userId: uuidv7(), roles: ['auditor'] })).toMatchObject({
+    code: 'FORBIDDEN',
+  });
+  expect(await rowCount(s.complaintEnv.env.DATABASE_URL!, 'complaint')).toBe(before);
 });
