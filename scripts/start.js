@@ -129,6 +129,10 @@ async function main() {
   const gatewayPort = Number(env.GATEWAY_PORT || 4000);
   env.PG_URL = await ensurePostgres(env);
   env.NATS_URL = await ensureNats(env);
+  // gRPC servers the services call (workorder and complaint → customer; inventory and complaint →
+  // workorder), at their default ports on this machine unless set.
+  env.CUSTOMER_GRPC_ADDRESS ||= '127.0.0.1:50101';
+  env.WORKORDER_GRPC_ADDRESS ||= '127.0.0.1:50102';
   const { SUBGRAPHS } = require(path.join(root, 'gateway/dist/subgraphs.js'));
   const services = SUBGRAPHS.filter((s) =>
     existsSync(path.join(root, 'services', s.name, 'dist/main.js')),

@@ -3,6 +3,7 @@ import { createLogger, type Role } from '@aftercare/kit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { loadInventoryConfig, startInventoryService } from '@aftercare/inventory-service';
+import { loadComplaintConfig, startComplaintService } from '@aftercare/complaint-service';
 import { createGateway, signDevToken, SUPERGRAPH_FILE } from '@aftercare/gateway';
 import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
 
@@ -27,6 +28,8 @@ export interface System {
   workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
   inventoryEnv: TestServiceEnv;
   inventory: Awaited<ReturnType<typeof startInventoryService>>;
+  complaintEnv: TestServiceEnv;
+  complaint: Awaited<ReturnType<typeof startComplaintService>>;
   token(roles: Role[], user?: string): string;
   /** POSTs an operation to the gateway as a user with the given roles (none: anonymous). */
   gql<T = Record<string, unknown>>(
@@ -62,12 +65,20 @@ export async function startSystem(
     TOOL_OVERDUE_SCAN_INTERVAL_MS: '1000',
   });
   const inventory = await startInventoryService(loadInventoryConfig(inventoryEnv.env));
+  const complaintEnv = await testServiceEnv(`${label}-complaint`, {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
+    EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
+    COMPLAINT_SCAN_INTERVAL_MS: '1000',
+  });
+  const complaint = await startComplaintService(loadComplaintConfig(complaintEnv.env));
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
     subgraphUrls: {
       customer: `http://127.0.0.1:${customer.httpPort}/graphql`,
       workorder: `http://127.0.0.1:${workorder.httpPort}/graphql`,
       inventory: `http://127.0.0.1:${inventory.httpPort}/graphql`,
+      complaint: `http://127.0.0.1:${complaint.httpPort}/graphql`,
     },
     jwt: { secret: SECRET },
     allowIntrospection: false,
@@ -88,6 +99,8 @@ export async function startSystem(
     workorder,
     inventoryEnv,
     inventory,
+    complaintEnv,
+    complaint,
     token,
     async gql(query, variables = {}, roles = ['agent'], user = 'e2e-user') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -101,9 +114,11 @@ export async function startSystem(
     },
     async stop() {
       await gateway.http.close(2000);
+      await complaint.stop();
       await inventory.stop();
       await workorder.stop();
       await customer.stop();
+      await complaintEnv.cleanup();
       await inventoryEnv.cleanup();
       await workorderEnv.cleanup();
       await customerEnv.cleanup();

@@ -20,3 +20,77 @@ export const complaintClosed = z.object({
 });
 
 export type ComplaintClosed = z.infer<typeof complaintClosed>;
+
+/** `complaint.registered`: a complaint recorded (R-CO-1), with what made it major if anything. */
+export const complaintRegistered = z.object({
+  complaintId: uuid,
+  number: z.string(),
+  customerId: uuid,
+  workOrderId: uuid.nullable(),
+  category: z.string(),
+  channel: z.string(),
+  /** R-CO-3 reasons (REPEAT, CHANNEL_MEDIA, DEMAND_RETURN …); empty when not major. */
+  majorReasons: z.array(z.string()),
+  repeatOfComplaintId: uuid.nullable(),
+  aboutStaffIds: z.array(z.string()),
+  receivedAt: isoInstant,
+});
+
+/** `complaint.escalated`: a major complaint went to management (R-CO-3), once per complaint. */
+export const complaintEscalated = z.object({
+  complaintId: uuid,
+  number: z.string(),
+  customerId: uuid,
+  majorReasons: z.array(z.string()),
+  receivedAt: isoInstant,
+  /** Receipt + 24 h (default): when escalation was due. */
+  dueAt: isoInstant,
+  escalatedAt: isoInstant,
+});
+
+/** `complaint.overdue`: a complaint deadline breached (R-CO-3), once per complaint and kind. */
+export const complaintOverdue = z.object({
+  complaintId: uuid,
+  number: z.string(),
+  customerId: uuid,
+  status: z.string(),
+  kind: z.enum(['SOLUTION', 'CLOSURE', 'ESCALATION']),
+  dueAt: isoInstant,
+  handlerId: z.string().nullable(),
+  department: z.string().nullable(),
+  detectedAt: isoInstant,
+});
+
+const penaltyFacts = z.object({
+  penaltyId: uuid,
+  staffId: z.string(),
+  ruleCode: z.string(),
+  source: z.string(),
+  kind: z.enum(['PENALTY', 'REWARD']),
+  /** Signed: negative for a penalty, positive for a reward. */
+  points: z.number().int(),
+  amountFen: z.number().int(),
+  nthViolation: z.number().int().nullable(),
+  occurredAt: isoInstant,
+  reference: z.string().nullable(),
+  status: z.enum(['PROPOSED', 'CONFIRMED', 'APPEALED', 'UPHELD', 'VOID']),
+});
+
+/** `complaint.penalty_proposed`: a ledger line proposed (R-PN-3), from a finding, event or by hand. */
+export const penaltyProposed = penaltyFacts;
+
+/**
+ * `complaint.penalty_decided`: a ledger line confirmed, appealed, upheld or voided (R-PN-3);
+ * `notifyStaff` says the staff member is to be told (on confirmation and on an appeal's decision).
+ */
+export const penaltyDecided = penaltyFacts.extend({
+  action: z.enum(['confirm', 'appeal', 'uphold', 'void']),
+  decidedBy: z.string(),
+  notifyStaff: z.boolean(),
+});
+
+export type ComplaintRegistered = z.infer<typeof complaintRegistered>;
+export type ComplaintEscalated = z.infer<typeof complaintEscalated>;
+export type ComplaintOverdue = z.infer<typeof complaintOverdue>;
+export type PenaltyProposed = z.infer<typeof penaltyProposed>;
+export type PenaltyDecided = z.infer<typeof penaltyDecided>;

@@ -2,3 +2,4 @@ export * from './database';
 export * from './nats';
 export * from './service-env';
 export * from './helpers';
+export * from './events';

@@ -5,3 +5,4 @@ export * from './month';
 export * from './penalties';
 export * from './statistics';
 export * from './workflow';
+export * from './policy';

@@ -1,0 +1,319 @@
+import { LockMode } from '@mikro-orm/core';
+import type { ComplaintClosed, ComplaintRegistered } from '@aftercare/events';
+import {
+  type EntityManager,
+  type Identity,
+  checkUuid,
+  invalidArgument,
+  notFound,
+  requireRole,
+  uuidv7,
+} from '@aftercare/kit';
+import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
+import {
+  type Complaint,
+  type ComplaintAction,
+  type ComplaintInput,
+  type ComplaintIntake,
+  type ComplaintStatus,
+  type ImprovementActionInput,
+  addImprovementAction,
+  completeImprovementAction,
+  findRepeatComplaint,
+  majorReasons,
+  openComplaint,
+  parseComplaint,
+  transition,
+} from '../domain';
+import { CAN_RECORD, CAN_WORK_COMPLAINTS } from './access';
+import { COMPLAINT_EVENTS, type ComplaintDeps } from './deps';
+import { proposeComplaintPenalties } from './penalties';
+import { loadPolicy } from './policy';
+
+const DAY_MS = 86_400_000;
+
+export interface Change {
+  action: string;
+  actorId: string;
+  details?: Record<string, unknown> | null;
+  events?: { type: string; data: object }[];
+}
+
+/** The record is a domain `Complaint` plus bookkeeping; the workflow reads and returns that shape. */
+const asComplaint = (record: ComplaintRecord): Complaint => ({ ...record });
+
+/**
+ * The one way a complaint changes: lock the row, let `apply` check and change it, then record the
+ * history line (who, when, what: R-CO-2) and the events in the same transaction.
+ */
+export async function mutateComplaint(
+  deps: ComplaintDeps,
+  id: string,
+  apply: (record: ComplaintRecord, em: EntityManager, now: Date) => Promise<Change> | Change,
+): Promise<ComplaintRecord> {
+  const complaintId = checkUuid(id, 'id');
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = await em.findOne(
+      ComplaintRecord,
+      { id: complaintId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!record) throw notFound('Complaint', complaintId);
+    const from: ComplaintStatus = record.status;
+    const now = deps.now();
+    const change = await apply(record, em, now);
+    record.updatedAt = now;
+    em.persist(history(record, change, from, now));
+    await em.flush();
+    for (const event of change.events ?? [])
+      deps.events.add(em, { type: event.type, aggregateId: record.id, data: event.data });
+    return record;
+  });
+}
+
+const history = (record: ComplaintRecord, change: Change, from: string | null, at: Date) =>
+  Object.assign(new ComplaintHistoryRecord(), {
+    id: uuidv7(),
+    complaintId: record.id,
+    action: change.action,
+    fromStatus: from,
+    toStatus: record.status,
+    actorId: change.actorId,
+    at,
+    details: change.details ?? null,
+  });
+
+/**
+ * R-CO-1 step 1 as a use case: validates the complaint, checks customer, work order and asset with
+ * the services that own them (on behalf of the caller), and records it.
+ */
+export async function registerComplaint(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  input: ComplaintInput,
+): Promise<ComplaintRecord> {
+  const me = requireRole(caller, ...CAN_RECORD);
+  const intake = parseComplaint(input, { now: deps.now() });
+  await deps.customers.customer(intake.customerId, me);
+  if (intake.workOrderId) {
+    const order = await deps.workOrders.workOrder(intake.workOrderId, me);
+    if (order.customerId && order.customerId !== intake.customerId) {
+      throw invalidArgument(
+        `work order ${order.number} belongs to another customer`,
+        'workOrderId',
+        'CUSTOMER_MISMATCH',
+      );
+    }
+    if (intake.assetId && order.assetId && order.assetId !== intake.assetId) {
+      throw invalidArgument(
+        `work order ${order.number} is about another asset`,
+        'assetId',
+        'ASSET_MISMATCH',
+      );
+    }
+  }
+  if (intake.assetId) {
+    const owner = await deps.customers.assetOwner(intake.assetId, me);
+    if (owner !== intake.customerId) {
+      throw invalidArgument(
+        'the asset belongs to another customer',
+        'assetId',
+        'CUSTOMER_MISMATCH',
+      );
+    }
+  }
+  return deps.orm.em
+    .fork()
+    .transactional((em) => recordComplaint(em, deps, intake, me.userId, null));
+}
+
+/**
+ * Records a validated complaint in `em`'s transaction: number, major-complaint reasons (R-CO-3,
+ * repeats judged against the customer's earlier complaints), history and `complaint.registered`.
+ */
+export async function recordComplaint(
+  em: EntityManager,
+  deps: ComplaintDeps,
+  intake: ComplaintIntake,
+  recordedBy: string,
+  sourceEventId: string | null,
+): Promise<ComplaintRecord> {
+  const now = deps.now();
+  const id = uuidv7();
+  const judged = await judgeMajor(em, deps, { ...intake, id });
+  const [{ seq }] = (await em.execute(`SELECT nextval('complaint_number_seq') AS seq`)) as [
+    { seq: string },
+  ];
+  const number = `CP-${deps.calendar.localDate(intake.receivedAt).replace(/-/g, '')}-${String(seq).padStart(5, '0')}`;
+  const record = Object.assign(new ComplaintRecord(), {
+    ...openComplaint(id, intake),
+    number,
+    ...judged,
+    sourceEventId,
+    recordedBy,
+    createdAt: now,
+    updatedAt: now,
+  });
+  em.persist(record);
+  em.persist(
+    history(record, { action: 'record', actorId: recordedBy, details: judged }, null, now),
+  );
+  await em.flush();
+  deps.events.add(em, {
+    type: COMPLAINT_EVENTS.registered,
+    aggregateId: record.id,
+    data: {
+      complaintId: record.id,
+      number,
+      customerId: record.customerId,
+      workOrderId: record.workOrderId,
+      category: record.category,
+      channel: record.channel,
+      majorReasons: record.majorReasons,
+      repeatOfComplaintId: record.repeatOfId,
+      aboutStaffIds: record.aboutStaffIds,
+      receivedAt: record.receivedAt.toISOString(),
+    } satisfies ComplaintRegistered,
+  });
+  return record;
+}
+
+/** R-CO-3: what makes the complaint major, and the earlier complaint it repeats. */
+async function judgeMajor(
+  em: EntityManager,
+  deps: ComplaintDeps,
+  subject: Pick<
+    Complaint,
+    | 'id'
+    | 'customerId'
+    | 'category'
+    | 'workOrderId'
+    | 'receivedAt'
+    | 'channel'
+    | 'demands'
+    | 'highImpact'
+    | 'disturbance'
+  >,
+): Promise<Pick<ComplaintRecord, 'majorReasons' | 'repeatOfId'>> {
+  const { majorRules } = await loadPolicy(em);
+  const windowDays = majorRules.repeatWindowDays;
+  const previous = windowDays
+    ? await em.find(ComplaintRecord, {
+        id: { $ne: subject.id },
+        customerId: subject.customerId,
+        status: { $ne: 'CLOSED_INVALID' },
+        receivedAt: {
+          $gte: new Date(subject.receivedAt.getTime() - windowDays * DAY_MS),
+          $lte: subject.receivedAt,
+        },
+      })
+    : [];
+  const repeat = windowDays ? findRepeatComplaint(subject, previous, windowDays) : null;
+  return {
+    majorReasons: majorReasons(subject, previous, majorRules),
+    repeatOfId: repeat?.id ?? null,
+  };
+}
+
+const actionDetails = (action: ComplaintAction): Record<string, unknown> => {
+  const { type: _type, ...rest } = action;
+  return rest;
+};
+
+/**
+ * R-CO-2 steps 2–8 (classify … close): the pure workflow decides legality, self-handling, authority
+ * and payload; this adds what needs the database: re-judging a reclassified complaint as major,
+ * penalties proposed from the investigation's findings, and `complaint.closed`.
+ */
+export async function moveComplaint(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  id: string,
+  action: ComplaintAction,
+): Promise<ComplaintRecord> {
+  const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
+  return mutateComplaint(deps, id, async (record, em, now) => {
+    const policy = await loadPolicy(em);
+    const next = transition(asComplaint(record), action, {
+      actor: me,
+      now,
+      routing: policy.routing,
+      approvalTiers: policy.approvalTiers,
+    });
+    Object.assign(record, next);
+    const change: Change = {
+      action: action.type,
+      actorId: me.userId,
+      details: actionDetails(action),
+    };
+    if (action.type === 'classify') {
+      Object.assign(record, await judgeMajor(em, deps, record));
+      change.details = { ...change.details, majorReasons: record.majorReasons };
+    }
+    if (action.type === 'investigate') {
+      const proposed = await proposeComplaintPenalties(em, deps, record, me.userId);
+      change.details = { ...change.details, penaltiesProposed: proposed };
+    }
+    if (action.type === 'invalidate' || action.type === 'close') {
+      change.events = [{ type: COMPLAINT_EVENTS.closed, data: closedEventData(record) }];
+    }
+    return change;
+  });
+}
+
+export const closedEventData = (c: ComplaintRecord): ComplaintClosed => ({
+  complaintId: c.id,
+  number: c.number,
+  customerId: c.customerId,
+  workOrderId: c.workOrderId,
+  category: c.category,
+  channel: c.channel,
+  valid: c.status !== 'CLOSED_INVALID',
+  satisfaction: c.satisfaction,
+  receivedAt: c.receivedAt.toISOString(),
+  closedAt: (c.closedAt ?? c.updatedAt).toISOString(),
+});
+
+/** R-CO-2 follow-through after close: an improvement action added. */
+export function addComplaintImprovement(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  id: string,
+  input: ImprovementActionInput,
+): Promise<ComplaintRecord> {
+  const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
+  return mutateComplaint(deps, id, (record, _em, now) => {
+    Object.assign(
+      record,
+      addImprovementAction(
+        asComplaint(record),
+        { ...input, id: input.id ?? uuidv7() },
+        {
+          actor: me,
+          now,
+        },
+      ),
+    );
+    return { action: 'addImprovementAction', actorId: me.userId, details: { ...input } };
+  });
+}
+
+/** R-CO-2 follow-through: an improvement action done (its owner or customer relations). */
+export function completeComplaintImprovement(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  id: string,
+  actionId: string,
+): Promise<ComplaintRecord> {
+  const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
+  return mutateComplaint(deps, id, (record, _em, now) => {
+    Object.assign(
+      record,
+      completeImprovementAction(asComplaint(record), checkUuid(actionId, 'actionId'), {
+        actor: me,
+        now,
+      }),
+    );
+    return { action: 'completeImprovementAction', actorId: me.userId, details: { actionId } };
+  });
+}

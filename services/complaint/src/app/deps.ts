@@ -1,0 +1,69 @@
+import type { BusinessCalendar } from '@aftercare/calendar';
+import type { EntityManager, Identity, Orm } from '@aftercare/kit';
+import type { PenaltyPolicy } from '../domain';
+
+/** Event types, `complaint.<event>` (docs/events.md). */
+export const COMPLAINT_EVENTS = {
+  registered: 'complaint.registered',
+  escalated: 'complaint.escalated',
+  overdue: 'complaint.overdue',
+  closed: 'complaint.closed',
+  penaltyProposed: 'complaint.penalty_proposed',
+  penaltyDecided: 'complaint.penalty_decided',
+} as const;
+
+export interface EventSink {
+  add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
+}
+
+export interface CustomerContact {
+  id: string;
+  name: string;
+  /** The primary contact's mobile or phone; null when the archive has none. */
+  phone: string | null;
+}
+
+/** What the complaint service asks the customer archive (gRPC), on behalf of `caller`. */
+export interface CustomerDirectory {
+  /** NOT_FOUND for an unknown customer. */
+  customer(customerId: string, caller: Identity): Promise<CustomerContact>;
+  /** The asset's owner; NOT_FOUND for an unknown asset. */
+  assetOwner(assetId: string, caller: Identity): Promise<string>;
+}
+
+export interface WorkOrderFacts {
+  id: string;
+  number: string;
+  customerId: string | null;
+  assetId: string | null;
+  technicianIds: string[];
+  leadTechnicianId: string | null;
+}
+
+export interface StaffFacts {
+  id: string;
+  /** Job position (e.g. `service_advisor`), what role doubling looks at (R-PN-2). */
+  position: string | null;
+  teamLeadId: string | null;
+}
+
+/** What the complaint service asks the work-order service (gRPC): orders and the staff roster. */
+export interface WorkOrderDirectory {
+  /** NOT_FOUND for an unknown work order. */
+  workOrder(workOrderId: string, caller: Identity): Promise<WorkOrderFacts>;
+  /** The roster entries found, in no particular order; unknown ids are left out. */
+  staff(ids: readonly string[], caller: Identity): Promise<StaffFacts[]>;
+}
+
+export interface ComplaintDeps {
+  orm: Orm;
+  events: EventSink;
+  customers: CustomerDirectory;
+  workOrders: WorkOrderDirectory;
+  calendar: BusinessCalendar;
+  now: () => Date;
+  penaltyPolicy: PenaltyPolicy;
+}
+
+/** How this service acts on its own behalf (consumers, schedulers) towards other services. */
+export const SERVICE_IDENTITY: Identity = { userId: 'complaint-service', roles: ['service'] };

@@ -1,0 +1,496 @@
+import { LockMode } from '@mikro-orm/core';
+import type { PenaltyDecided, PenaltyProposed } from '@aftercare/events';
+import {
+  type EntityManager,
+  type Identity,
+  type Logger,
+  checkUuid,
+  forbidden,
+  instant,
+  notFound,
+  notInFuture,
+  optionalText,
+  requireRole,
+  requiredText,
+  startPeriodicWorker,
+  unauthenticated,
+  uuidv7,
+  type Worker,
+} from '@aftercare/kit';
+import { type ComplaintRecord, PenaltyRecord, PenaltyRuleRecord } from '../db/entities';
+import {
+  type LedgerEntry,
+  type Month,
+  type PenaltyAction,
+  type PenaltyRule,
+  type PenaltyRuleInput,
+  type PayrollRow,
+  type StaffRef,
+  assessPenalty,
+  countViolationsBefore,
+  localMonth,
+  monthlyExport,
+  parseMonth,
+  parsePenaltyRule,
+  penaltyCarrier,
+  penaltyTransition,
+  proposeEntry,
+  uncorrectedRecounts,
+  nextMonth,
+} from '../domain';
+import {
+  CAN_EDIT_RULES,
+  CAN_EXPORT_PAYROLL,
+  CAN_PROPOSE_PENALTIES,
+  CAN_READ_ALL_PENALTIES,
+} from './access';
+import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+
+export const toRule = (r: PenaltyRuleRecord): PenaltyRule => ({
+  code: r.code,
+  description: r.description,
+  kind: r.kind,
+  points: r.points,
+  fineFen: r.fineFen,
+  source: r.source,
+  ...(r.doublingRoles.length > 0 ? { doublingRoles: r.doublingRoles } : {}),
+});
+
+/** Any signed-in user (staff see their own lines; the use case narrows further). */
+function authenticated(caller: Identity | null): Identity {
+  if (!caller) throw unauthenticated();
+  return caller;
+}
+
+const has = (caller: Identity, roles: readonly string[]) =>
+  caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));
+
+/** The business month `[from, to)` as instants, for range queries. */
+export function monthRange(deps: ComplaintDeps, month: Month): { from: Date; to: Date } {
+  return {
+    from: deps.calendar.fromLocal(`${month}-01T00:00`),
+    to: deps.calendar.fromLocal(`${nextMonth(month)}-01T00:00`),
+  };
+}
+
+export interface Proposal {
+  ruleCode: string;
+  /** The person the violation was recorded against (or the reward goes to). */
+  staffId: string;
+  /** False: no direct culprit, `staffId`'s team lead carries it (R-PN-2). */
+  culpritKnown: boolean;
+  occurredAt: Date;
+  reference: string | null;
+  /** Names the fact; unique in the ledger, so the same fact never costs twice. */
+  sourceKey: string;
+  proposedBy: string;
+  repeatedComplaint?: boolean;
+  chargeFen?: number;
+  correctionRequired?: boolean;
+  recountOfId?: string | null;
+}
+
+/**
+ * R-PN-2/R-PN-3: proposes one ledger line in `em`'s transaction, or returns the one already
+ * proposed for the same `sourceKey`. The carrier's violations are counted under a per-carrier
+ * transaction lock so two proposals at once never get the same number in the month.
+ */
+export async function proposePenaltyIn(
+  em: EntityManager,
+  deps: ComplaintDeps,
+  p: Proposal,
+): Promise<PenaltyRecord> {
+  return (await proposeOnce(em, deps, p)).record;
+}
+
+/** Like `proposePenaltyIn`, saying whether this call created the line. */
+async function proposeOnce(
+  em: EntityManager,
+  deps: ComplaintDeps,
+  p: Proposal,
+): Promise<{ record: PenaltyRecord; created: boolean }> {
+  // Same fact proposed at once (two scheduler replicas, an event and its re-delivery): the second
+  // waits here until the first commits, then finds its line.
+  await em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`penalty-source:${p.sourceKey}`]);
+  const existing = await em.findOne(PenaltyRecord, { sourceKey: p.sourceKey });
+  if (existing) return { record: existing, created: false };
+  const ruleRecord = await em.findOne(PenaltyRuleRecord, { code: p.ruleCode });
+  if (!ruleRecord) throw notFound('PenaltyRule', p.ruleCode);
+  const staff = await staffRef(deps, p.staffId);
+  const carrier = penaltyCarrier(staff, p.culpritKnown);
+  const teamLead = carrier.teamLead ? await staffRef(deps, carrier.staffId) : null;
+  await em.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`penalty:${carrier.staffId}`]);
+  const { from, to } = monthRange(deps, localMonth(p.occurredAt, deps.calendar));
+  const month = await em.find(PenaltyRecord, {
+    staffId: carrier.staffId,
+    occurredAt: { $gte: from, $lt: to },
+  });
+  const assessment = assessPenalty({
+    rule: toRule(ruleRecord),
+    staff,
+    culpritKnown: p.culpritKnown,
+    teamLeadRole: teamLead?.role ?? null,
+    violationsThisMonth: countViolationsBefore(month, carrier.staffId, p.occurredAt, deps.calendar),
+    repeatedComplaint: p.repeatedComplaint ?? false,
+    chargeFen: p.chargeFen ?? 0,
+    policy: deps.penaltyPolicy,
+  });
+  const entry = proposeEntry(uuidv7(), assessment, {
+    occurredAt: p.occurredAt,
+    reference: p.reference,
+    proposedBy: p.proposedBy,
+  });
+  const now = deps.now();
+  const record = Object.assign(new PenaltyRecord(), {
+    ...entry,
+    sourceKey: p.sourceKey,
+    correctionRequired: p.correctionRequired ?? false,
+    correctedAt: null,
+    recountOfId: p.recountOfId ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  em.persist(record);
+  await em.flush();
+  deps.events.add(em, {
+    type: COMPLAINT_EVENTS.penaltyProposed,
+    aggregateId: record.id,
+    data: penaltyFacts(record) satisfies PenaltyProposed,
+  });
+  return { record, created: true };
+}
+
+/** Position and team lead from the work-order roster; someone not on it has neither. */
+async function staffRef(deps: ComplaintDeps, id: string): Promise<StaffRef> {
+  const [found] = await deps.workOrders.staff([id], SERVICE_IDENTITY);
+  return { id, role: found?.position ?? '', teamLeadId: found?.teamLeadId ?? null };
+}
+
+export const penaltyFacts = (r: PenaltyRecord): PenaltyProposed => ({
+  penaltyId: r.id,
+  staffId: r.staffId,
+  ruleCode: r.ruleCode,
+  source: r.source,
+  kind: r.kind,
+  points: r.points,
+  amountFen: r.amountFen,
+  nthViolation: r.nthViolation,
+  occurredAt: r.occurredAt.toISOString(),
+  reference: r.reference,
+  status: r.status,
+});
+
+/**
+ * R-PN-1 "complaint findings": an investigation that found our service responsible proposes
+ * COMPLAINT_SUBSTANTIATED for each responsible person, doubled for a repeated complaint; with no
+ * one named, the team lead of the work order's lead technician carries it. Returns the ids.
+ */
+export async function proposeComplaintPenalties(
+  em: EntityManager,
+  deps: ComplaintDeps,
+  complaint: ComplaintRecord,
+  proposedBy: string,
+): Promise<string[]> {
+  const report = complaint.investigation;
+  if (!report?.serviceCaused) return [];
+  const base = {
+    ruleCode: 'COMPLAINT_SUBSTANTIATED',
+    occurredAt: complaint.receivedAt,
+    reference: complaint.id,
+    proposedBy,
+    repeatedComplaint: complaint.repeatOfId !== null,
+  };
+  const proposals: Proposal[] = report.responsibleStaffIds.map((staffId) => ({
+    ...base,
+    staffId,
+    culpritKnown: true,
+    sourceKey: `COMPLAINT:${complaint.id}:${staffId}`,
+  }));
+  if (proposals.length === 0 && complaint.workOrderId) {
+    const order = await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY);
+    const lead = order.leadTechnicianId ?? order.technicianIds[0];
+    if (lead) {
+      proposals.push({
+        ...base,
+        staffId: lead,
+        culpritKnown: false,
+        sourceKey: `COMPLAINT:${complaint.id}:team-lead-of:${lead}`,
+      });
+    }
+  }
+  const ids: string[] = [];
+  for (const p of proposals) ids.push((await proposePenaltyIn(em, deps, p)).id);
+  return ids;
+}
+
+export interface ManualProposalInput {
+  ruleCode?: string | null;
+  staffId?: string | null;
+  culpritKnown?: boolean | null;
+  occurredAt?: string | Date | null;
+  /** What it stems from (vehicle / archive number, inspection sheet …). */
+  reference?: string | null;
+  /** Names the fact so proposing it twice is harmless; default: a fresh one. */
+  sourceRef?: string | null;
+  correctionRequired?: boolean | null;
+}
+
+/** A penalty or reward proposed by hand: inspection findings, late archive handover, best performer. */
+export async function proposePenalty(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  input: ManualProposalInput,
+): Promise<PenaltyRecord> {
+  const me = requireRole(caller, ...CAN_PROPOSE_PENALTIES);
+  const now = deps.now();
+  const ruleCode = requiredText(input.ruleCode, 'ruleCode', 32);
+  const staffId = requiredText(input.staffId, 'staffId', 64);
+  const occurredAt = notInFuture(
+    input.occurredAt ? instant(input.occurredAt, 'occurredAt') : now,
+    now,
+    'occurredAt',
+  );
+  const sourceRef = optionalText(input.sourceRef, 'sourceRef', 100) ?? uuidv7();
+  return deps.orm.em.fork().transactional((em) =>
+    proposePenaltyIn(em, deps, {
+      ruleCode,
+      staffId,
+      culpritKnown: input.culpritKnown ?? true,
+      occurredAt,
+      reference: optionalText(input.reference, 'reference', 64),
+      sourceKey: `MANUAL:${ruleCode}:${staffId}:${sourceRef}`,
+      proposedBy: me.userId,
+      correctionRequired: input.correctionRequired ?? false,
+    }),
+  );
+}
+
+/** R-PN-3 lifecycle: confirm, appeal, uphold, void — the domain decides who may. */
+export async function decidePenalty(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  id: string,
+  action: PenaltyAction,
+): Promise<PenaltyRecord> {
+  const me = authenticated(caller);
+  if (!has(me, ['manager']) && me.roles.every((r) => r === 'auditor')) {
+    throw forbidden('the auditor reads only');
+  }
+  const penaltyId = checkUuid(id, 'id');
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = await em.findOne(
+      PenaltyRecord,
+      { id: penaltyId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!record) throw notFound('Penalty', penaltyId);
+    const now = deps.now();
+    const { entry, notify } = penaltyTransition(asEntry(record), action, { actor: me, now });
+    Object.assign(record, entry, { updatedAt: now });
+    await em.flush();
+    deps.events.add(em, {
+      type: COMPLAINT_EVENTS.penaltyDecided,
+      aggregateId: record.id,
+      data: {
+        ...penaltyFacts(record),
+        action: action.type,
+        decidedBy: me.userId,
+        notifyStaff: notify.length > 0,
+      } satisfies PenaltyDecided,
+    });
+    return record;
+  });
+}
+
+const asEntry = (r: PenaltyRecord): LedgerEntry => ({ ...r });
+
+/** R-PN-2: the violation corrected; it stops counting again. Whoever proposes penalties may. */
+export async function markPenaltyCorrected(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  id: string,
+): Promise<PenaltyRecord> {
+  requireRole(caller, ...CAN_PROPOSE_PENALTIES);
+  const penaltyId = checkUuid(id, 'id');
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record = await em.findOne(
+      PenaltyRecord,
+      { id: penaltyId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!record) throw notFound('Penalty', penaltyId);
+    if (record.correctionRequired && !record.correctedAt) {
+      record.correctedAt = deps.now();
+      record.updatedAt = record.correctedAt;
+    }
+    return record;
+  });
+}
+
+/**
+ * R-PN-2 "not corrected within 1 working day counts again": for each uncorrected violation, one
+ * proposed re-count per working day passed. The re-count's source key (`RECOUNT:<id>:<n>`) makes it
+ * exactly-once with any number of scheduler replicas. Returns the re-counts proposed by this call.
+ */
+export async function scanUncorrectedViolations(deps: ComplaintDeps, limit = 200): Promise<number> {
+  const now = deps.now();
+  const open = await deps.orm.em
+    .fork()
+    .find(
+      PenaltyRecord,
+      { correctionRequired: true, correctedAt: null, status: { $ne: 'VOID' }, recountOfId: null },
+      { limit, orderBy: { occurredAt: 'asc' } },
+    );
+  let proposed = 0;
+  for (const entry of open) {
+    const recounts = uncorrectedRecounts(
+      entry.occurredAt,
+      null,
+      now,
+      deps.calendar,
+      deps.penaltyPolicy,
+    );
+    for (const [i, at] of recounts.entries()) {
+      const sourceKey = `RECOUNT:${entry.id}:${i + 1}`;
+      const { created } = await deps.orm.em.fork().transactional((em) =>
+        proposeOnce(em, deps, {
+          ruleCode: entry.ruleCode,
+          staffId: entry.staffId,
+          culpritKnown: true,
+          occurredAt: at,
+          reference: entry.reference,
+          sourceKey,
+          proposedBy: SERVICE_IDENTITY.userId,
+          recountOfId: entry.id,
+        }),
+      );
+      if (created) proposed++;
+    }
+  }
+  return proposed;
+}
+
+export const startCorrectionScheduler = (
+  deps: ComplaintDeps,
+  logger: Logger,
+  intervalMs: number,
+): Worker =>
+  startPeriodicWorker(
+    'penalty correction scheduler',
+    intervalMs,
+    () => scanUncorrectedViolations(deps),
+    logger,
+  );
+
+/** R-PN-1: the rules, for everyone who sees penalties. */
+export async function listPenaltyRules(em: EntityManager, caller: Identity | null) {
+  authenticated(caller);
+  return em.find(PenaltyRuleRecord, {}, { orderBy: { code: 'asc' } });
+}
+
+/** R-PN-1: a manager adds or edits a rule; past ledger lines keep what they were assessed at. */
+export async function upsertPenaltyRule(
+  deps: ComplaintDeps,
+  caller: Identity | null,
+  input: PenaltyRuleInput,
+): Promise<PenaltyRuleRecord> {
+  const me = requireRole(caller, ...CAN_EDIT_RULES);
+  const rule = parsePenaltyRule(input, 'input');
+  return deps.orm.em.fork().transactional(async (em) => {
+    const record =
+      (await em.findOne(PenaltyRuleRecord, { code: rule.code })) ??
+      Object.assign(new PenaltyRuleRecord(), { code: rule.code });
+    Object.assign(record, {
+      description: rule.description,
+      kind: rule.kind,
+      points: rule.points,
+      fineFen: rule.fineFen,
+      source: rule.source,
+      doublingRoles: [...(rule.doublingRoles ?? [])],
+      updatedBy: me.userId,
+      updatedAt: deps.now(),
+    });
+    em.persist(record);
+    return record;
+  });
+}
+
+/** R-PN-3: staff see only their own lines; managers, auditors and services see all. */
+export function mayReadPenaltiesOf(caller: Identity, staffId: string): boolean {
+  return has(caller, CAN_READ_ALL_PENALTIES) || caller.userId === staffId;
+}
+
+export async function getPenalty(em: EntityManager, caller: Identity | null, id: string) {
+  const me = authenticated(caller);
+  const record = await em.findOne(PenaltyRecord, { id: checkUuid(id, 'id') });
+  if (!record || !mayReadPenaltiesOf(me, record.staffId)) throw notFound('Penalty', id);
+  return record;
+}
+
+export interface PenaltyFilter {
+  staffId?: string | null;
+  month?: string | null;
+  status?: string | null;
+}
+
+export async function listPenalties(
+  deps: ComplaintDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  filter: PenaltyFilter,
+): Promise<PenaltyRecord[]> {
+  const me = authenticated(caller);
+  const staffId = filter.staffId ?? (has(me, CAN_READ_ALL_PENALTIES) ? null : me.userId);
+  if (!staffId && !has(me, CAN_READ_ALL_PENALTIES))
+    throw forbidden('staff see only their own penalties');
+  if (staffId && !mayReadPenaltiesOf(me, staffId))
+    throw forbidden('staff see only their own penalties');
+  const range = filter.month ? monthRange(deps, parseMonth(filter.month)) : null;
+  return em.find(
+    PenaltyRecord,
+    {
+      ...(staffId ? { staffId } : {}),
+      ...(filter.status ? { status: filter.status as PenaltyRecord['status'] } : {}),
+      ...(range ? { occurredAt: { $gte: range.from, $lt: range.to } } : {}),
+    },
+    { orderBy: { occurredAt: 'asc', id: 'asc' }, limit: 1000 },
+  );
+}
+
+/** Penalties of many staff members at once (GraphQL `Staff.penalties`), only those the caller may see. */
+export async function penaltiesOfStaff(
+  deps: ComplaintDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  staffIds: readonly string[],
+  month: string | null,
+): Promise<PenaltyRecord[][]> {
+  const me = authenticated(caller);
+  const visible = staffIds.filter((id) => mayReadPenaltiesOf(me, id));
+  const range = month ? monthRange(deps, parseMonth(month)) : null;
+  const found = visible.length
+    ? await em.find(
+        PenaltyRecord,
+        {
+          staffId: { $in: [...new Set(visible)] },
+          ...(range ? { occurredAt: { $gte: range.from, $lt: range.to } } : {}),
+        },
+        { orderBy: { occurredAt: 'asc', id: 'asc' } },
+      )
+    : [];
+  return staffIds.map((id) => found.filter((p) => p.staffId === id));
+}
+
+/** R-PN-3: the month's payable totals per staff member, for payroll. */
+export async function payrollExport(
+  deps: ComplaintDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  rawMonth: string,
+): Promise<PayrollRow[]> {
+  requireRole(caller, ...CAN_EXPORT_PAYROLL);
+  const month = parseMonth(rawMonth);
+  const { from, to } = monthRange(deps, month);
+  const entries = await em.find(PenaltyRecord, { occurredAt: { $gte: from, $lt: to } });
+  return monthlyExport(entries, month, deps.calendar);
+}

@@ -1,0 +1,142 @@
+import {
+  type EntityManager,
+  type Identity,
+  checkUuid,
+  keysetPage,
+  notFound,
+  oneOf,
+  requireRole,
+  inRequestedOrder,
+} from '@aftercare/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import { ComplaintHistoryRecord, ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
+import {
+  COMPLAINT_STATUSES,
+  type MonthlyComplaintReport,
+  monthlyComplaintReport,
+  parseMonth,
+} from '../domain';
+import { CAN_READ_COMPLAINTS, CAN_READ_REPORTS, CAN_WORK_COMPLAINTS } from './access';
+import type { ComplaintDeps } from './deps';
+import { monthRange } from './penalties';
+
+const has = (caller: Identity, roles: readonly string[]) =>
+  caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));
+
+/** Everyone in CAN_READ_COMPLAINTS sees all; other staff only the complaints assigned to them. */
+export const canSee = (caller: Identity, c: ComplaintRecord): boolean =>
+  has(caller, CAN_READ_COMPLAINTS) || c.handlerId === caller.userId;
+
+export async function getComplaint(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<ComplaintRecord> {
+  const me = requireRole(caller, ...CAN_READ_COMPLAINTS, ...CAN_WORK_COMPLAINTS);
+  const complaintId = checkUuid(id, 'id');
+  const found = await em.findOne(ComplaintRecord, { id: complaintId });
+  if (!found || !canSee(me, found)) throw notFound('Complaint', complaintId);
+  return found;
+}
+
+export async function batchGetComplaints(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+): Promise<ComplaintRecord[]> {
+  const me = requireRole(caller, ...CAN_READ_COMPLAINTS, ...CAN_WORK_COMPLAINTS);
+  const wanted = ids.map((id, i) => checkUuid(id, `ids.${i}`));
+  const found = wanted.length
+    ? await em.find(ComplaintRecord, { id: { $in: [...new Set(wanted)] } })
+    : [];
+  return inRequestedOrder(
+    wanted,
+    found.filter((c) => canSee(me, c)),
+  );
+}
+
+export interface ComplaintFilter {
+  customerId?: string | null;
+  workOrderId?: string | null;
+  status?: string | null;
+  /** Only those assigned to the caller. */
+  mine?: boolean | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Newest first; staff outside CAN_READ_COMPLAINTS list only what is assigned to them. */
+export async function listComplaints(
+  em: EntityManager,
+  caller: Identity | null,
+  f: ComplaintFilter,
+) {
+  const me = requireRole(caller, ...CAN_READ_COMPLAINTS, ...CAN_WORK_COMPLAINTS);
+  const onlyMine = Boolean(f.mine) || !has(me, CAN_READ_COMPLAINTS);
+  const filter: FilterQuery<ComplaintRecord> = {
+    ...(f.customerId ? { customerId: checkUuid(f.customerId, 'customerId') } : {}),
+    ...(f.workOrderId ? { workOrderId: checkUuid(f.workOrderId, 'workOrderId') } : {}),
+    ...(f.status ? { status: oneOf(COMPLAINT_STATUSES, f.status, 'status') } : {}),
+    ...(onlyMine ? { handlerId: me.userId } : {}),
+  };
+  return keysetPage(em, ComplaintRecord, filter, { first: f.first, after: f.after });
+}
+
+/** Complaints per customer / work order, for the `Customer` and `WorkOrder` entity extensions. */
+export async function complaintsBy(
+  em: EntityManager,
+  caller: Identity | null,
+  key: 'customerId' | 'workOrderId',
+  ids: readonly string[],
+): Promise<ComplaintRecord[][]> {
+  const me = requireRole(caller, ...CAN_READ_COMPLAINTS, ...CAN_WORK_COMPLAINTS);
+  const found = ids.length
+    ? await em.find(
+        ComplaintRecord,
+        { [key]: { $in: [...new Set(ids)] } },
+        { orderBy: { receivedAt: 'desc' }, limit: 100 * ids.length },
+      )
+    : [];
+  return ids.map((id) => found.filter((c) => c[key] === id && canSee(me, c)));
+}
+
+export async function historyOf(
+  em: EntityManager,
+  complaintIds: readonly string[],
+): Promise<ComplaintHistoryRecord[][]> {
+  const found = complaintIds.length
+    ? await em.find(
+        ComplaintHistoryRecord,
+        { complaintId: { $in: [...new Set(complaintIds)] } },
+        { orderBy: { at: 'asc', id: 'asc' } },
+      )
+    : [];
+  return complaintIds.map((id) => found.filter((h) => h.complaintId === id));
+}
+
+/**
+ * R-CO-4: the month's statistics. Complaints received in the business month; the complaint rate
+ * against work orders completed in it, counted from `workorder.completed` into our own table.
+ */
+export async function complaintReport(
+  deps: ComplaintDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  rawMonth: string,
+): Promise<MonthlyComplaintReport> {
+  requireRole(caller, ...CAN_READ_REPORTS);
+  const month = parseMonth(rawMonth);
+  const { from, to } = monthRange(deps, month);
+  const [complaints, completedWorkOrders] = await Promise.all([
+    em.find(ComplaintRecord, { receivedAt: { $gte: from, $lt: to } }),
+    em.count(CompletedWorkOrderRecord, { completedAt: { $gte: from, $lt: to } }),
+  ]);
+  return monthlyComplaintReport({
+    complaints,
+    completedWorkOrders,
+    month,
+    calendar: deps.calendar,
+    now: deps.now(),
+    majorIds: complaints.filter((c) => c.majorReasons.length > 0).map((c) => c.id),
+  });
+}

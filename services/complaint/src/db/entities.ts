@@ -1,0 +1,281 @@
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
+import { JsonWithDatesType } from '@aftercare/kit';
+import type {
+  ApprovalTier,
+  Attachment,
+  DepartmentRouting,
+  MajorRules,
+  ComplaintCategory,
+  ComplaintChannel,
+  ComplaintStatus,
+  CustomerDemand,
+  Decision,
+  DoublingRole,
+  ImprovementAction,
+  InvestigationReport,
+  LedgerKind,
+  MajorReason,
+  PenaltySource,
+  PenaltyStatus,
+  Satisfaction,
+  Solution,
+} from '../domain';
+
+/**
+ * A complaint (R-CO-1) and its workflow state (R-CO-2). Field names are the domain `Complaint`'s,
+ * so the record is handed to the pure workflow as is and the result assigned back.
+ */
+export class ComplaintRecord {
+  id!: string;
+  number!: string;
+  status!: ComplaintStatus;
+  complainant!: { name: string; phone: string };
+  customerId!: string;
+  workOrderId: string | null = null;
+  assetId: string | null = null;
+  channel!: ComplaintChannel;
+  category!: ComplaintCategory;
+  content!: string;
+  demands: CustomerDemand[] = [];
+  attachments: Attachment[] = [];
+  aboutStaffIds: string[] = [];
+  receivedAt!: Date;
+  highImpact = false;
+  disturbance = false;
+  invalidReason: string | null = null;
+  department: string | null = null;
+  handlerId: string | null = null;
+  assignedAt: Date | null = null;
+  investigation: InvestigationReport | null = null;
+  solution: Solution | null = null;
+  firstSolutionAt: Date | null = null;
+  rejections: Decision[] = [];
+  approval: (Decision & { role: string }) | null = null;
+  customerNotifiedAt: Date | null = null;
+  closedAt: Date | null = null;
+  satisfaction: Satisfaction | null = null;
+  escalatedAt: Date | null = null;
+  improvementActions: ImprovementAction[] = [];
+  /** R-CO-3 reasons this complaint is major, judged at record and re-judged at classification. */
+  majorReasons: MajorReason[] = [];
+  /** The earlier complaint this one repeats (same customer and matter), if any. */
+  repeatOfId: string | null = null;
+  /** The event that opened it (survey.dissatisfied), unique: one complaint per event. */
+  sourceEventId: string | null = null;
+  recordedBy!: string;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+const instant = (nullable = false) =>
+  ({ type: 'Date', columnType: 'timestamptz', nullable }) as const;
+const json = (nullable = false) => ({ type: JsonWithDatesType, nullable }) as const;
+
+export const ComplaintSchema = new EntitySchema<ComplaintRecord>({
+  class: ComplaintRecord,
+  tableName: 'complaint',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    number: { type: 'string' },
+    status: { type: 'string' },
+    complainant: json(),
+    customerId: { type: 'uuid' },
+    workOrderId: { type: 'uuid', nullable: true },
+    assetId: { type: 'uuid', nullable: true },
+    channel: { type: 'string' },
+    category: { type: 'string' },
+    content: { type: 'text' },
+    demands: json(),
+    attachments: json(),
+    aboutStaffIds: json(),
+    receivedAt: instant(),
+    highImpact: { type: 'boolean' },
+    disturbance: { type: 'boolean' },
+    invalidReason: { type: 'text', nullable: true },
+    department: { type: 'string', nullable: true },
+    handlerId: { type: 'string', nullable: true },
+    assignedAt: instant(true),
+    investigation: json(true),
+    solution: json(true),
+    firstSolutionAt: instant(true),
+    rejections: json(),
+    approval: json(true),
+    customerNotifiedAt: instant(true),
+    closedAt: instant(true),
+    satisfaction: { type: 'string', nullable: true },
+    escalatedAt: instant(true),
+    improvementActions: json(),
+    majorReasons: json(),
+    repeatOfId: { type: 'uuid', nullable: true },
+    sourceEventId: { type: 'string', nullable: true },
+    recordedBy: { type: 'string' },
+    createdAt: instant(),
+    updatedAt: instant(),
+  },
+});
+
+/** R-CO-2: every step with who, when and what. */
+export class ComplaintHistoryRecord {
+  id!: string;
+  complaintId!: string;
+  action!: string;
+  fromStatus: string | null = null;
+  toStatus!: string;
+  actorId!: string;
+  at!: Date;
+  details: Record<string, unknown> | null = null;
+}
+
+export const ComplaintHistorySchema = new EntitySchema<ComplaintHistoryRecord>({
+  class: ComplaintHistoryRecord,
+  tableName: 'complaint_history',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    complaintId: { type: 'uuid' },
+    action: { type: 'string' },
+    fromStatus: { type: 'string', nullable: true },
+    toStatus: { type: 'string' },
+    actorId: { type: 'string' },
+    at: instant(),
+    details: json(true),
+  },
+});
+
+/** R-PN-1 a penalty rule as data, seeded with the defaults and edited by managers. */
+export class PenaltyRuleRecord {
+  code!: string;
+  description!: string;
+  kind!: LedgerKind;
+  points!: number;
+  fineFen!: number;
+  source!: PenaltySource;
+  doublingRoles: DoublingRole[] = [];
+  updatedBy: string | null = null;
+  updatedAt!: Date;
+}
+
+export const PenaltyRuleSchema = new EntitySchema<PenaltyRuleRecord>({
+  class: PenaltyRuleRecord,
+  tableName: 'penalty_rule',
+  properties: {
+    code: { type: 'string', primary: true },
+    description: { type: 'string' },
+    kind: { type: 'string' },
+    points: { type: 'integer' },
+    fineFen: { type: new BigIntType('number'), columnType: 'bigint' },
+    source: { type: 'string' },
+    doublingRoles: json(),
+    updatedBy: { type: 'string', nullable: true },
+    updatedAt: instant(),
+  },
+});
+
+/**
+ * A ledger line (R-PN-2/3): field names are the domain `LedgerEntry`'s. `sourceKey` names the fact
+ * it stems from (an SLA breach of a work order for a technician …) and is unique, so a fact
+ * delivered twice never costs twice.
+ */
+export class PenaltyRecord {
+  id!: string;
+  staffId!: string;
+  ruleCode!: string;
+  source!: PenaltySource;
+  kind!: LedgerKind;
+  points!: number;
+  amountFen!: number;
+  nthViolation: number | null = null;
+  explanation: string[] = [];
+  occurredAt!: Date;
+  reference: string | null = null;
+  status!: PenaltyStatus;
+  proposedBy!: string;
+  confirmedAt: Date | null = null;
+  appealReason: string | null = null;
+  decidedBy: string | null = null;
+  decisionReason: string | null = null;
+  sourceKey!: string;
+  /** R-PN-2: the violation must be corrected; until `correctedAt` it counts again each working day. */
+  correctionRequired = false;
+  correctedAt: Date | null = null;
+  /** The entry this one re-counts (uncorrected violation). */
+  recountOfId: string | null = null;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const PenaltySchema = new EntitySchema<PenaltyRecord>({
+  class: PenaltyRecord,
+  tableName: 'penalty',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    staffId: { type: 'string' },
+    ruleCode: { type: 'string' },
+    source: { type: 'string' },
+    kind: { type: 'string' },
+    points: { type: 'integer' },
+    amountFen: { type: new BigIntType('number'), columnType: 'bigint' },
+    nthViolation: { type: 'integer', nullable: true },
+    explanation: json(),
+    occurredAt: instant(),
+    reference: { type: 'string', nullable: true },
+    status: { type: 'string' },
+    proposedBy: { type: 'string' },
+    confirmedAt: instant(true),
+    appealReason: { type: 'text', nullable: true },
+    decidedBy: { type: 'string', nullable: true },
+    decisionReason: { type: 'text', nullable: true },
+    sourceKey: { type: 'string' },
+    correctionRequired: { type: 'boolean' },
+    correctedAt: instant(true),
+    recountOfId: { type: 'uuid', nullable: true },
+    createdAt: instant(),
+    updatedAt: instant(),
+  },
+});
+
+/** Completed work orders counted from `workorder.completed`: the complaint rate's denominator (R-CO-4). */
+export class CompletedWorkOrderRecord {
+  workOrderId!: string;
+  completedAt!: Date;
+}
+
+export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecord>({
+  class: CompletedWorkOrderRecord,
+  tableName: 'completed_work_order',
+  properties: {
+    workOrderId: { type: 'uuid', primary: true },
+    completedAt: instant(),
+  },
+});
+
+/** R-CO-2/R-CO-3 rules as data (routing, approval authority, major-complaint rules); one row. */
+export class ComplaintPolicyRecord {
+  id = 1;
+  routing!: DepartmentRouting;
+  approvalTiers!: ApprovalTier[];
+  majorRules!: MajorRules;
+  updatedBy: string | null = null;
+  updatedAt!: Date;
+}
+
+export const ComplaintPolicySchema = new EntitySchema<ComplaintPolicyRecord>({
+  class: ComplaintPolicyRecord,
+  tableName: 'complaint_policy',
+  properties: {
+    id: { type: 'smallint', primary: true },
+    routing: json(),
+    approvalTiers: json(),
+    majorRules: json(),
+    updatedBy: { type: 'string', nullable: true },
+    updatedAt: instant(),
+  },
+});
+
+export const complaintEntities = [
+  ComplaintPolicySchema,
+  ComplaintSchema,
+  ComplaintHistorySchema,
+  PenaltyRuleSchema,
+  PenaltySchema,
+  CompletedWorkOrderSchema,
+];

@@ -1,0 +1,305 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import {
+  DateTimeScalar,
+  type EntityManager,
+  type Identity,
+  nullIfNotFound,
+  requestContext,
+  type RequestContext,
+} from '@aftercare/kit';
+import {
+  addComplaintImprovement,
+  completeComplaintImprovement,
+  moveComplaint,
+  registerComplaint,
+} from '../app/complaints';
+import { overdueNoticesOf } from '../app/deadline-scan';
+import type { ComplaintDeps } from '../app/deps';
+import { getPolicy, loadPolicy, updatePolicy } from '../app/policy';
+import {
+  decidePenalty,
+  getPenalty,
+  listPenalties,
+  listPenaltyRules,
+  markPenaltyCorrected,
+  mayReadPenaltiesOf,
+  payrollExport,
+  penaltiesOfStaff,
+  proposePenalty,
+  upsertPenaltyRule,
+} from '../app/penalties';
+import {
+  batchGetComplaints,
+  complaintReport,
+  complaintsBy,
+  getComplaint,
+  historyOf,
+  listComplaints,
+} from '../app/queries';
+import type {
+  ComplaintHistoryRecord,
+  ComplaintPolicyRecord,
+  ComplaintRecord,
+  PenaltyRecord,
+  PenaltyRuleRecord,
+} from '../db/entities';
+import {
+  type ComplaintAction,
+  type ComplaintInput,
+  type ComplaintPolicyInput,
+  type ImprovementActionInput,
+  type InvestigationInput,
+  type PenaltyAction,
+  type PenaltyRuleInput,
+  allowedActions,
+  allowedPenaltyActions,
+  complaintDeadlines,
+  isFullyClosed,
+  overdueKinds,
+} from '../domain';
+import { PenaltyRecord as PenaltyEntity } from '../db/entities';
+
+function createLoaders(deps: ComplaintDeps, em: EntityManager, identity: Identity | null) {
+  return {
+    complaint: new DataLoader<string, ComplaintRecord | null>(async (ids) => {
+      const found = await batchGetComplaints(em, identity, ids);
+      return ids.map((id) => found.find((c) => c.id === id) ?? null);
+    }),
+    byCustomer: new DataLoader<string, ComplaintRecord[]>((ids) =>
+      complaintsBy(em, identity, 'customerId', ids),
+    ),
+    byWorkOrder: new DataLoader<string, ComplaintRecord[]>((ids) =>
+      complaintsBy(em, identity, 'workOrderId', ids),
+    ),
+    history: new DataLoader<string, ComplaintHistoryRecord[]>((ids) => historyOf(em, ids)),
+    notices: new DataLoader<string, string[]>((ids) => overdueNoticesOf(deps, ids)),
+    /** The one policy row, read once per request. */
+    policy: new DataLoader<number, ComplaintPolicyRecord>(async (keys) => {
+      const policy = await loadPolicy(em);
+      return keys.map(() => policy);
+    }),
+    rules: new DataLoader<string, PenaltyRuleRecord | null>(async (codes) => {
+      const all = await listPenaltyRules(em, identity);
+      return codes.map((c) => all.find((r) => r.code === c) ?? null);
+    }),
+    /** Ledger lines by reference (a complaint's findings), only those the caller may see. */
+    penaltiesByReference: new DataLoader<string, PenaltyRecord[]>(async (refs) => {
+      const found = await em.find(
+        PenaltyEntity,
+        { reference: { $in: [...refs] } },
+        { orderBy: { occurredAt: 'asc', id: 'asc' } },
+      );
+      return refs.map((r) =>
+        found.filter(
+          (p) => p.reference === r && identity !== null && mayReadPenaltiesOf(identity, p.staffId),
+        ),
+      );
+    }),
+    penalty: new DataLoader<string, PenaltyRecord | null>(async (ids) => {
+      const found = await em.find(PenaltyEntity, { id: { $in: [...ids] } });
+      return ids.map(
+        (id) =>
+          found.find(
+            (p) => p.id === id && identity !== null && mayReadPenaltiesOf(identity, p.staffId),
+          ) ?? null,
+      );
+    }),
+    /** Keyed `staffId|month` (month may be empty). */
+    staffPenalties: new DataLoader<string, PenaltyRecord[]>(async (keys) => {
+      const byMonth = new Map<string, string[]>();
+      for (const key of keys) {
+        const [staffId, month] = key.split('|') as [string, string];
+        byMonth.set(month, [...(byMonth.get(month) ?? []), staffId]);
+      }
+      const results = new Map<string, PenaltyRecord[]>();
+      for (const [month, staffIds] of byMonth) {
+        const lists = await penaltiesOfStaff(deps, em, identity, staffIds, month || null);
+        staffIds.forEach((id, i) => results.set(`${id}|${month}`, lists[i] ?? []));
+      }
+      return keys.map((k) => results.get(k) ?? []);
+    }),
+  };
+}
+
+export type ComplaintContext = RequestContext<ReturnType<typeof createLoaders>>;
+type Ctx = ComplaintContext;
+
+export const complaintContext = (deps: ComplaintDeps) =>
+  requestContext(deps.orm, (em, identity) => createLoaders(deps, em, identity));
+
+const staffRef = (id: string) => ({ __typename: 'Staff', id });
+
+export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx> {
+  const move = (id: string, action: ComplaintAction, ctx: Ctx) =>
+    moveComplaint(deps, ctx.identity, id, action);
+  const decide = (id: string, action: PenaltyAction, ctx: Ctx) =>
+    decidePenalty(deps, ctx.identity, id, action);
+  return {
+    DateTime: DateTimeScalar,
+    Query: {
+      complaint: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getComplaint(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      complaints: (_: unknown, args: Record<string, unknown>, ctx: Ctx) =>
+        listComplaints(ctx.em, ctx.identity, args),
+      complaintReport: async (_: unknown, { month }: { month: string }, ctx: Ctx) => {
+        const r = await complaintReport(deps, ctx.em, ctx.identity, month);
+        return {
+          ...r,
+          overdueByKind: {
+            solution: r.overdueByKind.SOLUTION,
+            closure: r.overdueByKind.CLOSURE,
+            escalation: r.overdueByKind.ESCALATION,
+          },
+        };
+      },
+      penalty: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getPenalty(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      penalties: (
+        _: unknown,
+        args: { staffId?: string; month?: string; status?: string },
+        ctx: Ctx,
+      ) => listPenalties(deps, ctx.em, ctx.identity, args),
+      penaltyRules: (_: unknown, __: unknown, ctx: Ctx) => listPenaltyRules(ctx.em, ctx.identity),
+      complaintPolicy: (_: unknown, __: unknown, ctx: Ctx) => getPolicy(ctx.em, ctx.identity),
+      penaltyPayroll: (_: unknown, { month }: { month: string }, ctx: Ctx) =>
+        payrollExport(deps, ctx.em, ctx.identity, month),
+    },
+    Mutation: {
+      registerComplaint: (_: unknown, { input }: { input: ComplaintInput }, ctx: Ctx) =>
+        registerComplaint(deps, ctx.identity, input),
+      classifyComplaint: (
+        _: unknown,
+        a: { id: string; category?: string; highImpact?: boolean },
+        ctx: Ctx,
+      ) => move(a.id, { type: 'classify', category: a.category, highImpact: a.highImpact }, ctx),
+      invalidateComplaint: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
+        move(a.id, { type: 'invalidate', reason: a.reason }, ctx),
+      assignComplaint: (_: unknown, a: { id: string; handlerId: string }, ctx: Ctx) =>
+        move(a.id, { type: 'assign', handlerId: a.handlerId }, ctx),
+      submitComplaintInvestigation: (
+        _: unknown,
+        a: { id: string; report: InvestigationInput },
+        ctx: Ctx,
+      ) => move(a.id, { type: 'investigate', report: a.report }, ctx),
+      proposeComplaintSolution: (
+        _: unknown,
+        a: { id: string; solution: string; compensationFen?: number },
+        ctx: Ctx,
+      ) =>
+        move(
+          a.id,
+          { type: 'proposeSolution', solution: a.solution, compensationFen: a.compensationFen },
+          ctx,
+        ),
+      approveComplaintSolution: (_: unknown, a: { id: string }, ctx: Ctx) =>
+        move(a.id, { type: 'approveSolution' }, ctx),
+      rejectComplaintSolution: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
+        move(a.id, { type: 'rejectSolution', reason: a.reason }, ctx),
+      notifyComplaintCustomer: (_: unknown, a: { id: string }, ctx: Ctx) =>
+        move(a.id, { type: 'notifyCustomer' }, ctx),
+      closeComplaint: (
+        _: unknown,
+        a: { id: string; satisfaction: string; improvementActions?: ImprovementActionInput[] },
+        ctx: Ctx,
+      ) =>
+        move(
+          a.id,
+          { type: 'close', satisfaction: a.satisfaction, improvementActions: a.improvementActions },
+          ctx,
+        ),
+      addComplaintImprovementAction: (
+        _: unknown,
+        a: { id: string; action: ImprovementActionInput },
+        ctx: Ctx,
+      ) => addComplaintImprovement(deps, ctx.identity, a.id, a.action),
+      completeComplaintImprovementAction: (
+        _: unknown,
+        a: { id: string; actionId: string },
+        ctx: Ctx,
+      ) => completeComplaintImprovement(deps, ctx.identity, a.id, a.actionId),
+      updateComplaintPolicy: (_: unknown, { input }: { input: ComplaintPolicyInput }, ctx: Ctx) =>
+        updatePolicy(deps, ctx.identity, input),
+      upsertPenaltyRule: (_: unknown, { input }: { input: PenaltyRuleInput }, ctx: Ctx) =>
+        upsertPenaltyRule(deps, ctx.identity, input),
+      proposePenalty: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        proposePenalty(deps, ctx.identity, input),
+      confirmPenalty: (_: unknown, a: { id: string }, ctx: Ctx) =>
+        decide(a.id, { type: 'confirm' }, ctx),
+      appealPenalty: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
+        decide(a.id, { type: 'appeal', reason: a.reason }, ctx),
+      upholdPenalty: (_: unknown, a: { id: string; reason?: string }, ctx: Ctx) =>
+        decide(a.id, { type: 'uphold', reason: a.reason }, ctx),
+      voidPenalty: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
+        decide(a.id, { type: 'void', reason: a.reason }, ctx),
+      markPenaltyCorrected: (_: unknown, a: { id: string }, ctx: Ctx) =>
+        markPenaltyCorrected(deps, ctx.identity, a.id),
+    },
+    Complaint: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.complaint.load(ref.id),
+      allowedActions: async (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
+        ctx.identity
+          ? allowedActions(c, {
+              actor: ctx.identity,
+              approvalTiers: (await ctx.loaders.policy.load(1)).approvalTiers,
+            })
+          : [],
+      customer: (c: ComplaintRecord) => ({ __typename: 'Customer', id: c.customerId }),
+      workOrder: (c: ComplaintRecord) =>
+        c.workOrderId ? { __typename: 'WorkOrder', id: c.workOrderId } : null,
+      aboutStaff: (c: ComplaintRecord) => c.aboutStaffIds.map(staffRef),
+      major: (c: ComplaintRecord) => c.majorReasons.length > 0,
+      repeatOf: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
+        c.repeatOfId ? ctx.loaders.complaint.load(c.repeatOfId) : null,
+      fullyClosed: (c: ComplaintRecord) => isFullyClosed(c),
+      deadlines: async (c: ComplaintRecord, _: unknown, ctx: Ctx) => {
+        const options = { calendar: deps.calendar, major: c.majorReasons.length > 0 };
+        return {
+          ...complaintDeadlines(c, options),
+          overdueKinds: overdueKinds(c, deps.now(), options),
+          noticesSent: await ctx.loaders.notices.load(c.id),
+        };
+      },
+      penalties: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
+        ctx.loaders.penaltiesByReference.load(c.id),
+      history: (c: ComplaintRecord, _: unknown, ctx: Ctx) => ctx.loaders.history.load(c.id),
+    },
+    ComplaintInvestigation: {
+      responsibleStaff: (r: { responsibleStaffIds: string[] }) =>
+        r.responsibleStaffIds.map(staffRef),
+    },
+    ComplaintHistoryEntry: {
+      details: (h: ComplaintHistoryRecord) => (h.details ? JSON.stringify(h.details) : null),
+    },
+    Penalty: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) =>
+        getPenalty(ctx.em, ctx.identity, ref.id).catch(nullIfNotFound),
+      staff: (p: PenaltyRecord) => staffRef(p.staffId),
+      rule: (p: PenaltyRecord, _: unknown, ctx: Ctx) => ctx.loaders.rules.load(p.ruleCode),
+      allowedActions: (p: PenaltyRecord, _: unknown, ctx: Ctx) =>
+        ctx.identity ? allowedPenaltyActions(p, ctx.identity) : [],
+      recountOf: (p: PenaltyRecord, _: unknown, ctx: Ctx) =>
+        p.recountOfId ? ctx.loaders.penalty.load(p.recountOfId) : null,
+    },
+    ComplaintPolicy: {
+      routing: (p: ComplaintPolicyRecord) =>
+        Object.entries(p.routing).map(([category, department]) => ({ category, department })),
+    },
+    PenaltyRule: {
+      __resolveReference: (ref: { code: string }, ctx: Ctx) => ctx.loaders.rules.load(ref.code),
+    },
+    PenaltyPayrollRow: {
+      staff: (r: { staffId: string }) => staffRef(r.staffId),
+    },
+    Customer: {
+      complaints: (c: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.byCustomer.load(c.id),
+    },
+    WorkOrder: {
+      complaints: (o: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.byWorkOrder.load(o.id),
+    },
+    Staff: {
+      penalties: (s: { id: string }, { month }: { month?: string }, ctx: Ctx) =>
+        ctx.loaders.staffPenalties.load(`${s.id}|${month ?? ''}`),
+    },
+  } as GraphQLResolverMap<Ctx>;
+}

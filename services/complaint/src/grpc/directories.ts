@@ -1,0 +1,65 @@
+import { createGrpcClient } from '@aftercare/kit';
+import { customerV1, workorderV1 } from '@aftercare/proto';
+import type { CustomerDirectory, WorkOrderDirectory } from '../app/deps';
+
+/** The customer archive over gRPC; calls carry the given identity (the caller, or this service). */
+export function customerDirectory(
+  address: string,
+  timeoutMs: number,
+): CustomerDirectory & { close(): void } {
+  const client = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    name: 'customer service',
+    timeoutMs,
+  });
+  return {
+    async customer(customerId, caller) {
+      const { customer } = await client.getCustomer({ id: customerId }, { identity: caller });
+      const contacts = customer?.contacts ?? [];
+      const contact = contacts.find((c) => c.primary) ?? contacts[0];
+      return {
+        id: customerId,
+        name: contact?.name || customer?.name || customerId,
+        phone: contact?.mobile || contact?.phone || null,
+      };
+    },
+    async assetOwner(assetId, caller) {
+      const { asset } = await client.getAsset({ id: assetId }, { identity: caller });
+      return asset?.customerId ?? '';
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The work-order service over gRPC: related work orders and the staff roster. */
+export function workOrderDirectory(
+  address: string,
+  timeoutMs: number,
+): WorkOrderDirectory & { close(): void } {
+  const client = createGrpcClient(workorderV1.WorkOrderServiceClient, address, {
+    name: 'work-order service',
+    timeoutMs,
+  });
+  return {
+    async workOrder(workOrderId, caller) {
+      const { workOrder: o } = await client.getWorkOrder({ id: workOrderId }, { identity: caller });
+      return {
+        id: workOrderId,
+        number: o?.number ?? workOrderId,
+        customerId: o?.customerId || null,
+        assetId: o?.assetId || null,
+        technicianIds: o?.technicianIds ?? [],
+        leadTechnicianId: o?.leadTechnicianId || null,
+      };
+    },
+    async staff(ids, caller) {
+      if (ids.length === 0) return [];
+      const { staff } = await client.batchGetStaff({ ids: [...ids] }, { identity: caller });
+      return staff.map((s) => ({
+        id: s.id,
+        position: s.position || null,
+        teamLeadId: s.teamLeadId || null,
+      }));
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,2 @@
+export { complaintSpec, startComplaintService } from './service';
+export { loadComplaintConfig, type ComplaintConfig } from './config';

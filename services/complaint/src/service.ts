@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import {
+  createSubgraph,
+  type EventHandler,
+  loadTypeDefs,
+  type RunningService,
+  type ServiceRuntime,
+  type ServiceSpec,
+  startConsumer,
+  startService,
+  type Worker,
+} from '@aftercare/kit';
+import { complaintV1 } from '@aftercare/proto';
+import {
+  onRepeatRepair,
+  onSlaBreached,
+  onSurveyDissatisfied,
+  onToolLost,
+  onWorkOrderCompleted,
+} from './app/consumers';
+import { startDeadlineScheduler } from './app/deadline-scan';
+import type { ComplaintDeps } from './app/deps';
+import { startCorrectionScheduler } from './app/penalties';
+import type { ComplaintConfig } from './config';
+import { complaintEntities } from './db/entities';
+import { complaintMigrations } from './db/migrations';
+import { DEFAULT_PENALTY_POLICY } from './domain';
+import { complaintContext, complaintResolvers } from './graphql/resolvers';
+import { customerDirectory, workOrderDirectory } from './grpc/directories';
+import { complaintHandlers } from './grpc/handlers';
+
+export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
+
+/** The events this service consumes: (producing service, event type) → handler. */
+function subscriptions(deps: ComplaintDeps, runtime: ServiceRuntime<ComplaintConfig>) {
+  const { logger } = runtime;
+  return [
+    [
+      'survey',
+      'survey.dissatisfied',
+      'complaint-on-survey-dissatisfied',
+      onSurveyDissatisfied(deps, logger),
+    ],
+    [
+      'workorder',
+      'workorder.completed',
+      'complaint-on-workorder-completed',
+      onWorkOrderCompleted(),
+    ],
+    [
+      'workorder',
+      'workorder.sla_breached',
+      'complaint-on-sla-breached',
+      onSlaBreached(deps, logger),
+    ],
+    ['workorder', 'workorder.repeat_repair', 'complaint-on-repeat-repair', onRepeatRepair(deps)],
+    ['inventory', 'inventory.tool_lost', 'complaint-on-tool-lost', onToolLost(deps)],
+  ] as const satisfies readonly (readonly [string, string, string, EventHandler])[];
+}
+
+export function complaintSpec(
+  config: ComplaintConfig,
+  onReady: (deps: ComplaintDeps) => void = () => {},
+  overrides: Partial<ServiceSpec<ComplaintConfig>> = {},
+): ServiceSpec<ComplaintConfig> {
+  return {
+    config,
+    entities: complaintEntities,
+    migrations: complaintMigrations,
+    async setup(runtime) {
+      const { orm, outbox, lifecycle, nats, logger } = runtime;
+      const customers = customerDirectory(
+        config.CUSTOMER_GRPC_ADDRESS,
+        config.GRPC_CALL_TIMEOUT_MS,
+      );
+      const workOrders = workOrderDirectory(
+        config.WORKORDER_GRPC_ADDRESS,
+        config.GRPC_CALL_TIMEOUT_MS,
+      );
+      lifecycle.onShutdown('customer client', () => customers.close());
+      lifecycle.onShutdown('work-order client', () => workOrders.close());
+      const deps: ComplaintDeps = {
+        orm,
+        events: outbox,
+        customers,
+        workOrders,
+        calendar: config.calendar,
+        now: () => new Date(),
+        penaltyPolicy: DEFAULT_PENALTY_POLICY,
+      };
+      onReady(deps);
+      const workers: Worker[] = [];
+      for (const [streamService, type, consumerName, handler] of subscriptions(deps, runtime)) {
+        const consumer = await startConsumer({
+          orm,
+          nats,
+          logger,
+          consumerName,
+          streamService,
+          subjectPrefix: config.EVENT_SUBJECT_PREFIX,
+          eventTypes: [type],
+          handler,
+        });
+        workers.push({
+          name: `${type} consumer`,
+          stop: () => consumer.stop(),
+          isReady: () => consumer.isReady(),
+        });
+      }
+      if (config.COMPLAINT_SCHEDULER) {
+        workers.push(
+          startDeadlineScheduler(deps, logger, config.COMPLAINT_SCAN_INTERVAL_MS),
+          startCorrectionScheduler(deps, logger, config.COMPLAINT_SCAN_INTERVAL_MS),
+        );
+      }
+      return {
+        grpc: (server) =>
+          server.addService(complaintV1.ComplaintServiceService, complaintHandlers(deps)),
+        graphql: createSubgraph({
+          typeDefs: loadTypeDefs(SCHEMA_PATH),
+          resolvers: complaintResolvers(deps),
+          context: complaintContext(deps),
+          logger,
+        }),
+        workers,
+      };
+    },
+    ...overrides,
+  };
+}
+
+export const startComplaintService = (
+  config: ComplaintConfig,
+  onReady?: (deps: ComplaintDeps) => void,
+): Promise<RunningService<ComplaintConfig>> => startService(complaintSpec(config, onReady));

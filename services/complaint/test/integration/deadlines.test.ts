@@ -1,0 +1,95 @@
+import { uuidv7 } from '@aftercare/kit';
+import { dbQuery } from '@aftercare/testkit';
+import { escalateMajorComplaints, scanOverdueComplaints } from '../../src/app/deadline-scan';
+import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
+
+// R-CO-3 schedulers on real PostgreSQL: several scans at once still notify each complaint once.
+let s: Services;
+beforeAll(async () => {
+  s = await startServices('cp-deadlines');
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const outbox = (type: string) =>
+  dbQuery<{ n: number }>(
+    s.complaintEnv.env.DATABASE_URL!,
+    `SELECT count(*)::int AS n FROM outbox WHERE payload->>'type' = $1`,
+    [type],
+  ).then((r) => r[0]!.n);
+
+it('R-CO-3 escalates a major complaint and flags each breached deadline exactly once across concurrent scans', async () => {
+  const customerId = await createCustomer(s, 'Media Customer', '13600006666');
+  const register = (receivedAt: Date, channel: string, category: string) =>
+    complaintGraph<{ registerComplaint: { id: string; majorReasons: string[] } }>(
+      s,
+      `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id majorReasons } }`,
+      {
+        input: {
+          complainant: { name: 'M', phone: '13600006666' },
+          customerId,
+          channel,
+          category,
+          content: 'on the evening news',
+          receivedAt: receivedAt.toISOString(),
+        },
+      },
+      manager,
+    ).then((r) => r.registerComplaint);
+  // Received 8 days ago through the media, never escalated nor closed: escalation and closure late.
+  const late = await register(new Date(Date.now() - 8 * 86_400_000), 'MEDIA', 'PRODUCT_QUALITY');
+  expect(late.majorReasons).toEqual(['CHANNEL_MEDIA']);
+  // A fresh ordinary one on another matter (not a repeat): nothing due yet.
+  const fresh = await register(new Date(), 'PHONE', 'TRANSPORT');
+  expect(fresh.majorReasons).toEqual([]);
+
+  // Overdue first (escalation is late), then four scans of each kind at once.
+  await Promise.all([1, 2, 3, 4].map(() => scanOverdueComplaints(s.deps)));
+  await Promise.all([1, 2, 3, 4].map(() => escalateMajorComplaints(s.deps)));
+  await Promise.all([1, 2].map(() => scanOverdueComplaints(s.deps)));
+
+  const notices = await dbQuery<{ complaint_id: string; kind: string }>(
+    s.complaintEnv.env.DATABASE_URL!,
+    'SELECT complaint_id, kind FROM complaint_overdue ORDER BY kind',
+  );
+  expect(notices).toEqual([
+    { complaint_id: late.id, kind: 'CLOSURE' },
+    { complaint_id: late.id, kind: 'ESCALATION' },
+  ]);
+  expect(await outbox('complaint.overdue')).toBe(2);
+  expect(await outbox('complaint.escalated')).toBe(1);
+  const { complaint } = await complaintGraph<{
+    complaint: { escalatedAt: string | null; deadlines: { noticesSent: string[] } };
+  }>(
+    s,
+    `query($id: ID!) { complaint(id: $id) { escalatedAt deadlines { noticesSent } } }`,
+    { id: late.id },
+    manager,
+  );
+  expect(complaint.escalatedAt).not.toBeNull();
+  expect(complaint.deadlines.noticesSent).toEqual(['CLOSURE', 'ESCALATION']);
+  // Assigned now with no solution: three days on, the solution (1 working day) is overdue, once.
+  for (const step of [
+    `mutation($id: ID!) { classifyComplaint(id: $id) { id } }`,
+    `mutation($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) { id } }`,
+  ]) {
+    await complaintGraph(s, step, { id: fresh.id, h: uuidv7() }, manager);
+  }
+  const later = { ...s.deps, now: () => new Date(Date.now() + 3 * 86_400_000) };
+  await Promise.all([1, 2, 3].map(() => scanOverdueComplaints(later)));
+  const solution = await dbQuery<{ kind: string }>(
+    s.complaintEnv.env.DATABASE_URL!,
+    'SELECT kind FROM complaint_overdue WHERE complaint_id = $1',
+    [fresh.id],
+  );
+  expect(solution).toEqual([{ kind: 'SOLUTION' }]);
+  expect(
+    await complaintGraph(
+      s,
+      `query($id: ID!) { complaint(id: $id) { id } }`,
+      { id: uuidv7() },
+      manager,
+    ),
+  ).toEqual({ complaint: null });
+});

@@ -1,0 +1,302 @@
+import {
+  type InventoryToolLost,
+  type WorkOrderCompleted,
+  type WorkOrderRepeatRepair,
+  inventoryToolLost,
+  workOrderCompleted,
+  workOrderRepeatRepair,
+} from '@aftercare/events';
+import { type Identity, uuidv7 } from '@aftercare/kit';
+import { dbQuery, publishEnvelope, subgraphRequest, testEnvelope } from '@aftercare/testkit';
+import { scanUncorrectedViolations } from '../../src/app/penalties';
+import { uncorrectedRecounts } from '../../src/domain';
+import {
+  type Services,
+  complaintGraph,
+  createCustomer,
+  manager,
+  startServices,
+  upsertStaff,
+} from './setup';
+
+// The penalty ledger on real PostgreSQL and NATS: rules as data, rewards, re-counts of
+// uncorrected violations, penalties from work-order and inventory events, and the month's report.
+let s: Services;
+beforeAll(async () => {
+  s = await startServices('cp-ledger');
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Line {
+  staff_id: string;
+  rule_code: string;
+  points: number;
+  amount_fen: string;
+  reference: string | null;
+  status: string;
+  recount_of_id: string | null;
+}
+const ledger = () =>
+  dbQuery<Line>(s.complaintEnv.env.DATABASE_URL!, 'SELECT * FROM penalty ORDER BY occurred_at, id');
+
+const facts = (workOrderId: string, technicianIds: string[]) => ({
+  workOrderId,
+  number: 'WO-20261124-0001',
+  status: 'RESOLVED_ON_SITE',
+  customerId: null,
+  assetId: null,
+  serviceType: 'PAID' as const,
+  category: 'MECHANICAL',
+  region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+  technicianIds,
+  leadTechnicianId: technicianIds[0] ?? null,
+  calledAt: new Date(Date.now() - 3_600_000).toISOString(),
+});
+
+it('R-PN-1 rules are data a manager edits; nobody else; bad rules are refused', async () => {
+  const technician: Identity = { userId: uuidv7(), roles: ['technician'] };
+  const rule = {
+    code: 'LATE_REPORT',
+    description: 'Service report handed in late',
+    points: 1,
+    fineFen: 1000,
+    source: 'INSPECTION',
+  };
+  const denied = await subgraphRequest(
+    s.complaint.httpPort,
+    `mutation($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code } }`,
+    { input: rule },
+    technician,
+  );
+  expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const bad = await subgraphRequest(
+    s.complaint.httpPort,
+    `mutation($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code } }`,
+    { input: { ...rule, points: 0, fineFen: 0 } },
+    manager,
+  );
+  expect(bad.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.points',
+  });
+  const { upsertPenaltyRule } = await complaintGraph<{
+    upsertPenaltyRule: { code: string; points: number; fineFen: number; kind: string };
+  }>(
+    s,
+    `mutation($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code points fineFen kind } }`,
+    { input: rule },
+    manager,
+  );
+  expect(upsertPenaltyRule).toEqual({
+    code: 'LATE_REPORT',
+    points: 1,
+    fineFen: 1000,
+    kind: 'PENALTY',
+  });
+  const { penaltyRules } = await complaintGraph<{ penaltyRules: { code: string }[] }>(
+    s,
+    `{ penaltyRules { code } }`,
+    {},
+    technician,
+  );
+  // The seeded defaults plus the new one.
+  expect(penaltyRules.map((r) => r.code)).toEqual([
+    'ARCHIVE_HANDOVER_LATE',
+    'BEST_PERFORMER',
+    'COMPLAINT_SUBSTANTIATED',
+    'LATE_REPORT',
+    'REPEAT_REPAIR',
+    'SLA_BREACH',
+    'TOOL_LOSS',
+    'VIOLATION',
+  ]);
+});
+
+it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again each working day, once per day across replicas', async () => {
+  const staffId = uuidv7();
+  await upsertStaff(s, { id: staffId, name: 'Six S' });
+  const { proposePenalty: reward } = await complaintGraph<{
+    proposePenalty: { points: number; amountFen: number; kind: string };
+  }>(
+    s,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { points amountFen kind } }`,
+    { input: { ruleCode: 'BEST_PERFORMER', staffId } },
+    manager,
+  );
+  expect(reward).toEqual({ points: 0, amountFen: 10000, kind: 'REWARD' });
+
+  // Noted 4 calendar days ago (a working-day count of at least 1) and never corrected.
+  const notedAt = new Date(Date.now() - 4 * 86_400_000);
+  const { proposePenalty: v } = await complaintGraph<{ proposePenalty: { id: string } }>(
+    s,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    {
+      input: {
+        ruleCode: 'VIOLATION',
+        staffId,
+        occurredAt: notedAt.toISOString(),
+        correctionRequired: true,
+      },
+    },
+    manager,
+  );
+  await Promise.all([1, 2, 3].map(() => scanUncorrectedViolations(s.deps)));
+  const recounts = (await ledger()).filter((l) => l.recount_of_id === v.id);
+  const expected = uncorrectedRecounts(notedAt, null, new Date(), s.deps.calendar).length;
+  expect(expected).toBeGreaterThanOrEqual(1);
+  expect(recounts).toHaveLength(expected);
+  expect(recounts.every((l) => l.rule_code === 'VIOLATION' && l.status === 'PROPOSED')).toBe(true);
+  const { penalties } = await complaintGraph<{
+    penalties: { recountOf: { id: string } | null; correctionRequired: boolean }[];
+  }>(
+    s,
+    `query($s: ID!) { penalties(staffId: $s) { recountOf { id } correctionRequired } }`,
+    { s: staffId },
+    { userId: staffId, roles: ['technician'] },
+  );
+  expect(penalties.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
+  // Corrected: no more re-counts, however often the scheduler runs.
+  await complaintGraph(
+    s,
+    `mutation($id: ID!) { markPenaltyCorrected(id: $id) { id } }`,
+    { id: v.id },
+    manager,
+  );
+  const later = { ...s.deps, now: () => new Date(Date.now() + 10 * 86_400_000) };
+  await scanUncorrectedViolations(later);
+  expect((await ledger()).filter((l) => l.recount_of_id === v.id)).toHaveLength(expected);
+});
+
+it('R-PN-1 repeat repairs and lost tools from their events propose penalties once; R-CO-4 completed work orders feed the complaint rate', async () => {
+  const previousTech = uuidv7();
+  const borrower = uuidv7();
+  const repeatOrder = uuidv7();
+  const repeat = {
+    ...facts(repeatOrder, [uuidv7()]),
+    repeatOfWorkOrderId: uuidv7(),
+    previousCompletedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+    windowDays: 30,
+    previousTechnicianIds: [previousTech],
+  } satisfies WorkOrderRepeatRepair;
+  expect(workOrderRepeatRepair.safeParse(repeat).success).toBe(true);
+  const loanId = uuidv7();
+  const lost = {
+    loanId,
+    toolCode: 'TORQUE-1',
+    toolName: 'Torque wrench',
+    borrowerId: borrower,
+    lostCount: 1,
+    damagedCount: 0,
+    originalPriceFen: 35000,
+    damagedSharePercent: 50,
+    amountFen: 35000,
+    at: new Date().toISOString(),
+  } satisfies InventoryToolLost;
+  expect(inventoryToolLost.safeParse(lost).success).toBe(true);
+  const repeatEnvelope = testEnvelope('workorder.repeat_repair', repeatOrder, repeat);
+  const lostEnvelope = testEnvelope('inventory.tool_lost', loanId, lost);
+  for (const e of [repeatEnvelope, lostEnvelope]) {
+    await publishEnvelope(s.subjectPrefix, e);
+    await publishEnvelope(s.subjectPrefix, e, uuidv7());
+  }
+  const completed: WorkOrderCompleted[] = [1, 2, 3, 4].map(() => ({
+    ...facts(uuidv7(), []),
+    completedAt: new Date().toISOString(),
+    resolution: 'ON_SITE',
+    partsReplaced: [],
+    oldPartsCollected: false,
+    oldParts: [],
+    responsibility: null,
+    repeatOfWorkOrderId: null,
+  }));
+  for (const c of completed) {
+    expect(workOrderCompleted.safeParse(c).success).toBe(true);
+    await publishEnvelope(s.subjectPrefix, testEnvelope('workorder.completed', c.workOrderId, c));
+  }
+
+  const lines = await until(ledger, (ls) =>
+    [previousTech, borrower].every((id) => ls.some((l) => l.staff_id === id)),
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  const mine = (await ledger()).filter((l) => [previousTech, borrower].includes(l.staff_id));
+  expect(lines.length).toBeGreaterThan(0);
+  expect(
+    mine.map((l) => [l.staff_id, l.rule_code, l.points, Number(l.amount_fen), l.reference]),
+  ).toEqual(
+    expect.arrayContaining([
+      [previousTech, 'REPEAT_REPAIR', -2, -400, repeatOrder],
+      // 2 points (400 fen) plus the tool's charge (350 yuan) as restitution.
+      [borrower, 'TOOL_LOSS', -2, -35400, loanId],
+    ]),
+  );
+  expect(mine).toHaveLength(2);
+
+  // One service-caused complaint this month against the completed work orders.
+  const customerId = await createCustomer(s, 'Rate Customer', '13500005555');
+  await complaintGraph(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    {
+      input: {
+        complainant: { name: 'R', phone: '13500005555' },
+        customerId,
+        channel: 'CALL_CENTRE',
+        category: 'REPAIR_QUALITY',
+        content: 'still leaking',
+      },
+    },
+    manager,
+  );
+  const month = s.deps.calendar.localDate(new Date()).slice(0, 7);
+  const report = async () =>
+    (
+      await complaintGraph<{
+        complaintReport: {
+          total: number;
+          completedWorkOrders: number;
+          serviceCaused: number;
+          complaintRate: number;
+          meetsTarget: boolean;
+          byChannel: { key: string; count: number }[];
+        };
+      }>(
+        s,
+        `query($m: String!) { complaintReport(month: $m) { total completedWorkOrders serviceCaused complaintRate meetsTarget byChannel { key count } } }`,
+        { m: month },
+        manager,
+      )
+    ).complaintReport;
+  const r = await until(report, (x) => x.completedWorkOrders >= 4);
+  expect(r).toMatchObject({
+    total: 1,
+    completedWorkOrders: 4,
+    serviceCaused: 1,
+    complaintRate: 0.25,
+    meetsTarget: false,
+  });
+  expect(r.byChannel.find((l) => l.key === 'CALL_CENTRE')).toEqual({
+    key: 'CALL_CENTRE',
+    count: 1,
+  });
+  const badMonth = await subgraphRequest(
+    s.complaint.httpPort,
+    `{ complaintReport(month: "2026-1") { total } }`,
+    {},
+    manager,
+  );
+  expect(badMonth.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'INVALID_MONTH',
+  });
+});

@@ -1,0 +1,123 @@
+import { type Identity, uuidv7 } from '@aftercare/kit';
+import { subgraphRequest } from '@aftercare/testkit';
+import { COMPLAINT_CATEGORIES, DEFAULT_DEPARTMENT_ROUTING } from '../../src/domain';
+import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
+
+// R-CO-2/R-CO-3 rules as data: a manager edits routing, approval authority and major rules.
+let s: Services;
+beforeAll(async () => {
+  s = await startServices('cp-policy');
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const UPDATE = `mutation($input: ComplaintPolicyInput!) {
+  updateComplaintPolicy(input: $input) {
+    routing { category department } approvalTiers { maxFen role }
+    majorRules { repeatWindowDays channels demands highImpact disturbance } updatedBy
+  }
+}`;
+
+it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edits, used from then on', async () => {
+  const cr: Identity = { userId: uuidv7(), roles: ['customer_relations'] };
+  const routing = COMPLAINT_CATEGORIES.map((category) => ({
+    category,
+    department: category === 'TRANSPORT' ? 'fleet' : DEFAULT_DEPARTMENT_ROUTING[category],
+  }));
+  const denied = await subgraphRequest(s.complaint.httpPort, UPDATE, { input: { routing } }, cr);
+  expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const incomplete = await subgraphRequest(
+    s.complaint.httpPort,
+    UPDATE,
+    { input: { routing: routing.slice(1) } },
+    manager,
+  );
+  expect(incomplete.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'INCOMPLETE',
+  });
+  const { updateComplaintPolicy: p } = await complaintGraph<{
+    updateComplaintPolicy: {
+      routing: { category: string; department: string }[];
+      approvalTiers: { maxFen: number | null; role: string }[];
+      majorRules: { channels: string[]; highImpact: boolean; repeatWindowDays: number | null };
+      updatedBy: string;
+    };
+  }>(
+    s,
+    UPDATE,
+    {
+      input: {
+        routing,
+        approvalTiers: [
+          { maxFen: 200_000, role: 'customer_relations' },
+          { maxFen: null, role: 'manager' },
+        ],
+        majorRules: {
+          repeatWindowDays: null,
+          channels: ['MANUFACTURER'],
+          demands: [],
+          highImpact: true,
+          disturbance: true,
+        },
+      },
+    },
+    manager,
+  );
+  expect(p.routing).toContainEqual({ category: 'TRANSPORT', department: 'fleet' });
+  expect(p.updatedBy).toBe(manager.userId);
+
+  const customerId = await createCustomer(s, 'Policy Customer', '13400004444');
+  const { registerComplaint: c } = await complaintGraph<{
+    registerComplaint: { id: string; majorReasons: string[] };
+  }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id majorReasons } }`,
+    {
+      input: {
+        complainant: { name: 'P', phone: '13400004444' },
+        customerId,
+        channel: 'MEDIA',
+        category: 'TRANSPORT',
+        content: 'scratched in transit',
+        demands: ['RETURN'],
+      },
+    },
+    manager,
+  );
+  // Media and return no longer make a complaint major under the edited rules…
+  expect(c.majorReasons).toEqual([]);
+  // …but judging it high impact at classification does.
+  const move = <T>(mutation: string, vars: object, caller: Identity = cr) =>
+    complaintGraph<T>(s, mutation, { id: c.id, ...vars }, caller);
+  const { classifyComplaint } = await move<{ classifyComplaint: { majorReasons: string[] } }>(
+    `mutation($id: ID!) { classifyComplaint(id: $id, highImpact: true) { majorReasons } }`,
+    {},
+  );
+  expect(classifyComplaint.majorReasons).toEqual(['HIGH_IMPACT']);
+  const { assignComplaint } = await move<{ assignComplaint: { department: string } }>(
+    `mutation($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) { department } }`,
+    { h: uuidv7() },
+  );
+  expect(assignComplaint.department).toBe('fleet');
+  await move(
+    `mutation($id: ID!) { submitComplaintInvestigation(id: $id, report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: false }) { id } }`,
+    {},
+  );
+  // 1 500 yuan: within customer relations' edited authority (2 000 yuan).
+  const { proposeComplaintSolution } = await move<{
+    proposeComplaintSolution: { allowedActions: string[] };
+  }>(
+    `mutation($id: ID!) { proposeComplaintSolution(id: $id, solution: "refund", compensationFen: 150000) { allowedActions } }`,
+    {},
+  );
+  expect(proposeComplaintSolution.allowedActions).toEqual(['approveSolution', 'rejectSolution']);
+  const { approveComplaintSolution } = await move<{
+    approveComplaintSolution: { status: string; approval: { role: string } };
+  }>(`mutation($id: ID!) { approveComplaintSolution(id: $id) { status approval { role } } }`, {});
+  expect(approveComplaintSolution).toEqual({
+    status: 'APPROVED',
+    approval: { role: 'customer_relations' },
+  });
+});

@@ -1,0 +1,105 @@
+import { type Identity, createGrpcClient, uuidv7 } from '@aftercare/kit';
+import { customerV1 } from '@aftercare/proto';
+import { type TestServiceEnv, subgraphData, testServiceEnv } from '@aftercare/testkit';
+import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
+import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
+import { loadComplaintConfig, startComplaintService } from '../../src';
+import type { ComplaintDeps } from '../../src/app/deps';
+
+export const manager: Identity = { userId: uuidv7(), roles: ['manager', 'agent', 'dispatcher'] };
+
+/** Customer, work-order and complaint services, real, sharing one event subject prefix. */
+export interface Services {
+  customerEnv: TestServiceEnv;
+  workorderEnv: TestServiceEnv;
+  complaintEnv: TestServiceEnv;
+  customer: Awaited<ReturnType<typeof startCustomerService>>;
+  workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
+  complaint: Awaited<ReturnType<typeof startComplaintService>>;
+  deps: ComplaintDeps;
+  subjectPrefix: string;
+  stop(): Promise<void>;
+}
+
+export async function startServices(label: string, extra: Record<string, string> = {}) {
+  const customerEnv = await testServiceEnv(`${label}-customer`);
+  const subjectPrefix = customerEnv.subjectPrefix;
+  const customer = await startCustomerService(loadCustomerConfig(customerEnv.env));
+  const workorderEnv = await testServiceEnv(`${label}-workorder`, {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    SLA_SCHEDULER: 'false',
+    EVENT_SUBJECT_PREFIX: subjectPrefix,
+  });
+  const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env));
+  const complaintEnv = await testServiceEnv(label, {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
+    EVENT_SUBJECT_PREFIX: subjectPrefix,
+    COMPLAINT_SCHEDULER: 'false',
+    ...extra,
+  });
+  let deps: ComplaintDeps | undefined;
+  const complaint = await startComplaintService(loadComplaintConfig(complaintEnv.env), (d) => {
+    deps = d;
+  });
+  return {
+    customerEnv,
+    workorderEnv,
+    complaintEnv,
+    customer,
+    workorder,
+    complaint,
+    deps: deps!,
+    subjectPrefix,
+    async stop() {
+      await complaint.stop();
+      await workorder.stop();
+      await customer.stop();
+      await complaintEnv.cleanup();
+      await workorderEnv.cleanup();
+      await customerEnv.cleanup();
+    },
+  } satisfies Services;
+}
+
+/** A customer with a mobile on file, created over the customer service's gRPC API. */
+export async function createCustomer(s: Services, name: string, mobile: string): Promise<string> {
+  const client = createGrpcClient(
+    customerV1.CustomerServiceClient,
+    `127.0.0.1:${s.customer.grpcPort}`,
+    { identity: manager },
+  );
+  try {
+    const { customer } = await client.createCustomer(
+      customerV1.CreateCustomerRequest.create({
+        kind: customerV1.CustomerKind.CUSTOMER_KIND_PERSON,
+        name,
+        contacts: [{ name, mobile, primary: true }],
+        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+      }),
+    );
+    return customer!.id;
+  } finally {
+    client.close();
+  }
+}
+
+export const complaintGraph = <T>(
+  s: Services,
+  query: string,
+  variables: object,
+  caller: Identity,
+) => subgraphData<T>(s.complaint.httpPort, query, variables, caller);
+
+/** A staff member on the work-order roster (position and team lead matter to penalties). */
+export async function upsertStaff(
+  s: Services,
+  staff: { id: string; name: string; position?: string; teamLeadId?: string },
+): Promise<void> {
+  await subgraphData(
+    s.workorder.httpPort,
+    `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+    { input: staff },
+    manager,
+  );
+}
