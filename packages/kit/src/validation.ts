@@ -24,6 +24,13 @@ export function requiredText(raw: string | undefined | null, field: string, max 
   return text;
 }
 
+/**
+ * A staff member's id: the user id of the identity provider (the token's `sub`), which the
+ * work-order roster keys staff by — free text, not a UUID.
+ */
+export const staffId = (raw: string | undefined | null, field: string): string =>
+  requiredText(raw, field, 64);
+
 export function optionalText(
   raw: string | undefined | null,
   field: string,

@@ -11,7 +11,6 @@ import {
   type EventEnvelope,
   type Logger,
   invalidArgument,
-  isUuid,
 } from '@aftercare/kit';
 import type { z } from 'zod';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
@@ -59,13 +58,6 @@ export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handl
       return;
     }
     const contact = await deps.customers.customer(customerId, SERVICE_IDENTITY);
-    if (!contact.phone) {
-      logger.error(
-        { eventId: envelope.id, customerId },
-        'the customer has no phone on file; no complaint opened from survey.dissatisfied',
-      );
-      return;
-    }
     const intake = parseComplaint(
       {
         complainant: { name: contact.name, phone: contact.phone },
@@ -75,7 +67,7 @@ export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handl
         channel: 'FOLLOW_UP',
         category: followUpCategory(event.lowItems),
         content: event.content.slice(0, 4000),
-        aboutStaffIds: [...new Set(event.technicianIds.filter(isUuid))],
+        aboutStaffIds: [...new Set(event.technicianIds)],
         receivedAt: event.occurredAt,
       },
       { now: deps.now() },

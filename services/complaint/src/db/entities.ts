@@ -29,7 +29,7 @@ export class ComplaintRecord {
   id!: string;
   number!: string;
   status!: ComplaintStatus;
-  complainant!: { name: string; phone: string };
+  complainant!: { name: string; phone: string | null };
   customerId!: string;
   workOrderId: string | null = null;
   assetId: string | null = null;

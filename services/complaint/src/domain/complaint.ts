@@ -1,5 +1,6 @@
 import {
   checkUuid,
+  staffId,
   instant,
   invalidArgument,
   notInFuture,
@@ -72,7 +73,8 @@ export interface ComplaintInput {
 }
 
 export interface ComplaintIntake {
-  complainant: { name: string; phone: string };
+  /** The phone may be unknown: a letter, or a customer heard on a follow-up call with none on file. */
+  complainant: { name: string; phone: string | null };
   customerId: string;
   workOrderId: string | null;
   assetId: string | null;
@@ -94,7 +96,9 @@ export function parseComplaint(input: ComplaintInput, options: { now: Date }): C
   return {
     complainant: {
       name: requiredText(input.complainant?.name, 'complainant.name', 100),
-      phone: normalisePhone(input.complainant?.phone, 'complainant.phone'),
+      phone: input.complainant?.phone?.trim()
+        ? normalisePhone(input.complainant.phone, 'complainant.phone')
+        : null,
     },
     customerId: checkUuid(input.customerId, 'customerId'),
     workOrderId: optionalId(input.workOrderId, 'workOrderId'),
@@ -109,7 +113,7 @@ export function parseComplaint(input: ComplaintInput, options: { now: Date }): C
     ),
     attachments: parseAttachments(input.attachments ?? []),
     aboutStaffIds: distinct(
-      (input.aboutStaffIds ?? []).map((id, i) => checkUuid(id, `aboutStaffIds.${i}`)),
+      (input.aboutStaffIds ?? []).map((id, i) => staffId(id, `aboutStaffIds.${i}`)),
       'aboutStaffIds',
       MAX_STAFF_CONCERNED,
     ),

@@ -1,6 +1,7 @@
 import {
   AppError,
   checkUuid,
+  staffId,
   conflict,
   forbidden,
   invalidArgument,
@@ -302,7 +303,7 @@ function changesOf(
     case 'invalidate':
       return { invalidReason: requiredText(action.reason, 'reason', 1000), closedAt: now };
     case 'assign': {
-      const handlerId = checkUuid(action.handlerId, 'handlerId');
+      const handlerId = staffId(action.handlerId, 'handlerId');
       if (staffConcerned(complaint).includes(handlerId)) throw selfHandling();
       return {
         handlerId,
@@ -372,7 +373,7 @@ function parseInvestigation(input: InvestigationInput, by: string, at: Date): In
     course: text(input.course, 'course'),
     responsibleStaffIds: distinct(
       (input.responsibleStaffIds ?? []).map((id, i) =>
-        checkUuid(id, `report.responsibleStaffIds.${i}`),
+        staffId(id, `report.responsibleStaffIds.${i}`),
       ),
       'report.responsibleStaffIds',
       MAX_STAFF_CONCERNED,
@@ -389,7 +390,7 @@ function parseImprovementAction(input: ImprovementActionInput, field: string): I
   return {
     id: checkUuid(input.id, `${field}.id`),
     description: requiredText(input.description, `${field}.description`, 1000),
-    ownerId: checkUuid(input.ownerId, `${field}.ownerId`),
+    ownerId: staffId(input.ownerId, `${field}.ownerId`),
     dueDate: isoDate(input.dueDate, `${field}.dueDate`),
     doneAt: null,
   };

@@ -30,7 +30,7 @@ interface Row {
   about_staff_ids: string[];
   source_event_id: string;
   status: string;
-  complainant: { name: string; phone: string };
+  complainant: { name: string; phone: string | null };
 }
 
 const complaints = () =>
@@ -45,7 +45,7 @@ it('R-SV-4 opens one FOLLOW_UP complaint per survey.dissatisfied, even when deli
     customerId,
     workOrderId: null,
     assetId: null,
-    technicianIds: [technician, 'not-a-uuid-login'],
+    technicianIds: [technician, 'tech-login'],
     reason: 'LOW_SCORE',
     content: 'attitude scored 1 of 4',
     lowItems: [{ item: 'attitude', level: 1 }],
@@ -71,7 +71,8 @@ it('R-SV-4 opens one FOLLOW_UP complaint per survey.dissatisfied, even when deli
     category: 'SERVICE_ATTITUDE',
     customer_id: customerId,
     content: 'attitude scored 1 of 4',
-    about_staff_ids: [technician],
+    // Staff ids are the roster's user ids (token subjects), not necessarily UUIDs.
+    about_staff_ids: [technician, 'tech-login'],
     source_event_id: envelope.id,
     status: 'RECORDED',
     complainant: { name: 'Unhappy Customer', phone: '13700007777' },

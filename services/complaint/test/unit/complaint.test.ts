@@ -81,12 +81,19 @@ describe('parseComplaint', () => {
       'attachments',
       'TOO_MANY',
     ],
-    [{ aboutStaffIds: ['zhang'] }, 'aboutStaffIds.0', 'INVALID_ID'],
+    [{ aboutStaffIds: [' '] }, 'aboutStaffIds.0', 'REQUIRED'],
+    [{ aboutStaffIds: ['x'.repeat(65)] }, 'aboutStaffIds.0', 'TOO_LONG'],
     [{ aboutStaffIds: [ACCUSED, ACCUSED] }, 'aboutStaffIds.1', 'DUPLICATE'],
     [{ receivedAt: '2026-11-20 09:00' }, 'receivedAt', 'INVALID_DATE'],
   ])('R-CO-1 refuses %j', (overrides, field, reason) => {
     const e = errorOf(() => parse(overrides));
     expect([e.code, e.field, e.reason]).toEqual(['INVALID_ARGUMENT', field, reason]);
+  });
+
+  it('R-CO-1 names staff by their roster id and may not know the complainant phone', () => {
+    const parsed = parse({ aboutStaffIds: ['zhang.wei'], complainant: { name: 'Li', phone: ' ' } });
+    expect(parsed.aboutStaffIds).toEqual(['zhang.wei']);
+    expect(parsed.complainant).toEqual({ name: 'Li', phone: null });
   });
 
   it('R-CO-1 accepts landlines with area code and +86 mobiles', () => {

@@ -134,7 +134,7 @@ describe('complaint workflow', () => {
 
     it('R-CO-2 needs a handler', () => {
       const e = errorOf(() => transition(complaintIn('CLASSIFIED'), { type: 'assign' }, at()));
-      expect([e.field, e.reason]).toEqual(['handlerId', 'INVALID_ID']);
+      expect([e.field, e.reason]).toEqual(['handlerId', 'REQUIRED']);
     });
   });
 
@@ -216,7 +216,7 @@ describe('complaint workflow', () => {
         );
         expect([e.field, e.reason]).toEqual([`report.${field}`, 'REQUIRED']);
       }
-      const bad = { ...REPORT, responsibleStaffIds: ['Zhang San'] };
+      const bad = { ...REPORT, responsibleStaffIds: ['  '] };
       expect(
         errorOf(() =>
           transition(complaintIn('ASSIGNED'), { type: 'investigate', report: bad }, at()),
