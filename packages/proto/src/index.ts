@@ -5,3 +5,4 @@ export * as customerV1 from './gen/aftercare/customer/v1/customer';
 export * as testingV1 from './gen/aftercare/testing/v1/echo';
 export * as healthV1 from './gen/grpc/health/v1/health';
 export * as workorderV1 from './gen/aftercare/workorder/v1/workorder';
+export * as surveyV1 from './gen/aftercare/survey/v1/survey';

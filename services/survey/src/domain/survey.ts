@@ -24,6 +24,11 @@ export interface Answered {
   tokenExpiresAt: null;
 }
 
+export function assertOpen(survey: SurveyState): void {
+  if (survey.status !== 'OPEN')
+    throw conflict(`survey ${survey.id} is already answered`, 'SURVEY_ALREADY_ANSWERED');
+}
+
 /** R-SV-1: a survey is answered once, by an agent on a call or by the customer through a link. */
 export function answer(
   survey: SurveyState,
@@ -32,8 +37,7 @@ export function answer(
   by: string | null,
   now: Date,
 ): Answered {
-  if (survey.status !== 'OPEN')
-    throw conflict(`survey ${survey.id} is already answered`, 'SURVEY_ALREADY_ANSWERED');
+  assertOpen(survey);
   return {
     status: 'ANSWERED',
     answers,
