@@ -148,14 +148,17 @@ async function generate(deps: SurveyDeps, em: EntityManager, r: DueReminder): Pr
 export async function scanReminders(deps: SurveyDeps): Promise<number> {
   const s = deps.settings.reminders;
   const today = deps.calendar.localDate(deps.now());
+  // Months are clamped at month ends (07-31 − 1 month = 06-30, 06-30 + 1 month = 07-30): look a few
+  // days further; the domain decides exactly which reminders are due.
+  const horizon = (months: number) => addDays(addMonths(today, months), 3);
   const em = deps.orm.em.fork();
   const candidates = await em.find(
     AssetFileRecord,
     {
       $or: [
         { nextMaintenanceDue: { $gte: today, $lte: addDays(today, s.maintenanceLeadDays) } },
-        { contractEnd: { $gte: today, $lte: addMonths(today, s.contractLeadMonths) } },
-        { warrantyEnd: { $gte: today, $lte: addMonths(today, s.warrantyLeadMonths) } },
+        { contractEnd: { $gte: today, $lte: horizon(s.contractLeadMonths) } },
+        { warrantyEnd: { $gte: today, $lte: horizon(s.warrantyLeadMonths) } },
       ],
     },
     { orderBy: { assetId: 'asc' }, limit: 2000 },
