@@ -1,6 +1,7 @@
 import { dbQuery, TEST_NATS_URL } from '@aftercare/testkit';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { surveyDissatisfied } from '@aftercare/events';
 import { addDays, scanReminders } from '@aftercare/survey-service';
 import { startSystem, type System } from './harness';
 import { eventually, streamEvents } from './support/events';
@@ -194,6 +195,8 @@ it('R-SV-4 answering "dissatisfied" emits exactly one survey.dissatisfied on the
   await new Promise((r) => setTimeout(r, 500));
   const events = mine(await streamEvents(sys.subjectPrefix, 'survey'));
   expect(events).toHaveLength(1);
+  // What the complaint service will parse.
+  expect(() => surveyDissatisfied.parse(events[0]!.data)).not.toThrow();
   expect(events[0]!.data).toMatchObject({
     reason: 'LOW_SCORE',
     workOrderId: dissatisfiedOrder,

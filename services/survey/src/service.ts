@@ -101,6 +101,7 @@ export function surveySpec(
         customers,
         calendar: config.calendar,
         now: () => new Date(),
+        logger,
         settings: {
           dissatisfiedThreshold: config.DISSATISFIED_THRESHOLD_LEVEL,
           linkTtlHours: config.SURVEY_LINK_TTL_HOURS,

@@ -1,5 +1,11 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import type { EntityManager, Identity, Orm } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  isAppError,
+  type Logger,
+  type Orm,
+} from '@aftercare/kit';
 import type { AssetDates, FollowUpPlanSettings, ReminderSettings } from '../domain';
 
 /** Event types, `survey.<event>` (docs/events.md; contracts in @aftercare/events). */
@@ -38,6 +44,10 @@ export interface CustomerDirectory {
   assetDates(assetIds: string[]): Promise<AssetDates[]>;
 }
 
+/** A call to another service that may well work on the next round (it is down or slow). */
+export const isTransient = (e: unknown): boolean =>
+  isAppError(e) && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED');
+
 export interface SurveySettings {
   dissatisfiedThreshold: number;
   linkTtlHours: number;
@@ -53,4 +63,5 @@ export interface SurveyDeps {
   calendar: BusinessCalendar;
   now: () => Date;
   settings: SurveySettings;
+  logger: Logger;
 }

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { FollowUpCallRecord, FollowUpRecord, SurveyRecord } from '../db/entities';
 import { type CallInput, countsAsFollowedUp, recordCall } from '../domain';
 import { CAN_CALL, CAN_READ } from './access';
-import { SURVEY_EVENTS, type SurveyDeps } from './deps';
+import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
 
 /**
  * R-SV-2: records one call of a follow-up. The call row and, for a complaint heard on the call,
@@ -33,7 +33,6 @@ export async function recordFollowUpCall(
   caller: Identity | null,
   followUpId: string,
   input: CallInput,
-  logger?: Logger,
 ): Promise<FollowUpRecord> {
   const me = requireRole(caller, ...CAN_CALL);
   const { followUp, call } = await deps.orm.em.fork().transactional(async (em) => {
@@ -103,10 +102,8 @@ export async function recordFollowUpCall(
     }
     return { followUp, call };
   });
-  // Best effort now; the retry worker logs whatever this misses.
-  await logCalls(deps, [call.id]).catch((err) =>
-    logger?.warn({ err, callId: call.id }, 'contact log not written yet; will retry'),
-  );
+  // Now if the customer service answers; the retry worker logs whatever this misses.
+  await logCalls(deps, [call.id]);
   return followUp;
 }
 
@@ -120,7 +117,9 @@ const OUTCOME_TEXT: Record<string, string> = {
 /**
  * Writes calls to the customer's contact log (R-CU-5) and marks them logged. Rows are claimed
  * with SKIP LOCKED so replicas never log the same call concurrently (the idempotency key makes
- * a repeat harmless anyway). Returns how many were logged.
+ * a repeat harmless anyway). While the customer service is down the round ends quietly and the
+ * next one tries again: a dependency outage must not make this service unready. Returns how many
+ * were logged.
  */
 export async function logCalls(deps: SurveyDeps, ids?: string[]): Promise<number> {
   return deps.orm.em.fork().transactional(async (em) => {
@@ -129,28 +128,39 @@ export async function logCalls(deps: SurveyDeps, ids?: string[]): Promise<number
       ids ? { id: { $in: ids }, contactLoggedAt: null } : { contactLoggedAt: null },
       { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { calledAt: 'asc' }, limit: 100 },
     );
+    let logged = 0;
     for (const call of calls) {
       const followUp = await em.findOneOrFail(FollowUpRecord, { id: call.followUpId });
-      await deps.customers.logContact({
-        callId: call.id,
-        customerId: call.customerId,
-        staffId: call.agentId,
-        summary: [
-          `Follow-up call ${followUp.sequence} for ${followUp.workOrderNumber}: ${OUTCOME_TEXT[call.outcome]}`,
-          call.summary,
-        ]
-          .filter(Boolean)
-          .join('. '),
-        customerRequest: call.complaint,
-        occurredAt: call.calledAt,
-        reference: `workorder:${followUp.workOrderId}`,
-        complaint: Boolean(call.complaint),
-      });
-      // Should a later call of the batch fail, this mark rolls back too; the retry then meets
-      // the idempotency key and the customer service answers with the entry it already has.
+      try {
+        await deps.customers.logContact({
+          callId: call.id,
+          customerId: call.customerId,
+          staffId: call.agentId,
+          summary: [
+            `Follow-up call ${followUp.sequence} for ${followUp.workOrderNumber}: ${OUTCOME_TEXT[call.outcome]}`,
+            call.summary,
+          ]
+            .filter(Boolean)
+            .join('. '),
+          customerRequest: call.complaint,
+          occurredAt: call.calledAt,
+          reference: `workorder:${followUp.workOrderId}`,
+          complaint: Boolean(call.complaint),
+        });
+      } catch (e) {
+        if (isTransient(e)) {
+          deps.logger.warn({ err: e }, 'customer service unavailable: contact log entries wait');
+          break;
+        }
+        // Refused (e.g. the customer file is unknown there): left unlogged and reported, without
+        // holding back the others.
+        deps.logger.error({ err: e, callId: call.id }, 'contact log entry refused');
+        continue;
+      }
       call.contactLoggedAt = deps.now();
+      logged += 1;
     }
-    return calls.length;
+    return logged;
   });
 }
 

@@ -35,7 +35,7 @@ import {
   REMINDER_KINDS,
 } from '../domain';
 import { CAN_CALL, CAN_PLAN_ACTIVITIES, CAN_READ } from './access';
-import { SURVEY_EVENTS, type SurveyDeps } from './deps';
+import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
 
 // The parts of the customer events (docs/events.md) reminders are computed from.
 const isoDay = z.iso.date().nullable().optional();
@@ -163,9 +163,7 @@ export async function scanReminders(deps: SurveyDeps): Promise<number> {
     },
     { orderBy: { assetId: 'asc' }, limit: 2000 },
   );
-  const fresh = candidates.length
-    ? await deps.customers.assetDates(candidates.map((c) => c.assetId))
-    : [];
+  const fresh = await refreshed(deps, candidates);
   const activities = await em.find(ActivityRecord, {
     date: { $gte: today, $lte: addDays(today, s.invitationLeadDays) },
   });
@@ -202,6 +200,24 @@ export async function scanReminders(deps: SurveyDeps): Promise<number> {
     }
     return generated;
   });
+}
+
+/**
+ * The candidates' current dates from the customer service; while it is down, the dates the
+ * events brought (a reminder on time beats one delayed by an outage).
+ */
+async function refreshed(deps: SurveyDeps, candidates: AssetFileRecord[]): Promise<AssetDates[]> {
+  if (!candidates.length) return [];
+  try {
+    return await deps.customers.assetDates(candidates.map((c) => c.assetId));
+  } catch (e) {
+    if (!isTransient(e)) throw e;
+    deps.logger.warn(
+      { err: e },
+      'customer service unavailable: reminders from the dates known here',
+    );
+    return candidates.map(({ updatedAt: _updatedAt, ...dates }) => dates);
+  }
 }
 
 export const startReminderScheduler = (

@@ -8,7 +8,12 @@ import {
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '../../src';
-import { logCalls, recordFollowUpCall, callList } from '../../src/app/follow-ups';
+import {
+  callList,
+  followUpsOfWorkOrders,
+  logCalls,
+  recordFollowUpCall,
+} from '../../src/app/follow-ups';
 import { createActivity, scanReminders } from '../../src/app/reminders';
 import {
   answerByAgent,
@@ -16,7 +21,8 @@ import {
   issueLink,
   surveysOfWorkOrders,
 } from '../../src/app/surveys';
-import { SurveyRecord } from '../../src/db/entities';
+import { FollowUpCallRecord, SurveyRecord } from '../../src/db/entities';
+import { customerDirectory } from '../../src/grpc/customer-directory';
 import {
   agent,
   complaintClosedEvent,
@@ -385,4 +391,56 @@ it('answers over the subgraph: templates and role checks', async () => {
     code: 'BAD_USER_INPUT',
     reason: 'INVALID_PERIOD',
   });
+});
+
+it('R-SV-2 R-SV-3 with the customer service down, calls wait for the contact log and reminders use the known dates', async () => {
+  const dead = customerDirectory('127.0.0.1:1', 500);
+  const offline: SurveyDeps = { ...deps, customers: dead };
+  try {
+    const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
+      customer.httpPort,
+      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV2", vin: "LSVAA4187E2100100",
+        contract: { number: "SC-2", startDate: "2026-02-20", endDate: "2027-02-20" } }) { asset { id } } }`,
+      { id: customerId },
+      manager,
+    );
+    const second = a.registerAsset.asset.id;
+    await eventually(
+      () =>
+        dbQuery(env.env.DATABASE_URL!, 'SELECT 1 FROM asset_file WHERE asset_id = $1', [second]),
+      (r) => r.length > 0,
+    );
+    offline.now = at('2027-01-20T02:00:00Z');
+    expect(await scanReminders(offline)).toBe(1);
+    const rows = await dbQuery(
+      env.env.DATABASE_URL!,
+      'SELECT kind FROM reminder WHERE asset_id = $1',
+      [second],
+    );
+    expect(rows).toEqual([{ kind: 'CONTRACT_EXPIRY' }]);
+
+    const order = completed({ customerId, completedAt: '2026-11-10T03:00:00.000Z' });
+    await publish(prefix, 'workorder.completed', order);
+    await eventually(() => surveyOf(order.workOrderId), Boolean);
+    const [plan] = await followUpsOfWorkOrders(em(), agent, [order.workOrderId]);
+    offline.now = realNow;
+    const followUp = await recordFollowUpCall(offline, agent, plan![0]!.id, { outcome: 'REFUSED' });
+    expect(followUp).toMatchObject({ status: 'DONE', followedUp: true });
+    const waiting = await em().find(FollowUpCallRecord, { followUpId: plan![0]!.id });
+    expect(waiting.map((c) => c.contactLoggedAt)).toEqual([null]);
+    expect(await logCalls(offline)).toBe(0);
+    // Back online: the retry logs it (the worker does the same every CONTACT_LOG_RETRY_INTERVAL_MS).
+    await eventually(
+      () => em().find(FollowUpCallRecord, { followUpId: plan![0]!.id }),
+      (calls) => calls.every((c) => c.contactLoggedAt !== null),
+    );
+    const logged = await dbQuery(
+      customerEnv.env.DATABASE_URL!,
+      'SELECT summary FROM contact_log WHERE reference = $1',
+      [`workorder:${order.workOrderId}`],
+    );
+    expect(logged).toEqual([{ summary: `Follow-up call 1 for ${order.number}: refused to talk` }]);
+  } finally {
+    dead.close();
+  }
 });
