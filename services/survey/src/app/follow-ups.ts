@@ -102,8 +102,11 @@ export async function recordFollowUpCall(
     }
     return { followUp, call };
   });
-  // Now if the customer service answers; the retry worker logs whatever this misses.
-  await logCalls(deps, [call.id]);
+  // Now if the customer service answers; the retry worker logs whatever this misses. The call
+  // is recorded either way, so a failure here is not the caller's error.
+  await logCalls(deps, [call.id]).catch((err: unknown) =>
+    deps.logger.warn({ err, callId: call.id }, 'contact log entry left to the retry worker'),
+  );
   return followUp;
 }
 
