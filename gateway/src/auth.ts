@@ -123,3 +123,58 @@ export function isIntrospectionOnly(query: string | undefined): boolean {
     operations.length > 0 && operations.every((op) => onlyIntrospection(op.selectionSet, new Set()))
   );
 }
+
+/**
+ * Root fields an anonymous caller may select, per operation type. Each authorises by what the
+ * caller presents instead of a login: the survey link token (R-SV-1) is checked by the survey
+ * subgraph itself. Add a field here only when its resolver needs no identity.
+ */
+export const PUBLIC_ROOT_FIELDS: Readonly<Record<'query' | 'mutation', readonly string[]>> = {
+  query: ['surveyByToken'],
+  mutation: ['answerSurveyByToken'],
+};
+
+/**
+ * True when every operation of `query` is a query or mutation whose root fields are all on the
+ * public allow-list (or `__typename`); anything else in the document (another root field, an
+ * introspection field, a subscription, an unknown fragment) makes it false.
+ */
+export function isPublicOnly(
+  query: string | undefined,
+  allowed: Readonly<Record<'query' | 'mutation', readonly string[]>> = PUBLIC_ROOT_FIELDS,
+): boolean {
+  if (query === undefined) return false;
+  let document;
+  try {
+    document = parse(query);
+  } catch {
+    return false;
+  }
+  const fragments = new Map(
+    document.definitions
+      .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d.selectionSet]),
+  );
+  const onlyPublic = (
+    set: SelectionSetNode,
+    fields: readonly string[],
+    seen: Set<string>,
+  ): boolean =>
+    set.selections.every((s) => {
+      if (s.kind === Kind.FIELD)
+        return s.name.value === '__typename' || fields.includes(s.name.value);
+      if (s.kind === Kind.INLINE_FRAGMENT) return onlyPublic(s.selectionSet, fields, seen);
+      const fragment = fragments.get(s.name.value);
+      if (!fragment || seen.has(s.name.value)) return false;
+      return onlyPublic(fragment, fields, new Set(seen).add(s.name.value));
+    });
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return (
+    operations.length > 0 &&
+    operations.every((op) => {
+      if (op.operation !== 'query' && op.operation !== 'mutation') return false;
+      const fields = allowed[op.operation];
+      return fields.length > 0 && onlyPublic(op.selectionSet, fields, new Set());
+    })
+  );
+}

@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 
 export interface GatewayContext {
-  /** The verified caller; null only for anonymous introspection (when allowed). */
+  /** The verified caller; null only for anonymous introspection (when allowed) and public root fields. */
   identity: Identity | null;
 }
 

@@ -11,7 +11,9 @@ import {
 import {
   identityFromAuthorization,
   isIntrospectionOnly,
+  isPublicOnly,
   operationText,
+  PUBLIC_ROOT_FIELDS,
   unauthenticatedError,
 } from './auth';
 import type { GatewayConfig } from './config';
@@ -28,6 +30,8 @@ export interface GatewayOptions extends Pick<
   /** Makes `/readyz` turn 503 as soon as shutdown starts. */
   lifecycle?: { isShuttingDown(): boolean };
   metrics?: Metrics;
+  /** Root fields anonymous callers may use (default PUBLIC_ROOT_FIELDS: the survey link). */
+  publicRootFields?: Readonly<Record<'query' | 'mutation', readonly string[]>>;
 }
 
 export interface Gateway {
@@ -38,7 +42,7 @@ export interface Gateway {
 
 /**
  * The public GraphQL endpoint: verifies the caller's bearer JWT, refuses anonymous operations
- * (but anonymous introspection when allowed), limits depth and breadth, plans over the
+ * (but anonymous introspection when allowed, and operations made only of the public root fields), limits depth and breadth, plans over the
  * supergraph and forwards the caller's identity to the subgraphs.
  */
 export function createGateway(options: GatewayOptions): Gateway {
@@ -80,7 +84,11 @@ export function createGateway(options: GatewayOptions): Gateway {
           options.jwt,
         );
         if (identity) return { identity };
-        if (options.allowIntrospection && isIntrospectionOnly(operationText(request)))
+        const operation = operationText(request);
+        if (options.allowIntrospection && isIntrospectionOnly(operation)) return { identity: null };
+        // A narrow exception: operations made only of public root fields, which authorise by
+        // what the caller presents (a survey link token), not by a login.
+        if (isPublicOnly(operation, options.publicRootFields ?? PUBLIC_ROOT_FIELDS))
           return { identity: null };
         throw unauthenticatedError(
           'Authentication required: send "Authorization: Bearer <token>"',

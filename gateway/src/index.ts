@@ -1,6 +1,12 @@
 export { createGateway, type Gateway, type GatewayOptions } from './gateway';
 export { loadGatewayConfig, type GatewayConfig } from './config';
-export { identityFromAuthorization, isIntrospectionOnly, type JwtSettings } from './auth';
+export {
+  identityFromAuthorization,
+  isIntrospectionOnly,
+  isPublicOnly,
+  PUBLIC_ROOT_FIELDS,
+  type JwtSettings,
+} from './auth';
 export { queryLimitsPlugin, operationCost, type QueryLimits } from './limits';
 export { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 export {

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { GraphQLError } from 'graphql';
-import { identityFromAuthorization, isIntrospectionOnly } from '../src/auth';
+import { identityFromAuthorization, isIntrospectionOnly, isPublicOnly } from '../src/auth';
 import { devTokenFromArgs, signDevToken } from '../src/dev-token';
 import { SECRET } from './fixtures';
 
@@ -130,6 +130,58 @@ describe('dev-token CLI', () => {
     );
     expect(() => devTokenFromArgs(['--user', 'a'], { JWT_SECRET: 'short' })).toThrow(
       /JWT_SECRET: must be at least 32 characters/,
+    );
+  });
+});
+
+describe('isPublicOnly (anonymous survey links, R-SV-1)', () => {
+  it('accepts operations made only of the public root fields', () => {
+    expect(isPublicOnly('{ surveyByToken(token: "t") { items { key } } }')).toBe(true);
+    expect(
+      isPublicOnly('query Q($t: String!) { form: surveyByToken(token: $t) { kind } __typename }'),
+    ).toBe(true);
+    expect(
+      isPublicOnly(
+        'mutation($i: AnswerSurveyByTokenInput!) { answerSurveyByToken(input: $i) { recorded } }',
+      ),
+    ).toBe(true);
+    expect(
+      isPublicOnly('{ ...F } fragment F on Query { surveyByToken(token: "t") { kind } }'),
+    ).toBe(true);
+  });
+
+  it('refuses everything else: other fields beside or instead, wrong operation type, introspection, subscriptions', () => {
+    expect(isPublicOnly('{ survey(id: "1") { id } }')).toBe(false);
+    expect(isPublicOnly('{ surveyByToken(token: "t") { kind } customer(id: "1") { id } }')).toBe(
+      false,
+    );
+    expect(
+      isPublicOnly('{ ... on Query { workOrders { total } } surveyByToken(token: "t") { kind } }'),
+    ).toBe(false);
+    expect(
+      isPublicOnly(
+        'query A { surveyByToken(token: "t") { kind } } query B { survey(id: "1") { id } }',
+      ),
+    ).toBe(false);
+    // A public mutation name used as a query field (or the other way round) is not public.
+    expect(isPublicOnly('{ answerSurveyByToken(input: {}) { recorded } }')).toBe(false);
+    expect(isPublicOnly('mutation { surveyByToken(token: "t") { kind } }')).toBe(false);
+    expect(
+      isPublicOnly(
+        'mutation { answerSurveyByToken(input: {}) { recorded } answerSurvey(input: {}) { survey { id } } }',
+      ),
+    ).toBe(false);
+    expect(isPublicOnly('{ __schema { types { name } } }')).toBe(false);
+    expect(isPublicOnly('subscription { surveyByToken(token: "t") { kind } }')).toBe(false);
+    expect(isPublicOnly('{ ...Missing }')).toBe(false);
+    expect(isPublicOnly('fragment F on Query { surveyByToken(token: "t") { kind } }')).toBe(false);
+    expect(isPublicOnly('{ surveyByToken(')).toBe(false);
+    expect(isPublicOnly(undefined)).toBe(false);
+    expect(isPublicOnly('{ thing(id: "1") { id } }', { query: ['thing'], mutation: [] })).toBe(
+      true,
+    );
+    expect(isPublicOnly('mutation { thing { id } }', { query: ['thing'], mutation: [] })).toBe(
+      false,
     );
   });
 });

@@ -235,6 +235,26 @@ describe('gateway', () => {
     expect(sneaky.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('admits an anonymous operation only when every root field is on the public allow-list, without any identity', async () => {
+    const open = await startGateway(subgraph.url, {
+      publicRootFields: { query: ['thing'], mutation: [] },
+    });
+    extra.push(open.http);
+    const forged = { [USER_ID_HEADER]: 'mallory', [USER_ROLES_HEADER]: 'admin' };
+    const allowed = await query(open.url, '{ thing(id: "1") { id seenUserId seenRoles } }', forged);
+    expect(allowed.body).toEqual({ data: { thing: { id: '1', seenUserId: null, seenRoles: [] } } });
+    const before = subgraph.requests();
+    const mixed = await query(open.url, '{ thing(id: "1") { id } failing(kind: "input") { id } }');
+    expect(mixed.status).toBe(401);
+    expect(mixed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const other = await query(open.url, '{ failing(kind: "input") { id } }');
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(subgraph.requests()).toBe(before);
+    // The default allow-list (survey links) has no `thing`.
+    const closed = await query(gateway.url, '{ thing(id: "1") { id } }');
+    expect(closed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('serves health, readiness and metrics next to /graphql', async () => {
     const base = gateway.url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

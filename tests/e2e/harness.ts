@@ -4,6 +4,7 @@ import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-se
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { loadInventoryConfig, startInventoryService } from '@aftercare/inventory-service';
 import { loadComplaintConfig, startComplaintService } from '@aftercare/complaint-service';
+import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '@aftercare/survey-service';
 import { createGateway, signDevToken, SUPERGRAPH_FILE } from '@aftercare/gateway';
 import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
 
@@ -30,6 +31,12 @@ export interface System {
   inventory: Awaited<ReturnType<typeof startInventoryService>>;
   complaintEnv: TestServiceEnv;
   complaint: Awaited<ReturnType<typeof startComplaintService>>;
+  surveyEnv: TestServiceEnv;
+  survey: Awaited<ReturnType<typeof startSurveyService>>;
+  /** The running survey service's dependencies (tests move its clock: `surveyDeps.now = …`). */
+  surveyDeps: SurveyDeps;
+  /** Stops the survey service and starts a new instance on the same database and streams. */
+  restartSurvey(beforeStart?: () => Promise<void>): Promise<void>;
   token(roles: Role[], user?: string): string;
   /** POSTs an operation to the gateway as a user with the given roles (none: anonymous). */
   gql<T = Record<string, unknown>>(
@@ -72,6 +79,23 @@ export async function startSystem(
     COMPLAINT_SCAN_INTERVAL_MS: '1000',
   });
   const complaint = await startComplaintService(loadComplaintConfig(complaintEnv.env));
+  const surveyEnv = await testServiceEnv(`${label}-survey`, {
+    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
+    EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
+    // Tests run reminder rounds themselves, at the dates they choose.
+    REMINDER_SCHEDULER: 'false',
+    CONTACT_LOG_RETRY_INTERVAL_MS: '1000',
+  });
+  let surveyDeps: SurveyDeps | undefined;
+  const startSurvey = (port = '0') =>
+    startSurveyService(
+      loadSurveyConfig({ ...surveyEnv.env, HTTP_PORT: port }),
+      { relayPollIntervalMs: 100 },
+      (d) => {
+        surveyDeps = d;
+      },
+    );
+  let survey = await startSurvey();
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
     subgraphUrls: {
@@ -79,6 +103,7 @@ export async function startSystem(
       workorder: `http://127.0.0.1:${workorder.httpPort}/graphql`,
       inventory: `http://127.0.0.1:${inventory.httpPort}/graphql`,
       complaint: `http://127.0.0.1:${complaint.httpPort}/graphql`,
+      survey: `http://127.0.0.1:${survey.httpPort}/graphql`,
     },
     jwt: { secret: SECRET },
     allowIntrospection: false,
@@ -90,7 +115,7 @@ export async function startSystem(
   const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
   const token = (roles: Role[], user = 'e2e-user') =>
     signDevToken({ sub: user, roles, secret: SECRET, ttl: '1h' });
-  return {
+  const system: System = {
     gatewayUrl,
     subjectPrefix: customerEnv.subjectPrefix,
     customerEnv,
@@ -101,6 +126,20 @@ export async function startSystem(
     inventory,
     complaintEnv,
     complaint,
+    surveyEnv,
+    get survey() {
+      return survey;
+    },
+    get surveyDeps() {
+      return surveyDeps!;
+    },
+    async restartSurvey(beforeStart) {
+      const port = String(survey.httpPort);
+      await survey.stop();
+      await beforeStart?.();
+      // Same port: the gateway keeps routing to it.
+      survey = await startSurvey(port);
+    },
     token,
     async gql(query, variables = {}, roles = ['agent'], user = 'e2e-user') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -114,14 +153,17 @@ export async function startSystem(
     },
     async stop() {
       await gateway.http.close(2000);
+      await survey.stop();
       await complaint.stop();
       await inventory.stop();
       await workorder.stop();
       await customer.stop();
       await complaintEnv.cleanup();
       await inventoryEnv.cleanup();
+      await surveyEnv.cleanup();
       await workorderEnv.cleanup();
       await customerEnv.cleanup();
     },
   };
+  return system;
 }

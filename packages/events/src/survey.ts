@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoInstant, uuid } from './common';
+import { isoDate, isoInstant, uuid } from './common';
 
 /**
  * `survey.dissatisfied`: a dissatisfied answer, or a complaint heard during a follow-up call
@@ -24,3 +24,63 @@ export const surveyDissatisfied = z.object({
 });
 
 export type SurveyDissatisfied = z.infer<typeof surveyDissatisfied>;
+
+const level = z.enum(['VERY_DISSATISFIED', 'DISSATISFIED', 'SATISFIED', 'VERY_SATISFIED']);
+
+/** `survey.created`: a survey for a completed work order or a closed complaint (R-SV-1, R-SV-5). */
+export const surveyCreated = z.object({
+  surveyId: uuid,
+  kind: z.enum(['WORK_ORDER', 'COMPLAINT_HANDLING']),
+  templateCode: z.string(),
+  workOrderId: uuid.nullable(),
+  complaintId: uuid.nullable(),
+  customerId: uuid.nullable(),
+  technicianIds: z.array(z.string()),
+  /** When the surveyed service ended (completion, complaint close). */
+  serviceAt: isoInstant,
+});
+
+/** `survey.answered`: the answers, by an agent on a call or by the customer's link (R-SV-1). */
+export const surveyAnswered = z.object({
+  surveyId: uuid,
+  kind: z.enum(['WORK_ORDER', 'COMPLAINT_HANDLING']),
+  workOrderId: uuid.nullable(),
+  complaintId: uuid.nullable(),
+  customerId: uuid.nullable(),
+  technicianIds: z.array(z.string()),
+  answers: z.array(z.object({ item: z.string(), level })),
+  suggestions: z.string().nullable(),
+  answeredVia: z.enum(['AGENT', 'LINK']),
+  answeredAt: isoInstant,
+});
+
+/** `survey.follow_up_called`: one call of a follow-up plan and its outcome (R-SV-2). */
+export const surveyFollowUpCalled = z.object({
+  followUpId: uuid,
+  callId: uuid,
+  workOrderId: uuid,
+  customerId: uuid,
+  sequence: z.number().int().min(1).max(2),
+  outcome: z.enum(['REACHED', 'NO_ANSWER', 'REFUSED', 'CALLBACK_REQUESTED']),
+  /** The work order counts as followed up (KPI follow-up rate). */
+  followedUp: z.boolean(),
+  agentId: z.string(),
+  calledAt: isoInstant,
+});
+
+/** `survey.reminder_due`: a reminder to send, generated once per key (R-SV-3). */
+export const surveyReminderDue = z.object({
+  reminderId: uuid,
+  kind: z.enum(['MAINTENANCE_DUE', 'CONTRACT_EXPIRY', 'WARRANTY_EXPIRY', 'EVENT_INVITATION']),
+  customerId: uuid,
+  assetId: uuid.nullable(),
+  activityId: uuid.nullable(),
+  /** The date reminded of (due date, contract or warranty end, event date), YYYY-MM-DD. */
+  targetDate: isoDate,
+  notifyDate: isoDate,
+});
+
+export type SurveyCreated = z.infer<typeof surveyCreated>;
+export type SurveyAnswered = z.infer<typeof surveyAnswered>;
+export type SurveyFollowUpCalled = z.infer<typeof surveyFollowUpCalled>;
+export type SurveyReminderDue = z.infer<typeof surveyReminderDue>;

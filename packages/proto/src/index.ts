@@ -7,3 +7,4 @@ export * as testingV1 from './gen/aftercare/testing/v1/echo';
 export * as healthV1 from './gen/grpc/health/v1/health';
 export * as inventoryV1 from './gen/aftercare/inventory/v1/inventory';
 export * as workorderV1 from './gen/aftercare/workorder/v1/workorder';
+export * as surveyV1 from './gen/aftercare/survey/v1/survey';

@@ -1,0 +1,67 @@
+import type { BusinessCalendar } from '@aftercare/calendar';
+import {
+  type EntityManager,
+  type Identity,
+  isAppError,
+  type Logger,
+  type Orm,
+} from '@aftercare/kit';
+import type { AssetDates, FollowUpPlanSettings, ReminderSettings } from '../domain';
+
+/** Event types, `survey.<event>` (docs/events.md; contracts in @aftercare/events). */
+export const SURVEY_EVENTS = {
+  created: 'survey.created',
+  answered: 'survey.answered',
+  dissatisfied: 'survey.dissatisfied',
+  followUpCalled: 'survey.follow_up_called',
+  reminderDue: 'survey.reminder_due',
+} as const;
+
+/** How the survey service acts on its own behalf (scheduler, retries) towards other services. */
+export const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['service'] };
+
+export interface EventSink {
+  add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
+}
+
+/** A follow-up call as the customer's contact log records it (R-CU-5). */
+export interface ContactLogEntry {
+  /** Idempotency key: a retried call logs once. */
+  callId: string;
+  customerId: string;
+  staffId: string;
+  summary: string;
+  customerRequest: string | null;
+  occurredAt: Date;
+  reference: string;
+  complaint: boolean;
+}
+
+/** What survey needs from the customer service (gRPC). */
+export interface CustomerDirectory {
+  logContact(entry: ContactLogEntry): Promise<void>;
+  /** Current dates of the assets (the customer file is the source of truth); unknown ids left out. */
+  assetDates(assetIds: string[]): Promise<AssetDates[]>;
+}
+
+/** A call to another service that may well work on the next round (it is down or slow). */
+export const isTransient = (e: unknown): boolean =>
+  isAppError(e) && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED');
+
+export interface SurveySettings {
+  dissatisfiedThreshold: number;
+  linkTtlHours: number;
+  workOrderTemplate: string;
+  plan: FollowUpPlanSettings;
+  reminders: ReminderSettings;
+}
+
+export interface SurveyDeps {
+  orm: Orm;
+  events: EventSink;
+  customers: CustomerDirectory;
+  calendar: BusinessCalendar;
+  now: () => Date;
+  settings: SurveySettings;
+  logger: Logger;
+}

@@ -1,0 +1,311 @@
+import {
+  type EntityManager,
+  type Identity,
+  isoDate,
+  type Logger,
+  checkUuid,
+  oneOf,
+  notFound,
+  optionalText,
+  type Page,
+  type PageRequest,
+  keysetPage,
+  requiredText,
+  requireRole,
+  startPeriodicWorker,
+  uuidv7,
+  type Worker,
+  invalidArgument,
+} from '@aftercare/kit';
+import type { SurveyReminderDue } from '@aftercare/events';
+import { z } from 'zod';
+import {
+  ActivityRecord,
+  AssetFileRecord,
+  CustomerFileRecord,
+  ReminderRecord,
+} from '../db/entities';
+import {
+  addDays,
+  addMonths,
+  type AssetDates,
+  assetRemindersDue,
+  type DueReminder,
+  invitationsDue,
+  REMINDER_KINDS,
+} from '../domain';
+import { CAN_CALL, CAN_PLAN_ACTIVITIES, CAN_READ } from './access';
+import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
+
+// The parts of the customer events (docs/events.md) reminders are computed from.
+const isoDay = z.iso.date().nullable().optional();
+const customerEvent = z.object({
+  customerId: z.uuid(),
+  status: z.string(),
+  region: z
+    .object({ province: z.string().nullable(), city: z.string().nullable() })
+    .nullable()
+    .optional(),
+  version: z.number().int(),
+});
+const assetRegistered = z.object({
+  assetId: z.uuid(),
+  customerId: z.uuid(),
+  warrantyEnd: isoDay,
+  contract: z
+    .object({ number: z.string().nullable().optional(), endDate: isoDay })
+    .nullable()
+    .optional(),
+  nextMaintenanceDue: isoDay,
+});
+
+/** `customer.created` / `customer.updated` / `customer.asset_registered` → what reminders need. */
+export async function onCustomerEvent(
+  deps: SurveyDeps,
+  em: EntityManager,
+  type: string,
+  data: unknown,
+): Promise<void> {
+  if (type === 'customer.asset_registered') {
+    const a = assetRegistered.parse(data);
+    await upsertAsset(em, deps.now(), {
+      assetId: a.assetId,
+      customerId: a.customerId,
+      warrantyEnd: a.warrantyEnd ?? null,
+      contractEnd: a.contract?.endDate ?? null,
+      contractNumber: a.contract?.number ?? null,
+      nextMaintenanceDue: a.nextMaintenanceDue ?? null,
+    });
+    return;
+  }
+  const c = customerEvent.parse(data);
+  const file = (await em.findOne(CustomerFileRecord, { customerId: c.customerId })) ?? null;
+  // Events may arrive out of order across redeliveries: an older version never overwrites a newer.
+  if (file && file.version >= c.version) return;
+  const record =
+    file ??
+    em.create(CustomerFileRecord, {
+      customerId: c.customerId,
+      status: c.status,
+      version: c.version,
+    });
+  Object.assign(record, {
+    status: c.status,
+    province: c.region?.province ?? null,
+    city: c.region?.city ?? null,
+    version: c.version,
+  });
+}
+
+async function upsertAsset(em: EntityManager, now: Date, a: AssetDates): Promise<void> {
+  const record =
+    (await em.findOne(AssetFileRecord, { assetId: a.assetId })) ?? new AssetFileRecord();
+  Object.assign(record, a, { updatedAt: now });
+  em.persist(record);
+}
+
+/** Inserts a reminder unless its key exists; the event goes out only with the row that won. */
+async function generate(deps: SurveyDeps, em: EntityManager, r: DueReminder): Promise<boolean> {
+  const id = uuidv7();
+  const inserted = await em.execute<{ id: string }[]>(
+    `INSERT INTO reminder (id, key, kind, customer_id, asset_id, activity_id, target_date, notify_date, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
+    [
+      id,
+      r.key,
+      r.kind,
+      r.customerId,
+      r.assetId,
+      r.activityId,
+      r.targetDate,
+      r.notifyDate,
+      deps.now(),
+    ],
+  );
+  if (!inserted.length) return false;
+  deps.events.add(em, {
+    type: SURVEY_EVENTS.reminderDue,
+    aggregateId: id,
+    data: {
+      reminderId: id,
+      kind: r.kind,
+      customerId: r.customerId,
+      assetId: r.assetId,
+      activityId: r.activityId,
+      targetDate: r.targetDate,
+      notifyDate: r.notifyDate,
+    } satisfies SurveyReminderDue,
+  });
+  return true;
+}
+
+/**
+ * R-SV-3: one round of the reminder scheduler. Candidate assets are those with a date inside the
+ * longest lead time; their dates are refreshed from the customer service first (the customer file
+ * is the source of truth: a contract may have been renewed). Each reminder is generated once:
+ * the unique key decides between replicas and rounds. Returns how many were generated.
+ */
+export async function scanReminders(deps: SurveyDeps): Promise<number> {
+  const s = deps.settings.reminders;
+  const today = deps.calendar.localDate(deps.now());
+  // Months are clamped at month ends (07-31 − 1 month = 06-30, 06-30 + 1 month = 07-30): look a few
+  // days further; the domain decides exactly which reminders are due.
+  const horizon = (months: number) => addDays(addMonths(today, months), 3);
+  const em = deps.orm.em.fork();
+  const candidates = await em.find(
+    AssetFileRecord,
+    {
+      $or: [
+        { nextMaintenanceDue: { $gte: today, $lte: addDays(today, s.maintenanceLeadDays) } },
+        { contractEnd: { $gte: today, $lte: horizon(s.contractLeadMonths) } },
+        { warrantyEnd: { $gte: today, $lte: horizon(s.warrantyLeadMonths) } },
+      ],
+    },
+    { orderBy: { assetId: 'asc' }, limit: 2000 },
+  );
+  const fresh = await refreshed(deps, candidates);
+  const activities = await em.find(ActivityRecord, {
+    date: { $gte: today, $lte: addDays(today, s.invitationLeadDays) },
+  });
+  return em.transactional(async (tx) => {
+    let generated = 0;
+    const inactive = new Set(
+      (
+        await tx.find(CustomerFileRecord, { status: { $ne: 'ACTIVE' } }, { fields: ['customerId'] })
+      ).map((c) => c.customerId),
+    );
+    for (const asset of fresh) {
+      await upsertAsset(tx, deps.now(), asset);
+      if (inactive.has(asset.customerId)) continue;
+      for (const due of assetRemindersDue(asset, today, s))
+        if (await generate(deps, tx, due)) generated += 1;
+    }
+    for (const activity of activities) {
+      const invited = await tx.find(
+        CustomerFileRecord,
+        {
+          status: 'ACTIVE',
+          ...(activity.province ? { province: activity.province } : {}),
+          ...(activity.city ? { city: activity.city } : {}),
+        },
+        { fields: ['customerId'], orderBy: { customerId: 'asc' } },
+      );
+      for (const due of invitationsDue(
+        activity,
+        invited.map((c) => c.customerId),
+        today,
+        s,
+      ))
+        if (await generate(deps, tx, due)) generated += 1;
+    }
+    return generated;
+  });
+}
+
+/**
+ * The candidates' current dates from the customer service; while it is down, the dates the
+ * events brought (a reminder on time beats one delayed by an outage).
+ */
+async function refreshed(deps: SurveyDeps, candidates: AssetFileRecord[]): Promise<AssetDates[]> {
+  if (!candidates.length) return [];
+  try {
+    return await deps.customers.assetDates(candidates.map((c) => c.assetId));
+  } catch (e) {
+    if (!isTransient(e)) throw e;
+    deps.logger.warn(
+      { err: e },
+      'customer service unavailable: reminders from the dates known here',
+    );
+    return candidates.map(({ updatedAt: _updatedAt, ...dates }) => dates);
+  }
+}
+
+export const startReminderScheduler = (
+  deps: SurveyDeps,
+  logger: Logger,
+  intervalMs: number,
+): Worker =>
+  startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger);
+
+/** R-SV-3: an event customers of a region are invited to, two weeks ahead. */
+export async function createActivity(
+  deps: SurveyDeps,
+  caller: Identity | null,
+  input: {
+    name?: string | null;
+    date?: string | null;
+    province?: string | null;
+    city?: string | null;
+  },
+): Promise<ActivityRecord> {
+  const me = requireRole(caller, ...CAN_PLAN_ACTIVITIES);
+  const date = isoDate(input.date, 'date');
+  if (date < deps.calendar.localDate(deps.now()))
+    throw invalidArgument('the event date has passed', 'date', 'IN_PAST');
+  const province = optionalText(input.province, 'province', 50);
+  const city = optionalText(input.city, 'city', 50);
+  if (city && !province) throw invalidArgument('a city needs its province', 'province', 'REQUIRED');
+  return deps.orm.em.fork().transactional(async (em) =>
+    em.create(ActivityRecord, {
+      id: uuidv7(),
+      name: requiredText(input.name, 'name', 200),
+      date,
+      province,
+      city,
+      createdBy: me.userId,
+      createdAt: deps.now(),
+    }),
+  );
+}
+
+export async function remindersOf(
+  em: EntityManager,
+  caller: Identity | null,
+  filter: { customerId?: string | null; kind?: string | null },
+  page: PageRequest,
+): Promise<Page<ReminderRecord>> {
+  requireRole(caller, ...CAN_READ, ...CAN_CALL);
+  return keysetPage(
+    em,
+    ReminderRecord,
+    {
+      ...(filter.customerId ? { customerId: checkUuid(filter.customerId, 'customerId') } : {}),
+      ...(filter.kind ? { kind: oneOf(REMINDER_KINDS, filter.kind, 'kind') } : {}),
+    },
+    page,
+  );
+}
+
+export async function activitiesById(em: EntityManager, ids: readonly string[]) {
+  const found = await em.find(ActivityRecord, { id: { $in: [...ids] } });
+  return ids.map((id) => found.find((a) => a.id === id) ?? null);
+}
+
+export async function getReminder(em: EntityManager, caller: Identity | null, id: string) {
+  requireRole(caller, ...CAN_READ, ...CAN_CALL);
+  const found = await em.findOne(ReminderRecord, { id: checkUuid(id) });
+  if (!found) throw notFound('Reminder', id);
+  return found;
+}
+
+/** The latest 100 reminders of each customer, in the order asked (batched). */
+export async function remindersOfCustomers(
+  em: EntityManager,
+  caller: Identity | null,
+  customerIds: readonly string[],
+): Promise<ReminderRecord[][]> {
+  requireRole(caller, ...CAN_READ, ...CAN_CALL);
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    `SELECT id FROM (
+       SELECT id, row_number() OVER (PARTITION BY customer_id ORDER BY id DESC) AS n
+       FROM reminder WHERE customer_id IN (SELECT jsonb_array_elements_text(?::jsonb)::uuid)
+     ) r WHERE n <= 100`,
+    [JSON.stringify(customerIds)],
+  );
+  const found = await em.find(
+    ReminderRecord,
+    { id: { $in: rows.map((r) => r.id) } },
+    { orderBy: { id: 'desc' } },
+  );
+  return customerIds.map((id) => found.filter((r) => r.customerId === id));
+}

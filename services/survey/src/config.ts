@@ -1,0 +1,56 @@
+import {
+  ConfigError,
+  type Env,
+  flag,
+  grpcAddress,
+  loadServiceConfig,
+  type ServiceConfig,
+  serviceEnv,
+} from '@aftercare/kit';
+import { z } from 'zod';
+
+const days = (fallback: number, max = 366) =>
+  z.coerce.number().int().min(0).max(max).default(fallback);
+
+export const surveyEnv = serviceEnv('survey', { httpPort: 4105, grpcPort: 50105 }).extend({
+  /** Contact log of follow-up calls (R-CU-5) and asset dates for reminders. */
+  CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
+  /** R-SV-4: an item answered at or below this level (1 very dissatisfied … 4) is dissatisfied. */
+  DISSATISFIED_THRESHOLD_LEVEL: z.coerce.number().int().min(1).max(3).default(2),
+  /** How long a customer's survey link works. */
+  SURVEY_LINK_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(168),
+  /** Template of work-order surveys (R-SV-1); must exist in survey_template. */
+  WORK_ORDER_SURVEY_TEMPLATE: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .default('TECHNICIAN_EVALUATION'),
+  /** R-SV-2: first call 3–7 days after the service, the second in the week after. */
+  FOLLOW_UP_FIRST_FROM_DAYS: days(3, 60),
+  FOLLOW_UP_FIRST_TO_DAYS: days(7, 60),
+  FOLLOW_UP_SECOND_WINDOW_DAYS: days(7, 60),
+  /** R-SV-3 lead times. */
+  MAINTENANCE_REMINDER_DAYS: days(7),
+  CONTRACT_REMINDER_MONTHS: z.coerce.number().int().min(0).max(24).default(1),
+  WARRANTY_REMINDER_MONTHS: z.coerce.number().int().min(0).max(24).default(3),
+  INVITATION_REMINDER_DAYS: days(14),
+  REMINDER_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  REMINDER_SCHEDULER: flag(true),
+  /** Retries of follow-up calls not yet in the customer's contact log. */
+  CONTACT_LOG_RETRY_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+});
+
+export type SurveyConfig = ServiceConfig<typeof surveyEnv>;
+
+export function loadSurveyConfig(env: Env = process.env): SurveyConfig {
+  const config = loadServiceConfig(surveyEnv, env);
+  if (config.FOLLOW_UP_FIRST_TO_DAYS < config.FOLLOW_UP_FIRST_FROM_DAYS)
+    throw new ConfigError([
+      'FOLLOW_UP_FIRST_TO_DAYS: must not be less than FOLLOW_UP_FIRST_FROM_DAYS',
+    ]);
+  return config;
+}

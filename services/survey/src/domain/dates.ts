@@ -1,0 +1,35 @@
+import { invalidArgument } from '@aftercare/kit';
+
+// Business dates are ISO "YYYY-MM-DD" in the business time zone (the calendar gives them for an
+// instant); arithmetic on them is plain UTC date arithmetic, free of time zones and DST.
+
+const toUtc = (iso: string) => new Date(`${iso}T00:00:00Z`);
+const fromUtc = (d: Date) => d.toISOString().slice(0, 10);
+
+export function addDays(iso: string, days: number): string {
+  const d = toUtc(iso);
+  d.setUTCDate(d.getUTCDate() + days);
+  return fromUtc(d);
+}
+
+/** Calendar months; the day is clamped to the target month's last day (03-31 − 1 month = 02-28). */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, day] = iso.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(day, last));
+  return fromUtc(first);
+}
+
+/** "YYYY-MM" → first and last day of that month. */
+export function monthRange(month: string, field = 'month'): { from: string; to: string } {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12)
+    throw invalidArgument(`${field} must be YYYY-MM (got "${month}")`, field, 'INVALID_MONTH');
+  const from = `${month}-01`;
+  return { from, to: addDays(addMonths(from, 1), -1) };
+}
+
+export function checkPeriod(from: string, to: string): void {
+  if (from > to) throw invalidArgument('from must not be after to', 'from', 'INVALID_PERIOD');
+}

@@ -1,0 +1,197 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import {
+  DateScalar,
+  DateTimeScalar,
+  type EntityManager,
+  type Identity,
+  nullIfNotFound,
+  requestContext,
+  type RequestContext,
+} from '@aftercare/kit';
+import type { SurveyDeps } from '../app/deps';
+import {
+  callList,
+  callsOfFollowUps,
+  followUpsOfWorkOrders,
+  getFollowUp,
+  recordFollowUpCall,
+} from '../app/follow-ups';
+import {
+  activitiesById,
+  createActivity,
+  getReminder,
+  remindersOf,
+  remindersOfCustomers,
+} from '../app/reminders';
+import { followUpRateOf, satisfactionRate, technicianRatings } from '../app/scores';
+import {
+  answerByAgent,
+  answerByToken,
+  getSurvey,
+  issueLink,
+  listTemplates,
+  surveyByToken,
+  surveysOfCustomers,
+  surveysOfWorkOrders,
+  upsertTemplate,
+} from '../app/surveys';
+import type {
+  FollowUpCallRecord,
+  FollowUpRecord,
+  ReminderRecord,
+  SurveyRecord,
+} from '../db/entities';
+import type { AnswerInput, CallInput, SurveyKind, TemplateInput } from '../domain';
+import type { PeriodFilter } from '../app/scores';
+
+export type SurveyContext = RequestContext<ReturnType<typeof createLoaders>>;
+
+function createLoaders(em: EntityManager, identity: Identity | null) {
+  return {
+    surveyOfWorkOrder: new DataLoader<string, SurveyRecord | null>((ids) =>
+      surveysOfWorkOrders(em, identity, ids),
+    ),
+    surveysOfCustomer: new DataLoader<string, SurveyRecord[]>((ids) =>
+      surveysOfCustomers(em, identity, ids),
+    ),
+    followUpsOfWorkOrder: new DataLoader<string, FollowUpRecord[]>((ids) =>
+      followUpsOfWorkOrders(em, identity, ids),
+    ),
+    calls: new DataLoader<string, FollowUpCallRecord[]>((ids) =>
+      callsOfFollowUps(em, identity, ids),
+    ),
+    remindersOfCustomer: new DataLoader<string, ReminderRecord[]>((ids) =>
+      remindersOfCustomers(em, identity, ids),
+    ),
+    activity: new DataLoader((ids: readonly string[]) => activitiesById(em, ids)),
+    /** Keyed `month|technicianId`: one query per month however many staff are shown. */
+    rating: new DataLoader(async (keys: readonly string[]) => {
+      const byMonth = new Map<string, string[]>();
+      for (const k of keys) {
+        const [month, id] = k.split('|') as [string, string];
+        byMonth.set(month, [...(byMonth.get(month) ?? []), id]);
+      }
+      const results = new Map<string, Awaited<ReturnType<typeof technicianRatings>>[number]>();
+      for (const [month, ids] of byMonth)
+        for (const r of await technicianRatings(em, identity, ids, month))
+          results.set(`${month}|${r.technicianId}`, r);
+      return keys.map((k) => results.get(k)!);
+    }),
+  };
+}
+
+export const surveyContext = (deps: SurveyDeps) => requestContext(deps.orm, createLoaders);
+
+type Ctx = SurveyContext;
+const ref = (typename: string, id: string | null) => (id ? { __typename: typename, id } : null);
+
+export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
+  return {
+    DateTime: DateTimeScalar,
+    Date: DateScalar,
+    Query: {
+      survey: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        getSurvey(ctx.em, ctx.identity, id).catch(nullIfNotFound),
+      surveyTemplates: (_: unknown, __: unknown, ctx: Ctx) => listTemplates(ctx.em, ctx.identity),
+      surveyByToken: async (_: unknown, { token }: { token: string }, ctx: Ctx) => {
+        const s = await surveyByToken(deps, ctx.em, token);
+        return {
+          kind: s.kind,
+          workOrderNumber: s.workOrderNumber,
+          complaintNumber: s.complaintNumber,
+          items: s.template.items,
+          suggestions: s.template.suggestions,
+          expiresAt: s.tokenExpiresAt,
+        };
+      },
+      followUpCallList: (
+        _: unknown,
+        args: { date?: string; province?: string; first?: number; after?: string },
+        ctx: Ctx,
+      ) => callList(deps, ctx.em, ctx.identity, args),
+      reminders: (
+        _: unknown,
+        args: { customerId?: string; kind?: string; first?: number; after?: string },
+        ctx: Ctx,
+      ) => remindersOf(ctx.em, ctx.identity, args, args),
+      satisfactionRate: (_: unknown, args: PeriodFilter & { kind?: SurveyKind }, ctx: Ctx) =>
+        satisfactionRate(ctx.em, ctx.identity, args),
+      followUpRate: (_: unknown, args: PeriodFilter, ctx: Ctx) =>
+        followUpRateOf(ctx.em, ctx.identity, args),
+      technicianRating: async (
+        _: unknown,
+        { technicianId, month }: { technicianId: string; month: string },
+        ctx: Ctx,
+      ) => (await technicianRatings(ctx.em, ctx.identity, [technicianId], month))[0],
+    },
+    Mutation: {
+      answerSurvey: async (
+        _: unknown,
+        { input }: { input: AnswerInput & { surveyId: string } },
+        ctx: Ctx,
+      ) => ({ survey: await answerByAgent(deps, ctx.identity, input.surveyId, input) }),
+      issueSurveyLink: (_: unknown, { surveyId }: { surveyId: string }, ctx: Ctx) =>
+        issueLink(deps, ctx.identity, surveyId),
+      // Anonymous by design (gateway allow-list): the token alone authorises.
+      answerSurveyByToken: async (
+        _: unknown,
+        { input }: { input: AnswerInput & { token: string } },
+      ) => {
+        const s = await answerByToken(deps, input.token, input);
+        return { recorded: true, dissatisfied: s.dissatisfied };
+      },
+      recordFollowUpCall: async (
+        _: unknown,
+        { input }: { input: CallInput & { followUpId: string } },
+        ctx: Ctx,
+      ) => ({ followUp: await recordFollowUpCall(deps, ctx.identity, input.followUpId, input) }),
+      upsertSurveyTemplate: (_: unknown, { input }: { input: TemplateInput }, ctx: Ctx) =>
+        upsertTemplate(deps, ctx.identity, input),
+      createCustomerActivity: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
+        createActivity(deps, ctx.identity, input),
+    },
+    Survey: {
+      __resolveReference: (r: { id: string }, ctx: Ctx) =>
+        getSurvey(ctx.em, ctx.identity, r.id).catch(nullIfNotFound),
+      workOrder: (s: SurveyRecord) => ref('WorkOrder', s.workOrderId),
+      customer: (s: SurveyRecord) => ref('Customer', s.customerId),
+      technicians: (s: SurveyRecord) => s.technicianIds.map((id) => ({ __typename: 'Staff', id })),
+      answers: (s: SurveyRecord) => s.answers?.items ?? [],
+      suggestions: (s: SurveyRecord) => s.answers?.suggestions ?? null,
+    },
+    FollowUp: {
+      __resolveReference: (r: { id: string }, ctx: Ctx) =>
+        getFollowUp(ctx.em, ctx.identity, r.id).catch(nullIfNotFound),
+      workOrder: (f: FollowUpRecord) => ref('WorkOrder', f.workOrderId),
+      customer: (f: FollowUpRecord) => ref('Customer', f.customerId),
+      calls: (f: FollowUpRecord, _: unknown, ctx: Ctx) => ctx.loaders.calls.load(f.id),
+    },
+    FollowUpCall: {
+      contactLogged: (c: FollowUpCallRecord) => c.contactLoggedAt !== null,
+    },
+    Reminder: {
+      __resolveReference: (r: { id: string }, ctx: Ctx) =>
+        getReminder(ctx.em, ctx.identity, r.id).catch(nullIfNotFound),
+      customer: (r: ReminderRecord) => ref('Customer', r.customerId),
+      asset: (r: ReminderRecord) => ref('Asset', r.assetId),
+      activity: (r: ReminderRecord, _: unknown, ctx: Ctx) =>
+        r.activityId ? ctx.loaders.activity.load(r.activityId) : null,
+    },
+    WorkOrder: {
+      survey: (o: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.surveyOfWorkOrder.load(o.id),
+      followUps: (o: { id: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.followUpsOfWorkOrder.load(o.id),
+    },
+    Customer: {
+      surveys: (c: { id: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.surveysOfCustomer.load(c.id),
+      reminders: (c: { id: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.remindersOfCustomer.load(c.id),
+    },
+    Staff: {
+      surveyRating: (s: { id: string }, { month }: { month: string }, ctx: Ctx) =>
+        ctx.loaders.rating.load(`${month}|${s.id}`),
+    },
+  } as GraphQLResolverMap<Ctx>;
+}

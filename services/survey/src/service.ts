@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import {
+  createSubgraph,
+  loadTypeDefs,
+  type Logger,
+  type RunningService,
+  type ServiceSpec,
+  startConsumer,
+  startService,
+  type Worker,
+} from '@aftercare/kit';
+import { complaintClosed, workOrderCompleted } from '@aftercare/events';
+import { surveyV1 } from '@aftercare/proto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { SurveyDeps } from './app/deps';
+import { startContactLogRetry } from './app/follow-ups';
+import { onCustomerEvent, startReminderScheduler } from './app/reminders';
+import { onComplaintClosed, onWorkOrderCompleted } from './app/surveys';
+import type { SurveyConfig } from './config';
+import { surveyEntities } from './db/entities';
+import { surveyMigrations } from './db/migrations';
+import { surveyContext, surveyResolvers } from './graphql/resolvers';
+import { customerDirectory } from './grpc/customer-directory';
+import { surveyHandlers } from './grpc/handlers';
+import type { Orm } from '@aftercare/kit';
+
+export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
+
+/** The durable consumers of the survey service: one per (stream, filter), idempotent via the inbox. */
+async function startConsumers(
+  deps: SurveyDeps,
+  runtime: { orm: Orm; nats: NatsConnection; logger: Logger; subjectPrefix: string },
+): Promise<Worker[]> {
+  const common = {
+    orm: runtime.orm,
+    nats: runtime.nats,
+    logger: runtime.logger,
+    subjectPrefix: runtime.subjectPrefix,
+  };
+  const consumers = [
+    {
+      name: 'workorder.completed consumer',
+      consumer: await startConsumer({
+        ...common,
+        consumerName: 'survey-on-workorder-completed',
+        streamService: 'workorder',
+        eventTypes: ['workorder.completed'],
+        handler: async (em, e) => {
+          await onWorkOrderCompleted(deps, em, workOrderCompleted.parse(e.data), e.time);
+        },
+      }),
+    },
+    {
+      name: 'complaint.closed consumer',
+      consumer: await startConsumer({
+        ...common,
+        consumerName: 'survey-on-complaint-closed',
+        streamService: 'complaint',
+        eventTypes: ['complaint.closed'],
+        handler: async (em, e) => {
+          await onComplaintClosed(deps, em, complaintClosed.parse(e.data));
+        },
+      }),
+    },
+    {
+      name: 'customer consumer',
+      consumer: await startConsumer({
+        ...common,
+        consumerName: 'survey-on-customer',
+        streamService: 'customer',
+        eventTypes: ['customer.created', 'customer.updated', 'customer.asset_registered'],
+        handler: (em, e) => onCustomerEvent(deps, em, e.type, e.data),
+      }),
+    },
+  ];
+  return consumers.map(({ name, consumer }) => ({
+    name,
+    stop: () => consumer.stop(),
+    isReady: () => consumer.isReady(),
+  }));
+}
+
+export function surveySpec(
+  config: SurveyConfig,
+  overrides: Partial<ServiceSpec<SurveyConfig>> = {},
+  onReady: (deps: SurveyDeps) => void = () => {},
+): ServiceSpec<SurveyConfig> {
+  return {
+    config,
+    entities: surveyEntities,
+    migrations: surveyMigrations,
+    async setup({ orm, outbox, lifecycle, nats, logger }) {
+      const customers = customerDirectory(
+        config.CUSTOMER_GRPC_ADDRESS,
+        config.GRPC_CALL_TIMEOUT_MS,
+      );
+      lifecycle.onShutdown('customer client', () => customers.close());
+      const deps: SurveyDeps = {
+        orm,
+        events: outbox,
+        customers,
+        calendar: config.calendar,
+        now: () => new Date(),
+        logger,
+        settings: {
+          dissatisfiedThreshold: config.DISSATISFIED_THRESHOLD_LEVEL,
+          linkTtlHours: config.SURVEY_LINK_TTL_HOURS,
+          workOrderTemplate: config.WORK_ORDER_SURVEY_TEMPLATE,
+          plan: {
+            firstFromDays: config.FOLLOW_UP_FIRST_FROM_DAYS,
+            firstToDays: config.FOLLOW_UP_FIRST_TO_DAYS,
+            secondWindowDays: config.FOLLOW_UP_SECOND_WINDOW_DAYS,
+          },
+          reminders: {
+            maintenanceLeadDays: config.MAINTENANCE_REMINDER_DAYS,
+            contractLeadMonths: config.CONTRACT_REMINDER_MONTHS,
+            warrantyLeadMonths: config.WARRANTY_REMINDER_MONTHS,
+            invitationLeadDays: config.INVITATION_REMINDER_DAYS,
+          },
+        },
+      };
+      onReady(deps);
+      const consumers = await startConsumers(deps, {
+        orm,
+        nats,
+        logger,
+        subjectPrefix: config.EVENT_SUBJECT_PREFIX,
+      });
+      return {
+        grpc: (server) => server.addService(surveyV1.SurveyServiceService, surveyHandlers(deps)),
+        graphql: createSubgraph({
+          typeDefs: loadTypeDefs(SCHEMA_PATH),
+          resolvers: surveyResolvers(deps),
+          context: surveyContext(deps),
+          logger,
+        }),
+        workers: [
+          ...consumers,
+          startContactLogRetry(deps, logger, config.CONTACT_LOG_RETRY_INTERVAL_MS),
+          ...(config.REMINDER_SCHEDULER
+            ? [startReminderScheduler(deps, logger, config.REMINDER_SCAN_INTERVAL_MS)]
+            : []),
+        ],
+      };
+    },
+    ...overrides,
+  };
+}
+
+export const startSurveyService = (
+  config: SurveyConfig,
+  overrides?: Partial<ServiceSpec<SurveyConfig>>,
+  onReady?: (deps: SurveyDeps) => void,
+): Promise<RunningService<SurveyConfig>> => startService(surveySpec(config, overrides, onReady));

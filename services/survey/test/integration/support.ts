@@ -1,0 +1,108 @@
+import { type EventEnvelope, type Identity, uuidv7 } from '@aftercare/kit';
+import type { ComplaintClosed, WorkOrderCompleted } from '@aftercare/events';
+import { TEST_NATS_URL } from '@aftercare/testkit';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+export const agent: Identity = { userId: 'agent-1', roles: ['agent'] };
+export const manager: Identity = { userId: 'boss', roles: ['manager'] };
+
+/** Publishes an event as its producer's relay would (own msgID per publish: a redelivery). */
+export async function publish(
+  subjectPrefix: string,
+  type: string,
+  data: object,
+  id = uuidv7(),
+  times = 1,
+): Promise<string> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    const js = jetstream(nc);
+    const envelope: EventEnvelope = {
+      id,
+      type,
+      source: type.split('.')[0]!,
+      time: new Date().toISOString(),
+      subject: (data as { workOrderId?: string }).workOrderId ?? id,
+      dataVersion: '1',
+      data,
+    };
+    for (let i = 0; i < times; i++)
+      await js.publish(`${subjectPrefix}.${type}`, JSON.stringify(envelope), {
+        msgID: `${id}-${i}`,
+      });
+    return id;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Every event of a stream so far. */
+export async function streamEvents(subjectPrefix: string, service: string) {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    const js = jetstream(nc);
+    const consumer = await js.consumers.get(
+      `${subjectPrefix.toUpperCase()}_${service.toUpperCase()}`,
+    );
+    const pending = (await consumer.info()).num_pending;
+    const events: EventEnvelope<Record<string, unknown>>[] = [];
+    if (!pending) return events;
+    for await (const m of await consumer.consume()) {
+      events.push(m.json());
+      if (events.length >= pending) break;
+    }
+    return events;
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (check(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function completed(over: Partial<WorkOrderCompleted> = {}): WorkOrderCompleted {
+  return {
+    workOrderId: uuidv7(),
+    number: 'WO-20261124-0001',
+    status: 'RESOLVED_ON_SITE',
+    customerId: null,
+    assetId: null,
+    serviceType: 'WARRANTY',
+    category: 'ELECTRICAL',
+    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+    technicianIds: ['tech-1'],
+    leadTechnicianId: 'tech-1',
+    calledAt: '2026-11-23T01:00:00.000Z',
+    completedAt: '2026-11-24T03:00:00.000Z',
+    resolution: 'ON_SITE',
+    partsReplaced: [],
+    oldPartsCollected: false,
+    oldParts: [],
+    responsibility: null,
+    repeatOfWorkOrderId: null,
+    ...over,
+  };
+}
+
+export function complaintClosedEvent(over: Partial<ComplaintClosed> = {}): ComplaintClosed {
+  return {
+    complaintId: uuidv7(),
+    number: 'CP-20261124-0001',
+    customerId: null,
+    workOrderId: null,
+    category: 'SERVICE_ATTITUDE',
+    channel: 'PHONE',
+    valid: true,
+    satisfaction: 'SATISFIED',
+    receivedAt: '2026-11-20T01:00:00.000Z',
+    closedAt: '2026-11-24T01:00:00.000Z',
+    ...over,
+  };
+}

@@ -1,0 +1,57 @@
+import {
+  addMonths,
+  assetRemindersDue,
+  DEFAULT_REMINDER_SETTINGS as S,
+  invitationsDue,
+  notifyDateOf,
+  type AssetDates,
+} from '../../src/domain';
+
+const asset: AssetDates = {
+  assetId: 'a1',
+  customerId: 'c1',
+  warrantyEnd: '2027-03-31',
+  contractEnd: '2027-01-15',
+  contractNumber: 'SC-1',
+  nextMaintenanceDue: '2026-12-10',
+};
+
+describe('reminders (R-SV-3)', () => {
+  it('R-SV-3 contract expiry 1 month before, warranty expiry 3 months before, maintenance and invitations by days', () => {
+    expect(notifyDateOf('CONTRACT_EXPIRY', '2027-01-15', S)).toBe('2026-12-15');
+    expect(notifyDateOf('WARRANTY_EXPIRY', '2027-03-31', S)).toBe('2026-12-31');
+    expect(notifyDateOf('WARRANTY_EXPIRY', '2027-05-31', S)).toBe('2027-02-28');
+    expect(notifyDateOf('MAINTENANCE_DUE', '2026-12-10', S)).toBe('2026-12-03');
+    expect(notifyDateOf('EVENT_INVITATION', '2026-12-20', S)).toBe('2026-12-06');
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+  });
+
+  it('R-SV-3 generates each reminder from its day on, and not the day before', () => {
+    const kinds = (today: string) => assetRemindersDue(asset, today, S).map((r) => r.kind);
+    expect(kinds('2026-12-02')).toEqual([]);
+    expect(kinds('2026-12-03')).toEqual(['MAINTENANCE_DUE']);
+    expect(kinds('2026-12-14')).toEqual([]);
+    expect(kinds('2026-12-15')).toEqual(['CONTRACT_EXPIRY']);
+    expect(kinds('2026-12-31')).toEqual(['CONTRACT_EXPIRY', 'WARRANTY_EXPIRY']);
+    expect(kinds('2027-01-16')).toEqual(['WARRANTY_EXPIRY']);
+  });
+
+  it('R-SV-3 the key makes a reminder unique per kind, asset and target date', () => {
+    const [a] = assetRemindersDue(asset, '2026-12-15', S);
+    const [b] = assetRemindersDue(asset, '2026-12-20', S);
+    expect(a!.key).toBe(b!.key);
+    const renewed = assetRemindersDue({ ...asset, contractEnd: '2028-01-15' }, '2027-12-15', S);
+    expect(renewed.find((r) => r.kind === 'CONTRACT_EXPIRY')!.key).not.toBe(a!.key);
+  });
+
+  it('R-SV-3 invites every customer two weeks before the event', () => {
+    const activity = { id: 'e1', name: 'Free check day', date: '2026-12-20' };
+    expect(invitationsDue(activity, ['c1', 'c2'], '2026-12-05', S)).toEqual([]);
+    const due = invitationsDue(activity, ['c1', 'c2'], '2026-12-06', S);
+    expect(due.map((r) => [r.customerId, r.notifyDate])).toEqual([
+      ['c1', '2026-12-06'],
+      ['c2', '2026-12-06'],
+    ]);
+    expect(invitationsDue(activity, ['c1'], '2026-12-21', S)).toEqual([]);
+  });
+});
