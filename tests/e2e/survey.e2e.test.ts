@@ -108,7 +108,7 @@ const followUpRows = (workOrderId: string) =>
 
 /** Publishes an event of the stream again under a new message id: JetStream delivers it twice. */
 async function redeliver(type: string, workOrderId: string): Promise<void> {
-  const events = await streamEvents(sys.subjectPrefix, 'workorder');
+  const events = await streamEvents(sys.subjectPrefix, type.split('.')[0]!);
   const event = events.find((e) => e.type === type && e.data.workOrderId === workOrderId)!;
   const nc = await connect({ servers: TEST_NATS_URL });
   try {
@@ -204,6 +204,79 @@ it('R-SV-4 answering "dissatisfied" emits exactly one survey.dissatisfied on the
     technicianIds: ['tech-s1'],
     lowItems: [{ item: 'attitude', level: 2 }],
   });
+});
+
+it('R-SV-4 → R-CO-1 the dissatisfied answer opens exactly one complaint in the complaint service; its closure is surveyed (R-SV-5)', async () => {
+  type Opened = {
+    workOrder: {
+      complaints: {
+        id: string;
+        channel: string;
+        category: string;
+        status: string;
+        content: string;
+        customer: { id: string };
+        aboutStaff: { id: string; name: string }[];
+      }[];
+    };
+  };
+  const complaintsOf = async () =>
+    (
+      await ok<Opened>(
+        `query($id: ID!) { workOrder(id: $id) { complaints { id channel category status content customer { id } aboutStaff { id name } } } }`,
+        { id: dissatisfiedOrder },
+        ['customer_relations'],
+      )
+    ).workOrder.complaints;
+  await eventually(complaintsOf, (c) => c.length > 0);
+  // The same event delivered again must not open a second complaint.
+  await redeliver('survey.dissatisfied', dissatisfiedOrder);
+  await new Promise((r) => setTimeout(r, 1000));
+  const complaints = await complaintsOf();
+  expect(complaints).toHaveLength(1);
+  expect(complaints[0]).toMatchObject({
+    channel: 'FOLLOW_UP',
+    category: 'SERVICE_ATTITUDE',
+    status: 'RECORDED',
+    customer: { id: customerId },
+    aboutStaff: [{ id: 'tech-s1', name: 'tech-s1' }],
+  });
+  const complaintId = complaints[0]!.id;
+
+  // Closing it (here: judged invalid, with the reason) surveys how it was handled, once.
+  await ok(
+    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "the technician followed the procedure; explained to the customer") { status } }`,
+    { id: complaintId },
+    ['customer_relations'],
+    'cr-survey',
+  );
+  type Handling = {
+    complaint: {
+      status: string;
+      handlingSurvey: { kind: string; status: string; complaint: { id: string } } | null;
+    };
+  };
+  const handled = await eventually(
+    async () =>
+      (
+        await ok<Handling>(
+          `query($id: ID!) { complaint(id: $id) { status handlingSurvey { kind status complaint { id } } } }`,
+          { id: complaintId },
+          ['customer_relations'],
+        )
+      ).complaint,
+    (c) => c.handlingSurvey !== null,
+  );
+  expect(handled).toEqual({
+    status: 'CLOSED_INVALID',
+    handlingSurvey: { kind: 'COMPLAINT_HANDLING', status: 'OPEN', complaint: { id: complaintId } },
+  });
+  const rows = await dbQuery(
+    sys.surveyEnv.env.DATABASE_URL!,
+    'SELECT id FROM survey WHERE complaint_id = $1',
+    [complaintId],
+  );
+  expect(rows).toHaveLength(1);
 });
 
 it('R-SV-1 the link token works anonymously once and is then refused; other anonymous operations stay refused', async () => {

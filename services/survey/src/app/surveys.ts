@@ -325,6 +325,20 @@ export async function surveysOfWorkOrders(
   return workOrderIds.map((id) => found.find((s) => s.workOrderId === id) ?? null);
 }
 
+/** R-SV-5: the complaint-handling survey of each complaint (null until it is closed), in the order asked. */
+export async function surveysOfComplaints(
+  em: EntityManager,
+  caller: Identity | null,
+  complaintIds: readonly string[],
+): Promise<(SurveyRecord | null)[]> {
+  requireRole(caller, ...CAN_READ);
+  const found = await em.find(SurveyRecord, {
+    kind: 'COMPLAINT_HANDLING',
+    complaintId: { $in: [...complaintIds] },
+  });
+  return complaintIds.map((id) => found.find((s) => s.complaintId === id) ?? null);
+}
+
 /** Surveys of customers, newest first, per customer in the order asked. */
 export async function surveysOfCustomers(
   em: EntityManager,

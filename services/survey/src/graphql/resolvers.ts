@@ -34,6 +34,7 @@ import {
   surveyByToken,
   surveysOfCustomers,
   surveysOfWorkOrders,
+  surveysOfComplaints,
   upsertTemplate,
 } from '../app/surveys';
 import type {
@@ -51,6 +52,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
   return {
     surveyOfWorkOrder: new DataLoader<string, SurveyRecord | null>((ids) =>
       surveysOfWorkOrders(em, identity, ids),
+    ),
+    surveyOfComplaint: new DataLoader<string, SurveyRecord | null>((ids) =>
+      surveysOfComplaints(em, identity, ids),
     ),
     surveysOfCustomer: new DataLoader<string, SurveyRecord[]>((ids) =>
       surveysOfCustomers(em, identity, ids),
@@ -156,6 +160,7 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         getSurvey(ctx.em, ctx.identity, r.id).catch(nullIfNotFound),
       workOrder: (s: SurveyRecord) => ref('WorkOrder', s.workOrderId),
       customer: (s: SurveyRecord) => ref('Customer', s.customerId),
+      complaint: (s: SurveyRecord) => ref('Complaint', s.complaintId),
       technicians: (s: SurveyRecord) => s.technicianIds.map((id) => ({ __typename: 'Staff', id })),
       answers: (s: SurveyRecord) => s.answers?.items ?? [],
       suggestions: (s: SurveyRecord) => s.answers?.suggestions ?? null,
@@ -182,6 +187,10 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
       survey: (o: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.surveyOfWorkOrder.load(o.id),
       followUps: (o: { id: string }, _: unknown, ctx: Ctx) =>
         ctx.loaders.followUpsOfWorkOrder.load(o.id),
+    },
+    Complaint: {
+      handlingSurvey: (c: { id: string }, _: unknown, ctx: Ctx) =>
+        ctx.loaders.surveyOfComplaint.load(c.id),
     },
     Customer: {
       surveys: (c: { id: string }, _: unknown, ctx: Ctx) =>
