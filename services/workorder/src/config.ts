@@ -17,6 +17,8 @@ export const workOrderEnv = serviceEnv('workorder', { httpPort: 4102, grpcPort: 
   REPEAT_REPAIR_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Comma-separated fault category codes; default ELECTRICAL, MECHANICAL, … (domain/intake.ts). */
   FAULT_CATEGORIES: z.string().optional(),
+  /** SPEC §6 service timeliness target: share of work orders meeting their SLA (seed ≥ 90%). */
+  SERVICE_TIMELINESS_TARGET: z.coerce.number().min(0).max(1).default(0.9),
 });
 
 export type WorkOrderConfig = ServiceConfig<typeof workOrderEnv>;

@@ -49,6 +49,7 @@ export function workOrderSpec(
         categories,
         repeatWindowDays: config.REPEAT_REPAIR_WINDOW_DAYS,
         discountAuthority: DEFAULT_DISCOUNT_AUTHORITY,
+        timelinessTarget: config.SERVICE_TIMELINESS_TARGET,
       };
       return {
         grpc: (server) =>

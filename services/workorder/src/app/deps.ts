@@ -40,4 +40,6 @@ export interface WorkOrderDeps {
   categories: readonly string[];
   repeatWindowDays: number;
   discountAuthority: DiscountAuthority;
+  /** SPEC §6 service timeliness target (share of orders meeting their SLA), seed 90%. */
+  timelinessTarget: number;
 }

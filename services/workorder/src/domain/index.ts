@@ -10,3 +10,4 @@ export * from './sla';
 export * from './status';
 export * from './takeback';
 export * from './values';
+export * from './timeliness';

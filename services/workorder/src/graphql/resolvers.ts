@@ -31,6 +31,7 @@ import {
   workOrdersOf,
 } from '../app/queries';
 import { registerWorkOrder } from '../app/intake';
+import { serviceTimeliness, type TimelinessFilter } from '../app/timeliness';
 import * as life from '../app/lifecycle';
 import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
 
@@ -94,6 +95,8 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         ),
       dailyReport: (_: unknown, { date }: { date: string }, ctx: Ctx) =>
         dailyReportFor(deps, ctx.em, ctx.identity, date),
+      serviceTimeliness: (_: unknown, f: TimelinessFilter, ctx: Ctx) =>
+        serviceTimeliness(deps, ctx.em, ctx.identity, f),
       staff: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getStaff(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       staffList: (
