@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, type Role } from '@aftercare/kit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
-import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
+import {
+  loadWorkOrderConfig,
+  startWorkOrderService,
+  type WorkOrderDeps,
+} from '@aftercare/workorder-service';
 import { loadInventoryConfig, startInventoryService } from '@aftercare/inventory-service';
 import { loadComplaintConfig, startComplaintService } from '@aftercare/complaint-service';
 import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '@aftercare/survey-service';
@@ -27,6 +31,8 @@ export interface System {
   customer: Awaited<ReturnType<typeof startCustomerService>>;
   workorderEnv: TestServiceEnv;
   workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
+  /** The running work-order service's dependencies (tests move its clock: `workorderDeps.now = …`). */
+  workorderDeps: WorkOrderDeps;
   inventoryEnv: TestServiceEnv;
   inventory: Awaited<ReturnType<typeof startInventoryService>>;
   complaintEnv: TestServiceEnv;
@@ -63,9 +69,14 @@ export async function startSystem(
     EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
     ...extraWorkorderEnv,
   });
-  const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env), {
-    relayPollIntervalMs: 100,
-  });
+  let workorderDeps: WorkOrderDeps | undefined;
+  const workorder = await startWorkOrderService(
+    loadWorkOrderConfig(workorderEnv.env),
+    { relayPollIntervalMs: 100 },
+    (d) => {
+      workorderDeps = d;
+    },
+  );
   const inventoryEnv = await testServiceEnv(`${label}-inventory`, {
     WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
     EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
@@ -122,6 +133,7 @@ export async function startSystem(
     customer,
     workorderEnv,
     workorder,
+    workorderDeps: workorderDeps!,
     inventoryEnv,
     inventory,
     complaintEnv,

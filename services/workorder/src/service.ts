@@ -23,9 +23,11 @@ import { workOrderHandlers } from './grpc/handlers';
 
 export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
+/** `onReady` receives the running service's dependencies (tests move its clock: `deps.now = …`). */
 export function workOrderSpec(
   config: WorkOrderConfig,
   overrides: Partial<ServiceSpec<WorkOrderConfig>> = {},
+  onReady: (deps: WorkOrderDeps) => void = () => {},
 ): ServiceSpec<WorkOrderConfig> {
   const categories = config.FAULT_CATEGORIES
     ? parseFaultCategories(config.FAULT_CATEGORIES.split(','), 'FAULT_CATEGORIES')
@@ -51,6 +53,7 @@ export function workOrderSpec(
         discountAuthority: DEFAULT_DISCOUNT_AUTHORITY,
         timelinessTarget: config.SERVICE_TIMELINESS_TARGET,
       };
+      onReady(deps);
       return {
         grpc: (server) =>
           server.addService(workorderV1.WorkOrderServiceService, workOrderHandlers(deps)),
@@ -72,4 +75,6 @@ export function workOrderSpec(
 export const startWorkOrderService = (
   config: WorkOrderConfig,
   overrides?: Partial<ServiceSpec<WorkOrderConfig>>,
-): Promise<RunningService<WorkOrderConfig>> => startService(workOrderSpec(config, overrides));
+  onReady?: (deps: WorkOrderDeps) => void,
+): Promise<RunningService<WorkOrderConfig>> =>
+  startService(workOrderSpec(config, overrides, onReady));
