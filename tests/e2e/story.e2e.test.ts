@@ -1,4 +1,11 @@
-import { complaintClosed, surveyDissatisfied, workOrderCompleted } from '@aftercare/events';
+import {
+  complaintClosed,
+  complaintProgressed,
+  inventoryOldPartReceived,
+  inventoryRequisitionStep,
+  surveyDissatisfied,
+  workOrderCompleted,
+} from '@aftercare/events';
 import type { Role } from '@aftercare/kit';
 import { eventually, streamEvents } from './support/events';
 import { startSystem, type System } from './harness';
@@ -709,7 +716,23 @@ it('every step is an event on the streams, each exactly once, in order', async (
     oldPartsCollected: true,
   });
   const inv = await types('inventory', (e) => e.data.workOrderId === s.workOrderId);
-  expect(inv.map((e) => e.type)).toEqual(['inventory.parts_issued']);
+  expect(inv.map((e) => e.type)).toEqual([
+    'inventory.requisition_requested',
+    'inventory.requisition_approved',
+    'inventory.parts_issued',
+    'inventory.old_part_received',
+  ]);
+  expect(inventoryRequisitionStep.parse(inv[1]!.data)).toMatchObject({
+    requisitionId: s.requisitionId,
+    status: 'APPROVED',
+    actorId: 'disp-1',
+    lines: [{ partCode: 'CTRL-48V', quantity: 1 }],
+  });
+  expect(inventoryOldPartReceived.parse(inv[3]!.data)).toMatchObject({
+    partCode: 'CTRL-48V',
+    writeOffStatus: 'CLOSED',
+    missing: [],
+  });
 
   const sv = await types(
     'survey',
@@ -728,18 +751,42 @@ it('every step is an event on the streams, each exactly once, in order', async (
     'complaint',
     (e) => e.subject === s.complaintId || e.data.reference === s.complaintId,
   );
-  expect(cp.map((e) => e.type)).toEqual([
+  expect(
+    cp.map((e) =>
+      e.type === 'complaint.progressed'
+        ? `${e.type}:${complaintProgressed.parse(e.data).action}`
+        : e.type,
+    ),
+  ).toEqual([
     'complaint.registered',
+    'complaint.progressed:classify',
+    'complaint.progressed:assign',
     'complaint.penalty_proposed',
+    'complaint.progressed:investigate',
+    'complaint.progressed:proposeSolution',
+    'complaint.progressed:approveSolution',
+    'complaint.progressed:notifyCustomer',
     'complaint.closed',
     'complaint.penalty_decided',
   ]);
-  expect(complaintClosed.parse(cp[2]!.data)).toMatchObject({
+  expect(
+    cp.find((e) => e.type === 'complaint.progressed' && e.data.action === 'assign')!.data,
+  ).toMatchObject({
+    toStatus: 'ASSIGNED',
+    handlerId: 'st-handler',
+    department: 'service',
+    actorId: 'cr-1',
+  });
+  expect(complaintClosed.parse(cp.find((e) => e.type === 'complaint.closed')!.data)).toMatchObject({
     valid: true,
     satisfaction: 'SATISFIED',
     workOrderId: s.workOrderId,
   });
-  expect(cp[3]!.data).toMatchObject({ action: 'confirm', staffId: 'st-liu', notifyStaff: true });
+  expect(cp.at(-1)!.data).toMatchObject({
+    action: 'confirm',
+    staffId: 'st-liu',
+    notifyStaff: true,
+  });
   // No SLA or repeat-repair penalty on the ledger for this order.
   const ledger = await types('complaint', (e) => e.data.reference === s.workOrderId);
   expect(ledger).toEqual([]);

@@ -89,6 +89,26 @@ export const penaltyDecided = penaltyFacts.extend({
   notifyStaff: z.boolean(),
 });
 
+/**
+ * `complaint.progressed`: one of the R-CO-2 steps between record and close (classify, assign,
+ * investigate, propose / approve / reject the solution, notify the customer) — who, when, and
+ * where the complaint stands. Closing and invalidating are `complaint.closed`.
+ */
+export const complaintProgressed = z.object({
+  complaintId: uuid,
+  number: z.string(),
+  customerId: uuid.nullable(),
+  workOrderId: uuid.nullable(),
+  action: z.string(),
+  fromStatus: z.string(),
+  toStatus: z.string(),
+  actorId: z.string(),
+  handlerId: z.string().nullable(),
+  department: z.string().nullable(),
+  at: isoInstant,
+});
+
+export type ComplaintProgressed = z.infer<typeof complaintProgressed>;
 export type ComplaintRegistered = z.infer<typeof complaintRegistered>;
 export type ComplaintEscalated = z.infer<typeof complaintEscalated>;
 export type ComplaintOverdue = z.infer<typeof complaintOverdue>;

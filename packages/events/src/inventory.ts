@@ -62,3 +62,39 @@ export const inventoryWrongPartCorrected = z.object({
 
 export type InventoryClaimOrderClosed = z.infer<typeof inventoryClaimOrderClosed>;
 export type InventoryWrongPartCorrected = z.infer<typeof inventoryWrongPartCorrected>;
+
+const partLines = z.array(z.object({ partCode: z.string(), quantity: z.number().int() }));
+
+/**
+ * `inventory.requisition_requested` / `_approved` / `_rejected`: the requisition steps of R-IN-3
+ * (a technician asks for parts for a work order, a supervisor decides). `lines` carry the quantity
+ * requested, or approved once decided.
+ */
+export const inventoryRequisitionStep = z.object({
+  requisitionId: uuid,
+  workOrderId: uuid,
+  warehouseCode: z.string(),
+  status: z.enum(['REQUESTED', 'APPROVED', 'REJECTED']),
+  actorId: z.string(),
+  lines: partLines,
+  reason: z.string().nullable(),
+  at: isoInstant,
+});
+
+/**
+ * `inventory.old_part_received`: an old part handed in against a work order (R-IN-4), with where
+ * the warranty write-off stands afterwards (CLOSED once nothing is missing).
+ */
+export const inventoryOldPartReceived = z.object({
+  workOrderId: uuid,
+  partCode: z.string().nullable(),
+  name: z.string(),
+  quantity: z.number().int().positive(),
+  receivedBy: z.string(),
+  writeOffStatus: z.enum(['OPEN', 'CLOSED']),
+  missing: z.array(z.object({ name: z.string(), missing: z.number().int() })),
+  at: isoInstant,
+});
+
+export type InventoryRequisitionStep = z.infer<typeof inventoryRequisitionStep>;
+export type InventoryOldPartReceived = z.infer<typeof inventoryOldPartReceived>;

@@ -1,5 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
-import type { ComplaintClosed, ComplaintRegistered } from '@aftercare/events';
+import type { ComplaintClosed, ComplaintProgressed, ComplaintRegistered } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -234,6 +234,7 @@ export async function moveComplaint(
   const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
   return mutateComplaint(deps, id, async (record, em, now) => {
     const policy = await loadPolicy(em);
+    const fromStatus: string = record.status;
     const next = transition(asComplaint(record), action, {
       actor: me,
       now,
@@ -256,6 +257,25 @@ export async function moveComplaint(
     }
     if (action.type === 'invalidate' || action.type === 'close') {
       change.events = [{ type: COMPLAINT_EVENTS.closed, data: closedEventData(record) }];
+    } else {
+      change.events = [
+        {
+          type: COMPLAINT_EVENTS.progressed,
+          data: {
+            complaintId: record.id,
+            number: record.number,
+            customerId: record.customerId,
+            workOrderId: record.workOrderId,
+            action: action.type,
+            fromStatus,
+            toStatus: record.status,
+            actorId: me.userId,
+            handlerId: record.handlerId,
+            department: record.department,
+            at: now.toISOString(),
+          } satisfies ComplaintProgressed,
+        },
+      ];
     }
     return change;
   });

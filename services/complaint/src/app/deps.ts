@@ -8,6 +8,7 @@ export const COMPLAINT_EVENTS = {
   escalated: 'complaint.escalated',
   overdue: 'complaint.overdue',
   closed: 'complaint.closed',
+  progressed: 'complaint.progressed',
   penaltyProposed: 'complaint.penalty_proposed',
   penaltyDecided: 'complaint.penalty_decided',
 } as const;

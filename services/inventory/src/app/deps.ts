@@ -6,6 +6,10 @@ export const INVENTORY_EVENTS = {
   lowStock: 'inventory.low_stock',
   partsIssued: 'inventory.parts_issued',
   partsReturned: 'inventory.parts_returned',
+  requisitionRequested: 'inventory.requisition_requested',
+  requisitionApproved: 'inventory.requisition_approved',
+  requisitionRejected: 'inventory.requisition_rejected',
+  oldPartReceived: 'inventory.old_part_received',
 } as const;
 
 /** What inventory needs from the work-order service (gRPC). */

@@ -8,7 +8,7 @@ import {
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
-import { workOrderCompleted } from '@aftercare/events';
+import { type InventoryOldPartReceived, workOrderCompleted } from '@aftercare/events';
 import { CompletedWorkOrderRecord, OldPartReceiptRecord, RequisitionRecord } from '../db/entities';
 import {
   OLD_PART_SERVICE_TYPES,
@@ -18,7 +18,7 @@ import {
   type WarrantyWriteOff,
   warrantyWriteOff,
 } from '../domain';
-import type { InventoryDeps } from './deps';
+import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
 
 /**
  * Consumer of `workorder.completed` (R-IN-3, R-IN-4): remembers what the service report says
@@ -79,7 +79,24 @@ export async function receiveOldPartFor(
       deps.now(),
     );
     em.persist(Object.assign(new OldPartReceiptRecord(), { id: uuidv7(), ...receipt }));
-    return warrantyWriteOff(order, [...receipts, receipt]);
+    const writeOff = warrantyWriteOff(order, [...receipts, receipt]);
+    deps.events.add(em, {
+      type: INVENTORY_EVENTS.oldPartReceived,
+      aggregateId: order.workOrderId,
+      data: {
+        workOrderId: order.workOrderId,
+        partCode: receipt.partCode,
+        name: receipt.name,
+        quantity: receipt.quantity,
+        receivedBy: receipt.receivedBy,
+        writeOffStatus: writeOff.status,
+        missing: writeOff.missing
+          .filter((m) => m.missing > 0)
+          .map((m) => ({ name: m.name, missing: m.missing })),
+        at: receipt.receivedAt.toISOString(),
+      } satisfies InventoryOldPartReceived,
+    });
+    return writeOff;
   });
 }
 

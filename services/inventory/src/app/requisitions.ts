@@ -19,12 +19,39 @@ import {
   requestParts,
   returnUnused,
 } from '../domain';
+import type { InventoryRequisitionStep } from '@aftercare/events';
 import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
 import { CAN_POST, postStockDocument } from './ledger';
 
 const CAN_REQUEST: Role[] = ['technician', 'workshop', 'manager'];
 
 const toRequisition = (r: RequisitionRecord): Requisition => ({ ...r });
+
+/** R-IN-3 each requisition step on the stream (requested, approved or rejected). */
+function stepEvent(deps: InventoryDeps, em: EntityManager, req: Requisition, at: Date): void {
+  const type = {
+    REQUESTED: INVENTORY_EVENTS.requisitionRequested,
+    APPROVED: INVENTORY_EVENTS.requisitionApproved,
+    REJECTED: INVENTORY_EVENTS.requisitionRejected,
+  }[req.status as 'REQUESTED' | 'APPROVED' | 'REJECTED'];
+  deps.events.add(em, {
+    type,
+    aggregateId: req.id,
+    data: {
+      requisitionId: req.id,
+      workOrderId: req.workOrderId,
+      warehouseCode: req.warehouseCode,
+      status: req.status as InventoryRequisitionStep['status'],
+      actorId: req.status === 'REQUESTED' ? req.requestedBy : req.decidedBy!,
+      lines: req.lines.map((l) => ({
+        partCode: l.partCode,
+        quantity: req.status === 'REQUESTED' ? l.requested : l.approved,
+      })),
+      reason: req.statusReason,
+      at: at.toISOString(),
+    } satisfies InventoryRequisitionStep,
+  });
+}
 
 async function change(
   deps: InventoryDeps,
@@ -70,6 +97,7 @@ export async function requestRequisition(
   return deps.orm.em.fork().transactional(async (em) => {
     const record = Object.assign(new RequisitionRecord(), requisition);
     em.persist(record);
+    stepEvent(deps, em, requisition, requisition.requestedAt);
     return record;
   });
 }
@@ -81,15 +109,19 @@ export const approve = (
   id: string,
   input: ApprovalInput = {},
 ) =>
-  change(deps, id, (req, _em, now) => {
+  change(deps, id, (req, em, now) => {
     const me = requireRole(caller, 'dispatcher', 'manager', 'workshop');
-    return approveRequisition(req, { id: me.userId, roles: me.roles }, now, input);
+    const next = approveRequisition(req, { id: me.userId, roles: me.roles }, now, input);
+    stepEvent(deps, em, next, now);
+    return next;
   });
 
 export const reject = (deps: InventoryDeps, caller: Identity | null, id: string, reason: string) =>
-  change(deps, id, (req, _em, now) => {
+  change(deps, id, (req, em, now) => {
     const me = requireRole(caller, 'dispatcher', 'manager', 'workshop');
-    return rejectRequisition(req, { id: me.userId, roles: me.roles }, reason, now);
+    const next = rejectRequisition(req, { id: me.userId, roles: me.roles }, reason, now);
+    stepEvent(deps, em, next, now);
+    return next;
   });
 
 /**

@@ -1,13 +1,20 @@
 import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1, healthV1, inventoryV1 } from '@aftercare/proto';
 import { createGrpcClient } from '@aftercare/kit';
-import { type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
+import { dbQuery, type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
-import { approve, issue, requestRequisition, returnParts } from '../../src/app/requisitions';
+import {
+  approve,
+  issue,
+  reject,
+  requestRequisition,
+  returnParts,
+} from '../../src/app/requisitions';
+import { inventoryOldPartReceived, inventoryRequisitionStep } from '@aftercare/events';
 import { openWriteOffs, receiveOldPartFor, writeOffOf } from '../../src/app/old-parts';
 import { correctWrongPart } from '../../src/app/accuracy';
 import { documentsOfRequisitions } from '../../src/app/queries';
@@ -428,5 +435,92 @@ describe('inventory gRPC API (a real server on loopback)', () => {
     } finally {
       health.close();
     }
+  });
+});
+
+it('R-IN-3 R-IN-4 every requisition step and each old part handed in is an event, in the same transaction', async () => {
+  const events = async (workOrderId: string) =>
+    (
+      await dbQuery<{ type: string; data: Record<string, unknown> }>(
+        envs[2]!.env.DATABASE_URL!,
+        `SELECT payload->>'type' AS type, payload->'data' AS data FROM outbox
+         WHERE payload->'data'->>'workOrderId' = $1 ORDER BY id`,
+        [workOrderId],
+      )
+    ).map((e) => ({ type: e.type, data: e.data }));
+  const workOrderId = await dispatchedWorkOrder(true);
+  const rejected = await requestRequisition(deps, tech, {
+    workOrderId,
+    warehouseCode: 'ST-1',
+    lines: [{ partCode: 'BRK-PAD', quantity: 9 }],
+  });
+  await reject(deps, supervisor, rejected.id, 'one set is enough');
+  const req = await requestRequisition(deps, tech, {
+    workOrderId,
+    warehouseCode: 'ST-1',
+    lines: [{ partCode: 'BRK-PAD', quantity: 2 }],
+  });
+  await approve(deps, supervisor, req.id, { lines: [{ partCode: 'BRK-PAD', quantity: 1 }] });
+  // A refused step writes no event.
+  await failure(approve(deps, supervisor, req.id));
+  await issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 1 }]);
+  const asTech = (q: string) => workorderGql(q, { id: workOrderId }, tech);
+  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
+  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
+  await asTech(
+    `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn", responsibility: PRODUCT, workDone: "pads replaced",
+      partsReplaced: [{ code: "BRK-PAD", name: "Brake pad", quantity: 1, reason: "worn" }], oldPartsCollected: true, oldParts: [{ name: "Brake pad", quantity: 1 }] } }) { workOrder { id } } }`,
+  );
+  for (let i = 0; i < 50; i++) {
+    if (await writeOffOf(deps.orm.em.fork(), keeper, workOrderId).catch(() => null)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await receiveOldPartFor(deps, keeper, {
+    workOrderId,
+    partCode: 'BRK-PAD',
+    name: 'Brake pad',
+    quantity: 1,
+  });
+  const seen = await events(workOrderId);
+  expect(seen.map((e) => e.type)).toEqual([
+    'inventory.requisition_requested',
+    'inventory.requisition_rejected',
+    'inventory.requisition_requested',
+    'inventory.requisition_approved',
+    'inventory.parts_issued',
+    'inventory.old_part_received',
+  ]);
+  expect(seen.filter((e) => e.type.startsWith('inventory.requisition')).map((e) => e.data)).toEqual(
+    [
+      { status: 'REQUESTED', actorId: 'tech-1', quantity: 9, reason: null, id: rejected.id },
+      {
+        status: 'REJECTED',
+        actorId: 'disp-1',
+        quantity: 0,
+        reason: 'one set is enough',
+        id: rejected.id,
+      },
+      { status: 'REQUESTED', actorId: 'tech-1', quantity: 2, reason: null, id: req.id },
+      { status: 'APPROVED', actorId: 'disp-1', quantity: 1, reason: null, id: req.id },
+    ].map(({ status, actorId, quantity, reason, id }) => ({
+      requisitionId: id,
+      workOrderId,
+      warehouseCode: 'ST-1',
+      status,
+      actorId,
+      lines: [{ partCode: 'BRK-PAD', quantity }],
+      reason,
+      at: expect.any(String),
+    })),
+  );
+  expect(inventoryRequisitionStep.array().parse(seen.slice(0, 4).map((e) => e.data))).toHaveLength(
+    4,
+  );
+  expect(inventoryOldPartReceived.parse(seen[5]!.data)).toMatchObject({
+    partCode: 'BRK-PAD',
+    quantity: 1,
+    receivedBy: 'wh-1',
+    writeOffStatus: 'CLOSED',
+    missing: [],
   });
 });
