@@ -233,6 +233,8 @@ it('R-WO-1 R-WO-3 the call at 16:00 on Friday is a warranty order due on site on
   s.workOrderNumber = order.number;
   expect(order.number).toMatch(/^WO-20261120-\d{4}$/);
   expect(order).toMatchObject({ status: 'REGISTERED', serviceType: 'WARRANTY' });
+  // The agent can tell the customer why it is free of charge.
+  expect(order.entitlementReason).toContain('2028-02-29');
   // The policy in force for an urban call 9 km away is `urban-within-100km`: arrival within 6
   // working hours, an answer within 24 elapsed hours, no separate on-site deadline.
   expect(order.sla.arrivalDueAt).toBe('2026-11-23T05:00:00.000Z'); // Monday 13:00 +08:00
@@ -384,10 +386,11 @@ it('R-WO-6 R-WO-2 the customer signs after the work, the order closes, and its h
     workOrder: {
       status: string;
       completedAt: string;
+      signature: { signerName: string; signedAt: string };
       history: { action: string; actorId: string }[];
     };
   }>(
-    `query($id: ID!) { workOrder(id: $id) { status completedAt history { action actorId } } }`,
+    `query($id: ID!) { workOrder(id: $id) { status completedAt signature { signerName signedAt } history { action actorId } } }`,
     { id: s.workOrderId },
     MANAGER,
   );
@@ -402,6 +405,41 @@ it('R-WO-6 R-WO-2 the customer signs after the work, the order closes, and its h
     ['close', 'disp-1'],
   ]);
   expect(h.workOrder.completedAt).toBe('2026-11-23T03:00:00.000Z'); // Monday 11:00
+  expect(h.workOrder.signature).toEqual({
+    signerName: 'Chen Story',
+    signedAt: '2026-11-23T03:10:00.000Z',
+  });
+  // R-WO-9 Monday's daily report: each technician's job with the time on site (09:30–11:00).
+  const report = await ok<{
+    dailyReport: {
+      teams: {
+        team: string;
+        totalJobs: number;
+        completedJobs: number;
+        technicians: {
+          technicianId: string;
+          lines: { category: string; jobs: number; completedJobs: number; minutes: number }[];
+        }[];
+      }[];
+    };
+  }>(
+    `query { dailyReport(date: "2026-11-23") { teams { team totalJobs completedJobs technicians { technicianId lines { category jobs completedJobs minutes } } } } }`,
+    {},
+    ['dispatcher'],
+    'disp-1',
+  );
+  const line = [{ category: 'ELECTRICAL', jobs: 1, completedJobs: 1, minutes: 90 }];
+  expect(report.dailyReport.teams).toEqual([
+    {
+      team: 'east',
+      totalJobs: 2,
+      completedJobs: 2,
+      technicians: expect.arrayContaining([
+        { technicianId: 'st-wang', lines: line },
+        { technicianId: 'st-liu', lines: line },
+      ]),
+    },
+  ]);
 });
 
 it('R-SV-1 R-SV-2 a survey is created for the completed order and its follow-up calls are planned 3–7 days after the service, then the week after', async () => {
