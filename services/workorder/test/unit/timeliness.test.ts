@@ -41,11 +41,20 @@ describe('SPEC §6 service timeliness', () => {
         [
           { status: 'CLOSED', deadlines, facts },
           { status: 'CLOSED', deadlines, facts: { ...facts, arrivedAt: monday('14:00') } },
-          { status: 'DISPATCHED', deadlines, facts: { answeredAt: facts.answeredAt } },
+          // Called Monday 16:00: due on site Tuesday 13:00, not there yet at 18:00 Monday.
+          {
+            status: 'DISPATCHED',
+            deadlines: {
+              answerDueAt: at('2026-12-01T16:00'),
+              arrivalDueAt: at('2026-12-01T13:00'),
+              onSiteDueAt: null,
+            },
+            facts: { answeredAt: monday('16:10') },
+          },
           { status: 'CANCELLED', deadlines, facts: {} },
           { status: 'CLOSED', deadlines: null, facts },
         ],
-        monday('12:00'),
+        now,
       ),
     ).toEqual({ workOrders: 3, met: 1, missed: 1, pending: 1, rate: 0.5 });
     expect(timeliness([], now)).toEqual({
