@@ -418,11 +418,17 @@ it('R-SV-2 KPI follow-up calls: call list, outcome in the contact log, follow-up
         { id: customerId },
       ),
     (d) =>
-      d.customer.contactLog.items.some((e) => e.reference === `workorder:${dissatisfiedOrder}`),
+      d.customer.contactLog.items.some(
+        (e) => e.reference === `workorder:${dissatisfiedOrder}` && e.purpose === 'FOLLOW_UP',
+      ),
   );
+  // R-CU-5: the repair call taken at intake and the follow-up call, each logged once.
   expect(
-    log.customer.contactLog.items.filter((e) => e.reference === `workorder:${dissatisfiedOrder}`),
-  ).toEqual([{ purpose: 'FOLLOW_UP', reference: `workorder:${dissatisfiedOrder}` }]);
+    log.customer.contactLog.items
+      .filter((e) => e.reference === `workorder:${dissatisfiedOrder}`)
+      .map((e) => e.purpose)
+      .sort(),
+  ).toEqual(['FOLLOW_UP', 'REPAIR_REQUEST']);
   const rate = await ok<{ followUpRate: { workOrders: number; followedUp: number; rate: number } }>(
     `query($d: Date!) { followUpRate(from: $d, to: $d) { workOrders followedUp rate } }`,
     { d: today },

@@ -34,6 +34,8 @@ export const complaintRegistered = z.object({
   repeatOfComplaintId: uuid.nullable(),
   aboutStaffIds: z.array(z.string()),
   receivedAt: isoInstant,
+  /** Who took the complaint down (a staff id), or the service that opened it from an event. */
+  recordedBy: z.string(),
 });
 
 /** `complaint.escalated`: a major complaint went to management (R-CO-3), once per complaint. */

@@ -37,6 +37,15 @@ export const workOrderCompleted = workOrderFacts.extend({
   repeatOfWorkOrderId: uuid.nullable(),
 });
 
+export const workOrderRegistered = workOrderFacts.extend({
+  channel: z.enum(['PHONE', 'LETTER', 'WALK_IN', 'WEB']),
+  answerDueAt: isoInstant.nullable(),
+  arrivalDueAt: isoInstant.nullable(),
+  onSiteDueAt: isoInstant.nullable(),
+  /** The agent who took the repair request. */
+  registeredBy: z.string(),
+});
+
 export const workOrderSlaBreached = workOrderFacts.extend({
   kind: z.enum(['ANSWER', 'ARRIVAL', 'ON_SITE']),
   dueAt: isoInstant,
@@ -52,6 +61,7 @@ export const workOrderRepeatRepair = workOrderFacts.extend({
 });
 
 export type WorkOrderFacts = z.infer<typeof workOrderFacts>;
+export type WorkOrderRegistered = z.infer<typeof workOrderRegistered>;
 export type WorkOrderCompleted = z.infer<typeof workOrderCompleted>;
 export type WorkOrderSlaBreached = z.infer<typeof workOrderSlaBreached>;
 export type WorkOrderRepeatRepair = z.infer<typeof workOrderRepeatRepair>;

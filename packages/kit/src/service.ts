@@ -3,6 +3,7 @@ import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { openOrm, migrateUp, type Orm } from './db';
 import { KitEventsMigration } from './events/migration';
+import { type EventHandler, startConsumer } from './events/consumer';
 import { connectNats } from './events/nats';
 import { createOutbox, type Outbox } from './events/outbox';
 import { startOutboxRelay } from './events/relay';
@@ -49,6 +50,40 @@ export interface Worker {
   name: string;
   stop(): Promise<void>;
   isReady?(): boolean;
+}
+
+/** A durable consumer a service runs: which events, from whose stream, handled how. */
+export interface Subscription {
+  consumerName: string;
+  streamService: string;
+  eventTypes: string[];
+  handler: EventHandler;
+}
+
+/**
+ * Starts one durable consumer per subscription, as workers of the service: stopped on shutdown,
+ * and the service is ready only once each is.
+ */
+export async function subscribe<C extends BaseServiceConfig>(
+  runtime: Pick<ServiceRuntime<C>, 'config' | 'logger' | 'orm' | 'nats'>,
+  subscriptions: readonly Subscription[],
+): Promise<Worker[]> {
+  const workers: Worker[] = [];
+  for (const s of subscriptions) {
+    const consumer = await startConsumer({
+      orm: runtime.orm,
+      nats: runtime.nats,
+      logger: runtime.logger,
+      subjectPrefix: runtime.config.EVENT_SUBJECT_PREFIX,
+      ...s,
+    });
+    workers.push({
+      name: `${s.consumerName} consumer`,
+      stop: () => consumer.stop(),
+      isReady: () => consumer.isReady(),
+    });
+  }
+  return workers;
 }
 
 export interface ServiceParts {

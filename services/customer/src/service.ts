@@ -5,8 +5,10 @@ import {
   type RunningService,
   type ServiceSpec,
   startService,
+  subscribe,
 } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
+import { contactLogSubscriptions } from './app/contact-consumers';
 import type { CustomerDeps } from './app/deps';
 import type { CustomerConfig } from './config';
 import { customerEntities } from './db/entities';
@@ -24,7 +26,8 @@ export function customerSpec(
     config,
     entities: customerEntities,
     migrations: customerMigrations,
-    setup({ orm, outbox, logger }) {
+    async setup(runtime) {
+      const { orm, outbox, logger } = runtime;
       const deps: CustomerDeps = {
         orm,
         events: outbox,
@@ -40,6 +43,7 @@ export function customerSpec(
           context: customerContext(deps),
           logger,
         }),
+        workers: await subscribe(runtime, contactLogSubscriptions(deps)),
       };
     },
     ...overrides,

@@ -1,4 +1,5 @@
 export * from './consumer';
+export * from './data';
 export {
   dataSchemaOf,
   eventSubject,

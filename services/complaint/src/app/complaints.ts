@@ -173,6 +173,7 @@ export async function recordComplaint(
       repeatOfComplaintId: record.repeatOfId,
       aboutStaffIds: record.aboutStaffIds,
       receivedAt: record.receivedAt.toISOString(),
+      recordedBy,
     } satisfies ComplaintRegistered,
   });
   return record;

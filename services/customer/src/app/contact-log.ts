@@ -9,7 +9,11 @@ import {
   uuidv7,
   checkUuid,
 } from '@aftercare/kit';
-import { type ContactLogInput, newContactLogEntry } from '../domain/contact-log';
+import {
+  type ContactLogDetails,
+  type ContactLogInput,
+  newContactLogEntry,
+} from '../domain/contact-log';
 import { optionalText } from '../domain/values';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
@@ -28,37 +32,51 @@ export async function logContact(
   const customerId = checkUuid(input.customerId, 'customerId');
   const details = newContactLogEntry(input, me.userId, deps.now());
   const idempotencyKey = optionalText(input.idempotencyKey, 'idempotencyKey', 200);
-  return deps.orm.em.fork().transactional(async (em) => {
-    if (idempotencyKey) {
-      const earlier = await em.findOne(ContactLogRecord, { idempotencyKey });
-      if (earlier) return earlier;
-    }
-    const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
-    if (!customer) throw notFound('Customer', customerId);
-    const entry = em.create(ContactLogRecord, {
-      id: uuidv7(),
-      customerId,
-      ...details,
-      idempotencyKey,
-      createdAt: deps.now(),
-    });
-    await em.flush();
-    deps.events.add(em, {
-      type: CUSTOMER_EVENTS.contactLogged,
-      aggregateId: entry.id,
-      data: {
-        entryId: entry.id,
-        customerId,
-        channel: entry.channel,
-        direction: entry.direction,
-        purpose: entry.purpose,
-        staffId: entry.staffId,
-        occurredAt: entry.occurredAt.toISOString(),
-        reference: entry.reference,
-      },
-    });
-    return entry;
+  return deps.orm.em
+    .fork()
+    .transactional((em) => appendContactLog(em, deps, customerId, details, idempotencyKey));
+}
+
+/**
+ * Appends an entry in `em`'s transaction, with its `customer.contact_logged` event; an entry with
+ * the same idempotency key is returned instead of a second one.
+ */
+export async function appendContactLog(
+  em: EntityManager,
+  deps: CustomerDeps,
+  customerId: string,
+  details: ContactLogDetails,
+  idempotencyKey: string | null,
+): Promise<ContactLogRecord> {
+  if (idempotencyKey) {
+    const earlier = await em.findOne(ContactLogRecord, { idempotencyKey });
+    if (earlier) return earlier;
+  }
+  const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
+  if (!customer) throw notFound('Customer', customerId);
+  const entry = em.create(ContactLogRecord, {
+    id: uuidv7(),
+    customerId,
+    ...details,
+    idempotencyKey,
+    createdAt: deps.now(),
   });
+  await em.flush();
+  deps.events.add(em, {
+    type: CUSTOMER_EVENTS.contactLogged,
+    aggregateId: entry.id,
+    data: {
+      entryId: entry.id,
+      customerId,
+      channel: entry.channel,
+      direction: entry.direction,
+      purpose: entry.purpose,
+      staffId: entry.staffId,
+      occurredAt: entry.occurredAt.toISOString(),
+      reference: entry.reference,
+    },
+  });
+  return entry;
 }
 
 export async function contactLogOf(

@@ -2,7 +2,7 @@ import {
   type EntityManager,
   type EventEnvelope,
   type Identity,
-  invalidArgument,
+  eventData,
   type Logger,
   notFound,
   requireRole,
@@ -27,14 +27,7 @@ import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
  */
 export function onWorkOrderCompleted(logger: Logger) {
   return async (em: EntityManager, envelope: EventEnvelope): Promise<void> => {
-    const parsed = workOrderCompleted.safeParse(envelope.data);
-    if (!parsed.success)
-      throw invalidArgument(
-        `malformed workorder.completed: ${parsed.error.message}`,
-        'data',
-        'INVALID_EVENT',
-      );
-    const order = parsed.data;
+    const order = eventData(workOrderCompleted, envelope);
     await em.upsert(CompletedWorkOrderRecord, {
       workOrderId: order.workOrderId,
       serviceType: order.serviceType,

@@ -1,4 +1,4 @@
-import type { WorkOrderRepeatRepair } from '@aftercare/events';
+import type { WorkOrderRegistered, WorkOrderRepeatRepair } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -139,7 +139,8 @@ export async function registerWorkOrder(
         answerDueAt: order.answerDueAt?.toISOString() ?? null,
         arrivalDueAt: order.arrivalDueAt?.toISOString() ?? null,
         onSiteDueAt: order.onSiteDueAt?.toISOString() ?? null,
-      },
+        registeredBy: me.userId,
+      } satisfies WorkOrderRegistered,
     });
     if (repeatOf) {
       deps.events.add(em, {

@@ -1,0 +1,149 @@
+import { createGrpcClient, uuidv7 } from '@aftercare/kit';
+import type { ComplaintRegistered, WorkOrderRegistered } from '@aftercare/events';
+import { customerV1 as pb } from '@aftercare/proto';
+import {
+  dbQuery,
+  publishEnvelope,
+  testEnvelope,
+  type TestServiceEnv,
+  testServiceEnv,
+} from '@aftercare/testkit';
+import { loadCustomerConfig, startCustomerService } from '../../src';
+
+// R-CU-5: repair-request and complaint calls taken down by other services land in the
+// customer's contact log, once per event, from the real streams.
+let env: TestServiceEnv;
+let service: Awaited<ReturnType<typeof startCustomerService>>;
+let customerId: string;
+
+beforeAll(async () => {
+  env = await testServiceEnv('customer-contacts');
+  service = await startCustomerService(loadCustomerConfig(env.env), { relayPollIntervalMs: 100 });
+  const client = createGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+    identity: { userId: 'agent-1', roles: ['agent'] },
+  });
+  try {
+    const { customer } = await client.createCustomer({
+      kind: pb.CustomerKind.CUSTOMER_KIND_PERSON,
+      name: 'Caller',
+      grade: 0,
+      tags: [],
+      responsibleStaffId: '',
+      contacts: [
+        { name: 'Caller', role: '', mobile: '13512345678', phone: '', email: '', primary: true },
+      ],
+      addresses: [
+        {
+          region: { province: 'Zhejiang', city: 'Hangzhou', district: '' },
+          line: '',
+          postalCode: '',
+          primary: true,
+        },
+      ],
+    });
+    customerId = customer!.id;
+  } finally {
+    client.close();
+  }
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await env?.cleanup();
+});
+
+const entries = () =>
+  dbQuery<{
+    channel: string;
+    direction: string;
+    purpose: string;
+    staff_id: string;
+    reference: string;
+    occurred_at: Date;
+  }>(
+    env.env.DATABASE_URL!,
+    'SELECT channel, direction, purpose, staff_id, reference, occurred_at FROM contact_log WHERE customer_id = $1 ORDER BY occurred_at',
+    [customerId],
+  );
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('R-CU-5 logs a repair call and a complaint call once each, whatever the redeliveries; a follow-up complaint is not a second entry', async () => {
+  const workOrderId = uuidv7();
+  const registered = {
+    workOrderId,
+    number: 'WO-20261120-0001',
+    status: 'REGISTERED',
+    customerId,
+    assetId: null,
+    serviceType: 'WARRANTY',
+    category: 'ELECTRICAL',
+    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+    technicianIds: [],
+    leadTechnicianId: null,
+    calledAt: '2026-11-20T08:00:00.000Z',
+    channel: 'WALK_IN',
+    answerDueAt: null,
+    arrivalDueAt: null,
+    onSiteDueAt: null,
+    registeredBy: 'agent-7',
+  } satisfies WorkOrderRegistered;
+  const complaint = (channel: string, at: string): ComplaintRegistered => ({
+    complaintId: uuidv7(),
+    number: `CP-${channel}`,
+    customerId,
+    workOrderId,
+    category: 'SERVICE_ATTITUDE',
+    channel,
+    majorReasons: [],
+    repeatOfComplaintId: null,
+    aboutStaffIds: ['tech-1'],
+    receivedAt: at,
+    recordedBy: 'cr-2',
+  });
+  const repair = testEnvelope('workorder.registered', workOrderId, registered);
+  const byPhone = complaint('CALL_CENTRE', '2026-11-21T02:00:00.000Z');
+  const phoned = testEnvelope('complaint.registered', byPhone.complaintId, byPhone);
+  const onFollowUp = complaint('FOLLOW_UP', '2026-11-22T02:00:00.000Z');
+  await publishEnvelope(env.subjectPrefix, repair);
+  await publishEnvelope(env.subjectPrefix, repair, uuidv7()); // delivered a second time
+  await publishEnvelope(env.subjectPrefix, phoned);
+  await publishEnvelope(
+    env.subjectPrefix,
+    testEnvelope('complaint.registered', onFollowUp.complaintId, onFollowUp),
+  );
+  // Malformed: refused without poisoning the stream or writing anything.
+  await publishEnvelope(
+    env.subjectPrefix,
+    testEnvelope('workorder.registered', workOrderId, { ...registered, channel: 'FAX' }),
+  );
+
+  const logged = await until(entries, (e) => e.length >= 2);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await entries()).toHaveLength(2);
+  expect(logged).toEqual([
+    {
+      channel: 'VISIT',
+      direction: 'INBOUND',
+      purpose: 'REPAIR_REQUEST',
+      staff_id: 'agent-7',
+      reference: `workorder:${workOrderId}`,
+      occurred_at: new Date('2026-11-20T08:00:00.000Z'),
+    },
+    {
+      channel: 'PHONE',
+      direction: 'INBOUND',
+      purpose: 'COMPLAINT',
+      staff_id: 'cr-2',
+      reference: `complaint:${byPhone.complaintId}`,
+      occurred_at: new Date('2026-11-21T02:00:00.000Z'),
+    },
+  ]);
+});
