@@ -117,7 +117,7 @@ export async function onWorkOrderCompleted(
         windowStart: call.windowStart,
         windowEnd: call.windowEnd,
         callDate: call.windowStart,
-        status: 'PLANNED',
+        status: call.status,
         attempts: 0,
         followedUp: false,
         serviceType: order.serviceType,

@@ -268,6 +268,38 @@ it('R-SV-2 R-SV-4 call outcomes go to the contact log once; a complaint heard em
   });
 });
 
+it('R-SV-2 the second call waits for the first and opens a week after the first call was made', async () => {
+  const order = completed({ customerId, completedAt: '2026-11-20T03:00:00.000Z' });
+  await publish(prefix, 'workorder.completed', order);
+  await eventually(() => surveyOf(order.workOrderId), Boolean);
+  const plan = async () => (await followUpsOfWorkOrders(em(), agent, [order.workOrderId]))[0]!;
+  const [first, second] = await plan();
+  expect(second).toMatchObject({ sequence: 2, status: 'WAITING' });
+  const onList = async (date: string) =>
+    (await callList(deps, em(), agent, { date, first: 100 })).items
+      .filter((f) => f.workOrderId === order.workOrderId)
+      .map((f) => f.sequence);
+  // The first window is 11-23..11-27; the provisional second window (11-28..) is not callable yet.
+  expect(await onList('2026-12-01')).toEqual([1]);
+  await expect(
+    recordFollowUpCall(deps, agent, second!.id, { outcome: 'REACHED' }),
+  ).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'FIRST_CALL_PENDING' });
+  expect(await em().count(FollowUpCallRecord, { followUpId: second!.id })).toBe(0);
+  // The first call is made on the last day of its window (11-27 in Shanghai).
+  deps.now = at('2026-11-27T02:00:00Z');
+  await recordFollowUpCall(deps, agent, first!.id, { outcome: 'NO_ANSWER' });
+  expect((await plan())[1]).toMatchObject({ status: 'WAITING' });
+  await recordFollowUpCall(deps, agent, first!.id, { outcome: 'REACHED' });
+  expect((await plan())[1]).toMatchObject({
+    status: 'PLANNED',
+    windowStart: '2026-12-04',
+    windowEnd: '2026-12-10',
+    callDate: '2026-12-04',
+  });
+  expect(await onList('2026-12-03')).toEqual([]);
+  expect(await onList('2026-12-04')).toEqual([2]);
+});
+
 it('R-SV-2 the call list is ordered oldest first and paged', async () => {
   deps.now = at('2026-12-31T02:00:00Z');
   const all = await callList(deps, em(), agent, { first: 100 });
