@@ -476,3 +476,59 @@ it('R-SV-2 R-SV-3 with the customer service down, calls wait for the contact log
     dead.close();
   }
 });
+
+it('R-SV-3 every candidate asset is scanned page by page; one registered after its reminder day gets it late, never after the date itself', async () => {
+  const register = async (vin: string, dates: string) => {
+    const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
+      customer.httpPort,
+      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV3", vin: "${vin}", ${dates} }) { asset { id } } }`,
+      { id: customerId },
+      manager,
+    );
+    return a.registerAsset.asset.id;
+  };
+  // Scanned on 2027-01-20 (Shanghai).
+  const late = await register(
+    'LSVAA4187E2100201',
+    'warrantyStart: "2025-02-10", warrantyEnd: "2027-02-10"',
+  ); // due 2026-11-10
+  const onTime = await register(
+    'LSVAA4187E2100202',
+    'contract: { number: "SC-3", startDate: "2026-02-15", endDate: "2027-02-15" }',
+  ); // due 2027-01-15
+  const passed = await register(
+    'LSVAA4187E2100203',
+    'warrantyStart: "2025-01-19", warrantyEnd: "2027-01-19"',
+  );
+  const tomorrow = await register(
+    'LSVAA4187E2100204',
+    'warrantyStart: "2025-04-21", warrantyEnd: "2027-04-21"',
+  ); // due 01-21
+  const mine = [late, onTime, passed, tomorrow];
+  await eventually(
+    () =>
+      dbQuery(
+        env.env.DATABASE_URL!,
+        'SELECT 1 FROM asset_file WHERE asset_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)',
+        [JSON.stringify(mine)],
+      ),
+    (r) => r.length === mine.length,
+  );
+  const reminders = async () =>
+    dbQuery<{ asset_id: string; kind: string; notify_date: string }>(
+      env.env.DATABASE_URL!,
+      `SELECT asset_id, kind, to_char(notify_date, 'YYYY-MM-DD') AS notify_date FROM reminder
+        WHERE asset_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) ORDER BY notify_date`,
+      [JSON.stringify(mine)],
+    );
+  deps.now = at('2027-01-20T02:00:00Z');
+  // Pages of one asset: every candidate is reached, not only the first page.
+  await scanReminders(deps, 1);
+  expect(await reminders()).toEqual([
+    { asset_id: late, kind: 'WARRANTY_EXPIRY', notify_date: '2026-11-10' },
+    { asset_id: onTime, kind: 'CONTRACT_EXPIRY', notify_date: '2027-01-15' },
+  ]);
+  deps.now = at('2027-01-21T02:00:00Z');
+  await Promise.all([scanReminders(deps, 1), scanReminders(deps, 2)]);
+  expect((await reminders()).map((r) => r.asset_id)).toEqual([late, onTime, tomorrow]);
+});

@@ -50,7 +50,9 @@ describe('follow-up plan (R-SV-2)', () => {
     });
     expect(() =>
       recordCall({ ...planned, status: 'WAITING' }, { outcome: 'REACHED' }, now),
-    ).toThrow(expect.objectContaining({ code: 'FAILED_PRECONDITION', reason: 'FIRST_CALL_PENDING' }));
+    ).toThrow(
+      expect.objectContaining({ code: 'FAILED_PRECONDITION', reason: 'FIRST_CALL_PENDING' }),
+    );
   });
 
   it('R-SV-2 records reached / no answer / refused / callback requested', () => {
