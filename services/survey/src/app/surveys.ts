@@ -123,6 +123,7 @@ export async function onWorkOrderCompleted(
         serviceType: order.serviceType,
         province: order.region.province,
         city: order.region.city,
+        district: order.region.district,
         serviceDate,
         createdAt: deps.now(),
       });

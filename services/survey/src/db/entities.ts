@@ -126,6 +126,7 @@ export class FollowUpRecord {
   serviceType!: string;
   province: string | null = null;
   city: string | null = null;
+  district: string | null = null;
   serviceDate!: string;
   createdAt!: Date;
 }
@@ -154,6 +155,7 @@ export const FollowUpSchema = new EntitySchema<FollowUpRecord>({
     serviceType: text,
     province: optionalText,
     city: optionalText,
+    district: optionalText,
     serviceDate: date,
     createdAt: instant,
   },
