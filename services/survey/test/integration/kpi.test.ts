@@ -191,7 +191,8 @@ it('KPI satisfaction and follow-up rate over a period, per district and per tech
     id: 'tech-b',
     surveyRating: { average: 9 / 4, surveys: 1 },
   });
-  expect(own.errors?.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([[1, 'FORBIDDEN']]);
+  const errors = own.errors as { path?: unknown[]; extensions?: { code?: string } }[];
+  expect(errors.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([[1, 'FORBIDDEN']]);
 });
 
 it('R-SV-5 complaint-handling answers are rated apart and never count in the work-order satisfaction', async () => {
