@@ -30,6 +30,7 @@ import {
   addMonths,
   type AssetDates,
   assetRemindersDue,
+  currentMaintenanceDue,
   type DueReminder,
   invitationsDue,
   REMINDER_KINDS,
@@ -57,6 +58,7 @@ const assetRegistered = z.object({
     .nullable()
     .optional(),
   nextMaintenanceDue: isoDay,
+  maintenanceCycleDays: z.number().int().positive().nullable().optional(),
 });
 
 /** `customer.created` / `customer.updated` / `customer.asset_registered` → what reminders need. */
@@ -75,6 +77,7 @@ export async function onCustomerEvent(
       contractEnd: a.contract?.endDate ?? null,
       contractNumber: a.contract?.number ?? null,
       nextMaintenanceDue: a.nextMaintenanceDue ?? null,
+      maintenanceCycleDays: a.maintenanceCycleDays ?? null,
     });
     return;
   }
@@ -156,6 +159,8 @@ export async function scanReminders(deps: SurveyDeps, batchSize = 500): Promise<
   const inWindow = {
     $or: [
       { nextMaintenanceDue: { $gte: today, $lte: addDays(today, s.maintenanceLeadDays) } },
+      // A passed due date of a maintenance cycle: rolled on to the next one (and stored so).
+      { maintenanceCycleDays: { $ne: null }, nextMaintenanceDue: { $lt: today } },
       { contractEnd: { $gte: today, $lte: horizon(s.contractLeadMonths) } },
       { warrantyEnd: { $gte: today, $lte: horizon(s.warrantyLeadMonths) } },
     ],
@@ -198,7 +203,15 @@ async function assetReminders(
         )
       ).map((c) => c.customerId),
     );
-    for (const asset of fresh) {
+    for (const dates of fresh) {
+      const asset = {
+        ...dates,
+        nextMaintenanceDue: currentMaintenanceDue(
+          dates.nextMaintenanceDue,
+          dates.maintenanceCycleDays,
+          today,
+        ),
+      };
       await upsertAsset(tx, deps.now(), asset);
       if (inactive.has(asset.customerId)) continue;
       for (const due of assetRemindersDue(asset, today, deps.settings.reminders))

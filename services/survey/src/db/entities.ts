@@ -221,6 +221,7 @@ export class AssetFileRecord {
   contractEnd: string | null = null;
   contractNumber: string | null = null;
   nextMaintenanceDue: string | null = null;
+  maintenanceCycleDays: number | null = null;
   updatedAt!: Date;
 }
 
@@ -234,6 +235,7 @@ export const AssetFileSchema = new EntitySchema<AssetFileRecord>({
     contractEnd: optionalDate,
     contractNumber: optionalText,
     nextMaintenanceDue: optionalDate,
+    maintenanceCycleDays: { type: 'integer', nullable: true },
     updatedAt: instant,
   },
 });

@@ -532,3 +532,40 @@ it('R-SV-3 every candidate asset is scanned page by page; one registered after i
   await Promise.all([scanReminders(deps, 1), scanReminders(deps, 2)]);
   expect((await reminders()).map((r) => r.asset_id)).toEqual([late, onTime, tomorrow]);
 });
+
+it('R-SV-3 maintenance due is reminded every cycle, not only the first due date the customer file gives', async () => {
+  const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
+    customer.httpPort,
+    `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV4", vin: "LSVAA4187E2100301",
+      maintenanceCycleDays: 30, lastMaintenance: "2026-10-01" }) { asset { id } } }`,
+    { id: customerId },
+    manager,
+  );
+  const id = a.registerAsset.asset.id; // first due 2026-10-31, then every 30 days
+  await eventually(
+    () => dbQuery(env.env.DATABASE_URL!, 'SELECT 1 FROM asset_file WHERE asset_id = $1', [id]),
+    (r) => r.length > 0,
+  );
+  const reminders = async () =>
+    (
+      await dbQuery<{ target: string; notify: string }>(
+        env.env.DATABASE_URL!,
+        `SELECT to_char(target_date, 'YYYY-MM-DD') AS target, to_char(notify_date, 'YYYY-MM-DD') AS notify
+           FROM reminder WHERE asset_id = $1 AND kind = 'MAINTENANCE_DUE' ORDER BY target_date`,
+        [id],
+      )
+    ).map((r) => [r.target, r.notify]);
+  // 2027-01-20: 10-31, 11-30 and 12-30 have passed unreminded (long before); next is 01-29.
+  deps.now = at('2027-01-20T02:00:00Z');
+  await scanReminders(deps);
+  expect(await reminders()).toEqual([]);
+  deps.now = at('2027-01-22T02:00:00Z');
+  await scanReminders(deps);
+  await scanReminders(deps);
+  deps.now = at('2027-02-21T02:00:00Z');
+  await scanReminders(deps);
+  expect(await reminders()).toEqual([
+    ['2027-01-29', '2027-01-22'],
+    ['2027-02-28', '2027-02-21'],
+  ]);
+});

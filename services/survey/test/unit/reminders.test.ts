@@ -1,4 +1,5 @@
 import {
+  currentMaintenanceDue,
   addMonths,
   assetRemindersDue,
   DEFAULT_REMINDER_SETTINGS as S,
@@ -14,6 +15,7 @@ const asset: AssetDates = {
   contractEnd: '2027-01-15',
   contractNumber: 'SC-1',
   nextMaintenanceDue: '2026-12-10',
+  maintenanceCycleDays: null,
 };
 
 describe('reminders (R-SV-3)', () => {
@@ -89,5 +91,31 @@ describe('reminders (R-SV-3)', () => {
     ]);
     expect(assetRemindersDue(lateAsset, '2027-02-10', S)).toHaveLength(1);
     expect(assetRemindersDue(lateAsset, '2027-02-11', S)).toEqual([]);
+  });
+
+  it('R-SV-3 maintenance is reminded every cycle: a passed due date rolls on by whole cycles', () => {
+    expect(currentMaintenanceDue('2026-10-31', 30, '2026-10-31')).toBe('2026-10-31');
+    expect(currentMaintenanceDue('2026-10-31', 30, '2026-11-01')).toBe('2026-11-30');
+    expect(currentMaintenanceDue('2026-10-31', 30, '2027-01-20')).toBe('2027-01-29');
+    expect(currentMaintenanceDue('2028-01-30', 30, '2028-02-01')).toBe('2028-02-29');
+    expect(currentMaintenanceDue('2026-10-31', null, '2027-01-20')).toBe('2026-10-31');
+    expect(currentMaintenanceDue(null, 30, '2027-01-20')).toBeNull();
+    const cycling = {
+      ...asset,
+      warrantyEnd: null,
+      contractEnd: null,
+      nextMaintenanceDue: '2026-10-31',
+      maintenanceCycleDays: 30,
+    };
+    const due = (today: string) =>
+      assetRemindersDue(cycling, today, S).map((r) => [r.targetDate, r.notifyDate]);
+    expect(due('2027-01-21')).toEqual([]);
+    expect(due('2027-01-22')).toEqual([['2027-01-29', '2027-01-22']]);
+    expect(due('2027-01-30')).toEqual([]);
+    expect(due('2027-02-21')).toEqual([['2027-02-28', '2027-02-21']]);
+    // Without a cycle, a passed due date is never reminded.
+    expect(assetRemindersDue({ ...cycling, maintenanceCycleDays: null }, '2027-01-22', S)).toEqual(
+      [],
+    );
   });
 });
