@@ -298,6 +298,19 @@ describe('gateway', () => {
       fetch(`${open.url}?query=${encodeURIComponent(q)}`, { headers: csrf });
     expect((await get('{ failing(kind: "input") { id } }')).status).toBe(401);
     expect((await get('{ __typename }')).status).toBe(401);
+    // A second `query` parameter cannot smuggle a private operation behind a public first one.
+    const twice = await fetch(
+      `${open.url}?query=${encodeURIComponent('{ thing(id: "1") { id } }')}&query=${encodeURIComponent('{ failing(kind: "input") { id } }')}`,
+      { headers: csrf },
+    );
+    expect(twice.status).toBe(400);
+    // Nor a query that is not a string.
+    const odd = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: ['{ thing(id: "1") { id } }'] }),
+    });
+    expect(odd.status).toBe(401);
     expect(subgraph.requests()).toBe(before);
     const publicGet = await get('{ thing(id: "1") { id seenUserId } }');
     expect(await publicGet.json()).toEqual({ data: { thing: { id: '1', seenUserId: null } } });
