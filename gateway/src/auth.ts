@@ -136,8 +136,9 @@ export const PUBLIC_ROOT_FIELDS: Readonly<Record<'query' | 'mutation', readonly 
 
 /**
  * True when every operation of `query` is a query or mutation whose root fields are all on the
- * public allow-list (or `__typename`); anything else in the document (another root field, an
- * introspection field, a subscription, an unknown fragment) makes it false.
+ * public allow-list (or `__typename`) and that selects at least one of them; anything else in the
+ * document (another root field, an introspection field, a subscription, an unknown fragment, an
+ * operation of `__typename` alone) makes it false. Aliases do not matter: the field name is checked.
  */
 export function isPublicOnly(
   query: string | undefined,
@@ -155,26 +156,39 @@ export function isPublicOnly(
       .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((d) => [d.name.value, d.selectionSet]),
   );
-  const onlyPublic = (
+  // The root fields an operation selects, through fragments; null when it selects anything else.
+  const rootFields = (
     set: SelectionSetNode,
     fields: readonly string[],
     seen: Set<string>,
-  ): boolean =>
-    set.selections.every((s) => {
-      if (s.kind === Kind.FIELD)
-        return s.name.value === '__typename' || fields.includes(s.name.value);
-      if (s.kind === Kind.INLINE_FRAGMENT) return onlyPublic(s.selectionSet, fields, seen);
-      const fragment = fragments.get(s.name.value);
-      if (!fragment || seen.has(s.name.value)) return false;
-      return onlyPublic(fragment, fields, new Set(seen).add(s.name.value));
-    });
+  ): string[] | null => {
+    const found: string[] = [];
+    for (const s of set.selections) {
+      let nested: string[] | null;
+      if (s.kind === Kind.FIELD) {
+        if (s.name.value !== '__typename' && !fields.includes(s.name.value)) return null;
+        nested = [s.name.value];
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        nested = rootFields(s.selectionSet, fields, seen);
+      } else {
+        const fragment = fragments.get(s.name.value);
+        if (!fragment || seen.has(s.name.value)) return null;
+        nested = rootFields(fragment, fields, new Set(seen).add(s.name.value));
+      }
+      if (!nested) return null;
+      found.push(...nested);
+    }
+    return found;
+  };
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   return (
     operations.length > 0 &&
     operations.every((op) => {
       if (op.operation !== 'query' && op.operation !== 'mutation') return false;
       const fields = allowed[op.operation];
-      return fields.length > 0 && onlyPublic(op.selectionSet, fields, new Set());
+      const selected = rootFields(op.selectionSet, fields, new Set());
+      // `{ __typename }` alone is no public operation: it would only let anyone probe the graph.
+      return selected !== null && selected.some((f) => f !== '__typename');
     })
   );
 }

@@ -184,4 +184,84 @@ describe('isPublicOnly (anonymous survey links, R-SV-1)', () => {
       false,
     );
   });
+
+  it('R-SV-1 refuses an operation of __typename alone: it names no public field', () => {
+    expect(isPublicOnly('{ __typename }')).toBe(false);
+    expect(isPublicOnly('mutation { __typename }')).toBe(false);
+    expect(isPublicOnly('{ ... on Query { __typename } }')).toBe(false);
+    expect(isPublicOnly('{ a: __typename b: __typename }')).toBe(false);
+    expect(
+      isPublicOnly('query A { surveyByToken(token: "t") { kind } } query B { __typename }'),
+    ).toBe(false);
+  });
+
+  it('R-SV-1 aliases cannot disguise a private field as a public one', () => {
+    expect(isPublicOnly('{ surveyByToken: survey(id: "1") { id } }')).toBe(false);
+    expect(
+      isPublicOnly(
+        '{ f: surveyByToken(token: "t") { kind } answerSurveyByToken: survey(id: "1") { id } }',
+      ),
+    ).toBe(false);
+    expect(isPublicOnly('{ survey: surveyByToken(token: "t") { kind } }')).toBe(true);
+  });
+
+  it('R-SV-1 private fields are found inside fragments, nested fragments and inline fragments, whatever the directives', () => {
+    expect(
+      isPublicOnly(
+        '{ ...A } fragment A on Query { surveyByToken(token: "t") { kind } ...B } fragment B on Query { survey(id: "1") { id } }',
+      ),
+    ).toBe(false);
+    expect(
+      isPublicOnly(
+        '{ surveyByToken(token: "t") { kind } ... on Query { ... on Query { customers { total } } } }',
+      ),
+    ).toBe(false);
+    expect(
+      isPublicOnly('{ surveyByToken(token: "t") { kind } survey(id: "1") @skip(if: true) { id } }'),
+    ).toBe(false);
+    expect(
+      isPublicOnly(
+        '{ surveyByToken(token: "t") { kind } ... @include(if: false) { survey(id: "1") { id } } }',
+      ),
+    ).toBe(false);
+    // Self-referencing fragments are refused, not looped over.
+    expect(
+      isPublicOnly('{ ...A } fragment A on Query { surveyByToken(token: "t") { kind } ...A }'),
+    ).toBe(false);
+  });
+
+  it('R-SV-1 introspection is refused beside a public field, also hidden in a fragment', () => {
+    expect(isPublicOnly('{ surveyByToken(token: "t") { kind } __schema { types { name } } }')).toBe(
+      false,
+    );
+    expect(
+      isPublicOnly(
+        '{ surveyByToken(token: "t") { kind } __type(name: "Customer") { fields { name } } }',
+      ),
+    ).toBe(false);
+    expect(
+      isPublicOnly(
+        '{ surveyByToken(token: "t") { kind } ...I } fragment I on Query { __schema { queryType { name } } }',
+      ),
+    ).toBe(false);
+  });
+
+  it('R-SV-1 operation names decide nothing: every operation of the document must be public', () => {
+    // Named like the public field, selecting a private one.
+    expect(isPublicOnly('query surveyByToken { survey(id: "1") { id } }')).toBe(false);
+    expect(
+      isPublicOnly('mutation answerSurveyByToken { answerSurvey(input: {}) { survey { id } } }'),
+    ).toBe(false);
+    // A public operation picked by operationName does not admit a private one beside it.
+    expect(
+      isPublicOnly(
+        'query Public { surveyByToken(token: "t") { kind } } mutation Private { issueSurveyLink(surveyId: "1") { token } }',
+      ),
+    ).toBe(false);
+    expect(
+      isPublicOnly(
+        'query Form { surveyByToken(token: "t") { kind } } mutation Answer { answerSurveyByToken(input: {}) { recorded } }',
+      ),
+    ).toBe(true);
+  });
 });

@@ -255,6 +255,67 @@ describe('gateway', () => {
     expect(closed.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('R-SV-1 anonymous public access cannot be stretched: __typename alone, batches, GET, operation names, aliases', async () => {
+    const open = await startGateway(subgraph.url, {
+      publicRootFields: { query: ['thing'], mutation: [] },
+    });
+    extra.push(open.http);
+    const before = subgraph.requests();
+    const refused = (r: { status: number; body: { errors?: { extensions?: unknown }[] } }) =>
+      r.status === 401 &&
+      (r.body.errors?.[0]?.extensions as { code?: string })?.code === 'UNAUTHENTICATED';
+    // An operation of __typename alone names no public field.
+    expect(refused(await query(open.url, '{ __typename }'))).toBe(true);
+    // An alias named like the public field on a private one; a private operation named like it.
+    expect(refused(await query(open.url, '{ thing: failing(kind: "input") { id } }'))).toBe(true);
+    expect(refused(await query(open.url, 'query thing { failing(kind: "input") { id } }'))).toBe(
+      true,
+    );
+    // Picking the public operation by name does not admit the private one next to it.
+    const named = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'query A { thing(id: "1") { id } } query B { failing(kind: "input") { id } }',
+        operationName: 'A',
+      }),
+    });
+    expect(named.status).toBe(401);
+    // A batch (an array body) is never read as public: refused, whatever it holds.
+    const batch = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { query: '{ thing(id: "1") { id } }' },
+        { query: '{ failing(kind: "input") { id } }' },
+      ]),
+    });
+    expect(batch.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(await batch.json())).not.toContain('"thing"');
+    // A GET is checked on its query parameter like a POST body.
+    const csrf = { 'apollo-require-preflight': 'true' };
+    const get = (q: string) =>
+      fetch(`${open.url}?query=${encodeURIComponent(q)}`, { headers: csrf });
+    expect((await get('{ failing(kind: "input") { id } }')).status).toBe(401);
+    expect((await get('{ __typename }')).status).toBe(401);
+    // A second `query` parameter cannot smuggle a private operation behind a public first one.
+    const twice = await fetch(
+      `${open.url}?query=${encodeURIComponent('{ thing(id: "1") { id } }')}&query=${encodeURIComponent('{ failing(kind: "input") { id } }')}`,
+      { headers: csrf },
+    );
+    expect(twice.status).toBe(400);
+    // Nor a query that is not a string.
+    const odd = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: ['{ thing(id: "1") { id } }'] }),
+    });
+    expect(odd.status).toBe(401);
+    expect(subgraph.requests()).toBe(before);
+    const publicGet = await get('{ thing(id: "1") { id seenUserId } }');
+    expect(await publicGet.json()).toEqual({ data: { thing: { id: '1', seenUserId: null } } });
+  });
+
   it('serves health, readiness and metrics next to /graphql', async () => {
     const base = gateway.url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -474,3 +474,38 @@ it('R-SV-3 contract and warranty expiry reminders are generated on their days, o
     },
   ]);
 });
+
+it('R-SV-1 two simultaneous anonymous answers with one link through the gateway: exactly one is recorded', async () => {
+  const id = await completeOrder(['tech-s1']);
+  const { survey } = await withSurvey(id);
+  const link = await ok<{ issueSurveyLink: { token: string } }>(
+    `mutation($id: ID!) { issueSurveyLink(surveyId: $id) { token } }`,
+    { id: survey!.id },
+  );
+  const ANON = `mutation($input: AnswerSurveyByTokenInput!) { answerSurveyByToken(input: $input) { recorded } }`;
+  const answer = (level: string) =>
+    sys.gql(
+      ANON,
+      { input: { token: link.issueSurveyLink.token, answers: levels(Array(4).fill(level)) } },
+      null,
+    );
+  const results = await Promise.all([answer('VERY_SATISFIED'), answer('DISSATISFIED')]);
+  expect(results.filter((r) => r.data?.answerSurveyByToken)).toHaveLength(1);
+  expect(results.flatMap((r) => r.errors ?? []).map((e) => e.extensions?.reason)).toEqual([
+    'SURVEY_LINK_INVALID',
+  ]);
+  const answered = await eventually(
+    async () =>
+      (await streamEvents(sys.subjectPrefix, 'survey')).filter(
+        (e) => e.type === 'survey.answered' && e.data.surveyId === survey!.id,
+      ),
+    (e) => e.length > 0,
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  expect(
+    (await streamEvents(sys.subjectPrefix, 'survey')).filter(
+      (e) => e.type === 'survey.answered' && e.data.surveyId === survey!.id,
+    ),
+  ).toHaveLength(answered.length);
+  expect(answered).toHaveLength(1);
+});

@@ -32,7 +32,8 @@ export const surveyEnv = serviceEnv('survey', { httpPort: 4105, grpcPort: 50105 
   /** R-SV-2: first call 3–7 days after the service, the second in the week after. */
   FOLLOW_UP_FIRST_FROM_DAYS: days(3, 60),
   FOLLOW_UP_FIRST_TO_DAYS: days(7, 60),
-  FOLLOW_UP_SECOND_WINDOW_DAYS: days(7, 60),
+  /** At least one day: a window of none could never be kept. */
+  FOLLOW_UP_SECOND_WINDOW_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   /** R-SV-3 lead times. */
   MAINTENANCE_REMINDER_DAYS: days(7),
   CONTRACT_REMINDER_MONTHS: z.coerce.number().int().min(0).max(24).default(1),

@@ -18,7 +18,7 @@ import {
 import type { SurveyDissatisfied, SurveyFollowUpCalled } from '@aftercare/events';
 import { z } from 'zod';
 import { FollowUpCallRecord, FollowUpRecord, SurveyRecord } from '../db/entities';
-import { type CallInput, countsAsFollowedUp, recordCall } from '../domain';
+import { type CallInput, countsAsFollowedUp, recordCall, secondCallWindow } from '../domain';
 import { CAN_CALL, CAN_READ } from './access';
 import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
 
@@ -61,6 +61,8 @@ export async function recordFollowUpCall(
     followUp.followedUp ||= countsAsFollowedUp(recorded.outcome);
     followUp.callbackAt = recorded.callbackAt;
     if (recorded.callbackAt) followUp.callDate = deps.calendar.localDate(recorded.callbackAt);
+    if (followUp.sequence === 1 && followUp.status === 'DONE')
+      await openSecondCall(deps, em, followUp.workOrderId, deps.calendar.localDate(now));
     await em.flush();
     deps.events.add(em, {
       type: SURVEY_EVENTS.followUpCalled,
@@ -110,6 +112,23 @@ export async function recordFollowUpCall(
   return followUp;
 }
 
+/** R-SV-2: the first call is done, so the second goes on the call list a week after it. */
+async function openSecondCall(
+  deps: SurveyDeps,
+  em: EntityManager,
+  workOrderId: string,
+  firstCallDate: string,
+): Promise<void> {
+  const second = await em.findOne(
+    FollowUpRecord,
+    { workOrderId, sequence: 2, status: 'WAITING' },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  if (!second) return;
+  const window = secondCallWindow(firstCallDate, deps.settings.plan);
+  Object.assign(second, window, { status: 'PLANNED', callDate: window.windowStart });
+}
+
 const OUTCOME_TEXT: Record<string, string> = {
   REACHED: 'reached',
   NO_ANSWER: 'no answer',
@@ -131,9 +150,15 @@ export async function logCalls(deps: SurveyDeps, ids?: string[]): Promise<number
       ids ? { id: { $in: ids }, contactLoggedAt: null } : { contactLoggedAt: null },
       { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { calledAt: 'asc' }, limit: 100 },
     );
+    // One query for the follow-ups of the whole round, not one per call.
+    const followUps = new Map(
+      (
+        await em.find(FollowUpRecord, { id: { $in: [...new Set(calls.map((c) => c.followUpId))] } })
+      ).map((f) => [f.id, f]),
+    );
     let logged = 0;
     for (const call of calls) {
-      const followUp = await em.findOneOrFail(FollowUpRecord, { id: call.followUpId });
+      const followUp = followUps.get(call.followUpId)!;
       try {
         await deps.customers.logContact({
           callId: call.id,

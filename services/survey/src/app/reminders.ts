@@ -30,6 +30,7 @@ import {
   addMonths,
   type AssetDates,
   assetRemindersDue,
+  currentMaintenanceDue,
   type DueReminder,
   invitationsDue,
   REMINDER_KINDS,
@@ -57,6 +58,7 @@ const assetRegistered = z.object({
     .nullable()
     .optional(),
   nextMaintenanceDue: isoDay,
+  maintenanceCycleDays: z.number().int().positive().nullable().optional(),
 });
 
 /** `customer.created` / `customer.updated` / `customer.asset_registered` → what reminders need. */
@@ -75,6 +77,7 @@ export async function onCustomerEvent(
       contractEnd: a.contract?.endDate ?? null,
       contractNumber: a.contract?.number ?? null,
       nextMaintenanceDue: a.nextMaintenanceDue ?? null,
+      maintenanceCycleDays: a.maintenanceCycleDays ?? null,
     });
     return;
   }
@@ -142,44 +145,93 @@ async function generate(deps: SurveyDeps, em: EntityManager, r: DueReminder): Pr
 /**
  * R-SV-3: one round of the reminder scheduler. Candidate assets are those with a date inside the
  * longest lead time; their dates are refreshed from the customer service first (the customer file
- * is the source of truth: a contract may have been renewed). Each reminder is generated once:
- * the unique key decides between replicas and rounds. Returns how many were generated.
+ * is the source of truth: a contract may have been renewed). Candidates are walked in pages of
+ * `batchSize` by asset id, so every one is looked at however many there are. Each reminder is
+ * generated once: the unique key decides between replicas and rounds. Returns how many were
+ * generated.
  */
-export async function scanReminders(deps: SurveyDeps): Promise<number> {
+export async function scanReminders(deps: SurveyDeps, batchSize = 500): Promise<number> {
   const s = deps.settings.reminders;
   const today = deps.calendar.localDate(deps.now());
   // Months are clamped at month ends (07-31 − 1 month = 06-30, 06-30 + 1 month = 07-30): look a few
   // days further; the domain decides exactly which reminders are due.
   const horizon = (months: number) => addDays(addMonths(today, months), 3);
-  const em = deps.orm.em.fork();
-  const candidates = await em.find(
-    AssetFileRecord,
-    {
-      $or: [
-        { nextMaintenanceDue: { $gte: today, $lte: addDays(today, s.maintenanceLeadDays) } },
-        { contractEnd: { $gte: today, $lte: horizon(s.contractLeadMonths) } },
-        { warrantyEnd: { $gte: today, $lte: horizon(s.warrantyLeadMonths) } },
-      ],
-    },
-    { orderBy: { assetId: 'asc' }, limit: 2000 },
-  );
-  const fresh = await refreshed(deps, candidates);
-  const activities = await em.find(ActivityRecord, {
-    date: { $gte: today, $lte: addDays(today, s.invitationLeadDays) },
-  });
+  const inWindow = {
+    $or: [
+      { nextMaintenanceDue: { $gte: today, $lte: addDays(today, s.maintenanceLeadDays) } },
+      // A passed due date of a maintenance cycle: rolled on to the next one (and stored so).
+      { maintenanceCycleDays: { $ne: null }, nextMaintenanceDue: { $lt: today } },
+      { contractEnd: { $gte: today, $lte: horizon(s.contractLeadMonths) } },
+      { warrantyEnd: { $gte: today, $lte: horizon(s.warrantyLeadMonths) } },
+    ],
+  };
+  let generated = 0;
+  let after: string | null = null;
+  for (;;) {
+    const em = deps.orm.em.fork();
+    const candidates: AssetFileRecord[] = await em.find(
+      AssetFileRecord,
+      after ? { $and: [inWindow, { assetId: { $gt: after } }] } : inWindow,
+      { orderBy: { assetId: 'asc' }, limit: batchSize },
+    );
+    if (!candidates.length) break;
+    after = candidates.at(-1)!.assetId;
+    generated += await assetReminders(deps, em, await refreshed(deps, candidates), today);
+    if (candidates.length < batchSize) break;
+  }
+  return generated + (await invitations(deps, today));
+}
+
+/** One page of candidate assets: their dates stored, their due reminders generated, in one transaction. */
+async function assetReminders(
+  deps: SurveyDeps,
+  em: EntityManager,
+  fresh: AssetDates[],
+  today: string,
+): Promise<number> {
   return em.transactional(async (tx) => {
     let generated = 0;
     const inactive = new Set(
       (
-        await tx.find(CustomerFileRecord, { status: { $ne: 'ACTIVE' } }, { fields: ['customerId'] })
+        await tx.find(
+          CustomerFileRecord,
+          {
+            customerId: { $in: [...new Set(fresh.map((a) => a.customerId))] },
+            status: { $ne: 'ACTIVE' },
+          },
+          { fields: ['customerId'] },
+        )
       ).map((c) => c.customerId),
     );
-    for (const asset of fresh) {
+    for (const dates of fresh) {
+      const asset = {
+        ...dates,
+        nextMaintenanceDue: currentMaintenanceDue(
+          dates.nextMaintenanceDue,
+          dates.maintenanceCycleDays,
+          today,
+        ),
+      };
       await upsertAsset(tx, deps.now(), asset);
       if (inactive.has(asset.customerId)) continue;
-      for (const due of assetRemindersDue(asset, today, s))
+      for (const due of assetRemindersDue(asset, today, deps.settings.reminders))
         if (await generate(deps, tx, due)) generated += 1;
     }
+    return generated;
+  });
+}
+
+/** R-SV-3: the invitations of the events two weeks (or less, for late ones) ahead. */
+async function invitations(deps: SurveyDeps, today: string): Promise<number> {
+  const s = deps.settings.reminders;
+  const em = deps.orm.em.fork();
+  const activities = await em.find(
+    ActivityRecord,
+    { date: { $gte: today, $lte: addDays(today, s.invitationLeadDays) } },
+    { orderBy: { id: 'asc' } },
+  );
+  return em.transactional(async (tx) => {
+    let generated = 0;
     for (const activity of activities) {
       const invited = await tx.find(
         CustomerFileRecord,

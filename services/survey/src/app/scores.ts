@@ -17,11 +17,15 @@ import {
 } from '../domain';
 import { CAN_READ_SCORES, requireRatingReader } from './access';
 
+/** SPEC §6: KPIs over any period, per region (province / city / district) and per technician. */
 export interface PeriodFilter {
   from?: string | null;
   to?: string | null;
   province?: string | null;
   city?: string | null;
+  district?: string | null;
+  /** Work orders this technician worked on (each technician of a team counts the order). */
+  technicianId?: string | null;
 }
 
 function period(f: PeriodFilter) {
@@ -30,11 +34,19 @@ function period(f: PeriodFilter) {
   checkPeriod(from, to);
   const province = optionalText(f.province, 'province', 50);
   const city = optionalText(f.city, 'city', 50);
+  const district = optionalText(f.district, 'district', 50);
   return {
     serviceDate: { $gte: from, $lte: to },
     ...(province ? { province } : {}),
     ...(city ? { city } : {}),
+    ...(district ? { district } : {}),
   };
+}
+
+/** The technician filter, applied to the rows of the period (technician ids are a JSON list). */
+function byTechnician(f: PeriodFilter): (row: { technicianIds: string[] }) => boolean {
+  const id = optionalText(f.technicianId, 'technicianId', 100);
+  return id ? (row) => row.technicianIds.includes(id) : () => true;
 }
 
 const scored = (s: SurveyRecord): ScoredSurvey => ({
@@ -46,9 +58,10 @@ async function answered(
   em: EntityManager,
   kind: SurveyKind,
   where: object,
+  keep: (row: { technicianIds: string[] }) => boolean = () => true,
 ): Promise<ScoredSurvey[]> {
   const rows = await em.find(SurveyRecord, { kind, status: 'ANSWERED', ...where });
-  return rows.map(scored);
+  return rows.filter(keep).map(scored);
 }
 
 /**
@@ -61,7 +74,8 @@ export async function satisfactionRate(
   filter: PeriodFilter & { kind?: SurveyKind | null },
 ) {
   requireRole(caller, ...CAN_READ_SCORES);
-  return satisfaction(await answered(em, filter.kind ?? 'WORK_ORDER', period(filter)));
+  const where = period(filter);
+  return satisfaction(await answered(em, filter.kind ?? 'WORK_ORDER', where, byTechnician(filter)));
 }
 
 /**
@@ -80,20 +94,27 @@ export async function technicianRatings(
   return technicianIds.map((id) => ({ ...technicianRating(id, surveys), month }));
 }
 
-/** KPI follow-up rate: warranty work orders of the period and region followed up / all of them. */
+/**
+ * KPI follow-up rate: warranty work orders of the period (business date of completion) and region
+ * followed up / all of them. Followed up: a call of its plan reached the customer (or the customer
+ * refused to talk) — a call not answered, or a callback still owed, is not a follow-up. A warranty
+ * order without a customer has no one to call and no plan, so it is not counted.
+ */
 export async function followUpRateOf(
   em: EntityManager,
   caller: Identity | null,
   filter: PeriodFilter,
 ) {
   requireRole(caller, ...CAN_READ_SCORES);
+  const where = period(filter);
+  const keep = byTechnician(filter);
   const rows = await em.find(
     FollowUpRecord,
-    { serviceType: 'WARRANTY', ...period(filter) },
-    { fields: ['workOrderId', 'followedUp'] },
+    { serviceType: 'WARRANTY', ...where },
+    { fields: ['workOrderId', 'followedUp', 'technicianIds'] },
   );
   const byOrder = new Map<string, boolean>();
-  for (const r of rows)
+  for (const r of rows.filter(keep))
     byOrder.set(r.workOrderId, (byOrder.get(r.workOrderId) ?? false) || r.followedUp);
   return followUpRate(
     [...byOrder].map(([workOrderId, followedUp]) => ({ workOrderId, followedUp })),

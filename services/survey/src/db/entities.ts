@@ -126,6 +126,7 @@ export class FollowUpRecord {
   serviceType!: string;
   province: string | null = null;
   city: string | null = null;
+  district: string | null = null;
   serviceDate!: string;
   createdAt!: Date;
 }
@@ -154,6 +155,7 @@ export const FollowUpSchema = new EntitySchema<FollowUpRecord>({
     serviceType: text,
     province: optionalText,
     city: optionalText,
+    district: optionalText,
     serviceDate: date,
     createdAt: instant,
   },
@@ -219,6 +221,7 @@ export class AssetFileRecord {
   contractEnd: string | null = null;
   contractNumber: string | null = null;
   nextMaintenanceDue: string | null = null;
+  maintenanceCycleDays: number | null = null;
   updatedAt!: Date;
 }
 
@@ -232,6 +235,7 @@ export const AssetFileSchema = new EntitySchema<AssetFileRecord>({
     contractEnd: optionalDate,
     contractNumber: optionalText,
     nextMaintenanceDue: optionalDate,
+    maintenanceCycleDays: { type: 'integer', nullable: true },
     updatedAt: instant,
   },
 });

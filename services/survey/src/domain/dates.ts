@@ -12,6 +12,10 @@ export function addDays(iso: string, days: number): string {
   return fromUtc(d);
 }
 
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string): number =>
+  Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
+
 /** Calendar months; the day is clamped to the target month's last day (03-31 − 1 month = 02-28). */
 export function addMonths(iso: string, months: number): string {
   const [y, m, day] = iso.split('-').map(Number) as [number, number, number];

@@ -17,7 +17,7 @@ export interface FollowUpPlanSettings {
   firstFromDays: number;
   /** … up to this many (seed: 三天至一周内). */
   firstToDays: number;
-  /** Length of the second call's window, the week after the first window. */
+  /** Length of the second call's window, which opens a week after the first call was made. */
   secondWindowDays: number;
 }
 
@@ -29,21 +29,29 @@ export const DEFAULT_FOLLOW_UP_PLAN: FollowUpPlanSettings = {
 
 export interface PlannedCall {
   sequence: 1 | 2;
+  /** The second call waits for the first (seed: 第一次跟踪服务的一周后). */
+  status: 'PLANNED' | 'WAITING';
   topics: string[];
   windowStart: string;
   windowEnd: string;
 }
 
-/** The two calls after a service on `serviceDate` (business date). */
+/**
+ * The two calls after a service on `serviceDate` (business date). The second call's window here
+ * is provisional (the week after the first window): it is fixed by `secondCallWindow` once the
+ * first call has been made, and until then the second call is WAITING, off the call list.
+ */
 export function planFollowUps(serviceDate: string, s: FollowUpPlanSettings): PlannedCall[] {
   const first = {
     sequence: 1 as const,
+    status: 'PLANNED' as const,
     topics: [...FIRST_CALL_TOPICS] as string[],
     windowStart: addDays(serviceDate, s.firstFromDays),
     windowEnd: addDays(serviceDate, s.firstToDays),
   };
   const second = {
     sequence: 2 as const,
+    status: 'WAITING' as const,
     topics: [...SECOND_CALL_TOPICS] as string[],
     windowStart: addDays(first.windowEnd, 1),
     windowEnd: addDays(first.windowEnd, s.secondWindowDays),
@@ -53,9 +61,24 @@ export function planFollowUps(serviceDate: string, s: FollowUpPlanSettings): Pla
   return [first, second];
 }
 
+/**
+ * R-SV-2: the second call's window once the first call is done on `firstCallDate` (business
+ * date): it opens one week later and lasts `secondWindowDays` (seed: 在第一次跟踪服务的一周后的
+ * 7天以内). Anchored on the call actually made, so a first call made late in its window is never
+ * followed by a second call the next day.
+ */
+export function secondCallWindow(
+  firstCallDate: string,
+  s: FollowUpPlanSettings,
+): { windowStart: string; windowEnd: string } {
+  const windowStart = addDays(firstCallDate, 7);
+  return { windowStart, windowEnd: addDays(windowStart, Math.max(1, s.secondWindowDays) - 1) };
+}
+
 export const OUTCOMES = ['REACHED', 'NO_ANSWER', 'REFUSED', 'CALLBACK_REQUESTED'] as const;
 export type CallOutcome = (typeof OUTCOMES)[number];
-export type FollowUpStatus = 'PLANNED' | 'DONE';
+/** WAITING: a second call whose first call has not been made yet. */
+export type FollowUpStatus = 'WAITING' | 'PLANNED' | 'DONE';
 
 export interface FollowUpState {
   id: string;
@@ -86,6 +109,11 @@ export interface RecordedCall {
  * the follow-up; no answer keeps it on the list; a callback request moves it to the time asked.
  */
 export function recordCall(followUp: FollowUpState, input: CallInput, now: Date): RecordedCall {
+  if (followUp.status === 'WAITING')
+    throw conflict(
+      `follow-up ${followUp.id} is the second call: make the first call first`,
+      'FIRST_CALL_PENDING',
+    );
   if (followUp.status !== 'PLANNED')
     throw conflict(`follow-up ${followUp.id} is already done`, 'FOLLOW_UP_DONE');
   const outcome = oneOf(OUTCOMES, input.outcome, 'outcome');

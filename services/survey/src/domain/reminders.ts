@@ -1,4 +1,4 @@
-import { addDays, addMonths } from './dates';
+import { addDays, addMonths, daysBetween } from './dates';
 
 export const REMINDER_KINDS = [
   'MAINTENANCE_DUE',
@@ -35,6 +35,8 @@ export interface AssetDates {
   contractEnd: string | null;
   contractNumber: string | null;
   nextMaintenanceDue: string | null;
+  /** The maintenance cycle: once a due date has passed, the next one is a cycle later. */
+  maintenanceCycleDays: number | null;
 }
 
 /** An event (联谊活动, free check days …) customers of a region are invited to. */
@@ -71,6 +73,20 @@ export function notifyDateOf(kind: ReminderKind, targetDate: string, s: Reminder
   }
 }
 
+/**
+ * R-SV-3: the maintenance due date that is current on `today`. The customer file gives the first
+ * due date (a cycle after the last maintenance); once it has passed, the next one falls a whole
+ * number of cycles later, so maintenance is reminded every cycle and not only once.
+ */
+export function currentMaintenanceDue(
+  due: string | null,
+  cycleDays: number | null,
+  today: string,
+): string | null {
+  if (!due || !cycleDays || cycleDays < 1 || due >= today) return due;
+  return addDays(due, Math.ceil(daysBetween(due, today) / cycleDays) * cycleDays);
+}
+
 const reminderKey = (kind: ReminderKind, subject: string, customerId: string, target: string) =>
   `${kind}:${subject}:${customerId}:${target}`;
 
@@ -85,7 +101,10 @@ export function assetRemindersDue(
   s: ReminderSettings,
 ): DueReminder[] {
   const candidates: [ReminderKind, string | null][] = [
-    ['MAINTENANCE_DUE', asset.nextMaintenanceDue],
+    [
+      'MAINTENANCE_DUE',
+      currentMaintenanceDue(asset.nextMaintenanceDue, asset.maintenanceCycleDays, today),
+    ],
     ['CONTRACT_EXPIRY', asset.contractEnd],
     ['WARRANTY_EXPIRY', asset.warrantyEnd],
   ];

@@ -11,28 +11,42 @@ export interface SatisfactionFigures {
   answers: number;
   /** Of them SATISFIED or VERY_SATISFIED. */
   satisfied: number;
-  /** satisfied / answers, null without answers. */
+  /** satisfied / answers, null without answers: the KPI. */
   rate: number | null;
+  /** Answered surveys counted … */
+  surveys: number;
+  /** … and of them those with every item satisfied or better (shown beside the KPI, not it). */
+  satisfiedSurveys: number;
 }
 
 /**
  * KPI satisfaction (SPEC §6): (satisfied + very satisfied) answers / answers. Every rated item
- * of an answered survey is one answer; suggestions are not rated.
+ * of an answered survey is one answer (seed 第十九条: each of the four items is rated on its own
+ * four levels), so one poor item in an otherwise good survey weighs one in four, not the whole
+ * survey; suggestions are not rated. Surveys whose items are all satisfied are counted beside it.
  */
 export function satisfaction(surveys: readonly ScoredSurvey[]): SatisfactionFigures {
   let answers = 0;
   let satisfied = 0;
-  for (const s of surveys)
+  let satisfiedSurveys = 0;
+  for (const s of surveys) {
     for (const a of s.answers.items) {
       answers += 1;
       if (isSatisfied(a.level)) satisfied += 1;
     }
-  return { answers, satisfied, rate: answers ? satisfied / answers : null };
+    if (s.answers.items.every((a) => isSatisfied(a.level))) satisfiedSurveys += 1;
+  }
+  return {
+    answers,
+    satisfied,
+    rate: answers ? satisfied / answers : null,
+    surveys: surveys.length,
+    satisfiedSurveys,
+  };
 }
 
 export interface TechnicianRating extends SatisfactionFigures {
   technicianId: string;
-  surveys: number;
   /** Mean level of the technician's rated answers, 1 (very dissatisfied) … 4; null without any. */
   average: number | null;
   /** Mean level per template item, e.g. attitude 3.5. */
@@ -60,7 +74,6 @@ export function technicianRating(
     }
   return {
     technicianId,
-    surveys: mine.length,
     ...satisfaction(mine),
     average: n ? sum / n : null,
     byItem: [...perItem].map(([item, vs]) => ({

@@ -24,6 +24,7 @@ import {
   remindersOf,
   remindersOfCustomers,
 } from '../app/reminders';
+import { requireRatingReader } from '../app/access';
 import { followUpRateOf, satisfactionRate, technicianRatings } from '../app/scores';
 import {
   answerByAgent,
@@ -45,6 +46,8 @@ import type {
 } from '../db/entities';
 import type { AnswerInput, CallInput, SurveyKind, TemplateInput } from '../domain';
 import type { PeriodFilter } from '../app/scores';
+
+type Rating = Awaited<ReturnType<typeof technicianRatings>>[number];
 
 export type SurveyContext = RequestContext<ReturnType<typeof createLoaders>>;
 
@@ -71,12 +74,19 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     activity: new DataLoader((ids: readonly string[]) => activitiesById(em, ids)),
     /** Keyed `month|technicianId`: one query per month however many staff are shown. */
     rating: new DataLoader(async (keys: readonly string[]) => {
+      // A technician listing staff sees their own rating and an error on each other one; one
+      // forbidden key must not fail the whole batch.
+      const results = new Map<string, Rating | Error>();
       const byMonth = new Map<string, string[]>();
       for (const k of keys) {
         const [month, id] = k.split('|') as [string, string];
-        byMonth.set(month, [...(byMonth.get(month) ?? []), id]);
+        try {
+          requireRatingReader(identity, id);
+          byMonth.set(month, [...(byMonth.get(month) ?? []), id]);
+        } catch (e) {
+          results.set(k, e as Error);
+        }
       }
-      const results = new Map<string, Awaited<ReturnType<typeof technicianRatings>>[number]>();
       for (const [month, ids] of byMonth)
         for (const r of await technicianRatings(em, identity, ids, month))
           results.set(`${month}|${r.technicianId}`, r);

@@ -46,6 +46,7 @@ export function customerDirectory(
             contractEnd: a.contract?.endDate || null,
             contractNumber: a.contract?.number || null,
             nextMaintenanceDue: a.nextMaintenanceDue || null,
+            maintenanceCycleDays: a.maintenanceCycleDays || null,
           });
       }
       return out;

@@ -83,12 +83,26 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
         to: '2026-10-31',
         province: 'Zhejiang',
         city: '',
+        district: '',
+        technicianId: '',
       }),
     ).toEqual({
       answers: 4,
       satisfied: 3,
       rate: 0.75,
     });
+    // SPEC §6 per technician: tech-7's orders only.
+    const ofTechnician = (technicianId: string) =>
+      asManager.getSatisfactionRate({
+        from: '2026-10-01',
+        to: '2026-10-31',
+        province: '',
+        city: '',
+        district: '',
+        technicianId,
+      });
+    expect((await ofTechnician('tech-7')).answers).toBe(4);
+    expect(await ofTechnician('tech-nobody')).toEqual({ answers: 0, satisfied: 0, rate: 0 });
     // (4 + 3 + 3 + 2) / 4
     expect(
       await asTech.getTechnicianRating({ technicianId: 'tech-7', month: '2026-10' }),
@@ -114,6 +128,8 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
             to: '2026-10-31',
             province: '',
             city: '',
+            district: '',
+            technicianId: '',
           }),
         )
       ).code,
@@ -124,6 +140,8 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
         to: '2026-10-31',
         province: '',
         city: '',
+        district: '',
+        technicianId: '',
       }),
     ).toEqual({
       workOrders: 1,

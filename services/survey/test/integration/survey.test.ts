@@ -268,6 +268,38 @@ it('R-SV-2 R-SV-4 call outcomes go to the contact log once; a complaint heard em
   });
 });
 
+it('R-SV-2 the second call waits for the first and opens a week after the first call was made', async () => {
+  const order = completed({ customerId, completedAt: '2026-11-20T03:00:00.000Z' });
+  await publish(prefix, 'workorder.completed', order);
+  await eventually(() => surveyOf(order.workOrderId), Boolean);
+  const plan = async () => (await followUpsOfWorkOrders(em(), agent, [order.workOrderId]))[0]!;
+  const [first, second] = await plan();
+  expect(second).toMatchObject({ sequence: 2, status: 'WAITING' });
+  const onList = async (date: string) =>
+    (await callList(deps, em(), agent, { date, first: 100 })).items
+      .filter((f) => f.workOrderId === order.workOrderId)
+      .map((f) => f.sequence);
+  // The first window is 11-23..11-27; the provisional second window (11-28..) is not callable yet.
+  expect(await onList('2026-12-01')).toEqual([1]);
+  await expect(
+    recordFollowUpCall(deps, agent, second!.id, { outcome: 'REACHED' }),
+  ).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', reason: 'FIRST_CALL_PENDING' });
+  expect(await em().count(FollowUpCallRecord, { followUpId: second!.id })).toBe(0);
+  // The first call is made on the last day of its window (11-27 in Shanghai).
+  deps.now = at('2026-11-27T02:00:00Z');
+  await recordFollowUpCall(deps, agent, first!.id, { outcome: 'NO_ANSWER' });
+  expect((await plan())[1]).toMatchObject({ status: 'WAITING' });
+  await recordFollowUpCall(deps, agent, first!.id, { outcome: 'REACHED' });
+  expect((await plan())[1]).toMatchObject({
+    status: 'PLANNED',
+    windowStart: '2026-12-04',
+    windowEnd: '2026-12-10',
+    callDate: '2026-12-04',
+  });
+  expect(await onList('2026-12-03')).toEqual([]);
+  expect(await onList('2026-12-04')).toEqual([2]);
+});
+
 it('R-SV-2 the call list is ordered oldest first and paged', async () => {
   deps.now = at('2026-12-31T02:00:00Z');
   const all = await callList(deps, em(), agent, { first: 100 });
@@ -443,4 +475,97 @@ it('R-SV-2 R-SV-3 with the customer service down, calls wait for the contact log
   } finally {
     dead.close();
   }
+});
+
+it('R-SV-3 every candidate asset is scanned page by page; one registered after its reminder day gets it late, never after the date itself', async () => {
+  const register = async (vin: string, dates: string) => {
+    const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
+      customer.httpPort,
+      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV3", vin: "${vin}", ${dates} }) { asset { id } } }`,
+      { id: customerId },
+      manager,
+    );
+    return a.registerAsset.asset.id;
+  };
+  // Scanned on 2027-01-20 (Shanghai).
+  const late = await register(
+    'LSVAA4187E2100201',
+    'warrantyStart: "2025-02-10", warrantyEnd: "2027-02-10"',
+  ); // due 2026-11-10
+  const onTime = await register(
+    'LSVAA4187E2100202',
+    'contract: { number: "SC-3", startDate: "2026-02-15", endDate: "2027-02-15" }',
+  ); // due 2027-01-15
+  const passed = await register(
+    'LSVAA4187E2100203',
+    'warrantyStart: "2025-01-19", warrantyEnd: "2027-01-19"',
+  );
+  const tomorrow = await register(
+    'LSVAA4187E2100204',
+    'warrantyStart: "2025-04-21", warrantyEnd: "2027-04-21"',
+  ); // due 01-21
+  const mine = [late, onTime, passed, tomorrow];
+  await eventually(
+    () =>
+      dbQuery(
+        env.env.DATABASE_URL!,
+        'SELECT 1 FROM asset_file WHERE asset_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)',
+        [JSON.stringify(mine)],
+      ),
+    (r) => r.length === mine.length,
+  );
+  const reminders = async () =>
+    dbQuery<{ asset_id: string; kind: string; notify_date: string }>(
+      env.env.DATABASE_URL!,
+      `SELECT asset_id, kind, to_char(notify_date, 'YYYY-MM-DD') AS notify_date FROM reminder
+        WHERE asset_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) ORDER BY notify_date`,
+      [JSON.stringify(mine)],
+    );
+  deps.now = at('2027-01-20T02:00:00Z');
+  // Pages of one asset: every candidate is reached, not only the first page.
+  await scanReminders(deps, 1);
+  expect(await reminders()).toEqual([
+    { asset_id: late, kind: 'WARRANTY_EXPIRY', notify_date: '2026-11-10' },
+    { asset_id: onTime, kind: 'CONTRACT_EXPIRY', notify_date: '2027-01-15' },
+  ]);
+  deps.now = at('2027-01-21T02:00:00Z');
+  await Promise.all([scanReminders(deps, 1), scanReminders(deps, 2)]);
+  expect((await reminders()).map((r) => r.asset_id)).toEqual([late, onTime, tomorrow]);
+});
+
+it('R-SV-3 maintenance due is reminded every cycle, not only the first due date the customer file gives', async () => {
+  const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
+    customer.httpPort,
+    `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV4", vin: "LSVAA4187E2100301",
+      maintenanceCycleDays: 30, lastMaintenance: "2026-10-01" }) { asset { id } } }`,
+    { id: customerId },
+    manager,
+  );
+  const id = a.registerAsset.asset.id; // first due 2026-10-31, then every 30 days
+  await eventually(
+    () => dbQuery(env.env.DATABASE_URL!, 'SELECT 1 FROM asset_file WHERE asset_id = $1', [id]),
+    (r) => r.length > 0,
+  );
+  const reminders = async () =>
+    (
+      await dbQuery<{ target: string; notify: string }>(
+        env.env.DATABASE_URL!,
+        `SELECT to_char(target_date, 'YYYY-MM-DD') AS target, to_char(notify_date, 'YYYY-MM-DD') AS notify
+           FROM reminder WHERE asset_id = $1 AND kind = 'MAINTENANCE_DUE' ORDER BY target_date`,
+        [id],
+      )
+    ).map((r) => [r.target, r.notify]);
+  // 2027-01-20: 10-31, 11-30 and 12-30 have passed unreminded (long before); next is 01-29.
+  deps.now = at('2027-01-20T02:00:00Z');
+  await scanReminders(deps);
+  expect(await reminders()).toEqual([]);
+  deps.now = at('2027-01-22T02:00:00Z');
+  await scanReminders(deps);
+  await scanReminders(deps);
+  deps.now = at('2027-02-21T02:00:00Z');
+  await scanReminders(deps);
+  expect(await reminders()).toEqual([
+    ['2027-01-29', '2027-01-22'],
+    ['2027-02-28', '2027-02-21'],
+  ]);
 });

@@ -2,6 +2,7 @@ import {
   DEFAULT_FOLLOW_UP_PLAN,
   planFollowUps,
   recordCall,
+  secondCallWindow,
   type FollowUpState,
 } from '../../src/domain';
 
@@ -23,9 +24,11 @@ describe('follow-up plan (R-SV-2)', () => {
     });
     expect(second).toMatchObject({
       sequence: 2,
+      status: 'WAITING',
       windowStart: '2026-12-02',
       windowEnd: '2026-12-08',
     });
+    expect(first!.status).toBe('PLANNED');
     expect(first!.topics.filter((t) => second!.topics.includes(t))).toEqual([]);
   });
 
@@ -33,6 +36,23 @@ describe('follow-up plan (R-SV-2)', () => {
     const [first, second] = planFollowUps('2026-12-29', DEFAULT_FOLLOW_UP_PLAN);
     expect(first).toMatchObject({ windowStart: '2027-01-01', windowEnd: '2027-01-05' });
     expect(second).toMatchObject({ windowStart: '2027-01-06', windowEnd: '2027-01-12' });
+  });
+
+  it('R-SV-2 the second call opens one week after the first call was made, for a week', () => {
+    // First call made on day 7 (the last of its window): the second is not due the next day.
+    expect(secondCallWindow('2026-12-01', DEFAULT_FOLLOW_UP_PLAN)).toEqual({
+      windowStart: '2026-12-08',
+      windowEnd: '2026-12-14',
+    });
+    expect(secondCallWindow('2028-02-22', DEFAULT_FOLLOW_UP_PLAN)).toEqual({
+      windowStart: '2028-02-29',
+      windowEnd: '2028-03-06',
+    });
+    expect(() =>
+      recordCall({ ...planned, status: 'WAITING' }, { outcome: 'REACHED' }, now),
+    ).toThrow(
+      expect.objectContaining({ code: 'FAILED_PRECONDITION', reason: 'FIRST_CALL_PENDING' }),
+    );
   });
 
   it('R-SV-2 records reached / no answer / refused / callback requested', () => {

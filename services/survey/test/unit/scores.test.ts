@@ -20,8 +20,21 @@ describe('scores (R-SV-5, KPIs)', () => {
 
   it('KPI satisfaction = (satisfied + very satisfied) answers / answers', () => {
     // 4 + 2 + 4 satisfied of 12 answers.
-    expect(satisfaction(surveys)).toEqual({ answers: 12, satisfied: 10, rate: 10 / 12 });
-    expect(satisfaction([])).toEqual({ answers: 0, satisfied: 0, rate: null });
+    // Per answer, not per survey: the second survey counts 2 of its 4 answers as satisfied.
+    expect(satisfaction(surveys)).toEqual({
+      answers: 12,
+      satisfied: 10,
+      rate: 10 / 12,
+      surveys: 3,
+      satisfiedSurveys: 2,
+    });
+    expect(satisfaction([])).toEqual({
+      answers: 0,
+      satisfied: 0,
+      rate: null,
+      surveys: 0,
+      satisfiedSurveys: 0,
+    });
   });
 
   it("R-SV-5 a technician's rating averages the levels of their surveys", () => {
