@@ -4,8 +4,8 @@ import {
   loadTypeDefs,
   type RunningService,
   type ServiceSpec,
-  startConsumer,
   startService,
+  subscribe,
 } from '@aftercare/kit';
 import { inventoryV1 } from '@aftercare/proto';
 import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
@@ -34,7 +34,8 @@ export function inventorySpec(
     config,
     entities: inventoryEntities,
     migrations: inventoryMigrations,
-    async setup({ orm, outbox, lifecycle, nats, logger }) {
+    async setup(runtime) {
+      const { orm, outbox, lifecycle, logger } = runtime;
       const workOrders = workOrderDirectory(
         config.WORKORDER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
@@ -49,16 +50,14 @@ export function inventorySpec(
         now: () => new Date(),
       };
       onReady(deps);
-      const completed = await startConsumer({
-        orm,
-        nats,
-        logger,
-        consumerName: 'inventory-on-workorder-completed',
-        streamService: 'workorder',
-        subjectPrefix: config.EVENT_SUBJECT_PREFIX,
-        eventTypes: ['workorder.completed'],
-        handler: onWorkOrderCompleted(logger),
-      });
+      const consumers = await subscribe(runtime, [
+        {
+          consumerName: 'inventory-on-workorder-completed',
+          streamService: 'workorder',
+          eventTypes: ['workorder.completed'],
+          handler: onWorkOrderCompleted(logger),
+        },
+      ]);
       return {
         grpc: (server) =>
           server.addService(inventoryV1.InventoryServiceService, inventoryHandlers(deps)),
@@ -69,11 +68,7 @@ export function inventorySpec(
           logger,
         }),
         workers: [
-          {
-            name: 'workorder.completed consumer',
-            stop: () => completed.stop(),
-            isReady: () => completed.isReady(),
-          },
+          ...consumers,
           ...(config.TOOL_SCHEDULER
             ? [startToolOverdueScheduler(deps, logger, config.TOOL_OVERDUE_SCAN_INTERVAL_MS)]
             : []),

@@ -1,17 +1,16 @@
 import { join } from 'node:path';
 import {
   createSubgraph,
+  eventData,
   loadTypeDefs,
-  type Logger,
   type RunningService,
   type ServiceSpec,
-  startConsumer,
   startService,
-  type Worker,
+  subscribe,
+  type Subscription,
 } from '@aftercare/kit';
 import { complaintClosed, workOrderCompleted } from '@aftercare/events';
 import { surveyV1 } from '@aftercare/proto';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { SurveyDeps } from './app/deps';
 import { startContactLogRetry } from './app/follow-ups';
 import { onCustomerEvent, startReminderScheduler } from './app/reminders';
@@ -22,63 +21,34 @@ import { surveyMigrations } from './db/migrations';
 import { surveyContext, surveyResolvers } from './graphql/resolvers';
 import { customerDirectory } from './grpc/customer-directory';
 import { surveyHandlers } from './grpc/handlers';
-import type { Orm } from '@aftercare/kit';
 
 export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
 /** The durable consumers of the survey service: one per (stream, filter), idempotent via the inbox. */
-async function startConsumers(
-  deps: SurveyDeps,
-  runtime: { orm: Orm; nats: NatsConnection; logger: Logger; subjectPrefix: string },
-): Promise<Worker[]> {
-  const common = {
-    orm: runtime.orm,
-    nats: runtime.nats,
-    logger: runtime.logger,
-    subjectPrefix: runtime.subjectPrefix,
-  };
-  const consumers = [
-    {
-      name: 'workorder.completed consumer',
-      consumer: await startConsumer({
-        ...common,
-        consumerName: 'survey-on-workorder-completed',
-        streamService: 'workorder',
-        eventTypes: ['workorder.completed'],
-        handler: async (em, e) => {
-          await onWorkOrderCompleted(deps, em, workOrderCompleted.parse(e.data), e.time);
-        },
-      }),
+const subscriptions = (deps: SurveyDeps): Subscription[] => [
+  {
+    consumerName: 'survey-on-workorder-completed',
+    streamService: 'workorder',
+    eventTypes: ['workorder.completed'],
+    handler: async (em, e) => {
+      await onWorkOrderCompleted(deps, em, eventData(workOrderCompleted, e), e.time);
     },
-    {
-      name: 'complaint.closed consumer',
-      consumer: await startConsumer({
-        ...common,
-        consumerName: 'survey-on-complaint-closed',
-        streamService: 'complaint',
-        eventTypes: ['complaint.closed'],
-        handler: async (em, e) => {
-          await onComplaintClosed(deps, em, complaintClosed.parse(e.data));
-        },
-      }),
+  },
+  {
+    consumerName: 'survey-on-complaint-closed',
+    streamService: 'complaint',
+    eventTypes: ['complaint.closed'],
+    handler: async (em, e) => {
+      await onComplaintClosed(deps, em, eventData(complaintClosed, e));
     },
-    {
-      name: 'customer consumer',
-      consumer: await startConsumer({
-        ...common,
-        consumerName: 'survey-on-customer',
-        streamService: 'customer',
-        eventTypes: ['customer.created', 'customer.updated', 'customer.asset_registered'],
-        handler: (em, e) => onCustomerEvent(deps, em, e.type, e.data),
-      }),
-    },
-  ];
-  return consumers.map(({ name, consumer }) => ({
-    name,
-    stop: () => consumer.stop(),
-    isReady: () => consumer.isReady(),
-  }));
-}
+  },
+  {
+    consumerName: 'survey-on-customer',
+    streamService: 'customer',
+    eventTypes: ['customer.created', 'customer.updated', 'customer.asset_registered'],
+    handler: (em, e) => onCustomerEvent(deps, em, e.type, e.data),
+  },
+];
 
 export function surveySpec(
   config: SurveyConfig,
@@ -89,7 +59,8 @@ export function surveySpec(
     config,
     entities: surveyEntities,
     migrations: surveyMigrations,
-    async setup({ orm, outbox, lifecycle, nats, logger }) {
+    async setup(runtime) {
+      const { orm, outbox, lifecycle, logger } = runtime;
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
@@ -120,12 +91,7 @@ export function surveySpec(
         },
       };
       onReady(deps);
-      const consumers = await startConsumers(deps, {
-        orm,
-        nats,
-        logger,
-        subjectPrefix: config.EVENT_SUBJECT_PREFIX,
-      });
+      const consumers = await subscribe(runtime, subscriptions(deps));
       return {
         grpc: (server) => server.addService(surveyV1.SurveyServiceService, surveyHandlers(deps)),
         graphql: createSubgraph({
