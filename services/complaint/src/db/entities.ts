@@ -237,6 +237,11 @@ export const PenaltySchema = new EntitySchema<PenaltyRecord>({
 export class CompletedWorkOrderRecord {
   workOrderId!: string;
   completedAt!: Date;
+  /** Region of the work order and its technicians: the KPIs' scope (SPEC §6). Null on rows stored before. */
+  province!: string | null;
+  city!: string | null;
+  district!: string | null;
+  technicianIds!: string[];
 }
 
 export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecord>({
@@ -245,6 +250,10 @@ export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecor
   properties: {
     workOrderId: { type: 'uuid', primary: true },
     completedAt: instant(),
+    province: { type: 'text', nullable: true },
+    city: { type: 'text', nullable: true },
+    district: { type: 'text', nullable: true },
+    technicianIds: json(),
   },
 });
 

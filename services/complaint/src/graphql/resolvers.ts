@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import {
+  DateScalar,
   DateTimeScalar,
   type EntityManager,
   type Identity,
@@ -15,6 +16,7 @@ import {
   registerComplaint,
 } from '../app/complaints';
 import { overdueNoticesOf } from '../app/deadline-scan';
+import { complaintKpis } from '../app/kpis';
 import type { ComplaintDeps } from '../app/deps';
 import { getPolicy, loadPolicy, updatePolicy } from '../app/policy';
 import {
@@ -137,6 +139,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     decidePenalty(deps, ctx.identity, id, action);
   return {
     DateTime: DateTimeScalar,
+    Date: DateScalar,
     Query: {
       complaint: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getComplaint(ctx.em, ctx.identity, id).catch(nullIfNotFound),
@@ -153,6 +156,8 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
           },
         };
       },
+      complaintKpis: (_: unknown, args: Record<string, string | null>, ctx: Ctx) =>
+        complaintKpis(deps, ctx.em, ctx.identity, args),
       penalty: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getPenalty(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       penalties: (
