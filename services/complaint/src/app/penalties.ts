@@ -7,6 +7,7 @@ import {
   checkUuid,
   forbidden,
   instant,
+  invalidArgument,
   notFound,
   notInFuture,
   optionalText,
@@ -116,6 +117,14 @@ async function proposeOnce(
   if (existing) return { record: existing, created: false };
   const ruleRecord = await em.findOne(PenaltyRuleRecord, { code: p.ruleCode });
   if (!ruleRecord) throw notFound('PenaltyRule', p.ruleCode);
+  // Only a violation is corrected; a reward "not corrected" would pay out again every working day.
+  if (p.correctionRequired && ruleRecord.kind === 'REWARD') {
+    throw invalidArgument(
+      'a reward has nothing to correct',
+      'correctionRequired',
+      'NOT_A_VIOLATION',
+    );
+  }
   const staff = await staffRef(deps, p.staffId);
   const carrier = penaltyCarrier(staff, p.culpritKnown);
   const teamLead = carrier.teamLead ? await staffRef(deps, carrier.staffId) : null;
@@ -334,13 +343,30 @@ export async function markPenaltyCorrected(
  */
 export async function scanUncorrectedViolations(deps: ComplaintDeps, limit = 200): Promise<number> {
   const now = deps.now();
-  const open = await deps.orm.em
-    .fork()
-    .find(
+  let proposed = 0;
+  // Page through every open violation (by id): the oldest ones stay open until corrected, so a
+  // single "oldest first, limit n" batch would starve every violation after the n-th for good.
+  for (let after: string | null = null; ;) {
+    const open: PenaltyRecord[] = await deps.orm.em.fork().find(
       PenaltyRecord,
-      { correctionRequired: true, correctedAt: null, status: { $ne: 'VOID' }, recountOfId: null },
-      { limit, orderBy: { occurredAt: 'asc' } },
+      {
+        correctionRequired: true,
+        correctedAt: null,
+        kind: 'PENALTY',
+        status: { $ne: 'VOID' },
+        recountOfId: null,
+        ...(after ? { id: { $gt: after } } : {}),
+      },
+      { limit, orderBy: { id: 'asc' } },
     );
+    proposed += await recountEach(deps, open, now);
+    if (open.length < limit) return proposed;
+    after = open.at(-1)!.id;
+  }
+}
+
+/** The re-counts due for each open violation as of `now`; returns how many this call created. */
+async function recountEach(deps: ComplaintDeps, open: PenaltyRecord[], now: Date): Promise<number> {
   let proposed = 0;
   for (const entry of open) {
     const recounts = uncorrectedRecounts(

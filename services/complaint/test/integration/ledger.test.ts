@@ -178,6 +178,59 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
   expect((await ledger()).filter((l) => l.recount_of_id === v.id)).toHaveLength(expected);
 });
 
+it('R-PN-2 a reward is never "uncorrected": proposing one that needs correcting is refused and writes nothing', async () => {
+  const staffId = uuidv7();
+  await upsertStaff(s, { id: staffId, name: 'Best One' });
+  const refused = await subgraphRequest(
+    s.complaint.httpPort,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    {
+      input: {
+        ruleCode: 'BEST_PERFORMER',
+        staffId,
+        occurredAt: new Date(Date.now() - 4 * 86_400_000).toISOString(),
+        correctionRequired: true,
+      },
+    },
+    manager,
+  );
+  expect(refused.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'correctionRequired',
+    reason: 'NOT_A_VIOLATION',
+  });
+  await scanUncorrectedViolations(s.deps);
+  expect((await ledger()).filter((l) => l.staff_id === staffId)).toEqual([]);
+});
+
+it('R-PN-2 the re-count scan reaches every uncorrected violation, however many are open', async () => {
+  const staff = [uuidv7(), uuidv7(), uuidv7()];
+  const notedAt = new Date(Date.now() - 4 * 86_400_000);
+  const ids: string[] = [];
+  for (const staffId of staff) {
+    await upsertStaff(s, { id: staffId, name: 'Untidy' });
+    const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+      s,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+      {
+        input: {
+          ruleCode: 'VIOLATION',
+          staffId,
+          occurredAt: notedAt.toISOString(),
+          correctionRequired: true,
+        },
+      },
+      manager,
+    );
+    ids.push(proposePenalty.id);
+  }
+  // A batch of one: the scan must page on instead of re-reading the oldest open violation.
+  await scanUncorrectedViolations(s.deps, 1);
+  const expected = uncorrectedRecounts(notedAt, null, new Date(), s.deps.calendar).length;
+  const lines = await ledger();
+  for (const id of ids) expect(lines.filter((l) => l.recount_of_id === id)).toHaveLength(expected);
+});
+
 it('R-PN-1 repeat repairs and lost tools from their events propose penalties once; R-CO-4 completed work orders feed the complaint rate', async () => {
   const previousTech = uuidv7();
   const borrower = uuidv7();
