@@ -251,8 +251,13 @@ export async function moveComplaint(
       change.details = { ...change.details, majorReasons: record.majorReasons };
     }
     if (action.type === 'investigate') {
-      const proposed = await proposeComplaintPenalties(em, deps, record, me.userId);
-      change.details = { ...change.details, penaltiesProposed: proposed };
+      const { ids, noCarrier } = await proposeComplaintPenalties(em, deps, record, me.userId);
+      change.details = {
+        ...change.details,
+        penaltiesProposed: ids,
+        // No culprit named and no team lead on the roster for this person: a manager proposes by hand.
+        ...(noCarrier ? { penaltyWithoutCarrier: noCarrier } : {}),
+      };
     }
     if (action.type === 'invalidate' || action.type === 'close') {
       change.events = [{ type: COMPLAINT_EVENTS.closed, data: closedEventData(record) }];

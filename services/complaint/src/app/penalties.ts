@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PenaltyDecided, PenaltyProposed } from '@aftercare/events';
 import {
+  AppError,
   type EntityManager,
   type Identity,
   type Logger,
@@ -191,17 +192,20 @@ export const penaltyFacts = (r: PenaltyRecord): PenaltyProposed => ({
 
 /**
  * R-PN-1 "complaint findings": an investigation that found our service responsible proposes
- * COMPLAINT_SUBSTANTIATED for each responsible person, doubled for a repeated complaint; with no
- * one named, the team lead of the work order's lead technician carries it. Returns the ids.
+ * COMPLAINT_SUBSTANTIATED for each responsible person, doubled for a repeated complaint. With no one
+ * named (no direct culprit, R-PN-2) the team lead carries it: the team lead of the work order's lead
+ * technician or, without a technician on a work order, of the first person the complaint is about.
+ * A team member without a team lead on the roster leaves the penalty to a manager (`noCarrier`)
+ * rather than blocking the investigation, which has its own deadline.
  */
 export async function proposeComplaintPenalties(
   em: EntityManager,
   deps: ComplaintDeps,
   complaint: ComplaintRecord,
   proposedBy: string,
-): Promise<string[]> {
+): Promise<{ ids: string[]; noCarrier: string | null }> {
   const report = complaint.investigation;
-  if (!report?.serviceCaused) return [];
+  if (!report?.serviceCaused) return { ids: [], noCarrier: null };
   const base = {
     ruleCode: 'COMPLAINT_SUBSTANTIATED',
     occurredAt: complaint.receivedAt,
@@ -209,27 +213,36 @@ export async function proposeComplaintPenalties(
     proposedBy,
     repeatedComplaint: complaint.repeatOfId !== null,
   };
-  const proposals: Proposal[] = report.responsibleStaffIds.map((staffId) => ({
-    ...base,
-    staffId,
-    culpritKnown: true,
-    sourceKey: `COMPLAINT:${complaint.id}:${staffId}`,
-  }));
-  if (proposals.length === 0 && complaint.workOrderId) {
-    const order = await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY);
-    const lead = order.leadTechnicianId ?? order.technicianIds[0];
-    if (lead) {
-      proposals.push({
-        ...base,
-        staffId: lead,
-        culpritKnown: false,
-        sourceKey: `COMPLAINT:${complaint.id}:team-lead-of:${lead}`,
-      });
-    }
-  }
   const ids: string[] = [];
-  for (const p of proposals) ids.push((await proposePenaltyIn(em, deps, p)).id);
-  return ids;
+  for (const staffId of report.responsibleStaffIds) {
+    const p = {
+      ...base,
+      staffId,
+      culpritKnown: true,
+      sourceKey: `COMPLAINT:${complaint.id}:${staffId}`,
+    };
+    ids.push((await proposePenaltyIn(em, deps, p)).id);
+  }
+  if (ids.length > 0) return { ids, noCarrier: null };
+  const order = complaint.workOrderId
+    ? await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY)
+    : null;
+  const member = order?.leadTechnicianId ?? order?.technicianIds[0] ?? complaint.aboutStaffIds[0];
+  if (!member) return { ids, noCarrier: null };
+  try {
+    const p = {
+      ...base,
+      staffId: member,
+      culpritKnown: false,
+      sourceKey: `COMPLAINT:${complaint.id}:team-lead-of:${member}`,
+    };
+    ids.push((await proposePenaltyIn(em, deps, p)).id);
+    return { ids, noCarrier: null };
+  } catch (e) {
+    // Thrown before anything was written, so the transaction goes on.
+    if (e instanceof AppError && e.reason === 'NO_CARRIER') return { ids, noCarrier: member };
+    throw e;
+  }
 }
 
 export interface ManualProposalInput {
