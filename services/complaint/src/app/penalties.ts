@@ -9,6 +9,9 @@ import {
   forbidden,
   instant,
   invalidArgument,
+  keysetPage,
+  oneOf,
+  type Page,
   notFound,
   notInFuture,
   optionalText,
@@ -21,6 +24,7 @@ import {
 } from '@aftercare/kit';
 import { type ComplaintRecord, PenaltyRecord, PenaltyRuleRecord } from '../db/entities';
 import {
+  PENALTY_STATUSES,
   type LedgerEntry,
   type Month,
   type PenaltyAction,
@@ -470,14 +474,17 @@ export interface PenaltyFilter {
   staffId?: string | null;
   month?: string | null;
   status?: string | null;
+  first?: number | null;
+  after?: string | null;
 }
 
+/** R-PN-3 ledger lines, newest first, paged: staff see only their own lines. */
 export async function listPenalties(
   deps: ComplaintDeps,
   em: EntityManager,
   caller: Identity | null,
   filter: PenaltyFilter,
-): Promise<PenaltyRecord[]> {
+): Promise<Page<PenaltyRecord>> {
   const me = authenticated(caller);
   const staffId = filter.staffId ?? (has(me, CAN_READ_ALL_PENALTIES) ? null : me.userId);
   if (!staffId && !has(me, CAN_READ_ALL_PENALTIES))
@@ -485,14 +492,15 @@ export async function listPenalties(
   if (staffId && !mayReadPenaltiesOf(me, staffId))
     throw forbidden('staff see only their own penalties');
   const range = filter.month ? monthRange(deps, parseMonth(filter.month)) : null;
-  return em.find(
+  return keysetPage(
+    em,
     PenaltyRecord,
     {
       ...(staffId ? { staffId } : {}),
-      ...(filter.status ? { status: filter.status as PenaltyRecord['status'] } : {}),
+      ...(filter.status ? { status: oneOf(PENALTY_STATUSES, filter.status, 'status') } : {}),
       ...(range ? { occurredAt: { $gte: range.from, $lt: range.to } } : {}),
     },
-    { orderBy: { occurredAt: 'asc', id: 'asc' }, limit: 1000 },
+    { first: filter.first, after: filter.after },
   );
 }
 

@@ -162,7 +162,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
         getPenalty(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       penalties: (
         _: unknown,
-        args: { staffId?: string; month?: string; status?: string },
+        args: { staffId?: string; month?: string; status?: string; first?: number; after?: string },
         ctx: Ctx,
       ) => listPenalties(deps, ctx.em, ctx.identity, args),
       penaltyRules: (_: unknown, __: unknown, ctx: Ctx) => listPenaltyRules(ctx.em, ctx.identity),
@@ -253,6 +253,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
       workOrder: (c: ComplaintRecord) =>
         c.workOrderId ? { __typename: 'WorkOrder', id: c.workOrderId } : null,
       aboutStaff: (c: ComplaintRecord) => c.aboutStaffIds.map(staffRef),
+      handler: (c: ComplaintRecord) => (c.handlerId ? staffRef(c.handlerId) : null),
       major: (c: ComplaintRecord) => c.majorReasons.length > 0,
       repeatOf: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
         c.repeatOfId ? ctx.loaders.complaint.load(c.repeatOfId) : null,
@@ -272,6 +273,9 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     ComplaintInvestigation: {
       responsibleStaff: (r: { responsibleStaffIds: string[] }) =>
         r.responsibleStaffIds.map(staffRef),
+    },
+    ComplaintImprovementAction: {
+      owner: (a: { ownerId: string }) => staffRef(a.ownerId),
     },
     ComplaintHistoryEntry: {
       details: (h: ComplaintHistoryRecord) => (h.details ? JSON.stringify(h.details) : null),

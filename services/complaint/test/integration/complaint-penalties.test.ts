@@ -147,3 +147,51 @@ it('R-PN-2 no direct culprit and no team lead on the roster: the investigation i
   });
   expect(await penaltiesOf(id)).toEqual([]);
 });
+
+it('R-CO-2 the work queue: complaints filter by open / closed, category and channel, newest first; the handler is a Staff', async () => {
+  // This customer's three complaints above are open (investigated); one more is answered as invalid.
+  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    {
+      input: {
+        complainant: { name: 'F', phone: '13800007777' },
+        customerId,
+        channel: 'WEB',
+        category: 'SUGGESTION',
+        content: 'longer opening hours',
+      },
+    },
+    manager,
+  );
+  await complaintGraph(
+    s,
+    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "a suggestion, passed on") { id } }`,
+    { id: registerComplaint.id },
+    manager,
+  );
+  type Page = {
+    complaints: {
+      total: number;
+      items: { id: string; category: string; channel: string; handler: { id: string } | null }[];
+    };
+  };
+  const list = async (filter: string) =>
+    (
+      await complaintGraph<Page>(
+        s,
+        `query($c: ID!) { complaints(customerId: $c, ${filter}) { total items { id category channel handler { id } } } }`,
+        { c: customerId },
+        manager,
+      )
+    ).complaints;
+  const open = await list('open: true');
+  expect(open.total).toBe(3);
+  expect(open.items.every((c) => c.handler?.id.startsWith('handler-'))).toBe(true);
+  expect(await list('open: false')).toEqual({
+    total: 1,
+    items: [{ id: registerComplaint.id, category: 'SUGGESTION', channel: 'WEB', handler: null }],
+  });
+  expect((await list('category: SERVICE_ATTITUDE')).total).toBe(1);
+  expect((await list('channel: WEB, open: true')).total).toBe(0);
+});

@@ -158,14 +158,14 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
   expect(recounts).toHaveLength(expected);
   expect(recounts.every((l) => l.rule_code === 'VIOLATION' && l.status === 'PROPOSED')).toBe(true);
   const { penalties } = await complaintGraph<{
-    penalties: { recountOf: { id: string } | null; correctionRequired: boolean }[];
+    penalties: { items: { recountOf: { id: string } | null; correctionRequired: boolean }[] };
   }>(
     s,
-    `query($s: ID!) { penalties(staffId: $s) { recountOf { id } correctionRequired } }`,
+    `query($s: ID!) { penalties(staffId: $s) { items { recountOf { id } correctionRequired } } }`,
     { s: staffId },
     { userId: staffId, roles: ['technician'] },
   );
-  expect(penalties.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
+  expect(penalties.items.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
   // Corrected: no more re-counts, however often the scheduler runs.
   await complaintGraph(
     s,
@@ -229,6 +229,31 @@ it('R-PN-2 the re-count scan reaches every uncorrected violation, however many a
   const expected = uncorrectedRecounts(notedAt, null, new Date(), s.deps.calendar).length;
   const lines = await ledger();
   for (const id of ids) expect(lines.filter((l) => l.recount_of_id === id)).toHaveLength(expected);
+});
+
+it('R-PN-3 the ledger list is paged, newest first, and a staff member pages through their own lines only', async () => {
+  const staffId = uuidv7();
+  await upsertStaff(s, { id: staffId, name: 'Paged' });
+  const ids: string[] = [];
+  for (const ref of ['A', 'B', 'C']) {
+    const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+      s,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+      { input: { ruleCode: 'VIOLATION', staffId, sourceRef: ref } },
+      manager,
+    );
+    ids.push(proposePenalty.id);
+  }
+  const self: Identity = { userId: staffId, roles: ['technician'] };
+  const PAGE = `query($first: Int, $after: String) { penalties(first: $first, after: $after) { items { id } total nextCursor } }`;
+  type Page = { penalties: { items: { id: string }[]; total: number; nextCursor: string | null } };
+  const one = (await complaintGraph<Page>(s, PAGE, { first: 2 }, self)).penalties;
+  expect(one).toEqual({ items: [{ id: ids[2] }, { id: ids[1] }], total: 3, nextCursor: ids[1] });
+  const two = (await complaintGraph<Page>(s, PAGE, { first: 2, after: one.nextCursor }, self))
+    .penalties;
+  expect(two).toEqual({ items: [{ id: ids[0] }], total: 3, nextCursor: null });
+  const bad = await subgraphRequest(s.complaint.httpPort, PAGE, { after: 'nope' }, self);
+  expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
 });
 
 it('R-PN-1 repeat repairs and lost tools from their events propose penalties once; R-CO-4 completed work orders feed the complaint rate', async () => {
