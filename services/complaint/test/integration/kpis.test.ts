@@ -1,6 +1,12 @@
 import { type WorkOrderCompleted, workOrderCompleted } from '@aftercare/events';
 import { type Identity, uuidv7 } from '@aftercare/kit';
-import { publishEnvelope, subgraphData, subgraphRequest, testEnvelope } from '@aftercare/testkit';
+import {
+  dbQuery,
+  publishEnvelope,
+  subgraphData,
+  subgraphRequest,
+  testEnvelope,
+} from '@aftercare/testkit';
 import {
   type Services,
   complaintGraph,
@@ -240,4 +246,27 @@ it('KPI complaint rate and complaint closure over any period, per region and per
     code: 'BAD_USER_INPUT',
     reason: 'INVALID_PERIOD',
   });
+});
+
+it('KPI denominator: a malformed workorder.completed is refused, stores nothing and does not hold up the events after it', async () => {
+  const bad = uuidv7();
+  const good = uuidv7();
+  // No region and no technicians: the contract refuses it.
+  await publishEnvelope(
+    s.subjectPrefix,
+    testEnvelope('workorder.completed', bad, { workOrderId: bad, completedAt: 'yesterday' }),
+  );
+  await completed(good, 'Wenzhou', ['tech-w'], new Date());
+  const stored = (id: string) =>
+    dbQuery<{ city: string; technician_ids: string[] }>(
+      s.complaintEnv.env.DATABASE_URL!,
+      'SELECT city, technician_ids FROM completed_work_order WHERE work_order_id = $1',
+      [id],
+    );
+  const deadline = Date.now() + 10_000;
+  while ((await stored(good)).length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await stored(good)).toEqual([{ city: 'Wenzhou', technician_ids: ['tech-w'] }]);
+  expect(await stored(bad)).toEqual([]);
 });
