@@ -195,3 +195,31 @@ it('R-CO-2 the work queue: complaints filter by open / closed, category and chan
   expect((await list('category: SERVICE_ATTITUDE')).total).toBe(1);
   expect((await list('channel: WEB, open: true')).total).toBe(0);
 });
+
+it('lists complaints with every nested field in a fixed number of SQL statements (batched, no N+1)', async () => {
+  const QUERY = `query($c: ID!, $first: Int) { complaints(customerId: $c, first: $first) { items {
+    id allowedActions repeatOf { id } handler { id } owner: improvementActions { owner { id } }
+    deadlines { closureDueAt overdueKinds noticesSent } penalties { id rule { code } recountOf { id } }
+    history { action } } } }`;
+  const connection = s.deps.orm.em.getConnection();
+  const statementsFor = async (first: number) => {
+    const execute = jest.spyOn(connection, 'execute');
+    try {
+      const { complaints } = await complaintGraph<{ complaints: { items: unknown[] } }>(
+        s,
+        QUERY,
+        { c: customerId, first },
+        manager,
+      );
+      expect(complaints.items).toHaveLength(first);
+      return execute.mock.calls.length;
+    } finally {
+      execute.mockRestore();
+    }
+  };
+  // Newest first: the invalid suggestion, the loner's (no penalty), then two with a penalty each,
+  // so the first three and all four touch the same kinds of data; one more row, no more statements.
+  const three = await statementsFor(3);
+  expect(await statementsFor(4)).toBe(three);
+  expect(three).toBeLessThanOrEqual(10);
+});
