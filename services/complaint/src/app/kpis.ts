@@ -60,6 +60,7 @@ export async function complaintKpis(
   caller: Identity | null,
   filter: KpiFilter,
 ): Promise<ComplaintKpis> {
+  if (!caller) throw unauthenticated();
   const period = parseKpiPeriod(filter.from, filter.to);
   const scope = {
     province: optionalText(filter.province, 'province', 50),
