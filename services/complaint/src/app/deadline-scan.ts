@@ -1,13 +1,7 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
 import { type Logger, startPeriodicWorker, uuidv7, type Worker } from '@aftercare/kit';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
-import {
-  DEFAULT_COMPLAINT_DEADLINES,
-  complaintDeadlines,
-  escalationDueAt,
-  markEscalated,
-  overdueKinds,
-} from '../domain';
+import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
 import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 
 /**
@@ -50,7 +44,7 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
           customerId: c.customerId,
           majorReasons: c.majorReasons,
           receivedAt: c.receivedAt.toISOString(),
-          dueAt: escalationDueAt(c.receivedAt).toISOString(),
+          dueAt: escalationDueAt(c.receivedAt, deps.deadlinePolicy).toISOString(),
           escalatedAt: now.toISOString(),
         } satisfies ComplaintEscalated,
       });
@@ -68,7 +62,7 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
  */
 export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): Promise<number> {
   const now = deps.now();
-  const policy = DEFAULT_COMPLAINT_DEADLINES;
+  const policy = deps.deadlinePolicy;
   return deps.orm.em.fork().transactional(async (em) => {
     // Candidates in SQL, per kind not yet noticed, with coarse bounds so the scan stays cheap and
     // never starves on old complaints already reported; the domain then decides exactly. A
@@ -82,15 +76,23 @@ export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): P
               AND c.received_at + make_interval(hours => ?) < coalesce(c.escalated_at, ?::timestamptz))
           OR (c.assigned_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'SOLUTION')
-              AND c.assigned_at + interval '12 hours' < coalesce(c.first_solution_at, ?::timestamptz))
+              AND c.assigned_at + make_interval(hours => 12 * ?) < coalesce(c.first_solution_at, ?::timestamptz))
        ORDER BY c.received_at LIMIT ?`,
-      [policy.closureDays, now, policy.escalationHours, now, now, limit],
+      [
+        policy.closureDays,
+        now,
+        policy.escalationHours,
+        now,
+        policy.solutionWorkingDays,
+        now,
+        limit,
+      ],
     )) as { id: string }[];
     if (rows.length === 0) return 0;
     const complaints = await em.find(ComplaintRecord, { id: { $in: rows.map((r) => r.id) } });
     let noticed = 0;
     for (const c of complaints) {
-      const options = { calendar: deps.calendar, major: c.majorReasons.length > 0 };
+      const options = { calendar: deps.calendar, major: c.majorReasons.length > 0, policy };
       const due = complaintDeadlines(c, options);
       for (const kind of overdueKinds(c, now, options)) {
         const dueAt = {

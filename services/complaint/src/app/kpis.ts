@@ -99,6 +99,6 @@ export async function complaintKpis(
     ...period,
     ...scope,
     complaintRate: complaintRateKpi(complaints, row?.n ?? 0),
-    closure: complaintClosureKpi(complaints, deps.now()),
+    closure: complaintClosureKpi(complaints, deps.now(), deps.deadlinePolicy),
   };
 }

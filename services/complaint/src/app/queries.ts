@@ -147,5 +147,6 @@ export async function complaintReport(
     calendar: deps.calendar,
     now: deps.now(),
     majorIds: complaints.filter((c) => c.majorReasons.length > 0).map((c) => c.id),
+    policy: deps.deadlinePolicy,
   });
 }

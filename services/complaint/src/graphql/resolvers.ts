@@ -259,7 +259,11 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
         c.repeatOfId ? ctx.loaders.complaint.load(c.repeatOfId) : null,
       fullyClosed: (c: ComplaintRecord) => isFullyClosed(c),
       deadlines: async (c: ComplaintRecord, _: unknown, ctx: Ctx) => {
-        const options = { calendar: deps.calendar, major: c.majorReasons.length > 0 };
+        const options = {
+          calendar: deps.calendar,
+          major: c.majorReasons.length > 0,
+          policy: deps.deadlinePolicy,
+        };
         return {
           ...complaintDeadlines(c, options),
           overdueKinds: overdueKinds(c, deps.now(), options),
