@@ -17,6 +17,7 @@ import {
   type ComplaintIntake,
   type ComplaintStatus,
   type ImprovementActionInput,
+  DEFAULT_REPEAT_COMPLAINT_WINDOW_DAYS,
   addImprovementAction,
   completeImprovementAction,
   findRepeatComplaint,
@@ -196,19 +197,19 @@ async function judgeMajor(
   >,
 ): Promise<Pick<ComplaintRecord, 'majorReasons' | 'repeatOfId'>> {
   const { majorRules } = await loadPolicy(em);
-  const windowDays = majorRules.repeatWindowDays;
-  const previous = windowDays
-    ? await em.find(ComplaintRecord, {
-        id: { $ne: subject.id },
-        customerId: subject.customerId,
-        status: { $ne: 'CLOSED_INVALID' },
-        receivedAt: {
-          $gte: new Date(subject.receivedAt.getTime() - windowDays * DAY_MS),
-          $lte: subject.receivedAt,
-        },
-      })
-    : [];
-  const repeat = windowDays ? findRepeatComplaint(subject, previous, windowDays) : null;
+  // A repeat is still found when repeats no longer make a complaint major: R-PN-2 doubles the
+  // penalty of a repeated complaint whatever the major-complaint rules say.
+  const windowDays = majorRules.repeatWindowDays ?? DEFAULT_REPEAT_COMPLAINT_WINDOW_DAYS;
+  const previous = await em.find(ComplaintRecord, {
+    id: { $ne: subject.id },
+    customerId: subject.customerId,
+    status: { $ne: 'CLOSED_INVALID' },
+    receivedAt: {
+      $gte: new Date(subject.receivedAt.getTime() - windowDays * DAY_MS),
+      $lte: subject.receivedAt,
+    },
+  });
+  const repeat = findRepeatComplaint(subject, previous, windowDays);
   return {
     majorReasons: majorReasons(subject, previous, majorRules),
     repeatOfId: repeat?.id ?? null,
