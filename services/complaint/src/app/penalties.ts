@@ -145,6 +145,13 @@ async function proposeOnce(
     culpritKnown: p.culpritKnown,
     teamLeadRole: teamLead?.role ?? null,
     violationsThisMonth: countViolationsBefore(month, carrier.staffId, p.occurredAt, deps.calendar),
+    sourceViolationsThisMonth: countViolationsBefore(
+      month,
+      carrier.staffId,
+      p.occurredAt,
+      deps.calendar,
+      ruleRecord.source,
+    ),
     repeatedComplaint: p.repeatedComplaint ?? false,
     chargeFen: p.chargeFen ?? 0,
     policy: deps.penaltyPolicy,

@@ -256,6 +256,31 @@ it('R-PN-3 the ledger list is paged, newest first, and a staff member pages thro
   expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
 });
 
+it('R-PN-2 a sales advisor archive fine doubles from their 2nd archive violation of the month, not their 2nd violation of any kind', async () => {
+  const advisor = uuidv7();
+  await upsertStaff(s, { id: advisor, name: 'Sales Su', position: 'sales_advisor' });
+  const propose = async (ruleCode: string, sourceRef: string) =>
+    (
+      await complaintGraph<{ proposePenalty: { amountFen: number; nthViolation: number } }>(
+        s,
+        `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { amountFen nthViolation } }`,
+        { input: { ruleCode, staffId: advisor, sourceRef } },
+        manager,
+      )
+    ).proposePenalty;
+  expect(await propose('SLA_BREACH', 'late-1')).toEqual({ amountFen: -400, nthViolation: 1 });
+  // Violation no. 2 of the month, but the first archive one: 50 yuan.
+  expect(await propose('ARCHIVE_HANDOVER_LATE', 'VIN-1')).toEqual({
+    amountFen: -5000,
+    nthViolation: 2,
+  });
+  // The second archive one: doubled.
+  expect(await propose('ARCHIVE_HANDOVER_LATE', 'VIN-2')).toEqual({
+    amountFen: -10000,
+    nthViolation: 3,
+  });
+});
+
 it('R-PN-1 repeat repairs and lost tools from their events propose penalties once; R-CO-4 completed work orders feed the complaint rate', async () => {
   const previousTech = uuidv7();
   const borrower = uuidv7();
