@@ -3,6 +3,7 @@ import { type Logger, startPeriodicWorker, uuidv7, type Worker } from '@aftercar
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
 import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
 import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { publishMonthlyReport } from './monthly-report';
 
 /**
  * R-CO-3: major complaints not yet escalated go to management now (`complaint.escalated`). The
@@ -142,7 +143,10 @@ export async function overdueNoticesOf(
   return complaintIds.map((id) => rows.filter((r) => r.complaint_id === id).map((r) => r.kind));
 }
 
-/** The deadline scheduler: escalations first (they meet the escalation deadline), then overdue. */
+/**
+ * The deadline scheduler: escalations first (they meet the escalation deadline), then overdue, then
+ * last month's report (R-CO-4) if it has not gone out yet.
+ */
 export const startDeadlineScheduler = (
   deps: ComplaintDeps,
   logger: Logger,
@@ -151,6 +155,9 @@ export const startDeadlineScheduler = (
   startPeriodicWorker(
     'complaint deadline scheduler',
     intervalMs,
-    async () => (await escalateMajorComplaints(deps)) + (await scanOverdueComplaints(deps)),
+    async () =>
+      (await escalateMajorComplaints(deps)) +
+      (await scanOverdueComplaints(deps)) +
+      ((await publishMonthlyReport(deps)) ? 1 : 0),
     logger,
   );

@@ -10,6 +10,7 @@ export const COMPLAINT_EVENTS = {
   closed: 'complaint.closed',
   penaltyProposed: 'complaint.penalty_proposed',
   penaltyDecided: 'complaint.penalty_decided',
+  monthlyReport: 'complaint.monthly_report',
 } as const;
 
 export interface EventSink {
