@@ -150,6 +150,7 @@ export async function recordComplaint(
     ...openComplaint(id, intake),
     number,
     ...judged,
+    majorSince: judged.majorReasons.length > 0 ? intake.receivedAt : null,
     sourceEventId,
     recordedBy,
     createdAt: now,
@@ -249,6 +250,7 @@ export async function moveComplaint(
     };
     if (action.type === 'classify') {
       Object.assign(record, await judgeMajor(em, deps, record));
+      if (record.majorReasons.length > 0 && !record.majorSince) record.majorSince = now;
       change.details = { ...change.details, majorReasons: record.majorReasons };
     }
     if (action.type === 'investigate') {

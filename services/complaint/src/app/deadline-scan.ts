@@ -45,7 +45,7 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
           customerId: c.customerId,
           majorReasons: c.majorReasons,
           receivedAt: c.receivedAt.toISOString(),
-          dueAt: escalationDueAt(c.receivedAt, deps.deadlinePolicy).toISOString(),
+          dueAt: escalationDueAt(c.majorSince ?? c.receivedAt, deps.deadlinePolicy).toISOString(),
           escalatedAt: now.toISOString(),
         } satisfies ComplaintEscalated,
       });
@@ -74,7 +74,8 @@ export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): P
               AND c.received_at + make_interval(days => ?) < coalesce(c.closed_at, ?::timestamptz))
           OR (c.major_reasons <> '[]'::jsonb
               AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'ESCALATION')
-              AND c.received_at + make_interval(hours => ?) < coalesce(c.escalated_at, ?::timestamptz))
+              AND coalesce(c.major_since, c.received_at) + make_interval(hours => ?)
+                  < coalesce(c.escalated_at, ?::timestamptz))
           OR (c.assigned_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'SOLUTION')
               AND c.assigned_at + make_interval(hours => 12 * ?) < coalesce(c.first_solution_at, ?::timestamptz))

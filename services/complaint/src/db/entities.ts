@@ -58,6 +58,8 @@ export class ComplaintRecord {
   improvementActions: ImprovementAction[] = [];
   /** R-CO-3 reasons this complaint is major, judged at record and re-judged at classification. */
   majorReasons: MajorReason[] = [];
+  /** When it became major (R-CO-3: the 24 h to escalate run from then); null while it is not. */
+  majorSince: Date | null = null;
   /** The earlier complaint this one repeats (same customer and matter), if any. */
   repeatOfId: string | null = null;
   /** The event that opened it (survey.dissatisfied), unique: one complaint per event. */
@@ -106,6 +108,7 @@ export const ComplaintSchema = new EntitySchema<ComplaintRecord>({
     escalatedAt: instant(true),
     improvementActions: json(),
     majorReasons: json(),
+    majorSince: instant(true),
     repeatOfId: { type: 'uuid', nullable: true },
     sourceEventId: { type: 'string', nullable: true },
     recordedBy: { type: 'string' },

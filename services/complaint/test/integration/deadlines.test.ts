@@ -97,6 +97,57 @@ it('R-CO-3 escalates a major complaint and flags each breached deadline exactly 
   ).toEqual({ complaint: null });
 });
 
+it('R-CO-3 a complaint judged high impact days after receipt gets its own 24 h to be escalated', async () => {
+  const customerId = await createCustomer(s, 'Later Major', '13600007777');
+  const receivedAt = new Date(Date.now() - 3 * 86_400_000);
+  const { registerComplaint } = await complaintGraph<{
+    registerComplaint: { id: string; major: boolean };
+  }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id major } }`,
+    {
+      input: {
+        complainant: { name: 'L', phone: '13600007777' },
+        customerId,
+        channel: 'PHONE',
+        category: 'PRODUCT_QUALITY',
+        content: 'the whole fleet is affected',
+        receivedAt: receivedAt.toISOString(),
+      },
+    },
+    manager,
+  );
+  expect(registerComplaint.major).toBe(false);
+  const before = Date.now();
+  const { classifyComplaint: c } = await complaintGraph<{
+    classifyComplaint: {
+      majorSince: string;
+      deadlines: { escalationDueAt: string; overdueKinds: string[] };
+    };
+  }>(
+    s,
+    `mutation($id: ID!) { classifyComplaint(id: $id, highImpact: true) {
+      majorSince deadlines { escalationDueAt overdueKinds } } }`,
+    { id: registerComplaint.id },
+    manager,
+  );
+  const since = new Date(c.majorSince).getTime();
+  expect(since).toBeGreaterThanOrEqual(before - 1000);
+  expect(new Date(c.deadlines.escalationDueAt).getTime()).toBe(since + 24 * 3_600_000);
+  expect(c.deadlines.overdueKinds).toEqual([]);
+  const escalationNotices = () =>
+    dbQuery(
+      s.complaintEnv.env.DATABASE_URL!,
+      `SELECT 1 FROM complaint_overdue WHERE complaint_id = $1 AND kind = 'ESCALATION'`,
+      [registerComplaint.id],
+    );
+  await scanOverdueComplaints(s.deps);
+  expect(await escalationNotices()).toEqual([]);
+  await escalateMajorComplaints(s.deps);
+  await scanOverdueComplaints(s.deps);
+  expect(await escalationNotices()).toEqual([]);
+});
+
 it('R-CO-4 once a month is over its report goes out once (complaint.monthly_report), across concurrent scans', async () => {
   const month = localMonth(new Date(), s.deps.calendar);
   // The scheduler's clock on the 1st of the next month, 09:00 local.
