@@ -502,13 +502,13 @@ it('R-PN-2 the month escalation: 2 points a violation, 5 from the 5th; role doub
 
   // R-PN-3 lifecycle: a manager confirms, the staff member appeals, another manager decides.
   const [line] = (
-    await sys.gql<{ penalties: PenaltyView[] }>(
-      `query($s: ID!) { penalties(staffId: $s) { ${PENALTY} } }`,
+    await sys.gql<{ penalties: { items: PenaltyView[] } }>(
+      `query($s: ID!) { penalties(staffId: $s) { items { ${PENALTY} } } }`,
       { s: violator },
       ['technician'],
       violator,
     )
-  ).data!.penalties;
+  ).data!.penalties.items;
   const decide = (m: string, roles: Role[], user: string) =>
     sys.gql<Record<string, PenaltyView>>(
       `mutation($id: ID!) { ${m} { status } }`,
@@ -537,7 +537,7 @@ it('R-PN-2 the month escalation: 2 points a violation, 5 from the 5th; role doub
   ).toEqual({ voidPenalty: { status: 'VOID' } });
   // Staff see only their own lines.
   const others = await sys.gql(
-    `query($s: ID!) { penalties(staffId: $s) { id } }`,
+    `query($s: ID!) { penalties(staffId: $s) { items { id } } }`,
     { s: advisor },
     ['technician'],
     violator,
@@ -577,13 +577,17 @@ it('R-PN-1 an SLA breach proposes exactly one penalty, even when the event is de
     ]);
     const slaPenalties = async () =>
       (
-        await sys.gql<{ penalties: (PenaltyView & { source: string; reference: string })[] }>(
-          `query($s: ID!) { penalties(staffId: $s) { ${PENALTY} source reference } }`,
+        await sys.gql<{
+          penalties: { items: (PenaltyView & { source: string; reference: string })[] };
+        }>(
+          `query($s: ID!) { penalties(staffId: $s) { items { ${PENALTY} source reference } } }`,
           { s: technician },
           MANAGER,
           'mgr-1',
         )
-      ).data!.penalties.filter((p) => p.source === 'SLA_BREACH' && p.reference === workOrderId);
+      ).data!.penalties.items.filter(
+        (p) => p.source === 'SLA_BREACH' && p.reference === workOrderId,
+      );
     await eventually(slaPenalties, (ps) => ps.length >= 2);
     // Deliver the same breach again: the same envelope under a new message id, and the same fact
     // under a new event id (as a producer retrying after a lost commit would).

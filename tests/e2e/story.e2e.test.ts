@@ -469,7 +469,8 @@ it('R-SV-1 R-SV-2 a survey is created for the completed order and its follow-up 
     technicians: [{ id: 'st-wang' }, { id: 'st-liu' }],
   });
   s.surveyId = seen.workOrder.survey!.id;
-  // Serviced on Monday 2026-11-23: first call Thursday 26th to Monday 30th, the second the week after.
+  // Serviced on Monday 2026-11-23: first call Thursday 26th to Monday 30th; the second waits for
+  // the first call and then opens a week after it (provisionally the week after the first window).
   const [first, second] = seen.workOrder.followUps;
   expect(first).toMatchObject({
     sequence: 1,
@@ -482,7 +483,7 @@ it('R-SV-1 R-SV-2 a survey is created for the completed order and its follow-up 
     sequence: 2,
     windowStart: '2026-12-01',
     windowEnd: '2026-12-07',
-    status: 'PLANNED',
+    status: 'WAITING',
   });
   expect(first!.topics.some((t) => second!.topics.includes(t))).toBe(false);
 });

@@ -116,3 +116,37 @@ export type ComplaintEscalated = z.infer<typeof complaintEscalated>;
 export type ComplaintOverdue = z.infer<typeof complaintOverdue>;
 export type PenaltyProposed = z.infer<typeof penaltyProposed>;
 export type PenaltyDecided = z.infer<typeof penaltyDecided>;
+
+const countLine = z.object({ key: z.string(), count: z.number().int().nonnegative() });
+
+/**
+ * `complaint.monthly_report`: R-CO-4 statistics of a business month, published once early in the
+ * next month (well before the 10th), as of publication, for reporting jobs.
+ */
+export const complaintMonthlyReport = z.object({
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  dueDate: z.iso.date(),
+  publishedAt: isoInstant,
+  total: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  byCategory: z.array(countLine),
+  byChannel: z.array(countLine),
+  byDepartment: z.array(countLine),
+  closed: z.number().int().nonnegative(),
+  averageHoursToClose: z.number().nullable(),
+  medianHoursToClose: z.number().nullable(),
+  closedWithinDeadline: z.number().int().nonnegative(),
+  overdue: z.number().int().nonnegative(),
+  overdueByKind: z.object({
+    SOLUTION: z.number().int().nonnegative(),
+    CLOSURE: z.number().int().nonnegative(),
+    ESCALATION: z.number().int().nonnegative(),
+  }),
+  serviceCaused: z.number().int().nonnegative(),
+  completedWorkOrders: z.number().int().nonnegative(),
+  complaintRate: z.number().nullable(),
+  complaintRateTarget: z.number(),
+  meetsTarget: z.boolean().nullable(),
+});
+
+export type ComplaintMonthlyReport = z.infer<typeof complaintMonthlyReport>;

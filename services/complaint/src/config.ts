@@ -16,6 +16,17 @@ export const complaintEnv = serviceEnv('complaint', { httpPort: 4104, grpcPort: 
   /** How often the deadline scheduler looks for overdue and unescalated major complaints (R-CO-3). */
   COMPLAINT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
   COMPLAINT_SCHEDULER: flag(true),
+  // R-CO-2/R-CO-3 deadlines (seed figures as defaults): solution 1 working day after assignment,
+  // closure 7 days after receipt, escalation of a major complaint 24 h after receipt.
+  COMPLAINT_SOLUTION_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(1),
+  COMPLAINT_CLOSURE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  COMPLAINT_ESCALATION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  // R-PN-2 escalation (seed figures as defaults): 1 point = 2 yuan; from the 5th violation in a
+  // month 5 points; uncorrected after 1 working day it counts again.
+  PENALTY_POINT_VALUE_FEN: z.coerce.number().int().min(0).max(1_000_000).default(200),
+  PENALTY_ESCALATE_FROM_NTH: z.coerce.number().int().min(1).max(1000).default(5),
+  PENALTY_ESCALATED_POINTS: z.coerce.number().int().min(0).max(1000).default(5),
+  PENALTY_CORRECTION_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(1),
 });
 
 export type ComplaintConfig = ServiceConfig<typeof complaintEnv>;

@@ -24,7 +24,6 @@ import { startCorrectionScheduler } from './app/penalties';
 import type { ComplaintConfig } from './config';
 import { complaintEntities } from './db/entities';
 import { complaintMigrations } from './db/migrations';
-import { DEFAULT_PENALTY_POLICY } from './domain';
 import { complaintContext, complaintResolvers } from './graphql/resolvers';
 import { customerDirectory, workOrderDirectory } from './grpc/directories';
 import { complaintHandlers } from './grpc/handlers';
@@ -86,7 +85,17 @@ export function complaintSpec(
         workOrders,
         calendar: config.calendar,
         now: () => new Date(),
-        penaltyPolicy: DEFAULT_PENALTY_POLICY,
+        penaltyPolicy: {
+          pointValueFen: config.PENALTY_POINT_VALUE_FEN,
+          escalateFromNth: config.PENALTY_ESCALATE_FROM_NTH,
+          escalatedPoints: config.PENALTY_ESCALATED_POINTS,
+          correctionWorkingDays: config.PENALTY_CORRECTION_WORKING_DAYS,
+        },
+        deadlinePolicy: {
+          solutionWorkingDays: config.COMPLAINT_SOLUTION_WORKING_DAYS,
+          closureDays: config.COMPLAINT_CLOSURE_DAYS,
+          escalationHours: config.COMPLAINT_ESCALATION_HOURS,
+        },
       };
       onReady(deps);
       const workers: Worker[] = [];

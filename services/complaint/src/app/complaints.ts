@@ -17,6 +17,7 @@ import {
   type ComplaintIntake,
   type ComplaintStatus,
   type ImprovementActionInput,
+  DEFAULT_REPEAT_COMPLAINT_WINDOW_DAYS,
   addImprovementAction,
   completeImprovementAction,
   findRepeatComplaint,
@@ -149,6 +150,7 @@ export async function recordComplaint(
     ...openComplaint(id, intake),
     number,
     ...judged,
+    majorSince: judged.majorReasons.length > 0 ? intake.receivedAt : null,
     sourceEventId,
     recordedBy,
     createdAt: now,
@@ -197,19 +199,19 @@ async function judgeMajor(
   >,
 ): Promise<Pick<ComplaintRecord, 'majorReasons' | 'repeatOfId'>> {
   const { majorRules } = await loadPolicy(em);
-  const windowDays = majorRules.repeatWindowDays;
-  const previous = windowDays
-    ? await em.find(ComplaintRecord, {
-        id: { $ne: subject.id },
-        customerId: subject.customerId,
-        status: { $ne: 'CLOSED_INVALID' },
-        receivedAt: {
-          $gte: new Date(subject.receivedAt.getTime() - windowDays * DAY_MS),
-          $lte: subject.receivedAt,
-        },
-      })
-    : [];
-  const repeat = windowDays ? findRepeatComplaint(subject, previous, windowDays) : null;
+  // A repeat is still found when repeats no longer make a complaint major: R-PN-2 doubles the
+  // penalty of a repeated complaint whatever the major-complaint rules say.
+  const windowDays = majorRules.repeatWindowDays ?? DEFAULT_REPEAT_COMPLAINT_WINDOW_DAYS;
+  const previous = await em.find(ComplaintRecord, {
+    id: { $ne: subject.id },
+    customerId: subject.customerId,
+    status: { $ne: 'CLOSED_INVALID' },
+    receivedAt: {
+      $gte: new Date(subject.receivedAt.getTime() - windowDays * DAY_MS),
+      $lte: subject.receivedAt,
+    },
+  });
+  const repeat = findRepeatComplaint(subject, previous, windowDays);
   return {
     majorReasons: majorReasons(subject, previous, majorRules),
     repeatOfId: repeat?.id ?? null,
@@ -250,11 +252,17 @@ export async function moveComplaint(
     };
     if (action.type === 'classify') {
       Object.assign(record, await judgeMajor(em, deps, record));
+      if (record.majorReasons.length > 0 && !record.majorSince) record.majorSince = now;
       change.details = { ...change.details, majorReasons: record.majorReasons };
     }
     if (action.type === 'investigate') {
-      const proposed = await proposeComplaintPenalties(em, deps, record, me.userId);
-      change.details = { ...change.details, penaltiesProposed: proposed };
+      const { ids, noCarrier } = await proposeComplaintPenalties(em, deps, record, me.userId);
+      change.details = {
+        ...change.details,
+        penaltiesProposed: ids,
+        // No culprit named and no team lead on the roster for this person: a manager proposes by hand.
+        ...(noCarrier ? { penaltyWithoutCarrier: noCarrier } : {}),
+      };
     }
     if (action.type === 'invalidate' || action.type === 'close') {
       change.events = [{ type: COMPLAINT_EVENTS.closed, data: closedEventData(record) }];

@@ -82,12 +82,19 @@ export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handl
   };
 }
 
-/** R-CO-4 denominator: completed work orders counted into our own table. */
+/**
+ * R-CO-4 / SPEC §6 denominator: completed work orders counted into our own table, with the region
+ * and technicians the KPIs are scoped by.
+ */
 export const onWorkOrderCompleted = (): Handler => async (em, envelope) => {
   const event = parse(workOrderCompleted, envelope);
   await em.upsert(CompletedWorkOrderRecord, {
     workOrderId: event.workOrderId,
     completedAt: new Date(event.completedAt ?? envelope.time),
+    province: event.region.province,
+    city: event.region.city,
+    district: event.region.district,
+    technicianIds: [...new Set(event.technicianIds)],
   });
 };
 

@@ -1,14 +1,9 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
 import { type Logger, startPeriodicWorker, uuidv7, type Worker } from '@aftercare/kit';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
-import {
-  DEFAULT_COMPLAINT_DEADLINES,
-  complaintDeadlines,
-  escalationDueAt,
-  markEscalated,
-  overdueKinds,
-} from '../domain';
+import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
 import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { publishMonthlyReport } from './monthly-report';
 
 /**
  * R-CO-3: major complaints not yet escalated go to management now (`complaint.escalated`). The
@@ -50,7 +45,7 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
           customerId: c.customerId,
           majorReasons: c.majorReasons,
           receivedAt: c.receivedAt.toISOString(),
-          dueAt: escalationDueAt(c.receivedAt).toISOString(),
+          dueAt: escalationDueAt(c.majorSince ?? c.receivedAt, deps.deadlinePolicy).toISOString(),
           escalatedAt: now.toISOString(),
         } satisfies ComplaintEscalated,
       });
@@ -68,7 +63,7 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
  */
 export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): Promise<number> {
   const now = deps.now();
-  const policy = DEFAULT_COMPLAINT_DEADLINES;
+  const policy = deps.deadlinePolicy;
   return deps.orm.em.fork().transactional(async (em) => {
     // Candidates in SQL, per kind not yet noticed, with coarse bounds so the scan stays cheap and
     // never starves on old complaints already reported; the domain then decides exactly. A
@@ -79,18 +74,27 @@ export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): P
               AND c.received_at + make_interval(days => ?) < coalesce(c.closed_at, ?::timestamptz))
           OR (c.major_reasons <> '[]'::jsonb
               AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'ESCALATION')
-              AND c.received_at + make_interval(hours => ?) < coalesce(c.escalated_at, ?::timestamptz))
+              AND coalesce(c.major_since, c.received_at) + make_interval(hours => ?)
+                  < coalesce(c.escalated_at, ?::timestamptz))
           OR (c.assigned_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM complaint_overdue o WHERE o.complaint_id = c.id AND o.kind = 'SOLUTION')
-              AND c.assigned_at + interval '12 hours' < coalesce(c.first_solution_at, ?::timestamptz))
+              AND c.assigned_at + make_interval(hours => 12 * ?) < coalesce(c.first_solution_at, ?::timestamptz))
        ORDER BY c.received_at LIMIT ?`,
-      [policy.closureDays, now, policy.escalationHours, now, now, limit],
+      [
+        policy.closureDays,
+        now,
+        policy.escalationHours,
+        now,
+        policy.solutionWorkingDays,
+        now,
+        limit,
+      ],
     )) as { id: string }[];
     if (rows.length === 0) return 0;
     const complaints = await em.find(ComplaintRecord, { id: { $in: rows.map((r) => r.id) } });
     let noticed = 0;
     for (const c of complaints) {
-      const options = { calendar: deps.calendar, major: c.majorReasons.length > 0 };
+      const options = { calendar: deps.calendar, major: c.majorReasons.length > 0, policy };
       const due = complaintDeadlines(c, options);
       for (const kind of overdueKinds(c, now, options)) {
         const dueAt = {
@@ -140,7 +144,10 @@ export async function overdueNoticesOf(
   return complaintIds.map((id) => rows.filter((r) => r.complaint_id === id).map((r) => r.kind));
 }
 
-/** The deadline scheduler: escalations first (they meet the escalation deadline), then overdue. */
+/**
+ * The deadline scheduler: escalations first (they meet the escalation deadline), then overdue, then
+ * last month's report (R-CO-4) if it has not gone out yet.
+ */
 export const startDeadlineScheduler = (
   deps: ComplaintDeps,
   logger: Logger,
@@ -149,6 +156,9 @@ export const startDeadlineScheduler = (
   startPeriodicWorker(
     'complaint deadline scheduler',
     intervalMs,
-    async () => (await escalateMajorComplaints(deps)) + (await scanOverdueComplaints(deps)),
+    async () =>
+      (await escalateMajorComplaints(deps)) +
+      (await scanOverdueComplaints(deps)) +
+      ((await publishMonthlyReport(deps)) ? 1 : 0),
     logger,
   );

@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EntityManager, Identity, Orm } from '@aftercare/kit';
-import type { PenaltyPolicy } from '../domain';
+import type { ComplaintDeadlinePolicy, PenaltyPolicy } from '../domain';
 
 /** Event types, `complaint.<event>` (docs/events.md). */
 export const COMPLAINT_EVENTS = {
@@ -11,6 +11,7 @@ export const COMPLAINT_EVENTS = {
   progressed: 'complaint.progressed',
   penaltyProposed: 'complaint.penalty_proposed',
   penaltyDecided: 'complaint.penalty_decided',
+  monthlyReport: 'complaint.monthly_report',
 } as const;
 
 export interface EventSink {
@@ -64,6 +65,8 @@ export interface ComplaintDeps {
   calendar: BusinessCalendar;
   now: () => Date;
   penaltyPolicy: PenaltyPolicy;
+  /** R-CO-2/R-CO-3 deadlines (settings; the seed figures by default). */
+  deadlinePolicy: ComplaintDeadlinePolicy;
 }
 
 /** How this service acts on its own behalf (consumers, schedulers) towards other services. */

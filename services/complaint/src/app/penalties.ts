@@ -1,12 +1,17 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PenaltyDecided, PenaltyProposed } from '@aftercare/events';
 import {
+  AppError,
   type EntityManager,
   type Identity,
   type Logger,
   checkUuid,
   forbidden,
   instant,
+  invalidArgument,
+  keysetPage,
+  oneOf,
+  type Page,
   notFound,
   notInFuture,
   optionalText,
@@ -19,6 +24,7 @@ import {
 } from '@aftercare/kit';
 import { type ComplaintRecord, PenaltyRecord, PenaltyRuleRecord } from '../db/entities';
 import {
+  PENALTY_STATUSES,
   type LedgerEntry,
   type Month,
   type PenaltyAction,
@@ -116,6 +122,14 @@ async function proposeOnce(
   if (existing) return { record: existing, created: false };
   const ruleRecord = await em.findOne(PenaltyRuleRecord, { code: p.ruleCode });
   if (!ruleRecord) throw notFound('PenaltyRule', p.ruleCode);
+  // Only a violation is corrected; a reward "not corrected" would pay out again every working day.
+  if (p.correctionRequired && ruleRecord.kind === 'REWARD') {
+    throw invalidArgument(
+      'a reward has nothing to correct',
+      'correctionRequired',
+      'NOT_A_VIOLATION',
+    );
+  }
   const staff = await staffRef(deps, p.staffId);
   const carrier = penaltyCarrier(staff, p.culpritKnown);
   const teamLead = carrier.teamLead ? await staffRef(deps, carrier.staffId) : null;
@@ -131,6 +145,13 @@ async function proposeOnce(
     culpritKnown: p.culpritKnown,
     teamLeadRole: teamLead?.role ?? null,
     violationsThisMonth: countViolationsBefore(month, carrier.staffId, p.occurredAt, deps.calendar),
+    sourceViolationsThisMonth: countViolationsBefore(
+      month,
+      carrier.staffId,
+      p.occurredAt,
+      deps.calendar,
+      ruleRecord.source,
+    ),
     repeatedComplaint: p.repeatedComplaint ?? false,
     chargeFen: p.chargeFen ?? 0,
     policy: deps.penaltyPolicy,
@@ -182,17 +203,20 @@ export const penaltyFacts = (r: PenaltyRecord): PenaltyProposed => ({
 
 /**
  * R-PN-1 "complaint findings": an investigation that found our service responsible proposes
- * COMPLAINT_SUBSTANTIATED for each responsible person, doubled for a repeated complaint; with no
- * one named, the team lead of the work order's lead technician carries it. Returns the ids.
+ * COMPLAINT_SUBSTANTIATED for each responsible person, doubled for a repeated complaint. With no one
+ * named (no direct culprit, R-PN-2) the team lead carries it: the team lead of the work order's lead
+ * technician or, without a technician on a work order, of the first person the complaint is about.
+ * A team member without a team lead on the roster leaves the penalty to a manager (`noCarrier`)
+ * rather than blocking the investigation, which has its own deadline.
  */
 export async function proposeComplaintPenalties(
   em: EntityManager,
   deps: ComplaintDeps,
   complaint: ComplaintRecord,
   proposedBy: string,
-): Promise<string[]> {
+): Promise<{ ids: string[]; noCarrier: string | null }> {
   const report = complaint.investigation;
-  if (!report?.serviceCaused) return [];
+  if (!report?.serviceCaused) return { ids: [], noCarrier: null };
   const base = {
     ruleCode: 'COMPLAINT_SUBSTANTIATED',
     occurredAt: complaint.receivedAt,
@@ -200,27 +224,36 @@ export async function proposeComplaintPenalties(
     proposedBy,
     repeatedComplaint: complaint.repeatOfId !== null,
   };
-  const proposals: Proposal[] = report.responsibleStaffIds.map((staffId) => ({
-    ...base,
-    staffId,
-    culpritKnown: true,
-    sourceKey: `COMPLAINT:${complaint.id}:${staffId}`,
-  }));
-  if (proposals.length === 0 && complaint.workOrderId) {
-    const order = await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY);
-    const lead = order.leadTechnicianId ?? order.technicianIds[0];
-    if (lead) {
-      proposals.push({
-        ...base,
-        staffId: lead,
-        culpritKnown: false,
-        sourceKey: `COMPLAINT:${complaint.id}:team-lead-of:${lead}`,
-      });
-    }
-  }
   const ids: string[] = [];
-  for (const p of proposals) ids.push((await proposePenaltyIn(em, deps, p)).id);
-  return ids;
+  for (const staffId of report.responsibleStaffIds) {
+    const p = {
+      ...base,
+      staffId,
+      culpritKnown: true,
+      sourceKey: `COMPLAINT:${complaint.id}:${staffId}`,
+    };
+    ids.push((await proposePenaltyIn(em, deps, p)).id);
+  }
+  if (ids.length > 0) return { ids, noCarrier: null };
+  const order = complaint.workOrderId
+    ? await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY)
+    : null;
+  const member = order?.leadTechnicianId ?? order?.technicianIds[0] ?? complaint.aboutStaffIds[0];
+  if (!member) return { ids, noCarrier: null };
+  try {
+    const p = {
+      ...base,
+      staffId: member,
+      culpritKnown: false,
+      sourceKey: `COMPLAINT:${complaint.id}:team-lead-of:${member}`,
+    };
+    ids.push((await proposePenaltyIn(em, deps, p)).id);
+    return { ids, noCarrier: null };
+  } catch (e) {
+    // Thrown before anything was written, so the transaction goes on.
+    if (e instanceof AppError && e.reason === 'NO_CARRIER') return { ids, noCarrier: member };
+    throw e;
+  }
 }
 
 export interface ManualProposalInput {
@@ -334,13 +367,30 @@ export async function markPenaltyCorrected(
  */
 export async function scanUncorrectedViolations(deps: ComplaintDeps, limit = 200): Promise<number> {
   const now = deps.now();
-  const open = await deps.orm.em
-    .fork()
-    .find(
+  let proposed = 0;
+  // Page through every open violation (by id): the oldest ones stay open until corrected, so a
+  // single "oldest first, limit n" batch would starve every violation after the n-th for good.
+  for (let after: string | null = null; ;) {
+    const open: PenaltyRecord[] = await deps.orm.em.fork().find(
       PenaltyRecord,
-      { correctionRequired: true, correctedAt: null, status: { $ne: 'VOID' }, recountOfId: null },
-      { limit, orderBy: { occurredAt: 'asc' } },
+      {
+        correctionRequired: true,
+        correctedAt: null,
+        kind: 'PENALTY',
+        status: { $ne: 'VOID' },
+        recountOfId: null,
+        ...(after ? { id: { $gt: after } } : {}),
+      },
+      { limit, orderBy: { id: 'asc' } },
     );
+    proposed += await recountEach(deps, open, now);
+    if (open.length < limit) return proposed;
+    after = open.at(-1)!.id;
+  }
+}
+
+/** The re-counts due for each open violation as of `now`; returns how many this call created. */
+async function recountEach(deps: ComplaintDeps, open: PenaltyRecord[], now: Date): Promise<number> {
   let proposed = 0;
   for (const entry of open) {
     const recounts = uncorrectedRecounts(
@@ -431,14 +481,17 @@ export interface PenaltyFilter {
   staffId?: string | null;
   month?: string | null;
   status?: string | null;
+  first?: number | null;
+  after?: string | null;
 }
 
+/** R-PN-3 ledger lines, newest first, paged: staff see only their own lines. */
 export async function listPenalties(
   deps: ComplaintDeps,
   em: EntityManager,
   caller: Identity | null,
   filter: PenaltyFilter,
-): Promise<PenaltyRecord[]> {
+): Promise<Page<PenaltyRecord>> {
   const me = authenticated(caller);
   const staffId = filter.staffId ?? (has(me, CAN_READ_ALL_PENALTIES) ? null : me.userId);
   if (!staffId && !has(me, CAN_READ_ALL_PENALTIES))
@@ -446,14 +499,15 @@ export async function listPenalties(
   if (staffId && !mayReadPenaltiesOf(me, staffId))
     throw forbidden('staff see only their own penalties');
   const range = filter.month ? monthRange(deps, parseMonth(filter.month)) : null;
-  return em.find(
+  return keysetPage(
+    em,
     PenaltyRecord,
     {
       ...(staffId ? { staffId } : {}),
-      ...(filter.status ? { status: filter.status as PenaltyRecord['status'] } : {}),
+      ...(filter.status ? { status: oneOf(PENALTY_STATUSES, filter.status, 'status') } : {}),
       ...(range ? { occurredAt: { $gte: range.from, $lt: range.to } } : {}),
     },
-    { orderBy: { occurredAt: 'asc', id: 'asc' }, limit: 1000 },
+    { first: filter.first, after: filter.after },
   );
 }
 

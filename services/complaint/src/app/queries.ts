@@ -11,6 +11,8 @@ import {
 import type { FilterQuery } from '@mikro-orm/core';
 import { ComplaintHistoryRecord, ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import {
+  COMPLAINT_CATEGORIES,
+  COMPLAINT_CHANNELS,
   COMPLAINT_STATUSES,
   type MonthlyComplaintReport,
   monthlyComplaintReport,
@@ -59,6 +61,10 @@ export interface ComplaintFilter {
   customerId?: string | null;
   workOrderId?: string | null;
   status?: string | null;
+  /** True: not closed yet; false: closed (also as invalid). */
+  open?: boolean | null;
+  category?: string | null;
+  channel?: string | null;
   /** Only those assigned to the caller. */
   mine?: boolean | null;
   first?: number | null;
@@ -77,6 +83,9 @@ export async function listComplaints(
     ...(f.customerId ? { customerId: checkUuid(f.customerId, 'customerId') } : {}),
     ...(f.workOrderId ? { workOrderId: checkUuid(f.workOrderId, 'workOrderId') } : {}),
     ...(f.status ? { status: oneOf(COMPLAINT_STATUSES, f.status, 'status') } : {}),
+    ...(typeof f.open === 'boolean' ? { closedAt: f.open ? null : { $ne: null } } : {}),
+    ...(f.category ? { category: oneOf(COMPLAINT_CATEGORIES, f.category, 'category') } : {}),
+    ...(f.channel ? { channel: oneOf(COMPLAINT_CHANNELS, f.channel, 'channel') } : {}),
     ...(onlyMine ? { handlerId: me.userId } : {}),
   };
   return keysetPage(em, ComplaintRecord, filter, { first: f.first, after: f.after });
@@ -138,5 +147,6 @@ export async function complaintReport(
     calendar: deps.calendar,
     now: deps.now(),
     majorIds: complaints.filter((c) => c.majorReasons.length > 0).map((c) => c.id),
+    policy: deps.deadlinePolicy,
   });
 }

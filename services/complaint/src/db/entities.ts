@@ -58,6 +58,8 @@ export class ComplaintRecord {
   improvementActions: ImprovementAction[] = [];
   /** R-CO-3 reasons this complaint is major, judged at record and re-judged at classification. */
   majorReasons: MajorReason[] = [];
+  /** When it became major (R-CO-3: the 24 h to escalate run from then); null while it is not. */
+  majorSince: Date | null = null;
   /** The earlier complaint this one repeats (same customer and matter), if any. */
   repeatOfId: string | null = null;
   /** The event that opened it (survey.dissatisfied), unique: one complaint per event. */
@@ -106,6 +108,7 @@ export const ComplaintSchema = new EntitySchema<ComplaintRecord>({
     escalatedAt: instant(true),
     improvementActions: json(),
     majorReasons: json(),
+    majorSince: instant(true),
     repeatOfId: { type: 'uuid', nullable: true },
     sourceEventId: { type: 'string', nullable: true },
     recordedBy: { type: 'string' },
@@ -237,6 +240,11 @@ export const PenaltySchema = new EntitySchema<PenaltyRecord>({
 export class CompletedWorkOrderRecord {
   workOrderId!: string;
   completedAt!: Date;
+  /** Region of the work order and its technicians: the KPIs' scope (SPEC §6). Null on rows stored before. */
+  province!: string | null;
+  city!: string | null;
+  district!: string | null;
+  technicianIds!: string[];
 }
 
 export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecord>({
@@ -245,6 +253,10 @@ export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecor
   properties: {
     workOrderId: { type: 'uuid', primary: true },
     completedAt: instant(),
+    province: { type: 'text', nullable: true },
+    city: { type: 'text', nullable: true },
+    district: { type: 'text', nullable: true },
+    technicianIds: json(),
   },
 });
 

@@ -119,7 +119,13 @@ export function majorReasons(
 export type DeadlineSubject = Pick<
   Complaint,
   'receivedAt' | 'assignedAt' | 'firstSolutionAt' | 'closedAt' | 'escalatedAt'
->;
+> & {
+  /**
+   * When the complaint became major: at receipt, or later when judged high impact at step 2. The
+   * 24 h run from then; a complaint cannot be escalated late before anyone knew it was major.
+   */
+  majorSince?: Date | null;
+};
 
 export interface ComplaintDeadlines {
   /** Null until the complaint is assigned. */
@@ -135,7 +141,7 @@ export interface DeadlineOptions {
   policy?: ComplaintDeadlinePolicy;
 }
 
-/** R-CO-3: a major complaint goes to management within 24 h of receipt (default). */
+/** R-CO-3: a major complaint goes to management within 24 h (default) of becoming major. */
 export const escalationDueAt = (
   receivedAt: Date,
   policy: ComplaintDeadlinePolicy = DEFAULT_COMPLAINT_DEADLINES,
@@ -151,7 +157,9 @@ export function complaintDeadlines(
       ? options.calendar.addWorkingDays(complaint.assignedAt, policy.solutionWorkingDays)
       : null,
     closureDueAt: new Date(complaint.receivedAt.getTime() + policy.closureDays * DAY_MS),
-    escalationDueAt: options.major ? escalationDueAt(complaint.receivedAt, policy) : null,
+    escalationDueAt: options.major
+      ? escalationDueAt(complaint.majorSince ?? complaint.receivedAt, policy)
+      : null,
   };
 }
 

@@ -6,3 +6,4 @@ export * from './penalties';
 export * from './statistics';
 export * from './workflow';
 export * from './policy';
+export * from './kpis';

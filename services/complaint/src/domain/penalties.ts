@@ -28,7 +28,10 @@ export type PenaltySource = (typeof PENALTY_SOURCES)[number];
 export const LEDGER_KINDS = ['PENALTY', 'REWARD'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-/** From the `fromNthViolation`-th violation in a month a holder of `role` pays double. */
+/**
+ * From the `fromNthViolation`-th violation **of the rule's source** in a month a holder of `role`
+ * pays double (seed: a sales advisor's 2nd *archive* violation of the month, not their 2nd of any kind).
+ */
 export interface DoublingRole {
   role: string;
   fromNthViolation: number;
@@ -199,6 +202,11 @@ export interface AssessmentInput {
   teamLeadRole?: string | null;
   /** The carrier's violations earlier in the same business month (see `countViolationsBefore`). */
   violationsThisMonth: number;
+  /**
+   * Of those, the ones from the rule's source (role doubling counts these); defaults to
+   * `violationsThisMonth`.
+   */
+  sourceViolationsThisMonth?: number;
   /** The complaint repeats an earlier one on the same issue (complaint rules only): doubled. */
   repeatedComplaint?: boolean;
   /** Restitution on top, e.g. a lost tool's original price; never escalated or doubled. */
@@ -273,6 +281,12 @@ export function assessPenalty(input: AssessmentInput): Assessment {
       max: 10_000,
       integer: true,
     }) + 1;
+  const nthOfSource =
+    numberIn(input.sourceViolationsThisMonth ?? nth - 1, 'sourceViolationsThisMonth', {
+      min: 0,
+      max: nth - 1,
+      integer: true,
+    }) + 1;
   const explanation = [`${r.code}: violation no. ${nth} this month`];
   if (carrier.teamLead) explanation.push('no direct culprit: the team lead carries it');
 
@@ -286,11 +300,13 @@ export function assessPenalty(input: AssessmentInput): Assessment {
   explanation.push(
     `${points} × ${yuan(policy.pointValueFen)} + fine ${yuan(r.fineFen)} = ${yuan(fineFen)}`,
   );
-  const doubling = r.doublingRoles?.find((d) => d.role === role && nth >= d.fromNthViolation);
+  const doubling = r.doublingRoles?.find(
+    (d) => d.role === role && nthOfSource >= d.fromNthViolation,
+  );
   if (doubling) {
     fineFen *= 2;
     explanation.push(
-      `${doubling.role} from violation no. ${doubling.fromNthViolation}: fine doubled to ${yuan(fineFen)}`,
+      `${doubling.role} from ${r.source} violation no. ${doubling.fromNthViolation} (this is no. ${nthOfSource}): fine doubled to ${yuan(fineFen)}`,
     );
   }
   if (input.repeatedComplaint) {
@@ -491,19 +507,22 @@ const PAYABLE: readonly PenaltyStatus[] = ['CONFIRMED', 'UPHELD'];
 
 /**
  * Violations of `staffId` in the business month of `at`, before `at`: every penalty not voided
- * (a proposed or appealed one still counts until voided), for `AssessmentInput.violationsThisMonth`.
+ * (a proposed or appealed one still counts until voided), for `AssessmentInput.violationsThisMonth`;
+ * with `source`, only those from it (`sourceViolationsThisMonth`, for role doubling).
  */
 export function countViolationsBefore(
   entries: readonly LedgerEntry[],
   staffId: string,
   at: Date,
   calendar: BusinessCalendar,
+  source?: PenaltySource,
 ): number {
   const month = localMonth(at, calendar);
   return entries.filter(
     (e) =>
       e.staffId === staffId &&
       e.kind === 'PENALTY' &&
+      (!source || e.source === source) &&
       e.status !== 'VOID' &&
       e.occurredAt < at &&
       localMonth(e.occurredAt, calendar) === month,

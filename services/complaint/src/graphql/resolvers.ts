@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import {
+  DateScalar,
   DateTimeScalar,
   type EntityManager,
   type Identity,
@@ -15,6 +16,7 @@ import {
   registerComplaint,
 } from '../app/complaints';
 import { overdueNoticesOf } from '../app/deadline-scan';
+import { complaintKpis } from '../app/kpis';
 import type { ComplaintDeps } from '../app/deps';
 import { getPolicy, loadPolicy, updatePolicy } from '../app/policy';
 import {
@@ -137,6 +139,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     decidePenalty(deps, ctx.identity, id, action);
   return {
     DateTime: DateTimeScalar,
+    Date: DateScalar,
     Query: {
       complaint: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getComplaint(ctx.em, ctx.identity, id).catch(nullIfNotFound),
@@ -153,11 +156,13 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
           },
         };
       },
+      complaintKpis: (_: unknown, args: Record<string, string | null>, ctx: Ctx) =>
+        complaintKpis(deps, ctx.em, ctx.identity, args),
       penalty: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getPenalty(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       penalties: (
         _: unknown,
-        args: { staffId?: string; month?: string; status?: string },
+        args: { staffId?: string; month?: string; status?: string; first?: number; after?: string },
         ctx: Ctx,
       ) => listPenalties(deps, ctx.em, ctx.identity, args),
       penaltyRules: (_: unknown, __: unknown, ctx: Ctx) => listPenaltyRules(ctx.em, ctx.identity),
@@ -248,12 +253,17 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
       workOrder: (c: ComplaintRecord) =>
         c.workOrderId ? { __typename: 'WorkOrder', id: c.workOrderId } : null,
       aboutStaff: (c: ComplaintRecord) => c.aboutStaffIds.map(staffRef),
+      handler: (c: ComplaintRecord) => (c.handlerId ? staffRef(c.handlerId) : null),
       major: (c: ComplaintRecord) => c.majorReasons.length > 0,
       repeatOf: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
         c.repeatOfId ? ctx.loaders.complaint.load(c.repeatOfId) : null,
       fullyClosed: (c: ComplaintRecord) => isFullyClosed(c),
       deadlines: async (c: ComplaintRecord, _: unknown, ctx: Ctx) => {
-        const options = { calendar: deps.calendar, major: c.majorReasons.length > 0 };
+        const options = {
+          calendar: deps.calendar,
+          major: c.majorReasons.length > 0,
+          policy: deps.deadlinePolicy,
+        };
         return {
           ...complaintDeadlines(c, options),
           overdueKinds: overdueKinds(c, deps.now(), options),
@@ -267,6 +277,9 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     ComplaintInvestigation: {
       responsibleStaff: (r: { responsibleStaffIds: string[] }) =>
         r.responsibleStaffIds.map(staffRef),
+    },
+    ComplaintImprovementAction: {
+      owner: (a: { ownerId: string }) => staffRef(a.ownerId),
     },
     ComplaintHistoryEntry: {
       details: (h: ComplaintHistoryRecord) => (h.details ? JSON.stringify(h.details) : null),

@@ -1,6 +1,9 @@
+import { type ComplaintMonthlyReport, complaintMonthlyReport } from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
 import { dbQuery } from '@aftercare/testkit';
 import { escalateMajorComplaints, scanOverdueComplaints } from '../../src/app/deadline-scan';
+import { publishMonthlyReport } from '../../src/app/monthly-report';
+import { localMonth, nextMonth } from '../../src/domain';
 import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
 
 // R-CO-3 schedulers on real PostgreSQL: several scans at once still notify each complaint once.
@@ -92,4 +95,88 @@ it('R-CO-3 escalates a major complaint and flags each breached deadline exactly 
       manager,
     ),
   ).toEqual({ complaint: null });
+});
+
+it('R-CO-3 a complaint judged high impact days after receipt gets its own 24 h to be escalated', async () => {
+  const customerId = await createCustomer(s, 'Later Major', '13600007777');
+  const receivedAt = new Date(Date.now() - 3 * 86_400_000);
+  const { registerComplaint } = await complaintGraph<{
+    registerComplaint: { id: string; major: boolean };
+  }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id major } }`,
+    {
+      input: {
+        complainant: { name: 'L', phone: '13600007777' },
+        customerId,
+        channel: 'PHONE',
+        category: 'PRODUCT_QUALITY',
+        content: 'the whole fleet is affected',
+        receivedAt: receivedAt.toISOString(),
+      },
+    },
+    manager,
+  );
+  expect(registerComplaint.major).toBe(false);
+  const before = Date.now();
+  const { classifyComplaint: c } = await complaintGraph<{
+    classifyComplaint: {
+      majorSince: string;
+      deadlines: { escalationDueAt: string; overdueKinds: string[] };
+    };
+  }>(
+    s,
+    `mutation($id: ID!) { classifyComplaint(id: $id, highImpact: true) {
+      majorSince deadlines { escalationDueAt overdueKinds } } }`,
+    { id: registerComplaint.id },
+    manager,
+  );
+  const since = new Date(c.majorSince).getTime();
+  expect(since).toBeGreaterThanOrEqual(before - 1000);
+  expect(new Date(c.deadlines.escalationDueAt).getTime()).toBe(since + 24 * 3_600_000);
+  expect(c.deadlines.overdueKinds).toEqual([]);
+  const escalationNotices = () =>
+    dbQuery(
+      s.complaintEnv.env.DATABASE_URL!,
+      `SELECT 1 FROM complaint_overdue WHERE complaint_id = $1 AND kind = 'ESCALATION'`,
+      [registerComplaint.id],
+    );
+  await scanOverdueComplaints(s.deps);
+  expect(await escalationNotices()).toEqual([]);
+  await escalateMajorComplaints(s.deps);
+  await scanOverdueComplaints(s.deps);
+  expect(await escalationNotices()).toEqual([]);
+});
+
+it('R-CO-4 once a month is over its report goes out once (complaint.monthly_report), across concurrent scans', async () => {
+  const month = localMonth(new Date(), s.deps.calendar);
+  // The scheduler's clock on the 1st of the next month, 09:00 local.
+  const nextDay1 = {
+    ...s.deps,
+    now: () => s.deps.calendar.fromLocal(`${nextMonth(month)}-01T09:00`),
+  };
+  const published = await Promise.all([1, 2, 3].map(() => publishMonthlyReport(nextDay1)));
+  expect(published.filter((m) => m !== null)).toEqual([month]);
+  expect(await publishMonthlyReport(nextDay1)).toBeNull();
+  const rows = await dbQuery<{ data: ComplaintMonthlyReport }>(
+    s.complaintEnv.env.DATABASE_URL!,
+    `SELECT payload->'data' AS data FROM outbox WHERE payload->>'type' = 'complaint.monthly_report'`,
+  );
+  expect(rows).toHaveLength(1);
+  const event = complaintMonthlyReport.parse(rows[0]!.data);
+  const { complaintReport } = await complaintGraph<{
+    complaintReport: { total: number; overdue: number; dueDate: string };
+  }>(
+    s,
+    `query($m: String!) { complaintReport(month: $m) { total overdue dueDate } }`,
+    { m: month },
+    manager,
+  );
+  expect(event).toMatchObject({
+    month,
+    dueDate: `${nextMonth(month)}-10`,
+    total: complaintReport.total,
+  });
+  expect(event.total).toBeGreaterThan(0);
+  expect(event.byCategory.map((l) => l.key)).toContain('SERVICE_ATTITUDE');
 });

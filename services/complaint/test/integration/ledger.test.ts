@@ -158,14 +158,14 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
   expect(recounts).toHaveLength(expected);
   expect(recounts.every((l) => l.rule_code === 'VIOLATION' && l.status === 'PROPOSED')).toBe(true);
   const { penalties } = await complaintGraph<{
-    penalties: { recountOf: { id: string } | null; correctionRequired: boolean }[];
+    penalties: { items: { recountOf: { id: string } | null; correctionRequired: boolean }[] };
   }>(
     s,
-    `query($s: ID!) { penalties(staffId: $s) { recountOf { id } correctionRequired } }`,
+    `query($s: ID!) { penalties(staffId: $s) { items { recountOf { id } correctionRequired } } }`,
     { s: staffId },
     { userId: staffId, roles: ['technician'] },
   );
-  expect(penalties.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
+  expect(penalties.items.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
   // Corrected: no more re-counts, however often the scheduler runs.
   await complaintGraph(
     s,
@@ -176,6 +176,109 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
   const later = { ...s.deps, now: () => new Date(Date.now() + 10 * 86_400_000) };
   await scanUncorrectedViolations(later);
   expect((await ledger()).filter((l) => l.recount_of_id === v.id)).toHaveLength(expected);
+});
+
+it('R-PN-2 a reward is never "uncorrected": proposing one that needs correcting is refused and writes nothing', async () => {
+  const staffId = uuidv7();
+  await upsertStaff(s, { id: staffId, name: 'Best One' });
+  const refused = await subgraphRequest(
+    s.complaint.httpPort,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    {
+      input: {
+        ruleCode: 'BEST_PERFORMER',
+        staffId,
+        occurredAt: new Date(Date.now() - 4 * 86_400_000).toISOString(),
+        correctionRequired: true,
+      },
+    },
+    manager,
+  );
+  expect(refused.errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'correctionRequired',
+    reason: 'NOT_A_VIOLATION',
+  });
+  await scanUncorrectedViolations(s.deps);
+  expect((await ledger()).filter((l) => l.staff_id === staffId)).toEqual([]);
+});
+
+it('R-PN-2 the re-count scan reaches every uncorrected violation, however many are open', async () => {
+  const staff = [uuidv7(), uuidv7(), uuidv7()];
+  const notedAt = new Date(Date.now() - 4 * 86_400_000);
+  const ids: string[] = [];
+  for (const staffId of staff) {
+    await upsertStaff(s, { id: staffId, name: 'Untidy' });
+    const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+      s,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+      {
+        input: {
+          ruleCode: 'VIOLATION',
+          staffId,
+          occurredAt: notedAt.toISOString(),
+          correctionRequired: true,
+        },
+      },
+      manager,
+    );
+    ids.push(proposePenalty.id);
+  }
+  // A batch of one: the scan must page on instead of re-reading the oldest open violation.
+  await scanUncorrectedViolations(s.deps, 1);
+  const expected = uncorrectedRecounts(notedAt, null, new Date(), s.deps.calendar).length;
+  const lines = await ledger();
+  for (const id of ids) expect(lines.filter((l) => l.recount_of_id === id)).toHaveLength(expected);
+});
+
+it('R-PN-3 the ledger list is paged, newest first, and a staff member pages through their own lines only', async () => {
+  const staffId = uuidv7();
+  await upsertStaff(s, { id: staffId, name: 'Paged' });
+  const ids: string[] = [];
+  for (const ref of ['A', 'B', 'C']) {
+    const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+      s,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+      { input: { ruleCode: 'VIOLATION', staffId, sourceRef: ref } },
+      manager,
+    );
+    ids.push(proposePenalty.id);
+  }
+  const self: Identity = { userId: staffId, roles: ['technician'] };
+  const PAGE = `query($first: Int, $after: String) { penalties(first: $first, after: $after) { items { id } total nextCursor } }`;
+  type Page = { penalties: { items: { id: string }[]; total: number; nextCursor: string | null } };
+  const one = (await complaintGraph<Page>(s, PAGE, { first: 2 }, self)).penalties;
+  expect(one).toEqual({ items: [{ id: ids[2] }, { id: ids[1] }], total: 3, nextCursor: ids[1] });
+  const two = (await complaintGraph<Page>(s, PAGE, { first: 2, after: one.nextCursor }, self))
+    .penalties;
+  expect(two).toEqual({ items: [{ id: ids[0] }], total: 3, nextCursor: null });
+  const bad = await subgraphRequest(s.complaint.httpPort, PAGE, { after: 'nope' }, self);
+  expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+});
+
+it('R-PN-2 a sales advisor archive fine doubles from their 2nd archive violation of the month, not their 2nd violation of any kind', async () => {
+  const advisor = uuidv7();
+  await upsertStaff(s, { id: advisor, name: 'Sales Su', position: 'sales_advisor' });
+  const propose = async (ruleCode: string, sourceRef: string) =>
+    (
+      await complaintGraph<{ proposePenalty: { amountFen: number; nthViolation: number } }>(
+        s,
+        `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { amountFen nthViolation } }`,
+        { input: { ruleCode, staffId: advisor, sourceRef } },
+        manager,
+      )
+    ).proposePenalty;
+  expect(await propose('SLA_BREACH', 'late-1')).toEqual({ amountFen: -400, nthViolation: 1 });
+  // Violation no. 2 of the month, but the first archive one: 50 yuan.
+  expect(await propose('ARCHIVE_HANDOVER_LATE', 'VIN-1')).toEqual({
+    amountFen: -5000,
+    nthViolation: 2,
+  });
+  // The second archive one: doubled.
+  expect(await propose('ARCHIVE_HANDOVER_LATE', 'VIN-2')).toEqual({
+    amountFen: -10000,
+    nthViolation: 3,
+  });
 });
 
 it('R-PN-1 repeat repairs and lost tools from their events propose penalties once; R-CO-4 completed work orders feed the complaint rate', async () => {

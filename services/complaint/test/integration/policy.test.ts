@@ -88,6 +88,25 @@ it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edi
   );
   // Media and return no longer make a complaint major under the edited rules…
   expect(c.majorReasons).toEqual([]);
+  // …nor does a repeat; it is still recorded as one, since R-PN-2 doubles a repeated complaint's
+  // penalty whatever the major-complaint rules say.
+  const { registerComplaint: again } = await complaintGraph<{
+    registerComplaint: { majorReasons: string[]; repeatOf: { id: string } | null };
+  }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { majorReasons repeatOf { id } } }`,
+    {
+      input: {
+        complainant: { name: 'P', phone: '13400004444' },
+        customerId,
+        channel: 'PHONE',
+        category: 'TRANSPORT',
+        content: 'still scratched',
+      },
+    },
+    manager,
+  );
+  expect(again).toEqual({ majorReasons: [], repeatOf: { id: c.id } });
   // …but judging it high impact at classification does.
   const move = <T>(mutation: string, vars: object, caller: Identity = cr) =>
     complaintGraph<T>(s, mutation, { id: c.id, ...vars }, caller);

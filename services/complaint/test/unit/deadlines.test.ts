@@ -87,6 +87,19 @@ describe('complaint deadlines', () => {
       expect(overdueKinds(escalated, ms(due, 1), { calendar, major: true })).toEqual([]);
     });
 
+    it('R-CO-3 a complaint judged major after receipt has 24 h from then to be escalated', () => {
+      const c = newComplaint(); // received 2026-11-24T02:00Z
+      const judged = new Date('2026-11-27T02:00:00Z');
+      const late = { ...c, majorSince: judged };
+      expect(complaintDeadlines(late, { calendar, major: true }).escalationDueAt).toEqual(
+        new Date('2026-11-28T02:00:00Z'),
+      );
+      expect(overdueKinds(late, ms(judged, 60 * 60_000), { calendar, major: true })).toEqual([]);
+      expect(
+        overdueKinds(late, new Date('2026-11-28T02:00:01Z'), { calendar, major: true }),
+      ).toEqual(['ESCALATION']);
+    });
+
     it('R-CO-3 all breaches at once, and a custom policy', () => {
       const late = ms(closureDue, 1);
       expect(overdueKinds(assigned, late, { calendar, major: true })).toEqual([

@@ -141,6 +141,17 @@ describe('penalty assessment', () => {
     expect(errorOf(() => assess({ staff: lone, culpritKnown: false })).reason).toBe('NO_CARRIER');
   });
 
+  it('R-PN-2 role doubling counts violations of the rule source only: a sales advisor first archive violation after an SLA breach is not doubled', () => {
+    const advisor = { ...staff, role: 'sales_advisor' };
+    const archive = { rule: ARCHIVE, staff: advisor, violationsThisMonth: 1 };
+    expect(assess({ ...archive, sourceViolationsThisMonth: 0 }).fineFen).toBe(5000);
+    expect(assess({ ...archive, sourceViolationsThisMonth: 1 }).fineFen).toBe(10000);
+    // More of the source than in all is a caller error.
+    expect(errorOf(() => assess({ ...archive, sourceViolationsThisMonth: 2 })).field).toBe(
+      'sourceViolationsThisMonth',
+    );
+  });
+
   it('R-PN-2 role doubling follows the carrier: the lead position, not the culprit one', () => {
     const advisor = { ...staff, role: 'sales_advisor' };
     const byLead = { rule: ARCHIVE, staff: advisor, culpritKnown: false, violationsThisMonth: 1 };
@@ -349,6 +360,12 @@ describe('penalty ledger', () => {
       entry(assess(), 7, at('2026-11-20T10:00')),
     ];
     expect(countViolationsBefore(ledger, TECH, at('2026-11-10T10:00'), calendar)).toBe(2);
+    expect(
+      countViolationsBefore(ledger, TECH, at('2026-11-10T10:00'), calendar, 'ARCHIVE_HANDOVER'),
+    ).toBe(0);
+    expect(
+      countViolationsBefore(ledger, TECH, at('2026-11-10T10:00'), calendar, 'INSPECTION'),
+    ).toBe(2);
   });
 
   it('R-PN-3 the monthly export sums payable entries per staff member in the business month', () => {

@@ -1,0 +1,225 @@
+import { uuidv7 } from '@aftercare/kit';
+import { dbQuery, subgraphData } from '@aftercare/testkit';
+import {
+  type Services,
+  complaintGraph,
+  createCustomer,
+  manager,
+  startServices,
+  upsertStaff,
+} from './setup';
+
+// R-PN-1 "complaint findings" through the real workflow, work-order roster and database: who
+// carries a substantiated complaint when the investigation names no direct culprit (R-PN-2).
+let s: Services;
+let customerId: string;
+beforeAll(async () => {
+  s = await startServices('cp-findings');
+  customerId = await createCustomer(s, 'Finding Customer', '13800007777');
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+/** An internal job dispatched to `technicianId` (on the roster). */
+async function dispatchedWorkOrder(technicianId: string): Promise<string> {
+  const { registerWorkOrder } = await subgraphData<{
+    registerWorkOrder: { workOrder: { id: string } };
+  }>(
+    s.workorder.httpPort,
+    `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
+    {
+      input: {
+        contact: { name: 'F', phone: '13800007777' },
+        address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+        areaType: 'URBAN',
+        distanceKm: 2,
+        faultDescription: 'door rattles',
+        category: 'MECHANICAL',
+        channel: 'PHONE',
+        internalKind: 'INSPECTION',
+      },
+    },
+    manager,
+  );
+  const id = registerWorkOrder.workOrder.id;
+  await subgraphData(
+    s.workorder.httpPort,
+    `mutation($id: ID!, $t: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: [$t] }) { workOrder { id } } }`,
+    { id, t: technicianId },
+    manager,
+  );
+  return id;
+}
+
+/** Registered, classified, assigned and investigated as service-caused with nobody named. */
+async function investigatedWithoutCulprit(input: object): Promise<string> {
+  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    {
+      input: {
+        complainant: { name: 'F', phone: '13800007777' },
+        customerId,
+        channel: 'PHONE',
+        category: 'REPAIR_QUALITY',
+        content: 'the door still rattles',
+        ...input,
+      },
+    },
+    manager,
+  );
+  const id = registerComplaint.id;
+  const step = (mutation: string, vars: object = {}) =>
+    complaintGraph(s, `mutation($id: ID!) { ${mutation} { id } }`, { id, ...vars }, manager);
+  await step('classifyComplaint(id: $id)');
+  await step(`assignComplaint(id: $id, handlerId: "handler-${uuidv7()}")`);
+  await complaintGraph(
+    s,
+    `mutation($id: ID!, $report: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $report) { id } }`,
+    {
+      id,
+      report: {
+        cause: 'loose hinge',
+        course: 'fitted without torque check',
+        conclusion: 'workmanship',
+        countermeasure: 'torque check list',
+        serviceCaused: true,
+      },
+    },
+    manager,
+  );
+  return id;
+}
+
+const penaltiesOf = (reference: string) =>
+  dbQuery<{ staff_id: string; rule_code: string; points: number }>(
+    s.complaintEnv.env.DATABASE_URL!,
+    'SELECT staff_id, rule_code, points FROM penalty WHERE reference = $1',
+    [reference],
+  );
+
+it("R-PN-2 no direct culprit: the team lead of the work order's technician carries the complaint penalty", async () => {
+  const lead = `lead-${uuidv7()}`;
+  const tech = `tech-${uuidv7()}`;
+  await upsertStaff(s, { id: lead, name: 'Lead' });
+  await upsertStaff(s, { id: tech, name: 'Tech', teamLeadId: lead });
+  const workOrderId = await dispatchedWorkOrder(tech);
+  const id = await investigatedWithoutCulprit({ workOrderId });
+  expect(await penaltiesOf(id)).toEqual([
+    { staff_id: lead, rule_code: 'COMPLAINT_SUBSTANTIATED', points: -2 },
+  ]);
+});
+
+it('R-PN-2 no direct culprit and no work order: the team lead of the person the complaint is about carries it', async () => {
+  const lead = `lead-${uuidv7()}`;
+  const advisor = `advisor-${uuidv7()}`;
+  await upsertStaff(s, { id: lead, name: 'Lead' });
+  await upsertStaff(s, { id: advisor, name: 'Advisor', teamLeadId: lead });
+  // Another category, so it does not repeat the first test's complaint (that would double it).
+  const id = await investigatedWithoutCulprit({
+    aboutStaffIds: [advisor],
+    category: 'SERVICE_ATTITUDE',
+  });
+  expect(await penaltiesOf(id)).toEqual([
+    { staff_id: lead, rule_code: 'COMPLAINT_SUBSTANTIATED', points: -2 },
+  ]);
+});
+
+it('R-PN-2 no direct culprit and no team lead on the roster: the investigation is still recorded, the penalty left to a manager', async () => {
+  const loner = `tech-${uuidv7()}`;
+  await upsertStaff(s, { id: loner, name: 'Loner' });
+  const workOrderId = await dispatchedWorkOrder(loner);
+  const id = await investigatedWithoutCulprit({ workOrderId });
+  const { complaint } = await complaintGraph<{
+    complaint: { status: string; history: { action: string; details: string | null }[] };
+  }>(
+    s,
+    `query($id: ID!) { complaint(id: $id) { status history { action details } } }`,
+    { id },
+    manager,
+  );
+  expect(complaint.status).toBe('INVESTIGATED');
+  const investigated = complaint.history.find((h) => h.action === 'investigate');
+  expect(JSON.parse(investigated!.details!)).toMatchObject({
+    penaltiesProposed: [],
+    penaltyWithoutCarrier: loner,
+  });
+  expect(await penaltiesOf(id)).toEqual([]);
+});
+
+it('R-CO-2 the work queue: complaints filter by open / closed, category and channel, newest first; the handler is a Staff', async () => {
+  // This customer's three complaints above are open (investigated); one more is answered as invalid.
+  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    {
+      input: {
+        complainant: { name: 'F', phone: '13800007777' },
+        customerId,
+        channel: 'WEB',
+        category: 'SUGGESTION',
+        content: 'longer opening hours',
+      },
+    },
+    manager,
+  );
+  await complaintGraph(
+    s,
+    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "a suggestion, passed on") { id } }`,
+    { id: registerComplaint.id },
+    manager,
+  );
+  type Page = {
+    complaints: {
+      total: number;
+      items: { id: string; category: string; channel: string; handler: { id: string } | null }[];
+    };
+  };
+  const list = async (filter: string) =>
+    (
+      await complaintGraph<Page>(
+        s,
+        `query($c: ID!) { complaints(customerId: $c, ${filter}) { total items { id category channel handler { id } } } }`,
+        { c: customerId },
+        manager,
+      )
+    ).complaints;
+  const open = await list('open: true');
+  expect(open.total).toBe(3);
+  expect(open.items.every((c) => c.handler?.id.startsWith('handler-'))).toBe(true);
+  expect(await list('open: false')).toEqual({
+    total: 1,
+    items: [{ id: registerComplaint.id, category: 'SUGGESTION', channel: 'WEB', handler: null }],
+  });
+  expect((await list('category: SERVICE_ATTITUDE')).total).toBe(1);
+  expect((await list('channel: WEB, open: true')).total).toBe(0);
+});
+
+it('lists complaints with every nested field in a fixed number of SQL statements (batched, no N+1)', async () => {
+  const QUERY = `query($c: ID!, $first: Int) { complaints(customerId: $c, first: $first) { items {
+    id allowedActions repeatOf { id } handler { id } owner: improvementActions { owner { id } }
+    deadlines { closureDueAt overdueKinds noticesSent } penalties { id rule { code } recountOf { id } }
+    history { action } } } }`;
+  const connection = s.deps.orm.em.getConnection();
+  const statementsFor = async (first: number) => {
+    const execute = jest.spyOn(connection, 'execute');
+    try {
+      const { complaints } = await complaintGraph<{ complaints: { items: unknown[] } }>(
+        s,
+        QUERY,
+        { c: customerId, first },
+        manager,
+      );
+      expect(complaints.items).toHaveLength(first);
+      return execute.mock.calls.length;
+    } finally {
+      execute.mockRestore();
+    }
+  };
+  // Newest first: the invalid suggestion, the loner's (no penalty), then two with a penalty each,
+  // so the first three and all four touch the same kinds of data; one more row, no more statements.
+  const three = await statementsFor(3);
+  expect(await statementsFor(4)).toBe(three);
+  expect(three).toBeLessThanOrEqual(10);
+});
