@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import {
   createSubgraph,
-  type EventHandler,
   loadTypeDefs,
   type RunningService,
-  type ServiceRuntime,
   type ServiceSpec,
-  startConsumer,
   startService,
-  type Worker,
+  subscribe,
+  type Subscription,
+  type Logger,
 } from '@aftercare/kit';
 import { complaintV1 } from '@aftercare/proto';
 import {
@@ -30,32 +29,39 @@ import { complaintHandlers } from './grpc/handlers';
 
 export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
-/** The events this service consumes: (producing service, event type) → handler. */
-function subscriptions(deps: ComplaintDeps, runtime: ServiceRuntime<ComplaintConfig>) {
-  const { logger } = runtime;
-  return [
-    [
-      'survey',
-      'survey.dissatisfied',
-      'complaint-on-survey-dissatisfied',
-      onSurveyDissatisfied(deps, logger),
-    ],
-    [
-      'workorder',
-      'workorder.completed',
-      'complaint-on-workorder-completed',
-      onWorkOrderCompleted(),
-    ],
-    [
-      'workorder',
-      'workorder.sla_breached',
-      'complaint-on-sla-breached',
-      onSlaBreached(deps, logger),
-    ],
-    ['workorder', 'workorder.repeat_repair', 'complaint-on-repeat-repair', onRepeatRepair(deps)],
-    ['inventory', 'inventory.tool_lost', 'complaint-on-tool-lost', onToolLost(deps)],
-  ] as const satisfies readonly (readonly [string, string, string, EventHandler])[];
-}
+/** The events this service consumes, one durable consumer each (idempotent via the inbox). */
+const subscriptions = (deps: ComplaintDeps, logger: Logger): Subscription[] => [
+  {
+    consumerName: 'complaint-on-survey-dissatisfied',
+    streamService: 'survey',
+    eventTypes: ['survey.dissatisfied'],
+    handler: onSurveyDissatisfied(deps, logger),
+  },
+  {
+    consumerName: 'complaint-on-workorder-completed',
+    streamService: 'workorder',
+    eventTypes: ['workorder.completed'],
+    handler: onWorkOrderCompleted(),
+  },
+  {
+    consumerName: 'complaint-on-sla-breached',
+    streamService: 'workorder',
+    eventTypes: ['workorder.sla_breached'],
+    handler: onSlaBreached(deps, logger),
+  },
+  {
+    consumerName: 'complaint-on-repeat-repair',
+    streamService: 'workorder',
+    eventTypes: ['workorder.repeat_repair'],
+    handler: onRepeatRepair(deps),
+  },
+  {
+    consumerName: 'complaint-on-tool-lost',
+    streamService: 'inventory',
+    eventTypes: ['inventory.tool_lost'],
+    handler: onToolLost(deps),
+  },
+];
 
 export function complaintSpec(
   config: ComplaintConfig,
@@ -67,7 +73,7 @@ export function complaintSpec(
     entities: complaintEntities,
     migrations: complaintMigrations,
     async setup(runtime) {
-      const { orm, outbox, lifecycle, nats, logger } = runtime;
+      const { orm, outbox, lifecycle, logger } = runtime;
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
@@ -98,24 +104,7 @@ export function complaintSpec(
         },
       };
       onReady(deps);
-      const workers: Worker[] = [];
-      for (const [streamService, type, consumerName, handler] of subscriptions(deps, runtime)) {
-        const consumer = await startConsumer({
-          orm,
-          nats,
-          logger,
-          consumerName,
-          streamService,
-          subjectPrefix: config.EVENT_SUBJECT_PREFIX,
-          eventTypes: [type],
-          handler,
-        });
-        workers.push({
-          name: `${type} consumer`,
-          stop: () => consumer.stop(),
-          isReady: () => consumer.isReady(),
-        });
-      }
+      const workers = await subscribe(runtime, subscriptions(deps, logger));
       if (config.COMPLAINT_SCHEDULER) {
         workers.push(
           startDeadlineScheduler(deps, logger, config.COMPLAINT_SCAN_INTERVAL_MS),

@@ -6,13 +6,7 @@ import {
   workOrderRepeatRepair,
   workOrderSlaBreached,
 } from '@aftercare/events';
-import {
-  type EntityManager,
-  type EventEnvelope,
-  type Logger,
-  invalidArgument,
-} from '@aftercare/kit';
-import type { z } from 'zod';
+import { type EntityManager, type EventEnvelope, eventData, type Logger } from '@aftercare/kit';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import { type ComplaintCategory, parseComplaint } from '../domain';
 import { recordComplaint } from './complaints';
@@ -21,18 +15,6 @@ import { type Proposal, proposePenaltyIn } from './penalties';
 
 /** Consumer handlers; the kit's inbox makes each event apply once, the handlers keep to `em`. */
 type Handler = (em: EntityManager, envelope: EventEnvelope) => Promise<void>;
-
-function parse<S extends z.ZodType>(schema: S, envelope: EventEnvelope): z.infer<S> {
-  const parsed = schema.safeParse(envelope.data);
-  if (!parsed.success) {
-    throw invalidArgument(
-      `malformed ${envelope.type}: ${parsed.error.message}`,
-      'data',
-      'INVALID_EVENT',
-    );
-  }
-  return parsed.data;
-}
 
 /** A low score on technical skill points at the repair; anything else at the service (reclassified at step 2). */
 const followUpCategory = (items: readonly { item: string }[]): ComplaintCategory =>
@@ -44,7 +26,7 @@ const followUpCategory = (items: readonly { item: string }[]): ComplaintCategory
  */
 export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handler {
   return async (em, envelope) => {
-    const event = parse(surveyDissatisfied, envelope);
+    const event = eventData(surveyDissatisfied, envelope);
     if (await em.findOne(ComplaintRecord, { sourceEventId: envelope.id })) return;
     const order = event.workOrderId
       ? await deps.workOrders.workOrder(event.workOrderId, SERVICE_IDENTITY)
@@ -87,7 +69,7 @@ export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handl
  * and technicians the KPIs are scoped by.
  */
 export const onWorkOrderCompleted = (): Handler => async (em, envelope) => {
-  const event = parse(workOrderCompleted, envelope);
+  const event = eventData(workOrderCompleted, envelope);
   await em.upsert(CompletedWorkOrderRecord, {
     workOrderId: event.workOrderId,
     completedAt: new Date(event.completedAt ?? envelope.time),
@@ -109,7 +91,7 @@ async function proposeAll(em: EntityManager, deps: ComplaintDeps, proposals: Pro
  */
 export function onSlaBreached(deps: ComplaintDeps, logger: Logger): Handler {
   return async (em, envelope) => {
-    const e = parse(workOrderSlaBreached, envelope);
+    const e = eventData(workOrderSlaBreached, envelope);
     const carriers = e.leadTechnicianId ? [e.leadTechnicianId] : e.technicianIds;
     if (carriers.length === 0) {
       logger.info({ workOrderId: e.workOrderId, kind: e.kind }, 'SLA breach without a technician');
@@ -134,7 +116,7 @@ export function onSlaBreached(deps: ComplaintDeps, logger: Logger): Handler {
 /** R-PN-1 "repeat repair": the technicians of the earlier repair are proposed a penalty each. */
 export function onRepeatRepair(deps: ComplaintDeps): Handler {
   return async (em, envelope) => {
-    const e = parse(workOrderRepeatRepair, envelope);
+    const e = eventData(workOrderRepeatRepair, envelope);
     await proposeAll(
       em,
       deps,
@@ -154,7 +136,7 @@ export function onRepeatRepair(deps: ComplaintDeps): Handler {
 /** R-PN-1 "tool loss": the borrower, with the charge (original price share) as restitution on top. */
 export function onToolLost(deps: ComplaintDeps): Handler {
   return async (em, envelope) => {
-    const e: InventoryToolLost = parse(inventoryToolLost, envelope);
+    const e: InventoryToolLost = eventData(inventoryToolLost, envelope);
     await proposePenaltyIn(em, deps, {
       ruleCode: 'TOOL_LOSS',
       staffId: e.borrowerId,
