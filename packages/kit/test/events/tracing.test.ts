@@ -118,6 +118,10 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
 
       await waitFor('the event to be handled', () => handledIn.length === 1);
       expect(handledIn).toEqual([requestTraceId]);
+      // The consumer span ends after the inbox commit and the ack, a moment after the handler.
+      await waitFor('the consumer span to end', () =>
+        exporter.getFinishedSpans().some((s) => s.kind === SpanKind.CONSUMER),
+      );
 
       const spans = exporter.getFinishedSpans();
       const producer = spans.find((s) => s.kind === SpanKind.PRODUCER);

@@ -1,17 +1,25 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoRequest, type EchoFixture, startEcho } from './echo-fixture';
+import { EchoRequest, type EchoFixture, echoHandlers, startEcho } from './echo-fixture';
 
 describe('graceful shutdown', () => {
   let echo: EchoFixture;
+  /** Resolves once a call has reached the handler: a fixed sleep is not enough on a busy machine. */
+  let reached: Promise<void>;
   beforeEach(async () => {
-    echo = await startEcho();
+    let arrived!: () => void;
+    reached = new Promise((resolve) => (arrived = resolve));
+    echo = await startEcho({
+      echo: (request, ctx) => {
+        arrived();
+        return echoHandlers.echo(request, ctx);
+      },
+    });
   });
   afterEach(() => echo.close());
 
   it('lets in-flight calls finish, then refuses new ones', async () => {
     const client = echo.client();
     const inFlight = client.echo(EchoRequest.create({ message: 'almost done', sleepMs: 300 }));
-    await sleep(50); // the call has reached the handler
+    await reached;
     const started = Date.now();
     await echo.server.shutdown(5_000);
     await expect(inFlight).resolves.toMatchObject({ message: 'almost done' });
@@ -23,7 +31,7 @@ describe('graceful shutdown', () => {
 
   it('cancels calls still running when the timeout passes', async () => {
     const inFlight = echo.client().echo(EchoRequest.create({ sleepMs: 10_000 }));
-    await sleep(50);
+    await reached;
     const started = Date.now();
     await echo.server.shutdown(200);
     expect(Date.now() - started).toBeLessThan(1_000);
