@@ -5,6 +5,7 @@
 //   BENCH_RATE    requests/s, or a comma-separated list to step up to saturation (default 50)
 //   BENCH_SECONDS per rate (default 10)
 //   BENCH_ONLY    comma-separated scenario names or prefixes (e.g. "survey", "inventory.issueParts")
+//   BENCH_PROFILE=1 also prints SQL statements per request, by service (to spot N+1 queries)
 const { randomBytes, randomUUID } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -26,6 +27,34 @@ const seconds = Number(process.env.BENCH_SECONDS || 10);
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const SECRET = randomBytes(32).toString('base64url');
 const warmUp = (rate) => Math.min(rate, 20);
+
+/**
+ * Counts the statements each database receives, by wrapping `query` of every copy of the `pg`
+ * driver in node_modules (MikroORM may bring its own). Everything runs in this process.
+ */
+function countStatements() {
+  const counts = new Map();
+  const drivers = [
+    path.join(root, 'node_modules/pg'),
+    path.join(root, 'node_modules/@mikro-orm/postgresql/node_modules/pg'),
+  ];
+  for (const dir of drivers) {
+    let Client;
+    try {
+      ({ Client } = require(dir));
+    } catch {
+      continue;
+    }
+    const query = Client.prototype.query;
+    Client.prototype.query = function (...args) {
+      const db = this.connectionParameters?.database;
+      counts.set(db, (counts.get(db) ?? 0) + 1);
+      return query.apply(this, args);
+    };
+  }
+  return counts;
+}
+const statements = process.env.BENCH_PROFILE ? countStatements() : null;
 
 async function main() {
   const tag = `bench${randomBytes(3).toString('hex')}`;
@@ -116,8 +145,21 @@ async function main() {
         const request = await scenario.prepare({ gql, requests, publish, sql });
         for (const rate of rates) {
           await fixedRate({ rate: warmUp(rate), seconds: 1, request });
+          statements?.clear();
           const result = await fixedRate({ rate, seconds, request });
           console.log(`${scenario.name.padEnd(28)} ${JSON.stringify({ rate, ...result })}`);
+          if (statements) {
+            // Per request, by service; background work (outbox relays, consumers) included.
+            const perRequest = Object.fromEntries(
+              [...statements].map(([db, n]) => [
+                String(db).slice(tag.length + 1),
+                Number((n / result.requests).toFixed(1)),
+              ]),
+            );
+            console.log(
+              `${''.padEnd(28)} SQL statements per request ${JSON.stringify(perRequest)}`,
+            );
+          }
         }
       }
     } finally {

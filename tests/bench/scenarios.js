@@ -124,29 +124,51 @@ const registerWorkOrder = {
  * (requisition row lock, gRPC check that the work order is still open, ISSUE document with its
  * stock rows locked, ledger lines, outbox). 20 requisitions of 20 work orders share 5 parts of one
  * warehouse, so concurrent issues meet on the same stock rows as they would at a busy station.
+ * The ledger around them is of a realistic size: CATALOGUE parts stocked in 20 more stations
+ * (BENCH_CATALOGUE, default 1000 parts → 20,000 stock levels), all posted through the graph.
  */
 const issueParts = {
   name: 'inventory.issueParts',
   async prepare({ gql }) {
     const REQUISITIONS = 20;
+    const CATALOGUE = Number(process.env.BENCH_CATALOGUE ?? 1000);
     const parts = ['BP-1', 'BP-2', 'BP-3', 'BP-4', 'BP-5'];
+    const catalogue = Array.from({ length: CATALOGUE }, (_, i) => `CP-${i}`);
+    const stations = Array.from({ length: CATALOGUE ? 20 : 0 }, (_, i) => `BW-${i + 2}`);
     await technician(gql);
-    await gql(
-      `mutation { createWarehouse(input: { code: "BW-1", name: "Bench station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
-      {},
-      MANAGER,
-    );
-    for (const code of parts)
+    for (const code of ['BW-1', ...stations])
       await gql(
-        `mutation($code: ID!, $name: String!) { upsertPart(input: { code: $code, name: $name, unit: PCS, priceFen: 1200 }) { code } }`,
-        { code, name: `Bench part ${code}` },
-        ['warehouse'],
+        `mutation($code: ID!) { createWarehouse(input: { code: $code, name: "Bench station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+        { code },
+        MANAGER,
       );
+    const all = [...parts, ...catalogue];
+    await inParallel(8, async (worker) => {
+      for (let i = worker; i < all.length; i += 8)
+        await gql(
+          `mutation($code: ID!, $name: String!) { upsertPart(input: { code: $code, name: $name, unit: PCS, priceFen: 1200 }) { code } }`,
+          { code: all[i], name: `Bench part ${all[i]}` },
+          ['warehouse'],
+        );
+    });
+    const RECEIPT = `mutation($code: ID!, $lines: [DocumentLineInput!]!) { postStockDocument(input: { type: RECEIPT, warehouseCode: $code, lines: $lines, reference: "PO-BENCH" }) { id } }`;
     await gql(
-      `mutation($lines: [DocumentLineInput!]!) { postStockDocument(input: { type: RECEIPT, warehouseCode: "BW-1", lines: $lines, reference: "PO-BENCH" }) { id } }`,
-      { lines: parts.map((partCode) => ({ partCode, quantity: 1_000_000 })) },
+      RECEIPT,
+      { code: 'BW-1', lines: parts.map((partCode) => ({ partCode, quantity: 1_000_000 })) },
       ['warehouse'],
     );
+    const receipts = stations.flatMap((code) =>
+      Array.from({ length: Math.ceil(CATALOGUE / 200) }, (_, j) => ({
+        code,
+        lines: catalogue
+          .slice(j * 200, j * 200 + 200)
+          .map((partCode) => ({ partCode, quantity: 50 })),
+      })),
+    );
+    await inParallel(4, async (worker) => {
+      for (let i = worker; i < receipts.length; i += 4)
+        await gql(RECEIPT, receipts[i], ['warehouse']);
+    });
     const requisitions = await inParallel(REQUISITIONS, async () => {
       const { workOrderId } = await customerWithOrder(gql, { dispatch: true });
       const { requestParts: r } = await gql(
@@ -174,7 +196,7 @@ const issueParts = {
         `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { status } }`,
         {
           id: requisitions[i % REQUISITIONS],
-          part: parts[Math.floor(i / REQUISITIONS) % parts.length],
+          part: parts[i % parts.length],
         },
         ['warehouse'],
         'bench-keeper',
