@@ -207,12 +207,15 @@ const issueParts = {
 /**
  * R-CO-1 step 1: a complaint with complainant, customer, work order and asset, each checked over
  * gRPC with the customer and work-order services before it is recorded (numbering, deadlines,
- * history, outbox). Rotates over 20 customers' orders.
+ * history, outbox). Rotates over 100 customers' orders; each complaint is judged against the
+ * customer's earlier ones (repeats), so fewer customers would make each request heavier.
  */
 const registerComplaint = {
   name: 'complaint.registerComplaint',
   async prepare({ gql }) {
-    const orders = await inParallel(20, () => customerWithOrder(gql));
+    const orders = [];
+    for (let batch = 0; batch < 10; batch++)
+      orders.push(...(await inParallel(10, () => customerWithOrder(gql))));
     return (i) => {
       const o = orders[i % orders.length];
       return gql(
