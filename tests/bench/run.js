@@ -65,6 +65,21 @@ async function main() {
   const shared = {};
   const databases = {};
   const nc = await connect({ servers: natsUrl });
+  let gateway;
+  let cleaning;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await gateway?.http.close(2000);
+      for (const s of started.reverse()) await s.stop();
+      await nc.close();
+      for (const db of Object.values(databases)) await kit.dropDatabase(db).catch(() => {});
+      await testkit.deleteStreams(tag, natsUrl);
+    })());
+  // Ctrl-C mid-run still drops this run's databases and streams (they live on a shared server).
+  process.once('SIGINT', () => {
+    console.error('interrupted: cleaning up');
+    cleanUp().finally(() => process.exit(130));
+  });
   try {
     for (const s of scenarios.services) {
       const svc = need(`services/${s}/dist`);
@@ -87,7 +102,7 @@ async function main() {
       // Later services reach earlier ones over gRPC (workorder → customer, inventory → workorder …).
       shared[`${s.toUpperCase()}_GRPC_ADDRESS`] = `127.0.0.1:${running.grpcPort}`;
     }
-    const gateway = createGateway({
+    gateway = createGateway({
       supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
       subgraphUrls,
       jwt: { secret: SECRET },
@@ -134,42 +149,33 @@ async function main() {
     };
     const sql = (service, text, params) => testkit.dbQuery(databases[service], text, params);
 
-    try {
-      console.log(
-        `rates ${rates.join(', ')}/s, ${seconds}s each, Node ${process.version}, ` +
-          `${require('node:os').availableParallelism()} CPUs, all services and the gateway in one process`,
-      );
-      for (const scenario of scenarios.list) {
-        if (only && !only.some((o) => scenario.name.startsWith(o))) continue;
-        const requests = rates.reduce((n, r) => n + warmUp(r) + Math.round(r * seconds), 0);
-        const request = await scenario.prepare({ gql, requests, publish, sql });
-        for (const rate of rates) {
-          await fixedRate({ rate: warmUp(rate), seconds: 1, request });
-          statements?.clear();
-          const result = await fixedRate({ rate, seconds, request });
-          console.log(`${scenario.name.padEnd(28)} ${JSON.stringify({ rate, ...result })}`);
-          if (statements) {
-            // Per request, by service; background work (outbox relays, consumers) included.
-            const perRequest = Object.fromEntries(
-              [...statements].map(([db, n]) => [
-                String(db).slice(tag.length + 1),
-                Number((n / result.requests).toFixed(1)),
-              ]),
-            );
-            console.log(
-              `${''.padEnd(28)} SQL statements per request ${JSON.stringify(perRequest)}`,
-            );
-          }
+    console.log(
+      `rates ${rates.join(', ')}/s, ${seconds}s each, Node ${process.version}, ` +
+        `${require('node:os').availableParallelism()} CPUs, all services and the gateway in one process`,
+    );
+    for (const scenario of scenarios.list) {
+      if (only && !only.some((o) => scenario.name.startsWith(o))) continue;
+      const requests = rates.reduce((n, r) => n + warmUp(r) + Math.round(r * seconds), 0);
+      const request = await scenario.prepare({ gql, requests, publish, sql });
+      for (const rate of rates) {
+        await fixedRate({ rate: warmUp(rate), seconds: 1, request });
+        statements?.clear();
+        const result = await fixedRate({ rate, seconds, request });
+        console.log(`${scenario.name.padEnd(28)} ${JSON.stringify({ rate, ...result })}`);
+        if (statements) {
+          // Per request, by service; background work (outbox relays, consumers) included.
+          const perRequest = Object.fromEntries(
+            [...statements].map(([db, n]) => [
+              String(db).slice(tag.length + 1),
+              Number((n / result.requests).toFixed(1)),
+            ]),
+          );
+          console.log(`${''.padEnd(28)} SQL statements per request ${JSON.stringify(perRequest)}`);
         }
       }
-    } finally {
-      await gateway.http.close(2000);
     }
   } finally {
-    for (const s of started.reverse()) await s.stop();
-    await nc.close();
-    for (const db of Object.values(databases)) await kit.dropDatabase(db).catch(() => {});
-    await testkit.deleteStreams(tag, natsUrl);
+    await cleanUp();
   }
 }
 
