@@ -58,6 +58,7 @@ async function ensureNats(env) {
   console.log(`[start] no NATS at ${url}; starting nats-server with JetStream on port ${port}`);
   const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
     stdio: 'ignore',
+    detached: true, // stopped by shutdown() after the services, not by the terminal's Ctrl-C
   });
   child.once('error', () => {
     console.error(
@@ -80,7 +81,15 @@ function run(name, script, env) {
       path.join(root, 'packages/kit/dist/telemetry/register.js'),
       script,
     ],
-    { env: { ...env, SERVICE_NAME: name }, stdio: ['ignore', 'inherit', 'inherit'] },
+    {
+      env: { ...env, SERVICE_NAME: name },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // Its own process group: Ctrl-C in the terminal signals only this launcher, which then stops
+      // each child with exactly one SIGTERM. In the terminal's group a child would get the SIGINT
+      // and then our SIGTERM, and the kit takes a second signal as "exit now", cutting its
+      // graceful shutdown (outbox relay, consumers, pools) short.
+      detached: true,
+    },
   );
   child.once('exit', (code, signal) => {
     if (!stopping) {
@@ -103,25 +112,49 @@ async function waitReady(name, url) {
   throw new Error(`${name} did not become ready at ${url}`);
 }
 
+/** Sends SIGTERM and resolves with the exit code (null when killed by a signal). */
+function stop({ child }) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (exitCode) => resolve(exitCode));
+    child.kill('SIGTERM');
+  });
+}
+
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
-  const exits = children.reverse().map(
-    ({ child }) =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  );
-  await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 15000))]);
+  const budget = new Promise((r) => setTimeout(() => r('timeout'), 15000));
+  // The gateway first, so no request reaches a service that is already closing; then the
+  // services, which still flush their outboxes to NATS; an embedded NATS last. Exit codes of the
+  // services and the gateway tell whether their graceful shutdown completed.
+  const stage = (names) => children.filter((c) => names(c.name));
+  const stopAll = (async () => {
+    const codes = await Promise.all(stage((n) => n === 'gateway').map(stop));
+    codes.push(...(await Promise.all(stage((n) => n !== 'gateway' && n !== 'nats').map(stop))));
+    await Promise.all(stage((n) => n === 'nats').map(stop));
+    return codes;
+  })();
+  const codes = await Promise.race([stopAll, budget]);
+  if (codes === 'timeout') {
+    // Detached children outlive the launcher; never leave one behind holding its port.
+    for (const { name, child } of children)
+      if (child.exitCode === null && child.signalCode === null) {
+        console.error(`[start] ${name} did not stop within 15 s; killing it`);
+        child.kill('SIGKILL');
+      }
+    code ||= 1;
+  } else if (code === 0 && codes.some((c) => c !== 0)) {
+    console.error('[start] a process did not shut down cleanly (see its log above)');
+    code = 1;
+  }
   if (embeddedPg) await embeddedPg.stop().catch(() => {});
   process.exit(code);
 }
 
 async function main() {
-  process.on('SIGINT', () => shutdown(0));
-  process.on('SIGTERM', () => shutdown(0));
+  // SIGHUP: the terminal was closed; the detached children would not get it themselves.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
   const env = { ...process.env };
   // Per-service settings would make every service collide on one port or database.
   for (const name of ['HTTP_PORT', 'GRPC_PORT', 'DATABASE_URL', 'DATABASE_NAME', 'SERVICE_NAME'])

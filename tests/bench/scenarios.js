@@ -1,39 +1,87 @@
-// Benchmark scenarios, each `prepare(gql)` → a request function called with the request index.
-const services = ['customer', 'workorder'];
+// Benchmark scenarios. `prepare(ctx)` sets up data and returns the request function; the runner
+// calls it with the request index, but indices restart for every rate, so one-shot work (a survey
+// is answered once) takes the next prepared item from a queue instead.
+//   ctx.gql(query, variables, roles?, user?)  through the gateway, as `user` (default "bench")
+//   ctx.requests                              how many requests the runs of this scenario make
+//   ctx.publish(type, data)                   publishes an event as its producer's relay would
+//   ctx.sql(service, text, params)            reads a service's database (setup and checks only)
+const { randomUUID } = require('node:crypto');
+
+const services = ['customer', 'workorder', 'inventory', 'complaint', 'survey'];
+
+const TECH = 'bench-tech';
+const MANAGER = ['manager'];
+
+const CREATE_CUSTOMER = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`;
+const REGISTER_ASSET = `mutation($id: ID!, $serial: String!) { registerAsset(input: { customerId: $id, kind: EQUIPMENT, model: "Lift", serialNumber: $serial, warrantyStart: "2026-01-01", warrantyEnd: "2028-01-01" }) { asset { id } } }`;
+const REGISTER_ORDER = `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`;
+const DISPATCH = `mutation($id: ID!, $tech: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: [$tech] }) { workOrder { id } } }`;
+
+let customerSeq = 0;
+/** A customer with one asset (warranty) and a registered work order for it. */
+async function customerWithOrder(gql, { dispatch = false } = {}) {
+  const n = ++customerSeq;
+  const mobile = `136${String(n).padStart(8, '0')}`;
+  const { createCustomer: c } = await gql(CREATE_CUSTOMER, {
+    input: {
+      kind: 'PERSON',
+      name: `Bench Owner ${n}`,
+      contacts: [{ name: `Owner ${n}`, mobile }],
+      addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+    },
+  });
+  const customerId = c.customer.id;
+  const { registerAsset: a } = await gql(REGISTER_ASSET, { id: customerId, serial: `BN-${n}` });
+  const { registerWorkOrder: w } = await gql(REGISTER_ORDER, {
+    input: {
+      customerId,
+      assetId: a.asset.id,
+      contact: { name: `Owner ${n}`, phone: mobile },
+      address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+      areaType: 'URBAN',
+      distanceKm: 5,
+      faultDescription: 'lift stuck',
+      category: 'MECHANICAL',
+      channel: 'PHONE',
+    },
+  });
+  const workOrderId = w.workOrder.id;
+  if (dispatch) await gql(DISPATCH, { id: workOrderId, tech: TECH }, ['dispatcher']);
+  return { customerId, assetId: a.asset.id, workOrderId, mobile };
+}
+
+const inParallel = (n, fn) => Promise.all(Array.from({ length: n }, (_, i) => fn(i)));
+
+async function technician(gql) {
+  await gql(
+    `mutation($id: ID!) { upsertStaff(input: { id: $id, name: "Bench Tech" }) { staff { id } } }`,
+    { id: TECH },
+    MANAGER,
+  );
+}
 
 const createCustomer = {
   name: 'customer.createCustomer',
-  async prepare(gql) {
+  async prepare({ gql }) {
     return (i) =>
-      gql(
-        `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id code } } }`,
-        {
-          input: {
-            kind: 'PERSON',
-            name: `Bench ${i}`,
-            contacts: [{ name: 'Bench', mobile: `139${String(i).padStart(8, '0')}` }],
-            addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
-          },
+      gql(CREATE_CUSTOMER, {
+        input: {
+          kind: 'PERSON',
+          name: `Bench ${i}`,
+          contacts: [{ name: 'Bench', mobile: `139${String(i).padStart(8, '0')}` }],
+          addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
         },
-      );
+      });
   },
 };
 
 const customerWithAssets = {
   name: 'customer.read+assets',
-  async prepare(gql) {
-    const { createCustomer: c } = await gql(
-      `mutation { createCustomer(input: { kind: PERSON, name: "Read", contacts: [{ name: "R", mobile: "13700000000" }], addresses: [{ region: { province: "Zhejiang", city: "Ningbo" } }] }) { customer { id } } }`,
-    );
-    await gql(
-      `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: VEHICLE, model: "EV", serialNumber: "B-1", warrantyStart: "2026-01-01", warrantyEnd: "2028-01-01" }) { asset { id } } }`,
-      {
-        id: c.customer.id,
-      },
-    );
+  async prepare({ gql }) {
+    const { customerId } = await customerWithOrder(gql);
     return () =>
       gql(`query($id: ID!) { customer(id: $id) { name assets { id entitlement { kind } } } }`, {
-        id: c.customer.id,
+        id: customerId,
       });
   },
 };
@@ -41,7 +89,7 @@ const customerWithAssets = {
 /** R-WO-1 intake through the gateway: gRPC entitlement check, SLA, numbering, outbox. */
 const registerWorkOrder = {
   name: 'workorder.registerWorkOrder',
-  async prepare(gql) {
+  async prepare({ gql }) {
     const { createCustomer: c } = await gql(
       `mutation { createCustomer(input: { kind: PERSON, name: "Intake", contacts: [{ name: "I", mobile: "13700000001" }], addresses: [{ region: { province: "Zhejiang", city: "Hangzhou" } }] }) { customer { id } } }`,
     );
@@ -71,4 +119,227 @@ const registerWorkOrder = {
   },
 };
 
-module.exports = { services, list: [createCustomer, customerWithAssets, registerWorkOrder] };
+/**
+ * R-IN-3 the issue hot path: a warehouse keeper issues one part against an approved requisition
+ * (requisition row lock, gRPC check that the work order is still open, ISSUE document with its
+ * stock rows locked, ledger lines, outbox). 20 requisitions of 20 work orders share 5 parts of one
+ * warehouse, so concurrent issues meet on the same stock rows as they would at a busy station.
+ * The ledger around them is of a realistic size: CATALOGUE parts stocked in 20 more stations
+ * (BENCH_CATALOGUE, default 1000 parts → 20,000 stock levels), all posted through the graph.
+ */
+const issueParts = {
+  name: 'inventory.issueParts',
+  async prepare({ gql }) {
+    const REQUISITIONS = 20;
+    const CATALOGUE = Number(process.env.BENCH_CATALOGUE ?? 1000);
+    const parts = ['BP-1', 'BP-2', 'BP-3', 'BP-4', 'BP-5'];
+    const catalogue = Array.from({ length: CATALOGUE }, (_, i) => `CP-${i}`);
+    const stations = Array.from({ length: CATALOGUE ? 20 : 0 }, (_, i) => `BW-${i + 2}`);
+    await technician(gql);
+    for (const code of ['BW-1', ...stations])
+      await gql(
+        `mutation($code: ID!) { createWarehouse(input: { code: $code, name: "Bench station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+        { code },
+        MANAGER,
+      );
+    const all = [...parts, ...catalogue];
+    await inParallel(8, async (worker) => {
+      for (let i = worker; i < all.length; i += 8)
+        await gql(
+          `mutation($code: ID!, $name: String!) { upsertPart(input: { code: $code, name: $name, unit: PCS, priceFen: 1200 }) { code } }`,
+          { code: all[i], name: `Bench part ${all[i]}` },
+          ['warehouse'],
+        );
+    });
+    const RECEIPT = `mutation($code: ID!, $lines: [DocumentLineInput!]!) { postStockDocument(input: { type: RECEIPT, warehouseCode: $code, lines: $lines, reference: "PO-BENCH" }) { id } }`;
+    await gql(
+      RECEIPT,
+      { code: 'BW-1', lines: parts.map((partCode) => ({ partCode, quantity: 1_000_000 })) },
+      ['warehouse'],
+    );
+    const receipts = stations.flatMap((code) =>
+      Array.from({ length: Math.ceil(CATALOGUE / 200) }, (_, j) => ({
+        code,
+        lines: catalogue
+          .slice(j * 200, j * 200 + 200)
+          .map((partCode) => ({ partCode, quantity: 50 })),
+      })),
+    );
+    await inParallel(4, async (worker) => {
+      for (let i = worker; i < receipts.length; i += 4)
+        await gql(RECEIPT, receipts[i], ['warehouse']);
+    });
+    const requisitions = await inParallel(REQUISITIONS, async () => {
+      const { workOrderId } = await customerWithOrder(gql, { dispatch: true });
+      const { requestParts: r } = await gql(
+        `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+        {
+          input: {
+            workOrderId,
+            warehouseCode: 'BW-1',
+            lines: parts.map((partCode) => ({ partCode, quantity: 100_000 })),
+          },
+        },
+        ['technician'],
+        TECH,
+      );
+      await gql(
+        `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+        { id: r.id },
+        ['dispatcher'],
+        'bench-supervisor',
+      );
+      return r.id;
+    });
+    return (i) =>
+      gql(
+        `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { status } }`,
+        {
+          id: requisitions[i % REQUISITIONS],
+          part: parts[i % parts.length],
+        },
+        ['warehouse'],
+        'bench-keeper',
+      );
+  },
+};
+
+/**
+ * R-CO-1 step 1: a complaint with complainant, customer, work order and asset, each checked over
+ * gRPC with the customer and work-order services before it is recorded (numbering, deadlines,
+ * history, outbox). Rotates over 100 customers' orders; each complaint is judged against the
+ * customer's earlier ones (repeats), so fewer customers would make each request heavier.
+ */
+const registerComplaint = {
+  name: 'complaint.registerComplaint',
+  async prepare({ gql }) {
+    const orders = [];
+    for (let batch = 0; batch < 10; batch++)
+      orders.push(...(await inParallel(10, () => customerWithOrder(gql))));
+    return (i) => {
+      const o = orders[i % orders.length];
+      return gql(
+        `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number status } }`,
+        {
+          input: {
+            complainant: { name: 'Bench Owner', phone: o.mobile },
+            customerId: o.customerId,
+            workOrderId: o.workOrderId,
+            assetId: o.assetId,
+            channel: 'PHONE',
+            category: 'SERVICE_ATTITUDE',
+            content: `technician was late (${i})`,
+          },
+        },
+        ['customer_relations'],
+        'bench-cr',
+      );
+    };
+  },
+};
+
+/**
+ * Work orders completed ten days ago for `customers`, announced the way the work-order service
+ * does (`workorder.completed` on its stream), so the survey service creates one survey and two
+ * follow-ups (already due) for each; resolves once all of them exist.
+ */
+async function completedOrders(ctx, customers, n) {
+  const completedAt = new Date(Date.now() - 10 * 86_400_000).toISOString();
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    const c = customers[i % customers.length];
+    const workOrderId = randomUUID();
+    ids.push(workOrderId);
+    await ctx.publish('workorder.completed', {
+      workOrderId,
+      number: `WO-BENCH-${workOrderId.slice(0, 8)}`,
+      status: 'RESOLVED_ON_SITE',
+      customerId: c.customerId,
+      assetId: c.assetId,
+      serviceType: 'WARRANTY',
+      category: 'MECHANICAL',
+      region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+      technicianIds: [TECH],
+      leadTechnicianId: null,
+      calledAt: completedAt,
+      completedAt,
+      resolution: 'ON_SITE',
+      partsReplaced: [],
+      oldPartsCollected: false,
+      oldParts: [],
+      responsibility: 'PRODUCT',
+      repeatOfWorkOrderId: null,
+    });
+  }
+  for (let tries = 0; ; tries++) {
+    const [{ count }] = await ctx.sql(
+      'survey',
+      'SELECT count(*)::int AS count FROM survey WHERE work_order_id = ANY($1::uuid[])',
+      [ids],
+    );
+    if (count === n) break;
+    if (tries > 600) throw new Error(`only ${count} of ${n} surveys were created`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return ids;
+}
+
+/** R-SV-1: an agent records a customer's answers on a call (row lock, answer, outbox). */
+const answerSurvey = {
+  name: 'survey.answerSurvey',
+  async prepare(ctx) {
+    const customers = await inParallel(10, () => customerWithOrder(ctx.gql));
+    const orders = await completedOrders(ctx, customers, ctx.requests);
+    const rows = await ctx.sql(
+      'survey',
+      `SELECT id FROM survey WHERE work_order_id = ANY($1::uuid[]) AND status = 'OPEN'`,
+      [orders],
+    );
+    const open = rows.map((r) => r.id);
+    const answers = ['attitude', 'skill', 'arrival_on_time', 'promises_kept'].map((item) => ({
+      item,
+      level: 'SATISFIED',
+    }));
+    return () =>
+      ctx.gql(
+        `mutation($input: AnswerSurveyInput!) { answerSurvey(input: $input) { survey { id status } } }`,
+        { input: { surveyId: open.pop(), answers, suggestions: 'none' } },
+        ['agent'],
+        'bench-agent',
+      );
+  },
+};
+
+/**
+ * R-SV-2: the agents' call list, 20 due follow-ups a page with what an agent needs to call
+ * (customer name and phone from the customer service through the gateway, earlier calls).
+ * About 1,000 follow-ups are due.
+ */
+const followUpCallList = {
+  name: 'survey.followUpCallList',
+  async prepare(ctx) {
+    const customers = await inParallel(20, () => customerWithOrder(ctx.gql));
+    await completedOrders(ctx, customers, 500);
+    return () =>
+      ctx.gql(
+        `query { followUpCallList(first: 20) { total items { id workOrderNumber sequence topics callDate status attempts
+          customer { id name contacts { name mobile } } calls { outcome calledAt } } } }`,
+        {},
+        ['agent'],
+        'bench-agent',
+      );
+  },
+};
+
+module.exports = {
+  services,
+  list: [
+    createCustomer,
+    customerWithAssets,
+    registerWorkOrder,
+    issueParts,
+    registerComplaint,
+    answerSurvey,
+    followUpCallList,
+  ],
+};

@@ -126,17 +126,27 @@ export const reject = (deps: InventoryDeps, caller: Identity | null, id: string,
 
 /**
  * R-IN-3 见单发料: the warehouse issues only against an approved requisition of a work order
- * that is still open; the ISSUE document is posted in the same transaction.
+ * that is still open; the ISSUE document is posted in the same transaction. The work-order check
+ * is a call to another service, so it is made before the requisition row is locked: holding the
+ * lock (and a pooled connection) across it made concurrent issues queue behind the network. The
+ * order could close just after the check in either arrangement; the work order is the
+ * requisition's fixed attribute, so reading it unlocked is safe.
  */
-export const issue = (
+export async function issue(
   deps: InventoryDeps,
   caller: Identity | null,
   id: string,
   lines: { partCode: string; quantity: number }[],
-) =>
-  change(deps, id, async (req, em, now) => {
-    const me = requireRole(caller, ...CAN_POST);
-    await deps.workOrders.openForParts(req.workOrderId, me);
+): Promise<RequisitionRecord> {
+  const me = requireRole(caller, ...CAN_POST);
+  const { workOrderId } = await findByUuid(
+    deps.orm.em.fork(),
+    RequisitionRecord,
+    'Requisition',
+    id,
+  );
+  await deps.workOrders.openForParts(workOrderId, me);
+  return change(deps, id, async (req, em, now) => {
     const posted = issueAgainst(req, lines, { by: me.userId }, now);
     const document = await postStockDocument(deps, em, posted.document);
     deps.events.add(em, {
@@ -152,6 +162,7 @@ export const issue = (
     });
     return posted.requisition;
   });
+}
 
 /** R-IN-3: unused parts come back with the counted quantity; used ones cannot. */
 export const returnParts = (

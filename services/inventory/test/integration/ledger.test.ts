@@ -117,6 +117,43 @@ it('R-IN-1 R-IN-2 a transfer moves stock between separate ledgers; the ledger is
   await expect(sql('DELETE FROM stock_move')).rejects.toThrow(/append-only/);
 });
 
+it('R-IN-2 a document of many lines, some levels new and some existing, books every line: book = ledger per part', async () => {
+  const codes = Array.from({ length: 60 }, (_, i) => `BULK-${i}`);
+  for (const code of codes)
+    await upsertPart(deps, keeper, { code, name: code, unit: 'PCS', priceFen: 100 });
+  // Half the levels exist before the big receipt, half are created by it.
+  await postDocument(deps, keeper, {
+    type: 'RECEIPT',
+    warehouseCode: 'CENTRAL',
+    lines: codes.slice(0, 30).map((partCode) => ({ partCode, quantity: 1 })),
+  });
+  await postDocument(deps, keeper, {
+    type: 'RECEIPT',
+    warehouseCode: 'CENTRAL',
+    lines: codes.map((partCode, i) => ({ partCode, quantity: i + 1 })),
+  });
+  await postDocument(deps, keeper, {
+    type: 'TRANSFER',
+    warehouseCode: 'CENTRAL',
+    toWarehouseCode: 'ST-HZ1',
+    lines: codes.map((partCode) => ({ partCode, quantity: 1 })),
+  });
+  // Book (on hand) and ledger (sum of moves) per level, in one query.
+  const rows = await sql<{ w: string; p: string; book: number; ledger: number }>(
+    `SELECT l.warehouse_code AS w, l.part_code AS p, l.on_hand AS book,
+            (SELECT sum(quantity)::int FROM stock_move m
+              WHERE m.warehouse_code = l.warehouse_code AND m.part_code = l.part_code) AS ledger
+       FROM stock_level l WHERE l.part_code LIKE 'BULK-%'`,
+  );
+  const level = (w: string, p: string) => rows.find((r) => r.w === w && r.p === p);
+  for (const [i, code] of codes.entries()) {
+    const central = (i < 30 ? 1 : 0) + i; // received, less the one transferred
+    expect(level('CENTRAL', code)).toMatchObject({ book: central, ledger: central });
+    expect(level('ST-HZ1', code)).toMatchObject({ book: 1, ledger: 1 });
+  }
+  expect(rows).toHaveLength(120);
+});
+
 it('R-IN-2 bad documents are refused with the field at fault and change nothing; only warehouse staff post', async () => {
   const before = await onHand('CENTRAL', 'CTRL-48V');
   const refuse = async (input: Parameters<typeof postDocument>[2], caller: Identity = keeper) => {
