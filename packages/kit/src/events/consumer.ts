@@ -96,9 +96,13 @@ const PULL_BATCH = 20;
  * Starts a durable, idempotent JetStream pull consumer: per message, one transaction inserts
  * `(consumer, event id)` into `inbox` (a duplicate skips the handler) and runs the handler; then
  * ack. Handler failure → rollback and nak with back-off; at `maxDeliver` → term and an error log.
- * A malformed message is terminated and logged. Each message is handled in a CONSUMER span that
+ * A malformed message, or one whose data the handler finds breaking its contract (`eventData`),
+ * is terminated at once and logged. Each message is handled in a CONSUMER span that
  * continues the producer's trace.
  */
+const isInvalidEvent = (e: unknown): boolean =>
+  e instanceof AppError && e.reason === 'INVALID_EVENT';
+
 export async function startConsumer(options: ConsumerOptions): Promise<EventConsumer> {
   const { orm, nats, handler, consumerName, streamService, subjectPrefix } = options;
   validateOptions(options);
@@ -203,7 +207,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
             type: envelope.type,
             deliveryCount: meta.deliveryCount,
           };
-          if (meta.deliveryCount >= maxDeliver) {
+          if (isInvalidEvent(e)) {
+            // Its data breaks the producer's contract: no redelivery can make it valid.
+            counters.terminated += 1;
+            msg.term(`invalid event: ${errorMessage(e)}`.slice(0, 500));
+            log.error(context, 'event data breaks its contract; event terminated');
+          } else if (meta.deliveryCount >= maxDeliver) {
             counters.terminated += 1;
             msg.term(`failed ${meta.deliveryCount} times: ${errorMessage(e)}`.slice(0, 500));
             log.error(

@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { z } from 'zod';
 import {
   createTestDatabase,
   TEST_NATS_URL,
@@ -11,6 +12,7 @@ import { AppError } from '../../src/errors';
 import {
   connectNats,
   createOutbox,
+  eventData,
   startConsumer,
   startOutboxRelay,
   type ConsumerOptions,
@@ -227,6 +229,31 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(poisonCalls).toBe(2);
     expect((await receivedRows(orm, 'poison')).map((r) => r.event_id)).toEqual([good.id]);
+  });
+
+  it('R-EV-9 an event whose data breaks its contract is terminated at once, not retried', async () => {
+    const bad = envelope(10);
+    let calls = 0;
+    const consumer = await consume(
+      'contract',
+      async (em, env) => {
+        if (env.id === bad.id) {
+          calls += 1;
+          eventData(z.object({ missing: z.string() }), env);
+        }
+        await recordReceived('contract')(em, env);
+      },
+      { maxDeliver: 5 },
+    );
+    const good = envelope(11);
+    await publishRaw(bad);
+    await publishRaw(good);
+
+    await waitFor('the invalid event to be terminated', () => consumer.metrics().terminated === 1);
+    await waitFor('the good event', () => consumer.metrics().processed === 1);
+    expect(calls).toBe(1);
+    expect(consumer.metrics().retries).toBe(0);
+    expect((await receivedRows(orm, 'contract')).map((r) => r.event_id)).toEqual([good.id]);
   });
 
   it('R-EV-9 malformed messages are terminated without stopping the loop', async () => {
