@@ -183,6 +183,11 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
       .sort();
   expect(await board('hz-01')).toEqual([hzMet.id, hzMissed.id, hzPending.id].sort());
   expect(await board('SZ-02')).toEqual([szMet.id]);
+  // The work-order list takes the same filter.
+  const { workOrders } = await gql<{ workOrders: { total: number; items: { id: string }[] } }>(
+    `{ workOrders(filter: { stationCode: "hq-00" }) { total items { id } } }`,
+  );
+  expect(workOrders).toEqual({ total: 1, items: [{ id: hq.id }] });
 
   // The pending HZ order is handed to SZ-02 with a reason; the history keeps who and why.
   const { changeWorkOrderStation } = await gql<{
