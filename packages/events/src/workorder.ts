@@ -18,6 +18,11 @@ export const workOrderFacts = z.object({
   technicianIds: z.array(z.string()),
   leadTechnicianId: z.string().nullable(),
   calledAt: isoInstant,
+  /**
+   * The service station (服务站) handling the order at the time of the event; null when none is
+   * set. Added after version 1 went out: an event published before carries none and parses as null.
+   */
+  stationCode: z.string().nullable().default(null),
 });
 
 const part = z.object({

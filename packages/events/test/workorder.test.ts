@@ -12,6 +12,7 @@ const facts = {
   technicianIds: ['tech-a'],
   leadTechnicianId: 'tech-a',
   calledAt: '2026-11-24T08:00:00.000Z',
+  stationCode: 'HZ-01',
 };
 
 describe('work-order event contracts', () => {
@@ -32,6 +33,24 @@ describe('work-order event contracts', () => {
         .success,
     ).toBe(false);
     expect(workOrderCompleted.safeParse({ ...completed, serviceType: 'FREE' }).success).toBe(false);
+  });
+
+  it('carries the service station; an event published before stations existed reads as none', () => {
+    const completed = {
+      ...facts,
+      completedAt: '2026-11-24T09:00:00.000Z',
+      resolution: 'ON_SITE',
+      partsReplaced: [],
+      oldPartsCollected: false,
+      oldParts: [],
+      responsibility: null,
+      repeatOfWorkOrderId: null,
+    };
+    expect(workOrderCompleted.parse(completed).stationCode).toBe('HZ-01');
+    expect(workOrderCompleted.parse({ ...completed, stationCode: null }).stationCode).toBeNull();
+    const { stationCode: _omitted, ...before } = completed;
+    expect(workOrderCompleted.parse(before).stationCode).toBeNull();
+    expect(workOrderCompleted.safeParse({ ...completed, stationCode: 7 }).success).toBe(false);
   });
 
   it('requires the breached deadline kind and its due time', () => {

@@ -5,6 +5,7 @@ import {
   loadServiceConfig,
   type ServiceConfig,
   serviceEnv,
+  STATION_CODE_PATTERN,
 } from '@aftercare/kit';
 import { z } from 'zod';
 
@@ -19,6 +20,16 @@ export const workOrderEnv = serviceEnv('workorder', { httpPort: 4102, grpcPort: 
   FAULT_CATEGORIES: z.string().optional(),
   /** SPEC §6 service timeliness target: share of work orders meeting their SLA (seed ≥ 90%). */
   SERVICE_TIMELINESS_TARGET: z.coerce.number().min(0).max(1).default(0.9),
+  /**
+   * Service station of orders when intake names none and the registering staff member has none on
+   * the roster (e.g. a one-station deployment); unset: such orders have no station.
+   */
+  DEFAULT_STATION_CODE: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(STATION_CODE_PATTERN, 'a station code: 2–32 characters of A–Z, 0–9 and "-"')
+    .optional(),
 });
 
 export type WorkOrderConfig = ServiceConfig<typeof workOrderEnv>;

@@ -52,6 +52,7 @@ export function workOrderSpec(
         repeatWindowDays: config.REPEAT_REPAIR_WINDOW_DAYS,
         discountAuthority: DEFAULT_DISCOUNT_AUTHORITY,
         timelinessTarget: config.SERVICE_TIMELINESS_TARGET,
+        defaultStation: config.DEFAULT_STATION_CODE ?? null,
       };
       onReady(deps);
       return {

@@ -96,8 +96,10 @@ export async function registerComplaint(
   const me = requireRole(caller, ...CAN_RECORD);
   const intake = parseComplaint(input, { now: deps.now() });
   await deps.customers.customer(intake.customerId, me);
+  let stationCode: string | null = null;
   if (intake.workOrderId) {
     const order = await deps.workOrders.workOrder(intake.workOrderId, me);
+    stationCode = order.stationCode;
     if (order.customerId && order.customerId !== intake.customerId) {
       throw invalidArgument(
         `work order ${order.number} belongs to another customer`,
@@ -125,7 +127,7 @@ export async function registerComplaint(
   }
   return deps.orm.em
     .fork()
-    .transactional((em) => recordComplaint(em, deps, intake, me.userId, null));
+    .transactional((em) => recordComplaint(em, deps, intake, me.userId, null, stationCode));
 }
 
 /**
@@ -138,6 +140,8 @@ export async function recordComplaint(
   intake: ComplaintIntake,
   recordedBy: string,
   sourceEventId: string | null,
+  /** The station handling the complaint's work order (SPEC §6 per station), if any. */
+  stationCode: string | null = null,
 ): Promise<ComplaintRecord> {
   const now = deps.now();
   const id = uuidv7();
@@ -152,6 +156,7 @@ export async function recordComplaint(
     ...judged,
     majorSince: judged.majorReasons.length > 0 ? intake.receivedAt : null,
     sourceEventId,
+    stationCode,
     recordedBy,
     createdAt: now,
     updatedAt: now,

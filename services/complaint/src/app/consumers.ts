@@ -60,13 +60,14 @@ export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handl
       intake,
       event.recordedBy ?? SERVICE_IDENTITY.userId,
       envelope.id,
+      order?.stationCode ?? null,
     );
   };
 }
 
 /**
- * R-CO-4 / SPEC §6 denominator: completed work orders counted into our own table, with the region
- * and technicians the KPIs are scoped by.
+ * R-CO-4 / SPEC §6 denominator: completed work orders counted into our own table, with the region,
+ * technicians and service station the KPIs are scoped by.
  */
 export const onWorkOrderCompleted = (): Handler => async (em, envelope) => {
   const event = eventData(workOrderCompleted, envelope);
@@ -77,6 +78,7 @@ export const onWorkOrderCompleted = (): Handler => async (em, envelope) => {
     city: event.region.city,
     district: event.region.district,
     technicianIds: [...new Set(event.technicianIds)],
+    stationCode: event.stationCode,
   });
 };
 

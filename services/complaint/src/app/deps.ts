@@ -40,6 +40,8 @@ export interface WorkOrderFacts {
   assetId: string | null;
   technicianIds: string[];
   leadTechnicianId: string | null;
+  /** The service station handling the order; null without one. */
+  stationCode: string | null;
 }
 
 export interface StaffFacts {

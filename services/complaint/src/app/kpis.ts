@@ -2,6 +2,7 @@ import {
   type EntityManager,
   type Identity,
   forbidden,
+  optionalStationCode,
   optionalText,
   staffId,
   unauthenticated,
@@ -25,6 +26,7 @@ export interface KpiFilter {
   to?: string | null;
   province?: string | null;
   city?: string | null;
+  stationCode?: string | null;
   technicianId?: string | null;
 }
 
@@ -50,7 +52,7 @@ function requireKpiReader(caller: Identity | null, technicianId: string | null):
 
 /**
  * SPEC §6 complaint rate and complaint closure over business dates `from`..`to` (inclusive), for
- * the whole organisation or a region (of the work order) and/or a technician. Complaints count by
+ * the whole organisation or a region, a service station (of the work order) and/or a technician. Complaints count by
  * the day they were received, completed work orders by the day they were completed. Three
  * statements whatever the size: the period's complaints, their work orders, the completed count.
  */
@@ -65,6 +67,7 @@ export async function complaintKpis(
   const scope = {
     province: optionalText(filter.province, 'province', 50),
     city: optionalText(filter.city, 'city', 50),
+    stationCode: optionalStationCode(filter.stationCode, 'stationCode'),
     technicianId: filter.technicianId ? staffId(filter.technicianId, 'technicianId') : null,
   };
   requireKpiReader(caller, scope.technicianId);
@@ -83,6 +86,7 @@ export async function complaintKpis(
      WHERE completed_at >= ? AND completed_at < ?
        AND (CAST(? AS text) IS NULL OR province = ?)
        AND (CAST(? AS text) IS NULL OR city = ?)
+       AND (CAST(? AS text) IS NULL OR station_code = ?)
        AND (CAST(? AS jsonb) IS NULL OR technician_ids @> CAST(? AS jsonb))`,
     [
       from,
@@ -91,6 +95,8 @@ export async function complaintKpis(
       scope.province,
       scope.city,
       scope.city,
+      scope.stationCode,
+      scope.stationCode,
       scope.technicianId && JSON.stringify([scope.technicianId]),
       scope.technicianId && JSON.stringify([scope.technicianId]),
     ],

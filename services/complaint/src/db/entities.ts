@@ -64,6 +64,8 @@ export class ComplaintRecord {
   repeatOfId: string | null = null;
   /** The event that opened it (survey.dissatisfied), unique: one complaint per event. */
   sourceEventId: string | null = null;
+  /** The service station handling its work order when it was recorded; null without one. */
+  stationCode: string | null = null;
   recordedBy!: string;
   createdAt!: Date;
   updatedAt!: Date;
@@ -111,6 +113,7 @@ export const ComplaintSchema = new EntitySchema<ComplaintRecord>({
     majorSince: instant(true),
     repeatOfId: { type: 'uuid', nullable: true },
     sourceEventId: { type: 'string', nullable: true },
+    stationCode: { type: 'text', nullable: true },
     recordedBy: { type: 'string' },
     createdAt: instant(),
     updatedAt: instant(),
@@ -245,6 +248,8 @@ export class CompletedWorkOrderRecord {
   city!: string | null;
   district!: string | null;
   technicianIds!: string[];
+  /** The service station that completed it (SPEC §6 per station); null without one. */
+  stationCode!: string | null;
 }
 
 export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecord>({
@@ -257,6 +262,7 @@ export const CompletedWorkOrderSchema = new EntitySchema<CompletedWorkOrderRecor
     city: { type: 'text', nullable: true },
     district: { type: 'text', nullable: true },
     technicianIds: json(),
+    stationCode: { type: 'text', nullable: true },
   },
 });
 

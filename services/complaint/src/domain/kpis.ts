@@ -17,6 +17,8 @@ export interface KpiPeriod {
 export interface KpiScope {
   province?: string | null;
   city?: string | null;
+  /** The service station handling the work order. */
+  stationCode?: string | null;
   technicianId?: string | null;
 }
 
@@ -26,6 +28,7 @@ export interface CompletedOrderFacts {
   province: string | null;
   city: string | null;
   technicianIds: readonly string[];
+  stationCode: string | null;
 }
 
 /** Validates a period of business dates; `from` after `to` is INVALID_PERIOD. */
@@ -51,21 +54,28 @@ export function orderInScope(order: CompletedOrderFacts, scope: KpiScope): boole
   return (
     (!scope.province || order.province === scope.province) &&
     (!scope.city || order.city === scope.city) &&
+    (!scope.stationCode || order.stationCode === scope.stationCode) &&
     (!scope.technicianId || order.technicianIds.includes(scope.technicianId))
   );
 }
 
 /**
  * Whether a complaint falls in the scope. Its region is that of its (completed) work order, so a
- * region-scoped figure leaves out complaints without one. It belongs to a technician when it names
+ * region-scoped figure leaves out complaints without one. Its station is that of its work order:
+ * the one that completed it, else the one handling it when the complaint was recorded (a complaint
+ * may come before the work is done); a station-scoped figure leaves out complaints without one. It belongs to a technician when it names
  * them (about them, or found responsible); a complaint naming nobody belongs to the technicians of
  * its work order.
  */
 export function complaintInScope(
-  complaint: Complaint,
+  complaint: Complaint & { stationCode?: string | null },
   order: CompletedOrderFacts | undefined,
   scope: KpiScope,
 ): boolean {
+  if (scope.stationCode) {
+    const station = order?.stationCode ?? complaint.stationCode ?? null;
+    if (station !== scope.stationCode) return false;
+  }
   if ((scope.province || scope.city) && !order) return false;
   if (order && !orderInScope(order, { province: scope.province, city: scope.city })) return false;
   if (!scope.technicianId) return true;

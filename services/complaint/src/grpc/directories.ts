@@ -49,6 +49,7 @@ export function workOrderDirectory(
         assetId: o?.assetId || null,
         technicianIds: o?.technicianIds ?? [],
         leadTechnicianId: o?.leadTechnicianId || null,
+        stationCode: o?.stationCode || null,
       };
     },
     async staff(ids, caller) {

@@ -60,6 +60,7 @@ async function completed(
   city: string,
   technicianIds: string[],
   completedAt: Date,
+  stationCode: string | null = null,
 ) {
   const data = {
     workOrderId,
@@ -73,6 +74,7 @@ async function completed(
     technicianIds,
     leadTechnicianId: technicianIds[0] ?? null,
     calledAt: new Date(completedAt.getTime() - DAY).toISOString(),
+    stationCode,
     completedAt: completedAt.toISOString(),
     resolution: 'ON_SITE',
     partsReplaced: [],

@@ -62,6 +62,7 @@ const facts = (workOrderId: string, technicianIds: string[]) => ({
   technicianIds,
   leadTechnicianId: technicianIds[0] ?? null,
   calledAt: new Date(Date.now() - 3_600_000).toISOString(),
+  stationCode: null,
 });
 
 it('R-PN-1 rules are data a manager edits; nobody else; bad rules are refused', async () => {

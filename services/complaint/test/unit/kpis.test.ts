@@ -4,6 +4,7 @@ import {
   type CompletedOrderFacts,
   complaintClosureKpi,
   complaintInScope,
+  orderInScope,
   complaintRateKpi,
   parseKpiPeriod,
   periodRange,
@@ -88,6 +89,7 @@ describe('KPIs over any period (SPEC §6)', () => {
       province: 'Zhejiang',
       city: 'Hangzhou',
       technicianIds: [tech],
+      stationCode: 'HZ-01',
     };
     const aboutAccused = complaint(1); // about ACCUSED, on order id(500)
     const aboutNobody = complaint(2, { aboutStaffIds: [] });
@@ -100,5 +102,29 @@ describe('KPIs over any period (SPEC §6)', () => {
     expect(complaintInScope(aboutAccused, order, { technicianId: tech })).toBe(false);
     expect(complaintInScope(aboutNobody, order, { technicianId: tech })).toBe(true);
     expect(complaintInScope(aboutNobody, undefined, { technicianId: tech })).toBe(false);
+  });
+
+  it('KPI scope per station: the station that completed the order, else the one on the complaint', () => {
+    const order: CompletedOrderFacts = {
+      workOrderId: id(500),
+      province: 'Zhejiang',
+      city: 'Hangzhou',
+      technicianIds: [],
+      stationCode: 'HZ-01',
+    };
+    const recorded = { ...complaint(1), stationCode: 'SZ-02' };
+    // Completed at HZ-01 after the complaint was recorded against SZ-02: HZ-01 answers for it.
+    expect(complaintInScope(recorded, order, { stationCode: 'HZ-01' })).toBe(true);
+    expect(complaintInScope(recorded, order, { stationCode: 'SZ-02' })).toBe(false);
+    // Work not done yet: the station recorded on the complaint.
+    expect(complaintInScope(recorded, undefined, { stationCode: 'SZ-02' })).toBe(true);
+    expect(complaintInScope(recorded, undefined, { stationCode: 'HZ-01' })).toBe(false);
+    // No work order, no station: out of every station's figure, in the unscoped one.
+    expect(complaintInScope(complaint(3), undefined, { stationCode: 'HZ-01' })).toBe(false);
+    expect(complaintInScope(complaint(3), undefined, {})).toBe(true);
+    // Station and region together.
+    expect(complaintInScope(recorded, order, { stationCode: 'HZ-01', city: 'Ningbo' })).toBe(false);
+    expect(orderInScope(order, { stationCode: 'HZ-01' })).toBe(true);
+    expect(orderInScope({ ...order, stationCode: null }, { stationCode: 'HZ-01' })).toBe(false);
   });
 });

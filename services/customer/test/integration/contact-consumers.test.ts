@@ -89,6 +89,7 @@ it('R-CU-5 logs a repair call and a complaint call once each, whatever the redel
     technicianIds: [],
     leadTechnicianId: null,
     calledAt: '2026-11-20T08:00:00.000Z',
+    stationCode: null,
     channel: 'WALK_IN',
     answerDueAt: null,
     arrivalDueAt: null,

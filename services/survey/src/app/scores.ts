@@ -2,6 +2,7 @@ import {
   type EntityManager,
   type Identity,
   isoDate,
+  optionalStationCode,
   optionalText,
   requireRole,
 } from '@aftercare/kit';
@@ -17,13 +18,18 @@ import {
 } from '../domain';
 import { CAN_READ_SCORES, requireRatingReader } from './access';
 
-/** SPEC §6: KPIs over any period, per region (province / city / district) and per technician. */
+/**
+ * SPEC §6: KPIs over any period, per region (province / city / district), per service station and
+ * per technician.
+ */
 export interface PeriodFilter {
   from?: string | null;
   to?: string | null;
   province?: string | null;
   city?: string | null;
   district?: string | null;
+  /** The service station that did the work. */
+  stationCode?: string | null;
   /** Work orders this technician worked on (each technician of a team counts the order). */
   technicianId?: string | null;
 }
@@ -35,11 +41,13 @@ function period(f: PeriodFilter) {
   const province = optionalText(f.province, 'province', 50);
   const city = optionalText(f.city, 'city', 50);
   const district = optionalText(f.district, 'district', 50);
+  const stationCode = optionalStationCode(f.stationCode, 'stationCode');
   return {
     serviceDate: { $gte: from, $lte: to },
     ...(province ? { province } : {}),
     ...(city ? { city } : {}),
     ...(district ? { district } : {}),
+    ...(stationCode ? { stationCode } : {}),
   };
 }
 

@@ -94,6 +94,7 @@ export async function onWorkOrderCompleted(
     province: order.region.province,
     city: order.region.city,
     district: order.region.district,
+    stationCode: order.stationCode,
     serviceType: order.serviceType,
     serviceAt,
     serviceDate,
@@ -124,6 +125,7 @@ export async function onWorkOrderCompleted(
         province: order.region.province,
         city: order.region.city,
         district: order.region.district,
+        stationCode: order.stationCode,
         serviceDate,
         createdAt: deps.now(),
       });

@@ -55,6 +55,8 @@ export class SurveyRecord {
   province: string | null = null;
   city: string | null = null;
   district: string | null = null;
+  /** The service station that did the work (SPEC §6 per station); null without one. */
+  stationCode: string | null = null;
   serviceType: string | null = null;
   /** When the surveyed service ended (work order completed, complaint closed). */
   serviceAt!: Date;
@@ -88,6 +90,7 @@ export const SurveySchema = new EntitySchema<SurveyRecord>({
     province: optionalText,
     city: optionalText,
     district: optionalText,
+    stationCode: optionalText,
     serviceType: optionalText,
     serviceAt: instant,
     serviceDate: date,
@@ -127,6 +130,8 @@ export class FollowUpRecord {
   province: string | null = null;
   city: string | null = null;
   district: string | null = null;
+  /** The service station that did the work (SPEC §6 per station); null without one. */
+  stationCode: string | null = null;
   serviceDate!: string;
   createdAt!: Date;
 }
@@ -156,6 +161,7 @@ export const FollowUpSchema = new EntitySchema<FollowUpRecord>({
     province: optionalText,
     city: optionalText,
     district: optionalText,
+    stationCode: optionalText,
     serviceDate: date,
     createdAt: instant,
   },

@@ -84,6 +84,7 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
         province: 'Zhejiang',
         city: '',
         district: '',
+        stationCode: '',
         technicianId: '',
       }),
     ).toEqual({
@@ -99,6 +100,7 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
         province: '',
         city: '',
         district: '',
+        stationCode: '',
         technicianId,
       });
     expect((await ofTechnician('tech-7')).answers).toBe(4);
@@ -129,6 +131,7 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
             province: '',
             city: '',
             district: '',
+            stationCode: '',
             technicianId: '',
           }),
         )
@@ -141,6 +144,7 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
         province: '',
         city: '',
         district: '',
+        stationCode: '',
         technicianId: '',
       }),
     ).toEqual({

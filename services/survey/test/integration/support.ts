@@ -80,6 +80,7 @@ export function completed(over: Partial<WorkOrderCompleted> = {}): WorkOrderComp
     technicianIds: ['tech-1'],
     leadTechnicianId: 'tech-1',
     calledAt: '2026-11-23T01:00:00.000Z',
+    stationCode: null,
     completedAt: '2026-11-24T03:00:00.000Z',
     resolution: 'ON_SITE',
     partsReplaced: [],

@@ -42,4 +42,6 @@ export interface WorkOrderDeps {
   discountAuthority: DiscountAuthority;
   /** SPEC §6 service timeliness target (share of orders meeting their SLA), seed 90%. */
   timelinessTarget: number;
+  /** Station of orders registered by staff with no station on the roster (DEFAULT_STATION_CODE). */
+  defaultStation?: string | null;
 }

@@ -6,7 +6,12 @@ import {
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
-import { SlaPolicyRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
+import {
+  SlaPolicyRecord,
+  StaffRecord,
+  WorkOrderHistoryRecord,
+  WorkOrderRecord,
+} from '../db/entities';
 import {
   computeDeadlines,
   type IntakeInput,
@@ -16,6 +21,7 @@ import {
   serviceTypeFor,
   workOrderNumber,
   sequenceDay,
+  stationAtIntake,
 } from '../domain';
 import { CAN_REGISTER } from './access';
 import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
@@ -68,6 +74,14 @@ export async function registerWorkOrder(
   return deps.orm.em.fork().transactional(async (em) => {
     const now = deps.now();
     const policies = await em.find(SlaPolicyRecord, {});
+    const registrar = intake.stationCode
+      ? null
+      : await em.findOne(StaffRecord, { id: me.userId }, { fields: ['stationCode'] as never });
+    const station = stationAtIntake(
+      intake.stationCode,
+      registrar?.stationCode ?? null,
+      deps.defaultStation ?? null,
+    );
     const policy = intake.areaType
       ? selectPolicy(policies, {
           areaType: intake.areaType,
@@ -106,6 +120,7 @@ export async function registerWorkOrder(
       slaPolicyId: policy?.id ?? null,
       calledAt: intake.calledAt,
       registeredBy: me.userId,
+      stationCode: station,
       answerDueAt: deadlines?.answerDueAt ?? null,
       arrivalDueAt: deadlines?.arrivalDueAt ?? null,
       onSiteDueAt: deadlines?.onSiteDueAt ?? null,
@@ -126,7 +141,7 @@ export async function registerWorkOrder(
         actorId: me.userId,
         at: now,
         reason: null,
-        details: null,
+        details: station ? { stationCode: station } : null,
       }),
     );
     await em.flush();

@@ -19,6 +19,7 @@ import {
   type PartReplacedInput,
   planAssignment,
   planReassignment,
+  planStationChange,
   registerGoods,
   type RepairHoursInput,
   type ServiceReportInput,
@@ -144,6 +145,29 @@ export async function reassignWorkOrder(
   });
   return { order, warnings };
 }
+
+/**
+ * Hands an open work order to another service station, with a reason; the history line keeps
+ * the station it came from. Its technicians stay as they are (the new station's dispatcher may
+ * reassign them). No event of its own: the next event of the order carries the new station.
+ */
+export const changeWorkOrderStation = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  id: string,
+  input: { stationCode?: string | null; reason?: string | null },
+) =>
+  mutateOrder(deps, id, (o) => {
+    const me = requireRole(caller, ...CAN_DISPATCH);
+    const change = planStationChange(o.status, o.stationCode, input);
+    o.stationCode = change.to;
+    return {
+      action: 'changeStation',
+      actor: me,
+      reason: change.reason,
+      details: { fromStationCode: change.from, stationCode: change.to },
+    };
+  });
 
 /** The answer to the customer (R-WO-3 "answered within 24 h") when it comes before dispatch. */
 export const recordAnswer = (

@@ -14,6 +14,7 @@ export const orderEventData = (o: WorkOrderRecord): WorkOrderFacts => ({
   technicianIds: o.technicianIds,
   leadTechnicianId: o.leadTechnicianId,
   calledAt: o.calledAt.toISOString(),
+  stationCode: o.stationCode,
 });
 
 /** `workorder.completed`: what inventory (old parts), survey and complaint statistics need. */

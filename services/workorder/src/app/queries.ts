@@ -11,6 +11,7 @@ import {
   requireRole,
   findByUuid,
   findByUuids,
+  optionalStationCode,
 } from '@aftercare/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import { StaffRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
@@ -57,6 +58,7 @@ export interface WorkOrderFilter extends PageRequest {
   technicianId?: string | null;
   province?: string | null;
   city?: string | null;
+  stationCode?: string | null;
   openOnly?: boolean | null;
 }
 
@@ -78,6 +80,8 @@ function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord
   if (f.technicianId) where.push({ technicianIds: { $contains: [f.technicianId] } });
   if (f.province) where.push({ province: f.province });
   if (f.city) where.push({ city: f.city });
+  const stationCode = optionalStationCode(f.stationCode, 'stationCode');
+  if (stationCode) where.push({ stationCode });
   const seesAll = me.roles.includes('admin') || me.roles.some((r) => CAN_READ_ALL.includes(r));
   if (!seesAll) where.push({ technicianIds: { $contains: [me.userId] } });
   return where.length ? { $and: where } : {};
@@ -132,6 +136,8 @@ export async function completedOrdersOfAsset(
 export interface BoardFilter {
   province?: string | null;
   city?: string | null;
+  /** One service station's orders (its dispatcher's board). */
+  stationCode?: string | null;
   status?: string | null;
   technicianId?: string | null;
   overdueOnly?: boolean | null;

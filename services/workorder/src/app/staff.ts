@@ -4,6 +4,7 @@ import {
   notFound,
   requireRole,
   inRequestedOrder,
+  optionalStationCode,
 } from '@aftercare/kit';
 import { StaffRecord } from '../db/entities';
 import { optionalText, parseRegion, requiredText } from '../domain';
@@ -17,6 +18,8 @@ export interface StaffInput {
   skills?: string[] | null;
   region?: { province?: string | null; city?: string | null; district?: string | null } | null;
   team?: string | null;
+  /** The service station the person works from (validated like warehouse codes). */
+  stationCode?: string | null;
   teamLeadId?: string | null;
   active?: boolean | null;
 }
@@ -47,6 +50,7 @@ export async function upsertStaff(
       province: region?.province ?? null,
       city: region?.city ?? null,
       team: optionalText(input.team, 'team', 50),
+      stationCode: optionalStationCode(input.stationCode, 'stationCode'),
       teamLeadId: optionalText(input.teamLeadId, 'teamLeadId', 64),
       active: input.active ?? true,
       updatedAt: now,
@@ -80,13 +84,20 @@ export async function batchGetStaff(
 export async function listStaff(
   em: EntityManager,
   caller: Identity | null,
-  f: { team?: string | null; skill?: string | null; activeOnly?: boolean | null },
+  f: {
+    team?: string | null;
+    stationCode?: string | null;
+    skill?: string | null;
+    activeOnly?: boolean | null;
+  },
 ) {
   requireRole(caller, ...CAN_READ);
+  const stationCode = optionalStationCode(f.stationCode, 'stationCode');
   return em.find(
     StaffRecord,
     {
       ...(f.team ? { team: f.team } : {}),
+      ...(stationCode ? { stationCode } : {}),
       ...(f.skill ? { skills: { $contains: [f.skill.toUpperCase()] } } : {}),
       ...(f.activeOnly ? { active: true } : {}),
     },

@@ -23,6 +23,8 @@ export class StaffRecord {
   province: string | null = null;
   city: string | null = null;
   team: string | null = null;
+  /** The service station the person works from: the default station of orders they register. */
+  stationCode: string | null = null;
   teamLeadId: string | null = null;
   active = true;
   createdAt!: Date;
@@ -40,6 +42,7 @@ export const StaffSchema = new EntitySchema<StaffRecord>({
     province: { type: 'string', nullable: true },
     city: { type: 'string', nullable: true },
     team: { type: 'string', nullable: true },
+    stationCode: { type: 'string', nullable: true },
     teamLeadId: { type: 'string', nullable: true },
     active: { type: 'boolean' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
@@ -97,6 +100,8 @@ export class WorkOrderRecord {
   slaPolicyId: string | null = null;
   calledAt!: Date;
   registeredBy!: string;
+  /** The service station handling the order (SPEC §6 KPIs are cut by it); null when none is set. */
+  stationCode: string | null = null;
   answerDueAt: Date | null = null;
   arrivalDueAt: Date | null = null;
   onSiteDueAt: Date | null = null;
@@ -150,6 +155,7 @@ export const WorkOrderSchema = new EntitySchema<WorkOrderRecord>({
     slaPolicyId: { type: 'string', nullable: true },
     calledAt: { type: 'Date', columnType: 'timestamptz' },
     registeredBy: { type: 'string' },
+    stationCode: { type: 'string', nullable: true },
     answerDueAt: instant,
     arrivalDueAt: instant,
     onSiteDueAt: instant,

@@ -11,3 +11,4 @@ export * from './status';
 export * from './takeback';
 export * from './values';
 export * from './timeliness';
+export * from './station';

@@ -1,4 +1,4 @@
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument, optionalStationCode } from '@aftercare/kit';
 import { AREA_TYPES, AreaType } from './sla';
 import { CHANNELS, Channel } from './status';
 import {
@@ -50,6 +50,8 @@ export interface IntakeInput {
   calledAt?: Date | string | null;
   /** Set for internal jobs only. */
   internalKind?: string | null;
+  /** The service station handling it; defaults from the registering staff member or the settings. */
+  stationCode?: string | null;
 }
 
 export interface Intake {
@@ -64,6 +66,8 @@ export interface Intake {
   channel: Channel;
   calledAt: Date;
   internalKind: InternalKind | null;
+  /** As given (validated, upper-cased); null when the station is left to the defaults. */
+  stationCode: string | null;
 }
 
 export interface IntakeOptions {
@@ -113,6 +117,7 @@ export function parseIntake(input: IntakeInput, options: IntakeOptions): Intake 
       'calledAt',
     ),
     internalKind,
+    stationCode: optionalStationCode(input.stationCode, 'stationCode'),
   };
 }
 

@@ -101,7 +101,7 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         getStaff(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       staffList: (
         _: unknown,
-        f: { team?: string; skill?: string; activeOnly?: boolean },
+        f: { team?: string; stationCode?: string; skill?: string; activeOnly?: boolean },
         ctx: Ctx,
       ) => listStaff(ctx.em, ctx.identity, f),
     },
@@ -124,6 +124,11 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         const r = await life.reassignWorkOrder(deps, ctx.identity, input.workOrderId, input);
         return { workOrder: r.order, warnings: r.warnings };
       },
+      changeWorkOrderStation: (
+        _: unknown,
+        { input }: { input: Id & { stationCode: string; reason: string } },
+        ctx: Ctx,
+      ) => payload(life.changeWorkOrderStation(deps, ctx.identity, input.workOrderId, input)),
       recordAnswer: (_: unknown, a: Id & { note?: string }, ctx: Ctx) =>
         payload(life.recordAnswer(deps, ctx.identity, a.workOrderId, a.note)),
       departForSite: (_: unknown, a: Id, ctx: Ctx) =>

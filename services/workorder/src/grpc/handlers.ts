@@ -28,6 +28,7 @@ export const toWorkOrder = (o: WorkOrderRecord): pb.WorkOrder => ({
   completedAt: o.completedAt ?? undefined,
   repeatRepair: Boolean(o.repeatOfId),
   repeatOfWorkOrderId: o.repeatOfId ?? '',
+  stationCode: o.stationCode ?? '',
 });
 
 const toStaff = (s: StaffRecord): pb.Staff => ({
@@ -40,6 +41,7 @@ const toStaff = (s: StaffRecord): pb.Staff => ({
   teamLeadId: s.teamLeadId ?? '',
   active: s.active,
   position: s.position ?? '',
+  stationCode: s.stationCode ?? '',
 });
 
 /** gRPC adapter for the other services; roles are checked in the use cases. */

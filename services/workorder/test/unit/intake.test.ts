@@ -31,6 +31,7 @@ describe('intake', () => {
       channel: 'PHONE',
       calledAt: now,
       internalKind: null,
+      stationCode: null,
     });
   });
 

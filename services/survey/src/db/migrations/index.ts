@@ -3,10 +3,12 @@ import { SurveysMigration } from './0001-surveys';
 import { SecondCallWaitsMigration } from './0002-second-call-waits';
 import { MaintenanceCycleMigration } from './0003-maintenance-cycle';
 import { FollowUpCallIndexMigration } from './0004-follow-up-call-index';
+import { StationScopeMigration } from './0005-station-scope';
 
 export const surveyMigrations: MigrationObject[] = [
   { name: '0001_surveys', class: SurveysMigration },
   { name: '0002_second_call_waits', class: SecondCallWaitsMigration },
   { name: '0003_maintenance_cycle', class: MaintenanceCycleMigration },
   { name: '0004_follow_up_call_index', class: FollowUpCallIndexMigration },
+  { name: '0005_station_scope', class: StationScopeMigration },
 ];

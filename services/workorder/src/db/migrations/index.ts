@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { WorkOrdersMigration } from './0001-work-orders';
+import { ServiceStationMigration } from './0002-service-station';
 
 export const workOrderMigrations: MigrationObject[] = [
   { name: '0001_work_orders', class: WorkOrdersMigration },
+  { name: '0002_service_station', class: ServiceStationMigration },
 ];
