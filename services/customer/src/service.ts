@@ -8,6 +8,7 @@ import {
   subscribe,
 } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
+import { archiveSubscriptions, startArchiveScheduler } from './app/archive';
 import { contactLogSubscriptions } from './app/contact-consumers';
 import type { CustomerDeps } from './app/deps';
 import type { CustomerConfig } from './config';
@@ -32,8 +33,16 @@ export function customerSpec(
         orm,
         events: outbox,
         timeZone: config.calendar.timeZone,
+        calendar: config.calendar,
         now: () => new Date(),
       };
+      const workers = await subscribe(runtime, [
+        ...contactLogSubscriptions(deps),
+        ...archiveSubscriptions(deps, logger),
+      ]);
+      if (config.ARCHIVE_SCHEDULER) {
+        workers.push(startArchiveScheduler(deps, logger, config.ARCHIVE_SCAN_INTERVAL_MS));
+      }
       return {
         grpc: (server) =>
           server.addService(customerV1.CustomerServiceService, customerHandlers(deps)),
@@ -43,7 +52,7 @@ export function customerSpec(
           context: customerContext(deps),
           logger,
         }),
-        workers: await subscribe(runtime, contactLogSubscriptions(deps)),
+        workers,
       };
     },
     ...overrides,

@@ -20,3 +20,20 @@ export const CAN_LOG_CONTACT: Role[] = [
   'manager',
   'service',
 ];
+
+/**
+ * R-CU-3 archive handovers. A sale is recorded by sales staff (`agent`) or a manager; the receipt
+ * is recorded at the archive desk — the customer-care clerk (`customer_relations`), or the
+ * handing-over side's desk (`agent` for sales, `workshop` for after-sales) — or a manager.
+ * Archives are confidential (R-CU-4): technicians and dispatchers do not read them.
+ */
+export const CAN_RECORD_SALE: Role[] = ['agent', 'manager'];
+export const CAN_RECEIVE_ARCHIVE: Role[] = ['agent', 'workshop', 'customer_relations', 'manager'];
+export const CAN_READ_ARCHIVE: Role[] = [
+  'agent',
+  'workshop',
+  'customer_relations',
+  'manager',
+  'auditor',
+  'service',
+];

@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EntityManager, Orm } from '@aftercare/kit';
 
 /**
@@ -9,6 +10,7 @@ export const CUSTOMER_EVENTS = {
   updated: 'customer.updated',
   assetRegistered: 'customer.asset_registered',
   contactLogged: 'customer.contact_logged',
+  archiveHandoverLate: 'customer.archive_handover_late',
 } as const;
 
 /** Where use cases put their events: the outbox, inside the caller's transaction. */
@@ -21,5 +23,7 @@ export interface CustomerDeps {
   events: EventSink;
   /** Business time zone: warranty and contract dates are local dates there. */
   timeZone: string;
+  /** Working days for archive handover deadlines (R-CU-3). */
+  calendar: BusinessCalendar;
   now: () => Date;
 }

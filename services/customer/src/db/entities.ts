@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
+import type { ArchiveDocumentKind, HandoverSource } from '../domain/archive';
 import type { AssetKind } from '../domain/asset';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
 import type {
@@ -168,9 +169,89 @@ export const ContactLogSchema = new EntitySchema<ContactLogRecord>({
   },
 });
 
+/** R-CU-3 an expected archive handover (sale or vehicle return) and its receipt by the archive clerk. */
+export class ArchiveHandoverRecord {
+  id!: string;
+  customerId!: string;
+  assetId: string | null = null;
+  workOrderId: string | null = null;
+  source!: HandoverSource;
+  /** What made it due (`SALE:<asset>`, `WORKORDER:<id>`): one handover per fact, however often told. */
+  triggerKey!: string;
+  eventAt!: Date;
+  dueAt!: Date;
+  responsibleStaffId: string | null = null;
+  receivedAt: Date | null = null;
+  receivedBy: string | null = null;
+  handedOverBy: string | null = null;
+  late: boolean | null = null;
+  missingKinds: string[] = [];
+  unsignedKinds: string[] = [];
+  /** Set with the `customer.archive_handover_late` event in one transaction: at most one per handover. */
+  violationNotifiedAt: Date | null = null;
+  createdAt!: Date;
+}
+
+export const ArchiveHandoverSchema = new EntitySchema<ArchiveHandoverRecord>({
+  class: ArchiveHandoverRecord,
+  tableName: 'archive_handover',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    assetId: { type: 'uuid', nullable: true },
+    workOrderId: { type: 'uuid', nullable: true },
+    source: { type: 'string' },
+    triggerKey: { type: 'string', unique: true },
+    eventAt: { type: 'Date', columnType: 'timestamptz' },
+    dueAt: { type: 'Date', columnType: 'timestamptz' },
+    responsibleStaffId: { type: 'string', nullable: true },
+    receivedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    receivedBy: { type: 'string', nullable: true },
+    handedOverBy: { type: 'string', nullable: true },
+    late: { type: 'boolean', nullable: true },
+    missingKinds: { type: 'string[]' },
+    unsignedKinds: { type: 'string[]' },
+    violationNotifiedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** R-CU-3 one archive document handed over, with who handed it over, who received it and when. */
+export class ArchiveDocumentRecord {
+  id!: string;
+  handoverId!: string;
+  customerId!: string;
+  assetId: string | null = null;
+  kind!: ArchiveDocumentKind;
+  reference: string | null = null;
+  customerSigned!: boolean;
+  handedOverBy!: string;
+  receivedBy!: string;
+  receivedAt!: Date;
+}
+
+export const ArchiveDocumentSchema = new EntitySchema<ArchiveDocumentRecord>({
+  class: ArchiveDocumentRecord,
+  tableName: 'archive_document',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    handoverId: { type: 'uuid' },
+    customerId: { type: 'uuid' },
+    assetId: { type: 'uuid', nullable: true },
+    kind: { type: 'string' },
+    reference: { type: 'string', nullable: true },
+    customerSigned: { type: 'boolean' },
+    handedOverBy: { type: 'string' },
+    receivedBy: { type: 'string' },
+    receivedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
 export const customerEntities = [
   CustomerSchema,
   CustomerChangeSchema,
   AssetSchema,
   ContactLogSchema,
+  ArchiveHandoverSchema,
+  ArchiveDocumentSchema,
 ];

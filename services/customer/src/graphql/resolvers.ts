@@ -12,6 +12,7 @@ import {
   type RequestContext,
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
+import { documentsOf, getHandover, handoversBy, receiveHandover, recordSale } from '../app/archive';
 import {
   assetDetailsOf,
   assetsOfCustomers,
@@ -30,7 +31,13 @@ import {
   updateCustomer,
 } from '../app/customers';
 import type { CustomerDeps } from '../app/deps';
-import type { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
+import type {
+  ArchiveDocumentRecord,
+  ArchiveHandoverRecord,
+  AssetRecord,
+  CustomerChangeRecord,
+  CustomerRecord,
+} from '../db/entities';
 
 export type CustomerContext = RequestContext<ReturnType<typeof createLoaders>>;
 
@@ -46,6 +53,15 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     ),
     assetsOfCustomer: new DataLoader<string, AssetRecord[]>((ids) =>
       assetsOfCustomers(em, caller(), ids),
+    ),
+    handoversOfCustomer: new DataLoader<string, ArchiveHandoverRecord[]>((ids) =>
+      handoversBy(em, identity, 'customerId', ids),
+    ),
+    handoversOfAsset: new DataLoader<string, ArchiveHandoverRecord[]>((ids) =>
+      handoversBy(em, identity, 'assetId', ids),
+    ),
+    documentsOfHandover: new DataLoader<string, ArchiveDocumentRecord[]>((ids) =>
+      documentsOf(em, identity, ids),
     ),
   };
 }
@@ -75,6 +91,8 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         { assetId, at }: { assetId: string; at?: Date },
         ctx: CustomerContext,
       ) => serviceEntitlement(deps, ctx.em, me(ctx), assetId, at),
+      archiveHandover: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        getHandover(ctx.em, me(ctx), id).catch(nullIfNotFound),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
@@ -101,6 +119,16 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       ) => ({
         entry: await logContact(deps, ctx.identity, input),
       }),
+      recordAssetSale: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
+        handover: await recordSale(deps, ctx.identity, input),
+      }),
+      receiveArchiveHandover: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({
+        handover: await receiveHandover(deps, ctx.identity, input),
+      }),
     },
     Customer: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
@@ -119,6 +147,17 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         page: { first?: number; after?: string },
         ctx: CustomerContext,
       ) => customerHistory(ctx.em, me(ctx), c.id, page),
+      archiveHandovers: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.handoversOfCustomer.load(c.id),
+    },
+    ArchiveHandover: {
+      customer: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(h.customerId),
+      asset: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
+        h.assetId ? ctx.loaders.asset.load(h.assetId) : null,
+      violationReportedAt: (h: ArchiveHandoverRecord) => h.violationNotifiedAt,
+      documents: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.documentsOfHandover.load(h.id),
     },
     CustomerChange: {
       oldValue: (c: CustomerChangeRecord) =>
@@ -134,6 +173,8 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       contract: (a: AssetRecord) => assetDetailsOf(a).contract,
       entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext) =>
         serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
+      archiveHandovers: (a: AssetRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.handoversOfAsset.load(a.id),
     },
   } as GraphQLResolverMap<CustomerContext>;
 }

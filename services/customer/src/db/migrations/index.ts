@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { CustomerArchiveMigration } from './0001-customer-archive';
+import { ArchiveHandoverMigration } from './0002-archive-handover';
 
 export const customerMigrations: MigrationObject[] = [
   { name: '0001_customer_archive', class: CustomerArchiveMigration },
+  { name: '0002_archive_handover', class: ArchiveHandoverMigration },
 ];

@@ -1,0 +1,301 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type CustomerArchiveHandoverLate, workOrderCompleted } from '@aftercare/events';
+import {
+  AppError,
+  checkUuid,
+  conflict,
+  type EntityManager,
+  type EventHandler,
+  eventData,
+  type Identity,
+  instant,
+  isUuid,
+  type Logger,
+  notFound,
+  notInFuture,
+  requireRole,
+  staffId,
+  startPeriodicWorker,
+  type Subscription,
+  uuidv7,
+  type Worker,
+} from '@aftercare/kit';
+import {
+  ArchiveDocumentRecord,
+  ArchiveHandoverRecord,
+  AssetRecord,
+  CustomerRecord,
+} from '../db/entities';
+import {
+  assessHandover,
+  handoverDueAt,
+  type HandoverSource,
+  parseReceipt,
+  type ReceiptInput,
+} from '../domain/archive';
+import { CAN_READ_ARCHIVE, CAN_RECEIVE_ARCHIVE, CAN_RECORD_SALE } from './access';
+import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+
+interface NewHandover {
+  customerId: string;
+  assetId: string | null;
+  workOrderId: string | null;
+  source: HandoverSource;
+  triggerKey: string;
+  eventAt: Date;
+  responsibleStaffId: string | null;
+}
+
+function createHandover(em: EntityManager, deps: CustomerDeps, h: NewHandover) {
+  return em.create(ArchiveHandoverRecord, {
+    id: uuidv7(),
+    ...h,
+    dueAt: handoverDueAt(h.source, h.eventAt, deps.calendar),
+    missingKinds: [],
+    unsignedKinds: [],
+    createdAt: deps.now(),
+  });
+}
+
+export interface RecordSaleInput {
+  assetId?: string | null;
+  soldAt?: Date | string | null;
+  salesAdvisorId?: string | null;
+}
+
+/**
+ * R-CU-3: sales records the sale of an asset (the vehicle handed to the customer); the new-vehicle
+ * file is then due from the sales advisor within 3 working days. One sale per asset.
+ */
+export async function recordSale(
+  deps: CustomerDeps,
+  caller: Identity | null,
+  input: RecordSaleInput,
+): Promise<ArchiveHandoverRecord> {
+  const me = requireRole(caller, ...CAN_RECORD_SALE);
+  const assetId = checkUuid(input.assetId, 'assetId');
+  const now = deps.now();
+  const soldAt = notInFuture(input.soldAt ? instant(input.soldAt, 'soldAt') : now, now, 'soldAt');
+  const advisor = input.salesAdvisorId
+    ? staffId(input.salesAdvisorId, 'salesAdvisorId')
+    : me.userId;
+  try {
+    return await deps.orm.em.fork().transactional(async (em) => {
+      const asset = await em.findOne(AssetRecord, { id: assetId });
+      if (!asset) throw notFound('Asset', assetId);
+      return createHandover(em, deps, {
+        customerId: asset.customerId,
+        assetId,
+        workOrderId: null,
+        source: 'SALES',
+        triggerKey: `SALE:${assetId}`,
+        eventAt: soldAt,
+        responsibleStaffId: advisor,
+      });
+    });
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) {
+      throw new AppError('ALREADY_EXISTS', 'the sale of this asset is already recorded', {
+        reason: 'SALE_ALREADY_RECORDED',
+        field: 'assetId',
+      });
+    }
+    throw e;
+  }
+}
+
+const violationFacts = (h: ArchiveHandoverRecord): CustomerArchiveHandoverLate => ({
+  handoverId: h.id,
+  customerId: h.customerId,
+  assetId: h.assetId,
+  workOrderId: h.workOrderId,
+  source: h.source,
+  responsibleStaffId: h.responsibleStaffId,
+  dueAt: h.dueAt.toISOString(),
+  receivedAt: h.receivedAt?.toISOString() ?? null,
+  late: h.late ?? true,
+  missingKinds: h.missingKinds,
+  unsignedKinds: h.unsignedKinds,
+  violatedAt: (h.late === false && h.receivedAt ? h.receivedAt : h.dueAt).toISOString(),
+});
+
+/** The violation event, at most once per handover (the notice time is stored in the same transaction). */
+function reportViolation(em: EntityManager, deps: CustomerDeps, h: ArchiveHandoverRecord) {
+  if (h.violationNotifiedAt) return;
+  h.violationNotifiedAt = deps.now();
+  deps.events.add(em, {
+    type: CUSTOMER_EVENTS.archiveHandoverLate,
+    aggregateId: h.id,
+    data: violationFacts(h),
+  });
+}
+
+/**
+ * R-CU-3: the archive clerk records what was handed over, by whom, with or without the customer's
+ * signatures. A late or incomplete receipt is a violation reported once — not again when the
+ * scheduler already reported the missed deadline.
+ */
+export async function receiveHandover(
+  deps: CustomerDeps,
+  caller: Identity | null,
+  input: ReceiptInput & { handoverId?: string | null },
+): Promise<ArchiveHandoverRecord> {
+  const me = requireRole(caller, ...CAN_RECEIVE_ARCHIVE);
+  const handoverId = checkUuid(input.handoverId, 'handoverId');
+  const receipt = parseReceipt(input, deps.now());
+  return deps.orm.em.fork().transactional(async (em) => {
+    const h = await em.findOne(
+      ArchiveHandoverRecord,
+      { id: handoverId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!h) throw notFound('ArchiveHandover', handoverId);
+    if (h.receivedAt) throw conflict('this handover was already received', 'ALREADY_RECEIVED');
+    const assessment = assessHandover(h.source, h.dueAt, receipt.receivedAt, receipt.documents);
+    Object.assign(h, {
+      receivedAt: receipt.receivedAt,
+      receivedBy: me.userId,
+      handedOverBy: receipt.handedOverBy,
+      late: assessment.late,
+      missingKinds: assessment.missingKinds,
+      unsignedKinds: assessment.unsignedKinds,
+    });
+    // Whoever hands it over answers for it when nobody was named when it fell due.
+    h.responsibleStaffId ??= receipt.handedOverBy;
+    for (const d of receipt.documents) {
+      em.create(ArchiveDocumentRecord, {
+        id: uuidv7(),
+        handoverId: h.id,
+        customerId: h.customerId,
+        assetId: h.assetId,
+        ...d,
+        handedOverBy: receipt.handedOverBy,
+        receivedBy: me.userId,
+        receivedAt: receipt.receivedAt,
+      });
+    }
+    if (assessment.violation) reportViolation(em, deps, h);
+    return h;
+  });
+}
+
+/**
+ * R-CU-3: handovers past their deadline with nothing handed over are reported once. Rows are
+ * claimed with SKIP LOCKED and marked in the event's transaction, so replicas never report twice.
+ */
+export async function scanOverdueHandovers(deps: CustomerDeps): Promise<number> {
+  const now = deps.now();
+  return deps.orm.em.fork().transactional(async (em) => {
+    const overdue = await em.find(
+      ArchiveHandoverRecord,
+      { receivedAt: null, violationNotifiedAt: null, dueAt: { $lt: now } },
+      { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { dueAt: 'asc' }, limit: 500 },
+    );
+    for (const h of overdue) reportViolation(em, deps, h);
+    return overdue.length;
+  });
+}
+
+export const startArchiveScheduler = (
+  deps: CustomerDeps,
+  logger: Logger,
+  intervalMs: number,
+): Worker =>
+  startPeriodicWorker(
+    'archive handover scheduler',
+    intervalMs,
+    () => scanOverdueHandovers(deps),
+    logger,
+  );
+
+/**
+ * R-CU-3 after-sales: a vehicle taken back to the workshop (resolution TAKE_BACK) is returned when
+ * its work order completes; its service file is then due within 1 working day. The work order
+ * names no service advisor, so the lead technician (or the first one) answers for it until the
+ * receipt names who handed it over. Keyed by the work order: a redelivered event opens nothing new.
+ */
+export function onVehicleReturned(deps: CustomerDeps, logger: Logger): EventHandler {
+  return async (em, envelope) => {
+    const e = eventData(workOrderCompleted, envelope);
+    if (e.resolution !== 'TAKE_BACK') return;
+    if (!e.customerId) {
+      logger.warn(
+        { workOrderId: e.workOrderId },
+        'returned vehicle without a customer: no archive handover',
+      );
+      return;
+    }
+    const triggerKey = `WORKORDER:${e.workOrderId}`;
+    if (await em.findOne(ArchiveHandoverRecord, { triggerKey })) return;
+    if (!(await em.findOne(CustomerRecord, { id: e.customerId }, { fields: ['id'] }))) {
+      logger.error(
+        { workOrderId: e.workOrderId },
+        'work order of an unknown customer: no archive handover',
+      );
+      return;
+    }
+    const asset =
+      e.assetId && (await em.findOne(AssetRecord, { id: e.assetId }, { fields: ['id'] }));
+    createHandover(em, deps, {
+      customerId: e.customerId,
+      assetId: asset ? e.assetId : null,
+      workOrderId: e.workOrderId,
+      source: 'AFTER_SALES',
+      triggerKey,
+      eventAt: new Date(e.completedAt ?? envelope.time),
+      responsibleStaffId: e.leadTechnicianId ?? e.technicianIds[0] ?? null,
+    });
+  };
+}
+
+export const archiveSubscriptions = (deps: CustomerDeps, logger: Logger): Subscription[] => [
+  {
+    consumerName: 'customer-on-workorder-completed',
+    streamService: 'workorder',
+    eventTypes: ['workorder.completed'],
+    handler: onVehicleReturned(deps, logger),
+  },
+];
+
+export async function getHandover(em: EntityManager, caller: Identity | null, id: string) {
+  requireRole(caller, ...CAN_READ_ARCHIVE);
+  const handover = isUuid(id) ? await em.findOne(ArchiveHandoverRecord, { id }) : null;
+  if (!handover) throw notFound('ArchiveHandover', id);
+  return handover;
+}
+
+/** Handovers of many customers or assets at once (GraphQL loaders), newest first. */
+export async function handoversBy(
+  em: EntityManager,
+  caller: Identity | null,
+  field: 'customerId' | 'assetId',
+  ids: readonly string[],
+): Promise<ArchiveHandoverRecord[][]> {
+  requireRole(caller, ...CAN_READ_ARCHIVE);
+  const wanted = [...new Set(ids)].filter(isUuid);
+  const found = wanted.length
+    ? await em.find(
+        ArchiveHandoverRecord,
+        { [field]: { $in: wanted } },
+        { orderBy: { eventAt: 'desc', id: 'desc' } },
+      )
+    : [];
+  return ids.map((id) => found.filter((h) => h[field] === id));
+}
+
+export async function documentsOf(
+  em: EntityManager,
+  caller: Identity | null,
+  handoverIds: readonly string[],
+): Promise<ArchiveDocumentRecord[][]> {
+  requireRole(caller, ...CAN_READ_ARCHIVE);
+  const wanted = [...new Set(handoverIds)];
+  const found = wanted.length
+    ? await em.find(
+        ArchiveDocumentRecord,
+        { handoverId: { $in: wanted } },
+        { orderBy: { id: 'asc' } },
+      )
+    : [];
+  return handoverIds.map((id) => found.filter((d) => d.handoverId === id));
+}
