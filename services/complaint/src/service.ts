@@ -11,6 +11,7 @@ import {
 } from '@aftercare/kit';
 import { complaintV1 } from '@aftercare/proto';
 import {
+  onArchiveHandoverLate,
   onRepeatRepair,
   onSlaBreached,
   onSurveyDissatisfied,
@@ -60,6 +61,12 @@ const subscriptions = (deps: ComplaintDeps, logger: Logger): Subscription[] => [
     streamService: 'inventory',
     eventTypes: ['inventory.tool_lost'],
     handler: onToolLost(deps),
+  },
+  {
+    consumerName: 'complaint-on-archive-handover-late',
+    streamService: 'customer',
+    eventTypes: ['customer.archive_handover_late'],
+    handler: onArchiveHandoverLate(deps, logger),
   },
 ];
 

@@ -1,4 +1,5 @@
 import {
+  customerArchiveHandoverLate,
   type InventoryToolLost,
   inventoryToolLost,
   surveyDissatisfied,
@@ -148,6 +149,30 @@ export function onToolLost(deps: ComplaintDeps): Handler {
       sourceKey: `TOOL_LOSS:${e.loanId}`,
       proposedBy: SERVICE_IDENTITY.userId,
       chargeFen: e.amountFen,
+    });
+  };
+}
+
+/**
+ * R-CU-3 → R-PN-1 "archive handover late or incomplete": the sales or service advisor responsible
+ * for the handover is proposed one ARCHIVE_HANDOVER_LATE penalty per handover (the source key), so
+ * a redelivered event never costs twice. Doubling for sales/service advisors follows the rule.
+ */
+export function onArchiveHandoverLate(deps: ComplaintDeps, logger: Logger): Handler {
+  return async (em, envelope) => {
+    const e = eventData(customerArchiveHandoverLate, envelope);
+    if (!e.responsibleStaffId) {
+      logger.info({ handoverId: e.handoverId }, 'archive handover violation without a responsible');
+      return;
+    }
+    await proposePenaltyIn(em, deps, {
+      ruleCode: 'ARCHIVE_HANDOVER_LATE',
+      staffId: e.responsibleStaffId,
+      culpritKnown: true,
+      occurredAt: new Date(e.violatedAt),
+      reference: e.handoverId,
+      sourceKey: `ARCHIVE_HANDOVER:${e.handoverId}`,
+      proposedBy: SERVICE_IDENTITY.userId,
     });
   };
 }
