@@ -160,8 +160,11 @@ export async function receiveHandover(
       missingKinds: assessment.missingKinds,
       unsignedKinds: assessment.unsignedKinds,
     });
-    // Whoever hands it over answers for it when nobody was named when it fell due.
-    h.responsibleStaffId ??= receipt.handedOverBy;
+    // After-sales: the service advisor handing the file over answers for it (the work order names
+    // none; its lead technician was only a stand-in). Sales: the advisor named at the sale.
+    if (h.source === 'AFTER_SALES' || !h.responsibleStaffId) {
+      h.responsibleStaffId = receipt.handedOverBy;
+    }
     for (const d of receipt.documents) {
       em.create(ArchiveDocumentRecord, {
         id: uuidv7(),
@@ -211,8 +214,8 @@ export const startArchiveScheduler = (
 /**
  * R-CU-3 after-sales: a vehicle taken back to the workshop (resolution TAKE_BACK) is returned when
  * its work order completes; its service file is then due within 1 working day. The work order
- * names no service advisor, so the lead technician (or the first one) answers for it until the
- * receipt names who handed it over. Keyed by the work order: a redelivered event opens nothing new.
+ * names no service advisor, so the lead technician (or the first one) answers for a missed
+ * deadline; once received, the service advisor who handed it over answers for it. Keyed by the work order: a redelivered event opens nothing new.
  */
 export function onVehicleReturned(deps: CustomerDeps, logger: Logger): EventHandler {
   return async (em, envelope) => {

@@ -252,6 +252,7 @@ it('R-CU-3 after-sales: a vehicle returned (workorder.completed, TAKE_BACK) owes
 
   const rows = async () =>
     dbQuery<{
+      id: string;
       work_order_id: string;
       source: string;
       responsible_staff_id: string;
@@ -277,6 +278,13 @@ it('R-CU-3 after-sales: a vehicle returned (workorder.completed, TAKE_BACK) owes
       service.config.calendar.nextWorkingDayStart(new Date(found[0]!.event_at)),
     ),
   );
+  // Received: the service advisor who handed it over answers for it, no longer the technician.
+  const res = await receive(found[0]!.id, complete(HANDOVER_RULES.AFTER_SALES.required));
+  expect(res.data!.receiveArchiveHandover.handover).toMatchObject({
+    source: 'AFTER_SALES',
+    responsibleStaffId: 'sales-1',
+    missingKinds: [],
+  });
 });
 
 it('R-CU-3 roles and bad input: refused with a typed error, nothing changes', async () => {
