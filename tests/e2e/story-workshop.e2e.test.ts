@@ -8,7 +8,7 @@ import { startSystem, type System } from './harness';
 // the workshop's authority, return, signature), a special tool kept overnight and then lost, the
 // same fault back within 30 days (repeat repair on the earlier technician), a late arrival (SLA
 // breach), the manager's decisions on the ledger, the payroll export and the KPIs of the story's
-// own service station WS-09. The work-order clock follows the story (Mon 23 → Wed 25 Nov 2026).
+// own service station WS-09. The work-order clock follows the story (Mon 16 → Thu 19 Nov 2026, all before the run so no service sees a future date).
 let sys: System;
 const MANAGER: Role[] = ['manager'];
 const STATION = 'WS-09';
@@ -127,8 +127,8 @@ const onSite = async (id: string, tech: string, depart: string, arrive: string) 
 };
 
 it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop against a goods receipt', async () => {
-  setClock('2026-11-23T09:02');
-  const order = await register('2026-11-23T09:00:00+08:00');
+  setClock('2026-11-16T09:02');
+  const order = await register('2026-11-16T09:00:00+08:00');
   s.first = order.id;
   expect(order).toMatchObject({
     status: 'REGISTERED',
@@ -138,16 +138,16 @@ it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop aga
     // 6 working hours from 09:00 Monday: 15:00 (07:00Z), lunch not excluded by the seed calendar.
     sla: { breached: false },
   });
-  setClock('2026-11-23T09:10');
+  setClock('2026-11-16T09:10');
   await act(
     `mutation($id: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: ["ws-zhao"] }) { workOrder { status } } }`,
     { id: s.first },
     ['dispatcher'],
     'disp-9',
   );
-  const arrived = await onSite(s.first, 'ws-zhao', '2026-11-23T09:20', '2026-11-23T10:00');
+  const arrived = await onSite(s.first, 'ws-zhao', '2026-11-16T09:20', '2026-11-16T10:00');
   expect(arrived.arriveOnSite.workOrder.sla.breached).toBe(false);
-  setClock('2026-11-23T10:30');
+  setClock('2026-11-16T10:30');
   const taken = await act<{
     takeBack: {
       workOrder: {
@@ -174,8 +174,8 @@ it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop aga
   expect(taken.takeBack.workOrder).toEqual({
     status: 'TAKEN_BACK',
     goodsReceipt: {
-      number: expect.stringMatching(/^GR-20261123-\d{4}$/),
-      issuedAt: '2026-11-23T02:30:00.000Z',
+      number: expect.stringMatching(/^GR-20261116-\d{4}$/),
+      issuedAt: '2026-11-16T02:30:00.000Z',
       voidedAt: null,
       items: [{ description: 'rear axle assembly', quantity: 1, serialNumber: 'AX-5501' }],
     },
@@ -189,7 +189,7 @@ it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop aga
       'agent-9',
     ),
   ).toMatchObject({ code: 'FORBIDDEN' });
-  setClock('2026-11-23T14:00');
+  setClock('2026-11-16T14:00');
   const inWs = await act<{
     receiveInWorkshop: { workOrder: { status: string; goodsRegister: unknown[] } };
   }>(
@@ -204,7 +204,7 @@ it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop aga
       {
         direction: 'IN',
         receiptNumber: taken.takeBack.workOrder.goodsReceipt.number,
-        at: '2026-11-23T06:00:00.000Z',
+        at: '2026-11-16T06:00:00.000Z',
         handledBy: 'ws-shop',
       },
     ],
@@ -219,9 +219,9 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
       ['workshop'],
       'ws-shop',
     );
-  await card({ hours: { hours: 2.5, date: '2026-11-23', description: 'axle stripped down' } });
+  await card({ hours: { hours: 2.5, date: '2026-11-16', description: 'axle stripped down' } });
   await card({
-    hours: { hours: 1.5, date: '2026-11-24', description: 'bearing pressed in, road test' },
+    hours: { hours: 1.5, date: '2026-11-17', description: 'bearing pressed in, road test' },
     part: { name: 'rear axle bearing', quantity: 2, reason: 'worn' },
   });
   // Charges in fen: labour 4 h × 80 yuan, two bearings at 125.50 yuan, no travel; 10 % off is
@@ -253,7 +253,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
     approvedBy: null,
     invoiceRequested: true,
   });
-  setClock('2026-11-24T11:00');
+  setClock('2026-11-17T11:00');
   await act(
     `mutation($input: FinishRepairInput!) { finishRepair(input: $input) { workOrder { status } } }`,
     {
@@ -278,7 +278,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
   expect(await refusal(SIGN, { id: s.first }, ['technician'], 'ws-zhao')).toMatchObject({
     code: 'CONFLICT',
   });
-  setClock('2026-11-24T15:00');
+  setClock('2026-11-17T15:00');
   const back = await act<{
     returnToCustomer: {
       workOrder: {
@@ -296,7 +296,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
   );
   expect(back.returnToCustomer.workOrder).toEqual({
     status: 'RETURNED',
-    goodsReceipt: { voidedAt: '2026-11-24T07:00:00.000Z' },
+    goodsReceipt: { voidedAt: '2026-11-17T07:00:00.000Z' },
     goodsRegister: [{ direction: 'IN' }, { direction: 'OUT' }],
     repairCard: {
       totalHours: 4,
@@ -331,13 +331,13 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
     discountStatus: 'APPROVED',
     approvedBy: 'mgr-9',
   });
-  setClock('2026-11-24T15:10');
+  setClock('2026-11-17T15:10');
   const signed = await act<{
     signWorkOrder: { workOrder: { status: string; signature: unknown } };
   }>(SIGN, { id: s.first }, ['technician'], 'ws-zhao');
   expect(signed.signWorkOrder.workOrder).toEqual({
     status: 'SIGNED',
-    signature: { signerName: 'He', signedAt: '2026-11-24T07:10:00.000Z' },
+    signature: { signerName: 'He', signedAt: '2026-11-17T07:10:00.000Z' },
   });
   await act(
     `mutation($id: ID!) { closeWorkOrder(workOrderId: $id) { workOrder { status } } }`,
@@ -435,11 +435,11 @@ it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), t
 });
 
 it('R-WO-8 R-WO-3 the same fault is back within 30 days: a repeat repair on the earlier technician (not the new one), and a late arrival breaches the SLA', async () => {
-  setClock('2026-11-25T09:02');
-  const again = await register('2026-11-25T09:00:00+08:00');
+  setClock('2026-11-18T09:02');
+  const again = await register('2026-11-18T09:00:00+08:00');
   s.second = again.id;
   expect(again).toMatchObject({ serviceType: 'PAID', repeatOf: { id: s.first } });
-  setClock('2026-11-25T09:10');
+  setClock('2026-11-18T09:10');
   await act(
     `mutation($id: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: ["ws-qian"] }) { workOrder { status } } }`,
     { id: s.second },
@@ -447,7 +447,7 @@ it('R-WO-8 R-WO-3 the same fault is back within 30 days: a repeat repair on the 
     'disp-9',
   );
   // Due at 15:00; Qian only gets there at 16:30 — the scheduler flags the breach at 15:00.
-  setClock('2026-11-25T15:30');
+  setClock('2026-11-18T15:30');
   await eventually(
     () =>
       streamEvents(sys.subjectPrefix, 'workorder').then((es) =>
@@ -455,9 +455,9 @@ it('R-WO-8 R-WO-3 the same fault is back within 30 days: a repeat repair on the 
       ),
     (es) => es.length > 0,
   );
-  const arrived = await onSite(s.second, 'ws-qian', '2026-11-25T15:40', '2026-11-25T16:30');
+  const arrived = await onSite(s.second, 'ws-qian', '2026-11-18T15:40', '2026-11-18T16:30');
   expect(arrived.arriveOnSite.workOrder.sla.breached).toBe(true);
-  setClock('2026-11-25T17:00');
+  setClock('2026-11-18T17:00');
   await act(
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "bearing seated crooked", responsibility: UNKNOWN, workDone: "bearing re-seated", partsReplaced: [], oldPartsCollected: false, oldParts: [] } }) { workOrder { status } } }`,
     { id: s.second },
@@ -506,6 +506,57 @@ it('R-WO-8 R-WO-3 the same fault is back within 30 days: a repeat repair on the 
   expect(slaLine).toMatchObject({ status: 'PROPOSED', points: -2, amountFen: -400 });
   s.repeatPenalty = repeatLine.id;
   s.slaPenalty = slaLine.id;
+});
+
+it('R-WO-3 R-PN-1 an order nobody dispatched breaches its arrival deadline: one breach event, no technician to carry it, so the manager proposes it on the dispatch desk once', async () => {
+  // Another station (WS-10), so WS-09's figures below stay this story's two orders.
+  setClock('2026-11-19T08:32');
+  const r = await ok<{ registerWorkOrder: { workOrder: Order } }>(
+    `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { ${ORDER} } } }`,
+    { input: { ...intake('2026-11-19T08:30:00+08:00'), category: 'BODY', stationCode: 'WS-10' } },
+  );
+  const idle = r.registerWorkOrder.workOrder;
+  expect(idle.sla.arrivalDueAt).toBe('2026-11-19T06:30:00.000Z'); // 14:30 local
+  setClock('2026-11-19T15:00');
+  const breaches = () =>
+    streamEvents(sys.subjectPrefix, 'workorder').then((es) =>
+      es.filter((e) => e.type === 'workorder.sla_breached' && e.subject === idle.id),
+    );
+  await eventually(breaches, (es) => es.length > 0);
+  await sleep(2500);
+  const found = await breaches();
+  expect(found.map((e) => [e.data.kind, e.data.technicianIds])).toEqual([['ARRIVAL', []]]);
+  const onIdle = async () =>
+    (
+      await ok<{
+        penalties: { items: { id: string; reference: string; staff: { id: string } }[] };
+      }>(
+        `query { penalties(first: 50) { items { id reference staff { id } } } }`,
+        {},
+        MANAGER,
+        'mgr-9',
+      )
+    ).penalties.items.filter((l) => l.reference === idle.id);
+  expect(await onIdle()).toEqual([]);
+  const PROPOSE = `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id ruleCode status points amountFen staff { id } } }`;
+  const input = {
+    ruleCode: 'SLA_BREACH',
+    staffId: 'disp-9',
+    occurredAt: '2026-11-19T06:30:00.000Z',
+    reference: idle.id,
+    sourceRef: `SLA:${idle.id}:ARRIVAL`,
+  };
+  const first = await ok<{ proposePenalty: { id: string } }>(PROPOSE, { input }, MANAGER, 'mgr-9');
+  const twice = await ok<{ proposePenalty: { id: string } }>(PROPOSE, { input }, MANAGER, 'mgr-9');
+  expect(twice.proposePenalty).toEqual(first.proposePenalty);
+  expect(first.proposePenalty).toMatchObject({
+    ruleCode: 'SLA_BREACH',
+    status: 'PROPOSED',
+    points: -2,
+    amountFen: -400,
+    staff: { id: 'disp-9' },
+  });
+  expect((await onIdle()).map((l) => l.staff.id)).toEqual(['disp-9']);
 });
 
 it('R-PN-3 the manager confirms the tool and SLA penalties, voids the appealed repeat-repair one; the payroll export shows the month’s totals in fen', async () => {
@@ -628,7 +679,7 @@ it('SPEC §6 KPIs of station WS-09: timeliness 1 of 2, the follow-up complaint o
   });
 });
 
-it('every step is an event, each exactly once, and the ledger holds exactly the three automatic proposals', async () => {
+it('every step is an event, each exactly once, and the ledger holds exactly the three automatic proposals and the manual one', async () => {
   await sleep(1500);
   const wo = await streamEvents(sys.subjectPrefix, 'workorder');
   const of = (id: string) => wo.filter((e) => e.subject === id).map((e) => e.type);
@@ -654,7 +705,7 @@ it('every step is an event, each exactly once, and the ledger holds exactly the 
     serviceType: 'PAID',
     technicianIds: ['ws-zhao'],
     stationCode: STATION,
-    completedAt: '2026-11-24T07:00:00.000Z',
+    completedAt: '2026-11-17T07:00:00.000Z',
   });
   const all = await ok<{
     penalties: { items: { ruleCode: string; staff: { id: string }; status: string }[] };
@@ -666,6 +717,7 @@ it('every step is an event, each exactly once, and the ledger holds exactly the 
   );
   expect(all.penalties.items.map((l) => `${l.ruleCode}:${l.staff.id}:${l.status}`).sort()).toEqual([
     'REPEAT_REPAIR:ws-zhao:VOID',
+    'SLA_BREACH:disp-9:PROPOSED',
     'SLA_BREACH:ws-qian:CONFIRMED',
     'TOOL_LOSS:ws-zhao:CONFIRMED',
   ]);
