@@ -52,6 +52,7 @@ beforeAll(async () => {
     { id: 'ws-zhao', name: 'Zhao Lei', team: 'ws', skills: ['MECHANICAL'], teamLeadId: 'ws-lead' },
     { id: 'ws-qian', name: 'Qian Bo', team: 'ws', skills: ['MECHANICAL'], teamLeadId: 'ws-lead' },
     { id: 'ws-lead', name: 'Lead Wu', team: 'ws', position: 'team_lead' },
+    { id: 'ws-shop', name: 'Feng Shop', team: 'ws', position: 'workshop', teamLeadId: 'ws-lead' },
   ])
     await ok(
       `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
@@ -345,6 +346,33 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
     ['dispatcher'],
     'disp-9',
   );
+});
+
+it('R-WO-9 the daily reports split the job: Monday the field technician until the take-back and the workshop by its card, Tuesday the workshop’s card hours', async () => {
+  const report = async (date: string) => {
+    const r = await ok<{
+      dailyReport: { teams: { team: string; technicians: unknown[] }[] };
+    }>(
+      `query($d: Date!) { dailyReport(date: $d) { teams { team technicians { technicianId lines { category jobs completedJobs minutes } } } } }`,
+      { d: date },
+      ['dispatcher'],
+      'disp-9',
+    );
+    return r.dailyReport.teams.find((t) => t.team === 'ws')?.technicians;
+  };
+  const line = (minutes: number) => [
+    { category: 'MECHANICAL', jobs: 1, completedJobs: 1, minutes },
+  ];
+  // Monday: on site 10:00–10:30, then 2.5 h on the bench.
+  expect(await report('2026-11-16')).toEqual([
+    { technicianId: 'ws-shop', lines: line(150) },
+    { technicianId: 'ws-zhao', lines: line(30) },
+  ]);
+  // Tuesday: 1.5 h on the bench and the return; the field technician's job shows without time.
+  expect(await report('2026-11-17')).toEqual([
+    { technicianId: 'ws-shop', lines: line(90) },
+    { technicianId: 'ws-zhao', lines: line(0) },
+  ]);
 });
 
 it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), then comes back broken: one TOOL_LOSS penalty on the borrower at original price', async () => {
