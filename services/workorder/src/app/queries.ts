@@ -20,6 +20,8 @@ import {
   type BoardRow,
   type CompletedOrder,
   dailyReport,
+  minutesOnDay,
+  workersOnDay,
   type DailyReport,
   nextDueAt,
   WORK_ORDER_STATUSES,
@@ -201,27 +203,20 @@ export async function dailyReportFor(
       { dispatchedAt: { $gte: start, $lt: end } },
     ],
   });
+  const day = { date, start, end };
   const staff = await em.find(StaffRecord, {
-    id: { $in: [...new Set(orders.flatMap((o) => o.technicianIds))] },
+    id: { $in: [...new Set(orders.flatMap((o) => workersOnDay(o, day)))] },
   });
   const teamOf = new Map(staff.map((s) => [s.id, s.team ?? 'unassigned']));
   const jobs = orders.flatMap((o) =>
-    o.technicianIds.map((technicianId) => ({
+    workersOnDay(o, day).map((technicianId) => ({
       workOrderId: o.id,
       technicianId,
       team: teamOf.get(technicianId) ?? 'unassigned',
       category: o.category,
-      minutes: minutesSpent(o, technicianId),
+      minutes: minutesOnDay(o, technicianId, day),
       status: o.status,
     })),
   );
   return dailyReport(date, jobs);
-}
-
-function minutesSpent(o: WorkOrderRecord, technicianId: string): number {
-  const card = o.repairCard?.hours.filter((h) => h.technicianId === technicianId) ?? [];
-  if (card.length) return Math.round(card.reduce((sum, h) => sum + h.hours, 0) * 60);
-  if (o.arrivedAt && o.completedAt)
-    return Math.round((o.completedAt.getTime() - o.arrivedAt.getTime()) / 60_000);
-  return 0;
 }

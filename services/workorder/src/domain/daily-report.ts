@@ -86,3 +86,50 @@ export function dailyReport(date: string, jobs: readonly DailyJob[]): DailyRepor
   }));
   return { date, teams };
 }
+
+/** What the daily report needs of a work order to tell who worked on it on a day, and how long. */
+export interface TimedOrder {
+  technicianIds: readonly string[];
+  arrivedAt: Date | null;
+  completedAt: Date | null;
+  goodsReceipt: { issuedAt: Date } | null;
+  repairCard: { hours: readonly { technicianId: string; hours: number; date: string }[] } | null;
+}
+
+/** A local business day: its date and the instants it starts and ends. */
+export interface BusinessDay {
+  date: string;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Who worked on the order on the day: its technicians, and whoever booked repair-card hours dated
+ * that day (the workshop staff of a take-back repair, R-WO-5).
+ */
+export function workersOnDay(o: TimedOrder, day: BusinessDay): string[] {
+  const workshop = (o.repairCard?.hours ?? [])
+    .filter((h) => h.date === day.date)
+    .map((h) => h.technicianId);
+  return [...new Set([...o.technicianIds, ...workshop])];
+}
+
+/**
+ * R-WO-9 minutes one person spent on the order on the day: their repair-card hours dated that day
+ * when they keep a card on it; otherwise their time on site that falls inside the day, from arrival
+ * to completion — or to the take-back, since from then on the work is the workshop's and is on the
+ * card. (Counting arrival to completion of a take-back order would bill the field technician for
+ * the days the goods sat in the workshop, on every day the order was touched.)
+ */
+export function minutesOnDay(o: TimedOrder, technicianId: string, day: BusinessDay): number {
+  const card = o.repairCard?.hours.filter((h) => h.technicianId === technicianId) ?? [];
+  if (card.length) {
+    const hours = card.filter((h) => h.date === day.date).reduce((sum, h) => sum + h.hours, 0);
+    return Math.min(Math.round(hours * 60), 24 * 60);
+  }
+  const leftSite = o.goodsReceipt?.issuedAt ?? o.completedAt;
+  if (!o.arrivedAt || !leftSite) return 0;
+  const from = Math.max(o.arrivedAt.getTime(), day.start.getTime());
+  const to = Math.min(leftSite.getTime(), day.end.getTime());
+  return to > from ? Math.round((to - from) / 60_000) : 0;
+}

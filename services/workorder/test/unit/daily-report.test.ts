@@ -1,4 +1,10 @@
-import { DailyJob, dailyReport, technicianDailyRows } from '../../src/domain';
+import {
+  DailyJob,
+  dailyReport,
+  minutesOnDay,
+  technicianDailyRows,
+  workersOnDay,
+} from '../../src/domain';
 import { errorOf } from './helpers';
 
 const job = (
@@ -65,5 +71,61 @@ describe('daily reports', () => {
     expect(errorOf(() => technicianDailyRows([job('t1', 'n', 'BODY', 1441)]))).toMatchObject({
       reason: 'OUT_OF_RANGE',
     });
+  });
+});
+
+describe('R-WO-9 time spent on a day', () => {
+  // 2026-11-16 in Asia/Shanghai.
+  const day = {
+    date: '2026-11-16',
+    start: new Date('2026-11-15T16:00:00Z'),
+    end: new Date('2026-11-16T16:00:00Z'),
+  };
+  const nextDay = {
+    date: '2026-11-17',
+    start: new Date('2026-11-16T16:00:00Z'),
+    end: new Date('2026-11-17T16:00:00Z'),
+  };
+  // Arrived 10:00, taken back 10:30 on Monday; the workshop works 2.5 h Monday, 1.5 h Tuesday,
+  // returned Tuesday 15:00.
+  const takenBack = {
+    technicianIds: ['field'],
+    arrivedAt: new Date('2026-11-16T02:00:00Z'),
+    completedAt: new Date('2026-11-17T07:00:00Z'),
+    goodsReceipt: { issuedAt: new Date('2026-11-16T02:30:00Z') },
+    repairCard: {
+      hours: [
+        { technicianId: 'shop', hours: 2.5, date: '2026-11-16' },
+        { technicianId: 'shop', hours: 1.5, date: '2026-11-17' },
+      ],
+    },
+  };
+
+  it('a take-back job: the field technician is on site until the take-back, the workshop by its card, day by day', () => {
+    expect(workersOnDay(takenBack, day)).toEqual(['field', 'shop']);
+    expect(minutesOnDay(takenBack, 'field', day)).toBe(30);
+    expect(minutesOnDay(takenBack, 'shop', day)).toBe(150);
+    expect(minutesOnDay(takenBack, 'field', nextDay)).toBe(0);
+    expect(minutesOnDay(takenBack, 'shop', nextDay)).toBe(90);
+    // Whole minutes within a day, so the report itself never refuses them.
+    expect(() =>
+      dailyReport(day.date, [
+        { ...job('field', 'ws', 'MECHANICAL', minutesOnDay(takenBack, 'field', day)) },
+      ]),
+    ).not.toThrow();
+  });
+
+  it('an on-site job: arrival to completion, only the part inside the day', () => {
+    const overnight = {
+      technicianIds: ['field'],
+      arrivedAt: new Date('2026-11-16T15:00:00Z'), // 23:00 local
+      completedAt: new Date('2026-11-16T17:30:00Z'), // 01:30 local next day
+      goodsReceipt: null,
+      repairCard: null,
+    };
+    expect(minutesOnDay(overnight, 'field', day)).toBe(60);
+    expect(minutesOnDay(overnight, 'field', nextDay)).toBe(90);
+    expect(workersOnDay(overnight, nextDay)).toEqual(['field']);
+    expect(minutesOnDay({ ...overnight, arrivedAt: null }, 'field', day)).toBe(0);
   });
 });
