@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Identity, uuidv7 } from '@aftercare/kit';
+import { rowCount, subgraphRequest, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { Kind, type ObjectTypeDefinitionNode, parse } from 'graphql';
+import { loadCustomerConfig, startCustomerService } from '../../src';
+
+// Every GraphQL operation of the customer subgraph checks who calls: the auditor reads only, and
+// nobody unauthenticated reads or writes anything (archives are confidential, R-CU-4). The lists
+// are checked against the schema, so a new field cannot be added without being listed here.
+let env: TestServiceEnv;
+let service: Awaited<ReturnType<typeof startCustomerService>>;
+
+beforeAll(async () => {
+  env = await testServiceEnv('customer-access', { ARCHIVE_SCHEDULER: 'false' });
+  service = await startCustomerService(loadCustomerConfig(env.env));
+});
+afterAll(async () => {
+  await service?.stop();
+  await env?.cleanup();
+});
+
+const ID = uuidv7();
+const MUTATIONS: Record<string, string> = {
+  createCustomer: `createCustomer(input: { kind: PERSON, name: "n", contacts: [], addresses: [] }) { customer { id } }`,
+  updateCustomer: `updateCustomer(input: { id: "${ID}", name: "n" }) { customer { id } }`,
+  registerAsset: `registerAsset(input: { customerId: "${ID}", kind: VEHICLE, model: "m" }) { asset { id } }`,
+  logContact: `logContact(input: { customerId: "${ID}", channel: PHONE, direction: INBOUND, purpose: CONSULTATION, summary: "s" }) { entry { id } }`,
+  recordAssetSale: `recordAssetSale(input: { assetId: "${ID}" }) { handover { id } }`,
+  receiveArchiveHandover: `receiveArchiveHandover(input: { handoverId: "${ID}", handedOverBy: "s", documents: [] }) { handover { id } }`,
+};
+const QUERIES: Record<string, string> = {
+  customer: `customer(id: "${ID}") { id }`,
+  customers: `customers { total }`,
+  asset: `asset(id: "${ID}") { id }`,
+  serviceEntitlement: `serviceEntitlement(assetId: "${ID}") { kind }`,
+  archiveHandover: `archiveHandover(id: "${ID}") { id }`,
+};
+
+function rootFields(type: string): string[] {
+  const sdl = readFileSync(join(__dirname, '../../src/graphql/schema.graphql'), 'utf8');
+  const def = parse(sdl).definitions.find(
+    (d): d is ObjectTypeDefinitionNode =>
+      d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type,
+  );
+  return (def?.fields ?? []).map((f) => f.name.value).sort();
+}
+
+async function anonymous(query: string) {
+  const res = await fetch(`http://127.0.0.1:${service.httpPort}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+}
+
+const tables = [
+  'customer',
+  'customer_change',
+  'asset',
+  'contact_log',
+  'archive_handover',
+  'archive_document',
+  'outbox',
+];
+const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+
+it('every mutation is refused to the auditor (read-only) and to an anonymous caller, writing nothing', async () => {
+  expect(Object.keys(MUTATIONS).sort()).toEqual(rootFields('Mutation'));
+  const before = await counts();
+  const auditor: Identity = { userId: 'aud-1', roles: ['auditor'] };
+  for (const [name, field] of Object.entries(MUTATIONS)) {
+    const asAuditor = await subgraphRequest(service.httpPort, `mutation { ${field} }`, {}, auditor);
+    expect([name, asAuditor.errors?.[0]?.extensions?.code]).toEqual([name, 'FORBIDDEN']);
+    const asNobody = await anonymous(`mutation { ${field} }`);
+    expect([name, asNobody.errors?.[0]?.extensions?.code]).toEqual([name, 'UNAUTHENTICATED']);
+  }
+  expect(await counts()).toEqual(before);
+});
+
+it('every query (and entity reference) is refused to an anonymous caller', async () => {
+  expect(Object.keys(QUERIES).sort()).toEqual(rootFields('Query'));
+  for (const [name, field] of Object.entries(QUERIES)) {
+    const res = await anonymous(`{ ${field} }`);
+    expect([name, res.errors?.[0]?.extensions?.code]).toEqual([name, 'UNAUTHENTICATED']);
+  }
+  for (const typename of ['Customer', 'Asset']) {
+    const res = await anonymous(
+      `{ _entities(representations: [{ __typename: "${typename}", id: "${ID}" }]) { __typename } }`,
+    );
+    expect([typename, res.errors?.[0]?.extensions?.code]).toEqual([typename, 'UNAUTHENTICATED']);
+  }
+});
