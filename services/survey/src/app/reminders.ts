@@ -328,7 +328,13 @@ export async function remindersOf(
   );
 }
 
-export async function activitiesById(em: EntityManager, ids: readonly string[]) {
+export async function activitiesById(
+  em: EntityManager,
+  caller: Identity | null,
+  ids: readonly string[],
+) {
+  // Activities are shown only on reminders, but the check stays here so no path skips it.
+  requireRole(caller, ...CAN_READ, ...CAN_CALL);
   const found = await em.find(ActivityRecord, { id: { $in: [...ids] } });
   return ids.map((id) => found.find((a) => a.id === id) ?? null);
 }

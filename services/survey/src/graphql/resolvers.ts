@@ -71,7 +71,7 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     remindersOfCustomer: new DataLoader<string, ReminderRecord[]>((ids) =>
       remindersOfCustomers(em, identity, ids),
     ),
-    activity: new DataLoader((ids: readonly string[]) => activitiesById(em, ids)),
+    activity: new DataLoader((ids: readonly string[]) => activitiesById(em, identity, ids)),
     /** Keyed `month|technicianId`: one query per month however many staff are shown. */
     rating: new DataLoader(async (keys: readonly string[]) => {
       // A technician listing staff sees their own rating and an error on each other one; one
