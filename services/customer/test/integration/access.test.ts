@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Identity, uuidv7 } from '@aftercare/kit';
-import { rowCount, subgraphRequest, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import {
+  rowCount,
+  subgraphData,
+  subgraphRequest,
+  type TestServiceEnv,
+  testServiceEnv,
+} from '@aftercare/testkit';
 import { Kind, type ObjectTypeDefinitionNode, parse } from 'graphql';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
@@ -91,4 +97,57 @@ it('every query (and entity reference) is refused to an anonymous caller', async
     );
     expect([typename, res.errors?.[0]?.extensions?.code]).toEqual([typename, 'UNAUTHENTICATED']);
   }
+});
+
+it('R-CU-4 archives reached through a customer or an asset need an archive role too', async () => {
+  const agent: Identity = { userId: 'sales-1', roles: ['agent'] };
+  const { createCustomer } = await subgraphData<{ createCustomer: { customer: { id: string } } }>(
+    service.httpPort,
+    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
+    {
+      input: {
+        kind: 'PERSON',
+        name: 'Access Customer',
+        contacts: [{ name: 'Access Customer', mobile: '13500002222', primary: true }],
+        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' }, primary: true }],
+      },
+    },
+    agent,
+  );
+  const customerId = createCustomer.customer.id;
+  const { registerAsset } = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
+    service.httpPort,
+    `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } } }`,
+    { input: { customerId, kind: 'VEHICLE', model: 'EV-300', serialNumber: `SN-${uuidv7()}` } },
+    agent,
+  );
+  const assetId = registerAsset.asset.id;
+  await subgraphData(
+    service.httpPort,
+    `mutation($input: RecordAssetSaleInput!) { recordAssetSale(input: $input) { handover { id } } }`,
+    { input: { assetId } },
+    agent,
+  );
+  const nested = `query($c: ID!, $a: ID!) {
+    customer(id: $c) { archiveHandovers { id } }
+    asset(id: $a) { archiveHandovers { id } }
+  }`;
+  const vars = { c: customerId, a: assetId };
+  // Technicians and dispatchers read customers and assets, not their archives.
+  for (const role of ['technician', 'dispatcher'] as const) {
+    const res = await subgraphRequest(service.httpPort, nested, vars, {
+      userId: `${role}-1`,
+      roles: [role],
+    });
+    expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
+      role,
+      ['FORBIDDEN', 'FORBIDDEN'],
+    ]);
+  }
+  const audited = await subgraphData<{
+    customer: { archiveHandovers: unknown[] };
+    asset: { archiveHandovers: unknown[] };
+  }>(service.httpPort, nested, vars, { userId: 'aud-1', roles: ['auditor'] });
+  expect(audited.customer.archiveHandovers).toHaveLength(1);
+  expect(audited.asset.archiveHandovers).toHaveLength(1);
 });
