@@ -109,8 +109,20 @@ it('every query is refused to an anonymous caller; the public form only with a v
     const res = await anonymous(`{ ${field} }`);
     expect([name, res.errors?.[0]?.extensions?.code]).not.toEqual([name, undefined]);
   }
-  const res = await anonymous(
-    `{ _entities(representations: [{ __typename: "Survey", id: "${ID}" }]) { __typename } }`,
-  );
-  expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  // Entities other subgraphs resolve here, and the fields this one adds to theirs.
+  const ENTITIES: Record<string, string> = {
+    Survey: '__typename',
+    FollowUp: '__typename',
+    Reminder: '__typename',
+    WorkOrder: '... on WorkOrder { survey { id } followUps { id } }',
+    Complaint: '... on Complaint { handlingSurvey { id } }',
+    Customer: '... on Customer { surveys { id } reminders { id } }',
+    Staff: '... on Staff { surveyRating(month: "2026-11") { surveys } }',
+  };
+  for (const [typename, selection] of Object.entries(ENTITIES)) {
+    const res = await anonymous(
+      `{ _entities(representations: [{ __typename: "${typename}", id: "${ID}" }]) { ${selection} } }`,
+    );
+    expect([typename, res.errors?.[0]?.extensions?.code]).toEqual([typename, 'UNAUTHENTICATED']);
+  }
 });
