@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
+  Client,
+  credentials,
+  Metadata,
+  type ServiceDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import {
   type GraphQLInputType,
   type GraphQLObjectType,
   getNamedType,
@@ -75,4 +82,35 @@ export async function anonymousSubgraphRequest(
     body: JSON.stringify({ query }),
   });
   return (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+/**
+ * Calls every unary method of a gRPC service definition (ts-proto `…Service`) with an empty
+ * request and no caller identity; returns each method's gRPC status code (0 when it answered).
+ */
+export async function anonymousGrpcCodes(
+  address: string,
+  service: ServiceDefinition,
+): Promise<[method: string, code: number][]> {
+  const client = new Client(address, credentials.createInsecure());
+  try {
+    const codes: [string, number][] = [];
+    for (const [name, method] of Object.entries(service)) {
+      const code = await new Promise<number>((resolve) => {
+        client.makeUnaryRequest(
+          method.path,
+          () => Buffer.alloc(0), // the empty message: every field at its default
+          method.responseDeserialize,
+          {},
+          new Metadata(),
+          { deadline: Date.now() + 5000 },
+          (err: ServiceError | null) => resolve(err?.code ?? 0),
+        );
+      });
+      codes.push([name, code]);
+    }
+    return codes;
+  } finally {
+    client.close();
+  }
 }

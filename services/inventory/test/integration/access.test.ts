@@ -1,6 +1,9 @@
 import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
 import type { Identity } from '@aftercare/kit';
+import { inventoryV1 } from '@aftercare/proto';
 import {
+  anonymousGrpcCodes,
   anonymousSubgraphRequest,
   rootFieldProbes,
   rowCount,
@@ -71,4 +74,13 @@ it('every query is refused to an anonymous caller', async () => {
     answers.push([field, res.errors?.[0]?.extensions?.code]);
   }
   expect(answers).toEqual(queries.map(({ field }) => [field, 'UNAUTHENTICATED']));
+});
+
+it('every gRPC method is refused to a caller without identity', async () => {
+  const codes = await anonymousGrpcCodes(
+    `127.0.0.1:${service.grpcPort}`,
+    inventoryV1.InventoryServiceService,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, status.UNAUTHENTICATED]));
 });
