@@ -84,3 +84,18 @@ it('every gRPC method is refused to a caller without identity', async () => {
   expect(codes.length).toBeGreaterThan(0);
   expect(codes).toEqual(codes.map(([method]) => [method, status.UNAUTHENTICATED]));
 });
+
+it('entity references (how the gateway enters this subgraph from another one) refuse an anonymous caller', async () => {
+  const res = await anonymousSubgraphRequest(
+    service.httpPort,
+    `{ _entities(representations: [
+    { __typename: "Part", code: "P-1" }
+    { __typename: "Warehouse", code: "W-1" }
+    { __typename: "Tool", code: "T-1" }
+  ]) { __typename } }`,
+  );
+  expect(res.errors?.length).toBe(3);
+  expect(res.errors!.map((e) => e.extensions?.code)).toEqual(
+    res.errors!.map(() => 'UNAUTHENTICATED'),
+  );
+});

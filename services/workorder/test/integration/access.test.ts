@@ -73,3 +73,17 @@ it('every gRPC method is refused to a caller without identity', async () => {
   expect(codes.length).toBeGreaterThan(0);
   expect(codes).toEqual(codes.map(([method]) => [method, status.UNAUTHENTICATED]));
 });
+
+it('entity references (how the gateway enters this subgraph from another one) refuse an anonymous caller', async () => {
+  const res = await anonymousSubgraphRequest(
+    service.httpPort,
+    `{ _entities(representations: [
+    { __typename: "WorkOrder", id: "01900000-0000-7000-8000-000000000000" }
+    { __typename: "Staff", id: "s-1" }
+  ]) { __typename } }`,
+  );
+  expect(res.errors?.length).toBe(2);
+  expect(res.errors!.map((e) => e.extensions?.code)).toEqual(
+    res.errors!.map(() => 'UNAUTHENTICATED'),
+  );
+});
