@@ -3,3 +3,4 @@ export * from './nats';
 export * from './service-env';
 export * from './helpers';
 export * from './events';
+export * from './access';

@@ -24,7 +24,7 @@ import type { InventoryDeps } from './deps';
 import { CAN_POST } from './ledger';
 
 export const ACCURACY_EVENTS = { wrongPartCorrected: 'inventory.wrong_part_corrected' } as const;
-const ACCURACY_READERS: Role[] = ['warehouse', 'workshop', 'manager', 'auditor', 'service'];
+export const ACCURACY_READERS: Role[] = ['warehouse', 'workshop', 'manager', 'auditor', 'service'];
 /** Longest period one accuracy question may span (a typo guard: ten years). */
 const MAX_PERIOD_MS = 10 * 366 * 24 * 3600_000;
 

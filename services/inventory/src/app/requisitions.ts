@@ -24,6 +24,7 @@ import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
 import { CAN_POST, postStockDocument } from './ledger';
 
 const CAN_REQUEST: Role[] = ['technician', 'workshop', 'manager'];
+const CAN_DECIDE: Role[] = ['dispatcher', 'manager', 'workshop'];
 
 const toRequisition = (r: RequisitionRecord): Requisition => ({ ...r });
 
@@ -108,21 +109,29 @@ export const approve = (
   caller: Identity | null,
   id: string,
   input: ApprovalInput = {},
-) =>
-  change(deps, id, (req, em, now) => {
-    const me = requireRole(caller, 'dispatcher', 'manager', 'workshop');
+) => {
+  // The role is checked before the lookup: a refusal must not tell whether the requisition exists.
+  const me = requireRole(caller, ...CAN_DECIDE);
+  return change(deps, id, (req, em, now) => {
     const next = approveRequisition(req, { id: me.userId, roles: me.roles }, now, input);
     stepEvent(deps, em, next, now);
     return next;
   });
+};
 
-export const reject = (deps: InventoryDeps, caller: Identity | null, id: string, reason: string) =>
-  change(deps, id, (req, em, now) => {
-    const me = requireRole(caller, 'dispatcher', 'manager', 'workshop');
+export const reject = (
+  deps: InventoryDeps,
+  caller: Identity | null,
+  id: string,
+  reason: string,
+) => {
+  const me = requireRole(caller, ...CAN_DECIDE);
+  return change(deps, id, (req, em, now) => {
     const next = rejectRequisition(req, { id: me.userId, roles: me.roles }, reason, now);
     stepEvent(deps, em, next, now);
     return next;
   });
+};
 
 /**
  * R-IN-3 见单发料: the warehouse issues only against an approved requisition of a work order
@@ -170,9 +179,9 @@ export const returnParts = (
   caller: Identity | null,
   id: string,
   lines: { partCode: string; quantity: number }[],
-) =>
-  change(deps, id, async (req, em, now) => {
-    const me = requireRole(caller, ...CAN_POST);
+) => {
+  const me = requireRole(caller, ...CAN_POST);
+  return change(deps, id, async (req, em, now) => {
     const posted = returnUnused(req, lines, { by: me.userId }, now);
     const document = await postStockDocument(deps, em, posted.document);
     deps.events.add(em, {
@@ -187,3 +196,4 @@ export const returnParts = (
     });
     return posted.requisition;
   });
+};

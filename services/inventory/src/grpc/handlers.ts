@@ -3,13 +3,14 @@ import {
   enumCodec,
   invalidArgument,
   MAX_BATCH_IDS,
+  requireRole,
   type ServiceHandlers,
 } from '@aftercare/kit';
 import { inventoryV1 as pb } from '@aftercare/proto';
-import { accuracyOf } from '../app/accuracy';
+import { ACCURACY_READERS, accuracyOf } from '../app/accuracy';
 import type { InventoryDeps } from '../app/deps';
 import { stockLevels } from '../app/ledger';
-import { listParts, requisitionsOf } from '../app/queries';
+import { CAN_READ, listParts, requisitionsOf } from '../app/queries';
 import type { PartRecord, RequisitionRecord } from '../db/entities';
 import type { PartUnit, RequisitionStatus } from '../domain';
 
@@ -62,13 +63,17 @@ function issuedParts(requisitions: readonly RequisitionRecord[]): pb.IssuedPart[
   return [...byPart.values()].sort((a, b) => a.partCode.localeCompare(b.partCode));
 }
 
-/** gRPC adapter for the other services; roles (incl. `service`) are checked in the use cases. */
+/**
+ * gRPC adapter for the other services; roles (incl. `service`) are checked in the use cases, and
+ * here too wherever the request is validated (or short-cut) first: who calls is checked first.
+ */
 export function inventoryHandlers(
   deps: InventoryDeps,
 ): ServiceHandlers<typeof pb.InventoryServiceService> {
   const em = () => deps.orm.em.fork();
   return {
     async batchGetParts(req, { identity }) {
+      requireRole(identity, ...CAN_READ);
       if (req.codes.length > MAX_BATCH_IDS) {
         throw invalidArgument(`at most ${MAX_BATCH_IDS} codes at once`, 'codes', 'TOO_MANY');
       }
@@ -96,6 +101,7 @@ export function inventoryHandlers(
       };
     },
     async listWorkOrderParts(req, { identity }) {
+      requireRole(identity, ...CAN_READ);
       const workOrderId = checkUuid(req.workOrderId, 'workOrderId');
       const [requisitions] = await requisitionsOf(em(), identity, [workOrderId]);
       return {
@@ -104,6 +110,7 @@ export function inventoryHandlers(
       };
     },
     async getIssueAccuracy(req, { identity }) {
+      requireRole(identity, ...ACCURACY_READERS);
       if (!req.period?.start || !req.period.end) {
         throw invalidArgument('the period needs a start and an end', 'period', 'REQUIRED');
       }

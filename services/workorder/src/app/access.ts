@@ -22,6 +22,18 @@ export const CAN_READ: Role[] = [...CAN_READ_ALL, 'technician'];
 /** Field work: the assigned technicians; the workshop and managers may act for them. */
 export const FIELD_WORK: Role[] = ['technician', 'workshop', 'manager'];
 export const WORKSHOP_WORK: Role[] = ['workshop', 'technician', 'manager'];
+/** Everyone who may change some work order: anyone else is refused before the order is looked up. */
+export const ORDER_WRITERS: Role[] = [
+  ...new Set([
+    ...CAN_REGISTER,
+    ...CAN_DISPATCH,
+    ...CAN_CANCEL,
+    ...CAN_CLOSE,
+    ...CAN_APPROVE,
+    ...FIELD_WORK,
+    ...WORKSHOP_WORK,
+  ]),
+];
 
 const has = (caller: Identity, roles: Role[]) =>
   caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));

@@ -76,7 +76,7 @@ export async function dispatchWorkOrder(
 ): Promise<DispatchResult> {
   const me = requireRole(caller, ...CAN_DISPATCH);
   let warnings: DispatchWarning[] = [];
-  const order = await mutateOrder(deps, id, async (o, em, now) => {
+  const order = await mutateOrder(deps, caller, id, async (o, em, now) => {
     const plan = planAssignment(input, await techniciansFor(em, input.technicianIds), target(o));
     o.status = transition(o.status, 'dispatch', { channel: o.channel });
     o.technicianIds = plan.assignment.technicianIds;
@@ -108,7 +108,7 @@ export async function reassignWorkOrder(
 ): Promise<DispatchResult> {
   const me = requireRole(caller, ...CAN_DISPATCH);
   let warnings: DispatchWarning[] = [];
-  const order = await mutateOrder(deps, id, async (o, em, now) => {
+  const order = await mutateOrder(deps, caller, id, async (o, em, now) => {
     const previous = { technicianIds: o.technicianIds, leadTechnicianId: o.leadTechnicianId ?? '' };
     const plan = planReassignment(
       o.status,
@@ -157,7 +157,7 @@ export const changeWorkOrderStation = (
   id: string,
   input: { stationCode?: string | null; reason?: string | null },
 ) =>
-  mutateOrder(deps, id, (o) => {
+  mutateOrder(deps, caller, id, (o) => {
     const me = requireRole(caller, ...CAN_DISPATCH);
     const change = planStationChange(o.status, o.stationCode, input);
     o.stationCode = change.to;
@@ -176,21 +176,21 @@ export const recordAnswer = (
   id: string,
   note?: string | null,
 ) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireRole(caller, 'agent', 'dispatcher', 'manager');
     o.answeredAt ??= now;
     return { action: 'answer', actor: me, reason: note ?? null };
   });
 
 export const departForSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, id, (o) => {
+  mutateOrder(deps, caller, id, (o) => {
     const me = requireOrderRole(caller, o, ...FIELD_WORK);
     o.status = transition(o.status, 'depart');
     return { action: 'depart', actor: me };
   });
 
 export const arriveOnSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireOrderRole(caller, o, ...FIELD_WORK);
     o.status = transition(o.status, 'arrive');
     o.arrivedAt = now;
@@ -217,7 +217,7 @@ export const resolveOnSite = (
   id: string,
   report: ServiceReportInput,
 ) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireOrderRole(caller, o, ...FIELD_WORK);
     const parsed = parseServiceReport(report);
     o.status = transition(o.status, 'resolveOnSite');
@@ -237,7 +237,7 @@ export const takeBack = (
   id: string,
   items: GoodsItemInput[],
 ) =>
-  mutateOrder(deps, id, async (o, em, now) => {
+  mutateOrder(deps, caller, id, async (o, em, now) => {
     const me = requireOrderRole(caller, o, ...FIELD_WORK);
     o.status = transition(o.status, 'takeBack', { channel: o.channel });
     const seq = await nextSequence(em, 'GR', sequenceDay(now, deps.calendar));
@@ -248,7 +248,7 @@ export const takeBack = (
 
 /** R-WO-5: the workshop books the goods in. */
 export const receiveInWorkshop = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
     o.status = transition(o.status, 'receiveInWorkshop');
     o.goodsRegister = [
@@ -265,7 +265,7 @@ export const recordRepairWork = (
   id: string,
   work: { hours?: RepairHoursInput | null; part?: PartReplacedInput | null },
 ) =>
-  mutateOrder(deps, id, (o) => {
+  mutateOrder(deps, caller, id, (o) => {
     const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
     if (o.status !== 'IN_WORKSHOP') {
       throw conflict(
@@ -290,7 +290,7 @@ export const finishRepair = (
   id: string,
   report: ServiceReportInput,
 ) =>
-  mutateOrder(deps, id, (o) => {
+  mutateOrder(deps, caller, id, (o) => {
     const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
     o.report = parseServiceReport({
       ...report,
@@ -302,7 +302,7 @@ export const finishRepair = (
 
 /** R-WO-5: back to the customer: the receipt is taken back and voided, the goods booked out. */
 export const returnToCustomer = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
     o.status = transition(o.status, 'returnToCustomer');
     o.goodsReceipt = voidGoodsReceipt(o.goodsReceipt!, now);
@@ -326,7 +326,7 @@ export const signWorkOrder = (
   id: string,
   input: SignatureInput,
 ) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireOrderRole(caller, o, ...FIELD_WORK);
     const signature = acceptSignature(
       { status: o.status, completedAt: o.completedAt, report: o.report },
@@ -354,7 +354,7 @@ export const signWorkOrder = (
   });
 
 export const closeWorkOrder = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireRole(caller, ...CAN_CLOSE);
     o.status = transition(o.status, 'close');
     o.closedAt = now;
@@ -376,7 +376,7 @@ export const cancelWorkOrder = (
   id: string,
   reason: string | null | undefined,
 ) =>
-  mutateOrder(deps, id, (o, _em, now) => {
+  mutateOrder(deps, caller, id, (o, _em, now) => {
     const me = requireRole(caller, ...CAN_CANCEL);
     o.status = transition(o.status, 'cancel', { reason });
     o.cancelledAt = now;
@@ -401,7 +401,7 @@ export const setCharges = (
   id: string,
   input: ChargesInput,
 ) =>
-  mutateOrder(deps, id, (o) => {
+  mutateOrder(deps, caller, id, (o) => {
     const me = requireOrderRole(caller, o, ...FIELD_WORK, 'dispatcher', 'agent');
     if (o.serviceType !== 'PAID') {
       throw conflict(
@@ -414,7 +414,7 @@ export const setCharges = (
   });
 
 export const approveDiscount = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, id, (o) => {
+  mutateOrder(deps, caller, id, (o) => {
     const me = requireRole(caller, ...CAN_APPROVE);
     if (!o.charges) throw conflict(`work order ${o.number} has no charges`, 'NO_PENDING_DISCOUNT');
     o.charges = approveDomainDiscount(o.charges, me, deps.discountAuthority);

@@ -1,8 +1,16 @@
 import { LockMode } from '@mikro-orm/core';
-import { type EntityManager, type Identity, checkUuid, notFound, uuidv7 } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  checkUuid,
+  notFound,
+  requireRole,
+  uuidv7,
+} from '@aftercare/kit';
 import { WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
 import type { WorkOrderStatus } from '../domain';
 
+import { ORDER_WRITERS } from './access';
 import type { WorkOrderDeps } from './deps';
 
 export interface Change {
@@ -17,12 +25,16 @@ export interface Change {
 /**
  * The one way a work order changes: lock the row, let `apply` check and change it, then record
  * the history line and the events in the same transaction (R-WO-2: every move with who and when).
+ * Callers who may change no work order at all (anonymous, auditor, …) are refused before the
+ * lookup, so a refusal never tells whether an order exists; `apply` still does the exact check.
  */
 export async function mutateOrder(
   deps: WorkOrderDeps,
+  caller: Identity | null,
   id: string,
   apply: (order: WorkOrderRecord, em: EntityManager, now: Date) => Promise<Change> | Change,
 ): Promise<WorkOrderRecord> {
+  requireRole(caller, ...ORDER_WRITERS);
   const orderId = checkUuid(id);
   return deps.orm.em.fork().transactional(async (em) => {
     const order = await em.findOne(

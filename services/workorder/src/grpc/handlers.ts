@@ -1,4 +1,5 @@
-import { checkUuid, conflict, enumCodec, type ServiceHandlers } from '@aftercare/kit';
+import { checkUuid, conflict, enumCodec, requireRole, type ServiceHandlers } from '@aftercare/kit';
+import { CAN_READ } from '../app/access';
 import { workorderV1 as pb } from '@aftercare/proto';
 import type { WorkOrderDeps } from '../app/deps';
 import { batchGetWorkOrders, getWorkOrder, listWorkOrders } from '../app/queries';
@@ -71,6 +72,8 @@ export function workOrderHandlers(
     },
     /** R-IN-3: parts are requested and issued only against an open work order. */
     async checkOpenForParts(req, { identity }) {
+      // Who calls is checked before the request is: a refusal says nothing about the input.
+      requireRole(identity, ...CAN_READ);
       const order = await getWorkOrder(em(), identity, checkUuid(req.workOrderId, 'workOrderId'));
       if (!isOpen(order.status)) {
         throw conflict(

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  Client,
+  credentials,
+  Metadata,
+  type ServiceDefinition,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import {
+  type GraphQLInputType,
+  type GraphQLObjectType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  parse,
+} from 'graphql';
+
+/** One root field of a subgraph, called with the least valid arguments its schema allows. */
+export interface RootFieldProbe {
+  field: string;
+  /** A complete operation (`query { … }` / `mutation { … }`) calling only this field. */
+  operation: string;
+}
+
+// Syntactically valid samples; access checks must refuse before any of them is looked at.
+const SCALAR_SAMPLES: Record<string, string> = {
+  ID: '"01900000-0000-7000-8000-000000000000"',
+  String: '"x"',
+  Int: '1',
+  Float: '1',
+  Boolean: 'true',
+  Date: '"2026-11-02"',
+  DateTime: '"2026-11-02T00:00:00.000Z"',
+};
+
+function sample(type: GraphQLInputType): string {
+  if (isNonNullType(type)) return sample(type.ofType);
+  if (isListType(type)) return `[${sample(type.ofType)}]`;
+  if (isEnumType(type)) return type.getValues()[0]!.name;
+  if (isInputObjectType(type)) {
+    const required = Object.values(type.getFields()).filter(
+      (f) => isNonNullType(f.type) && f.defaultValue === undefined,
+    );
+    return `{ ${required.map((f) => `${f.name}: ${sample(f.type)}`).join(', ')} }`;
+  }
+  return SCALAR_SAMPLES[type.name] ?? '"x"';
+}
+
+/**
+ * Every field of the subgraph's Query or Mutation type as a callable operation — read from the
+ * schema file, so an access-matrix test built on it covers fields added later without a change.
+ * Federation's own `_service`/`_entities` fields are left out (they are not the service's API).
+ */
+export function rootFieldProbes(schemaPath: string, root: 'Query' | 'Mutation'): RootFieldProbe[] {
+  const schema = buildSubgraphSchema([{ typeDefs: parse(readFileSync(schemaPath, 'utf8')) }]);
+  const type: GraphQLObjectType | null | undefined =
+    root === 'Query' ? schema.getQueryType() : schema.getMutationType();
+  return Object.values(type?.getFields() ?? {})
+    .filter((f) => !f.name.startsWith('_'))
+    .map((f) => {
+      const args = f.args
+        .filter((a) => isNonNullType(a.type) && a.defaultValue === undefined)
+        .map((a) => `${a.name}: ${sample(a.type)}`);
+      const call = args.length ? `${f.name}(${args.join(', ')})` : f.name;
+      const selection = isLeafType(getNamedType(f.type)) ? '' : ' { __typename }';
+      return { field: f.name, operation: `${root.toLowerCase()} { ${call}${selection} }` };
+    });
+}
+
+/** A GraphQL request to a subgraph without any caller identity headers. */
+export async function anonymousSubgraphRequest(
+  httpPort: number,
+  query: string,
+): Promise<{ errors?: { message: string; extensions?: { code?: string } }[] }> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+/**
+ * Calls every unary method of a gRPC service definition (ts-proto `…Service`) with an empty
+ * request and no caller identity; returns each method's gRPC status code (0 when it answered).
+ */
+export async function anonymousGrpcCodes(
+  address: string,
+  service: ServiceDefinition,
+): Promise<[method: string, code: number][]> {
+  const client = new Client(address, credentials.createInsecure());
+  try {
+    const codes: [string, number][] = [];
+    for (const [name, method] of Object.entries(service)) {
+      const code = await new Promise<number>((resolve) => {
+        client.makeUnaryRequest(
+          method.path,
+          () => Buffer.alloc(0), // the empty message: every field at its default
+          method.responseDeserialize,
+          {},
+          new Metadata(),
+          { deadline: Date.now() + 5000 },
+          (err: ServiceError | null) => resolve(err?.code ?? 0),
+        );
+      });
+      codes.push([name, code]);
+    }
+    return codes;
+  } finally {
+    client.close();
+  }
+}

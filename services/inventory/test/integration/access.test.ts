@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import type { Identity } from '@aftercare/kit';
+import { inventoryV1 } from '@aftercare/proto';
+import {
+  anonymousGrpcCodes,
+  anonymousSubgraphRequest,
+  rootFieldProbes,
+  rowCount,
+  subgraphRequest,
+  type TestServiceEnv,
+  testServiceEnv,
+} from '@aftercare/testkit';
+import { loadInventoryConfig, startInventoryService } from '../../src';
+
+// Every GraphQL operation of the inventory subgraph checks who calls: the auditor reads only, and
+// nobody unauthenticated reads or writes anything. The fields are read from the schema file, so a
+// field added later is covered (and must check roles) without touching this test.
+const SCHEMA = join(__dirname, '../../src/graphql/schema.graphql');
+const auditor: Identity = { userId: 'aud-1', roles: ['auditor'] };
+let env: TestServiceEnv;
+let service: Awaited<ReturnType<typeof startInventoryService>>;
+
+beforeAll(async () => {
+  env = await testServiceEnv('inv-access');
+  service = await startInventoryService(loadInventoryConfig(env.env));
+});
+afterAll(async () => {
+  await service?.stop();
+  await env?.cleanup();
+});
+
+const tables = [
+  'warehouse',
+  'part',
+  'stock_level',
+  'stock_move',
+  'stock_document',
+  'requisition',
+  'old_part_receipt',
+  'claim_order',
+  'claim_deposit_payment',
+  'wrong_part_correction',
+  'tool',
+  'tool_loan',
+  'tool_count',
+];
+const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+
+it('every mutation is refused to the auditor (read-only) and to an anonymous caller, writing nothing', async () => {
+  const mutations = rootFieldProbes(SCHEMA, 'Mutation');
+  expect(mutations.length).toBeGreaterThan(0);
+  const before = await counts();
+  const answers = [];
+  for (const { field, operation } of mutations) {
+    const asAuditor = await subgraphRequest(service.httpPort, operation, {}, auditor);
+    const asNobody = await anonymousSubgraphRequest(service.httpPort, operation);
+    answers.push([
+      field,
+      asAuditor.errors?.[0]?.extensions?.code,
+      asNobody.errors?.[0]?.extensions?.code,
+    ]);
+  }
+  expect(answers).toEqual(mutations.map(({ field }) => [field, 'FORBIDDEN', 'UNAUTHENTICATED']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every query is refused to an anonymous caller', async () => {
+  const queries = rootFieldProbes(SCHEMA, 'Query');
+  expect(queries.length).toBeGreaterThan(0);
+  const answers = [];
+  for (const { field, operation } of queries) {
+    const res = await anonymousSubgraphRequest(service.httpPort, operation);
+    answers.push([field, res.errors?.[0]?.extensions?.code]);
+  }
+  expect(answers).toEqual(queries.map(({ field }) => [field, 'UNAUTHENTICATED']));
+});
+
+it('every gRPC method is refused to a caller without identity', async () => {
+  const codes = await anonymousGrpcCodes(
+    `127.0.0.1:${service.grpcPort}`,
+    inventoryV1.InventoryServiceService,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, status.UNAUTHENTICATED]));
+});
+
+it('entity references (how the gateway enters this subgraph from another one) refuse an anonymous caller', async () => {
+  const res = await anonymousSubgraphRequest(
+    service.httpPort,
+    `{ _entities(representations: [
+    { __typename: "Part", code: "P-1" }
+    { __typename: "Warehouse", code: "W-1" }
+    { __typename: "Tool", code: "T-1" }
+  ]) { __typename } }`,
+  );
+  expect(res.errors?.length).toBe(3);
+  expect(res.errors!.map((e) => e.extensions?.code)).toEqual(
+    res.errors!.map(() => 'UNAUTHENTICATED'),
+  );
+});
