@@ -27,6 +27,7 @@ import {
   lowItems,
   parseTemplate,
   planFollowUps,
+  type SurveyKind,
   type SurveyTemplate,
   type TemplateInput,
   validateAnswers,
@@ -315,31 +316,32 @@ export async function getSurvey(em: EntityManager, caller: Identity | null, id: 
 }
 
 /** Work-order surveys by work order id, in the order asked (null where none yet). */
-export async function surveysOfWorkOrders(
+export const surveysOfWorkOrders = (
   em: EntityManager,
   caller: Identity | null,
   workOrderIds: readonly string[],
-): Promise<(SurveyRecord | null)[]> {
-  requireRole(caller, ...CAN_READ);
-  const found = await em.find(SurveyRecord, {
-    kind: 'WORK_ORDER',
-    workOrderId: { $in: [...workOrderIds] },
-  });
-  return workOrderIds.map((id) => found.find((s) => s.workOrderId === id) ?? null);
-}
+): Promise<(SurveyRecord | null)[]> =>
+  surveysBySubject(em, caller, 'WORK_ORDER', 'workOrderId', workOrderIds);
 
 /** R-SV-5: the complaint-handling survey of each complaint (null until it is closed), in the order asked. */
-export async function surveysOfComplaints(
+export const surveysOfComplaints = (
   em: EntityManager,
   caller: Identity | null,
   complaintIds: readonly string[],
+): Promise<(SurveyRecord | null)[]> =>
+  surveysBySubject(em, caller, 'COMPLAINT_HANDLING', 'complaintId', complaintIds);
+
+/** The one survey of each subject (a survey per work order / per complaint), in the order asked. */
+async function surveysBySubject(
+  em: EntityManager,
+  caller: Identity | null,
+  kind: SurveyKind,
+  key: 'workOrderId' | 'complaintId',
+  ids: readonly string[],
 ): Promise<(SurveyRecord | null)[]> {
   requireRole(caller, ...CAN_READ);
-  const found = await em.find(SurveyRecord, {
-    kind: 'COMPLAINT_HANDLING',
-    complaintId: { $in: [...complaintIds] },
-  });
-  return complaintIds.map((id) => found.find((s) => s.complaintId === id) ?? null);
+  const found = await em.find(SurveyRecord, { kind, [key]: { $in: [...ids] } });
+  return ids.map((id) => found.find((s) => s[key] === id) ?? null);
 }
 
 /** Surveys of customers, newest first, per customer in the order asked. */

@@ -1,61 +1,38 @@
 import { randomUUID } from 'node:crypto';
-import {
-  subgraphData,
-  subgraphRequest,
-  type TestServiceEnv,
-  testServiceEnv,
-} from '@aftercare/testkit';
+import { subgraphData, subgraphRequest, type TestServiceEnv } from '@aftercare/testkit';
 import type { WorkOrderCompleted } from '@aftercare/events';
-import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '../../src';
-import { followUpsOfWorkOrders, recordFollowUpCall } from '../../src/app/follow-ups';
-import { answerByAgent, surveysOfComplaints, surveysOfWorkOrders } from '../../src/app/surveys';
-import type { Level } from '../../src/domain';
-import { agent, complaintClosedEvent, completed, eventually, manager, publish } from './support';
+import type { SurveyDeps, startSurveyService } from '../../src';
+import { recordFollowUpCall } from '../../src/app/follow-ups';
+import { answerByAgent, surveysOfComplaints } from '../../src/app/surveys';
+import {
+  agent,
+  complaintClosedEvent,
+  eventually,
+  manager,
+  publish,
+  startFiguresService,
+  levels,
+  VD,
+  D,
+  S,
+  VS,
+} from './support';
 
 let env: TestServiceEnv;
 let survey: Awaited<ReturnType<typeof startSurveyService>>;
 let deps: SurveyDeps;
 const customerId = randomUUID();
 
+let figures: Awaited<ReturnType<typeof startFiguresService>>;
+
 beforeAll(async () => {
-  env = await testServiceEnv('survey-kpi', {
-    // The contact log is not what these tests are about: calls wait for it, which is fine.
-    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
-    REMINDER_SCHEDULER: 'false',
-  });
-  survey = await startSurveyService(
-    loadSurveyConfig(env.env),
-    { relayPollIntervalMs: 100 },
-    (d) => {
-      deps = d;
-    },
-  );
+  figures = await startFiguresService('survey-kpi');
+  ({ env, service: survey, deps } = figures);
 });
 
-afterAll(async () => {
-  await survey?.stop();
-  await env?.cleanup();
-});
+afterAll(() => figures?.stop());
 
-const ITEMS = ['attitude', 'skill', 'arrival_on_time', 'promises_kept'];
-const levels = (...l: Level[]) => ({ answers: l.map((level, i) => ({ item: ITEMS[i]!, level })) });
-const [VD, D, S, VS] = [
-  'VERY_DISSATISFIED',
-  'DISSATISFIED',
-  'SATISFIED',
-  'VERY_SATISFIED',
-] as const;
-
-async function order(over: Partial<WorkOrderCompleted>) {
-  const o = completed({ customerId, ...over });
-  await publish(env.subjectPrefix, 'workorder.completed', o);
-  const s = (await eventually(
-    async () => (await surveysOfWorkOrders(deps.orm.em.fork(), agent, [o.workOrderId]))[0],
-    Boolean,
-  ))!;
-  const [plan] = await followUpsOfWorkOrders(deps.orm.em.fork(), agent, [o.workOrderId]);
-  return { surveyId: s.id, firstCall: plan![0]!.id };
-}
+const order = (over: Partial<WorkOrderCompleted>) => figures.order({ customerId, ...over });
 
 const region = (district: string) => ({ province: 'Zhejiang', city: 'Hangzhou', district });
 

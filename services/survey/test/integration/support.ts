@@ -1,6 +1,10 @@
 import { type EventEnvelope, type Identity, uuidv7 } from '@aftercare/kit';
 import type { ComplaintClosed, WorkOrderCompleted } from '@aftercare/events';
-import { TEST_NATS_URL } from '@aftercare/testkit';
+import { TEST_NATS_URL, testServiceEnv } from '@aftercare/testkit';
+import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '../../src';
+import { followUpsOfWorkOrders } from '../../src/app/follow-ups';
+import { surveysOfWorkOrders } from '../../src/app/surveys';
+import type { Level } from '../../src/domain';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
@@ -105,5 +109,55 @@ export function complaintClosedEvent(over: Partial<ComplaintClosed> = {}): Compl
     receivedAt: '2026-11-20T01:00:00.000Z',
     closedAt: '2026-11-24T01:00:00.000Z',
     ...over,
+  };
+}
+
+export const ITEMS = ['attitude', 'skill', 'arrival_on_time', 'promises_kept'];
+export const levels = (...l: Level[]) => ({
+  answers: l.map((level, i) => ({ item: ITEMS[i]!, level })),
+});
+export const [VD, D, S, VS] = [
+  'VERY_DISSATISFIED',
+  'DISSATISFIED',
+  'SATISFIED',
+  'VERY_SATISFIED',
+] as const;
+
+/**
+ * A survey service of its own for figure tests: no customer service (calls wait for the contact
+ * log, which these tests do not read) and no reminder scheduler.
+ */
+export async function startFiguresService(label: string) {
+  const env = await testServiceEnv(label, {
+    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
+    REMINDER_SCHEDULER: 'false',
+  });
+  let deps!: SurveyDeps;
+  const service = await startSurveyService(
+    loadSurveyConfig(env.env),
+    { relayPollIntervalMs: 100 },
+    (d) => {
+      deps = d;
+    },
+  );
+  return {
+    env,
+    service,
+    deps,
+    /** Publishes a completion and waits for its survey and follow-up plan. */
+    async order(over: Partial<WorkOrderCompleted>) {
+      const o = completed(over);
+      await publish(env.subjectPrefix, 'workorder.completed', o);
+      const survey = (await eventually(
+        async () => (await surveysOfWorkOrders(deps.orm.em.fork(), agent, [o.workOrderId]))[0],
+        Boolean,
+      ))!;
+      const [plan] = await followUpsOfWorkOrders(deps.orm.em.fork(), agent, [o.workOrderId]);
+      return { surveyId: survey.id, firstCall: plan![0]!.id };
+    },
+    async stop() {
+      await service.stop();
+      await env.cleanup();
+    },
   };
 }
