@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Identity } from '@aftercare/kit';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   Client,
@@ -18,6 +19,7 @@ import {
   isNonNullType,
   parse,
 } from 'graphql';
+import { subgraphRequest } from './helpers';
 
 /** One root field of a subgraph, called with the least valid arguments its schema allows. */
 export interface RootFieldProbe {
@@ -71,17 +73,47 @@ export function rootFieldProbes(schemaPath: string, root: 'Query' | 'Mutation'):
     });
 }
 
+/** The names of the subgraph's Query or Mutation fields, sorted, read from its schema file. */
+export const rootFieldNames = (schemaPath: string, root: 'Query' | 'Mutation'): string[] =>
+  rootFieldProbes(schemaPath, root)
+    .map((p) => p.field)
+    .sort();
+
+export interface AnonymousResponse {
+  data?: unknown;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
 /** A GraphQL request to a subgraph without any caller identity headers. */
 export async function anonymousSubgraphRequest(
   httpPort: number,
   query: string,
-): Promise<{ errors?: { message: string; extensions?: { code?: string } }[] }> {
+): Promise<AnonymousResponse> {
   const res = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query }),
   });
-  return (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+  return (await res.json()) as AnonymousResponse;
+}
+
+/**
+ * Calls each probe as `caller` (null: anonymous) and returns the code of the first error each
+ * got (undefined when it answered), so an access test compares the whole matrix at once.
+ */
+export async function probeCodes(
+  httpPort: number,
+  probes: readonly RootFieldProbe[],
+  caller: Identity | null,
+): Promise<[field: string, code: string | undefined][]> {
+  const codes: [string, string | undefined][] = [];
+  for (const { field, operation } of probes) {
+    const res = caller
+      ? await subgraphRequest(httpPort, operation, {}, caller)
+      : await anonymousSubgraphRequest(httpPort, operation);
+    codes.push([field, res.errors?.[0]?.extensions?.code]);
+  }
+  return codes;
 }
 
 /**

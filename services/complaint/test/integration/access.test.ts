@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Identity, uuidv7 } from '@aftercare/kit';
-import { rowCount, subgraphRequest } from '@aftercare/testkit';
-import { Kind, type ObjectTypeDefinitionNode, parse } from 'graphql';
+import {
+  anonymousSubgraphRequest,
+  rootFieldNames,
+  rowCount,
+  subgraphRequest,
+} from '@aftercare/testkit';
+import { SCHEMA_PATH } from '../../src/service';
 import { type Services, startServices } from './setup';
 
 // Every GraphQL operation of the complaint subgraph checks who calls: the auditor reads only, and
@@ -51,23 +54,8 @@ const QUERIES: Record<string, string> = {
   penaltyPayroll: `penaltyPayroll(month: "2026-11") { netFen }`,
 };
 
-function rootFields(type: string): string[] {
-  const sdl = readFileSync(join(__dirname, '../../src/graphql/schema.graphql'), 'utf8');
-  const def = parse(sdl).definitions.find(
-    (d): d is ObjectTypeDefinitionNode =>
-      d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type,
-  );
-  return (def?.fields ?? []).map((f) => f.name.value).sort();
-}
-
-async function anonymous(query: string) {
-  const res = await fetch(`http://127.0.0.1:${s.complaint.httpPort}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  return (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-}
+const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
+const anonymous = (query: string) => anonymousSubgraphRequest(s.complaint.httpPort, query);
 
 const tables = ['complaint', 'complaint_history', 'penalty', 'penalty_rule', 'complaint_policy'];
 const counts = () => Promise.all(tables.map((t) => rowCount(s.complaintEnv.env.DATABASE_URL!, t)));

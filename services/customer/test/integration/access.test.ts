@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Identity, uuidv7 } from '@aftercare/kit';
 import {
+  anonymousSubgraphRequest,
+  rootFieldNames,
   rowCount,
   subgraphData,
   subgraphRequest,
   type TestServiceEnv,
   testServiceEnv,
 } from '@aftercare/testkit';
-import { Kind, type ObjectTypeDefinitionNode, parse } from 'graphql';
-import { loadCustomerConfig, startCustomerService } from '../../src';
+import { loadCustomerConfig, SCHEMA_PATH, startCustomerService } from '../../src';
 
 // Every GraphQL operation of the customer subgraph checks who calls: the auditor reads only, and
 // nobody unauthenticated reads or writes anything (archives are confidential, R-CU-4). The lists
@@ -43,23 +42,8 @@ const QUERIES: Record<string, string> = {
   archiveHandover: `archiveHandover(id: "${ID}") { id }`,
 };
 
-function rootFields(type: string): string[] {
-  const sdl = readFileSync(join(__dirname, '../../src/graphql/schema.graphql'), 'utf8');
-  const def = parse(sdl).definitions.find(
-    (d): d is ObjectTypeDefinitionNode =>
-      d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type,
-  );
-  return (def?.fields ?? []).map((f) => f.name.value).sort();
-}
-
-async function anonymous(query: string) {
-  const res = await fetch(`http://127.0.0.1:${service.httpPort}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  return (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-}
+const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
+const anonymous = (query: string) => anonymousSubgraphRequest(service.httpPort, query);
 
 const tables = [
   'customer',

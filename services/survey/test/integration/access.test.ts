@@ -1,7 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { type Identity, uuidv7 } from '@aftercare/kit';
-import { rowCount, subgraphRequest, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
-import { Kind, type ObjectTypeDefinitionNode, parse } from 'graphql';
+import {
+  anonymousSubgraphRequest,
+  rootFieldNames,
+  rowCount,
+  subgraphRequest,
+  type TestServiceEnv,
+  testServiceEnv,
+} from '@aftercare/testkit';
 import { loadSurveyConfig, startSurveyService } from '../../src';
 import { SCHEMA_PATH } from '../../src/service';
 
@@ -50,23 +55,8 @@ const PUBLIC_QUERIES: Record<string, string> = {
   surveyByToken: `surveyByToken(token: "not-a-token") { kind }`,
 };
 
-function rootFields(type: string): string[] {
-  const sdl = readFileSync(SCHEMA_PATH, 'utf8');
-  const def = parse(sdl).definitions.find(
-    (d): d is ObjectTypeDefinitionNode =>
-      d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === type,
-  );
-  return (def?.fields ?? []).map((f) => f.name.value).sort();
-}
-
-async function anonymous(query: string) {
-  const res = await fetch(`http://127.0.0.1:${survey.httpPort}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  return (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-}
+const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
+const anonymous = (query: string) => anonymousSubgraphRequest(survey.httpPort, query);
 
 const tables = [
   'survey_template',
