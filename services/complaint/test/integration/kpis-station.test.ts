@@ -1,7 +1,14 @@
-import { type WorkOrderCompleted, workOrderCompleted } from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
-import { publishEnvelope, subgraphData, subgraphRequest, testEnvelope } from '@aftercare/testkit';
-import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
+import { subgraphData, subgraphRequest } from '@aftercare/testkit';
+import {
+  type Services,
+  complaintGraph,
+  createCustomer,
+  manager,
+  publishCompleted,
+  registerComplaint,
+  startServices,
+} from './setup';
 
 // SPEC §6 complaint rate and closure per service station: completed work orders keep the station
 // of their `workorder.completed` (real NATS consumer), a complaint about a work order the station
@@ -38,41 +45,16 @@ async function registerWorkOrder(stationCode: string): Promise<string> {
   return registerWorkOrder.workOrder.id;
 }
 
-async function completed(workOrderId: string, stationCode: string | null, completedAt: Date) {
-  const data = {
+const completed = (workOrderId: string, stationCode: string | null, completedAt: Date) =>
+  publishCompleted(s, {
     workOrderId,
     number: 'WO-STATION',
-    status: 'RESOLVED_ON_SITE',
-    customerId: null,
-    assetId: null,
     serviceType: 'INTERNAL',
-    category: 'MECHANICAL',
-    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
-    technicianIds: [],
-    leadTechnicianId: null,
-    calledAt: new Date(completedAt.getTime() - DAY).toISOString(),
     stationCode,
     completedAt: completedAt.toISOString(),
-    resolution: 'ON_SITE',
-    partsReplaced: [],
-    oldPartsCollected: false,
-    oldParts: [],
-    responsibility: null,
-    repeatOfWorkOrderId: null,
-  } satisfies WorkOrderCompleted;
-  expect(workOrderCompleted.safeParse(data).success).toBe(true);
-  await publishEnvelope(s.subjectPrefix, testEnvelope('workorder.completed', workOrderId, data));
-}
+  });
 
-async function register(input: object): Promise<string> {
-  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
-    s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
-    { input },
-    manager,
-  );
-  return registerComplaint.id;
-}
+const register = (input: object) => registerComplaint(s, input);
 
 const KPIS = `query($from: Date!, $to: Date!, $stationCode: String) {
   complaintKpis(from: $from, to: $to, stationCode: $stationCode) {

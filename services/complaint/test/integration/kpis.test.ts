@@ -1,4 +1,3 @@
-import { type WorkOrderCompleted, workOrderCompleted } from '@aftercare/events';
 import { type Identity, uuidv7 } from '@aftercare/kit';
 import {
   dbQuery,
@@ -12,6 +11,8 @@ import {
   complaintGraph,
   createCustomer,
   manager,
+  publishCompleted,
+  registerComplaint,
   startServices,
   upsertStaff,
 } from './setup';
@@ -55,47 +56,24 @@ async function registerWorkOrder(): Promise<string> {
   return registerWorkOrder.workOrder.id;
 }
 
-async function completed(
+const completed = (
   workOrderId: string,
   city: string,
   technicianIds: string[],
   completedAt: Date,
   stationCode: string | null = null,
-) {
-  const data = {
+) =>
+  publishCompleted(s, {
     workOrderId,
     number: 'WO-KPI',
-    status: 'RESOLVED_ON_SITE',
-    customerId: null,
-    assetId: null,
-    serviceType: 'PAID',
-    category: 'MECHANICAL',
     region: { province: 'Zhejiang', city, district: null },
     technicianIds,
     leadTechnicianId: technicianIds[0] ?? null,
-    calledAt: new Date(completedAt.getTime() - DAY).toISOString(),
     stationCode,
     completedAt: completedAt.toISOString(),
-    resolution: 'ON_SITE',
-    partsReplaced: [],
-    oldPartsCollected: false,
-    oldParts: [],
-    responsibility: null,
-    repeatOfWorkOrderId: null,
-  } satisfies WorkOrderCompleted;
-  expect(workOrderCompleted.safeParse(data).success).toBe(true);
-  await publishEnvelope(s.subjectPrefix, testEnvelope('workorder.completed', workOrderId, data));
-}
+  });
 
-async function register(input: object): Promise<string> {
-  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
-    s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
-    { input },
-    manager,
-  );
-  return registerComplaint.id;
-}
+const register = (input: object) => registerComplaint(s, input);
 
 const invalidate = (id: string) =>
   complaintGraph(

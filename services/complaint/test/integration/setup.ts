@@ -1,6 +1,13 @@
 import { type Identity, createGrpcClient, uuidv7 } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
-import { type TestServiceEnv, subgraphData, testServiceEnv } from '@aftercare/testkit';
+import { type WorkOrderCompleted, workOrderCompleted } from '@aftercare/events';
+import {
+  publishEnvelope,
+  type TestServiceEnv,
+  subgraphData,
+  testEnvelope,
+  testServiceEnv,
+} from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { loadComplaintConfig, startComplaintService } from '../../src';
@@ -102,4 +109,51 @@ export async function upsertStaff(
     { input: staff },
     manager,
   );
+}
+
+/**
+ * Publishes `workorder.completed` as the work-order relay would: a completed PAID order on site in
+ * Hangzhou unless `over` says otherwise. The data must pass the producer's contract.
+ */
+export async function publishCompleted(
+  s: Services,
+  over: Partial<WorkOrderCompleted> & { workOrderId: string; completedAt: string },
+): Promise<void> {
+  const data = workOrderCompleted.parse({
+    number: 'WO-TEST',
+    status: 'RESOLVED_ON_SITE',
+    customerId: null,
+    assetId: null,
+    serviceType: 'PAID',
+    category: 'MECHANICAL',
+    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+    technicianIds: [],
+    leadTechnicianId: null,
+    calledAt: new Date(Date.parse(over.completedAt) - 86_400_000).toISOString(),
+    stationCode: null,
+    resolution: 'ON_SITE',
+    partsReplaced: [],
+    oldPartsCollected: false,
+    oldParts: [],
+    responsibility: null,
+    repeatOfWorkOrderId: null,
+    ...over,
+  } satisfies WorkOrderCompleted);
+  await publishEnvelope(
+    s.subjectPrefix,
+    testEnvelope('workorder.completed', over.workOrderId, data),
+  );
+}
+
+/** Records a complaint through the subgraph as the manager; returns its id. */
+export async function registerComplaint(s: Services, input: object): Promise<string> {
+  const { registerComplaint: recorded } = await complaintGraph<{
+    registerComplaint: { id: string };
+  }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    { input },
+    manager,
+  );
+  return recorded.id;
 }
