@@ -88,6 +88,11 @@ const history = (record: ComplaintRecord, change: Change, from: string | null, a
  * R-CO-1 step 1 as a use case: validates the complaint, checks customer, work order and asset with
  * the services that own them (on behalf of the caller), and records it.
  */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export async function registerComplaint(
   deps: ComplaintDeps,
   caller: Identity | null,
@@ -95,10 +100,16 @@ export async function registerComplaint(
 ): Promise<ComplaintRecord> {
   const me = requireRole(caller, ...CAN_RECORD);
   const intake = parseComplaint(input, { now: deps.now() });
-  await deps.customers.customer(intake.customerId, me);
+  // The three checks are independent: ask at once, report in the order of the form.
+  const [customer, workOrder, assetOwner] = await Promise.allSettled([
+    deps.customers.customer(intake.customerId, me),
+    intake.workOrderId ? deps.workOrders.workOrder(intake.workOrderId, me) : null,
+    intake.assetId ? deps.customers.assetOwner(intake.assetId, me) : null,
+  ]);
+  settled(customer);
+  const order = settled(workOrder);
   let stationCode: string | null = null;
-  if (intake.workOrderId) {
-    const order = await deps.workOrders.workOrder(intake.workOrderId, me);
+  if (order) {
     stationCode = order.stationCode;
     if (order.customerId && order.customerId !== intake.customerId) {
       throw invalidArgument(
@@ -116,8 +127,7 @@ export async function registerComplaint(
     }
   }
   if (intake.assetId) {
-    const owner = await deps.customers.assetOwner(intake.assetId, me);
-    if (owner !== intake.customerId) {
+    if (settled(assetOwner) !== intake.customerId) {
       throw invalidArgument(
         'the asset belongs to another customer',
         'assetId',
