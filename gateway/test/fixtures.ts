@@ -94,8 +94,7 @@ export async function startGateway(subgraphUrl: string, options: TestGatewayOpti
     logger,
     jwt: { secret: SECRET },
     allowIntrospection: false,
-    maxQueryDepth: 5,
-    maxQueryCost: 50,
+    limits: { maxDepth: 5, maxCost: 50 },
     subgraphUrls: { things: subgraphUrl },
     ...options,
   });

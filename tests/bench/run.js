@@ -93,6 +93,7 @@ async function main() {
         EVENT_SUBJECT_PREFIX: tag,
         HTTP_PORT: '0',
         GRPC_PORT: '0',
+        ADMIN_PORT: '0',
         LOG_LEVEL: 'warn',
         ...shared,
       });
@@ -107,8 +108,6 @@ async function main() {
       subgraphUrls,
       jwt: { secret: SECRET },
       allowIntrospection: false,
-      maxQueryDepth: 10,
-      maxQueryCost: 1000,
       logger: kit.createLogger('gateway', 'warn'),
     });
     const port = await gateway.http.listen('127.0.0.1', 0);
@@ -116,8 +115,7 @@ async function main() {
     const tokens = new Map();
     const token = (sub, roles) => {
       const key = `${sub}|${roles.join(',')}`;
-      if (!tokens.has(key))
-        tokens.set(key, signDevToken({ sub, roles, secret: SECRET, ttl: '2h' }));
+      if (!tokens.has(key)) tokens.set(key, signDevToken({ sub, roles, secret: SECRET }));
       return tokens.get(key);
     };
     const gql = async (query, variables, roles = ['agent', 'dispatcher', 'manager'], user) => {

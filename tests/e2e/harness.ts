@@ -118,8 +118,6 @@ export async function startSystem(
     },
     jwt: { secret: SECRET },
     allowIntrospection: false,
-    maxQueryDepth: 10,
-    maxQueryCost: 1000,
     logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'warn'),
   });
   const port = await gateway.http.listen('127.0.0.1', 0);
