@@ -125,6 +125,33 @@ describe('gateway', () => {
     });
   });
 
+  it('issue 11: refuses a token naming no known role (FORBIDDEN, 403) and one that never expires (401) before any subgraph is asked, public operations included', async () => {
+    const open = await startGateway(subgraph.url, {
+      publicRootFields: { query: ['thing'], mutation: [] },
+    });
+    extra.push(open.http);
+    const before = subgraph.requests();
+    for (const roles of [[], ['wizard'], ['service']]) {
+      const roleless = jwt.sign({ roles }, SECRET, { subject: 'mallory', expiresIn: 60 });
+      for (const url of [gateway.url, open.url]) {
+        const { status, body } = await query(url, '{ thing(id: "1") { id } }', bearer(roleless));
+        expect(status).toBe(403);
+        expect(body.errors?.[0]?.extensions).toEqual({
+          code: 'FORBIDDEN',
+          reason: 'NO_KNOWN_ROLE',
+        });
+      }
+    }
+    const forever = jwt.sign({ roles: ['admin'] }, SECRET, { subject: 'mallory' });
+    const { status, body } = await query(gateway.url, '{ thing(id: "1") { id } }', bearer(forever));
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_WITHOUT_EXPIRY',
+    });
+    expect(subgraph.requests()).toBe(before);
+  });
+
   it('refuses a too-deep operation with QUERY_TOO_COMPLEX before it reaches a subgraph', async () => {
     const before = subgraph.requests();
     const deep = `{ thing(id: "1") { ${'child { '.repeat(8)}id${' }'.repeat(8)} } }`;
@@ -323,6 +350,7 @@ describe('gateway', () => {
     const base = gateway.url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await query(gateway.url, '{ thing(id: "1") { id } }', bearer(token))).status).toBe(200);
     const publicMetrics = await fetch(`${base}/metrics`);
     expect(publicMetrics.status).toBe(404);
     expect(await publicMetrics.text()).not.toContain('http_requests_total');
