@@ -6,7 +6,7 @@ const { spawn } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { devJwtSecret } = require('./dev-secret');
+const { devJwtSecret, devTokenMaxLifetime } = require('./dev-secret');
 const { ensureKeys, keyEnv } = require('./keys');
 
 const root = path.join(__dirname, '..');
@@ -157,8 +157,16 @@ async function main() {
   // SIGHUP: the terminal was closed; the detached children would not get it themselves.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
   const env = { ...process.env };
-  // Per-service settings would make every service collide on one port or database.
-  for (const name of ['HTTP_PORT', 'GRPC_PORT', 'DATABASE_URL', 'DATABASE_NAME', 'SERVICE_NAME'])
+  // Per-service settings would make every service collide on one port or database. Each service
+  // keeps its default ports: HTTP 41xx, gRPC 501xx, admin (/metrics) 940x; the gateway 4000/9400.
+  for (const name of [
+    'HTTP_PORT',
+    'GRPC_PORT',
+    'ADMIN_PORT',
+    'DATABASE_URL',
+    'DATABASE_NAME',
+    'SERVICE_NAME',
+  ])
     delete env[name];
   // Each process signs its calls with its own key (ADR 0010): from INTERNAL_KEYS_DIR (made by
   // `npm run keys`), else a development set made once for this checkout in .data/.
@@ -184,7 +192,9 @@ async function main() {
   const gatewayEnv = {
     ...env,
     HTTP_PORT: String(gatewayPort),
+    ADMIN_PORT: env.GATEWAY_ADMIN_PORT || '9400',
     JWT_SECRET: devJwtSecret(),
+    JWT_MAX_LIFETIME_S: devTokenMaxLifetime(),
     ALLOW_INTROSPECTION: env.ALLOW_INTROSPECTION || 'true',
   };
   if (!env.JWT_SECRET)
@@ -194,6 +204,7 @@ async function main() {
   console.log(
     `\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`,
   );
+  console.log(`[start] gateway metrics: http://127.0.0.1:${gatewayEnv.ADMIN_PORT}/metrics`);
   console.log('[start] get a token with: npm run dev-token -- --user alice --role agent\n');
 }
 

@@ -1,6 +1,13 @@
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ROLES, type Identity, type Role } from '@aftercare/kit';
-import { GraphQLError, Kind, parse, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type ParseOptions,
+  type SelectionSetNode,
+} from 'graphql';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 
@@ -8,7 +15,16 @@ export interface JwtSettings {
   secret: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime (`exp` − `iat`) accepted, in seconds (default DEFAULT_JWT_MAX_LIFETIME_S). */
+  maxLifetimeSeconds?: number;
+  /** Clock difference tolerated on `exp`, `nbf` and `iat`, in seconds (default DEFAULT_JWT_CLOCK_SKEW_S). */
+  clockSkewSeconds?: number;
 }
+
+/** An hour: a leaked token is useful for no longer, and clients renew through their identity provider. */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 3600;
+/** Enough for clocks kept by NTP; more would stretch every token's life by as much. */
+export const DEFAULT_JWT_CLOCK_SKEW_S = 30;
 
 /**
  * Roles a person can hold. `service` is left out on purpose: it marks another Aftercare service
@@ -19,6 +35,8 @@ const USER_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'service');
 const claimsSchema = z.object({
   sub: z.string().min(1),
   roles: z.array(z.string()).default([]),
+  exp: z.number(),
+  iat: z.number().optional(),
 });
 
 /** UNAUTHENTICATED, answered with HTTP 401 so clients and proxies see it without reading the body. */
@@ -33,26 +51,22 @@ export function unauthenticatedError(message: string, reason: string): GraphQLEr
 }
 
 /**
- * The caller named by an `Authorization: Bearer <JWT>` header (HS256), or null when there is no
- * header. A malformed header or a bad, expired or incomplete token throws UNAUTHENTICATED saying why.
- * Unknown roles are dropped rather than refused, so tokens from a newer issuer keep working.
+ * FORBIDDEN (HTTP 403) for a token that is genuine but grants nothing: it names no role of ours.
+ * The caller is known, so this is not UNAUTHENTICATED; refusing here, for every operation, keeps
+ * such a token from reaching resolvers that only check that someone is logged in.
  */
-export function identityFromAuthorization(
-  header: string | undefined,
-  settings: JwtSettings,
-): Identity | null {
-  if (header === undefined || header.trim() === '') return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match?.[1])
-    throw unauthenticatedError(
-      'The Authorization header must be "Bearer <token>"',
-      'MALFORMED_AUTHORIZATION',
-    );
+function noKnownRoleError(): GraphQLError {
+  return new GraphQLError(
+    `The access token names no Aftercare role (roles are: ${USER_ROLES.join(', ')})`,
+    { extensions: { code: 'FORBIDDEN', reason: 'NO_KNOWN_ROLE', http: { status: 403 } } },
+  );
+}
 
-  let payload: unknown;
+function verified(token: string, settings: JwtSettings): unknown {
   try {
-    payload = jwt.verify(match[1], settings.secret, {
+    return jwt.verify(token, settings.secret, {
       algorithms: ['HS256'],
+      clockTolerance: settings.clockSkewSeconds ?? DEFAULT_JWT_CLOCK_SKEW_S,
       ...(settings.issuer ? { issuer: settings.issuer } : {}),
       ...(settings.audience ? { audience: settings.audience } : {}),
     });
@@ -74,7 +88,61 @@ export function identityFromAuthorization(
       'TOKEN_INVALID',
     );
   }
+}
 
+/**
+ * Checks what the signature library leaves open: a token must expire (`exp`), live no longer than
+ * the configured maximum, and not claim to be issued in the future (`iat`, a number). Without
+ * `iat` the lifetime counts from now.
+ */
+function checkLifetime(payload: Record<string, unknown>, settings: JwtSettings): void {
+  const skew = settings.clockSkewSeconds ?? DEFAULT_JWT_CLOCK_SKEW_S;
+  const maxLifetime = settings.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
+  const now = Date.now() / 1000;
+  const { exp, iat } = payload;
+  if (exp === undefined)
+    throw unauthenticatedError('The access token has no expiry ("exp")', 'TOKEN_WITHOUT_EXPIRY');
+  if (iat !== undefined && typeof iat !== 'number')
+    throw unauthenticatedError(
+      'The access token\'s "iat" must be a number of seconds since 1970',
+      'TOKEN_INVALID',
+    );
+  if (typeof iat === 'number' && iat > now + skew)
+    throw unauthenticatedError(
+      `The access token claims to be issued in the future (${new Date(iat * 1000).toISOString()})`,
+      'TOKEN_ISSUED_IN_FUTURE',
+    );
+  const lifetime = (exp as number) - (typeof iat === 'number' ? iat : now);
+  if (lifetime > maxLifetime + (typeof iat === 'number' ? 0 : skew))
+    throw unauthenticatedError(
+      `The access token lives ${Math.round(lifetime)} s, longer than the ${maxLifetime} s allowed`,
+      'TOKEN_LIFETIME_TOO_LONG',
+    );
+}
+
+/**
+ * The caller named by an `Authorization: Bearer <JWT>` header (HS256), or null when there is no
+ * header. A malformed header or a bad, expired, unexpiring, too long-lived or incomplete token
+ * throws UNAUTHENTICATED saying why; a token naming none of our roles throws FORBIDDEN. Unknown
+ * roles beside a known one are dropped rather than refused, so tokens from a newer issuer keep
+ * working.
+ */
+export function identityFromAuthorization(
+  header: string | undefined,
+  settings: JwtSettings,
+): Identity | null {
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match?.[1])
+    throw unauthenticatedError(
+      'The Authorization header must be "Bearer <token>"',
+      'MALFORMED_AUTHORIZATION',
+    );
+
+  const payload = verified(match[1], settings);
+  if (typeof payload !== 'object' || payload === null)
+    throw unauthenticatedError('The access token must carry a JSON object', 'TOKEN_INVALID');
+  checkLifetime(payload as Record<string, unknown>, settings);
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) {
     throw unauthenticatedError(
@@ -85,6 +153,7 @@ export function identityFromAuthorization(
   const roles = claims.data.roles.filter((r): r is Role =>
     (USER_ROLES as readonly string[]).includes(r),
   );
+  if (roles.length === 0) throw noKnownRoleError();
   return { userId: claims.data.sub, roles: [...new Set(roles)] };
 }
 
@@ -96,15 +165,23 @@ export function operationText(request: HTTPGraphQLRequest): string | undefined {
   return typeof body?.query === 'string' ? body.query : undefined;
 }
 
-/** True when every operation in `query` selects only introspection fields (`__schema`, `__type`, `__typename`). */
-export function isIntrospectionOnly(query: string | undefined): boolean {
-  if (query === undefined) return false;
-  let document;
+/** The document, or undefined when there is none or it does not parse within `options`. */
+function parsed(query: string | undefined, options?: ParseOptions): DocumentNode | undefined {
+  if (query === undefined) return undefined;
   try {
-    document = parse(query);
+    return parse(query, options);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * True when every operation in `query` selects only introspection fields (`__schema`, `__type`,
+ * `__typename`). `options` bound the parsing (`maxTokens`): an anonymous caller's text is read here.
+ */
+export function isIntrospectionOnly(query: string | undefined, options?: ParseOptions): boolean {
+  const document = parsed(query, options);
+  if (!document) return false;
   const fragments = new Map(
     document.definitions
       .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
@@ -143,14 +220,10 @@ export const PUBLIC_ROOT_FIELDS: Readonly<Record<'query' | 'mutation', readonly 
 export function isPublicOnly(
   query: string | undefined,
   allowed: Readonly<Record<'query' | 'mutation', readonly string[]>> = PUBLIC_ROOT_FIELDS,
+  options?: ParseOptions,
 ): boolean {
-  if (query === undefined) return false;
-  let document;
-  try {
-    document = parse(query);
-  } catch {
-    return false;
-  }
+  const document = parsed(query, options);
+  if (!document) return false;
   const fragments = new Map(
     document.definitions
       .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)

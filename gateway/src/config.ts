@@ -6,10 +6,30 @@ import {
   type SigningKey,
 } from '@aftercare/kit';
 import { z } from 'zod';
+import { DEFAULT_JWT_CLOCK_SKEW_S, DEFAULT_JWT_MAX_LIFETIME_S, type JwtSettings } from './auth';
+import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
+import { checkTrustedProxies, type RateLimitSettings, type TrustedProxies } from './rate-limit';
 import { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable } from './subgraphs';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const perSecond = (fallback: number) => z.coerce.number().positive().default(fallback);
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** A hop count (`1`), or addresses and subnets (`10.0.0.0/8,loopback`); unset: trust nobody. */
+const trustedProxies = z
+  .string()
+  .transform((v, ctx): TrustedProxies | undefined => {
+    if (/^\d+$/.test(v.trim())) return Number(v.trim());
+    const list = v.split(',').map((p) => p.trim());
+    try {
+      checkTrustedProxies(list);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+    return list;
+  })
+  .optional();
 const urlVariables = Object.fromEntries(
   SUBGRAPHS.map((s) => [subgraphUrlVariable(s.name), z.url().optional()]),
 );
@@ -17,16 +37,30 @@ const urlVariables = Object.fromEntries(
 const base = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_HOST: z.string().default('127.0.0.1'),
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HTTP_PORT: port(4000),
+  ADMIN_HOST: z.string().default('127.0.0.1'),
+  ADMIN_PORT: port(9400),
   JWT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters (an HS256 key that short is guessable)'),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  JWT_MAX_LIFETIME_S: positiveInt(DEFAULT_JWT_MAX_LIFETIME_S),
+  JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(DEFAULT_JWT_CLOCK_SKEW_S),
   /** Lets anonymous clients introspect the graph (and shows the landing page): development only. */
   ALLOW_INTROSPECTION: flag.default(false),
-  MAX_QUERY_DEPTH: positiveInt(10),
-  MAX_QUERY_COST: positiveInt(1000),
+  MAX_QUERY_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
+  MAX_QUERY_COST: positiveInt(DEFAULT_LIMITS.maxCost),
+  MAX_QUERY_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
+  MAX_QUERY_DIRECTIVES: positiveInt(DEFAULT_LIMITS.maxDirectives),
+  MAX_QUERY_TOKENS: positiveInt(DEFAULT_LIMITS.maxTokens),
+  COST_DEFAULT_LIST_SIZE: positiveInt(DEFAULT_LIMITS.defaultListSize),
+  RATE_LIMIT_ENABLED: flag.default(true),
+  RATE_LIMIT_USER_PER_SECOND: perSecond(10),
+  RATE_LIMIT_USER_BURST: positiveInt(50),
+  RATE_LIMIT_ADDRESS_PER_SECOND: perSecond(100),
+  RATE_LIMIT_ADDRESS_BURST: positiveInt(300),
+  TRUSTED_PROXIES: trustedProxies,
   SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_FILE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Signs the caller for each subgraph request (ADR 0010); its public half is trusted by the services. */
@@ -39,10 +73,14 @@ export interface GatewayConfig {
   logLevel: string;
   host: string;
   port: number;
-  jwt: { secret: string; issuer?: string; audience?: string };
+  /** The admin listener: `/metrics` (and the probes), never published with the public port. */
+  adminHost: string;
+  adminPort: number;
+  jwt: JwtSettings;
   allowIntrospection: boolean;
-  maxQueryDepth: number;
-  maxQueryCost: number;
+  limits: GatewayLimits;
+  /** Absent when RATE_LIMIT_ENABLED=false. */
+  rateLimit?: RateLimitSettings;
   supergraphPath: string;
   /** Subgraph URL overrides by subgraph name (`CUSTOMER_SUBGRAPH_URL` → `customer`). */
   subgraphUrls: Record<string, string>;
@@ -64,10 +102,34 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     logLevel: c.LOG_LEVEL,
     host: c.HTTP_HOST,
     port: c.HTTP_PORT,
-    jwt: { secret: c.JWT_SECRET, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE },
+    adminHost: c.ADMIN_HOST,
+    adminPort: c.ADMIN_PORT,
+    jwt: {
+      secret: c.JWT_SECRET,
+      issuer: c.JWT_ISSUER,
+      audience: c.JWT_AUDIENCE,
+      maxLifetimeSeconds: c.JWT_MAX_LIFETIME_S,
+      clockSkewSeconds: c.JWT_CLOCK_SKEW_S,
+    },
     allowIntrospection: c.ALLOW_INTROSPECTION,
-    maxQueryDepth: c.MAX_QUERY_DEPTH,
-    maxQueryCost: c.MAX_QUERY_COST,
+    limits: {
+      maxDepth: c.MAX_QUERY_DEPTH,
+      maxCost: c.MAX_QUERY_COST,
+      maxAliases: c.MAX_QUERY_ALIASES,
+      maxDirectives: c.MAX_QUERY_DIRECTIVES,
+      maxTokens: c.MAX_QUERY_TOKENS,
+      defaultListSize: c.COST_DEFAULT_LIST_SIZE,
+    },
+    rateLimit: c.RATE_LIMIT_ENABLED
+      ? {
+          user: { perSecond: c.RATE_LIMIT_USER_PER_SECOND, burst: c.RATE_LIMIT_USER_BURST },
+          address: {
+            perSecond: c.RATE_LIMIT_ADDRESS_PER_SECOND,
+            burst: c.RATE_LIMIT_ADDRESS_BURST,
+          },
+          trustedProxies: c.TRUSTED_PROXIES,
+        }
+      : undefined,
     supergraphPath: c.SUPERGRAPH_PATH,
     subgraphUrls,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,

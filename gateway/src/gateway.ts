@@ -6,10 +6,12 @@ import {
   createHttpServer,
   createInternalAuth,
   GATEWAY_SIGNER,
+  operationChecksPlugin,
   type HttpServer,
   type Logger,
   type Metrics,
 } from '@aftercare/kit';
+import type { GraphQLFormattedError } from 'graphql';
 import {
   identityFromAuthorization,
   isIntrospectionOnly,
@@ -20,12 +22,15 @@ import {
 } from './auth';
 import type { GatewayConfig } from './config';
 import { IdentityForwardingDataSource, type GatewayContext } from './datasource';
-import { queryLimitsPlugin } from './limits';
+import { DEFAULT_LIMITS, queryLimitsPlugin, withTokenLimitReason } from './limits';
+import { createRateLimiter } from './rate-limit';
 
 export interface GatewayOptions extends Pick<
   GatewayConfig,
-  'jwt' | 'allowIntrospection' | 'maxQueryDepth' | 'maxQueryCost' | 'subgraphUrls' | 'signingKey'
+  'jwt' | 'allowIntrospection' | 'subgraphUrls' | 'rateLimit' | 'signingKey'
 > {
+  /** Query limits; each one left out is DEFAULT_LIMITS'. */
+  limits?: Partial<GatewayConfig['limits']>;
   /** The composed supergraph (gateway/supergraph.graphql); its subgraph URLs are defaults that `subgraphUrls` overrides. */
   supergraphSdl: string;
   logger: Logger;
@@ -42,10 +47,15 @@ export interface Gateway {
   http: HttpServer;
 }
 
+/** "Did you mean …?" hints would spell out the schema to anyone who guesses at it. */
+const SUGGESTION = / ?Did you mean .+?\?$/;
+
 /**
- * The public GraphQL endpoint: verifies the caller's bearer JWT, refuses anonymous operations
- * (but anonymous introspection when allowed, and operations made only of the public root fields), limits depth and breadth, plans over the
- * supergraph and forwards the caller's identity to the subgraphs.
+ * The public GraphQL endpoint: limits the rate per client address, verifies the caller's bearer
+ * JWT and limits the rate per user, refuses anonymous operations (but anonymous introspection
+ * when allowed, and operations made only of the public root fields), refuses operations too long,
+ * costly, deep or wide, plans over the supergraph and forwards the caller's identity to the
+ * subgraphs. `/metrics` is served only on the admin listener (`http.listenAdmin`).
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger } = options;
@@ -55,6 +65,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     signingKey: options.signingKey,
     trustedKeys: new Map(),
   });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const rateLimiter = options.rateLimit && createRateLimiter(options.rateLimit);
+  const formatError = createErrorFormatter(logger);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
@@ -68,13 +81,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     gateway,
     logger,
     introspection: options.allowIntrospection,
-    hideSchemaDetailsFromClientErrors: !options.allowIntrospection,
     includeStacktraceInErrorResponses: false,
     // Shutdown belongs to the lifecycle in main.ts, not to Apollo's own signal handlers.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
+    parseOptions: { maxTokens: limits.maxTokens },
+    // Every error passes here, also those of variables and those relayed from subgraphs, so this
+    // is where suggestions go (Apollo's own option only covers validation errors).
+    formatError: (formatted, error): GraphQLFormattedError => {
+      const answer = withTokenLimitReason(formatError(formatted, error), limits.maxTokens);
+      return options.allowIntrospection
+        ? answer
+        : { ...answer, message: answer.message.replace(SUGGESTION, '') };
+    },
     plugins: [
-      queryLimitsPlugin({ maxDepth: options.maxQueryDepth, maxCost: options.maxQueryCost }),
+      operationChecksPlugin(),
+      queryLimitsPlugin(limits),
       ...(options.allowIntrospection ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
@@ -86,17 +107,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphql: {
       apollo,
       // Runs before parsing and validation, so an anonymous caller learns nothing about the schema.
-      async context({ request }) {
+      // The address is limited first, so guessing at tokens is limited too.
+      async context({ req, request }) {
+        rateLimiter?.admitAddress(req);
         const identity = identityFromAuthorization(
           request.headers.get('authorization'),
           options.jwt,
         );
-        if (identity) return { identity };
+        if (identity) {
+          rateLimiter?.admitUser(identity.userId);
+          return { identity };
+        }
         const operation = operationText(request);
-        if (options.allowIntrospection && isIntrospectionOnly(operation)) return { identity: null };
+        if (
+          options.allowIntrospection &&
+          isIntrospectionOnly(operation, { maxTokens: limits.maxTokens })
+        )
+          return { identity: null };
         // A narrow exception: operations made only of public root fields, which authorise by
         // what the caller presents (a survey link token), not by a login.
-        if (isPublicOnly(operation, options.publicRootFields ?? PUBLIC_ROOT_FIELDS))
+        const publicFields = options.publicRootFields ?? PUBLIC_ROOT_FIELDS;
+        if (isPublicOnly(operation, publicFields, { maxTokens: limits.maxTokens }))
           return { identity: null };
         throw unauthenticatedError(
           'Authentication required: send "Authorization: Bearer <token>"',

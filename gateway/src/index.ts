@@ -1,13 +1,29 @@
 export { createGateway, type Gateway, type GatewayOptions } from './gateway';
 export { loadGatewayConfig, type GatewayConfig } from './config';
 export {
+  DEFAULT_JWT_CLOCK_SKEW_S,
+  DEFAULT_JWT_MAX_LIFETIME_S,
   identityFromAuthorization,
   isIntrospectionOnly,
   isPublicOnly,
   PUBLIC_ROOT_FIELDS,
   type JwtSettings,
 } from './auth';
-export { queryLimitsPlugin, operationCost, type QueryLimits } from './limits';
+export {
+  DEFAULT_LIMITS,
+  listSizeEstimator,
+  operationCost,
+  queryLimitsPlugin,
+  type GatewayLimits,
+  type QueryLimits,
+} from './limits';
+export {
+  clientAddress,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitSettings,
+  type TrustedProxies,
+} from './rate-limit';
 export { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 export {
   checkSupergraph,

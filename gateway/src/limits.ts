@@ -1,97 +1,238 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import depthLimit from 'graphql-depth-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
+  getNamedType,
+  getNullableType,
   GraphQLError,
-  Kind,
+  isCompositeType,
+  isListType,
   validate,
   type DocumentNode,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
 } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface QueryLimits {
+  /** Deepest nesting of fields; a root field is level 1, fragments add no level. */
   maxDepth: number;
-  /** Most fields one operation may select, counting aliases and every expansion of a fragment. */
+  /** Highest estimated cost: every field counts 1, and what a list holds counts once per element. */
   maxCost: number;
+  /** Most aliases in one operation (fragment expansions count). */
+  maxAliases: number;
+  /** Most directives in one operation (fragment expansions count). */
+  maxDirectives: number;
+  /** Elements assumed in a list the operation does not size with `first`/`last` and the schema gives no default for. */
+  defaultListSize: number;
 }
 
-const tooComplex = (message: string, reason: string, nodes?: GraphQLError['nodes']) =>
+export interface GatewayLimits extends QueryLimits {
+  /**
+   * The parser stops reading a document after this many tokens, so refusing a huge operation
+   * costs no more than parsing a big one (a few milliseconds).
+   */
+  maxTokens: number;
+}
+
+/**
+ * Room for every operation of the end-to-end suite and the front ends (a daily report of teams,
+ * technicians and categories costs about 5,000, a dispatch board of 100 rows about 7,000;
+ * introspection is about 200 tokens), while a few aliased pages of 100 work orders pass the cost.
+ * Tokens only bound the parser: the limits after parsing refuse what is merely expensive.
+ */
+export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
+  maxDepth: 10,
+  maxCost: 10_000,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxTokens: 10_000,
+  defaultListSize: 10,
+};
+
+/** Graphql-js's own refusal of a document over `maxTokens` is a syntax error, told apart by its message. */
+const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more tha[nt] \d+ tokens\./;
+
+/** The refusal of a document over `maxTokens`, as the gateway answers it, or the error unchanged. */
+export function withTokenLimitReason(
+  error: GraphQLFormattedError,
+  maxTokens: number,
+): GraphQLFormattedError {
+  if (!TOKEN_LIMIT_MESSAGE.test(error.message)) return error;
+  return {
+    message: `The operation is longer than ${maxTokens} tokens; ask for less or split it`,
+    extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_TOKENS' },
+  };
+}
+
+/** Walks of fragment expansions the cost estimate may make before it gives up and refuses. */
+const MAX_COST_NODES = 10_000;
+
+const tooComplex = (message: string, reason: string) =>
   new GraphQLError(message, {
-    nodes,
     extensions: { code: 'QUERY_TOO_COMPLEX', reason, http: { status: 400 } },
   });
 
-/**
- * Number of fields the operation selects once fragments are expanded. Each fragment is counted
- * once and reused, so a document that nests spreads cannot make the count itself explode; the
- * count stops early once it passes `limit`.
- */
-export function operationCost(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  limit: number,
-): number {
-  const fragments = new Map(
-    document.definitions
-      .filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d.selectionSet]),
-  );
-  const fragmentCost = new Map<string, number>();
-  const inProgress = new Set<string>();
+const PAGE_SIZE_ARGUMENTS = ['first', 'last'];
 
-  const cost = (set: SelectionSetNode): number => {
-    let total = 0;
-    for (const s of set.selections) {
-      if (s.kind === Kind.FIELD) total += 1 + (s.selectionSet ? cost(s.selectionSet) : 0);
-      else if (s.kind === Kind.INLINE_FRAGMENT) total += cost(s.selectionSet);
-      else total += costOfFragment(s.name.value);
-      if (total > limit) return total;
+/** Return types of fields paged with `first`/`last` (`WorkOrderPage`, …): their list is the page. */
+const pageTypesOf = new WeakMap<GraphQLSchema, Set<string>>();
+function pageTypes(schema: GraphQLSchema): Set<string> {
+  let types = pageTypesOf.get(schema);
+  if (!types) {
+    types = new Set();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!('getFields' in type) || !isCompositeType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        // A paged field returning a list directly (`dispatchBoard`) has no page type.
+        const returnsPage = !isListType(getNullableType(field.type));
+        if (returnsPage && field.args.some((a) => PAGE_SIZE_ARGUMENTS.includes(a.name)))
+          types.add(getNamedType(field.type).name);
+      }
     }
-    return total;
-  };
-  const costOfFragment = (name: string): number => {
-    const known = fragmentCost.get(name);
-    if (known !== undefined) return known;
-    const fragment = fragments.get(name);
-    // Unknown or cyclic fragments are already refused by standard validation.
-    if (!fragment || inProgress.has(name)) return 0;
-    inProgress.add(name);
-    const value = cost(fragment);
-    inProgress.delete(name);
-    fragmentCost.set(name, value);
-    return value;
-  };
-  return cost(operation.selectionSet);
+    pageTypesOf.set(schema, types);
+  }
+  return types;
 }
 
 /**
- * Refuses operations that are too deep or select too many fields, after validation and before
- * the query planner sends anything to a subgraph. Answered as QUERY_TOO_COMPLEX (HTTP 400) with
- * reason QUERY_TOO_DEEP or QUERY_TOO_COSTLY.
+ * Cost of a field: 1, plus what it selects times the elements it returns. A field with `first`
+ * or `last` returns that many (its schema default, or `defaultListSize`); a list inside the page
+ * type such a field returns is that page and adds no factor of its own; any other list of objects
+ * counts `defaultListSize`. Introspection is counted by fields only (it is allowed only in
+ * development). Leaf lists (strings, enums) are one value.
+ */
+export function listSizeEstimator(schema: GraphQLSchema, defaultListSize: number) {
+  const pages = pageTypes(schema);
+  const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+    const pageArgument = PAGE_SIZE_ARGUMENTS.find((a) => field.args.some((d) => d.name === a));
+    let elements = 1;
+    if (type.name.startsWith('__') || field.name.startsWith('__')) {
+      // Introspection: counted by its fields alone.
+    } else if (pageArgument) {
+      const requested = args.first ?? args.last;
+      elements = typeof requested === 'number' ? Math.max(requested, 1) : defaultListSize;
+    } else if (isListType(getNullableType(field.type)) && !pages.has(type.name)) {
+      elements = defaultListSize;
+    }
+    return 1 + elements * childComplexity;
+  };
+  return estimator;
+}
+
+/** Estimated cost of the operation `operationName` picks in `document` (see listSizeEstimator). */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  options: {
+    operationName?: string;
+    variables?: Record<string, unknown>;
+    defaultListSize: number;
+  },
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName: options.operationName,
+    variables: options.variables,
+    estimators: [listSizeEstimator(schema, options.defaultListSize)],
+    maxQueryNodes: MAX_COST_NODES,
+  });
+}
+
+type ArmorRule = (
+  onReject: Array<(context: unknown, error: GraphQLError) => void>,
+) => ValidationRule;
+
+interface ShapeLimit {
+  reason: string;
+  message: string;
+  rule: ArmorRule;
+}
+
+/**
+ * The first of `shapes` (in their order) whose rule refuses the document. The rules report through
+ * `onReject` instead of throwing, and run in one walk of the document.
+ */
+function firstRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  shapes: readonly ShapeLimit[],
+): ShapeLimit | undefined {
+  const refused = new Set<ShapeLimit>();
+  validate(
+    schema,
+    document,
+    shapes.map((shape) => shape.rule([() => void refused.add(shape)])),
+  );
+  return shapes.find((shape) => refused.has(shape));
+}
+
+/** The limits on the shape of an operation, each with its reason and what the caller should do. */
+function shapeLimits(limits: QueryLimits): ShapeLimit[] {
+  const quiet = { propagateOnRejection: false } as const;
+  return [
+    {
+      reason: 'TOO_MANY_ALIASES',
+      message: `The operation uses more than ${limits.maxAliases} aliases (fragment expansions count); ask for less or split it`,
+      rule: (onReject) =>
+        maxAliasesRule({ n: limits.maxAliases, allowList: [], onReject, ...quiet }),
+    },
+    {
+      reason: 'TOO_MANY_DIRECTIVES',
+      message: `The operation uses more than ${limits.maxDirectives} directives (fragment expansions count); use fewer`,
+      rule: (onReject) => maxDirectivesRule({ n: limits.maxDirectives, onReject, ...quiet }),
+    },
+    {
+      reason: 'QUERY_TOO_DEEP',
+      message: `The operation nests fields deeper than ${limits.maxDepth} levels; nest fewer levels or split it`,
+      rule: (onReject) =>
+        maxDepthRule({ n: limits.maxDepth, flattenFragments: true, onReject, ...quiet }),
+    },
+  ];
+}
+
+/**
+ * Refuses operations that would cost too much, after validation and before the query planner
+ * sends anything to a subgraph: the estimated cost (list sizes weighed) first, then aliases,
+ * directives and depth. Answered as QUERY_TOO_COMPLEX (HTTP 400) with reason QUERY_TOO_COSTLY,
+ * TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES or QUERY_TOO_DEEP. (Length is bounded earlier, when the
+ * document is parsed: TOO_MANY_TOKENS.)
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  const shapes = shapeLimits(limits);
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, schema }) {
-          if (!operation) return;
-          // Cost first: it is linear, and bounding it bounds the depth rule's walk through fragments.
-          const cost = operationCost(document, operation, limits.maxCost);
+        async didResolveOperation({ document, operation, schema, request }) {
+          // No runnable operation: operationChecksPlugin answers that.
+          if (!operation || operation.operation === 'subscription') return;
+          let cost: number;
+          try {
+            cost = operationCost(schema, document, {
+              operationName: operation.name?.value,
+              variables: request.variables,
+              defaultListSize: limits.defaultListSize,
+            });
+          } catch (err) {
+            // Variables that do not fit their types are the caller's mistake, refused as execution
+            // would refuse them; anything else is the walk giving up on fragment expansions.
+            if (err instanceof GraphQLError && err.message.startsWith('Variable "$'))
+              throw new GraphQLError(err.message, {
+                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+              });
+            cost = Infinity;
+          }
           if (cost > limits.maxCost) {
             throw tooComplex(
-              `The operation selects more than ${limits.maxCost} fields (aliases and fragment expansions count); ask for less or split it`,
+              `The operation would cost ${Number.isFinite(cost) ? cost : 'too much'}, more than ${limits.maxCost} (every field counts 1, times the elements of the lists around it: \`first\`, or ${limits.defaultListSize} when unsized); ask for less or split it`,
               'QUERY_TOO_COSTLY',
-              [operation],
             );
           }
-          const [deep] = validate(schema, document, [depthLimit(limits.maxDepth)]);
-          if (deep) {
-            throw tooComplex(
-              `The operation nests fields deeper than ${limits.maxDepth} levels; nest fewer levels or split it`,
-              'QUERY_TOO_DEEP',
-              deep.nodes,
-            );
-          }
+          const refused = firstRefusal(schema, document, shapes);
+          if (refused) throw tooComplex(refused.message, refused.reason);
         },
       };
     },

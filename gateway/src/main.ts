@@ -22,9 +22,13 @@ async function main(): Promise<void> {
   lifecycle.onShutdown('http', () => http.close(config.shutdownTimeoutMs));
 
   const port = await http.listen(config.host, config.port);
+  const adminPort = await http.listenAdmin(config.adminHost, config.adminPort);
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(
-    { subgraphUrls: config.subgraphUrls },
+    {
+      subgraphUrls: config.subgraphUrls,
+      metrics: `http://${config.adminHost}:${adminPort}/metrics`,
+    },
     `GraphQL gateway ready at http://${shownHost}:${port}/graphql`,
   );
 }

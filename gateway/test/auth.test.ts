@@ -1,18 +1,31 @@
+import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { GraphQLError } from 'graphql';
 import { identityFromAuthorization, isIntrospectionOnly, isPublicOnly } from '../src/auth';
 import { devTokenFromArgs, signDevToken } from '../src/dev-token';
 import { SECRET } from './fixtures';
 
-function reasonOf(fn: () => unknown): unknown {
+function refusalOf(fn: () => unknown): GraphQLError {
   try {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(GraphQLError);
-    return (e as GraphQLError).extensions.reason;
+    return e as GraphQLError;
   }
   throw new Error('expected a throw');
 }
+const reasonOf = (fn: () => unknown) => refusalOf(fn).extensions.reason;
+
+/**
+ * An HS256 token with exactly these claims, signed by hand: jsonwebtoken's `sign` refuses the
+ * malformed claims (a string `iat`) that an attacker holding a leaked key could still send.
+ */
+function handSigned(claims: Record<string, unknown>, secret = SECRET): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+const now = () => Math.floor(Date.now() / 1000);
 
 describe('identityFromAuthorization', () => {
   const settings = { secret: SECRET, issuer: 'aftercare', audience: 'aftercare-api' };
@@ -61,25 +74,189 @@ describe('identityFromAuthorization', () => {
   });
 
   it('refuses tokens without a subject or with roles that are not a list, and other algorithms', () => {
-    const noSub = jwt.sign({ roles: ['agent'] }, SECRET);
+    const noSub = jwt.sign({ roles: ['agent'] }, SECRET, { expiresIn: 60 });
     expect(reasonOf(() => identityFromAuthorization(`Bearer ${noSub}`, { secret: SECRET }))).toBe(
       'TOKEN_INVALID',
     );
-    const rolesString = jwt.sign({ roles: 'agent' }, SECRET, { subject: 'alice' });
+    const rolesString = jwt.sign({ roles: 'agent' }, SECRET, { subject: 'alice', expiresIn: 60 });
     expect(
       reasonOf(() => identityFromAuthorization(`Bearer ${rolesString}`, { secret: SECRET })),
     ).toBe('TOKEN_INVALID');
-    const hs512 = jwt.sign({ roles: [] }, SECRET, { subject: 'alice', algorithm: 'HS512' });
+    const hs512 = jwt.sign({ roles: ['agent'] }, SECRET, {
+      subject: 'alice',
+      algorithm: 'HS512',
+      expiresIn: 60,
+    });
     expect(reasonOf(() => identityFromAuthorization(`Bearer ${hs512}`, { secret: SECRET }))).toBe(
       'TOKEN_INVALID',
     );
   });
 
-  it('accepts a token without roles as a user with none', () => {
-    const bare = jwt.sign({}, SECRET, { subject: 'dora' });
-    expect(identityFromAuthorization(`Bearer ${bare}`, { secret: SECRET })).toEqual({
+  it('issue 11: refuses a token without a known role with FORBIDDEN (HTTP 403), whether it names no role or only unknown ones', () => {
+    for (const roles of [undefined, [], ['wizard'], ['service'], ['Admin']]) {
+      const token = jwt.sign(roles === undefined ? {} : { roles }, SECRET, {
+        subject: 'dora',
+        expiresIn: 60,
+      });
+      const refusal = refusalOf(() =>
+        identityFromAuthorization(`Bearer ${token}`, { secret: SECRET }),
+      );
+      expect(refusal.message).toMatch(
+        /^The access token names no Aftercare role \(roles are: agent, /,
+      );
+      expect(refusal.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'NO_KNOWN_ROLE',
+        http: { status: 403 },
+      });
+    }
+    // One known role is enough; the unknown ones beside it are dropped.
+    const mixed = jwt.sign({ roles: ['wizard', 'auditor'] }, SECRET, {
+      subject: 'dora',
+      expiresIn: 60,
+    });
+    expect(identityFromAuthorization(`Bearer ${mixed}`, { secret: SECRET })).toEqual({
       userId: 'dora',
-      roles: [],
+      roles: ['auditor'],
+    });
+  });
+
+  it('issue 11: refuses a token that never expires (no "exp")', () => {
+    const forever = handSigned({ sub: 'eve', roles: ['admin'], iat: now() });
+    const refusal = refusalOf(() =>
+      identityFromAuthorization(`Bearer ${forever}`, { secret: SECRET }),
+    );
+    expect(refusal.message).toBe('The access token has no expiry ("exp")');
+    expect(refusal.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_WITHOUT_EXPIRY',
+    });
+  });
+
+  it('issue 11: refuses a token living longer than the maximum lifetime, counted from "iat" or, without it, from now', () => {
+    const settings = { secret: SECRET, maxLifetimeSeconds: 3600 };
+    const issued = now();
+    const year = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: issued,
+      exp: issued + 365 * 86_400,
+    });
+    const refusal = refusalOf(() => identityFromAuthorization(`Bearer ${year}`, settings));
+    expect(refusal.message).toBe(
+      'The access token lives 31536000 s, longer than the 3600 s allowed',
+    );
+    expect(refusal.extensions.reason).toBe('TOKEN_LIFETIME_TOO_LONG');
+    // Issued long ago with a long life, so only a little is left: still refused.
+    const oldLong = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now() - 86_400,
+      exp: now() + 60,
+    });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${oldLong}`, settings))).toBe(
+      'TOKEN_LIFETIME_TOO_LONG',
+    );
+    const noIat = handSigned({ sub: 'eve', roles: ['admin'], exp: now() + 7200 });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${noIat}`, settings))).toBe(
+      'TOKEN_LIFETIME_TOO_LONG',
+    );
+    // Exactly the maximum is fine, with or without "iat".
+    const hour = handSigned({ sub: 'eve', roles: ['admin'], iat: now(), exp: now() + 3600 });
+    expect(identityFromAuthorization(`Bearer ${hour}`, settings)?.userId).toBe('eve');
+    const hourNoIat = handSigned({ sub: 'eve', roles: ['admin'], exp: now() + 3600 });
+    expect(identityFromAuthorization(`Bearer ${hourNoIat}`, settings)?.userId).toBe('eve');
+    // The default maximum is an hour.
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${noIat}`, { secret: SECRET }))).toBe(
+      'TOKEN_LIFETIME_TOO_LONG',
+    );
+  });
+
+  it('issue 11: refuses a token issued in the future beyond the clock skew, and one whose "iat" is not a number', () => {
+    const settings = { secret: SECRET, clockSkewSeconds: 30 };
+    const yearAhead = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now() + 365 * 86_400,
+      exp: now() + 365 * 86_400 + 600,
+    });
+    const refusal = refusalOf(() => identityFromAuthorization(`Bearer ${yearAhead}`, settings));
+    expect(refusal.message).toMatch(/^The access token claims to be issued in the future \(\d{4}-/);
+    expect(refusal.extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_ISSUED_IN_FUTURE',
+    });
+    const minuteAhead = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now() + 60,
+      exp: now() + 600,
+    });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${minuteAhead}`, settings))).toBe(
+      'TOKEN_ISSUED_IN_FUTURE',
+    );
+    // Within the skew: a clock a few seconds fast is no attack.
+    const slightlyAhead = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now() + 10,
+      exp: now() + 600,
+    });
+    expect(identityFromAuthorization(`Bearer ${slightlyAhead}`, settings)?.userId).toBe('eve');
+
+    for (const iat of ['yesterday', String(now()), null, { t: 1 }]) {
+      const odd = handSigned({ sub: 'eve', roles: ['admin'], iat, exp: now() + 600 });
+      const oddRefusal = refusalOf(() => identityFromAuthorization(`Bearer ${odd}`, settings));
+      expect(oddRefusal.message).toBe(
+        'The access token\'s "iat" must be a number of seconds since 1970',
+      );
+      expect(oddRefusal.extensions.reason).toBe('TOKEN_INVALID');
+    }
+  });
+
+  it('issue 11: refuses a token not valid yet ("nbf" beyond the clock skew) or with a "nbf" that is not a number', () => {
+    const settings = { secret: SECRET, clockSkewSeconds: 30 };
+    const later = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now(),
+      nbf: now() + 120,
+      exp: now() + 600,
+    });
+    const refusal = refusalOf(() => identityFromAuthorization(`Bearer ${later}`, settings));
+    expect(refusal.message).toMatch(/^The access token is not valid before \d{4}-/);
+    expect(refusal.extensions.reason).toBe('TOKEN_NOT_YET_VALID');
+    const withinSkew = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now(),
+      nbf: now() + 10,
+      exp: now() + 600,
+    });
+    expect(identityFromAuthorization(`Bearer ${withinSkew}`, settings)?.userId).toBe('eve');
+    const oddNbf = handSigned({ sub: 'eve', roles: ['admin'], nbf: 'soon', exp: now() + 600 });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${oddNbf}`, settings))).toBe(
+      'TOKEN_INVALID',
+    );
+    // Expiry is checked with the same skew: a token 10 s past its "exp" still passes, 60 s past does not.
+    const justExpired = handSigned({
+      sub: 'eve',
+      roles: ['admin'],
+      iat: now() - 600,
+      exp: now() - 10,
+    });
+    expect(identityFromAuthorization(`Bearer ${justExpired}`, settings)?.userId).toBe('eve');
+    const expired = handSigned({ sub: 'eve', roles: ['admin'], iat: now() - 600, exp: now() - 60 });
+    expect(reasonOf(() => identityFromAuthorization(`Bearer ${expired}`, settings))).toBe(
+      'TOKEN_EXPIRED',
+    );
+  });
+
+  it('a hand-signed token with sound claims passes, so the refusals above are the claims and not the signing', () => {
+    const sound = handSigned({ sub: 'eve', roles: ['agent'], iat: now(), exp: now() + 600 });
+    expect(identityFromAuthorization(`Bearer ${sound}`, { secret: SECRET })).toEqual({
+      userId: 'eve',
+      roles: ['agent'],
     });
   });
 });
@@ -112,12 +289,28 @@ describe('dev-token CLI', () => {
       roles: ['agent', 'manager'],
     });
     const payload = jwt.decode(token) as { exp: number; iat: number };
-    expect(payload.exp - payload.iat).toBe(8 * 3600);
-    const short = jwt.decode(devTokenFromArgs(['--user', 'bob', '--ttl', '90'], env)) as {
-      exp: number;
-      iat: number;
-    };
+    expect(payload.exp - payload.iat).toBe(3600);
+    const short = jwt.decode(
+      devTokenFromArgs(['--user', 'bob', '--role', 'agent', '--ttl', '90'], env),
+    ) as { exp: number; iat: number };
     expect(short.exp - short.iat).toBe(90);
+  });
+
+  it('issue 11: lives as long as the gateway allows (JWT_MAX_LIFETIME_S) and refuses a longer --ttl', () => {
+    const workday = { ...env, JWT_MAX_LIFETIME_S: String(8 * 3600) };
+    const token = devTokenFromArgs(['--user', 'alice', '--role', 'agent'], workday);
+    const payload = jwt.decode(token) as { exp: number; iat: number };
+    expect(payload.exp - payload.iat).toBe(8 * 3600);
+    expect(
+      identityFromAuthorization(`Bearer ${token}`, { secret: SECRET, maxLifetimeSeconds: 8 * 3600 })
+        ?.userId,
+    ).toBe('alice');
+    expect(
+      devTokenFromArgs(['--user', 'a', '--role', 'agent', '--ttl', '8h'], workday),
+    ).toBeTruthy();
+    expect(() => devTokenFromArgs(['--user', 'a', '--role', 'agent', '--ttl', '2h'], env)).toThrow(
+      '--ttl 2h is longer than the gateway accepts (JWT_MAX_LIFETIME_S=3600)',
+    );
   });
 
   it('refuses unknown roles, a missing user and a short secret with clear messages', () => {
@@ -125,12 +318,15 @@ describe('dev-token CLI', () => {
       /unknown role\(s\) wizard; roles are: agent/,
     );
     expect(() => devTokenFromArgs(['--role', 'agent'], env)).toThrow(/--user is required/);
-    expect(() => devTokenFromArgs(['--user', 'a', '--ttl', 'soon'], env)).toThrow(
-      /--ttl must look like/,
+    expect(() => devTokenFromArgs(['--user', 'a'], env)).toThrow(
+      /--role is required: the gateway refuses a token without one/,
     );
-    expect(() => devTokenFromArgs(['--user', 'a'], { JWT_SECRET: 'short' })).toThrow(
-      /JWT_SECRET: must be at least 32 characters/,
-    );
+    expect(() =>
+      devTokenFromArgs(['--user', 'a', '--role', 'agent', '--ttl', 'soon'], env),
+    ).toThrow(/--ttl must look like/);
+    expect(() =>
+      devTokenFromArgs(['--user', 'a', '--role', 'agent'], { JWT_SECRET: 'short' }),
+    ).toThrow(/JWT_SECRET: must be at least 32 characters/);
   });
 });
 

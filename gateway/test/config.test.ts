@@ -12,10 +12,29 @@ describe('loadGatewayConfig', () => {
       logLevel: 'info',
       host: '127.0.0.1',
       port: 4000,
-      jwt: { secret: SECRET, issuer: undefined, audience: undefined },
+      adminHost: '127.0.0.1',
+      adminPort: 9400,
+      jwt: {
+        secret: SECRET,
+        issuer: undefined,
+        audience: undefined,
+        maxLifetimeSeconds: 3600,
+        clockSkewSeconds: 30,
+      },
       allowIntrospection: false,
-      maxQueryDepth: 10,
-      maxQueryCost: 1000,
+      limits: {
+        maxDepth: 10,
+        maxCost: 10_000,
+        maxAliases: 30,
+        maxDirectives: 50,
+        maxTokens: 10_000,
+        defaultListSize: 10,
+      },
+      rateLimit: {
+        user: { perSecond: 10, burst: 50 },
+        address: { perSecond: 100, burst: 300 },
+        trustedProxies: undefined,
+      },
       supergraphPath: SUPERGRAPH_FILE,
       subgraphUrls: {},
       shutdownTimeoutMs: 10_000,
@@ -50,10 +69,76 @@ describe('loadGatewayConfig', () => {
     });
     expect(config).toMatchObject({
       allowIntrospection: true,
-      maxQueryDepth: 7,
+      limits: { maxDepth: 7 },
       jwt: { issuer: 'aftercare' },
     });
     expect(config.subgraphUrls).toEqual({ customer: 'http://customer:4101/graphql' });
+  });
+
+  it('issue 11: reads the limits, the token lifetime, the admin port and the rate limits; RATE_LIMIT_ENABLED=false turns them off', () => {
+    const config = loadGatewayConfig({
+      JWT_SECRET: SECRET,
+      INTERNAL_AUTH_PRIVATE_KEY: KEY,
+      JWT_MAX_LIFETIME_S: '900',
+      JWT_CLOCK_SKEW_S: '5',
+      ADMIN_HOST: '0.0.0.0',
+      ADMIN_PORT: '9500',
+      MAX_QUERY_COST: '5000',
+      MAX_QUERY_ALIASES: '10',
+      MAX_QUERY_DIRECTIVES: '5',
+      MAX_QUERY_TOKENS: '3000',
+      COST_DEFAULT_LIST_SIZE: '25',
+      RATE_LIMIT_USER_PER_SECOND: '0.5',
+      RATE_LIMIT_USER_BURST: '5',
+      RATE_LIMIT_ADDRESS_PER_SECOND: '20',
+      RATE_LIMIT_ADDRESS_BURST: '40',
+      TRUSTED_PROXIES: '10.0.0.0/8, loopback',
+    });
+    expect(config).toMatchObject({
+      adminHost: '0.0.0.0',
+      adminPort: 9500,
+      jwt: { maxLifetimeSeconds: 900, clockSkewSeconds: 5 },
+      limits: {
+        maxCost: 5000,
+        maxAliases: 10,
+        maxDirectives: 5,
+        maxTokens: 3000,
+        defaultListSize: 25,
+      },
+      rateLimit: {
+        user: { perSecond: 0.5, burst: 5 },
+        address: { perSecond: 20, burst: 40 },
+        trustedProxies: ['10.0.0.0/8', 'loopback'],
+      },
+    });
+    expect(
+      loadGatewayConfig({
+        JWT_SECRET: SECRET,
+        INTERNAL_AUTH_PRIVATE_KEY: KEY,
+        TRUSTED_PROXIES: '2',
+      }).rateLimit?.trustedProxies,
+    ).toBe(2);
+    expect(
+      loadGatewayConfig({
+        JWT_SECRET: SECRET,
+        INTERNAL_AUTH_PRIVATE_KEY: KEY,
+        RATE_LIMIT_ENABLED: 'false',
+      }).rateLimit,
+    ).toBeUndefined();
+    expect(() =>
+      loadGatewayConfig({
+        JWT_SECRET: SECRET,
+        INTERNAL_AUTH_PRIVATE_KEY: KEY,
+        TRUSTED_PROXIES: 'the-proxy',
+      }),
+    ).toThrow(/TRUSTED_PROXIES: invalid IP address: the-proxy/);
+    expect(() =>
+      loadGatewayConfig({
+        JWT_SECRET: SECRET,
+        INTERNAL_AUTH_PRIVATE_KEY: KEY,
+        RATE_LIMIT_USER_PER_SECOND: '0',
+      }),
+    ).toThrow(/RATE_LIMIT_USER_PER_SECOND/);
   });
 
   it('names every bad variable', () => {

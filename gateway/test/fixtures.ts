@@ -5,6 +5,7 @@ import {
   createSubgraph,
   gatewayAuthenticator,
   generateKeyPairJwk,
+  IDENTITY_HEADER,
   parseSigningKey,
   parseTrustedKeys,
   invalidArgument,
@@ -22,6 +23,15 @@ export const logger = createLogger('gateway-test', 'silent');
 /** The gateway's key for signing subgraph requests, trusted by the things subgraph. */
 const keys = generateKeyPairJwk();
 export const GATEWAY_SIGNING_KEY = parseSigningKey(JSON.stringify(keys.privateJwk));
+const gatewayAuth = createInternalAuth({
+  name: 'gateway',
+  signingKey: GATEWAY_SIGNING_KEY,
+  trustedKeys: new Map(),
+});
+/** Headers of a request the gateway relays to the things subgraph (anonymous caller). */
+export const relayedByGateway = async (): Promise<Record<string, string>> => ({
+  [IDENTITY_HEADER]: await gatewayAuth.sign(null, 'things'),
+});
 const thingsAuth = createInternalAuth({
   name: 'things',
   trustedKeys: parseTrustedKeys(JSON.stringify({ gateway: [keys.publicJwk] })),
@@ -110,8 +120,7 @@ export async function startGateway(subgraphUrl: string, options: TestGatewayOpti
     logger,
     jwt: { secret: SECRET },
     allowIntrospection: false,
-    maxQueryDepth: 5,
-    maxQueryCost: 50,
+    limits: { maxDepth: 5, maxCost: 50 },
     subgraphUrls: { things: subgraphUrl },
     signingKey: GATEWAY_SIGNING_KEY,
     ...options,

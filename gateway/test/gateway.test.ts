@@ -132,6 +132,33 @@ describe('gateway', () => {
     });
   });
 
+  it('issue 11: refuses a token naming no known role (FORBIDDEN, 403) and one that never expires (401) before any subgraph is asked, public operations included', async () => {
+    const open = await startGateway(subgraph.url, {
+      publicRootFields: { query: ['thing'], mutation: [] },
+    });
+    extra.push(open.http);
+    const before = subgraph.requests();
+    for (const roles of [[], ['wizard'], ['service']]) {
+      const roleless = jwt.sign({ roles }, SECRET, { subject: 'mallory', expiresIn: 60 });
+      for (const url of [gateway.url, open.url]) {
+        const { status, body } = await query(url, '{ thing(id: "1") { id } }', bearer(roleless));
+        expect(status).toBe(403);
+        expect(body.errors?.[0]?.extensions).toEqual({
+          code: 'FORBIDDEN',
+          reason: 'NO_KNOWN_ROLE',
+        });
+      }
+    }
+    const forever = jwt.sign({ roles: ['admin'] }, SECRET, { subject: 'mallory' });
+    const { status, body } = await query(gateway.url, '{ thing(id: "1") { id } }', bearer(forever));
+    expect(status).toBe(401);
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'TOKEN_WITHOUT_EXPIRY',
+    });
+    expect(subgraph.requests()).toBe(before);
+  });
+
   it('refuses a too-deep operation with QUERY_TOO_COMPLEX before it reaches a subgraph', async () => {
     const before = subgraph.requests();
     const deep = `{ thing(id: "1") { ${'child { '.repeat(8)}id${' }'.repeat(8)} } }`;
@@ -147,7 +174,7 @@ describe('gateway', () => {
     expect((await query(gateway.url, fine, bearer(token))).body.errors).toBeUndefined();
   });
 
-  it('refuses an operation selecting too many fields (aliases and fragment expansions count)', async () => {
+  it('refuses an operation costing too much (aliases and fragment expansions count)', async () => {
     const before = subgraph.requests();
     const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: thing(id: "${i}") { id }`).join(
       ' ',
@@ -158,7 +185,7 @@ describe('gateway', () => {
       code: 'QUERY_TOO_COMPLEX',
       reason: 'QUERY_TOO_COSTLY',
     });
-    expect(wide.body.errors?.[0]?.message).toMatch(/more than 50 fields/);
+    expect(wide.body.errors?.[0]?.message).toMatch(/^The operation would cost 60, more than 50 /);
 
     // Short text, but F is spread 9 times: 1 + 3 × (1 + 3 × (1 + 5)) = 58 fields once expanded.
     const fragments = `
@@ -233,7 +260,10 @@ describe('gateway', () => {
       'GRAPHQL_VALIDATION_FAILED',
     );
 
-    const dev = await startGateway(subgraph.url, { allowIntrospection: true, maxQueryCost: 1000 });
+    const dev = await startGateway(subgraph.url, {
+      allowIntrospection: true,
+      limits: { maxCost: 1000 },
+    });
     extra.push(dev.http);
     const open = await query(dev.url, introspection);
     expect(open.body.errors).toBeUndefined();
@@ -323,13 +353,28 @@ describe('gateway', () => {
     expect(await publicGet.json()).toEqual({ data: { thing: { id: '1', seenUserId: null } } });
   });
 
-  it('serves health, readiness and metrics next to /graphql', async () => {
+  it('serves health and readiness next to /graphql, and metrics only on the admin port (issue 11)', async () => {
     const base = gateway.url.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+    expect((await query(gateway.url, '{ thing(id: "1") { id } }', bearer(token))).status).toBe(200);
+    const publicMetrics = await fetch(`${base}/metrics`);
+    expect(publicMetrics.status).toBe(404);
+    expect(await publicMetrics.text()).not.toContain('http_requests_total');
+
+    const adminPort = await gateway.http.listenAdmin('127.0.0.1', 0);
+    const admin = `http://127.0.0.1:${adminPort}`;
+    expect(await (await fetch(`${admin}/metrics`)).text()).toMatch(
       /http_requests_total\{route="\/graphql",method="POST",status="200"\} \d+/,
     );
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+    const noGraphQL = await fetch(`${admin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      body: JSON.stringify({ query: '{ thing(id: "1") { id } }' }),
+    });
+    expect(noGraphQL.status).toBe(404);
   });
 });
 

@@ -93,6 +93,7 @@ async function main() {
         EVENT_SUBJECT_PREFIX: tag,
         HTTP_PORT: '0',
         GRPC_PORT: '0',
+        ADMIN_PORT: '0',
         LOG_LEVEL: 'warn',
         ...testkit.TEST_AUTH_ENV,
         ...shared,
@@ -108,8 +109,6 @@ async function main() {
       subgraphUrls,
       jwt: { secret: SECRET },
       allowIntrospection: false,
-      maxQueryDepth: 10,
-      maxQueryCost: 1000,
       signingKey: kit.parseSigningKey(testkit.TEST_AUTH_ENV.INTERNAL_AUTH_PRIVATE_KEY),
       logger: kit.createLogger('gateway', 'warn'),
     });
@@ -118,8 +117,7 @@ async function main() {
     const tokens = new Map();
     const token = (sub, roles) => {
       const key = `${sub}|${roles.join(',')}`;
-      if (!tokens.has(key))
-        tokens.set(key, signDevToken({ sub, roles, secret: SECRET, ttl: '2h' }));
+      if (!tokens.has(key)) tokens.set(key, signDevToken({ sub, roles, secret: SECRET }));
       return tokens.get(key);
     };
     const gql = async (query, variables, roles = ['agent', 'dispatcher', 'manager'], user) => {

@@ -118,8 +118,6 @@ export async function startSystem(
     },
     jwt: { secret: SECRET },
     allowIntrospection: false,
-    maxQueryDepth: 10,
-    maxQueryCost: 1000,
     signingKey: parseSigningKey(TEST_AUTH_ENV.INTERNAL_AUTH_PRIVATE_KEY),
     logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'warn'),
   });

@@ -66,7 +66,10 @@ export const flag = (fallback: boolean) =>
  * result with `loadServiceConfig`. Database: `DATABASE_URL` wins; otherwise `PG_URL` (a server
  * URL) plus the service's default database name, so one variable points all services at one server.
  */
-export function serviceEnv(service: string, defaults: { httpPort: number; grpcPort: number }) {
+export function serviceEnv(
+  service: string,
+  defaults: { httpPort: number; grpcPort: number; adminPort: number },
+) {
   return z.object({
     // The service's identity is not configurable: stream and database names derive from it.
     SERVICE_NAME: z
@@ -80,6 +83,9 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
     HTTP_PORT: port(defaults.httpPort),
     GRPC_HOST: z.string().default('127.0.0.1'),
     GRPC_PORT: port(defaults.grpcPort),
+    /** `/metrics` (and the probes) for the cluster's scraper only, never published with HTTP_PORT. */
+    ADMIN_HOST: z.string().default('127.0.0.1'),
+    ADMIN_PORT: port(defaults.adminPort),
     DATABASE_URL: postgresUrl.optional(),
     PG_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/postgres'),
     DATABASE_NAME: z

@@ -34,6 +34,8 @@ export interface BaseServiceConfig {
   HTTP_PORT: number;
   GRPC_HOST: string;
   GRPC_PORT: number;
+  ADMIN_HOST: string;
+  ADMIN_PORT: number;
   databaseUrl: string;
   DATABASE_POOL_MAX: number;
   NATS_URL: string;
@@ -129,6 +131,8 @@ export interface ServiceSpec<C extends BaseServiceConfig> {
 export interface RunningService<C extends BaseServiceConfig> extends ServiceRuntime<C> {
   httpPort: number;
   grpcPort: number;
+  /** The admin listener's port (`/metrics`, `/healthz`, `/readyz`). */
+  adminPort: number;
   /** Graceful: stop intake, drain, flush the outbox, close connections. */
   stop(): Promise<ShutdownResult>;
 }
@@ -154,7 +158,8 @@ export async function runMigrations<C extends BaseServiceConfig>(
 
 /**
  * Starts a service: database (created and migrated), NATS, outbox relay, the service's own parts,
- * then gRPC and HTTP (GraphQL, /healthz, /readyz, /metrics). Shutdown undoes it in reverse.
+ * then gRPC, HTTP (GraphQL, /healthz, /readyz) and the admin listener (/metrics, /healthz,
+ * /readyz). Shutdown undoes it in reverse.
  */
 export async function startService<C extends BaseServiceConfig>(
   spec: ServiceSpec<C>,
@@ -247,16 +252,24 @@ export async function startService<C extends BaseServiceConfig>(
         ...Object.fromEntries((parts.workers ?? []).map((w) => [w.name, w.isReady?.() ?? true])),
       }),
     });
-    const httpPort = await http.listen(config.HTTP_HOST, config.HTTP_PORT);
     lifecycle.onShutdown('http server', () => http.close(config.SHUTDOWN_TIMEOUT_MS / 2));
+    const httpPort = await http.listen(config.HTTP_HOST, config.HTTP_PORT);
+    const adminPort = await http.listenAdmin(config.ADMIN_HOST, config.ADMIN_PORT);
     logger.info(
       {
         graphql: `http://${config.HTTP_HOST}:${httpPort}/graphql`,
         grpc: `${config.GRPC_HOST}:${grpcPort}`,
+        metrics: `http://${config.ADMIN_HOST}:${adminPort}/metrics`,
       },
       `${config.SERVICE_NAME} service ready`,
     );
-    return { ...runtime, httpPort, grpcPort, stop: () => lifecycle.shutdown('stop') };
+    return {
+      ...runtime,
+      httpPort,
+      grpcPort,
+      adminPort,
+      stop: () => lifecycle.shutdown('stop'),
+    };
   } catch (err) {
     // Undo whatever had started, so a failed start leaves no connections or ports behind.
     await lifecycle.shutdown('start-up failed');

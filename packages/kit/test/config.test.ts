@@ -1,7 +1,7 @@
 import { ConfigError, loadServiceConfig as loadConfig, serviceEnv } from '../src/config';
 import { generateKeyPairJwk } from '../src/internal-auth';
 
-const schema = serviceEnv('customer', { httpPort: 4101, grpcPort: 50101 });
+const schema = serviceEnv('customer', { httpPort: 4101, grpcPort: 50101, adminPort: 9401 });
 
 describe('service configuration from the environment', () => {
   it('has working defaults for one machine', () => {
@@ -10,6 +10,8 @@ describe('service configuration from the environment', () => {
       SERVICE_NAME: 'customer',
       HTTP_PORT: 4101,
       GRPC_PORT: 50101,
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_PORT: 9401,
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/aftercare_customer',
       NATS_URL: 'nats://127.0.0.1:4222',
       EVENT_SUBJECT_PREFIX: 'aftercare',

@@ -25,6 +25,7 @@ export async function testServiceEnv(label: string, extra: Env = {}): Promise<Te
       EVENT_SUBJECT_PREFIX: subjectPrefix,
       HTTP_PORT: '0',
       GRPC_PORT: '0',
+      ADMIN_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       SHUTDOWN_TIMEOUT_MS: '5000',
       ...TEST_AUTH_ENV,

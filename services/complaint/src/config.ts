@@ -8,7 +8,11 @@ import {
 } from '@aftercare/kit';
 import { z } from 'zod';
 
-export const complaintEnv = serviceEnv('complaint', { httpPort: 4104, grpcPort: 50104 }).extend({
+export const complaintEnv = serviceEnv('complaint', {
+  httpPort: 4104,
+  grpcPort: 50104,
+  adminPort: 9404,
+}).extend({
   /** Complainant's customer (R-CO-1) and the contact of a customer heard on a follow-up call. */
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
   /** Related work order (R-CO-1) and the staff roster: positions and team leads (R-PN-2). */

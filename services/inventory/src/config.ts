@@ -8,7 +8,11 @@ import {
 } from '@aftercare/kit';
 import { z } from 'zod';
 
-export const inventoryEnv = serviceEnv('inventory', { httpPort: 4103, grpcPort: 50103 }).extend({
+export const inventoryEnv = serviceEnv('inventory', {
+  httpPort: 4103,
+  grpcPort: 50103,
+  adminPort: 9403,
+}).extend({
   WORKORDER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50102'),
   /** R-IN-6: how often special tools still out after the working day are looked for. */
   TOOL_OVERDUE_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),

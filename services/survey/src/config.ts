@@ -12,7 +12,11 @@ import { z } from 'zod';
 const days = (fallback: number, max = 366) =>
   z.coerce.number().int().min(0).max(max).default(fallback);
 
-export const surveyEnv = serviceEnv('survey', { httpPort: 4105, grpcPort: 50105 }).extend({
+export const surveyEnv = serviceEnv('survey', {
+  httpPort: 4105,
+  grpcPort: 50105,
+  adminPort: 9405,
+}).extend({
   /** Contact log of follow-up calls (R-CU-5) and asset dates for reminders. */
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
   /** R-SV-4: an item answered at or below this level (1 very dissatisfied … 4) is dissatisfied. */

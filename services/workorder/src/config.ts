@@ -9,7 +9,11 @@ import {
 } from '@aftercare/kit';
 import { z } from 'zod';
 
-export const workOrderEnv = serviceEnv('workorder', { httpPort: 4102, grpcPort: 50102 }).extend({
+export const workOrderEnv = serviceEnv('workorder', {
+  httpPort: 4102,
+  grpcPort: 50102,
+  adminPort: 9402,
+}).extend({
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
   /** How often the SLA scheduler looks for breaches (R-WO-3). */
   SLA_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),

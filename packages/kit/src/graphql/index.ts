@@ -1,5 +1,6 @@
 export { createSubgraph, type SubgraphContext, type SubgraphOptions } from './subgraph';
 export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from './errors';
+export { operationChecksPlugin } from './operation-checks';
 export { loadTypeDefs } from './schema';
 export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
 export { DateScalar, DateTimeScalar } from './scalars';

@@ -7,6 +7,7 @@ import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './errors';
+import { operationChecksPlugin } from './operation-checks';
 
 /** What every subgraph resolver gets; a service's own context extends it. */
 export interface SubgraphContext {
@@ -64,7 +65,11 @@ export function createSubgraph<TContext extends SubgraphContext = SubgraphContex
     // Shutdown belongs to the service's lifecycle (createLifecycle), not to Apollo's own signal handlers.
     stopOnTerminationSignals: false,
     // Inline traces (ftv1) only feed Apollo's hosted usage reporting, which we do not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
+    plugins: [
+      operationChecksPlugin<TContext>(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(options.plugins ?? []),
+    ],
   });
   return {
     apollo,

@@ -6,6 +6,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export class BodyError extends Error {
   constructor(
     readonly status: 400 | 413,
+    readonly reason: 'INVALID_JSON' | 'BODY_TOO_LARGE',
     message: string,
   ) {
     super(message);
@@ -39,7 +40,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): unknown
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new BodyError(400, 'Request body is not valid JSON');
+    throw new BodyError(400, 'INVALID_JSON', 'Request body is not valid JSON');
   }
 }
 
@@ -48,4 +49,4 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 const tooLarge = (limit: number) =>
-  new BodyError(413, `Request body exceeds the limit of ${limit} bytes`);
+  new BodyError(413, 'BODY_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`);

@@ -17,25 +17,41 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   isReady?: () => ReadinessChecks | Promise<ReadinessChecks>;
   /** When given, `/readyz` turns 503 as soon as shutdown starts (the lifecycle's first step). */
   lifecycle?: { isShuttingDown(): boolean };
-  /** Registry served at `/metrics`; pass the service's own to add counters and gauges. */
+  /** Registry served at the admin listener's `/metrics`; pass the service's own to add counters and gauges. */
   metrics?: Metrics;
   /** Largest accepted request body (default 1 MiB); more is answered 413. */
   bodyLimitBytes?: number;
 }
 
 export interface HttpServer {
+  /** The public listener: `/graphql`, `/healthz`, `/readyz`. */
   readonly server: Server;
+  /** The admin listener: `/metrics`, `/healthz`, `/readyz`; never `/graphql`. */
+  readonly adminServer: Server;
   readonly metrics: Metrics;
   /** Starts the GraphQL server (once), then listens; port 0 picks a free port. Resolves to the bound port. */
   listen(host: string, port: number): Promise<number>;
+  /** Starts the admin listener; port 0 picks a free port. Resolves to the bound port. */
+  listenAdmin(host: string, port: number): Promise<number>;
   /**
-   * Stops intake and waits for requests in flight (up to `graceMs`, default 10 s, then cuts the
-   * remaining connections), then stops the GraphQL server. Meant as the first lifecycle hook.
+   * Stops intake on both listeners and waits for requests in flight (up to `graceMs`, default
+   * 10 s, then cuts the remaining connections), then stops the GraphQL server. Meant as the first
+   * lifecycle hook.
    */
   close(graceMs?: number): Promise<void>;
 }
 
-const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+type Listener = 'public' | 'admin';
+
+/**
+ * What each listener serves. Metrics stay off the public port: they tell an outsider the traffic,
+ * the error rates and the internals of the service. Probes are on both, so a deployment may point
+ * them at either.
+ */
+const ROUTES: Record<Listener, ReadonlySet<string>> = {
+  public: new Set(['/graphql', '/healthz', '/readyz']),
+  admin: new Set(['/metrics', '/healthz', '/readyz']),
+};
 
 export function createHttpServer<TContext extends BaseContext>(
   options: HttpServerOptions<TContext>,
@@ -78,7 +94,11 @@ export function createHttpServer<TContext extends BaseContext>(
     return { ready: Object.values(checks).every(Boolean), checks };
   }
 
+  const serves = (listener: Listener, path: string) =>
+    ROUTES[listener].has(path) && (path !== '/graphql' || graphql !== undefined);
+
   async function route(
+    listener: Listener,
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
@@ -86,84 +106,117 @@ export function createHttpServer<TContext extends BaseContext>(
   ): Promise<void> {
     const method = req.method ?? 'GET';
     const isRead = method === 'GET' || method === 'HEAD';
-    if (path === '/healthz' && isRead) return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz' && isRead) {
-      const { ready, checks } = await readiness();
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
-    }
-    if (path === '/metrics' && isRead) {
-      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
-      res.end(await metrics.render());
-      return;
-    }
-    if (path === '/graphql' && graphql && (isRead || method === 'POST')) {
+    if (!serves(listener, path)) return sendJson(res, 404, { error: `No route for ${path}` });
+    if (path === '/graphql' && graphql) {
+      if (!isRead && method !== 'POST') {
+        res.setHeader('allow', 'GET, POST');
+        return sendGraphQLError(
+          res,
+          405,
+          `Method ${method} is not allowed on ${path}; use POST (or GET for queries)`,
+          'METHOD_NOT_ALLOWED',
+        );
+      }
       const body =
         method === 'POST'
           ? parseBody(await readBody(req, bodyLimit), req.headers['content-type'])
           : undefined;
       return serveGraphQL(graphql, req, res, body, search);
     }
-    if (ROUTES.has(path) && (path !== '/graphql' || graphql)) {
-      res.setHeader('allow', path === '/graphql' ? 'GET, POST' : 'GET, HEAD');
+    if (!isRead) {
+      res.setHeader('allow', 'GET, HEAD');
       return sendJson(res, 405, { error: `Method ${method} is not allowed on ${path}` });
     }
-    return sendJson(res, 404, { error: `No route for ${path}` });
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const { ready, checks } = await readiness();
+      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+    }
+    res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+    res.end(await metrics.render());
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    res.on('finish', () => {
-      requests.inc({
-        route: ROUTES.has(url.pathname) ? url.pathname : 'other',
-        method: req.method ?? '',
-        status: res.statusCode,
+  const listenerServer = (listener: Listener): Server => {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      res.on('finish', () => {
+        requests.inc({
+          route: serves(listener, url.pathname) ? url.pathname : 'other',
+          method: req.method ?? '',
+          status: res.statusCode,
+        });
+        if (closing) server.closeIdleConnections();
       });
-      if (closing) server.closeIdleConnections();
+      // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.
+      if (closing) res.setHeader('connection', 'close');
+      route(listener, req, res, url.pathname, url.search).catch((err: unknown) => {
+        if (err instanceof BodyError) {
+          // The rest of an oversized body is not worth reading: answer, then drop the connection.
+          res.setHeader('connection', 'close');
+          return sendGraphQLError(res, err.status, err.message, err.reason);
+        }
+        logger.error({ err, path: url.pathname }, 'unhandled error serving HTTP request');
+        if (res.headersSent) res.destroy();
+        else sendJson(res, 500, { error: 'Internal server error' });
+      });
     });
-    // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.
-    if (closing) res.setHeader('connection', 'close');
-    route(req, res, url.pathname, url.search).catch((err: unknown) => {
-      if (err instanceof BodyError) {
-        // The rest of an oversized body is not worth reading: answer, then drop the connection.
-        res.setHeader('connection', 'close');
-        return sendJson(res, err.status, { error: err.message });
-      }
-      logger.error({ err, path: url.pathname }, 'unhandled error serving HTTP request');
-      if (res.headersSent) res.destroy();
-      else sendJson(res, 500, { error: 'Internal server error' });
-    });
-  });
+    return server;
+  };
+  const server = listenerServer('public');
+  const adminServer = listenerServer('admin');
 
   return {
     server,
+    adminServer,
     metrics,
     async listen(host, port) {
       if (graphql && !apolloStarted) {
         await graphql.apollo.start();
         apolloStarted = true;
       }
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      return (server.address() as AddressInfo).port;
+      return listenOn(server, host, port);
     },
+    listenAdmin: (host, port) => listenOn(adminServer, host, port),
     async close(graceMs = 10_000) {
       closing = true;
-      if (server.listening) {
-        const cutOff = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        clearTimeout(cutOff);
-      }
+      await Promise.all([drain(server, graceMs), drain(adminServer, graceMs)]);
       if (apolloStarted) await graphql?.apollo.stop();
     },
   };
 }
 
+async function listenOn(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+async function drain(server: Server, graceMs: number): Promise<void> {
+  if (!server.listening) return;
+  const cutOff = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  clearTimeout(cutOff);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * A request refused before it reaches Apollo, answered the way Apollo answers its own request
+ * errors (`BAD_REQUEST`), so GraphQL clients read every refusal from `errors[0].extensions`.
+ */
+function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  reason: string,
+): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code: 'BAD_REQUEST', reason } }] });
 }

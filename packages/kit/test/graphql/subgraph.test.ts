@@ -218,6 +218,32 @@ describe('createSubgraph', () => {
     });
     expect(await get.json()).toEqual({ data: { tenant: 'north' } });
   });
+  it('issue 11: refuses a subscription and a document whose operation cannot be picked with 400 and a reason, not an internal error', async () => {
+    const post = async (body: Record<string, unknown>) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await gatewayHeader(null)) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as GraphQLBody };
+    };
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ query: 'subscription { tenant }' }, 'SUBSCRIPTION_NOT_SUPPORTED'],
+      [{ query: 'query A { tenant } query B { me }' }, 'OPERATION_NAME_REQUIRED'],
+      [{ query: 'query A { tenant }', operationName: 'B' }, 'UNKNOWN_OPERATION_NAME'],
+    ];
+    for (const [body, reason] of cases) {
+      const answer = await post(body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors?.[0]?.extensions).toEqual({
+        code: 'OPERATION_RESOLUTION_FAILURE',
+        reason,
+      });
+    }
+    expect(
+      (await post({ query: 'query A { tenant } query B { me }', operationName: 'A' })).body,
+    ).toEqual({ data: { tenant: 'north' } });
+  });
 
   describe('answers only the gateway (ADR 0010)', () => {
     const post = async (headers: Record<string, string>) => {

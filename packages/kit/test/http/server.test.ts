@@ -70,7 +70,7 @@ describe('createHttpServer', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
   });
 
-  it('serves Prometheus text with uptime, request counts by route and status, and service metrics', async () => {
+  it('serves Prometheus text on the admin listener with uptime, request counts by route and status, and service metrics', async () => {
     const metrics = createMetrics();
     const published = metrics.counter('aftercare_events_published_total', 'Events published', [
       'stream',
@@ -79,11 +79,12 @@ describe('createHttpServer', () => {
     published.inc({ stream: 'AFTERCARE_CUSTOMER' }, 3);
     server = createHttpServer({ logger, metrics });
     const base = await started(server);
+    const admin = `http://127.0.0.1:${await server.listenAdmin('127.0.0.1', 0)}`;
     await fetch(`${base}/healthz`);
     await fetch(`${base}/healthz`);
     await fetch(`${base}/missing`);
 
-    const res = await fetch(`${base}/metrics`);
+    const res = await fetch(`${admin}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -104,7 +105,12 @@ describe('createHttpServer', () => {
     const declared = await post(port, body, { 'content-length': String(Buffer.byteLength(body)) });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body)).toEqual({
-      error: 'Request body exceeds the limit of 1024 bytes',
+      errors: [
+        {
+          message: 'Request body exceeds the limit of 1024 bytes',
+          extensions: { code: 'BAD_REQUEST', reason: 'BODY_TOO_LARGE' },
+        },
+      ],
     });
 
     const chunked = await post(port, body, { 'transfer-encoding': 'chunked' });
@@ -118,7 +124,7 @@ describe('createHttpServer', () => {
     expect(await small.json()).toEqual({ data: { hello: 'world' } });
   });
 
-  it('answers 400 for a JSON body that does not parse', async () => {
+  it('answers 400 with a GraphQL error body for a JSON body that does not parse', async () => {
     server = createHttpServer({ logger, graphql: tinyEndpoint() });
     const base = await started(server);
     const res = await fetch(`${base}/graphql`, {
@@ -127,6 +133,51 @@ describe('createHttpServer', () => {
       body: '{"query":',
     });
     expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      errors: [
+        {
+          message: 'Request body is not valid JSON',
+          extensions: { code: 'BAD_REQUEST', reason: 'INVALID_JSON' },
+        },
+      ],
+    });
+  });
+
+  it('issue 11: answers another method on /graphql with 405, Allow and a GraphQL error body', async () => {
+    server = createHttpServer({ logger, graphql: tinyEndpoint() });
+    const base = await started(server);
+    const res = await fetch(`${base}/graphql`, { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(await res.json()).toEqual({
+      errors: [
+        {
+          message: 'Method DELETE is not allowed on /graphql; use POST (or GET for queries)',
+          extensions: { code: 'BAD_REQUEST', reason: 'METHOD_NOT_ALLOWED' },
+        },
+      ],
+    });
+  });
+
+  it('issue 11: keeps /metrics off the public port; the admin port serves metrics and probes but never GraphQL', async () => {
+    server = createHttpServer({ logger, graphql: tinyEndpoint() });
+    const base = await started(server);
+    const admin = `http://127.0.0.1:${await server.listenAdmin('127.0.0.1', 0)}`;
+    const publicMetrics = await fetch(`${base}/metrics`);
+    expect(publicMetrics.status).toBe(404);
+    expect(await publicMetrics.json()).toEqual({ error: 'No route for /metrics' });
+    expect((await fetch(`${admin}/metrics`)).status).toBe(200);
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+    expect((await fetch(`${admin}/metrics`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${admin}/graphql?query=%7Bhello%7D`)).status).toBe(404);
+    expect(
+      (
+        await fetch(`${base}/graphql?query=%7Bhello%7D`, {
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('close() lets a request in flight finish, then refuses new connections', async () => {
@@ -143,6 +194,15 @@ describe('createHttpServer', () => {
     expect(await (await inFlight).json()).toEqual({ data: { hello: 'world' } });
     await closed;
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+
+  it('close() stops the admin listener too', async () => {
+    server = createHttpServer({ logger });
+    await started(server);
+    const admin = `http://127.0.0.1:${await server.listenAdmin('127.0.0.1', 0)}`;
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    await server.close(1000);
+    await expect(fetch(`${admin}/healthz`)).rejects.toThrow();
   });
 });
 

@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse } from 'graphql';
+import { signDevToken } from '../src/dev-token';
+import { createGateway } from '../src/gateway';
+import { DEFAULT_LIMITS, operationCost } from '../src/limits';
+import { SUBGRAPHS, SUPERGRAPH_FILE } from '../src/subgraphs';
+import {
+  bearer,
+  logger,
+  query,
+  SECRET,
+  GATEWAY_SIGNING_KEY,
+  startGateway,
+  startThingsSubgraph,
+} from './fixtures';
+
+const token = signDevToken({ sub: 'alice', roles: ['dispatcher'], secret: SECRET, ttl: 60 });
+
+describe('operationCost: list sizes weigh what they hold', () => {
+  const schema = buildSchema(`
+    type Query {
+      orders(first: Int, last: Int, after: String): OrderPage!
+      board(first: Int = 50): [Order!]!
+      parts: [Part!]!
+      order(id: ID!): Order
+    }
+    type OrderPage { items: [Order!]! total: Int! }
+    type Order { id: ID! tags: [String!]! lines: [Line!]! customer: Customer }
+    type Line { qty: Int }
+    type Customer { name: String }
+    type Part { code: String }
+  `);
+  const cost = (text: string, variables?: Record<string, unknown>) =>
+    operationCost(schema, parse(text), { variables, defaultListSize: 10 });
+
+  it('issue 11: a paged field multiplies what it selects by `first` (or `last`), its page list adding no factor of its own', () => {
+    // 1 for orders + 100 × (items 1 + id 1).
+    expect(cost('{ orders(first: 100) { items { id } } }')).toBe(201);
+    expect(cost('{ orders(last: 3) { items { id } } }')).toBe(7);
+    expect(cost('query($n: Int) { orders(first: $n) { total } }', { n: 30 })).toBe(31);
+    // Nested lists multiply: 2 orders × (items 1 + lines 1 + 10 unsized lines × qty 1).
+    expect(cost('{ orders(first: 2) { items { lines { qty } } } }')).toBe(25);
+  });
+
+  it("issue 11: without `first`, the schema's default page size counts, else the configured default", () => {
+    expect(cost('{ board { id } }')).toBe(51);
+    expect(cost('{ board(first: 5) { id } }')).toBe(6);
+    expect(cost('{ orders { items { id } } }')).toBe(21);
+    expect(cost('{ parts { code } }')).toBe(11);
+    // Nonsense sizes are the subgraph's to refuse; they count as one element here.
+    expect(cost('{ orders(first: -5) { items { id } } }')).toBe(3);
+  });
+
+  it('counts a leaf list (strings) and a single object as one value, and every field once', () => {
+    expect(cost('{ order(id: 1) { id tags customer { name } } }')).toBe(5);
+  });
+
+  it('counts introspection by its fields alone (it is allowed only in development)', () => {
+    expect(cost('{ __schema { types { name fields { name } } } }')).toBe(5);
+  });
+});
+
+describe('query limits over the real supergraph', () => {
+  // Nothing listens on port 9: an operation that passes the limits ends as SERVICE_UNAVAILABLE.
+  const gateway = createGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s.name, 'http://127.0.0.1:9/graphql'])),
+    jwt: { secret: SECRET },
+    signingKey: GATEWAY_SIGNING_KEY,
+    allowIntrospection: false,
+    logger,
+  });
+  let url: string;
+  beforeAll(async () => {
+    url = `http://127.0.0.1:${await gateway.http.listen('127.0.0.1', 0)}/graphql`;
+  });
+  afterAll(() => gateway.http.close(1000));
+
+  const DISPATCH_BOARD = `
+    query DispatchBoard($city: String) {
+      dispatchBoard(filter: { city: $city }, first: 100) {
+        carriedOver overdue dueAt
+        workOrder {
+          id number status category channel serviceType faultDescription calledAt areaType
+          distanceKm addressLine allowedActions
+          region { province city district }
+          contact { name phone }
+          customer { id name grade }
+          asset { id model serialNumber }
+          sla { arrivalDueAt onSiteDueAt nextDueAt breached }
+          technicians { id name team }
+          leadTechnician { id name }
+        }
+      }
+    }`;
+  // The largest operation of the end-to-end suite: teams × technicians × categories, unsized.
+  const DAILY_REPORT = `
+    query($date: Date!) {
+      dailyReport(date: $date) {
+        date
+        teams {
+          team totalJobs completedJobs totalMinutes
+          technicians { technicianId technician { name } totalJobs lines { category jobs completedJobs minutes } }
+          lines { category jobs completedJobs minutes }
+        }
+      }
+    }`;
+
+  it('issue 11: refuses 333 aliased workOrders(first: 100) with QUERY_TOO_COSTLY before any subgraph is asked', async () => {
+    const aliases = Array.from(
+      { length: 333 },
+      (_, i) => `w${i}: workOrders(first: 100) { items { id number status } }`,
+    );
+    const { status, body } = await query(url, `{ ${aliases.join(' ')} }`, bearer(token));
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([
+      {
+        message: `The operation would cost 133533, more than ${DEFAULT_LIMITS.maxCost} (every field counts 1, times the elements of the lists around it: \`first\`, or ${DEFAULT_LIMITS.defaultListSize} when unsized); ask for less or split it`,
+        extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'QUERY_TOO_COSTLY' },
+      },
+    ]);
+    // A single page of them is the same story once the page is big enough to matter.
+    const few = aliases.slice(0, 25).join(' ');
+    expect(
+      (await query(url, `{ ${few} }`, bearer(token))).body.errors?.[0]?.extensions?.reason,
+    ).toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('issue 11: lets a dispatch board of 100 rows and the daily report through the limits', async () => {
+    for (const [text, variables] of [
+      [DISPATCH_BOARD, { city: 'Hangzhou' }],
+      [DAILY_REPORT, { date: '2026-11-23' }],
+    ] as const) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify({ query: text, variables }),
+      });
+      const body = (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      // It reached the (absent) subgraphs: no limit refused it.
+      expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    }
+  });
+
+  it('issue 11: refuses variables that do not fit their types as bad input, not as an internal error', async () => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      body: JSON.stringify({
+        query: 'query($n: Int) { workOrders(first: $n) { total } }',
+        variables: { n: 'many' },
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: Array<{ message: string; extensions: unknown }> };
+    expect(body.errors[0]).toEqual({
+      message:
+        'Variable "$n" got invalid value "many"; Int cannot represent non-integer value: "many"',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+});
+
+describe('limits on the shape of an operation', () => {
+  let subgraph: Awaited<ReturnType<typeof startThingsSubgraph>>;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  beforeAll(async () => {
+    subgraph = await startThingsSubgraph();
+    gateway = await startGateway(subgraph.url, {
+      limits: { maxCost: 1000, maxAliases: 3, maxDirectives: 2, maxTokens: 60 },
+    });
+  });
+  afterAll(() => Promise.all([gateway.http.close(1000), subgraph.http.close(1000)]));
+
+  const refusal = async (text: string) => {
+    const before = subgraph.requests();
+    const { status, body } = await query(gateway.url, text, bearer(token));
+    expect(subgraph.requests()).toBe(before);
+    return { status, message: body.errors?.[0]?.message, extensions: body.errors?.[0]?.extensions };
+  };
+
+  it('issue 11: refuses too many aliases, counting those of every fragment expansion and of __typename', async () => {
+    expect(await refusal('{ a: thing(id: "1") { b: id c: id d: id } }')).toEqual({
+      status: 400,
+      message:
+        'The operation uses more than 3 aliases (fragment expansions count); ask for less or split it',
+      extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_ALIASES' },
+    });
+    expect(
+      (await refusal('{ thing(id: "1") { ...F ...F } } fragment F on Thing { x: id y: id }'))
+        .extensions,
+    ).toEqual({ code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_ALIASES' });
+    expect(
+      (await refusal('{ a: __typename b: __typename c: __typename d: __typename }')).extensions
+        ?.reason,
+    ).toBe('TOO_MANY_ALIASES');
+    const fine = await query(gateway.url, '{ a: thing(id: "1") { b: id c: id } }', bearer(token));
+    expect(fine.body).toEqual({ data: { a: { b: '1', c: '1' } } });
+  });
+
+  it('issue 11: refuses too many directives', async () => {
+    expect(
+      await refusal(
+        '{ thing(id: "1") { id @include(if: true) seenUserId @include(if: true) seenRoles @skip(if: false) } }',
+      ),
+    ).toEqual({
+      status: 400,
+      message: 'The operation uses more than 2 directives (fragment expansions count); use fewer',
+      extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_DIRECTIVES' },
+    });
+  });
+
+  it('issue 11: stops parsing a document longer than the token limit and says so', async () => {
+    const long = `{ thing(id: "1") { ${'id '.repeat(80)}} }`;
+    expect(await refusal(long)).toEqual({
+      status: 400,
+      message: 'The operation is longer than 60 tokens; ask for less or split it',
+      extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_TOKENS' },
+    });
+    // An anonymous caller's long document is not even parsed to its end: refused as anonymous.
+    const anonymous = await query(gateway.url, long);
+    expect(anonymous.status).toBe(401);
+  });
+});
