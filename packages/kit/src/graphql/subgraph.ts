@@ -7,6 +7,7 @@ import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './errors';
+import { applyInputPolicy } from './input-policy';
 
 /** What every subgraph resolver gets; a service's own context extends it. */
 export interface SubgraphContext {
@@ -50,13 +51,18 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
  * });
  * ```
  * Resolvers run inside `runWithIdentity(identity)`, so gRPC calls they make carry the caller.
+ * Every argument passes the input policy before its resolver runs (`applyInputPolicy`).
  * Subgraphs trust the identity headers: only the gateway may reach them (network policy).
  */
 export function createSubgraph<TContext extends SubgraphContext = SubgraphContext>(
   options: SubgraphOptions<TContext>,
 ): GraphQLEndpoint<TContext> {
+  const schema = buildSubgraphSchema([
+    { typeDefs: options.typeDefs, resolvers: options.resolvers },
+  ]);
+  applyInputPolicy(schema);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    schema,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
