@@ -56,13 +56,6 @@ export function textRefusal(text: string, maxLength: number): InputRefusal | und
   return undefined;
 }
 
-/** `text` when the policy allows it; BAD_USER_INPUT naming `field` otherwise. */
-export function checkText(text: string, field: string, maxLength = TEXT_MAX_LENGTH): string {
-  const refusal = textRefusal(text, maxLength);
-  if (refusal) throw refusal.at(field);
-  return text;
-}
-
 // Enough of a refused value to recognise it, never a megabyte of it.
 const shown = (value: unknown) =>
   JSON.stringify(typeof value === 'string' ? value.slice(0, 40) : value);
@@ -90,9 +83,12 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-// Day 0 of the next month is the last day of this one; years below 100 are never asked here.
-const daysInMonth = (year: number, month: number) =>
-  new Date(Date.UTC(year, month, 0)).getUTCDate();
+// Day 0 of the next month is the last day of this one (setUTCFullYear keeps years below 100).
+function daysInMonth(year: number, month: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, 0);
+  return date.getUTCDate();
+}
 
 const INSTANT =
   /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i;

@@ -19,8 +19,6 @@ function text(scalar: string, value: unknown): string {
 const literal = (scalar: string, ast: ValueNode): string =>
   text(scalar, ast.kind === Kind.STRING ? ast.value : undefined);
 
-const instantIn = (value: string): Date | InputRefusal => parseInstant(value);
-
 /** Instants: ISO 8601 with an offset in, UTC ISO out. */
 export const DateTimeScalar = new GraphQLScalarType<Date | InputRefusal, string>({
   name: 'DateTime',
@@ -30,8 +28,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date | InputRefusal, string>
       throw new GraphQLError('DateTime cannot represent an invalid date');
     return at.toISOString();
   },
-  parseValue: (value) => instantIn(text('DateTime', value)),
-  parseLiteral: (ast) => instantIn(literal('DateTime', ast)),
+  parseValue: (value) => parseInstant(text('DateTime', value)),
+  parseLiteral: (ast) => parseInstant(literal('DateTime', ast)),
 });
 
 const dateIn = (value: string): string | InputRefusal => isoDateRefusal(value) ?? value;
