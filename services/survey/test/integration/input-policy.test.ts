@@ -1,6 +1,17 @@
-import { AppError, createGrpcClient, type Identity, uuidv7 } from '@aftercare/kit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, createGrpcClient, type Identity, streamName, uuidv7 } from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
-import { rowCount, subgraphRequest, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import {
+  publishEnvelope,
+  rowCount,
+  subgraphRequest,
+  TEST_NATS_URL,
+  testEnvelope,
+  type TestServiceEnv,
+  testServiceEnv,
+} from '@aftercare/testkit';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { loadSurveyConfig, startSurveyService } from '../../src';
 
 // Issue 11: hostile input reached PostgreSQL or date arithmetic and came back as an internal error.
@@ -82,5 +93,40 @@ it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason a
     });
   } finally {
     client.close();
+  }
+});
+
+it('R-EV-9 a customer event breaking its contract, or holding a NUL, is terminated at once, not retried', async () => {
+  const customerId = uuidv7();
+  const events = [
+    testEnvelope('customer.asset_registered', customerId, {
+      assetId: uuidv7(),
+      customerId,
+      maintenanceCycleDays: 'often',
+    }),
+    testEnvelope('customer.created', customerId, {
+      customerId,
+      status: 'ACTIVE\u0000',
+      version: 1,
+    }),
+    testEnvelope('customer.created', customerId, { customerId, status: 'ACTIVE', version: 1 }),
+  ];
+  for (const e of events) await publishEnvelope(env.subjectPrefix, e);
+  const files = () => rowCount(env.env.DATABASE_URL!, 'customer_file');
+  for (let i = 0; (await files()) === 0 && i < 50; i += 1) await sleep(100);
+  expect(await files()).toBe(1);
+  // A retried event comes back after its first back-off (1 s); a terminated one never does.
+  await sleep(2500);
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.info(
+      streamName(env.subjectPrefix, 'customer'),
+      'survey-on-customer',
+    );
+    expect(info.delivered.consumer_seq).toBe(3);
+    expect(info.num_redelivered).toBe(0);
+  } finally {
+    await nc.close();
   }
 });
