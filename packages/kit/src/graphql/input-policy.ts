@@ -8,6 +8,7 @@ import {
   isObjectType,
   type GraphQLArgument,
   type GraphQLInputField,
+  type GraphQLInputObjectType,
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
@@ -55,7 +56,7 @@ export function applyInputPolicy(schema: GraphQLSchema): void {
 function argumentCheck(compiler: CheckCompiler, arg: GraphQLArgument, defaultMax: number) {
   const check = compiler.valueCheck(arg.type, compiler.maxLength(arg, defaultMax), defaultMax);
   // A mutation's one `input` is the use case's input: its fields are named as the use case names them.
-  const root = arg.name === 'input' ? '' : arg.name;
+  const root = arg.name === 'input' && isInputObjectType(getNamedType(arg.type)) ? '' : arg.name;
   return (args: Record<string, unknown>) => {
     const value = args[arg.name];
     if (value !== undefined && value !== null) check(value, root);
@@ -88,15 +89,13 @@ class CheckCompiler {
     if (isNonNullType(type)) return this.valueCheck(type.ofType, maxLength, defaultMax);
     if (isListType(type)) {
       const item = this.valueCheck(type.ofType, maxLength, defaultMax);
-      return (value, path) => {
-        // A single value given for a list arrives as that value (GraphQL input coercion).
-        if (!Array.isArray(value)) return item(value, path);
-        value.forEach((v, i) => {
+      // Coercion has made a list of a single value given for one.
+      return (value, path) =>
+        (value as unknown[]).forEach((v, i) => {
           if (v !== null) item(v, join(path, i));
         });
-      };
     }
-    if (isInputObjectType(type)) return this.objectCheck(type.name, defaultMax);
+    if (isInputObjectType(type)) return this.objectCheck(type, defaultMax);
     return (value, path) => {
       const refusal =
         value instanceof InputRefusal
@@ -108,8 +107,8 @@ class CheckCompiler {
     };
   }
 
-  private objectCheck(typeName: string, defaultMax: number): Check {
-    const key = `${typeName}/${defaultMax}`;
+  private objectCheck(type: GraphQLInputObjectType, defaultMax: number): Check {
+    const key = `${type.name}/${defaultMax}`;
     const known = this.objectChecks.get(key);
     if (known) return known;
     const fieldChecks: [string, Check][] = [];
@@ -121,8 +120,6 @@ class CheckCompiler {
       }
     };
     this.objectChecks.set(key, check);
-    const type = this.schema.getType(typeName);
-    if (!isInputObjectType(type)) throw new Error(`${typeName} is not an input type`);
     for (const field of Object.values(type.getFields())) {
       const max = this.maxLength(field, defaultMax);
       fieldChecks.push([field.name, this.valueCheck(field.type, max, defaultMax)]);

@@ -144,6 +144,8 @@ describe('input policy on every subgraph argument (createSubgraph)', () => {
       reason: 'TEXT_CONTAINS_NUL',
       field: 'tags.1',
     });
+    // A single value for a list is coerced into a list of one.
+    expect(refusal((await save({ tags: '\u0000' })).body)).toMatchObject({ field: 'tags.0' });
     const literal = await gql('mutation { save(input: { name: "a\\u0000b" }) }');
     expect(refusal(literal.body)).toMatchObject({ reason: 'TEXT_CONTAINS_NUL', field: 'name' });
     expect(seen).toEqual([]);
