@@ -14,7 +14,14 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // jose ships only ES modules: jest's CommonJS runtime needs them transpiled (Node 24 itself
+    // loads them through require() natively).
+    '/node_modules/jose/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { target: 'es2023' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^@aftercare/kit$': path.join(root, 'packages/kit/src'),
     '^@aftercare/kit/(.*)$': path.join(root, 'packages/kit/src/$1'),

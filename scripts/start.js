@@ -7,6 +7,7 @@ const { existsSync, mkdirSync } = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { devJwtSecret } = require('./dev-secret');
+const { ensureKeys, keyEnv } = require('./keys');
 
 const root = path.join(__dirname, '..');
 const dataDir = path.join(root, '.data');
@@ -72,7 +73,7 @@ async function ensureNats(env) {
   return `nats://127.0.0.1:${port}`;
 }
 
-function run(name, script, env) {
+function run(name, script, env, keys) {
   const child = spawn(
     process.execPath,
     [
@@ -82,7 +83,7 @@ function run(name, script, env) {
       script,
     ],
     {
-      env: { ...env, SERVICE_NAME: name },
+      env: { ...env, ...keyEnv(keys, name), SERVICE_NAME: name },
       stdio: ['ignore', 'inherit', 'inherit'],
       // Its own process group: Ctrl-C in the terminal signals only this launcher, which then stops
       // each child with exactly one SIGTERM. In the terminal's group a child would get the SIGINT
@@ -159,6 +160,10 @@ async function main() {
   // Per-service settings would make every service collide on one port or database.
   for (const name of ['HTTP_PORT', 'GRPC_PORT', 'DATABASE_URL', 'DATABASE_NAME', 'SERVICE_NAME'])
     delete env[name];
+  // Each process signs its calls with its own key (ADR 0010): from INTERNAL_KEYS_DIR (made by
+  // `npm run keys`), else a development set made once for this checkout in .data/.
+  const keysDir = env.INTERNAL_KEYS_DIR || path.join(dataDir, 'internal-keys');
+  const keys = ensureKeys(keysDir);
   const gatewayPort = Number(env.GATEWAY_PORT || 4000);
   env.PG_URL = await ensurePostgres(env);
   env.NATS_URL = await ensureNats(env);
@@ -171,7 +176,7 @@ async function main() {
     existsSync(path.join(root, 'services', s.name, 'dist/main.js')),
   );
   for (const s of services) {
-    run(s.name, path.join(root, 'services', s.name, 'dist/main.js'), env);
+    run(s.name, path.join(root, 'services', s.name, 'dist/main.js'), env, keys);
   }
   await Promise.all(
     services.map((s) => waitReady(s.name, new URL('/readyz', s.defaultUrl).toString())),
@@ -184,7 +189,7 @@ async function main() {
   };
   if (!env.JWT_SECRET)
     console.log("[start] JWT_SECRET not set: using this checkout's development secret in .data/");
-  run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv);
+  run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv, keys);
   await waitReady('gateway', 'http://127.0.0.1:' + gatewayPort + '/readyz');
   console.log(
     `\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`,

@@ -1,4 +1,10 @@
-import { loadConfig, type Env } from '@aftercare/kit';
+import {
+  internalAuthEnv,
+  loadConfig,
+  requireInternalAuth,
+  type Env,
+  type SigningKey,
+} from '@aftercare/kit';
 import { z } from 'zod';
 import { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable } from './subgraphs';
 
@@ -23,6 +29,8 @@ const base = z.object({
   MAX_QUERY_COST: positiveInt(1000),
   SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_FILE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Signs the caller for each subgraph request (ADR 0010); its public half is trusted by the services. */
+  INTERNAL_AUTH_PRIVATE_KEY: internalAuthEnv.INTERNAL_AUTH_PRIVATE_KEY,
 });
 // One schema for all variables, so a start-up error lists every bad one at once.
 const schema = base.extend(urlVariables);
@@ -39,6 +47,7 @@ export interface GatewayConfig {
   /** Subgraph URL overrides by subgraph name (`CUSTOMER_SUBGRAPH_URL` → `customer`). */
   subgraphUrls: Record<string, string>;
   shutdownTimeoutMs: number;
+  signingKey: SigningKey;
 }
 
 /** Reads the gateway's environment; throws a ConfigError naming every bad variable. */
@@ -62,5 +71,6 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     supergraphPath: c.SUPERGRAPH_PATH,
     subgraphUrls,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    signingKey: requireInternalAuth(c, { receivesCalls: false }).signingKey,
   };
 }

@@ -1,10 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import {
   AppError,
+  IDENTITY_HEADER,
   unavailable,
-  USER_ID_HEADER,
-  USER_ROLES_HEADER,
   type Identity,
+  type InternalAuth,
   type Logger,
 } from '@aftercare/kit';
 import { GraphQLError } from 'graphql';
@@ -16,29 +16,28 @@ export interface GatewayContext {
 }
 
 /**
- * Sends subgraph requests with the verified caller in `x-aftercare-user-id`/`-roles`. Those
- * headers are always rebuilt from the token, never copied from the client, so they cannot be
- * forged through the gateway.
+ * Sends each subgraph request with the verified caller in a short-lived token signed by the
+ * gateway for that subgraph alone (ADR 0010); an anonymous caller of a public field travels as a
+ * token without a user. Subgraphs refuse requests without one, so nobody who reaches a subgraph
+ * directly can claim to be anyone.
  */
 export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly subgraph: string,
     url: string,
     private readonly logger: Logger,
+    private readonly auth: InternalAuth,
   ) {
     super({ url });
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override async willSendRequest(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<void> {
     const headers = options.request.http?.headers;
     if (!headers) return;
-    headers.delete(USER_ID_HEADER);
-    headers.delete(USER_ROLES_HEADER);
-    const identity = (options.context as Partial<GatewayContext>).identity;
-    if (identity) {
-      headers.set(USER_ID_HEADER, identity.userId);
-      headers.set(USER_ROLES_HEADER, identity.roles.join(','));
-    }
+    const identity = (options.context as Partial<GatewayContext>).identity ?? null;
+    headers.set(IDENTITY_HEADER, await this.auth.sign(identity, this.subgraph));
   }
 
   /**

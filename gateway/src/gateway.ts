@@ -4,6 +4,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import {
   createErrorFormatter,
   createHttpServer,
+  createInternalAuth,
+  GATEWAY_SIGNER,
   type HttpServer,
   type Logger,
   type Metrics,
@@ -22,7 +24,7 @@ import { queryLimitsPlugin } from './limits';
 
 export interface GatewayOptions extends Pick<
   GatewayConfig,
-  'jwt' | 'allowIntrospection' | 'maxQueryDepth' | 'maxQueryCost' | 'subgraphUrls'
+  'jwt' | 'allowIntrospection' | 'maxQueryDepth' | 'maxQueryCost' | 'subgraphUrls' | 'signingKey'
 > {
   /** The composed supergraph (gateway/supergraph.graphql); its subgraph URLs are defaults that `subgraphUrls` overrides. */
   supergraphSdl: string;
@@ -47,13 +49,19 @@ export interface Gateway {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger } = options;
+  // The gateway only signs: no other process calls it with an internal identity.
+  const auth = createInternalAuth({
+    name: GATEWAY_SIGNER,
+    signingKey: options.signingKey,
+    trustedKeys: new Map(),
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph ${name} has no URL in the supergraph and no override`);
-      return new IdentityForwardingDataSource(name, target, logger);
+      return new IdentityForwardingDataSource(name, target, logger, auth);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({

@@ -1,11 +1,14 @@
-import { ConfigError } from '@aftercare/kit';
+import { ConfigError, generateKeyPairJwk } from '@aftercare/kit';
 import { loadGatewayConfig } from '../src/config';
 import { SUPERGRAPH_FILE } from '../src/subgraphs';
 import { SECRET } from './fixtures';
 
+const { privateJwk } = generateKeyPairJwk();
+const KEY = JSON.stringify(privateJwk);
+
 describe('loadGatewayConfig', () => {
   it('applies the defaults', () => {
-    expect(loadGatewayConfig({ JWT_SECRET: SECRET })).toEqual({
+    expect(loadGatewayConfig({ JWT_SECRET: SECRET, INTERNAL_AUTH_PRIVATE_KEY: KEY })).toEqual({
       logLevel: 'info',
       host: '127.0.0.1',
       port: 4000,
@@ -16,12 +19,29 @@ describe('loadGatewayConfig', () => {
       supergraphPath: SUPERGRAPH_FILE,
       subgraphUrls: {},
       shutdownTimeoutMs: 10_000,
+      signingKey: { kid: privateJwk.kid, key: expect.anything() },
     });
+  });
+
+  it('ADR 0010 needs its signing key, and never echoes a bad one', () => {
+    expect(() => loadGatewayConfig({ JWT_SECRET: SECRET })).toThrow(
+      /INTERNAL_AUTH_PRIVATE_KEY: is required/,
+    );
+    const leaked = JSON.stringify({ ...privateJwk, crv: 'X25519' });
+    let message = '';
+    try {
+      loadGatewayConfig({ JWT_SECRET: SECRET, INTERNAL_AUTH_PRIVATE_KEY: leaked });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/INTERNAL_AUTH_PRIVATE_KEY: must be an Ed25519 private key/);
+    expect(message).not.toContain(String(privateJwk.d));
   });
 
   it('reads overrides, including subgraph URLs by name', () => {
     const config = loadGatewayConfig({
       JWT_SECRET: SECRET,
+      INTERNAL_AUTH_PRIVATE_KEY: KEY,
       JWT_ISSUER: 'aftercare',
       ALLOW_INTROSPECTION: 'true',
       MAX_QUERY_DEPTH: '7',

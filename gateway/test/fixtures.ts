@@ -1,7 +1,12 @@
 import {
   createHttpServer,
+  createInternalAuth,
   createLogger,
   createSubgraph,
+  gatewayAuthenticator,
+  generateKeyPairJwk,
+  parseSigningKey,
+  parseTrustedKeys,
   invalidArgument,
   conflict,
   type HttpServer,
@@ -13,6 +18,14 @@ import { createGateway, type GatewayOptions } from '../src/gateway';
 
 export const SECRET = 'test-secret-that-is-at-least-32-characters-long';
 export const logger = createLogger('gateway-test', 'silent');
+
+/** The gateway's key for signing subgraph requests, trusted by the things subgraph. */
+const keys = generateKeyPairJwk();
+export const GATEWAY_SIGNING_KEY = parseSigningKey(JSON.stringify(keys.privateJwk));
+const thingsAuth = createInternalAuth({
+  name: 'things',
+  trustedKeys: parseTrustedKeys(JSON.stringify({ gateway: [keys.publicJwk] })),
+});
 
 export const THINGS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -74,7 +87,10 @@ export async function startThingsSubgraph(contextFailure?: Error): Promise<{
       },
     },
   });
-  const http = createHttpServer({ logger, graphql: subgraph });
+  const http = createHttpServer({
+    logger,
+    graphql: { ...subgraph, authenticate: gatewayAuthenticator(thingsAuth, 'things') },
+  });
   const port = await http.listen('127.0.0.1', 0);
   return { url: `http://127.0.0.1:${port}/graphql`, requests: () => requests, http };
 }
@@ -97,6 +113,7 @@ export async function startGateway(subgraphUrl: string, options: TestGatewayOpti
     maxQueryDepth: 5,
     maxQueryCost: 50,
     subgraphUrls: { things: subgraphUrl },
+    signingKey: GATEWAY_SIGNING_KEY,
     ...options,
   });
   const port = await gateway.http.listen('127.0.0.1', 0);

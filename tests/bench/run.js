@@ -94,6 +94,7 @@ async function main() {
         HTTP_PORT: '0',
         GRPC_PORT: '0',
         LOG_LEVEL: 'warn',
+        ...testkit.TEST_AUTH_ENV,
         ...shared,
       });
       const running = await exported(/^start\w+Service$/)(config);
@@ -109,6 +110,7 @@ async function main() {
       allowIntrospection: false,
       maxQueryDepth: 10,
       maxQueryCost: 1000,
+      signingKey: kit.parseSigningKey(testkit.TEST_AUTH_ENV.INTERNAL_AUTH_PRIVATE_KEY),
       logger: kit.createLogger('gateway', 'warn'),
     });
     const port = await gateway.http.listen('127.0.0.1', 0);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createLogger, type Role } from '@aftercare/kit';
+import { createLogger, parseSigningKey, type Role } from '@aftercare/kit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import {
   loadWorkOrderConfig,
@@ -10,7 +10,7 @@ import { loadInventoryConfig, startInventoryService } from '@aftercare/inventory
 import { loadComplaintConfig, startComplaintService } from '@aftercare/complaint-service';
 import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '@aftercare/survey-service';
 import { createGateway, signDevToken, SUPERGRAPH_FILE } from '@aftercare/gateway';
-import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { TEST_AUTH_ENV, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
 
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -120,6 +120,7 @@ export async function startSystem(
     allowIntrospection: false,
     maxQueryDepth: 10,
     maxQueryCost: 1000,
+    signingKey: parseSigningKey(TEST_AUTH_ENV.INTERNAL_AUTH_PRIVATE_KEY),
     logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'warn'),
   });
   const port = await gateway.http.listen('127.0.0.1', 0);

@@ -22,24 +22,16 @@ export interface Identity {
   roles: Role[];
 }
 
-/** Header names the gateway uses to forward the verified caller to subgraphs (and gRPC metadata keys). */
-export const USER_ID_HEADER = 'x-aftercare-user-id';
-export const USER_ROLES_HEADER = 'x-aftercare-user-roles';
+export const isRole = (value: string): value is Role =>
+  (ROLES as readonly string[]).includes(value);
 
+/** Known roles of a comma-separated list; unknown ones are dropped. */
 export function parseRoles(raw: string | undefined | null): Role[] {
   if (!raw) return [];
   return raw
     .split(',')
     .map((r) => r.trim())
-    .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-}
-
-export function identityFromHeaders(
-  get: (name: string) => string | undefined | null,
-): Identity | null {
-  const userId = get(USER_ID_HEADER);
-  if (!userId) return null;
-  return { userId, roles: parseRoles(get(USER_ROLES_HEADER)) };
+    .filter(isRole);
 }
 
 /**

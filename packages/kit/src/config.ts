@@ -1,5 +1,7 @@
 import { BusinessCalendar, CalendarConfigError, parseCalendarConfig } from '@aftercare/calendar';
 import { z } from 'zod';
+import { grpcTlsFromEnv, type GrpcTls } from './grpc/tls';
+import { internalAuthEnv } from './internal-auth/config';
 
 /** Raised at start-up when the environment is wrong; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -10,6 +12,9 @@ export class ConfigError extends Error {
 }
 
 export type Env = Record<string, string | undefined>;
+
+/** Variables whose values must never be echoed in an error message or a log line. */
+const SECRET_NAME = /KEY|SECRET|PASSWORD|TOKEN/;
 
 /** Parses `env` (default `process.env`) with a zod object schema whose keys are variable names. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.infer<S> {
@@ -22,7 +27,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
-      const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
+      const variable = issue.path[0];
+      const value =
+        typeof variable === 'string' && !SECRET_NAME.test(variable) ? cleaned[variable] : undefined;
       return `${name}: ${issue.message}${value === undefined ? '' : ` (got "${value}")`}`;
     }),
   );
@@ -96,6 +103,14 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
     BUSINESS_WORKDAYS: z.string().optional(),
     /** Off where a migration Job runs them before the rollout. */
     MIGRATE_ON_START: flag(true),
+    ...internalAuthEnv,
+    /** gRPC over TLS (ADR 0010): PEM files of this process's certificate and key, and the peers' CA. */
+    GRPC_TLS: flag(false),
+    GRPC_TLS_CERT_FILE: z.string().optional(),
+    GRPC_TLS_KEY_FILE: z.string().optional(),
+    GRPC_TLS_CA_FILE: z.string().optional(),
+    /** Servers also demand a client certificate signed by that CA (mutual TLS). */
+    GRPC_TLS_CLIENT_AUTH: flag(false),
   });
 }
 
@@ -103,6 +118,8 @@ type BaseEnv = ReturnType<typeof serviceEnv>;
 export type ServiceConfig<S extends BaseEnv> = z.infer<S> & {
   databaseUrl: string;
   calendar: BusinessCalendar;
+  /** Absent when GRPC_TLS is off. */
+  grpcTls?: GrpcTls;
 };
 
 /** Parses a service's environment and derives the database URL and the business calendar. */
@@ -118,10 +135,13 @@ export function loadServiceConfig<S extends BaseEnv>(
     if (!(e instanceof CalendarConfigError)) throw e;
     throw new ConfigError([`${e.setting}: ${e.detail}`]);
   }
+  const { tls, problems } = grpcTlsFromEnv(c);
+  if (problems.length) throw new ConfigError(problems);
   return {
     ...(c as z.infer<S>),
     databaseUrl: c.DATABASE_URL ?? withDatabase(c.PG_URL, c.DATABASE_NAME),
     calendar,
+    ...(tls ? { grpcTls: tls } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ export * from './graphql';
 export * from './grpc';
 export * from './http';
 export * from './ids';
+export * from './internal-auth';
 export * from './lifecycle';
 export * from './logger';
 export * from './service';

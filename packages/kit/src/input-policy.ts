@@ -2,7 +2,7 @@ import { type AppError, invalidArgument } from './errors';
 
 /*
  * The input policy every edge applies before a use case sees a value (docs/input-policy.md,
- * ADR 0010): the GraphQL subgraphs to every argument, the gRPC servers to every request message,
+ * ADR 0011): the GraphQL subgraphs to every argument, the gRPC servers to every request message,
  * the event consumers to every event's data. What it refuses could otherwise only fail deep
  * inside — PostgreSQL refuses NUL in text and unpaired surrogates in JSON, and date arithmetic
  * far outside our years gives an Invalid Date — as an internal error instead of the caller's.

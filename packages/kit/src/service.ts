@@ -12,6 +12,15 @@ import type { GraphQLEndpoint } from './http/graphql-endpoint';
 import { createHttpServer } from './http/server';
 import { createMetrics, type Metrics } from './http/metrics';
 import { createGrpcServer, type GrpcServer } from './grpc/server';
+import type { GrpcTls } from './grpc/tls';
+import {
+  createInternalAuth,
+  gatewayAuthenticator,
+  requireInternalAuth,
+  type InternalAuth,
+  type SigningKey,
+  type TrustedKeys,
+} from './internal-auth';
 import { createLifecycle, type Lifecycle, type ShutdownResult } from './lifecycle';
 import { ConfigError } from './config';
 import { createLogger, type Logger } from './logger';
@@ -31,7 +40,16 @@ export interface BaseServiceConfig {
   EVENT_SUBJECT_PREFIX: string;
   SHUTDOWN_TIMEOUT_MS: number;
   MIGRATE_ON_START: boolean;
+  INTERNAL_AUTH_PRIVATE_KEY?: SigningKey;
+  INTERNAL_AUTH_TRUSTED_KEYS?: TrustedKeys;
   calendar: BusinessCalendar;
+  grpcTls?: GrpcTls;
+}
+
+/** What a gRPC client of another service needs from the calling service: `createGrpcClient(C, address, { ...calls })`. */
+export interface OutgoingCalls {
+  auth: InternalAuth;
+  tls?: GrpcTls;
 }
 
 /** Everything a service's transports and consumers are built from. */
@@ -43,6 +61,8 @@ export interface ServiceRuntime<C extends BaseServiceConfig> {
   outbox: Outbox;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Signing key and TLS for calls to other services. */
+  calls: OutgoingCalls;
 }
 
 /** Something started in `setup` that must stop on shutdown (a consumer, a scheduler). */
@@ -140,6 +160,11 @@ export async function startService<C extends BaseServiceConfig>(
   spec: ServiceSpec<C>,
 ): Promise<RunningService<C>> {
   const { config } = spec;
+  // Before anything starts: a service without its keys could neither call nor be called.
+  const auth = createInternalAuth({
+    name: config.SERVICE_NAME,
+    ...requireInternalAuth(config, { receivesCalls: true }),
+  });
   const logger = spec.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const lifecycle = createLifecycle(logger, { hookTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   const metrics = createMetrics();
@@ -181,12 +206,27 @@ export async function startService<C extends BaseServiceConfig>(
       () => relay.metrics().failures,
     );
 
-    const runtime: ServiceRuntime<C> = { config, logger, orm, nats, outbox, lifecycle, metrics };
+    const calls: OutgoingCalls = { auth, ...(config.grpcTls ? { tls: config.grpcTls } : {}) };
+    const runtime: ServiceRuntime<C> = {
+      config,
+      logger,
+      orm,
+      nats,
+      outbox,
+      lifecycle,
+      metrics,
+      calls,
+    };
     const parts = await spec.setup(runtime);
     for (const worker of parts.workers ?? [])
       lifecycle.onShutdown(worker.name, () => worker.stop());
 
-    const grpc = createGrpcServer({ logger });
+    const grpc = createGrpcServer({
+      logger,
+      auth,
+      audience: config.SERVICE_NAME,
+      tls: config.grpcTls,
+    });
     parts.grpc?.(grpc);
     const grpcPort = await grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
     grpc.health.setAll('SERVING');
@@ -194,7 +234,10 @@ export async function startService<C extends BaseServiceConfig>(
 
     const http = createHttpServer({
       logger,
-      graphql: parts.graphql,
+      graphql: parts.graphql && {
+        ...parts.graphql,
+        authenticate: gatewayAuthenticator(auth, config.SERVICE_NAME),
+      },
       lifecycle,
       metrics,
       isReady: async () => ({

@@ -1,4 +1,5 @@
 import { ConfigError, loadServiceConfig as loadConfig, serviceEnv } from '../src/config';
+import { generateKeyPairJwk } from '../src/internal-auth';
 
 const schema = serviceEnv('customer', { httpPort: 4101, grpcPort: 50101 });
 
@@ -57,5 +58,38 @@ describe('service configuration from the environment', () => {
     expect(() => loadConfig(schema, { BUSINESS_TZ: 'Mars/Olympus' })).toThrow(/BUSINESS_TZ/);
     const c = loadConfig(schema, { BUSINESS_TZ: 'Europe/Berlin', BUSINESS_HOLIDAYS: '2026-12-25' });
     expect(c.calendar.isWorkingDay('2026-12-25')).toBe(false);
+  });
+
+  it('ADR 0010 parses the internal keys, refuses malformed ones without echoing them', () => {
+    const { privateJwk, publicJwk } = generateKeyPairJwk();
+    const config = loadConfig(schema, {
+      INTERNAL_AUTH_PRIVATE_KEY: JSON.stringify(privateJwk),
+      INTERNAL_AUTH_TRUSTED_KEYS: JSON.stringify({ gateway: [publicJwk] }),
+    });
+    expect(config.INTERNAL_AUTH_PRIVATE_KEY?.kid).toBe(privateJwk.kid);
+    expect([...(config.INTERNAL_AUTH_TRUSTED_KEYS?.get('gateway')?.keys() ?? [])]).toEqual([
+      publicJwk.kid,
+    ]);
+    const bad = () =>
+      loadConfig(schema, {
+        INTERNAL_AUTH_PRIVATE_KEY: JSON.stringify({ ...privateJwk, d: 'short' }),
+        INTERNAL_AUTH_TRUSTED_KEYS: '{"gateway": "not a list"}',
+      });
+    expect(bad).toThrow(/INTERNAL_AUTH_PRIVATE_KEY: is not a usable Ed25519 key/);
+    expect(bad).toThrow(/INTERNAL_AUTH_TRUSTED_KEYS: must be a JSON object of signer name/);
+    expect(bad).not.toThrow(/short/);
+  });
+
+  it('GRPC_TLS needs readable certificate, key and CA files, named when missing', () => {
+    expect(() =>
+      loadConfig(schema, { GRPC_TLS: 'true', GRPC_TLS_CERT_FILE: '/nonexistent.pem' }),
+    ).toThrow(
+      new ConfigError([
+        'GRPC_TLS_CERT_FILE: cannot read /nonexistent.pem (ENOENT)',
+        'GRPC_TLS_KEY_FILE: is required when GRPC_TLS is on',
+        'GRPC_TLS_CA_FILE: is required when GRPC_TLS is on',
+      ]),
+    );
+    expect(loadConfig(schema, {}).grpcTls).toBeUndefined();
   });
 });

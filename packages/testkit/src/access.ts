@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Identity } from '@aftercare/kit';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import {
-  Client,
-  credentials,
-  Metadata,
-  type ServiceDefinition,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { Client, credentials, type ServiceDefinition } from '@grpc/grpc-js';
 import {
   type GraphQLInputType,
   type GraphQLObjectType,
@@ -19,7 +13,9 @@ import {
   isNonNullType,
   parse,
 } from 'graphql';
+import { callWithEmptyRequest } from './grpc-probe';
 import { subgraphRequest } from './helpers';
+import { gatewayIdentityHeader } from './identity';
 
 /** One root field of a subgraph, called with the least valid arguments its schema allows. */
 export interface RootFieldProbe {
@@ -84,17 +80,26 @@ export interface AnonymousResponse {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-/** A GraphQL request to a subgraph without any caller identity headers. */
+/** A GraphQL request to a subgraph from an anonymous caller, relayed (and signed) by the gateway. */
 export async function anonymousSubgraphRequest(
   httpPort: number,
   query: string,
 ): Promise<AnonymousResponse> {
+  return unsignedSubgraphRequest(httpPort, query, await gatewayIdentityHeader(null));
+}
+
+/** A GraphQL request to a subgraph with only the given headers: without them, no identity token at all. */
+export async function unsignedSubgraphRequest(
+  httpPort: number,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<AnonymousResponse & { status: number }> {
   const res = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   });
-  return (await res.json()) as AnonymousResponse;
+  return { status: res.status, ...((await res.json()) as AnonymousResponse) };
 }
 
 /**
@@ -118,28 +123,19 @@ export async function probeCodes(
 
 /**
  * Calls every unary method of a gRPC service definition (ts-proto `…Service`) with an empty
- * request and no caller identity; returns each method's gRPC status code (0 when it answered).
+ * request and the given metadata (default: none, so no identity token); returns each method's
+ * gRPC status code (0 when it answered).
  */
 export async function anonymousGrpcCodes(
   address: string,
   service: ServiceDefinition,
+  metadata: Record<string, string> = {},
 ): Promise<[method: string, code: number][]> {
   const client = new Client(address, credentials.createInsecure());
   try {
     const codes: [string, number][] = [];
     for (const [name, method] of Object.entries(service)) {
-      const code = await new Promise<number>((resolve) => {
-        client.makeUnaryRequest(
-          method.path,
-          () => Buffer.alloc(0), // the empty message: every field at its default
-          method.responseDeserialize,
-          {},
-          new Metadata(),
-          { deadline: Date.now() + 5000 },
-          (err: ServiceError | null) => resolve(err?.code ?? 0),
-        );
-      });
-      codes.push([name, code]);
+      codes.push([name, await callWithEmptyRequest(client, method, metadata)]);
     }
     return codes;
   } finally {

@@ -1,5 +1,6 @@
-import { type Identity, USER_ID_HEADER, USER_ROLES_HEADER } from '@aftercare/kit';
+import type { Identity } from '@aftercare/kit';
 import { Client } from 'pg';
+import { gatewayIdentityHeader } from './identity';
 
 /** Runs one parameterised statement against a test database and returns its rows. */
 export async function dbQuery<T = Record<string, unknown>>(
@@ -34,11 +35,7 @@ export async function subgraphRequest<T = Record<string, unknown>>(
 ): Promise<SubgraphResponse<T>> {
   const res = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [USER_ID_HEADER]: caller.userId,
-      [USER_ROLES_HEADER]: caller.roles.join(','),
-    },
+    headers: { 'content-type': 'application/json', ...(await gatewayIdentityHeader(caller)) },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as SubgraphResponse<T>;

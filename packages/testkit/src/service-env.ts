@@ -2,6 +2,7 @@ import type { Env } from '@aftercare/kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createTestDatabase, TEST_NATS_URL, uniqueSubjectPrefix } from './database';
+import { TEST_AUTH_ENV } from './identity';
 
 export interface TestServiceEnv {
   env: Env;
@@ -12,7 +13,7 @@ export interface TestServiceEnv {
 
 /**
  * Environment for starting a real service in a test: its own fresh database, its own event
- * subject prefix (so parallel files never share streams), free ports, quiet logs.
+ * subject prefix (so parallel files never share streams), free ports, quiet logs, test keys.
  */
 export async function testServiceEnv(label: string, extra: Env = {}): Promise<TestServiceEnv> {
   const db = await createTestDatabase(label);
@@ -26,6 +27,7 @@ export async function testServiceEnv(label: string, extra: Env = {}): Promise<Te
       GRPC_PORT: '0',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      ...TEST_AUTH_ENV,
       ...extra,
     },
     subjectPrefix,

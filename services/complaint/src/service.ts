@@ -80,14 +80,16 @@ export function complaintSpec(
     entities: complaintEntities,
     migrations: complaintMigrations,
     async setup(runtime) {
-      const { orm, outbox, lifecycle, logger } = runtime;
+      const { orm, outbox, lifecycle, logger, calls } = runtime;
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
+        calls,
       );
       const workOrders = workOrderDirectory(
         config.WORKORDER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
+        calls,
       );
       lifecycle.onShutdown('customer client', () => customers.close());
       lifecycle.onShutdown('work-order client', () => workOrders.close());

@@ -35,10 +35,11 @@ export function inventorySpec(
     entities: inventoryEntities,
     migrations: inventoryMigrations,
     async setup(runtime) {
-      const { orm, outbox, lifecycle, logger } = runtime;
+      const { orm, outbox, lifecycle, logger, calls } = runtime;
       const workOrders = workOrderDirectory(
         config.WORKORDER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
+        calls,
       );
       lifecycle.onShutdown('work-order client', () => workOrders.close());
       const deps: InventoryDeps = {

@@ -60,10 +60,11 @@ export function surveySpec(
     entities: surveyEntities,
     migrations: surveyMigrations,
     async setup(runtime) {
-      const { orm, outbox, lifecycle, logger } = runtime;
+      const { orm, outbox, lifecycle, logger, calls } = runtime;
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
+        calls,
       );
       lifecycle.onShutdown('customer client', () => customers.close());
       const deps: SurveyDeps = {

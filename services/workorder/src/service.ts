@@ -36,10 +36,11 @@ export function workOrderSpec(
     config,
     entities: workOrderEntities,
     migrations: workOrderMigrations,
-    setup({ orm, outbox, logger, lifecycle }) {
+    setup({ orm, outbox, logger, lifecycle, calls }) {
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
+        calls,
       );
       lifecycle.onShutdown('customer client', () => customers.close());
       const deps: WorkOrderDeps = {

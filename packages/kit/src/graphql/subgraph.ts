@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
-import { identityFromHeaders, type Identity } from '../auth';
+import type { Identity } from '../auth';
 import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
@@ -11,7 +11,7 @@ import { applyInputPolicy } from './input-policy';
 
 /** What every subgraph resolver gets; a service's own context extends it. */
 export interface SubgraphContext {
-  /** The caller the gateway verified, from the forwarded headers; null when anonymous. */
+  /** The caller named by the gateway's verified identity token; null when anonymous. */
   identity: Identity | null;
 }
 
@@ -51,8 +51,9 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
  * });
  * ```
  * Resolvers run inside `runWithIdentity(identity)`, so gRPC calls they make carry the caller.
+ * The caller comes from the endpoint's `authenticate`, which the service runner sets to verify the
+ * gateway's signed identity token (ADR 0010); without it every request is anonymous.
  * Every argument passes the input policy before its resolver runs (`applyInputPolicy`).
- * Subgraphs trust the identity headers: only the gateway may reach them (network policy).
  */
 export function createSubgraph<TContext extends SubgraphContext = SubgraphContext>(
   options: SubgraphOptions<TContext>,
@@ -71,15 +72,13 @@ export function createSubgraph<TContext extends SubgraphContext = SubgraphContex
     // Inline traces (ftv1) only feed Apollo's hosted usage reporting, which we do not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...(options.plugins ?? [])],
   });
-  const identityOf = ({ request }: GraphQLRequestInfo) =>
-    identityFromHeaders((name) => request.headers.get(name));
   return {
     apollo,
     async context(info) {
-      const base: SubgraphContext = { identity: identityOf(info) };
+      const base: SubgraphContext = { identity: info.identity };
       // Without a hook TContext is SubgraphContext itself (the option's doc says when it is required).
       return options.context ? options.context(base, info) : (base as TContext);
     },
-    runInScope: (info, fn) => runWithIdentity(identityOf(info), fn),
+    runInScope: (info, fn) => runWithIdentity(info.identity, fn),
   };
 }

@@ -4,15 +4,16 @@ import {
   type ChannelOptions,
   type Client,
   type ClientOptions,
-  credentials,
   Metadata,
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { Identity } from '../auth';
 import { AppError } from '../errors';
-import { currentDeadline, currentIdentity, setIdentityMetadata } from './context';
+import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
+import { currentDeadline, currentIdentity } from './context';
 import { fromServiceError, isServiceError } from './status';
+import { channelCredentialsOf, type GrpcTls } from './tls';
 
 /** The `XxxClient` constructor ts-proto generates with `outputServices=grpc-js`. */
 export interface GeneratedClientConstructor {
@@ -22,6 +23,10 @@ export interface GeneratedClientConstructor {
 }
 
 export interface GrpcClientOptions {
+  /** Signs the identity token each call carries (the calling process's own key). */
+  auth: InternalAuth;
+  /** TLS towards the server; plaintext when absent. */
+  tls?: GrpcTls;
   /** Names the target in error messages, e.g. `customer service`; defaults to the proto service name. */
   name?: string;
   /** Deadline of every call unless the call says otherwise. */
@@ -69,29 +74,36 @@ const KEEPALIVE_DEFAULTS: ChannelOptions = {
 
 /**
  * Wraps a generated callback client: every unary method returns a promise, carries a deadline
- * (never later than the one of the request being served) and the caller's identity, and fails
- * with an AppError. Calls go through the generated methods so OpenTelemetry's grpc-js
- * instrumentation still injects trace context into their metadata.
+ * (never later than the one of the request being served) and the caller's identity as a token
+ * signed for the target service, and fails with an AppError. Calls go through the generated
+ * methods so OpenTelemetry's grpc-js instrumentation still injects trace context into their metadata.
  */
 export function createGrpcClient<C extends GeneratedClientConstructor>(
   ClientConstructor: C,
   address: string,
-  opts: GrpcClientOptions = {},
+  opts: GrpcClientOptions,
 ): PromiseClient<C['service']> {
-  const client = new ClientConstructor(address, credentials.createInsecure(), {
+  const client = new ClientConstructor(address, channelCredentialsOf(opts.tls), {
     ...KEEPALIVE_DEFAULTS,
     ...opts.channelOptions,
   });
   const target = opts.name ?? ClientConstructor.serviceName;
+  const audience = audienceOf(ClientConstructor.serviceName);
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(ClientConstructor.service)) {
     if (method.requestStream || method.responseStream) continue;
     if (name in methods)
       throw new Error(`${method.path}: the method name "${name}" clashes with the client's own`);
     methods[name] = (request: unknown, callOptions: GrpcCallOptions = {}) =>
-      unaryCall(client, name, request, callOptions, opts, target);
+      unaryCall(client, name, request, callOptions, opts, { target, audience });
   }
   return methods as PromiseClient<C['service']>;
+}
+
+/** `aftercare.customer.v1.CustomerService` → `customer`: the service a token is meant for. */
+function audienceOf(serviceName: string): string {
+  const [root, service] = serviceName.split('.');
+  return root === 'aftercare' && service ? service : serviceName;
 }
 
 type CallbackMethod = (
@@ -101,20 +113,20 @@ type CallbackMethod = (
   callback: (error: ServiceError | null, response: unknown) => void,
 ) => unknown;
 
-function unaryCall(
+async function unaryCall(
   client: Client,
   name: string,
   request: unknown,
   callOptions: GrpcCallOptions,
   opts: GrpcClientOptions,
-  target: string,
+  { target, audience }: { target: string; audience: string },
 ): Promise<unknown> {
   const metadata = callOptions.metadata?.clone() ?? new Metadata();
   const identity =
     callOptions.identity !== undefined
       ? callOptions.identity
       : (currentIdentity() ?? opts.identity);
-  if (identity) setIdentityMetadata(metadata, identity);
+  if (identity) metadata.set(IDENTITY_HEADER, await opts.auth.sign(identity, audience));
   const deadline = earliest(
     Date.now() + (callOptions.timeoutMs ?? opts.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS),
     currentDeadline(),

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Metadata } from '@grpc/grpc-js';
-import { identityFromHeaders, type Identity, USER_ID_HEADER, USER_ROLES_HEADER } from '../auth';
+import type { Identity } from '../auth';
 
 /**
  * What outgoing gRPC calls inherit from the request being served: the caller to act for and
@@ -33,16 +32,4 @@ export function runInCallScope<T>(scope: CallScope, fn: () => T): T {
 
 export function currentDeadline(): Date | undefined {
   return storage.getStore()?.deadline;
-}
-
-export function identityFromMetadata(metadata: Metadata): Identity | null {
-  return identityFromHeaders((name) => {
-    const value = metadata.get(name)[0];
-    return typeof value === 'string' ? value : undefined;
-  });
-}
-
-export function setIdentityMetadata(metadata: Metadata, identity: Identity): void {
-  metadata.set(USER_ID_HEADER, identity.userId);
-  metadata.set(USER_ROLES_HEADER, identity.roles.join(','));
 }

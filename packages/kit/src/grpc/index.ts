@@ -20,3 +20,4 @@ export type {
 } from './server';
 export { ERROR_FIELD_KEY, ERROR_REASON_KEY, MASKED_INTERNAL_MESSAGE } from './status';
 export * from './enums';
+export { channelCredentialsOf, grpcTlsFromEnv, serverCredentialsOf, type GrpcTls } from './tls';

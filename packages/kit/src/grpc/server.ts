@@ -4,7 +4,6 @@ import {
   type Metadata,
   type MethodDefinition,
   Server,
-  ServerCredentials,
   type ServerOptions,
   type ServiceDefinition,
   type UntypedServiceImplementation,
@@ -13,14 +12,16 @@ import { healthV1 } from '@aftercare/proto';
 import type { Identity } from '../auth';
 import { AppError, isAppError } from '../errors';
 import { findRefusal, TEXT_MAX_LENGTH } from '../input-policy';
-import { identityFromMetadata, runInCallScope } from './context';
+import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
+import { runInCallScope } from './context';
 import { HealthStatus } from './health';
 import type { GrpcLogger } from './logger';
 import { MASKED_INTERNAL_MESSAGE, toStatusObject } from './status';
+import { type GrpcTls, serverCredentialsOf } from './tls';
 
 /** What a handler knows about the call besides its request. */
 export interface CallContext {
-  /** The caller, from `x-aftercare-user-*` metadata; null when anonymous. Enforce with `requireRole`. */
+  /** The caller named by the verified identity token; null for an anonymous caller. Enforce with `requireRole`. */
   identity: Identity | null;
   /** When the caller stops waiting; undefined when it set no deadline. */
   deadline: Date | undefined;
@@ -48,6 +49,15 @@ export type ServiceHandlers<S> = { [K in keyof S]: HandlerOf<S[K]> };
 
 export interface GrpcServerOptions {
   logger: GrpcLogger;
+  /**
+   * Verifies the identity token of every call (health checks aside): a call without one, or with
+   * one that is forged, expired or made for another service, is refused UNAUTHENTICATED before
+   * its handler runs.
+   */
+  auth: InternalAuth;
+  /** This service's name: the audience its callers' tokens must name. */
+  audience: string;
+  tls?: GrpcTls;
   /** Extra grpc-js server options, merged over the kit's keepalive defaults. */
   options?: ServerOptions;
 }
@@ -80,6 +90,15 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
   const { logger } = opts;
   const server = new Server({ ...KEEPALIVE_DEFAULTS, ...opts.options });
   const health = new HealthStatus();
+  const authenticate = async (metadata: Metadata): Promise<Identity | null> => {
+    const [token] = metadata.get(IDENTITY_HEADER);
+    if (typeof token !== 'string' || token === '') {
+      throw new AppError('UNAUTHENTICATED', 'The call carries no identity token', {
+        reason: 'IDENTITY_MISSING',
+      });
+    }
+    return opts.auth.verify(token, { audience: opts.audience });
+  };
 
   const addService = <S extends ServiceDefinition>(service: S, handlers: ServiceHandlers<S>) => {
     const implementation: UntypedServiceImplementation = {};
@@ -94,21 +113,22 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
         name
       ];
       if (!handler) throw new Error(`${method.path}: no handler given`);
-      implementation[name] = unaryCall(method.path, handler, logger);
+      implementation[name] = unaryCall(method.path, handler, logger, authenticate);
       health.register(serviceNameOf(method.path));
     }
     server.addService(service, implementation);
   };
 
   server.addService(healthV1.HealthService, {
-    check: unaryCall(healthV1.HealthService.check.path, health.check, logger),
+    // Probes (kubelet, load balancers) carry no identity; health reveals nothing else.
+    check: unaryCall(healthV1.HealthService.check.path, health.check, logger, async () => null),
     watch: health.watch,
   });
 
   return {
     addService,
     health,
-    listen: (host, port) => listen(server, host, port, logger),
+    listen: (host, port) => listen(server, host, port, logger, opts.tls),
     shutdown: (timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS) =>
       shutdown(server, health, timeoutMs, logger),
   };
@@ -118,24 +138,28 @@ function unaryCall<Req, Res>(
   method: string,
   handler: UnaryHandler<Req, Res>,
   logger: GrpcLogger,
+  authenticate: (metadata: Metadata) => Promise<Identity | null>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const aborter = new AbortController();
     call.on('cancelled', () =>
       aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled')),
     );
-    const ctx: CallContext = {
-      identity: identityFromMetadata(call.metadata),
-      deadline: toDate(call.getDeadline()),
-      signal: aborter.signal,
-      metadata: call.metadata,
-      method,
+    const serve = async () => {
+      const ctx: CallContext = {
+        identity: await authenticate(call.metadata),
+        deadline: toDate(call.getDeadline()),
+        signal: aborter.signal,
+        metadata: call.metadata,
+        method,
+      };
+      // Outgoing calls made by the handler inherit the caller's identity and deadline.
+      return runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () => {
+        checkRequest(call.request);
+        return handler(call.request, ctx);
+      });
     };
-    // Outgoing calls made by the handler inherit the caller's identity and deadline.
-    runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () => {
-      checkRequest(call.request);
-      return handler(call.request, ctx);
-    }).then(
+    serve().then(
       (response) => callback(null, response),
       (error: unknown) => {
         // The caller is gone and grpc-js has already answered it (CANCELLED or DEADLINE_EXCEEDED):
@@ -180,17 +204,23 @@ function toDate(deadline: Deadline): Date | undefined {
   return Number.isFinite(deadline) ? new Date(deadline) : undefined;
 }
 
-function listen(server: Server, host: string, port: number, logger: GrpcLogger): Promise<number> {
+function listen(
+  server: Server,
+  host: string,
+  port: number,
+  logger: GrpcLogger,
+  tls: GrpcTls | undefined,
+): Promise<number> {
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, boundPort) => {
+    server.bindAsync(address, serverCredentialsOf(tls), (error, boundPort) => {
       if (error)
         return reject(
           new Error(`gRPC server could not listen on ${address}: ${error.message}`, {
             cause: error,
           }),
         );
-      logger.info({ host, port: boundPort }, 'gRPC server listening');
+      logger.info({ host, port: boundPort, tls: Boolean(tls) }, 'gRPC server listening');
       resolve(boundPort);
     });
   });

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Identity } from '../auth';
+import { graphqlCodeOf, isAppError, type AppError } from '../errors';
 import {
   HeaderMap,
   type ApolloServer,
@@ -10,6 +12,8 @@ import {
 export interface GraphQLRequestInfo {
   req: IncomingMessage;
   request: HTTPGraphQLRequest;
+  /** The caller `authenticate` verified; null when anonymous or when the endpoint has no `authenticate`. */
+  identity: Identity | null;
 }
 
 /**
@@ -18,6 +22,11 @@ export interface GraphQLRequestInfo {
  */
 export interface GraphQLEndpoint<TContext extends BaseContext = BaseContext> {
   apollo: ApolloServer<TContext>;
+  /**
+   * Names the caller of a request before anything is parsed; throwing an UNAUTHENTICATED AppError
+   * answers 401 with a GraphQL error body. Services set it to verify the gateway's identity token.
+   */
+  authenticate?(request: HTTPGraphQLRequest): Promise<Identity | null>;
   context(info: GraphQLRequestInfo): Promise<TContext>;
   /**
    * Runs the whole operation inside a scope, e.g. `runWithIdentity` so that gRPC calls made by
@@ -48,7 +57,16 @@ export async function serveGraphQL<TContext extends BaseContext>(
     search,
     body,
   };
-  const info = { req, request };
+  let identity: Identity | null = null;
+  if (endpoint.authenticate) {
+    try {
+      identity = await endpoint.authenticate(request);
+    } catch (err) {
+      if (!(isAppError(err) && err.code === 'UNAUTHENTICATED')) throw err;
+      return sendGraphQLError(res, 401, err);
+    }
+  }
+  const info = { req, request, identity };
   const execute = () =>
     endpoint.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
@@ -64,4 +82,15 @@ export async function serveGraphQL<TContext extends BaseContext>(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+function sendGraphQLError(res: ServerResponse, status: number, err: AppError): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(
+    JSON.stringify({
+      errors: [
+        { message: err.message, extensions: { code: graphqlCodeOf[err.code], reason: err.reason } },
+      ],
+    }),
+  );
 }

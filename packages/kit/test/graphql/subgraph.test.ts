@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { requireRole, USER_ID_HEADER, USER_ROLES_HEADER } from '../../src/auth';
+import { requireRole, type Identity } from '../../src/auth';
 import { AppError, invalidArgument, notFound } from '../../src/errors';
 import { currentIdentity } from '../../src/grpc/context';
 import {
@@ -13,6 +13,14 @@ import {
   type SubgraphContext,
 } from '../../src/graphql';
 import { createHttpServer, type HttpServer } from '../../src/http';
+import {
+  createInternalAuth,
+  gatewayAuthenticator,
+  generateKeyPairJwk,
+  IDENTITY_HEADER,
+  parseSigningKey,
+} from '../../src/internal-auth';
+import { authAs, gatewayHeader } from '../internal-auth/support';
 
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -90,35 +98,36 @@ describe('createSubgraph', () => {
         },
       },
     });
-    http = createHttpServer({ logger, graphql: subgraph });
+    http = createHttpServer({
+      logger,
+      graphql: { ...subgraph, authenticate: gatewayAuthenticator(authAs('things'), 'things') },
+    });
     url = `http://127.0.0.1:${await http.listen('127.0.0.1', 0)}/graphql`;
   });
   afterAll(() => http.close(1000));
 
+  /** A request relayed by the gateway for `caller` (default anonymous). */
   async function gql(
     query: string,
-    headers: Record<string, string> = {},
+    caller: Identity | null = null,
     variables?: Record<string, unknown>,
   ) {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(await gatewayHeader(caller)) },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, body: (await res.json()) as GraphQLBody };
   }
 
-  it('reads the identity from the forwarded headers, dropping unknown roles', async () => {
-    const { body } = await gql('{ me }', {
-      [USER_ID_HEADER]: 'alice',
-      [USER_ROLES_HEADER]: 'agent, wizard,manager',
-    });
+  it("reads the identity from the gateway's token", async () => {
+    const { body } = await gql('{ me }', { userId: 'alice', roles: ['agent', 'manager'] });
     expect(body.data).toEqual({ me: 'alice:agent+manager' });
     expect((await gql('{ me }')).body.data).toEqual({ me: null });
   });
 
   it('builds the per-request context with the service hook and runs resolvers in the identity scope', async () => {
-    const { body } = await gql('{ tenant identityInScope }', { [USER_ID_HEADER]: 'bob' });
+    const { body } = await gql('{ tenant identityInScope }', { userId: 'bob', roles: [] });
     expect(body.data).toEqual({ tenant: 'north', identityInScope: 'bob' });
   });
 
@@ -128,10 +137,7 @@ describe('createSubgraph', () => {
       code: 'UNAUTHENTICATED',
       reason: 'UNAUTHENTICATED',
     });
-    const wrongRole = await gql('{ agentsOnly }', {
-      [USER_ID_HEADER]: 'carol',
-      [USER_ROLES_HEADER]: 'auditor',
-    });
+    const wrongRole = await gql('{ agentsOnly }', { userId: 'carol', roles: ['auditor'] });
     expect(wrongRole.body.errors?.[0]).toMatchObject({
       message: 'This needs one of the roles: agent',
       path: ['agentsOnly'],
@@ -182,7 +188,7 @@ describe('createSubgraph', () => {
     expect((await gql('{ nope }')).body.errors?.[0]?.extensions?.code).toBe(
       'GRAPHQL_VALIDATION_FAILED',
     );
-    const vars = await gql('query($k: String!) { failWith(kind: $k) }', {}, { k: 3 });
+    const vars = await gql('query($k: String!) { failWith(kind: $k) }', null, { k: 3 });
     expect(vars.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -191,7 +197,7 @@ describe('createSubgraph', () => {
     expect(sdl.body.data?._service).toEqual({ sdl: expect.stringContaining('type Thing') });
     const entities = await gql(
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id name } } }',
-      {},
+      null,
       {
         r: [{ __typename: 'Thing', id: '7' }],
       },
@@ -202,15 +208,58 @@ describe('createSubgraph', () => {
   it('keeps CSRF prevention: a simple-content-type POST without a preflight header is refused', async () => {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { 'content-type': 'text/plain', ...(await gatewayHeader(null)) },
       body: '{"query":"{ me }"}',
     });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/Cross-Site Request Forgery/);
     const get = await fetch(`${url}?query=${encodeURIComponent('{ tenant }')}`, {
-      headers: { 'apollo-require-preflight': 'true' },
+      headers: { 'apollo-require-preflight': 'true', ...(await gatewayHeader(null)) },
     });
     expect(await get.json()).toEqual({ data: { tenant: 'north' } });
+  });
+
+  describe('answers only the gateway (ADR 0010)', () => {
+    const post = async (headers: Record<string, string>) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ me _service { sdl } }' }),
+      });
+      return { status: res.status, body: (await res.json()) as GraphQLBody };
+    };
+    const refusal = (reason: string) => ({
+      status: 401,
+      body: {
+        errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', reason } }],
+      },
+    });
+
+    it('refuses a request without an identity token before parsing it', async () => {
+      expect(await post({})).toEqual(refusal('IDENTITY_MISSING'));
+      // The identity headers of old, trusted by earlier versions, mean nothing now.
+      expect(
+        await post({ 'x-aftercare-user-id': 'mallory', 'x-aftercare-user-roles': 'admin' }),
+      ).toEqual(refusal('IDENTITY_MISSING'));
+    });
+
+    it('refuses a token made for another subgraph, signed by a service, or signed by a stranger', async () => {
+      const admin: Identity = { userId: 'mallory', roles: ['admin'] };
+      expect(await post(await gatewayHeader(admin, 'customer'))).toEqual(
+        refusal('IDENTITY_WRONG_AUDIENCE'),
+      );
+      const fromService = { [IDENTITY_HEADER]: await authAs('caller').sign(admin, 'things') };
+      expect(await post(fromService)).toEqual(refusal('IDENTITY_SIGNER_REFUSED'));
+      const stranger = createInternalAuth({
+        name: 'gateway',
+        signingKey: parseSigningKey(JSON.stringify(generateKeyPairJwk().privateJwk)),
+        trustedKeys: new Map(),
+      });
+      expect(await post({ [IDENTITY_HEADER]: await stranger.sign(admin, 'things') })).toEqual(
+        refusal('IDENTITY_UNKNOWN_KEY'),
+      );
+      expect(await post({ [IDENTITY_HEADER]: 'garbage' })).toEqual(refusal('IDENTITY_MALFORMED'));
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { Metadata } from '@grpc/grpc-js';
 import { EchoServiceClient } from '@aftercare/proto/gen/aftercare/testing/v1/echo';
 import { AppError, type ErrorCode } from '../../src/errors';
 import {
@@ -7,6 +8,13 @@ import {
   MASKED_INTERNAL_MESSAGE,
   runWithIdentity,
 } from '../../src/grpc';
+import {
+  createInternalAuth,
+  generateKeyPairJwk,
+  IDENTITY_HEADER,
+  parseSigningKey,
+} from '../../src/internal-auth';
+import { authAs, authAsKey } from '../internal-auth/support';
 import { EchoRequest, type EchoFixture, echoHandlers, startEcho } from './echo-fixture';
 
 const agent = { userId: 'u-agent', roles: ['agent' as const] };
@@ -34,9 +42,47 @@ describe('gRPC server and client', () => {
     expect(response).toEqual({ message: 'hello', userId: 'u-agent', roles: ['agent'] });
   });
 
-  it('sends no identity when there is none, so handlers see an anonymous caller', async () => {
-    const response = await echo.client().echo(request({ message: 'anon' }));
-    expect(response.userId).toBe('');
+  it('refuses a call without an identity token before its handler runs (ADR 0010)', async () => {
+    const error = await rejection(
+      echo.client().echo(request({ message: 'anon' }), { identity: null }),
+    );
+    expect(error).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'IDENTITY_MISSING' });
+  });
+
+  it('refuses forged, expired, garbled and misaddressed identity tokens', async () => {
+    const admin = { userId: 'mallory', roles: ['admin' as const] };
+    const stranger = createInternalAuth({
+      name: 'caller',
+      signingKey: parseSigningKey(JSON.stringify(generateKeyPairJwk().privateJwk)),
+      trustedKeys: new Map(),
+    });
+    const past = createInternalAuth({
+      name: 'caller',
+      signingKey: authAsKey(),
+      trustedKeys: new Map(),
+      now: () => Date.now() - 10 * 60_000,
+    });
+    const withToken = (token: string) => {
+      const metadata = new Metadata();
+      metadata.set(IDENTITY_HEADER, token);
+      return echo.client().echo(request({}), { identity: null, metadata });
+    };
+    const cases: [string, string][] = [
+      [await stranger.sign(admin, 'testing'), 'IDENTITY_UNKNOWN_KEY'],
+      [await past.sign(admin, 'testing'), 'IDENTITY_EXPIRED'],
+      [await authAs('caller').sign(admin, 'customer'), 'IDENTITY_WRONG_AUDIENCE'],
+      ['not-a-token', 'IDENTITY_MALFORMED'],
+    ];
+    for (const [token, reason] of cases) {
+      await expect(withToken(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', reason });
+    }
+    // Metadata of older versions names a caller without proof; it is ignored.
+    const old = new Metadata();
+    old.set('x-aftercare-user-id', 'mallory');
+    old.set('x-aftercare-user-roles', 'admin');
+    await expect(
+      echo.client().echo(request({}), { identity: null, metadata: old }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED', reason: 'IDENTITY_MISSING' });
   });
 
   it('forwards the identity of the surrounding runWithIdentity scope, ahead of the client default', async () => {
@@ -51,7 +97,9 @@ describe('gRPC server and client', () => {
     const client = echo.client({ identity: agent });
     const auditor = { userId: 'u-auditor', roles: ['auditor' as const] };
     expect((await client.echo(request({}), { identity: auditor })).userId).toBe('u-auditor');
-    expect((await client.echo(request({}), { identity: null })).userId).toBe('');
+    await expect(client.echo(request({}), { identity: null })).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   const codes: ErrorCode[] = [
@@ -148,6 +196,7 @@ describe('gRPC server and client', () => {
     const client = createGrpcClient(EchoServiceClient, `127.0.0.1:${port}`, {
       name: 'customer service',
       timeoutMs: 3_000,
+      auth: authAs('caller'),
     });
     try {
       const started = Date.now();

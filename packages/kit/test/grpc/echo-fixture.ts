@@ -14,6 +14,7 @@ import {
   type PromiseClient,
   type ServiceHandlers,
 } from '../../src/grpc';
+import { authAs } from '../internal-auth/support';
 
 export { EchoRequest };
 
@@ -57,7 +58,7 @@ export interface EchoFixture {
   server: GrpcServer;
   address: string;
   logger: ReturnType<typeof recordingLogger>;
-  client: (opts?: GrpcClientOptions) => PromiseClient<typeof EchoServiceService>;
+  client: (opts?: Partial<GrpcClientOptions>) => PromiseClient<typeof EchoServiceService>;
   /** Shuts the server down and closes every client made with `client()`. */
   close: () => Promise<void>;
 }
@@ -66,7 +67,7 @@ export async function startEcho(
   handlers: ServiceHandlers<typeof EchoServiceService> = echoHandlers,
 ): Promise<EchoFixture> {
   const logger = recordingLogger();
-  const server = createGrpcServer({ logger });
+  const server = createGrpcServer({ logger, auth: authAs('testing'), audience: 'testing' });
   server.addService(EchoServiceService, handlers);
   const port = await server.listen('127.0.0.1', 0);
   const address = `127.0.0.1:${port}`;
@@ -78,6 +79,9 @@ export async function startEcho(
     client: (opts) => {
       const client = createGrpcClient(EchoServiceClient, address, {
         name: 'echo service',
+        auth: authAs('caller'),
+        // Calls need an identity (the server refuses anonymous ones); tests override it.
+        identity: { userId: 'u-default', roles: ['agent'] },
         ...opts,
       });
       clients.push(client);

@@ -1,6 +1,7 @@
 import { credentials, type ClientReadableStream } from '@grpc/grpc-js';
 import { healthV1 } from '@aftercare/proto';
 import { createGrpcClient, OVERALL_HEALTH, type PromiseClient } from '../../src/grpc';
+import { authAs } from '../internal-auth/support';
 import { type EchoFixture, startEcho } from './echo-fixture';
 
 const { SERVING, NOT_SERVING, SERVICE_UNKNOWN } = healthV1.HealthCheckResponse_ServingStatus;
@@ -11,7 +12,10 @@ describe('grpc.health.v1.Health', () => {
   let health: PromiseClient<typeof healthV1.HealthService>;
   beforeEach(async () => {
     echo = await startEcho();
-    health = createGrpcClient(healthV1.HealthClient, echo.address, { name: 'health' });
+    health = createGrpcClient(healthV1.HealthClient, echo.address, {
+      name: 'health',
+      auth: authAs('caller'),
+    });
   });
   afterEach(async () => {
     health.close();

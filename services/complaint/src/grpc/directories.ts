@@ -1,4 +1,4 @@
-import { createGrpcClient } from '@aftercare/kit';
+import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
 import { customerV1, workorderV1 } from '@aftercare/proto';
 import type { CustomerDirectory, WorkOrderDirectory } from '../app/deps';
 
@@ -6,8 +6,10 @@ import type { CustomerDirectory, WorkOrderDirectory } from '../app/deps';
 export function customerDirectory(
   address: string,
   timeoutMs: number,
+  calls: OutgoingCalls,
 ): CustomerDirectory & { close(): void } {
   const client = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    ...calls,
     name: 'customer service',
     timeoutMs,
   });
@@ -34,8 +36,10 @@ export function customerDirectory(
 export function workOrderDirectory(
   address: string,
   timeoutMs: number,
+  calls: OutgoingCalls,
 ): WorkOrderDirectory & { close(): void } {
   const client = createGrpcClient(workorderV1.WorkOrderServiceClient, address, {
+    ...calls,
     name: 'work-order service',
     timeoutMs,
   });

@@ -1,4 +1,4 @@
-import { AppError, type Identity, createGrpcClient, uuidv7 } from '@aftercare/kit';
+import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
 import {
   type Services,
@@ -8,7 +8,7 @@ import {
   startServices,
   upsertStaff,
 } from './setup';
-import { rowCount, subgraphRequest } from '@aftercare/testkit';
+import { rowCount, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
 
 // The complaint gRPC API on loopback: what other services and payroll call.
 let s: Services;
@@ -29,7 +29,7 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 }
 
 const client = (identity: Identity) =>
-  createGrpcClient(pb.ComplaintServiceClient, `127.0.0.1:${s.complaint.grpcPort}`, { identity });
+  testGrpcClient(pb.ComplaintServiceClient, `127.0.0.1:${s.complaint.grpcPort}`, { identity });
 
 it('R-CO-1 gets and lists complaints; R-PN-3 exports the month for payroll; roles and input are checked', async () => {
   const customerId = await createCustomer(s, 'Grpc Customer', '13800001111');

@@ -1,6 +1,12 @@
-import { AppError, createGrpcClient, type Identity, uuidv7 } from '@aftercare/kit';
+import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
-import { rowCount, subgraphRequest, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import {
+  rowCount,
+  subgraphRequest,
+  type TestServiceEnv,
+  testServiceEnv,
+  testGrpcClient,
+} from '@aftercare/testkit';
 import { loadComplaintConfig, startComplaintService } from '../../src';
 
 // Issue 11: hostile input reached PostgreSQL or date arithmetic and came back as an internal error.
@@ -65,7 +71,7 @@ it('a solution may have 4,000 characters (@limit), the same as the domain allows
 });
 
 it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason and the field', async () => {
-  const client = createGrpcClient(pb.ComplaintServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.ComplaintServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: manager,
   });
   try {

@@ -1,4 +1,4 @@
-import { type Identity, createGrpcClient, uuidv7 } from '@aftercare/kit';
+import { type Identity, uuidv7 } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import { type WorkOrderCompleted, workOrderCompleted } from '@aftercare/events';
 import {
@@ -7,6 +7,7 @@ import {
   subgraphData,
   testEnvelope,
   testServiceEnv,
+  testGrpcClient,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
@@ -71,7 +72,7 @@ export async function startServices(label: string, extra: Record<string, string>
 
 /** A customer with a mobile on file, created over the customer service's gRPC API. */
 export async function createCustomer(s: Services, name: string, mobile: string): Promise<string> {
-  const client = createGrpcClient(
+  const client = testGrpcClient(
     customerV1.CustomerServiceClient,
     `127.0.0.1:${s.customer.grpcPort}`,
     { identity: manager },

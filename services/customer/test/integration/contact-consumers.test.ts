@@ -1,4 +1,4 @@
-import { createGrpcClient, uuidv7 } from '@aftercare/kit';
+import { uuidv7 } from '@aftercare/kit';
 import type { ComplaintRegistered, WorkOrderRegistered } from '@aftercare/events';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
@@ -7,6 +7,7 @@ import {
   testEnvelope,
   type TestServiceEnv,
   testServiceEnv,
+  testGrpcClient,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
@@ -19,7 +20,7 @@ let customerId: string;
 beforeAll(async () => {
   env = await testServiceEnv('customer-contacts');
   service = await startCustomerService(loadCustomerConfig(env.env), { relayPollIntervalMs: 100 });
-  const client = createGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: { userId: 'agent-1', roles: ['agent'] },
   });
   try {

@@ -1,8 +1,13 @@
-import { createGrpcClient, type EventEnvelope } from '@aftercare/kit';
+import { type EventEnvelope } from '@aftercare/kit';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { customerV1 as pb } from '@aftercare/proto';
-import { TEST_NATS_URL, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import {
+  TEST_NATS_URL,
+  type TestServiceEnv,
+  testServiceEnv,
+  testGrpcClient,
+} from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
 let env: TestServiceEnv;
@@ -41,7 +46,7 @@ async function readStream(n: number) {
 }
 
 it('publishes customer.created, customer.asset_registered, customer.contact_logged and customer.updated with envelope and headers', async () => {
-  const client = createGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: { userId: 'agent-9', roles: ['agent'] },
   });
   try {

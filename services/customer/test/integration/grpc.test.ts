@@ -1,6 +1,12 @@
-import { AppError, createGrpcClient, type Identity, type PromiseClient } from '@aftercare/kit';
+import { AppError, type Identity, type PromiseClient } from '@aftercare/kit';
 import { customerV1 as pb, healthV1 } from '@aftercare/proto';
-import { type TestServiceEnv, testServiceEnv, dbQuery, rowCount } from '@aftercare/testkit';
+import {
+  type TestServiceEnv,
+  testServiceEnv,
+  dbQuery,
+  rowCount,
+  testGrpcClient,
+} from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
 const agent: Identity = { userId: 'agent-1', roles: ['agent'] };
@@ -14,7 +20,7 @@ let client: PromiseClient<typeof pb.CustomerServiceService>;
 beforeAll(async () => {
   env = await testServiceEnv('customer-grpc');
   service = await startCustomerService(loadCustomerConfig(env.env));
-  client = createGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: agent,
     timeoutMs: 5000,
   });
@@ -356,7 +362,7 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
   });
 
   it('serves the standard gRPC health service', async () => {
-    const health = createGrpcClient(healthV1.HealthClient, `127.0.0.1:${service.grpcPort}`);
+    const health = testGrpcClient(healthV1.HealthClient, `127.0.0.1:${service.grpcPort}`);
     try {
       const res = await health.check({ service: 'aftercare.customer.v1.CustomerService' });
       expect(res.status).toBe(healthV1.HealthCheckResponse_ServingStatus.SERVING);

@@ -1,4 +1,4 @@
-import { AppError, createGrpcClient, type Identity, type PromiseClient } from '@aftercare/kit';
+import { AppError, type Identity, type PromiseClient } from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   rowCount,
@@ -6,6 +6,7 @@ import {
   subgraphRequest,
   type TestServiceEnv,
   testServiceEnv,
+  testGrpcClient,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
@@ -21,7 +22,7 @@ let customerId: string;
 beforeAll(async () => {
   env = await testServiceEnv('customer-input', { ARCHIVE_SCHEDULER: 'false' });
   service = await startCustomerService(loadCustomerConfig(env.env));
-  grpc = createGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  grpc = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: agent,
   });
   const created = await subgraphData<{ createCustomer: { customer: { id: string } } }>(

@@ -1,4 +1,4 @@
-import { createGrpcClient } from '@aftercare/kit';
+import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
 import { workorderV1 } from '@aftercare/proto';
 import type { WorkOrderDirectory } from '../app/deps';
 
@@ -6,8 +6,10 @@ import type { WorkOrderDirectory } from '../app/deps';
 export function workOrderDirectory(
   address: string,
   timeoutMs: number,
+  calls: OutgoingCalls,
 ): WorkOrderDirectory & { close(): void } {
   const client = createGrpcClient(workorderV1.WorkOrderServiceClient, address, {
+    ...calls,
     name: 'work-order service',
     timeoutMs,
   });

@@ -1,6 +1,12 @@
-import { AppError, createGrpcClient, type Identity } from '@aftercare/kit';
+import { AppError, type Identity } from '@aftercare/kit';
 import { inventoryV1 as pb } from '@aftercare/proto';
-import { rowCount, subgraphRequest, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import {
+  rowCount,
+  subgraphRequest,
+  type TestServiceEnv,
+  testServiceEnv,
+  testGrpcClient,
+} from '@aftercare/testkit';
 import { loadInventoryConfig, startInventoryService } from '../../src';
 
 // Issue 11: hostile input reached PostgreSQL or date arithmetic and came back as an internal error.
@@ -49,7 +55,7 @@ it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS
 });
 
 it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason and the field', async () => {
-  const client = createGrpcClient(pb.InventoryServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.InventoryServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: manager,
   });
   try {

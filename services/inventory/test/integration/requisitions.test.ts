@@ -1,7 +1,12 @@
 import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1, healthV1, inventoryV1 } from '@aftercare/proto';
-import { createGrpcClient } from '@aftercare/kit';
-import { dbQuery, type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
+import {
+  dbQuery,
+  type TestServiceEnv,
+  testServiceEnv,
+  subgraphData,
+  testGrpcClient,
+} from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
@@ -85,11 +90,9 @@ const workorderGql = <T>(query: string, variables: object = {}, caller: Identity
   subgraphData<T>(workorderHttp, query, variables, caller);
 
 async function dispatchedWorkOrder(warranty = false): Promise<string> {
-  const customers = createGrpcClient(
-    customerV1.CustomerServiceClient,
-    `127.0.0.1:${customerGrpc}`,
-    { identity: office },
-  );
+  const customers = testGrpcClient(customerV1.CustomerServiceClient, `127.0.0.1:${customerGrpc}`, {
+    identity: office,
+  });
   try {
     const { customer } = await customers.createCustomer(
       customerV1.CreateCustomerRequest.create({
@@ -289,7 +292,7 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
 describe('inventory gRPC API (a real server on loopback)', () => {
   const service: Identity = { userId: 'svc-workorder', roles: ['service'] };
   const client = () =>
-    createGrpcClient(inventoryV1.InventoryServiceClient, `127.0.0.1:${inventoryGrpc}`, {
+    testGrpcClient(inventoryV1.InventoryServiceClient, `127.0.0.1:${inventoryGrpc}`, {
       identity: service,
     });
 
@@ -414,7 +417,7 @@ describe('inventory gRPC API (a real server on loopback)', () => {
           ),
         ),
       ).toMatchObject({ code: 'PERMISSION_DENIED' });
-      const anonymous = createGrpcClient(
+      const anonymous = testGrpcClient(
         inventoryV1.InventoryServiceClient,
         `127.0.0.1:${inventoryGrpc}`,
       );
@@ -428,7 +431,7 @@ describe('inventory gRPC API (a real server on loopback)', () => {
     } finally {
       c.close();
     }
-    const health = createGrpcClient(healthV1.HealthClient, `127.0.0.1:${inventoryGrpc}`);
+    const health = testGrpcClient(healthV1.HealthClient, `127.0.0.1:${inventoryGrpc}`);
     try {
       const res = await health.check({ service: 'aftercare.inventory.v1.InventoryService' });
       expect(res.status).toBe(healthV1.HealthCheckResponse_ServingStatus.SERVING);

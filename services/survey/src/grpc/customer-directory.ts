@@ -1,4 +1,4 @@
-import { createGrpcClient } from '@aftercare/kit';
+import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import { type CustomerDirectory, SURVEY_SERVICE_IDENTITY } from '../app/deps';
 
@@ -9,8 +9,10 @@ import { type CustomerDirectory, SURVEY_SERVICE_IDENTITY } from '../app/deps';
 export function customerDirectory(
   address: string,
   timeoutMs: number,
+  calls: OutgoingCalls,
 ): CustomerDirectory & { close(): void } {
   const client = createGrpcClient(customerV1.CustomerServiceClient, address, {
+    ...calls,
     name: 'customer service',
     timeoutMs,
     identity: SURVEY_SERVICE_IDENTITY,

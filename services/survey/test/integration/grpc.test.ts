@@ -1,6 +1,6 @@
-import { AppError, createGrpcClient, type Identity, uuidv7 } from '@aftercare/kit';
+import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
-import { type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { type TestServiceEnv, testServiceEnv, testGrpcClient } from '@aftercare/testkit';
 import { loadSurveyConfig, startSurveyService } from '../../src';
 import { agent, completed, eventually, manager, publish } from './support';
 
@@ -27,7 +27,7 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 }
 
 const client = (identity: Identity) =>
-  createGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${survey.grpcPort}`, { identity });
+  testGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${survey.grpcPort}`, { identity });
 
 it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles and input are checked', async () => {
   const asAgent = client(agent);

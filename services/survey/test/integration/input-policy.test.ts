@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, createGrpcClient, type Identity, streamName, uuidv7 } from '@aftercare/kit';
+import { AppError, type Identity, streamName, uuidv7 } from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
 import {
   publishEnvelope,
@@ -9,6 +9,7 @@ import {
   testEnvelope,
   type TestServiceEnv,
   testServiceEnv,
+  testGrpcClient,
 } from '@aftercare/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -68,7 +69,7 @@ it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS
 });
 
 it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason and the field, nothing written', async () => {
-  const client = createGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: relations,
   });
   try {

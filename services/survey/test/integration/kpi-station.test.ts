@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createGrpcClient } from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
-import { subgraphData, subgraphRequest } from '@aftercare/testkit';
+import { subgraphData, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
 import type { WorkOrderCompleted } from '@aftercare/events';
 import type { SurveyDeps, startSurveyService } from '../../src';
 import { recordFollowUpCall } from '../../src/app/follow-ups';
@@ -110,7 +109,7 @@ it('SPEC §6 satisfaction and follow-up rate per service station, over GraphQL a
   });
 
   // The gRPC equivalents take the same station filter.
-  const client = createGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${survey.grpcPort}`, {
+  const client = testGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${survey.grpcPort}`, {
     identity: manager,
   });
   try {

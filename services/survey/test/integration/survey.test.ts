@@ -4,6 +4,7 @@ import {
   rowCount,
   subgraphData,
   subgraphRequest,
+  testAuth,
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
@@ -426,7 +427,7 @@ it('answers over the subgraph: templates and role checks', async () => {
 });
 
 it('R-SV-2 R-SV-3 with the customer service down, calls wait for the contact log and reminders use the known dates', async () => {
-  const dead = customerDirectory('127.0.0.1:1', 500);
+  const dead = customerDirectory('127.0.0.1:1', 500, { auth: testAuth('survey') });
   const offline: SurveyDeps = { ...deps, customers: dead };
   try {
     const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(

@@ -1,4 +1,9 @@
-import { createGrpcClient, enumCodec, type PromiseClient } from '@aftercare/kit';
+import {
+  createGrpcClient,
+  enumCodec,
+  type PromiseClient,
+  type OutgoingCalls,
+} from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import type { CustomerDirectory } from '../app/deps';
 import type { Entitlement } from '../domain';
@@ -9,11 +14,13 @@ const entitlements = enumCodec<Entitlement>(customerV1.Entitlement, 'ENTITLEMENT
 export function customerDirectory(
   address: string,
   timeoutMs: number,
+  calls: OutgoingCalls,
 ): CustomerDirectory & { close(): void } {
   const client: PromiseClient<typeof customerV1.CustomerServiceService> = createGrpcClient(
     customerV1.CustomerServiceClient,
     address,
     {
+      ...calls,
       name: 'customer service',
       timeoutMs,
     },

@@ -1,6 +1,11 @@
-import { AppError, createGrpcClient, type Identity } from '@aftercare/kit';
+import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1, workorderV1 as pb } from '@aftercare/proto';
-import { type TestServiceEnv, testServiceEnv, subgraphData } from '@aftercare/testkit';
+import {
+  type TestServiceEnv,
+  testServiceEnv,
+  subgraphData,
+  testGrpcClient,
+} from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 
@@ -41,12 +46,12 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 }
 
 it('gets, lists and checks work orders for parts; closed orders refuse parts; roles apply', async () => {
-  const customers = createGrpcClient(
+  const customers = testGrpcClient(
     customerV1.CustomerServiceClient,
     `127.0.0.1:${customer.grpcPort}`,
     { identity: agent },
   );
-  const client = createGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
+  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
     identity: agent,
   });
   try {
@@ -136,7 +141,7 @@ it('gets, lists and checks work orders for parts; closed orders refuse parts; ro
 });
 
 it('R-WO-2 concurrent moves on one work order queue on its row lock: one wins, the other is an illegal transition', async () => {
-  const customers = createGrpcClient(
+  const customers = testGrpcClient(
     customerV1.CustomerServiceClient,
     `127.0.0.1:${customer.grpcPort}`,
     { identity: agent },

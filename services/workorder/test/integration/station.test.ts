@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { createGrpcClient, type Identity } from '@aftercare/kit';
+import { type Identity } from '@aftercare/kit';
 import { workorderV1 as pb } from '@aftercare/proto';
 import {
   dbQuery,
@@ -7,6 +7,7 @@ import {
   testServiceEnv,
   subgraphData,
   subgraphRequest,
+  testGrpcClient,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
@@ -260,7 +261,7 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
   expect(new Set(events.map((e) => e.station))).toEqual(new Set(['HZ-01']));
 
   // gRPC: the station of an order and of a staff member.
-  const client = createGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
+  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
     identity: { userId: 'svc', roles: ['service'] },
   });
   try {
