@@ -14,4 +14,5 @@ export * from './logger';
 export * from './service';
 export * from './telemetry';
 export * from './validation';
+export * from './input-policy';
 export * from './periodic';

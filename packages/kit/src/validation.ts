@@ -1,4 +1,5 @@
 import { invalidArgument } from './errors';
+import { InputRefusal, instantRefusal, isoDateRefusal, parseInstant } from './input-policy';
 
 // Validators shared by every service's domain layer: each failure is BAD_USER_INPUT naming the
 // field at fault with a machine-readable reason.
@@ -88,35 +89,24 @@ export function numberIn(
   return raw;
 }
 
-/** A `Date` or an ISO 8601 text with an offset; anything else is refused with the field named. */
+/**
+ * A `Date` or an ISO 8601 text with an offset, a real instant within the input policy's years;
+ * anything else is refused with the field named.
+ */
 export function instant(raw: Date | string | null | undefined, field: string): Date {
   if (raw === undefined || raw === null || raw === '')
     throw invalidArgument(`${field} is required`, field, 'REQUIRED');
-  const at = raw instanceof Date ? new Date(raw.getTime()) : parseIso(raw);
-  if (Number.isNaN(at.getTime()))
-    throw invalidArgument(`${field} must be a date-time with an offset`, field, 'INVALID_DATE');
-  return at;
+  const at = raw instanceof Date ? new Date(raw.getTime()) : parseInstant(raw);
+  const refusal = at instanceof InputRefusal ? at : instantRefusal(at);
+  if (refusal) throw refusal.at(field);
+  return at as Date;
 }
 
-// Date.parse accepts many loose forms and reads offset-less text in the process's zone; insist on ISO with an offset.
-function parseIso(raw: string): Date {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(raw)
-    ? new Date(raw)
-    : new Date(Number.NaN);
-}
-
-/** ISO calendar date "YYYY-MM-DD" that exists (no 2026-02-30). */
+/** ISO calendar date "YYYY-MM-DD" that exists (no 2026-02-30), within the input policy's years. */
 export function isoDate(raw: string | null | undefined, field: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw ?? '');
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!d || d.toISOString().slice(0, 10) !== raw) {
-    throw invalidArgument(
-      `${field} must be a date as YYYY-MM-DD (got "${raw ?? ''}")`,
-      field,
-      'INVALID_DATE',
-    );
-  }
-  return raw;
+  const refusal = isoDateRefusal(raw ?? '');
+  if (refusal) throw refusal.at(field);
+  return raw as string;
 }
 
 /** Clocks of phones and servers drift: "now" tolerates a few minutes ahead, not more. */

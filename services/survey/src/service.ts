@@ -46,7 +46,7 @@ const subscriptions = (deps: SurveyDeps): Subscription[] => [
     consumerName: 'survey-on-customer',
     streamService: 'customer',
     eventTypes: ['customer.created', 'customer.updated', 'customer.asset_registered'],
-    handler: (em, e) => onCustomerEvent(deps, em, e.type, e.data),
+    handler: (em, e) => onCustomerEvent(deps, em, e),
   },
 ];
 

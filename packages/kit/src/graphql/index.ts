@@ -5,3 +5,4 @@ export { loadTypeDefs } from './schema';
 export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
 export { DateScalar, DateTimeScalar } from './scalars';
 export { nullIfNotFound, requestContext, type RequestContext } from './context';
+export { applyInputPolicy, LIMIT_DIRECTIVE } from './input-policy';

@@ -1,23 +1,26 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { InputRefusal, isoDateRefusal, parseInstant } from '../input-policy';
 
-const invalid = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+/*
+ * Input values that break the input policy (an impossible or far-off date) parse to an
+ * `InputRefusal` instead of throwing: a scalar does not know which argument it parses, and the
+ * subgraph's argument walker (input-policy.ts) refuses it as BAD_USER_INPUT naming the argument.
+ */
 
-function parseInstant(value: unknown): Date {
-  if (typeof value !== 'string') throw invalid('DateTime must be an ISO 8601 string');
-  // An offset is required: a wall-clock time without a zone is ambiguous.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    throw invalid(
-      `DateTime "${value}" must be ISO 8601 with a time zone offset, e.g. 2026-11-27T16:00:00+08:00`,
-    );
-  }
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw invalid(`DateTime "${value}" is not a valid instant`);
-  return at;
+/** Not a string at all is a type error, as for any scalar: GraphQL's own BAD_USER_INPUT. */
+function text(scalar: string, value: unknown): string {
+  if (typeof value !== 'string')
+    throw new GraphQLError(`${scalar} must be a string`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  return value;
 }
 
+const literal = (scalar: string, ast: ValueNode): string =>
+  text(scalar, ast.kind === Kind.STRING ? ast.value : undefined);
+
 /** Instants: ISO 8601 with an offset in, UTC ISO out. */
-export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+export const DateTimeScalar = new GraphQLScalarType<Date | InputRefusal, string>({
   name: 'DateTime',
   serialize: (value) => {
     const at = value instanceof Date ? value : new Date(String(value));
@@ -25,28 +28,22 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
       throw new GraphQLError('DateTime cannot represent an invalid date');
     return at.toISOString();
   },
-  parseValue: parseInstant,
-  parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw invalid('DateTime must be a string');
-    return parseInstant(ast.value);
-  },
+  parseValue: (value) => parseInstant(text('DateTime', value)),
+  parseLiteral: (ast) => parseInstant(literal('DateTime', ast)),
 });
 
-function parseDate(value: unknown): string {
-  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
-  if (!m || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw invalid(`Date must be a calendar date YYYY-MM-DD (got ${JSON.stringify(value)})`);
-  }
-  return value as string;
-}
+const dateIn = (value: string): string | InputRefusal => isoDateRefusal(value) ?? value;
 
 /** Calendar dates in the business time zone, kept as YYYY-MM-DD strings end to end. */
-export const DateScalar = new GraphQLScalarType<string, string>({
+export const DateScalar = new GraphQLScalarType<string | InputRefusal, string>({
   name: 'Date',
-  serialize: (value) => parseDate(value),
-  parseValue: parseDate,
-  parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw invalid('Date must be a string');
-    return parseDate(ast.value);
+  // A date on file is shown whatever its year: the range applies to what comes in.
+  serialize: (value) => {
+    const refusal = isoDateRefusal(value);
+    if (refusal && refusal.reason !== 'DATE_OUT_OF_RANGE')
+      throw new GraphQLError(`Date cannot represent ${JSON.stringify(value)}`);
+    return value as string;
   },
+  parseValue: (value) => dateIn(text('Date', value)),
+  parseLiteral: (ast) => dateIn(literal('Date', ast)),
 });

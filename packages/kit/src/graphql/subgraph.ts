@@ -7,6 +7,7 @@ import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
 import { createErrorFormatter } from './errors';
+import { applyInputPolicy } from './input-policy';
 import { operationChecksPlugin } from './operation-checks';
 
 /** What every subgraph resolver gets; a service's own context extends it. */
@@ -53,12 +54,17 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
  * Resolvers run inside `runWithIdentity(identity)`, so gRPC calls they make carry the caller.
  * The caller comes from the endpoint's `authenticate`, which the service runner sets to verify the
  * gateway's signed identity token (ADR 0010); without it every request is anonymous.
+ * Every argument passes the input policy before its resolver runs (`applyInputPolicy`).
  */
 export function createSubgraph<TContext extends SubgraphContext = SubgraphContext>(
   options: SubgraphOptions<TContext>,
 ): GraphQLEndpoint<TContext> {
+  const schema = buildSubgraphSchema([
+    { typeDefs: options.typeDefs, resolvers: options.resolvers },
+  ]);
+  applyInputPolicy(schema);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    schema,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,

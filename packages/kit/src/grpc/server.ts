@@ -11,6 +11,7 @@ import {
 import { healthV1 } from '@aftercare/proto';
 import type { Identity } from '../auth';
 import { AppError, isAppError } from '../errors';
+import { findRefusal, TEXT_MAX_LENGTH } from '../input-policy';
 import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
 import { runInCallScope } from './context';
 import { HealthStatus } from './health';
@@ -153,9 +154,10 @@ function unaryCall<Req, Res>(
         method,
       };
       // Outgoing calls made by the handler inherit the caller's identity and deadline.
-      return runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () =>
-        handler(call.request, ctx),
-      );
+      return runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () => {
+        checkRequest(call.request);
+        return handler(call.request, ctx);
+      });
     };
     serve().then(
       (response) => callback(null, response),
@@ -167,6 +169,16 @@ function unaryCall<Req, Res>(
       },
     );
   };
+}
+
+/**
+ * The input policy (docs/input-policy.md) on the decoded request, before the handler sees it:
+ * every text (no NUL, at most TEXT_MAX_LENGTH characters) and every Timestamp (a real instant
+ * within our years), INVALID_ARGUMENT naming the field (`contacts.0.name`) otherwise.
+ */
+function checkRequest(request: unknown): void {
+  const found = findRefusal(request, TEXT_MAX_LENGTH);
+  if (found) throw found.refusal.at(found.field);
 }
 
 /** Logs what operators must see and masks what callers must not. */

@@ -1,7 +1,10 @@
-import { invalidArgument } from '@aftercare/kit';
-import { addDays, localDate, optionalIsoDate, optionalText, requiredText } from './values';
+import { addDays, invalidArgument, numberIn } from '@aftercare/kit';
+import { localDate, optionalIsoDate, optionalText, requiredText } from './values';
 
 export const ASSET_KINDS = ['VEHICLE', 'EQUIPMENT', 'APPLIANCE', 'OTHER'] as const;
+
+/** Longer than ten years is a typo, not a maintenance cycle; due dates are computed from it. */
+export const MAX_MAINTENANCE_CYCLE_DAYS = 3650;
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
 export interface ServiceContract {
@@ -127,13 +130,14 @@ export function newAsset(input: NewAssetInput): AssetDetails {
     };
     ordered(contract.startDate, contract.endDate, 'contract');
   }
-  const maintenanceCycleDays = nonNegativeInt(input.maintenanceCycleDays, 'maintenanceCycleDays');
-  if (maintenanceCycleDays === 0)
-    throw invalidArgument(
-      'maintenanceCycleDays must be at least 1',
-      'maintenanceCycleDays',
-      'INVALID_NUMBER',
-    );
+  const maintenanceCycleDays =
+    input.maintenanceCycleDays === undefined || input.maintenanceCycleDays === null
+      ? null
+      : numberIn(input.maintenanceCycleDays, 'maintenanceCycleDays', {
+          min: 1,
+          max: MAX_MAINTENANCE_CYCLE_DAYS,
+          integer: true,
+        });
   const purchaseDate = optionalIsoDate(input.purchaseDate, 'purchaseDate');
   const lastMaintenance = optionalIsoDate(input.lastMaintenance, 'lastMaintenance');
   return {
@@ -159,7 +163,7 @@ export function newAsset(input: NewAssetInput): AssetDetails {
 
 /** The next maintenance falls one cycle after the last one (or after purchase when none was done). */
 export function nextMaintenanceDue(cycleDays: number | null, from: string | null): string | null {
-  return cycleDays && from ? addDays(from, cycleDays) : null;
+  return cycleDays && from ? addDays(from, cycleDays, 'maintenanceCycleDays') : null;
 }
 
 export type EntitlementKind = 'WARRANTY' | 'CONTRACT' | 'PAID';

@@ -52,13 +52,6 @@ export function normaliseEmail(raw: string, field: string): string {
 export const optionalIsoDate = (raw: string | undefined | null, field: string): string | null =>
   raw ? isoDate(raw, field) : null;
 
-/** Adds days to an ISO date, staying in calendar arithmetic (no time zone involved). */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** The local calendar date of an instant in the business time zone. */
 export function localDate(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {

@@ -1,5 +1,7 @@
 import {
   type EntityManager,
+  eventData,
+  type EventEnvelope,
   type Identity,
   isoDate,
   type Logger,
@@ -65,11 +67,10 @@ const assetRegistered = z.object({
 export async function onCustomerEvent(
   deps: SurveyDeps,
   em: EntityManager,
-  type: string,
-  data: unknown,
+  envelope: EventEnvelope,
 ): Promise<void> {
-  if (type === 'customer.asset_registered') {
-    const a = assetRegistered.parse(data);
+  if (envelope.type === 'customer.asset_registered') {
+    const a = eventData(assetRegistered, envelope);
     await upsertAsset(em, deps.now(), {
       assetId: a.assetId,
       customerId: a.customerId,
@@ -81,7 +82,7 @@ export async function onCustomerEvent(
     });
     return;
   }
-  const c = customerEvent.parse(data);
+  const c = eventData(customerEvent, envelope);
   const file = (await em.findOne(CustomerFileRecord, { customerId: c.customerId })) ?? null;
   // Events may arrive out of order across redeliveries: an older version never overwrites a newer.
   if (file && file.version >= c.version) return;
