@@ -44,18 +44,20 @@ export function requestHash(request: object): string {
     .digest('hex');
 }
 
-export interface CreateOnce<T> {
+interface CreateOnceBase<T> {
   /** `<service>.<use case>`, e.g. `customer.createCustomer`: the same for every transport. */
   operation: string;
   caller: Identity;
   key: IdempotencyKey | null;
   /** What the caller asked for, as given to the use case (its `idempotencyKey` is ignored). */
   request: object;
-  /** The id stored with the key (text, so codes do as well as UUIDs). */
-  idOf(result: T): string;
   /** The first call's result, for a repeat, read in the repeat's transaction. */
   load(em: EntityManager, id: string): Promise<T>;
 }
+
+/** The id stored with the key (text, so codes do as well as UUIDs); by default the result's `id`. */
+export type CreateOnce<T> = CreateOnceBase<T> &
+  (T extends { id: string } ? { idOf?(result: T): string } : { idOf(result: T): string });
 
 interface StoredKey {
   request_hash: string;
@@ -93,7 +95,7 @@ export async function createOnce<T>(
         const result = await create(em);
         await em.execute(
           'UPDATE idempotency_key SET result_id = ? WHERE operation = ? AND user_id = ? AND key = ?',
-          [once.idOf(result), ...scope],
+          [idOf(once, result), ...scope],
         );
         await purgeExpired(em);
         return result;
@@ -126,6 +128,9 @@ export async function createOnce<T>(
     });
   });
 }
+
+const idOf = <T>(once: CreateOnce<T>, result: T): string =>
+  once.idOf ? once.idOf(result) : (result as { id: string }).id;
 
 /** Lazy cleanup: a few expired keys per keyed create; SKIP LOCKED so creates never queue on it. */
 async function purgeExpired(em: EntityManager): Promise<void> {
