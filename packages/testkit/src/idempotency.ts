@@ -25,7 +25,8 @@ let lastVariant = 0;
 const freshVariant = () => (lastVariant += 1);
 const freshKey = () => `test-${randomUUID()}`;
 
-const show = (o: CreateOutcome) => ('id' in o ? `created ${o.id}` : `${o.code} ${o.reason}`);
+const show = (o: CreateOutcome) =>
+  'id' in o ? `created ${o.id}` : `${o.code} ${o.reason}: ${o.message}`;
 
 function createdId(o: CreateOutcome, what: string): string {
   assert.ok('id' in o, `${what}: expected a create, got ${show(o)}`);
