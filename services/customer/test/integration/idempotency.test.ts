@@ -1,4 +1,4 @@
-import { createGrpcClient, type Identity, type PromiseClient } from '@aftercare/kit';
+import type { Identity, PromiseClient } from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   grpcCreate,
@@ -6,6 +6,7 @@ import {
   idempotentCreateChecks,
   rowCount,
   subgraphCreate,
+  testGrpcClient,
   subgraphData,
   type TestServiceEnv,
   testServiceEnv,
@@ -23,7 +24,7 @@ const agent: Identity = { userId: 'agent-idem', roles: ['agent'] };
 beforeAll(async () => {
   env = await testServiceEnv('customer-idem');
   service = await startCustomerService(loadCustomerConfig(env.env));
-  client = createGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: agent,
     timeoutMs: 20_000,
   });

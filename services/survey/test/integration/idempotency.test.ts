@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createGrpcClient, type Identity, type PromiseClient } from '@aftercare/kit';
+import type { Identity, PromiseClient } from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
 import {
   grpcCreate,
@@ -7,6 +7,7 @@ import {
   idempotentCreateChecks,
   rowCount,
   subgraphCreate,
+  testGrpcClient,
 } from '@aftercare/testkit';
 import { agent, startFiguresService } from './support';
 
@@ -18,7 +19,7 @@ let client: PromiseClient<typeof pb.SurveyServiceService>;
 
 beforeAll(async () => {
   figures = await startFiguresService('survey-idem');
-  client = createGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${figures.service.grpcPort}`, {
+  client = testGrpcClient(pb.SurveyServiceClient, `127.0.0.1:${figures.service.grpcPort}`, {
     identity: agent,
     timeoutMs: 20_000,
   });
