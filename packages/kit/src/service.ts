@@ -2,6 +2,7 @@ import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { openOrm, migrateUp, type Orm } from './db';
+import { KitIdempotencyMigration } from './db/idempotency-migration';
 import { KitEventsMigration } from './events/migration';
 import { type EventHandler, startConsumer } from './events/consumer';
 import { connectNats } from './events/nats';
@@ -120,7 +121,7 @@ export interface ServiceSpec<C extends BaseServiceConfig> {
   config: C;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   entities: EntitySchema<any, any>[];
-  /** The service's own migrations; the kit's outbox/inbox migration runs first. */
+  /** The service's own migrations; the kit's (outbox/inbox, idempotency keys) run first. */
   migrations: MigrationObject[];
   setup(runtime: ServiceRuntime<C>): ServiceParts | Promise<ServiceParts>;
   logger?: Logger;
@@ -140,7 +141,11 @@ export interface RunningService<C extends BaseServiceConfig> extends ServiceRunt
 const ormOptions = <C extends BaseServiceConfig>(spec: ServiceSpec<C>) => ({
   databaseUrl: spec.config.databaseUrl,
   entities: [...kitEventEntities, ...spec.entities],
-  migrations: [{ name: '0000_kit_events', class: KitEventsMigration }, ...spec.migrations],
+  migrations: [
+    { name: '0000_kit_events', class: KitEventsMigration },
+    { name: '0000_kit_idempotency', class: KitIdempotencyMigration },
+    ...spec.migrations,
+  ],
   poolMax: spec.config.DATABASE_POOL_MAX,
 });
 

@@ -6,3 +6,4 @@ export * from './events';
 export * from './access';
 export * from './identity';
 export * from './identity-attacks';
+export * from './idempotency';

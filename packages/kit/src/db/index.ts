@@ -3,3 +3,5 @@ export * from './orm';
 export * from './paging';
 export * from './json-dates';
 export * from './lookup';
+export * from './idempotency';
+export * from './idempotency-migration';

@@ -4,6 +4,8 @@ import {
   type EntityManager,
   type Identity,
   checkUuid,
+  createOnce,
+  idempotencyKey,
   invalidArgument,
   notFound,
   requireRole,
@@ -93,13 +95,15 @@ function settled<T>(result: PromiseSettledResult<T>): T {
   return result.value;
 }
 
+/** R-CO-2 step 1: a complaint recorded after its references are checked; once per idempotency key. */
 export async function registerComplaint(
   deps: ComplaintDeps,
   caller: Identity | null,
-  input: ComplaintInput,
+  input: ComplaintInput & { idempotencyKey?: string | null },
 ): Promise<ComplaintRecord> {
   const me = requireRole(caller, ...CAN_RECORD);
   const intake = parseComplaint(input, { now: deps.now() });
+  const key = idempotencyKey(input.idempotencyKey);
   // The three checks are independent: ask at once, report in the order of the form.
   const [customer, workOrder, assetOwner] = await Promise.allSettled([
     deps.customers.customer(intake.customerId, me),
@@ -135,9 +139,16 @@ export async function registerComplaint(
       );
     }
   }
-  return deps.orm.em
-    .fork()
-    .transactional((em) => recordComplaint(em, deps, intake, me.userId, null, stationCode));
+  const once = {
+    operation: 'complaint.registerComplaint',
+    caller: me,
+    key,
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(ComplaintRecord, { id }),
+  };
+  return createOnce(deps.orm, once, (em) =>
+    recordComplaint(em, deps, intake, me.userId, null, stationCode),
+  );
 }
 
 /**

@@ -7,6 +7,8 @@ import {
   type Logger,
   checkUuid,
   forbidden,
+  createOnce,
+  idempotencyKey,
   instant,
   invalidArgument,
   keysetPage,
@@ -266,9 +268,13 @@ export interface ManualProposalInput {
   /** Names the fact so proposing it twice is harmless; default: a fresh one. */
   sourceRef?: string | null;
   correctionRequired?: boolean | null;
+  idempotencyKey?: string | null;
 }
 
-/** A penalty or reward proposed by hand: inspection findings, late archive handover, best performer. */
+/**
+ * A penalty or reward proposed by hand: inspection findings, late archive handover, best performer.
+ * With an idempotency key a repeat returns the line proposed the first time.
+ */
 export async function proposePenalty(
   deps: ComplaintDeps,
   caller: Identity | null,
@@ -284,7 +290,14 @@ export async function proposePenalty(
     'occurredAt',
   );
   const sourceRef = optionalText(input.sourceRef, 'sourceRef', 100) ?? uuidv7();
-  return deps.orm.em.fork().transactional((em) =>
+  const once = {
+    operation: 'complaint.proposePenalty',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(PenaltyRecord, { id }),
+  };
+  return createOnce(deps.orm, once, (em) =>
     proposePenaltyIn(em, deps, {
       ruleCode,
       staffId,

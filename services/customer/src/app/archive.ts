@@ -4,10 +4,12 @@ import {
   AppError,
   checkUuid,
   conflict,
+  createOnce,
   type EntityManager,
   type EventHandler,
   eventData,
   type Identity,
+  idempotencyKey,
   instant,
   isUuid,
   type Logger,
@@ -61,11 +63,13 @@ export interface RecordSaleInput {
   assetId?: string | null;
   soldAt?: Date | string | null;
   salesAdvisorId?: string | null;
+  idempotencyKey?: string | null;
 }
 
 /**
  * R-CU-3: sales records the sale of an asset (the vehicle handed to the customer); the new-vehicle
- * file is then due from the sales advisor within 3 working days. One sale per asset.
+ * file is then due from the sales advisor within 3 working days. One sale per asset (a repeat
+ * with the same idempotency key returns the recorded sale instead of SALE_ALREADY_RECORDED).
  */
 export async function recordSale(
   deps: CustomerDeps,
@@ -79,8 +83,15 @@ export async function recordSale(
   const advisor = input.salesAdvisorId
     ? staffId(input.salesAdvisorId, 'salesAdvisorId')
     : me.userId;
+  const once = {
+    operation: 'customer.recordAssetSale',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(ArchiveHandoverRecord, { id }),
+  };
   try {
-    return await deps.orm.em.fork().transactional(async (em) => {
+    return await createOnce(deps.orm, once, async (em) => {
       const asset = await em.findOne(AssetRecord, { id: assetId });
       if (!asset) throw notFound('Asset', assetId);
       return createHandover(em, deps, {

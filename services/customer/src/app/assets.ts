@@ -2,6 +2,8 @@ import {
   type EntityManager,
   type Identity,
   AppError,
+  createOnce,
+  idempotencyKey,
   notFound,
   requireRole,
   uuidv7,
@@ -48,17 +50,27 @@ export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
   nextMaintenanceDue: r.nextMaintenanceDue,
 });
 
-/** R-CU-2: one asset, one file — a VIN or serial number is registered once, to one customer. */
+/**
+ * R-CU-2: one asset, one file — a VIN or serial number is registered once, to one customer.
+ * A repeat with the same idempotency key returns that file instead of ASSET_ALREADY_REGISTERED.
+ */
 export async function registerAsset(
   deps: CustomerDeps,
   caller: Identity | null,
-  input: NewAssetInput & { customerId: string },
+  input: NewAssetInput & { customerId: string; idempotencyKey?: string | null },
 ): Promise<AssetRecord> {
-  requireRole(caller, ...CAN_WRITE);
+  const me = requireRole(caller, ...CAN_WRITE);
   const customerId = checkUuid(input.customerId, 'customerId');
   const d = newAsset(input);
+  const once = {
+    operation: 'customer.registerAsset',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(AssetRecord, { id }),
+  };
   try {
-    return await deps.orm.em.fork().transactional(async (em) => {
+    return await createOnce(deps.orm, once, async (em) => {
       const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
       if (!customer) throw notFound('Customer', customerId);
       const record = em.create(AssetRecord, {

@@ -11,8 +11,8 @@ import { appendContactLog } from './contact-log';
 import type { CustomerDeps } from './deps';
 
 /**
- * R-CU-5: a contact taken down by another service becomes one contact-log entry, keyed by the
- * event id so a redelivered event never logs it twice. An event about a customer we do not
+ * R-CU-5: a contact taken down by another service becomes one contact-log entry; the consumer's
+ * inbox makes sure a redelivered event never logs it twice. An event about a customer we do not
  * know is a producer bug: it fails and is given up with an error after the retries.
  */
 function logFrom<S extends z.ZodType>(
@@ -26,7 +26,7 @@ function logFrom<S extends z.ZodType>(
     // A fact from another service: only our own clock's skew could put it "in the future".
     const now = new Date(Math.max(deps.now().getTime(), contact.entry.occurredAt.getTime()));
     const details = newContactLogEntry(contact.entry, contact.entry.staffId ?? 'system', now);
-    await appendContactLog(em, deps, contact.customerId, details, `event:${envelope.id}`);
+    await appendContactLog(em, deps, contact.customerId, details);
   };
 }
 

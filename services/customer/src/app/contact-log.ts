@@ -8,13 +8,14 @@ import {
   requireRole,
   uuidv7,
   checkUuid,
+  createOnce,
+  idempotencyKey,
 } from '@aftercare/kit';
 import {
   type ContactLogDetails,
   type ContactLogInput,
   newContactLogEntry,
 } from '../domain/contact-log';
-import { optionalText } from '../domain/values';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
@@ -31,34 +32,29 @@ export async function logContact(
   const me = requireRole(caller, ...CAN_LOG_CONTACT);
   const customerId = checkUuid(input.customerId, 'customerId');
   const details = newContactLogEntry(input, me.userId, deps.now());
-  const idempotencyKey = optionalText(input.idempotencyKey, 'idempotencyKey', 200);
-  return deps.orm.em
-    .fork()
-    .transactional((em) => appendContactLog(em, deps, customerId, details, idempotencyKey));
+  const once = {
+    operation: 'customer.logContact',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(ContactLogRecord, { id }),
+  };
+  return createOnce(deps.orm, once, (em) => appendContactLog(em, deps, customerId, details));
 }
 
-/**
- * Appends an entry in `em`'s transaction, with its `customer.contact_logged` event; an entry with
- * the same idempotency key is returned instead of a second one.
- */
+/** Appends an entry in `em`'s transaction, with its `customer.contact_logged` event. */
 export async function appendContactLog(
   em: EntityManager,
   deps: CustomerDeps,
   customerId: string,
   details: ContactLogDetails,
-  idempotencyKey: string | null,
 ): Promise<ContactLogRecord> {
-  if (idempotencyKey) {
-    const earlier = await em.findOne(ContactLogRecord, { idempotencyKey });
-    if (earlier) return earlier;
-  }
   const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
   if (!customer) throw notFound('Customer', customerId);
   const entry = em.create(ContactLogRecord, {
     id: uuidv7(),
     customerId,
     ...details,
-    idempotencyKey,
     createdAt: deps.now(),
   });
   await em.flush();

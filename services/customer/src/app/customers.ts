@@ -4,6 +4,8 @@ import {
   type Page,
   type PageRequest,
   conflict,
+  createOnce,
+  idempotencyKey,
   keysetPage,
   notFound,
   requireRole,
@@ -70,15 +72,22 @@ const eventData = (r: CustomerRecord) => ({
   version: r.version,
 });
 
-/** R-CU-1: registers a customer by region, with at least one reachable contact. */
+/** R-CU-1: registers a customer by region, with at least one reachable contact; once per key. */
 export async function createCustomer(
   deps: CustomerDeps,
   caller: Identity | null,
-  input: NewCustomerInput,
+  input: NewCustomerInput & { idempotencyKey?: string | null },
 ): Promise<CustomerRecord> {
-  requireRole(caller, ...CAN_WRITE);
+  const me = requireRole(caller, ...CAN_WRITE);
   const details = newCustomer(input);
-  return deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'customer.createCustomer',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(CustomerRecord, { id }),
+  };
+  return createOnce(deps.orm, once, async (em) => {
     const [{ seq }] = (await em.execute(`SELECT nextval('customer_code_seq') AS seq`)) as [
       { seq: string },
     ];

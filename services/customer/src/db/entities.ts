@@ -146,7 +146,6 @@ export class ContactLogRecord {
   staffId!: string;
   occurredAt!: Date;
   reference: string | null = null;
-  idempotencyKey: string | null = null;
   createdAt!: Date;
 }
 
@@ -164,7 +163,6 @@ export const ContactLogSchema = new EntitySchema<ContactLogRecord>({
     staffId: { type: 'string' },
     occurredAt: { type: 'Date', columnType: 'timestamptz' },
     reference: { type: 'string', nullable: true },
-    idempotencyKey: { type: 'string', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
   },
 });

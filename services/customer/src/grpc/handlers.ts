@@ -48,6 +48,7 @@ export function customerHandlers(
         contacts: fromContacts(req.contacts),
         addresses: fromAddresses(req.addresses),
         responsibleStaffId: req.responsibleStaffId,
+        idempotencyKey: req.idempotencyKey,
       });
       return { customer: toCustomer(customer) };
     },
@@ -106,6 +107,7 @@ export function customerHandlers(
         contract: req.contract ?? null,
         maintenanceCycleDays: orNull(req.maintenanceCycleDays),
         lastMaintenance: orNull(req.lastMaintenance),
+        idempotencyKey: req.idempotencyKey,
       });
       return { asset: toAsset(asset) };
     },

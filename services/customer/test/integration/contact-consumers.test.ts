@@ -30,6 +30,7 @@ beforeAll(async () => {
       grade: 0,
       tags: [],
       responsibleStaffId: '',
+      idempotencyKey: '',
       contacts: [
         { name: 'Caller', role: '', mobile: '13512345678', phone: '', email: '', primary: true },
       ],

@@ -56,6 +56,7 @@ it('publishes customer.created, customer.asset_registered, customer.contact_logg
       grade: 0,
       tags: [],
       responsibleStaffId: '',
+      idempotencyKey: '',
       contacts: [
         {
           name: 'Ms Qian',
@@ -90,6 +91,7 @@ it('publishes customer.created, customer.asset_registered, customer.contact_logg
       warrantyEnd: '2026-12-31',
       maintenanceCycleDays: 0,
       lastMaintenance: '',
+      idempotencyKey: '',
     });
     await client.logContact({
       customerId: customer!.id,

@@ -56,6 +56,7 @@ const newCustomer = (over: Partial<pb.CreateCustomerRequest> = {}): pb.CreateCus
     },
   ],
   responsibleStaffId: 'agent-1',
+  idempotencyKey: '',
   ...over,
 });
 
@@ -215,6 +216,7 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
       },
       maintenanceCycleDays: 90,
       lastMaintenance: '',
+      idempotencyKey: '',
     });
     expect(asset).toMatchObject({
       vin: 'LSVAA4187E2123456',
@@ -253,6 +255,7 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
         warrantyEnd: '',
         maintenanceCycleDays: 0,
         lastMaintenance: '',
+        idempotencyKey: '',
       }),
       { code: 'ALREADY_EXISTS', reason: 'ASSET_ALREADY_REGISTERED', field: 'vin' },
     );
@@ -337,6 +340,7 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
         warrantyEnd: '',
         maintenanceCycleDays: 0,
         lastMaintenance: '',
+        idempotencyKey: '',
       }),
       { code: 'NOT_FOUND' },
     );

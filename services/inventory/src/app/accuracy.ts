@@ -2,8 +2,10 @@ import { LockMode } from '@mikro-orm/core';
 import {
   checkUuid,
   conflict,
+  createOnce,
   type EntityManager,
   type Identity,
+  idempotencyKey,
   instant,
   invalidArgument,
   notFound,
@@ -31,16 +33,24 @@ const MAX_PERIOD_MS = 10 * 366 * 24 * 3600_000;
 /**
  * R-IN-5: records that a wrong part went out on an ISSUE document (who noticed, what went out,
  * what should have). The issue row is locked so one mistake is recorded once
- * (`CORRECTION_EXISTS`); the unique (issue, wrong part) key backs that up.
+ * (`CORRECTION_EXISTS`); the unique (issue, wrong part) key backs that up. A repeat with the same
+ * idempotency key gets the recorded correction instead.
  */
 export async function correctWrongPart(
   deps: InventoryDeps,
   caller: Identity | null,
   issueId: string,
-  input: Omit<WrongPartCorrectionInput, 'correctedBy'>,
+  input: Omit<WrongPartCorrectionInput, 'correctedBy'> & { idempotencyKey?: string | null },
 ): Promise<WrongPartCorrectionRecord> {
   const me = requireRole(caller, ...CAN_POST);
-  return deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'inventory.recordWrongPartCorrection',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: { ...input, issueId },
+    load: (em: EntityManager, id: string) => em.findOneOrFail(WrongPartCorrectionRecord, { id }),
+  };
+  return createOnce(deps.orm, once, async (em) => {
     const issue = await em.findOne(
       StockDocumentRecord,
       { id: checkUuid(issueId, 'issueId') },

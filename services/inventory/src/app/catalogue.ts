@@ -1,4 +1,12 @@
-import { type Identity, AppError, requireRole, type Role } from '@aftercare/kit';
+import {
+  type EntityManager,
+  type Identity,
+  AppError,
+  createOnce,
+  idempotencyKey,
+  requireRole,
+  type Role,
+} from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { PartRecord, WarehouseRecord } from '../db/entities';
 import { type PartInput, parsePart, parseWarehouse, type WarehouseInput } from '../domain';
@@ -25,16 +33,27 @@ export async function upsertPart(
   });
 }
 
-/** R-IN-1: the central warehouse and each service station's stock are separate ledgers. */
+/**
+ * R-IN-1: the central warehouse and each service station's stock are separate ledgers. A repeat
+ * with the same idempotency key returns the warehouse instead of WAREHOUSE_EXISTS.
+ */
 export async function createWarehouse(
   deps: InventoryDeps,
   caller: Identity | null,
-  input: WarehouseInput,
+  input: WarehouseInput & { idempotencyKey?: string | null },
 ): Promise<WarehouseRecord> {
-  requireRole(caller, 'manager');
+  const me = requireRole(caller, 'manager');
   const w = parseWarehouse(input);
+  const once = {
+    operation: 'inventory.createWarehouse',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    idOf: (r: WarehouseRecord) => r.code,
+    load: (em: EntityManager, code: string) => em.findOneOrFail(WarehouseRecord, { code }),
+  };
   try {
-    return await deps.orm.em.fork().transactional(async (em) => {
+    return await createOnce(deps.orm, once, async (em) => {
       const record = Object.assign(new WarehouseRecord(), {
         code: w.code,
         name: w.name,

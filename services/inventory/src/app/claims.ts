@@ -1,9 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import {
   checkUuid,
+  createOnce,
   type EntityManager,
   findByUuid,
   type Identity,
+  idempotencyKey,
   notFound,
   oneOf,
   requireRole,
@@ -41,18 +43,26 @@ const CLAIM_READERS: Role[] = [...CAN_READ, 'agent', 'customer_relations'];
 
 const stateOf = (r: ClaimOrderRecord): ClaimOrderState => ({ ...r });
 
-/** R-IN-4: a claim order for a customer, possibly asking a deposit. */
+/** R-IN-4: a claim order for a customer, possibly asking a deposit; once per idempotency key. */
 export async function openClaim(
   deps: InventoryDeps,
   caller: Identity | null,
-  input: Omit<ClaimOrderInput, 'id'>,
+  input: Omit<ClaimOrderInput, 'id'> & { idempotencyKey?: string | null },
 ): Promise<ClaimOrderRecord> {
   const me = requireRole(caller, ...CAN_OPEN);
   const workOrderId = input.workOrderId ? checkUuid(input.workOrderId, 'workOrderId') : null;
+  const key = idempotencyKey(input.idempotencyKey);
   const order = openClaimOrder({ ...input, workOrderId, id: uuidv7() }, me.userId, deps.now());
   // A part is ordered for a repair still in progress; the work-order service is the judge.
   if (workOrderId) await deps.workOrders.openForParts(workOrderId, me);
-  return deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'inventory.openClaimOrder',
+    caller: me,
+    key,
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(ClaimOrderRecord, { id }),
+  };
+  return createOnce(deps.orm, once, async (em) => {
     // Claims are for catalogue parts, so each line resolves to a part on the graph.
     const codes = order.lines.map((l) => l.partCode);
     const known = await em.find(PartRecord, { code: { $in: codes } }, { fields: ['code'] });
@@ -64,64 +74,82 @@ export async function openClaim(
   });
 }
 
+type Step = (order: ClaimOrderState, em: EntityManager, now: Date) => ClaimOrderState;
+
+const change = (deps: InventoryDeps, id: string, apply: Step): Promise<ClaimOrderRecord> =>
+  deps.orm.em.fork().transactional((em) => changeIn(em, deps, id, apply));
+
 /** Locks the claim order, applies a domain step and emits the closing event when it ended. */
-async function change(
+async function changeIn(
+  em: EntityManager,
   deps: InventoryDeps,
   id: string,
-  apply: (order: ClaimOrderState, em: EntityManager, now: Date) => ClaimOrderState,
+  apply: Step,
 ): Promise<ClaimOrderRecord> {
-  return deps.orm.em.fork().transactional(async (em) => {
-    const record = await em.findOne(
-      ClaimOrderRecord,
-      { id: checkUuid(id, 'claimOrderId') },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!record) throw notFound('ClaimOrder', id);
-    const next = apply(stateOf(record!), em, deps.now());
-    Object.assign(record!, next);
-    if (next.status === 'SETTLED' || next.status === 'FORFEITED' || next.status === 'CANCELLED') {
-      deps.events.add(em, {
-        type: CLAIM_EVENTS.closed,
-        aggregateId: next.id,
-        data: {
-          claimOrderId: next.id,
-          customerId: next.customerId,
-          workOrderId: next.workOrderId,
-          status: next.status,
-          depositPaidFen: next.depositPaidFen,
-          refundFen: next.depositRefundedFen,
-          forfeitedFen: next.depositForfeitedFen,
-          closedBy: next.closedBy!,
-          at: next.closedAt!.toISOString(),
-        } satisfies InventoryClaimOrderClosed,
-      });
-    }
-    return record!;
-  });
+  const record = await em.findOne(
+    ClaimOrderRecord,
+    { id: checkUuid(id, 'claimOrderId') },
+    { lockMode: LockMode.PESSIMISTIC_WRITE },
+  );
+  if (!record) throw notFound('ClaimOrder', id);
+  const next = apply(stateOf(record!), em, deps.now());
+  Object.assign(record!, next);
+  if (next.status === 'SETTLED' || next.status === 'FORFEITED' || next.status === 'CANCELLED') {
+    deps.events.add(em, {
+      type: CLAIM_EVENTS.closed,
+      aggregateId: next.id,
+      data: {
+        claimOrderId: next.id,
+        customerId: next.customerId,
+        workOrderId: next.workOrderId,
+        status: next.status,
+        depositPaidFen: next.depositPaidFen,
+        refundFen: next.depositRefundedFen,
+        forfeitedFen: next.depositForfeitedFen,
+        closedBy: next.closedBy!,
+        at: next.closedAt!.toISOString(),
+      } satisfies InventoryClaimOrderClosed,
+    });
+  }
+  return record!;
 }
 
-/** R-IN-4: the customer pays (part of) the deposit; each payment is kept. */
+/**
+ * R-IN-4: the customer pays (part of) the deposit; each payment is kept. With an idempotency key
+ * a payment is taken once: a repeat gets the claim order as it stands.
+ */
 export const payClaimDeposit = async (
   deps: InventoryDeps,
   caller: Identity | null,
   id: string,
   amountFen: number,
+  rawKey?: string | null,
 ) => {
   const me = requireRole(caller, ...CAN_TAKE_DEPOSIT);
-  return change(deps, id, (order, em, now) => {
-    assertTakesPayment(order);
-    const paid = payDeposit(order, amountFen);
-    em.persist(
-      Object.assign(new ClaimDepositPaymentRecord(), {
-        id: uuidv7(),
-        claimOrderId: order.id,
-        amountFen: paid.depositPaidFen - order.depositPaidFen,
-        receivedBy: me.userId,
-        receivedAt: now,
-      }),
-    );
-    return { ...order, depositPaidFen: paid.depositPaidFen };
-  });
+  const once = {
+    operation: 'inventory.payClaimDeposit',
+    caller: me,
+    key: idempotencyKey(rawKey),
+    request: { claimOrderId: id, amountFen },
+    load: (em: EntityManager, claimId: string) =>
+      em.findOneOrFail(ClaimOrderRecord, { id: claimId }),
+  };
+  return createOnce(deps.orm, once, (tx) =>
+    changeIn(tx, deps, id, (order, em, now) => {
+      assertTakesPayment(order);
+      const paid = payDeposit(order, amountFen);
+      em.persist(
+        Object.assign(new ClaimDepositPaymentRecord(), {
+          id: uuidv7(),
+          claimOrderId: order.id,
+          amountFen: paid.depositPaidFen - order.depositPaidFen,
+          receivedBy: me.userId,
+          receivedAt: now,
+        }),
+      );
+      return { ...order, depositPaidFen: paid.depositPaidFen };
+    }),
+  );
 };
 
 /** R-IN-4: signed off and sent to the supplier once the deposit is paid. */

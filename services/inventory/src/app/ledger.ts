@@ -1,6 +1,8 @@
 import {
+  createOnce,
   type EntityManager,
   type Identity,
+  idempotencyKey,
   notFound,
   requireRole,
   type Role,
@@ -26,18 +28,24 @@ export const CAN_POST: Role[] = ['warehouse', 'manager'];
  * affected stock levels in a fixed order (so concurrent documents queue instead of deadlocking),
  * check with the domain that nothing goes negative, append the signed moves to the ledger,
  * update on-hand, and emit low-stock alerts that this document caused (R-IN-5). The
- * `on_hand >= 0` check constraint backs the domain check up.
+ * `on_hand >= 0` check constraint backs the domain check up. With an idempotency key a repeated
+ * receipt (or any document) is posted once and the repeat gets the document posted the first time.
  */
 export async function postDocument(
   deps: InventoryDeps,
   caller: Identity | null,
-  input: StockDocumentInput,
-  em?: EntityManager,
+  input: StockDocumentInput & { idempotencyKey?: string | null },
 ): Promise<StockDocumentRecord> {
   const me = requireRole(caller, ...CAN_POST);
   const document = parseStockDocument({ ...input, by: me.userId }, deps.now());
-  const run = (tx: EntityManager) => postStockDocument(deps, tx, document);
-  return em ? run(em) : deps.orm.em.fork().transactional(run);
+  const once = {
+    operation: 'inventory.postStockDocument',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(StockDocumentRecord, { id }),
+  };
+  return createOnce(deps.orm, once, (em) => postStockDocument(deps, em, document));
 }
 
 /**

@@ -1,8 +1,10 @@
 import {
+  createOnce,
   type EntityManager,
   type EventEnvelope,
   type Identity,
   eventData,
+  idempotencyKey,
   type Logger,
   notFound,
   requireRole,
@@ -55,14 +57,31 @@ export function onWorkOrderCompleted(logger: Logger) {
   };
 }
 
-/** R-IN-4: an old part handed in at the warehouse, matched against what the work order owes. */
+/**
+ * R-IN-4: an old part handed in at the warehouse, matched against what the work order owes. With
+ * an idempotency key the part is received once; a repeat gets the work order's write-off.
+ */
 export async function receiveOldPartFor(
   deps: InventoryDeps,
   caller: Identity | null,
-  input: { workOrderId: string; partCode?: string | null; name: string; quantity?: number | null },
+  input: {
+    workOrderId: string;
+    partCode?: string | null;
+    name: string;
+    quantity?: number | null;
+    idempotencyKey?: string | null;
+  },
 ): Promise<WarrantyWriteOff> {
   const me = requireRole(caller, 'warehouse', 'manager');
-  return deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'inventory.receiveOldPart',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    idOf: (w: WarrantyWriteOff) => w.workOrderId,
+    load: (em: EntityManager, workOrderId: string) => writeOffOf(em, me, workOrderId),
+  };
+  return createOnce(deps.orm, once, async (em) => {
     const order = await completedOrder(em, input.workOrderId);
     const receipts = await em.find(OldPartReceiptRecord, { workOrderId: order.workOrderId });
     const receipt = receiveOldPart(

@@ -1,10 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import {
   checkUuid,
+  createOnce,
   type EntityManager,
   findByUuid,
   forbidden,
   type Identity,
+  idempotencyKey,
   requireRole,
   type Role,
   uuidv7,
@@ -75,6 +77,7 @@ async function change(
 /**
  * R-IN-3: a technician requests parts for an open work order assigned to them (checked with the
  * work-order service over gRPC; a closed order or the service being down refuses the request).
+ * With an idempotency key a repeat returns the requisition made the first time.
  */
 export async function requestRequisition(
   deps: InventoryDeps,
@@ -84,9 +87,11 @@ export async function requestRequisition(
     warehouseCode: string;
     note?: string | null;
     lines: { partCode: string; quantity: number }[];
+    idempotencyKey?: string | null;
   },
 ): Promise<RequisitionRecord> {
   const me = requireRole(caller, ...CAN_REQUEST);
+  const key = idempotencyKey(input.idempotencyKey);
   const order = await deps.workOrders.openForParts(checkUuid(input.workOrderId, 'workOrderId'), me);
   const onlyTechnician = !me.roles.some(
     (r) => r === 'workshop' || r === 'manager' || r === 'admin',
@@ -95,7 +100,14 @@ export async function requestRequisition(
     throw forbidden(`work order ${order.number} is not assigned to you`);
   }
   const requisition = requestParts({ ...input, id: uuidv7(), requestedBy: me.userId }, deps.now());
-  return deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'inventory.requestParts',
+    caller: me,
+    key,
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(RequisitionRecord, { id }),
+  };
+  return createOnce(deps.orm, once, async (em) => {
     const record = Object.assign(new RequisitionRecord(), requisition);
     em.persist(record);
     stepEvent(deps, em, requisition, requisition.requestedAt);

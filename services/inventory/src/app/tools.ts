@@ -4,6 +4,8 @@ import {
   type Identity,
   type Logger,
   conflict,
+  createOnce,
+  idempotencyKey,
   invalidArgument,
   notFound,
   requireRole,
@@ -72,15 +74,25 @@ export async function upsertTool(
   });
 }
 
-/** R-IN-6: the keeper registers a loan (borrower, count, signature, condition at lending). */
+/**
+ * R-IN-6: the keeper registers a loan (borrower, count, signature, condition at lending); with an
+ * idempotency key once, a repeat getting the loan registered the first time.
+ */
 export async function lend(
   deps: InventoryDeps,
   caller: Identity | null,
   toolCode: string,
-  input: LendInput,
+  input: LendInput & { idempotencyKey?: string | null },
 ): Promise<ToolLoanRecord> {
   const me = requireRole(caller, ...KEEPERS);
-  return deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'inventory.lendTool',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: { ...input, toolCode },
+    load: (em: EntityManager, id: string) => em.findOneOrFail(ToolLoanRecord, { id }),
+  };
+  return createOnce(deps.orm, once, async (em) => {
     const tool = await lockedTool(em, toolCode);
     const open = await em.find(ToolLoanRecord, { toolCode: tool.code, returnedAt: null });
     const loan = lendTool(

@@ -171,8 +171,11 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
       ) => postStocktake(deps, ctx.identity, input),
       openClaimOrder: (_: unknown, { input }: { input: { customerId: string } }, ctx: Ctx) =>
         openClaim(deps, ctx.identity, input),
-      payClaimDeposit: (_: unknown, a: { claimOrderId: string; amountFen: number }, ctx: Ctx) =>
-        payClaimDeposit(deps, ctx.identity, a.claimOrderId, a.amountFen),
+      payClaimDeposit: (
+        _: unknown,
+        a: { claimOrderId: string; amountFen: number; idempotencyKey?: string | null },
+        ctx: Ctx,
+      ) => payClaimDeposit(deps, ctx.identity, a.claimOrderId, a.amountFen, a.idempotencyKey),
       placeClaimOrder: (_: unknown, a: { claimOrderId: string }, ctx: Ctx) =>
         placeClaim(deps, ctx.identity, a.claimOrderId),
       settleClaimOrder: (_: unknown, a: { claimOrderId: string }, ctx: Ctx) =>

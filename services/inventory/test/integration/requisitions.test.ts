@@ -2,10 +2,14 @@ import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1, healthV1, inventoryV1 } from '@aftercare/proto';
 import {
   dbQuery,
-  type TestServiceEnv,
-  testServiceEnv,
+  type IdempotentCreate,
+  idempotentCreateChecks,
+  rowCount,
+  subgraphCreate,
   subgraphData,
+  type TestServiceEnv,
   testGrpcClient,
+  testServiceEnv,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
@@ -36,6 +40,7 @@ const stops: (() => Promise<unknown>)[] = [];
 let workorderHttp: number;
 let customerGrpc: number;
 let inventoryGrpc: number;
+let inventoryHttp: number;
 let deps: InventoryDeps;
 
 beforeAll(async () => {
@@ -55,6 +60,7 @@ beforeAll(async () => {
   });
   const inventory = await startInventoryService(loadInventoryConfig(iEnv.env), (d) => (deps = d));
   inventoryGrpc = inventory.grpcPort;
+  inventoryHttp = inventory.httpPort;
   envs.push(cEnv, wEnv, iEnv);
   stops.push(
     () => inventory.stop(),
@@ -146,6 +152,27 @@ async function dispatchedWorkOrder(warranty = false): Promise<string> {
   } finally {
     customers.close();
   }
+}
+
+/**
+ * Takes a dispatched work order through on-site repair (one brake pad replaced, the old one
+ * collected) and waits for inventory to open its old-part write-off from `workorder.completed`.
+ */
+async function completeOnSite(workOrderId: string) {
+  const asTech = (q: string) => workorderGql(q, { id: workOrderId }, tech);
+  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
+  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
+  await asTech(
+    `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn", responsibility: PRODUCT, workDone: "pads replaced",
+      partsReplaced: [{ code: "BRK-PAD", name: "Brake pad", quantity: 1, reason: "worn" }], oldPartsCollected: true, oldParts: [{ name: "Brake pad", quantity: 1 }] } }) { workOrder { id } } }`,
+  );
+  // The consumer applies the event shortly after the work-order relay publishes it.
+  for (let i = 0; i < 50; i++) {
+    const writeOff = await writeOffOf(deps.orm.em.fork(), keeper, workOrderId).catch(() => null);
+    if (writeOff) return writeOff;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return null;
 }
 
 const failure = async (p: Promise<unknown>) => {
@@ -241,22 +268,8 @@ it('R-IN-3 R-IN-4 workorder.completed books the parts used (no return of used pa
   });
   await approve(deps, supervisor, req.id);
   await issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 2 }]);
-  const asTech = (q: string) => workorderGql(q, { id: workOrderId }, tech);
-  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
-  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
-  await workorderGql(
-    `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn", responsibility: PRODUCT, workDone: "pads replaced",
-      partsReplaced: [{ code: "BRK-PAD", name: "Brake pad", quantity: 1, reason: "worn" }], oldPartsCollected: true, oldParts: [{ name: "Brake pad", quantity: 1 }] } }) { workOrder { id } } }`,
-    { id: workOrderId },
-    tech,
-  );
-  // The consumer applies the event shortly after the work-order relay publishes it.
+  const writeOff = await completeOnSite(workOrderId);
   const em = () => deps.orm.em.fork();
-  let writeOff = null;
-  for (let i = 0; i < 50 && !writeOff; i++) {
-    writeOff = await writeOffOf(em(), keeper, workOrderId).catch(() => null);
-    if (!writeOff) await new Promise((r) => setTimeout(r, 200));
-  }
   expect(writeOff).toMatchObject({ status: 'OPEN', missing: [{ name: 'Brake pad', missing: 1 }] });
   // R-IN-4 missing old parts are listed.
   const listed = (await openWriteOffs(em(), keeper)).find((w) => w.workOrderId === workOrderId);
@@ -467,17 +480,7 @@ it('R-IN-3 R-IN-4 every requisition step and each old part handed in is an event
   // A refused step writes no event.
   await failure(approve(deps, supervisor, req.id));
   await issue(deps, keeper, req.id, [{ partCode: 'BRK-PAD', quantity: 1 }]);
-  const asTech = (q: string) => workorderGql(q, { id: workOrderId }, tech);
-  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
-  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
-  await asTech(
-    `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn", responsibility: PRODUCT, workDone: "pads replaced",
-      partsReplaced: [{ code: "BRK-PAD", name: "Brake pad", quantity: 1, reason: "worn" }], oldPartsCollected: true, oldParts: [{ name: "Brake pad", quantity: 1 }] } }) { workOrder { id } } }`,
-  );
-  for (let i = 0; i < 50; i++) {
-    if (await writeOffOf(deps.orm.em.fork(), keeper, workOrderId).catch(() => null)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await completeOnSite(workOrderId);
   await receiveOldPartFor(deps, keeper, {
     workOrderId,
     partCode: 'BRK-PAD',
@@ -525,5 +528,77 @@ it('R-IN-3 R-IN-4 every requisition step and each old part handed in is an event
     receivedBy: 'wh-1',
     writeOffStatus: 'CLOSED',
     missing: [],
+  });
+});
+
+describe('issue 11: idempotent creates that need the work-order service (GraphQL)', () => {
+  // Made once per variant, however many calls of that variant run at once.
+  const once = <T>(make: (v: number) => Promise<T>) => {
+    const made = new Map<number, Promise<T>>();
+    return (v: number) => {
+      if (!made.has(v)) made.set(v, make(v));
+      return made.get(v)!;
+    };
+  };
+  const openOrder = once(() => dispatchedWorkOrder());
+  const completedOrder = once(async () => {
+    const workOrderId = await dispatchedWorkOrder(true);
+    await completeOnSite(workOrderId);
+    return workOrderId;
+  });
+  const rows = (table: string) => () => rowCount(envs[2]!.env.DATABASE_URL!, table);
+
+  const creates: [string, IdempotentCreate][] = [
+    [
+      'requestParts',
+      {
+        rows: rows('requisition'),
+        call: async (v, key) => {
+          const workOrderId = await openOrder(0);
+          return subgraphCreate<{ requestParts: { id: string } }>({
+            httpPort: () => inventoryHttp,
+            caller: tech,
+            query: `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+            variables: () => ({
+              input: {
+                workOrderId,
+                warehouseCode: 'ST-1',
+                lines: [{ partCode: 'BRK-PAD', quantity: v }],
+                idempotencyKey: key,
+              },
+            }),
+            id: (d) => d.requestParts.id,
+          })(v, key);
+        },
+      },
+    ],
+    [
+      'receiveOldPart',
+      {
+        rows: rows('old_part_receipt'),
+        call: async (v, key) => {
+          const workOrderId = await completedOrder(v);
+          return subgraphCreate<{ receiveOldPart: { workOrder: { id: string } } }>({
+            httpPort: () => inventoryHttp,
+            caller: keeper,
+            query: `mutation($input: ReceiveOldPartInput!) { receiveOldPart(input: $input) { workOrder { id } } }`,
+            variables: () => ({
+              input: {
+                workOrderId,
+                partCode: 'BRK-PAD',
+                name: 'Brake pad',
+                quantity: 1,
+                idempotencyKey: key,
+              },
+            }),
+            id: (d) => d.receiveOldPart.workOrder.id,
+          })(v, key);
+        },
+      },
+    ],
+  ];
+
+  describe.each(creates)('%s', (_name, c) => {
+    it.each(idempotentCreateChecks)('%s', (_title, check) => check(c));
   });
 });

@@ -1,10 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import {
   checkUuid,
+  createOnce,
   decodeCursor,
   encodeCursor,
   type EntityManager,
   type Identity,
+  idempotencyKey,
   isoDate,
   type Logger,
   notFound,
@@ -26,16 +28,25 @@ import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
  * R-SV-2: records one call of a follow-up. The call row and, for a complaint heard on the call,
  * `survey.dissatisfied` (R-SV-4) commit together; the contact log (customer service, gRPC) is
  * written after commit and retried by a worker until it succeeds, with the call id as
- * idempotency key, so it is logged exactly once even when the customer service is down.
+ * idempotency key, so it is logged exactly once even when the customer service is down. With an
+ * idempotency key of its own the call is recorded once; a repeat gets the follow-up as it stands.
  */
 export async function recordFollowUpCall(
   deps: SurveyDeps,
   caller: Identity | null,
   followUpId: string,
-  input: CallInput,
+  input: CallInput & { idempotencyKey?: string | null },
 ): Promise<FollowUpRecord> {
   const me = requireRole(caller, ...CAN_CALL);
-  const { followUp, call } = await deps.orm.em.fork().transactional(async (em) => {
+  const once = {
+    operation: 'survey.recordFollowUpCall',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: { ...input, followUpId },
+    load: (em: EntityManager, id: string) => em.findOneOrFail(FollowUpRecord, { id }),
+  };
+  let callId: string | null = null;
+  const followUp = await createOnce(deps.orm, once, async (em) => {
     const followUp = await em.findOne(
       FollowUpRecord,
       { id: checkUuid(followUpId, 'followUpId') },
@@ -102,13 +113,15 @@ export async function recordFollowUpCall(
         } satisfies SurveyDissatisfied,
       });
     }
-    return { followUp, call };
+    callId = call.id;
+    return followUp;
   });
   // Now if the customer service answers; the retry worker logs whatever this misses. The call
-  // is recorded either way, so a failure here is not the caller's error.
-  await logCalls(deps, [call.id]).catch((err: unknown) =>
-    deps.logger.warn({ err, callId: call.id }, 'contact log entry left to the retry worker'),
-  );
+  // is recorded either way, so a failure here is not the caller's error. A repeat recorded nothing.
+  if (callId)
+    await logCalls(deps, [callId]).catch((err: unknown) =>
+      deps.logger.warn({ err, callId }, 'contact log entry left to the retry worker'),
+    );
   return followUp;
 }
 

@@ -1,8 +1,10 @@
 import {
+  createOnce,
   type EntityManager,
   eventData,
   type EventEnvelope,
   type Identity,
+  idempotencyKey,
   isoDate,
   type Logger,
   checkUuid,
@@ -280,7 +282,7 @@ export const startReminderScheduler = (
 ): Worker =>
   startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger);
 
-/** R-SV-3: an event customers of a region are invited to, two weeks ahead. */
+/** R-SV-3: an event customers of a region are invited to, two weeks ahead; once per idempotency key. */
 export async function createActivity(
   deps: SurveyDeps,
   caller: Identity | null,
@@ -289,6 +291,7 @@ export async function createActivity(
     date?: string | null;
     province?: string | null;
     city?: string | null;
+    idempotencyKey?: string | null;
   },
 ): Promise<ActivityRecord> {
   const me = requireRole(caller, ...CAN_PLAN_ACTIVITIES);
@@ -298,7 +301,14 @@ export async function createActivity(
   const province = optionalText(input.province, 'province', 50);
   const city = optionalText(input.city, 'city', 50);
   if (city && !province) throw invalidArgument('a city needs its province', 'province', 'REQUIRED');
-  return deps.orm.em.fork().transactional(async (em) =>
+  const once = {
+    operation: 'survey.createCustomerActivity',
+    caller: me,
+    key: idempotencyKey(input.idempotencyKey),
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(ActivityRecord, { id }),
+  };
+  return createOnce(deps.orm, once, async (em) =>
     em.create(ActivityRecord, {
       id: uuidv7(),
       name: requiredText(input.name, 'name', 200),

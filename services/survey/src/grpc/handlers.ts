@@ -67,6 +67,7 @@ export function surveyHandlers(deps: SurveyDeps): ServiceHandlers<typeof pb.Surv
         summary: req.summary,
         complaint: req.complaint,
         callbackAt: req.callbackAt ?? null,
+        idempotencyKey: req.idempotencyKey,
       });
       return { followUp: toFollowUp(followUp) };
     },

@@ -159,6 +159,7 @@ it('R-SV-1 R-SV-5 gets a work order survey, answers it, reads the scores; roles 
           outcome: pb.CallOutcome.CALL_OUTCOME_REACHED,
           summary: '',
           complaint: '',
+          idempotencyKey: '',
         }),
       ),
     ).toMatchObject({ code: 'NOT_FOUND' });

@@ -1,7 +1,9 @@
 import type { WorkOrderRegistered, WorkOrderRepeatRepair } from '@aftercare/events';
 import {
+  createOnce,
   type EntityManager,
   type Identity,
+  idempotencyKey,
   invalidArgument,
   requireRole,
   uuidv7,
@@ -48,14 +50,16 @@ export async function nextSequence(
  * fixes the service type from the entitlement at the time of the call, computes the SLA
  * deadlines (R-WO-3) and flags a repeat repair (R-WO-8). Nothing is written unless all of that
  * succeeded: with the customer service down the caller gets UNAVAILABLE and no half-made order.
+ * With an idempotency key a repeat returns the order registered the first time.
  */
 export async function registerWorkOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
-  input: IntakeInput,
+  input: IntakeInput & { idempotencyKey?: string | null },
 ): Promise<WorkOrderRecord> {
   const me = requireRole(caller, ...CAN_REGISTER);
   const intake = parseIntake(input, { now: deps.now(), categories: deps.categories });
+  const key = idempotencyKey(input.idempotencyKey);
   const [, entitlement] = await Promise.all([
     intake.customerId ? deps.customers.assertCustomer(intake.customerId, me) : null,
     intake.assetId ? deps.customers.entitlement(intake.assetId, intake.calledAt, me) : null,
@@ -70,8 +74,15 @@ export async function registerWorkOrder(
     }
   }
   const serviceType = serviceTypeFor(entitlement?.kind ?? null, intake.internalKind);
+  const once = {
+    operation: 'workorder.registerWorkOrder',
+    caller: me,
+    key,
+    request: input,
+    load: (em: EntityManager, id: string) => em.findOneOrFail(WorkOrderRecord, { id }),
+  };
 
-  return deps.orm.em.fork().transactional(async (em) => {
+  return createOnce(deps.orm, once, async (em) => {
     const now = deps.now();
     const policies = await em.find(SlaPolicyRecord, {});
     const registrar = intake.stationCode
