@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Idempotency keys of creates (ADR 0012), in every service's own database. The primary key is the
+ * Idempotency keys of creates (ADR 0013), in every service's own database. The primary key is the
  * scope of a key — one operation of one caller — and is what makes a concurrent repeat wait for
  * the first call instead of creating twice.
  */

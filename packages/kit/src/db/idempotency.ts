@@ -5,7 +5,7 @@ import { AppError, conflict, invalidArgument } from '../errors';
 import type { EntityManager, Orm } from './orm';
 
 /**
- * How long a key is honoured (ADR 0012): long enough for any client's retries, short enough that
+ * How long a key is honoured (ADR 0013): long enough for any client's retries, short enough that
  * the table stays small. Expired keys are deleted lazily by later keyed creates.
  */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;

@@ -159,7 +159,7 @@ describe('idempotent creates (kit, real PostgreSQL)', () => {
     expect(await count('thing')).toBe(before + 2);
   });
 
-  it('ADR 0012: an expired key is honoured no longer (the call creates again) and expired keys are purged', async () => {
+  it('ADR 0013: an expired key is honoured no longer (the call creates again) and expired keys are purged', async () => {
     const first = await createThing('old', 'k-expired');
     await createThing('stale', 'k-stale');
     await orm.em

@@ -80,6 +80,7 @@ it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason a
         outcome: pb.CallOutcome.CALL_OUTCOME_REACHED,
         summary: 'happy\u0000',
         complaint: '',
+        idempotencyKey: '',
       })
       .then(
         () => undefined,
