@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { Identity } from '@aftercare/kit';
+import {
+  accessDeclarations,
+  type FieldAccess,
+  type Identity,
+  ROLES,
+  type Role,
+} from '@aftercare/kit';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   Client,
@@ -26,11 +32,19 @@ export interface RootFieldProbe {
   field: string;
   /** A complete operation (`query { … }` / `mutation { … }`) calling only this field. */
   operation: string;
+  /** Who may call it, as its `@access` declaration says. */
+  access: FieldAccess;
 }
+
+/**
+ * The value of every ID argument of a probe. A caller acting on their own figures (a technician's
+ * own rating) uses it as their user id, so finer "only your own" rules do not mask the role gate.
+ */
+export const PROBE_ID = '01900000-0000-7000-8000-000000000000';
 
 // Syntactically valid samples; access checks must refuse before any of them is looked at.
 const SCALAR_SAMPLES: Record<string, string> = {
-  ID: '"01900000-0000-7000-8000-000000000000"',
+  ID: `"${PROBE_ID}"`,
   String: '"x"',
   Int: '1',
   Float: '1',
@@ -61,6 +75,7 @@ export function rootFieldProbes(schemaPath: string, root: 'Query' | 'Mutation'):
   const schema = buildSubgraphSchema([{ typeDefs: parse(readFileSync(schemaPath, 'utf8')) }]);
   const type: GraphQLObjectType | null | undefined =
     root === 'Query' ? schema.getQueryType() : schema.getMutationType();
+  const declared = accessDeclarations(schema).filter((d) => d.type === root);
   return Object.values(type?.getFields() ?? {})
     .filter((f) => !f.name.startsWith('_'))
     .map((f) => {
@@ -69,7 +84,11 @@ export function rootFieldProbes(schemaPath: string, root: 'Query' | 'Mutation'):
         .map((a) => `${a.name}: ${sample(a.type)}`);
       const call = args.length ? `${f.name}(${args.join(', ')})` : f.name;
       const selection = isLeafType(getNamedType(f.type)) ? '' : ' { __typename }';
-      return { field: f.name, operation: `${root.toLowerCase()} { ${call}${selection} }` };
+      return {
+        field: f.name,
+        operation: `${root.toLowerCase()} { ${call}${selection} }`,
+        access: declared.find((d) => d.field === f.name)!.access,
+      };
     });
 }
 
@@ -114,6 +133,64 @@ export async function probeCodes(
     codes.push([field, res.errors?.[0]?.extensions?.code]);
   }
   return codes;
+}
+
+const DECLARABLE = ROLES.filter((r) => r !== 'admin');
+const declaredRoles = (access: FieldAccess): Role[] => (access.public ? [] : access.roles);
+
+/**
+ * The caller who holds every role a field does not declare (none but `admin` when it declares
+ * them all): the strongest "wrong role" there is, so one request per field proves the gate.
+ */
+export const outsiderOf = (probe: RootFieldProbe): Identity => ({
+  userId: PROBE_ID,
+  roles: DECLARABLE.filter((r) => !declaredRoles(probe.access).includes(r)),
+});
+
+/**
+ * Each role-gated probe called by its outsider (`outsiderOf`): `[field, code]` of the first error,
+ * which must be FORBIDDEN for every field. Public fields are left out.
+ */
+export async function outsiderCodes(
+  httpPort: number,
+  probes: readonly RootFieldProbe[],
+): Promise<[field: string, code: string | undefined][]> {
+  const codes: [string, string | undefined][] = [];
+  for (const probe of probes.filter((p) => !p.access.public)) {
+    const res = await subgraphRequest(httpPort, probe.operation, {}, outsiderOf(probe));
+    codes.push([probe.field, res.errors?.[0]?.extensions?.code]);
+  }
+  return codes;
+}
+
+/**
+ * Each probe called once per role it declares, by a caller holding only that role (with `PROBE_ID`
+ * as user id): the calls refused for who called (FORBIDDEN, UNAUTHENTICATED), as
+ * `field as role: code`. Empty when the code lets in everyone the declaration names, so the
+ * generated access documentation does not promise what the use cases refuse.
+ */
+export async function declaredRoleRefusals(
+  httpPort: number,
+  probes: readonly RootFieldProbe[],
+): Promise<string[]> {
+  const refusals: string[] = [];
+  for (const probe of probes) {
+    for (const role of declaredRoles(probe.access)) {
+      const res = await subgraphRequest(
+        httpPort,
+        probe.operation,
+        {},
+        {
+          userId: PROBE_ID,
+          roles: [role],
+        },
+      );
+      const code = res.errors?.[0]?.extensions?.code;
+      if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED')
+        refusals.push(`${probe.field} as ${role}: ${code}`);
+    }
+  }
+  return refusals;
 }
 
 /**

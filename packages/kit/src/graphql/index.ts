@@ -4,3 +4,12 @@ export { loadTypeDefs } from './schema';
 export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
 export { DateScalar, DateTimeScalar } from './scalars';
 export { nullIfNotFound, requestContext, type RequestContext } from './context';
+export {
+  ACCESS_DIRECTIVE_SDL,
+  type AccessDeclaration,
+  AccessDeclarationError,
+  accessDeclarations,
+  enforceAccess,
+  type FieldAccess,
+  subgraphAccess,
+} from './access';

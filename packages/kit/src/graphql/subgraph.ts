@@ -6,6 +6,7 @@ import { identityFromHeaders, type Identity } from '../auth';
 import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
+import { enforceAccess } from './access';
 import { createErrorFormatter } from './errors';
 
 /** What every subgraph resolver gets; a service's own context extends it. */
@@ -49,14 +50,20 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
  *   logger,
  * });
  * ```
+ * Every Query and Mutation field declares who may call it with `@access` in the SDL (`access.ts`):
+ * those roles are checked before its resolver runs, and a root field without one stops the start.
  * Resolvers run inside `runWithIdentity(identity)`, so gRPC calls they make carry the caller.
  * Subgraphs trust the identity headers: only the gateway may reach them (network policy).
  */
 export function createSubgraph<TContext extends SubgraphContext = SubgraphContext>(
   options: SubgraphOptions<TContext>,
 ): GraphQLEndpoint<TContext> {
+  const schema = buildSubgraphSchema([
+    { typeDefs: options.typeDefs, resolvers: options.resolvers },
+  ]);
+  enforceAccess(schema);
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    schema,
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
     logger: options.logger,
