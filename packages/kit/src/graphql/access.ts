@@ -65,7 +65,7 @@ export function accessDeclarations(schema: GraphQLSchema): AccessDeclaration[] {
   const problems: string[] = [];
   const directive = schema.getDirective(ACCESS);
   if (!directive) problems.push(`the schema does not declare ${ACCESS_DIRECTIVE_SDL}`);
-  else if (print(directive.astNode!) !== ACCESS_DIRECTIVE_SDL)
+  else if (print({ ...directive.astNode!, description: undefined }) !== ACCESS_DIRECTIVE_SDL)
     problems.push(`@${ACCESS} must be declared exactly as ${ACCESS_DIRECTIVE_SDL}`);
   const declarations: AccessDeclaration[] = [];
   const types = Object.values(schema.getTypeMap())
