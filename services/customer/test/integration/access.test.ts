@@ -1,7 +1,10 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
 import {
   anonymousSubgraphRequest,
+  declaredRoleRefusals,
+  outsiderCodes,
   rootFieldNames,
+  rootFieldProbes,
   rowCount,
   subgraphData,
   subgraphRequest,
@@ -134,4 +137,20 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
   }>(service.httpPort, nested, vars, { userId: 'aud-1', roles: ['auditor'] });
   expect(audited.customer.archiveHandovers).toHaveLength(1);
   expect(audited.asset.archiveHandovers).toHaveLength(1);
+});
+
+const allProbes = () => [
+  ...rootFieldProbes(SCHEMA_PATH, 'Query'),
+  ...rootFieldProbes(SCHEMA_PATH, 'Mutation'),
+];
+
+it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
+  const before = await counts();
+  const codes = await outsiderCodes(service.httpPort, allProbes());
+  expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
+  expect(await declaredRoleRefusals(service.httpPort, allProbes())).toEqual([]);
 });

@@ -1,7 +1,10 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
 import {
   anonymousSubgraphRequest,
+  declaredRoleRefusals,
+  outsiderCodes,
   rootFieldNames,
+  rootFieldProbes,
   rowCount,
   subgraphRequest,
   type TestServiceEnv,
@@ -115,4 +118,20 @@ it('every query is refused to an anonymous caller; the public form only with a v
     );
     expect([typename, res.errors?.[0]?.extensions?.code]).toEqual([typename, 'UNAUTHENTICATED']);
   }
+});
+
+const allProbes = () => [
+  ...rootFieldProbes(SCHEMA_PATH, 'Query'),
+  ...rootFieldProbes(SCHEMA_PATH, 'Mutation'),
+];
+
+it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
+  const before = await counts();
+  const codes = await outsiderCodes(survey.httpPort, allProbes());
+  expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
+  expect(await declaredRoleRefusals(survey.httpPort, allProbes())).toEqual([]);
 });
