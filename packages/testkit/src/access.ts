@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
   accessDeclarations,
+  AppError,
+  createGrpcClient,
   type FieldAccess,
+  type GeneratedClientConstructor,
   type Identity,
+  type MethodRoles,
   ROLES,
   type Role,
 } from '@aftercare/kit';
@@ -216,6 +220,40 @@ export async function anonymousGrpcCodes(
           (err: ServiceError | null) => resolve(err?.code ?? 0),
         );
       });
+      codes.push([name, code]);
+    }
+    return codes;
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Calls every unary method of a generated client's service as a caller holding every role but the
+ * method's declared ones, with the empty request (each field at its default: an id that is no id,
+ * a month that is no month). Returns `[method, code]` of each answer — PERMISSION_DENIED
+ * everywhere when roles are checked before the request is looked at.
+ */
+export async function grpcOutsiderCodes<C extends GeneratedClientConstructor>(
+  Client: C,
+  address: string,
+  roles: MethodRoles<C['service']>,
+): Promise<[method: string, code: string][]> {
+  const client = createGrpcClient(Client, address) as unknown as Record<
+    string,
+    (request: unknown, options: { identity: Identity }) => Promise<unknown>
+  > & { close(): void };
+  try {
+    const codes: [string, string][] = [];
+    for (const [name, method] of Object.entries(Client.service)) {
+      const declared = (roles as Record<string, readonly Role[]>)[name] ?? [];
+      const outsider = { userId: PROBE_ID, roles: DECLARABLE.filter((r) => !declared.includes(r)) };
+      const code = await client[name]!(method.requestDeserialize(Buffer.alloc(0)), {
+        identity: outsider,
+      }).then(
+        () => 'OK',
+        (e: unknown) => (e instanceof AppError ? e.code : String(e)),
+      );
       codes.push([name, code]);
     }
     return codes;

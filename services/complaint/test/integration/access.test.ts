@@ -1,7 +1,9 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
+import { complaintV1 } from '@aftercare/proto';
 import {
   anonymousSubgraphRequest,
   declaredRoleRefusals,
+  grpcOutsiderCodes,
   outsiderCodes,
   PROBE_ID,
   rootFieldNames,
@@ -12,6 +14,7 @@ import {
 import { moveComplaint } from '../../src/app/complaints';
 import { decidePenalty } from '../../src/app/penalties';
 import { SCHEMA_PATH } from '../../src/service';
+import { COMPLAINT_GRPC_ROLES } from '../../src/grpc/handlers';
 import { complaintGraph, createCustomer, manager, type Services, startServices } from './setup';
 
 // Every GraphQL operation of the complaint subgraph checks who calls: the auditor reads only, and
@@ -245,4 +248,14 @@ it("R-PN-3 a ledger decision is refused before the line is looked up, and someon
   await expect(
     decidePenalty(s.deps, technician, id, { type: 'appeal', reason: 'r' }),
   ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    complaintV1.ComplaintServiceClient,
+    `127.0.0.1:${s.complaint.grpcPort}`,
+    COMPLAINT_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });

@@ -6,6 +6,7 @@ import {
   anonymousGrpcCodes,
   anonymousSubgraphRequest,
   declaredRoleRefusals,
+  grpcOutsiderCodes,
   outsiderCodes,
   probeCodes,
   rootFieldProbes,
@@ -16,6 +17,7 @@ import {
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadInventoryConfig, startInventoryService } from '../../src';
+import { INVENTORY_GRPC_ROLES } from '../../src/grpc/handlers';
 import type { InventoryDeps } from '../../src/app/deps';
 import { listClaims } from '../../src/app/claims';
 
@@ -152,4 +154,14 @@ it('R-IN-4 (ADR 0010) claim orders are read by who handles them, not by technici
     );
     expect([role, data.claimOrder.id]).toEqual([role, openClaimOrder.id]);
   }
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    inventoryV1.InventoryServiceClient,
+    `127.0.0.1:${service.grpcPort}`,
+    INVENTORY_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });

@@ -6,6 +6,7 @@ import {
   anonymousGrpcCodes,
   anonymousSubgraphRequest,
   declaredRoleRefusals,
+  grpcOutsiderCodes,
   outsiderCodes,
   probeCodes,
   rootFieldProbes,
@@ -16,6 +17,7 @@ import {
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService, type WorkOrderDeps } from '../../src';
+import { WORKORDER_GRPC_ROLES } from '../../src/grpc/handlers';
 import * as life from '../../src/app/lifecycle';
 
 // Every GraphQL operation of the work-order subgraph checks who calls: the auditor reads only, and
@@ -204,4 +206,14 @@ it("R-WO-2 a move the caller's role may not make is refused before the order is 
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('PERMISSION_DENIED');
   }
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    workorderV1.WorkOrderServiceClient,
+    `127.0.0.1:${service.grpcPort}`,
+    WORKORDER_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });
