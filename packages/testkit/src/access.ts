@@ -169,9 +169,10 @@ export async function outsiderCodes(
 
 /**
  * Each probe called once per role it declares, by a caller holding only that role (with `PROBE_ID`
- * as user id): the calls refused for who called (FORBIDDEN, UNAUTHENTICATED), as
- * `field as role: code`. Empty when the code lets in everyone the declaration names, so the
- * generated access documentation does not promise what the use cases refuse.
+ * as user id): the calls refused for the caller's role (UNAUTHENTICATED, or FORBIDDEN with the
+ * plain reason `requireRole` gives; a finer rule names its own reason), as `field as role: code`.
+ * Empty when the code lets in everyone the declaration names, so the generated access
+ * documentation does not promise what the use cases refuse.
  */
 export async function declaredRoleRefusals(
   httpPort: number,
@@ -189,8 +190,8 @@ export async function declaredRoleRefusals(
           roles: [role],
         },
       );
-      const code = res.errors?.[0]?.extensions?.code;
-      if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED')
+      const { code, reason } = res.errors?.[0]?.extensions ?? {};
+      if ((code === 'FORBIDDEN' && reason === 'FORBIDDEN') || code === 'UNAUTHENTICATED')
         refusals.push(`${probe.field} as ${role}: ${code}`);
     }
   }

@@ -299,9 +299,9 @@ export async function proposePenalty(
 
 /**
  * R-PN-3 lifecycle: confirm, appeal, uphold, void. The role is checked before the lookup (a
- * manager decides, staff appeal), a line the caller may not read is NOT_FOUND as it is to a
- * reader, and then the domain decides (their own line, the status): a refusal never tells a
- * stranger what state someone's ledger line is in.
+ * manager decides, staff appeal), staff who do not read every line are refused any line but their
+ * own whether it exists or not, and then the domain decides (their own line, the status): a
+ * refusal never tells a stranger whether someone's ledger line exists or what state it is in.
  */
 export async function decidePenalty(
   deps: ComplaintDeps,
@@ -317,7 +317,9 @@ export async function decidePenalty(
       { id: penaltyId },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    if (!record || !mayReadPenaltiesOf(me, record.staffId)) throw notFound('Penalty', penaltyId);
+    if (!record && has(me, CAN_READ_ALL_PENALTIES)) throw notFound('Penalty', penaltyId);
+    if (!record || !mayReadPenaltiesOf(me, record.staffId))
+      throw forbidden('staff act on their own ledger lines only', 'NOT_YOUR_PENALTY');
     const now = deps.now();
     const { entry, notify } = penaltyTransition(asEntry(record), action, { actor: me, now });
     Object.assign(record, entry, { updatedAt: now });

@@ -213,7 +213,7 @@ it('R-CO-2 handler steps on a complaint the caller may not read are NOT_FOUND, a
   }
 });
 
-it("R-PN-3 a ledger decision is refused before the line is looked up, and someone else's line is NOT_FOUND to staff, whatever its state", async () => {
+it('R-PN-3 a ledger decision is refused before the line is looked up, and staff are refused any line but their own alike, whatever its state', async () => {
   const staffId = uuidv7();
   const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
     s,
@@ -239,7 +239,7 @@ it("R-PN-3 a ledger decision is refused before the line is looked up, and someon
     const appeal = 'appealPenalty(id: $id, reason: "r") { id }';
     expect([appeal, await codeOf(appeal, { id: target }, technician)]).toEqual([
       appeal,
-      'NOT_FOUND',
+      'FORBIDDEN',
     ]);
   }
   await expect(decidePenalty(s.deps, technician, id, { type: 'uphold' })).rejects.toMatchObject({
@@ -247,7 +247,7 @@ it("R-PN-3 a ledger decision is refused before the line is looked up, and someon
   });
   await expect(
     decidePenalty(s.deps, technician, id, { type: 'appeal', reason: 'r' }),
-  ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
 });
 
 it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
