@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'graphql';
+import { subgraphAccess } from '@aftercare/kit';
 import { ACCESS_DOCS_FILE, publicRootFields, renderAccessDocs } from '../src/access-docs';
 import { PUBLIC_ROOT_FIELDS } from '../src/auth';
 import { composeSupergraph, readSubgraphs } from '../src/compose';
@@ -10,6 +11,18 @@ import { REPO_ROOT } from '../src/subgraphs';
 it('the checked-in docs/access.md is generated from the current subgraph schemas', () => {
   const current = existsSync(ACCESS_DOCS_FILE) ? readFileSync(ACCESS_DOCS_FILE, 'utf8') : null;
   expect(current).toBe(renderAccessDocs(readSubgraphs(REPO_ROOT)));
+});
+
+it('every root field of every subgraph declares who may call it (@access)', () => {
+  const problems = readSubgraphs(REPO_ROOT).flatMap((subgraph) => {
+    try {
+      subgraphAccess(subgraph.typeDefs);
+      return [];
+    } catch (e) {
+      return [`${subgraph.name}: ${(e as Error).message}`];
+    }
+  });
+  expect(problems).toEqual([]);
 });
 
 it('renders each root field and each gated field with its roles, public ones for everyone', () => {
