@@ -33,5 +33,6 @@ export {
   CompositionError,
   type SubgraphSource,
 } from './compose';
+export { ACCESS_DOCS_FILE, publicRootFields, renderAccessDocs, runAccessDocs } from './access-docs';
 export { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable, type SubgraphEntry } from './subgraphs';
 export { devTokenFromArgs, signDevToken, type DevTokenOptions } from './dev-token';

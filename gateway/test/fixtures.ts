@@ -39,9 +39,11 @@ const thingsAuth = createInternalAuth({
 
 export const THINGS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  directive @access(roles: [String!], public: Boolean) on FIELD_DEFINITION
+  "Public: the tests look at what the gateway forwards, whoever calls."
   type Query {
-    thing(id: ID!): Thing
-    failing(kind: String!): Thing
+    thing(id: ID!): Thing @access(public: true)
+    failing(kind: String!): Thing @access(public: true)
   }
   "Echoes what the gateway forwarded, so tests can see it."
   type Thing @key(fields: "id") {

@@ -6,3 +6,12 @@ export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
 export { DateScalar, DateTimeScalar } from './scalars';
 export { nullIfNotFound, requestContext, type RequestContext } from './context';
 export { applyInputPolicy, LIMIT_DIRECTIVE } from './input-policy';
+export {
+  ACCESS_DIRECTIVE_SDL,
+  type AccessDeclaration,
+  AccessDeclarationError,
+  accessDeclarations,
+  enforceAccess,
+  type FieldAccess,
+  subgraphAccess,
+} from './access';

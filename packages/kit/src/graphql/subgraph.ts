@@ -6,6 +6,7 @@ import type { Identity } from '../auth';
 import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
+import { enforceAccess } from './access';
 import { createErrorFormatter } from './errors';
 import { applyInputPolicy } from './input-policy';
 import { operationChecksPlugin } from './operation-checks';
@@ -51,6 +52,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
  *   logger,
  * });
  * ```
+ * Every Query and Mutation field declares who may call it with `@access` in the SDL (`access.ts`):
+ * those roles are checked before its resolver runs, and a root field without one stops the start.
  * Resolvers run inside `runWithIdentity(identity)`, so gRPC calls they make carry the caller.
  * The caller comes from the endpoint's `authenticate`, which the service runner sets to verify the
  * gateway's signed identity token (ADR 0010); without it every request is anonymous.
@@ -63,6 +66,8 @@ export function createSubgraph<TContext extends SubgraphContext = SubgraphContex
     { typeDefs: options.typeDefs, resolvers: options.resolvers },
   ]);
   applyInputPolicy(schema);
+  // Wrapped last, so it runs first: a caller without the role learns nothing, not even what input is refused.
+  enforceAccess(schema);
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError: createErrorFormatter(options.logger),

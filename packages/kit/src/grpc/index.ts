@@ -1,3 +1,4 @@
+export { type MethodRoles, withRoles } from './access';
 export { createGrpcClient, DEFAULT_CALL_TIMEOUT_MS } from './client';
 export type {
   GeneratedClientConstructor,

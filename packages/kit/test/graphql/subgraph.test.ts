@@ -24,12 +24,13 @@ import { authAs, gatewayHeader } from '../internal-auth/support';
 
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+  directive @access(roles: [String!], public: Boolean) on FIELD_DEFINITION
   type Query {
-    me: String
-    agentsOnly: String
-    failWith(kind: String!): String
-    tenant: String
-    identityInScope: String
+    me: String @access(public: true)
+    agentsOnly: String @access(roles: ["agent"])
+    failWith(kind: String!): String @access(public: true)
+    tenant: String @access(public: true)
+    identityInScope: String @access(public: true)
   }
   type Thing @key(fields: "id") { id: ID! name: String }
 `;

@@ -1,4 +1,8 @@
-import type { Role } from '@aftercare/kit';
+import { ROLES, type Role } from '@aftercare/kit';
+import { type ComplaintActionType, HANDLING_ROLES, PENALTY_DECIDER_ROLES } from '../domain';
+
+/** Every role that signs in (and services): reads where the use case narrows to the caller's own. */
+export const ANYONE: Role[] = ROLES.filter((r) => r !== 'admin');
 
 /** R-CO-1: who records complaints (the call centre, customer relations, managers). */
 export const CAN_RECORD: Role[] = ['agent', 'customer_relations', 'manager'];
@@ -34,3 +38,25 @@ export const CAN_EDIT_RULES: Role[] = ['manager'];
 /** Payroll export (R-PN-3). */
 export const CAN_EXPORT_PAYROLL: Role[] = ['manager', 'auditor', 'service'];
 export const CAN_READ_REPORTS: Role[] = ['customer_relations', 'manager', 'auditor', 'service'];
+/** R-CO-2: who steers a complaint through its steps (the domain's handling roles). */
+export const CAN_STEER = [...HANDLING_ROLES] as Role[];
+/**
+ * Who may attempt each step, checked before the complaint is looked up. Investigating and
+ * proposing fall to the assigned handler, whoever that is; approval authority goes by amount
+ * (policy data): the workflow decides those once the complaint is loaded.
+ */
+export const STEP_ROLES: Record<ComplaintActionType, Role[]> = {
+  classify: CAN_STEER,
+  invalidate: CAN_STEER,
+  assign: CAN_STEER,
+  investigate: CAN_WORK_COMPLAINTS,
+  proposeSolution: CAN_WORK_COMPLAINTS,
+  approveSolution: CAN_WORK_COMPLAINTS,
+  rejectSolution: CAN_WORK_COMPLAINTS,
+  notifyCustomer: CAN_STEER,
+  close: CAN_STEER,
+};
+/** R-PN-3: confirm, uphold and void a ledger line. */
+export const CAN_DECIDE_PENALTIES = [...PENALTY_DECIDER_ROLES] as Role[];
+/** R-PN-3: staff appeal their own penalties; the auditor only reads, services never appeal. */
+export const CAN_APPEAL: Role[] = ANYONE.filter((r) => r !== 'auditor' && r !== 'service');

@@ -9,6 +9,7 @@ import {
   invalidArgument,
   notFound,
   requireRole,
+  type Role,
   uuidv7,
 } from '@aftercare/kit';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
@@ -28,10 +29,11 @@ import {
   parseComplaint,
   transition,
 } from '../domain';
-import { CAN_RECORD, CAN_WORK_COMPLAINTS } from './access';
+import { CAN_RECORD, CAN_STEER, CAN_WORK_COMPLAINTS, STEP_ROLES } from './access';
 import { COMPLAINT_EVENTS, type ComplaintDeps } from './deps';
 import { proposeComplaintPenalties } from './penalties';
 import { loadPolicy } from './policy';
+import { canSee } from './queries';
 
 const DAY_MS = 86_400_000;
 
@@ -47,13 +49,23 @@ const asComplaint = (record: ComplaintRecord): Complaint => ({ ...record });
 
 /**
  * The one way a complaint changes: lock the row, let `apply` check and change it, then record the
- * history line (who, when, what: R-CO-2) and the events in the same transaction.
+ * history line (who, when, what: R-CO-2) and the events in the same transaction. The caller must
+ * hold one of `roles` before anything is looked up, and a complaint they may not read is
+ * NOT_FOUND as it is to a reader: a refusal never tells what state a complaint is in.
  */
 export async function mutateComplaint(
   deps: ComplaintDeps,
+  caller: Identity | null,
+  roles: readonly Role[],
   id: string,
-  apply: (record: ComplaintRecord, em: EntityManager, now: Date) => Promise<Change> | Change,
+  apply: (
+    record: ComplaintRecord,
+    em: EntityManager,
+    now: Date,
+    me: Identity,
+  ) => Promise<Change> | Change,
 ): Promise<ComplaintRecord> {
+  const me = requireRole(caller, ...roles);
   const complaintId = checkUuid(id, 'id');
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
@@ -61,10 +73,10 @@ export async function mutateComplaint(
       { id: complaintId },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    if (!record) throw notFound('Complaint', complaintId);
+    if (!record || !canSee(me, record)) throw notFound('Complaint', complaintId);
     const from: ComplaintStatus = record.status;
     const now = deps.now();
-    const change = await apply(record, em, now);
+    const change = await apply(record, em, now, me);
     record.updatedAt = now;
     em.persist(history(record, change, from, now));
     await em.flush();
@@ -260,8 +272,7 @@ export async function moveComplaint(
   id: string,
   action: ComplaintAction,
 ): Promise<ComplaintRecord> {
-  const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
-  return mutateComplaint(deps, id, async (record, em, now) => {
+  return mutateComplaint(deps, caller, STEP_ROLES[action.type], id, async (record, em, now, me) => {
     const policy = await loadPolicy(em);
     const fromStatus: string = record.status;
     const next = transition(asComplaint(record), action, {
@@ -336,8 +347,7 @@ export function addComplaintImprovement(
   id: string,
   input: ImprovementActionInput,
 ): Promise<ComplaintRecord> {
-  const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
-  return mutateComplaint(deps, id, (record, _em, now) => {
+  return mutateComplaint(deps, caller, CAN_STEER, id, (record, _em, now, me) => {
     Object.assign(
       record,
       addImprovementAction(
@@ -360,8 +370,7 @@ export function completeComplaintImprovement(
   id: string,
   actionId: string,
 ): Promise<ComplaintRecord> {
-  const me = requireRole(caller, ...CAN_WORK_COMPLAINTS);
-  return mutateComplaint(deps, id, (record, _em, now) => {
+  return mutateComplaint(deps, caller, CAN_WORK_COMPLAINTS, id, (record, _em, now, me) => {
     Object.assign(
       record,
       completeImprovementAction(asComplaint(record), checkUuid(actionId, 'actionId'), {

@@ -4,8 +4,8 @@ import {
   forbidden,
   optionalStationCode,
   optionalText,
+  requireRole,
   staffId,
-  unauthenticated,
 } from '@aftercare/kit';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import {
@@ -18,7 +18,7 @@ import {
   parseKpiPeriod,
   periodRange,
 } from '../domain';
-import { CAN_READ_REPORTS } from './access';
+import { ANYONE, CAN_READ_REPORTS } from './access';
 import type { ComplaintDeps } from './deps';
 
 export interface KpiFilter {
@@ -42,11 +42,10 @@ export interface ComplaintKpis extends KpiScope {
  * (a technician's app shows them their complaint rate).
  */
 function requireKpiReader(caller: Identity | null, technicianId: string | null): Identity {
-  if (!caller) throw unauthenticated();
+  const me = requireRole(caller, ...ANYONE);
   const reader =
-    caller.roles.includes('admin') ||
-    caller.roles.some((r) => CAN_READ_REPORTS.includes(r as never));
-  if (reader || (technicianId !== null && technicianId === caller.userId)) return caller;
+    me.roles.includes('admin') || me.roles.some((r) => CAN_READ_REPORTS.includes(r as never));
+  if (reader || (technicianId !== null && technicianId === me.userId)) return me;
   throw forbidden('only report readers see complaint KPIs beyond their own');
 }
 
@@ -62,7 +61,7 @@ export async function complaintKpis(
   caller: Identity | null,
   filter: KpiFilter,
 ): Promise<ComplaintKpis> {
-  if (!caller) throw unauthenticated();
+  requireRole(caller, ...ANYONE);
   const period = parseKpiPeriod(filter.from, filter.to);
   const scope = {
     province: optionalText(filter.province, 'province', 50),

@@ -20,7 +20,6 @@ import {
   requireRole,
   requiredText,
   startPeriodicWorker,
-  unauthenticated,
   uuidv7,
   type Worker,
 } from '@aftercare/kit';
@@ -47,6 +46,9 @@ import {
   nextMonth,
 } from '../domain';
 import {
+  ANYONE,
+  CAN_APPEAL,
+  CAN_DECIDE_PENALTIES,
   CAN_EDIT_RULES,
   CAN_EXPORT_PAYROLL,
   CAN_PROPOSE_PENALTIES,
@@ -64,11 +66,8 @@ export const toRule = (r: PenaltyRuleRecord): PenaltyRule => ({
   ...(r.doublingRoles.length > 0 ? { doublingRoles: r.doublingRoles } : {}),
 });
 
-/** Any signed-in user (staff see their own lines; the use case narrows further). */
-function authenticated(caller: Identity | null): Identity {
-  if (!caller) throw unauthenticated();
-  return caller;
-}
+/** Any signed-in staff member (they see their own lines; the use case narrows further). */
+const anyStaff = (caller: Identity | null): Identity => requireRole(caller, ...ANYONE);
 
 const has = (caller: Identity, roles: readonly string[]) =>
   caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));
@@ -311,17 +310,19 @@ export async function proposePenalty(
   );
 }
 
-/** R-PN-3 lifecycle: confirm, appeal, uphold, void — the domain decides who may. */
+/**
+ * R-PN-3 lifecycle: confirm, appeal, uphold, void. The role is checked before the lookup (a
+ * manager decides, staff appeal), staff who do not read every line are refused any line but their
+ * own whether it exists or not, and then the domain decides (their own line, the status): a
+ * refusal never tells a stranger whether someone's ledger line exists or what state it is in.
+ */
 export async function decidePenalty(
   deps: ComplaintDeps,
   caller: Identity | null,
   id: string,
   action: PenaltyAction,
 ): Promise<PenaltyRecord> {
-  const me = authenticated(caller);
-  if (!has(me, ['manager']) && me.roles.every((r) => r === 'auditor')) {
-    throw forbidden('the auditor reads only');
-  }
+  const me = requireRole(caller, ...(action.type === 'appeal' ? CAN_APPEAL : CAN_DECIDE_PENALTIES));
   const penaltyId = checkUuid(id, 'id');
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
@@ -329,7 +330,9 @@ export async function decidePenalty(
       { id: penaltyId },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
-    if (!record) throw notFound('Penalty', penaltyId);
+    if (!record && has(me, CAN_READ_ALL_PENALTIES)) throw notFound('Penalty', penaltyId);
+    if (!record || !mayReadPenaltiesOf(me, record.staffId))
+      throw forbidden('staff act on their own ledger lines only', 'NOT_YOUR_PENALTY');
     const now = deps.now();
     const { entry, notify } = penaltyTransition(asEntry(record), action, { actor: me, now });
     Object.assign(record, entry, { updatedAt: now });
@@ -447,7 +450,7 @@ export const startCorrectionScheduler = (
 
 /** R-PN-1: the rules, for everyone who sees penalties. */
 export async function listPenaltyRules(em: EntityManager, caller: Identity | null) {
-  authenticated(caller);
+  anyStaff(caller);
   return em.find(PenaltyRuleRecord, {}, { orderBy: { code: 'asc' } });
 }
 
@@ -484,7 +487,7 @@ export function mayReadPenaltiesOf(caller: Identity, staffId: string): boolean {
 }
 
 export async function getPenalty(em: EntityManager, caller: Identity | null, id: string) {
-  const me = authenticated(caller);
+  const me = anyStaff(caller);
   const record = await em.findOne(PenaltyRecord, { id: checkUuid(id, 'id') });
   if (!record || !mayReadPenaltiesOf(me, record.staffId)) throw notFound('Penalty', id);
   return record;
@@ -505,7 +508,7 @@ export async function listPenalties(
   caller: Identity | null,
   filter: PenaltyFilter,
 ): Promise<Page<PenaltyRecord>> {
-  const me = authenticated(caller);
+  const me = anyStaff(caller);
   const staffId = filter.staffId ?? (has(me, CAN_READ_ALL_PENALTIES) ? null : me.userId);
   if (!staffId && !has(me, CAN_READ_ALL_PENALTIES))
     throw forbidden('staff see only their own penalties');
@@ -532,7 +535,7 @@ export async function penaltiesOfStaff(
   staffIds: readonly string[],
   month: string | null,
 ): Promise<PenaltyRecord[][]> {
-  const me = authenticated(caller);
+  const me = anyStaff(caller);
   const visible = staffIds.filter((id) => mayReadPenaltiesOf(me, id));
   const range = month ? monthRange(deps, parseMonth(month)) : null;
   const found = visible.length

@@ -1,5 +1,6 @@
-import { enumCodec, type ServiceHandlers } from '@aftercare/kit';
+import { enumCodec, type MethodRoles, type ServiceHandlers, withRoles } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
+import { CAN_EXPORT_PAYROLL, CAN_READ_COMPLAINTS, CAN_WORK_COMPLAINTS } from '../app/access';
 import type { ComplaintDeps } from '../app/deps';
 import { payrollExport } from '../app/penalties';
 import { getComplaint, listComplaints } from '../app/queries';
@@ -29,12 +30,24 @@ export const toComplaint = (c: ComplaintRecord): pb.Complaint => ({
   invalidReason: c.invalidReason ?? '',
 });
 
-/** gRPC adapter; roles are checked in the use cases (payroll: manager, auditor, service). */
+const COMPLAINT_READERS = [...new Set([...CAN_READ_COMPLAINTS, ...CAN_WORK_COMPLAINTS])];
+
+/**
+ * Who may call each method: checked before the request is decoded (the use cases check again, and
+ * narrow complaints to the handler's own for staff outside the readers).
+ */
+export const COMPLAINT_GRPC_ROLES: MethodRoles<typeof pb.ComplaintServiceService> = {
+  getComplaint: COMPLAINT_READERS,
+  listComplaints: COMPLAINT_READERS,
+  exportMonthlyPenalties: CAN_EXPORT_PAYROLL,
+};
+
+/** gRPC adapter. */
 export function complaintHandlers(
   deps: ComplaintDeps,
 ): ServiceHandlers<typeof pb.ComplaintServiceService> {
   const em = () => deps.orm.em.fork();
-  return {
+  return withRoles(COMPLAINT_GRPC_ROLES, {
     async getComplaint(req, { identity }) {
       return { complaint: toComplaint(await getComplaint(em(), identity, req.id)) };
     },
@@ -68,5 +81,5 @@ export function complaintHandlers(
         })),
       };
     },
-  };
+  });
 }

@@ -1,12 +1,21 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
+import { complaintV1 } from '@aftercare/proto';
 import {
   anonymousSubgraphRequest,
+  declaredRoleRefusals,
+  grpcOutsiderCodes,
+  outsiderCodes,
+  PROBE_ID,
   rootFieldNames,
+  rootFieldProbes,
   rowCount,
   subgraphRequest,
 } from '@aftercare/testkit';
+import { moveComplaint } from '../../src/app/complaints';
+import { decidePenalty } from '../../src/app/penalties';
 import { SCHEMA_PATH } from '../../src/service';
-import { type Services, startServices } from './setup';
+import { COMPLAINT_GRPC_ROLES } from '../../src/grpc/handlers';
+import { complaintGraph, createCustomer, manager, type Services, startServices } from './setup';
 
 // Every GraphQL operation of the complaint subgraph checks who calls: the auditor reads only, and
 // nobody unauthenticated reads or writes anything. The lists are checked against the schema, so a
@@ -89,4 +98,164 @@ it('every query is refused to an anonymous caller; the reports to staff outside 
     const res = await subgraphRequest(s.complaint.httpPort, `{ ${QUERIES[name]} }`, {}, warehouse);
     expect([name, res.errors?.[0]?.extensions?.code]).toEqual([name, 'FORBIDDEN']);
   }
+});
+
+const allProbes = () => [
+  ...rootFieldProbes(SCHEMA_PATH, 'Query'),
+  ...rootFieldProbes(SCHEMA_PATH, 'Mutation'),
+];
+
+it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
+  const before = await counts();
+  const codes = await outsiderCodes(s.complaint.httpPort, allProbes());
+  expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
+  // Staff outside the report readers see their own complaint KPIs only, asked for by their id.
+  const probes = allProbes().map((p) =>
+    p.field === 'complaintKpis'
+      ? { ...p, operation: p.operation.replace('(', `(technicianId: "${PROBE_ID}", `) }
+      : p,
+  );
+  expect(await declaredRoleRefusals(s.complaint.httpPort, probes)).toEqual([]);
+});
+
+const technician: Identity = { userId: uuidv7(), roles: ['technician'] };
+const warehouse: Identity = { userId: uuidv7(), roles: ['warehouse'] };
+const codeOf = async (mutation: string, variables: object, caller: Identity) =>
+  (
+    await subgraphRequest(
+      s.complaint.httpPort,
+      `mutation($id: ID!) { ${mutation} }`,
+      variables,
+      caller,
+    )
+  ).errors?.[0]?.extensions?.code;
+
+async function complaintIn(step: 'RECORDED' | 'CLASSIFIED' | 'CLOSED_INVALID'): Promise<string> {
+  const customerId = await createCustomer(s, 'Access Complainant', '13800005555');
+  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+    s,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    {
+      input: {
+        complainant: { name: 'A', phone: '13800005555' },
+        customerId,
+        channel: 'PHONE',
+        category: 'SERVICE_ATTITUDE',
+        content: 'nobody called back',
+      },
+    },
+    manager,
+  );
+  const id = registerComplaint.id;
+  if (step === 'CLASSIFIED')
+    await complaintGraph(
+      s,
+      `mutation($id: ID!) { classifyComplaint(id: $id) { id } }`,
+      { id },
+      manager,
+    );
+  if (step === 'CLOSED_INVALID')
+    await complaintGraph(
+      s,
+      `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "not ours") { id } }`,
+      { id },
+      manager,
+    );
+  return id;
+}
+
+it('R-CO-2 a step the caller may not take is refused before the complaint is looked up: FORBIDDEN in any state, never CONFLICT', async () => {
+  const recorded = await complaintIn('RECORDED');
+  const classified = await complaintIn('CLASSIFIED');
+  const invalid = await complaintIn('CLOSED_INVALID');
+  const action = `action: { description: "d", ownerId: "o", dueDate: "2026-12-01" }`;
+  // Each in a state where the step is illegal (CONFLICT to customer relations); a technician only
+  // ever steers nothing, so the state must not show through.
+  const steps: [string, string][] = [
+    ['classifyComplaint(id: $id) { id }', classified],
+    ['invalidateComplaint(id: $id, reason: "r") { id }', classified],
+    ['assignComplaint(id: $id, handlerId: "h") { id }', invalid],
+    ['notifyComplaintCustomer(id: $id) { id }', recorded],
+    ['closeComplaint(id: $id, satisfaction: SATISFIED) { id }', recorded],
+    [`addComplaintImprovementAction(id: $id, ${action}) { id }`, recorded],
+  ];
+  for (const [step, id] of steps) {
+    expect([step, await codeOf(step, { id }, manager)]).toEqual([step, 'CONFLICT']);
+    expect([step, await codeOf(step, { id }, technician)]).toEqual([step, 'FORBIDDEN']);
+    expect([step, await codeOf(step, { id: uuidv7() }, technician)]).toEqual([step, 'FORBIDDEN']);
+  }
+  // The same order in the use case, for callers other than the GraphQL edge.
+  await expect(
+    moveComplaint(s.deps, technician, classified, { type: 'classify' }),
+  ).rejects.toMatchObject({
+    code: 'PERMISSION_DENIED',
+  });
+});
+
+it('R-CO-2 handler steps on a complaint the caller may not read are NOT_FOUND, as for an unknown one, never CONFLICT', async () => {
+  const classified = await complaintIn('CLASSIFIED');
+  // Anyone may be the assigned handler, so the role passes; the warehouse clerk is not this one's.
+  const steps = [
+    'submitComplaintInvestigation(id: $id, report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: true }) { id }',
+    'proposeComplaintSolution(id: $id, solution: "s") { id }',
+    'approveComplaintSolution(id: $id) { id }',
+    'rejectComplaintSolution(id: $id, reason: "r") { id }',
+    `completeComplaintImprovementAction(id: $id, actionId: "${uuidv7()}") { id }`,
+  ];
+  for (const step of steps) {
+    expect([step, await codeOf(step, { id: classified }, manager)]).toEqual([step, 'CONFLICT']);
+    expect([step, await codeOf(step, { id: classified }, warehouse)]).toEqual([step, 'NOT_FOUND']);
+    expect([step, await codeOf(step, { id: uuidv7() }, warehouse)]).toEqual([step, 'NOT_FOUND']);
+  }
+});
+
+it('R-PN-3 a ledger decision is refused before the line is looked up, and staff are refused any line but their own alike, whatever its state', async () => {
+  const staffId = uuidv7();
+  const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+    s,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    { input: { ruleCode: 'VIOLATION', staffId } },
+    manager,
+  );
+  const id = proposePenalty.id;
+  // PROPOSED: upholding is illegal and appealing too early (CONFLICT to those who may).
+  expect(await codeOf('upholdPenalty(id: $id) { id }', { id }, manager)).toBe('CONFLICT');
+  const owner: Identity = { userId: staffId, roles: ['technician'] };
+  expect(await codeOf('appealPenalty(id: $id, reason: "r") { id }', { id }, owner)).toBe(
+    'CONFLICT',
+  );
+  for (const target of [id, uuidv7()]) {
+    for (const step of [
+      'confirmPenalty(id: $id) { id }',
+      'upholdPenalty(id: $id) { id }',
+      'voidPenalty(id: $id, reason: "r") { id }',
+    ]) {
+      expect([step, await codeOf(step, { id: target }, technician)]).toEqual([step, 'FORBIDDEN']);
+    }
+    const appeal = 'appealPenalty(id: $id, reason: "r") { id }';
+    expect([appeal, await codeOf(appeal, { id: target }, technician)]).toEqual([
+      appeal,
+      'FORBIDDEN',
+    ]);
+  }
+  await expect(decidePenalty(s.deps, technician, id, { type: 'uphold' })).rejects.toMatchObject({
+    code: 'PERMISSION_DENIED',
+  });
+  await expect(
+    decidePenalty(s.deps, technician, id, { type: 'appeal', reason: 'r' }),
+  ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    complaintV1.ComplaintServiceClient,
+    `127.0.0.1:${s.complaint.grpcPort}`,
+    COMPLAINT_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });

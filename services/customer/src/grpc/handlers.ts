@@ -1,4 +1,4 @@
-import { checkUuid, type ServiceHandlers } from '@aftercare/kit';
+import { checkUuid, type MethodRoles, type ServiceHandlers, withRoles } from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   batchGetAssets,
@@ -7,6 +7,7 @@ import {
   registerAsset,
   serviceEntitlement,
 } from '../app/assets';
+import { CAN_LOG_CONTACT, CAN_READ, CAN_WRITE } from '../app/access';
 import { logContact } from '../app/contact-log';
 import {
   batchGetCustomers,
@@ -33,12 +34,27 @@ import {
   toEntitlement,
 } from './mapping';
 
-/** gRPC adapter: translate, call the use case, translate back. Roles are checked in the use cases. */
+/** Who may call each method: checked before the request is decoded (the use cases check again). */
+export const CUSTOMER_GRPC_ROLES: MethodRoles<typeof pb.CustomerServiceService> = {
+  createCustomer: CAN_WRITE,
+  getCustomer: CAN_READ,
+  batchGetCustomers: CAN_READ,
+  searchCustomers: CAN_READ,
+  updateCustomer: CAN_WRITE,
+  registerAsset: CAN_WRITE,
+  getAsset: CAN_READ,
+  batchGetAssets: CAN_READ,
+  listAssets: CAN_READ,
+  getServiceEntitlement: CAN_READ,
+  logContact: CAN_LOG_CONTACT,
+};
+
+/** gRPC adapter: translate, call the use case, translate back. */
 export function customerHandlers(
   deps: CustomerDeps,
 ): ServiceHandlers<typeof pb.CustomerServiceService> {
   const em = () => deps.orm.em.fork();
-  return {
+  return withRoles(CUSTOMER_GRPC_ROLES, {
     async createCustomer(req, { identity }) {
       const customer = await createCustomer(deps, identity, {
         kind: kinds.decode(req.kind, 'kind'),
@@ -143,5 +159,5 @@ export function customerHandlers(
       });
       return { entry: toContactLogEntry(entry) };
     },
-  };
+  });
 }

@@ -1,7 +1,12 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
+import { customerV1 } from '@aftercare/proto';
 import {
   anonymousSubgraphRequest,
+  declaredRoleRefusals,
+  grpcOutsiderCodes,
+  outsiderCodes,
   rootFieldNames,
+  rootFieldProbes,
   rowCount,
   subgraphData,
   subgraphRequest,
@@ -9,6 +14,7 @@ import {
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, SCHEMA_PATH, startCustomerService } from '../../src';
+import { CUSTOMER_GRPC_ROLES } from '../../src/grpc/handlers';
 
 // Every GraphQL operation of the customer subgraph checks who calls: the auditor reads only, and
 // nobody unauthenticated reads or writes anything (archives are confidential, R-CU-4). The lists
@@ -134,4 +140,30 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
   }>(service.httpPort, nested, vars, { userId: 'aud-1', roles: ['auditor'] });
   expect(audited.customer.archiveHandovers).toHaveLength(1);
   expect(audited.asset.archiveHandovers).toHaveLength(1);
+});
+
+const allProbes = () => [
+  ...rootFieldProbes(SCHEMA_PATH, 'Query'),
+  ...rootFieldProbes(SCHEMA_PATH, 'Mutation'),
+];
+
+it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
+  const before = await counts();
+  const codes = await outsiderCodes(service.httpPort, allProbes());
+  expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
+  expect(await declaredRoleRefusals(service.httpPort, allProbes())).toEqual([]);
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    customerV1.CustomerServiceClient,
+    `127.0.0.1:${service.grpcPort}`,
+    CUSTOMER_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });

@@ -27,7 +27,6 @@ import {
   settleClaimOrder,
 } from '../domain';
 import type { InventoryDeps } from './deps';
-import { CAN_READ } from './queries';
 
 export const CLAIM_EVENTS = { closed: 'inventory.claim_order_closed' } as const;
 
@@ -39,7 +38,20 @@ const CAN_SETTLE: Role[] = ['warehouse', 'workshop', 'manager'];
 /** Keeping a customer's money is a manager's decision. */
 const CAN_FORFEIT: Role[] = ['manager'];
 const CAN_CANCEL: Role[] = ['agent', 'manager'];
-const CLAIM_READERS: Role[] = [...CAN_READ, 'agent', 'customer_relations'];
+/**
+ * R-IN-4 who reads claim orders (a customer's deposit and the part ordered for them): whoever
+ * opens, takes the deposit of, signs off or settles one, customer relations (who answer the
+ * customer about the deposit) and the auditor — not technicians, tool keepers or dispatchers,
+ * who handle none of it (ADR 0014).
+ */
+const CLAIM_READERS: Role[] = [
+  'agent',
+  'workshop',
+  'warehouse',
+  'customer_relations',
+  'manager',
+  'auditor',
+];
 
 const stateOf = (r: ClaimOrderRecord): ClaimOrderState => ({ ...r });
 

@@ -3,8 +3,9 @@ import {
   enumCodec,
   invalidArgument,
   MAX_BATCH_IDS,
-  requireRole,
+  type MethodRoles,
   type ServiceHandlers,
+  withRoles,
 } from '@aftercare/kit';
 import { inventoryV1 as pb } from '@aftercare/proto';
 import { ACCURACY_READERS, accuracyOf } from '../app/accuracy';
@@ -63,17 +64,21 @@ function issuedParts(requisitions: readonly RequisitionRecord[]): pb.IssuedPart[
   return [...byPart.values()].sort((a, b) => a.partCode.localeCompare(b.partCode));
 }
 
-/**
- * gRPC adapter for the other services; roles (incl. `service`) are checked in the use cases, and
- * here too wherever the request is validated (or short-cut) first: who calls is checked first.
- */
+/** Who may call each method: checked before the request is decoded (the use cases check again). */
+export const INVENTORY_GRPC_ROLES: MethodRoles<typeof pb.InventoryServiceService> = {
+  batchGetParts: CAN_READ,
+  getStockLevels: CAN_READ,
+  listWorkOrderParts: CAN_READ,
+  getIssueAccuracy: ACCURACY_READERS,
+};
+
+/** gRPC adapter for the other services. */
 export function inventoryHandlers(
   deps: InventoryDeps,
 ): ServiceHandlers<typeof pb.InventoryServiceService> {
   const em = () => deps.orm.em.fork();
-  return {
+  return withRoles(INVENTORY_GRPC_ROLES, {
     async batchGetParts(req, { identity }) {
-      requireRole(identity, ...CAN_READ);
       if (req.codes.length > MAX_BATCH_IDS) {
         throw invalidArgument(`at most ${MAX_BATCH_IDS} codes at once`, 'codes', 'TOO_MANY');
       }
@@ -101,7 +106,6 @@ export function inventoryHandlers(
       };
     },
     async listWorkOrderParts(req, { identity }) {
-      requireRole(identity, ...CAN_READ);
       const workOrderId = checkUuid(req.workOrderId, 'workOrderId');
       const [requisitions] = await requisitionsOf(em(), identity, [workOrderId]);
       return {
@@ -110,7 +114,6 @@ export function inventoryHandlers(
       };
     },
     async getIssueAccuracy(req, { identity }) {
-      requireRole(identity, ...ACCURACY_READERS);
       if (!req.period?.start || !req.period.end) {
         throw invalidArgument('the period needs a start and an end', 'period', 'REQUIRED');
       }
@@ -128,5 +131,5 @@ export function inventoryHandlers(
         meetsTarget: report.meetsTarget ?? undefined,
       };
     },
-  };
+  });
 }

@@ -5,13 +5,21 @@ import { inventoryV1 } from '@aftercare/proto';
 import {
   anonymousGrpcCodes,
   anonymousSubgraphRequest,
+  declaredRoleRefusals,
+  grpcOutsiderCodes,
+  outsiderCodes,
   probeCodes,
   rootFieldProbes,
   rowCount,
+  subgraphData,
+  subgraphRequest,
   type TestServiceEnv,
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadInventoryConfig, startInventoryService } from '../../src';
+import { INVENTORY_GRPC_ROLES } from '../../src/grpc/handlers';
+import type { InventoryDeps } from '../../src/app/deps';
+import { listClaims } from '../../src/app/claims';
 
 // Every GraphQL operation of the inventory subgraph checks who calls: the auditor reads only, and
 // nobody unauthenticated reads or writes anything. The fields are read from the schema file, so a
@@ -20,10 +28,11 @@ const SCHEMA = join(__dirname, '../../src/graphql/schema.graphql');
 const auditor: Identity = { userId: 'aud-1', roles: ['auditor'] };
 let env: TestServiceEnv;
 let service: Awaited<ReturnType<typeof startInventoryService>>;
+let deps: InventoryDeps;
 
 beforeAll(async () => {
   env = await testServiceEnv('inv-access');
-  service = await startInventoryService(loadInventoryConfig(env.env));
+  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
 });
 afterAll(async () => {
   await service?.stop();
@@ -90,4 +99,69 @@ it('entity references (how the gateway enters this subgraph from another one) re
   expect(res.errors!.map((e) => e.extensions?.code)).toEqual(
     res.errors!.map(() => 'UNAUTHENTICATED'),
   );
+});
+
+const allProbes = () => [
+  ...rootFieldProbes(SCHEMA, 'Query'),
+  ...rootFieldProbes(SCHEMA, 'Mutation'),
+];
+
+it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
+  const before = await counts();
+  const codes = await outsiderCodes(service.httpPort, allProbes());
+  expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
+  expect(await declaredRoleRefusals(service.httpPort, allProbes())).toEqual([]);
+});
+
+it('R-IN-4 (ADR 0014) claim orders are read by who handles them, not by technicians, tool keepers or dispatchers', async () => {
+  const as = (role: Identity['roles'][number]): Identity => ({
+    userId: `${role}-1`,
+    roles: [role],
+  });
+  await subgraphData(
+    service.httpPort,
+    `mutation { upsertPart(input: { code: "CLM-1", name: "Controller", unit: PCS, priceFen: 9000 }) { code } }`,
+    {},
+    as('warehouse'),
+  );
+  const { openClaimOrder } = await subgraphData<{ openClaimOrder: { id: string } }>(
+    service.httpPort,
+    `mutation { openClaimOrder(input: { customerId: "c-1", lines: [{ partCode: "CLM-1", quantity: 1, unitPriceFen: 9000 }], depositFen: 3000 }) { id } }`,
+    {},
+    as('agent'),
+  );
+  const read = `query($id: ID!) { claimOrder(id: $id) { id depositFen } claimOrders { id } }`;
+  for (const role of ['technician', 'tool_keeper', 'dispatcher'] as const) {
+    const res = await subgraphRequest(service.httpPort, read, { id: openClaimOrder.id }, as(role));
+    expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
+      role,
+      ['FORBIDDEN', 'FORBIDDEN'],
+    ]);
+    await expect(listClaims(deps.orm.em.fork(), as(role))).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
+  }
+  for (const role of ['agent', 'workshop', 'warehouse', 'customer_relations', 'auditor'] as const) {
+    const data = await subgraphData<{ claimOrder: { id: string } }>(
+      service.httpPort,
+      read,
+      { id: openClaimOrder.id },
+      as(role),
+    );
+    expect([role, data.claimOrder.id]).toEqual([role, openClaimOrder.id]);
+  }
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    inventoryV1.InventoryServiceClient,
+    `127.0.0.1:${service.grpcPort}`,
+    INVENTORY_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });

@@ -1,5 +1,12 @@
-import { checkUuid, enumCodec, type ServiceHandlers } from '@aftercare/kit';
+import {
+  checkUuid,
+  enumCodec,
+  type MethodRoles,
+  type ServiceHandlers,
+  withRoles,
+} from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
+import { CAN_CALL, CAN_READ, CAN_READ_SCORES } from '../app/access';
 import type { SurveyDeps } from '../app/deps';
 import { recordFollowUpCall } from '../app/follow-ups';
 import { followUpRateOf, satisfactionRate, technicianRatings } from '../app/scores';
@@ -38,10 +45,22 @@ const toFollowUp = (f: FollowUpRecord): pb.FollowUp => ({
   status: f.status,
 });
 
-/** gRPC adapter; roles are checked in the use cases. */
+/** Who may call each method: checked before the request is decoded (the use cases check again). */
+export const SURVEY_GRPC_ROLES: MethodRoles<typeof pb.SurveyServiceService> = {
+  getSurvey: CAN_READ,
+  getWorkOrderSurvey: CAN_READ,
+  answerSurvey: CAN_CALL,
+  recordFollowUpCall: CAN_CALL,
+  getSatisfactionRate: CAN_READ_SCORES,
+  // A technician reads their own rating only (the use case checks whose).
+  getTechnicianRating: [...CAN_READ_SCORES, 'technician'],
+  getFollowUpRate: CAN_READ_SCORES,
+};
+
+/** gRPC adapter. */
 export function surveyHandlers(deps: SurveyDeps): ServiceHandlers<typeof pb.SurveyServiceService> {
   const em = () => deps.orm.em.fork();
-  return {
+  return withRoles(SURVEY_GRPC_ROLES, {
     async getSurvey(req, { identity }) {
       return { survey: toSurvey(await getSurvey(em(), identity, req.id)) };
     },
@@ -90,5 +109,5 @@ export function surveyHandlers(deps: SurveyDeps): ServiceHandlers<typeof pb.Surv
       const r = await followUpRateOf(em(), identity, req);
       return { workOrders: r.workOrders, followedUp: r.followedUp, rate: r.rate ?? 0 };
     },
-  };
+  });
 }

@@ -1,13 +1,19 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
+import { surveyV1 } from '@aftercare/proto';
 import {
   anonymousSubgraphRequest,
+  declaredRoleRefusals,
+  grpcOutsiderCodes,
+  outsiderCodes,
   rootFieldNames,
+  rootFieldProbes,
   rowCount,
   subgraphRequest,
   type TestServiceEnv,
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadSurveyConfig, startSurveyService } from '../../src';
+import { SURVEY_GRPC_ROLES } from '../../src/grpc/handlers';
 import { SCHEMA_PATH } from '../../src/service';
 
 // Every GraphQL operation of the survey subgraph checks who calls: the auditor reads only, and
@@ -115,4 +121,30 @@ it('every query is refused to an anonymous caller; the public form only with a v
     );
     expect([typename, res.errors?.[0]?.extensions?.code]).toEqual([typename, 'UNAUTHENTICATED']);
   }
+});
+
+const allProbes = () => [
+  ...rootFieldProbes(SCHEMA_PATH, 'Query'),
+  ...rootFieldProbes(SCHEMA_PATH, 'Mutation'),
+];
+
+it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
+  const before = await counts();
+  const codes = await outsiderCodes(survey.httpPort, allProbes());
+  expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
+  expect(await counts()).toEqual(before);
+});
+
+it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
+  expect(await declaredRoleRefusals(survey.httpPort, allProbes())).toEqual([]);
+});
+
+it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
+  const codes = await grpcOutsiderCodes(
+    surveyV1.SurveyServiceClient,
+    `127.0.0.1:${survey.grpcPort}`,
+    SURVEY_GRPC_ROLES,
+  );
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes).toEqual(codes.map(([method]) => [method, 'PERMISSION_DENIED']));
 });

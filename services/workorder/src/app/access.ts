@@ -1,4 +1,4 @@
-import { type Identity, forbidden, type Role, requireRole } from '@aftercare/kit';
+import { type Identity, forbidden, type Role } from '@aftercare/kit';
 import type { WorkOrderRecord } from '../db/entities';
 
 export const CAN_REGISTER: Role[] = ['agent', 'dispatcher', 'manager'];
@@ -7,6 +7,8 @@ export const CAN_CANCEL: Role[] = ['agent', 'dispatcher', 'manager'];
 export const CAN_CLOSE: Role[] = ['dispatcher', 'manager', 'agent'];
 export const CAN_MANAGE_STAFF: Role[] = ['manager'];
 export const CAN_APPROVE: Role[] = ['manager'];
+/** R-WO-3: the answer to the customer before dispatch. */
+export const CAN_ANSWER: Role[] = ['agent', 'dispatcher', 'manager'];
 /** Read every work order; technicians read only their own (checked per order). */
 export const CAN_READ_ALL: Role[] = [
   'agent',
@@ -19,32 +21,28 @@ export const CAN_READ_ALL: Role[] = [
   'service',
 ];
 export const CAN_READ: Role[] = [...CAN_READ_ALL, 'technician'];
+/**
+ * R-WO-4 the dispatch board (open orders with their site contacts): who dispatches, answers the
+ * customer or oversees; a technician sees their own queue. Not the warehouse (ADR 0014).
+ */
+export const CAN_READ_BOARD: Role[] = ['agent', 'dispatcher', 'technician', 'manager', 'auditor'];
 /** Field work: the assigned technicians; the workshop and managers may act for them. */
 export const FIELD_WORK: Role[] = ['technician', 'workshop', 'manager'];
 export const WORKSHOP_WORK: Role[] = ['workshop', 'technician', 'manager'];
-/** Everyone who may change some work order: anyone else is refused before the order is looked up. */
-export const ORDER_WRITERS: Role[] = [
-  ...new Set([
-    ...CAN_REGISTER,
-    ...CAN_DISPATCH,
-    ...CAN_CANCEL,
-    ...CAN_CLOSE,
-    ...CAN_APPROVE,
-    ...FIELD_WORK,
-    ...WORKSHOP_WORK,
-  ]),
-];
-
-const has = (caller: Identity, roles: Role[]) =>
+/** R-WO-7 charges: whoever did the work, or the desk that settles with the customer. */
+export const CAN_CHARGE: Role[] = [...FIELD_WORK, 'dispatcher', 'agent'];
+const has = (caller: Identity, roles: readonly Role[]) =>
   caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));
 
-/** A technician acts only on orders assigned to them; other roles in `roles` act on any order. */
-export function requireOrderRole(
-  caller: Identity | null,
+/**
+ * A technician acts only on orders assigned to them; whoever holds another of `roles` acts on
+ * any order. Checked after the lookup, once `requireRole(caller, ...roles)` has let the caller in.
+ */
+export function requireAssigned(
+  me: Identity,
   order: WorkOrderRecord,
-  ...roles: Role[]
-): Identity {
-  const me = requireRole(caller, ...roles);
+  roles: readonly Role[],
+): void {
   const onlyTechnician = !has(
     me,
     roles.filter((r) => r !== 'technician'),
@@ -52,7 +50,6 @@ export function requireOrderRole(
   if (onlyTechnician && !order.technicianIds.includes(me.userId)) {
     throw forbidden(`work order ${order.number} is not assigned to you`);
   }
-  return me;
 }
 
 /** Technicians see only their own orders; everyone in CAN_READ_ALL sees all. */

@@ -1,4 +1,4 @@
-import { conflict, type EntityManager, type Identity, requireRole } from '@aftercare/kit';
+import { conflict, type EntityManager, type Identity } from '@aftercare/kit';
 import { StaffRecord, type WorkOrderRecord } from '../db/entities';
 import {
   acceptSignature,
@@ -30,17 +30,18 @@ import {
   voidGoodsReceipt,
 } from '../domain';
 import {
+  CAN_ANSWER,
   CAN_APPROVE,
   CAN_CANCEL,
+  CAN_CHARGE,
   CAN_CLOSE,
   CAN_DISPATCH,
   FIELD_WORK,
-  requireOrderRole,
   WORKSHOP_WORK,
 } from './access';
 import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
 import { nextSequence } from './intake';
-import { mutateOrder } from './mutate';
+import { mutateAssignedOrder, mutateOrder } from './mutate';
 import { completedEventData, orderEventData } from './order-events';
 
 export interface DispatchResult {
@@ -74,9 +75,8 @@ export async function dispatchWorkOrder(
   id: string,
   input: AssignmentInput,
 ): Promise<DispatchResult> {
-  const me = requireRole(caller, ...CAN_DISPATCH);
   let warnings: DispatchWarning[] = [];
-  const order = await mutateOrder(deps, caller, id, async (o, em, now) => {
+  const order = await mutateOrder(deps, caller, CAN_DISPATCH, id, async (o, em, now) => {
     const plan = planAssignment(input, await techniciansFor(em, input.technicianIds), target(o));
     o.status = transition(o.status, 'dispatch', { channel: o.channel });
     o.technicianIds = plan.assignment.technicianIds;
@@ -86,7 +86,6 @@ export async function dispatchWorkOrder(
     warnings = plan.warnings;
     return {
       action: 'dispatch',
-      actor: me,
       details: { technicianIds: o.technicianIds, leadTechnicianId: o.leadTechnicianId, warnings },
       events: [
         {
@@ -106,9 +105,8 @@ export async function reassignWorkOrder(
   id: string,
   input: AssignmentInput & { reason?: string | null },
 ): Promise<DispatchResult> {
-  const me = requireRole(caller, ...CAN_DISPATCH);
   let warnings: DispatchWarning[] = [];
-  const order = await mutateOrder(deps, caller, id, async (o, em, now) => {
+  const order = await mutateOrder(deps, caller, CAN_DISPATCH, id, async (o, em, now) => {
     const previous = { technicianIds: o.technicianIds, leadTechnicianId: o.leadTechnicianId ?? '' };
     const plan = planReassignment(
       o.status,
@@ -122,7 +120,6 @@ export async function reassignWorkOrder(
     warnings = plan.warnings;
     return {
       action: 'reassign',
-      actor: me,
       reason: plan.reason,
       details: {
         previous,
@@ -157,13 +154,11 @@ export const changeWorkOrderStation = (
   id: string,
   input: { stationCode?: string | null; reason?: string | null },
 ) =>
-  mutateOrder(deps, caller, id, (o) => {
-    const me = requireRole(caller, ...CAN_DISPATCH);
+  mutateOrder(deps, caller, CAN_DISPATCH, id, (o) => {
     const change = planStationChange(o.status, o.stationCode, input);
     o.stationCode = change.to;
     return {
       action: 'changeStation',
-      actor: me,
       reason: change.reason,
       details: { fromStationCode: change.from, stationCode: change.to },
     };
@@ -176,27 +171,23 @@ export const recordAnswer = (
   id: string,
   note?: string | null,
 ) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireRole(caller, 'agent', 'dispatcher', 'manager');
+  mutateOrder(deps, caller, CAN_ANSWER, id, (o, _em, now) => {
     o.answeredAt ??= now;
-    return { action: 'answer', actor: me, reason: note ?? null };
+    return { action: 'answer', reason: note ?? null };
   });
 
 export const departForSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, caller, id, (o) => {
-    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+  mutateAssignedOrder(deps, caller, FIELD_WORK, id, (o) => {
     o.status = transition(o.status, 'depart');
-    return { action: 'depart', actor: me };
+    return { action: 'depart' };
   });
 
 export const arriveOnSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+  mutateAssignedOrder(deps, caller, FIELD_WORK, id, (o, _em, now) => {
     o.status = transition(o.status, 'arrive');
     o.arrivedAt = now;
     return {
       action: 'arrive',
-      actor: me,
       events: [
         {
           type: WORK_ORDER_EVENTS.arrived,
@@ -217,15 +208,13 @@ export const resolveOnSite = (
   id: string,
   report: ServiceReportInput,
 ) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+  mutateAssignedOrder(deps, caller, FIELD_WORK, id, (o, _em, now) => {
     const parsed = parseServiceReport(report);
     o.status = transition(o.status, 'resolveOnSite');
     o.report = parsed;
     o.completedAt = now;
     return {
       action: 'resolveOnSite',
-      actor: me,
       events: [{ type: WORK_ORDER_EVENTS.completed, data: completedEventData(o) }],
     };
   });
@@ -237,25 +226,23 @@ export const takeBack = (
   id: string,
   items: GoodsItemInput[],
 ) =>
-  mutateOrder(deps, caller, id, async (o, em, now) => {
-    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+  mutateAssignedOrder(deps, caller, FIELD_WORK, id, async (o, em, now) => {
     o.status = transition(o.status, 'takeBack', { channel: o.channel });
     const seq = await nextSequence(em, 'GR', sequenceDay(now, deps.calendar));
     o.goodsReceipt = issueGoodsReceipt(goodsReceiptNumber(now, seq, deps.calendar), items, now);
     o.repairCard ??= newRepairCard();
-    return { action: 'takeBack', actor: me, details: { receiptNumber: o.goodsReceipt.number } };
+    return { action: 'takeBack', details: { receiptNumber: o.goodsReceipt.number } };
   });
 
 /** R-WO-5: the workshop books the goods in. */
 export const receiveInWorkshop = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+  mutateAssignedOrder(deps, caller, WORKSHOP_WORK, id, (o, _em, now, me) => {
     o.status = transition(o.status, 'receiveInWorkshop');
     o.goodsRegister = [
       ...o.goodsRegister,
       registerGoods(o.goodsRegister, 'IN', o.goodsReceipt!, now, me.userId),
     ];
-    return { action: 'receiveInWorkshop', actor: me };
+    return { action: 'receiveInWorkshop' };
   });
 
 /** R-WO-5 repair card: hours spent and parts replaced, while the goods are in the workshop. */
@@ -265,8 +252,7 @@ export const recordRepairWork = (
   id: string,
   work: { hours?: RepairHoursInput | null; part?: PartReplacedInput | null },
 ) =>
-  mutateOrder(deps, caller, id, (o) => {
-    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+  mutateAssignedOrder(deps, caller, WORKSHOP_WORK, id, (o, _em, _now, me) => {
     if (o.status !== 'IN_WORKSHOP') {
       throw conflict(
         `the repair card of ${o.number} is kept while it is IN_WORKSHOP (it is ${o.status})`,
@@ -279,7 +265,6 @@ export const recordRepairWork = (
     o.repairCard = card;
     return {
       action: 'repairCard',
-      actor: me,
       details: { hours: work.hours ?? null, part: work.part ?? null },
     };
   });
@@ -290,20 +275,18 @@ export const finishRepair = (
   id: string,
   report: ServiceReportInput,
 ) =>
-  mutateOrder(deps, caller, id, (o) => {
-    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+  mutateAssignedOrder(deps, caller, WORKSHOP_WORK, id, (o) => {
     o.report = parseServiceReport({
       ...report,
       partsReplaced: report.partsReplaced ?? o.repairCard?.parts ?? [],
     });
     o.status = transition(o.status, 'finishRepair');
-    return { action: 'finishRepair', actor: me };
+    return { action: 'finishRepair' };
   });
 
 /** R-WO-5: back to the customer: the receipt is taken back and voided, the goods booked out. */
 export const returnToCustomer = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireOrderRole(caller, o, ...WORKSHOP_WORK);
+  mutateAssignedOrder(deps, caller, WORKSHOP_WORK, id, (o, _em, now, me) => {
     o.status = transition(o.status, 'returnToCustomer');
     o.goodsReceipt = voidGoodsReceipt(o.goodsReceipt!, now);
     assertCanReturn(o.goodsReceipt);
@@ -314,7 +297,6 @@ export const returnToCustomer = (deps: WorkOrderDeps, caller: Identity | null, i
     o.completedAt = now;
     return {
       action: 'returnToCustomer',
-      actor: me,
       events: [{ type: WORK_ORDER_EVENTS.completed, data: completedEventData(o) }],
     };
   });
@@ -326,8 +308,7 @@ export const signWorkOrder = (
   id: string,
   input: SignatureInput,
 ) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireOrderRole(caller, o, ...FIELD_WORK);
+  mutateAssignedOrder(deps, caller, FIELD_WORK, id, (o, _em, now) => {
     const signature = acceptSignature(
       { status: o.status, completedAt: o.completedAt, report: o.report },
       input,
@@ -339,7 +320,6 @@ export const signWorkOrder = (
     o.signedAt = now;
     return {
       action: 'sign',
-      actor: me,
       events: [
         {
           type: WORK_ORDER_EVENTS.signed,
@@ -354,13 +334,11 @@ export const signWorkOrder = (
   });
 
 export const closeWorkOrder = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireRole(caller, ...CAN_CLOSE);
+  mutateOrder(deps, caller, CAN_CLOSE, id, (o, _em, now) => {
     o.status = transition(o.status, 'close');
     o.closedAt = now;
     return {
       action: 'close',
-      actor: me,
       events: [
         {
           type: WORK_ORDER_EVENTS.closed,
@@ -376,14 +354,12 @@ export const cancelWorkOrder = (
   id: string,
   reason: string | null | undefined,
 ) =>
-  mutateOrder(deps, caller, id, (o, _em, now) => {
-    const me = requireRole(caller, ...CAN_CANCEL);
+  mutateOrder(deps, caller, CAN_CANCEL, id, (o, _em, now) => {
     o.status = transition(o.status, 'cancel', { reason });
     o.cancelledAt = now;
     o.cancelReason = reason!.trim();
     return {
       action: 'cancel',
-      actor: me,
       reason: o.cancelReason,
       events: [
         {
@@ -401,8 +377,7 @@ export const setCharges = (
   id: string,
   input: ChargesInput,
 ) =>
-  mutateOrder(deps, caller, id, (o) => {
-    const me = requireOrderRole(caller, o, ...FIELD_WORK, 'dispatcher', 'agent');
+  mutateAssignedOrder(deps, caller, CAN_CHARGE, id, (o, _em, _now, me) => {
     if (o.serviceType !== 'PAID') {
       throw conflict(
         `work order ${o.number} is ${o.serviceType} service: nothing to charge`,
@@ -410,17 +385,15 @@ export const setCharges = (
       );
     }
     o.charges = computeCharges(input, me, deps.discountAuthority);
-    return { action: 'charges', actor: me, details: { ...o.charges } };
+    return { action: 'charges', details: { ...o.charges } };
   });
 
 export const approveDiscount = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  mutateOrder(deps, caller, id, (o) => {
-    const me = requireRole(caller, ...CAN_APPROVE);
+  mutateOrder(deps, caller, CAN_APPROVE, id, (o, _em, _now, me) => {
     if (!o.charges) throw conflict(`work order ${o.number} has no charges`, 'NO_PENDING_DISCOUNT');
     o.charges = approveDomainDiscount(o.charges, me, deps.discountAuthority);
     return {
       action: 'approveDiscount',
-      actor: me,
       details: { discountFen: o.charges.discountFen },
     };
   });

@@ -5,36 +5,43 @@ import {
   checkUuid,
   notFound,
   requireRole,
+  type Role,
   uuidv7,
 } from '@aftercare/kit';
 import { WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
 import type { WorkOrderStatus } from '../domain';
 
-import { ORDER_WRITERS } from './access';
+import { requireAssigned } from './access';
 import type { WorkOrderDeps } from './deps';
 
 export interface Change {
   action: string;
-  /** Who acted (after the role check). */
-  actor: Identity;
   reason?: string | null;
   details?: Record<string, unknown> | null;
   events?: { type: string; data: object }[];
 }
 
+type Apply = (
+  order: WorkOrderRecord,
+  em: EntityManager,
+  now: Date,
+  me: Identity,
+) => Promise<Change> | Change;
+
 /**
  * The one way a work order changes: lock the row, let `apply` check and change it, then record
  * the history line and the events in the same transaction (R-WO-2: every move with who and when).
- * Callers who may change no work order at all (anonymous, auditor, …) are refused before the
- * lookup, so a refusal never tells whether an order exists; `apply` still does the exact check.
+ * The caller must hold one of `roles`, checked before the lookup: a refusal never tells whether
+ * an order exists or what state it is in.
  */
 export async function mutateOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
+  roles: readonly Role[],
   id: string,
-  apply: (order: WorkOrderRecord, em: EntityManager, now: Date) => Promise<Change> | Change,
+  apply: Apply,
 ): Promise<WorkOrderRecord> {
-  requireRole(caller, ...ORDER_WRITERS);
+  const me = requireRole(caller, ...roles);
   const orderId = checkUuid(id);
   return deps.orm.em.fork().transactional(async (em) => {
     const order = await em.findOne(
@@ -45,7 +52,7 @@ export async function mutateOrder(
     if (!order) throw notFound('WorkOrder', orderId);
     const from: WorkOrderStatus = order.status;
     const now = deps.now();
-    const change = await apply(order, em, now);
+    const change = await apply(order, em, now, me);
     order.updatedAt = now;
     em.persist(
       em.create(WorkOrderHistoryRecord, {
@@ -54,7 +61,7 @@ export async function mutateOrder(
         action: change.action,
         fromStatus: from,
         toStatus: order.status,
-        actorId: change.actor.userId,
+        actorId: me.userId,
         at: now,
         reason: change.reason ?? null,
         details: change.details ?? null,
@@ -66,3 +73,16 @@ export async function mutateOrder(
     return order;
   });
 }
+
+/** `mutateOrder` for field and workshop work: a technician acts only on orders assigned to them. */
+export const mutateAssignedOrder = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  roles: readonly Role[],
+  id: string,
+  apply: Apply,
+): Promise<WorkOrderRecord> =>
+  mutateOrder(deps, caller, roles, id, (order, em, now, me) => {
+    requireAssigned(me, order, roles);
+    return apply(order, em, now, me);
+  });

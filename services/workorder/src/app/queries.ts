@@ -27,7 +27,7 @@ import {
   WORK_ORDER_STATUSES,
   type WorkOrderStatus,
 } from '../domain';
-import { CAN_READ, CAN_READ_ALL, canSee } from './access';
+import { CAN_READ, CAN_READ_ALL, CAN_READ_BOARD, canSee } from './access';
 import type { WorkOrderDeps } from './deps';
 
 const CLOSED: WorkOrderStatus[] = ['SIGNED', 'CLOSED', 'CANCELLED'];
@@ -156,7 +156,7 @@ export async function dispatchBoard(
   caller: Identity | null,
   f: BoardFilter,
 ): Promise<BoardRow<WorkOrderRecord & { dueAt: Date | null }>[]> {
-  const me = requireRole(caller, ...CAN_READ);
+  const me = requireRole(caller, ...CAN_READ_BOARD);
   const first = f.first ?? 100;
   if (!Number.isInteger(first) || first < 1 || first > 500)
     throw invalidArgument('first must be between 1 and 500', 'first', 'INVALID_PAGE_SIZE');

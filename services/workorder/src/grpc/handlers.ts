@@ -1,4 +1,11 @@
-import { checkUuid, conflict, enumCodec, requireRole, type ServiceHandlers } from '@aftercare/kit';
+import {
+  checkUuid,
+  conflict,
+  enumCodec,
+  type MethodRoles,
+  type ServiceHandlers,
+  withRoles,
+} from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
 import { workorderV1 as pb } from '@aftercare/proto';
 import type { WorkOrderDeps } from '../app/deps';
@@ -45,12 +52,22 @@ const toStaff = (s: StaffRecord): pb.Staff => ({
   stationCode: s.stationCode ?? '',
 });
 
-/** gRPC adapter for the other services; roles are checked in the use cases. */
+/** Who may call each method: checked before the request is decoded (the use cases check again). */
+export const WORKORDER_GRPC_ROLES: MethodRoles<typeof pb.WorkOrderServiceService> = {
+  getWorkOrder: CAN_READ,
+  batchGetWorkOrders: CAN_READ,
+  listWorkOrders: CAN_READ,
+  checkOpenForParts: CAN_READ,
+  getStaff: CAN_READ,
+  batchGetStaff: CAN_READ,
+};
+
+/** gRPC adapter for the other services. */
 export function workOrderHandlers(
   deps: WorkOrderDeps,
 ): ServiceHandlers<typeof pb.WorkOrderServiceService> {
   const em = () => deps.orm.em.fork();
-  return {
+  return withRoles(WORKORDER_GRPC_ROLES, {
     async getWorkOrder(req, { identity }) {
       return { workOrder: toWorkOrder(await getWorkOrder(em(), identity, req.id)) };
     },
@@ -72,8 +89,6 @@ export function workOrderHandlers(
     },
     /** R-IN-3: parts are requested and issued only against an open work order. */
     async checkOpenForParts(req, { identity }) {
-      // Who calls is checked before the request is: a refusal says nothing about the input.
-      requireRole(identity, ...CAN_READ);
       const order = await getWorkOrder(em(), identity, checkUuid(req.workOrderId, 'workOrderId'));
       if (!isOpen(order.status)) {
         throw conflict(
@@ -89,5 +104,5 @@ export function workOrderHandlers(
     async batchGetStaff(req, { identity }) {
       return { staff: (await batchGetStaff(em(), identity, req.ids)).map(toStaff) };
     },
-  };
+  });
 }
