@@ -55,7 +55,11 @@ const jobs = <C>(targets: readonly FuzzTarget<C>[], runs: number): Job[] =>
   targets.map((t) => (findings) => fuzzTarget(t, runs, settings, findings));
 
 /** Runs lanes of jobs side by side and fails with every distinct finding and each shrunk counterexample. */
-async function fuzz(label: string, lanes: { jobs: Job[]; width: number }[]): Promise<number> {
+async function fuzz(
+  label: string,
+  lanes: { jobs: Job[]; width: number }[],
+  summary = () => '',
+): Promise<number> {
   const findings = new Findings();
   const results: TargetResult[] = [];
   const started = Date.now();
@@ -71,7 +75,7 @@ async function fuzz(label: string, lanes: { jobs: Job[]; width: number }[]): Pro
   say(
     `${label}: ${cases} cases over ${results.length} targets in ${Math.round((Date.now() - started) / 1000)} s ` +
       `(slowest: ${slowest.map((r) => `${r.name} ${Math.round(r.ms / 1000)} s`).join(', ')}); ` +
-      `${findings.size} distinct failures`,
+      `${findings.size} distinct failures${summary()}`,
   );
   if (findings.size > 0) {
     say(`${label} findings (seed ${settings.seed}):\n${findings.report()}`);
@@ -91,20 +95,22 @@ it('issue 11: every query and mutation of the client schema holds under generate
   const targets = graphqlTargets(operations, valueGenerator(pools), gateway, counter, stats);
   const isMutation = (t: { name: string }) =>
     operations.find((o) => o.name === t.name)?.kind === 'mutation';
-  const cases = await fuzz('GraphQL', [
-    // One mutation at a time: the row counts around a refused one must see only it.
-    { jobs: jobs(targets.filter(isMutation), runs), width: 1 },
-    {
-      jobs: jobs(
-        targets.filter((t) => !isMutation(t)),
-        runs,
-      ),
-      width: LANES - 2,
-    },
-    { jobs: jobs(selected([envelopeTarget(gateway)]), ENVELOPE_RUNS), width: 1 },
-  ]);
-  say(
-    `write checks: ${stats.suspected} refused mutations saw counts move, ${stats.confirmed} confirmed as writes`,
+  const cases = await fuzz(
+    'GraphQL',
+    [
+      // One mutation at a time: the row counts around a refused one must see only it.
+      { jobs: jobs(targets.filter(isMutation), runs), width: 1 },
+      {
+        jobs: jobs(
+          targets.filter((t) => !isMutation(t)),
+          runs,
+        ),
+        width: LANES - 2,
+      },
+      { jobs: jobs(selected([envelopeTarget(gateway)]), ENVELOPE_RUNS), width: 1 },
+    ],
+    () =>
+      `; write checks: ${stats.suspected} refused mutations saw the counts move, ${stats.confirmed} confirmed as writes`,
   );
   if (!settings.only) expect(cases).toBeGreaterThanOrEqual(settings.graphqlRuns);
 }, 900_000);

@@ -1,10 +1,9 @@
 import type { Role } from '@aftercare/kit';
 import { normalise, type Problem } from './findings';
 import type { GraphQLCase } from './graphql-case';
+import { MAX_LATENCY_MS } from './latency';
 import { type Counts, countChanges, type RowCounter } from './row-counts';
 
-/** Issue 11: no request may take longer, whatever it carries. */
-export const MAX_LATENCY_MS = 2000;
 /** Codes that mean the server failed rather than refused. */
 const INTERNAL_CODES = new Set(['INTERNAL_SERVER_ERROR', 'INTERNAL', 'UNKNOWN']);
 

@@ -7,6 +7,7 @@ import {
   isRefused,
   sendCase,
 } from './graphql-check';
+import { againIfSlow } from './latency';
 import { countChanges, type RowCounter } from './row-counts';
 import type { FuzzTarget } from './runner';
 import type { RootOperation } from './schema';
@@ -42,7 +43,10 @@ export function graphqlTargets(
     ),
     async run(c) {
       const before = c.kind === 'mutation' ? await counter.snapshot() : undefined;
-      const answer = await sendCase(gateway, c);
+      const answer = await againIfSlow(
+        () => sendCase(gateway, c),
+        (a) => a.ms,
+      );
       const problems: Problem[] = answerProblems(answer);
       if (before && isRefused(c, answer)) {
         const moved = countChanges(before, await counter.snapshot());

@@ -11,7 +11,7 @@ import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import type { Problem } from './findings';
-import { MAX_LATENCY_MS } from './graphql-check';
+import { againIfSlow, MAX_LATENCY_MS } from './latency';
 import { HOSTILE_INTS, hostileString } from './hostile';
 import type { FuzzTarget } from './runner';
 import { plausibleText, poolFor } from './values';
@@ -84,7 +84,7 @@ export function grpcTargets(
           targets.push({
             name: `${server}:${methodName}`,
             cases: grpcCases(requestType, methodName!, pools),
-            run: (c) => callOnce(client[name]!, fns, c),
+            run: (c) => callAndCheck(client[name]!, fns, c),
           });
         }
       }
@@ -95,45 +95,55 @@ export function grpcTargets(
 
 const FORBIDDEN_STATUSES = new Set<number>([GrpcStatus.INTERNAL, GrpcStatus.UNKNOWN]);
 
-async function callOnce(
-  call: Unary,
-  fns: MessageFns,
-  c: GrpcCase,
-): Promise<{ problems: Problem[]; answer: unknown }> {
+interface GrpcAnswer {
+  /** The status, or undefined when the call failed in the client before any answer. */
+  code: number | undefined;
+  details: string;
+  ms: number;
+  answer: unknown;
+}
+
+async function callOnce(call: Unary, fns: MessageFns, c: GrpcCase): Promise<GrpcAnswer> {
   const started = performance.now();
-  let answer: unknown;
-  let code: number = GrpcStatus.OK;
-  let details = '';
+  const ms = () => performance.now() - started;
   try {
-    answer = await call(fns.fromPartial(c.request), {
+    const answer = await call(fns.fromPartial(c.request), {
       identity: c.caller,
       timeoutMs: MAX_LATENCY_MS,
     });
+    return { code: GrpcStatus.OK, details: '', ms: ms(), answer };
   } catch (error) {
     // The kit's client keeps the status it got from the server as the cause; no cause with a
     // status means the call never got an answer from the server.
     const cause = (error as Error).cause as Partial<ServiceError> | undefined;
     if (typeof cause?.code !== 'number' || !cause.metadata)
-      return {
-        problems: [{ kind: 'call failed in the client', detail: String(error) }],
-        answer: String(error),
-      };
-    code = cause.code;
-    details = cause.details ?? '';
-    answer = {
-      status: GrpcStatus[code],
-      details: cause.details,
-      metadata: cause.metadata.getMap(),
+      return { code: undefined, details: String(error), ms: ms(), answer: String(error) };
+    const { code, details = '', metadata } = cause;
+    return {
+      code,
+      details,
+      ms: ms(),
+      answer: { status: GrpcStatus[code], details, metadata: metadata.getMap() },
     };
   }
-  const ms = performance.now() - started;
+}
+
+const tooSlow = (a: GrpcAnswer) => (a.code === GrpcStatus.DEADLINE_EXCEEDED ? Infinity : a.ms);
+
+async function callAndCheck(
+  call: Unary,
+  fns: MessageFns,
+  c: GrpcCase,
+): Promise<{ problems: Problem[]; answer: unknown }> {
+  const { code, details, ms, answer } = await againIfSlow(() => callOnce(call, fns, c), tooSlow);
   const problems: Problem[] = [];
-  if (FORBIDDEN_STATUSES.has(code))
+  if (code === undefined) problems.push({ kind: 'call failed in the client', detail: details });
+  else if (FORBIDDEN_STATUSES.has(code))
     problems.push({ kind: `status ${GrpcStatus[code]}`, detail: details.slice(0, 300) });
   if (code === GrpcStatus.DEADLINE_EXCEEDED || ms > MAX_LATENCY_MS)
     problems.push({
       kind: `slower than ${MAX_LATENCY_MS} ms`,
-      detail: `${Math.round(ms)} ms, ${GrpcStatus[code]}`,
+      detail: `${Math.round(ms)} ms, ${code === undefined ? 'no status' : GrpcStatus[code]}`,
     });
   return { problems, answer };
 }

@@ -21,8 +21,11 @@ export function fuzzSettings(env: NodeJS.ProcessEnv = process.env): FuzzSettings
   const only = env.FUZZ_ONLY?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  const seed = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : Date.now() % 2 ** 31;
+  if (!Number.isSafeInteger(seed))
+    throw new Error(`FUZZ_SEED must be an integer, not ${env.FUZZ_SEED}`);
   return {
-    seed: env.FUZZ_SEED ? Number(env.FUZZ_SEED) : Date.now() % 2 ** 31,
+    seed,
     graphqlRuns: Number(env.FUZZ_RUNS ?? 10_000),
     grpcRuns: Number(env.FUZZ_GRPC_RUNS ?? 1_200),
     only: only?.length ? new Set(only) : undefined,
