@@ -91,34 +91,43 @@ export const isRefused = (c: GraphQLCase, answer: GraphQLAnswer) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What the counts say about a refused mutation, once checked with the system quiet. */
+export type WriteVerdict =
+  { wrote: false; decided: boolean } | { wrote: true; decided: true; changes: string[] };
+
 /**
- * Whether a refused mutation really wrote. The counts around a case can also move for reasons
- * of their own — events consumed from earlier successful cases, the services' schedulers — so a
- * change is only believed when the same request, sent again once the databases are quiet, is
- * refused again and changes the same tables every time. Returns the changes so confirmed.
+ * Whether a refused mutation really wrote. The counts around a case also move for reasons of
+ * their own — events consumed from earlier successful cases, the services' schedulers — so a
+ * change is only believed when the same request, sent again between moments the databases are
+ * quiet, is refused again and changes the same tables every time (what it leaves behind for
+ * consumers included). Undecided when the databases never come to rest.
  */
 export async function confirmWrites(
   target: GatewayTarget,
   counter: RowCounter,
   c: GraphQLCase,
   attempts = 3,
-): Promise<string[]> {
+): Promise<WriteVerdict> {
   let suspects: Set<string> | undefined;
   let last: string[] = [];
   for (let i = 0; i < attempts; i++) {
     const before = await quiet(counter);
+    if (!before) return { wrote: false, decided: false };
     const answer = await sendCase(target, c);
-    if (!isRefused(c, answer)) return [];
-    last = countChanges(before, await counter.snapshot());
+    if (!isRefused(c, answer)) return { wrote: false, decided: true };
+    const after = await quiet(counter);
+    if (!after) return { wrote: false, decided: false };
+    last = countChanges(before, after);
     const tables = new Set(last.map((change) => change.split(' ')[0]!));
     suspects = suspects ? new Set([...suspects].filter((t) => tables.has(t))) : tables;
-    if (suspects.size === 0) return [];
+    if (suspects.size === 0) return { wrote: false, decided: true };
   }
-  return last.filter((change) => suspects!.has(change.split(' ')[0]!));
+  const changes = last.filter((change) => suspects!.has(change.split(' ')[0]!));
+  return { wrote: true, decided: true, changes };
 }
 
-/** Counts once they stopped moving (two snapshots a moment apart agree), or after 5 s. */
-async function quiet(counter: RowCounter): Promise<Counts> {
+/** Counts once they stopped moving (two snapshots a moment apart agree); undefined after 5 s. */
+async function quiet(counter: RowCounter): Promise<Counts | undefined> {
   let previous = await counter.snapshot();
   for (let i = 0; i < 20; i++) {
     await sleep(250);
@@ -126,5 +135,5 @@ async function quiet(counter: RowCounter): Promise<Counts> {
     if (countChanges(previous, current).length === 0) return current;
     previous = current;
   }
-  return previous;
+  return undefined;
 }

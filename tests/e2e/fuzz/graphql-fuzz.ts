@@ -17,9 +17,11 @@ import type { ValueGenerator } from './values';
 const MAX_BODY_BYTES = 900_000;
 
 export interface WriteCheckStats {
-  /** Refused mutations whose surrounding counts moved, and of those the ones confirmed as writes. */
+  /** Refused mutations whose surrounding counts moved; of those, the ones confirmed as writes. */
   suspected: number;
   confirmed: number;
+  /** Suspects left undecided: the databases did not come to rest (a scheduler kept writing). */
+  undecided: number;
 }
 
 /**
@@ -52,10 +54,14 @@ export function graphqlTargets(
         const moved = countChanges(before, await counter.snapshot());
         if (moved.length > 0) {
           stats.suspected += 1;
-          const wrote = await confirmWrites(gateway, counter, c);
-          if (wrote.length > 0) {
+          const verdict = await confirmWrites(gateway, counter, c);
+          if (!verdict.decided) stats.undecided += 1;
+          if (verdict.wrote) {
             stats.confirmed += 1;
-            problems.push({ kind: 'refused mutation wrote rows', detail: wrote.join(', ') });
+            problems.push({
+              kind: 'refused mutation wrote rows',
+              detail: verdict.changes.join(', '),
+            });
           }
         }
       }
