@@ -92,7 +92,8 @@ it('issue 11: every query and mutation of the client schema holds under generate
   const runs = Math.ceil(settings.graphqlRuns / operations.length);
   const stats: WriteCheckStats = { suspected: 0, confirmed: 0, undecided: 0 };
   const gateway = { url: sys.gatewayUrl, token: sys.token };
-  const targets = graphqlTargets(operations, valueGenerator(pools), gateway, counter, stats);
+  const values = { calm: valueGenerator(pools, 'calm'), stormy: valueGenerator(pools, 'stormy') };
+  const targets = graphqlTargets(operations, values, gateway, counter, stats);
   const isMutation = (t: { name: string }) =>
     operations.find((o) => o.name === t.name)?.kind === 'mutation';
   const cases = await fuzz(

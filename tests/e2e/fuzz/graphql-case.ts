@@ -8,7 +8,7 @@ import {
   isListType,
 } from 'graphql';
 import type { RootOperation } from './schema';
-import type { ValueGenerator } from './values';
+import type { Mood, ValueGenerator } from './values';
 
 /** Who sends a case: a signed token's roles and subject, or nobody (null roles). */
 export interface Caller {
@@ -65,15 +65,28 @@ const forms = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Form>('literals') },
 );
 
-/** Requests for one root field: its arguments generated from their types, present or left out. */
-export function graphqlCases(op: RootOperation, values: ValueGenerator): fc.Arbitrary<GraphQLCase> {
+/**
+ * Requests for one root field, its arguments generated from their types and present or left out:
+ * half calm (valid but for a stray value, to reach the domain), half stormy.
+ */
+export function graphqlCases(
+  op: RootOperation,
+  values: Record<Mood, ValueGenerator>,
+): fc.Arbitrary<GraphQLCase> {
+  return fc.oneof(casesIn(op, values.calm, 'calm'), casesIn(op, values.stormy, 'stormy'));
+}
+
+function casesIn(op: RootOperation, values: ValueGenerator, mood: Mood): fc.Arbitrary<GraphQLCase> {
   const args = Object.fromEntries(
     op.args.map((a) => {
       const required = getNullableType(a.type) !== a.type && a.defaultValue === undefined;
-      const present = fc.oneof(
-        { weight: required ? 50 : 2, arbitrary: fc.constant(true) },
-        { weight: 1, arbitrary: fc.constant(false) },
-      );
+      const present =
+        required && mood === 'calm'
+          ? fc.constant(true)
+          : fc.oneof(
+              { weight: required ? 50 : 2, arbitrary: fc.constant(true) },
+              { weight: 1, arbitrary: fc.constant(false) },
+            );
       return [a.name, fc.tuple(present, values.value(a.type, a.name, op.name))];
     }),
   );

@@ -11,7 +11,7 @@ import { againIfSlow } from './latency';
 import { countChanges, type RowCounter } from './row-counts';
 import type { FuzzTarget } from './runner';
 import type { RootOperation } from './schema';
-import type { ValueGenerator } from './values';
+import type { Mood, ValueGenerator } from './values';
 
 /** The gateway's body limit is 1 MiB; cases stay under it so they reach the schema. */
 const MAX_BODY_BYTES = 900_000;
@@ -31,7 +31,7 @@ export interface WriteCheckStats {
  */
 export function graphqlTargets(
   operations: readonly RootOperation[],
-  values: ValueGenerator,
+  values: Record<Mood, ValueGenerator>,
   gateway: GatewayTarget,
   counter: RowCounter,
   stats: WriteCheckStats,

@@ -14,7 +14,7 @@ import type { Problem } from './findings';
 import { againIfSlow, MAX_LATENCY_MS } from './latency';
 import { HOSTILE_INTS, hostileString } from './hostile';
 import type { FuzzTarget } from './runner';
-import { plausibleText, poolFor } from './values';
+import { inMood, type Leaf, type Mood, plausibleText, poolFor } from './values';
 import type { IdPools } from './world';
 
 const PROTO_DIR = join(__dirname, '..', '..', '..', 'proto');
@@ -170,18 +170,25 @@ const grpcCallers: fc.Arbitrary<Identity | null> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
+/** Half calm (valid but for a stray value, to reach the domain), half stormy. */
 function grpcCases(type: protobuf.Type, method: string, pools: IdPools): fc.Arbitrary<GrpcCase> {
-  return fc.record({ request: message(type, method, pools, 0), caller: grpcCallers });
+  return fc.oneof(
+    ...(['calm', 'stormy'] as const).map((mood) =>
+      fc.record({ request: message(type, method, pools, mood, 0), caller: grpcCallers }),
+    ),
+  );
 }
 
 const MAX_MESSAGE_DEPTH = 4;
 const dayMs = 86_400_000;
+const INT32 = HOSTILE_INTS.filter((n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31);
 
 /** A partial message (absent fields take their defaults in `fromPartial`) of the generated shape. */
 function message(
   type: protobuf.Type,
   context: string,
   pools: IdPools,
+  mood: Mood,
   depth: number,
 ): fc.Arbitrary<Record<string, unknown>> {
   if (type.oneofsArray.some((o) => !o.fieldsArray.every((f) => f.options?.proto3_optional)))
@@ -191,11 +198,20 @@ function message(
       throw new Error(
         `${type.fullName}.${f.name}: maps are not generated yet; add them to the fuzz suite`,
       );
-    const single = fieldValue(f, context, pools, depth);
+    const resolved = f.resolvedType;
+    const single =
+      resolved instanceof protobuf.Type && resolved.fullName !== '.google.protobuf.Timestamp'
+        ? depth >= MAX_MESSAGE_DEPTH
+          ? fc.constant({})
+          : message(resolved, context, pools, mood, depth + 1)
+        : inMood(fieldLeaf(f, context, pools), mood);
     const value = f.repeated
-      ? fc.oneof(
-          { weight: 8, arbitrary: fc.array(single, { maxLength: 3 }) },
-          { weight: 1, arbitrary: fc.array(single, { minLength: 100, maxLength: 400 }) },
+      ? inMood(
+          {
+            plausible: fc.array(single, { maxLength: 3 }),
+            hostile: fc.array(single, { minLength: 100, maxLength: 400 }),
+          },
+          mood,
         )
       : single;
     return [f.name, value] as const;
@@ -203,92 +219,78 @@ function message(
   return fc.record(Object.fromEntries(fields), { requiredKeys: [] });
 }
 
-function fieldValue(
-  field: protobuf.Field,
-  context: string,
-  pools: IdPools,
-  depth: number,
-): fc.Arbitrary<unknown> {
+/** Values of a scalar, enum or timestamp field, in the shape of the generated (ts-proto) code. */
+function fieldLeaf(field: protobuf.Field, context: string, pools: IdPools): Leaf {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Enum) {
-    const numbers = Object.values(resolved.values);
-    return fc.oneof(
-      { weight: 8, arbitrary: fc.constantFrom(...numbers) },
-      { weight: 1, arbitrary: fc.constantFrom(-1, 99, 2 ** 31 - 1) },
-    );
-  }
-  if (resolved instanceof protobuf.Type) {
-    if (resolved.fullName === '.google.protobuf.Timestamp')
-      return fc.oneof(
-        {
-          weight: 4,
-          arbitrary: fc
-            .integer({ min: -400, max: 400 })
-            .map((d) => new Date(Date.now() + d * dayMs)),
-        },
-        {
-          weight: 2,
-          arbitrary: fc.constantFrom(
-            new Date(0),
-            new Date('0001-01-01T00:00:00Z'),
-            new Date('9999-12-31T23:59:59.999Z'),
-            new Date(8.64e15),
-            new Date(-8.64e15),
-          ),
-        },
-      );
-    return depth >= MAX_MESSAGE_DEPTH
-      ? fc.constant({})
-      : message(resolved, context, pools, depth + 1);
-  }
+  if (resolved instanceof protobuf.Enum)
+    return {
+      plausible: fc.constantFrom(...Object.values(resolved.values)),
+      hostile: fc.constantFrom(-1, 99, 2 ** 31 - 1),
+    };
+  if (resolved instanceof protobuf.Type)
+    return {
+      plausible: fc.integer({ min: -400, max: 400 }).map((d) => new Date(Date.now() + d * dayMs)),
+      hostile: fc.constantFrom(
+        new Date(0),
+        new Date('0001-01-01T00:00:00Z'),
+        new Date('9999-12-31T23:59:59.999Z'),
+        new Date(8.64e15),
+        new Date(-8.64e15),
+      ),
+    };
   switch (field.type) {
     case 'bool':
-      return fc.boolean();
+      return { plausible: fc.boolean(), hostile: fc.boolean() };
     case 'double':
     case 'float':
-      return fc.oneof(
-        fc.double({ min: -50, max: 500, noNaN: true }),
-        fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e308, 5e-324),
-      );
+      return {
+        plausible: fc.double({ min: 0, max: 500, noNaN: true }),
+        hostile: fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, -1, 1e308, 5e-324),
+      };
     case 'int32':
     case 'sint32':
     case 'sfixed32':
-      return fc.oneof(
-        { weight: 4, arbitrary: fc.integer({ min: -3, max: 120 }) },
-        {
-          weight: 2,
-          arbitrary: fc.constantFrom(
-            ...HOSTILE_INTS.filter((n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31),
-          ),
-        },
-      );
+      return {
+        plausible: fc.integer({ min: 0, max: 120 }),
+        hostile: fc.constantFrom(-3, ...INT32),
+      };
     case 'uint32':
     case 'fixed32':
-      return fc.oneof(fc.integer({ min: 0, max: 120 }), fc.constantFrom(2 ** 31, 2 ** 32 - 1));
+      return {
+        plausible: fc.integer({ min: 0, max: 120 }),
+        hostile: fc.constantFrom(2 ** 31, 2 ** 32 - 1),
+      };
     case 'int64':
     case 'sint64':
     case 'sfixed64':
-      return fc.oneof(
-        fc.integer({ min: -3, max: 100_000 }).map(String),
-        fc.constantFrom('9223372036854775807', '-9223372036854775808', '9007199254740993'),
-      );
+      return {
+        plausible: fc.integer({ min: 0, max: 100_000 }).map(String),
+        hostile: fc.constantFrom(
+          '-1',
+          '9223372036854775807',
+          '-9223372036854775808',
+          '9007199254740993',
+        ),
+      };
     case 'uint64':
     case 'fixed64':
-      return fc.oneof(
-        fc.integer({ min: 0, max: 100_000 }).map(String),
-        fc.constant('18446744073709551615'),
-      );
+      return {
+        plausible: fc.integer({ min: 0, max: 100_000 }).map(String),
+        hostile: fc.constant('18446744073709551615'),
+      };
     case 'bytes':
-      return fc.uint8Array({ maxLength: 64 });
+      return {
+        plausible: fc.uint8Array({ maxLength: 64 }),
+        hostile: fc.uint8Array({ minLength: 10_000, maxLength: 10_000 }),
+      };
     default: {
       const pool = poolFor(field.name, context);
-      return fc.oneof(
-        ...(pool && pools[pool].length
-          ? [{ weight: 5, arbitrary: fc.constantFrom(...pools[pool]) }]
-          : []),
-        { weight: 4, arbitrary: plausibleText(field.name) },
-        { weight: 3, arbitrary: hostileString },
-      );
+      const text = plausibleText(field.name);
+      return {
+        plausible:
+          pool && pools[pool].length ? fc.oneof(fc.constantFrom(...pools[pool]), text) : text,
+        hostile: hostileString,
+      };
     }
   }
 }

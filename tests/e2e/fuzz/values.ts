@@ -59,52 +59,24 @@ export function poolFor(name: string, context: string): PoolName | undefined {
   return POOL_HINTS.find(([pattern]) => pattern.test(subject))?.[1];
 }
 
-const months = fc.oneof(
-  fc
-    .tuple(fc.integer({ min: 2024, max: 2027 }), fc.integer({ min: 1, max: 12 }))
-    .map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`),
-  fc.constantFrom('2026-13', '2026-00', '0000-01', '9999-12', '2026-1', '202611', '2026-11-01'),
-);
+const validMonths = fc
+  .tuple(fc.integer({ min: 2024, max: 2027 }), fc.integer({ min: 1, max: 12 }))
+  .map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`);
+const badMonths = fc.constantFrom('2026-13', '2026-00', '0000-01', '9999-12', '2026-1', '202611');
 
 const dayMs = 86_400_000;
-const nearToday = fc
+/** Within about a year of today; instants in the past (several inputs may not lie ahead). */
+const dayNearToday = fc
   .integer({ min: -400, max: 400 })
-  .map((days) => new Date(Date.now() + days * dayMs + 3_600_000 * 3));
-
-const dates = fc.oneof(
-  { weight: 6, arbitrary: nearToday.map((d) => d.toISOString().slice(0, 10)) },
-  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_DATES) },
-  { weight: 1, arbitrary: hostileString },
-);
-
-const instants = fc.oneof(
-  { weight: 4, arbitrary: nearToday.map((d) => d.toISOString()) },
-  {
-    weight: 2,
-    arbitrary: nearToday.map((d) =>
-      new Date(d.getTime() + 8 * 3_600_000).toISOString().replace('Z', '+08:00'),
-    ),
-  },
-  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_INSTANTS) },
-  { weight: 1, arbitrary: hostileString },
-);
-
-const ints = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: -3, max: 120 }) },
-  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_INTS) },
-  { weight: 1, arbitrary: fc.constantFrom(...NOT_NUMBERS) },
-);
-
-const floats = fc.oneof(
-  { weight: 8, arbitrary: fc.double({ min: -50, max: 500, noNaN: true }) },
-  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_INTS, 5e-324, -0) },
-  { weight: 1, arbitrary: fc.constantFrom(...NOT_NUMBERS) },
-);
-
-const booleans = fc.oneof(
-  { weight: 12, arbitrary: fc.boolean() },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>('true', 0, 1, null) },
-);
+  .map((days) => new Date(Date.now() + days * dayMs).toISOString().slice(0, 10));
+const recentInstant = fc
+  .tuple(fc.integer({ min: 60_000, max: 400 * dayMs }), fc.boolean())
+  .map(([ago, shanghai]) => {
+    const at = new Date(Date.now() - ago);
+    return shanghai
+      ? new Date(at.getTime() + 8 * 3_600_000).toISOString().replace('Z', '+08:00')
+      : at.toISOString();
+  });
 
 const digits = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
@@ -123,7 +95,7 @@ export function plausibleText(name: string): fc.Arbitrary<string> {
       }),
     );
   if (/plate/i.test(name)) return fc.constantFrom('浙A12345', '浙a·s7001', 'A');
-  if (/month/i.test(name)) return months;
+  if (/month/i.test(name)) return validMonths;
   if (/province/i.test(name)) return fc.constantFrom('Zhejiang', 'Jiangsu', '浙江省');
   if (/city/i.test(name)) return fc.constantFrom('Hangzhou', 'Suzhou');
   if (/district/i.test(name)) return fc.constantFrom('Xihu', 'Gusu');
@@ -136,39 +108,81 @@ export function plausibleText(name: string): fc.Arbitrary<string> {
   );
 }
 
-function scalar(typeName: string, name: string, pool: string[] | undefined): fc.Arbitrary<unknown> {
-  const known = pool?.length ? [{ weight: 6, arbitrary: fc.constantFrom(...pool) }] : [];
+/** What a leaf of a type may be: what a careful client sends, and what an attacker sends. */
+export interface Leaf {
+  plausible: fc.Arbitrary<unknown>;
+  hostile: fc.Arbitrary<unknown>;
+}
+
+function scalarLeaf(typeName: string, name: string, pool: readonly string[] | undefined): Leaf {
+  const known = pool?.length ? fc.constantFrom(...pool) : undefined;
   switch (typeName) {
     case 'Int':
-      return ints;
+      return {
+        plausible: fc.integer({ min: 0, max: 120 }),
+        hostile: fc.constantFrom(-3, ...HOSTILE_INTS, ...NOT_NUMBERS),
+      };
     case 'Float':
-      return floats;
+      return {
+        plausible: fc.double({ min: 0, max: 500, noNaN: true }),
+        hostile: fc.constantFrom(-1, ...HOSTILE_INTS, 5e-324, -0, ...NOT_NUMBERS),
+      };
     case 'Boolean':
-      return booleans;
+      return { plausible: fc.boolean(), hostile: fc.constantFrom<unknown>('true', 0, 1) };
     case 'Date':
-      return dates;
+      return {
+        plausible: dayNearToday,
+        hostile: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_DATES) },
+          { weight: 1, arbitrary: hostileString },
+        ),
+      };
     case 'DateTime':
-      return instants;
+      return {
+        plausible: recentInstant,
+        hostile: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_INSTANTS) },
+          { weight: 1, arbitrary: hostileString },
+        ),
+      };
     case 'ID':
-      return fc.oneof(
-        ...known,
-        { weight: 2, arbitrary: unknownUuid },
-        { weight: 2, arbitrary: hostileString },
-        { weight: 1, arbitrary: fc.constantFrom(0, 12345, 2 ** 53) },
-      );
+      return {
+        plausible: known ? fc.oneof({ weight: 4, arbitrary: known }, unknownUuid) : unknownUuid,
+        hostile: fc.oneof(hostileString, fc.constantFrom(0, 12345, 2 ** 53)),
+      };
     default:
-      return fc.oneof(
-        ...known,
-        { weight: 5, arbitrary: plausibleText(name) },
-        { weight: 3, arbitrary: hostileString },
-      );
+      return {
+        plausible: known
+          ? fc.oneof({ weight: 2, arbitrary: known }, plausibleText(name))
+          : plausibleText(name),
+        hostile: /month/i.test(name) ? fc.oneof(badMonths, hostileString) : hostileString,
+      };
   }
 }
+
+/**
+ * How often a leaf is hostile. Calm cases are valid but for a stray value now and then, so they
+ * get past validation into the domain and the database; stormy ones break many things at once.
+ */
+export type Mood = 'calm' | 'stormy';
+const ODDS: Record<Mood, { plausible: number; hostile: number }> = {
+  calm: { plausible: 40, hostile: 1 },
+  stormy: { plausible: 2, hostile: 1 },
+};
 
 /** Input-object values nested deeper than this become null (no recursion without end). */
 const MAX_INPUT_DEPTH = 5;
 
-export function valueGenerator(pools: IdPools): ValueGenerator {
+/** One of the leaf's values, hostile as often as the mood says. */
+export const inMood = (leaf: Leaf, mood: Mood): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { weight: ODDS[mood].plausible, arbitrary: leaf.plausible },
+    { weight: ODDS[mood].hostile, arbitrary: leaf.hostile },
+  );
+
+export function valueGenerator(pools: IdPools, mood: Mood): ValueGenerator {
+  const either = (leaf: Leaf) => inMood(leaf, mood);
+
   const value = (
     type: GraphQLInputType,
     name: string,
@@ -177,12 +191,14 @@ export function valueGenerator(pools: IdPools): ValueGenerator {
   ): fc.Arbitrary<unknown> => {
     if (depth > MAX_INPUT_DEPTH) return fc.constant(null);
     if (isNonNullType(type))
-      return fc.oneof(
-        { weight: 60, arbitrary: value(type.ofType, name, context, depth) },
-        { weight: 1, arbitrary: fc.constant(null) },
-      );
-    const present = presentValue(type, name, context, depth);
-    return fc.oneof({ weight: 6, arbitrary: present }, { weight: 1, arbitrary: fc.constant(null) });
+      return either({
+        plausible: presentValue(type.ofType, name, context, depth),
+        hostile: fc.constant(null),
+      });
+    return fc.oneof(
+      { weight: 6, arbitrary: presentValue(type, name, context, depth) },
+      { weight: 1, arbitrary: fc.constant(null) },
+    );
   };
 
   const presentValue = (
@@ -193,44 +209,37 @@ export function valueGenerator(pools: IdPools): ValueGenerator {
   ): fc.Arbitrary<unknown> => {
     if (isListType(type)) {
       const item = value(type.ofType, name, context, depth + 1);
-      return fc.oneof(
-        { weight: 10, arbitrary: fc.array(item, { maxLength: 3 }) },
-        { weight: 1, arbitrary: fc.array(item, { minLength: 20, maxLength: 60 }) },
-        { weight: 1, arbitrary: item },
-        { weight: 1, arbitrary: item.map((v) => deepList(6, v)) },
-      );
+      return either({
+        plausible: fc.array(item, { maxLength: 3 }),
+        hostile: fc.oneof(
+          fc.array(item, { minLength: 20, maxLength: 60 }),
+          item,
+          item.map((v) => deepList(6, v)),
+        ),
+      });
     }
     if (isEnumType(type)) {
       const names = type.getValues().map((v) => v.name);
-      return fc.oneof(
-        { weight: 12, arbitrary: fc.constantFrom(...names) },
-        {
-          weight: 1,
-          arbitrary: fc.constantFrom<unknown>(names[0]!.toLowerCase(), 'NOT_A_VALUE', '', 0),
-        },
-      );
+      return either({
+        plausible: fc.constantFrom(...names),
+        hostile: fc.constantFrom<unknown>(names[0]!.toLowerCase(), 'NOT_A_VALUE', '', 0),
+      });
     }
     if (isInputObjectType(type)) {
       const fields = Object.values(type.getFields());
       const where = `${context} ${type.name}`;
-      return fc
-        .tuple(
-          fc.record(
-            Object.fromEntries(
-              fields.map((f) => [f.name, value(f.type, f.name, where, depth + 1)]),
-            ),
-            { requiredKeys: fields.filter(isRequired).map((f) => f.name) },
-          ),
-          fc.constantFrom(
-            ...Array<Tweak>(24).fill('none'),
-            'dropRequired',
-            'unknownField',
-            'scalar',
-          ),
-        )
-        .map(([record, tweak]) => tweakObject(record, tweak, fields));
+      const record = fc.record(
+        Object.fromEntries(fields.map((f) => [f.name, value(f.type, f.name, where, depth + 1)])),
+        { requiredKeys: fields.filter(isRequired).map((f) => f.name) },
+      );
+      return either({
+        plausible: record,
+        hostile: fc
+          .tuple(record, fc.constantFrom<Tweak>('dropRequired', 'unknownField', 'scalar'))
+          .map(([r, tweak]) => tweakObject(r, tweak, fields)),
+      });
     }
-    if (isScalarType(type)) return scalar(type.name, name, poolOf(name, context));
+    if (isScalarType(type)) return either(scalarLeaf(type.name, name, poolOf(name, context)));
     return value(type, name, context, depth);
   };
 
@@ -244,7 +253,7 @@ export function valueGenerator(pools: IdPools): ValueGenerator {
 
 const isRequired = (f: GraphQLInputField) => isNonNullType(f.type) && f.defaultValue === undefined;
 
-type Tweak = 'none' | 'dropRequired' | 'unknownField' | 'scalar';
+type Tweak = 'dropRequired' | 'unknownField' | 'scalar';
 
 /** Breaks an input object the ways clients do: a required field missing, one too many, no object. */
 function tweakObject(
@@ -253,8 +262,6 @@ function tweakObject(
   fields: readonly GraphQLInputField[],
 ): unknown {
   switch (tweak) {
-    case 'none':
-      return record;
     case 'dropRequired': {
       const required = fields.find(isRequired);
       if (!required) return record;
