@@ -1,6 +1,7 @@
 import { startSystem, type System } from './harness';
 import { envelopeTarget } from './fuzz/envelope-fuzz';
 import { Findings } from './fuzz/findings';
+import { withCachedTokens } from './fuzz/graphql-check';
 import { graphqlTargets, type WriteCheckStats } from './fuzz/graphql-fuzz';
 import { grpcTargets } from './fuzz/grpc-fuzz';
 import { openRowCounter, type RowCounter } from './fuzz/row-counts';
@@ -91,7 +92,7 @@ it('issue 11: every query and mutation of the client schema holds under generate
   const operations = selected(rootOperations(clientSchema()));
   const runs = Math.ceil(settings.graphqlRuns / operations.length);
   const stats: WriteCheckStats = { suspected: 0, confirmed: 0, undecided: 0 };
-  const gateway = { url: sys.gatewayUrl, token: sys.token };
+  const gateway = withCachedTokens({ url: sys.gatewayUrl, token: sys.token });
   const values = { calm: valueGenerator(pools, 'calm'), stormy: valueGenerator(pools, 'stormy') };
   const targets = graphqlTargets(operations, values, gateway, counter, stats);
   const isMutation = (t: { name: string }) =>

@@ -46,7 +46,12 @@ export function graphqlTargets(
     async run(c) {
       const before = c.kind === 'mutation' ? await counter.snapshot() : undefined;
       const answer = await againIfSlow(
-        () => sendCase(gateway, c),
+        // Renamed, the operation is parsed, validated and planned anew instead of from the caches.
+        (again) =>
+          sendCase(
+            gateway,
+            again ? { ...c, document: c.document.replace(' Fuzz', ' FuzzAgain') } : c,
+          ),
         (a) => a.ms,
       );
       const problems: Problem[] = answerProblems(answer);
