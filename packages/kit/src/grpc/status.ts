@@ -41,6 +41,14 @@ const codeOfStatus = new Map<GrpcStatus, ErrorCode>(
 );
 
 /**
+ * Longest message (in characters) a status carries. The message travels percent-encoded in an
+ * HTTP/2 trailer (up to 9 bytes a character); one over the peer's header-list limit (64 KiB by
+ * default) makes the peer tear down the whole connection, failing every call on it — and a
+ * message may quote input of any length.
+ */
+export const MAX_STATUS_MESSAGE_LENGTH = 1000;
+
+/**
  * The status a server sends for an AppError. INTERNAL messages are masked like unknown errors:
  * they may describe internals, and the caller can do nothing with them (the reason survives).
  */
@@ -50,9 +58,15 @@ export function toStatusObject(error: AppError): Partial<StatusObject> {
   if (error.field !== undefined) metadata.set(ERROR_FIELD_KEY, error.field);
   return {
     code: statusOfCode[error.code],
-    details: error.code === 'INTERNAL' ? MASKED_INTERNAL_MESSAGE : error.message,
+    details: error.code === 'INTERNAL' ? MASKED_INTERNAL_MESSAGE : bounded(error.message),
     metadata,
   };
+}
+
+/** Cut by code points, so no surrogate pair is split (grpc-js cannot encode half of one). */
+function bounded(message: string): string {
+  if (message.length <= MAX_STATUS_MESSAGE_LENGTH) return message;
+  return `${[...message].slice(0, MAX_STATUS_MESSAGE_LENGTH - 1).join('')}…`;
 }
 
 export function isServiceError(e: unknown): e is ServiceError {
