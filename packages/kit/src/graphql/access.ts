@@ -33,8 +33,12 @@ export const ACCESS_DIRECTIVE_SDL =
 
 const ACCESS = 'access';
 const ROOT_TYPES = ['Query', 'Mutation'] as const;
-/** Roles a declaration may name: every role but `admin`, who may do everything anyway. */
-const DECLARABLE: readonly string[] = ROLES.filter((r) => r !== 'admin');
+/**
+ * Roles a declaration may name: every role but `admin`, who may do everything anyway, and
+ * `service`, which never reaches a subgraph: the gateway's tokens cannot carry it (ADR 0010), and
+ * services call each other over gRPC.
+ */
+const DECLARABLE: readonly string[] = ROLES.filter((r) => r !== 'admin' && r !== 'service');
 
 export type FieldAccess = { public: true } | { public: false; roles: Role[] };
 

@@ -8,6 +8,7 @@ import { createHttpServer, type HttpServer } from '../../src/http';
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   directive @limit(maxLength: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+  directive @access(roles: [String!], public: Boolean) on FIELD_DEFINITION
   scalar Date
   scalar DateTime
   input LineInput { note: String, quantity: Int }
@@ -25,13 +26,13 @@ const SDL = `
     storedDay: Date
   }
   type Query {
-    search(term: String, first: Int): [Thing!]!
-    day(date: Date!): Date!
-    at(at: DateTime!): DateTime!
+    search(term: String, first: Int): [Thing!]! @access(public: true)
+    day(date: Date!): Date! @access(public: true)
+    at(at: DateTime!): DateTime! @access(public: true)
   }
   type Mutation {
-    save(input: SaveInput!): Int!
-    note(id: ID!, text: String! @limit(maxLength: 10)): Int!
+    save(input: SaveInput!): Int! @access(public: true)
+    note(id: ID!, text: String! @limit(maxLength: 10)): Int! @access(public: true)
   }
 `;
 
