@@ -96,6 +96,12 @@ export function serviceEnv(service: string, defaults: { httpPort: number; grpcPo
     BUSINESS_WORKDAYS: z.string().optional(),
     /** Off where a migration Job runs them before the rollout. */
     MIGRATE_ON_START: flag(true),
+    /**
+     * On where the operator declares the event streams and durable consumers (Kubernetes: NACK):
+     * the service then only checks them and refuses to start when one is missing. Off (the
+     * default, for `npm start` and tests): the service creates and updates its own.
+     */
+    EVENT_STREAMS_MANAGED: flag(false),
   });
 }
 
