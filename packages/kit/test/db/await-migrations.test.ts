@@ -1,3 +1,4 @@
+import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTestDatabase, type TestDatabase } from '@aftercare/testkit';
 import { migrateUp, openOrm } from '../../src/db';
@@ -15,7 +16,7 @@ class AddWidgets extends Migration {
 const kit = { name: '0000_kit_events', class: KitEventsMigration };
 const widgets = { name: '0001_widgets', class: AddWidgets };
 // A service's spec: its own migrations; the kit's outbox/inbox migration always comes first.
-const specFor = (db: TestDatabase, migrations: (typeof kit)[]) => ({
+const specFor = (db: TestDatabase, migrations: MigrationObject[]) => ({
   config: { databaseUrl: db.url, DATABASE_POOL_MAX: 2 } as BaseServiceConfig,
   entities: [],
   migrations,
