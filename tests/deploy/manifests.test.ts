@@ -342,3 +342,29 @@ describe('offline validation', () => {
     }
   });
 });
+
+describe('optional dependencies', () => {
+  it('the CloudNativePG cluster has three instances and one role and database per service, owned by it', () => {
+    const objects = renderOverlay(join(REPO_ROOT, 'deploy', 'k8s', 'dependencies', 'postgresql'));
+    const cluster = named(objects, 'Cluster', 'aftercare-pg').spec as {
+      instances: number;
+      managed: { roles: { name: string; login: boolean; passwordSecret: { name: string } }[] };
+    };
+    expect(cluster.instances).toBe(3);
+    expect(cluster.managed.roles).toEqual(
+      SERVICES.map((s) => ({
+        name: `aftercare_${s}`,
+        ensure: 'present',
+        login: true,
+        passwordSecret: { name: `aftercare-pg-${s}` },
+      })),
+    );
+    expect(ofKind(objects, 'Database').map((d) => d.spec)).toEqual(
+      SERVICES.map((s) => ({
+        cluster: { name: 'aftercare-pg' },
+        name: `aftercare_${s}`,
+        owner: `aftercare_${s}`,
+      })),
+    );
+  });
+});
