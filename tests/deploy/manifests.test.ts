@@ -359,12 +359,17 @@ describe('optional dependencies', () => {
         passwordSecret: { name: `aftercare-pg-${s}` },
       })),
     );
-    expect(ofKind(objects, 'Database').map((d) => d.spec)).toEqual(
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(
+      ofKind(objects, 'Database')
+        .map((d) => d.spec as { name: string })
+        .sort(byName),
+    ).toEqual(
       SERVICES.map((s) => ({
         cluster: { name: 'aftercare-pg' },
         name: `aftercare_${s}`,
         owner: `aftercare_${s}`,
-      })),
+      })).sort(byName),
     );
   });
 });
