@@ -25,7 +25,7 @@ const base = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 // One schema for all variables, so a start-up error lists every bad one at once.
-const schema = base.extend(urlVariables);
+export const gatewayEnv = base.extend(urlVariables);
 
 export interface GatewayConfig {
   logLevel: string;
@@ -44,7 +44,7 @@ export interface GatewayConfig {
 /** Reads the gateway's environment; throws a ConfigError naming every bad variable. */
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   // The URL variables are built from SUBGRAPHS, so their names are only known as strings.
-  const c = loadConfig(schema, env) as unknown as z.infer<typeof base> &
+  const c = loadConfig(gatewayEnv, env) as unknown as z.infer<typeof base> &
     Record<string, string | undefined>;
   const subgraphUrls: Record<string, string> = {};
   for (const { name } of SUBGRAPHS) {
