@@ -17,7 +17,7 @@ import { createGrpcServer, type GrpcServer } from './grpc/server';
 import { createLifecycle, type Lifecycle, type ShutdownResult } from './lifecycle';
 import { ConfigError } from './config';
 import { createLogger, type Logger } from './logger';
-import { currentTelemetry } from './telemetry';
+import { currentTelemetry, shutdownTelemetry } from './telemetry';
 
 /** What `serviceEnv(...)` parses to; a service's own config extends it. */
 export interface BaseServiceConfig {
@@ -284,9 +284,22 @@ export function runMigrateCommand<C extends BaseServiceConfig>(
         if (applied.length) console.log(`applied: ${applied.join(', ')}`);
       }
       console.log('database is up to date');
+      return 0;
     })
     .catch((err) => {
       console.error(err instanceof ConfigError ? err.message : err);
-      process.exit(1);
-    });
+      return 1;
+    })
+    .then(exitAfterFlush);
+}
+
+/**
+ * A Job or init container must end when its work does, whatever an exporter's sockets or timers
+ * still hold open (seen under load: a finished `--wait` that never exited held a rollout back):
+ * flush the spans for at most 5 s, then exit.
+ */
+async function exitAfterFlush(code: number): Promise<never> {
+  const flushed = shutdownTelemetry().catch(() => undefined);
+  await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  process.exit(code);
 }
