@@ -140,8 +140,10 @@ describe('two replicas of every process', () => {
     for (let n = 0; n < ORDERS; n++) orders.push(await story(n));
   }, 300_000);
 
-  it('both replicas of every process served requests (the Services spread them)', async () => {
-    for (const r of cluster.replicas) {
+  it('both replicas of the gateway and of every subgraph the story queries served GraphQL (the Services spread them)', async () => {
+    // Inventory and survey take part through their consumers (checked below), not through queries.
+    const queried = ['gateway', 'customer', 'workorder', 'complaint'];
+    for (const r of cluster.replicas.filter((x) => queried.includes(x.service))) {
       const port = r.ports.get(r.container.ports!.find((p) => p.name === 'http')!.containerPort)!;
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const graphql = [
@@ -154,7 +156,7 @@ describe('two replicas of every process', () => {
     }
   });
 
-  it('each event is published once: one registered, dispatched and completed per order, one complaint each, ids unique in every stream', async () => {
+  it('each event is published once: one registered and one completed per order, one complaint each, ids unique in every stream', async () => {
     const workorder = await eventually(
       () => streamEvents(cluster.subjectPrefix, 'workorder'),
       (es) => es.filter((e) => e.type === 'workorder.sla_breached').length >= 2 * ORDERS,

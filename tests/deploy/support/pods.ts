@@ -199,12 +199,23 @@ export async function terminate(proc: LocalProcess, killAfterMs: number) {
   return { code, ms: Date.now() - started };
 }
 
+/**
+ * A port free now, below Linux's ephemeral range (32768+): a port the OS picked for `listen(0)`
+ * is soon handed out again to some outgoing connection, and the process meant to listen on it
+ * then fails with EADDRINUSE (seen with a dozen processes and their connections).
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
 }
 
 /**
