@@ -67,7 +67,7 @@ const base = z.object({
   INTERNAL_AUTH_PRIVATE_KEY: internalAuthEnv.INTERNAL_AUTH_PRIVATE_KEY,
 });
 // One schema for all variables, so a start-up error lists every bad one at once.
-const schema = base.extend(urlVariables);
+export const gatewayEnv = base.extend(urlVariables);
 
 export interface GatewayConfig {
   logLevel: string;
@@ -91,7 +91,7 @@ export interface GatewayConfig {
 /** Reads the gateway's environment; throws a ConfigError naming every bad variable. */
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   // The URL variables are built from SUBGRAPHS, so their names are only known as strings.
-  const c = loadConfig(schema, env) as unknown as z.infer<typeof base> &
+  const c = loadConfig(gatewayEnv, env) as unknown as z.infer<typeof base> &
     Record<string, string | undefined>;
   const subgraphUrls: Record<string, string> = {};
   for (const { name } of SUBGRAPHS) {

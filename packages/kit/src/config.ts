@@ -117,6 +117,12 @@ export function serviceEnv(
     GRPC_TLS_CA_FILE: z.string().optional(),
     /** Servers also demand a client certificate signed by that CA (mutual TLS). */
     GRPC_TLS_CLIENT_AUTH: flag(false),
+    /**
+     * On where the operator declares the event streams and durable consumers (Kubernetes: NACK):
+     * the service then only checks them and refuses to start when one is missing. Off (the
+     * default, for `npm start` and tests): the service creates and updates its own.
+     */
+    EVENT_STREAMS_MANAGED: flag(false),
   });
 }
 

@@ -1,10 +1,12 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { openOrm, migrateUp, type Orm } from './db';
+import { openOrm, migrateUp, pendingMigrations, type Orm } from './db';
 import { KitIdempotencyMigration } from './db/idempotency-migration';
 import { KitEventsMigration } from './events/migration';
 import { type EventHandler, startConsumer } from './events/consumer';
+import { verifyStream } from './events/managed';
 import { connectNats } from './events/nats';
 import { createOutbox, type Outbox } from './events/outbox';
 import { startOutboxRelay } from './events/relay';
@@ -25,7 +27,7 @@ import {
 import { createLifecycle, type Lifecycle, type ShutdownResult } from './lifecycle';
 import { ConfigError } from './config';
 import { createLogger, type Logger } from './logger';
-import { currentTelemetry } from './telemetry';
+import { currentTelemetry, shutdownTelemetry } from './telemetry';
 
 /** What `serviceEnv(...)` parses to; a service's own config extends it. */
 export interface BaseServiceConfig {
@@ -45,6 +47,7 @@ export interface BaseServiceConfig {
   MIGRATE_ON_START: boolean;
   INTERNAL_AUTH_PRIVATE_KEY?: SigningKey;
   INTERNAL_AUTH_TRUSTED_KEYS?: TrustedKeys;
+  EVENT_STREAMS_MANAGED: boolean;
   calendar: BusinessCalendar;
   grpcTls?: GrpcTls;
 }
@@ -98,6 +101,7 @@ export async function subscribe<C extends BaseServiceConfig>(
       nats: runtime.nats,
       logger: runtime.logger,
       subjectPrefix: runtime.config.EVENT_SUBJECT_PREFIX,
+      managed: runtime.config.EVENT_STREAMS_MANAGED,
       ...s,
     });
     workers.push({
@@ -195,12 +199,15 @@ export async function startService<C extends BaseServiceConfig>(
       service: config.SERVICE_NAME,
       subjectPrefix: config.EVENT_SUBJECT_PREFIX,
     });
+    // An operator-declared stream that is missing stops the start here, not in a relay retry loop.
+    if (config.EVENT_STREAMS_MANAGED) await verifyStream(await jetstreamManager(nats), outbox);
     const relay = startOutboxRelay({
       orm,
       nats,
       outbox,
       logger,
       pollIntervalMs: spec.relayPollIntervalMs,
+      streamManaged: config.EVENT_STREAMS_MANAGED,
     });
     lifecycle.onShutdown('outbox relay', () => relay.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
     metrics.gauge(
@@ -294,17 +301,66 @@ export function runServiceMain<C extends BaseServiceConfig>(
     });
 }
 
-/** A service's `migrate.ts` (the deployment's migration Job). */
+/**
+ * Waits until the database has every migration this build knows, applying none: a Deployment's
+ * init container, so new pods start only once the release's migration Job has run. Migrations
+ * the database has and this build does not (a rollback) do not count.
+ */
+export async function awaitMigrations<C extends BaseServiceConfig>(
+  spec: Omit<ServiceSpec<C>, 'setup'>,
+  options: { pollMs?: number; log?: (line: string) => void } = {},
+): Promise<void> {
+  const pollMs = options.pollMs ?? 2000;
+  const log = options.log ?? console.log;
+  const orm = await openOrm(ormOptions(spec as ServiceSpec<C>));
+  try {
+    let reported = '';
+    for (;;) {
+      const pending = await pendingMigrations(orm);
+      if (pending.length === 0) return;
+      const line = `waiting for the migration Job to apply: ${pending.join(', ')}`;
+      if (line !== reported) log(line);
+      reported = line;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  } finally {
+    await orm.close();
+  }
+}
+
+/**
+ * A service's `migrate.ts`: applies pending migrations (the deployment's migration Job), or with
+ * `--wait` waits for them to be applied (the Deployment's init container).
+ */
 export function runMigrateCommand<C extends BaseServiceConfig>(
   spec: () => Omit<ServiceSpec<C>, 'setup'>,
+  args: readonly string[] = process.argv.slice(2),
 ): void {
+  const wait = args.includes('--wait');
   Promise.resolve()
-    .then(() => runMigrations(spec()))
-    .then((applied) =>
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date'),
-    )
+    .then(async () => {
+      if (wait) await awaitMigrations(spec());
+      else {
+        const applied = await runMigrations(spec());
+        if (applied.length) console.log(`applied: ${applied.join(', ')}`);
+      }
+      console.log('database is up to date');
+      return 0;
+    })
     .catch((err) => {
       console.error(err instanceof ConfigError ? err.message : err);
-      process.exit(1);
-    });
+      return 1;
+    })
+    .then(exitAfterFlush);
+}
+
+/**
+ * A Job or init container must end when its work does, whatever an exporter's sockets or timers
+ * still hold open (seen under load: a finished `--wait` that never exited held a rollout back):
+ * flush the spans for at most 5 s, then exit.
+ */
+async function exitAfterFlush(code: number): Promise<never> {
+  const flushed = shutdownTelemetry().catch(() => undefined);
+  await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  process.exit(code);
 }

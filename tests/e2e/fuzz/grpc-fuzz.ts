@@ -1,12 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createGrpcClient,
-  type GeneratedClientConstructor,
-  type Identity,
-  type Role,
-} from '@aftercare/kit';
+import { type GeneratedClientConstructor, type Identity, type Role } from '@aftercare/kit';
 import * as generated from '@aftercare/proto';
+import { testGrpcClient } from '@aftercare/testkit';
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
@@ -67,7 +63,7 @@ export function grpcTargets(
         ? Object.keys(addresses)
         : Object.keys(addresses).filter((s) => Client.serviceName.startsWith(`aftercare.${s}.`));
       for (const server of servedBy) {
-        const client = createGrpcClient(Client, addresses[server]!) as unknown as Record<
+        const client = testGrpcClient(Client, addresses[server]!) as unknown as Record<
           string,
           Unary
         > & {

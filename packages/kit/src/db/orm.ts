@@ -56,3 +56,8 @@ export async function migrateUp(orm: Orm): Promise<string[]> {
     await knex.client.releaseConnection(conn);
   }
 }
+
+/** Names of the migrations this build has and the database has not applied, in order. */
+export async function pendingMigrations(orm: Orm): Promise<string[]> {
+  return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+}

@@ -25,6 +25,7 @@ import {
   type EventEnvelope,
 } from './envelope';
 import { backoffDelay, errorMessage } from './retry';
+import { verifyDurable, verifyStream } from './managed';
 import { ensureStream } from './stream';
 import { contextFromMessage, eventsTracer } from './tracing';
 
@@ -70,6 +71,11 @@ export interface ConsumerOptions {
   ackWaitMs?: number;
   /** Passed to the stream when this consumer has to create it (producer not started yet). */
   duplicateWindowMs?: number;
+  /**
+   * The operator owns the stream and this durable (`EVENT_STREAMS_MANAGED`): check that they exist
+   * as this consumer needs them and fail otherwise, instead of creating or updating them.
+   */
+  managed?: boolean;
 }
 
 export interface EventConsumerMetrics {
@@ -114,19 +120,28 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   const stream = streamName(subjectPrefix, streamService);
 
   const jsm = await jetstreamManager(nats);
-  await ensureStream(
-    jsm,
-    { subjectPrefix, service: streamService, duplicateWindowMs: options.duplicateWindowMs },
-    { updateExisting: false },
-  );
-  await ensureDurable(jsm, stream, consumerName, {
-    durable_name: consumerName,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(options.ackWaitMs ?? 30_000),
-    max_deliver: maxDeliver,
-    ...filterFor(nats, subjectPrefix, streamService, options.eventTypes),
-  });
+  const streamSpec = {
+    subjectPrefix,
+    service: streamService,
+    duplicateWindowMs: options.duplicateWindowMs,
+  };
+  if (options.managed) {
+    await verifyStream(jsm, streamSpec);
+    await verifyDurable(jsm, stream, consumerName, {
+      subjects: options.eventTypes.map((t) => eventSubject(subjectPrefix, t)),
+      maxDeliver,
+    });
+  } else {
+    await ensureStream(jsm, streamSpec, { updateExisting: false });
+    await ensureDurable(jsm, stream, consumerName, {
+      durable_name: consumerName,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(options.ackWaitMs ?? 30_000),
+      max_deliver: maxDeliver,
+      ...filterFor(nats, subjectPrefix, streamService, options.eventTypes),
+    });
+  }
   const messages: ConsumerMessages = await (
     await jetstream(nats).consumers.get(stream, consumerName)
   ).consume({ max_messages: PULL_BATCH });

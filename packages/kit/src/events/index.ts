@@ -9,6 +9,7 @@ export {
   type EnvelopeParseResult,
   type EventEnvelope,
 } from './envelope';
+export * from './managed';
 export * from './migration';
 export * from './nats';
 export * from './outbox';

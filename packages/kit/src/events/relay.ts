@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { EventEnvelope } from './envelope';
 import type { Outbox } from './outbox';
 import { backoffDelay, errorMessage } from './retry';
+import { verifyStream } from './managed';
 import { ensureStream } from './stream';
 import { captureTraceHeaders, contextFromRecord, eventsTracer } from './tracing';
 
@@ -27,6 +28,8 @@ export interface OutboxRelayOptions {
   duplicateWindowMs?: number;
   /** Published rows older than this are deleted. Default 7 days. */
   retainPublishedMs?: number;
+  /** The operator owns the stream (`EVENT_STREAMS_MANAGED`): check it, never create or update it. */
+  streamManaged?: boolean;
 }
 
 export interface OutboxRelayMetrics {
@@ -202,7 +205,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           service: outbox.service,
           duplicateWindowMs: options.duplicateWindowMs,
         };
-        await ensureStream(jsm, spec, { updateExisting: true });
+        if (options.streamManaged) await verifyStream(jsm, spec);
+        else await ensureStream(jsm, spec, { updateExisting: true });
         streamReady = true;
         log.info({ service: outbox.service }, 'event stream ready');
       }

@@ -1,0 +1,206 @@
+import { AckPolicy, DeliverPolicy, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import {
+  createTestDatabase,
+  TEST_NATS_URL,
+  uniqueSubjectPrefix,
+  type TestDatabase,
+} from '@aftercare/testkit';
+import type { Orm } from '../../src/db';
+import {
+  connectNats,
+  createOutbox,
+  startConsumer,
+  startOutboxRelay,
+  streamName,
+  subjectMatches,
+  type ConsumerOptions,
+} from '../../src/events';
+import {
+  addNote,
+  openTestOrm,
+  receivedRows,
+  recordReceived,
+  silentLogger,
+  waitFor,
+} from './fixtures';
+
+// Issue 10 point 4: with EVENT_STREAMS_MANAGED the operator declares the streams and durable
+// consumers (deploy/k8s/components/event-streams); a service checks them and refuses to start
+// with a clear message when one is missing or unfit, and never creates or changes them.
+describe('operator-managed event streams (real NATS)', () => {
+  let db: TestDatabase;
+  let orm: Orm;
+  let nats: NatsConnection;
+  let prefix: string;
+  const prefixes: string[] = [];
+  const running: { stop(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('events_managed');
+    orm = await openTestOrm(db.url);
+    nats = await connectNats({ url: TEST_NATS_URL, name: 'managed-test', logger: silentLogger });
+  });
+
+  beforeEach(() => {
+    prefix = uniqueSubjectPrefix('managed');
+    prefixes.push(prefix);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(async () => {
+    const jsm = await jetstreamManager(nats);
+    await Promise.all(
+      prefixes.map((p) => jsm.streams.delete(streamName(p, 'notes')).catch(() => false)),
+    );
+    await nats?.close();
+    await orm?.close();
+    await db?.drop();
+  });
+
+  /** What an operator's NACK Stream declares: more than a service would create (limits, age). */
+  const declareStream = async (overrides: { subjects?: string[]; duplicateWindowMs?: number }) => {
+    const jsm = await jetstreamManager(nats);
+    await jsm.streams.add({
+      name: streamName(prefix, 'notes'),
+      subjects: overrides.subjects ?? [`${prefix}.notes.>`],
+      storage: StorageType.File,
+      max_age: nanos(400 * 24 * 3600_000),
+      max_bytes: 64 * 1024 * 1024,
+      duplicate_window: nanos(overrides.duplicateWindowMs ?? 120_000),
+    });
+  };
+
+  const declareDurable = async (
+    name: string,
+    config: { filter_subject?: string; max_deliver?: number } = {},
+  ) => {
+    const jsm = await jetstreamManager(nats);
+    await jsm.consumers.add(streamName(prefix, 'notes'), {
+      durable_name: name,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+      max_deliver: config.max_deliver ?? 10,
+      filter_subject: config.filter_subject ?? `${prefix}.notes.added`,
+    });
+  };
+
+  const consumeManaged = async (consumerName: string, extra: Partial<ConsumerOptions> = {}) => {
+    const consumer = await startConsumer({
+      orm,
+      nats,
+      logger: silentLogger,
+      consumerName,
+      streamService: 'notes',
+      subjectPrefix: prefix,
+      eventTypes: ['notes.added'],
+      handler: recordReceived(consumerName),
+      managed: true,
+      ...extra,
+    });
+    running.push(consumer);
+    return consumer;
+  };
+
+  const streamExists = async () =>
+    (await jetstreamManager(nats)).streams
+      .info(streamName(prefix, 'notes'))
+      .then(() => true)
+      .catch(() => false);
+
+  it('a consumer refuses to start when its stream is not declared, and creates none', async () => {
+    await expect(consumeManaged('reader')).rejects.toMatchObject({
+      reason: 'EVENT_STREAM_NOT_DECLARED',
+      message: expect.stringMatching(
+        new RegExp(`Event stream ${streamName(prefix, 'notes')} does not exist; declare it`),
+      ),
+    });
+    expect(await streamExists()).toBe(false);
+  });
+
+  it('a consumer refuses to start when its durable is not declared, and creates none', async () => {
+    await declareStream({});
+    await expect(consumeManaged('reader')).rejects.toMatchObject({
+      reason: 'EVENT_STREAM_NOT_DECLARED',
+      message: expect.stringContaining('Durable consumer reader on stream'),
+    });
+    const jsm = await jetstreamManager(nats);
+    expect(await jsm.consumers.info(streamName(prefix, 'notes'), 'reader').catch(() => null)).toBe(
+      null,
+    );
+  });
+
+  it('a durable that filters out a wanted event or redelivers differently is refused, naming both', async () => {
+    await declareStream({});
+    await declareDurable('narrow', { filter_subject: `${prefix}.notes.removed`, max_deliver: 3 });
+    await expect(consumeManaged('narrow')).rejects.toThrow(
+      `filters out ${prefix}.notes.added and allows 3 deliveries where the service terminates at 10`,
+    );
+  });
+
+  it('a stream that does not take the service subjects or de-duplicates too briefly is refused', async () => {
+    await declareStream({ subjects: [`${prefix}.other.>`], duplicateWindowMs: 1000 });
+    await expect(consumeManaged('reader')).rejects.toThrow(
+      /does not take the subjects .*\.notes\.> and de-duplicates for less than 120 s/,
+    );
+  });
+
+  it('with everything declared, the relay publishes into it and the consumer applies events, leaving the declaration as it was', async () => {
+    await declareStream({});
+    await declareDurable('reader');
+    const jsm = await jetstreamManager(nats);
+    const before = (await jsm.streams.info(streamName(prefix, 'notes'))).config;
+    const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    const relay = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 50,
+      streamManaged: true,
+    });
+    running.push(relay);
+    await consumeManaged('reader');
+    const id = await addNote(orm, outbox, 'agg-1', 1);
+    await waitFor('the event', async () => (await receivedRows(orm, 'reader')).length === 1);
+    expect((await receivedRows(orm, 'reader'))[0]!.event_id).toBe(id);
+    const after = (await jsm.streams.info(streamName(prefix, 'notes'))).config;
+    expect(after).toEqual(before);
+  });
+
+  it('a managed relay never creates the stream: it reports not ready until the operator declares it', async () => {
+    const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    const relay = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 50,
+      streamManaged: true,
+    });
+    running.push(relay);
+    await waitFor('a failed round', () => relay.metrics().failures > 0);
+    expect(relay.isReady()).toBe(false);
+    expect(await streamExists()).toBe(false);
+    await declareStream({});
+    await waitFor('the relay to find the declared stream', () => relay.isReady());
+  });
+});
+
+describe('subject filters', () => {
+  it.each([
+    ['aftercare.customer.>', 'aftercare.customer.created', true],
+    ['aftercare.customer.created', 'aftercare.customer.created', true],
+    ['aftercare.*.created', 'aftercare.customer.created', true],
+    ['>', 'aftercare.customer.created', true],
+    ['aftercare.customer.>', 'aftercare.customer', false],
+    ['aftercare.customer.updated', 'aftercare.customer.created', false],
+    ['aftercare.*', 'aftercare.customer.created', false],
+  ])('%s matches %s: %s', (filter, subject, expected) => {
+    expect(subjectMatches(filter, subject)).toBe(expected);
+  });
+});

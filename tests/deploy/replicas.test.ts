@@ -1,0 +1,220 @@
+import type { Role } from '@aftercare/kit';
+import { signDevToken } from '@aftercare/gateway';
+import { dbQuery } from '@aftercare/testkit';
+import { eventually, streamEvents } from '../e2e/support/events';
+import { startLocalCluster, type LocalCluster } from './support/cluster';
+import { renderOverlay } from './support/manifests';
+
+// Issue 10 point 9: two processes of every service and of the gateway, run from the prod
+// overlay's commands against the same databases and NATS, each Service a local port spreading
+// connections over both (as kube-proxy does). Work orders go through intake, dispatch and
+// completion and get a complaint, all through the gateways; every event must be published once,
+// every consumer effect happen once and every scheduler effect (SLA breaches) once. The outbox
+// relays, the durable consumers and the SLA schedulers all run on every replica.
+// REPLICAS_ORDERS sets how many work orders (default 4; deploy/README.md gives a larger run).
+const ORDERS = Number(process.env.REPLICAS_ORDERS ?? 4);
+let cluster: LocalCluster;
+
+beforeAll(async () => {
+  cluster = await startLocalCluster(renderOverlay('prod'), {
+    label: 'replicas',
+    replicas: 2,
+    // The SLA scan every second on both work-order replicas, so they race for each breach.
+    variables: { SLA_SCAN_INTERVAL_MS: '1000' },
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  await cluster?.cleanup();
+}, 120_000);
+
+async function gql<T>(query: string, variables: object, roles: Role[], user: string): Promise<T> {
+  const token = signDevToken({ sub: user, roles, secret: cluster.jwtSecret });
+  const res = await fetch(cluster.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(body.errors)}`);
+  return body.data as T;
+}
+
+async function story(n: number) {
+  const { createCustomer } = await gql<{ createCustomer: { customer: { id: string } } }>(
+    `mutation($name: String!) { createCustomer(input: { kind: PERSON, name: $name, contacts: [{ name: $name, mobile: "13900001111" }], addresses: [{ region: { province: "Jiangsu", city: "Nanjing" } }] }) { customer { id } } }`,
+    { name: `Replica ${n}` },
+    ['agent'],
+    'agent-1',
+  );
+  const customerId = createCustomer.customer.id;
+  const { registerAsset } = await gql<{ registerAsset: { asset: { id: string } } }>(
+    `mutation($id: ID!, $sn: String!) { registerAsset(input: { customerId: $id, kind: EQUIPMENT, model: "Lift", serialNumber: $sn }) { asset { id } } }`,
+    { id: customerId, sn: `REP-${n}` },
+    ['agent'],
+    'agent-1',
+  );
+  // Called in three days ago: answer and arrival deadlines are already missed (R-WO-3).
+  const { registerWorkOrder } = await gql<{ registerWorkOrder: { workOrder: { id: string } } }>(
+    `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
+    {
+      input: {
+        customerId,
+        assetId: registerAsset.asset.id,
+        contact: { name: 'L', phone: '13900001111' },
+        address: { region: { province: 'Jiangsu', city: 'Nanjing' } },
+        areaType: 'SUBURBAN',
+        distanceKm: 40,
+        faultDescription: 'lift stuck',
+        category: 'MECHANICAL',
+        channel: 'PHONE',
+        calledAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      },
+    },
+    ['agent'],
+    'agent-1',
+  );
+  const workOrderId = registerWorkOrder.workOrder.id;
+  await gql(
+    `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { id } } }`,
+    { input: { workOrderId, technicianIds: ['st-rep'], leadTechnicianId: 'st-rep' } },
+    ['dispatcher'],
+    'disp-1',
+  );
+  for (const step of ['departForSite', 'arriveOnSite'])
+    await gql(
+      `mutation($id: ID!) { ${step}(workOrderId: $id) { workOrder { status } } }`,
+      { id: workOrderId },
+      ['technician'],
+      'st-rep',
+    );
+  await gql(
+    `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn cable", responsibility: PRODUCT, workDone: "cable replaced", partsReplaced: [], oldPartsCollected: false, oldParts: [], findings: { tamperingFound: false, warrantyEligible: true } } }) { workOrder { status } } }`,
+    { id: workOrderId },
+    ['technician'],
+    'st-rep',
+  );
+  await gql(
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    {
+      input: {
+        complainant: { name: 'L', phone: '13900001111' },
+        customerId,
+        workOrderId,
+        channel: 'PHONE',
+        category: 'SERVICE_ATTITUDE',
+        content: 'the technician came three days late',
+      },
+    },
+    ['customer_relations'],
+    'cr-1',
+  );
+  return workOrderId;
+}
+
+const countBy = (values: string[]) =>
+  values.reduce<Record<string, number>>((m, v) => ({ ...m, [v]: (m[v] ?? 0) + 1 }), {});
+
+describe('two replicas of every process', () => {
+  let orders: string[];
+  // Events and their effects follow the requests asynchronously (relays, consumers, schedulers).
+  jest.setTimeout(120_000);
+
+  beforeAll(async () => {
+    await gql(
+      `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+      {
+        input: {
+          id: 'st-rep',
+          name: 'Rep Technician',
+          team: 'east',
+          skills: ['MECHANICAL'],
+          region: { province: 'Jiangsu', city: 'Nanjing' },
+        },
+      },
+      ['manager'],
+      'mgr-1',
+    );
+    orders = [];
+    for (let n = 0; n < ORDERS; n++) orders.push(await story(n));
+  }, 300_000);
+
+  it('both replicas of the gateway and of every subgraph the story queries served GraphQL (the Services spread them)', async () => {
+    // Inventory and survey take part through their consumers (checked below), not through queries.
+    const queried = ['gateway', 'customer', 'workorder', 'complaint'];
+    for (const r of cluster.replicas.filter((x) => queried.includes(x.service))) {
+      const port = r.ports.get(r.container.ports!.find((p) => p.name === 'http')!.containerPort)!;
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const graphql = [
+        ...metrics.matchAll(/http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g),
+      ].reduce((s, m) => s + Number(m[1]), 0);
+      expect({ replica: r.process.label, servedGraphQL: graphql > 0 }).toEqual({
+        replica: r.process.label,
+        servedGraphQL: true,
+      });
+    }
+  });
+
+  it('each event is published once: one registered and one completed per order, one complaint each, ids unique in every stream', async () => {
+    const workorder = await eventually(
+      () => streamEvents(cluster.subjectPrefix, 'workorder'),
+      (es) => es.filter((e) => e.type === 'workorder.sla_breached').length >= 2 * ORDERS,
+      60_000,
+    );
+    const complaint = await streamEvents(cluster.subjectPrefix, 'complaint');
+    for (const events of [workorder, complaint])
+      expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    const perOrder = (type: string) =>
+      countBy(workorder.filter((e) => e.type === type).map((e) => e.subject));
+    for (const type of ['workorder.registered', 'workorder.completed'])
+      expect(perOrder(type)).toEqual(Object.fromEntries(orders.map((id) => [id, 1])));
+    expect(
+      countBy(
+        complaint
+          .filter((e) => e.type === 'complaint.registered')
+          .map((e) => String(e.data.workOrderId)),
+      ),
+    ).toEqual(Object.fromEntries(orders.map((id) => [id, 1])));
+  });
+
+  it('each scheduler effect happens once: one ANSWER and one ARRIVAL breach per order, with two schedulers racing', async () => {
+    await new Promise((r) => setTimeout(r, 3000)); // a few more rounds of both schedulers
+    const breaches = (await streamEvents(cluster.subjectPrefix, 'workorder')).filter(
+      (e) => e.type === 'workorder.sla_breached',
+    );
+    expect(countBy(breaches.map((e) => `${e.subject}/${String(e.data.kind)}`))).toEqual(
+      Object.fromEntries(
+        orders.flatMap((id) => [
+          [`${id}/ANSWER`, 1],
+          [`${id}/ARRIVAL`, 1],
+        ]),
+      ),
+    );
+    const rows = await dbQuery<{ n: number }>(
+      cluster.databaseUrls.workorder!,
+      'select count(*)::int as n from sla_breach',
+    );
+    expect(rows[0]!.n).toBe(2 * ORDERS);
+  });
+
+  it('each consumer effect happens once: one survey per completed order, one contact-log entry per registered order', async () => {
+    const surveys = await eventually(
+      () =>
+        dbQuery<{ subject: string; n: number }>(
+          cluster.databaseUrls.survey!,
+          'select work_order_id as subject, count(*)::int as n from survey group by work_order_id',
+        ),
+      (rows) => rows.length >= ORDERS,
+      60_000,
+    );
+    expect(Object.fromEntries(surveys.map((r) => [r.subject, r.n]))).toEqual(
+      Object.fromEntries(orders.map((id) => [id, 1])),
+    );
+    const inbox = await dbQuery<{ consumer: string; n: number }>(
+      cluster.databaseUrls.customer!,
+      "select consumer, count(*)::int as n from inbox where consumer = 'customer-on-workorder-registered' group by consumer",
+    );
+    expect(inbox).toEqual([{ consumer: 'customer-on-workorder-registered', n: ORDERS }]);
+  });
+});
