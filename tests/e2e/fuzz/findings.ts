@@ -14,7 +14,7 @@ export interface Finding extends Problem {
 /** Long strings shortened, everything else as JSON (so NUL and lone surrogates stay visible). */
 export function abbreviate(value: unknown, max = 1500): string {
   const json = JSON.stringify(value, (key, v: unknown) => {
-    const keep = key === 'document' ? 600 : 64;
+    const keep = key === 'document' || key === 'payload' ? 600 : 64;
     return typeof v === 'string' && v.length > keep
       ? `${v.slice(0, keep / 2)}…(${v.length} chars)`
       : v;

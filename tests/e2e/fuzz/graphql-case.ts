@@ -43,6 +43,7 @@ const LOWER_ROLES: readonly Role[] = [
  */
 export const callers: fc.Arbitrary<Caller> = fc.record({
   roles: fc.oneof(
+    { withCrossShrink: true },
     { weight: 14, arbitrary: fc.constant<Role[]>(['admin']) },
     { weight: 4, arbitrary: fc.constantFrom(...LOWER_ROLES).map((r): Role[] => [r]) },
     {
@@ -52,6 +53,7 @@ export const callers: fc.Arbitrary<Caller> = fc.record({
     { weight: 1, arbitrary: fc.constant(null) },
   ),
   user: fc.oneof(
+    { withCrossShrink: true },
     { weight: 12, arbitrary: fc.constantFrom('fz-admin', 'fz-tech', 'fz-lead') },
     { weight: 1, arbitrary: fc.constantFrom('张三', 'ümlaut', 'o\'brien "x"', 'x'.repeat(300)) },
   ),
@@ -73,7 +75,11 @@ export function graphqlCases(
   op: RootOperation,
   values: Record<Mood, ValueGenerator>,
 ): fc.Arbitrary<GraphQLCase> {
-  return fc.oneof(casesIn(op, values.calm, 'calm'), casesIn(op, values.stormy, 'stormy'));
+  return fc.oneof(
+    { withCrossShrink: true },
+    casesIn(op, values.calm, 'calm'),
+    casesIn(op, values.stormy, 'stormy'),
+  );
 }
 
 function casesIn(op: RootOperation, values: ValueGenerator, mood: Mood): fc.Arbitrary<GraphQLCase> {
@@ -84,6 +90,7 @@ function casesIn(op: RootOperation, values: ValueGenerator, mood: Mood): fc.Arbi
         required && mood === 'calm'
           ? fc.constant(true)
           : fc.oneof(
+              { withCrossShrink: true },
               { weight: required ? 50 : 2, arbitrary: fc.constant(true) },
               { weight: 1, arbitrary: fc.constant(false) },
             );

@@ -155,6 +155,7 @@ const ROLES_OF_CALLERS: readonly Role[] = [
 
 /** Other services (the usual callers), admins, staff with lower roles and nobody. */
 const grpcCallers: fc.Arbitrary<Identity | null> = fc.oneof(
+  { withCrossShrink: true },
   { weight: 8, arbitrary: fc.constant<Identity>({ userId: 'fz-service', roles: ['service'] }) },
   { weight: 4, arbitrary: fc.constant<Identity>({ userId: 'fz-admin', roles: ['admin'] }) },
   {
@@ -169,6 +170,7 @@ const grpcCallers: fc.Arbitrary<Identity | null> = fc.oneof(
 /** Half calm (valid but for a stray value, to reach the domain), half stormy. */
 function grpcCases(type: protobuf.Type, method: string, pools: IdPools): fc.Arbitrary<GrpcCase> {
   return fc.oneof(
+    { withCrossShrink: true },
     ...(['calm', 'stormy'] as const).map((mood) =>
       fc.record({ request: message(type, method, pools, mood, 0), caller: grpcCallers }),
     ),

@@ -176,6 +176,8 @@ const MAX_INPUT_DEPTH = 5;
 /** One of the leaf's values, hostile as often as the mood says. */
 export const inMood = (leaf: Leaf, mood: Mood): fc.Arbitrary<unknown> =>
   fc.oneof(
+    // A failing case shrinks a hostile value towards a plausible one: what is left is the culprit.
+    { withCrossShrink: true },
     { weight: ODDS[mood].plausible, arbitrary: leaf.plausible },
     { weight: ODDS[mood].hostile, arbitrary: leaf.hostile },
   );
@@ -196,8 +198,9 @@ export function valueGenerator(pools: IdPools, mood: Mood): ValueGenerator {
         hostile: fc.constant(null),
       });
     return fc.oneof(
-      { weight: 6, arbitrary: presentValue(type, name, context, depth) },
+      { withCrossShrink: true },
       { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 6, arbitrary: presentValue(type, name, context, depth) },
     );
   };
 

@@ -154,6 +154,7 @@ export async function seedWorld(sys: System): Promise<IdPools> {
         { id: doneOrder },
       ),
     (v) => v.workOrder.survey !== null && v.workOrder.followUps.length > 0,
+    30_000,
   );
   const surveyId = completed.workOrder.survey?.id;
   if (!surveyId) throw new Error('seeding failed: no survey for the completed work order');
