@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTestDatabase, type TestDatabase } from '@aftercare/testkit';
 import { migrateUp, openOrm } from '../../src/db';
+import { KitIdempotencyMigration } from '../../src/db/idempotency-migration';
 import { KitEventsMigration, kitEventEntities } from '../../src/events';
 import { awaitMigrations, type BaseServiceConfig } from '../../src/service';
 
@@ -13,7 +14,11 @@ class AddWidgets extends Migration {
   }
 }
 
-const kit = { name: '0000_kit_events', class: KitEventsMigration };
+// The kit's own migrations, as `startService` and the migration Job run them.
+const kit = [
+  { name: '0000_kit_events', class: KitEventsMigration },
+  { name: '0000_kit_idempotency', class: KitIdempotencyMigration },
+];
 const widgets = { name: '0001_widgets', class: AddWidgets };
 // A service's spec: its own migrations; the kit's outbox/inbox migration always comes first.
 const specFor = (db: TestDatabase, migrations: MigrationObject[]) => ({
@@ -41,13 +46,13 @@ describe('awaiting the migrations of a release', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(done).toBe(false);
     expect(lines).toEqual([
-      'waiting for the migration Job to apply: 0000_kit_events, 0001_widgets',
+      'waiting for the migration Job to apply: 0000_kit_events, 0000_kit_idempotency, 0001_widgets',
     ]);
 
     const job = await openOrm({
       databaseUrl: db.url,
       entities: kitEventEntities,
-      migrations: [kit, widgets],
+      migrations: [...kit, widgets],
     });
     try {
       await migrateUp(job);
@@ -62,7 +67,7 @@ describe('awaiting the migrations of a release', () => {
     const newer = await openOrm({
       databaseUrl: db.url,
       entities: kitEventEntities,
-      migrations: [kit, widgets],
+      migrations: [...kit, widgets],
     });
     try {
       await migrateUp(newer);
