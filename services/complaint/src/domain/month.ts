@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { invalidArgument } from '@aftercare/kit';
+import { invalidArgument, isoDateRefusal } from '@aftercare/kit';
 
 /** A business month `YYYY-MM`; reports and payroll count in the calendar's time zone, not UTC. */
 export type Month = string;
@@ -13,6 +13,9 @@ export function parseMonth(raw: string | null | undefined, field = 'month'): Mon
       'INVALID_MONTH',
     );
   }
+  // Within the years every date may take (the input policy): the month after 9999-12 is no date.
+  const refusal = isoDateRefusal(`${m[1]}-${m[2]}-01`);
+  if (refusal) throw refusal.at(field);
   return `${m[1]}-${m[2]}`;
 }
 

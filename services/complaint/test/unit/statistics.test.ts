@@ -45,6 +45,16 @@ describe('complaint statistics', () => {
     expect(errorOf(() => parseMonth('2026-00')).reason).toBe('INVALID_MONTH');
   });
 
+  it('issue 11 (found by the fuzz suite): a month outside 1900–2199 is refused, not turned into a 10000-01 range (INTERNAL before)', () => {
+    expect(errorOf(() => parseMonth('9999-12'))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      reason: 'DATE_OUT_OF_RANGE',
+      field: 'month',
+    });
+    expect(errorOf(() => parseMonth('0001-01')).reason).toBe('DATE_OUT_OF_RANGE');
+    expect(parseMonth('2199-12')).toBe('2199-12');
+  });
+
   describe('service-caused complaints', () => {
     it('R-CO-4 service attitude and repair quality count until an investigation says otherwise', () => {
       expect(isServiceCaused(newComplaint({ category: 'SERVICE_ATTITUDE' }))).toBe(true);
