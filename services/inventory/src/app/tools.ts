@@ -3,6 +3,7 @@ import {
   type EntityManager,
   type Identity,
   type Logger,
+  checkUuid,
   conflict,
   createOnce,
   idempotencyKey,
@@ -121,7 +122,7 @@ export async function giveBack(
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
       ToolLoanRecord,
-      { id: loanId },
+      { id: checkUuid(loanId, 'loanId') },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!record) throw notFound('ToolLoan', loanId);
