@@ -85,6 +85,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Shutdown belongs to the lifecycle in main.ts, not to Apollo's own signal handlers.
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: limits.maxTokens },
+    // No automatic persisted queries: nothing of ours sends them, and a wrong hash came back as
+    // an uncoded error (the fuzz suite). Clients get PERSISTED_QUERY_NOT_SUPPORTED instead.
+    persistedQueries: false,
     // Every error passes here, also those of variables and those relayed from subgraphs, so this
     // is where suggestions go (Apollo's own option only covers validation errors).
     formatError: (formatted, error): GraphQLFormattedError => {

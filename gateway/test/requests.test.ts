@@ -312,3 +312,26 @@ describe('field suggestions (issue 11)', () => {
     expect(all.filter((m) => m.includes('Did you mean')).length).toBe(TYPOS.length);
   });
 });
+
+describe('automatic persisted queries (issue 11, found by the fuzz suite)', () => {
+  it('are not supported: a hash, right or wrong, gets a coded refusal and no internal error', async () => {
+    const subgraph = await startThingsSubgraph();
+    const gateway = await startGateway(subgraph.url);
+    try {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify({
+          query: '{ thing(id: "1") { id } }',
+          extensions: { persistedQuery: { version: 1, sha256Hash: 'deadbeef' } },
+        }),
+      });
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(res.status).toBeLessThan(500);
+      expect(body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+    } finally {
+      await gateway.http.close(1000);
+      await subgraph.http.close(1000);
+    }
+  });
+});
