@@ -159,7 +159,8 @@ describe('two replicas of every process', () => {
   it('both gateway replicas served GraphQL, and the subgraphs behind them too (the Services spread connections)', async () => {
     const served = new Map<string, number>();
     for (const r of cluster.replicas) {
-      const port = r.ports.get(r.container.ports!.find((p) => p.name === 'http')!.containerPort)!;
+      // Metrics are served on the admin port only (ADR 0011).
+      const port = r.ports.get(r.container.ports!.find((p) => p.name === 'admin')!.containerPort)!;
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const graphql = [
         ...metrics.matchAll(/http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g),
