@@ -121,10 +121,11 @@ export async function startLocalCluster(
     image: ReturnType<typeof imageSpec>,
   ) => {
     const proc = startProcess(label, commandLine(container, image), env);
+    let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       proc.exited,
-      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), RUN_TIMEOUT_MS)),
-    ]);
+      new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), RUN_TIMEOUT_MS))),
+    ]).finally(() => clearTimeout(timer));
     if (code === 'timeout') {
       proc.child.kill('SIGKILL');
       throw new Error(`${label} did not finish in ${RUN_TIMEOUT_MS} ms:\n${proc.output()}`);
