@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:net';
 import { TEST_NATS_URL } from '@aftercare/testkit';
 import {
   createServiceDatabases,
@@ -105,9 +104,14 @@ export async function startLocalCluster(
   const { plans, serviceAddresses, proxies } = await planPods(objects, options.replicas);
   const running: Replica[] = [];
   const jobExitCodes: Record<string, number | null> = {};
-  const servers: { close(cb: () => void): unknown }[] = [
-    collector.server,
-    ...(proxies as Server[]),
+  const servers: { close(): void }[] = [
+    {
+      close() {
+        collector.server.close();
+        collector.server.closeAllConnections();
+      },
+    },
+    ...proxies,
   ];
 
   const runToCompletion = async (
@@ -117,10 +121,11 @@ export async function startLocalCluster(
     image: ReturnType<typeof imageSpec>,
   ) => {
     const proc = startProcess(label, commandLine(container, image), env);
+    let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       proc.exited,
-      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), RUN_TIMEOUT_MS)),
-    ]);
+      new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), RUN_TIMEOUT_MS))),
+    ]).finally(() => clearTimeout(timer));
     if (code === 'timeout') {
       proc.child.kill('SIGKILL');
       throw new Error(`${label} did not finish in ${RUN_TIMEOUT_MS} ms:\n${proc.output()}`);
@@ -160,9 +165,8 @@ export async function startLocalCluster(
     async cleanup() {
       for (const r of running)
         if (r.process.child.exitCode === null) r.process.child.kill('SIGKILL');
-      await Promise.all(
-        servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))),
-      );
+      // Stop listening without waiting for kept-alive connections: nothing may hold up the drops.
+      for (const s of servers) s.close();
       await streams.remove();
       await databases.drop();
     },

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect, type Server } from 'node:net';
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import {
   type Container,
@@ -222,11 +222,18 @@ export async function freePort(): Promise<number> {
  * A Kubernetes Service on this machine: a TCP port spreading connections round-robin over the
  * backends (local ports of the pods it selects), as kube-proxy does with a ClusterIP.
  */
-export async function serviceProxy(backends: number[]): Promise<{ port: number; server: Server }> {
+export async function serviceProxy(
+  backends: number[],
+): Promise<{ port: number; server: Server; close(): void }> {
   let next = 0;
+  const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const target = backends[next++ % backends.length]!;
     const upstream = tcpConnect({ host: '127.0.0.1', port: target });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    }
     client.pipe(upstream).pipe(client);
     const close = () => {
       client.destroy();
@@ -238,7 +245,14 @@ export async function serviceProxy(backends: number[]): Promise<{ port: number; 
     upstream.on('close', close);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as { port: number }).port, server };
+  return {
+    port: (server.address() as { port: number }).port,
+    server,
+    close() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
 }
 
 export interface PodPlan {
@@ -264,7 +278,7 @@ export async function planPods(objects: K8sObject[], replicas: number) {
     plans.push({ workload, service, image: imageSpec(service), replicaPorts });
   }
   const serviceAddresses = new Map<string, string>();
-  const proxies: Server[] = [];
+  const proxies: { close(): void }[] = [];
   for (const svc of ofKind(objects, 'Service')) {
     const spec = svc.spec as {
       selector: Record<string, string>;
@@ -283,7 +297,7 @@ export async function planPods(objects: K8sObject[], replicas: number) {
       if (containerPort === undefined)
         throw new Error(`Service ${svc.metadata.name} targets unknown port ${port.targetPort}`);
       const proxy = await serviceProxy(plan.replicaPorts.map((m) => m.get(containerPort)!));
-      proxies.push(proxy.server);
+      proxies.push(proxy);
       serviceAddresses.set(`${svc.metadata.name}:${port.port}`, `127.0.0.1:${proxy.port}`);
     }
   }
