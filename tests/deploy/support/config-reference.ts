@@ -41,9 +41,32 @@ const SCHEMAS: { process: string; schema: z.ZodObject; sources: string[] }[] = [
 const NOT_SETTINGS = new Set(['SERVICE_NAME']);
 
 const MEANINGS: Record<string, string> = {
+  ADMIN_PORT: 'admin listener: /metrics (only here), /healthz, /readyz',
+  ADMIN_HOST: 'address the admin listener binds',
+  INTERNAL_AUTH_PRIVATE_KEY:
+    "this process's Ed25519 private key (JWK, a Secret) signing its calls (ADR 0010; npm run keys)",
+  INTERNAL_AUTH_TRUSTED_KEYS:
+    'public keys of the processes allowed to call this one, per signer (ADR 0010)',
+  GRPC_TLS: 'gRPC over TLS (ADR 0010)',
+  GRPC_TLS_CERT_FILE: "PEM file of this process's certificate chain (gRPC TLS)",
+  GRPC_TLS_KEY_FILE: "PEM file of this process's private key (gRPC TLS)",
+  GRPC_TLS_CA_FILE: "PEM file of the CA that signs the peers' certificates (gRPC TLS)",
+  GRPC_TLS_CLIENT_AUTH: 'servers demand a client certificate from that CA (mutual TLS)',
+  JWT_MAX_LIFETIME_S: 'longest accepted bearer-token lifetime (exp − iat); exp is required',
+  JWT_CLOCK_SKEW_S: 'clock skew allowed on iat, nbf and exp',
+  MAX_QUERY_ALIASES: 'most aliases one operation may use',
+  MAX_QUERY_DIRECTIVES: 'most directives one operation may use',
+  MAX_QUERY_TOKENS: 'most tokens one document may have (refused before validation)',
+  COST_DEFAULT_LIST_SIZE: 'list size assumed for cost when neither first/last nor a default says',
+  RATE_LIMIT_ENABLED: 'rate limits per user and per client address (429 with Retry-After)',
+  RATE_LIMIT_USER_PER_SECOND: 'token bucket per verified user: refill per second',
+  RATE_LIMIT_USER_BURST: 'token bucket per verified user: size',
+  RATE_LIMIT_ADDRESS_PER_SECOND: 'token bucket per client address: refill per second',
+  RATE_LIMIT_ADDRESS_BURST: 'token bucket per client address: size',
+  TRUSTED_PROXIES: 'whose X-Forwarded-For counts: a hop count or addresses/subnets',
   LOG_LEVEL: 'pino level; logs are JSON lines with trace ids',
   HTTP_HOST: 'address the HTTP server binds (0.0.0.0 in a container)',
-  HTTP_PORT: 'GraphQL (subgraph or public endpoint), /healthz, /readyz, /metrics',
+  HTTP_PORT: 'GraphQL (subgraph or public endpoint), /healthz, /readyz',
   GRPC_HOST: 'address the gRPC server binds (0.0.0.0 in a container)',
   GRPC_PORT: 'gRPC API and grpc.health.v1',
   DATABASE_URL: "the service's own database (a Secret; overrides PG_URL + DATABASE_NAME)",
