@@ -27,7 +27,7 @@ describe('loadGatewayConfig', () => {
         maxCost: 10_000,
         maxAliases: 30,
         maxDirectives: 50,
-        maxTokens: 10_000,
+        maxTokens: 2_000,
         defaultListSize: 10,
       },
       rateLimit: {

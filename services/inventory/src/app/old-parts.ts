@@ -9,6 +9,7 @@ import {
   notFound,
   requireRole,
   uuidv7,
+  checkUuid,
 } from '@aftercare/kit';
 import { type InventoryOldPartReceived, workOrderCompleted } from '@aftercare/events';
 import { CompletedWorkOrderRecord, OldPartReceiptRecord, RequisitionRecord } from '../db/entities';
@@ -127,7 +128,9 @@ async function completedOrder(
   em: EntityManager,
   workOrderId: string,
 ): Promise<CompletedWorkOrderRecord> {
-  const order = await em.findOne(CompletedWorkOrderRecord, { workOrderId });
+  const order = await em.findOne(CompletedWorkOrderRecord, {
+    workOrderId: checkUuid(workOrderId, 'workOrderId'),
+  });
   if (!order) throw notFound('CompletedWorkOrder', workOrderId);
   return order;
 }

@@ -1,4 +1,4 @@
-import { addDays, invalidArgument } from '@aftercare/kit';
+import { addDays, invalidArgument, isoDateRefusal } from '@aftercare/kit';
 
 // Business dates are ISO "YYYY-MM-DD" in the business time zone (the calendar gives them for an
 // instant); arithmetic on them is plain UTC date arithmetic, free of time zones and DST.
@@ -28,6 +28,9 @@ export function monthRange(month: string, field = 'month'): { from: string; to: 
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 12)
     throw invalidArgument(`${field} must be YYYY-MM (got "${month}")`, field, 'INVALID_MONTH');
   const from = `${month}-01`;
+  // Within the years every date may take (the input policy): the database refuses year 0.
+  const refusal = isoDateRefusal(from);
+  if (refusal) throw refusal.at(field);
   return { from, to: addDays(addMonths(from, 1), -1) };
 }
 
