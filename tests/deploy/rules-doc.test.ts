@@ -22,8 +22,8 @@ function repositoryFiles(): string[] {
 function definedIds(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const line of readFileSync(join(ROOT, RULES), 'utf8').split('\n')) {
-    const heading = /^#{2,4} (R-[A-Z]{2}-\d+)\s*$/.exec(line);
-    if (heading) counts.set(heading[1], (counts.get(heading[1]) ?? 0) + 1);
+    const id = /^#{2,4} (R-[A-Z]{2}-\d+)\s*$/.exec(line)?.[1];
+    if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
 }
