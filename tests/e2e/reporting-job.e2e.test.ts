@@ -339,6 +339,36 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
     ['customer_relations'],
   );
   await registerComplaint({ category: 'REPAIR_QUALITY', aboutStaffIds: [hz.tech] });
+  // On C: filed as service attitude, reclassified as product quality (no longer service-caused).
+  const CR: Roles = ['customer_relations'];
+  const reclassified = await registerComplaint({ workOrderId: c, category: 'SERVICE_ATTITUDE' });
+  await ok(
+    `mutation($id: ID!) { classifyComplaint(id: $id, category: PRODUCT_QUALITY) { status } }`,
+    { id: reclassified },
+    CR,
+    'rj-cr',
+  );
+  // On B: reclassified as product quality, but the investigation finds the service caused it and
+  // the SZ technician responsible: it is theirs, not the HZ technician's of the order.
+  const investigated = await registerComplaint({ workOrderId: b, category: 'REPAIR_QUALITY' });
+  for (const [m, vars] of [
+    [`($id: ID!) { classifyComplaint(id: $id, category: PRODUCT_QUALITY) {`, {}],
+    [`($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`, { h: 'rj-handler' }],
+    [
+      `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+      {
+        r: {
+          cause: 'connector not reseated',
+          course: 'repair skipped a step',
+          responsibleStaffIds: [sz.tech],
+          conclusion: 'founded',
+          countermeasure: 'checklist',
+          serviceCaused: true,
+        },
+      },
+    ],
+  ] as const)
+    await ok(`mutation${m} status } }`, { id: investigated, ...vars }, CR, 'rj-cr');
 
   // Surveys: A all satisfied, B 2 of 4, C 1 of 4 (B's and C's open follow-up complaints, R-SV-4).
   // Follow-ups: A reached, C not answered, B not called yet (its first call is days away).
@@ -355,7 +385,7 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
   // The complaint service counts completions and opens follow-up complaints from its consumers.
   await eventually(
     () => graphKpis(from, to, {}),
-    (g) => g.complaintRate!.completedWorkOrders === 4 && g.complaintClosure!.complaints === 5,
+    (g) => g.complaintRate!.completedWorkOrders === 4 && g.complaintClosure!.complaints === 7,
   );
 
   const scopes: Scope[] = [
@@ -405,7 +435,7 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
   expect(graph[0]).toMatchObject({
     serviceTimeliness: { met: 3, missed: 1, pending: 1 },
     complaintRate: { completedWorkOrders: 4 },
-    complaintClosure: { complaints: 5, closedWithinDeadline: 1 },
+    complaintClosure: { complaints: 7, closedWithinDeadline: 1 },
     satisfaction: { answers: 12, satisfied: 7 },
     followUpRate: { workOrders: 3, followedUp: 1 },
     partsIssueAccuracy: { issues: 2, wrong: 1, accuracy: 0.5 },

@@ -122,6 +122,23 @@ describe('service timeliness', () => {
     assert.deepEqual([t.met, t.missed, t.pending, t.rate], [1, 1, 1, 0.5]);
   });
 
+  test('an answer recorded before dispatch counts from the answeredAt its next event carries', () => {
+    // Answered at 03:00Z (due 10:00Z), dispatched late at 11:00Z, arrived in time for no deadline.
+    const due = { answer: '2026-03-02T10:00:00Z', arrival: null, onSite: null };
+    const [registered, dispatched] = order('w-answered', {
+      at: { called: '2026-03-02T01:00:00Z', dispatched: '2026-03-02T11:00:00Z' },
+      due,
+    });
+    const withAnswer = {
+      ...dispatched,
+      data: { ...dispatched.data, answeredAt: '2026-03-02T03:00:00Z' },
+    };
+    const t = (evs) => kpis(foldEvents(evs), { ...PERIOD, now: NOW }).serviceTimeliness;
+    assert.deepEqual([t([registered, withAnswer]).met, t([registered, withAnswer]).missed], [1, 0]);
+    // Without the field (events of before it existed) the dispatch is the answer: late.
+    assert.deepEqual([t([registered, dispatched]).met, t([registered, dispatched]).missed], [0, 1]);
+  });
+
   test('an order called at 00:30 local time belongs to that local day', () => {
     assert.equal(businessDate(Date.parse('2026-03-02T16:30:00Z'), 'Asia/Shanghai'), '2026-03-03');
     const t = kpis(foldEvents(events), {
@@ -240,6 +257,26 @@ describe('complaint rate and closure', () => {
       [4, 4, 2, 1, 1, 0],
     );
     assert.equal(c.rate, 0.5);
+  });
+
+  test('a reclassified complaint counts by its category after the step', () => {
+    const [registered] = complaint('k9', 'w-d', { category: 'SUGGESTION' });
+    const classified = ev('complaint.progressed', '2026-03-02T05:00:00Z', {
+      ...registered.data,
+      action: 'classify',
+      fromStatus: 'RECORDED',
+      toStatus: 'CLASSIFIED',
+      actorId: 'cr',
+      handlerId: null,
+      department: null,
+      at: '2026-03-02T05:00:00Z',
+      category: 'REPAIR_QUALITY',
+      investigation: null,
+    });
+    const rate = (evs) =>
+      kpis(foldEvents([...events, ...evs]), { ...PERIOD, now: NOW }).complaintRate;
+    assert.equal(rate([registered]).serviceCausedComplaints, 3);
+    assert.equal(rate([registered, classified]).serviceCausedComplaints, 4);
   });
 
   test('an open complaint within its days is pending', () => {
