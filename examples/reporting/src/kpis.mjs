@@ -38,6 +38,11 @@ export const DEFAULTS = Object.freeze({
   },
 });
 
+const COMPLAINT_TYPES = new Set([
+  'complaint.registered',
+  'complaint.progressed',
+  'complaint.closed',
+]);
 const SATISFIED_LEVELS = new Set(['SATISFIED', 'VERY_SATISFIED']);
 const DAY_MS = 86_400_000;
 
@@ -58,7 +63,7 @@ export function foldEvents(events) {
   const sorted = [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
   for (const { type, time, data } of sorted) {
     if (type.startsWith('workorder.')) foldOrder(orders, type, time, data);
-    else if (type.startsWith('complaint.')) foldComplaint(complaints, type, time, data, orders);
+    else if (COMPLAINT_TYPES.has(type)) foldComplaint(complaints, type, time, data, orders);
     else if (type === 'survey.answered' && data.kind === 'WORK_ORDER' && data.workOrderId)
       surveys.set(data.surveyId, { workOrderId: data.workOrderId, answers: data.answers });
     else if (type === 'survey.follow_up_called')
@@ -67,9 +72,9 @@ export function foldEvents(events) {
         (followedUp.get(data.workOrderId) ?? false) || data.followedUp,
       );
     else if (type === 'inventory.parts_issued')
-      // The event carries no posting instant of its own: it is written in the posting's transaction.
+      // No posting instant in the data: the event is written in the posting's transaction.
       issues.set(data.documentId, {
-        at: ms(data.at ?? time),
+        at: ms(time),
         warehouseCode: data.warehouseCode,
         workOrderId: data.workOrderId,
       });
@@ -92,8 +97,6 @@ function foldOrder(orders, type, time, data) {
   // Every work-order event carries the order's facts as they were when it was published.
   o.status = data.status;
   o.scope = scopeOf(data);
-  o.serviceType = data.serviceType;
-  o.customerId = data.customerId;
   o.scopeHistory = [...(o.scopeHistory ?? []), { at: ms(time), scope: o.scope }];
   // An explicit answer instant wins; otherwise the first dispatch is the answer (it answers the call).
   if (data.answeredAt) o.answeredAt = earliest(o.answeredAt, ms(data.answeredAt));

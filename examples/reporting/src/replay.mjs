@@ -54,9 +54,9 @@ export async function replay({
     const js = jetstream(nc);
     for (const service of services) {
       const stream = streamName(prefix, service);
-      let last;
+      let state;
       try {
-        last = (await jsm.streams.info(stream)).state.last_seq;
+        ({ state } = await jsm.streams.info(stream));
       } catch (error) {
         if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) {
           stats.missingStreams.push(stream);
@@ -64,14 +64,15 @@ export async function replay({
         }
         throw error;
       }
-      if (last === 0) continue;
+      if (state.messages === 0) continue;
+      const last = state.last_seq;
       const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
       const messages = await consumer.consume();
       for await (const m of messages) {
         stats.read += 1;
         take(m, { used, check, seen, events, stats });
         // Caught up with what the stream held when we started: later events belong to the next run.
-        if (m.seq >= last) break;
+        if (m.seq >= last || m.info.pending === 0) break;
       }
     }
   } finally {

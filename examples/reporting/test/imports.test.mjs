@@ -9,7 +9,10 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const ALLOWED = new Set(
   Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies),
 );
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g;
+// Specifiers of static imports and re-exports, bare imports and dynamic imports.
+const SPECIFIER =
+  /^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm;
+/^\s*(?:import|export)\b[^'"]*?['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm;
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -26,7 +29,8 @@ function sources(dir) {
 test('imports only its own dependencies, Node built-ins and its own files', () => {
   const offending = [];
   for (const file of sources(ROOT))
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
+    for (const [, from, bare, dynamic] of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
+      const spec = from ?? bare ?? dynamic;
       const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
       if (spec.startsWith('.') || spec.startsWith('node:') || ALLOWED.has(pkg)) continue;
       offending.push(`${file.slice(ROOT.length)}: ${spec}`);
