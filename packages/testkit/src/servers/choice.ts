@@ -43,8 +43,7 @@ export type NatsSource =
   | { kind: 'nats-server' };
 
 export type ServerChoice =
-  | { ok: true; postgres: PostgresSource; nats: NatsSource }
-  | { ok: false; missing: string };
+  { ok: true; postgres: PostgresSource; nats: NatsSource } | { ok: false; missing: string };
 
 export const DEFAULT_LOCAL_PG: HostPort = { host: '127.0.0.1', port: 5432 };
 export const DEFAULT_LOCAL_NATS: HostPort = { host: '127.0.0.1', port: 4222 };

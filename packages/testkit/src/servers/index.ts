@@ -51,7 +51,9 @@ export async function provideServers(
     nats.kind === 'given' || nats.kind === 'local'
       ? nats.url
       : start(
-          nats.kind === 'container' ? startNatsContainer(persistence) : startNatsFromPath(persistence),
+          nats.kind === 'container'
+            ? startNatsContainer(persistence)
+            : startNatsFromPath(persistence),
         ),
   ]);
   if (pg.status === 'rejected' || ns.status === 'rejected') {

