@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../ports';
@@ -42,6 +42,13 @@ export async function startEmbeddedPostgres(persistence: Persistence): Promise<S
   const databaseDir = kept
     ? join(persistence.dataDir, 'postgres')
     : await mkdtemp(join(tmpdir(), 'aftercare-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot && kept) {
+    // As root, PostgreSQL runs as the postgres user, which must reach its directory: others may
+    // pass through the data directory (not list it; the secrets in it are private files).
+    await mkdir(persistence.dataDir, { recursive: true });
+    await chmod(persistence.dataDir, ((await stat(persistence.dataDir)).mode & 0o777) | 0o011);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -49,7 +56,7 @@ export async function startEmbeddedPostgres(persistence: Persistence): Promise<S
     password: 'postgres',
     persistent: kept,
     // As root, initdb refuses to run; the package then runs PostgreSQL as a dedicated user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: kept ? [] : EPHEMERAL_FLAGS,
     onLog: () => {},
   });
