@@ -123,8 +123,15 @@ export function serviceEnv(
      * default, for `npm start` and tests): the service creates and updates its own.
      */
     EVENT_STREAMS_MANAGED: flag(false),
+    ACCESS_LOG_SAMPLE_RATIO: accessLogSampleRatio,
   });
 }
+
+/**
+ * Share of successful requests and calls that get an access line (0–1; failures always do): lower
+ * it where traffic makes one line per request too many.
+ */
+export const accessLogSampleRatio = z.coerce.number().min(0).max(1).default(1);
 
 type BaseEnv = ReturnType<typeof serviceEnv>;
 export type ServiceConfig<S extends BaseEnv> = z.infer<S> & {
