@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import type { Logger } from '../logger';
+import { eventPublished } from '../observability/business';
 import * as instruments from '../observability/instruments';
 import { secondsSince, type Metrics } from '../observability/registry';
 import { runAsWork } from '../observability/work-scope';
@@ -189,6 +190,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           [row.id],
         );
         published += 1;
+        if (options.metrics) eventPublished(options.metrics, row.payload.type, row.payload.data);
       }
       return { published, claimed: rows.length };
     });

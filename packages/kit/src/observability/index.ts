@@ -6,3 +6,4 @@ export * as instruments from './instruments';
 export { graphqlObservationPlugin } from './graphql';
 export { instrumentTransactions } from './transactions';
 export { reportConsumerLag, type ConsumerLag } from './consumer-lag';
+export { countPublishedEvents, type EventCounter } from './business';
