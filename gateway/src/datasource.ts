@@ -33,6 +33,7 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     private readonly metrics: Metrics,
   ) {
     super({ url });
+    instruments.subgraphFetchDuration(metrics);
   }
 
   /** Times each fetch, by subgraph and the first error code of a failed one. */

@@ -22,21 +22,24 @@ export function startPeriodicWorker(
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout;
   const labels = { scheduler: name };
+  const recorded = metrics && {
+    rounds: instruments.schedulerRounds(metrics),
+    duration: instruments.schedulerRoundDuration(metrics),
+    items: instruments.schedulerItems(metrics),
+    lastSuccess: instruments.schedulerLastSuccess(metrics),
+  };
   const tick = () => {
     const startMs = performance.now();
     const observe = (outcome: 'success' | 'failure') => {
-      if (!metrics) return;
-      instruments.schedulerRounds(metrics).inc({ ...labels, outcome });
-      instruments.schedulerRoundDuration(metrics).observe(labels, secondsSince(startMs));
+      recorded?.rounds.inc({ ...labels, outcome });
+      recorded?.duration.observe(labels, secondsSince(startMs));
     };
     running = runAsWork({ kind: 'scheduler', name }, run)
       .then((done) => {
         healthy = true;
         observe('success');
-        if (metrics) {
-          instruments.schedulerItems(metrics).inc(labels, done);
-          instruments.schedulerLastSuccess(metrics).set(labels, Date.now() / 1000);
-        }
+        recorded?.items.inc(labels, done);
+        recorded?.lastSuccess.set(labels, Date.now() / 1000);
         if (done) logger.info({ worker: name, done }, `${name}: round done`);
       })
       .catch((err) => {

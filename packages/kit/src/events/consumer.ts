@@ -401,21 +401,22 @@ async function ensureDurable(
   }
 }
 
-/** The consumer's counters and histogram, bound to its durable's name. */
+/** The consumer's counters and histogram, bound to its durable's name; created at start so dashboards see them at zero. */
 function consumerInstruments(metrics: Metrics, consumer: string) {
   const labels = { messaging_consumer_group_name: consumer };
+  const terminated = instruments.consumerTerminated(metrics);
+  const handleDuration = instruments.consumerHandleDuration(metrics);
   return {
     processed: instruments.consumerProcessed(metrics).labels(labels),
     duplicates: instruments.consumerDuplicates(metrics).labels(labels),
     redeliveries: instruments.consumerRedeliveries(metrics).labels(labels),
     retries: instruments.consumerRetries(metrics).labels(labels),
     terminated: {
-      inc: ({ reason }: { reason: string }) =>
-        instruments.consumerTerminated(metrics).inc({ ...labels, reason }),
+      inc: ({ reason }: { reason: string }) => terminated.inc({ ...labels, reason }),
     },
     handleDuration: {
       observe: ({ outcome }: { outcome: string }, seconds: number) =>
-        instruments.consumerHandleDuration(metrics).observe({ ...labels, outcome }, seconds),
+        handleDuration.observe({ ...labels, outcome }, seconds),
     },
   };
 }

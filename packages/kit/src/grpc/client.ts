@@ -14,6 +14,8 @@ import { AppError } from '../errors';
 import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
 import { rpcClientDuration } from '../observability/instruments';
 import { secondsSince, type Metrics } from '../observability/registry';
+
+type RpcHistogram = ReturnType<typeof rpcClientDuration>;
 import { observeRpc } from '../observability/rpc';
 import { currentDeadline, currentIdentity } from './context';
 import { fromServiceError, isServiceError } from './status';
@@ -94,6 +96,7 @@ export function createGrpcClient<C extends GeneratedClientConstructor>(
     ...opts.channelOptions,
   });
   const target = opts.name ?? ClientConstructor.serviceName;
+  const histogram = opts.metrics && rpcClientDuration(opts.metrics);
   const audience = audienceOf(ClientConstructor.serviceName);
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(ClientConstructor.service)) {
@@ -101,7 +104,12 @@ export function createGrpcClient<C extends GeneratedClientConstructor>(
     if (name in methods)
       throw new Error(`${method.path}: the method name "${name}" clashes with the client's own`);
     methods[name] = (request: unknown, callOptions: GrpcCallOptions = {}) =>
-      unaryCall(client, name, request, callOptions, opts, { target, audience, path: method.path });
+      unaryCall(client, name, request, callOptions, opts, {
+        target,
+        audience,
+        path: method.path,
+        histogram,
+      });
   }
   return methods as PromiseClient<C['service']>;
 }
@@ -125,7 +133,12 @@ async function unaryCall(
   request: unknown,
   callOptions: GrpcCallOptions,
   opts: GrpcClientOptions,
-  { target, audience, path }: { target: string; audience: string; path: string },
+  {
+    target,
+    audience,
+    path,
+    histogram,
+  }: { target: string; audience: string; path: string; histogram?: RpcHistogram },
 ): Promise<unknown> {
   const metadata = callOptions.metadata?.clone() ?? new Metadata();
   const identity =
@@ -140,8 +153,7 @@ async function unaryCall(
   const method = (client as unknown as Record<string, CallbackMethod>)[name] as CallbackMethod;
   const startMs = performance.now();
   const observe = (status: string) => {
-    if (opts.metrics)
-      observeRpc(rpcClientDuration(opts.metrics), path, status, secondsSince(startMs));
+    if (histogram) observeRpc(histogram, path, status, secondsSince(startMs));
   };
   return new Promise((resolve, reject) => {
     try {

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { BodyError, DEFAULT_BODY_LIMIT_BYTES, parseBody, readBody } from './body';
 import { serveGraphQL, type GraphQLEndpoint } from './graphql-endpoint';
 import { createAccessLog, type AccessLog } from '../observability/access-log';
-import { httpServerDuration } from '../observability/instruments';
+import { graphqlServerDuration, httpServerDuration } from '../observability/instruments';
 import { createMetrics, secondsSince, type Metrics } from '../observability/registry';
 
 /** Named readiness checks, e.g. `{ database: true, nats: false }`; ready when all are true. */
@@ -71,6 +71,8 @@ export function createHttpServer<TContext extends BaseContext>(
   let apolloStarted = false;
 
   const requests = httpServerDuration(metrics);
+  // Created now, so dashboards and alerts find the family before the first request.
+  if (graphql) graphqlServerDuration(metrics);
 
   async function readiness(): Promise<{ ready: boolean; checks: ReadinessChecks }> {
     const checks: ReadinessChecks = {

@@ -25,6 +25,12 @@ interface Observation {
 
 const storage = new AsyncLocalStorage<Observation>();
 
+/**
+ * The gateway names each subgraph fetch `<operation>__<subgraph>__<n>`; a subgraph counts it under
+ * the client's operation name, so one operation reads the same at the gateway and behind it.
+ */
+const GATEWAY_FETCH_SUFFIX = /__[a-z][a-z0-9_]*__\d+$/;
+
 /** Distinct operation names kept per process before further ones are labelled `other`. */
 const MAX_OPERATION_NAMES = 200;
 const operationLabels = new WeakMap<Metrics, (name: string) => string>();
@@ -51,7 +57,8 @@ export function graphqlObservationPlugin<
       if (identity) observation.userId = identity.userId;
       return {
         async didResolveOperation({ operationName, operation }) {
-          observation.operationName = observation.label(operationName ?? ANONYMOUS);
+          const name = operationName?.replace(GATEWAY_FETCH_SUFFIX, '') || ANONYMOUS;
+          observation.operationName = observation.label(name);
           observation.operationType = operation?.operation;
           observation.work.name = observation.operationName;
         },

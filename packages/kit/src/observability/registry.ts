@@ -17,7 +17,11 @@ export const LATENCY_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10,
 ] as const;
 
-export type LabelValues<L extends string> = Partial<Record<L, string | number>>;
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 /**
  * One process's Prometheus registry (prom-client), served at the admin listener's `/metrics`.
@@ -30,7 +34,29 @@ export class Metrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     // process_* and nodejs_* (CPU, memory, event-loop lag, GC, handles).
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics ?? true) this.collectRuntimeMetrics();
+  }
+
+  /**
+   * prom-client's defaults, but for three gauges it names `*_total` (Prometheus reserves the
+   * suffix for counters, and `promtool check metrics` refuses it): their count is kept as
+   * `nodejs_active_resources`, the convention-abiding name.
+   */
+  private collectRuntimeMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
+    this.gauge({
+      name: 'nodejs_active_resources',
+      help: 'Resources (handles, requests, timers) keeping the event loop alive, by type',
+      labelNames: ['type'],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const type of process.getActiveResourcesInfo())
+          counts.set(type, (counts.get(type) ?? 0) + 1);
+        for (const [type, count] of counts) this.set({ type }, count);
+      },
+    });
   }
 
   counter<L extends string = never>(
