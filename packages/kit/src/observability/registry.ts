@@ -38,25 +38,13 @@ export class Metrics {
   }
 
   /**
-   * prom-client's defaults, but for three gauges it names `*_total` (Prometheus reserves the
-   * suffix for counters, and `promtool check metrics` refuses it): their count is kept as
-   * `nodejs_active_resources`, the convention-abiding name.
+   * prom-client's defaults, less three gauges it also names `*_total` (Prometheus reserves the
+   * suffix for counters, and `promtool check metrics` refuses it). The same counts remain as
+   * `nodejs_active_handles`, `nodejs_active_requests` and `nodejs_active_resources`.
    */
   private collectRuntimeMetrics(): void {
     collectDefaultMetrics({ register: this.registry });
     for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
-    this.gauge({
-      name: 'nodejs_active_resources',
-      help: 'Resources (handles, requests, timers) keeping the event loop alive, by type',
-      labelNames: ['type'],
-      collect() {
-        this.reset();
-        const counts = new Map<string, number>();
-        for (const type of process.getActiveResourcesInfo())
-          counts.set(type, (counts.get(type) ?? 0) + 1);
-        for (const [type, count] of counts) this.set({ type }, count);
-      },
-    });
   }
 
   counter<L extends string = never>(
