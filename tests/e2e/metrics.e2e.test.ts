@@ -13,8 +13,12 @@ import { parseExposition, type Family } from './support/exposition';
 
 const METRIC_NAMES_FILE = join(__dirname, '../../deploy/observability/metric-names.txt');
 
+type Process = keyof ReturnType<System['adminUrls']>;
+
 let sys: System;
-let scraped: Record<string, Map<string, Family>>;
+/** Each process's exposition after the traffic below, as text and as its families. */
+let texts: Record<Process, string>;
+let scraped: Record<Process, Map<string, Family>>;
 
 const CREATE_CUSTOMER = `mutation CreateCustomer($input: CreateCustomerInput!) {
   createCustomer(input: $input) { customer { id } }
@@ -26,14 +30,14 @@ const REGISTER_ORDER = `mutation RegisterOrder($input: RegisterWorkOrderInput!) 
   registerWorkOrder(input: $input) { workOrder { id } }
 }`;
 
-async function scrapeAll(): Promise<Record<string, string>> {
-  const texts: Record<string, string> = {};
-  for (const [name, url] of Object.entries(sys.adminUrls())) {
+async function scrapeAll(): Promise<Record<Process, string>> {
+  const out: Partial<Record<Process, string>> = {};
+  for (const [name, url] of Object.entries(sys.adminUrls()) as [Process, string][]) {
     const res = await fetch(`${url}/metrics`);
     expect(res.status).toBe(200);
-    texts[name] = await res.text();
+    out[name] = await res.text();
   }
-  return texts;
+  return out as Record<Process, string>;
 }
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
@@ -111,26 +115,23 @@ beforeAll(async () => {
     return (sample(text, /^workorder_orders_registered_total\{[^}]*\} (\d+)/m) ?? 0) >= 1;
   });
   await until('a consumer to process an event and schedulers to run', async () => {
-    const texts = await scrapeAll();
+    const now = await scrapeAll();
     return (
       // The customer service logs the registration as a contact (workorder.registered).
-      /^event_consumer_processed_total\{[^}]*\} [1-9]/m.test(texts.customer) &&
-      /^scheduler_rounds_total\{[^}]*outcome="success"[^}]*\} [1-9]/m.test(texts.workorder)
+      /^event_consumer_processed_total\{[^}]*\} [1-9]/m.test(now.customer) &&
+      /^scheduler_rounds_total\{[^}]*outcome="success"[^}]*\} [1-9]/m.test(now.workorder)
     );
   });
-  const texts = await scrapeAll();
+  texts = await scrapeAll();
   scraped = Object.fromEntries(
     Object.entries(texts).map(([name, text]) => [name, parseExposition(text)]),
-  );
-  (globalThis as { scrapedTexts?: Record<string, string> }).scrapedTexts = texts;
+  ) as Record<Process, Map<string, Family>>;
 }, 120_000);
 afterAll(() => sys?.stop());
 
-const texts = () => (globalThis as { scrapedTexts?: Record<string, string> }).scrapedTexts!;
-
 describe('metrics every process exposes (issue 14)', () => {
   it('passes `promtool check metrics` for every process', () => {
-    for (const [name, text] of Object.entries(texts())) {
+    for (const [name, text] of Object.entries(texts)) {
       const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
       if (run.error)
         throw new Error(
@@ -154,7 +155,7 @@ describe('metrics every process exposes (issue 14)', () => {
       expect(families.get('nodejs_eventloop_lag_p99_seconds')?.type).toBe('gauge');
       expect(families.get('http_server_request_duration_seconds')?.type).toBe('histogram');
     }
-    const gateway = texts().gateway;
+    const gateway = texts.gateway;
     expect(gateway).toMatch(
       /^graphql_server_request_duration_seconds_count\{graphql_operation_name="RegisterOrder",graphql_operation_type="mutation"\} 1$/m,
     );
@@ -164,33 +165,33 @@ describe('metrics every process exposes (issue 14)', () => {
     expect(gateway).toMatch(
       /^graphql_gateway_subgraph_fetch_duration_seconds_count\{subgraph_name="workorder"\} [1-9]/m,
     );
-    expect(texts().workorder).toMatch(
+    expect(texts.workorder).toMatch(
       /^graphql_server_request_duration_seconds_count\{graphql_operation_name="RegisterOrder",graphql_operation_type="mutation"\} 1$/m,
     );
   });
 
   it('times gRPC calls on both sides and database transactions by origin', () => {
-    expect(texts().workorder).toMatch(
+    expect(texts.workorder).toMatch(
       /^rpc_client_call_duration_seconds_count\{rpc_service="aftercare\.customer\.v1\.CustomerService",rpc_method="\w+",rpc_grpc_status_code="OK"\} [1-9]/m,
     );
-    expect(texts().customer).toMatch(
+    expect(texts.customer).toMatch(
       /^rpc_server_call_duration_seconds_count\{rpc_service="aftercare\.customer\.v1\.CustomerService",rpc_method="\w+",rpc_grpc_status_code="OK"\} [1-9]/m,
     );
-    expect(texts().customer).toMatch(
+    expect(texts.customer).toMatch(
       /^db_client_transaction_duration_seconds_count\{db_transaction_kind="graphql",db_transaction_name="CreateCustomer",outcome="commit"\} 1$/m,
     );
-    expect(texts().customer).toMatch(
+    expect(texts.customer).toMatch(
       /^db_client_transaction_duration_seconds_count\{db_transaction_kind="outbox_relay",db_transaction_name="outbox_relay",outcome="commit"\} [1-9]/m,
     );
   });
 
   it('reports the outbox backlog, publish latency, consumer lag and outcomes, schedulers and business counters', () => {
-    const wo = texts().workorder;
+    const wo = texts.workorder;
     expect(wo).toMatch(/^outbox_backlog_events \d+$/m);
     expect(wo).toMatch(/^outbox_oldest_event_age_seconds [\d.e+-]+$/m);
     expect(wo).toMatch(/^outbox_publish_duration_seconds_count [1-9]/m);
     expect(wo).toMatch(/^outbox_events_published_total [1-9]/m);
-    const cu = texts().customer;
+    const cu = texts.customer;
     expect(cu).toMatch(
       /^event_consumer_pending_messages\{messaging_consumer_group_name="[\w-]+",messaging_destination_name="[\w-]+"\} \d+$/m,
     );
