@@ -1,7 +1,9 @@
 import {
+  accessLogSampleRatio,
   internalAuthEnv,
   loadConfig,
   requireInternalAuth,
+  telemetryEnv,
   type Env,
   type SigningKey,
 } from '@aftercare/kit';
@@ -63,6 +65,8 @@ const base = z.object({
   TRUSTED_PROXIES: trustedProxies,
   SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_FILE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ACCESS_LOG_SAMPLE_RATIO: accessLogSampleRatio,
+  ...telemetryEnv,
   /** Signs the caller for each subgraph request (ADR 0010); its public half is trusted by the services. */
   INTERNAL_AUTH_PRIVATE_KEY: internalAuthEnv.INTERNAL_AUTH_PRIVATE_KEY,
 });
@@ -86,6 +90,8 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   shutdownTimeoutMs: number;
   signingKey: SigningKey;
+  /** Share of successful requests given an access line (failures always are). */
+  accessLogSampleRatio: number;
 }
 
 /** Reads the gateway's environment; throws a ConfigError naming every bad variable. */
@@ -133,6 +139,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     supergraphPath: c.SUPERGRAPH_PATH,
     subgraphUrls,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    accessLogSampleRatio: c.ACCESS_LOG_SAMPLE_RATIO,
     signingKey: requireInternalAuth(c, { receivesCalls: false }).signingKey,
   };
 }

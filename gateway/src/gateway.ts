@@ -6,7 +6,10 @@ import {
   createHttpServer,
   createInternalAuth,
   GATEWAY_SIGNER,
+  graphqlObservationPlugin,
   operationChecksPlugin,
+  createMetrics,
+  type AccessLog,
   type HttpServer,
   type Logger,
   type Metrics,
@@ -36,7 +39,10 @@ export interface GatewayOptions extends Pick<
   logger: Logger;
   /** Makes `/readyz` turn 503 as soon as shutdown starts. */
   lifecycle?: { isShuttingDown(): boolean };
+  /** The gateway's registry (served on the admin listener); default: a new one. */
   metrics?: Metrics;
+  /** Where the access line of each request goes (default: every request, to `logger`). */
+  accessLog?: AccessLog;
   /** Root fields anonymous callers may use (default PUBLIC_ROOT_FIELDS: the survey link). */
   publicRootFields?: Readonly<Record<'query' | 'mutation', readonly string[]>>;
 }
@@ -68,13 +74,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const rateLimiter = options.rateLimit && createRateLimiter(options.rateLimit);
   const formatError = createErrorFormatter(logger);
+  const metrics = options.metrics ?? createMetrics();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph ${name} has no URL in the supergraph and no override`);
-      return new IdentityForwardingDataSource(name, target, logger, auth);
+      return new IdentityForwardingDataSource(name, target, logger, auth, metrics);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -98,6 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     plugins: [
       operationChecksPlugin(),
+      graphqlObservationPlugin(),
       queryLimitsPlugin(limits),
       ...(options.allowIntrospection ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
@@ -106,7 +114,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const http = createHttpServer<GatewayContext>({
     logger,
     lifecycle: options.lifecycle,
-    metrics: options.metrics,
+    metrics,
+    accessLog: options.accessLog,
     graphql: {
       apollo,
       // Runs before parsing and validation, so an anonymous caller learns nothing about the schema.

@@ -163,7 +163,9 @@ describe('two replicas of every process', () => {
       const port = r.ports.get(r.container.ports!.find((p) => p.name === 'admin')!.containerPort)!;
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const graphql = [
-        ...metrics.matchAll(/http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g),
+        ...metrics.matchAll(
+          /http_server_request_duration_seconds_count\{[^}]*http_route="\/graphql"[^}]*\} (\d+)/g,
+        ),
       ].reduce((s, m) => s + Number(m[1]), 0);
       served.set(r.process.label, graphql);
     }

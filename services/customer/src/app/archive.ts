@@ -13,6 +13,7 @@ import {
   instant,
   isUuid,
   type Logger,
+  type Metrics,
   notFound,
   notInFuture,
   requireRole,
@@ -214,12 +215,14 @@ export const startArchiveScheduler = (
   deps: CustomerDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
   startPeriodicWorker(
     'archive handover scheduler',
     intervalMs,
     () => scanOverdueHandovers(deps),
     logger,
+    metrics,
   );
 
 /**

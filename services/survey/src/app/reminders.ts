@@ -7,6 +7,7 @@ import {
   idempotencyKey,
   isoDate,
   type Logger,
+  type Metrics,
   checkUuid,
   oneOf,
   notFound,
@@ -279,8 +280,9 @@ export const startReminderScheduler = (
   deps: SurveyDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
-  startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger);
+  startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger, metrics);
 
 /** R-SV-3: an event customers of a region are invited to, two weeks ahead; once per idempotency key. */
 export async function createActivity(
