@@ -111,7 +111,7 @@ describe('query limits over the real supergraph', () => {
   it('issue 11: refuses 333 aliased workOrders(first: 100) with QUERY_TOO_COSTLY before any subgraph is asked', async () => {
     const aliases = Array.from(
       { length: 333 },
-      (_, i) => `w${i}: workOrders(first: 100) { items { id number status } }`,
+      (_, i) => `w${i}: workOrders(first: 100) { nodes { id number status } }`,
     );
     const { status, body } = await query(url, `{ ${aliases.join(' ')} }`, bearer(token));
     expect(status).toBe(400);

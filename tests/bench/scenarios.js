@@ -322,7 +322,7 @@ const followUpCallList = {
     await completedOrders(ctx, customers, 500);
     return () =>
       ctx.gql(
-        `query { followUpCallList(first: 20) { total items { id workOrderNumber sequence topics callDate status attempts
+        `query { followUpCallList(first: 20) { totalCount nodes { id workOrderNumber sequence topics callDate status attempts
           customer { id name contacts { name mobile } } calls { outcome calledAt } } } }`,
         {},
         ['agent'],

@@ -6,7 +6,6 @@ import {
   checkUuid,
   forbidden,
   invalidArgument,
-  isUuid,
   keysetPage,
   requireRole,
   findByUuid,
@@ -96,21 +95,6 @@ export async function listWorkOrders(
 ): Promise<Page<WorkOrderRecord>> {
   const me = requireRole(caller, ...CAN_READ);
   return keysetPage<WorkOrderRecord>(em, WorkOrderRecord, filterOf(me, f), f);
-}
-
-/** Work orders of many customers (or assets) at once, for `Customer.workOrders` in lists. */
-export async function workOrdersOf(
-  em: EntityManager,
-  caller: Identity | null,
-  key: 'customerId' | 'assetId',
-  ids: readonly string[],
-): Promise<WorkOrderRecord[][]> {
-  const me = requireRole(caller, ...CAN_READ);
-  const wanted = [...new Set(ids)].filter(isUuid);
-  const found = wanted.length
-    ? await em.find(WorkOrderRecord, { [key]: { $in: wanted } }, { orderBy: { id: 'desc' } })
-    : [];
-  return ids.map((id) => found.filter((o) => o[key] === id && canSee(me, o)));
 }
 
 export const historyOf = (em: EntityManager, workOrderId: string) =>
