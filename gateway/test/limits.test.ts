@@ -145,12 +145,21 @@ describe('query limits over the real supergraph', () => {
     }
   });
 
+  it('issue 13: a connection inside a connection multiplies by both pages (edges and nodes alike)', async () => {
+    for (const page of ['nodes { id }', 'edges { cursor node { id } }']) {
+      const nested = `{ customers(first: 100) { nodes { workOrders(first: 100) { ${page} } } } }`;
+      expect((await query(url, nested, bearer(token))).body.errors?.[0]?.extensions?.reason).toBe(
+        'QUERY_TOO_COSTLY',
+      );
+    }
+  });
+
   it('issue 11: refuses variables that do not fit their types as bad input, not as an internal error', async () => {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(token) },
       body: JSON.stringify({
-        query: 'query($n: Int) { workOrders(first: $n) { total } }',
+        query: 'query($n: Int) { workOrders(first: $n) { totalCount } }',
         variables: { n: 'many' },
       }),
     });
