@@ -281,7 +281,6 @@ export async function getHandover(em: EntityManager, caller: Identity | null, id
   return handover;
 }
 
-/** Handovers of many customers or assets at once (GraphQL loaders), newest first. */
 /** A customer's or an asset's archive handovers, newest first, keyset-paged (one due per sale or return). */
 export async function handoversOf(
   em: EntityManager,

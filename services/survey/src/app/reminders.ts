@@ -359,7 +359,6 @@ export async function getReminder(em: EntityManager, caller: Identity | null, id
   return found;
 }
 
-/** The latest 100 reminders of each customer, in the order asked (batched). */
 /** Customers' reminders, newest first: a keyset page per customer, one query for the whole batch. */
 export async function remindersOfCustomers(
   em: EntityManager,

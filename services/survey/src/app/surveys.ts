@@ -347,7 +347,6 @@ async function surveysBySubject(
   return ids.map((id) => found.find((s) => s[key] === id) ?? null);
 }
 
-/** Surveys of customers, newest first, per customer in the order asked. */
 /** Customers' surveys, newest first: a keyset page per customer, one query for the whole batch. */
 export async function surveysOfCustomers(
   em: EntityManager,
