@@ -5,6 +5,9 @@ import {
   DateTimeScalar,
   type EntityManager,
   type Identity,
+  type Page,
+  type ParentPageRequest,
+  pageRequestKey,
   alignByIds,
   nullIfNotFound,
   requestContext,
@@ -27,6 +30,7 @@ import {
   getWorkOrder,
   historyOf,
   listWorkOrders,
+  workOrderPagesOf,
 } from '../app/queries';
 import { registerWorkOrder } from '../app/intake';
 import { serviceTimeliness, type TimelinessFilter } from '../app/timeliness';
@@ -40,6 +44,14 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     workOrder: new DataLoader<string, WorkOrderRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetWorkOrders(em, identity, ids)),
     ),
+    ordersOfCustomer: new DataLoader<ParentPageRequest, Page<WorkOrderRecord>, string>(
+      (requests) => workOrderPagesOf(em, identity, 'customerId', requests),
+      { cacheKeyFn: pageRequestKey },
+    ),
+    ordersOfAsset: new DataLoader<ParentPageRequest, Page<WorkOrderRecord>, string>(
+      (requests) => workOrderPagesOf(em, identity, 'assetId', requests),
+      { cacheKeyFn: pageRequestKey },
+    ),
     staff: new DataLoader<string, StaffRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetStaff(em, identity, ids)),
     ),
@@ -51,12 +63,6 @@ export const workOrderContext = (deps: WorkOrderDeps) => requestContext(deps.orm
 type Ctx = WorkOrderContext;
 type Id = { workOrderId: string };
 type PageArgs = { first?: number; after?: string };
-/**
- * A customer's or asset's orders grow with every call, so each parent gets its own keyset page
- * (one indexed query of `first + 1` rows) rather than a batch of all its orders cut in memory.
- */
-const ordersOf = (ctx: Ctx, key: 'customerId' | 'assetId', id: string, page: PageArgs) =>
-  listWorkOrders(ctx.em, ctx.identity, { [key]: id, ...page }).then(toConnection);
 const payload = (p: Promise<WorkOrderRecord>) => p.then((workOrder) => ({ workOrder }));
 
 export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx> {
@@ -208,11 +214,11 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
     },
     Customer: {
       workOrders: (c: { id: string }, page: PageArgs, ctx: Ctx) =>
-        ordersOf(ctx, 'customerId', c.id, page),
+        ctx.loaders.ordersOfCustomer.load({ parentId: c.id, ...page }).then(toConnection),
     },
     Asset: {
       workOrders: (a: { id: string }, page: PageArgs, ctx: Ctx) =>
-        ordersOf(ctx, 'assetId', a.id, page),
+        ctx.loaders.ordersOfAsset.load({ parentId: a.id, ...page }).then(toConnection),
     },
   } as GraphQLResolverMap<Ctx>;
 }
