@@ -80,9 +80,12 @@ const customerWithAssets = {
   async prepare({ gql }) {
     const { customerId } = await customerWithOrder(gql);
     return () =>
-      gql(`query($id: ID!) { customer(id: $id) { name assets { id entitlement { kind } } } }`, {
-        id: customerId,
-      });
+      gql(
+        `query($id: ID!) { customer(id: $id) { name assets { nodes { id entitlement { kind } } } } }`,
+        {
+          id: customerId,
+        },
+      );
   },
 };
 
