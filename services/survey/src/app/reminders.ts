@@ -15,6 +15,8 @@ import {
   type Page,
   type PageRequest,
   keysetPage,
+  keysetPagesByParent,
+  type ParentPageRequest,
   requiredText,
   requireRole,
   startPeriodicWorker,
@@ -359,24 +361,12 @@ export async function getReminder(em: EntityManager, caller: Identity | null, id
   return found;
 }
 
-/** The latest 100 reminders of each customer, in the order asked (batched). */
+/** Customers' reminders, newest first: a keyset page per customer, one query for the whole batch. */
 export async function remindersOfCustomers(
   em: EntityManager,
   caller: Identity | null,
-  customerIds: readonly string[],
-): Promise<ReminderRecord[][]> {
+  requests: readonly ParentPageRequest[],
+): Promise<Page<ReminderRecord>[]> {
   requireRole(caller, ...CAN_READ, ...CAN_CALL);
-  const rows = await em.getConnection().execute<{ id: string }[]>(
-    `SELECT id FROM (
-       SELECT id, row_number() OVER (PARTITION BY customer_id ORDER BY id DESC) AS n
-       FROM reminder WHERE customer_id IN (SELECT jsonb_array_elements_text(?::jsonb)::uuid)
-     ) r WHERE n <= 100`,
-    [JSON.stringify(customerIds)],
-  );
-  const found = await em.find(
-    ReminderRecord,
-    { id: { $in: rows.map((r) => r.id) } },
-    { orderBy: { id: 'desc' } },
-  );
-  return customerIds.map((id) => found.filter((r) => r.customerId === id));
+  return keysetPagesByParent(em, ReminderRecord, 'customerId', requests);
 }
