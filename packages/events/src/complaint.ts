@@ -175,16 +175,14 @@ export const complaintEvents = {
     version: 1,
     data: complaintOverdue,
     subject: complaint,
-    summary:
-      'A deadline passed unmet or was met late (R-CO-3); once per complaint and deadline.',
+    summary: 'A deadline passed unmet or was met late (R-CO-3); once per complaint and deadline.',
   }),
   closed: defineEvent({
     type: 'complaint.closed',
     version: 1,
     data: complaintClosed,
     subject: complaint,
-    summary:
-      "Closed as valid with the customer's satisfaction, or answered as invalid (R-CO-2).",
+    summary: "Closed as valid with the customer's satisfaction, or answered as invalid (R-CO-2).",
   }),
   progressed: defineEvent({
     type: 'complaint.progressed',
@@ -216,6 +214,6 @@ export const complaintEvents = {
     data: complaintMonthlyReport,
     subject: 'the business month (YYYY-MM)',
     summary:
-      "R-CO-4 statistics of the past business month, once, early in the next month (due by the 10th).",
+      'R-CO-4 statistics of the past business month, once, early in the next month (due by the 10th).',
   }),
 };

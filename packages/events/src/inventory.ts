@@ -182,8 +182,7 @@ export const inventoryEvents = {
     version: 1,
     data: inventoryOldPartReceived,
     subject: 'the work order',
-    summary:
-      'An old part is handed in against a warranty work order (R-IN-4); once per receipt.',
+    summary: 'An old part is handed in against a warranty work order (R-IN-4); once per receipt.',
   }),
   toolOverdue: defineEvent({
     type: 'inventory.tool_overdue',

@@ -102,7 +102,7 @@ export const surveyEvents = {
     data: surveyAnswered,
     subject: 'the survey',
     summary:
-      "Answered by an agent on a call or by the customer through a link (R-SV-1); once per survey.",
+      'Answered by an agent on a call or by the customer through a link (R-SV-1); once per survey.',
   }),
   dissatisfied: defineEvent({
     type: 'survey.dissatisfied',

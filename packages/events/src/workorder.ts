@@ -143,8 +143,7 @@ export const workOrderEvents = {
     version: 1,
     data: workOrderCompleted,
     subject: workOrder,
-    summary:
-      'The work is done: resolved on site, or returned after a take-back repair (R-WO-6).',
+    summary: 'The work is done: resolved on site, or returned after a take-back repair (R-WO-6).',
   }),
   signed: defineEvent({
     type: 'workorder.signed',
@@ -172,8 +171,7 @@ export const workOrderEvents = {
     version: 1,
     data: workOrderSlaBreached,
     subject: workOrder,
-    summary:
-      'A deadline passed unmet or was met late (R-WO-3); once per order and deadline.',
+    summary: 'A deadline passed unmet or was met late (R-WO-3); once per order and deadline.',
   }),
   repeatRepair: defineEvent({
     type: 'workorder.repeat_repair',

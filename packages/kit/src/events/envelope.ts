@@ -32,8 +32,7 @@ const legacyEnvelope = z.object({
 });
 
 export type EnvelopeParseResult =
-  | { ok: true; envelope: EventEnvelope<Record<string, unknown>> }
-  | { ok: false; problem: string };
+  { ok: true; envelope: EventEnvelope<Record<string, unknown>> } | { ok: false; problem: string };
 
 /**
  * Validates a received body, a CloudEvent or a legacy envelope; never throws, so a malformed

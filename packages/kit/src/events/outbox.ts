@@ -20,6 +20,9 @@ import { captureTraceHeaders } from './tracing';
  */
 export const DEFAULT_EVENT_SCHEMA_BASE_URL = 'docs/events/schemas/';
 
+/** What use cases get of the outbox: publishing declared events in their transaction. */
+export type EventPublisher = Pick<Outbox, 'publish' | 'publishMessage'>;
+
 export interface OutboxOptions {
   /** The producing service, e.g. `customer`. */
   service: string;
@@ -171,7 +174,10 @@ export function createOutbox<E extends EventDefinition = DeclaredEvent>(
 
 function validate(service: string, event: EventDefinition, aggregateId: string): void {
   if (event.service !== service) {
-    throw badEvent(`Event type "${event.type}" is not one the ${service} service publishes`, 'type');
+    throw badEvent(
+      `Event type "${event.type}" is not one the ${service} service publishes`,
+      'type',
+    );
   }
   if (typeof aggregateId !== 'string' || aggregateId.length === 0 || aggregateId.length > 200) {
     throw badEvent(
