@@ -1,6 +1,5 @@
 import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
 import {
-  CLOUDEVENTS_CONTENT_TYPE,
   type DeclaredEvent,
   type EventDefinition,
   type EventInput,
@@ -133,11 +132,8 @@ export function createOutbox<E extends EventDefinition = DeclaredEvent>(
       dataversion: String(event.version),
       data: toJsonObject(checkedData(event, data)),
     };
-    const headers: Record<string, string> = {
-      'content-type': CLOUDEVENTS_CONTENT_TYPE,
-      // Captured now, inside the request that changed state, so the consumer continues its trace.
-      ...captureTraceHeaders(),
-    };
+    // Captured now, inside the request that changed state, so the consumer continues its trace.
+    const headers = captureTraceHeaders();
     em.create(OutboxRecord, {
       id,
       subject: eventSubject(subjectPrefix, event.type),

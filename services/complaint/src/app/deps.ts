@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import { type EntityManager, type EventPublisher, type Identity, type Orm } from '@aftercare/kit';
+import { type EventPublisher, type Identity, type Orm } from '@aftercare/kit';
 import type { ComplaintDeadlinePolicy, PenaltyPolicy } from '../domain';
 
 export interface CustomerContact {

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import { type EntityManager, type EventPublisher, type Orm } from '@aftercare/kit';
+import { type EventPublisher, type Orm } from '@aftercare/kit';
 
 export interface CustomerDeps {
   orm: Orm;

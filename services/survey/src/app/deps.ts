@@ -1,6 +1,5 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import {
-  type EntityManager,
   type EventPublisher,
   type Identity,
   isAppError,
