@@ -1,5 +1,6 @@
 import { BusinessCalendar, CalendarConfigError, parseCalendarConfig } from '@aftercare/calendar';
 import { z } from 'zod';
+import { DEFAULT_EVENT_SCHEMA_BASE_URL } from './events/outbox';
 import { grpcTlsFromEnv, type GrpcTls } from './grpc/tls';
 import { internalAuthEnv } from './internal-auth/config';
 
@@ -105,7 +106,7 @@ export function serviceEnv(
     EVENT_SCHEMA_BASE_URL: z
       .string()
       .regex(/^(https?:\/\/\S+|[^\s:]+)\/$/, 'must be an http(s) URL or a path, ending in "/"')
-      .default('docs/events/schemas/'),
+      .default(DEFAULT_EVENT_SCHEMA_BASE_URL),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Deadline of this service's calls to other services. */
