@@ -153,8 +153,14 @@ async function refused(
   roles: Role[],
   user: string,
 ) {
-  const r = await sys.gql(`mutation${mutation} id } } }`, vars, roles, user);
-  expect(r.data ?? null).toBeNull();
+  const r = await sys.gql<Record<string, unknown>>(
+    `mutation${mutation} id } } }`,
+    vars,
+    roles,
+    user,
+  );
+  // The payload is nullable (ADR 0017): a refused step answers null for its field, nothing else.
+  expect(Object.values(r.data ?? {}).filter((payload) => payload !== null)).toEqual([]);
   return r.errors![0]!.extensions;
 }
 
