@@ -94,7 +94,8 @@ function rolesMismatches(typeDefs: DocumentNode): string[] {
           (a) => a.name.value === 'public' && a.value.kind === Kind.BOOLEAN && a.value.value,
         );
         if (isPublic) {
-          if (!/Public/.test(text)) problems.push(`${name}: public, and its description must say so`);
+          if (!/Public/.test(text))
+            problems.push(`${name}: public, and its description must say so`);
           continue;
         }
         if (!sentence) {
