@@ -149,7 +149,7 @@ it('R-IN-5 a wrong-part correction lowers the issue accuracy to the hand-compute
     issueIds.push(r.data!.issueParts.requisition.documents.find((d) => d.type === 'ISSUE')!.id);
   }
   const to = new Date(Date.now() + 60_000).toISOString();
-  const ACCURACY = `query($from: DateTime!, $to: DateTime!, $w: ID) { partsIssueAccuracy(from: $from, to: $to, warehouseCode: $w) { issues correct wrong accuracy target meetsTarget corrections { issueId wrongPartCode rightPartCode correctedBy } } }`;
+  const ACCURACY = `query($from: DateTime!, $to: DateTime!, $w: ID) { partsIssueAccuracy(from: $from, to: $to, warehouseCode: $w) { issues correct wrong accuracy target meetsTarget corrections { nodes { issueId wrongPartCode rightPartCode correctedBy } } } }`;
   const before = await sys.gql(ACCURACY, { from, to, w: 'ST-Q' }, ['manager']);
   expect(before.data).toMatchObject({
     partsIssueAccuracy: { issues: 4, correct: 4, wrong: 0, accuracy: 1, meetsTarget: true },
@@ -179,14 +179,16 @@ it('R-IN-5 a wrong-part correction lowers the issue accuracy to the hand-compute
       accuracy: 0.75,
       target: 0.98,
       meetsTarget: false,
-      corrections: [
-        {
-          issueId: issueIds[2],
-          wrongPartCode: 'CTL-48',
-          rightPartCode: 'CTL-60',
-          correctedBy: 'wh-q',
-        },
-      ],
+      corrections: {
+        nodes: [
+          {
+            issueId: issueIds[2],
+            wrongPartCode: 'CTL-48',
+            rightPartCode: 'CTL-60',
+            correctedBy: 'wh-q',
+          },
+        ],
+      },
     },
   });
   const again = await sys.gql(
@@ -299,11 +301,15 @@ it('R-IN-4 a customer who never comes for the claimed part forfeits the deposit 
   );
   const id = opened.data!.openClaimOrder.claimOrder.id;
   const steps: [string, Parameters<System['gql']>[2]][] = [
-    ['payClaimDeposit(claimOrderId: $id, amountFen: 20000)', ['agent']],
-    ['placeClaimOrder(claimOrderId: $id)', ['workshop']],
+    ['payClaimDeposit(input: { claimOrderId: $id, amountFen: 20000 })', ['agent']],
+    ['placeClaimOrder(input: { claimOrderId: $id })', ['workshop']],
   ];
   for (const [call, roles] of steps) {
-    const r = await sys.gql(`mutation($id: ID!) { ${call} { status } }`, { id }, roles);
+    const r = await sys.gql(
+      `mutation($id: ID!) { ${call} { claimOrder { status } } }`,
+      { id },
+      roles,
+    );
     expect(r.errors).toBeUndefined();
   }
   const FORFEIT = `mutation($id: ID!) { forfeitClaimDeposit(input: { claimOrderId: $id, reason: "not collected in 60 days" }) { claimOrder { status depositForfeitedFen depositRefundedFen } } }`;
