@@ -236,3 +236,38 @@ it('lists complaints with every nested field in a fixed number of SQL statements
   expect(await statementsFor(4)).toBe(three);
   expect(three).toBeLessThanOrEqual(10);
 });
+
+it("issue 13: a customer's complaints page on from the batched first page with the same order and cursors as the root list", async () => {
+  const ENTITY = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) {
+    ... on Customer { complaints(first: 2, after: $after) {
+      totalCount nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
+  type Entities = {
+    _entities: {
+      complaints: {
+        totalCount: number;
+        nodes: { id: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    }[];
+  };
+  const r = [{ __typename: 'Customer', id: customerId }];
+  const page = async (after: string | null) =>
+    (await complaintGraph<Entities>(s, ENTITY, { r, after }, manager))._entities[0]!.complaints;
+  const { complaints: all } = await complaintGraph<{ complaints: { nodes: { id: string }[] } }>(
+    s,
+    `query($c: ID!) { complaints(customerId: $c, first: 100) { nodes { id } } }`,
+    { c: customerId },
+    manager,
+  );
+  const seen: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const p = await page(after);
+    expect(p.totalCount).toBe(all.nodes.length);
+    seen.push(...p.nodes.map((c) => c.id));
+    if (!p.pageInfo.hasNextPage) break;
+    after = p.pageInfo.endCursor;
+  }
+  expect(all.nodes.length).toBeGreaterThan(2);
+  expect(seen).toEqual(all.nodes.map((c) => c.id));
+});
