@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  countPublishedEvents,
   createSubgraph,
   loadTypeDefs,
   type RunningService,
@@ -9,6 +10,7 @@ import {
   subscription,
 } from '@aftercare/kit';
 import { events } from '@aftercare/events';
+import { INVENTORY_COUNTERS } from './business-metrics';
 import { inventoryV1 } from '@aftercare/proto';
 import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
 import { onWorkOrderCompleted } from './app/old-parts';
@@ -37,6 +39,7 @@ export function inventorySpec(
     entities: inventoryEntities,
     migrations: inventoryMigrations,
     async setup(runtime) {
+      countPublishedEvents(runtime.metrics, INVENTORY_COUNTERS);
       const { orm, outbox, lifecycle, logger, calls } = runtime;
       const workOrders = workOrderDirectory(
         config.WORKORDER_GRPC_ADDRESS,

@@ -1,29 +1,31 @@
-import { surveyAnswered } from '@aftercare/events';
-import type { EventCounter } from '@aftercare/kit';
+import { events } from '@aftercare/events';
+import { type EventCounter, eventCounter } from '@aftercare/kit';
 
 /**
  * Business counters from this service's published events (SPEC §6 satisfaction: satisfied and
- * very satisfied answers against all answers). Labels are the events' enums only.
+ * very satisfied answers against all answers; follow-up rate: orders followed up against
+ * completed warranty orders). Labels are the events' enums and booleans only.
  */
 export const SURVEY_COUNTERS: readonly EventCounter[] = [
-  {
-    eventType: 'survey.answered',
+  eventCounter({
+    event: events.survey.answered,
     name: 'survey_surveys_answered_total',
     help: 'Surveys answered, by kind (WORK_ORDER, COMPLAINT_HANDLING) and how (AGENT, LINK)',
     labelNames: ['kind', 'answered_via'],
-    labels: (data) => {
-      const e = surveyAnswered.safeParse(data);
-      return e.success ? [{ kind: e.data.kind, answered_via: e.data.answeredVia }] : [];
-    },
-  },
-  {
-    eventType: 'survey.answered',
+    labels: (data) => [{ kind: data.kind, answered_via: data.answeredVia }],
+  }),
+  eventCounter({
+    event: events.survey.answered,
     name: 'survey_answers_total',
     help: 'Answers to survey items, by satisfaction level',
     labelNames: ['level'],
-    labels: (data) => {
-      const e = surveyAnswered.safeParse(data);
-      return e.success ? e.data.answers.map((a) => ({ level: a.level })) : [];
-    },
-  },
+    labels: (data) => data.answers.map((a) => ({ level: a.level })),
+  }),
+  eventCounter({
+    event: events.survey.followUpCalled,
+    name: 'survey_follow_up_calls_total',
+    help: 'Follow-up calls made (R-SV-2), by outcome and whether the call made its order count as followed up',
+    labelNames: ['outcome', 'followed_up'],
+    labels: (data) => [{ outcome: data.outcome, followed_up: String(data.followedUp) }],
+  }),
 ];

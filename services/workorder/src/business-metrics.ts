@@ -1,39 +1,31 @@
-import { workOrderCompleted, workOrderRegistered, workOrderSlaBreached } from '@aftercare/events';
-import type { EventCounter } from '@aftercare/kit';
+import { events } from '@aftercare/events';
+import { type EventCounter, eventCounter } from '@aftercare/kit';
 
 /**
  * Business counters from this service's published events (SPEC §6 service timeliness: SLA
- * breaches against completed orders). Labels are the events' enums only.
+ * breaches against completed orders; the denominator of the complaint and follow-up rates).
+ * Labels are the events' enums only.
  */
 export const WORKORDER_COUNTERS: readonly EventCounter[] = [
-  {
-    eventType: 'workorder.registered',
+  eventCounter({
+    event: events.workorder.registered,
     name: 'workorder_orders_registered_total',
     help: 'Work orders registered, by service type',
     labelNames: ['service_type'],
-    labels: (data) => {
-      const e = workOrderRegistered.safeParse(data);
-      return e.success ? [{ service_type: e.data.serviceType }] : [];
-    },
-  },
-  {
-    eventType: 'workorder.completed',
+    labels: (data) => [{ service_type: data.serviceType }],
+  }),
+  eventCounter({
+    event: events.workorder.completed,
     name: 'workorder_orders_completed_total',
     help: 'Work orders completed, by service type',
     labelNames: ['service_type'],
-    labels: (data) => {
-      const e = workOrderCompleted.safeParse(data);
-      return e.success ? [{ service_type: e.data.serviceType }] : [];
-    },
-  },
-  {
-    eventType: 'workorder.sla_breached',
+    labels: (data) => [{ service_type: data.serviceType }],
+  }),
+  eventCounter({
+    event: events.workorder.slaBreached,
     name: 'workorder_sla_breaches_total',
-    help: 'SLA breaches detected (R-WO SLA), by kind (ANSWER, ARRIVAL, ON_SITE)',
+    help: 'SLA breaches detected (R-WO-3), by kind (ANSWER, ARRIVAL, ON_SITE)',
     labelNames: ['kind'],
-    labels: (data) => {
-      const e = workOrderSlaBreached.safeParse(data);
-      return e.success ? [{ kind: e.data.kind }] : [];
-    },
-  },
+    labels: (data) => [{ kind: data.kind }],
+  }),
 ];

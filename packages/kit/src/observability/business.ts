@@ -1,9 +1,10 @@
+import type { EventDefinition, EventOutput } from '@aftercare/events';
 import type { Metrics } from './registry';
 
-/** A business counter fed by the service's own published events. */
-export interface EventCounter {
-  /** The event type counted, e.g. `workorder.registered`. */
-  eventType: string;
+/** A business counter fed by the service's own published events, of one declared event. */
+export interface EventCounter<E extends EventDefinition = EventDefinition> {
+  /** The declared event counted (ADR 0018). */
+  event: E;
   /** Prometheus name, `<service>_<what>_total`. */
   name: string;
   help: string;
@@ -12,8 +13,12 @@ export interface EventCounter {
    * Label sets to count for one event's data: one per increment (e.g. one per survey answer),
    * none to skip it. Values must come from bounded sets (enums, booleans), never ids.
    */
-  labels?(data: unknown): Record<string, string>[];
+  labels?(data: EventOutput<E>): Record<string, string>[];
 }
+
+/** Declares a counter with its labels typed by the event's data. */
+export const eventCounter = <E extends EventDefinition>(counter: EventCounter<E>): EventCounter =>
+  counter as unknown as EventCounter;
 
 const counted = new WeakMap<Metrics, Map<string, (data: unknown) => void>>();
 
@@ -32,11 +37,13 @@ export function countPublishedEvents(metrics: Metrics, counters: readonly EventC
       help: c.help,
       labelNames: [...(c.labelNames ?? [])],
     });
-    const previous = byType.get(c.eventType);
-    byType.set(c.eventType, (data) => {
+    const previous = byType.get(c.event.type);
+    byType.set(c.event.type, (data) => {
       previous?.(data);
       if (!c.labels) return counter.inc();
-      for (const labels of c.labels(data)) counter.inc(labels);
+      // Rows written before an upgrade may hold another version's data: not counted.
+      const parsed = c.event.data.safeParse(data);
+      if (parsed.success) for (const labels of c.labels(parsed.data)) counter.inc(labels);
     });
   }
 }

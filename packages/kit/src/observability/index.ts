@@ -5,4 +5,4 @@ export { runAsWork, type WorkScope } from './work-scope';
 export * as instruments from './instruments';
 export { graphqlObservationPlugin } from './graphql';
 export { instrumentTransactions } from './transactions';
-export { countPublishedEvents, type EventCounter } from './business';
+export { countPublishedEvents, type EventCounter, eventCounter } from './business';
