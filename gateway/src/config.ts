@@ -7,6 +7,7 @@ import {
 } from '@aftercare/kit';
 import { z } from 'zod';
 import { DEFAULT_JWT_CLOCK_SKEW_S, DEFAULT_JWT_MAX_LIFETIME_S, type JwtSettings } from './auth';
+import { DEFAULT_CORS_MAX_AGE_S, originProblem, type CorsSettings } from './cors';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
 import { checkTrustedProxies, type RateLimitSettings, type TrustedProxies } from './rate-limit';
 import { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable } from './subgraphs';
@@ -28,6 +29,21 @@ const trustedProxies = z
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
     }
     return list;
+  })
+  .optional();
+/** Comma-separated exact origins; empty entries are ignored, an empty list is no CORS at all. */
+const corsOrigins = z
+  .string()
+  .transform((v, ctx) => {
+    const origins = v
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '');
+    for (const origin of origins) {
+      const problem = originProblem(origin);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+    return origins;
   })
   .optional();
 const urlVariables = Object.fromEntries(
@@ -61,6 +77,13 @@ const base = z.object({
   RATE_LIMIT_ADDRESS_PER_SECOND: perSecond(100),
   RATE_LIMIT_ADDRESS_BURST: positiveInt(300),
   TRUSTED_PROXIES: trustedProxies,
+  /**
+   * Origins of browser front ends allowed to call /graphql (CORS), comma-separated exact origins
+   * such as https://dispatch.example.com; unset: no CORS headers, so browsers only call same-origin.
+   */
+  CORS_ORIGINS: corsOrigins,
+  /** How long browsers may cache a CORS preflight answer, in seconds. */
+  CORS_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(DEFAULT_CORS_MAX_AGE_S),
   SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_FILE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Signs the caller for each subgraph request (ADR 0010); its public half is trusted by the services. */
@@ -79,6 +102,8 @@ export interface GatewayConfig {
   jwt: JwtSettings;
   allowIntrospection: boolean;
   limits: GatewayLimits;
+  /** Absent when CORS_ORIGINS is unset or empty: no CORS headers at all. */
+  cors?: CorsSettings;
   /** Absent when RATE_LIMIT_ENABLED=false. */
   rateLimit?: RateLimitSettings;
   supergraphPath: string;
@@ -120,6 +145,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       maxTokens: c.MAX_QUERY_TOKENS,
       defaultListSize: c.COST_DEFAULT_LIST_SIZE,
     },
+    cors: c.CORS_ORIGINS?.length
+      ? { origins: c.CORS_ORIGINS, maxAgeSeconds: c.CORS_MAX_AGE_S }
+      : undefined,
     rateLimit: c.RATE_LIMIT_ENABLED
       ? {
           user: { perSecond: c.RATE_LIMIT_USER_PER_SECOND, burst: c.RATE_LIMIT_USER_BURST },

@@ -23,11 +23,12 @@ import {
 import type { GatewayConfig } from './config';
 import { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 import { DEFAULT_LIMITS, queryLimitsPlugin, withTokenLimitReason } from './limits';
+import { corsOptions } from './cors';
 import { createRateLimiter } from './rate-limit';
 
 export interface GatewayOptions extends Pick<
   GatewayConfig,
-  'jwt' | 'allowIntrospection' | 'subgraphUrls' | 'rateLimit' | 'signingKey'
+  'jwt' | 'allowIntrospection' | 'subgraphUrls' | 'rateLimit' | 'signingKey' | 'cors'
 > {
   /** Query limits; each one left out is DEFAULT_LIMITS'. */
   limits?: Partial<GatewayConfig['limits']>;
@@ -107,6 +108,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
     lifecycle: options.lifecycle,
     metrics: options.metrics,
+    // Preflights are answered before the GraphQL endpoint, so no rate limit counts them.
+    cors: options.cors && corsOptions(options.cors),
     graphql: {
       apollo,
       // Runs before parsing and validation, so an anonymous caller learns nothing about the schema.

@@ -141,6 +141,38 @@ describe('loadGatewayConfig', () => {
     ).toThrow(/RATE_LIMIT_USER_PER_SECOND/);
   });
 
+  it('issue 13: reads the CORS allow-list of exact origins and its max age; unset or empty is no CORS', () => {
+    const base = { JWT_SECRET: SECRET, INTERNAL_AUTH_PRIVATE_KEY: KEY };
+    expect(loadGatewayConfig(base).cors).toBeUndefined();
+    expect(loadGatewayConfig({ ...base, CORS_ORIGINS: ' , ' }).cors).toBeUndefined();
+    expect(
+      loadGatewayConfig({
+        ...base,
+        CORS_ORIGINS: 'https://dispatch.example.com, http://localhost:5173',
+        CORS_MAX_AGE_S: '60',
+      }).cors,
+    ).toEqual({
+      origins: ['https://dispatch.example.com', 'http://localhost:5173'],
+      maxAgeSeconds: 60,
+    });
+    expect(loadGatewayConfig({ ...base, CORS_ORIGINS: 'https://a.example' }).cors).toEqual({
+      origins: ['https://a.example'],
+      maxAgeSeconds: 600,
+    });
+    const refusals: Array<[string, RegExp]> = [
+      ['*', /CORS_ORIGINS: "\*" is not accepted/],
+      ['https://a.example/', /must be an exact origin .*, such as https:\/\/a\.example \(got/],
+      ['https://A.example', /must be an exact origin/],
+      ['https://a.example:443', /must be an exact origin/],
+      ['https://a.example/app', /must be an exact origin/],
+      ['a.example', /must be an origin such as/],
+      ['ftp://a.example', /must be an http or https origin/],
+    ];
+    for (const [origins, message] of refusals)
+      expect(() => loadGatewayConfig({ ...base, CORS_ORIGINS: origins })).toThrow(message);
+    expect(() => loadGatewayConfig({ ...base, CORS_MAX_AGE_S: '-1' })).toThrow(/CORS_MAX_AGE_S/);
+  });
+
   it('names every bad variable', () => {
     let error: unknown;
     try {

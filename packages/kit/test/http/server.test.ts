@@ -148,7 +148,7 @@ describe('createHttpServer', () => {
     const base = await started(server);
     const res = await fetch(`${base}/graphql`, { method: 'DELETE' });
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(res.headers.get('allow')).toBe('GET, POST, OPTIONS');
     expect(await res.json()).toEqual({
       errors: [
         {
