@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_JWT_CLOCK_SKEW_S, DEFAULT_JWT_MAX_LIFETIME_S, type JwtSettings } from './auth';
 import { DEFAULT_CORS_MAX_AGE_S, originProblem, type CorsSettings } from './cors';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
+import { DEFAULT_OIDC_MAX_LIFETIME_S, type OidcSettings } from './oidc';
 import { checkTrustedProxies, type RateLimitSettings, type TrustedProxies } from './rate-limit';
 import { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable } from './subgraphs';
 
@@ -56,13 +57,33 @@ const base = z.object({
   HTTP_PORT: port(4000),
   ADMIN_HOST: z.string().default('127.0.0.1'),
   ADMIN_PORT: port(9400),
+  /**
+   * HS256 key of bearer tokens (a Secret) for development and tests (npm run dev-token); leave it
+   * unset when an identity provider (OIDC_ISSUER) issues the tokens
+   */
   JWT_SECRET: z
     .string()
-    .min(32, 'must be at least 32 characters (an HS256 key that short is guessable)'),
+    .min(32, 'must be at least 32 characters (an HS256 key that short is guessable)')
+    .optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
   JWT_MAX_LIFETIME_S: positiveInt(DEFAULT_JWT_MAX_LIFETIME_S),
   JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(DEFAULT_JWT_CLOCK_SKEW_S),
+  /** OpenID Connect provider whose tokens are accepted: its `iss`, exactly as its tokens carry it */
+  OIDC_ISSUER: z.url().optional(),
+  /** This API's audience at the provider (`aud` of its tokens); required with OIDC_ISSUER */
+  OIDC_AUDIENCE: z.string().optional(),
+  /** The provider's key set (JWKS); unset: `jwks_uri` of OIDC_ISSUER/.well-known/openid-configuration */
+  OIDC_JWKS_URL: z.url().optional(),
+  /**
+   * Claim holding the role names: a claim name (`roles`, a namespaced Auth0 claim) or a dotted
+   * path (Keycloak: `realm_access.roles`)
+   */
+  OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** Claim holding the user id */
+  OIDC_USER_ID_CLAIM: z.string().min(1).default('sub'),
+  /** Longest accepted lifetime of the provider's tokens (exp − iat), in seconds */
+  OIDC_MAX_LIFETIME_S: positiveInt(DEFAULT_OIDC_MAX_LIFETIME_S),
   /** Lets anonymous clients introspect the graph (and shows the landing page): development only. */
   ALLOW_INTROSPECTION: flag.default(false),
   MAX_QUERY_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
@@ -92,6 +113,23 @@ const base = z.object({
 // One schema for all variables, so a start-up error lists every bad one at once.
 export const gatewayEnv = base.extend(urlVariables);
 
+/** Which tokens are accepted must be decided, and unambiguously (checked with the other variables). */
+const identityChecked = gatewayEnv.superRefine((c, ctx) => {
+  const problem = (variable: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (!c.JWT_SECRET && !c.OIDC_ISSUER)
+    problem(
+      'JWT_SECRET',
+      'is required unless OIDC_ISSUER is set (set OIDC_ISSUER for an identity provider, JWT_SECRET for development)',
+    );
+  if (c.OIDC_ISSUER && !c.OIDC_AUDIENCE)
+    problem('OIDC_AUDIENCE', "is required with OIDC_ISSUER (this API's audience at the provider)");
+  for (const variable of ['OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const)
+    if (c[variable] && !c.OIDC_ISSUER) problem(variable, 'is only used with OIDC_ISSUER');
+  if (c.OIDC_ISSUER && c.JWT_ISSUER === c.OIDC_ISSUER)
+    problem('JWT_ISSUER', 'must differ from OIDC_ISSUER: tokens are told apart by their issuer');
+});
+
 export interface GatewayConfig {
   logLevel: string;
   host: string;
@@ -99,7 +137,10 @@ export interface GatewayConfig {
   /** The admin listener: `/metrics` (and the probes), never published with the public port. */
   adminHost: string;
   adminPort: number;
-  jwt: JwtSettings;
+  /** Absent when JWT_SECRET is unset: no HS256 token is accepted. */
+  jwt?: JwtSettings;
+  /** Absent when OIDC_ISSUER is unset. */
+  oidc?: OidcSettings;
   allowIntrospection: boolean;
   limits: GatewayLimits;
   /** Absent when CORS_ORIGINS is unset or empty: no CORS headers at all. */
@@ -116,7 +157,7 @@ export interface GatewayConfig {
 /** Reads the gateway's environment; throws a ConfigError naming every bad variable. */
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   // The URL variables are built from SUBGRAPHS, so their names are only known as strings.
-  const c = loadConfig(gatewayEnv, env) as unknown as z.infer<typeof base> &
+  const c = loadConfig(identityChecked, env) as unknown as z.infer<typeof base> &
     Record<string, string | undefined>;
   const subgraphUrls: Record<string, string> = {};
   for (const { name } of SUBGRAPHS) {
@@ -129,13 +170,27 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: c.HTTP_PORT,
     adminHost: c.ADMIN_HOST,
     adminPort: c.ADMIN_PORT,
-    jwt: {
-      secret: c.JWT_SECRET,
-      issuer: c.JWT_ISSUER,
-      audience: c.JWT_AUDIENCE,
-      maxLifetimeSeconds: c.JWT_MAX_LIFETIME_S,
-      clockSkewSeconds: c.JWT_CLOCK_SKEW_S,
-    },
+    jwt: c.JWT_SECRET
+      ? {
+          secret: c.JWT_SECRET,
+          issuer: c.JWT_ISSUER,
+          audience: c.JWT_AUDIENCE,
+          maxLifetimeSeconds: c.JWT_MAX_LIFETIME_S,
+          clockSkewSeconds: c.JWT_CLOCK_SKEW_S,
+        }
+      : undefined,
+    oidc:
+      c.OIDC_ISSUER && c.OIDC_AUDIENCE
+        ? {
+            issuer: c.OIDC_ISSUER,
+            audience: c.OIDC_AUDIENCE,
+            jwksUrl: c.OIDC_JWKS_URL,
+            rolesClaim: c.OIDC_ROLES_CLAIM,
+            userIdClaim: c.OIDC_USER_ID_CLAIM,
+            maxLifetimeSeconds: c.OIDC_MAX_LIFETIME_S,
+            clockSkewSeconds: c.JWT_CLOCK_SKEW_S,
+          }
+        : undefined,
     allowIntrospection: c.ALLOW_INTROSPECTION,
     limits: {
       maxDepth: c.MAX_QUERY_DEPTH,
