@@ -71,18 +71,18 @@ const base = z.object({
   JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(DEFAULT_JWT_CLOCK_SKEW_S),
   /** OpenID Connect provider whose tokens are accepted: its `iss`, exactly as its tokens carry it */
   OIDC_ISSUER: z.url().optional(),
-  /** This API's audience at the provider (`aud` of its tokens); required with OIDC_ISSUER */
+  /** this API's audience at the provider (`aud` of its tokens); required with OIDC_ISSUER */
   OIDC_AUDIENCE: z.string().optional(),
-  /** The provider's key set (JWKS); unset: `jwks_uri` of OIDC_ISSUER/.well-known/openid-configuration */
+  /** the provider's key set (JWKS); unset: `jwks_uri` of OIDC_ISSUER/.well-known/openid-configuration */
   OIDC_JWKS_URL: z.url().optional(),
   /**
-   * Claim holding the role names: a claim name (`roles`, a namespaced Auth0 claim) or a dotted
+   * claim holding the role names: a claim name (`roles`, a namespaced Auth0 claim) or a dotted
    * path (Keycloak: `realm_access.roles`)
    */
   OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
-  /** Claim holding the user id */
+  /** claim holding the user id */
   OIDC_USER_ID_CLAIM: z.string().min(1).default('sub'),
-  /** Longest accepted lifetime of the provider's tokens (exp − iat), in seconds */
+  /** longest accepted lifetime of the provider's tokens (exp − iat), in seconds */
   OIDC_MAX_LIFETIME_S: positiveInt(DEFAULT_OIDC_MAX_LIFETIME_S),
   /** Lets anonymous clients introspect the graph (and shows the landing page): development only. */
   ALLOW_INTROSPECTION: flag.default(false),
@@ -99,11 +99,11 @@ const base = z.object({
   RATE_LIMIT_ADDRESS_BURST: positiveInt(300),
   TRUSTED_PROXIES: trustedProxies,
   /**
-   * Origins of browser front ends allowed to call /graphql (CORS), comma-separated exact origins
-   * such as https://dispatch.example.com; unset: no CORS headers, so browsers only call same-origin.
+   * origins of browser front ends allowed to call /graphql (CORS), comma-separated exact origins
+   * such as https://dispatch.example.com; unset: no CORS headers, so browsers only call same-origin
    */
   CORS_ORIGINS: corsOrigins,
-  /** How long browsers may cache a CORS preflight answer, in seconds. */
+  /** how long browsers may cache a CORS preflight answer, in seconds */
   CORS_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(DEFAULT_CORS_MAX_AGE_S),
   SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_FILE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

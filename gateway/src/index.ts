@@ -10,6 +10,13 @@ export {
   type JwtSettings,
 } from './auth';
 export {
+  createAuthenticator,
+  type Authenticate,
+  type AuthenticationSettings,
+} from './authenticate';
+export { DEFAULT_OIDC_MAX_LIFETIME_S, OIDC_ALGORITHMS, type OidcSettings } from './oidc';
+export { corsOptions, type CorsSettings } from './cors';
+export {
   DEFAULT_LIMITS,
   listSizeEstimator,
   operationCost,
