@@ -33,7 +33,7 @@ export {
 } from './rate-limit';
 export { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 export {
-  checkSupergraph,
+  checkGenerated,
   composeSupergraph,
   readSubgraphs,
   runCompose,
