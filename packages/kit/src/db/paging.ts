@@ -1,7 +1,7 @@
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { invalidArgument } from '../errors';
-import { type Page, pageSize } from '../graphql/pagination';
+import { type Page, pageFromRows, pageSize } from '../graphql/pagination';
 import { isUuid } from '../ids';
 
 export interface PageRequest {
@@ -30,6 +30,5 @@ export async function keysetPage<T extends { id: string }>(
     em.find(entity, pageFilter, { orderBy: { id: 'desc' } as never, limit: first + 1 }),
     em.count(entity, filter),
   ]);
-  const items = rows.slice(0, first);
-  return { items, total, nextCursor: rows.length > first ? (items.at(-1)?.id ?? null) : null };
+  return pageFromRows(rows, first, total, (item) => item.id);
 }

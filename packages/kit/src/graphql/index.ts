@@ -2,7 +2,16 @@ export { createSubgraph, type SubgraphContext, type SubgraphOptions } from './su
 export { createErrorFormatter, INTERNAL_ERROR_MESSAGE } from './errors';
 export { operationChecksPlugin } from './operation-checks';
 export { loadTypeDefs } from './schema';
-export { decodeCursor, encodeCursor, pageSize, type Page } from './pagination';
+export {
+  type Connection,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  pageFromRows,
+  type PageInfo,
+  pageSize,
+  toConnection,
+} from './pagination';
 export { DateScalar, DateTimeScalar } from './scalars';
 export { nullIfNotFound, requestContext, type RequestContext } from './context';
 export { applyInputPolicy, LIMIT_DIRECTIVE } from './input-policy';

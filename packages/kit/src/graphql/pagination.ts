@@ -1,14 +1,70 @@
 import { invalidArgument } from '../errors';
 
 /**
- * The list shape every subgraph uses (CONVENTIONS.md: one shape for all):
- * `type XPage { items: [X!]!, total: Int!, nextCursor: String }`, queried with `(first, after)`.
+ * One page of a list as the use cases return it, whatever the adapter: the graph turns it into a
+ * Relay connection (`toConnection`, ADR 0017), gRPC into `next_page_token`.
  */
 export interface Page<T> {
   items: T[];
+  /** The position of each item, in the same order: where a page that follows it starts. */
+  cursors: string[];
   total: number;
   /** Opaque; null on the last page. */
   nextCursor: string | null;
+}
+
+/** Relay's PageInfo, forward paging only (`first`/`after`). */
+export interface PageInfo {
+  hasNextPage: boolean;
+  /** Always false: lists are paged forward, and Relay allows false when paging with `after`. */
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/**
+ * A Relay cursor connection (ADR 0017): `edges` for Relay and Apollo's `relayStylePagination`,
+ * `nodes` for clients that need no per-item cursor, `totalCount` for page counters.
+ */
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export function toConnection<T>(page: Page<T>): Connection<T> {
+  return {
+    edges: page.items.map((node, i) => ({ cursor: page.cursors[i] as string, node })),
+    nodes: page.items,
+    pageInfo: {
+      hasNextPage: page.nextCursor !== null,
+      hasPreviousPage: false,
+      startCursor: page.cursors[0] ?? null,
+      endCursor: page.cursors.at(-1) ?? null,
+    },
+    totalCount: page.total,
+  };
+}
+
+/**
+ * A page cut from rows fetched one past its size (`limit first + 1`): the extra row only says
+ * that another page follows.
+ */
+export function pageFromRows<T>(
+  rows: T[],
+  first: number,
+  total: number,
+  cursorOf: (item: T) => string,
+): Page<T> {
+  const items = rows.slice(0, first);
+  const cursors = items.map(cursorOf);
+  return {
+    items,
+    cursors,
+    total,
+    nextCursor: rows.length > first ? (cursors.at(-1) ?? null) : null,
+  };
 }
 
 /** Encodes a position (e.g. `{ createdAt, id }` of the last item) as an opaque base64url cursor. */
@@ -26,7 +82,7 @@ export function decodeCursor<T>(cursor: string, check: (value: unknown) => T, fi
     return check(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
     throw invalidArgument(
-      'The cursor is not valid; use a nextCursor from a previous page',
+      'The cursor is not valid; use a cursor from a previous page (pageInfo.endCursor)',
       field,
       'INVALID_CURSOR',
     );

@@ -1,5 +1,11 @@
 import { AppError } from '../../src/errors';
-import { decodeCursor, encodeCursor, pageSize } from '../../src/graphql';
+import {
+  decodeCursor,
+  encodeCursor,
+  pageFromRows,
+  pageSize,
+  toConnection,
+} from '../../src/graphql';
 
 const position = (v: unknown) => {
   const p = v as { createdAt?: unknown; id?: unknown };
@@ -48,5 +54,49 @@ describe('pageSize', () => {
     expect(() => pageSize(0)).toThrow(/between 1 and 100/);
     expect(() => pageSize(101)).toThrow(AppError);
     expect(() => pageSize(2.5)).toThrow(AppError);
+  });
+});
+
+describe('connections (ADR 0017)', () => {
+  const rows = [{ id: 'c' }, { id: 'b' }, { id: 'a' }];
+
+  it('cut a page from rows fetched one past its size, with a cursor per item', () => {
+    const page = pageFromRows(rows, 2, 7, (r) => `at-${r.id}`);
+    expect(page).toEqual({
+      items: [{ id: 'c' }, { id: 'b' }],
+      cursors: ['at-c', 'at-b'],
+      total: 7,
+      nextCursor: 'at-b',
+    });
+    expect(toConnection(page)).toEqual({
+      edges: [
+        { cursor: 'at-c', node: { id: 'c' } },
+        { cursor: 'at-b', node: { id: 'b' } },
+      ],
+      nodes: [{ id: 'c' }, { id: 'b' }],
+      pageInfo: {
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: 'at-c',
+        endCursor: 'at-b',
+      },
+      totalCount: 7,
+    });
+  });
+
+  it('say there is no next page when every row fits, and give null cursors on an empty page', () => {
+    const last = toConnection(pageFromRows(rows, 3, 3, (r) => r.id));
+    expect(last.pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: 'c',
+      endCursor: 'a',
+    });
+    expect(toConnection(pageFromRows([], 5, 0, (r: { id: string }) => r.id))).toEqual({
+      edges: [],
+      nodes: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      totalCount: 0,
+    });
   });
 });

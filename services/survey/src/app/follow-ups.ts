@@ -11,6 +11,7 @@ import {
   type Logger,
   notFound,
   type Page,
+  pageFromRows,
   pageSize,
   requireRole,
   startPeriodicWorker,
@@ -252,14 +253,7 @@ export async function callList(
     }),
     em.count(FollowUpRecord, base),
   ]);
-  const items = rows.slice(0, first);
-  const last = items.at(-1);
-  return {
-    items,
-    total,
-    nextCursor:
-      rows.length > first && last ? encodeCursor({ d: last.callDate, id: last.id }) : null,
-  };
+  return pageFromRows(rows, first, total, (row) => encodeCursor({ d: row.callDate, id: row.id }));
 }
 
 export async function followUpsOfWorkOrders(

@@ -6,6 +6,7 @@ import {
   type EntityManager,
   type Identity,
   type Page,
+  pageFromRows,
   pageSize,
   alignByIds,
   nullIfNotFound,
@@ -65,13 +66,7 @@ async function firstPage(
   page: PageArgs,
 ): Promise<Page<WorkOrderRecord>> {
   const orders = await all;
-  const first = pageSize(page.first);
-  const items = orders.slice(0, first);
-  return {
-    items,
-    total: orders.length,
-    nextCursor: orders.length > first ? (items.at(-1)?.id ?? null) : null,
-  };
+  return pageFromRows(orders, pageSize(page.first), orders.length, (order) => order.id);
 }
 const payload = (p: Promise<WorkOrderRecord>) => p.then((workOrder) => ({ workOrder }));
 
