@@ -43,3 +43,21 @@ export {
 export { ACCESS_DOCS_FILE, publicRootFields, renderAccessDocs, runAccessDocs } from './access-docs';
 export { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable, type SubgraphEntry } from './subgraphs';
 export { devTokenFromArgs, signDevToken, type DevTokenOptions } from './dev-token';
+export { CLIENT_SCHEMA_FILE, clientSchema } from './client-schema';
+export {
+  EXAMPLES_DIR,
+  exampleErrors,
+  readExampleFile,
+  readExamples,
+  type ExampleFile,
+  type ExampleOperation,
+} from './examples';
+export {
+  APPROVED_CHANGES_FILE,
+  PUBLISHED_SCHEMA_FILE,
+  readApprovedChanges,
+  reviewSchema,
+  runSchemaCheck,
+  type ApprovedChange,
+  type SchemaReview,
+} from './schema-changes';
