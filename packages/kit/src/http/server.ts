@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { BaseContext } from '@apollo/server';
 import cors, { type CorsOptions } from 'cors';
-
-export type { CorsOptions };
 import type { Logger } from '../logger';
 import { BodyError, DEFAULT_BODY_LIMIT_BYTES, parseBody, readBody } from './body';
 import { serveGraphQL, type GraphQLEndpoint } from './graphql-endpoint';
 import { createMetrics, METRICS_CONTENT_TYPE, type Metrics } from './metrics';
+
+export type { CorsOptions };
 
 /** Named readiness checks, e.g. `{ database: true, nats: false }`; ready when all are true. */
 export type ReadinessChecks = Record<string, boolean>;
