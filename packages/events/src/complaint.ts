@@ -108,6 +108,20 @@ export const complaintProgressed = z.object({
   handlerId: z.string().nullable(),
   department: z.string().nullable(),
   at: isoInstant,
+  /**
+   * The category after the step (classifying may change it). Added after version 1 (additive):
+   * an earlier event carries none.
+   */
+  category: z.string().optional(),
+  /**
+   * The investigation's findings once there is one (R-CO-2 step 4), null before: whether the
+   * service caused the complaint (the complaint rate counts it) and who is responsible (a
+   * technician's complaints). Added after version 1 (additive): an earlier event carries none.
+   */
+  investigation: z
+    .object({ serviceCaused: z.boolean(), responsibleStaffIds: z.array(z.string()) })
+    .nullable()
+    .optional(),
 });
 
 export type ComplaintProgressed = z.infer<typeof complaintProgressed>;

@@ -23,6 +23,12 @@ export const workOrderFacts = z.object({
    * set. Added after version 1 went out: an event published before carries none and parses as null.
    */
   stationCode: z.string().nullable().default(null),
+  /**
+   * When the customer was first answered (R-WO-3: a call back, or the first dispatch); null while
+   * not yet. Added after version 1 (additive): an earlier event carries none. Reporting jobs need it
+   * because an answer given before dispatch publishes no event of its own.
+   */
+  answeredAt: isoInstant.nullable().optional(),
 });
 
 const part = z.object({

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, ensureDatabase, withDatabase } from '@aftercare/kit';
 
-/** The PostgreSQL server tests use; CI and developers' machines run one on the default address. */
+/**
+ * The PostgreSQL server tests use: the jest globalSetup (ADR 0023) chooses it once per run and
+ * sets TEST_PG_URL before any test file loads this module; the fallbacks serve runs without it.
+ */
 export const TEST_PG_URL =
   process.env.TEST_PG_URL ?? process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -27,5 +30,6 @@ export function uniqueSubjectPrefix(label: string): string {
   return `t${label.toLowerCase().replace(/[^a-z0-9]+/g, '')}${randomBytes(3).toString('hex')}`;
 }
 
+/** The NATS server tests use, chosen like TEST_PG_URL. */
 export const TEST_NATS_URL =
   process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

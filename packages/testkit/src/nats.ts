@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect as tcpConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accepts, freePort } from './ports';
 
 export interface TestNatsServer {
   url: string;
@@ -11,26 +11,41 @@ export interface TestNatsServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and store directory, so streams and consumers survive. */
   start(): Promise<void>;
-  /** Final stop: also deletes the store directory. */
+  /** Final stop: also deletes the store directory when it was a temporary one. */
   dispose(): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = 10_000;
 
+export interface NatsServerOptions {
+  /** A fixed port (default: a free one). */
+  port?: number;
+  /** A JetStream store to keep (default: a temporary one, deleted by `dispose()`). */
+  storeDir?: string;
+  /**
+   * In its own process group, so a Ctrl-C in the terminal does not reach it: `npm start` stops it
+   * itself, after the services have flushed their outboxes to it.
+   */
+  detached?: boolean;
+}
+
 /**
  * A private nats-server (binary on PATH) with JetStream on a free loopback port, for tests that
- * take NATS down and bring it back. Tests that only need NATS use the shared one (`TEST_NATS_URL`).
+ * take NATS down and bring it back. Tests that only need NATS use the shared one (`TEST_NATS_URL`);
+ * where no NATS runs, the test run's shared one is also started here (ADR 0023), as is
+ * `npm start`'s.
  */
-export async function startNatsServer(): Promise<TestNatsServer> {
-  const port = await freePort();
-  const storeDir = await mkdtemp(join(tmpdir(), 'aftercare-nats-'));
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<TestNatsServer> {
+  const port = options.port ?? (await freePort());
+  const keepStore = options.storeDir !== undefined;
+  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'aftercare-nats-')));
   let child: ChildProcess | undefined;
   const killOnExit = () => child?.kill('SIGKILL');
   process.once('exit', killOnExit);
 
   const start = async () => {
     if (child) return;
-    child = await launch(port, storeDir);
+    child = await launch(port, storeDir, options.detached ?? false);
   };
   const stop = async () => {
     const running = child;
@@ -46,17 +61,18 @@ export async function startNatsServer(): Promise<TestNatsServer> {
     async dispose() {
       await stop();
       process.removeListener('exit', killOnExit);
-      await rm(storeDir, { recursive: true, force: true });
+      if (!keepStore) await rm(storeDir, { recursive: true, force: true });
     },
   };
 }
 
-async function launch(port: number, storeDir: string): Promise<ChildProcess> {
+async function launch(port: number, storeDir: string, detached: boolean): Promise<ChildProcess> {
   const child = spawn(
     'nats-server',
     ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
+      detached,
     },
   );
   let output = '';
@@ -94,29 +110,4 @@ async function terminate(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
-}
-
-const accepts = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }

@@ -319,6 +319,11 @@ export async function moveComplaint(
             handlerId: record.handlerId,
             department: record.department,
             at: now.toISOString(),
+            category: record.category,
+            investigation: record.investigation && {
+              serviceCaused: record.investigation.serviceCaused,
+              responsibleStaffIds: record.investigation.responsibleStaffIds,
+            },
           } satisfies ComplaintProgressed,
         },
       ];

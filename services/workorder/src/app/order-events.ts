@@ -15,6 +15,7 @@ export const orderEventData = (o: WorkOrderRecord): WorkOrderFacts => ({
   leadTechnicianId: o.leadTechnicianId,
   calledAt: o.calledAt.toISOString(),
   stationCode: o.stationCode,
+  answeredAt: o.answeredAt?.toISOString() ?? null,
 });
 
 /** `workorder.completed`: what inventory (old parts), survey and complaint statistics need. */
