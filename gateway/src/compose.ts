@@ -96,11 +96,7 @@ export function runCompose(
   let code = 0;
   for (const { path, text, what } of outputs) {
     const shown = relative(root, path);
-    const result = checkGenerated(
-      existsSync(path) ? readFileSync(path, 'utf8') : null,
-      text,
-      what,
-    );
+    const result = checkGenerated(existsSync(path) ? readFileSync(path, 'utf8') : null, text, what);
     if (result.ok) {
       console.log(`${shown} is up to date`);
       continue;

@@ -1,7 +1,9 @@
 import {
+  accessLogSampleRatio,
   internalAuthEnv,
   loadConfig,
   requireInternalAuth,
+  telemetryEnv,
   type Env,
   type SigningKey,
 } from '@aftercare/kit';
@@ -107,6 +109,8 @@ const base = z.object({
   CORS_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(DEFAULT_CORS_MAX_AGE_S),
   SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_FILE),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ACCESS_LOG_SAMPLE_RATIO: accessLogSampleRatio,
+  ...telemetryEnv,
   /** Signs the caller for each subgraph request (ADR 0010); its public half is trusted by the services. */
   INTERNAL_AUTH_PRIVATE_KEY: internalAuthEnv.INTERNAL_AUTH_PRIVATE_KEY,
 });
@@ -152,6 +156,8 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   shutdownTimeoutMs: number;
   signingKey: SigningKey;
+  /** Share of successful requests given an access line (failures always are). */
+  accessLogSampleRatio: number;
 }
 
 /** Reads the gateway's environment; throws a ConfigError naming every bad variable. */
@@ -216,6 +222,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     supergraphPath: c.SUPERGRAPH_PATH,
     subgraphUrls,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+    accessLogSampleRatio: c.ACCESS_LOG_SAMPLE_RATIO,
     signingKey: requireInternalAuth(c, { receivesCalls: false }).signingKey,
   };
 }

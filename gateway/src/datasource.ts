@@ -2,6 +2,9 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import {
   AppError,
   IDENTITY_HEADER,
+  instruments,
+  secondsSince,
+  type Metrics,
   unavailable,
   type Identity,
   type InternalAuth,
@@ -27,8 +30,36 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     url: string,
     private readonly logger: Logger,
     private readonly auth: InternalAuth,
+    private readonly metrics: Metrics,
   ) {
     super({ url });
+    instruments.subgraphFetchDuration(metrics);
+  }
+
+  /** Times each fetch, by subgraph and the first error code of a failed one. */
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const start = performance.now();
+    let errorType: string | undefined;
+    try {
+      const response = await super.process(options);
+      const [first] = response.errors ?? [];
+      if (first) errorType = String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+      return response;
+    } catch (error) {
+      errorType = String(
+        (error as { extensions?: { code?: unknown } }).extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+      );
+      throw error;
+    } finally {
+      instruments
+        .subgraphFetchDuration(this.metrics)
+        .observe(
+          { subgraph_name: this.subgraph, ...(errorType ? { error_type: errorType } : {}) },
+          secondsSince(start),
+        );
+    }
   }
 
   override async willSendRequest(

@@ -6,7 +6,10 @@ import {
   createHttpServer,
   createInternalAuth,
   GATEWAY_SIGNER,
+  graphqlObservationPlugin,
   operationChecksPlugin,
+  createMetrics,
+  type AccessLog,
   type HttpServer,
   type Logger,
   type Metrics,
@@ -37,7 +40,10 @@ export interface GatewayOptions extends Pick<
   logger: Logger;
   /** Makes `/readyz` turn 503 as soon as shutdown starts. */
   lifecycle?: { isShuttingDown(): boolean };
+  /** The gateway's registry (served on the admin listener); default: a new one. */
   metrics?: Metrics;
+  /** Where the access line of each request goes (default: every request, to `logger`). */
+  accessLog?: AccessLog;
   /** Root fields anonymous callers may use (default PUBLIC_ROOT_FIELDS: the survey link). */
   publicRootFields?: Readonly<Record<'query' | 'mutation', readonly string[]>>;
 }
@@ -53,8 +59,9 @@ const SUGGESTION = / ?Did you mean .+?\?$/;
 
 /**
  * The public GraphQL endpoint: limits the rate per client address, verifies the caller's bearer
- * JWT (HS256, or an OpenID Connect provider's) and limits the rate per user, refuses anonymous operations (but anonymous introspection
- * when allowed, and operations made only of the public root fields), refuses operations too long,
+ * JWT (HS256, or an OpenID Connect provider's) and limits the rate per user, refuses anonymous
+ * operations (but anonymous introspection when allowed, and operations made only of the public
+ * root fields), refuses operations too long,
  * costly, deep or wide, plans over the supergraph and forwards the caller's identity to the
  * subgraphs. `/metrics` is served only on the admin listener (`http.listenAdmin`).
  */
@@ -70,13 +77,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const rateLimiter = options.rateLimit && createRateLimiter(options.rateLimit);
   const formatError = createErrorFormatter(logger);
   const authenticate = createAuthenticator({ jwt: options.jwt, oidc: options.oidc, logger });
+  const metrics = options.metrics ?? createMetrics();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph ${name} has no URL in the supergraph and no override`);
-      return new IdentityForwardingDataSource(name, target, logger, auth);
+      return new IdentityForwardingDataSource(name, target, logger, auth, metrics);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -100,6 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     plugins: [
       operationChecksPlugin(),
+      graphqlObservationPlugin(),
       queryLimitsPlugin(limits),
       ...(options.allowIntrospection ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
@@ -108,7 +117,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const http = createHttpServer<GatewayContext>({
     logger,
     lifecycle: options.lifecycle,
-    metrics: options.metrics,
+    metrics,
+    accessLog: options.accessLog,
     // Preflights are answered before the GraphQL endpoint, so no rate limit counts them.
     cors: options.cors && corsOptions(options.cors),
     graphql: {

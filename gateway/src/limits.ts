@@ -79,7 +79,7 @@ const tooComplex = (message: string, reason: string) =>
 
 const PAGE_SIZE_ARGUMENTS = ['first', 'last'];
 
-/** Return types of fields paged with `first`/`last` (`WorkOrderPage`, …): their list is the page. */
+/** Return types of fields paged with `first`/`last` (`WorkOrderConnection`, …): their lists are the page. */
 const pageTypesOf = new WeakMap<GraphQLSchema, Set<string>>();
 function pageTypes(schema: GraphQLSchema): Set<string> {
   let types = pageTypesOf.get(schema);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createLifecycle, createLogger } from '@aftercare/kit';
+import { createAccessLog, createLifecycle, createLogger } from '@aftercare/kit';
 import { loadGatewayConfig } from './config';
 import { createGateway } from './gateway';
 
@@ -18,7 +18,13 @@ async function main(): Promise<void> {
       { cause: err },
     );
   }
-  const { http } = createGateway({ ...config, supergraphSdl, logger, lifecycle });
+  const { http } = createGateway({
+    ...config,
+    supergraphSdl,
+    logger,
+    lifecycle,
+    accessLog: createAccessLog(logger, config.accessLogSampleRatio),
+  });
   lifecycle.onShutdown('http', () => http.close(config.shutdownTimeoutMs));
 
   const port = await http.listen(config.host, config.port);

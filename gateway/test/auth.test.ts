@@ -352,7 +352,9 @@ describe('isPublicOnly (anonymous survey links, R-SV-1)', () => {
       false,
     );
     expect(
-      isPublicOnly('{ ... on Query { workOrders { total } } surveyByToken(token: "t") { kind } }'),
+      isPublicOnly(
+        '{ ... on Query { workOrders { totalCount } } surveyByToken(token: "t") { kind } }',
+      ),
     ).toBe(false);
     expect(
       isPublicOnly(
@@ -409,7 +411,7 @@ describe('isPublicOnly (anonymous survey links, R-SV-1)', () => {
     ).toBe(false);
     expect(
       isPublicOnly(
-        '{ surveyByToken(token: "t") { kind } ... on Query { ... on Query { customers { total } } } }',
+        '{ surveyByToken(token: "t") { kind } ... on Query { ... on Query { customers { totalCount } } } }',
       ),
     ).toBe(false);
     expect(
@@ -451,7 +453,7 @@ describe('isPublicOnly (anonymous survey links, R-SV-1)', () => {
     // A public operation picked by operationName does not admit a private one beside it.
     expect(
       isPublicOnly(
-        'query Public { surveyByToken(token: "t") { kind } } mutation Private { issueSurveyLink(surveyId: "1") { token } }',
+        'query Public { surveyByToken(token: "t") { kind } } mutation Private { issueSurveyLink(input: { surveyId: "1" }) { token } }',
       ),
     ).toBe(false);
     expect(

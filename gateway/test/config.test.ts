@@ -38,6 +38,7 @@ describe('loadGatewayConfig', () => {
       supergraphPath: SUPERGRAPH_FILE,
       subgraphUrls: {},
       shutdownTimeoutMs: 10_000,
+      accessLogSampleRatio: 1,
       signingKey: { kid: privateJwk.kid, key: expect.anything() },
     });
   });

@@ -360,12 +360,12 @@ describe('gateway', () => {
     expect((await query(gateway.url, '{ thing(id: "1") { id } }', bearer(token))).status).toBe(200);
     const publicMetrics = await fetch(`${base}/metrics`);
     expect(publicMetrics.status).toBe(404);
-    expect(await publicMetrics.text()).not.toContain('http_requests_total');
+    expect(await publicMetrics.text()).not.toContain('http_server_request_duration_seconds');
 
     const adminPort = await gateway.http.listenAdmin('127.0.0.1', 0);
     const admin = `http://127.0.0.1:${adminPort}`;
     expect(await (await fetch(`${admin}/metrics`)).text()).toMatch(
-      /http_requests_total\{route="\/graphql",method="POST",status="200"\} \d+/,
+      /http_server_request_duration_seconds_count\{http_route="\/graphql",http_request_method="POST",http_response_status_code="200"\} \d+/,
     );
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     expect((await fetch(`${admin}/readyz`)).status).toBe(200);

@@ -111,7 +111,7 @@ describe('query limits over the real supergraph', () => {
   it('issue 11: refuses 333 aliased workOrders(first: 100) with QUERY_TOO_COSTLY before any subgraph is asked', async () => {
     const aliases = Array.from(
       { length: 333 },
-      (_, i) => `w${i}: workOrders(first: 100) { items { id number status } }`,
+      (_, i) => `w${i}: workOrders(first: 100) { nodes { id number status } }`,
     );
     const { status, body } = await query(url, `{ ${aliases.join(' ')} }`, bearer(token));
     expect(status).toBe(400);
@@ -145,12 +145,21 @@ describe('query limits over the real supergraph', () => {
     }
   });
 
+  it('issue 13: a connection inside a connection multiplies by both pages (edges and nodes alike)', async () => {
+    for (const page of ['nodes { id }', 'edges { cursor node { id } }']) {
+      const nested = `{ customers(first: 100) { nodes { workOrders(first: 100) { ${page} } } } }`;
+      expect((await query(url, nested, bearer(token))).body.errors?.[0]?.extensions?.reason).toBe(
+        'QUERY_TOO_COSTLY',
+      );
+    }
+  });
+
   it('issue 11: refuses variables that do not fit their types as bad input, not as an internal error', async () => {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(token) },
       body: JSON.stringify({
-        query: 'query($n: Int) { workOrders(first: $n) { total } }',
+        query: 'query($n: Int) { workOrders(first: $n) { totalCount } }',
         variables: { n: 'many' },
       }),
     });

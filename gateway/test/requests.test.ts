@@ -268,19 +268,19 @@ describe('field suggestions (issue 11)', () => {
   // (literal and in variables), type, fragment type condition; the survey link is anonymous.
   const TYPOS: Array<{ query: string; variables?: Record<string, unknown>; anonymous?: boolean }> =
     [
-      { query: '{ customrs { total } }' },
-      { query: '{ customers(frist: 1) { total } }' },
-      { query: '{ workOrders(filter: { status: REGISTERD }) { total } }' },
-      { query: '{ workOrders(filter: { statu: REGISTERED }) { total } }' },
+      { query: '{ customrs { totalCount } }' },
+      { query: '{ customers(frist: 1) { totalCount } }' },
+      { query: '{ workOrders(filter: { status: REGISTERD }) { totalCount } }' },
+      { query: '{ workOrders(filter: { statu: REGISTERED }) { totalCount } }' },
       {
-        query: 'query($f: WorkOrderFilter) { workOrders(filter: $f) { total } }',
+        query: 'query($f: WorkOrderFilter) { workOrders(filter: $f) { totalCount } }',
         variables: { f: { statu: 'REGISTERED' } },
       },
       {
-        query: 'query($f: WorkOrderFilter) { workOrders(filter: $f) { total } }',
+        query: 'query($f: WorkOrderFilter) { workOrders(filter: $f) { totalCount } }',
         variables: { f: { status: 'REGISTERD' } },
       },
-      { query: 'query($f: WorkOrderFiltr) { workOrders(filter: $f) { total } }' },
+      { query: 'query($f: WorkOrderFiltr) { workOrders(filter: $f) { totalCount } }' },
       { query: '{ ...F } fragment F on Quer { __typename }' },
       { query: '{ surveyByToken(token: "t") { kindd } }', anonymous: true },
     ];

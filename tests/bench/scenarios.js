@@ -80,9 +80,12 @@ const customerWithAssets = {
   async prepare({ gql }) {
     const { customerId } = await customerWithOrder(gql);
     return () =>
-      gql(`query($id: ID!) { customer(id: $id) { name assets { id entitlement { kind } } } }`, {
-        id: customerId,
-      });
+      gql(
+        `query($id: ID!) { customer(id: $id) { name assets { nodes { id entitlement { kind } } } } }`,
+        {
+          id: customerId,
+        },
+      );
   },
 };
 
@@ -322,7 +325,7 @@ const followUpCallList = {
     await completedOrders(ctx, customers, 500);
     return () =>
       ctx.gql(
-        `query { followUpCallList(first: 20) { total items { id workOrderNumber sequence topics callDate status attempts
+        `query { followUpCallList(first: 20) { totalCount nodes { id workOrderNumber sequence topics callDate status attempts
           customer { id name contacts { name mobile } } calls { outcome calledAt } } } }`,
         {},
         ['agent'],

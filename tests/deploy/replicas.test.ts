@@ -93,14 +93,14 @@ async function story(n: number) {
   );
   const workOrderId = registerWorkOrder.workOrder.id;
   await gql(
-    `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { id } } }`,
+    `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { id } } }`,
     { input: { workOrderId, technicianIds: ['st-rep'], leadTechnicianId: 'st-rep' } },
     ['dispatcher'],
     'disp-1',
   );
   for (const step of ['departForSite', 'arriveOnSite'])
     await gql(
-      `mutation($id: ID!) { ${step}(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { ${step}(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: workOrderId },
       ['technician'],
       'st-rep',
@@ -139,7 +139,7 @@ describe('two replicas of every process', () => {
 
   beforeAll(async () => {
     await gql(
-      `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+      `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
       {
         input: {
           id: 'st-rep',
@@ -163,7 +163,9 @@ describe('two replicas of every process', () => {
       const port = r.ports.get(r.container.ports!.find((p) => p.name === 'admin')!.containerPort)!;
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const graphql = [
-        ...metrics.matchAll(/http_requests_total\{[^}]*route="\/graphql"[^}]*\} (\d+)/g),
+        ...metrics.matchAll(
+          /http_server_request_duration_seconds_count\{[^}]*http_route="\/graphql"[^}]*\} (\d+)/g,
+        ),
       ].reduce((s, m) => s + Number(m[1]), 0);
       served.set(r.process.label, graphql);
     }

@@ -13,7 +13,7 @@ const CLERK: Role[] = ['customer_relations'];
 beforeAll(async () => {
   sys = await startSystem('e2e-archive', { SLA_SCHEDULER: 'false' });
   const r = await sys.gql(
-    `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+    `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
     { input: { id: advisor, name: 'Advisor Zhao', position: 'sales_advisor' } },
     MANAGER,
   );
@@ -89,14 +89,14 @@ it('R-CU-3 / R-PN-1 a late archive handover becomes one proposed penalty on the 
 
   // The handover sits on the asset's file, reported.
   const file = await sys.gql<{
-    asset: { archiveHandovers: { id: string; violationReportedAt: string | null }[] };
+    asset: { archiveHandovers: { nodes: { id: string; violationReportedAt: string | null }[] } };
   }>(
-    `query($id: ID!) { asset(id: $id) { archiveHandovers { id violationReportedAt } } }`,
+    `query($id: ID!) { asset(id: $id) { archiveHandovers { nodes { id violationReportedAt } } } }`,
     { id: assetId },
     CLERK,
   );
   expect(file.errors).toBeUndefined();
-  expect(file.data!.asset.archiveHandovers).toEqual([
+  expect(file.data!.asset.archiveHandovers.nodes).toEqual([
     { id: handoverId, violationReportedAt: expect.any(String) },
   ]);
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
     { id: violator, name: 'Violator Zhou' },
   ]) {
     const r = await sys.gql(
-      `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+      `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
       { input: s },
       MANAGER,
     );
@@ -84,7 +84,7 @@ async function workOrderFor(customerId: string, assetId: string, calledAt = new 
   expect(r.errors).toBeUndefined();
   const id = r.data!.registerWorkOrder.workOrder.id;
   const d = await sys.gql(
-    `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { id } } }`,
+    `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { id } } }`,
     { input: { workOrderId: id, technicianIds: [technician] } },
     ['dispatcher'],
   );

@@ -102,17 +102,17 @@ describe('customer archive through the gateway', () => {
     const read = await sys.gql<{
       customer: {
         name: string;
-        assets: { id: string; plateNumber: string; customer: { id: string } }[];
+        assets: { nodes: { id: string; plateNumber: string; customer: { id: string } }[] };
       };
     }>(
-      `query($id: ID!) { customer(id: $id) { name contacts { mobile } assets { id plateNumber customer { id } } } }`,
+      `query($id: ID!) { customer(id: $id) { name contacts { mobile } assets { nodes { id plateNumber customer { id } } } } }`,
       { id: customer.id },
       ['technician'],
     );
     expect(read.errors).toBeUndefined();
     expect(read.data!.customer).toMatchObject({
       name: 'Chen Jie',
-      assets: [{ id: assetId, plateNumber: '粤BD12345', customer: { id: customer.id } }],
+      assets: { nodes: [{ id: assetId, plateNumber: '粤BD12345', customer: { id: customer.id } }] },
     });
 
     const at = async (instant: string) =>
@@ -129,13 +129,13 @@ describe('customer archive through the gateway', () => {
     });
     expect(await at('2030-01-10T09:00:00+08:00')).toMatchObject({ kind: 'PAID' });
 
-    const found = await sys.gql<{ customers: { items: { id: string }[]; total: number } }>(
-      `query { customers(filter: { plateNumber: "粤B D12345" }) { items { id } total nextCursor } }`,
+    const found = await sys.gql<{ customers: { nodes: { id: string }[]; totalCount: number } }>(
+      `query { customers(filter: { plateNumber: "粤B D12345" }) { nodes { id } totalCount pageInfo { hasNextPage } } }`,
     );
     expect(found.data!.customers).toEqual({
-      items: [{ id: customer.id }],
-      total: 1,
-      nextCursor: null,
+      nodes: [{ id: customer.id }],
+      totalCount: 1,
+      pageInfo: { hasNextPage: false },
     });
   });
 
@@ -179,20 +179,20 @@ describe('customer archive through the gateway', () => {
     expect(updated.errors).toBeUndefined();
     const read = await sys.gql<{
       customer: {
-        contactLog: { total: number; items: { summary: string }[] };
-        history: { items: { field: string; reason: string }[] };
+        contactLog: { totalCount: number; nodes: { summary: string }[] };
+        history: { nodes: { field: string; reason: string }[] };
         region: { city: string };
       };
     }>(
-      `query($id: ID!) { customer(id: $id) { region { city } contactLog { total items { summary staffId } } history { items { field reason changedBy } } } }`,
+      `query($id: ID!) { customer(id: $id) { region { city } contactLog { totalCount nodes { summary staffId } } history { nodes { field reason changedBy } } } }`,
       { id },
     );
     expect(read.data!.customer.region.city).toBe('Guangzhou');
     expect(read.data!.customer.contactLog).toMatchObject({
-      total: 1,
-      items: [{ summary: 'asked about the warranty' }],
+      totalCount: 1,
+      nodes: [{ summary: 'asked about the warranty' }],
     });
-    expect(read.data!.customer.history.items).toEqual([
+    expect(read.data!.customer.history.nodes).toEqual([
       { field: 'addresses', reason: 'moved', changedBy: 'e2e-user' },
     ]);
   });
@@ -263,9 +263,9 @@ describe('customer archive through the gateway', () => {
     const before = await count('customer');
     const asTechnician = await sys.gql(CREATE, { input: customerInput }, ['technician']);
     expect(asTechnician.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const asToolKeeper = await sys.gql(`query { customers { total } }`, {}, ['tool_keeper']);
+    const asToolKeeper = await sys.gql(`query { customers { totalCount } }`, {}, ['tool_keeper']);
     expect(asToolKeeper.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const anonymous = await sys.gql(`query { customers { total } }`, {}, null);
+    const anonymous = await sys.gql(`query { customers { totalCount } }`, {}, null);
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(await count('customer')).toBe(before);
   });
@@ -284,11 +284,11 @@ describe('customer archive through the gateway', () => {
     const connection = sys.customer.orm.em.getConnection();
     const execute = jest.spyOn(connection, 'execute');
     try {
-      const res = await sys.gql<{ customers: { items: { assets: unknown[] }[] } }>(
-        `query { customers(filter: { query: "Batch" }) { items { name assets { id } customer: assets { customer { id } } } } }`,
+      const res = await sys.gql<{ customers: { nodes: { assets: unknown }[] } }>(
+        `query { customers(filter: { query: "Batch" }) { nodes { name assets { nodes { id } } customer: assets { nodes { customer { id } } } } } }`,
       );
       expect(res.errors).toBeUndefined();
-      expect(res.data!.customers.items).toHaveLength(5);
+      expect(res.data!.customers.nodes).toHaveLength(5);
       // The outbox relay polls on the same connection; only the request's own reads count.
       const reads = execute.mock.calls
         .map(([sql]) => String(sql))

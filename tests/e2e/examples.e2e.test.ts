@@ -128,12 +128,12 @@ const STEPS: Step[] = [
   {
     operation: 'DepartForSite',
     user: TECHNICIAN,
-    variables: (w) => ({ workOrderId: w.workOrderId }),
+    variables: (w) => ({ input: { workOrderId: w.workOrderId } }),
   },
   {
     operation: 'ArriveOnSite',
     user: TECHNICIAN,
-    variables: (w) => ({ workOrderId: w.workOrderId }),
+    variables: (w) => ({ input: { workOrderId: w.workOrderId } }),
   },
   {
     operation: 'RequestParts',
@@ -191,7 +191,7 @@ const STEPS: Step[] = [
   },
   {
     operation: 'SendSurveyLink',
-    variables: (w) => ({ surveyId: w.surveyId }),
+    variables: (w) => ({ input: { surveyId: w.surveyId } }),
     keep: (d, w) => (w.surveyToken = d.issueSurveyLink.token),
   },
   {

@@ -43,6 +43,11 @@ export interface System {
   surveyDeps: SurveyDeps;
   /** Stops the survey service and starts a new instance on the same database and streams. */
   restartSurvey(beforeStart?: () => Promise<void>): Promise<void>;
+  /** Each process's admin listener (`/metrics`, probes), by process name. */
+  adminUrls(): Record<
+    'gateway' | 'customer' | 'workorder' | 'inventory' | 'complaint' | 'survey',
+    string
+  >;
   token(roles: Role[], user?: string): string;
   /** POSTs an operation to the gateway as a user with the given roles (none: anonymous). */
   gql<T = Record<string, unknown>>(
@@ -122,6 +127,7 @@ export async function startSystem(
     logger: createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'warn'),
   });
   const port = await gateway.http.listen('127.0.0.1', 0);
+  const gatewayAdminPort = await gateway.http.listenAdmin('127.0.0.1', 0);
   const gatewayUrl = `http://127.0.0.1:${port}/graphql`;
   const token = (roles: Role[], user = 'e2e-user') =>
     signDevToken({ sub: user, roles, secret: SECRET, ttl: '1h' });
@@ -150,6 +156,17 @@ export async function startSystem(
       await beforeStart?.();
       // Same port: the gateway keeps routing to it.
       survey = await startSurvey(port);
+    },
+    adminUrls() {
+      const url = (p: number) => `http://127.0.0.1:${p}`;
+      return {
+        gateway: url(gatewayAdminPort),
+        customer: url(customer.adminPort),
+        workorder: url(workorder.adminPort),
+        inventory: url(inventory.adminPort),
+        complaint: url(complaint.adminPort),
+        survey: url(survey.adminPort),
+      };
     },
     token,
     async gql(query, variables = {}, roles = ['agent'], user = 'e2e-user') {

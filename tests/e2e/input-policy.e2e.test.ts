@@ -39,7 +39,7 @@ it('issue 11: a NUL in a mutation and a too-long search term are refused through
   });
   expect(await customers()).toBe(before);
   const search = await sys.gql(
-    'query ($q: String) { customers(filter: { query: $q }) { total } }',
+    'query ($q: String) { customers(filter: { query: $q }) { totalCount } }',
     {
       q: 'x'.repeat(10_000),
     },

@@ -109,9 +109,12 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
   for (const m of ['departForSite', 'arriveOnSite']) {
     expect(
       (
-        await asTech(`mutation($id: ID!) { ${m}(workOrderId: $id) { workOrder { status } } }`, {
-          id: workOrderId,
-        })
+        await asTech(
+          `mutation($id: ID!) { ${m}(input: { workOrderId: $id }) { workOrder { status } } }`,
+          {
+            id: workOrderId,
+          },
+        )
       ).errors,
     ).toBeUndefined();
   }

@@ -80,8 +80,12 @@ async function completeOrder(
     ['dispatcher'],
   );
   const asTech = (q: string) => ok(q, { id }, ['technician'], tech);
-  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`);
-  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { status } } }`);
+  await asTech(
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
+  await asTech(
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
   await asTech(
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "fuse", responsibility: PRODUCT, workDone: "fuse replaced", partsReplaced: [], oldPartsCollected: false, oldParts: [] } }) { workOrder { status } } }`,
   );

@@ -55,7 +55,7 @@ beforeAll(async () => {
     { id: 'ws-shop', name: 'Feng Shop', team: 'ws', position: 'workshop', teamLeadId: 'ws-lead' },
   ])
     await ok(
-      `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+      `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
       {
         input: { ...input, stationCode: STATION, region: { province: 'Anhui', city: 'Hefei' } },
       },
@@ -113,14 +113,14 @@ const act = <T = Record<string, { workOrder: { status: string } }>>(
 const onSite = async (id: string, tech: string, depart: string, arrive: string) => {
   setClock(depart);
   await act(
-    `mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`,
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
     { id },
     ['technician'],
     tech,
   );
   setClock(arrive);
   return act<{ arriveOnSite: { workOrder: Order & { sla: { arrivedAt: string } } } }>(
-    `mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { ${ORDER} } } }`,
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { ${ORDER} } } }`,
     { id },
     ['technician'],
     tech,
@@ -184,7 +184,7 @@ it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop aga
   // Only the workshop books the goods in.
   expect(
     await refusal(
-      `mutation($id: ID!) { receiveInWorkshop(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { receiveInWorkshop(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: s.first },
       ['agent'],
       'agent-9',
@@ -194,7 +194,7 @@ it('R-WO-1 R-WO-5 a paid order out of warranty is taken back to the workshop aga
   const inWs = await act<{
     receiveInWorkshop: { workOrder: { status: string; goodsRegister: unknown[] } };
   }>(
-    `mutation($id: ID!) { receiveInWorkshop(workOrderId: $id) { workOrder { status goodsRegister { direction receiptNumber at handledBy } } } }`,
+    `mutation($id: ID!) { receiveInWorkshop(input: { workOrderId: $id }) { workOrder { status goodsRegister { direction receiptNumber at handledBy } } } }`,
     { id: s.first },
     ['workshop'],
     'ws-shop',
@@ -228,7 +228,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
   // Charges in fen: labour 4 h × 80 yuan, two bearings at 125.50 yuan, no travel; 10 % off is
   // beyond the workshop's 5 %.
   const charged = await act<{ setCharges: { workOrder: { charges: Record<string, unknown> } } }>(
-    `mutation($input: ChargesInput!) { setCharges(input: $input) { workOrder { charges { labourFen partsFen travelFen subtotalFen discountFen totalFen discountStatus requestedBy approvedBy invoiceRequested } } } }`,
+    `mutation($input: SetChargesInput!) { setCharges(input: $input) { workOrder { charges { labourFen partsFen travelFen subtotalFen discountFen totalFen discountStatus requestedBy approvedBy invoiceRequested } } } }`,
     {
       input: {
         workOrderId: s.first,
@@ -290,7 +290,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
       };
     };
   }>(
-    `mutation($id: ID!) { returnToCustomer(workOrderId: $id) { workOrder { status goodsReceipt { voidedAt } goodsRegister { direction } repairCard { totalHours hours { hours } parts { name quantity reason } } } } }`,
+    `mutation($id: ID!) { returnToCustomer(input: { workOrderId: $id }) { workOrder { status goodsReceipt { voidedAt } goodsRegister { direction } repairCard { totalHours hours { hours } parts { name quantity reason } } } } }`,
     { id: s.first },
     ['workshop'],
     'ws-shop',
@@ -313,7 +313,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
   // The workshop cannot approve its own request.
   expect(
     await refusal(
-      `mutation($id: ID!) { approveDiscount(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { approveDiscount(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: s.first },
       ['workshop'],
       'ws-shop',
@@ -322,7 +322,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
   const approved = await act<{
     approveDiscount: { workOrder: { charges: Record<string, unknown> } };
   }>(
-    `mutation($id: ID!) { approveDiscount(workOrderId: $id) { workOrder { charges { totalFen discountStatus approvedBy } } } }`,
+    `mutation($id: ID!) { approveDiscount(input: { workOrderId: $id }) { workOrder { charges { totalFen discountStatus approvedBy } } } }`,
     { id: s.first },
     MANAGER,
     'mgr-9',
@@ -341,7 +341,7 @@ it('R-WO-5 R-WO-7 the repair card records hours and parts; a discount beyond the
     signature: { signerName: 'He', signedAt: '2026-11-17T07:10:00.000Z' },
   });
   await act(
-    `mutation($id: ID!) { closeWorkOrder(workOrderId: $id) { workOrder { status } } }`,
+    `mutation($id: ID!) { closeWorkOrder(input: { workOrderId: $id }) { workOrder { status } } }`,
     { id: s.first },
     ['dispatcher'],
     'disp-9',

@@ -80,7 +80,7 @@ beforeAll(async () => {
     { id: 'st-handler', name: 'Qian Handler' },
   ])
     await ok(
-      `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+      `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
       { input: { ...input, region: { province: 'Zhejiang', city: 'Hangzhou' } } },
       MANAGER,
       'mgr-1',
@@ -162,19 +162,21 @@ const asLead = <T>(q: string, v: Record<string, unknown> = {}) =>
   ok<T>(q, { id: s.workOrderId, ...v }, ['technician'], 'st-wang');
 
 it('R-CU-2 R-WO-1 the agent finds the vehicle file by VIN and by plate and sees it is under warranty on the day of the call', async () => {
-  const FIND = `query($f: CustomerFilter) { customers(filter: $f) { total items { id name
-    assets { id vin plateNumber warrantyEnd entitlement(at: "${CALLED_AT}") { kind reason warrantyEnd } } } } }`;
+  const FIND = `query($f: CustomerFilter) { customers(filter: $f) { totalCount nodes { id name
+    assets { nodes { id vin plateNumber warrantyEnd entitlement(at: "${CALLED_AT}") { kind reason warrantyEnd } } } } } }`;
   type Found = {
     customers: {
-      total: number;
-      items: {
+      totalCount: number;
+      nodes: {
         id: string;
         assets: {
-          id: string;
-          vin: string;
-          plateNumber: string;
-          entitlement: { kind: string; reason: string; warrantyEnd: string };
-        }[];
+          nodes: {
+            id: string;
+            vin: string;
+            plateNumber: string;
+            entitlement: { kind: string; reason: string; warrantyEnd: string };
+          }[];
+        };
       }[];
     };
   };
@@ -186,10 +188,10 @@ it('R-CU-2 R-WO-1 the agent finds the vehicle file by VIN and by plate and sees 
     { plateNumber: '浙a s7001' },
   ]) {
     const found = await ok<Found>(FIND, { f });
-    expect(found.customers.total).toBe(1);
-    const [customer] = found.customers.items;
+    expect(found.customers.totalCount).toBe(1);
+    const [customer] = found.customers.nodes;
     expect(customer!.id).toBe(s.customerId);
-    expect(customer!.assets).toEqual([
+    expect(customer!.assets.nodes).toEqual([
       {
         id: s.assetId,
         vin: VIN,
@@ -244,7 +246,7 @@ it('R-WO-1 R-WO-3 the call at 16:00 on Friday is a warranty order due on site on
 
 it('R-WO-4 the dispatcher sends two technicians and must name a lead', async () => {
   setClock('2026-11-20T16:20');
-  const DISPATCH = `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { ${WO} } } }`;
+  const DISPATCH = `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { ${WO} } } }`;
   expect(
     await refusal(
       DISPATCH,
@@ -309,10 +311,12 @@ it('R-IN-3 parts are requisitioned for the order, approved by the supervisor and
 
 it('R-WO-2 R-WO-6 on site: the customer cannot sign before the work is done; the work is done with the part replaced and the old part collected', async () => {
   setClock('2026-11-23T08:40');
-  await asLead(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`);
+  await asLead(
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
   setClock('2026-11-23T09:30');
   const arrived = await asLead<{ arriveOnSite: { workOrder: WorkOrderView } }>(
-    `mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { ${WO} } } }`,
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { ${WO} } } }`,
   );
   // Monday 09:30, well before the 13:00 deadline.
   expect(arrived.arriveOnSite.workOrder.sla).toMatchObject({
@@ -377,7 +381,7 @@ it('R-WO-6 R-WO-2 the customer signs after the work, the order closes, and its h
   expect(signed.signWorkOrder.workOrder.status).toBe('SIGNED');
   setClock('2026-11-23T11:30');
   await ok(
-    `mutation($id: ID!) { closeWorkOrder(workOrderId: $id) { workOrder { status } } }`,
+    `mutation($id: ID!) { closeWorkOrder(input: { workOrderId: $id }) { workOrder { status } } }`,
     { id: s.workOrderId },
     ['dispatcher'],
     'disp-1',

@@ -69,8 +69,12 @@ async function completeOrder(technicianIds: string[]): Promise<string> {
     ['dispatcher'],
   );
   const tech = (q: string) => ok(q, { id }, ['technician'], technicianIds[0]);
-  await tech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`);
-  await tech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { status } } }`);
+  await tech(
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
+  await tech(
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
   await tech(
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "fuse", responsibility: PRODUCT, workDone: "fuse replaced", partsReplaced: [], oldPartsCollected: false, oldParts: [] } }) { workOrder { status } } }`,
   );
@@ -282,7 +286,7 @@ it('R-SV-4 → R-CO-1 the dissatisfied answer opens exactly one complaint in the
 it('R-SV-1 the link token works anonymously once and is then refused; other anonymous operations stay refused', async () => {
   const { survey } = await view(linkOrder);
   const link = await ok<{ issueSurveyLink: { token: string } }>(
-    `mutation($id: ID!) { issueSurveyLink(surveyId: $id) { token expiresAt } }`,
+    `mutation($id: ID!) { issueSurveyLink(input: { surveyId: $id }) { token expiresAt } }`,
     { id: survey!.id },
   );
   const token = link.issueSurveyLink.token;
@@ -393,17 +397,17 @@ it('R-SV-2 KPI follow-up calls: call list, outcome in the contact log, follow-up
   const today = sys.surveyDeps.calendar.localDate(new Date());
   type Page = {
     followUpCallList: {
-      total: number;
-      items: { id: string; sequence: number; workOrder: { id: string } }[];
+      totalCount: number;
+      nodes: { id: string; sequence: number; workOrder: { id: string } }[];
     };
   };
   const list = await ok<Page>(
-    `query($d: Date!) { followUpCallList(date: $d, first: 10) { total items { id sequence workOrder { id } } } }`,
+    `query($d: Date!) { followUpCallList(date: $d, first: 10) { totalCount nodes { id sequence workOrder { id } } } }`,
     { d: addDays(today, 3) },
   );
   // Three orders completed today: their first calls are due in 3 days, the second calls not yet.
-  expect(list.followUpCallList.items.map((f) => f.sequence)).toEqual([1, 1, 1]);
-  const call = list.followUpCallList.items.find((f) => f.workOrder.id === dissatisfiedOrder)!;
+  expect(list.followUpCallList.nodes.map((f) => f.sequence)).toEqual([1, 1, 1]);
+  const call = list.followUpCallList.nodes.find((f) => f.workOrder.id === dissatisfiedOrder)!;
   const recorded = await ok<{
     recordFollowUpCall: { followUp: { status: string; followedUp: boolean } };
   }>(
@@ -413,18 +417,18 @@ it('R-SV-2 KPI follow-up calls: call list, outcome in the contact log, follow-up
   expect(recorded.recordFollowUpCall.followUp).toEqual({ status: 'DONE', followedUp: true });
   const log = await eventually(
     () =>
-      ok<{ customer: { contactLog: { items: { purpose: string; reference: string }[] } } }>(
-        `query($id: ID!) { customer(id: $id) { contactLog { items { purpose reference } } } }`,
+      ok<{ customer: { contactLog: { nodes: { purpose: string; reference: string }[] } } }>(
+        `query($id: ID!) { customer(id: $id) { contactLog { nodes { purpose reference } } } }`,
         { id: customerId },
       ),
     (d) =>
-      d.customer.contactLog.items.some(
+      d.customer.contactLog.nodes.some(
         (e) => e.reference === `workorder:${dissatisfiedOrder}` && e.purpose === 'FOLLOW_UP',
       ),
   );
   // R-CU-5: the repair call taken at intake and the follow-up call, each logged once.
   expect(
-    log.customer.contactLog.items
+    log.customer.contactLog.nodes
       .filter((e) => e.reference === `workorder:${dissatisfiedOrder}`)
       .map((e) => e.purpose)
       .sort(),
@@ -453,13 +457,15 @@ it('R-SV-3 contract and warranty expiry reminders are generated on their days, o
   }
   const shown = await ok<{
     customer: {
-      reminders: { kind: string; targetDate: string; notifyDate: string; asset: { id: string } }[];
+      reminders: {
+        nodes: { kind: string; targetDate: string; notifyDate: string; asset: { id: string } }[];
+      };
     };
   }>(
-    `query($id: ID!) { customer(id: $id) { reminders { kind targetDate notifyDate asset { id } } } }`,
+    `query($id: ID!) { customer(id: $id) { reminders { nodes { kind targetDate notifyDate asset { id } } } } }`,
     { id: customerId },
   );
-  expect(shown.customer.reminders).toEqual([
+  expect(shown.customer.reminders.nodes).toEqual([
     {
       kind: 'WARRANTY_EXPIRY',
       targetDate: '2028-06-30',
@@ -479,7 +485,7 @@ it('R-SV-1 two simultaneous anonymous answers with one link through the gateway:
   const id = await completeOrder(['tech-s1']);
   const { survey } = await withSurvey(id);
   const link = await ok<{ issueSurveyLink: { token: string } }>(
-    `mutation($id: ID!) { issueSurveyLink(surveyId: $id) { token } }`,
+    `mutation($id: ID!) { issueSurveyLink(input: { surveyId: $id }) { token } }`,
     { id: survey!.id },
   );
   const ANON = `mutation($input: AnswerSurveyByTokenInput!) { answerSurveyByToken(input: $input) { recorded } }`;

@@ -81,3 +81,111 @@ it('one GraphQL request yields one trace spanning gateway, subgraph and database
   );
   expect(otherTraces).toEqual([]);
 });
+
+it('issue 14: registering a work order is one trace: gateway, subgraph, the gRPC call to the customer service, PostgreSQL, the NATS publish and the consumer that handles the event', async () => {
+  await sys.gql(
+    `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+    {
+      input: {
+        id: 'tech-t',
+        name: 'Trace Tech',
+        team: 'east',
+        skills: ['ELECTRICAL'],
+        region: { province: 'Zhejiang', city: 'Hangzhou' },
+        teamLeadId: 'lead-1',
+      },
+    },
+    ['manager'],
+  );
+  const c = await sys.gql<{ createCustomer: { customer: { id: string } } }>(
+    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
+    {
+      input: {
+        kind: 'PERSON',
+        name: 'Trace Chen',
+        contacts: [{ name: 'Trace Chen', mobile: '13800001111' }],
+        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' }, line: '1 Lake Road' }],
+      },
+    },
+  );
+  const customerId = c.data!.createCustomer.customer.id;
+  const a = await sys.gql<{ registerAsset: { asset: { id: string } } }>(
+    `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } } }`,
+    {
+      input: {
+        customerId,
+        kind: 'VEHICLE',
+        model: 'City EV',
+        vin: 'LSVAA4187E2000888',
+        warrantyStart: '2026-01-01',
+        warrantyEnd: '2027-12-31',
+      },
+    },
+  );
+  exporter.reset();
+  const res = await sys.gql(
+    `mutation TraceRegister($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
+    {
+      input: {
+        customerId,
+        assetId: a.data!.registerAsset.asset.id,
+        contact: { name: 'Mr Chen', phone: '13800001111' },
+        address: { region: { province: 'Zhejiang', city: 'Hangzhou' }, line: '1 Lake Road' },
+        areaType: 'URBAN',
+        distanceKm: 12,
+        faultDescription: 'will not start',
+        category: 'ELECTRICAL',
+        channel: 'PHONE',
+      },
+    },
+  );
+  expect(res.errors).toBeUndefined();
+
+  // The relay publishes after the commit and the customer service consumes the event shortly after.
+  const consumed = (s: ReadableSpan) =>
+    s.kind === SpanKind.CONSUMER && /\.workorder\.registered process$/.test(s.name);
+  const deadline = Date.now() + 20_000;
+  let spans: ReadableSpan[] = [];
+  while (Date.now() < deadline) {
+    await telemetry.forceFlush();
+    spans = exporter.getFinishedSpans();
+    if (spans.some(consumed)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  const consumer = spans.find(consumed);
+  expect(consumer).toBeDefined();
+  const trace = spans.filter((s) => s.spanContext().traceId === consumer!.spanContext().traceId);
+  const root = trace.find((s) => !s.parentSpanContext);
+  expect(root?.kind).toBe(SpanKind.SERVER);
+  const fetch = trace.find((s) => s.name === 'gateway.fetch');
+  expect(fetch).toBeDefined();
+  const subgraph = trace.find(
+    (s) =>
+      s.kind === SpanKind.SERVER &&
+      s.attributes['url.path'] === '/graphql' &&
+      descends(s, fetch!, trace),
+  );
+  expect(subgraph).toBeDefined();
+  const grpcClient = trace.find(
+    (s) => s.kind === SpanKind.CLIENT && /CustomerService\//.test(s.name),
+  );
+  expect(grpcClient && descends(grpcClient, subgraph!, trace)).toBe(true);
+  const grpcServer = trace.find(
+    (s) => s.kind === SpanKind.SERVER && /CustomerService\//.test(s.name),
+  );
+  expect(grpcServer?.parentSpanContext?.spanId).toBe(idOf(grpcClient!));
+  const insert = trace.find(
+    (s) => s.name.startsWith('pg.query') && /INSERT/.test(s.name) && descends(s, subgraph!, trace),
+  );
+  expect(insert).toBeDefined();
+  const publish = trace.find(
+    (s) => s.kind === SpanKind.PRODUCER && /\.workorder\.registered publish$/.test(s.name),
+  );
+  expect(publish).toBeDefined();
+  expect(consumer!.parentSpanContext?.spanId).toBe(idOf(publish!));
+  // The consumer's own database work is part of the same trace.
+  expect(trace.some((s) => s.name.startsWith('pg.query') && descends(s, consumer!, trace))).toBe(
+    true,
+  );
+});

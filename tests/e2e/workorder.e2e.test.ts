@@ -7,7 +7,7 @@ beforeAll(async () => {
   sys = await startSystem('e2e-wo');
   const staff = (id: string, name: string, team: string, skills: string[]) =>
     sys.gql(
-      `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+      `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
       {
         input: {
           id,
@@ -144,7 +144,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     const order = await register(intake(customerId, assetId));
 
     const early = await act(
-      `mutation($input: SignInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: SignWorkOrderInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: order.id, signerName: 'Lin Tao' } },
       ['technician'],
       'tech-a',
@@ -152,7 +152,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     expect(early.errors?.[0]?.extensions?.code).toBe('FORBIDDEN'); // not assigned yet
 
     const noLead = await act(
-      `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: order.id, technicianIds: ['tech-a', 'tech-b'] } },
       ['dispatcher'],
     );
@@ -169,7 +169,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
         };
       };
     }>(
-      `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { status technicians { id } leadTechnician { name } } warnings { code } } }`,
+      `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { status technicians { id } leadTechnician { name } } warnings { code } } }`,
       {
         input: {
           workOrderId: order.id,
@@ -186,7 +186,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     });
 
     const otherTech = await act(
-      `mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: order.id },
       ['technician'],
       'tech-c',
@@ -197,7 +197,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     expect(
       (
         await asTech(
-          `mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`,
+          `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
           { id: order.id },
         )
       ).errors,
@@ -205,14 +205,14 @@ describe('work orders through the gateway (SPEC §2)', () => {
     expect(
       (
         await asTech(
-          `mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { status } } }`,
+          `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { status } } }`,
           { id: order.id },
         )
       ).errors,
     ).toBeUndefined();
 
     const signTooEarly = await asTech(
-      `mutation($input: SignInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: SignWorkOrderInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
       {
         input: { workOrderId: order.id, signerName: 'Lin Tao' },
       },
@@ -230,21 +230,21 @@ describe('work orders through the gateway (SPEC §2)', () => {
     );
     expect(resolved.errors).toBeUndefined();
     const signed = await asTech(
-      `mutation($input: SignInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: SignWorkOrderInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
       {
         input: { workOrderId: order.id, signerName: 'Lin Tao' },
       },
     );
     expect(signed.errors).toBeUndefined();
     const closed = await act(
-      `mutation($id: ID!) { closeWorkOrder(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { closeWorkOrder(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: order.id },
       ['dispatcher'],
     );
     expect(closed.data?.closeWorkOrder?.workOrder.status).toBe('CLOSED');
 
     const illegal = await act(
-      `mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: order.id },
       ['manager'],
     );
@@ -258,7 +258,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
       customer: {
         name: string;
         workOrders: {
-          items: {
+          nodes: {
             number: string;
             status: string;
             report: { cause: string };
@@ -267,11 +267,11 @@ describe('work orders through the gateway (SPEC §2)', () => {
         };
       };
     }>(
-      `query($id: ID!) { customer(id: $id) { name workOrders { items { number status report { cause } history { action actorId } asset { vin } } } } }`,
+      `query($id: ID!) { customer(id: $id) { name workOrders { nodes { number status report { cause } history { action actorId } asset { vin } } } } }`,
       { id: customerId },
     );
     expect(joined.errors).toBeUndefined();
-    const [item] = joined.data!.customer.workOrders.items;
+    const [item] = joined.data!.customer.workOrders.nodes;
     expect(item).toMatchObject({
       number: order.number,
       status: 'CLOSED',
@@ -316,18 +316,24 @@ describe('work orders through the gateway (SPEC §2)', () => {
     const { customerId, assetId } = await customerWithAsset('Xu Bo', 'LSVAA4187E2000003');
     const order = await register(intake(customerId, assetId, { category: 'MECHANICAL' }));
     await act(
-      `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: order.id, technicianIds: ['tech-c'] } },
       ['dispatcher'],
     );
     const tech = (m: string, v: Record<string, unknown>) => act(m, v, ['technician'], 'tech-c');
     const workshop = (m: string, v: Record<string, unknown>) => act(m, v, ['workshop'], 'ws-1');
-    await tech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`, {
-      id: order.id,
-    });
-    await tech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { status } } }`, {
-      id: order.id,
-    });
+    await tech(
+      `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+      {
+        id: order.id,
+      },
+    );
+    await tech(
+      `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+      {
+        id: order.id,
+      },
+    );
     const taken = await sys.gql<{
       takeBack: {
         workOrder: { status: string; goodsReceipt: { number: string; voidedAt: string | null } };
@@ -351,7 +357,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     expect(
       (
         await workshop(
-          `mutation($id: ID!) { receiveInWorkshop(workOrderId: $id) { workOrder { status } } }`,
+          `mutation($id: ID!) { receiveInWorkshop(input: { workOrderId: $id }) { workOrder { status } } }`,
           { id: order.id },
         )
       ).errors,
@@ -405,7 +411,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
         };
       };
     }>(
-      `mutation($id: ID!) { returnToCustomer(workOrderId: $id) { workOrder { status goodsReceipt { voidedAt } goodsRegister { direction } repairCard { totalHours parts { name } } } } }`,
+      `mutation($id: ID!) { returnToCustomer(input: { workOrderId: $id }) { workOrder { status goodsReceipt { voidedAt } goodsRegister { direction } repairCard { totalHours parts { name } } } } }`,
       { id: order.id },
       ['workshop'],
       'ws-1',
@@ -431,13 +437,13 @@ describe('work orders through the gateway (SPEC §2)', () => {
     const { customerId, assetId } = await customerWithAsset('Gao Yu', 'LSVAA4187E2000004');
     const first = await register(intake(customerId, assetId));
     await act(
-      `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: first.id, technicianIds: ['tech-a'] } },
       ['dispatcher'],
     );
     for (const m of ['departForSite', 'arriveOnSite']) {
       await act(
-        `mutation($id: ID!) { ${m}(workOrderId: $id) { workOrder { status } } }`,
+        `mutation($id: ID!) { ${m}(input: { workOrderId: $id }) { workOrder { status } } }`,
         { id: first.id },
         ['technician'],
         'tech-a',
@@ -503,7 +509,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     expect(asTech.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const order = await register(intake(customerId, assetId));
     const cancel = await sys.gql(
-      `mutation($input: CancelInput!) { cancelWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: CancelWorkOrderInput!) { cancelWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: order.id, reason: 'x' } },
       ['auditor'],
     );
@@ -515,7 +521,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     );
     expect(read.data!.workOrder.status).toBe('REGISTERED');
     const noReason = await sys.gql(
-      `mutation($input: CancelInput!) { cancelWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: CancelWorkOrderInput!) { cancelWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: order.id, reason: ' ' } },
       ['agent'],
     );
@@ -537,13 +543,13 @@ describe('work orders through the gateway (SPEC §2)', () => {
     const order = await register(intake(customerId, a.data!.registerAsset.asset.id));
     expect(order.serviceType).toBe('PAID');
     await act(
-      `mutation($input: DispatchInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
+      `mutation($input: DispatchWorkOrderInput!) { dispatchWorkOrder(input: $input) { workOrder { status } } }`,
       { input: { workOrderId: order.id, technicianIds: ['tech-b'] } },
       ['dispatcher'],
     );
     for (const m of ['departForSite', 'arriveOnSite']) {
       await act(
-        `mutation($id: ID!) { ${m}(workOrderId: $id) { workOrder { status } } }`,
+        `mutation($id: ID!) { ${m}(input: { workOrderId: $id }) { workOrder { status } } }`,
         { id: order.id },
         ['technician'],
         'tech-b',
@@ -567,7 +573,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
         };
       };
     }>(
-      `mutation($input: ChargesInput!) { setCharges(input: $input) { workOrder { charges { subtotalFen discountFen totalFen discountStatus } } } }`,
+      `mutation($input: SetChargesInput!) { setCharges(input: $input) { workOrder { charges { subtotalFen discountFen totalFen discountStatus } } } }`,
       {
         input: {
           workOrderId: order.id,
@@ -589,7 +595,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
     });
     const sign = (user: string) =>
       act(
-        `mutation($input: SignInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
+        `mutation($input: SignWorkOrderInput!) { signWorkOrder(input: $input) { workOrder { status } } }`,
         { input: { workOrderId: order.id, signerName: 'P' } },
         ['technician'],
         user,
@@ -599,7 +605,7 @@ describe('work orders through the gateway (SPEC §2)', () => {
       reason: 'DISCOUNT_PENDING_APPROVAL',
     });
     const approved = await act(
-      `mutation($id: ID!) { approveDiscount(workOrderId: $id) { workOrder { status } } }`,
+      `mutation($id: ID!) { approveDiscount(input: { workOrderId: $id }) { workOrder { status } } }`,
       { id: order.id },
       ['manager'],
       'boss',

@@ -98,7 +98,7 @@ export function serviceEnv(
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')
       .default('aftercare'),
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    ...telemetryEnv,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Deadline of this service's calls to other services. */
     GRPC_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
@@ -123,8 +123,42 @@ export function serviceEnv(
      * default, for `npm start` and tests): the service creates and updates its own.
      */
     EVENT_STREAMS_MANAGED: flag(false),
+    ACCESS_LOG_SAMPLE_RATIO: accessLogSampleRatio,
   });
 }
+
+/**
+ * Tracing settings. The OpenTelemetry SDK reads them itself (telemetry/register); they are
+ * declared here so a wrong value stops the start with a ConfigError instead of a diag line, and so
+ * the configuration reference lists them.
+ */
+export const telemetryEnv = {
+  /** OTLP/HTTP collector for traces; off when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Which traces are kept (the SDK's default: parentbased_always_on); ratio samplers take OTEL_TRACES_SAMPLER_ARG. */
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .optional(),
+  /** Share of new traces kept by the ratio samplers, 0–1 (default 1). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** Resource attributes on every span, `key=value,…`; the manifests set k8s.pod.name and k8s.namespace.name. */
+  OTEL_RESOURCE_ATTRIBUTES: z.string().optional(),
+  /** The release (`service.version` on spans); the image sets it from its VERSION build argument. */
+  SERVICE_VERSION: z.string().optional(),
+};
+
+/**
+ * Share of successful requests and calls that get an access line (0–1; failures always do): lower
+ * it where traffic makes one line per request too many.
+ */
+export const accessLogSampleRatio = z.coerce.number().min(0).max(1).default(1);
 
 type BaseEnv = ReturnType<typeof serviceEnv>;
 export type ServiceConfig<S extends BaseEnv> = z.infer<S> & {

@@ -10,6 +10,7 @@ export * from './http';
 export * from './ids';
 export * from './internal-auth';
 export * from './lifecycle';
+export * from './observability';
 export * from './logger';
 export * from './service';
 export * from './telemetry';

@@ -13,7 +13,9 @@ import { startOutboxRelay } from './events/relay';
 import { kitEventEntities } from './events/schema';
 import type { GraphQLEndpoint } from './http/graphql-endpoint';
 import { createHttpServer } from './http/server';
-import { createMetrics, type Metrics } from './http/metrics';
+import { createAccessLog } from './observability/access-log';
+import { createMetrics, type Metrics } from './observability/registry';
+import { instrumentTransactions } from './observability/transactions';
 import { createGrpcServer, type GrpcServer } from './grpc/server';
 import type { GrpcTls } from './grpc/tls';
 import {
@@ -48,6 +50,7 @@ export interface BaseServiceConfig {
   INTERNAL_AUTH_PRIVATE_KEY?: SigningKey;
   INTERNAL_AUTH_TRUSTED_KEYS?: TrustedKeys;
   EVENT_STREAMS_MANAGED: boolean;
+  ACCESS_LOG_SAMPLE_RATIO: number;
   calendar: BusinessCalendar;
   grpcTls?: GrpcTls;
 }
@@ -56,6 +59,8 @@ export interface BaseServiceConfig {
 export interface OutgoingCalls {
   auth: InternalAuth;
   tls?: GrpcTls;
+  /** The calling service's registry: client calls are timed per method. */
+  metrics?: Metrics;
 }
 
 /** Everything a service's transports and consumers are built from. */
@@ -91,7 +96,8 @@ export interface Subscription {
  * and the service is ready only once each is.
  */
 export async function subscribe<C extends BaseServiceConfig>(
-  runtime: Pick<ServiceRuntime<C>, 'config' | 'logger' | 'orm' | 'nats'>,
+  runtime: Pick<ServiceRuntime<C>, 'config' | 'logger' | 'orm' | 'nats'> &
+    Partial<Pick<ServiceRuntime<C>, 'metrics'>>,
   subscriptions: readonly Subscription[],
 ): Promise<Worker[]> {
   const workers: Worker[] = [];
@@ -102,6 +108,7 @@ export async function subscribe<C extends BaseServiceConfig>(
       logger: runtime.logger,
       subjectPrefix: runtime.config.EVENT_SUBJECT_PREFIX,
       managed: runtime.config.EVENT_STREAMS_MANAGED,
+      metrics: runtime.metrics,
       ...s,
     });
     workers.push({
@@ -182,6 +189,7 @@ export async function startService<C extends BaseServiceConfig>(
   const logger = spec.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const lifecycle = createLifecycle(logger, { hookTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   const metrics = createMetrics();
+  const accessLog = createAccessLog(logger, config.ACCESS_LOG_SAMPLE_RATIO);
   // Registered first so it runs last: the spans of shutdown itself are flushed too.
   lifecycle.onShutdown('telemetry', async () => {
     await currentTelemetry()?.forceFlush();
@@ -189,6 +197,7 @@ export async function startService<C extends BaseServiceConfig>(
   try {
     const orm = await openOrm(ormOptions(spec));
     lifecycle.onShutdown('database', () => orm.close());
+    instrumentTransactions(orm, metrics);
     if (config.MIGRATE_ON_START) {
       const applied = await migrateUp(orm);
       if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -208,22 +217,15 @@ export async function startService<C extends BaseServiceConfig>(
       logger,
       pollIntervalMs: spec.relayPollIntervalMs,
       streamManaged: config.EVENT_STREAMS_MANAGED,
+      metrics,
     });
     lifecycle.onShutdown('outbox relay', () => relay.stop(config.SHUTDOWN_TIMEOUT_MS / 2));
-    metrics.gauge(
-      'outbox_published_total',
-      'Events the outbox relay has published',
-      [],
-      () => relay.metrics().published,
-    );
-    metrics.gauge(
-      'outbox_failures_total',
-      'Failed outbox publish attempts',
-      [],
-      () => relay.metrics().failures,
-    );
 
-    const calls: OutgoingCalls = { auth, ...(config.grpcTls ? { tls: config.grpcTls } : {}) };
+    const calls: OutgoingCalls = {
+      auth,
+      metrics,
+      ...(config.grpcTls ? { tls: config.grpcTls } : {}),
+    };
     const runtime: ServiceRuntime<C> = {
       config,
       logger,
@@ -243,6 +245,8 @@ export async function startService<C extends BaseServiceConfig>(
       auth,
       audience: config.SERVICE_NAME,
       tls: config.grpcTls,
+      metrics,
+      accessLog,
     });
     parts.grpc?.(grpc);
     const grpcPort = await grpc.listen(config.GRPC_HOST, config.GRPC_PORT);
@@ -257,6 +261,7 @@ export async function startService<C extends BaseServiceConfig>(
       },
       lifecycle,
       metrics,
+      accessLog,
       isReady: async () => ({
         database: await orm.isConnected(),
         nats: !nats.isClosed(),

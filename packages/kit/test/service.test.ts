@@ -33,7 +33,7 @@ describe('startService listeners (real PostgreSQL and NATS)', () => {
     expect((await fetch(`${publicBase}/metrics`)).status).toBe(404);
     const metrics = await fetch(`${adminBase}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toContain('# TYPE outbox_published_total gauge');
+    expect(await metrics.text()).toContain('# TYPE outbox_events_published_total counter');
     for (const base of [publicBase, adminBase]) {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect((await fetch(`${base}/readyz`)).status).toBe(200);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  countPublishedEvents,
   createSubgraph,
   loadTypeDefs,
   type RunningService,
@@ -9,6 +10,7 @@ import {
   type Subscription,
   type Logger,
 } from '@aftercare/kit';
+import { COMPLAINT_COUNTERS } from './business-metrics';
 import { complaintV1 } from '@aftercare/proto';
 import {
   onArchiveHandoverLate,
@@ -80,6 +82,7 @@ export function complaintSpec(
     entities: complaintEntities,
     migrations: complaintMigrations,
     async setup(runtime) {
+      countPublishedEvents(runtime.metrics, COMPLAINT_COUNTERS);
       const { orm, outbox, lifecycle, logger, calls } = runtime;
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
@@ -116,8 +119,13 @@ export function complaintSpec(
       const workers = await subscribe(runtime, subscriptions(deps, logger));
       if (config.COMPLAINT_SCHEDULER) {
         workers.push(
-          startDeadlineScheduler(deps, logger, config.COMPLAINT_SCAN_INTERVAL_MS),
-          startCorrectionScheduler(deps, logger, config.COMPLAINT_SCAN_INTERVAL_MS),
+          startDeadlineScheduler(deps, logger, config.COMPLAINT_SCAN_INTERVAL_MS, runtime.metrics),
+          startCorrectionScheduler(
+            deps,
+            logger,
+            config.COMPLAINT_SCAN_INTERVAL_MS,
+            runtime.metrics,
+          ),
         );
       }
       return {

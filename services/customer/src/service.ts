@@ -41,7 +41,9 @@ export function customerSpec(
         ...archiveSubscriptions(deps, logger),
       ]);
       if (config.ARCHIVE_SCHEDULER) {
-        workers.push(startArchiveScheduler(deps, logger, config.ARCHIVE_SCAN_INTERVAL_MS));
+        workers.push(
+          startArchiveScheduler(deps, logger, config.ARCHIVE_SCAN_INTERVAL_MS, runtime.metrics),
+        );
       }
       return {
         grpc: (server) =>

@@ -71,7 +71,14 @@ export function inventorySpec(
         workers: [
           ...consumers,
           ...(config.TOOL_SCHEDULER
-            ? [startToolOverdueScheduler(deps, logger, config.TOOL_OVERDUE_SCAN_INTERVAL_MS)]
+            ? [
+                startToolOverdueScheduler(
+                  deps,
+                  logger,
+                  config.TOOL_OVERDUE_SCAN_INTERVAL_MS,
+                  runtime.metrics,
+                ),
+              ]
             : []),
         ],
       };

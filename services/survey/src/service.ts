@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  countPublishedEvents,
   createSubgraph,
   eventData,
   loadTypeDefs,
@@ -9,6 +10,7 @@ import {
   subscribe,
   type Subscription,
 } from '@aftercare/kit';
+import { SURVEY_COUNTERS } from './business-metrics';
 import { complaintClosed, workOrderCompleted } from '@aftercare/events';
 import { surveyV1 } from '@aftercare/proto';
 import type { SurveyDeps } from './app/deps';
@@ -60,6 +62,7 @@ export function surveySpec(
     entities: surveyEntities,
     migrations: surveyMigrations,
     async setup(runtime) {
+      countPublishedEvents(runtime.metrics, SURVEY_COUNTERS);
       const { orm, outbox, lifecycle, logger, calls } = runtime;
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
@@ -103,9 +106,16 @@ export function surveySpec(
         }),
         workers: [
           ...consumers,
-          startContactLogRetry(deps, logger, config.CONTACT_LOG_RETRY_INTERVAL_MS),
+          startContactLogRetry(deps, logger, config.CONTACT_LOG_RETRY_INTERVAL_MS, runtime.metrics),
           ...(config.REMINDER_SCHEDULER
-            ? [startReminderScheduler(deps, logger, config.REMINDER_SCAN_INTERVAL_MS)]
+            ? [
+                startReminderScheduler(
+                  deps,
+                  logger,
+                  config.REMINDER_SCAN_INTERVAL_MS,
+                  runtime.metrics,
+                ),
+              ]
             : []),
         ],
       };

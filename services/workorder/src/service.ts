@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import {
+  countPublishedEvents,
   createSubgraph,
   loadTypeDefs,
   type RunningService,
   type ServiceSpec,
   startService,
 } from '@aftercare/kit';
+import { WORKORDER_COUNTERS } from './business-metrics';
 import { workorderV1 } from '@aftercare/proto';
 import type { WorkOrderDeps } from './app/deps';
 import { startSlaScheduler } from './app/sla-scan';
@@ -36,7 +38,9 @@ export function workOrderSpec(
     config,
     entities: workOrderEntities,
     migrations: workOrderMigrations,
-    setup({ orm, outbox, logger, lifecycle, calls }) {
+    setup(runtime) {
+      const { orm, outbox, logger, lifecycle, calls } = runtime;
+      countPublishedEvents(runtime.metrics, WORKORDER_COUNTERS);
       const customers = customerDirectory(
         config.CUSTOMER_GRPC_ADDRESS,
         config.GRPC_CALL_TIMEOUT_MS,
@@ -66,7 +70,7 @@ export function workOrderSpec(
           logger,
         }),
         workers: config.SLA_SCHEDULER
-          ? [startSlaScheduler(deps, logger, config.SLA_SCAN_INTERVAL_MS)]
+          ? [startSlaScheduler(deps, logger, config.SLA_SCAN_INTERVAL_MS, runtime.metrics)]
           : [],
       };
     },

@@ -76,6 +76,8 @@ const MEANINGS: Record<string, string> = {
   NATS_URL: 'NATS with JetStream; comma-separated for a cluster',
   EVENT_SUBJECT_PREFIX: 'first token of every event subject and stream name',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector for traces; off when unset',
+  ACCESS_LOG_SAMPLE_RATIO:
+    'share (0–1) of successful GraphQL requests and gRPC calls given an access log line; failures always are',
   SHUTDOWN_TIMEOUT_MS: 'graceful shutdown: the longest any one step may take',
   BUSINESS_TZ: 'business time zone (Asia/Shanghai when unset)',
   BUSINESS_HOURS: 'working hours of the business calendar (08:30-17:30 when unset)',

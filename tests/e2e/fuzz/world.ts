@@ -41,7 +41,7 @@ export async function seedWorld(sys: System): Promise<IdPools> {
     { id: 'fz-tech', name: 'Fuzz Tech', team: 'east', teamLeadId: 'fz-lead', stationCode: 'FZ-ST' },
     { id: 'fz-lead', name: 'Fuzz Lead', team: 'east', position: 'team_lead' },
   ])
-    await ok(`mutation($i: StaffInput!) { upsertStaff(input: $i) { staff { id } } }`, {
+    await ok(`mutation($i: UpsertStaffInput!) { upsertStaff(input: $i) { staff { id } } }`, {
       i: { ...input, region },
     });
   await ok(
@@ -109,8 +109,12 @@ export async function seedWorld(sys: System): Promise<IdPools> {
   await step(
     `mutation($id: ID!) { dispatchWorkOrder(input: { workOrderId: $id, technicianIds: ["fz-tech"] }) { workOrder { id } } }`,
   );
-  await step(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
-  await step(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
+  await step(
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { id } } }`,
+  );
+  await step(
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { id } } }`,
+  );
   await step(
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "fuse", responsibility: PRODUCT, workDone: "fuse replaced" } }) { workOrder { id } } }`,
   );
@@ -160,7 +164,7 @@ export async function seedWorld(sys: System): Promise<IdPools> {
   if (!surveyId) throw new Error('seeding failed: no survey for the completed work order');
   const surveyToken = (
     await ok<{ issueSurveyLink: { token: string } }>(
-      `mutation($id: ID!) { issueSurveyLink(surveyId: $id) { token } }`,
+      `mutation($id: ID!) { issueSurveyLink(input: { surveyId: $id }) { token } }`,
       { id: surveyId },
     )
   ).issueSurveyLink.token;

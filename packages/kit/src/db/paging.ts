@@ -32,3 +32,76 @@ export async function keysetPage<T extends { id: string }>(
   ]);
   return pageFromRows(rows, first, total, (item) => item.id);
 }
+
+/** One parent's page in a batch: whose children, and which page of them. */
+export interface ParentPageRequest extends PageRequest {
+  parentId: string;
+}
+
+/**
+ * Keyset pages of many parents' children (a customer's assets, …) in one query whatever the
+ * number of parents, for a DataLoader batch: per parent a lateral join takes the `first + 1`
+ * newest rows after the cursor (same order and cursor as `keysetPage`) and counts them all, so a
+ * list of 100 parents costs one indexed query, never N, and never fetches a parent's whole list.
+ * Parent ids that are not uuids get an empty page. Children are filtered by the parent key only.
+ */
+export async function keysetPagesByParent<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  parentKey: keyof T & string,
+  requests: readonly ParentPageRequest[],
+  limits: { default: number; max: number } = { default: 20, max: 100 },
+): Promise<Page<T>[]> {
+  const meta = em.getMetadata(entity);
+  const table = meta.schema ? `"${meta.schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
+  const columnOf = (property: string) =>
+    (meta.properties as Record<string, { fieldNames: string[] }>)[property]!.fieldNames[0]!;
+  const parentColumn = columnOf(parentKey);
+  const idColumn = columnOf('id');
+  const pageOf = new Map<ParentPageRequest, Page<T>>();
+  // One query per distinct page shape: in practice a batch asks every parent for the same page.
+  const shapes = new Map<string, ParentPageRequest[]>();
+  for (const request of requests) {
+    const first = pageSize(request.first, { defaultSize: limits.default, max: limits.max });
+    if (request.after && !isUuid(request.after))
+      throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
+    const shape = `${first}:${request.after ?? ''}`;
+    shapes.set(shape, [...(shapes.get(shape) ?? []), request]);
+  }
+  for (const [shape, group] of shapes) {
+    const first = Number(shape.split(':')[0]);
+    const after = group[0]!.after || null;
+    const parents = [...new Set(group.map((r) => r.parentId).filter(isUuid))];
+    const rows = parents.length
+      ? await em.execute<Record<string, unknown>[]>(
+          `select p.parent_id as "__parent", c.total as "__total", t.*
+             from unnest(?::uuid[]) as p(parent_id)
+             cross join lateral (select count(*)::int as total from ${table} where "${parentColumn}" = p.parent_id) c
+             left join lateral (
+               select * from ${table}
+                where "${parentColumn}" = p.parent_id and (?::uuid is null or "${idColumn}" < ?::uuid)
+                order by "${idColumn}" desc limit ?
+             ) t on true`,
+          [`{${parents.join(',')}}`, after, after, first + 1],
+        )
+      : [];
+    const byParent = new Map<string, { total: number; items: T[] }>();
+    for (const { __parent, __total, ...row } of rows) {
+      const entry = byParent.get(String(__parent)) ?? { total: Number(__total), items: [] };
+      if (row[idColumn] !== null) entry.items.push(em.map(entity, row as never));
+      byParent.set(String(__parent), entry);
+    }
+    for (const request of group) {
+      const found = byParent.get(request.parentId) ?? { total: 0, items: [] };
+      pageOf.set(
+        request,
+        pageFromRows(found.items, first, found.total, (item) => item.id),
+      );
+    }
+  }
+  return requests.map((request) => pageOf.get(request)!);
+}
+
+/** DataLoader cache key of a `ParentPageRequest`: the same parent asked for the same page. */
+export const pageRequestKey = (r: ParentPageRequest): string =>
+  JSON.stringify([r.parentId, r.first ?? null, r.after ?? null]);

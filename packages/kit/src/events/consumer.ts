@@ -15,6 +15,10 @@ import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { reportConsumerLag } from '../observability/consumer-lag';
+import * as instruments from '../observability/instruments';
+import { secondsSince, type Metrics } from '../observability/registry';
+import { runAsWork } from '../observability/work-scope';
 import {
   eventSubject,
   isEventType,
@@ -76,6 +80,8 @@ export interface ConsumerOptions {
    * as this consumer needs them and fail otherwise, instead of creating or updating them.
    */
   managed?: boolean;
+  /** Counts per outcome, handling time, and the durable's lag read at scrape time. */
+  metrics?: Metrics;
 }
 
 export interface EventConsumerMetrics {
@@ -146,7 +152,19 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     await jetstream(nats).consumers.get(stream, consumerName)
   ).consume({ max_messages: PULL_BATCH });
   const counters: EventConsumerMetrics = { processed: 0, duplicates: 0, retries: 0, terminated: 0 };
+  const recorded = options.metrics && consumerInstruments(options.metrics, consumerName);
+  const stopReportingLag = options.metrics
+    ? reportConsumerLag(options.metrics, consumerName, stream, async () => {
+        const info = await jsm.consumers.info(stream, consumerName);
+        return { pending: info.num_pending, ackPending: info.num_ack_pending };
+      })
+    : () => undefined;
   let running = true;
+  const terminated = (reason: 'malformed' | 'invalid' | 'poison') => {
+    counters.terminated += 1;
+    recorded?.terminated.inc({ reason });
+    return 'terminated' as const;
+  };
 
   /** The inbox row and the handler's writes commit together, or not at all. */
   async function applyOnce(envelope: EventEnvelope, meta: EventMeta): Promise<boolean> {
@@ -163,6 +181,15 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   }
 
   async function handle(msg: JsMsg): Promise<void> {
+    const startMs = performance.now();
+    if (msg.info.deliveryCount > 1) recorded?.redeliveries.inc();
+    const outcome = await handleDelivery(msg);
+    if (outcome) recorded?.handleDuration.observe({ outcome }, secondsSince(startMs));
+  }
+
+  type Outcome = 'processed' | 'duplicate' | 'retry' | 'terminated' | undefined;
+
+  async function handleDelivery(msg: JsMsg): Promise<Outcome> {
     const parsed = parseEnvelope(jsonOrUndefined(msg));
     const problem = parsed.ok
       ? msg.subject === eventSubject(subjectPrefix, parsed.envelope.type)
@@ -170,19 +197,18 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
         : `type "${parsed.envelope.type}" does not match subject ${msg.subject}`
       : parsed.problem;
     if (!parsed.ok || problem) {
-      counters.terminated += 1;
       msg.term(`malformed event: ${problem}`);
       log.error(
         { subject: msg.subject, streamSequence: msg.seq, problem },
         'malformed event terminated',
       );
-      return;
+      return terminated('malformed');
     }
     const envelope = parsed.envelope;
     if (!wanted.has(envelope.type)) {
       // Only when the server cannot filter on several subjects (see filterFor).
       msg.ack();
-      return;
+      return undefined;
     }
     const meta: EventMeta = {
       consumer: consumerName,
@@ -201,18 +227,25 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
         'messaging.message.delivery_count': meta.deliveryCount,
       },
     };
-    await eventsTracer.startActiveSpan(
+    return eventsTracer.startActiveSpan(
       `${msg.subject} process`,
       spanOptions,
       contextFromMessage(msg.headers),
-      async (span) => {
+      async (span): Promise<Outcome> => {
         try {
-          if (await applyOnce(envelope, meta)) counters.processed += 1;
-          else {
+          const applied = await runAsWork({ kind: 'event_consumer', name: consumerName }, () =>
+            applyOnce(envelope, meta),
+          );
+          if (applied) {
+            counters.processed += 1;
+            recorded?.processed.inc();
+          } else {
             counters.duplicates += 1;
+            recorded?.duplicates.inc();
             log.debug({ eventId: envelope.id }, 'event already processed; skipped');
           }
           msg.ack();
+          return applied ? 'processed' : 'duplicate';
         } catch (e) {
           span.recordException(e as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
@@ -224,21 +257,23 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
           };
           if (isInvalidEvent(e)) {
             // Its data breaks the producer's contract: no redelivery can make it valid.
-            counters.terminated += 1;
             msg.term(`invalid event: ${errorMessage(e)}`.slice(0, 500));
             log.error(context, 'event data breaks its contract; event terminated');
-          } else if (meta.deliveryCount >= maxDeliver) {
-            counters.terminated += 1;
+            return terminated('invalid');
+          }
+          if (meta.deliveryCount >= maxDeliver) {
             msg.term(`failed ${meta.deliveryCount} times: ${errorMessage(e)}`.slice(0, 500));
             log.error(
               context,
               'event handler failed at the last delivery; event terminated (poison)',
             );
-          } else {
-            counters.retries += 1;
-            msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
-            log.warn(context, 'event handler failed; will be redelivered');
+            return terminated('poison');
           }
+          counters.retries += 1;
+          recorded?.retries.inc();
+          msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
+          log.warn(context, 'event handler failed; will be redelivered');
+          return 'retry';
         } finally {
           span.end();
         }
@@ -272,6 +307,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
     metrics: () => ({ ...counters }),
     async stop() {
       running = false;
+      stopReportingLag();
       await messages.close();
       await loop;
     },
@@ -363,4 +399,24 @@ async function ensureDurable(
       },
     );
   }
+}
+
+/** The consumer's counters and histogram, bound to its durable's name; created at start so dashboards see them at zero. */
+function consumerInstruments(metrics: Metrics, consumer: string) {
+  const labels = { messaging_consumer_group_name: consumer };
+  const terminated = instruments.consumerTerminated(metrics);
+  const handleDuration = instruments.consumerHandleDuration(metrics);
+  return {
+    processed: instruments.consumerProcessed(metrics).labels(labels),
+    duplicates: instruments.consumerDuplicates(metrics).labels(labels),
+    redeliveries: instruments.consumerRedeliveries(metrics).labels(labels),
+    retries: instruments.consumerRetries(metrics).labels(labels),
+    terminated: {
+      inc: ({ reason }: { reason: string }) => terminated.inc({ ...labels, reason }),
+    },
+    handleDuration: {
+      observe: ({ outcome }: { outcome: string }, seconds: number) =>
+        handleDuration.observe({ ...labels, outcome }, seconds),
+    },
+  };
 }

@@ -3,6 +3,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import type { Logger } from '../logger';
+import { eventPublished } from '../observability/business';
+import * as instruments from '../observability/instruments';
+import { secondsSince, type Metrics } from '../observability/registry';
+import { runAsWork } from '../observability/work-scope';
 import type { EventEnvelope } from './envelope';
 import type { Outbox } from './outbox';
 import { backoffDelay, errorMessage } from './retry';
@@ -30,6 +34,8 @@ export interface OutboxRelayOptions {
   retainPublishedMs?: number;
   /** The operator owns the stream (`EVENT_STREAMS_MANAGED`): check it, never create or update it. */
   streamManaged?: boolean;
+  /** Published and failed counts, publish latency, and the backlog read at each scrape. */
+  metrics?: Metrics;
 }
 
 export interface OutboxRelayMetrics {
@@ -92,6 +98,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let consecutiveFailures = 0;
   let lastPurge = 0;
   const counters = { published: 0, failures: 0 };
+  const recorded = options.metrics && relayInstruments(options.metrics, orm);
 
   // Sleeping between rounds: a kick ends a poll wait (not a back-off), stop() ends either.
   let kickPending = false;
@@ -135,11 +142,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       // The consumer's span becomes a child of this PRODUCER span, in the trace of the original request.
       const outgoing = { ...row.headers, ...captureTraceHeaders(trace.setSpan(parent, span)) };
       for (const [key, value] of Object.entries(outgoing)) h.set(key, value);
+      const startMs = performance.now();
       const ack = await js.publish(row.subject, JSON.stringify(row.payload), {
         msgID: row.id,
         headers: h,
         timeout: publishTimeoutMs,
       });
+      recorded?.publishDuration.observe(secondsSince(startMs));
       if (ack.duplicate)
         log.debug({ eventId: row.id }, 'event was already in the stream (duplicate dropped)');
     } catch (e) {
@@ -181,6 +190,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           [row.id],
         );
         published += 1;
+        if (options.metrics) eventPublished(options.metrics, row.payload.type, row.payload.data);
       }
       return { published, claimed: rows.length };
     });
@@ -211,8 +221,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         log.info({ service: outbox.service }, 'event stream ready');
       }
       const em = orm.em.fork();
-      const result = await relayBatch(em);
+      const result = await runAsWork({ kind: 'outbox_relay', name: 'outbox_relay' }, () =>
+        relayBatch(em),
+      );
       counters.published += result.published;
+      recorded?.published.inc(result.published);
       if (result.error !== undefined) throw result.error;
       if (consecutiveFailures > 0)
         log.info({ afterFailures: consecutiveFailures }, 'outbox relay recovered');
@@ -222,6 +235,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return 'idle';
     } catch (e) {
       counters.failures += 1;
+      recorded?.failures.inc();
       consecutiveFailures += 1;
       // The stream may have been deleted or the server replaced: check it again before the next publish.
       streamReady = false;
@@ -261,5 +275,40 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await running;
       unsubscribe();
     },
+  };
+}
+
+/**
+ * The relay's instruments. The backlog (rows waiting, age of the oldest) is read at scrape time:
+ * both come off the partial index of unpublished rows, so the query costs as little as the backlog
+ * is small, and the numbers are right even while the relay itself is stuck.
+ */
+function relayInstruments(metrics: Metrics, orm: Orm) {
+  let backlog: Promise<{ waiting: number; age: number }> | undefined;
+  // One query per scrape serves both gauges.
+  const readBacklog = () =>
+    (backlog ??= orm.em
+      .fork()
+      .execute<{ waiting: string; age: string | null }[]>(
+        `select (select count(*) from outbox where published_at is null) as waiting,
+                (select extract(epoch from now() - created_at) from outbox
+                  where published_at is null order by id limit 1) as age`,
+      )
+      .then(([row]) => ({ waiting: Number(row?.waiting ?? 0), age: Number(row?.age ?? 0) }))
+      .finally(() => {
+        backlog = undefined;
+      }));
+  // A scrape while the database is away keeps the last values rather than failing /metrics.
+  let last = { waiting: 0, age: 0 };
+  const read = async () => {
+    last = await readBacklog().catch(() => last);
+    return last;
+  };
+  instruments.outboxBacklog(metrics, async () => (await read()).waiting);
+  instruments.outboxOldestAge(metrics, async () => (await read()).age);
+  return {
+    published: instruments.outboxPublished(metrics),
+    failures: instruments.outboxFailures(metrics),
+    publishDuration: instruments.outboxPublishDuration(metrics),
   };
 }

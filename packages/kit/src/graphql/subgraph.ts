@@ -6,6 +6,7 @@ import type { Identity } from '../auth';
 import { runWithIdentity } from '../grpc/context';
 import type { GraphQLEndpoint, GraphQLRequestInfo } from '../http/graphql-endpoint';
 import type { Logger } from '../logger';
+import { graphqlObservationPlugin } from '../observability/graphql';
 import { enforceAccess } from './access';
 import { createErrorFormatter } from './errors';
 import { applyInputPolicy } from './input-policy';
@@ -78,6 +79,7 @@ export function createSubgraph<TContext extends SubgraphContext = SubgraphContex
     // Inline traces (ftv1) only feed Apollo's hosted usage reporting, which we do not use.
     plugins: [
       operationChecksPlugin<TContext>(),
+      graphqlObservationPlugin<TContext>(),
       ApolloServerPluginInlineTraceDisabled(),
       ...(options.plugins ?? []),
     ],

@@ -5,12 +5,18 @@ import {
   type Client,
   type ClientOptions,
   Metadata,
+  status as GrpcStatus,
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { Identity } from '../auth';
 import { AppError } from '../errors';
 import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
+import { rpcClientDuration } from '../observability/instruments';
+import { secondsSince, type Metrics } from '../observability/registry';
+
+type RpcHistogram = ReturnType<typeof rpcClientDuration>;
+import { observeRpc } from '../observability/rpc';
 import { currentDeadline, currentIdentity } from './context';
 import { fromServiceError, isServiceError } from './status';
 import { channelCredentialsOf, type GrpcTls } from './tls';
@@ -35,6 +41,8 @@ export interface GrpcClientOptions {
   identity?: Identity;
   /** Extra grpc-js channel options, merged over the kit's keepalive defaults. */
   channelOptions?: ChannelOptions;
+  /** Calls are timed per method into `rpc_client_call_duration_seconds`. */
+  metrics?: Metrics;
 }
 
 export interface GrpcCallOptions {
@@ -88,6 +96,7 @@ export function createGrpcClient<C extends GeneratedClientConstructor>(
     ...opts.channelOptions,
   });
   const target = opts.name ?? ClientConstructor.serviceName;
+  const histogram = opts.metrics && rpcClientDuration(opts.metrics);
   const audience = audienceOf(ClientConstructor.serviceName);
   const methods: Record<string, unknown> = { close: () => client.close() };
   for (const [name, method] of Object.entries(ClientConstructor.service)) {
@@ -95,7 +104,12 @@ export function createGrpcClient<C extends GeneratedClientConstructor>(
     if (name in methods)
       throw new Error(`${method.path}: the method name "${name}" clashes with the client's own`);
     methods[name] = (request: unknown, callOptions: GrpcCallOptions = {}) =>
-      unaryCall(client, name, request, callOptions, opts, { target, audience });
+      unaryCall(client, name, request, callOptions, opts, {
+        target,
+        audience,
+        path: method.path,
+        histogram,
+      });
   }
   return methods as PromiseClient<C['service']>;
 }
@@ -119,7 +133,12 @@ async function unaryCall(
   request: unknown,
   callOptions: GrpcCallOptions,
   opts: GrpcClientOptions,
-  { target, audience }: { target: string; audience: string },
+  {
+    target,
+    audience,
+    path,
+    histogram,
+  }: { target: string; audience: string; path: string; histogram?: RpcHistogram },
 ): Promise<unknown> {
   const metadata = callOptions.metadata?.clone() ?? new Metadata();
   const identity =
@@ -132,9 +151,14 @@ async function unaryCall(
     currentDeadline(),
   );
   const method = (client as unknown as Record<string, CallbackMethod>)[name] as CallbackMethod;
+  const startMs = performance.now();
+  const observe = (status: string) => {
+    if (histogram) observeRpc(histogram, path, status, secondsSince(startMs));
+  };
   return new Promise((resolve, reject) => {
     try {
       method.call(client, request, metadata, { deadline }, (error, response) => {
+        observe(error ? (isServiceError(error) ? GrpcStatus[error.code] : 'UNKNOWN') : 'OK');
         if (error)
           reject(
             isServiceError(error) ? fromServiceError(error, target) : toAppError(error, target),
@@ -142,6 +166,7 @@ async function unaryCall(
         else resolve(response);
       });
     } catch (error) {
+      observe('UNKNOWN');
       reject(toAppError(error, target));
     }
   });

@@ -13,6 +13,11 @@ import type { Identity } from '../auth';
 import { AppError, isAppError } from '../errors';
 import { findRefusal, TEXT_MAX_LENGTH } from '../input-policy';
 import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
+import type { AccessLog } from '../observability/access-log';
+import { rpcServerDuration } from '../observability/instruments';
+import { secondsSince, type Metrics } from '../observability/registry';
+import { observeRpc } from '../observability/rpc';
+import { runAsWork } from '../observability/work-scope';
 import { runInCallScope } from './context';
 import { HealthStatus } from './health';
 import type { GrpcLogger } from './logger';
@@ -60,6 +65,15 @@ export interface GrpcServerOptions {
   tls?: GrpcTls;
   /** Extra grpc-js server options, merged over the kit's keepalive defaults. */
   options?: ServerOptions;
+  /** Calls are timed per method into `rpc_server_call_duration_seconds`. */
+  metrics?: Metrics;
+  /** Each call's access line (health checks aside). */
+  accessLog?: AccessLog;
+}
+
+/** What the server records of each call besides answering it. */
+interface CallObserver {
+  observe(method: string, status: string, identity: Identity | null, startMs: number): void;
 }
 
 export interface GrpcServer {
@@ -90,6 +104,7 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
   const { logger } = opts;
   const server = new Server({ ...KEEPALIVE_DEFAULTS, ...opts.options });
   const health = new HealthStatus();
+  const observer = callObserver(opts);
   const authenticate = async (metadata: Metadata): Promise<Identity | null> => {
     const [token] = metadata.get(IDENTITY_HEADER);
     if (typeof token !== 'string' || token === '') {
@@ -113,7 +128,7 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
         name
       ];
       if (!handler) throw new Error(`${method.path}: no handler given`);
-      implementation[name] = unaryCall(method.path, handler, logger, authenticate);
+      implementation[name] = unaryCall(method.path, handler, logger, authenticate, observer);
       health.register(serviceNameOf(method.path));
     }
     server.addService(service, implementation);
@@ -121,6 +136,7 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
 
   server.addService(healthV1.HealthService, {
     // Probes (kubelet, load balancers) carry no identity; health reveals nothing else.
+    // Not observed: probes every few seconds would drown the calls that matter.
     check: unaryCall(healthV1.HealthService.check.path, health.check, logger, async () => null),
     watch: health.watch,
   });
@@ -134,20 +150,46 @@ export function createGrpcServer(opts: GrpcServerOptions): GrpcServer {
   };
 }
 
+function callObserver(opts: GrpcServerOptions): CallObserver | undefined {
+  const { metrics, accessLog } = opts;
+  if (!metrics && !accessLog) return undefined;
+  const histogram = metrics && rpcServerDuration(metrics);
+  return {
+    observe(method, status, identity, startMs) {
+      const seconds = secondsSince(startMs);
+      if (histogram) observeRpc(histogram, method, status, seconds);
+      accessLog?.write(
+        {
+          protocol: 'grpc',
+          operation: method,
+          status,
+          duration_ms: seconds * 1000,
+          user_id: identity?.userId ?? null,
+        },
+        status !== 'OK',
+      );
+    },
+  };
+}
+
 function unaryCall<Req, Res>(
   method: string,
   handler: UnaryHandler<Req, Res>,
   logger: GrpcLogger,
   authenticate: (metadata: Metadata) => Promise<Identity | null>,
+  observer?: CallObserver,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const startMs = performance.now();
+    let identity: Identity | null = null;
     const aborter = new AbortController();
     call.on('cancelled', () =>
       aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled')),
     );
     const serve = async () => {
+      identity = await authenticate(call.metadata);
       const ctx: CallContext = {
-        identity: await authenticate(call.metadata),
+        identity,
         deadline: toDate(call.getDeadline()),
         signal: aborter.signal,
         metadata: call.metadata,
@@ -156,16 +198,22 @@ function unaryCall<Req, Res>(
       // Outgoing calls made by the handler inherit the caller's identity and deadline.
       return runInCallScope({ identity: ctx.identity, deadline: ctx.deadline }, async () => {
         checkRequest(call.request);
-        return handler(call.request, ctx);
+        return runAsWork({ kind: 'grpc', name: method }, () => handler(call.request, ctx));
       });
     };
     serve().then(
-      (response) => callback(null, response),
+      (response) => {
+        observer?.observe(method, 'OK', identity, startMs);
+        callback(null, response);
+      },
       (error: unknown) => {
         // The caller is gone and grpc-js has already answered it (CANCELLED or DEADLINE_EXCEEDED):
         // failures caused by giving up, e.g. rethrowing `ctx.signal.reason`, are not news.
-        if (aborter.signal.aborted) return;
-        callback(toStatusObject(toReportedError(error, method, logger)));
+        if (aborter.signal.aborted)
+          return observer?.observe(method, 'CANCELLED', identity, startMs);
+        const reported = toReportedError(error, method, logger);
+        observer?.observe(method, reported.code, identity, startMs);
+        callback(toStatusObject(reported));
       },
     );
   };

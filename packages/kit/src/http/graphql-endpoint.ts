@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../auth';
 import { graphqlCodeOf, isAppError, type AppError } from '../errors';
+import type { AccessLog } from '../observability/access-log';
+import { observeGraphQLRequest } from '../observability/graphql';
+import type { Metrics } from '../observability/registry';
 import {
   HeaderMap,
   type ApolloServer,
@@ -50,6 +53,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   res: ServerResponse,
   body: unknown,
   search: string,
+  observe: { metrics: Metrics; accessLog: AccessLog },
 ): Promise<void> {
   const request: HTTPGraphQLRequest = {
     method: req.method ?? 'GET',
@@ -57,40 +61,44 @@ export async function serveGraphQL<TContext extends BaseContext>(
     search,
     body,
   };
-  let identity: Identity | null = null;
-  if (endpoint.authenticate) {
-    try {
-      identity = await endpoint.authenticate(request);
-    } catch (err) {
-      if (!(isAppError(err) && err.code === 'UNAUTHENTICATED')) throw err;
-      return sendGraphQLError(res, 401, err);
+  await observeGraphQLRequest(observe, async (caller) => {
+    let identity: Identity | null = null;
+    if (endpoint.authenticate) {
+      try {
+        identity = await endpoint.authenticate(request);
+      } catch (err) {
+        if (!(isAppError(err) && err.code === 'UNAUTHENTICATED')) throw err;
+        return { status: 401, body: sendGraphQLError(res, 401, err) };
+      }
     }
-  }
-  const info = { req, request, identity };
-  const execute = () =>
-    endpoint.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: request,
-      context: () => endpoint.context(info),
-    });
-  const response = await (endpoint.runInScope ? endpoint.runInScope(info, execute) : execute());
-
-  for (const [key, value] of response.headers) res.setHeader(key, value);
-  res.statusCode = response.status ?? 200;
-  if (response.body.kind === 'complete') {
-    res.end(response.body.string);
-    return;
-  }
-  for await (const chunk of response.body.asyncIterator) res.write(chunk);
-  res.end();
+    caller(identity);
+    const info = { req, request, identity };
+    const execute = () =>
+      endpoint.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: () => endpoint.context(info),
+      });
+    const response = await (endpoint.runInScope ? endpoint.runInScope(info, execute) : execute());
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return { status: res.statusCode, body: response.body.string };
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+    return { status: res.statusCode };
+  });
 }
 
-function sendGraphQLError(res: ServerResponse, status: number, err: AppError): void {
+/** Answers a refusal made before Apollo; returns the body written. */
+function sendGraphQLError(res: ServerResponse, status: number, err: AppError): string {
+  const body = JSON.stringify({
+    errors: [
+      { message: err.message, extensions: { code: graphqlCodeOf[err.code], reason: err.reason } },
+    ],
+  });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(
-    JSON.stringify({
-      errors: [
-        { message: err.message, extensions: { code: graphqlCodeOf[err.code], reason: err.reason } },
-      ],
-    }),
-  );
+  res.end(body);
+  return body;
 }

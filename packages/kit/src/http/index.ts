@@ -7,12 +7,3 @@ export {
 } from './server';
 export { type GraphQLEndpoint, type GraphQLRequestInfo } from './graphql-endpoint';
 export { DEFAULT_BODY_LIMIT_BYTES } from './body';
-export {
-  createMetrics,
-  METRICS_CONTENT_TYPE,
-  type Collect,
-  type Counter,
-  type Gauge,
-  type Labels,
-  type Metrics,
-} from './metrics';

@@ -5,7 +5,9 @@ import cors, { type CorsOptions } from 'cors';
 import type { Logger } from '../logger';
 import { BodyError, DEFAULT_BODY_LIMIT_BYTES, parseBody, readBody } from './body';
 import { serveGraphQL, type GraphQLEndpoint } from './graphql-endpoint';
-import { createMetrics, METRICS_CONTENT_TYPE, type Metrics } from './metrics';
+import { createAccessLog, type AccessLog } from '../observability/access-log';
+import { graphqlServerDuration, httpServerDuration } from '../observability/instruments';
+import { createMetrics, secondsSince, type Metrics } from '../observability/registry';
 
 export type { CorsOptions };
 
@@ -22,6 +24,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   lifecycle?: { isShuttingDown(): boolean };
   /** Registry served at the admin listener's `/metrics`; pass the service's own to add counters and gauges. */
   metrics?: Metrics;
+  /** Where each GraphQL request's access line goes (default: every request, to `logger`). */
+  accessLog?: AccessLog;
   /** Largest accepted request body (default 1 MiB); more is answered 413. */
   bodyLimitBytes?: number;
   /**
@@ -52,6 +56,9 @@ export interface HttpServer {
 
 type Listener = 'public' | 'admin';
 
+/** Any other method is labelled `_OTHER` (the OpenTelemetry convention), keeping the label bounded. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
 /**
  * What each listener serves. Metrics stay off the public port: they tell an outsider the traffic,
  * the error rates and the internals of the service. Probes are on both, so a deployment may point
@@ -69,27 +76,13 @@ export function createHttpServer<TContext extends BaseContext>(
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const metrics = options.metrics ?? createMetrics();
   const corsHeaders = options.cors && cors({ ...options.cors, preflightContinue: false });
-  const started = Date.now();
+  const accessLog = options.accessLog ?? createAccessLog(logger);
   let closing = false;
   let apolloStarted = false;
 
-  const requests = metrics.counter(
-    'http_requests_total',
-    'HTTP requests served, by route, method and status',
-    ['route', 'method', 'status'],
-  );
-  metrics.gauge(
-    'process_uptime_seconds',
-    'Seconds since the HTTP server was created',
-    [],
-    () => (Date.now() - started) / 1000,
-  );
-  metrics.gauge(
-    'process_resident_memory_bytes',
-    'Resident memory size in bytes',
-    [],
-    () => process.memoryUsage().rss,
-  );
+  const requests = httpServerDuration(metrics);
+  // Created now, so dashboards and alerts find the family before the first request.
+  if (graphql) graphqlServerDuration(metrics);
 
   async function readiness(): Promise<{ ready: boolean; checks: ReadinessChecks }> {
     const checks: ReadinessChecks = {
@@ -140,7 +133,7 @@ export function createHttpServer<TContext extends BaseContext>(
         method === 'POST'
           ? parseBody(await readBody(req, bodyLimit), req.headers['content-type'])
           : undefined;
-      return serveGraphQL(graphql, req, res, body, search);
+      return serveGraphQL(graphql, req, res, body, search, { metrics, accessLog });
     }
     if (!isRead) {
       res.setHeader('allow', 'GET, HEAD');
@@ -151,19 +144,23 @@ export function createHttpServer<TContext extends BaseContext>(
       const { ready, checks } = await readiness();
       return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
     }
-    res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+    res.writeHead(200, { 'content-type': metrics.contentType });
     res.end(await metrics.render());
   }
 
   const listenerServer = (listener: Listener): Server => {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const start = performance.now();
       res.on('finish', () => {
-        requests.inc({
-          route: serves(listener, url.pathname) ? url.pathname : 'other',
-          method: req.method ?? '',
-          status: res.statusCode,
-        });
+        requests.observe(
+          {
+            http_route: serves(listener, url.pathname) ? url.pathname : 'other',
+            http_request_method: KNOWN_METHODS.has(req.method ?? '') ? req.method : '_OTHER',
+            http_response_status_code: res.statusCode,
+          },
+          secondsSince(start),
+        );
         if (closing) server.closeIdleConnections();
       });
       // While draining, tell keep-alive clients to reconnect elsewhere instead of reusing this socket.

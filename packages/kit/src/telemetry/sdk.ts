@@ -6,6 +6,8 @@ import {
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
@@ -36,6 +38,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[];
   /** Replaces `defaultInstrumentations()`. */
   instrumentations?: TelemetryInstrumentation[];
+  /** `service.version` on every span; defaults to `SERVICE_VERSION` (the image's release). */
+  serviceVersion?: string;
 }
 
 export interface Telemetry {
@@ -80,8 +84,19 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   // Processors first: they validate the endpoint, and instrumentations hook `require` when made.
   const spanProcessors = spanProcessorsFor(options);
   const instrumentations = options.instrumentations ?? defaultInstrumentations();
+  const serviceVersion = options.serviceVersion ?? process.env.SERVICE_VERSION;
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
+    // Below what OTEL_RESOURCE_ATTRIBUTES says (the SDK's env detector merges over it): k8s.pod.name
+    // and k8s.namespace.name come from there (downward API), and it may override the version.
+    ...(serviceVersion
+      ? {
+          resource: defaultResource().merge(
+            resourceFromAttributes({ [ATTR_SERVICE_VERSION]: serviceVersion }),
+          ),
+        }
+      : {}),
+    // No sampler here: NodeSDK builds it from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
     spanProcessors,
     instrumentations,
     // Explicit, so a stray OTEL_PROPAGATORS cannot change the format the services agree on.

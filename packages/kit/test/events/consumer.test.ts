@@ -22,6 +22,7 @@ import {
   streamName,
 } from '../../src/events';
 import { uuidv7 } from '../../src/ids';
+import { createMetrics } from '../../src/observability';
 import {
   addNote,
   Note,
@@ -210,6 +211,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   it('R-EV-8 a poison event is terminated after maxDeliver and the consumer goes on', async () => {
     const poison = envelope(8);
     let poisonCalls = 0;
+    const metrics = createMetrics({ defaultMetrics: false });
     const consumer = await consume(
       'poison',
       async (em, env) => {
@@ -219,7 +221,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
         }
         await recordReceived('poison')(em, env);
       },
-      { maxDeliver: 2 },
+      { maxDeliver: 2, metrics },
     );
     const good = envelope(9);
     await publishRaw(poison);
@@ -229,6 +231,19 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(poisonCalls).toBe(2);
     expect((await receivedRows(orm, 'poison')).map((r) => r.event_id)).toEqual([good.id]);
+    // Issue 14: what an operator sees of it (one retry, its redelivery, the termination, the lag).
+    const text = await metrics.render();
+    const group = 'messaging_consumer_group_name="poison"';
+    expect(text).toContain(`event_consumer_retries_total{${group}} 1`);
+    expect(text).toContain(`event_consumer_redeliveries_total{${group}} 1`);
+    expect(text).toContain(`event_consumer_terminated_total{${group},reason="poison"} 1`);
+    expect(text).toContain(`event_consumer_processed_total{${group}} 1`);
+    expect(text).toMatch(
+      new RegExp(
+        `^event_consumer_pending_messages\\{${group},messaging_destination_name="[A-Z_0-9]+"\\} 0$`,
+        'm',
+      ),
+    );
   });
 
   it('R-EV-9 an event whose data breaks its contract is terminated at once, not retried', async () => {

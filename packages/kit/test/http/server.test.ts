@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { createHttpServer, createMetrics, type HttpServer } from '../../src/http';
+import { createHttpServer, type HttpServer } from '../../src/http';
 import { createLogger } from '../../src/logger';
+import { createMetrics } from '../../src/observability';
 
 const logger = createLogger('kit-test', 'silent');
 
@@ -70,12 +71,20 @@ describe('createHttpServer', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
   });
 
-  it('serves Prometheus text on the admin listener with uptime, request counts by route and status, and service metrics', async () => {
+  it('serves Prometheus text on the admin listener with runtime metrics, request latency by route, method and status, and service metrics', async () => {
     const metrics = createMetrics();
-    const published = metrics.counter('aftercare_events_published_total', 'Events published', [
-      'stream',
-    ]);
-    metrics.gauge('aftercare_outbox_pending', 'Outbox rows waiting', [], () => 7);
+    const published = metrics.counter({
+      name: 'aftercare_events_published_total',
+      help: 'Events published',
+      labelNames: ['stream'],
+    });
+    metrics.gauge({
+      name: 'aftercare_outbox_pending',
+      help: 'Outbox rows waiting',
+      collect() {
+        this.set(7);
+      },
+    });
     published.inc({ stream: 'AFTERCARE_CUSTOMER' }, 3);
     server = createHttpServer({ logger, metrics });
     const base = await started(server);
@@ -88,11 +97,15 @@ describe('createHttpServer', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    expect(text).toContain('# TYPE process_uptime_seconds gauge');
-    expect(text).toMatch(/^process_uptime_seconds \d+(\.\d+)?(e[-+]\d+)?$/m);
-    expect(text).toContain('# TYPE http_requests_total counter');
-    expect(text).toContain('http_requests_total{route="/healthz",method="GET",status="200"} 2');
-    expect(text).toContain('http_requests_total{route="other",method="GET",status="404"} 1');
+    expect(text).toContain('# TYPE process_start_time_seconds gauge');
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_p99_seconds gauge');
+    expect(text).toContain('# TYPE http_server_request_duration_seconds histogram');
+    expect(text).toContain(
+      'http_server_request_duration_seconds_count{http_route="/healthz",http_request_method="GET",http_response_status_code="200"} 2',
+    );
+    expect(text).toContain(
+      'http_server_request_duration_seconds_count{http_route="other",http_request_method="GET",http_response_status_code="404"} 1',
+    );
     expect(text).toContain('aftercare_events_published_total{stream="AFTERCARE_CUSTOMER"} 3');
     expect(text).toContain('aftercare_outbox_pending 7');
   });

@@ -1,5 +1,11 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
-import { type Logger, startPeriodicWorker, uuidv7, type Worker } from '@aftercare/kit';
+import {
+  type Logger,
+  type Metrics,
+  startPeriodicWorker,
+  uuidv7,
+  type Worker,
+} from '@aftercare/kit';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
 import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
 import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
@@ -152,6 +158,7 @@ export const startDeadlineScheduler = (
   deps: ComplaintDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
   startPeriodicWorker(
     'complaint deadline scheduler',
@@ -161,4 +168,5 @@ export const startDeadlineScheduler = (
       (await scanOverdueComplaints(deps)) +
       ((await publishMonthlyReport(deps)) ? 1 : 0),
     logger,
+    metrics,
   );

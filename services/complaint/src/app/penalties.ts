@@ -5,6 +5,7 @@ import {
   type EntityManager,
   type Identity,
   type Logger,
+  type Metrics,
   checkUuid,
   forbidden,
   createOnce,
@@ -440,12 +441,14 @@ export const startCorrectionScheduler = (
   deps: ComplaintDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
   startPeriodicWorker(
     'penalty correction scheduler',
     intervalMs,
     () => scanUncorrectedViolations(deps),
     logger,
+    metrics,
   );
 
 /** R-PN-1: the rules, for everyone who sees penalties. */

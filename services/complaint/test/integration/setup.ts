@@ -106,7 +106,7 @@ export async function upsertStaff(
 ): Promise<void> {
   await subgraphData(
     s.workorder.httpPort,
-    `mutation($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
+    `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
     { input: staff },
     manager,
   );

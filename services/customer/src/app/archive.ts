@@ -12,9 +12,13 @@ import {
   idempotencyKey,
   instant,
   isUuid,
+  keysetPage,
   type Logger,
+  type Metrics,
   notFound,
   notInFuture,
+  type Page,
+  type PageRequest,
   requireRole,
   staffId,
   startPeriodicWorker,
@@ -214,12 +218,14 @@ export const startArchiveScheduler = (
   deps: CustomerDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
   startPeriodicWorker(
     'archive handover scheduler',
     intervalMs,
     () => scanOverdueHandovers(deps),
     logger,
+    metrics,
   );
 
 /**
@@ -278,23 +284,16 @@ export async function getHandover(em: EntityManager, caller: Identity | null, id
   return handover;
 }
 
-/** Handovers of many customers or assets at once (GraphQL loaders), newest first. */
-export async function handoversBy(
+/** A customer's or an asset's archive handovers, newest first, keyset-paged (one due per sale or return). */
+export async function handoversOf(
   em: EntityManager,
   caller: Identity | null,
   field: 'customerId' | 'assetId',
-  ids: readonly string[],
-): Promise<ArchiveHandoverRecord[][]> {
+  id: string,
+  page: PageRequest,
+): Promise<Page<ArchiveHandoverRecord>> {
   requireRole(caller, ...CAN_READ_ARCHIVE);
-  const wanted = [...new Set(ids)].filter(isUuid);
-  const found = wanted.length
-    ? await em.find(
-        ArchiveHandoverRecord,
-        { [field]: { $in: wanted } },
-        { orderBy: { eventAt: 'desc', id: 'desc' } },
-      )
-    : [];
-  return ids.map((id) => found.filter((h) => h[field] === id));
+  return keysetPage(em, ArchiveHandoverRecord, { [field]: checkUuid(id, field) }, page);
 }
 
 export async function documentsOf(

@@ -12,6 +12,9 @@ import {
   checkUuid,
   findByUuid,
   findByUuids,
+  keysetPagesByParent,
+  type Page,
+  type ParentPageRequest,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -148,6 +151,19 @@ export async function assetsOfCustomers(
     ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } })
     : [];
   return customerIds.map((id) => found.filter((a) => a.customerId === id));
+}
+
+/**
+ * Customers' assets, newest first, a keyset page per customer in one query for a whole list of
+ * customers: a fleet customer's files grow with every vehicle, so they are never fetched whole.
+ */
+export async function assetPagesOf(
+  em: EntityManager,
+  caller: Identity | null,
+  requests: readonly ParentPageRequest[],
+): Promise<Page<AssetRecord>[]> {
+  requireRole(caller, ...CAN_READ);
+  return keysetPagesByParent(em, AssetRecord, 'customerId', requests);
 }
 
 export interface EntitlementAnswer extends Entitlement {

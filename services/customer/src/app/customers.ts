@@ -251,6 +251,5 @@ export async function customerHistory(
     CustomerChangeRecord,
     { customerId: checkUuid(customerId, 'customerId') },
     page,
-    { default: 50, max: 200 },
   );
 }

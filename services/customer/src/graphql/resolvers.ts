@@ -5,17 +5,21 @@ import {
   DateTimeScalar,
   type EntityManager,
   type Identity,
+  type Page,
+  type ParentPageRequest,
+  pageRequestKey,
   requireRole,
   alignByIds,
   nullIfNotFound,
   requestContext,
   type RequestContext,
+  toConnection,
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
-import { documentsOf, getHandover, handoversBy, receiveHandover, recordSale } from '../app/archive';
+import { documentsOf, getHandover, handoversOf, receiveHandover, recordSale } from '../app/archive';
 import {
   assetDetailsOf,
-  assetsOfCustomers,
+  assetPagesOf,
   batchGetAssets,
   getAsset,
   registerAsset,
@@ -51,14 +55,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     asset: new DataLoader<string, AssetRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetAssets(em, caller(), ids)),
     ),
-    assetsOfCustomer: new DataLoader<string, AssetRecord[]>((ids) =>
-      assetsOfCustomers(em, caller(), ids),
-    ),
-    handoversOfCustomer: new DataLoader<string, ArchiveHandoverRecord[]>((ids) =>
-      handoversBy(em, identity, 'customerId', ids),
-    ),
-    handoversOfAsset: new DataLoader<string, ArchiveHandoverRecord[]>((ids) =>
-      handoversBy(em, identity, 'assetId', ids),
+    assetPage: new DataLoader<ParentPageRequest, Page<AssetRecord>, string>(
+      (requests) => assetPagesOf(em, identity, requests),
+      { cacheKeyFn: pageRequestKey },
     ),
     documentsOfHandover: new DataLoader<string, ArchiveDocumentRecord[]>((ids) =>
       documentsOf(em, identity, ids),
@@ -69,6 +68,7 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
 export const customerContext = (deps: CustomerDeps) => requestContext(deps.orm, createLoaders);
 
 type Args = Record<string, never>;
+type PageArgs = { first?: number; after?: string };
 const me = (ctx: CustomerContext) => ctx.identity;
 
 export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<CustomerContext> {
@@ -83,7 +83,11 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         args: { filter?: object; first?: number; after?: string },
         ctx: CustomerContext,
       ) =>
-        searchCustomers(ctx.em, me(ctx), { ...args.filter, first: args.first, after: args.after }),
+        searchCustomers(ctx.em, me(ctx), {
+          ...args.filter,
+          first: args.first,
+          after: args.after,
+        }).then(toConnection),
       asset: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
         getAsset(ctx.em, me(ctx), id).catch(nullIfNotFound),
       serviceEntitlement: (
@@ -135,20 +139,15 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         ctx.loaders.customer.load(ref.id),
       region: (c: CustomerRecord) =>
         c.province && c.city ? { province: c.province, city: c.city, district: c.district } : null,
-      assets: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.assetsOfCustomer.load(c.id),
-      contactLog: (
-        c: CustomerRecord,
-        page: { first?: number; after?: string },
-        ctx: CustomerContext,
-      ) => contactLogOf(ctx.em, me(ctx), c.id, page),
-      history: (
-        c: CustomerRecord,
-        page: { first?: number; after?: string },
-        ctx: CustomerContext,
-      ) => customerHistory(ctx.em, me(ctx), c.id, page),
-      archiveHandovers: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.handoversOfCustomer.load(c.id),
+      assets: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        ctx.loaders.assetPage.load({ parentId: c.id, ...page }).then(toConnection),
+      // Read on one customer's page at a time: one keyset page (`first + 1` indexed rows) each.
+      contactLog: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        contactLogOf(ctx.em, me(ctx), c.id, page).then(toConnection),
+      history: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        customerHistory(ctx.em, me(ctx), c.id, page).then(toConnection),
+      archiveHandovers: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        handoversOf(ctx.em, me(ctx), 'customerId', c.id, page).then(toConnection),
     },
     ArchiveHandover: {
       customer: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
@@ -173,8 +172,8 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       contract: (a: AssetRecord) => assetDetailsOf(a).contract,
       entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext) =>
         serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
-      archiveHandovers: (a: AssetRecord, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.handoversOfAsset.load(a.id),
+      archiveHandovers: (a: AssetRecord, page: PageArgs, ctx: CustomerContext) =>
+        handoversOf(ctx.em, me(ctx), 'assetId', a.id, page).then(toConnection),
     },
   } as GraphQLResolverMap<CustomerContext>;
 }

@@ -42,7 +42,7 @@ const MUTATIONS: Record<string, string> = {
 };
 const QUERIES: Record<string, string> = {
   customer: `customer(id: "${ID}") { id }`,
-  customers: `customers { total }`,
+  customers: `customers { totalCount }`,
   asset: `asset(id: "${ID}") { id }`,
   serviceEntitlement: `serviceEntitlement(assetId: "${ID}") { kind }`,
   archiveHandover: `archiveHandover(id: "${ID}") { id }`,
@@ -119,8 +119,8 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     agent,
   );
   const nested = `query($c: ID!, $a: ID!) {
-    customer(id: $c) { archiveHandovers { id } }
-    asset(id: $a) { archiveHandovers { id } }
+    customer(id: $c) { archiveHandovers { nodes { id } } }
+    asset(id: $a) { archiveHandovers { nodes { id } } }
   }`;
   const vars = { c: customerId, a: assetId };
   // Technicians and dispatchers read customers and assets, not their archives.
@@ -135,11 +135,11 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     ]);
   }
   const audited = await subgraphData<{
-    customer: { archiveHandovers: unknown[] };
-    asset: { archiveHandovers: unknown[] };
+    customer: { archiveHandovers: { nodes: unknown[] } };
+    asset: { archiveHandovers: { nodes: unknown[] } };
   }>(service.httpPort, nested, vars, { userId: 'aud-1', roles: ['auditor'] });
-  expect(audited.customer.archiveHandovers).toHaveLength(1);
-  expect(audited.asset.archiveHandovers).toHaveLength(1);
+  expect(audited.customer.archiveHandovers.nodes).toHaveLength(1);
+  expect(audited.asset.archiveHandovers.nodes).toHaveLength(1);
 });
 
 const allProbes = () => [

@@ -171,16 +171,16 @@ it('R-CU-3 a handover on time but missing documents or customer signatures is in
   // The handover is on the customer's and the asset's file.
   const { customer } = await gql<{
     customer: {
-      archiveHandovers: { id: string }[];
-      assets: { archiveHandovers: { id: string }[] }[];
+      archiveHandovers: { nodes: { id: string }[] };
+      assets: { nodes: { archiveHandovers: { nodes: { id: string }[] } }[] };
     };
   }>(
-    `query($id: ID!) { customer(id: $id) { archiveHandovers { id } assets { archiveHandovers { id } } } }`,
+    `query($id: ID!) { customer(id: $id) { archiveHandovers { nodes { id } } assets { nodes { archiveHandovers { nodes { id } } } } } }`,
     { id: customerId },
     clerk,
   );
-  expect(customer.archiveHandovers.map((h) => h.id)).toEqual([handover.id]);
-  expect(customer.assets[0]!.archiveHandovers.map((h) => h.id)).toEqual([handover.id]);
+  expect(customer.archiveHandovers.nodes.map((h) => h.id)).toEqual([handover.id]);
+  expect(customer.assets.nodes[0]!.archiveHandovers.nodes.map((h) => h.id)).toEqual([handover.id]);
 });
 
 it('R-CU-3 a complete, signed handover on time is no violation', async () => {

@@ -139,7 +139,7 @@ it('issue 11: a 1 MB customer search string is refused at once as TOO_LONG (sear
   const started = performance.now();
   const body = await subgraphRequest(
     service.httpPort,
-    'query ($filter: CustomerFilter) { customers(filter: $filter) { total } }',
+    'query ($filter: CustomerFilter) { customers(filter: $filter) { totalCount } }',
     { filter: { query: 'x'.repeat(1_000_000) } },
     agent,
   );

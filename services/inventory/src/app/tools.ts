@@ -3,6 +3,7 @@ import {
   type EntityManager,
   type Identity,
   type Logger,
+  type Metrics,
   checkUuid,
   conflict,
   createOnce,
@@ -184,8 +185,15 @@ export const startToolOverdueScheduler = (
   deps: InventoryDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
-  startPeriodicWorker('tool overdue scheduler', intervalMs, () => scanOverdueTools(deps), logger);
+  startPeriodicWorker(
+    'tool overdue scheduler',
+    intervalMs,
+    () => scanOverdueTools(deps),
+    logger,
+    metrics,
+  );
 
 export async function listTools(em: EntityManager, caller: Identity | null) {
   requireRole(caller, ...READERS);

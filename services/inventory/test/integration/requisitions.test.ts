@@ -160,8 +160,12 @@ async function dispatchedWorkOrder(warranty = false): Promise<string> {
  */
 async function completeOnSite(workOrderId: string) {
   const asTech = (q: string) => workorderGql(q, { id: workOrderId }, tech);
-  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { id } } }`);
-  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { id } } }`);
+  await asTech(
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { id } } }`,
+  );
+  await asTech(
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { id } } }`,
+  );
   await asTech(
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "worn", responsibility: PRODUCT, workDone: "pads replaced",
       partsReplaced: [{ code: "BRK-PAD", name: "Brake pad", quantity: 1, reason: "worn" }], oldPartsCollected: true, oldParts: [{ name: "Brake pad", quantity: 1 }] } }) { workOrder { id } } }`,

@@ -9,6 +9,7 @@ import {
   idempotencyKey,
   isoDate,
   type Logger,
+  type Metrics,
   notFound,
   type Page,
   pageFromRows,
@@ -210,7 +211,9 @@ export const startContactLogRetry = (
   deps: SurveyDeps,
   logger: Logger,
   intervalMs: number,
-): Worker => startPeriodicWorker('contact log retry', intervalMs, () => logCalls(deps), logger);
+  metrics?: Metrics,
+): Worker =>
+  startPeriodicWorker('contact log retry', intervalMs, () => logCalls(deps), logger, metrics);
 
 const callListCursor = z.object({ d: z.string(), id: z.uuid() });
 

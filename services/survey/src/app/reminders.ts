@@ -7,6 +7,7 @@ import {
   idempotencyKey,
   isoDate,
   type Logger,
+  type Metrics,
   checkUuid,
   oneOf,
   notFound,
@@ -14,6 +15,8 @@ import {
   type Page,
   type PageRequest,
   keysetPage,
+  keysetPagesByParent,
+  type ParentPageRequest,
   requiredText,
   requireRole,
   startPeriodicWorker,
@@ -279,8 +282,9 @@ export const startReminderScheduler = (
   deps: SurveyDeps,
   logger: Logger,
   intervalMs: number,
+  metrics?: Metrics,
 ): Worker =>
-  startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger);
+  startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger, metrics);
 
 /** R-SV-3: an event customers of a region are invited to, two weeks ahead; once per idempotency key. */
 export async function createActivity(
@@ -357,24 +361,12 @@ export async function getReminder(em: EntityManager, caller: Identity | null, id
   return found;
 }
 
-/** The latest 100 reminders of each customer, in the order asked (batched). */
+/** Customers' reminders, newest first: a keyset page per customer, one query for the whole batch. */
 export async function remindersOfCustomers(
   em: EntityManager,
   caller: Identity | null,
-  customerIds: readonly string[],
-): Promise<ReminderRecord[][]> {
+  requests: readonly ParentPageRequest[],
+): Promise<Page<ReminderRecord>[]> {
   requireRole(caller, ...CAN_READ, ...CAN_CALL);
-  const rows = await em.getConnection().execute<{ id: string }[]>(
-    `SELECT id FROM (
-       SELECT id, row_number() OVER (PARTITION BY customer_id ORDER BY id DESC) AS n
-       FROM reminder WHERE customer_id IN (SELECT jsonb_array_elements_text(?::jsonb)::uuid)
-     ) r WHERE n <= 100`,
-    [JSON.stringify(customerIds)],
-  );
-  const found = await em.find(
-    ReminderRecord,
-    { id: { $in: rows.map((r) => r.id) } },
-    { orderBy: { id: 'desc' } },
-  );
-  return customerIds.map((id) => found.filter((r) => r.customerId === id));
+  return keysetPagesByParent(em, ReminderRecord, 'customerId', requests);
 }

@@ -4,7 +4,10 @@ import {
   checkUuid,
   type EntityManager,
   type Identity,
+  keysetPagesByParent,
   notFound,
+  type Page,
+  type ParentPageRequest,
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
@@ -344,19 +347,14 @@ async function surveysBySubject(
   return ids.map((id) => found.find((s) => s[key] === id) ?? null);
 }
 
-/** Surveys of customers, newest first, per customer in the order asked. */
+/** Customers' surveys, newest first: a keyset page per customer, one query for the whole batch. */
 export async function surveysOfCustomers(
   em: EntityManager,
   caller: Identity | null,
-  customerIds: readonly string[],
-): Promise<SurveyRecord[][]> {
+  requests: readonly ParentPageRequest[],
+): Promise<Page<SurveyRecord>[]> {
   requireRole(caller, ...CAN_READ);
-  const found = await em.find(
-    SurveyRecord,
-    { customerId: { $in: [...customerIds] } },
-    { orderBy: { id: 'desc' } },
-  );
-  return customerIds.map((id) => found.filter((s) => s.customerId === id));
+  return keysetPagesByParent(em, SurveyRecord, 'customerId', requests);
 }
 
 export async function listTemplates(em: EntityManager, caller: Identity | null) {

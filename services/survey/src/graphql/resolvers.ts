@@ -6,8 +6,13 @@ import {
   type EntityManager,
   type Identity,
   nullIfNotFound,
+  type Page,
+  type PageRequest,
+  type ParentPageRequest,
+  pageRequestKey,
   requestContext,
   type RequestContext,
+  toConnection,
 } from '@aftercare/kit';
 import type { SurveyDeps } from '../app/deps';
 import {
@@ -59,8 +64,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     surveyOfComplaint: new DataLoader<string, SurveyRecord | null>((ids) =>
       surveysOfComplaints(em, identity, ids),
     ),
-    surveysOfCustomer: new DataLoader<string, SurveyRecord[]>((ids) =>
-      surveysOfCustomers(em, identity, ids),
+    surveysOfCustomer: new DataLoader<ParentPageRequest, Page<SurveyRecord>, string>(
+      (requests) => surveysOfCustomers(em, identity, requests),
+      { cacheKeyFn: pageRequestKey },
     ),
     followUpsOfWorkOrder: new DataLoader<string, FollowUpRecord[]>((ids) =>
       followUpsOfWorkOrders(em, identity, ids),
@@ -68,8 +74,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     calls: new DataLoader<string, FollowUpCallRecord[]>((ids) =>
       callsOfFollowUps(em, identity, ids),
     ),
-    remindersOfCustomer: new DataLoader<string, ReminderRecord[]>((ids) =>
-      remindersOfCustomers(em, identity, ids),
+    remindersOfCustomer: new DataLoader<ParentPageRequest, Page<ReminderRecord>, string>(
+      (requests) => remindersOfCustomers(em, identity, requests),
+      { cacheKeyFn: pageRequestKey },
     ),
     activity: new DataLoader((ids: readonly string[]) => activitiesById(em, identity, ids)),
     /** Keyed `month|technicianId`: one query per month however many staff are shown. */
@@ -123,12 +130,12 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         _: unknown,
         args: { date?: string; province?: string; first?: number; after?: string },
         ctx: Ctx,
-      ) => callList(deps, ctx.em, ctx.identity, args),
+      ) => callList(deps, ctx.em, ctx.identity, args).then(toConnection),
       reminders: (
         _: unknown,
         args: { customerId?: string; kind?: string; first?: number; after?: string },
         ctx: Ctx,
-      ) => remindersOf(ctx.em, ctx.identity, args, args),
+      ) => remindersOf(ctx.em, ctx.identity, args, args).then(toConnection),
       satisfactionRate: (_: unknown, args: PeriodFilter & { kind?: SurveyKind }, ctx: Ctx) =>
         satisfactionRate(ctx.em, ctx.identity, args),
       followUpRate: (_: unknown, args: PeriodFilter, ctx: Ctx) =>
@@ -145,8 +152,8 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         { input }: { input: AnswerInput & { surveyId: string } },
         ctx: Ctx,
       ) => ({ survey: await answerByAgent(deps, ctx.identity, input.surveyId, input) }),
-      issueSurveyLink: (_: unknown, { surveyId }: { surveyId: string }, ctx: Ctx) =>
-        issueLink(deps, ctx.identity, surveyId),
+      issueSurveyLink: (_: unknown, { input }: { input: { surveyId: string } }, ctx: Ctx) =>
+        issueLink(deps, ctx.identity, input.surveyId),
       // Anonymous by design (gateway allow-list): the token alone authorises.
       answerSurveyByToken: async (
         _: unknown,
@@ -160,10 +167,12 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         { input }: { input: CallInput & { followUpId: string } },
         ctx: Ctx,
       ) => ({ followUp: await recordFollowUpCall(deps, ctx.identity, input.followUpId, input) }),
-      upsertSurveyTemplate: (_: unknown, { input }: { input: TemplateInput }, ctx: Ctx) =>
-        upsertTemplate(deps, ctx.identity, input),
-      createCustomerActivity: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
-        createActivity(deps, ctx.identity, input),
+      upsertSurveyTemplate: async (_: unknown, { input }: { input: TemplateInput }, ctx: Ctx) => ({
+        template: await upsertTemplate(deps, ctx.identity, input),
+      }),
+      createCustomerActivity: async (_: unknown, { input }: { input: object }, ctx: Ctx) => ({
+        activity: await createActivity(deps, ctx.identity, input),
+      }),
     },
     Survey: {
       __resolveReference: (r: { id: string }, ctx: Ctx) =>
@@ -203,10 +212,10 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         ctx.loaders.surveyOfComplaint.load(c.id),
     },
     Customer: {
-      surveys: (c: { id: string }, _: unknown, ctx: Ctx) =>
-        ctx.loaders.surveysOfCustomer.load(c.id),
-      reminders: (c: { id: string }, _: unknown, ctx: Ctx) =>
-        ctx.loaders.remindersOfCustomer.load(c.id),
+      surveys: (c: { id: string }, page: PageRequest, ctx: Ctx) =>
+        ctx.loaders.surveysOfCustomer.load({ parentId: c.id, ...page }).then(toConnection),
+      reminders: (c: { id: string }, page: PageRequest, ctx: Ctx) =>
+        ctx.loaders.remindersOfCustomer.load({ parentId: c.id, ...page }).then(toConnection),
     },
     Staff: {
       surveyRating: (s: { id: string }, { month }: { month: string }, ctx: Ctx) =>

@@ -39,10 +39,10 @@ const ID = uuidv7();
 const ANSWERS = `answers: [{ item: "attitude", level: SATISFIED }]`;
 const MUTATIONS: Record<string, string> = {
   answerSurvey: `answerSurvey(input: { surveyId: "${ID}", ${ANSWERS} }) { survey { id } }`,
-  issueSurveyLink: `issueSurveyLink(surveyId: "${ID}") { token }`,
+  issueSurveyLink: `issueSurveyLink(input: { surveyId: "${ID}" }) { token }`,
   recordFollowUpCall: `recordFollowUpCall(input: { followUpId: "${ID}", outcome: REACHED }) { followUp { id } }`,
-  upsertSurveyTemplate: `upsertSurveyTemplate(input: { code: "X", name: "n", items: [{ key: "k", label: "l" }] }) { code }`,
-  createCustomerActivity: `createCustomerActivity(input: { name: "n", date: "2026-12-01" }) { id }`,
+  upsertSurveyTemplate: `upsertSurveyTemplate(input: { code: "X", name: "n", items: [{ key: "k", label: "l" }] }) { template { code } }`,
+  createCustomerActivity: `createCustomerActivity(input: { name: "n", date: "2026-12-01" }) { activity { id } }`,
 };
 /** Public: authorised by the link's token, not by a role. */
 const PUBLIC_MUTATIONS: Record<string, string> = {
@@ -51,8 +51,8 @@ const PUBLIC_MUTATIONS: Record<string, string> = {
 const QUERIES: Record<string, string> = {
   survey: `survey(id: "${ID}") { id }`,
   surveyTemplates: `surveyTemplates { code }`,
-  followUpCallList: `followUpCallList { total }`,
-  reminders: `reminders { total }`,
+  followUpCallList: `followUpCallList { totalCount }`,
+  reminders: `reminders { totalCount }`,
   satisfactionRate: `satisfactionRate(from: "2026-11-01", to: "2026-11-30") { answers }`,
   followUpRate: `followUpRate(from: "2026-11-01", to: "2026-11-30") { workOrders }`,
   technicianRating: `technicianRating(technicianId: "t", month: "2026-11") { surveys }`,
@@ -112,7 +112,7 @@ it('every query is refused to an anonymous caller; the public form only with a v
     Reminder: '__typename',
     WorkOrder: '... on WorkOrder { survey { id } followUps { id } }',
     Complaint: '... on Complaint { handlingSurvey { id } }',
-    Customer: '... on Customer { surveys { id } reminders { id } }',
+    Customer: '... on Customer { surveys { nodes { id } } reminders { nodes { id } } }',
     Staff: '... on Staff { surveyRating(month: "2026-11") { surveys } }',
   };
   for (const [typename, selection] of Object.entries(ENTITIES)) {

@@ -87,14 +87,14 @@ const creates: [string, IdempotentCreate][] = [
     'createCustomerActivity (GraphQL)',
     {
       rows: rows('activity'),
-      call: subgraphCreate<{ createCustomerActivity: { id: string } }>({
+      call: subgraphCreate<{ createCustomerActivity: { activity: { id: string } } }>({
         httpPort,
         caller: relations,
-        query: `mutation($input: CustomerActivityInput!) { createCustomerActivity(input: $input) { id } }`,
+        query: `mutation($input: CreateCustomerActivityInput!) { createCustomerActivity(input: $input) { activity { id } } }`,
         variables: (v, key) => ({
           input: { name: `Open day ${v}`, date: '2099-05-01', idempotencyKey: key },
         }),
-        id: (d) => d.createCustomerActivity.id,
+        id: (d) => d.createCustomerActivity.activity.id,
       }),
     },
   ],

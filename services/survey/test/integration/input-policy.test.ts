@@ -45,7 +45,7 @@ async function refusal(query: string, variables: object = {}) {
 }
 
 it('issue 11: an impossible Date argument is BAD_USER_INPUT INVALID_DATE naming it', async () => {
-  expect(await refusal('{ followUpCallList(date: "2026-02-30") { total } }')).toEqual({
+  expect(await refusal('{ followUpCallList(date: "2026-02-30") { totalCount } }')).toEqual({
     code: 'BAD_USER_INPUT',
     reason: 'INVALID_DATE',
     field: 'date',
@@ -53,7 +53,7 @@ it('issue 11: an impossible Date argument is BAD_USER_INPUT INVALID_DATE naming 
 });
 
 it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS_NUL, nothing written', async () => {
-  const create = `mutation ($input: CustomerActivityInput!) { createCustomerActivity(input: $input) { id } }`;
+  const create = `mutation ($input: CreateCustomerActivityInput!) { createCustomerActivity(input: $input) { activity { id } } }`;
   const input = { name: 'Free check\u0000day', date: '2026-12-01' };
   expect(await refusal(create, { input })).toEqual({
     code: 'BAD_USER_INPUT',

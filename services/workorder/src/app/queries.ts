@@ -6,8 +6,9 @@ import {
   checkUuid,
   forbidden,
   invalidArgument,
-  isUuid,
   keysetPage,
+  keysetPagesByParent,
+  type ParentPageRequest,
   requireRole,
   findByUuid,
   findByUuids,
@@ -64,6 +65,9 @@ export interface WorkOrderFilter extends PageRequest {
   openOnly?: boolean | null;
 }
 
+const seesAll = (me: Identity) =>
+  me.roles.includes('admin') || me.roles.some((r) => CAN_READ_ALL.includes(r));
+
 function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord> {
   const where: FilterQuery<WorkOrderRecord>[] = [];
   if (f.customerId) where.push({ customerId: checkUuid(f.customerId, 'customerId') });
@@ -84,8 +88,7 @@ function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord
   if (f.city) where.push({ city: f.city });
   const stationCode = optionalStationCode(f.stationCode, 'stationCode');
   if (stationCode) where.push({ stationCode });
-  const seesAll = me.roles.includes('admin') || me.roles.some((r) => CAN_READ_ALL.includes(r));
-  if (!seesAll) where.push({ technicianIds: { $contains: [me.userId] } });
+  if (!seesAll(me)) where.push({ technicianIds: { $contains: [me.userId] } });
   return where.length ? { $and: where } : {};
 }
 
@@ -98,19 +101,26 @@ export async function listWorkOrders(
   return keysetPage<WorkOrderRecord>(em, WorkOrderRecord, filterOf(me, f), f);
 }
 
-/** Work orders of many customers (or assets) at once, for `Customer.workOrders` in lists. */
-export async function workOrdersOf(
+/**
+ * Work orders of many customers (or assets) at once, for `Customer.workOrders` in lists: a keyset
+ * page each, all in one query. A technician sees only orders assigned to them, a filter the batch
+ * does not apply, so theirs are paged per parent (one `listWorkOrders` each).
+ */
+export async function workOrderPagesOf(
   em: EntityManager,
   caller: Identity | null,
   key: 'customerId' | 'assetId',
-  ids: readonly string[],
-): Promise<WorkOrderRecord[][]> {
+  requests: readonly ParentPageRequest[],
+): Promise<(Page<WorkOrderRecord> | Error)[]> {
   const me = requireRole(caller, ...CAN_READ);
-  const wanted = [...new Set(ids)].filter(isUuid);
-  const found = wanted.length
-    ? await em.find(WorkOrderRecord, { [key]: { $in: wanted } }, { orderBy: { id: 'desc' } })
-    : [];
-  return ids.map((id) => found.filter((o) => o[key] === id && canSee(me, o)));
+  if (seesAll(me)) return keysetPagesByParent(em, WorkOrderRecord, key, requests);
+  return Promise.all(
+    requests.map((r) =>
+      listWorkOrders(em, me, { [key]: r.parentId, first: r.first, after: r.after }).catch(
+        (e: Error) => e,
+      ),
+    ),
+  );
 }
 
 export const historyOf = (em: EntityManager, workOrderId: string) =>

@@ -1,5 +1,5 @@
 import type { WorkOrderSlaBreached } from '@aftercare/events';
-import { type Logger, startPeriodicWorker, type Worker } from '@aftercare/kit';
+import { type Logger, type Metrics, startPeriodicWorker, type Worker } from '@aftercare/kit';
 import { WorkOrderRecord } from '../db/entities';
 import { breachesAt } from '../domain';
 import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
@@ -76,4 +76,6 @@ export const startSlaScheduler = (
   deps: WorkOrderDeps,
   logger: Logger,
   intervalMs: number,
-): Worker => startPeriodicWorker('sla scheduler', intervalMs, () => scanSlaBreaches(deps), logger);
+  metrics?: Metrics,
+): Worker =>
+  startPeriodicWorker('sla scheduler', intervalMs, () => scanSlaBreaches(deps), logger, metrics);

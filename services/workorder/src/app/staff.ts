@@ -1,6 +1,14 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { z } from 'zod';
 import {
+  decodeCursor,
+  encodeCursor,
   type EntityManager,
   type Identity,
+  type Page,
+  type PageRequest,
+  pageFromRows,
+  pageSize,
   notFound,
   requireRole,
   inRequestedOrder,
@@ -81,6 +89,9 @@ export async function batchGetStaff(
   return inRequestedOrder(ids, found);
 }
 
+const staffCursor = z.object({ n: z.string(), id: z.string() });
+
+/** The roster by name (then id), keyset-paged on both so pages stay stable while staff are added. */
 export async function listStaff(
   em: EntityManager,
   caller: Identity | null,
@@ -89,18 +100,29 @@ export async function listStaff(
     stationCode?: string | null;
     skill?: string | null;
     activeOnly?: boolean | null;
-  },
-) {
+  } & PageRequest,
+): Promise<Page<StaffRecord>> {
   requireRole(caller, ...CAN_READ);
+  const first = pageSize(f.first);
   const stationCode = optionalStationCode(f.stationCode, 'stationCode');
-  return em.find(
-    StaffRecord,
-    {
-      ...(f.team ? { team: f.team } : {}),
-      ...(stationCode ? { stationCode } : {}),
-      ...(f.skill ? { skills: { $contains: [f.skill.toUpperCase()] } } : {}),
-      ...(f.activeOnly ? { active: true } : {}),
-    },
-    { orderBy: { name: 'asc' }, limit: 1000 },
-  );
+  const base: FilterQuery<StaffRecord> = {
+    ...(f.team ? { team: f.team } : {}),
+    ...(stationCode ? { stationCode } : {}),
+    ...(f.skill ? { skills: { $contains: [f.skill.toUpperCase()] } } : {}),
+    ...(f.activeOnly ? { active: true } : {}),
+  };
+  const after = f.after ? decodeCursor(f.after, (v) => staffCursor.parse(v)) : null;
+  const filter: FilterQuery<StaffRecord> = after
+    ? {
+        $and: [
+          base,
+          { $or: [{ name: { $gt: after.n } }, { name: after.n, id: { $gt: after.id } }] },
+        ],
+      }
+    : base;
+  const [rows, total] = await Promise.all([
+    em.find(StaffRecord, filter, { orderBy: [{ name: 'asc' }, { id: 'asc' }], limit: first + 1 }),
+    em.count(StaffRecord, base),
+  ]);
+  return pageFromRows(rows, first, total, (s) => encodeCursor({ n: s.name, id: s.id }));
 }

@@ -6,12 +6,13 @@ import {
   type EntityManager,
   type Identity,
   type Page,
-  pageFromRows,
-  pageSize,
+  type ParentPageRequest,
+  pageRequestKey,
   alignByIds,
   nullIfNotFound,
   requestContext,
   type RequestContext,
+  toConnection,
 } from '@aftercare/kit';
 import { type WorkOrderRecord, type StaffRecord } from '../db/entities';
 import {
@@ -29,7 +30,7 @@ import {
   getWorkOrder,
   historyOf,
   listWorkOrders,
-  workOrdersOf,
+  workOrderPagesOf,
 } from '../app/queries';
 import { registerWorkOrder } from '../app/intake';
 import { serviceTimeliness, type TimelinessFilter } from '../app/timeliness';
@@ -43,11 +44,13 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     workOrder: new DataLoader<string, WorkOrderRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetWorkOrders(em, identity, ids)),
     ),
-    ofCustomer: new DataLoader<string, WorkOrderRecord[]>((ids) =>
-      workOrdersOf(em, identity, 'customerId', ids),
+    ordersOfCustomer: new DataLoader<ParentPageRequest, Page<WorkOrderRecord>, string>(
+      (requests) => workOrderPagesOf(em, identity, 'customerId', requests),
+      { cacheKeyFn: pageRequestKey },
     ),
-    ofAsset: new DataLoader<string, WorkOrderRecord[]>((ids) =>
-      workOrdersOf(em, identity, 'assetId', ids),
+    ordersOfAsset: new DataLoader<ParentPageRequest, Page<WorkOrderRecord>, string>(
+      (requests) => workOrderPagesOf(em, identity, 'assetId', requests),
+      { cacheKeyFn: pageRequestKey },
     ),
     staff: new DataLoader<string, StaffRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetStaff(em, identity, ids)),
@@ -60,14 +63,6 @@ export const workOrderContext = (deps: WorkOrderDeps) => requestContext(deps.orm
 type Ctx = WorkOrderContext;
 type Id = { workOrderId: string };
 type PageArgs = { first?: number; after?: string };
-/** The first page of a customer's or asset's orders from one batched query for the whole list. */
-async function firstPage(
-  all: Promise<WorkOrderRecord[]>,
-  page: PageArgs,
-): Promise<Page<WorkOrderRecord>> {
-  const orders = await all;
-  return pageFromRows(orders, pageSize(page.first), orders.length, (order) => order.id);
-}
 const payload = (p: Promise<WorkOrderRecord>) => p.then((workOrder) => ({ workOrder }));
 
 export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx> {
@@ -78,7 +73,9 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       workOrder: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getWorkOrder(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       workOrders: (_: unknown, a: { filter?: object } & PageArgs, ctx: Ctx) =>
-        listWorkOrders(ctx.em, ctx.identity, { ...a.filter, first: a.first, after: a.after }),
+        listWorkOrders(ctx.em, ctx.identity, { ...a.filter, first: a.first, after: a.after }).then(
+          toConnection,
+        ),
       dispatchBoard: async (_: unknown, a: { filter?: object; first?: number }, ctx: Ctx) =>
         (await dispatchBoard(deps, ctx.em, ctx.identity, { ...a.filter, first: a.first })).map(
           (row) => ({
@@ -96,9 +93,9 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         getStaff(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       staffList: (
         _: unknown,
-        f: { team?: string; stationCode?: string; skill?: string; activeOnly?: boolean },
+        f: { team?: string; stationCode?: string; skill?: string; activeOnly?: boolean } & PageArgs,
         ctx: Ctx,
-      ) => listStaff(ctx.em, ctx.identity, f),
+      ) => listStaff(ctx.em, ctx.identity, f).then(toConnection),
     },
     Mutation: {
       registerWorkOrder: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
@@ -124,18 +121,18 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         { input }: { input: Id & { stationCode: string; reason: string } },
         ctx: Ctx,
       ) => payload(life.changeWorkOrderStation(deps, ctx.identity, input.workOrderId, input)),
-      recordAnswer: (_: unknown, a: Id & { note?: string }, ctx: Ctx) =>
-        payload(life.recordAnswer(deps, ctx.identity, a.workOrderId, a.note)),
-      departForSite: (_: unknown, a: Id, ctx: Ctx) =>
-        payload(life.departForSite(deps, ctx.identity, a.workOrderId)),
-      arriveOnSite: (_: unknown, a: Id, ctx: Ctx) =>
-        payload(life.arriveOnSite(deps, ctx.identity, a.workOrderId)),
+      recordAnswer: (_: unknown, { input }: { input: Id & { note?: string } }, ctx: Ctx) =>
+        payload(life.recordAnswer(deps, ctx.identity, input.workOrderId, input.note)),
+      departForSite: (_: unknown, { input }: { input: Id }, ctx: Ctx) =>
+        payload(life.departForSite(deps, ctx.identity, input.workOrderId)),
+      arriveOnSite: (_: unknown, { input }: { input: Id }, ctx: Ctx) =>
+        payload(life.arriveOnSite(deps, ctx.identity, input.workOrderId)),
       resolveOnSite: (_: unknown, { input }: { input: Id & { report: object } }, ctx: Ctx) =>
         payload(life.resolveOnSite(deps, ctx.identity, input.workOrderId, input.report)),
       takeBack: (_: unknown, { input }: { input: Id & { items: object[] } }, ctx: Ctx) =>
         payload(life.takeBack(deps, ctx.identity, input.workOrderId, input.items)),
-      receiveInWorkshop: (_: unknown, a: Id, ctx: Ctx) =>
-        payload(life.receiveInWorkshop(deps, ctx.identity, a.workOrderId)),
+      receiveInWorkshop: (_: unknown, { input }: { input: Id }, ctx: Ctx) =>
+        payload(life.receiveInWorkshop(deps, ctx.identity, input.workOrderId)),
       recordRepairWork: (
         _: unknown,
         { input }: { input: Id & { hours?: object; part?: object } },
@@ -143,18 +140,18 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       ) => payload(life.recordRepairWork(deps, ctx.identity, input.workOrderId, input)),
       finishRepair: (_: unknown, { input }: { input: Id & { report: object } }, ctx: Ctx) =>
         payload(life.finishRepair(deps, ctx.identity, input.workOrderId, input.report)),
-      returnToCustomer: (_: unknown, a: Id, ctx: Ctx) =>
-        payload(life.returnToCustomer(deps, ctx.identity, a.workOrderId)),
+      returnToCustomer: (_: unknown, { input }: { input: Id }, ctx: Ctx) =>
+        payload(life.returnToCustomer(deps, ctx.identity, input.workOrderId)),
       signWorkOrder: (_: unknown, { input }: { input: Id & { signerName: string } }, ctx: Ctx) =>
         payload(life.signWorkOrder(deps, ctx.identity, input.workOrderId, input)),
-      closeWorkOrder: (_: unknown, a: Id, ctx: Ctx) =>
-        payload(life.closeWorkOrder(deps, ctx.identity, a.workOrderId)),
+      closeWorkOrder: (_: unknown, { input }: { input: Id }, ctx: Ctx) =>
+        payload(life.closeWorkOrder(deps, ctx.identity, input.workOrderId)),
       cancelWorkOrder: (_: unknown, { input }: { input: Id & { reason: string } }, ctx: Ctx) =>
         payload(life.cancelWorkOrder(deps, ctx.identity, input.workOrderId, input.reason)),
       setCharges: (_: unknown, { input }: { input: Id & { labourFen?: number } }, ctx: Ctx) =>
         payload(life.setCharges(deps, ctx.identity, input.workOrderId, input)),
-      approveDiscount: (_: unknown, a: Id, ctx: Ctx) =>
-        payload(life.approveDiscount(deps, ctx.identity, a.workOrderId)),
+      approveDiscount: (_: unknown, { input }: { input: Id }, ctx: Ctx) =>
+        payload(life.approveDiscount(deps, ctx.identity, input.workOrderId)),
       upsertStaff: async (
         _: unknown,
         { input }: { input: { id: string; name: string } },
@@ -217,15 +214,11 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
     },
     Customer: {
       workOrders: (c: { id: string }, page: PageArgs, ctx: Ctx) =>
-        page.after
-          ? listWorkOrders(ctx.em, ctx.identity, { customerId: c.id, ...page })
-          : firstPage(ctx.loaders.ofCustomer.load(c.id), page),
+        ctx.loaders.ordersOfCustomer.load({ parentId: c.id, ...page }).then(toConnection),
     },
     Asset: {
       workOrders: (a: { id: string }, page: PageArgs, ctx: Ctx) =>
-        page.after
-          ? listWorkOrders(ctx.em, ctx.identity, { assetId: a.id, ...page })
-          : firstPage(ctx.loaders.ofAsset.load(a.id), page),
+        ctx.loaders.ordersOfAsset.load({ parentId: a.id, ...page }).then(toConnection),
     },
   } as GraphQLResolverMap<Ctx>;
 }

@@ -167,11 +167,11 @@ it("R-WO-2 a move the caller's role may not make is refused before the order is 
     },
   );
   const moves: Record<string, string> = {
-    closeWorkOrder: `closeWorkOrder(workOrderId: $id) { workOrder { id } }`,
+    closeWorkOrder: `closeWorkOrder(input: { workOrderId: $id }) { workOrder { id } }`,
     cancelWorkOrder: `cancelWorkOrder(input: { workOrderId: $id, reason: "r" }) { workOrder { id } }`,
-    approveDiscount: `approveDiscount(workOrderId: $id) { workOrder { id } }`,
+    approveDiscount: `approveDiscount(input: { workOrderId: $id }) { workOrder { id } }`,
     changeWorkOrderStation: `changeWorkOrderStation(input: { workOrderId: $id, stationCode: "HZ-01", reason: "r" }) { workOrder { id } }`,
-    recordAnswer: `recordAnswer(workOrderId: $id) { workOrder { id } }`,
+    recordAnswer: `recordAnswer(input: { workOrderId: $id }) { workOrder { id } }`,
   };
   // A technician may move some orders (their own field work), but none of these: an unknown order
   // and a cancelled one (CONFLICT for whoever may move it) get the same answer.

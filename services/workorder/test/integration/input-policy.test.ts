@@ -50,7 +50,7 @@ it('issue 11: dailyReport(date: "2026-12-32") is BAD_USER_INPUT INVALID_DATE nam
 });
 
 it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS_NUL, nothing written', async () => {
-  const upsert = `mutation ($input: StaffInput!) { upsertStaff(input: $input) { staff { id } } }`;
+  const upsert = `mutation ($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`;
   expect(
     await refusal(upsert, { input: { id: 'tech-9', name: 'Li\u0000Lei', skills: ['EV'] } }),
   ).toEqual({ code: 'BAD_USER_INPUT', reason: 'TEXT_CONTAINS_NUL', field: 'name' });

@@ -50,7 +50,7 @@ const DAY = 86_400_000;
 const REGISTER = `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id stationCode } } }`;
 const TIMELINESS = `query($from: Date!, $to: Date!, $stationCode: String) {
   serviceTimeliness(from: $from, to: $to, stationCode: $stationCode) { workOrders met missed pending rate } }`;
-const CHANGE = `mutation($input: ChangeStationInput!) { changeWorkOrderStation(input: $input) {
+const CHANGE = `mutation($input: ChangeWorkOrderStationInput!) { changeWorkOrderStation(input: $input) {
   workOrder { stationCode history { action reason actorId } } } }`;
 
 it('SPEC §6 a work order belongs to a station: intake default, roster, change with reason, board and timeliness per station', async () => {
@@ -70,10 +70,10 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
       {},
     ),
   ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'stationCode', reason: 'INVALID_STATION_CODE' });
-  const { staffList } = await gql<{ staffList: { id: string }[] }>(
-    `{ staffList(stationCode: "sz-02") { id } }`,
+  const { staffList } = await gql<{ staffList: { nodes: { id: string }[] } }>(
+    `{ staffList(stationCode: "sz-02") { nodes { id } } }`,
   );
-  expect(staffList.map((s) => s.id)).toEqual(['st-tech-sz']);
+  expect(staffList.nodes.map((s) => s.id)).toEqual(['st-tech-sz']);
 
   const { createCustomer } = await subgraphData<{ createCustomer: { customer: { id: string } } }>(
     customer.httpPort,
@@ -118,7 +118,9 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
         { id, t: o.tech },
       );
       for (const m of ['departForSite', 'arriveOnSite'])
-        await gql(`mutation($id: ID!) { ${m}(workOrderId: $id) { workOrder { id } } }`, { id });
+        await gql(`mutation($id: ID!) { ${m}(input: { workOrderId: $id }) { workOrder { id } } }`, {
+          id,
+        });
     }
     return { id, stationCode };
   }
@@ -185,10 +187,10 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
   expect(await board('hz-01')).toEqual([hzMet.id, hzMissed.id, hzPending.id].sort());
   expect(await board('SZ-02')).toEqual([szMet.id]);
   // The work-order list takes the same filter.
-  const { workOrders } = await gql<{ workOrders: { total: number; items: { id: string }[] } }>(
-    `{ workOrders(filter: { stationCode: "hq-00" }) { total items { id } } }`,
+  const { workOrders } = await gql<{ workOrders: { totalCount: number; nodes: { id: string }[] } }>(
+    `{ workOrders(filter: { stationCode: "hq-00" }) { totalCount nodes { id } } }`,
   );
-  expect(workOrders).toEqual({ total: 1, items: [{ id: hq.id }] });
+  expect(workOrders).toEqual({ totalCount: 1, nodes: [{ id: hq.id }] });
 
   // The pending HZ order is handed to SZ-02 with a reason; the history keeps who and why.
   const { changeWorkOrderStation } = await gql<{

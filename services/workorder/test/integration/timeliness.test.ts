@@ -89,7 +89,9 @@ it('SPEC §6 R-WO-3 service timeliness: met / decided orders, by period, region 
         { id, t: tech },
       );
       for (const m of ['departForSite', 'arriveOnSite'])
-        await gql(`mutation($id: ID!) { ${m}(workOrderId: $id) { workOrder { id } } }`, { id });
+        await gql(`mutation($id: ID!) { ${m}(input: { workOrderId: $id }) { workOrder { id } } }`, {
+          id,
+        });
     }
     return id;
   }
