@@ -11,6 +11,7 @@ import { loadComplaintConfig, startComplaintService } from '@aftercare/complaint
 import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '@aftercare/survey-service';
 import { createGateway, signDevToken, SUPERGRAPH_FILE } from '@aftercare/gateway';
 import { TEST_AUTH_ENV, type TestServiceEnv, testServiceEnv } from '@aftercare/testkit';
+import { checkPublishedEvents } from './support/contracts';
 
 const SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -180,6 +181,12 @@ export async function startSystem(
       return (await res.json()) as GraphQLResponse<never>;
     },
     async stop() {
+      // Before anything is dropped: what the services published must match the published contracts.
+      const violation = await checkPublishedEvents(
+        [customerEnv, workorderEnv, inventoryEnv, complaintEnv, surveyEnv].map(
+          (e) => e.env.DATABASE_URL!,
+        ),
+      ).catch((e: unknown) => e as Error);
       await gateway.http.close(2000);
       await survey.stop();
       await complaint.stop();
@@ -191,6 +198,7 @@ export async function startSystem(
       await surveyEnv.cleanup();
       await workorderEnv.cleanup();
       await customerEnv.cleanup();
+      if (violation) throw violation;
     },
   };
   return system;

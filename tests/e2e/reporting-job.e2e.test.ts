@@ -11,8 +11,8 @@ import { startSystem, type System } from './harness';
 // station and technician. The job runs as reporting teams would run it: a separate Node process
 // with only a NATS address, a subject prefix and the event schemas.
 const REPORT = join(__dirname, '..', '..', 'examples', 'reporting', 'report.mjs');
-// The fields the job reads, until the published schemas (docs/events/schemas) land.
-const SCHEMAS = join(__dirname, '..', '..', 'examples', 'reporting', 'test', 'fixtures', 'schemas');
+// The published contracts, as a reporting team would take them.
+const SCHEMAS = join(__dirname, '..', '..', 'docs', 'events', 'schemas');
 const run = promisify(execFile);
 
 let sys: System;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoInstant, uuid } from './common';
+import { defineEvent } from './define';
 
 /**
  * `complaint.closed`: a complaint closed, valid (with the customer's satisfaction) or invalid
@@ -164,3 +165,69 @@ export const complaintMonthlyReport = z.object({
 });
 
 export type ComplaintMonthlyReport = z.infer<typeof complaintMonthlyReport>;
+
+const complaint = 'the complaint';
+
+/** The events of the complaint service, stream `<PREFIX>_COMPLAINT`. */
+export const complaintEvents = {
+  registered: defineEvent({
+    type: 'complaint.registered',
+    version: 1,
+    data: complaintRegistered,
+    subject: complaint,
+    summary: 'A complaint is recorded (R-CO-1), by hand or from `survey.dissatisfied`.',
+  }),
+  escalated: defineEvent({
+    type: 'complaint.escalated',
+    version: 1,
+    data: complaintEscalated,
+    subject: complaint,
+    summary: 'A major complaint is escalated to management (R-CO-3); once per complaint.',
+  }),
+  overdue: defineEvent({
+    type: 'complaint.overdue',
+    version: 1,
+    data: complaintOverdue,
+    subject: complaint,
+    summary: 'A deadline passed unmet or was met late (R-CO-3); once per complaint and deadline.',
+  }),
+  closed: defineEvent({
+    type: 'complaint.closed',
+    version: 1,
+    data: complaintClosed,
+    subject: complaint,
+    summary: "Closed as valid with the customer's satisfaction, or answered as invalid (R-CO-2).",
+  }),
+  progressed: defineEvent({
+    type: 'complaint.progressed',
+    version: 1,
+    data: complaintProgressed,
+    subject: complaint,
+    summary:
+      'One R-CO-2 step between record and close: classify, assign, investigate, propose / approve / reject the solution, notify the customer.',
+  }),
+  penaltyProposed: defineEvent({
+    type: 'complaint.penalty_proposed',
+    version: 1,
+    data: penaltyProposed,
+    subject: 'the ledger line',
+    summary:
+      'A penalty or reward ledger line is proposed (R-PN-1/3): from a finding, an event, a re-count or by hand.',
+  }),
+  penaltyDecided: defineEvent({
+    type: 'complaint.penalty_decided',
+    version: 1,
+    data: penaltyDecided,
+    subject: 'the ledger line',
+    summary:
+      'A ledger line is confirmed, appealed, upheld or voided (R-PN-3); `notifyStaff` when the staff member is to be told.',
+  }),
+  monthlyReport: defineEvent({
+    type: 'complaint.monthly_report',
+    version: 1,
+    data: complaintMonthlyReport,
+    subject: 'the business month (YYYY-MM)',
+    summary:
+      'R-CO-4 statistics of the past business month, once, early in the next month (due by the 10th).',
+  }),
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoInstant, uuid } from './common';
+import { isoDate, isoInstant, region, uuid } from './common';
+import { defineEvent } from './define';
 
 /**
  * `customer.archive_handover_late` (R-CU-3): an archive handover (sales: 3 working days after the
@@ -26,3 +27,120 @@ export const customerArchiveHandoverLate = z.object({
 });
 
 export type CustomerArchiveHandoverLate = z.infer<typeof customerArchiveHandoverLate>;
+
+/** The customer file as every customer event carries it (R-CU-1). */
+export const customerCreated = z.object({
+  customerId: uuid,
+  /** `CUS-000123`, the customer's code. */
+  code: z.string(),
+  kind: z.enum(['PERSON', 'ORGANISATION', 'DEALER', 'AGENT']),
+  name: z.string(),
+  /** A and B are key accounts. */
+  grade: z.enum(['A', 'B', 'C', 'D']),
+  status: z.enum(['ACTIVE', 'INACTIVE']),
+  region,
+  responsibleStaffId: z.string().nullable(),
+  /** Grows with every change: a consumer never lets an older version overwrite a newer one. */
+  version: z.number().int().positive(),
+});
+
+/** `customer.updated`: the file after the change, what changed and who changed it. */
+export const customerUpdated = customerCreated.extend({
+  changedFields: z.array(
+    z.enum(['name', 'grade', 'status', 'tags', 'contacts', 'addresses', 'responsibleStaffId']),
+  ),
+  changedBy: z.string(),
+});
+
+/** `customer.asset_registered` (R-CU-2); dates are `YYYY-MM-DD` in the business time zone. */
+export const customerAssetRegistered = z.object({
+  assetId: uuid,
+  customerId: uuid,
+  kind: z.enum(['VEHICLE', 'EQUIPMENT', 'APPLIANCE', 'OTHER']),
+  model: z.string(),
+  serialNumber: z.string().nullable(),
+  vin: z.string().nullable(),
+  plateNumber: z.string().nullable(),
+  purchaseDate: isoDate.nullable(),
+  sellingDealer: z.string().nullable(),
+  mileageKm: z.number().nullable(),
+  runningHours: z.number().nullable(),
+  warrantyStart: isoDate.nullable(),
+  warrantyEnd: isoDate.nullable(),
+  contract: z
+    .object({
+      number: z.string(),
+      kind: z.string().nullable(),
+      startDate: isoDate,
+      endDate: isoDate,
+    })
+    .nullable(),
+  maintenanceCycleDays: z.number().int().nullable(),
+  nextMaintenanceDue: isoDate.nullable(),
+});
+
+/** `customer.contact_logged`: one entry of the customer's contact log (R-CU-5). */
+export const customerContactLogged = z.object({
+  entryId: uuid,
+  customerId: uuid,
+  channel: z.enum(['PHONE', 'LETTER', 'VISIT', 'WEB', 'SMS', 'EMAIL']),
+  direction: z.enum(['INBOUND', 'OUTBOUND']),
+  purpose: z.enum([
+    'FOLLOW_UP',
+    'CONSULTATION',
+    'COMPLAINT',
+    'NOTICE',
+    'INVITATION',
+    'REPLY',
+    'REPAIR_REQUEST',
+  ]),
+  staffId: z.string().nullable(),
+  occurredAt: isoInstant,
+  /** What the entry answers to (a work order or complaint number, an event id), if anything. */
+  reference: z.string().nullable(),
+});
+
+export type CustomerCreated = z.infer<typeof customerCreated>;
+export type CustomerUpdated = z.infer<typeof customerUpdated>;
+export type CustomerAssetRegistered = z.infer<typeof customerAssetRegistered>;
+export type CustomerContactLogged = z.infer<typeof customerContactLogged>;
+
+/** The events of the customer service, stream `<PREFIX>_CUSTOMER`. */
+export const customerEvents = {
+  created: defineEvent({
+    type: 'customer.created',
+    version: 1,
+    data: customerCreated,
+    subject: 'the customer',
+    summary: 'A customer file is created (R-CU-1).',
+  }),
+  updated: defineEvent({
+    type: 'customer.updated',
+    version: 1,
+    data: customerUpdated,
+    subject: 'the customer',
+    summary: 'Details of a customer file change (R-CU-1).',
+  }),
+  assetRegistered: defineEvent({
+    type: 'customer.asset_registered',
+    version: 1,
+    data: customerAssetRegistered,
+    subject: 'the asset',
+    summary: 'An asset file is registered (R-CU-2).',
+  }),
+  contactLogged: defineEvent({
+    type: 'customer.contact_logged',
+    version: 1,
+    data: customerContactLogged,
+    subject: 'the contact-log entry',
+    summary: 'A call, letter, visit or message is logged (R-CU-5).',
+  }),
+  archiveHandoverLate: defineEvent({
+    type: 'customer.archive_handover_late',
+    version: 1,
+    data: customerArchiveHandoverLate,
+    subject: 'the archive handover',
+    summary:
+      'An archive handover (R-CU-3) is received late or incomplete, or its deadline passes with nothing handed over; once per handover.',
+  }),
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoInstant, uuid } from './common';
+import { defineEvent } from './define';
 
 /**
  * `inventory.tool_lost`: lost or damaged pieces of a loan charged to the borrower at original
@@ -98,3 +99,120 @@ export const inventoryOldPartReceived = z.object({
 
 export type InventoryRequisitionStep = z.infer<typeof inventoryRequisitionStep>;
 export type InventoryOldPartReceived = z.infer<typeof inventoryOldPartReceived>;
+
+/** `inventory.low_stock`: a posted document made on-hand cross down to the reorder point (R-IN-5). */
+export const inventoryLowStock = z.object({
+  warehouseCode: z.string(),
+  partCode: z.string(),
+  onHand: z.number().int(),
+  reorderPoint: z.number().int(),
+  critical: z.boolean(),
+  documentId: uuid,
+});
+
+/** `inventory.parts_issued`: parts issued against an approved requisition (R-IN-3). */
+export const inventoryPartsIssued = z.object({
+  requisitionId: uuid,
+  workOrderId: uuid,
+  warehouseCode: z.string(),
+  documentId: uuid,
+  lines: partLines,
+});
+
+/** `inventory.parts_returned`: unused parts of a requisition back in stock (R-IN-3). */
+export const inventoryPartsReturned = z.object({
+  requisitionId: uuid,
+  workOrderId: uuid,
+  documentId: uuid,
+  lines: partLines,
+});
+
+export type InventoryLowStock = z.infer<typeof inventoryLowStock>;
+export type InventoryPartsIssued = z.infer<typeof inventoryPartsIssued>;
+export type InventoryPartsReturned = z.infer<typeof inventoryPartsReturned>;
+
+/** The events of the inventory service, stream `<PREFIX>_INVENTORY`. */
+export const inventoryEvents = {
+  lowStock: defineEvent({
+    type: 'inventory.low_stock',
+    version: 1,
+    data: inventoryLowStock,
+    subject: 'the stock document that made stock fall',
+    summary:
+      "A posted document makes on-hand fall to or below the part's reorder point (R-IN-5); once per crossing.",
+  }),
+  partsIssued: defineEvent({
+    type: 'inventory.parts_issued',
+    version: 1,
+    data: inventoryPartsIssued,
+    subject: 'the requisition',
+    summary: 'Parts are issued against an approved requisition (R-IN-3).',
+  }),
+  partsReturned: defineEvent({
+    type: 'inventory.parts_returned',
+    version: 1,
+    data: inventoryPartsReturned,
+    subject: 'the requisition',
+    summary: 'Unused parts are returned to stock (R-IN-3).',
+  }),
+  requisitionRequested: defineEvent({
+    type: 'inventory.requisition_requested',
+    version: 1,
+    data: inventoryRequisitionStep,
+    subject: 'the requisition',
+    summary: 'A technician requests parts for a work order (R-IN-3).',
+  }),
+  requisitionApproved: defineEvent({
+    type: 'inventory.requisition_approved',
+    version: 1,
+    data: inventoryRequisitionStep,
+    subject: 'the requisition',
+    summary:
+      'A supervisor approves a requisition, possibly cutting quantities (R-IN-3); `lines` carry the approved quantities.',
+  }),
+  requisitionRejected: defineEvent({
+    type: 'inventory.requisition_rejected',
+    version: 1,
+    data: inventoryRequisitionStep,
+    subject: 'the requisition',
+    summary: 'A supervisor rejects a requisition (R-IN-3).',
+  }),
+  oldPartReceived: defineEvent({
+    type: 'inventory.old_part_received',
+    version: 1,
+    data: inventoryOldPartReceived,
+    subject: 'the work order',
+    summary: 'An old part is handed in against a warranty work order (R-IN-4); once per receipt.',
+  }),
+  toolOverdue: defineEvent({
+    type: 'inventory.tool_overdue',
+    version: 1,
+    data: inventoryToolOverdue,
+    subject: 'the tool loan',
+    summary:
+      'A special tool is still out after the end of the working day it was lent on (R-IN-6); once per loan.',
+  }),
+  toolLost: defineEvent({
+    type: 'inventory.tool_lost',
+    version: 1,
+    data: inventoryToolLost,
+    subject: 'the tool loan',
+    summary:
+      'A loan comes back with lost or damaged pieces, charged to the borrower at original price (R-IN-6).',
+  }),
+  claimOrderClosed: defineEvent({
+    type: 'inventory.claim_order_closed',
+    version: 1,
+    data: inventoryClaimOrderClosed,
+    subject: 'the claim order',
+    summary:
+      'A claim order ends (R-IN-4): SETTLED, FORFEITED (deposit kept) or CANCELLED before ordering.',
+  }),
+  wrongPartCorrected: defineEvent({
+    type: 'inventory.wrong_part_corrected',
+    version: 1,
+    data: inventoryWrongPartCorrected,
+    subject: 'the issue document',
+    summary: 'A wrong part that went out on an issue is recorded and put right (R-IN-5).',
+  }),
+};

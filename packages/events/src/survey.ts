@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, uuid } from './common';
+import { defineEvent } from './define';
 
 /**
  * `survey.dissatisfied`: a dissatisfied answer, or a complaint heard during a follow-up call
@@ -84,3 +85,46 @@ export type SurveyCreated = z.infer<typeof surveyCreated>;
 export type SurveyAnswered = z.infer<typeof surveyAnswered>;
 export type SurveyFollowUpCalled = z.infer<typeof surveyFollowUpCalled>;
 export type SurveyReminderDue = z.infer<typeof surveyReminderDue>;
+
+/** The events of the survey service, stream `<PREFIX>_SURVEY`. */
+export const surveyEvents = {
+  created: defineEvent({
+    type: 'survey.created',
+    version: 1,
+    data: surveyCreated,
+    subject: 'the survey',
+    summary:
+      'A survey is created for a completed work order (R-SV-1) or a closed complaint (R-SV-5); once per subject.',
+  }),
+  answered: defineEvent({
+    type: 'survey.answered',
+    version: 1,
+    data: surveyAnswered,
+    subject: 'the survey',
+    summary:
+      'Answered by an agent on a call or by the customer through a link (R-SV-1); once per survey.',
+  }),
+  dissatisfied: defineEvent({
+    type: 'survey.dissatisfied',
+    version: 1,
+    data: surveyDissatisfied,
+    subject: 'the survey, or the follow-up call the complaint was heard on',
+    summary:
+      'An answer at or below the threshold, or a complaint heard on a follow-up call (R-SV-4); once each.',
+  }),
+  followUpCalled: defineEvent({
+    type: 'survey.follow_up_called',
+    version: 1,
+    data: surveyFollowUpCalled,
+    subject: 'the follow-up plan',
+    summary: "A follow-up call's outcome is recorded (R-SV-2).",
+  }),
+  reminderDue: defineEvent({
+    type: 'survey.reminder_due',
+    version: 1,
+    data: surveyReminderDue,
+    subject: 'the reminder',
+    summary:
+      "A reminder's day has come (R-SV-3); once per key (kind, asset or activity, customer, target date).",
+  }),
+};

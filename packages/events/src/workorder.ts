@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoInstant, region, uuid } from './common';
+import { defineEvent } from './define';
 
 /**
  * Data of the work-order events (docs/events.md), version 1. The producer builds them with these
@@ -76,3 +77,113 @@ export type WorkOrderRegistered = z.infer<typeof workOrderRegistered>;
 export type WorkOrderCompleted = z.infer<typeof workOrderCompleted>;
 export type WorkOrderSlaBreached = z.infer<typeof workOrderSlaBreached>;
 export type WorkOrderRepeatRepair = z.infer<typeof workOrderRepeatRepair>;
+
+/** `workorder.dispatched`: technicians assigned, or (with `reassigned`) reassigned (R-WO-4). */
+export const workOrderDispatched = workOrderFacts.extend({
+  dispatchedAt: isoInstant,
+  /** Assignment warnings the dispatcher accepted; absent on a reassignment. */
+  warnings: z
+    .array(
+      z.object({
+        technicianId: z.string(),
+        code: z.enum(['OUTSIDE_REGION', 'MISSING_SKILL']),
+        message: z.string(),
+      }),
+    )
+    .optional(),
+  /** Present (true) on a reassignment, with its reason. */
+  reassigned: z.literal(true).optional(),
+  reason: z.string().nullable().optional(),
+});
+
+export const workOrderArrived = workOrderFacts.extend({
+  arrivedAt: isoInstant,
+  arrivalDueAt: isoInstant.nullable(),
+});
+
+export const workOrderSigned = workOrderFacts.extend({
+  signedAt: isoInstant,
+  signerName: z.string(),
+});
+
+export const workOrderClosed = workOrderFacts.extend({ closedAt: isoInstant });
+
+export const workOrderCancelled = workOrderFacts.extend({
+  cancelledAt: isoInstant,
+  reason: z.string(),
+});
+
+export type WorkOrderDispatched = z.infer<typeof workOrderDispatched>;
+export type WorkOrderArrived = z.infer<typeof workOrderArrived>;
+export type WorkOrderSigned = z.infer<typeof workOrderSigned>;
+export type WorkOrderClosed = z.infer<typeof workOrderClosed>;
+export type WorkOrderCancelled = z.infer<typeof workOrderCancelled>;
+
+const workOrder = 'the work order';
+
+/** The events of the work-order service, stream `<PREFIX>_WORKORDER`. */
+export const workOrderEvents = {
+  registered: defineEvent({
+    type: 'workorder.registered',
+    version: 1,
+    data: workOrderRegistered,
+    subject: workOrder,
+    summary: 'A repair request is registered (R-WO-1).',
+  }),
+  dispatched: defineEvent({
+    type: 'workorder.dispatched',
+    version: 1,
+    data: workOrderDispatched,
+    subject: workOrder,
+    summary: 'Technicians are assigned, or reassigned (R-WO-4).',
+  }),
+  arrived: defineEvent({
+    type: 'workorder.arrived',
+    version: 1,
+    data: workOrderArrived,
+    subject: workOrder,
+    summary: 'A technician is on site.',
+  }),
+  completed: defineEvent({
+    type: 'workorder.completed',
+    version: 1,
+    data: workOrderCompleted,
+    subject: workOrder,
+    summary: 'The work is done: resolved on site, or returned after a take-back repair (R-WO-6).',
+  }),
+  signed: defineEvent({
+    type: 'workorder.signed',
+    version: 1,
+    data: workOrderSigned,
+    subject: workOrder,
+    summary: 'The customer signed, only after completion (R-WO-6).',
+  }),
+  closed: defineEvent({
+    type: 'workorder.closed',
+    version: 1,
+    data: workOrderClosed,
+    subject: workOrder,
+    summary: 'The work order is closed.',
+  }),
+  cancelled: defineEvent({
+    type: 'workorder.cancelled',
+    version: 1,
+    data: workOrderCancelled,
+    subject: workOrder,
+    summary: 'The work order is cancelled from an open state.',
+  }),
+  slaBreached: defineEvent({
+    type: 'workorder.sla_breached',
+    version: 1,
+    data: workOrderSlaBreached,
+    subject: workOrder,
+    summary: 'A deadline passed unmet or was met late (R-WO-3); once per order and deadline.',
+  }),
+  repeatRepair: defineEvent({
+    type: 'workorder.repeat_repair',
+    version: 1,
+    data: workOrderRepeatRepair,
+    subject: workOrder,
+    summary: 'The same fault on the same asset within the repeat window (R-WO-8).',
+  }),
+};

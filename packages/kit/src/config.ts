@@ -1,5 +1,6 @@
 import { BusinessCalendar, CalendarConfigError, parseCalendarConfig } from '@aftercare/calendar';
 import { z } from 'zod';
+import { DEFAULT_EVENT_SCHEMA_BASE_URL } from './events/outbox';
 import { grpcTlsFromEnv, type GrpcTls } from './grpc/tls';
 import { internalAuthEnv } from './internal-auth/config';
 
@@ -98,6 +99,14 @@ export function serviceEnv(
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')
       .default('aftercare'),
+    /**
+     * Prefix of every event's `dataschema`: where docs/events/schemas is published, ending in
+     * "/" (ADR 0018). The default is the folder's path in the repository.
+     */
+    EVENT_SCHEMA_BASE_URL: z
+      .string()
+      .regex(/^(https?:\/\/\S+|[^\s:]+)\/$/, 'must be an http(s) URL or a path, ending in "/"')
+      .default(DEFAULT_EVENT_SCHEMA_BASE_URL),
     ...telemetryEnv,
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Deadline of this service's calls to other services. */

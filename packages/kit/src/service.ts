@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { openOrm, migrateUp, pendingMigrations, type Orm } from './db';
 import { KitIdempotencyMigration } from './db/idempotency-migration';
 import { KitEventsMigration } from './events/migration';
+import type { DeclaredEvent } from '@aftercare/events';
 import { type EventHandler, startConsumer } from './events/consumer';
 import { verifyStream } from './events/managed';
 import { connectNats } from './events/nats';
@@ -45,6 +46,7 @@ export interface BaseServiceConfig {
   DATABASE_POOL_MAX: number;
   NATS_URL: string;
   EVENT_SUBJECT_PREFIX: string;
+  EVENT_SCHEMA_BASE_URL: string;
   SHUTDOWN_TIMEOUT_MS: number;
   MIGRATE_ON_START: boolean;
   INTERNAL_AUTH_PRIVATE_KEY?: SigningKey;
@@ -83,13 +85,22 @@ export interface Worker {
   isReady?(): boolean;
 }
 
-/** A durable consumer a service runs: which events, from whose stream, handled how. */
+/** A durable consumer a service runs: which declared events (of one stream), handled how. */
 export interface Subscription {
   consumerName: string;
-  streamService: string;
-  eventTypes: string[];
+  events: readonly DeclaredEvent[];
   handler: EventHandler;
 }
+
+/**
+ * A subscription to declared events only: the handler gets each event with its data parsed by
+ * that event's schema, typed by it (a union over `events`, told apart by `type`).
+ */
+export const subscription = <E extends DeclaredEvent>(s: {
+  consumerName: string;
+  events: readonly E[];
+  handler: EventHandler<E>;
+}): Subscription => s as unknown as Subscription;
 
 /**
  * Starts one durable consumer per subscription, as workers of the service: stopped on shutdown,
@@ -207,6 +218,7 @@ export async function startService<C extends BaseServiceConfig>(
     const outbox = createOutbox({
       service: config.SERVICE_NAME,
       subjectPrefix: config.EVENT_SUBJECT_PREFIX,
+      schemaBaseUrl: config.EVENT_SCHEMA_BASE_URL,
     });
     // An operator-declared stream that is missing stops the start here, not in a relay retry loop.
     if (config.EVENT_STREAMS_MANAGED) await verifyStream(await jetstreamManager(nats), outbox);

@@ -1,30 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { TEST_NATS_URL } from './database';
 
+/** The body of an event on NATS: a CloudEvent in structured content mode (ADR 0018). */
 export interface TestEnvelope {
+  specversion: '1.0';
   id: string;
-  type: string;
   source: string;
+  type: string;
   time: string;
   subject: string;
-  dataVersion: string;
+  datacontenttype: 'application/json';
+  dataschema: string;
+  dataversion: string;
   data: Record<string, unknown>;
 }
 
-/** A well-formed event envelope as a producer's relay would publish it (fresh id, version 1). */
+/**
+ * A well-formed event as a producer's relay would publish it (fresh id, version 1). The type
+ * and data are not checked against the declarations: tests use it to send broken events too.
+ */
 export const testEnvelope = (
   type: string,
   subject: string,
   data: Record<string, unknown>,
 ): TestEnvelope => ({
+  specversion: '1.0',
   id: randomUUID(),
-  type,
   source: type.split('.')[0]!,
+  type,
   time: new Date().toISOString(),
   subject,
-  dataVersion: '1',
+  datacontenttype: 'application/json',
+  dataschema: `docs/events/schemas/${type}.v1.json`,
+  dataversion: '1',
   data,
 });
 
@@ -41,8 +51,11 @@ export async function publishEnvelope(
 ): Promise<void> {
   const nc = await connect({ servers: natsUrl });
   try {
+    const headers = natsHeaders();
+    headers.set('content-type', 'application/cloudevents+json; charset=utf-8');
     await jetstream(nc).publish(`${subjectPrefix}.${envelope.type}`, JSON.stringify(envelope), {
       msgID: msgId,
+      headers,
     });
   } finally {
     await nc.close();

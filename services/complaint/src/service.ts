@@ -8,9 +8,11 @@ import {
   startService,
   subscribe,
   type Subscription,
+  subscription,
   type Logger,
 } from '@aftercare/kit';
 import { COMPLAINT_COUNTERS } from './business-metrics';
+import { events } from '@aftercare/events';
 import { complaintV1 } from '@aftercare/proto';
 import {
   onArchiveHandoverLate,
@@ -34,42 +36,36 @@ export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
 /** The events this service consumes, one durable consumer each (idempotent via the inbox). */
 const subscriptions = (deps: ComplaintDeps, logger: Logger): Subscription[] => [
-  {
+  subscription({
     consumerName: 'complaint-on-survey-dissatisfied',
-    streamService: 'survey',
-    eventTypes: ['survey.dissatisfied'],
+    events: [events.survey.dissatisfied],
     handler: onSurveyDissatisfied(deps, logger),
-  },
-  {
+  }),
+  subscription({
     consumerName: 'complaint-on-workorder-completed',
-    streamService: 'workorder',
-    eventTypes: ['workorder.completed'],
+    events: [events.workorder.completed],
     handler: onWorkOrderCompleted(),
-  },
-  {
+  }),
+  subscription({
     consumerName: 'complaint-on-sla-breached',
-    streamService: 'workorder',
-    eventTypes: ['workorder.sla_breached'],
+    events: [events.workorder.slaBreached],
     handler: onSlaBreached(deps, logger),
-  },
-  {
+  }),
+  subscription({
     consumerName: 'complaint-on-repeat-repair',
-    streamService: 'workorder',
-    eventTypes: ['workorder.repeat_repair'],
+    events: [events.workorder.repeatRepair],
     handler: onRepeatRepair(deps),
-  },
-  {
+  }),
+  subscription({
     consumerName: 'complaint-on-tool-lost',
-    streamService: 'inventory',
-    eventTypes: ['inventory.tool_lost'],
+    events: [events.inventory.toolLost],
     handler: onToolLost(deps),
-  },
-  {
+  }),
+  subscription({
     consumerName: 'complaint-on-archive-handover-late',
-    streamService: 'customer',
-    eventTypes: ['customer.archive_handover_late'],
+    events: [events.customer.archiveHandoverLate],
     handler: onArchiveHandoverLate(deps, logger),
-  },
+  }),
 ];
 
 export function complaintSpec(

@@ -6,7 +6,9 @@ import {
   type ServiceSpec,
   startService,
   subscribe,
+  subscription,
 } from '@aftercare/kit';
+import { events } from '@aftercare/events';
 import { inventoryV1 } from '@aftercare/proto';
 import { inventoryContext, inventoryResolvers } from './graphql/resolvers';
 import { onWorkOrderCompleted } from './app/old-parts';
@@ -52,12 +54,11 @@ export function inventorySpec(
       };
       onReady(deps);
       const consumers = await subscribe(runtime, [
-        {
+        subscription({
           consumerName: 'inventory-on-workorder-completed',
-          streamService: 'workorder',
-          eventTypes: ['workorder.completed'],
+          events: [events.workorder.completed],
           handler: onWorkOrderCompleted(logger),
-        },
+        }),
       ]);
       return {
         grpc: (server) =>

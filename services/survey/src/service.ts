@@ -2,16 +2,16 @@ import { join } from 'node:path';
 import {
   countPublishedEvents,
   createSubgraph,
-  eventData,
   loadTypeDefs,
   type RunningService,
   type ServiceSpec,
   startService,
   subscribe,
   type Subscription,
+  subscription,
 } from '@aftercare/kit';
 import { SURVEY_COUNTERS } from './business-metrics';
-import { complaintClosed, workOrderCompleted } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { surveyV1 } from '@aftercare/proto';
 import type { SurveyDeps } from './app/deps';
 import { startContactLogRetry } from './app/follow-ups';
@@ -28,28 +28,25 @@ export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
 /** The durable consumers of the survey service: one per (stream, filter), idempotent via the inbox. */
 const subscriptions = (deps: SurveyDeps): Subscription[] => [
-  {
+  subscription({
     consumerName: 'survey-on-workorder-completed',
-    streamService: 'workorder',
-    eventTypes: ['workorder.completed'],
+    events: [events.workorder.completed],
     handler: async (em, e) => {
-      await onWorkOrderCompleted(deps, em, eventData(workOrderCompleted, e), e.time);
+      await onWorkOrderCompleted(deps, em, e.data, e.time);
     },
-  },
-  {
+  }),
+  subscription({
     consumerName: 'survey-on-complaint-closed',
-    streamService: 'complaint',
-    eventTypes: ['complaint.closed'],
+    events: [events.complaint.closed],
     handler: async (em, e) => {
-      await onComplaintClosed(deps, em, eventData(complaintClosed, e));
+      await onComplaintClosed(deps, em, e.data);
     },
-  },
-  {
+  }),
+  subscription({
     consumerName: 'survey-on-customer',
-    streamService: 'customer',
-    eventTypes: ['customer.created', 'customer.updated', 'customer.asset_registered'],
+    events: [events.customer.created, events.customer.updated, events.customer.assetRegistered],
     handler: (em, e) => onCustomerEvent(deps, em, e),
-  },
+  }),
 ];
 
 export function surveySpec(

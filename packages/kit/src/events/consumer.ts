@@ -12,6 +12,8 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { EventDefinition } from '@aftercare/events';
+import type { z } from 'zod';
 import type { EntityManager, Orm } from '../db';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -21,13 +23,13 @@ import { secondsSince, type Metrics } from '../observability/registry';
 import { runAsWork } from '../observability/work-scope';
 import {
   eventSubject,
-  isEventType,
   isNatsToken,
   parseEnvelope,
   streamName,
   streamSubjects,
   type EventEnvelope,
 } from './envelope';
+import { eventData } from './data';
 import { backoffDelay, errorMessage } from './retry';
 import { verifyDurable, verifyStream } from './managed';
 import { ensureStream } from './stream';
@@ -43,28 +45,33 @@ export interface EventMeta {
   streamSequence: number;
 }
 
+/** A received event of one of the declared events `E`, its data parsed by that event's schema. */
+export type ReceivedEvent<E extends EventDefinition> =
+  E extends EventDefinition<infer T, infer S> ? EventEnvelope<z.output<S>> & { type: T } : never;
+
 /**
  * Applies one event. Runs inside the transaction that records it in the inbox: write with `em`
  * only, and throw to have the event redelivered later (nothing is committed then).
  */
-export type EventHandler = (
+export type EventHandler<E extends EventDefinition = EventDefinition> = (
   em: EntityManager,
-  envelope: EventEnvelope,
+  event: ReceivedEvent<E>,
   meta: EventMeta,
 ) => Promise<void>;
 
-export interface ConsumerOptions {
+export interface ConsumerOptions<E extends EventDefinition = EventDefinition> {
   orm: Orm;
   nats: NatsConnection;
   logger: Logger;
   /** Durable consumer name, also the inbox key, e.g. `workorder-on-customer`. */
   consumerName: string;
-  /** The producing service whose stream is read, e.g. `customer`. */
-  streamService: string;
   subjectPrefix: string;
-  /** Event types to receive, e.g. `['customer.created']`; all from `streamService`. */
-  eventTypes: string[];
-  handler: EventHandler;
+  /**
+   * The declared events to receive, all of one producing service, whose stream is read. An
+   * event of another version of the same type is acknowledged unhandled (and logged).
+   */
+  events: readonly E[];
+  handler: EventHandler<E>;
   /** Deliveries before a failing event is terminated (and logged as poison). Default 10. */
   maxDeliver?: number;
   /** First redelivery delay after a handler failure; doubles per delivery. Default 1000. */
@@ -115,14 +122,19 @@ const PULL_BATCH = 20;
 const isInvalidEvent = (e: unknown): boolean =>
   e instanceof AppError && e.reason === 'INVALID_EVENT';
 
-export async function startConsumer(options: ConsumerOptions): Promise<EventConsumer> {
-  const { orm, nats, handler, consumerName, streamService, subjectPrefix } = options;
+export async function startConsumer<E extends EventDefinition>(
+  options: ConsumerOptions<E>,
+): Promise<EventConsumer> {
+  const { orm, nats, consumerName, subjectPrefix } = options;
   validateOptions(options);
+  const handler = options.handler as EventHandler;
+  const streamService = options.events[0]!.service;
+  const eventTypes = options.events.map((e) => e.type);
   const maxDeliver = options.maxDeliver ?? 10;
   const nakDelayMs = options.nakDelayMs ?? 1000;
   const maxNakDelayMs = options.maxNakDelayMs ?? 60_000;
   const log = options.logger.child({ component: 'event-consumer', consumer: consumerName });
-  const wanted = new Set(options.eventTypes);
+  const wanted = new Map<string, EventDefinition>(options.events.map((e) => [e.type, e]));
   const stream = streamName(subjectPrefix, streamService);
 
   const jsm = await jetstreamManager(nats);
@@ -134,7 +146,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   if (options.managed) {
     await verifyStream(jsm, streamSpec);
     await verifyDurable(jsm, stream, consumerName, {
-      subjects: options.eventTypes.map((t) => eventSubject(subjectPrefix, t)),
+      subjects: eventTypes.map((t) => eventSubject(subjectPrefix, t)),
       maxDeliver,
     });
   } else {
@@ -145,7 +157,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(options.ackWaitMs ?? 30_000),
       max_deliver: maxDeliver,
-      ...filterFor(nats, subjectPrefix, streamService, options.eventTypes),
+      ...filterFor(nats, subjectPrefix, streamService, eventTypes),
     });
   }
   const messages: ConsumerMessages = await (
@@ -167,7 +179,11 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   };
 
   /** The inbox row and the handler's writes commit together, or not at all. */
-  async function applyOnce(envelope: EventEnvelope, meta: EventMeta): Promise<boolean> {
+  async function applyOnce(
+    definition: EventDefinition,
+    envelope: EventEnvelope<Record<string, unknown>>,
+    meta: EventMeta,
+  ): Promise<boolean> {
     return orm.em.fork().transactional(async (tx) => {
       const inserted = await tx.execute<{ affectedRows: number }>(
         'insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing',
@@ -175,7 +191,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
         'run',
       );
       if (inserted.affectedRows === 0) return false;
-      await handler(tx, envelope, meta);
+      // Data breaking the declared schema throws INVALID_EVENT: rolled back and terminated.
+      const data = eventData(definition.data, envelope);
+      await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
       return true;
     });
   }
@@ -205,10 +223,20 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
       return terminated('malformed');
     }
     const envelope = parsed.envelope;
-    if (!wanted.has(envelope.type)) {
+    const definition = wanted.get(envelope.type);
+    if (!definition) {
       // Only when the server cannot filter on several subjects (see filterFor).
       msg.ack();
       return undefined;
+    }
+    if (envelope.dataversion !== String(definition.version)) {
+      // Another version, published next to the one this consumer declares (a breaking change).
+      msg.ack();
+      log.warn(
+        { eventId: envelope.id, type: envelope.type, dataversion: envelope.dataversion },
+        `event of version ${envelope.dataversion} skipped: this consumer reads version ${definition.version}`,
+      );
+      return;
     }
     const meta: EventMeta = {
       consumer: consumerName,
@@ -234,7 +262,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
       async (span): Promise<Outcome> => {
         try {
           const applied = await runAsWork({ kind: 'event_consumer', name: consumerName }, () =>
-            applyOnce(envelope, meta),
+            applyOnce(definition, envelope, meta),
           );
           if (applied) {
             counters.processed += 1;
@@ -314,27 +342,24 @@ export async function startConsumer(options: ConsumerOptions): Promise<EventCons
   };
 }
 
-function validateOptions(o: ConsumerOptions): void {
+function validateOptions(o: ConsumerOptions<EventDefinition>): void {
   const bad = (message: string, field: string) =>
     new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_CONSUMER', field });
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.consumerName))
     throw bad(`Consumer name "${o.consumerName}" must be 1-64 of [A-Za-z0-9_-]`, 'consumerName');
-  if (!isNatsToken(o.streamService))
-    throw bad(
-      `Stream service "${o.streamService}" must be a lower-case NATS token`,
-      'streamService',
-    );
   if (!isNatsToken(o.subjectPrefix))
     throw bad(
       `Subject prefix "${o.subjectPrefix}" must be a lower-case NATS token`,
       'subjectPrefix',
     );
-  if (o.eventTypes.length === 0) throw bad('At least one event type is required', 'eventTypes');
-  for (const type of o.eventTypes) {
-    if (!isEventType(type) || !type.startsWith(`${o.streamService}.`)) {
-      throw bad(`Event type "${type}" must be "${o.streamService}.<event>"`, 'eventTypes');
-    }
-  }
+  const [first] = o.events;
+  if (!first) throw bad('At least one event is required', 'events');
+  // One durable reads one stream: the producing service's.
+  const others = o.events.filter((e) => e.service !== first.service).map((e) => e.type);
+  if (others.length)
+    throw bad(`Events ${others.join(', ')} are not from the ${first.service} stream`, 'events');
+  if (new Set(o.events.map((e) => e.type)).size !== o.events.length)
+    throw bad('Each event type can be subscribed once per consumer', 'events');
   if (o.maxDeliver !== undefined && (!Number.isInteger(o.maxDeliver) || o.maxDeliver < 1))
     throw bad('maxDeliver must be a positive integer', 'maxDeliver');
 }

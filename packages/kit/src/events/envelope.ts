@@ -1,31 +1,30 @@
+import {
+  cloudEvent,
+  DATA_VERSION,
+  EVENT_TYPE,
+  NATS_TOKEN,
+  schemaFileOf,
+  type CloudEvent,
+} from '@aftercare/events';
 import { z } from 'zod';
-import { isUuid } from '../ids';
 
 /**
- * The JSON body of every event on NATS (CloudEvents-like, ARCHITECTURE.md "Events").
+ * The JSON body of every event on NATS: a CloudEvent in structured content mode (ADR 0018).
  * `subject` is the id of the aggregate the event is about, not the NATS subject.
  */
-export interface EventEnvelope<TData = unknown> {
-  id: string;
-  type: string;
-  source: string;
-  time: string;
-  subject: string;
-  dataVersion: string;
-  data: TData;
-}
+export type EventEnvelope<TData = unknown> = CloudEvent<TData>;
 
-// Lower-case NATS tokens: no dots, wildcards or spaces, so they compose into subjects safely.
-const TOKEN = /^[a-z][a-z0-9_-]*$/;
-const EVENT_TYPE = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*$/;
-const DATA_VERSION = /^[1-9][0-9]*$/;
+export const isNatsToken = (s: string): boolean => NATS_TOKEN.test(s);
 
-export const isNatsToken = (s: string): boolean => TOKEN.test(s);
-
-const envelopeSchema = z.object({
-  id: z.string().refine(isUuid, 'must be a UUID'),
+/**
+ * The body before ADR 0018 (`dataVersion`, no CloudEvents attributes in it). Events written so
+ * are still in the streams (400 days) and maybe in outboxes at upgrade time: they are read as the
+ * CloudEvent they stand for.
+ */
+const legacyEnvelope = z.object({
+  id: z.uuid(),
   type: z.string().regex(EVENT_TYPE, 'must be "<service>.<event>"'),
-  source: z.string().regex(TOKEN, 'must be a service name'),
+  source: z.string().regex(NATS_TOKEN, 'must be a service name'),
   time: z.iso.datetime({ offset: true }),
   subject: z.string().min(1).max(200),
   dataVersion: z.string().regex(DATA_VERSION, 'must be a positive integer'),
@@ -33,22 +32,58 @@ const envelopeSchema = z.object({
 });
 
 export type EnvelopeParseResult =
-  { ok: true; envelope: EventEnvelope } | { ok: false; problem: string };
+  { ok: true; envelope: EventEnvelope<Record<string, unknown>> } | { ok: false; problem: string };
 
-/** Validates a received body; never throws, so a malformed message cannot break a consumer loop. */
+/**
+ * Validates a received body, a CloudEvent or a legacy envelope; never throws, so a malformed
+ * message cannot break a consumer loop. A legacy envelope's `dataschema` is the schema's file
+ * name under docs/events/schemas (it named none).
+ */
 export function parseEnvelope(body: unknown): EnvelopeParseResult {
-  const result = envelopeSchema.safeParse(body);
+  const isLegacy =
+    typeof body === 'object' && body !== null && !('specversion' in body) && 'dataVersion' in body;
+  if (isLegacy) {
+    const legacy = legacyEnvelope.safeParse(body);
+    if (!legacy.success) return { ok: false, problem: problemOf(legacy.error) };
+    return { ok: true, envelope: fromLegacy(legacy.data) };
+  }
+  const result = cloudEvent.safeParse(body);
   if (result.success) return { ok: true, envelope: result.data };
+  return { ok: false, problem: problemOf(result.error) };
+}
+
+function fromLegacy(
+  legacy: z.output<typeof legacyEnvelope>,
+  schemaBaseUrl = '',
+): EventEnvelope<Record<string, unknown>> {
+  const { dataVersion, ...rest } = legacy;
   return {
-    ok: false,
-    problem: result.error.issues
-      .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-      .join('; '),
+    specversion: '1.0',
+    ...rest,
+    datacontenttype: 'application/json',
+    dataschema: schemaUrl(schemaBaseUrl, legacy.type, Number(dataVersion)),
+    dataversion: dataVersion,
   };
 }
 
-export const isEventType = (s: string): boolean => EVENT_TYPE.test(s);
-export const isDataVersion = (s: string): boolean => DATA_VERSION.test(s);
+/**
+ * An outbox row's stored body as the CloudEvent to publish: rows written before ADR 0018 hold
+ * the legacy envelope and go out converted, so the streams get no new legacy bodies.
+ */
+export function toCloudEvent(stored: unknown, schemaBaseUrl: string): unknown {
+  const legacy =
+    typeof stored === 'object' && stored !== null && !('specversion' in stored)
+      ? legacyEnvelope.safeParse(stored)
+      : undefined;
+  return legacy?.success ? fromLegacy(legacy.data, schemaBaseUrl) : stored;
+}
+
+const problemOf = (error: z.ZodError): string =>
+  error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+
+/** `dataschema`: the published JSON Schema of the event's data, under `schemaBaseUrl`. */
+export const schemaUrl = (schemaBaseUrl: string, type: string, version: number): string =>
+  `${schemaBaseUrl}${schemaFileOf({ type, version })}`;
 
 /** `aftercare.customer.created` for type `customer.created`; `prefix` isolates environments and tests. */
 export const eventSubject = (subjectPrefix: string, type: string): string =>
@@ -60,16 +95,3 @@ export const streamName = (subjectPrefix: string, service: string): string =>
 
 export const streamSubjects = (subjectPrefix: string, service: string): string =>
   `${subjectPrefix}.${service}.>`;
-
-/**
- * `ce-dataschema`: the fully qualified proto message of the event body
- * (`customer.created` v1 → `aftercare.customer.events.v1.CustomerCreated`, see proto/aftercare/<service>/events/v1/).
- */
-export function dataSchemaOf(type: string, dataVersion: string): string {
-  const [service = '', event = ''] = type.split('.');
-  const message = `${service}_${event}`
-    .split(/[_-]/)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-  return `aftercare.${service}.events.v${dataVersion}.${message}`;
-}

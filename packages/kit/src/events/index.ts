@@ -1,9 +1,9 @@
 export * from './consumer';
 export * from './data';
 export {
-  dataSchemaOf,
   eventSubject,
   parseEnvelope,
+  schemaUrl,
   streamName,
   streamSubjects,
   type EnvelopeParseResult,

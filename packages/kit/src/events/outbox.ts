@@ -1,56 +1,84 @@
 import type { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
+import {
+  type DeclaredEvent,
+  type EventDefinition,
+  type EventInput,
+  type EventOutput,
+} from '@aftercare/events';
 import type { EntityManager } from '../db';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
-import {
-  dataSchemaOf,
-  eventSubject,
-  isDataVersion,
-  isEventType,
-  isNatsToken,
-  type EventEnvelope,
-} from './envelope';
+import { eventSubject, isNatsToken, schemaUrl, type EventEnvelope } from './envelope';
 import { OutboxRecord } from './schema';
 import { captureTraceHeaders } from './tracing';
 
-export interface NewEvent<TData extends object = object> {
-  /** `<service>.<event>` in past tense, e.g. `customer.created`; the service must be the outbox's own. */
-  type: string;
-  /** The id of the aggregate the event is about (envelope `subject`, header `ce-subject`). */
-  aggregateId: string;
-  /** The proto3 JSON form of the event message. */
-  data: TData;
-  /** Default "1"; a breaking change of `data` makes a new version. */
-  dataVersion?: string;
-  /** Default: the proto message name derived from type and version (see `dataSchemaOf`). */
-  dataSchema?: string;
-}
+/**
+ * Where `dataschema` points when nothing is configured: the schemas' place in the repository,
+ * relative to its root. Deployments set `EVENT_SCHEMA_BASE_URL` to where they publish
+ * docs/events/schemas, so that it becomes an absolute URL (ADR 0018).
+ */
+export const DEFAULT_EVENT_SCHEMA_BASE_URL = 'docs/events/schemas/';
+
+/** What use cases get of the outbox: publishing declared events in their transaction. */
+export type EventPublisher = Pick<Outbox, 'publish' | 'publishMessage'>;
 
 export interface OutboxOptions {
   /** The producing service, e.g. `customer`. */
   service: string;
   /** First subject token (`EVENT_SUBJECT_PREFIX`, default `aftercare`). */
   subjectPrefix: string;
+  /** Prefix of `dataschema` (`EVENT_SCHEMA_BASE_URL`); default `DEFAULT_EVENT_SCHEMA_BASE_URL`. */
+  schemaBaseUrl?: string;
 }
 
-/** A service's event writer: created once, shared by its use cases and its relay. */
-export interface Outbox {
+/**
+ * An event and its data, type-checked together when made (`eventMessage`): for use cases that
+ * collect the events of a change before one place publishes them.
+ */
+export interface EventMessage<E extends EventDefinition = DeclaredEvent> {
+  readonly event: E;
+  readonly data: unknown;
+}
+
+export const eventMessage = <E extends DeclaredEvent>(
+  event: E,
+  data: EventInput<E>,
+): EventMessage => ({ event, data });
+
+/**
+ * A service's event writer: created once, shared by its use cases and its relay. It publishes
+ * declared events only (`@aftercare/events`); `E` is widened by the kit's own tests alone.
+ */
+export interface Outbox<E extends EventDefinition = DeclaredEvent> {
   readonly service: string;
   readonly subjectPrefix: string;
+  readonly schemaBaseUrl: string;
   /**
    * Records an event in the caller's transaction (`em` must be the EntityManager given by
    * `em.transactional`); it is published by the relay only once that transaction commits.
    * The relay is kicked automatically after the commit of a top-level `transactional()`.
+   * `data` must match the event's schema: by type, and checked again here (INVALID_EVENT).
+   * `aggregateId` is the CloudEvents `subject`: the id of what the event is about.
    */
-  add<TData extends object>(em: EntityManager, event: NewEvent<TData>): EventEnvelope<TData>;
+  publish<T extends E>(
+    em: EntityManager,
+    event: T,
+    aggregateId: string,
+    data: EventInput<T>,
+  ): EventEnvelope<EventOutput<T>>;
+  /** `publish` for a message made earlier with `eventMessage`. */
+  publishMessage(em: EntityManager, aggregateId: string, message: EventMessage<E>): EventEnvelope;
   /** Wakes the relay(s) now instead of at their next poll; call after commit when not using `transactional()`. */
   kick(): void;
   /** For relays: called on every kick. Returns an unsubscribe function. */
   onKick(listener: () => void): () => void;
 }
 
-export function createOutbox(options: OutboxOptions): Outbox {
+export function createOutbox<E extends EventDefinition = DeclaredEvent>(
+  options: OutboxOptions,
+): Outbox<E> {
   const { service, subjectPrefix } = options;
+  const schemaBaseUrl = options.schemaBaseUrl ?? DEFAULT_EVENT_SCHEMA_BASE_URL;
   if (!isNatsToken(service))
     throw badEvent(`Service name "${service}" must be a lower-case NATS token`, 'service');
   if (!isNatsToken(subjectPrefix))
@@ -73,89 +101,94 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
   };
 
+  function publish(
+    em: EntityManager,
+    event: EventDefinition,
+    aggregateId: string,
+    data: unknown,
+  ): EventEnvelope {
+    const transaction = em.getTransactionContext();
+    if (!transaction) {
+      throw new AppError(
+        'INTERNAL',
+        'Events must be added inside em.transactional() together with the state change',
+        {
+          reason: 'OUTBOX_OUTSIDE_TRANSACTION',
+        },
+      );
+    }
+    validate(service, event, aggregateId);
+    const id = uuidv7();
+    const time = new Date();
+    const envelope: EventEnvelope = {
+      specversion: '1.0',
+      id,
+      source: service,
+      type: event.type,
+      time: time.toISOString(),
+      subject: aggregateId,
+      datacontenttype: 'application/json',
+      dataschema: schemaUrl(schemaBaseUrl, event.type, event.version),
+      dataversion: String(event.version),
+      data: toJsonObject(checkedData(event, data)),
+    };
+    // Captured now, inside the request that changed state, so the consumer continues its trace.
+    const headers = captureTraceHeaders();
+    em.create(OutboxRecord, {
+      id,
+      subject: eventSubject(subjectPrefix, event.type),
+      type: event.type,
+      aggregateId,
+      payload: envelope,
+      headers,
+      createdAt: time,
+      publishedAt: null,
+      attempts: 0,
+      lastError: null,
+    });
+    pendingTransactions.add(transaction);
+    // Idempotent; `transactional()` gives each transaction its own copy of the event manager.
+    em.getEventManager().registerSubscriber(commitWatcher);
+    return envelope;
+  }
+
   return {
     service,
     subjectPrefix,
+    schemaBaseUrl,
     kick,
     onKick(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    add<TData extends object>(em: EntityManager, event: NewEvent<TData>): EventEnvelope<TData> {
-      const transaction = em.getTransactionContext();
-      if (!transaction) {
-        throw new AppError(
-          'INTERNAL',
-          'Events must be added inside em.transactional() together with the state change',
-          {
-            reason: 'OUTBOX_OUTSIDE_TRANSACTION',
-          },
-        );
-      }
-      const dataVersion = event.dataVersion ?? '1';
-      validate(service, event, dataVersion);
-      const id = uuidv7();
-      const time = new Date();
-      const envelope: EventEnvelope<TData> = {
-        id,
-        type: event.type,
-        source: service,
-        time: time.toISOString(),
-        subject: event.aggregateId,
-        dataVersion,
-        data: toJsonObject(event.data),
-      };
-      const headers: Record<string, string> = {
-        'ce-specversion': '1.0',
-        'ce-id': id,
-        'ce-type': event.type,
-        'ce-source': service,
-        'ce-time': envelope.time,
-        'ce-subject': event.aggregateId,
-        'ce-dataschema': event.dataSchema ?? dataSchemaOf(event.type, dataVersion),
-        'content-type': 'application/json',
-        // Captured now, inside the request that changed state, so the consumer continues its trace.
-        ...captureTraceHeaders(),
-      };
-      em.create(OutboxRecord, {
-        id,
-        subject: eventSubject(subjectPrefix, event.type),
-        type: event.type,
-        aggregateId: event.aggregateId,
-        payload: envelope,
-        headers,
-        createdAt: time,
-        publishedAt: null,
-        attempts: 0,
-        lastError: null,
-      });
-      pendingTransactions.add(transaction);
-      // Idempotent; `transactional()` gives each transaction its own copy of the event manager.
-      em.getEventManager().registerSubscriber(commitWatcher);
-      return envelope;
-    },
+    publish: <T extends E>(em: EntityManager, event: T, aggregateId: string, data: EventInput<T>) =>
+      publish(em, event, aggregateId, data) as EventEnvelope<EventOutput<T>>,
+    publishMessage: (em, aggregateId, message) =>
+      publish(em, message.event, aggregateId, message.data),
   };
 }
 
-function validate(service: string, event: NewEvent, dataVersion: string): void {
-  if (!isEventType(event.type) || !event.type.startsWith(`${service}.`)) {
-    throw badEvent(`Event type "${event.type}" must be "${service}.<event>" in lower case`, 'type');
+function validate(service: string, event: EventDefinition, aggregateId: string): void {
+  if (event.service !== service) {
+    throw badEvent(
+      `Event type "${event.type}" is not one the ${service} service publishes`,
+      'type',
+    );
   }
-  if (
-    typeof event.aggregateId !== 'string' ||
-    event.aggregateId.length === 0 ||
-    event.aggregateId.length > 200
-  ) {
+  if (typeof aggregateId !== 'string' || aggregateId.length === 0 || aggregateId.length > 200) {
     throw badEvent(
       'Event aggregateId must be a non-empty string of at most 200 characters',
       'aggregateId',
     );
   }
-  if (!isDataVersion(dataVersion))
-    throw badEvent(`Event dataVersion "${dataVersion}" must be a positive integer`, 'dataVersion');
-  if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
-    throw badEvent('Event data must be a JSON object', 'data');
-  }
+}
+
+/** The data as its schema outputs it (defaults filled in), or INVALID_EVENT naming what breaks it. */
+function checkedData(event: EventDefinition, data: unknown): Record<string, unknown> {
+  const parsed = event.data.safeParse(data);
+  if (!parsed.success)
+    throw badEvent(`Event ${event.type} data breaks its schema: ${parsed.error.message}`, 'data');
+  return parsed.data;
 }
 
 /** The stored body must be exactly what consumers will parse, so serialise now (and fail here on bigint etc.). */

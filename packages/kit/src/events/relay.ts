@@ -3,11 +3,12 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { EntityManager, Orm } from '../db';
 import type { Logger } from '../logger';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@aftercare/events';
 import { eventPublished } from '../observability/business';
 import * as instruments from '../observability/instruments';
 import { secondsSince, type Metrics } from '../observability/registry';
 import { runAsWork } from '../observability/work-scope';
-import type { EventEnvelope } from './envelope';
+import { toCloudEvent } from './envelope';
 import type { Outbox } from './outbox';
 import { backoffDelay, errorMessage } from './retry';
 import { verifyStream } from './managed';
@@ -18,7 +19,7 @@ export interface OutboxRelayOptions {
   orm: Orm;
   nats: NatsConnection;
   /** The service's outbox: gives service name and subject prefix, and kicks the relay after commits. */
-  outbox: Outbox;
+  outbox: Pick<Outbox, 'service' | 'subjectPrefix' | 'schemaBaseUrl' | 'onKick'>;
   logger: Logger;
   /** How often to look for rows nobody kicked about (other replicas' writes, retries). Default 1000. */
   pollIntervalMs?: number;
@@ -61,7 +62,8 @@ export interface OutboxRelay {
 interface ClaimedRow {
   id: string;
   subject: string;
-  payload: EventEnvelope;
+  /** A CloudEvent, or the legacy envelope of a row written before ADR 0018. */
+  payload: unknown;
   headers: Record<string, string>;
 }
 
@@ -139,11 +141,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     );
     try {
       const h = natsHeaders();
+      // Structured content mode: the body is the whole CloudEvent, the headers only say so and
+      // carry the trace (rows from before ADR 0018 stored `ce-*` headers: they are not sent).
       // The consumer's span becomes a child of this PRODUCER span, in the trace of the original request.
-      const outgoing = { ...row.headers, ...captureTraceHeaders(trace.setSpan(parent, span)) };
+      const outgoing = {
+        'content-type': CLOUDEVENTS_CONTENT_TYPE,
+        ...captureTraceHeaders(trace.setSpan(parent, span)),
+      };
       for (const [key, value] of Object.entries(outgoing)) h.set(key, value);
       const startMs = performance.now();
-      const ack = await js.publish(row.subject, JSON.stringify(row.payload), {
+      const body = toCloudEvent(row.payload, outbox.schemaBaseUrl);
+      const ack = await js.publish(row.subject, JSON.stringify(body), {
         msgID: row.id,
         headers: h,
         timeout: publishTimeoutMs,

@@ -10,7 +10,7 @@ export interface OutboxRecord {
   type: string;
   aggregateId: string;
   payload: EventEnvelope;
-  /** CloudEvents `ce-*` attributes and the trace context captured when the event was added. */
+  /** The trace context captured when the event was added (W3C `traceparent`, `tracestate`). */
   headers: Record<string, string>;
   createdAt: Date;
   publishedAt: Date | null;

@@ -11,12 +11,15 @@ const contract = z.object({
 });
 
 const envelope = (data: Record<string, unknown>): EventEnvelope => ({
+  specversion: '1.0',
   id: '0190f0f0-0000-7000-8000-000000000001',
-  type: 'customer.contact_logged',
   source: 'customer',
+  type: 'customer.contact_logged',
   time: '2026-11-27T08:00:00Z',
   subject: 'c-1',
-  dataVersion: '1',
+  datacontenttype: 'application/json',
+  dataschema: 'docs/events/schemas/customer.contact_logged.v1.json',
+  dataversion: '1',
   data,
 });
 

@@ -1,11 +1,48 @@
+import { defineEvent } from '@aftercare/events';
 import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { migrateUp, openOrm, type EntityManager, type Orm } from '../../src/db';
-import { KitEventsMigration, kitEventEntities, streamName, type Outbox } from '../../src/events';
+import {
+  createOutbox,
+  KitEventsMigration,
+  kitEventEntities,
+  streamName,
+  type Outbox,
+} from '../../src/events';
 import { uuidv7 } from '../../src/ids';
 import { createLogger } from '../../src/logger';
+import { z } from 'zod';
+
+/** Stand-in events of a stand-in `notes` service (the services' own are in @aftercare/events). */
+const noteData = z.object({ noteId: z.uuid().optional(), seq: z.number().int() });
+export const notesAdded = defineEvent({
+  type: 'notes.added',
+  version: 1,
+  data: noteData,
+  subject: 'the aggregate',
+  summary: 'A note is added.',
+});
+export const notesRemoved = defineEvent({
+  type: 'notes.removed',
+  version: 1,
+  data: noteData,
+  subject: 'the aggregate',
+  summary: 'A note is removed.',
+});
+/** Of another service: a consumer cannot mix it with the notes events (one stream each). */
+export const archiveAdded = defineEvent({
+  type: 'archive.added',
+  version: 1,
+  data: noteData,
+  subject: 'the aggregate',
+  summary: 'Something is archived.',
+});
+export type NoteEvent = typeof notesAdded | typeof notesRemoved;
+
+export const notesOutbox = (subjectPrefix: string): Outbox<NoteEvent> =>
+  createOutbox<NoteEvent>({ service: 'notes', subjectPrefix });
 
 /** A stand-in aggregate: each note is a state change that emits `notes.added`. */
 export interface Note {
@@ -54,17 +91,13 @@ export const silentLogger = createLogger('events-test', 'silent');
 /** Commits a note and its event together, as a use case would. */
 export async function addNote(
   orm: Orm,
-  outbox: Outbox,
+  outbox: Outbox<NoteEvent>,
   aggregateId: string,
   seq: number,
 ): Promise<string> {
   return orm.em.fork().transactional(async (tx) => {
     const note = tx.create(Note, { id: uuidv7(), aggregateId, seq });
-    return outbox.add(tx, {
-      type: `${outbox.service}.added`,
-      aggregateId,
-      data: { noteId: note.id, seq },
-    }).id;
+    return outbox.publish(tx, notesAdded, aggregateId, { noteId: note.id, seq }).id;
   });
 }
 

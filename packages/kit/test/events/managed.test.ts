@@ -9,7 +9,6 @@ import {
 import type { Orm } from '../../src/db';
 import {
   connectNats,
-  createOutbox,
   startConsumer,
   startOutboxRelay,
   streamName,
@@ -18,6 +17,8 @@ import {
 } from '../../src/events';
 import {
   addNote,
+  notesAdded,
+  notesOutbox,
   openTestOrm,
   receivedRows,
   recordReceived,
@@ -95,9 +96,8 @@ describe('operator-managed event streams (real NATS)', () => {
       nats,
       logger: silentLogger,
       consumerName,
-      streamService: 'notes',
       subjectPrefix: prefix,
-      eventTypes: ['notes.added'],
+      events: [notesAdded],
       handler: recordReceived(consumerName),
       managed: true,
       ...extra,
@@ -154,7 +154,7 @@ describe('operator-managed event streams (real NATS)', () => {
     await declareDurable('reader');
     const jsm = await jetstreamManager(nats);
     const before = (await jsm.streams.info(streamName(prefix, 'notes'))).config;
-    const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    const outbox = notesOutbox(prefix);
     const relay = startOutboxRelay({
       orm,
       nats,
@@ -173,7 +173,7 @@ describe('operator-managed event streams (real NATS)', () => {
   });
 
   it('a managed relay never creates the stream: it reports not ready until the operator declares it', async () => {
-    const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    const outbox = notesOutbox(prefix);
     const relay = startOutboxRelay({
       orm,
       nats,

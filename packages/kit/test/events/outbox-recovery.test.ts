@@ -10,7 +10,6 @@ import {
 import type { Orm } from '../../src/db';
 import {
   connectNats,
-  createOutbox,
   startConsumer,
   startOutboxRelay,
   type EventConsumer,
@@ -19,6 +18,9 @@ import {
 import {
   addNote,
   expectExactlyOnceInOrder,
+  notesAdded,
+  type NoteEvent,
+  notesOutbox,
   openTestOrm,
   receivedRows,
   recordReceived,
@@ -37,7 +39,7 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
   let server: TestNatsServer;
   let nats: NatsConnection;
   let prefix: string;
-  let outbox: Outbox;
+  let outbox: Outbox<NoteEvent>;
   let consumer: EventConsumer;
   const consumerName = 'recovery-check';
 
@@ -50,16 +52,15 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
   beforeEach(async () => {
     // Each test gets its own stream and a clean outbox/inbox, so counts are its own.
     prefix = uniqueSubjectPrefix('recovery');
-    outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    outbox = notesOutbox(prefix);
     await orm.em.fork().execute('truncate outbox, inbox, received, note');
     consumer = await startConsumer({
       orm,
       nats,
       logger: silentLogger,
       consumerName,
-      streamService: 'notes',
       subjectPrefix: prefix,
-      eventTypes: ['notes.added'],
+      events: [notesAdded],
       handler: recordReceived(consumerName),
     });
   });

@@ -23,14 +23,8 @@ import {
   type TestDatabase,
 } from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
-import {
-  connectNats,
-  createOutbox,
-  startConsumer,
-  startOutboxRelay,
-  streamName,
-} from '../../src/events';
-import { addNote, openTestOrm, silentLogger, waitFor } from './fixtures';
+import { connectNats, startConsumer, startOutboxRelay, streamName } from '../../src/events';
+import { addNote, notesAdded, notesOutbox, openTestOrm, silentLogger, waitFor } from './fixtures';
 
 /** What the service's OTel SDK set-up provides: the active context follows async calls. */
 class AsyncLocalContextManager implements ContextManager {
@@ -86,16 +80,15 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
   });
 
   it('R-EV-12 the consumer continues the trace of the request that added the event', async () => {
-    const outbox = createOutbox({ service: 'notes', subjectPrefix: prefix });
+    const outbox = notesOutbox(prefix);
     const handledIn: string[] = [];
     const consumer = await startConsumer({
       orm,
       nats,
       logger: silentLogger,
       consumerName: 'traced',
-      streamService: 'notes',
       subjectPrefix: prefix,
-      eventTypes: ['notes.added'],
+      events: [notesAdded],
       handler: async () => {
         handledIn.push(trace.getActiveSpan()?.spanContext().traceId ?? 'none');
       },

@@ -1,11 +1,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { ComplaintClosed, ComplaintProgressed, ComplaintRegistered } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import {
-  type EntityManager,
-  type Identity,
   checkUuid,
   createOnce,
+  type EntityManager,
+  type EventMessage,
+  eventMessage,
   idempotencyKey,
+  type Identity,
   invalidArgument,
   notFound,
   requireRole,
@@ -30,7 +33,7 @@ import {
   transition,
 } from '../domain';
 import { CAN_RECORD, CAN_STEER, CAN_WORK_COMPLAINTS, STEP_ROLES } from './access';
-import { COMPLAINT_EVENTS, type ComplaintDeps } from './deps';
+import { type ComplaintDeps } from './deps';
 import { proposeComplaintPenalties } from './penalties';
 import { loadPolicy } from './policy';
 import { canSee } from './queries';
@@ -41,7 +44,7 @@ export interface Change {
   action: string;
   actorId: string;
   details?: Record<string, unknown> | null;
-  events?: { type: string; data: object }[];
+  events?: EventMessage[];
 }
 
 /** The record is a domain `Complaint` plus bookkeeping; the workflow reads and returns that shape. */
@@ -80,8 +83,7 @@ export async function mutateComplaint(
     record.updatedAt = now;
     em.persist(history(record, change, from, now));
     await em.flush();
-    for (const event of change.events ?? [])
-      deps.events.add(em, { type: event.type, aggregateId: record.id, data: event.data });
+    for (const event of change.events ?? []) deps.events.publishMessage(em, record.id, event);
     return record;
   });
 }
@@ -199,23 +201,19 @@ export async function recordComplaint(
     history(record, { action: 'record', actorId: recordedBy, details: judged }, null, now),
   );
   await em.flush();
-  deps.events.add(em, {
-    type: COMPLAINT_EVENTS.registered,
-    aggregateId: record.id,
-    data: {
-      complaintId: record.id,
-      number,
-      customerId: record.customerId,
-      workOrderId: record.workOrderId,
-      category: record.category,
-      channel: record.channel,
-      majorReasons: record.majorReasons,
-      repeatOfComplaintId: record.repeatOfId,
-      aboutStaffIds: record.aboutStaffIds,
-      receivedAt: record.receivedAt.toISOString(),
-      recordedBy,
-    } satisfies ComplaintRegistered,
-  });
+  deps.events.publish(em, events.complaint.registered, record.id, {
+    complaintId: record.id,
+    number,
+    customerId: record.customerId,
+    workOrderId: record.workOrderId,
+    category: record.category,
+    channel: record.channel,
+    majorReasons: record.majorReasons,
+    repeatOfComplaintId: record.repeatOfId,
+    aboutStaffIds: record.aboutStaffIds,
+    receivedAt: record.receivedAt.toISOString(),
+    recordedBy,
+  } satisfies ComplaintRegistered);
   return record;
 }
 
@@ -302,30 +300,27 @@ export async function moveComplaint(
       };
     }
     if (action.type === 'invalidate' || action.type === 'close') {
-      change.events = [{ type: COMPLAINT_EVENTS.closed, data: closedEventData(record) }];
+      change.events = [eventMessage(events.complaint.closed, closedEventData(record))];
     } else {
       change.events = [
-        {
-          type: COMPLAINT_EVENTS.progressed,
-          data: {
-            complaintId: record.id,
-            number: record.number,
-            customerId: record.customerId,
-            workOrderId: record.workOrderId,
-            action: action.type,
-            fromStatus,
-            toStatus: record.status,
-            actorId: me.userId,
-            handlerId: record.handlerId,
-            department: record.department,
-            at: now.toISOString(),
-            category: record.category,
-            investigation: record.investigation && {
-              serviceCaused: record.investigation.serviceCaused,
-              responsibleStaffIds: record.investigation.responsibleStaffIds,
-            },
-          } satisfies ComplaintProgressed,
-        },
+        eventMessage(events.complaint.progressed, {
+          complaintId: record.id,
+          number: record.number,
+          customerId: record.customerId,
+          workOrderId: record.workOrderId,
+          action: action.type,
+          fromStatus,
+          toStatus: record.status,
+          actorId: me.userId,
+          handlerId: record.handlerId,
+          department: record.department,
+          at: now.toISOString(),
+          category: record.category,
+          investigation: record.investigation && {
+            serviceCaused: record.investigation.serviceCaused,
+            responsibleStaffIds: record.investigation.responsibleStaffIds,
+          },
+        } satisfies ComplaintProgressed),
       ];
     }
     return change;

@@ -1,21 +1,10 @@
-import {
-  customerArchiveHandoverLate,
-  type InventoryToolLost,
-  inventoryToolLost,
-  surveyDissatisfied,
-  workOrderCompleted,
-  workOrderRepeatRepair,
-  workOrderSlaBreached,
-} from '@aftercare/events';
-import { type EntityManager, type EventEnvelope, eventData, type Logger } from '@aftercare/kit';
+import { events, type InventoryToolLost } from '@aftercare/events';
+import { type EntityManager, type EventHandler, type Logger } from '@aftercare/kit';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import { type ComplaintCategory, parseComplaint } from '../domain';
 import { recordComplaint } from './complaints';
 import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 import { type Proposal, proposePenaltyIn } from './penalties';
-
-/** Consumer handlers; the kit's inbox makes each event apply once, the handlers keep to `em`. */
-type Handler = (em: EntityManager, envelope: EventEnvelope) => Promise<void>;
 
 /** A low score on technical skill points at the repair; anything else at the service (reclassified at step 2). */
 const followUpCategory = (items: readonly { item: string }[]): ComplaintCategory =>
@@ -25,9 +14,12 @@ const followUpCategory = (items: readonly { item: string }[]): ComplaintCategory
  * R-SV-4 → R-CO-1: a dissatisfied survey answer or a complaint heard on a follow-up call opens one
  * complaint (channel FOLLOW_UP) per event; the complainant is the customer's contact on file.
  */
-export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handler {
+export function onSurveyDissatisfied(
+  deps: ComplaintDeps,
+  logger: Logger,
+): EventHandler<typeof events.survey.dissatisfied> {
   return async (em, envelope) => {
-    const event = eventData(surveyDissatisfied, envelope);
+    const event = envelope.data;
     if (await em.findOne(ComplaintRecord, { sourceEventId: envelope.id })) return;
     const order = event.workOrderId
       ? await deps.workOrders.workOrder(event.workOrderId, SERVICE_IDENTITY)
@@ -70,18 +62,19 @@ export function onSurveyDissatisfied(deps: ComplaintDeps, logger: Logger): Handl
  * R-CO-4 / SPEC §6 denominator: completed work orders counted into our own table, with the region,
  * technicians and service station the KPIs are scoped by.
  */
-export const onWorkOrderCompleted = (): Handler => async (em, envelope) => {
-  const event = eventData(workOrderCompleted, envelope);
-  await em.upsert(CompletedWorkOrderRecord, {
-    workOrderId: event.workOrderId,
-    completedAt: new Date(event.completedAt ?? envelope.time),
-    province: event.region.province,
-    city: event.region.city,
-    district: event.region.district,
-    technicianIds: [...new Set(event.technicianIds)],
-    stationCode: event.stationCode,
-  });
-};
+export const onWorkOrderCompleted =
+  (): EventHandler<typeof events.workorder.completed> => async (em, envelope) => {
+    const event = envelope.data;
+    await em.upsert(CompletedWorkOrderRecord, {
+      workOrderId: event.workOrderId,
+      completedAt: new Date(event.completedAt ?? envelope.time),
+      province: event.region.province,
+      city: event.region.city,
+      district: event.region.district,
+      technicianIds: [...new Set(event.technicianIds)],
+      stationCode: event.stationCode,
+    });
+  };
 
 async function proposeAll(em: EntityManager, deps: ComplaintDeps, proposals: Proposal[]) {
   for (const p of proposals) await proposePenaltyIn(em, deps, p);
@@ -92,9 +85,12 @@ async function proposeAll(em: EntityManager, deps: ComplaintDeps, proposals: Pro
  * an SLA_BREACH penalty, once per work order, deadline and person (the source key). A breach before
  * anyone was dispatched has no technician to propose and is left to a manager.
  */
-export function onSlaBreached(deps: ComplaintDeps, logger: Logger): Handler {
+export function onSlaBreached(
+  deps: ComplaintDeps,
+  logger: Logger,
+): EventHandler<typeof events.workorder.slaBreached> {
   return async (em, envelope) => {
-    const e = eventData(workOrderSlaBreached, envelope);
+    const e = envelope.data;
     const carriers = e.leadTechnicianId ? [e.leadTechnicianId] : e.technicianIds;
     if (carriers.length === 0) {
       logger.info({ workOrderId: e.workOrderId, kind: e.kind }, 'SLA breach without a technician');
@@ -117,9 +113,11 @@ export function onSlaBreached(deps: ComplaintDeps, logger: Logger): Handler {
 }
 
 /** R-PN-1 "repeat repair": the technicians of the earlier repair are proposed a penalty each. */
-export function onRepeatRepair(deps: ComplaintDeps): Handler {
+export function onRepeatRepair(
+  deps: ComplaintDeps,
+): EventHandler<typeof events.workorder.repeatRepair> {
   return async (em, envelope) => {
-    const e = eventData(workOrderRepeatRepair, envelope);
+    const e = envelope.data;
     await proposeAll(
       em,
       deps,
@@ -137,9 +135,9 @@ export function onRepeatRepair(deps: ComplaintDeps): Handler {
 }
 
 /** R-PN-1 "tool loss": the borrower, with the charge (original price share) as restitution on top. */
-export function onToolLost(deps: ComplaintDeps): Handler {
+export function onToolLost(deps: ComplaintDeps): EventHandler<typeof events.inventory.toolLost> {
   return async (em, envelope) => {
-    const e: InventoryToolLost = eventData(inventoryToolLost, envelope);
+    const e: InventoryToolLost = envelope.data;
     await proposePenaltyIn(em, deps, {
       ruleCode: 'TOOL_LOSS',
       staffId: e.borrowerId,
@@ -158,9 +156,12 @@ export function onToolLost(deps: ComplaintDeps): Handler {
  * for the handover is proposed one ARCHIVE_HANDOVER_LATE penalty per handover (the source key), so
  * a redelivered event never costs twice. Doubling for sales/service advisors follows the rule.
  */
-export function onArchiveHandoverLate(deps: ComplaintDeps, logger: Logger): Handler {
+export function onArchiveHandoverLate(
+  deps: ComplaintDeps,
+  logger: Logger,
+): EventHandler<typeof events.customer.archiveHandoverLate> {
   return async (em, envelope) => {
-    const e = eventData(customerArchiveHandoverLate, envelope);
+    const e = envelope.data;
     if (!e.responsibleStaffId) {
       logger.info({ handoverId: e.handoverId }, 'archive handover violation without a responsible');
       return;

@@ -1,4 +1,5 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import {
   type Logger,
   type Metrics,
@@ -8,7 +9,7 @@ import {
 } from '@aftercare/kit';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
 import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
-import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 import { publishMonthlyReport } from './monthly-report';
 
 /**
@@ -42,19 +43,15 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
           details: { majorReasons: c.majorReasons },
         }),
       );
-      deps.events.add(em, {
-        type: COMPLAINT_EVENTS.escalated,
-        aggregateId: c.id,
-        data: {
-          complaintId: c.id,
-          number: c.number,
-          customerId: c.customerId,
-          majorReasons: c.majorReasons,
-          receivedAt: c.receivedAt.toISOString(),
-          dueAt: escalationDueAt(c.majorSince ?? c.receivedAt, deps.deadlinePolicy).toISOString(),
-          escalatedAt: now.toISOString(),
-        } satisfies ComplaintEscalated,
-      });
+      deps.events.publish(em, events.complaint.escalated, c.id, {
+        complaintId: c.id,
+        number: c.number,
+        customerId: c.customerId,
+        majorReasons: c.majorReasons,
+        receivedAt: c.receivedAt.toISOString(),
+        dueAt: escalationDueAt(c.majorSince ?? c.receivedAt, deps.deadlinePolicy).toISOString(),
+        escalatedAt: now.toISOString(),
+      } satisfies ComplaintEscalated);
     }
     await em.flush();
     return complaints.length;
@@ -115,21 +112,17 @@ export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): P
         )) as unknown[];
         if (inserted.length === 0) continue;
         noticed++;
-        deps.events.add(em, {
-          type: COMPLAINT_EVENTS.overdue,
-          aggregateId: c.id,
-          data: {
-            complaintId: c.id,
-            number: c.number,
-            customerId: c.customerId,
-            status: c.status,
-            kind,
-            dueAt: dueAt.toISOString(),
-            handlerId: c.handlerId,
-            department: c.department,
-            detectedAt: now.toISOString(),
-          } satisfies ComplaintOverdue,
-        });
+        deps.events.publish(em, events.complaint.overdue, c.id, {
+          complaintId: c.id,
+          number: c.number,
+          customerId: c.customerId,
+          status: c.status,
+          kind,
+          dueAt: dueAt.toISOString(),
+          handlerId: c.handlerId,
+          department: c.department,
+          detectedAt: now.toISOString(),
+        } satisfies ComplaintOverdue);
       }
     }
     return noticed;

@@ -1,22 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import type { EntityManager, Identity, Orm } from '@aftercare/kit';
+import { type EventPublisher, type Identity, type Orm } from '@aftercare/kit';
 import type { ComplaintDeadlinePolicy, PenaltyPolicy } from '../domain';
-
-/** Event types, `complaint.<event>` (docs/events.md). */
-export const COMPLAINT_EVENTS = {
-  registered: 'complaint.registered',
-  escalated: 'complaint.escalated',
-  overdue: 'complaint.overdue',
-  closed: 'complaint.closed',
-  progressed: 'complaint.progressed',
-  penaltyProposed: 'complaint.penalty_proposed',
-  penaltyDecided: 'complaint.penalty_decided',
-  monthlyReport: 'complaint.monthly_report',
-} as const;
-
-export interface EventSink {
-  add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
-}
 
 export interface CustomerContact {
   id: string;
@@ -61,7 +45,7 @@ export interface WorkOrderDirectory {
 
 export interface ComplaintDeps {
   orm: Orm;
-  events: EventSink;
+  events: EventPublisher;
   customers: CustomerDirectory;
   workOrders: WorkOrderDirectory;
   calendar: BusinessCalendar;

@@ -1,6 +1,7 @@
 import type { ComplaintMonthlyReport } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { localMonth } from '../domain';
-import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 import { complaintReport } from './queries';
 
 /** The business month before `month` (`YYYY-MM`). */
@@ -27,11 +28,10 @@ export async function publishMonthlyReport(deps: ComplaintDeps): Promise<string 
     )) as unknown[];
     if (claimed.length === 0) return null;
     const report = await complaintReport(deps, em, SERVICE_IDENTITY, month);
-    deps.events.add(em, {
-      type: COMPLAINT_EVENTS.monthlyReport,
-      aggregateId: month,
-      data: { ...report, publishedAt: now.toISOString() } satisfies ComplaintMonthlyReport,
-    });
+    deps.events.publish(em, events.complaint.monthlyReport, month, {
+      ...report,
+      publishedAt: now.toISOString(),
+    } satisfies ComplaintMonthlyReport);
     return month;
   });
 }

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { PenaltyDecided, PenaltyProposed } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import {
   AppError,
   type EntityManager,
@@ -55,7 +56,7 @@ import {
   CAN_PROPOSE_PENALTIES,
   CAN_READ_ALL_PENALTIES,
 } from './access';
-import { COMPLAINT_EVENTS, type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 
 export const toRule = (r: PenaltyRuleRecord): PenaltyRule => ({
   code: r.code,
@@ -175,11 +176,12 @@ async function proposeOnce(
   });
   em.persist(record);
   await em.flush();
-  deps.events.add(em, {
-    type: COMPLAINT_EVENTS.penaltyProposed,
-    aggregateId: record.id,
-    data: penaltyFacts(record) satisfies PenaltyProposed,
-  });
+  deps.events.publish(
+    em,
+    events.complaint.penaltyProposed,
+    record.id,
+    penaltyFacts(record) satisfies PenaltyProposed,
+  );
   return { record, created: true };
 }
 
@@ -338,16 +340,12 @@ export async function decidePenalty(
     const { entry, notify } = penaltyTransition(asEntry(record), action, { actor: me, now });
     Object.assign(record, entry, { updatedAt: now });
     await em.flush();
-    deps.events.add(em, {
-      type: COMPLAINT_EVENTS.penaltyDecided,
-      aggregateId: record.id,
-      data: {
-        ...penaltyFacts(record),
-        action: action.type,
-        decidedBy: me.userId,
-        notifyStaff: notify.length > 0,
-      } satisfies PenaltyDecided,
-    });
+    deps.events.publish(em, events.complaint.penaltyDecided, record.id, {
+      ...penaltyFacts(record),
+      action: action.type,
+      decidedBy: me.userId,
+      notifyStaff: notify.length > 0,
+    } satisfies PenaltyDecided);
     return record;
   });
 }

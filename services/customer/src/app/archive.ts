@@ -1,5 +1,5 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { type CustomerArchiveHandoverLate, workOrderCompleted } from '@aftercare/events';
+import { type CustomerArchiveHandoverLate, events } from '@aftercare/events';
 import {
   AppError,
   checkUuid,
@@ -7,7 +7,6 @@ import {
   createOnce,
   type EntityManager,
   type EventHandler,
-  eventData,
   type Identity,
   idempotencyKey,
   instant,
@@ -23,6 +22,7 @@ import {
   staffId,
   startPeriodicWorker,
   type Subscription,
+  subscription,
   uuidv7,
   type Worker,
 } from '@aftercare/kit';
@@ -40,7 +40,7 @@ import {
   type ReceiptInput,
 } from '../domain/archive';
 import { CAN_READ_ARCHIVE, CAN_RECEIVE_ARCHIVE, CAN_RECORD_SALE } from './access';
-import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+import { type CustomerDeps } from './deps';
 
 interface NewHandover {
   customerId: string;
@@ -138,11 +138,7 @@ const violationFacts = (h: ArchiveHandoverRecord): CustomerArchiveHandoverLate =
 function reportViolation(em: EntityManager, deps: CustomerDeps, h: ArchiveHandoverRecord) {
   if (h.violationNotifiedAt) return;
   h.violationNotifiedAt = deps.now();
-  deps.events.add(em, {
-    type: CUSTOMER_EVENTS.archiveHandoverLate,
-    aggregateId: h.id,
-    data: violationFacts(h),
-  });
+  deps.events.publish(em, events.customer.archiveHandoverLate, h.id, violationFacts(h));
 }
 
 /**
@@ -234,9 +230,12 @@ export const startArchiveScheduler = (
  * names no service advisor, so the lead technician (or the first one) answers for a missed
  * deadline; once received, the service advisor who handed it over answers for it. Keyed by the work order: a redelivered event opens nothing new.
  */
-export function onVehicleReturned(deps: CustomerDeps, logger: Logger): EventHandler {
-  return async (em, envelope) => {
-    const e = eventData(workOrderCompleted, envelope);
+export function onVehicleReturned(
+  deps: CustomerDeps,
+  logger: Logger,
+): EventHandler<typeof events.workorder.completed> {
+  return async (em, event) => {
+    const e = event.data;
     if (e.resolution !== 'TAKE_BACK') return;
     if (!e.customerId) {
       logger.warn(
@@ -262,19 +261,18 @@ export function onVehicleReturned(deps: CustomerDeps, logger: Logger): EventHand
       workOrderId: e.workOrderId,
       source: 'AFTER_SALES',
       triggerKey,
-      eventAt: new Date(e.completedAt ?? envelope.time),
+      eventAt: new Date(e.completedAt ?? event.time),
       responsibleStaffId: e.leadTechnicianId ?? e.technicianIds[0] ?? null,
     });
   };
 }
 
 export const archiveSubscriptions = (deps: CustomerDeps, logger: Logger): Subscription[] => [
-  {
+  subscription({
     consumerName: 'customer-on-workorder-completed',
-    streamService: 'workorder',
-    eventTypes: ['workorder.completed'],
+    events: [events.workorder.completed],
     handler: onVehicleReturned(deps, logger),
-  },
+  }),
 ];
 
 export async function getHandover(em: EntityManager, caller: Identity | null, id: string) {

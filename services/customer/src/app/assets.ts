@@ -1,3 +1,4 @@
+import { events } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -26,7 +27,7 @@ import {
 } from '../domain/asset';
 import { AssetRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
-import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+import { type CustomerDeps } from './deps';
 
 export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
   kind: r.kind,
@@ -99,10 +100,10 @@ export async function registerAsset(
         createdAt: deps.now(),
       });
       await em.flush();
-      deps.events.add(em, {
-        type: CUSTOMER_EVENTS.assetRegistered,
-        aggregateId: record.id,
-        data: { assetId: record.id, customerId, ...d },
+      deps.events.publish(em, events.customer.assetRegistered, record.id, {
+        assetId: record.id,
+        customerId,
+        ...d,
       });
       return record;
     });

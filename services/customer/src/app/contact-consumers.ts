@@ -1,6 +1,5 @@
-import { type EventHandler, eventData, type Subscription } from '@aftercare/kit';
-import { complaintRegistered, workOrderRegistered } from '@aftercare/events';
-import type { z } from 'zod';
+import { type EventHandler, type Subscription, subscription } from '@aftercare/kit';
+import { type DeclaredEvent, type EventOutput, events } from '@aftercare/events';
 import { newContactLogEntry } from '../domain/contact-log';
 import {
   complaintContact,
@@ -15,13 +14,12 @@ import type { CustomerDeps } from './deps';
  * inbox makes sure a redelivered event never logs it twice. An event about a customer we do not
  * know is a producer bug: it fails and is given up with an error after the retries.
  */
-function logFrom<S extends z.ZodType>(
+function logFrom<E extends DeclaredEvent>(
   deps: CustomerDeps,
-  schema: S,
-  contactOf: (event: z.infer<S>) => ContactFromEvent | null,
-): EventHandler {
-  return async (em, envelope) => {
-    const contact = contactOf(eventData(schema, envelope));
+  contactOf: (data: EventOutput<E>) => ContactFromEvent | null,
+): EventHandler<E> {
+  return async (em, event) => {
+    const contact = contactOf(event.data as EventOutput<E>);
     if (!contact) return;
     // A fact from another service: only our own clock's skew could put it "in the future".
     const now = new Date(Math.max(deps.now().getTime(), contact.entry.occurredAt.getTime()));
@@ -31,16 +29,14 @@ function logFrom<S extends z.ZodType>(
 }
 
 export const contactLogSubscriptions = (deps: CustomerDeps): Subscription[] => [
-  {
+  subscription({
     consumerName: 'customer-on-workorder-registered',
-    streamService: 'workorder',
-    eventTypes: ['workorder.registered'],
-    handler: logFrom(deps, workOrderRegistered, repairRequestContact),
-  },
-  {
+    events: [events.workorder.registered],
+    handler: logFrom(deps, repairRequestContact),
+  }),
+  subscription({
     consumerName: 'customer-on-complaint-registered',
-    streamService: 'complaint',
-    eventTypes: ['complaint.registered'],
-    handler: logFrom(deps, complaintRegistered, complaintContact),
-  },
+    events: [events.complaint.registered],
+    handler: logFrom(deps, complaintContact),
+  }),
 ];

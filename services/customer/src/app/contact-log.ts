@@ -1,3 +1,4 @@
+import { events } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -18,7 +19,7 @@ import {
 } from '../domain/contact-log';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
-import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+import { type CustomerDeps } from './deps';
 
 /**
  * R-CU-5: logs a call or letter against the customer. With an idempotency key a retried call
@@ -58,19 +59,15 @@ export async function appendContactLog(
     createdAt: deps.now(),
   });
   await em.flush();
-  deps.events.add(em, {
-    type: CUSTOMER_EVENTS.contactLogged,
-    aggregateId: entry.id,
-    data: {
-      entryId: entry.id,
-      customerId,
-      channel: entry.channel,
-      direction: entry.direction,
-      purpose: entry.purpose,
-      staffId: entry.staffId,
-      occurredAt: entry.occurredAt.toISOString(),
-      reference: entry.reference,
-    },
+  deps.events.publish(em, events.customer.contactLogged, entry.id, {
+    entryId: entry.id,
+    customerId,
+    channel: entry.channel,
+    direction: entry.direction,
+    purpose: entry.purpose,
+    staffId: entry.staffId,
+    occurredAt: entry.occurredAt.toISOString(),
+    reference: entry.reference,
   });
   return entry;
 }

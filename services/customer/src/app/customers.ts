@@ -1,3 +1,4 @@
+import { events } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -29,7 +30,7 @@ import { phoneSearchKey } from '../domain/values';
 import { normalisePlate, normaliseVin } from '../domain/asset';
 import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
-import { CUSTOMER_EVENTS, type CustomerDeps } from './deps';
+import { type CustomerDeps } from './deps';
 
 function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
   const region = regionOf(d);
@@ -99,11 +100,7 @@ export async function createCustomer(
       updatedAt: now,
     } as CustomerRecord);
     applyDetails(record, details);
-    deps.events.add(em, {
-      type: CUSTOMER_EVENTS.created,
-      aggregateId: record.id,
-      data: eventData(record),
-    });
+    deps.events.publish(em, events.customer.created, record.id, eventData(record));
     return record;
   });
 }
@@ -156,14 +153,10 @@ export async function updateCustomer(
         );
       }
       await em.flush();
-      deps.events.add(em, {
-        type: CUSTOMER_EVENTS.updated,
-        aggregateId: record.id,
-        data: {
-          ...eventData(record),
-          changedFields: update.changes.map((c) => c.field),
-          changedBy: me.userId,
-        },
+      deps.events.publish(em, events.customer.updated, record.id, {
+        ...eventData(record),
+        changedFields: update.changes.map((c) => c.field),
+        changedBy: me.userId,
       });
       return record;
     });

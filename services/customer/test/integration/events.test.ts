@@ -127,10 +127,15 @@ it('publishes customer.created, customer.asset_registered, customer.contact_logg
     ]);
     const [created, registered, , updated] = messages;
     expect(created!.subject).toBe(`${env.subjectPrefix}.customer.created`);
+    // CloudEvents structured content mode (ADR 0018): every attribute is in the body.
     expect(created!.envelope).toMatchObject({
+      specversion: '1.0',
+      type: 'customer.created',
       source: 'customer',
       subject: customer!.id,
-      dataVersion: '1',
+      datacontenttype: 'application/json',
+      dataschema: 'docs/events/schemas/customer.created.v1.json',
+      dataversion: '1',
       data: {
         customerId: customer!.id,
         kind: 'DEALER',
@@ -139,7 +144,10 @@ it('publishes customer.created, customer.asset_registered, customer.contact_logg
       },
     });
     expect(created!.headers?.get('Nats-Msg-Id')).toBe(created!.envelope.id);
-    expect(created!.headers?.get('ce-type')).toBe('customer.created');
+    expect(created!.headers?.get('content-type')).toBe(
+      'application/cloudevents+json; charset=utf-8',
+    );
+    expect([...created!.headers!.keys()].filter((k) => k.startsWith('ce-'))).toEqual([]);
     expect(registered!.envelope.data).toMatchObject({
       assetId: asset!.id,
       customerId: customer!.id,

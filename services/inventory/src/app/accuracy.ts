@@ -14,6 +14,7 @@ import {
   uuidv7,
 } from '@aftercare/kit';
 import type { InventoryWrongPartCorrected } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { StockDocumentRecord, WrongPartCorrectionRecord } from '../db/entities';
 import {
   DEFAULT_ISSUE_ACCURACY_TARGET,
@@ -79,20 +80,16 @@ export async function correctWrongPart(
       issuedAt: issue.postedAt,
     });
     em.persist(record);
-    deps.events.add(em, {
-      type: ACCURACY_EVENTS.wrongPartCorrected,
-      aggregateId: issue.id,
-      data: {
-        correctionId: record.id,
-        issueId: issue.id,
-        warehouseCode: issue.warehouseCode,
-        wrongPartCode: record.wrongPartCode,
-        rightPartCode: record.rightPartCode,
-        quantity: record.quantity,
-        correctedBy: record.correctedBy,
-        at: record.correctedAt.toISOString(),
-      } satisfies InventoryWrongPartCorrected,
-    });
+    deps.events.publish(em, events.inventory.wrongPartCorrected, issue.id, {
+      correctionId: record.id,
+      issueId: issue.id,
+      warehouseCode: issue.warehouseCode,
+      wrongPartCode: record.wrongPartCode,
+      rightPartCode: record.rightPartCode,
+      quantity: record.quantity,
+      correctedBy: record.correctedBy,
+      at: record.correctedAt.toISOString(),
+    } satisfies InventoryWrongPartCorrected);
     return record;
   });
 }

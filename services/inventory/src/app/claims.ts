@@ -13,6 +13,7 @@ import {
   uuidv7,
 } from '@aftercare/kit';
 import type { InventoryClaimOrderClosed } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { ClaimDepositPaymentRecord, ClaimOrderRecord, PartRecord } from '../db/entities';
 import {
   assertTakesPayment,
@@ -107,21 +108,17 @@ async function changeIn(
   const next = apply(stateOf(record!), em, deps.now());
   Object.assign(record!, next);
   if (next.status === 'SETTLED' || next.status === 'FORFEITED' || next.status === 'CANCELLED') {
-    deps.events.add(em, {
-      type: CLAIM_EVENTS.closed,
-      aggregateId: next.id,
-      data: {
-        claimOrderId: next.id,
-        customerId: next.customerId,
-        workOrderId: next.workOrderId,
-        status: next.status,
-        depositPaidFen: next.depositPaidFen,
-        refundFen: next.depositRefundedFen,
-        forfeitedFen: next.depositForfeitedFen,
-        closedBy: next.closedBy!,
-        at: next.closedAt!.toISOString(),
-      } satisfies InventoryClaimOrderClosed,
-    });
+    deps.events.publish(em, events.inventory.claimOrderClosed, next.id, {
+      claimOrderId: next.id,
+      customerId: next.customerId,
+      workOrderId: next.workOrderId,
+      status: next.status,
+      depositPaidFen: next.depositPaidFen,
+      refundFen: next.depositRefundedFen,
+      forfeitedFen: next.depositForfeitedFen,
+      closedBy: next.closedBy!,
+      at: next.closedAt!.toISOString(),
+    } satisfies InventoryClaimOrderClosed);
   }
   return record!;
 }

@@ -1,3 +1,4 @@
+import { events } from '@aftercare/events';
 import {
   createOnce,
   type EntityManager,
@@ -18,7 +19,7 @@ import {
   type StockDocument,
   type StockDocumentInput,
 } from '../domain';
-import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
+import { type InventoryDeps } from './deps';
 import { CAN_READ } from './queries';
 
 export const CAN_POST: Role[] = ['warehouse', 'manager'];
@@ -113,10 +114,9 @@ export async function postStockDocument(
       ],
     );
   for (const alert of lowStockAlerts(before, after, parts)) {
-    deps.events.add(em, {
-      type: INVENTORY_EVENTS.lowStock,
-      aggregateId: record.id,
-      data: { ...alert, documentId: record.id },
+    deps.events.publish(em, events.inventory.lowStock, record.id, {
+      ...alert,
+      documentId: record.id,
     });
   }
   return record;

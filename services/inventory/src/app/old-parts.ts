@@ -1,9 +1,8 @@
 import {
   createOnce,
   type EntityManager,
-  type EventEnvelope,
+  type EventHandler,
   type Identity,
-  eventData,
   idempotencyKey,
   type Logger,
   notFound,
@@ -11,7 +10,7 @@ import {
   uuidv7,
   checkUuid,
 } from '@aftercare/kit';
-import { type InventoryOldPartReceived, workOrderCompleted } from '@aftercare/events';
+import { events, type InventoryOldPartReceived } from '@aftercare/events';
 import { CompletedWorkOrderRecord, OldPartReceiptRecord, RequisitionRecord } from '../db/entities';
 import {
   OLD_PART_SERVICE_TYPES,
@@ -21,16 +20,18 @@ import {
   type WarrantyWriteOff,
   warrantyWriteOff,
 } from '../domain';
-import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
+import { type InventoryDeps } from './deps';
 
 /**
  * Consumer of `workorder.completed` (R-IN-3, R-IN-4): remembers what the service report says
  * was replaced and collected, and books the parts used on the work order's requisitions, so
  * used parts can no longer be "returned" to stock. Runs in the consumer's inbox transaction.
  */
-export function onWorkOrderCompleted(logger: Logger) {
-  return async (em: EntityManager, envelope: EventEnvelope): Promise<void> => {
-    const order = eventData(workOrderCompleted, envelope);
+export function onWorkOrderCompleted(
+  logger: Logger,
+): EventHandler<typeof events.workorder.completed> {
+  return async (em, event) => {
+    const order = event.data;
     await em.upsert(CompletedWorkOrderRecord, {
       workOrderId: order.workOrderId,
       serviceType: order.serviceType,
@@ -93,22 +94,18 @@ export async function receiveOldPartFor(
     );
     em.persist(Object.assign(new OldPartReceiptRecord(), { id: uuidv7(), ...receipt }));
     const writeOff = warrantyWriteOff(order, [...receipts, receipt]);
-    deps.events.add(em, {
-      type: INVENTORY_EVENTS.oldPartReceived,
-      aggregateId: order.workOrderId,
-      data: {
-        workOrderId: order.workOrderId,
-        partCode: receipt.partCode,
-        name: receipt.name,
-        quantity: receipt.quantity,
-        receivedBy: receipt.receivedBy,
-        writeOffStatus: writeOff.status,
-        missing: writeOff.missing
-          .filter((m) => m.missing > 0)
-          .map((m) => ({ name: m.name, missing: m.missing })),
-        at: receipt.receivedAt.toISOString(),
-      } satisfies InventoryOldPartReceived,
-    });
+    deps.events.publish(em, events.inventory.oldPartReceived, order.workOrderId, {
+      workOrderId: order.workOrderId,
+      partCode: receipt.partCode,
+      name: receipt.name,
+      quantity: receipt.quantity,
+      receivedBy: receipt.receivedBy,
+      writeOffStatus: writeOff.status,
+      missing: writeOff.missing
+        .filter((m) => m.missing > 0)
+        .map((m) => ({ name: m.name, missing: m.missing })),
+      at: receipt.receivedAt.toISOString(),
+    } satisfies InventoryOldPartReceived);
     return writeOff;
   });
 }

@@ -22,7 +22,8 @@ import {
   returnUnused,
 } from '../domain';
 import type { InventoryRequisitionStep } from '@aftercare/events';
-import { INVENTORY_EVENTS, type InventoryDeps } from './deps';
+import { events } from '@aftercare/events';
+import { type InventoryDeps } from './deps';
 import { CAN_POST, postStockDocument } from './ledger';
 
 const CAN_REQUEST: Role[] = ['technician', 'workshop', 'manager'];
@@ -33,27 +34,23 @@ const toRequisition = (r: RequisitionRecord): Requisition => ({ ...r });
 /** R-IN-3 each requisition step on the stream (requested, approved or rejected). */
 function stepEvent(deps: InventoryDeps, em: EntityManager, req: Requisition, at: Date): void {
   const type = {
-    REQUESTED: INVENTORY_EVENTS.requisitionRequested,
-    APPROVED: INVENTORY_EVENTS.requisitionApproved,
-    REJECTED: INVENTORY_EVENTS.requisitionRejected,
+    REQUESTED: events.inventory.requisitionRequested,
+    APPROVED: events.inventory.requisitionApproved,
+    REJECTED: events.inventory.requisitionRejected,
   }[req.status as 'REQUESTED' | 'APPROVED' | 'REJECTED'];
-  deps.events.add(em, {
-    type,
-    aggregateId: req.id,
-    data: {
-      requisitionId: req.id,
-      workOrderId: req.workOrderId,
-      warehouseCode: req.warehouseCode,
-      status: req.status as InventoryRequisitionStep['status'],
-      actorId: req.status === 'REQUESTED' ? req.requestedBy : req.decidedBy!,
-      lines: req.lines.map((l) => ({
-        partCode: l.partCode,
-        quantity: req.status === 'REQUESTED' ? l.requested : l.approved,
-      })),
-      reason: req.statusReason,
-      at: at.toISOString(),
-    } satisfies InventoryRequisitionStep,
-  });
+  deps.events.publish(em, type, req.id, {
+    requisitionId: req.id,
+    workOrderId: req.workOrderId,
+    warehouseCode: req.warehouseCode,
+    status: req.status as InventoryRequisitionStep['status'],
+    actorId: req.status === 'REQUESTED' ? req.requestedBy : req.decidedBy!,
+    lines: req.lines.map((l) => ({
+      partCode: l.partCode,
+      quantity: req.status === 'REQUESTED' ? l.requested : l.approved,
+    })),
+    reason: req.statusReason,
+    at: at.toISOString(),
+  } satisfies InventoryRequisitionStep);
 }
 
 async function change(
@@ -170,16 +167,12 @@ export async function issue(
   return change(deps, id, async (req, em, now) => {
     const posted = issueAgainst(req, lines, { by: me.userId }, now);
     const document = await postStockDocument(deps, em, posted.document);
-    deps.events.add(em, {
-      type: INVENTORY_EVENTS.partsIssued,
-      aggregateId: req.id,
-      data: {
-        requisitionId: req.id,
-        workOrderId: req.workOrderId,
-        warehouseCode: req.warehouseCode,
-        documentId: document.id,
-        lines: posted.document.lines,
-      },
+    deps.events.publish(em, events.inventory.partsIssued, req.id, {
+      requisitionId: req.id,
+      workOrderId: req.workOrderId,
+      warehouseCode: req.warehouseCode,
+      documentId: document.id,
+      lines: posted.document.lines,
     });
     return posted.requisition;
   });
@@ -196,15 +189,11 @@ export const returnParts = (
   return change(deps, id, async (req, em, now) => {
     const posted = returnUnused(req, lines, { by: me.userId }, now);
     const document = await postStockDocument(deps, em, posted.document);
-    deps.events.add(em, {
-      type: INVENTORY_EVENTS.partsReturned,
-      aggregateId: req.id,
-      data: {
-        requisitionId: req.id,
-        workOrderId: req.workOrderId,
-        documentId: document.id,
-        lines: posted.document.lines,
-      },
+    deps.events.publish(em, events.inventory.partsReturned, req.id, {
+      requisitionId: req.id,
+      workOrderId: req.workOrderId,
+      documentId: document.id,
+      lines: posted.document.lines,
     });
     return posted.requisition;
   });

@@ -16,7 +16,7 @@ import {
   type Worker,
   startPeriodicWorker,
 } from '@aftercare/kit';
-import type { InventoryToolLost, InventoryToolOverdue } from '@aftercare/events';
+import { events, type InventoryToolLost, type InventoryToolOverdue } from '@aftercare/events';
 import { ToolCountRecord, ToolLoanRecord, ToolRecord } from '../db/entities';
 import {
   type LendInput,
@@ -33,10 +33,6 @@ import {
 } from '../domain';
 import type { InventoryDeps } from './deps';
 
-export const TOOL_EVENTS = {
-  overdue: 'inventory.tool_overdue',
-  lost: 'inventory.tool_lost',
-} as const;
 const KEEPERS: Role[] = ['tool_keeper', 'manager'];
 const READERS: Role[] = [
   'tool_keeper',
@@ -137,11 +133,10 @@ export async function giveBack(
     Object.assign(record, loan);
     Object.assign(tool, toolAfterReturn(toolOf(tool), loan));
     if (charge) {
-      deps.events.add(em, {
-        type: TOOL_EVENTS.lost,
-        aggregateId: loan.id,
-        data: { ...charge, at: charge.at.toISOString() } satisfies InventoryToolLost,
-      });
+      deps.events.publish(em, events.inventory.toolLost, loan.id, {
+        ...charge,
+        at: charge.at.toISOString(),
+      } satisfies InventoryToolLost);
     }
     return record;
   });
@@ -164,18 +159,14 @@ export async function scanOverdueTools(deps: InventoryDeps): Promise<number> {
     for (const { loan, dueAt } of overdue) {
       const record = open.find((r) => r.id === loan.id)!;
       record.overdueNotifiedAt = now;
-      deps.events.add(em, {
-        type: TOOL_EVENTS.overdue,
-        aggregateId: loan.id,
-        data: {
-          loanId: loan.id,
-          toolCode: loan.toolCode,
-          borrowerId: loan.borrowerId,
-          count: loan.count,
-          lentAt: loan.lentAt.toISOString(),
-          dueAt: dueAt.toISOString(),
-        } satisfies InventoryToolOverdue,
-      });
+      deps.events.publish(em, events.inventory.toolOverdue, loan.id, {
+        loanId: loan.id,
+        toolCode: loan.toolCode,
+        borrowerId: loan.borrowerId,
+        count: loan.count,
+        lentAt: loan.lentAt.toISOString(),
+        dueAt: dueAt.toISOString(),
+      } satisfies InventoryToolOverdue);
     }
     return overdue.length;
   });

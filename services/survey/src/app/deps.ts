@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import {
-  type EntityManager,
+  type EventPublisher,
   type Identity,
   isAppError,
   type Logger,
@@ -8,21 +8,8 @@ import {
 } from '@aftercare/kit';
 import type { AssetDates, FollowUpPlanSettings, ReminderSettings } from '../domain';
 
-/** Event types, `survey.<event>` (docs/events.md; contracts in @aftercare/events). */
-export const SURVEY_EVENTS = {
-  created: 'survey.created',
-  answered: 'survey.answered',
-  dissatisfied: 'survey.dissatisfied',
-  followUpCalled: 'survey.follow_up_called',
-  reminderDue: 'survey.reminder_due',
-} as const;
-
 /** How the survey service acts on its own behalf (scheduler, retries) towards other services. */
 export const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['service'] };
-
-export interface EventSink {
-  add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
-}
 
 /** A follow-up call as the customer's contact log records it (R-CU-5). */
 export interface ContactLogEntry {
@@ -58,7 +45,7 @@ export interface SurveySettings {
 
 export interface SurveyDeps {
   orm: Orm;
-  events: EventSink;
+  events: EventPublisher;
   customers: CustomerDirectory;
   calendar: BusinessCalendar;
   now: () => Date;

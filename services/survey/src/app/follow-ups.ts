@@ -20,11 +20,12 @@ import {
   type Worker,
 } from '@aftercare/kit';
 import type { SurveyDissatisfied, SurveyFollowUpCalled } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { z } from 'zod';
 import { FollowUpCallRecord, FollowUpRecord, SurveyRecord } from '../db/entities';
 import { type CallInput, countsAsFollowedUp, recordCall, secondCallWindow } from '../domain';
 import { CAN_CALL, CAN_READ } from './access';
-import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
+import { isTransient, type SurveyDeps } from './deps';
 
 /**
  * R-SV-2: records one call of a follow-up. The call row and, for a complaint heard on the call,
@@ -77,43 +78,35 @@ export async function recordFollowUpCall(
     if (followUp.sequence === 1 && followUp.status === 'DONE')
       await openSecondCall(deps, em, followUp.workOrderId, deps.calendar.localDate(now));
     await em.flush();
-    deps.events.add(em, {
-      type: SURVEY_EVENTS.followUpCalled,
-      aggregateId: followUp.id,
-      data: {
-        followUpId: followUp.id,
-        callId: call.id,
-        workOrderId: followUp.workOrderId,
-        customerId: followUp.customerId,
-        sequence: followUp.sequence,
-        outcome: recorded.outcome,
-        followedUp: followUp.followedUp,
-        agentId: me.userId,
-        calledAt: now.toISOString(),
-      } satisfies SurveyFollowUpCalled,
-    });
+    deps.events.publish(em, events.survey.followUpCalled, followUp.id, {
+      followUpId: followUp.id,
+      callId: call.id,
+      workOrderId: followUp.workOrderId,
+      customerId: followUp.customerId,
+      sequence: followUp.sequence,
+      outcome: recorded.outcome,
+      followedUp: followUp.followedUp,
+      agentId: me.userId,
+      calledAt: now.toISOString(),
+    } satisfies SurveyFollowUpCalled);
     if (recorded.complaint) {
       const survey = await em.findOne(SurveyRecord, {
         kind: 'WORK_ORDER',
         workOrderId: followUp.workOrderId,
       });
-      deps.events.add(em, {
-        type: SURVEY_EVENTS.dissatisfied,
-        aggregateId: call.id,
-        data: {
-          surveyId: survey?.id ?? null,
-          followUpId: followUp.id,
-          customerId: followUp.customerId,
-          workOrderId: followUp.workOrderId,
-          assetId: followUp.assetId,
-          technicianIds: followUp.technicianIds,
-          reason: 'COMPLAINT_ON_FOLLOW_UP',
-          content: recorded.complaint,
-          lowItems: [],
-          recordedBy: me.userId,
-          occurredAt: now.toISOString(),
-        } satisfies SurveyDissatisfied,
-      });
+      deps.events.publish(em, events.survey.dissatisfied, call.id, {
+        surveyId: survey?.id ?? null,
+        followUpId: followUp.id,
+        customerId: followUp.customerId,
+        workOrderId: followUp.workOrderId,
+        assetId: followUp.assetId,
+        technicianIds: followUp.technicianIds,
+        reason: 'COMPLAINT_ON_FOLLOW_UP',
+        content: recorded.complaint,
+        lowItems: [],
+        recordedBy: me.userId,
+        occurredAt: now.toISOString(),
+      } satisfies SurveyDissatisfied);
     }
     callId = call.id;
     return followUp;

@@ -1,8 +1,6 @@
 import {
   createOnce,
   type EntityManager,
-  eventData,
-  type EventEnvelope,
   type Identity,
   idempotencyKey,
   isoDate,
@@ -13,6 +11,7 @@ import {
   notFound,
   optionalText,
   type Page,
+  type ReceivedEvent,
   type PageRequest,
   keysetPage,
   keysetPagesByParent,
@@ -24,8 +23,7 @@ import {
   type Worker,
   invalidArgument,
 } from '@aftercare/kit';
-import type { SurveyReminderDue } from '@aftercare/events';
-import { z } from 'zod';
+import { events, type SurveyReminderDue } from '@aftercare/events';
 import {
   ActivityRecord,
   AssetFileRecord,
@@ -43,39 +41,20 @@ import {
   REMINDER_KINDS,
 } from '../domain';
 import { CAN_CALL, CAN_PLAN_ACTIVITIES, CAN_READ } from './access';
-import { isTransient, SURVEY_EVENTS, type SurveyDeps } from './deps';
-
-// The parts of the customer events (docs/events.md) reminders are computed from.
-const isoDay = z.iso.date().nullable().optional();
-const customerEvent = z.object({
-  customerId: z.uuid(),
-  status: z.string(),
-  region: z
-    .object({ province: z.string().nullable(), city: z.string().nullable() })
-    .nullable()
-    .optional(),
-  version: z.number().int(),
-});
-const assetRegistered = z.object({
-  assetId: z.uuid(),
-  customerId: z.uuid(),
-  warrantyEnd: isoDay,
-  contract: z
-    .object({ number: z.string().nullable().optional(), endDate: isoDay })
-    .nullable()
-    .optional(),
-  nextMaintenanceDue: isoDay,
-  maintenanceCycleDays: z.number().int().positive().nullable().optional(),
-});
+import { isTransient, type SurveyDeps } from './deps';
 
 /** `customer.created` / `customer.updated` / `customer.asset_registered` → what reminders need. */
 export async function onCustomerEvent(
   deps: SurveyDeps,
   em: EntityManager,
-  envelope: EventEnvelope,
+  event: ReceivedEvent<
+    | typeof events.customer.created
+    | typeof events.customer.updated
+    | typeof events.customer.assetRegistered
+  >,
 ): Promise<void> {
-  if (envelope.type === 'customer.asset_registered') {
-    const a = eventData(assetRegistered, envelope);
+  if (event.type === events.customer.assetRegistered.type) {
+    const a = event.data;
     await upsertAsset(em, deps.now(), {
       assetId: a.assetId,
       customerId: a.customerId,
@@ -87,7 +66,7 @@ export async function onCustomerEvent(
     });
     return;
   }
-  const c = eventData(customerEvent, envelope);
+  const c = event.data;
   const file = (await em.findOne(CustomerFileRecord, { customerId: c.customerId })) ?? null;
   // Events may arrive out of order across redeliveries: an older version never overwrites a newer.
   if (file && file.version >= c.version) return;
@@ -132,19 +111,15 @@ async function generate(deps: SurveyDeps, em: EntityManager, r: DueReminder): Pr
     ],
   );
   if (!inserted.length) return false;
-  deps.events.add(em, {
-    type: SURVEY_EVENTS.reminderDue,
-    aggregateId: id,
-    data: {
-      reminderId: id,
-      kind: r.kind,
-      customerId: r.customerId,
-      assetId: r.assetId,
-      activityId: r.activityId,
-      targetDate: r.targetDate,
-      notifyDate: r.notifyDate,
-    } satisfies SurveyReminderDue,
-  });
+  deps.events.publish(em, events.survey.reminderDue, id, {
+    reminderId: id,
+    kind: r.kind,
+    customerId: r.customerId,
+    assetId: r.assetId,
+    activityId: r.activityId,
+    targetDate: r.targetDate,
+    notifyDate: r.notifyDate,
+  } satisfies SurveyReminderDue);
   return true;
 }
 

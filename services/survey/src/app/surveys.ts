@@ -18,6 +18,7 @@ import type {
   SurveyDissatisfied,
   WorkOrderCompleted,
 } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { FollowUpRecord, SurveyRecord, TemplateRecord } from '../db/entities';
 import {
   answer,
@@ -36,7 +37,7 @@ import {
   validateAnswers,
 } from '../domain';
 import { CAN_CALL, CAN_MANAGE_TEMPLATES, CAN_READ } from './access';
-import { SURVEY_EVENTS, type SurveyDeps } from './deps';
+import { type SurveyDeps } from './deps';
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
@@ -136,11 +137,7 @@ export async function onWorkOrderCompleted(
     }
   }
   await em.flush();
-  deps.events.add(em, {
-    type: SURVEY_EVENTS.created,
-    aggregateId: survey.id,
-    data: createdEvent(survey),
-  });
+  deps.events.publish(em, events.survey.created, survey.id, createdEvent(survey));
   return survey;
 }
 
@@ -173,11 +170,7 @@ export async function onComplaintClosed(
     createdAt: deps.now(),
   });
   await em.flush();
-  deps.events.add(em, {
-    type: SURVEY_EVENTS.created,
-    aggregateId: survey.id,
-    data: createdEvent(survey),
-  });
+  deps.events.publish(em, events.survey.created, survey.id, createdEvent(survey));
   return survey;
 }
 
@@ -196,46 +189,38 @@ async function recordAnswer(
   const low = lowItems(answers, deps.settings.dissatisfiedThreshold);
   survey.dissatisfied = low.length > 0;
   await em.flush();
-  deps.events.add(em, {
-    type: SURVEY_EVENTS.answered,
-    aggregateId: survey.id,
-    data: {
-      surveyId: survey.id,
-      kind: survey.kind,
-      workOrderId: survey.workOrderId,
-      complaintId: survey.complaintId,
-      customerId: survey.customerId,
-      technicianIds: survey.technicianIds,
-      answers: answers.items,
-      suggestions: answers.suggestions,
-      answeredVia: via,
-      answeredAt: now.toISOString(),
-    } satisfies SurveyAnswered,
-  });
+  deps.events.publish(em, events.survey.answered, survey.id, {
+    surveyId: survey.id,
+    kind: survey.kind,
+    workOrderId: survey.workOrderId,
+    complaintId: survey.complaintId,
+    customerId: survey.customerId,
+    technicianIds: survey.technicianIds,
+    answers: answers.items,
+    suggestions: answers.suggestions,
+    answeredVia: via,
+    answeredAt: now.toISOString(),
+  } satisfies SurveyAnswered);
   // R-SV-4: in the same transaction as the answer; a survey is answered once, so this is once.
   if (low.length) {
-    deps.events.add(em, {
-      type: SURVEY_EVENTS.dissatisfied,
-      aggregateId: survey.id,
-      data: {
-        surveyId: survey.id,
-        followUpId: null,
-        customerId: survey.customerId,
-        workOrderId: survey.workOrderId,
-        assetId: survey.assetId,
-        technicianIds: survey.technicianIds,
-        reason: 'LOW_SCORE',
-        content: [
-          `Dissatisfied with ${low.map((l) => `${l.item} (${l.level}/4)`).join(', ')}`,
-          answers.suggestions,
-        ]
-          .filter(Boolean)
-          .join('. '),
-        lowItems: low,
-        recordedBy: by,
-        occurredAt: now.toISOString(),
-      } satisfies SurveyDissatisfied,
-    });
+    deps.events.publish(em, events.survey.dissatisfied, survey.id, {
+      surveyId: survey.id,
+      followUpId: null,
+      customerId: survey.customerId,
+      workOrderId: survey.workOrderId,
+      assetId: survey.assetId,
+      technicianIds: survey.technicianIds,
+      reason: 'LOW_SCORE',
+      content: [
+        `Dissatisfied with ${low.map((l) => `${l.item} (${l.level}/4)`).join(', ')}`,
+        answers.suggestions,
+      ]
+        .filter(Boolean)
+        .join('. '),
+      lowItems: low,
+      recordedBy: by,
+      occurredAt: now.toISOString(),
+    } satisfies SurveyDissatisfied);
   }
   return survey;
 }

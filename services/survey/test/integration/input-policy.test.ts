@@ -100,18 +100,26 @@ it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason a
 
 it('R-EV-9 a customer event breaking its contract, or holding a NUL, is terminated at once, not retried', async () => {
   const customerId = uuidv7();
+  // The declared `customer.created` (@aftercare/events), as the customer service publishes it.
+  const created = (name: string) => ({
+    customerId,
+    code: 'CUS-000001',
+    kind: 'PERSON',
+    name,
+    grade: 'C',
+    status: 'ACTIVE',
+    region: { province: 'Hubei', city: 'Wuhan', district: null },
+    responsibleStaffId: null,
+    version: 1,
+  });
   const events = [
     testEnvelope('customer.asset_registered', customerId, {
       assetId: uuidv7(),
       customerId,
       maintenanceCycleDays: 'often',
     }),
-    testEnvelope('customer.created', customerId, {
-      customerId,
-      status: 'ACTIVE\u0000',
-      version: 1,
-    }),
-    testEnvelope('customer.created', customerId, { customerId, status: 'ACTIVE', version: 1 }),
+    testEnvelope('customer.created', customerId, created('Li\u0000')),
+    testEnvelope('customer.created', customerId, created('Li')),
   ];
   for (const e of events) await publishEnvelope(env.subjectPrefix, e);
   const files = () => rowCount(env.env.DATABASE_URL!, 'customer_file');

@@ -1,6 +1,6 @@
 import { type EventEnvelope, type Identity, uuidv7 } from '@aftercare/kit';
 import type { ComplaintClosed, WorkOrderCompleted } from '@aftercare/events';
-import { TEST_NATS_URL, testServiceEnv } from '@aftercare/testkit';
+import { TEST_NATS_URL, testEnvelope, testServiceEnv } from '@aftercare/testkit';
 import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '../../src';
 import { followUpsOfWorkOrders } from '../../src/app/follow-ups';
 import { surveysOfWorkOrders } from '../../src/app/surveys';
@@ -22,15 +22,8 @@ export async function publish(
   const nc = await connect({ servers: TEST_NATS_URL });
   try {
     const js = jetstream(nc);
-    const envelope: EventEnvelope = {
-      id,
-      type,
-      source: type.split('.')[0]!,
-      time: new Date().toISOString(),
-      subject: (data as { workOrderId?: string }).workOrderId ?? id,
-      dataVersion: '1',
-      data,
-    };
+    const subject = (data as { workOrderId?: string }).workOrderId ?? id;
+    const envelope = { ...testEnvelope(type, subject, data as Record<string, unknown>), id };
     for (let i = 0; i < times; i++)
       await js.publish(`${subjectPrefix}.${type}`, JSON.stringify(envelope), {
         msgID: `${id}-${i}`,

@@ -1,23 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import type { EntityManager, Identity, Orm } from '@aftercare/kit';
+import { type EventPublisher, type Identity, type Orm } from '@aftercare/kit';
 import type { DiscountAuthority, Entitlement } from '../domain';
-
-/** Event types, `workorder.<event>` (docs/events.md). */
-export const WORK_ORDER_EVENTS = {
-  registered: 'workorder.registered',
-  dispatched: 'workorder.dispatched',
-  arrived: 'workorder.arrived',
-  completed: 'workorder.completed',
-  signed: 'workorder.signed',
-  closed: 'workorder.closed',
-  cancelled: 'workorder.cancelled',
-  slaBreached: 'workorder.sla_breached',
-  repeatRepair: 'workorder.repeat_repair',
-} as const;
-
-export interface EventSink {
-  add(em: EntityManager, event: { type: string; aggregateId: string; data: object }): unknown;
-}
 
 /** What intake needs from the customer archive (gRPC), asked on behalf of the caller. */
 export interface CustomerDirectory {
@@ -33,7 +16,7 @@ export interface CustomerDirectory {
 
 export interface WorkOrderDeps {
   orm: Orm;
-  events: EventSink;
+  events: EventPublisher;
   customers: CustomerDirectory;
   calendar: BusinessCalendar;
   now: () => Date;

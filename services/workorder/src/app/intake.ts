@@ -1,4 +1,5 @@
 import type { WorkOrderRegistered, WorkOrderRepeatRepair } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import {
   createOnce,
   type EntityManager,
@@ -26,7 +27,7 @@ import {
   stationAtIntake,
 } from '../domain';
 import { CAN_REGISTER } from './access';
-import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
+import { type WorkOrderDeps } from './deps';
 import { completedOrdersOfAsset } from './queries';
 import { orderEventData } from './order-events';
 
@@ -156,31 +157,23 @@ export async function registerWorkOrder(
       }),
     );
     await em.flush();
-    deps.events.add(em, {
-      type: WORK_ORDER_EVENTS.registered,
-      aggregateId: order.id,
-      data: {
-        ...orderEventData(order),
-        channel: order.channel,
-        answerDueAt: order.answerDueAt?.toISOString() ?? null,
-        arrivalDueAt: order.arrivalDueAt?.toISOString() ?? null,
-        onSiteDueAt: order.onSiteDueAt?.toISOString() ?? null,
-        registeredBy: me.userId,
-      } satisfies WorkOrderRegistered,
-    });
+    deps.events.publish(em, events.workorder.registered, order.id, {
+      ...orderEventData(order),
+      channel: order.channel,
+      answerDueAt: order.answerDueAt?.toISOString() ?? null,
+      arrivalDueAt: order.arrivalDueAt?.toISOString() ?? null,
+      onSiteDueAt: order.onSiteDueAt?.toISOString() ?? null,
+      registeredBy: me.userId,
+    } satisfies WorkOrderRegistered);
     if (repeatOf) {
-      deps.events.add(em, {
-        type: WORK_ORDER_EVENTS.repeatRepair,
-        aggregateId: order.id,
-        data: {
-          ...orderEventData(order),
-          repeatOfWorkOrderId: repeatOf.id,
-          previousCompletedAt: repeatOf.completedAt.toISOString(),
-          windowDays: deps.repeatWindowDays,
-          // Who did the earlier repair: the penalty ledger (R-PN) charges them, not the new team.
-          previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
-        } satisfies WorkOrderRepeatRepair,
-      });
+      deps.events.publish(em, events.workorder.repeatRepair, order.id, {
+        ...orderEventData(order),
+        repeatOfWorkOrderId: repeatOf.id,
+        previousCompletedAt: repeatOf.completedAt.toISOString(),
+        windowDays: deps.repeatWindowDays,
+        // Who did the earlier repair: the penalty ledger (R-PN) charges them, not the new team.
+        previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
+      } satisfies WorkOrderRepeatRepair);
     }
     return order;
   });

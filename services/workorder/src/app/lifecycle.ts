@@ -1,4 +1,5 @@
-import { conflict, type EntityManager, type Identity } from '@aftercare/kit';
+import { events } from '@aftercare/events';
+import { conflict, type EntityManager, eventMessage, type Identity } from '@aftercare/kit';
 import { StaffRecord, type WorkOrderRecord } from '../db/entities';
 import {
   acceptSignature,
@@ -39,7 +40,7 @@ import {
   FIELD_WORK,
   WORKSHOP_WORK,
 } from './access';
-import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
+import { type WorkOrderDeps } from './deps';
 import { nextSequence } from './intake';
 import { mutateAssignedOrder, mutateOrder } from './mutate';
 import { completedEventData, orderEventData } from './order-events';
@@ -88,10 +89,11 @@ export async function dispatchWorkOrder(
       action: 'dispatch',
       details: { technicianIds: o.technicianIds, leadTechnicianId: o.leadTechnicianId, warnings },
       events: [
-        {
-          type: WORK_ORDER_EVENTS.dispatched,
-          data: { ...orderEventData(o), dispatchedAt: now.toISOString(), warnings },
-        },
+        eventMessage(events.workorder.dispatched, {
+          ...orderEventData(o),
+          dispatchedAt: now.toISOString(),
+          warnings,
+        }),
       ],
     };
   });
@@ -128,15 +130,12 @@ export async function reassignWorkOrder(
         warnings,
       },
       events: [
-        {
-          type: WORK_ORDER_EVENTS.dispatched,
-          data: {
-            ...orderEventData(o),
-            dispatchedAt: now.toISOString(),
-            reassigned: true,
-            reason: plan.reason,
-          },
-        },
+        eventMessage(events.workorder.dispatched, {
+          ...orderEventData(o),
+          dispatchedAt: now.toISOString(),
+          reassigned: true,
+          reason: plan.reason,
+        }),
       ],
     };
   });
@@ -189,14 +188,11 @@ export const arriveOnSite = (deps: WorkOrderDeps, caller: Identity | null, id: s
     return {
       action: 'arrive',
       events: [
-        {
-          type: WORK_ORDER_EVENTS.arrived,
-          data: {
-            ...orderEventData(o),
-            arrivedAt: now.toISOString(),
-            arrivalDueAt: o.arrivalDueAt?.toISOString() ?? null,
-          },
-        },
+        eventMessage(events.workorder.arrived, {
+          ...orderEventData(o),
+          arrivedAt: now.toISOString(),
+          arrivalDueAt: o.arrivalDueAt?.toISOString() ?? null,
+        }),
       ],
     };
   });
@@ -215,7 +211,7 @@ export const resolveOnSite = (
     o.completedAt = now;
     return {
       action: 'resolveOnSite',
-      events: [{ type: WORK_ORDER_EVENTS.completed, data: completedEventData(o) }],
+      events: [eventMessage(events.workorder.completed, completedEventData(o))],
     };
   });
 
@@ -297,7 +293,7 @@ export const returnToCustomer = (deps: WorkOrderDeps, caller: Identity | null, i
     o.completedAt = now;
     return {
       action: 'returnToCustomer',
-      events: [{ type: WORK_ORDER_EVENTS.completed, data: completedEventData(o) }],
+      events: [eventMessage(events.workorder.completed, completedEventData(o))],
     };
   });
 
@@ -321,14 +317,11 @@ export const signWorkOrder = (
     return {
       action: 'sign',
       events: [
-        {
-          type: WORK_ORDER_EVENTS.signed,
-          data: {
-            ...orderEventData(o),
-            signedAt: now.toISOString(),
-            signerName: signature.signerName,
-          },
-        },
+        eventMessage(events.workorder.signed, {
+          ...orderEventData(o),
+          signedAt: now.toISOString(),
+          signerName: signature.signerName,
+        }),
       ],
     };
   });
@@ -340,10 +333,10 @@ export const closeWorkOrder = (deps: WorkOrderDeps, caller: Identity | null, id:
     return {
       action: 'close',
       events: [
-        {
-          type: WORK_ORDER_EVENTS.closed,
-          data: { ...orderEventData(o), closedAt: now.toISOString() },
-        },
+        eventMessage(events.workorder.closed, {
+          ...orderEventData(o),
+          closedAt: now.toISOString(),
+        }),
       ],
     };
   });
@@ -362,10 +355,11 @@ export const cancelWorkOrder = (
       action: 'cancel',
       reason: o.cancelReason,
       events: [
-        {
-          type: WORK_ORDER_EVENTS.cancelled,
-          data: { ...orderEventData(o), cancelledAt: now.toISOString(), reason: o.cancelReason },
-        },
+        eventMessage(events.workorder.cancelled, {
+          ...orderEventData(o),
+          cancelledAt: now.toISOString(),
+          reason: o.cancelReason,
+        }),
       ],
     };
   });

@@ -1,8 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import {
-  type EntityManager,
-  type Identity,
   checkUuid,
+  type EntityManager,
+  type EventMessage,
+  type Identity,
   notFound,
   requireRole,
   type Role,
@@ -18,7 +19,7 @@ export interface Change {
   action: string;
   reason?: string | null;
   details?: Record<string, unknown> | null;
-  events?: { type: string; data: object }[];
+  events?: EventMessage[];
 }
 
 type Apply = (
@@ -68,8 +69,7 @@ export async function mutateOrder(
       }),
     );
     await em.flush();
-    for (const event of change.events ?? [])
-      deps.events.add(em, { type: event.type, aggregateId: order.id, data: event.data });
+    for (const event of change.events ?? []) deps.events.publishMessage(em, order.id, event);
     return order;
   });
 }

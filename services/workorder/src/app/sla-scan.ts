@@ -1,8 +1,9 @@
 import type { WorkOrderSlaBreached } from '@aftercare/events';
+import { events } from '@aftercare/events';
 import { type Logger, type Metrics, startPeriodicWorker, type Worker } from '@aftercare/kit';
 import { WorkOrderRecord } from '../db/entities';
 import { breachesAt } from '../domain';
-import { WORK_ORDER_EVENTS, type WorkOrderDeps } from './deps';
+import { type WorkOrderDeps } from './deps';
 import { orderEventData } from './order-events';
 
 /**
@@ -54,17 +55,13 @@ export async function scanSlaBreaches(deps: WorkOrderDeps, limit = 500): Promise
         )) as unknown[];
         if (inserted.length === 0) continue;
         recorded++;
-        deps.events.add(em, {
-          type: WORK_ORDER_EVENTS.slaBreached,
-          aggregateId: o.id,
-          data: {
-            ...orderEventData(o),
-            kind,
-            dueAt: dueAt.toISOString(),
-            metAt: (kind === 'ANSWER' ? o.answeredAt : o.arrivedAt)?.toISOString() ?? null,
-            detectedAt: now.toISOString(),
-          } satisfies WorkOrderSlaBreached,
-        });
+        deps.events.publish(em, events.workorder.slaBreached, o.id, {
+          ...orderEventData(o),
+          kind,
+          dueAt: dueAt.toISOString(),
+          metAt: (kind === 'ANSWER' ? o.answeredAt : o.arrivedAt)?.toISOString() ?? null,
+          detectedAt: now.toISOString(),
+        } satisfies WorkOrderSlaBreached);
       }
     }
     return recorded;
