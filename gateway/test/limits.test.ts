@@ -129,6 +129,28 @@ describe('query limits over the real supergraph', () => {
     ).toBe('QUERY_TOO_COSTLY');
   });
 
+  it('issue 13: a connection weighs `first` times what its edges and nodes select, nested connections multiplying', async () => {
+    // 100 warehouses × (nodes 1 + code 1 + stock 1 + 100 levels × (nodes 1 + onHand 1 + part 1 + code 1)) + 1.
+    const { status, body } = await query(
+      url,
+      '{ warehouses(first: 100) { nodes { code stock(first: 100) { nodes { onHand part { code } } } } } }',
+      bearer(token),
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      reason: 'QUERY_TOO_COSTLY',
+    });
+    expect(body.errors?.[0]?.message).toContain('would cost 40301,');
+    // One page of a catalogue that fits is let through to the (absent) subgraph.
+    const page = await query(
+      url,
+      '{ parts(first: 100) { totalCount pageInfo { endCursor } edges { cursor node { code name } } } }',
+      bearer(token),
+    );
+    expect(page.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
   it('issue 11: lets a dispatch board of 100 rows and the daily report through the limits', async () => {
     for (const [text, variables] of [
       [DISPATCH_BOARD, { city: 'Hangzhou' }],

@@ -52,7 +52,7 @@ export function rolesSentence(access: { public: true } | { public: false; roles:
     : `Roles: ${access.roles.join(', ')}.`;
 }
 
-const SUBGRAPHS = ['workorder', 'customer', 'survey'];
+const SUBGRAPHS = ['customer', 'workorder', 'inventory', 'complaint', 'survey'];
 
 describe.each(SUBGRAPHS)('the %s subgraph describes itself for front-end developers', (name) => {
   const subgraph = readSubgraphs(REPO_ROOT).find((s) => s.name === name)!;
@@ -79,8 +79,11 @@ describe.each(SUBGRAPHS)('the %s subgraph describes itself for front-end develop
       .map((d) => ({
         field: `${d.type}.${d.field}`,
         expected: rolesSentence(d.access),
+        // A long sentence may wrap inside a block string.
         sentence:
-          /Roles: [^.]*\./.exec(descriptions.get(`${d.type}.${d.field}`) ?? '')?.[0] ?? null,
+          /Roles: [^.]*\./
+            .exec(descriptions.get(`${d.type}.${d.field}`) ?? '')?.[0]
+            ?.replace(/\s+/g, ' ') ?? null,
       }))
       .filter((d) => d.sentence !== d.expected);
     expect(wrong).toEqual([]);

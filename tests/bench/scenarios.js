@@ -141,7 +141,7 @@ const issueParts = {
     await technician(gql);
     for (const code of ['BW-1', ...stations])
       await gql(
-        `mutation($code: ID!) { createWarehouse(input: { code: $code, name: "Bench station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+        `mutation($code: ID!) { createWarehouse(input: { code: $code, name: "Bench station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { warehouse { code } } }`,
         { code },
         MANAGER,
       );
@@ -149,12 +149,12 @@ const issueParts = {
     await inParallel(8, async (worker) => {
       for (let i = worker; i < all.length; i += 8)
         await gql(
-          `mutation($code: ID!, $name: String!) { upsertPart(input: { code: $code, name: $name, unit: PCS, priceFen: 1200 }) { code } }`,
+          `mutation($code: ID!, $name: String!) { upsertPart(input: { code: $code, name: $name, unit: PCS, priceFen: 1200 }) { part { code } } }`,
           { code: all[i], name: `Bench part ${all[i]}` },
           ['warehouse'],
         );
     });
-    const RECEIPT = `mutation($code: ID!, $lines: [DocumentLineInput!]!) { postStockDocument(input: { type: RECEIPT, warehouseCode: $code, lines: $lines, reference: "PO-BENCH" }) { id } }`;
+    const RECEIPT = `mutation($code: ID!, $lines: [DocumentLineInput!]!) { postStockDocument(input: { type: RECEIPT, warehouseCode: $code, lines: $lines, reference: "PO-BENCH" }) { document { id } } }`;
     await gql(
       RECEIPT,
       { code: 'BW-1', lines: parts.map((partCode) => ({ partCode, quantity: 1_000_000 })) },
@@ -174,8 +174,10 @@ const issueParts = {
     });
     const requisitions = await inParallel(REQUISITIONS, async () => {
       const { workOrderId } = await customerWithOrder(gql, { dispatch: true });
-      const { requestParts: r } = await gql(
-        `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+      const {
+        requestParts: { requisition: r },
+      } = await gql(
+        `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id } } }`,
         {
           input: {
             workOrderId,
@@ -187,7 +189,7 @@ const issueParts = {
         TECH,
       );
       await gql(
-        `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+        `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
         { id: r.id },
         ['dispatcher'],
         'bench-supervisor',
@@ -196,7 +198,7 @@ const issueParts = {
     });
     return (i) =>
       gql(
-        `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { status } }`,
+        `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { requisition { status } } }`,
         {
           id: requisitions[i % REQUISITIONS],
           part: parts[i % parts.length],
@@ -222,7 +224,7 @@ const registerComplaint = {
     return (i) => {
       const o = orders[i % orders.length];
       return gql(
-        `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number status } }`,
+        `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id number status } } }`,
         {
           input: {
             complainant: { name: 'Bench Owner', phone: o.mobile },

@@ -112,7 +112,7 @@ async function story(n: number) {
     'st-rep',
   );
   await gql(
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'L', phone: '13900001111' },

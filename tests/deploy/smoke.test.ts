@@ -90,10 +90,12 @@ describe('the prod overlay run as its manifests say', () => {
     const { id, code } = created.data!.createCustomer.customer;
     // One customer from the customer subgraph, its complaints from the complaint subgraph.
     const read = await gql(
-      'query ($id: ID!) { customer(id: $id) { code name complaints { id } } }',
+      'query ($id: ID!) { customer(id: $id) { code name complaints { nodes { id } } } }',
       { id },
     );
-    expect(read).toEqual({ data: { customer: { code, name: 'Smoke Test', complaints: [] } } });
+    expect(read).toEqual({
+      data: { customer: { code, name: 'Smoke Test', complaints: { nodes: [] } } },
+    });
   });
 
   it('on SIGTERM every process shuts down cleanly within its grace period less the preStop delay, having exported its spans', async () => {

@@ -103,17 +103,21 @@ it('R-CU-3 / R-PN-1 a late archive handover becomes one proposed penalty on the 
   // The ledger month is the business month of the missed deadline.
   const month = sys.customer.config.calendar.localDate(new Date(dueAt)).slice(0, 7);
   const ledger = () =>
-    sys.gql<{ staff: { penalties: Line[] } }>(
-      `query($s: ID!, $m: String) { staff(id: $s) { penalties(month: $m) { ruleCode source amountFen reference status } } }`,
+    sys.gql<{ staff: { penalties: { nodes: Line[] } } }>(
+      `query($s: ID!, $m: String) { staff(id: $s) { penalties(month: $m) { nodes { ruleCode source amountFen reference status } } } }`,
       { s: advisor, m: month },
       AGENT,
       advisor,
     );
-  const lines = await eventually(ledger, (r) => (r.data?.staff.penalties.length ?? 0) > 0, 15_000);
+  const lines = await eventually(
+    ledger,
+    (r) => (r.data?.staff.penalties.nodes.length ?? 0) > 0,
+    15_000,
+  );
   expect(lines.errors).toBeUndefined();
   // Settle: nothing more arrives (the scheduler sees the handover already reported).
   await new Promise((r) => setTimeout(r, 1500));
-  expect((await ledger()).data!.staff.penalties).toEqual([
+  expect((await ledger()).data!.staff.penalties.nodes).toEqual([
     {
       ruleCode: 'ARCHIVE_HANDOVER_LATE',
       source: 'ARCHIVE_HANDOVER',

@@ -122,12 +122,12 @@ interface ComplaintView {
 }
 
 async function register(input: Record<string, unknown>): Promise<ComplaintView> {
-  const r = await sys.gql<{ registerComplaint: ComplaintView }>(
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { ${FIELDS} } }`,
+  const r = await sys.gql<{ registerComplaint: { complaint: ComplaintView } }>(
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { ${FIELDS} } } }`,
     { input },
   );
   expect(r.errors).toBeUndefined();
-  return r.data!.registerComplaint;
+  return r.data!.registerComplaint.complaint;
 }
 
 /** Runs a step mutation (`(vars) { field(args) {`) and returns the complaint. */
@@ -137,14 +137,14 @@ async function step(
   roles: Role[],
   user: string,
 ): Promise<ComplaintView> {
-  const r = await sys.gql<Record<string, ComplaintView>>(
-    `mutation${mutation} ${FIELDS} } }`,
+  const r = await sys.gql<Record<string, { complaint: ComplaintView }>>(
+    `mutation${mutation} ${FIELDS} } } }`,
     vars,
     roles,
     user,
   );
   expect(r.errors).toBeUndefined();
-  return Object.values(r.data!)[0]!;
+  return Object.values(r.data!)[0]!.complaint;
 }
 
 async function refused(
@@ -153,8 +153,14 @@ async function refused(
   roles: Role[],
   user: string,
 ) {
-  const r = await sys.gql(`mutation${mutation} id } }`, vars, roles, user);
-  expect(r.data ?? null).toBeNull();
+  const r = await sys.gql<Record<string, unknown>>(
+    `mutation${mutation} id } } }`,
+    vars,
+    roles,
+    user,
+  );
+  // The payload is nullable (ADR 0017): a refused step answers null for its field, nothing else.
+  expect(Object.values(r.data ?? {}).filter((payload) => payload !== null)).toEqual([]);
   return r.errors![0]!.extensions;
 }
 
@@ -183,7 +189,7 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
   // A complaint about another customer's work order is refused, nothing recorded.
   const other = await customerWithAsset('Li Si', '13812340000', 'CP-2');
   const mismatch = await sys.gql(
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'Li Si', phone: '13812340000' },
@@ -201,19 +207,24 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
   });
 
   const id = { id: c.id };
-  let v = await step(`($id: ID!) { classifyComplaint(id: $id) {`, id, CR, 'cr-1');
+  let v = await step(
+    `($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint {`,
+    id,
+    CR,
+    'cr-1',
+  );
   expect(v.status).toBe('CLASSIFIED');
   // The person the complaint is about can be neither its handler nor act on it, whatever the role.
   expect(
     await refused(
-      `($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`,
+      `($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint {`,
       { ...id, h: technician },
       CR,
       'cr-1',
     ),
   ).toMatchObject({ code: 'FORBIDDEN', reason: 'SELF_HANDLING' });
   v = await step(
-    `($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`,
+    `($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint {`,
     { ...id, h: handler },
     CR,
     'cr-1',
@@ -223,7 +234,7 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
 
   // The assigned handler (a technician by role) investigates.
   v = await step(
-    `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+    `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $r }) { complaint {`,
     {
       ...id,
       r: {
@@ -240,7 +251,7 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
   );
   expect(v.status).toBe('INVESTIGATED');
   v = await step(
-    `($id: ID!) { proposeComplaintSolution(id: $id, solution: "apology and refund of the fee", compensationFen: 100000) {`,
+    `($id: ID!) { proposeComplaintSolution(input: { complaintId: $id, solution: "apology and refund of the fee", compensationFen: 100000 }) { complaint {`,
     id,
     ['technician'],
     handler,
@@ -248,22 +259,47 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
   expect(v.status).toBe('SOLUTION_PROPOSED');
   // 1 000 yuan is beyond customer relations' authority (500 yuan): a manager approves.
   expect(
-    await refused(`($id: ID!) { approveComplaintSolution(id: $id) {`, id, CR, 'cr-1'),
+    await refused(
+      `($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint {`,
+      id,
+      CR,
+      'cr-1',
+    ),
   ).toMatchObject({ code: 'FORBIDDEN', reason: 'APPROVAL_AUTHORITY' });
   expect(
-    await refused(`($id: ID!) { approveComplaintSolution(id: $id) {`, id, MANAGER, technician),
+    await refused(
+      `($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint {`,
+      id,
+      MANAGER,
+      technician,
+    ),
   ).toMatchObject({ code: 'FORBIDDEN', reason: 'SELF_HANDLING' });
   // The auditor reads only.
   expect(
-    await refused(`($id: ID!) { approveComplaintSolution(id: $id) {`, id, ['auditor'], 'aud-1'),
+    await refused(
+      `($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint {`,
+      id,
+      ['auditor'],
+      'aud-1',
+    ),
   ).toMatchObject({ code: 'FORBIDDEN' });
-  v = await step(`($id: ID!) { approveComplaintSolution(id: $id) {`, id, MANAGER, 'mgr-1');
+  v = await step(
+    `($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint {`,
+    id,
+    MANAGER,
+    'mgr-1',
+  );
   expect(v.status).toBe('APPROVED');
-  v = await step(`($id: ID!) { notifyComplaintCustomer(id: $id) {`, id, CR, 'cr-1');
+  v = await step(
+    `($id: ID!) { notifyComplaintCustomer(input: { complaintId: $id }) { complaint {`,
+    id,
+    CR,
+    'cr-1',
+  );
   expect(v.status).toBe('CUSTOMER_NOTIFIED');
   const actionId = uuidv7();
   v = await step(
-    `($id: ID!, $a: [ComplaintImprovementActionInput!]) { closeComplaint(id: $id, satisfaction: SATISFIED, improvementActions: $a) {`,
+    `($id: ID!, $a: [ComplaintImprovementActionInput!]) { closeComplaint(input: { complaintId: $id, satisfaction: SATISFIED, improvementActions: $a }) { complaint {`,
     {
       ...id,
       a: [
@@ -281,7 +317,7 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
   expect(v).toMatchObject({ status: 'CLOSED', satisfaction: 'SATISFIED', fullyClosed: false });
   // Improvement actions are tracked to done.
   v = await step(
-    `($id: ID!, $a: ID!) { completeComplaintImprovementAction(id: $id, actionId: $a) {`,
+    `($id: ID!, $a: ID!) { completeComplaintImprovementAction(input: { complaintId: $id, actionId: $a }) { complaint {`,
     { ...id, a: actionId },
     ['technician'],
     handler,
@@ -303,22 +339,29 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
   const joined = await sys.gql<{
     workOrder: {
       complaints: {
-        id: string;
-        penalties: { ruleCode: string; status: string; points: number; staff: { name: string } }[];
-      }[];
+        nodes: {
+          id: string;
+          penalties: {
+            ruleCode: string;
+            status: string;
+            points: number;
+            staff: { name: string };
+          }[];
+        }[];
+      };
     };
-    customer: { complaints: { number: string }[] };
+    customer: { complaints: { nodes: { number: string }[] } };
   }>(
     `query($wo: ID!, $c: ID!) {
-      workOrder(id: $wo) { complaints { id penalties { ruleCode status points staff { name } } } }
-      customer(id: $c) { complaints { number } }
+      workOrder(id: $wo) { complaints { nodes { id penalties { ruleCode status points staff { name } } } } }
+      customer(id: $c) { complaints { nodes { number } } }
     }`,
     { wo: workOrderId, c: customerId },
     MANAGER,
     'mgr-1',
   );
   expect(joined.errors).toBeUndefined();
-  expect(joined.data!.workOrder.complaints).toEqual([
+  expect(joined.data!.workOrder.complaints.nodes).toEqual([
     {
       id: c.id,
       penalties: [
@@ -331,7 +374,7 @@ it('R-CO-1/R-CO-2 a valid complaint walks all 8 steps; nobody handles a complain
       ],
     },
   ]);
-  expect(joined.data!.customer.complaints).toEqual([{ number: c.number }]);
+  expect(joined.data!.customer.complaints.nodes).toEqual([{ number: c.number }]);
 
   const closed = await eventually(
     () => complaintEvents('complaint.closed', c.id),
@@ -355,7 +398,7 @@ it('R-CO-2 an invalid complaint is answered with the reason and closed', async (
     content: 'the lift should play music',
   });
   const v = await step(
-    `($id: ID!) { invalidateComplaint(id: $id, reason: "a wish, not a fault of ours; passed to product management") {`,
+    `($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "a wish, not a fault of ours; passed to product management" }) { complaint {`,
     { id: c.id },
     CR,
     'cr-2',
@@ -369,7 +412,12 @@ it('R-CO-2 an invalid complaint is answered with the reason and closed', async (
   expect(v.closedAt).not.toBeNull();
   // Nothing more can happen to it.
   expect(
-    await refused(`($id: ID!) { classifyComplaint(id: $id) {`, { id: c.id }, CR, 'cr-2'),
+    await refused(
+      `($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint {`,
+      { id: c.id },
+      CR,
+      'cr-2',
+    ),
   ).toMatchObject({ reason: 'ILLEGAL_TRANSITION' });
   const closed = await eventually(
     () => complaintEvents('complaint.closed', c.id),
@@ -448,14 +496,14 @@ interface PenaltyView {
 const PENALTY = `id points amountFen nthViolation status staff { id }`;
 
 async function propose(input: Record<string, unknown>): Promise<PenaltyView> {
-  const r = await sys.gql<{ proposePenalty: PenaltyView }>(
-    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { ${PENALTY} } }`,
+  const r = await sys.gql<{ proposePenalty: { penalty: PenaltyView } }>(
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { ${PENALTY} } } }`,
     { input },
     MANAGER,
     'mgr-1',
   );
   expect(r.errors).toBeUndefined();
-  return r.data!.proposePenalty;
+  return r.data!.proposePenalty.penalty;
 }
 
 it('R-PN-2 the month escalation: 2 points a violation, 5 from the 5th; role doubling; the team lead carries it without a culprit', async () => {
@@ -502,42 +550,55 @@ it('R-PN-2 the month escalation: 2 points a violation, 5 from the 5th; role doub
 
   // R-PN-3 lifecycle: a manager confirms, the staff member appeals, another manager decides.
   const [line] = (
-    await sys.gql<{ penalties: { items: PenaltyView[] } }>(
-      `query($s: ID!) { penalties(staffId: $s) { items { ${PENALTY} } } }`,
+    await sys.gql<{ penalties: { nodes: PenaltyView[] } }>(
+      `query($s: ID!) { penalties(staffId: $s) { nodes { ${PENALTY} } } }`,
       { s: violator },
       ['technician'],
       violator,
     )
-  ).data!.penalties.items;
+  ).data!.penalties.nodes;
   const decide = (m: string, roles: Role[], user: string) =>
-    sys.gql<Record<string, PenaltyView>>(
-      `mutation($id: ID!) { ${m} { status } }`,
+    sys.gql<Record<string, { penalty: PenaltyView }>>(
+      `mutation($id: ID!) { ${m} { penalty { status } } }`,
       { id: line!.id },
       roles,
       user,
     );
-  expect((await decide('confirmPenalty(id: $id)', MANAGER, 'mgr-1')).data).toEqual({
-    confirmPenalty: { status: 'CONFIRMED' },
+  expect(
+    (await decide('confirmPenalty(input: { penaltyId: $id })', MANAGER, 'mgr-1')).data,
+  ).toEqual({
+    confirmPenalty: { penalty: { status: 'CONFIRMED' } },
   });
   expect(
     (
       await decide(
-        'appealPenalty(id: $id, reason: "I was on leave")',
+        'appealPenalty(input: { penaltyId: $id, reason: "I was on leave" })',
         ['technician'],
         'someone-else',
       )
     ).errors?.[0]?.extensions?.code,
   ).toBe('FORBIDDEN');
   expect(
-    (await decide('appealPenalty(id: $id, reason: "I was on leave")', ['technician'], violator))
-      .data,
-  ).toEqual({ appealPenalty: { status: 'APPEALED' } });
+    (
+      await decide(
+        'appealPenalty(input: { penaltyId: $id, reason: "I was on leave" })',
+        ['technician'],
+        violator,
+      )
+    ).data,
+  ).toEqual({ appealPenalty: { penalty: { status: 'APPEALED' } } });
   expect(
-    (await decide('voidPenalty(id: $id, reason: "leave confirmed")', MANAGER, 'mgr-2')).data,
-  ).toEqual({ voidPenalty: { status: 'VOID' } });
+    (
+      await decide(
+        'voidPenalty(input: { penaltyId: $id, reason: "leave confirmed" })',
+        MANAGER,
+        'mgr-2',
+      )
+    ).data,
+  ).toEqual({ voidPenalty: { penalty: { status: 'VOID' } } });
   // Staff see only their own lines.
   const others = await sys.gql(
-    `query($s: ID!) { penalties(staffId: $s) { items { id } } }`,
+    `query($s: ID!) { penalties(staffId: $s) { nodes { id } } }`,
     { s: advisor },
     ['technician'],
     violator,
@@ -578,14 +639,14 @@ it('R-PN-1 an SLA breach proposes exactly one penalty, even when the event is de
     const slaPenalties = async () =>
       (
         await sys.gql<{
-          penalties: { items: (PenaltyView & { source: string; reference: string })[] };
+          penalties: { nodes: (PenaltyView & { source: string; reference: string })[] };
         }>(
-          `query($s: ID!) { penalties(staffId: $s) { items { ${PENALTY} source reference } } }`,
+          `query($s: ID!) { penalties(staffId: $s) { nodes { ${PENALTY} source reference } } }`,
           { s: technician },
           MANAGER,
           'mgr-1',
         )
-      ).data!.penalties.items.filter(
+      ).data!.penalties.nodes.filter(
         (p) => p.source === 'SLA_BREACH' && p.reference === workOrderId,
       );
     await eventually(slaPenalties, (ps) => ps.length >= 2);
@@ -616,10 +677,13 @@ it('R-PN-2 a founded complaint with nobody named falls on the team lead; a repea
   };
   const investigate = async (id: string, responsibleStaffIds: string[]) => {
     for (const [m, vars] of [
-      [`($id: ID!) { classifyComplaint(id: $id) {`, {}],
-      [`($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`, { h: handler }],
+      [`($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint {`, {}],
       [
-        `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+        `($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint {`,
+        { h: handler },
+      ],
+      [
+        `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $r }) { complaint {`,
         {
           r: {
             cause: 'bearing not replaced',

@@ -20,22 +20,22 @@ beforeAll(async () => {
   );
   for (const code of ['ST-K', 'ST-Q']) {
     await ok(
-      `mutation { createWarehouse(input: { code: "${code}", name: "${code}", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+      `mutation { createWarehouse(input: { code: "${code}", name: "${code}", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { warehouse { code } } }`,
       ['manager'],
     );
   }
   for (const code of ['LAST-1', 'CTL-48', 'CTL-60']) {
     await ok(
-      `mutation { upsertPart(input: { code: "${code}", name: "${code}", unit: PCS, priceFen: 30000 }) { code } }`,
+      `mutation { upsertPart(input: { code: "${code}", name: "${code}", unit: PCS, priceFen: 30000 }) { part { code } } }`,
       ['warehouse'],
     );
   }
   await ok(
-    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-K", lines: [{ partCode: "LAST-1", quantity: 3 }], reference: "PO-K" }) { id } }`,
+    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-K", lines: [{ partCode: "LAST-1", quantity: 3 }], reference: "PO-K" }) { document { id } } }`,
     ['warehouse'],
   );
   await ok(
-    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-Q", lines: [{ partCode: "CTL-48", quantity: 10 }], reference: "PO-Q" }) { id } }`,
+    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-Q", lines: [{ partCode: "CTL-48", quantity: 10 }], reference: "PO-Q" }) { document { id } } }`,
     ['warehouse'],
   );
 });
@@ -73,16 +73,16 @@ async function dispatchedOrder(): Promise<string> {
 
 /** An approved requisition of one unit of `part` from `warehouse` for the work order. */
 async function approvedRequisition(workOrderId: string, warehouse: string, part: string) {
-  const req = await sys.gql<{ requestParts: { id: string } }>(
-    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+  const req = await sys.gql<{ requestParts: { requisition: { id: string } } }>(
+    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id } } }`,
     { input: { workOrderId, warehouseCode: warehouse, lines: [{ partCode: part, quantity: 1 }] } },
     ['technician'],
     TECH,
   );
   expect(req.errors).toBeUndefined();
-  const id = req.data!.requestParts.id;
+  const id = req.data!.requestParts.requisition.id;
   const ok = await sys.gql(
-    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
     { id },
     ['dispatcher'],
   );
@@ -90,15 +90,19 @@ async function approvedRequisition(workOrderId: string, warehouse: string, part:
   return id;
 }
 
-const ISSUE = `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { status documents { id type } } }`;
+const ISSUE = `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { requisition { status documents { id type } } } }`;
 
 const onHand = async (warehouse: string, part: string) => {
   const r = await sys.gql<{
-    warehouses: { code: string; stock: { part: { code: string }; onHand: number }[] }[];
-  }>(`query { warehouses { code stock { part { code } onHand } } }`, {}, ['warehouse']);
+    warehouses: {
+      nodes: { code: string; stock: { nodes: { part: { code: string }; onHand: number }[] } }[];
+    };
+  }>(`query { warehouses { nodes { code stock { nodes { part { code } onHand } } } } }`, {}, [
+    'warehouse',
+  ]);
   return r
-    .data!.warehouses.find((w) => w.code === warehouse)!
-    .stock.find((s) => s.part.code === part)?.onHand;
+    .data!.warehouses.nodes.find((w) => w.code === warehouse)!
+    .stock.nodes.find((s) => s.part.code === part)?.onHand;
 };
 
 it('R-IN-2 R-IN-3 many parallel issues of the last units: stock ends exactly at zero, the rest refused', async () => {
@@ -138,23 +142,21 @@ it('R-IN-5 a wrong-part correction lowers the issue accuracy to the hand-compute
   const issueIds: string[] = [];
   for (let i = 0; i < 4; i++) {
     const id = await approvedRequisition(workOrderId, 'ST-Q', 'CTL-48');
-    const r = await sys.gql<{ issueParts: { documents: { id: string; type: string }[] } }>(
-      ISSUE,
-      { id, part: 'CTL-48' },
-      ['warehouse'],
-    );
+    const r = await sys.gql<{
+      issueParts: { requisition: { documents: { id: string; type: string }[] } };
+    }>(ISSUE, { id, part: 'CTL-48' }, ['warehouse']);
     expect(r.errors).toBeUndefined();
-    issueIds.push(r.data!.issueParts.documents.find((d) => d.type === 'ISSUE')!.id);
+    issueIds.push(r.data!.issueParts.requisition.documents.find((d) => d.type === 'ISSUE')!.id);
   }
   const to = new Date(Date.now() + 60_000).toISOString();
-  const ACCURACY = `query($from: DateTime!, $to: DateTime!, $w: ID) { partsIssueAccuracy(from: $from, to: $to, warehouseCode: $w) { issues correct wrong accuracy target meetsTarget corrections { issueId wrongPartCode rightPartCode correctedBy } } }`;
+  const ACCURACY = `query($from: DateTime!, $to: DateTime!, $w: ID) { partsIssueAccuracy(from: $from, to: $to, warehouseCode: $w) { issues correct wrong accuracy target meetsTarget corrections { nodes { issueId wrongPartCode rightPartCode correctedBy } } } }`;
   const before = await sys.gql(ACCURACY, { from, to, w: 'ST-Q' }, ['manager']);
   expect(before.data).toMatchObject({
     partsIssueAccuracy: { issues: 4, correct: 4, wrong: 0, accuracy: 1, meetsTarget: true },
   });
 
   const corrected = await sys.gql(
-    `mutation($input: WrongPartCorrectionInput!) { recordWrongPartCorrection(input: $input) { issueId wrongPartCode rightPartCode quantity correctedBy } }`,
+    `mutation($input: RecordWrongPartCorrectionInput!) { recordWrongPartCorrection(input: $input) { correction { issueId wrongPartCode rightPartCode quantity correctedBy } } }`,
     {
       input: {
         issueId: issueIds[2],
@@ -177,18 +179,20 @@ it('R-IN-5 a wrong-part correction lowers the issue accuracy to the hand-compute
       accuracy: 0.75,
       target: 0.98,
       meetsTarget: false,
-      corrections: [
-        {
-          issueId: issueIds[2],
-          wrongPartCode: 'CTL-48',
-          rightPartCode: 'CTL-60',
-          correctedBy: 'wh-q',
-        },
-      ],
+      corrections: {
+        nodes: [
+          {
+            issueId: issueIds[2],
+            wrongPartCode: 'CTL-48',
+            rightPartCode: 'CTL-60',
+            correctedBy: 'wh-q',
+          },
+        ],
+      },
     },
   });
   const again = await sys.gql(
-    `mutation($input: WrongPartCorrectionInput!) { recordWrongPartCorrection(input: $input) { issueId } }`,
+    `mutation($input: RecordWrongPartCorrectionInput!) { recordWrongPartCorrection(input: $input) { correction { issueId } } }`,
     { input: { issueId: issueIds[2], wrongPartCode: 'CTL-48', rightPartCode: 'CTL-60' } },
     ['warehouse'],
   );
@@ -203,8 +207,8 @@ it('R-IN-5 a wrong-part correction lowers the issue accuracy to the hand-compute
 it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded when the part is fitted', async () => {
   const workOrderId = await dispatchedOrder();
   const CLAIM = `id status valueFen depositFen depositPaidFen depositRefundedFen workOrder { id status } depositPayments { amountFen receivedBy }`;
-  const opened = await sys.gql<{ openClaimOrder: { id: string } }>(
-    `mutation($input: OpenClaimOrderInput!) { openClaimOrder(input: $input) { ${CLAIM} } }`,
+  const opened = await sys.gql<{ openClaimOrder: { claimOrder: { id: string } } }>(
+    `mutation($input: OpenClaimOrderInput!) { openClaimOrder(input: $input) { claimOrder { ${CLAIM} } } }`,
     {
       input: {
         customerId: 'cust-claim',
@@ -217,16 +221,16 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
     'adv-1',
   );
   expect(opened.errors).toBeUndefined();
-  expect(opened.data!.openClaimOrder).toMatchObject({
+  expect(opened.data!.openClaimOrder.claimOrder).toMatchObject({
     status: 'OPEN',
     valueFen: 30000,
     depositFen: 10000,
     depositPaidFen: 0,
     workOrder: { id: workOrderId, status: 'DISPATCHED' },
   });
-  const id = opened.data!.openClaimOrder.id;
+  const id = opened.data!.openClaimOrder.claimOrder.id;
   const unknownOrder = await sys.gql(
-    `mutation($input: OpenClaimOrderInput!) { openClaimOrder(input: $input) { id } }`,
+    `mutation($input: OpenClaimOrderInput!) { openClaimOrder(input: $input) { claimOrder { id } } }`,
     {
       input: {
         customerId: 'cust-claim',
@@ -239,7 +243,7 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
   );
   expect(unknownOrder.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
   const early = await sys.gql(
-    `mutation($id: ID!) { placeClaimOrder(claimOrderId: $id) { status } }`,
+    `mutation($id: ID!) { placeClaimOrder(input: { claimOrderId: $id }) { claimOrder { status } } }`,
     { id },
     ['workshop'],
   );
@@ -248,7 +252,7 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
     reason: 'DEPOSIT_NOT_PAID',
   });
   const paid = await sys.gql(
-    `mutation($id: ID!) { payClaimDeposit(claimOrderId: $id, amountFen: 10000) { depositPaidFen } }`,
+    `mutation($id: ID!) { payClaimDeposit(input: { claimOrderId: $id, amountFen: 10000 }) { claimOrder { depositPaidFen } } }`,
     { id },
     ['agent'],
     'adv-1',
@@ -258,9 +262,11 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
     ['placeClaimOrder', ['workshop']],
     ['settleClaimOrder', ['warehouse']],
   ] as const) {
-    const r = await sys.gql(`mutation($id: ID!) { ${m}(claimOrderId: $id) { status } }`, { id }, [
-      ...roles,
-    ]);
+    const r = await sys.gql(
+      `mutation($id: ID!) { ${m}(input: { claimOrderId: $id }) { claimOrder { status } } }`,
+      { id },
+      [...roles],
+    );
     expect(r.errors).toBeUndefined();
   }
   const seen = await sys.gql(`query($id: ID!) { claimOrder(id: $id) { ${CLAIM} } }`, { id }, [
@@ -288,33 +294,39 @@ it('R-IN-4 a claim order with a deposit: ordered once paid, deposit refunded whe
 });
 
 it('R-IN-4 a customer who never comes for the claimed part forfeits the deposit (manager only)', async () => {
-  const opened = await sys.gql<{ openClaimOrder: { id: string } }>(
-    `mutation { openClaimOrder(input: { customerId: "cust-gone", lines: [{ partCode: "CTL-48", quantity: 2, unitPriceFen: 30000 }], depositFen: 20000 }) { id } }`,
+  const opened = await sys.gql<{ openClaimOrder: { claimOrder: { id: string } } }>(
+    `mutation { openClaimOrder(input: { customerId: "cust-gone", lines: [{ partCode: "CTL-48", quantity: 2, unitPriceFen: 30000 }], depositFen: 20000 }) { claimOrder { id } } }`,
     {},
     ['agent'],
   );
-  const id = opened.data!.openClaimOrder.id;
+  const id = opened.data!.openClaimOrder.claimOrder.id;
   const steps: [string, Parameters<System['gql']>[2]][] = [
-    ['payClaimDeposit(claimOrderId: $id, amountFen: 20000)', ['agent']],
-    ['placeClaimOrder(claimOrderId: $id)', ['workshop']],
+    ['payClaimDeposit(input: { claimOrderId: $id, amountFen: 20000 })', ['agent']],
+    ['placeClaimOrder(input: { claimOrderId: $id })', ['workshop']],
   ];
   for (const [call, roles] of steps) {
-    const r = await sys.gql(`mutation($id: ID!) { ${call} { status } }`, { id }, roles);
+    const r = await sys.gql(
+      `mutation($id: ID!) { ${call} { claimOrder { status } } }`,
+      { id },
+      roles,
+    );
     expect(r.errors).toBeUndefined();
   }
-  const FORFEIT = `mutation($id: ID!) { forfeitClaimDeposit(claimOrderId: $id, reason: "not collected in 60 days") { status depositForfeitedFen depositRefundedFen } }`;
+  const FORFEIT = `mutation($id: ID!) { forfeitClaimDeposit(input: { claimOrderId: $id, reason: "not collected in 60 days" }) { claimOrder { status depositForfeitedFen depositRefundedFen } } }`;
   const byAgent = await sys.gql(FORFEIT, { id }, ['agent']);
   expect(byAgent.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
   const kept = await sys.gql(FORFEIT, { id }, ['manager']);
   expect(kept.data).toEqual({
-    forfeitClaimDeposit: { status: 'FORFEITED', depositForfeitedFen: 20000, depositRefundedFen: 0 },
+    forfeitClaimDeposit: {
+      claimOrder: { status: 'FORFEITED', depositForfeitedFen: 20000, depositRefundedFen: 0 },
+    },
   });
-  const listed = await sys.gql<{ claimOrders: { id: string }[] }>(
-    `query { claimOrders(status: FORFEITED) { id } }`,
+  const listed = await sys.gql<{ claimOrders: { nodes: { id: string }[] } }>(
+    `query { claimOrders(status: FORFEITED) { nodes { id } } }`,
     {},
     ['auditor'],
   );
-  expect(listed.data!.claimOrders).toEqual([{ id }]);
+  expect(listed.data!.claimOrders.nodes).toEqual([{ id }]);
 });
 
 it('R-IN-6 the monthly count of every tool: differences against the book, once a month', async () => {
@@ -323,19 +335,19 @@ it('R-IN-6 the monthly count of every tool: differences against the book, once a
     ['MULTIMETER', 2],
   ] as const) {
     const r = await sys.gql(
-      `mutation($input: ToolInput!) { upsertTool(input: $input) { code } }`,
+      `mutation($input: UpsertToolInput!) { upsertTool(input: $input) { tool { code } } }`,
       { input: { code, name: code, originalPriceFen: 20000, count } },
       ['tool_keeper'],
     );
     expect(r.errors).toBeUndefined();
   }
   const lent = await sys.gql(
-    `mutation { lendTool(input: { toolCode: "TQ-WRENCH", borrowerId: "${TECH}", signatureRef: "sig://k/1", count: 1, condition: GOOD }) { id } }`,
+    `mutation { lendTool(input: { toolCode: "TQ-WRENCH", borrowerId: "${TECH}", signatureRef: "sig://k/1", count: 1, condition: GOOD }) { loan { id } } }`,
     {},
     ['tool_keeper'],
   );
   expect(lent.errors).toBeUndefined();
-  const COUNT = `mutation($counts: [ToolCountEntryInput!]!) { countTools(counts: $counts) { month countedBy lines { toolCode owned onLoan expected counted difference } discrepancies { toolCode difference } } }`;
+  const COUNT = `mutation($counts: [ToolCountEntryInput!]!) { countTools(input: { counts: $counts }) { toolCount { month countedBy lines { toolCode owned onLoan expected counted difference } discrepancies { toolCode difference } } } }`;
   const partial = await sys.gql(COUNT, { counts: [{ toolCode: 'TQ-WRENCH', counted: 2 }] }, [
     'tool_keeper',
   ]);
@@ -357,13 +369,15 @@ it('R-IN-6 the monthly count of every tool: differences against the book, once a
   expect(counted.errors).toBeUndefined();
   expect(counted.data).toMatchObject({
     countTools: {
-      month: expect.stringMatching(/^\d{4}-\d{2}$/),
-      countedBy: 'tk-1',
-      lines: [
-        { toolCode: 'MULTIMETER', owned: 2, onLoan: 0, expected: 2, counted: 1, difference: -1 },
-        { toolCode: 'TQ-WRENCH', owned: 3, onLoan: 1, expected: 2, counted: 2, difference: 0 },
-      ],
-      discrepancies: [{ toolCode: 'MULTIMETER', difference: -1 }],
+      toolCount: {
+        month: expect.stringMatching(/^\d{4}-\d{2}$/),
+        countedBy: 'tk-1',
+        lines: [
+          { toolCode: 'MULTIMETER', owned: 2, onLoan: 0, expected: 2, counted: 1, difference: -1 },
+          { toolCode: 'TQ-WRENCH', owned: 3, onLoan: 1, expected: 2, counted: 2, difference: 0 },
+        ],
+        discrepancies: [{ toolCode: 'MULTIMETER', difference: -1 }],
+      },
     },
   });
   const twice = await sys.gql(
@@ -380,10 +394,10 @@ it('R-IN-6 the monthly count of every tool: differences against the book, once a
     code: 'CONFLICT',
     reason: 'ALREADY_COUNTED',
   });
-  const listed = await sys.gql<{ toolCounts: { month: string }[] }>(
-    `query { toolCounts { month discrepancies { toolCode } } }`,
+  const listed = await sys.gql<{ toolCounts: { nodes: { month: string }[] } }>(
+    `query { toolCounts { nodes { month discrepancies { toolCode } } } }`,
     {},
     ['auditor'],
   );
-  expect(listed.data!.toolCounts).toHaveLength(1);
+  expect(listed.data!.toolCounts.nodes).toHaveLength(1);
 });

@@ -15,17 +15,17 @@ beforeAll(async () => {
     ['manager'],
   );
   await ok(
-    `mutation { createWarehouse(input: { code: "ST-E2E", name: "Station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+    `mutation { createWarehouse(input: { code: "ST-E2E", name: "Station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { warehouse { code } } }`,
     {},
     ['manager'],
   );
   await ok(
-    `mutation { upsertPart(input: { code: "MOTOR-1", name: "Hub motor", unit: PCS, priceFen: 98000, critical: true, reorderPoint: 1 }) { code } }`,
+    `mutation { upsertPart(input: { code: "MOTOR-1", name: "Hub motor", unit: PCS, priceFen: 98000, critical: true, reorderPoint: 1 }) { part { code } } }`,
     {},
     ['warehouse'],
   );
   await ok(
-    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-E2E", lines: [{ partCode: "MOTOR-1", quantity: 3 }], reference: "PO-77" }) { id } }`,
+    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-E2E", lines: [{ partCode: "MOTOR-1", quantity: 3 }], reference: "PO-77" }) { document { id } } }`,
     {},
     ['warehouse'],
   );
@@ -71,7 +71,7 @@ const asTech = (q: string, v: Record<string, unknown>) => sys.gql(q, v, ['techni
 it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → completed → old part back → write-off closed', async () => {
   const workOrderId = await warrantyOrderFor('LSVAA4187E2100001');
   const req = await asTech(
-    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id status } }`,
+    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id status } } }`,
     {
       input: {
         workOrderId,
@@ -81,10 +81,11 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
     },
   );
   expect(req.errors).toBeUndefined();
-  const requisitionId = (req.data as { requestParts: { id: string } }).requestParts.id;
+  const requisitionId = (req.data as { requestParts: { requisition: { id: string } } }).requestParts
+    .requisition.id;
 
   const early = await sys.gql(
-    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { status } }`,
+    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { requisition { status } } }`,
     { id: requisitionId },
     ['warehouse'],
   );
@@ -93,18 +94,18 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
   expect(
     (
       await sys.gql(
-        `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+        `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
         { id: requisitionId },
         ['dispatcher'],
       )
     ).errors,
   ).toBeUndefined();
-  const issued = await sys.gql<{ issueParts: { status: string } }>(
-    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { status } }`,
+  const issued = await sys.gql<{ issueParts: { requisition: { status: string } } }>(
+    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { requisition { status } } }`,
     { id: requisitionId },
     ['warehouse'],
   );
-  expect(issued.data?.issueParts.status).toBe('ISSUED');
+  expect(issued.data?.issueParts.requisition.status).toBe('ISSUED');
 
   for (const m of ['departForSite', 'arriveOnSite']) {
     expect(
@@ -157,7 +158,7 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
     oldPartWriteOff: { status: 'OPEN', missing: [{ missing: 1 }] },
   });
   const usedBack = await sys.gql(
-    `mutation($id: ID!) { returnUnusedParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { status } }`,
+    `mutation($id: ID!) { returnUnusedParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { requisition { status } } }`,
     { id: requisitionId },
     ['warehouse'],
   );
@@ -167,28 +168,34 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
   });
 
   // R-IN-4 missing old parts are listed, with the work order they are owed on.
-  const MISSING = `query { missingOldParts { workOrder { id status } missing { partCode missing } } }`;
+  const MISSING = `query { missingOldParts(first: 100) { nodes { workOrder { id status } missing { partCode missing } } } }`;
   type Missing = {
-    missingOldParts: { workOrder: { id: string; status: string }; missing: unknown[] }[];
+    missingOldParts: {
+      nodes: { workOrder: { id: string; status: string }; missing: unknown[] }[];
+    };
   };
   const owed = await sys.gql<Missing>(MISSING, {}, ['warehouse']);
-  expect(owed.data!.missingOldParts.find((w) => w.workOrder.id === workOrderId)).toEqual({
+  expect(owed.data!.missingOldParts.nodes.find((w) => w.workOrder.id === workOrderId)).toEqual({
     workOrder: { id: workOrderId, status: 'RESOLVED_ON_SITE' },
     missing: [{ partCode: 'MOTOR-1', missing: 1 }],
   });
 
-  const back = await sys.gql<{ receiveOldPart: { status: string } }>(
-    `mutation($id: ID!) { receiveOldPart(input: { workOrderId: $id, partCode: "MOTOR-1", name: "Hub motor", quantity: 1 }) { status missing { missing } } }`,
+  const back = await sys.gql<{ receiveOldPart: { writeOff: { status: string } } }>(
+    `mutation($id: ID!) { receiveOldPart(input: { workOrderId: $id, partCode: "MOTOR-1", name: "Hub motor", quantity: 1 }) { writeOff { status missing { missing } } } }`,
     { id: workOrderId },
     ['warehouse'],
   );
-  expect(back.data?.receiveOldPart).toEqual({ status: 'CLOSED', missing: [] });
+  expect(back.data?.receiveOldPart.writeOff).toEqual({ status: 'CLOSED', missing: [] });
   const settled = await sys.gql<Missing>(MISSING, {}, ['warehouse']);
-  expect(settled.data!.missingOldParts.map((w) => w.workOrder.id)).not.toContain(workOrderId);
+  expect(settled.data!.missingOldParts.nodes.map((w) => w.workOrder.id)).not.toContain(workOrderId);
   const stock = await sys.gql<{
-    warehouses: { code: string; stock: { part: { code: string }; onHand: number }[] }[];
-  }>(`query { warehouses { code stock { part { code } onHand } } }`, {}, ['warehouse']);
-  expect(stock.data!.warehouses.find((w) => w.code === 'ST-E2E')!.stock).toEqual([
+    warehouses: {
+      nodes: { code: string; stock: { nodes: { part: { code: string }; onHand: number }[] } }[];
+    };
+  }>(`query { warehouses { nodes { code stock { nodes { part { code } onHand } } } } }`, {}, [
+    'warehouse',
+  ]);
+  expect(stock.data!.warehouses.nodes.find((w) => w.code === 'ST-E2E')!.stock.nodes).toEqual([
     { part: { code: 'MOTOR-1' }, onHand: 2 },
   ]);
 });
@@ -196,7 +203,7 @@ it('R-IN-2 R-IN-3 R-IN-4 receipt → requisition → approval → issue → comp
 it('R-IN-3 no requisition or issue against a closed work order', async () => {
   const workOrderId = await warrantyOrderFor('LSVAA4187E2100002');
   const req = await asTech(
-    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id } } }`,
     {
       input: {
         workOrderId,
@@ -205,9 +212,10 @@ it('R-IN-3 no requisition or issue against a closed work order', async () => {
       },
     },
   );
-  const requisitionId = (req.data as { requestParts: { id: string } }).requestParts.id;
+  const requisitionId = (req.data as { requestParts: { requisition: { id: string } } }).requestParts
+    .requisition.id;
   await sys.gql(
-    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
     { id: requisitionId },
     ['dispatcher'],
   );
@@ -217,7 +225,7 @@ it('R-IN-3 no requisition or issue against a closed work order', async () => {
     ['agent'],
   );
   const issue = await sys.gql(
-    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { status } }`,
+    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "MOTOR-1", quantity: 1 }] }) { requisition { status } } }`,
     { id: requisitionId },
     ['warehouse'],
   );
@@ -226,7 +234,7 @@ it('R-IN-3 no requisition or issue against a closed work order', async () => {
     reason: 'WORK_ORDER_NOT_OPEN',
   });
   const again = await asTech(
-    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id } } }`,
     {
       input: {
         workOrderId,

@@ -127,7 +127,7 @@ it('SPEC §6 every service reports its KPI per service station through the gatew
 
   // A service-caused complaint about order A, open and within its 7 days.
   await ok(
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'S', phone: '13800003333' },

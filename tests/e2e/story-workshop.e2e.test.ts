@@ -378,14 +378,14 @@ it('R-WO-9 the daily reports split the job: Monday the field technician until th
 it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), then comes back broken: one TOOL_LOSS penalty on the borrower at original price', async () => {
   const keeper: Role[] = ['tool_keeper'];
   await ok(
-    `mutation { upsertTool(input: { code: "WS-AXLE-PULLER", name: "Axle puller", special: true, originalPriceFen: 128050, count: 1 }) { code } }`,
+    `mutation { upsertTool(input: { code: "WS-AXLE-PULLER", name: "Axle puller", special: true, originalPriceFen: 128050, count: 1 }) { tool { code } } }`,
     {},
     keeper,
     'keeper-9',
   );
   // Lent two days ago for the axle job (whatever today is, that working day has ended).
-  const loan = await ok<{ lendTool: { id: string } }>(
-    `mutation($input: LendToolInput!) { lendTool(input: $input) { id } }`,
+  const loan = await ok<{ lendTool: { loan: { id: string } } }>(
+    `mutation($input: LendToolInput!) { lendTool(input: $input) { loan { id } } }`,
     {
       input: {
         toolCode: 'WS-AXLE-PULLER',
@@ -398,7 +398,7 @@ it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), t
     keeper,
     'keeper-9',
   );
-  s.loanId = loan.lendTool.id;
+  s.loanId = loan.lendTool.loan.id;
   const overdue = () =>
     streamEvents(sys.subjectPrefix, 'inventory').then((es) =>
       es.filter((e) => e.type === 'inventory.tool_overdue' && e.subject === s.loanId),
@@ -410,7 +410,7 @@ it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), t
   expect(notices[0]!.data).toMatchObject({ toolCode: 'WS-AXLE-PULLER', borrowerId: 'ws-zhao' });
 
   await ok(
-    `mutation($input: ReturnToolInput!) { returnTool(input: $input) { id } }`,
+    `mutation($input: ReturnToolInput!) { returnTool(input: $input) { loan { id } } }`,
     { input: { loanId: s.loanId, returnedBy: 'ws-zhao', condition: 'DAMAGED' } },
     keeper,
     'keeper-9',
@@ -427,7 +427,7 @@ it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), t
 
   type Page = {
     penalties: {
-      items: {
+      nodes: {
         id: string;
         ruleCode: string;
         status: string;
@@ -440,16 +440,16 @@ it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), t
   const page = await eventually(
     () =>
       ok<Page>(
-        `query { penalties(staffId: "ws-zhao") { items { id ruleCode status points amountFen reference } } }`,
+        `query { penalties(staffId: "ws-zhao") { nodes { id ruleCode status points amountFen reference } } }`,
         {},
         MANAGER,
         'mgr-9',
       ),
-    (p) => p.penalties.items.length > 0,
+    (p) => p.penalties.nodes.length > 0,
   );
   await sleep(1000);
   // 2 points at 2 yuan, plus the puller's original price as restitution.
-  expect(page.penalties.items).toEqual([
+  expect(page.penalties.nodes).toEqual([
     {
       id: expect.any(String),
       ruleCode: 'TOOL_LOSS',
@@ -459,7 +459,7 @@ it('R-IN-6 R-PN-1 the special puller stays out overnight (one overdue notice), t
       reference: s.loanId,
     },
   ]);
-  s.toolPenalty = page.penalties.items[0]!.id;
+  s.toolPenalty = page.penalties.nodes[0]!.id;
 });
 
 it('R-WO-8 R-WO-3 the same fault is back within 30 days: a repeat repair on the earlier technician (not the new one), and a late arrival breaches the SLA', async () => {
@@ -514,12 +514,12 @@ it('R-WO-8 R-WO-3 the same fault is back within 30 days: a repeat repair on the 
     staff: { id: string };
   };
   const byOrder = () =>
-    ok<{ penalties: { items: Line[] } }>(
-      `query { penalties(first: 50) { items { id ruleCode status points amountFen reference staff { id } } } }`,
+    ok<{ penalties: { nodes: Line[] } }>(
+      `query { penalties(first: 50) { nodes { id ruleCode status points amountFen reference staff { id } } } }`,
       {},
       MANAGER,
       'mgr-9',
-    ).then((p) => p.penalties.items.filter((l) => l.reference === s.second));
+    ).then((p) => p.penalties.nodes.filter((l) => l.reference === s.second));
   await eventually(byOrder, (ls) => ls.length >= 2);
   await sleep(1000);
   const lines = await byOrder();
@@ -557,16 +557,16 @@ it('R-WO-3 R-PN-1 an order nobody dispatched breaches its arrival deadline: one 
   const onIdle = async () =>
     (
       await ok<{
-        penalties: { items: { id: string; reference: string; staff: { id: string } }[] };
+        penalties: { nodes: { id: string; reference: string; staff: { id: string } }[] };
       }>(
-        `query { penalties(first: 50) { items { id reference staff { id } } } }`,
+        `query { penalties(first: 50) { nodes { id reference staff { id } } } }`,
         {},
         MANAGER,
         'mgr-9',
       )
-    ).penalties.items.filter((l) => l.reference === idle.id);
+    ).penalties.nodes.filter((l) => l.reference === idle.id);
   expect(await onIdle()).toEqual([]);
-  const PROPOSE = `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id ruleCode status points amountFen staff { id } } }`;
+  const PROPOSE = `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id ruleCode status points amountFen staff { id } } } }`;
   const input = {
     ruleCode: 'SLA_BREACH',
     staffId: 'disp-9',
@@ -574,10 +574,20 @@ it('R-WO-3 R-PN-1 an order nobody dispatched breaches its arrival deadline: one 
     reference: idle.id,
     sourceRef: `SLA:${idle.id}:ARRIVAL`,
   };
-  const first = await ok<{ proposePenalty: { id: string } }>(PROPOSE, { input }, MANAGER, 'mgr-9');
-  const twice = await ok<{ proposePenalty: { id: string } }>(PROPOSE, { input }, MANAGER, 'mgr-9');
-  expect(twice.proposePenalty).toEqual(first.proposePenalty);
-  expect(first.proposePenalty).toMatchObject({
+  const first = await ok<{ proposePenalty: { penalty: { id: string } } }>(
+    PROPOSE,
+    { input },
+    MANAGER,
+    'mgr-9',
+  );
+  const twice = await ok<{ proposePenalty: { penalty: { id: string } } }>(
+    PROPOSE,
+    { input },
+    MANAGER,
+    'mgr-9',
+  );
+  expect(twice.proposePenalty.penalty).toEqual(first.proposePenalty.penalty);
+  expect(first.proposePenalty.penalty).toMatchObject({
     ruleCode: 'SLA_BREACH',
     status: 'PROPOSED',
     points: -2,
@@ -589,33 +599,39 @@ it('R-WO-3 R-PN-1 an order nobody dispatched breaches its arrival deadline: one 
 
 it('R-PN-3 the manager confirms the tool and SLA penalties, voids the appealed repeat-repair one; the payroll export shows the month’s totals in fen', async () => {
   const decide = (m: string, id: string, roles: Role[] = MANAGER, user = 'mgr-9') =>
-    ok<Record<string, { status: string }>>(
-      `mutation($id: ID!) { ${m} { status } }`,
+    ok<Record<string, { penalty: { status: string } }>>(
+      `mutation($id: ID!) { ${m} { penalty { status } } }`,
       { id },
       roles,
       user,
     );
-  expect((await decide('confirmPenalty(id: $id)', s.toolPenalty)).confirmPenalty!.status).toBe(
-    'CONFIRMED',
-  );
-  expect((await decide('confirmPenalty(id: $id)', s.slaPenalty)).confirmPenalty!.status).toBe(
-    'CONFIRMED',
-  );
-  await decide('confirmPenalty(id: $id)', s.repeatPenalty);
+  expect(
+    (await decide('confirmPenalty(input: { penaltyId: $id })', s.toolPenalty)).confirmPenalty!
+      .penalty.status,
+  ).toBe('CONFIRMED');
+  expect(
+    (await decide('confirmPenalty(input: { penaltyId: $id })', s.slaPenalty)).confirmPenalty!
+      .penalty.status,
+  ).toBe('CONFIRMED');
+  await decide('confirmPenalty(input: { penaltyId: $id })', s.repeatPenalty);
   // Zhao appeals: the second fault was Qian's bearing fitting, not his repair.
   expect(
     (
       await decide(
-        `appealPenalty(id: $id, reason: "re-seated wrongly on the second visit")`,
+        `appealPenalty(input: { penaltyId: $id, reason: "re-seated wrongly on the second visit" })`,
         s.repeatPenalty,
         ['technician'],
         'ws-zhao',
       )
-    ).appealPenalty!.status,
+    ).appealPenalty!.penalty.status,
   ).toBe('APPEALED');
   expect(
-    (await decide(`voidPenalty(id: $id, reason: "cause was the second visit")`, s.repeatPenalty))
-      .voidPenalty!.status,
+    (
+      await decide(
+        `voidPenalty(input: { penaltyId: $id, reason: "cause was the second visit" })`,
+        s.repeatPenalty,
+      )
+    ).voidPenalty!.penalty.status,
   ).toBe('VOID');
 
   const monthOf = async (id: string) => {
@@ -736,14 +752,14 @@ it('every step is an event, each exactly once, and the ledger holds exactly the 
     completedAt: '2026-11-17T07:00:00.000Z',
   });
   const all = await ok<{
-    penalties: { items: { ruleCode: string; staff: { id: string }; status: string }[] };
+    penalties: { nodes: { ruleCode: string; staff: { id: string }; status: string }[] };
   }>(
-    `query { penalties(first: 50) { items { ruleCode status staff { id } } } }`,
+    `query { penalties(first: 50) { nodes { ruleCode status staff { id } } } }`,
     {},
     MANAGER,
     'mgr-9',
   );
-  expect(all.penalties.items.map((l) => `${l.ruleCode}:${l.staff.id}:${l.status}`).sort()).toEqual([
+  expect(all.penalties.nodes.map((l) => `${l.ruleCode}:${l.staff.id}:${l.status}`).sort()).toEqual([
     'REPEAT_REPAIR:ws-zhao:VOID',
     'SLA_BREACH:disp-9:PROPOSED',
     'SLA_BREACH:ws-qian:CONFIRMED',

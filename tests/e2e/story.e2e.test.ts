@@ -86,18 +86,18 @@ beforeAll(async () => {
       'mgr-1',
     );
   await ok(
-    `mutation { createWarehouse(input: { code: "ST-HZ", name: "Hangzhou station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+    `mutation { createWarehouse(input: { code: "ST-HZ", name: "Hangzhou station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { warehouse { code } } }`,
     {},
     MANAGER,
   );
   await ok(
-    `mutation { upsertPart(input: { code: "CTRL-48V", name: "Motor controller", unit: PCS, priceFen: 65000, critical: true, reorderPoint: 0 }) { code } }`,
+    `mutation { upsertPart(input: { code: "CTRL-48V", name: "Motor controller", unit: PCS, priceFen: 65000, critical: true, reorderPoint: 0 }) { part { code } } }`,
     {},
     ['warehouse'],
     'wh-1',
   );
   await ok(
-    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-HZ", lines: [{ partCode: "CTRL-48V", quantity: 4 }], reference: "PO-STORY" }) { id } }`,
+    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "ST-HZ", lines: [{ partCode: "CTRL-48V", quantity: 4 }], reference: "PO-STORY" }) { document { id } } }`,
     {},
     ['warehouse'],
     'wh-1',
@@ -276,11 +276,11 @@ it('R-WO-4 the dispatcher sends two technicians and must name a lead', async () 
 });
 
 it('R-IN-3 parts are requisitioned for the order, approved by the supervisor and only then issued', async () => {
-  const req = await asLead<{ requestParts: { id: string; status: string } }>(
-    `mutation($id: ID!) { requestParts(input: { workOrderId: $id, warehouseCode: "ST-HZ", lines: [{ partCode: "CTRL-48V", quantity: 1 }] }) { id status } }`,
+  const req = await asLead<{ requestParts: { requisition: { id: string; status: string } } }>(
+    `mutation($id: ID!) { requestParts(input: { workOrderId: $id, warehouseCode: "ST-HZ", lines: [{ partCode: "CTRL-48V", quantity: 1 }] }) { requisition { id status } } }`,
   );
-  s.requisitionId = req.requestParts.id;
-  const ISSUE = `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "CTRL-48V", quantity: 1 }] }) { status } }`;
+  s.requisitionId = req.requestParts.requisition.id;
+  const ISSUE = `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "CTRL-48V", quantity: 1 }] }) { requisition { status } } }`;
   expect(await refusal(ISSUE, { id: s.requisitionId }, ['warehouse'], 'wh-1')).toMatchObject({
     code: 'CONFLICT',
     reason: 'NOT_APPROVED',
@@ -288,25 +288,25 @@ it('R-IN-3 parts are requisitioned for the order, approved by the supervisor and
   // The technician cannot approve their own requisition.
   expect(
     await refusal(
-      `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+      `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
       { id: s.requisitionId },
       ['technician'],
       'st-wang',
     ),
   ).toMatchObject({ code: 'FORBIDDEN' });
   await ok(
-    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
     { id: s.requisitionId },
     ['dispatcher'],
     'disp-1',
   );
-  const issued = await ok<{ issueParts: { status: string } }>(
+  const issued = await ok<{ issueParts: { requisition: { status: string } } }>(
     ISSUE,
     { id: s.requisitionId },
     ['warehouse'],
     'wh-1',
   );
-  expect(issued.issueParts.status).toBe('ISSUED');
+  expect(issued.issueParts.requisition.status).toBe('ISSUED');
 });
 
 it('R-WO-2 R-WO-6 on site: the customer cannot sign before the work is done; the work is done with the part replaced and the old part collected', async () => {
@@ -358,17 +358,24 @@ it('R-IN-4 the old part comes back and the warranty write-off closes; stock is b
     requisitions: [{ status: 'ISSUED', lines: [{ issued: 1, used: 1 }] }],
     oldPartWriteOff: { status: 'OPEN', missing: [{ partCode: 'CTRL-48V', missing: 1 }] },
   });
-  const back = await ok<{ receiveOldPart: { status: string; missing: unknown[] } }>(
-    `mutation($id: ID!) { receiveOldPart(input: { workOrderId: $id, partCode: "CTRL-48V", name: "Motor controller", quantity: 1 }) { status missing { missing } } }`,
+  const back = await ok<{ receiveOldPart: { writeOff: { status: string; missing: unknown[] } } }>(
+    `mutation($id: ID!) { receiveOldPart(input: { workOrderId: $id, partCode: "CTRL-48V", name: "Motor controller", quantity: 1 }) { writeOff { status missing { missing } } } }`,
     { id: s.workOrderId },
     ['warehouse'],
     'wh-1',
   );
-  expect(back.receiveOldPart).toEqual({ status: 'CLOSED', missing: [] });
+  expect(back.receiveOldPart.writeOff).toEqual({ status: 'CLOSED', missing: [] });
   const stock = await ok<{
-    warehouses: { code: string; stock: { part: { code: string }; onHand: number }[] }[];
-  }>(`query { warehouses { code stock { part { code } onHand } } }`, {}, ['warehouse'], 'wh-1');
-  expect(stock.warehouses.find((w) => w.code === 'ST-HZ')!.stock).toEqual([
+    warehouses: {
+      nodes: { code: string; stock: { nodes: { part: { code: string }; onHand: number }[] } }[];
+    };
+  }>(
+    `query { warehouses { nodes { code stock { nodes { part { code } onHand } } } } }`,
+    {},
+    ['warehouse'],
+    'wh-1',
+  );
+  expect(stock.warehouses.nodes.find((w) => w.code === 'ST-HZ')!.stock.nodes).toEqual([
     { part: { code: 'CTRL-48V' }, onHand: 3 },
   ]);
 });
@@ -514,53 +521,65 @@ it('R-SV-4 R-CO-1 a poor answer becomes one complaint about the two technicians 
   type Complaints = {
     workOrder: {
       complaints: {
-        id: string;
-        channel: string;
-        category: string;
-        status: string;
-        customer: { id: string };
-        aboutStaff: { id: string }[];
-      }[];
+        nodes: {
+          id: string;
+          channel: string;
+          category: string;
+          status: string;
+          customer: { id: string };
+          aboutStaff: { id: string }[];
+        }[];
+      };
     };
   };
   const found = await eventually(
     () =>
       ok<Complaints>(
-        `query($id: ID!) { workOrder(id: $id) { complaints { id channel category status customer { id } aboutStaff { id } } } }`,
+        `query($id: ID!) { workOrder(id: $id) { complaints { nodes { id channel category status customer { id } aboutStaff { id } } } } }`,
         { id: s.workOrderId },
         CR,
         'cr-1',
       ),
-    (v) => v.workOrder.complaints.length > 0,
+    (v) => v.workOrder.complaints.nodes.length > 0,
   );
   await sleep(500);
-  expect(found.workOrder.complaints).toHaveLength(1);
-  expect(found.workOrder.complaints[0]).toMatchObject({
+  expect(found.workOrder.complaints.nodes).toHaveLength(1);
+  expect(found.workOrder.complaints.nodes[0]).toMatchObject({
     channel: 'FOLLOW_UP',
     category: 'SERVICE_ATTITUDE',
     status: 'RECORDED',
     customer: { id: s.customerId },
     aboutStaff: [{ id: 'st-wang' }, { id: 'st-liu' }],
   });
-  s.complaintId = found.workOrder.complaints[0]!.id;
+  s.complaintId = found.workOrder.complaints.nodes[0]!.id;
 });
 
 it('R-CO-2 R-PN-1 R-PN-3 the investigation names the responsible technician; after approval, notice and closure his penalty is confirmed and on his monthly ledger and the payroll export', async () => {
   const id = s.complaintId;
   const step = (m: string, v: Record<string, unknown>, roles: Role[], user: string) =>
-    ok<Record<string, { status: string }>>(`mutation${m} status } }`, { id, ...v }, roles, user);
-  await step(`($id: ID!) { classifyComplaint(id: $id) {`, {}, CR, 'cr-1');
+    ok<Record<string, { complaint: { status: string } }>>(
+      `mutation${m} status } } }`,
+      { id, ...v },
+      roles,
+      user,
+    );
+  await step(
+    `($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint {`,
+    {},
+    CR,
+    'cr-1',
+  );
   // Neither technician the complaint is about may handle it.
   expect(
     await refusal(
-      `mutation($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) { status } }`,
+      `mutation($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint { status } } }`,
       { id, h: 'st-liu' },
       CR,
       'cr-1',
     ),
   ).toMatchObject({ code: 'FORBIDDEN', reason: 'SELF_HANDLING' });
   await step(
-    `($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`,
+    `($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint {`,
     { h: 'st-handler' },
     CR,
     'cr-1',
@@ -586,7 +605,7 @@ it('R-CO-2 R-PN-1 R-PN-3 the investigation names the responsible technician; aft
     sys.surveyDeps.calendar.addWorkingDays(new Date(assignedAt), 1).toISOString(),
   );
   await step(
-    `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+    `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $r }) { complaint {`,
     {
       r: {
         cause: 'Liu Yang argued with the customer about the floor',
@@ -601,20 +620,30 @@ it('R-CO-2 R-PN-1 R-PN-3 the investigation names the responsible technician; aft
     'st-handler',
   );
   await step(
-    `($id: ID!) { proposeComplaintSolution(id: $id, solution: "apology visit by the team lead", compensationFen: 0) {`,
+    `($id: ID!) { proposeComplaintSolution(input: { complaintId: $id, solution: "apology visit by the team lead", compensationFen: 0 }) { complaint {`,
     {},
     ['technician'],
     'st-handler',
   );
-  await step(`($id: ID!) { approveComplaintSolution(id: $id) {`, {}, MANAGER, 'mgr-1');
-  await step(`($id: ID!) { notifyComplaintCustomer(id: $id) {`, {}, CR, 'cr-1');
-  const closed = await step(
-    `($id: ID!) { closeComplaint(id: $id, satisfaction: SATISFIED) {`,
+  await step(
+    `($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint {`,
+    {},
+    MANAGER,
+    'mgr-1',
+  );
+  await step(
+    `($id: ID!) { notifyComplaintCustomer(input: { complaintId: $id }) { complaint {`,
     {},
     CR,
     'cr-1',
   );
-  expect(closed.closeComplaint!.status).toBe('CLOSED');
+  const closed = await step(
+    `($id: ID!) { closeComplaint(input: { complaintId: $id, satisfaction: SATISFIED }) { complaint {`,
+    {},
+    CR,
+    'cr-1',
+  );
+  expect(closed.closeComplaint!.complaint.status).toBe('CLOSED');
 
   type Line = {
     id: string;
@@ -646,27 +675,27 @@ it('R-CO-2 R-PN-1 R-PN-3 the investigation names the responsible technician; aft
     },
   ]);
   s.penaltyId = onComplaint.complaint.penalties[0]!.id;
-  const confirmed = await ok<{ confirmPenalty: { status: string } }>(
-    `mutation($id: ID!) { confirmPenalty(id: $id) { status } }`,
+  const confirmed = await ok<{ confirmPenalty: { penalty: { status: string } } }>(
+    `mutation($id: ID!) { confirmPenalty(input: { penaltyId: $id }) { penalty { status } } }`,
     { id: s.penaltyId },
     MANAGER,
     'mgr-1',
   );
-  expect(confirmed.confirmPenalty.status).toBe('CONFIRMED');
+  expect(confirmed.confirmPenalty.penalty.status).toBe('CONFIRMED');
 
   // The ledger month is the business month of the violation.
   const month = sys.surveyDeps.calendar
     .localDate(new Date(onComplaint.complaint.penalties[0]!.occurredAt))
     .slice(0, 7);
   // The technician sees his own ledger on his staff record (one graph: roster + ledger).
-  const ledger = await ok<{ staff: { name: string; penalties: Line[] } }>(
-    `query($s: ID!, $m: String) { staff(id: $s) { name penalties(month: $m) { ${LINE} } } }`,
+  const ledger = await ok<{ staff: { name: string; penalties: { nodes: Line[] } } }>(
+    `query($s: ID!, $m: String) { staff(id: $s) { name penalties(month: $m) { nodes { ${LINE} } } } }`,
     { s: 'st-liu', m: month },
     ['technician'],
     'st-liu',
   );
   expect(ledger.staff.name).toBe('Liu Yang');
-  expect(ledger.staff.penalties).toEqual([
+  expect(ledger.staff.penalties.nodes).toEqual([
     {
       id: s.penaltyId,
       ruleCode: 'COMPLAINT_SUBSTANTIATED',
@@ -678,13 +707,13 @@ it('R-CO-2 R-PN-1 R-PN-3 the investigation names the responsible technician; aft
     },
   ]);
   // The lead technician, not responsible, carries nothing.
-  const lead = await ok<{ staff: { penalties: Line[] } }>(
-    `query($s: ID!, $m: String) { staff(id: $s) { penalties(month: $m) { id } } }`,
+  const lead = await ok<{ staff: { penalties: { nodes: Line[] } } }>(
+    `query($s: ID!, $m: String) { staff(id: $s) { penalties(month: $m) { nodes { id } } } }`,
     { s: 'st-wang', m: month },
     MANAGER,
     'mgr-1',
   );
-  expect(lead.staff.penalties).toEqual([]);
+  expect(lead.staff.penalties.nodes).toEqual([]);
   const payroll = await ok<{
     penaltyPayroll: {
       staff: { id: string; name: string };

@@ -214,24 +214,26 @@ it('R-SV-4 → R-CO-1 the dissatisfied answer opens exactly one complaint in the
   type Opened = {
     workOrder: {
       complaints: {
-        id: string;
-        channel: string;
-        category: string;
-        status: string;
-        content: string;
-        customer: { id: string };
-        aboutStaff: { id: string; name: string }[];
-      }[];
+        nodes: {
+          id: string;
+          channel: string;
+          category: string;
+          status: string;
+          content: string;
+          customer: { id: string };
+          aboutStaff: { id: string; name: string }[];
+        }[];
+      };
     };
   };
   const complaintsOf = async () =>
     (
       await ok<Opened>(
-        `query($id: ID!) { workOrder(id: $id) { complaints { id channel category status content customer { id } aboutStaff { id name } } } }`,
+        `query($id: ID!) { workOrder(id: $id) { complaints { nodes { id channel category status content customer { id } aboutStaff { id name } } } } }`,
         { id: dissatisfiedOrder },
         ['customer_relations'],
       )
-    ).workOrder.complaints;
+    ).workOrder.complaints.nodes;
   await eventually(complaintsOf, (c) => c.length > 0);
   // The same event delivered again must not open a second complaint.
   await redeliver('survey.dissatisfied', dissatisfiedOrder);
@@ -249,7 +251,7 @@ it('R-SV-4 → R-CO-1 the dissatisfied answer opens exactly one complaint in the
 
   // Closing it (here: judged invalid, with the reason) surveys how it was handled, once.
   await ok(
-    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "the technician followed the procedure; explained to the customer") { status } }`,
+    `mutation($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "the technician followed the procedure; explained to the customer" }) { complaint { status } } }`,
     { id: complaintId },
     ['customer_relations'],
     'cr-survey',

@@ -9,12 +9,12 @@ beforeAll(async () => {
 afterAll(() => sys?.stop());
 
 const keeper = ['tool_keeper'] as const;
-const LEND = `mutation($input: LendToolInput!) { lendTool(input: $input) { id lentAt } }`;
-const RETURN = `mutation($input: ReturnToolInput!) { returnTool(input: $input) { id returnedAt conditionAtReturn } }`;
+const LEND = `mutation($input: LendToolInput!) { lendTool(input: $input) { loan { id lentAt } } }`;
+const RETURN = `mutation($input: ReturnToolInput!) { returnTool(input: $input) { loan { id returnedAt conditionAtReturn } } }`;
 
 async function tool(code: string, special: boolean, priceFen: number, count = 2) {
   const r = await sys.gql(
-    `mutation($input: ToolInput!) { upsertTool(input: $input) { code } }`,
+    `mutation($input: UpsertToolInput!) { upsertTool(input: $input) { tool { code } } }`,
     { input: { code, name: code, special, originalPriceFen: priceFen, count } },
     [...keeper],
   );
@@ -27,7 +27,7 @@ it('R-IN-6 a special tool not back by the end of the working day shows overdue a
   await tool('SPECIAL-PULLER', true, 150000, 1);
   // Lent three days ago: whatever today is, that working day has ended.
   const lentAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
-  const loan = await sys.gql<{ lendTool: { id: string } }>(
+  const loan = await sys.gql<{ lendTool: { loan: { id: string } } }>(
     LEND,
     {
       input: {
@@ -41,13 +41,22 @@ it('R-IN-6 a special tool not back by the end of the working day shows overdue a
     [...keeper],
   );
   expect(loan.errors).toBeUndefined();
-  const loanId = loan.data!.lendTool.id;
+  const loanId = loan.data!.lendTool.loan.id;
   // The scheduler runs every second in this system; give it a few rounds.
   await new Promise((r) => setTimeout(r, 3500));
   const tools = await sys.gql<{
-    tools: { code: string; loans: { id: string; overdueNotifiedAt: string | null }[] }[];
-  }>(`query { tools { code loans { id overdueNotifiedAt } } }`, {}, [...keeper]);
-  expect(tools.data!.tools.find((t) => t.code === 'SPECIAL-PULLER')!.loans[0]).toMatchObject({
+    tools: {
+      nodes: {
+        code: string;
+        loans: { nodes: { id: string; overdueNotifiedAt: string | null }[] };
+      }[];
+    };
+  }>(`query { tools { nodes { code loans { nodes { id overdueNotifiedAt } } } } }`, {}, [
+    ...keeper,
+  ]);
+  expect(
+    tools.data!.tools.nodes.find((t) => t.code === 'SPECIAL-PULLER')!.loans.nodes[0],
+  ).toMatchObject({
     id: loanId,
     overdueNotifiedAt: expect.any(String),
   });
@@ -77,7 +86,7 @@ it('R-IN-6 a special tool not back by the end of the working day shows overdue a
 
 it('R-IN-6 a lost tool is charged to the borrower at original price (inventory.tool_lost)', async () => {
   await tool('TORQUE-WRENCH', false, 32000, 2);
-  const loan = await sys.gql<{ lendTool: { id: string } }>(
+  const loan = await sys.gql<{ lendTool: { loan: { id: string } } }>(
     LEND,
     {
       input: {
@@ -90,7 +99,7 @@ it('R-IN-6 a lost tool is charged to the borrower at original price (inventory.t
     },
     [...keeper],
   );
-  const loanId = loan.data!.lendTool.id;
+  const loanId = loan.data!.lendTool.loan.id;
   const lost = await sys.gql(
     RETURN,
     { input: { loanId, returnedBy: 'tech-z', condition: 'LOST' } },

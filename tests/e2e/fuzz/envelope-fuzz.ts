@@ -16,25 +16,25 @@ export interface EnvelopeCase {
 
 // Read-only documents: envelope cases run beside the mutation lane and must not write.
 const DOCUMENTS: readonly unknown[] = [
-  '{ parts { code } }',
-  'query A { parts { code } } query B { warehouses { code } }',
-  'query A { parts { code } } mutation B { createWarehouse(input: {}) { code } }',
-  'subscription S { parts { code } }',
-  '{ parts { code }',
+  '{ parts { nodes { code } } }',
+  'query A { parts { nodes { code } } } query B { warehouses { nodes { code } } }',
+  'query A { parts { nodes { code } } } mutation B { createWarehouse(input: {}) { warehouse { code } } }',
+  'subscription S { parts { nodes { code } } }',
+  '{ parts { nodes { code } }',
   '{ __schema { types { name } } }',
   '{ __typename }',
   '{ partz { code } }',
-  'query Q($x: Int) { parts { code } }',
+  'query Q($x: Int) { parts { nodes { code } } }',
   'fragment F on Query { ...F } { ...F }',
-  `{ ${Array.from({ length: 400 }, (_, i) => `a${i}: parts { code }`).join(' ')} }`,
+  `{ ${Array.from({ length: 400 }, (_, i) => `a${i}: parts { nodes { code } }`).join(' ')} }`,
   `{ ${'parts { '.repeat(3000)}code${' }'.repeat(3000)} }`,
-  `{ parts { code ${'@include(if: true) '.repeat(500)} } }`,
+  `{ parts { nodes { code ${'@include(if: true) '.repeat(500)} } } }`,
   '',
   '#',
   42,
   null,
   { kind: 'Document' },
-  ['{ parts { code } }'],
+  ['{ parts { nodes { code } } }'],
 ];
 
 const OPERATION_NAMES: readonly unknown[] = ['A', 'B', 'Q', 'S', 'Nope', '', 7, null, { a: 1 }];
@@ -78,7 +78,7 @@ const jsonBodies = fc.oneof(
       '[]',
       '{}',
       '\u0000',
-      '{"query": "{ parts { code } }"',
+      '{"query": "{ parts { nodes { code } } }"',
       ...HOSTILE_STRINGS.slice(0, 6),
     ),
   },

@@ -45,16 +45,16 @@ export async function seedWorld(sys: System): Promise<IdPools> {
       i: { ...input, region },
     });
   await ok(
-    `mutation { createWarehouse(input: { code: "FZ-WH", name: "Fuzz station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+    `mutation { createWarehouse(input: { code: "FZ-WH", name: "Fuzz station", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { warehouse { code } } }`,
   );
   await ok(
-    `mutation { upsertPart(input: { code: "FZ-PART", name: "Controller", unit: PCS, priceFen: 65000, reorderPoint: 0 }) { code } }`,
+    `mutation { upsertPart(input: { code: "FZ-PART", name: "Controller", unit: PCS, priceFen: 65000, reorderPoint: 0 }) { part { code } } }`,
   );
   await ok(
-    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "FZ-WH", lines: [{ partCode: "FZ-PART", quantity: 50 }], reference: "PO-FUZZ" }) { id } }`,
+    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "FZ-WH", lines: [{ partCode: "FZ-PART", quantity: 50 }], reference: "PO-FUZZ" }) { document { id } } }`,
   );
   await ok(
-    `mutation { upsertTool(input: { code: "FZ-TOOL", name: "Puller", special: false, originalPriceFen: 9000, count: 3 }) { code } }`,
+    `mutation { upsertTool(input: { code: "FZ-TOOL", name: "Puller", special: false, originalPriceFen: 9000, count: 3 }) { tool { code } } }`,
   );
   const customerId = (
     await ok<{ createCustomer: { customer: { id: string } } }>(
@@ -119,37 +119,37 @@ export async function seedWorld(sys: System): Promise<IdPools> {
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "fuse", responsibility: PRODUCT, workDone: "fuse replaced" } }) { workOrder { id } } }`,
   );
   const requisitionId = (
-    await ok<{ requestParts: { id: string } }>(
-      `mutation($id: ID!) { requestParts(input: { workOrderId: $id, warehouseCode: "FZ-WH", lines: [{ partCode: "FZ-PART", quantity: 1 }] }) { id } }`,
+    await ok<{ requestParts: { requisition: { id: string } } }>(
+      `mutation($id: ID!) { requestParts(input: { workOrderId: $id, warehouseCode: "FZ-WH", lines: [{ partCode: "FZ-PART", quantity: 1 }] }) { requisition { id } } }`,
       { id: openOrder },
     )
-  ).requestParts.id;
+  ).requestParts.requisition.id;
   const claimOrderId = (
-    await ok<{ openClaimOrder: { id: string } }>(
-      `mutation($c: ID!, $w: ID!) { openClaimOrder(input: { customerId: $c, workOrderId: $w, lines: [{ partCode: "FZ-PART", quantity: 1, unitPriceFen: 65000 }], depositFen: 10000 }) { id } }`,
+    await ok<{ openClaimOrder: { claimOrder: { id: string } } }>(
+      `mutation($c: ID!, $w: ID!) { openClaimOrder(input: { customerId: $c, workOrderId: $w, lines: [{ partCode: "FZ-PART", quantity: 1, unitPriceFen: 65000 }], depositFen: 10000 }) { claimOrder { id } } }`,
       { c: customerId, w: openOrder },
     )
-  ).openClaimOrder.id;
+  ).openClaimOrder.claimOrder.id;
   const loanId = (
-    await ok<{ lendTool: { id: string } }>(
-      `mutation { lendTool(input: { toolCode: "FZ-TOOL", borrowerId: "fz-tech", signatureRef: "sig://fz-tech/1", condition: GOOD }) { id } }`,
+    await ok<{ lendTool: { loan: { id: string } } }>(
+      `mutation { lendTool(input: { toolCode: "FZ-TOOL", borrowerId: "fz-tech", signatureRef: "sig://fz-tech/1", condition: GOOD }) { loan { id } } }`,
     )
-  ).lendTool.id;
+  ).lendTool.loan.id;
   const complaintId = (
-    await ok<{ registerComplaint: { id: string } }>(
-      `mutation($c: ID!, $w: ID!) { registerComplaint(input: { complainant: { name: "Fuzz Owner", phone: "13800007777" }, customerId: $c, workOrderId: $w, channel: PHONE, category: SERVICE_ATTITUDE, content: "rude" }) { id } }`,
+    await ok<{ registerComplaint: { complaint: { id: string } } }>(
+      `mutation($c: ID!, $w: ID!) { registerComplaint(input: { complainant: { name: "Fuzz Owner", phone: "13800007777" }, customerId: $c, workOrderId: $w, channel: PHONE, category: SERVICE_ATTITUDE, content: "rude" }) { complaint { id } } }`,
       { c: customerId, w: doneOrder },
     )
-  ).registerComplaint.id;
+  ).registerComplaint.complaint.id;
   const ruleCodes = (
     await ok<{ penaltyRules: { code: string }[] }>(`query { penaltyRules { code } }`)
   ).penaltyRules.map((r) => r.code);
   const penaltyId = (
-    await ok<{ proposePenalty: { id: string } }>(
-      `mutation($r: String!) { proposePenalty(input: { ruleCode: $r, staffId: "fz-tech", sourceRef: "fuzz-seed" }) { id } }`,
+    await ok<{ proposePenalty: { penalty: { id: string } } }>(
+      `mutation($r: String!) { proposePenalty(input: { ruleCode: $r, staffId: "fz-tech", sourceRef: "fuzz-seed" }) { penalty { id } } }`,
       { r: ruleCodes[0] },
     )
-  ).proposePenalty.id;
+  ).proposePenalty.penalty.id;
   // The survey and the follow-up plan come from the completion event.
   const completed = await eventually(
     () =>

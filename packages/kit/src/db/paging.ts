@@ -1,7 +1,13 @@
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { invalidArgument } from '../errors';
-import { type Page, pageFromRows, pageSize } from '../graphql/pagination';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  pageFromRows,
+  pageSize,
+} from '../graphql/pagination';
 import { isUuid } from '../ids';
 
 export interface PageRequest {
@@ -105,3 +111,32 @@ export async function keysetPagesByParent<T extends { id: string }>(
 /** DataLoader cache key of a `ParentPageRequest`: the same parent asked for the same page. */
 export const pageRequestKey = (r: ParentPageRequest): string =>
   JSON.stringify([r.parentId, r.first ?? null, r.after ?? null]);
+
+/**
+ * Keyset-paged in ascending order of a unique text column (a catalogue's code), for lists read
+ * in that order rather than newest first. The cursor is the opaque column value of the last item.
+ */
+export async function keysetPageByKey<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  key: keyof T & string,
+  filter: FilterQuery<T>,
+  request: PageRequest,
+  limits: { default: number; max: number } = { default: 20, max: 100 },
+): Promise<Page<T>> {
+  const first = pageSize(request.first, { defaultSize: limits.default, max: limits.max });
+  const after = request.after ? decodeCursor(request.after, textPosition) : null;
+  const pageFilter = after
+    ? ({ $and: [filter, { [key]: { $gt: after } }] } as FilterQuery<T>)
+    : filter;
+  const [rows, total] = await Promise.all([
+    em.find(entity, pageFilter, { orderBy: { [key]: 'asc' } as never, limit: first + 1 }),
+    em.count(entity, filter),
+  ]);
+  return pageFromRows(rows, first, total, (item) => encodeCursor(item[key]));
+}
+
+function textPosition(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError('not a text position');
+  return value;
+}

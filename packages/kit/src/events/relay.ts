@@ -198,7 +198,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           [row.id],
         );
         published += 1;
-        if (options.metrics) eventPublished(options.metrics, row.payload.type, row.payload.data);
+        if (options.metrics) {
+          // A stored CloudEvent and a row written before the upgrade both carry type and data.
+          const { type, data } = row.payload as { type: string; data: unknown };
+          eventPublished(options.metrics, type, data);
+        }
       }
       return { published, claimed: rows.length };
     });

@@ -9,6 +9,7 @@ export {
   type Page,
   pageFromRows,
   type PageInfo,
+  pageOfList,
   pageSize,
   toConnection,
 } from './pagination';

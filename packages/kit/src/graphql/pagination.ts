@@ -67,6 +67,30 @@ export function pageFromRows<T>(
   };
 }
 
+/**
+ * A page of a list already in memory, in its order (`first`/`after` as for keyset pages): for
+ * lists computed rather than stored, or loaded whole for a figure beside them. `after` must be
+ * the cursor of one of its items.
+ */
+export function pageOfList<T>(
+  items: readonly T[],
+  request: { first?: number | null; after?: string | null },
+  cursorOf: (item: T) => string,
+): Page<T> {
+  const first = pageSize(request.first);
+  let start = 0;
+  if (request.after) {
+    start = items.findIndex((item) => cursorOf(item) === request.after) + 1;
+    if (start === 0)
+      throw invalidArgument(
+        'The cursor is not valid; use a cursor from a previous page (pageInfo.endCursor)',
+        'after',
+        'INVALID_CURSOR',
+      );
+  }
+  return pageFromRows(items.slice(start, start + first + 1), first, items.length, cursorOf);
+}
+
 /** Encodes a position (e.g. `{ createdAt, id }` of the last item) as an opaque base64url cursor. */
 export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');

@@ -3,6 +3,7 @@ import {
   decodeCursor,
   encodeCursor,
   pageFromRows,
+  pageOfList,
   pageSize,
   toConnection,
 } from '../../src/graphql';
@@ -98,5 +99,34 @@ describe('connections (ADR 0017)', () => {
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
       totalCount: 0,
     });
+  });
+});
+
+describe('pageOfList', () => {
+  const items = ['a', 'b', 'c'];
+  const self = (item: string) => item;
+
+  it('pages a list in memory by the cursor of an item, counting the whole list', () => {
+    expect(pageOfList(items, { first: 2 }, self)).toEqual({
+      items: ['a', 'b'],
+      cursors: ['a', 'b'],
+      total: 3,
+      nextCursor: 'b',
+    });
+    expect(pageOfList(items, { first: 2, after: 'b' }, self)).toEqual({
+      items: ['c'],
+      cursors: ['c'],
+      total: 3,
+      nextCursor: null,
+    });
+  });
+
+  it('refuses a cursor of no item as INVALID_CURSOR and a bad size as INVALID_PAGE_SIZE', () => {
+    expect(() => pageOfList(items, { after: 'z' }, self)).toThrow(
+      expect.objectContaining({ field: 'after', reason: 'INVALID_CURSOR' }),
+    );
+    expect(() => pageOfList(items, { first: 0 }, self)).toThrow(
+      expect.objectContaining({ field: 'first', reason: 'INVALID_PAGE_SIZE' }),
+    );
   });
 });

@@ -69,7 +69,7 @@ export async function mutateComplaint(
   ) => Promise<Change> | Change,
 ): Promise<ComplaintRecord> {
   const me = requireRole(caller, ...roles);
-  const complaintId = checkUuid(id, 'id');
+  const complaintId = checkUuid(id, 'complaintId');
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
       ComplaintRecord,

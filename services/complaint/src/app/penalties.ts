@@ -326,7 +326,7 @@ export async function decidePenalty(
   action: PenaltyAction,
 ): Promise<PenaltyRecord> {
   const me = requireRole(caller, ...(action.type === 'appeal' ? CAN_APPEAL : CAN_DECIDE_PENALTIES));
-  const penaltyId = checkUuid(id, 'id');
+  const penaltyId = checkUuid(id, 'penaltyId');
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
       PenaltyRecord,
@@ -359,7 +359,7 @@ export async function markPenaltyCorrected(
   id: string,
 ): Promise<PenaltyRecord> {
   requireRole(caller, ...CAN_PROPOSE_PENALTIES);
-  const penaltyId = checkUuid(id, 'id');
+  const penaltyId = checkUuid(id, 'penaltyId');
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
       PenaltyRecord,
@@ -528,28 +528,27 @@ export async function listPenalties(
   );
 }
 
-/** Penalties of many staff members at once (GraphQL `Staff.penalties`), only those the caller may see. */
+/**
+ * A staff member's ledger lines (GraphQL `Staff.penalties`), newest first, paged; empty for a
+ * caller who may not read them, as the field sits on another subgraph's entity.
+ */
 export async function penaltiesOfStaff(
   deps: ComplaintDeps,
   em: EntityManager,
   caller: Identity | null,
-  staffIds: readonly string[],
-  month: string | null,
-): Promise<PenaltyRecord[][]> {
+  staffId: string,
+  request: { month?: string | null; first?: number | null; after?: string | null },
+): Promise<Page<PenaltyRecord>> {
   const me = anyStaff(caller);
-  const visible = staffIds.filter((id) => mayReadPenaltiesOf(me, id));
-  const range = month ? monthRange(deps, parseMonth(month)) : null;
-  const found = visible.length
-    ? await em.find(
-        PenaltyRecord,
-        {
-          staffId: { $in: [...new Set(visible)] },
-          ...(range ? { occurredAt: { $gte: range.from, $lt: range.to } } : {}),
-        },
-        { orderBy: { occurredAt: 'asc', id: 'asc' } },
-      )
-    : [];
-  return staffIds.map((id) => found.filter((p) => p.staffId === id));
+  const range = request.month ? monthRange(deps, parseMonth(request.month)) : null;
+  return keysetPage(
+    em,
+    PenaltyRecord,
+    mayReadPenaltiesOf(me, staffId)
+      ? { staffId, ...(range ? { occurredAt: { $gte: range.from, $lt: range.to } } : {}) }
+      : { id: { $in: [] } },
+    request,
+  );
 }
 
 /** R-PN-3: the month's payable totals per staff member, for payroll. */

@@ -91,7 +91,10 @@ export async function listComplaints(
   return keysetPage(em, ComplaintRecord, filter, { first: f.first, after: f.after });
 }
 
-/** Complaints per customer / work order, for the `Customer` and `WorkOrder` entity extensions. */
+/**
+ * Complaints per customer / work order, newest first (as `listComplaints`, so later pages follow
+ * on), for the first page of the `Customer` and `WorkOrder` entity extensions.
+ */
 export async function complaintsBy(
   em: EntityManager,
   caller: Identity | null,
@@ -103,7 +106,7 @@ export async function complaintsBy(
     ? await em.find(
         ComplaintRecord,
         { [key]: { $in: [...new Set(ids)] } },
-        { orderBy: { receivedAt: 'desc' }, limit: 100 * ids.length },
+        { orderBy: { id: 'desc' } },
       )
     : [];
   return ids.map((id) => found.filter((c) => c[key] === id && canSee(me, c)));

@@ -6,7 +6,10 @@ import {
   type EntityManager,
   type Identity,
   nullIfNotFound,
+  pageFromRows,
+  pageSize,
   requestContext,
+  toConnection,
   type RequestContext,
 } from '@aftercare/kit';
 import {
@@ -107,20 +110,6 @@ function createLoaders(deps: ComplaintDeps, em: EntityManager, identity: Identit
           ) ?? null,
       );
     }),
-    /** Keyed `staffId|month` (month may be empty). */
-    staffPenalties: new DataLoader<string, PenaltyRecord[]>(async (keys) => {
-      const byMonth = new Map<string, string[]>();
-      for (const key of keys) {
-        const [staffId, month] = key.split('|') as [string, string];
-        byMonth.set(month, [...(byMonth.get(month) ?? []), staffId]);
-      }
-      const results = new Map<string, PenaltyRecord[]>();
-      for (const [month, staffIds] of byMonth) {
-        const lists = await penaltiesOfStaff(deps, em, identity, staffIds, month || null);
-        staffIds.forEach((id, i) => results.set(`${id}|${month}`, lists[i] ?? []));
-      }
-      return keys.map((k) => results.get(k) ?? []);
-    }),
   };
 }
 
@@ -131,20 +120,37 @@ export const complaintContext = (deps: ComplaintDeps) =>
   requestContext(deps.orm, (em, identity) => createLoaders(deps, em, identity));
 
 const staffRef = (id: string) => ({ __typename: 'Staff', id });
+/** A mutation's input: the complaint or ledger line it acts on, and what else it takes. */
+type In<T = object> = { input: T & { complaintId: string } };
+type PenaltyIn<T = object> = { input: T & { penaltyId: string } };
+type PageArgs = { first?: number | null; after?: string | null };
+/** The payload of a mutation that changed a complaint (ADR 0017). */
+const changed = async (complaint: Promise<ComplaintRecord>) => ({ complaint: await complaint });
+/**
+ * The first page of a customer's or work order's complaints from one batched query for the whole
+ * list (a customer has a handful); later pages are keyset queries of their own.
+ */
+const firstPage = async (all: Promise<ComplaintRecord[]>, page: PageArgs) => {
+  const complaints = await all;
+  return toConnection(
+    pageFromRows(complaints, pageSize(page.first), complaints.length, (c) => c.id),
+  );
+};
 
 export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx> {
-  const move = (id: string, action: ComplaintAction, ctx: Ctx) =>
-    moveComplaint(deps, ctx.identity, id, action);
-  const decide = (id: string, action: PenaltyAction, ctx: Ctx) =>
-    decidePenalty(deps, ctx.identity, id, action);
+  const move = (input: { complaintId: string }, action: ComplaintAction, ctx: Ctx) =>
+    changed(moveComplaint(deps, ctx.identity, input.complaintId, action));
+  const decide = async (input: { penaltyId: string }, action: PenaltyAction, ctx: Ctx) => ({
+    penalty: await decidePenalty(deps, ctx.identity, input.penaltyId, action),
+  });
   return {
     DateTime: DateTimeScalar,
     Date: DateScalar,
     Query: {
       complaint: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getComplaint(ctx.em, ctx.identity, id).catch(nullIfNotFound),
-      complaints: (_: unknown, args: Record<string, unknown>, ctx: Ctx) =>
-        listComplaints(ctx.em, ctx.identity, args),
+      complaints: async (_: unknown, args: Record<string, unknown>, ctx: Ctx) =>
+        toConnection(await listComplaints(ctx.em, ctx.identity, args)),
       complaintReport: async (_: unknown, { month }: { month: string }, ctx: Ctx) => {
         const r = await complaintReport(deps, ctx.em, ctx.identity, month);
         return {
@@ -164,7 +170,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
         _: unknown,
         args: { staffId?: string; month?: string; status?: string; first?: number; after?: string },
         ctx: Ctx,
-      ) => listPenalties(deps, ctx.em, ctx.identity, args),
+      ) => listPenalties(deps, ctx.em, ctx.identity, args).then(toConnection),
       penaltyRules: (_: unknown, __: unknown, ctx: Ctx) => listPenaltyRules(ctx.em, ctx.identity),
       complaintPolicy: (_: unknown, __: unknown, ctx: Ctx) => getPolicy(ctx.em, ctx.identity),
       penaltyPayroll: (_: unknown, { month }: { month: string }, ctx: Ctx) =>
@@ -172,73 +178,81 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     },
     Mutation: {
       registerComplaint: (_: unknown, { input }: { input: ComplaintInput }, ctx: Ctx) =>
-        registerComplaint(deps, ctx.identity, input),
+        changed(registerComplaint(deps, ctx.identity, input)),
       classifyComplaint: (
         _: unknown,
-        a: { id: string; category?: string; highImpact?: boolean },
+        { input: a }: In<{ category?: string; highImpact?: boolean }>,
         ctx: Ctx,
-      ) => move(a.id, { type: 'classify', category: a.category, highImpact: a.highImpact }, ctx),
-      invalidateComplaint: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
-        move(a.id, { type: 'invalidate', reason: a.reason }, ctx),
-      assignComplaint: (_: unknown, a: { id: string; handlerId: string }, ctx: Ctx) =>
-        move(a.id, { type: 'assign', handlerId: a.handlerId }, ctx),
+      ) => move(a, { type: 'classify', category: a.category, highImpact: a.highImpact }, ctx),
+      invalidateComplaint: (_: unknown, { input: a }: In<{ reason: string }>, ctx: Ctx) =>
+        move(a, { type: 'invalidate', reason: a.reason }, ctx),
+      assignComplaint: (_: unknown, { input: a }: In<{ handlerId: string }>, ctx: Ctx) =>
+        move(a, { type: 'assign', handlerId: a.handlerId }, ctx),
       submitComplaintInvestigation: (
         _: unknown,
-        a: { id: string; report: InvestigationInput },
+        { input: a }: In<{ report: InvestigationInput }>,
         ctx: Ctx,
-      ) => move(a.id, { type: 'investigate', report: a.report }, ctx),
+      ) => move(a, { type: 'investigate', report: a.report }, ctx),
       proposeComplaintSolution: (
         _: unknown,
-        a: { id: string; solution: string; compensationFen?: number },
+        { input: a }: In<{ solution: string; compensationFen?: number }>,
         ctx: Ctx,
       ) =>
         move(
-          a.id,
+          a,
           { type: 'proposeSolution', solution: a.solution, compensationFen: a.compensationFen },
           ctx,
         ),
-      approveComplaintSolution: (_: unknown, a: { id: string }, ctx: Ctx) =>
-        move(a.id, { type: 'approveSolution' }, ctx),
-      rejectComplaintSolution: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
-        move(a.id, { type: 'rejectSolution', reason: a.reason }, ctx),
-      notifyComplaintCustomer: (_: unknown, a: { id: string }, ctx: Ctx) =>
-        move(a.id, { type: 'notifyCustomer' }, ctx),
+      approveComplaintSolution: (_: unknown, { input: a }: In, ctx: Ctx) =>
+        move(a, { type: 'approveSolution' }, ctx),
+      rejectComplaintSolution: (_: unknown, { input: a }: In<{ reason: string }>, ctx: Ctx) =>
+        move(a, { type: 'rejectSolution', reason: a.reason }, ctx),
+      notifyComplaintCustomer: (_: unknown, { input: a }: In, ctx: Ctx) =>
+        move(a, { type: 'notifyCustomer' }, ctx),
       closeComplaint: (
         _: unknown,
-        a: { id: string; satisfaction: string; improvementActions?: ImprovementActionInput[] },
+        { input: a }: In<{ satisfaction: string; improvementActions?: ImprovementActionInput[] }>,
         ctx: Ctx,
       ) =>
         move(
-          a.id,
+          a,
           { type: 'close', satisfaction: a.satisfaction, improvementActions: a.improvementActions },
           ctx,
         ),
       addComplaintImprovementAction: (
         _: unknown,
-        a: { id: string; action: ImprovementActionInput },
+        { input: a }: In<{ action: ImprovementActionInput }>,
         ctx: Ctx,
-      ) => addComplaintImprovement(deps, ctx.identity, a.id, a.action),
+      ) => changed(addComplaintImprovement(deps, ctx.identity, a.complaintId, a.action)),
       completeComplaintImprovementAction: (
         _: unknown,
-        a: { id: string; actionId: string },
+        { input: a }: In<{ actionId: string }>,
         ctx: Ctx,
-      ) => completeComplaintImprovement(deps, ctx.identity, a.id, a.actionId),
-      updateComplaintPolicy: (_: unknown, { input }: { input: ComplaintPolicyInput }, ctx: Ctx) =>
-        updatePolicy(deps, ctx.identity, input),
-      upsertPenaltyRule: (_: unknown, { input }: { input: PenaltyRuleInput }, ctx: Ctx) =>
-        upsertPenaltyRule(deps, ctx.identity, input),
-      proposePenalty: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
-        proposePenalty(deps, ctx.identity, input),
-      confirmPenalty: (_: unknown, a: { id: string }, ctx: Ctx) =>
-        decide(a.id, { type: 'confirm' }, ctx),
-      appealPenalty: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
-        decide(a.id, { type: 'appeal', reason: a.reason }, ctx),
-      upholdPenalty: (_: unknown, a: { id: string; reason?: string }, ctx: Ctx) =>
-        decide(a.id, { type: 'uphold', reason: a.reason }, ctx),
-      voidPenalty: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
-        decide(a.id, { type: 'void', reason: a.reason }, ctx),
-      markPenaltyCorrected: (_: unknown, a: { id: string }, ctx: Ctx) =>
-        markPenaltyCorrected(deps, ctx.identity, a.id),
+      ) => changed(completeComplaintImprovement(deps, ctx.identity, a.complaintId, a.actionId)),
+      updateComplaintPolicy: async (
+        _: unknown,
+        { input }: { input: ComplaintPolicyInput },
+        ctx: Ctx,
+      ) => ({
+        policy: await updatePolicy(deps, ctx.identity, input),
+      }),
+      upsertPenaltyRule: async (_: unknown, { input }: { input: PenaltyRuleInput }, ctx: Ctx) => ({
+        rule: await upsertPenaltyRule(deps, ctx.identity, input),
+      }),
+      proposePenalty: async (_: unknown, { input }: { input: object }, ctx: Ctx) => ({
+        penalty: await proposePenalty(deps, ctx.identity, input),
+      }),
+      confirmPenalty: (_: unknown, { input: a }: PenaltyIn, ctx: Ctx) =>
+        decide(a, { type: 'confirm' }, ctx),
+      appealPenalty: (_: unknown, { input: a }: PenaltyIn<{ reason: string }>, ctx: Ctx) =>
+        decide(a, { type: 'appeal', reason: a.reason }, ctx),
+      upholdPenalty: (_: unknown, { input: a }: PenaltyIn<{ reason?: string }>, ctx: Ctx) =>
+        decide(a, { type: 'uphold', reason: a.reason }, ctx),
+      voidPenalty: (_: unknown, { input: a }: PenaltyIn<{ reason: string }>, ctx: Ctx) =>
+        decide(a, { type: 'void', reason: a.reason }, ctx),
+      markPenaltyCorrected: async (_: unknown, { input: a }: PenaltyIn, ctx: Ctx) => ({
+        penalty: await markPenaltyCorrected(deps, ctx.identity, a.penaltyId),
+      }),
     },
     Complaint: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.complaint.load(ref.id),
@@ -305,14 +319,21 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
       staff: (r: { staffId: string }) => staffRef(r.staffId),
     },
     Customer: {
-      complaints: (c: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.byCustomer.load(c.id),
+      complaints: async (c: { id: string }, page: PageArgs, ctx: Ctx) =>
+        page.after
+          ? toConnection(await listComplaints(ctx.em, ctx.identity, { customerId: c.id, ...page }))
+          : firstPage(ctx.loaders.byCustomer.load(c.id), page),
     },
     WorkOrder: {
-      complaints: (o: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.byWorkOrder.load(o.id),
+      complaints: async (o: { id: string }, page: PageArgs, ctx: Ctx) =>
+        page.after
+          ? toConnection(await listComplaints(ctx.em, ctx.identity, { workOrderId: o.id, ...page }))
+          : firstPage(ctx.loaders.byWorkOrder.load(o.id), page),
     },
     Staff: {
-      penalties: (s: { id: string }, { month }: { month?: string }, ctx: Ctx) =>
-        ctx.loaders.staffPenalties.load(`${s.id}|${month ?? ''}`),
+      /** One keyset query per staff member: a ledger grows month by month. */
+      penalties: async (s: { id: string }, args: PageArgs & { month?: string | null }, ctx: Ctx) =>
+        toConnection(await penaltiesOfStaff(deps, ctx.em, ctx.identity, s.id, args)),
     },
   } as GraphQLResolverMap<Ctx>;
 }

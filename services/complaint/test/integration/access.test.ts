@@ -30,34 +30,34 @@ afterAll(async () => {
 
 const ID = uuidv7();
 const MUTATIONS: Record<string, string> = {
-  registerComplaint: `registerComplaint(input: { complainant: { name: "a" }, customerId: "${ID}", channel: PHONE, category: SUGGESTION, content: "x" }) { id }`,
-  classifyComplaint: `classifyComplaint(id: "${ID}") { id }`,
-  invalidateComplaint: `invalidateComplaint(id: "${ID}", reason: "r") { id }`,
-  assignComplaint: `assignComplaint(id: "${ID}", handlerId: "h") { id }`,
-  submitComplaintInvestigation: `submitComplaintInvestigation(id: "${ID}", report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: true }) { id }`,
-  proposeComplaintSolution: `proposeComplaintSolution(id: "${ID}", solution: "s") { id }`,
-  approveComplaintSolution: `approveComplaintSolution(id: "${ID}") { id }`,
-  rejectComplaintSolution: `rejectComplaintSolution(id: "${ID}", reason: "r") { id }`,
-  notifyComplaintCustomer: `notifyComplaintCustomer(id: "${ID}") { id }`,
-  closeComplaint: `closeComplaint(id: "${ID}", satisfaction: SATISFIED) { id }`,
-  addComplaintImprovementAction: `addComplaintImprovementAction(id: "${ID}", action: { description: "d", ownerId: "o", dueDate: "2026-12-01" }) { id }`,
-  completeComplaintImprovementAction: `completeComplaintImprovementAction(id: "${ID}", actionId: "${ID}") { id }`,
-  updateComplaintPolicy: `updateComplaintPolicy(input: {}) { updatedAt }`,
-  upsertPenaltyRule: `upsertPenaltyRule(input: { code: "X", description: "d", points: 1, source: INSPECTION }) { code }`,
-  proposePenalty: `proposePenalty(input: { ruleCode: "VIOLATION", staffId: "s" }) { id }`,
-  confirmPenalty: `confirmPenalty(id: "${ID}") { id }`,
-  appealPenalty: `appealPenalty(id: "${ID}", reason: "r") { id }`,
-  upholdPenalty: `upholdPenalty(id: "${ID}") { id }`,
-  voidPenalty: `voidPenalty(id: "${ID}", reason: "r") { id }`,
-  markPenaltyCorrected: `markPenaltyCorrected(id: "${ID}") { id }`,
+  registerComplaint: `registerComplaint(input: { complainant: { name: "a" }, customerId: "${ID}", channel: PHONE, category: SUGGESTION, content: "x" }) { complaint { id } }`,
+  classifyComplaint: `classifyComplaint(input: { complaintId: "${ID}" }) { complaint { id } }`,
+  invalidateComplaint: `invalidateComplaint(input: { complaintId: "${ID}", reason: "r" }) { complaint { id } }`,
+  assignComplaint: `assignComplaint(input: { complaintId: "${ID}", handlerId: "h" }) { complaint { id } }`,
+  submitComplaintInvestigation: `submitComplaintInvestigation(input: { complaintId: "${ID}", report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: true } }) { complaint { id } }`,
+  proposeComplaintSolution: `proposeComplaintSolution(input: { complaintId: "${ID}", solution: "s" }) { complaint { id } }`,
+  approveComplaintSolution: `approveComplaintSolution(input: { complaintId: "${ID}" }) { complaint { id } }`,
+  rejectComplaintSolution: `rejectComplaintSolution(input: { complaintId: "${ID}", reason: "r" }) { complaint { id } }`,
+  notifyComplaintCustomer: `notifyComplaintCustomer(input: { complaintId: "${ID}" }) { complaint { id } }`,
+  closeComplaint: `closeComplaint(input: { complaintId: "${ID}", satisfaction: SATISFIED }) { complaint { id } }`,
+  addComplaintImprovementAction: `addComplaintImprovementAction(input: { complaintId: "${ID}", action: { description: "d", ownerId: "o", dueDate: "2026-12-01" } }) { complaint { id } }`,
+  completeComplaintImprovementAction: `completeComplaintImprovementAction(input: { complaintId: "${ID}", actionId: "${ID}" }) { complaint { id } }`,
+  updateComplaintPolicy: `updateComplaintPolicy(input: {}) { policy { updatedAt } }`,
+  upsertPenaltyRule: `upsertPenaltyRule(input: { code: "X", description: "d", points: 1, source: INSPECTION }) { rule { code } }`,
+  proposePenalty: `proposePenalty(input: { ruleCode: "VIOLATION", staffId: "s" }) { penalty { id } }`,
+  confirmPenalty: `confirmPenalty(input: { penaltyId: "${ID}" }) { penalty { id } }`,
+  appealPenalty: `appealPenalty(input: { penaltyId: "${ID}", reason: "r" }) { penalty { id } }`,
+  upholdPenalty: `upholdPenalty(input: { penaltyId: "${ID}" }) { penalty { id } }`,
+  voidPenalty: `voidPenalty(input: { penaltyId: "${ID}", reason: "r" }) { penalty { id } }`,
+  markPenaltyCorrected: `markPenaltyCorrected(input: { penaltyId: "${ID}" }) { penalty { id } }`,
 };
 const QUERIES: Record<string, string> = {
   complaint: `complaint(id: "${ID}") { id }`,
-  complaints: `complaints { total }`,
+  complaints: `complaints { totalCount }`,
   complaintReport: `complaintReport(month: "2026-11") { total }`,
   complaintKpis: `complaintKpis(from: "2026-11-01", to: "2026-11-30") { from }`,
   penalty: `penalty(id: "${ID}") { id }`,
-  penalties: `penalties { total }`,
+  penalties: `penalties { totalCount }`,
   penaltyRules: `penaltyRules { code }`,
   complaintPolicy: `complaintPolicy { updatedAt }`,
   penaltyPayroll: `penaltyPayroll(month: "2026-11") { netFen }`,
@@ -136,9 +136,13 @@ const codeOf = async (mutation: string, variables: object, caller: Identity) =>
 
 async function complaintIn(step: 'RECORDED' | 'CLASSIFIED' | 'CLOSED_INVALID'): Promise<string> {
   const customerId = await createCustomer(s, 'Access Complainant', '13800005555');
-  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+  const {
+    registerComplaint: { complaint },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string } };
+  }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'A', phone: '13800005555' },
@@ -150,18 +154,18 @@ async function complaintIn(step: 'RECORDED' | 'CLASSIFIED' | 'CLOSED_INVALID'): 
     },
     manager,
   );
-  const id = registerComplaint.id;
+  const id = complaint.id;
   if (step === 'CLASSIFIED')
     await complaintGraph(
       s,
-      `mutation($id: ID!) { classifyComplaint(id: $id) { id } }`,
+      `mutation($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint { id } } }`,
       { id },
       manager,
     );
   if (step === 'CLOSED_INVALID')
     await complaintGraph(
       s,
-      `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "not ours") { id } }`,
+      `mutation($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "not ours" }) { complaint { id } } }`,
       { id },
       manager,
     );
@@ -176,12 +180,21 @@ it('R-CO-2 a step the caller may not take is refused before the complaint is loo
   // Each in a state where the step is illegal (CONFLICT to customer relations); a technician only
   // ever steers nothing, so the state must not show through.
   const steps: [string, string][] = [
-    ['classifyComplaint(id: $id) { id }', classified],
-    ['invalidateComplaint(id: $id, reason: "r") { id }', classified],
-    ['assignComplaint(id: $id, handlerId: "h") { id }', invalid],
-    ['notifyComplaintCustomer(id: $id) { id }', recorded],
-    ['closeComplaint(id: $id, satisfaction: SATISFIED) { id }', recorded],
-    [`addComplaintImprovementAction(id: $id, ${action}) { id }`, recorded],
+    ['classifyComplaint(input: { complaintId: $id }) { complaint { id } }', classified],
+    [
+      'invalidateComplaint(input: { complaintId: $id, reason: "r" }) { complaint { id } }',
+      classified,
+    ],
+    ['assignComplaint(input: { complaintId: $id, handlerId: "h" }) { complaint { id } }', invalid],
+    ['notifyComplaintCustomer(input: { complaintId: $id }) { complaint { id } }', recorded],
+    [
+      'closeComplaint(input: { complaintId: $id, satisfaction: SATISFIED }) { complaint { id } }',
+      recorded,
+    ],
+    [
+      `addComplaintImprovementAction(input: { complaintId: $id, ${action} }) { complaint { id } }`,
+      recorded,
+    ],
   ];
   for (const [step, id] of steps) {
     expect([step, await codeOf(step, { id }, manager)]).toEqual([step, 'CONFLICT']);
@@ -200,11 +213,11 @@ it('R-CO-2 handler steps on a complaint the caller may not read are NOT_FOUND, a
   const classified = await complaintIn('CLASSIFIED');
   // Anyone may be the assigned handler, so the role passes; the warehouse clerk is not this one's.
   const steps = [
-    'submitComplaintInvestigation(id: $id, report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: true }) { id }',
-    'proposeComplaintSolution(id: $id, solution: "s") { id }',
-    'approveComplaintSolution(id: $id) { id }',
-    'rejectComplaintSolution(id: $id, reason: "r") { id }',
-    `completeComplaintImprovementAction(id: $id, actionId: "${uuidv7()}") { id }`,
+    'submitComplaintInvestigation(input: { complaintId: $id, report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: true } }) { complaint { id } }',
+    'proposeComplaintSolution(input: { complaintId: $id, solution: "s" }) { complaint { id } }',
+    'approveComplaintSolution(input: { complaintId: $id }) { complaint { id } }',
+    'rejectComplaintSolution(input: { complaintId: $id, reason: "r" }) { complaint { id } }',
+    `completeComplaintImprovementAction(input: { complaintId: $id, actionId: "${uuidv7()}" }) { complaint { id } }`,
   ];
   for (const step of steps) {
     expect([step, await codeOf(step, { id: classified }, manager)]).toEqual([step, 'CONFLICT']);
@@ -215,28 +228,38 @@ it('R-CO-2 handler steps on a complaint the caller may not read are NOT_FOUND, a
 
 it('R-PN-3 a ledger decision is refused before the line is looked up, and staff are refused any line but their own alike, whatever its state', async () => {
   const staffId = uuidv7();
-  const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+  const {
+    proposePenalty: { penalty },
+  } = await complaintGraph<{
+    proposePenalty: { penalty: { id: string } };
+  }>(
     s,
-    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
     { input: { ruleCode: 'VIOLATION', staffId } },
     manager,
   );
-  const id = proposePenalty.id;
+  const id = penalty.id;
   // PROPOSED: upholding is illegal and appealing too early (CONFLICT to those who may).
-  expect(await codeOf('upholdPenalty(id: $id) { id }', { id }, manager)).toBe('CONFLICT');
+  expect(
+    await codeOf('upholdPenalty(input: { penaltyId: $id }) { penalty { id } }', { id }, manager),
+  ).toBe('CONFLICT');
   const owner: Identity = { userId: staffId, roles: ['technician'] };
-  expect(await codeOf('appealPenalty(id: $id, reason: "r") { id }', { id }, owner)).toBe(
-    'CONFLICT',
-  );
+  expect(
+    await codeOf(
+      'appealPenalty(input: { penaltyId: $id, reason: "r" }) { penalty { id } }',
+      { id },
+      owner,
+    ),
+  ).toBe('CONFLICT');
   for (const target of [id, uuidv7()]) {
     for (const step of [
-      'confirmPenalty(id: $id) { id }',
-      'upholdPenalty(id: $id) { id }',
-      'voidPenalty(id: $id, reason: "r") { id }',
+      'confirmPenalty(input: { penaltyId: $id }) { penalty { id } }',
+      'upholdPenalty(input: { penaltyId: $id }) { penalty { id } }',
+      'voidPenalty(input: { penaltyId: $id, reason: "r" }) { penalty { id } }',
     ]) {
       expect([step, await codeOf(step, { id: target }, technician)]).toEqual([step, 'FORBIDDEN']);
     }
-    const appeal = 'appealPenalty(id: $id, reason: "r") { id }';
+    const appeal = 'appealPenalty(input: { penaltyId: $id, reason: "r" }) { penalty { id } }';
     expect([appeal, await codeOf(appeal, { id: target }, technician)]).toEqual([
       appeal,
       'FORBIDDEN',

@@ -54,9 +54,13 @@ async function dispatchedWorkOrder(technicianId: string): Promise<string> {
 
 /** Registered, classified, assigned and investigated as service-caused with nobody named. */
 async function investigatedWithoutCulprit(input: object): Promise<string> {
-  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+  const {
+    registerComplaint: { complaint: registered },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string } };
+  }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'F', phone: '13800007777' },
@@ -69,14 +73,19 @@ async function investigatedWithoutCulprit(input: object): Promise<string> {
     },
     manager,
   );
-  const id = registerComplaint.id;
+  const id = registered.id;
   const step = (mutation: string, vars: object = {}) =>
-    complaintGraph(s, `mutation($id: ID!) { ${mutation} { id } }`, { id, ...vars }, manager);
-  await step('classifyComplaint(id: $id)');
-  await step(`assignComplaint(id: $id, handlerId: "handler-${uuidv7()}")`);
+    complaintGraph(
+      s,
+      `mutation($id: ID!) { ${mutation} { complaint { id } } }`,
+      { id, ...vars },
+      manager,
+    );
+  await step('classifyComplaint(input: { complaintId: $id })');
+  await step(`assignComplaint(input: { complaintId: $id, handlerId: "handler-${uuidv7()}" })`);
   await complaintGraph(
     s,
-    `mutation($id: ID!, $report: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $report) { id } }`,
+    `mutation($id: ID!, $report: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $report }) { complaint { id } } }`,
     {
       id,
       report: {
@@ -150,9 +159,13 @@ it('R-PN-2 no direct culprit and no team lead on the roster: the investigation i
 
 it('R-CO-2 the work queue: complaints filter by open / closed, category and channel, newest first; the handler is a Staff', async () => {
   // This customer's three complaints above are open (investigated); one more is answered as invalid.
-  const { registerComplaint } = await complaintGraph<{ registerComplaint: { id: string } }>(
+  const {
+    registerComplaint: { complaint: registered },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string } };
+  }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'F', phone: '13800007777' },
@@ -166,38 +179,38 @@ it('R-CO-2 the work queue: complaints filter by open / closed, category and chan
   );
   await complaintGraph(
     s,
-    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "a suggestion, passed on") { id } }`,
-    { id: registerComplaint.id },
+    `mutation($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "a suggestion, passed on" }) { complaint { id } } }`,
+    { id: registered.id },
     manager,
   );
   type Page = {
     complaints: {
-      total: number;
-      items: { id: string; category: string; channel: string; handler: { id: string } | null }[];
+      totalCount: number;
+      nodes: { id: string; category: string; channel: string; handler: { id: string } | null }[];
     };
   };
   const list = async (filter: string) =>
     (
       await complaintGraph<Page>(
         s,
-        `query($c: ID!) { complaints(customerId: $c, ${filter}) { total items { id category channel handler { id } } } }`,
+        `query($c: ID!) { complaints(customerId: $c, ${filter}) { totalCount nodes { id category channel handler { id } } } }`,
         { c: customerId },
         manager,
       )
     ).complaints;
   const open = await list('open: true');
-  expect(open.total).toBe(3);
-  expect(open.items.every((c) => c.handler?.id.startsWith('handler-'))).toBe(true);
+  expect(open.totalCount).toBe(3);
+  expect(open.nodes.every((c) => c.handler?.id.startsWith('handler-'))).toBe(true);
   expect(await list('open: false')).toEqual({
-    total: 1,
-    items: [{ id: registerComplaint.id, category: 'SUGGESTION', channel: 'WEB', handler: null }],
+    totalCount: 1,
+    nodes: [{ id: registered.id, category: 'SUGGESTION', channel: 'WEB', handler: null }],
   });
-  expect((await list('category: SERVICE_ATTITUDE')).total).toBe(1);
-  expect((await list('channel: WEB, open: true')).total).toBe(0);
+  expect((await list('category: SERVICE_ATTITUDE')).totalCount).toBe(1);
+  expect((await list('channel: WEB, open: true')).totalCount).toBe(0);
 });
 
 it('lists complaints with every nested field in a fixed number of SQL statements (batched, no N+1)', async () => {
-  const QUERY = `query($c: ID!, $first: Int) { complaints(customerId: $c, first: $first) { items {
+  const QUERY = `query($c: ID!, $first: Int) { complaints(customerId: $c, first: $first) { nodes {
     id allowedActions repeatOf { id } handler { id } owner: improvementActions { owner { id } }
     deadlines { closureDueAt overdueKinds noticesSent } penalties { id rule { code } recountOf { id } }
     history { action } } } }`;
@@ -205,13 +218,13 @@ it('lists complaints with every nested field in a fixed number of SQL statements
   const statementsFor = async (first: number) => {
     const execute = jest.spyOn(connection, 'execute');
     try {
-      const { complaints } = await complaintGraph<{ complaints: { items: unknown[] } }>(
+      const { complaints } = await complaintGraph<{ complaints: { nodes: unknown[] } }>(
         s,
         QUERY,
         { c: customerId, first },
         manager,
       );
-      expect(complaints.items).toHaveLength(first);
+      expect(complaints.nodes).toHaveLength(first);
       return execute.mock.calls.length;
     } finally {
       execute.mockRestore();
@@ -222,4 +235,39 @@ it('lists complaints with every nested field in a fixed number of SQL statements
   const three = await statementsFor(3);
   expect(await statementsFor(4)).toBe(three);
   expect(three).toBeLessThanOrEqual(10);
+});
+
+it("issue 13: a customer's complaints page on from the batched first page with the same order and cursors as the root list", async () => {
+  const ENTITY = `query($r: [_Any!]!, $after: String) { _entities(representations: $r) {
+    ... on Customer { complaints(first: 2, after: $after) {
+      totalCount nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
+  type Entities = {
+    _entities: {
+      complaints: {
+        totalCount: number;
+        nodes: { id: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    }[];
+  };
+  const r = [{ __typename: 'Customer', id: customerId }];
+  const page = async (after: string | null) =>
+    (await complaintGraph<Entities>(s, ENTITY, { r, after }, manager))._entities[0]!.complaints;
+  const { complaints: all } = await complaintGraph<{ complaints: { nodes: { id: string }[] } }>(
+    s,
+    `query($c: ID!) { complaints(customerId: $c, first: 100) { nodes { id } } }`,
+    { c: customerId },
+    manager,
+  );
+  const seen: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const p = await page(after);
+    expect(p.totalCount).toBe(all.nodes.length);
+    seen.push(...p.nodes.map((c) => c.id));
+    if (!p.pageInfo.hasNextPage) break;
+    after = p.pageInfo.endCursor;
+  }
+  expect(all.nodes.length).toBeGreaterThan(2);
+  expect(seen).toEqual(all.nodes.map((c) => c.id));
 });

@@ -25,9 +25,9 @@ const outbox = (type: string) =>
 it('R-CO-3 escalates a major complaint and flags each breached deadline exactly once across concurrent scans', async () => {
   const customerId = await createCustomer(s, 'Media Customer', '13600006666');
   const register = (receivedAt: Date, channel: string, category: string) =>
-    complaintGraph<{ registerComplaint: { id: string; majorReasons: string[] } }>(
+    complaintGraph<{ registerComplaint: { complaint: { id: string; majorReasons: string[] } } }>(
       s,
-      `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id majorReasons } }`,
+      `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id majorReasons } } }`,
       {
         input: {
           complainant: { name: 'M', phone: '13600006666' },
@@ -39,7 +39,7 @@ it('R-CO-3 escalates a major complaint and flags each breached deadline exactly 
         },
       },
       manager,
-    ).then((r) => r.registerComplaint);
+    ).then((r) => r.registerComplaint.complaint);
   // Received 8 days ago through the media, never escalated nor closed: escalation and closure late.
   const late = await register(new Date(Date.now() - 8 * 86_400_000), 'MEDIA', 'PRODUCT_QUALITY');
   expect(late.majorReasons).toEqual(['CHANNEL_MEDIA']);
@@ -74,8 +74,8 @@ it('R-CO-3 escalates a major complaint and flags each breached deadline exactly 
   expect(complaint.deadlines.noticesSent).toEqual(['CLOSURE', 'ESCALATION']);
   // Assigned now with no solution: three days on, the solution (1 working day) is overdue, once.
   for (const step of [
-    `mutation($id: ID!) { classifyComplaint(id: $id) { id } }`,
-    `mutation($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) { id } }`,
+    `mutation($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint { id } } }`,
+    `mutation($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint { id } } }`,
   ]) {
     await complaintGraph(s, step, { id: fresh.id, h: uuidv7() }, manager);
   }
@@ -100,11 +100,13 @@ it('R-CO-3 escalates a major complaint and flags each breached deadline exactly 
 it('R-CO-3 a complaint judged high impact days after receipt gets its own 24 h to be escalated', async () => {
   const customerId = await createCustomer(s, 'Later Major', '13600007777');
   const receivedAt = new Date(Date.now() - 3 * 86_400_000);
-  const { registerComplaint } = await complaintGraph<{
-    registerComplaint: { id: string; major: boolean };
+  const {
+    registerComplaint: { complaint: registered },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string; major: boolean } };
   }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id major } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id major } } }`,
     {
       input: {
         complainant: { name: 'L', phone: '13600007777' },
@@ -117,18 +119,22 @@ it('R-CO-3 a complaint judged high impact days after receipt gets its own 24 h t
     },
     manager,
   );
-  expect(registerComplaint.major).toBe(false);
+  expect(registered.major).toBe(false);
   const before = Date.now();
-  const { classifyComplaint: c } = await complaintGraph<{
+  const {
+    classifyComplaint: { complaint: c },
+  } = await complaintGraph<{
     classifyComplaint: {
-      majorSince: string;
-      deadlines: { escalationDueAt: string; overdueKinds: string[] };
+      complaint: {
+        majorSince: string;
+        deadlines: { escalationDueAt: string; overdueKinds: string[] };
+      };
     };
   }>(
     s,
-    `mutation($id: ID!) { classifyComplaint(id: $id, highImpact: true) {
-      majorSince deadlines { escalationDueAt overdueKinds } } }`,
-    { id: registerComplaint.id },
+    `mutation($id: ID!) { classifyComplaint(input: { complaintId: $id, highImpact: true }) { complaint {
+      majorSince deadlines { escalationDueAt overdueKinds } } } }`,
+    { id: registered.id },
     manager,
   );
   const since = new Date(c.majorSince).getTime();
@@ -139,7 +145,7 @@ it('R-CO-3 a complaint judged high impact days after receipt gets its own 24 h t
     dbQuery(
       s.complaintEnv.env.DATABASE_URL!,
       `SELECT 1 FROM complaint_overdue WHERE complaint_id = $1 AND kind = 'ESCALATION'`,
-      [registerComplaint.id],
+      [registered.id],
     );
   await scanOverdueComplaints(s.deps);
   expect(await escalationNotices()).toEqual([]);

@@ -35,11 +35,13 @@ it('R-CO-1 gets and lists complaints; R-PN-3 exports the month for payroll; role
   const customerId = await createCustomer(s, 'Grpc Customer', '13800001111');
   const technician = uuidv7();
   await upsertStaff(s, { id: technician, name: 'Tech G' });
-  const { registerComplaint: c } = await complaintGraph<{
-    registerComplaint: { id: string; number: string; status: string };
+  const {
+    registerComplaint: { complaint: c },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string; number: string; status: string } };
   }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number status } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id number status } } }`,
     {
       input: {
         complainant: { name: 'Mr Grpc', phone: '13800001111' },
@@ -74,15 +76,17 @@ it('R-CO-1 gets and lists complaints; R-PN-3 exports the month for payroll; role
   expect(listed.total).toBe(1);
 
   // A confirmed penalty appears in the month's export; a proposed one does not yet.
-  const { proposePenalty: p } = await complaintGraph<{ proposePenalty: { id: string } }>(
+  const {
+    proposePenalty: { penalty: p },
+  } = await complaintGraph<{ proposePenalty: { penalty: { id: string } } }>(
     s,
-    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
     { input: { ruleCode: 'VIOLATION', staffId: technician } },
     manager,
   );
   await complaintGraph(
     s,
-    `mutation($id: ID!) { confirmPenalty(id: $id) { id } }`,
+    `mutation($id: ID!) { confirmPenalty(input: { penaltyId: $id }) { penalty { id } } }`,
     { id: p.id },
     manager,
   );
@@ -128,7 +132,7 @@ it('R-CO-1 bad input is refused with a typed error and nothing is recorded', asy
   const attempt = (input: object, caller: Identity = manager) =>
     subgraphRequest(
       s.complaint.httpPort,
-      `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+      `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
       { input },
       caller,
     ).then((r) => r.errors?.[0]?.extensions);

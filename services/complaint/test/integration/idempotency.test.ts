@@ -29,10 +29,10 @@ const creates: [string, IdempotentCreate][] = [
     'registerComplaint',
     {
       rows: rows('complaint'),
-      call: subgraphCreate<{ registerComplaint: { id: string } }>({
+      call: subgraphCreate<{ registerComplaint: { complaint: { id: string } } }>({
         httpPort,
         caller: manager,
-        query: `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+        query: `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
         variables: (v, key) => ({
           input: {
             complainant: { name: 'Ms Idem', phone: '13800009999' },
@@ -43,7 +43,7 @@ const creates: [string, IdempotentCreate][] = [
             idempotencyKey: key,
           },
         }),
-        id: (d) => d.registerComplaint.id,
+        id: (d) => d.registerComplaint.complaint.id,
       }),
     },
   ],
@@ -51,10 +51,10 @@ const creates: [string, IdempotentCreate][] = [
     'proposePenalty',
     {
       rows: rows('penalty'),
-      call: subgraphCreate<{ proposePenalty: { id: string } }>({
+      call: subgraphCreate<{ proposePenalty: { penalty: { id: string } } }>({
         httpPort,
         caller: manager,
-        query: `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+        query: `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
         variables: (v, key) => ({
           input: {
             ruleCode: 'VIOLATION',
@@ -63,7 +63,7 @@ const creates: [string, IdempotentCreate][] = [
             idempotencyKey: key,
           },
         }),
-        id: (d) => d.proposePenalty.id,
+        id: (d) => d.proposePenalty.penalty.id,
       }),
     },
   ],

@@ -40,7 +40,7 @@ async function refusal(query: string, variables: object = {}) {
 }
 
 it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS_NUL, nothing written', async () => {
-  const upsert = `mutation ($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code } }`;
+  const upsert = `mutation ($input: UpsertPenaltyRuleInput!) { upsertPenaltyRule(input: $input) { rule { code } } }`;
   const input = { code: 'X-1', description: 'late\u0000report', points: 1, source: 'INSPECTION' };
   expect(await refusal(upsert, { input })).toEqual({
     code: 'BAD_USER_INPUT',
@@ -50,7 +50,7 @@ it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS
 });
 
 it('issue 11: an impossible DateTime in a mutation is BAD_USER_INPUT INVALID_DATE, nothing written', async () => {
-  const propose = `mutation ($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`;
+  const propose = `mutation ($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`;
   const input = { ruleCode: 'X-1', staffId: 'tech-1', occurredAt: '2026-02-30T09:00:00+08:00' };
   expect(await refusal(propose, { input })).toEqual({
     code: 'BAD_USER_INPUT',
@@ -60,7 +60,7 @@ it('issue 11: an impossible DateTime in a mutation is BAD_USER_INPUT INVALID_DAT
 });
 
 it('a solution may have 4,000 characters (@limit), the same as the domain allows, not more', async () => {
-  const propose = `mutation ($id: ID!, $s: String!) { proposeComplaintSolution(id: $id, solution: $s) { id } }`;
+  const propose = `mutation ($id: ID!, $s: String!) { proposeComplaintSolution(input: { complaintId: $id, solution: $s }) { complaint { id } } }`;
   const long = await refusal(propose, { id: uuidv7(), s: '方案'.repeat(2000) });
   expect(long).toMatchObject({ code: 'NOT_FOUND' });
   expect(await refusal(propose, { id: uuidv7(), s: 'x'.repeat(4001) })).toEqual({

@@ -100,7 +100,7 @@ it('SPEC §6 complaint rate and complaint closure per service station', async ()
   });
   await complaintGraph(
     s,
-    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "not our doing") { id } }`,
+    `mutation($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "not our doing" }) { complaint { id } } }`,
     { id: c2 },
     manager,
   );

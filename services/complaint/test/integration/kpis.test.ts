@@ -78,7 +78,7 @@ const register = (input: object) => registerComplaint(s, input);
 const invalidate = (id: string) =>
   complaintGraph(
     s,
-    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "not our doing") { id } }`,
+    `mutation($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "not our doing" }) { complaint { id } } }`,
     { id },
     manager,
   );

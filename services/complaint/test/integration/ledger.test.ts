@@ -76,14 +76,14 @@ it('R-PN-1 rules are data a manager edits; nobody else; bad rules are refused', 
   };
   const denied = await subgraphRequest(
     s.complaint.httpPort,
-    `mutation($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code } }`,
+    `mutation($input: UpsertPenaltyRuleInput!) { upsertPenaltyRule(input: $input) { rule { code } } }`,
     { input: rule },
     technician,
   );
   expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const bad = await subgraphRequest(
     s.complaint.httpPort,
-    `mutation($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code } }`,
+    `mutation($input: UpsertPenaltyRuleInput!) { upsertPenaltyRule(input: $input) { rule { code } } }`,
     { input: { ...rule, points: 0, fineFen: 0 } },
     manager,
   );
@@ -91,15 +91,17 @@ it('R-PN-1 rules are data a manager edits; nobody else; bad rules are refused', 
     code: 'BAD_USER_INPUT',
     field: 'input.points',
   });
-  const { upsertPenaltyRule } = await complaintGraph<{
-    upsertPenaltyRule: { code: string; points: number; fineFen: number; kind: string };
+  const {
+    upsertPenaltyRule: { rule: upserted },
+  } = await complaintGraph<{
+    upsertPenaltyRule: { rule: { code: string; points: number; fineFen: number; kind: string } };
   }>(
     s,
-    `mutation($input: PenaltyRuleInput!) { upsertPenaltyRule(input: $input) { code points fineFen kind } }`,
+    `mutation($input: UpsertPenaltyRuleInput!) { upsertPenaltyRule(input: $input) { rule { code points fineFen kind } } }`,
     { input: rule },
     manager,
   );
-  expect(upsertPenaltyRule).toEqual({
+  expect(upserted).toEqual({
     code: 'LATE_REPORT',
     points: 1,
     fineFen: 1000,
@@ -127,11 +129,13 @@ it('R-PN-1 rules are data a manager edits; nobody else; bad rules are refused', 
 it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again each working day, once per day across replicas', async () => {
   const staffId = uuidv7();
   await upsertStaff(s, { id: staffId, name: 'Six S' });
-  const { proposePenalty: reward } = await complaintGraph<{
-    proposePenalty: { points: number; amountFen: number; kind: string };
+  const {
+    proposePenalty: { penalty: reward },
+  } = await complaintGraph<{
+    proposePenalty: { penalty: { points: number; amountFen: number; kind: string } };
   }>(
     s,
-    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { points amountFen kind } }`,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { points amountFen kind } } }`,
     { input: { ruleCode: 'BEST_PERFORMER', staffId } },
     manager,
   );
@@ -139,9 +143,11 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
 
   // Noted 4 calendar days ago (a working-day count of at least 1) and never corrected.
   const notedAt = new Date(Date.now() - 4 * 86_400_000);
-  const { proposePenalty: v } = await complaintGraph<{ proposePenalty: { id: string } }>(
+  const {
+    proposePenalty: { penalty: v },
+  } = await complaintGraph<{ proposePenalty: { penalty: { id: string } } }>(
     s,
-    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
     {
       input: {
         ruleCode: 'VIOLATION',
@@ -159,18 +165,18 @@ it('R-PN-2 a reward has a positive sign; an uncorrected violation counts again e
   expect(recounts).toHaveLength(expected);
   expect(recounts.every((l) => l.rule_code === 'VIOLATION' && l.status === 'PROPOSED')).toBe(true);
   const { penalties } = await complaintGraph<{
-    penalties: { items: { recountOf: { id: string } | null; correctionRequired: boolean }[] };
+    penalties: { nodes: { recountOf: { id: string } | null; correctionRequired: boolean }[] };
   }>(
     s,
-    `query($s: ID!) { penalties(staffId: $s) { items { recountOf { id } correctionRequired } } }`,
+    `query($s: ID!) { penalties(staffId: $s) { nodes { recountOf { id } correctionRequired } } }`,
     { s: staffId },
     { userId: staffId, roles: ['technician'] },
   );
-  expect(penalties.items.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
+  expect(penalties.nodes.filter((p) => p.recountOf?.id === v.id)).toHaveLength(expected);
   // Corrected: no more re-counts, however often the scheduler runs.
   await complaintGraph(
     s,
-    `mutation($id: ID!) { markPenaltyCorrected(id: $id) { id } }`,
+    `mutation($id: ID!) { markPenaltyCorrected(input: { penaltyId: $id }) { penalty { id } } }`,
     { id: v.id },
     manager,
   );
@@ -184,7 +190,7 @@ it('R-PN-2 a reward is never "uncorrected": proposing one that needs correcting 
   await upsertStaff(s, { id: staffId, name: 'Best One' });
   const refused = await subgraphRequest(
     s.complaint.httpPort,
-    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+    `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
     {
       input: {
         ruleCode: 'BEST_PERFORMER',
@@ -210,9 +216,13 @@ it('R-PN-2 the re-count scan reaches every uncorrected violation, however many a
   const ids: string[] = [];
   for (const staffId of staff) {
     await upsertStaff(s, { id: staffId, name: 'Untidy' });
-    const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+    const {
+      proposePenalty: { penalty },
+    } = await complaintGraph<{
+      proposePenalty: { penalty: { id: string } };
+    }>(
       s,
-      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
       {
         input: {
           ruleCode: 'VIOLATION',
@@ -223,7 +233,7 @@ it('R-PN-2 the re-count scan reaches every uncorrected violation, however many a
       },
       manager,
     );
-    ids.push(proposePenalty.id);
+    ids.push(penalty.id);
   }
   // A batch of one: the scan must page on instead of re-reading the oldest open violation.
   await scanUncorrectedViolations(s.deps, 1);
@@ -237,22 +247,42 @@ it('R-PN-3 the ledger list is paged, newest first, and a staff member pages thro
   await upsertStaff(s, { id: staffId, name: 'Paged' });
   const ids: string[] = [];
   for (const ref of ['A', 'B', 'C']) {
-    const { proposePenalty } = await complaintGraph<{ proposePenalty: { id: string } }>(
+    const {
+      proposePenalty: { penalty },
+    } = await complaintGraph<{
+      proposePenalty: { penalty: { id: string } };
+    }>(
       s,
-      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { id } }`,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { id } } }`,
       { input: { ruleCode: 'VIOLATION', staffId, sourceRef: ref } },
       manager,
     );
-    ids.push(proposePenalty.id);
+    ids.push(penalty.id);
   }
   const self: Identity = { userId: staffId, roles: ['technician'] };
-  const PAGE = `query($first: Int, $after: String) { penalties(first: $first, after: $after) { items { id } total nextCursor } }`;
-  type Page = { penalties: { items: { id: string }[]; total: number; nextCursor: string | null } };
+  const PAGE = `query($first: Int, $after: String) { penalties(first: $first, after: $after) {
+    nodes { id } totalCount pageInfo { hasNextPage endCursor } } }`;
+  type Page = {
+    penalties: {
+      nodes: { id: string }[];
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
   const one = (await complaintGraph<Page>(s, PAGE, { first: 2 }, self)).penalties;
-  expect(one).toEqual({ items: [{ id: ids[2] }, { id: ids[1] }], total: 3, nextCursor: ids[1] });
-  const two = (await complaintGraph<Page>(s, PAGE, { first: 2, after: one.nextCursor }, self))
-    .penalties;
-  expect(two).toEqual({ items: [{ id: ids[0] }], total: 3, nextCursor: null });
+  expect(one).toEqual({
+    nodes: [{ id: ids[2] }, { id: ids[1] }],
+    totalCount: 3,
+    pageInfo: { hasNextPage: true, endCursor: ids[1] },
+  });
+  const two = (
+    await complaintGraph<Page>(s, PAGE, { first: 2, after: one.pageInfo.endCursor }, self)
+  ).penalties;
+  expect(two).toEqual({
+    nodes: [{ id: ids[0] }],
+    totalCount: 3,
+    pageInfo: { hasNextPage: false, endCursor: ids[0] },
+  });
   const bad = await subgraphRequest(s.complaint.httpPort, PAGE, { after: 'nope' }, self);
   expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
 });
@@ -262,13 +292,15 @@ it('R-PN-2 a sales advisor archive fine doubles from their 2nd archive violation
   await upsertStaff(s, { id: advisor, name: 'Sales Su', position: 'sales_advisor' });
   const propose = async (ruleCode: string, sourceRef: string) =>
     (
-      await complaintGraph<{ proposePenalty: { amountFen: number; nthViolation: number } }>(
+      await complaintGraph<{
+        proposePenalty: { penalty: { amountFen: number; nthViolation: number } };
+      }>(
         s,
-        `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { amountFen nthViolation } }`,
+        `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { amountFen nthViolation } } }`,
         { input: { ruleCode, staffId: advisor, sourceRef } },
         manager,
       )
-    ).proposePenalty;
+    ).proposePenalty.penalty;
   expect(await propose('SLA_BREACH', 'late-1')).toEqual({ amountFen: -400, nthViolation: 1 });
   // Violation no. 2 of the month, but the first archive one: 50 yuan.
   expect(await propose('ARCHIVE_HANDOVER_LATE', 'VIN-1')).toEqual({
@@ -350,7 +382,7 @@ it('R-PN-1 repeat repairs and lost tools from their events propose penalties onc
   const customerId = await createCustomer(s, 'Rate Customer', '13500005555');
   await complaintGraph(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'R', phone: '13500005555' },

@@ -12,11 +12,11 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const UPDATE = `mutation($input: ComplaintPolicyInput!) {
-  updateComplaintPolicy(input: $input) {
+const UPDATE = `mutation($input: UpdateComplaintPolicyInput!) {
+  updateComplaintPolicy(input: $input) { policy {
     routing { category department } approvalTiers { maxFen role }
     majorRules { repeatWindowDays channels demands highImpact disturbance } updatedBy
-  }
+  } }
 }`;
 
 it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edits, used from then on', async () => {
@@ -37,12 +37,16 @@ it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edi
     code: 'BAD_USER_INPUT',
     reason: 'INCOMPLETE',
   });
-  const { updateComplaintPolicy: p } = await complaintGraph<{
+  const {
+    updateComplaintPolicy: { policy: p },
+  } = await complaintGraph<{
     updateComplaintPolicy: {
-      routing: { category: string; department: string }[];
-      approvalTiers: { maxFen: number | null; role: string }[];
-      majorRules: { channels: string[]; highImpact: boolean; repeatWindowDays: number | null };
-      updatedBy: string;
+      policy: {
+        routing: { category: string; department: string }[];
+        approvalTiers: { maxFen: number | null; role: string }[];
+        majorRules: { channels: string[]; highImpact: boolean; repeatWindowDays: number | null };
+        updatedBy: string;
+      };
     };
   }>(
     s,
@@ -69,11 +73,13 @@ it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edi
   expect(p.updatedBy).toBe(manager.userId);
 
   const customerId = await createCustomer(s, 'Policy Customer', '13400004444');
-  const { registerComplaint: c } = await complaintGraph<{
-    registerComplaint: { id: string; majorReasons: string[] };
+  const {
+    registerComplaint: { complaint: c },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string; majorReasons: string[] } };
   }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id majorReasons } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id majorReasons } } }`,
     {
       input: {
         complainant: { name: 'P', phone: '13400004444' },
@@ -90,11 +96,13 @@ it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edi
   expect(c.majorReasons).toEqual([]);
   // …nor does a repeat; it is still recorded as one, since R-PN-2 doubles a repeated complaint's
   // penalty whatever the major-complaint rules say.
-  const { registerComplaint: again } = await complaintGraph<{
-    registerComplaint: { majorReasons: string[]; repeatOf: { id: string } | null };
+  const {
+    registerComplaint: { complaint: again },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { majorReasons: string[]; repeatOf: { id: string } | null } };
   }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { majorReasons repeatOf { id } } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { majorReasons repeatOf { id } } } }`,
     {
       input: {
         complainant: { name: 'P', phone: '13400004444' },
@@ -110,32 +118,43 @@ it('R-CO-2/R-CO-3 routing, approval tiers and major rules are data a manager edi
   // …but judging it high impact at classification does.
   const move = <T>(mutation: string, vars: object, caller: Identity = cr) =>
     complaintGraph<T>(s, mutation, { id: c.id, ...vars }, caller);
-  const { classifyComplaint } = await move<{ classifyComplaint: { majorReasons: string[] } }>(
-    `mutation($id: ID!) { classifyComplaint(id: $id, highImpact: true) { majorReasons } }`,
+  const {
+    classifyComplaint: { complaint: classified },
+  } = await move<{ classifyComplaint: { complaint: { majorReasons: string[] } } }>(
+    `mutation($id: ID!) { classifyComplaint(input: { complaintId: $id, highImpact: true }) { complaint { majorReasons } } }`,
     {},
   );
-  expect(classifyComplaint.majorReasons).toEqual(['HIGH_IMPACT']);
-  const { assignComplaint } = await move<{ assignComplaint: { department: string } }>(
-    `mutation($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) { department } }`,
+  expect(classified.majorReasons).toEqual(['HIGH_IMPACT']);
+  const {
+    assignComplaint: { complaint: assigned },
+  } = await move<{ assignComplaint: { complaint: { department: string } } }>(
+    `mutation($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint { department } } }`,
     { h: uuidv7() },
   );
-  expect(assignComplaint.department).toBe('fleet');
+  expect(assigned.department).toBe('fleet');
   await move(
-    `mutation($id: ID!) { submitComplaintInvestigation(id: $id, report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: false }) { id } }`,
+    `mutation($id: ID!) { submitComplaintInvestigation(input: { complaintId: $id, report: { cause: "c", course: "c", conclusion: "c", countermeasure: "c", serviceCaused: false } }) { complaint { id } } }`,
     {},
   );
   // 1 500 yuan: within customer relations' edited authority (2 000 yuan).
-  const { proposeComplaintSolution } = await move<{
-    proposeComplaintSolution: { allowedActions: string[] };
+  const {
+    proposeComplaintSolution: { complaint: proposed },
+  } = await move<{
+    proposeComplaintSolution: { complaint: { allowedActions: string[] } };
   }>(
-    `mutation($id: ID!) { proposeComplaintSolution(id: $id, solution: "refund", compensationFen: 150000) { allowedActions } }`,
+    `mutation($id: ID!) { proposeComplaintSolution(input: { complaintId: $id, solution: "refund", compensationFen: 150000 }) { complaint { allowedActions } } }`,
     {},
   );
-  expect(proposeComplaintSolution.allowedActions).toEqual(['approveSolution', 'rejectSolution']);
-  const { approveComplaintSolution } = await move<{
-    approveComplaintSolution: { status: string; approval: { role: string } };
-  }>(`mutation($id: ID!) { approveComplaintSolution(id: $id) { status approval { role } } }`, {});
-  expect(approveComplaintSolution).toEqual({
+  expect(proposed.allowedActions).toEqual(['approveSolution', 'rejectSolution']);
+  const {
+    approveComplaintSolution: { complaint: approved },
+  } = await move<{
+    approveComplaintSolution: { complaint: { status: string; approval: { role: string } } };
+  }>(
+    `mutation($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint { status approval { role } } } }`,
+    {},
+  );
+  expect(approved).toEqual({
     status: 'APPROVED',
     approval: { role: 'customer_relations' },
   });

@@ -13,9 +13,11 @@ afterAll(async () => {
 
 it('R-CO-2 each step from classify to notify the customer emits one complaint.progressed; a refused step emits none', async () => {
   const customerId = await createCustomer(s, 'Steps Customer', '13600007777');
-  const { registerComplaint: c } = await complaintGraph<{ registerComplaint: { id: string } }>(
+  const {
+    registerComplaint: { complaint: c },
+  } = await complaintGraph<{ registerComplaint: { complaint: { id: string } } }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'S', phone: '13600007777' },
@@ -28,20 +30,23 @@ it('R-CO-2 each step from classify to notify the customer emits one complaint.pr
     manager,
   );
   const step = (m: string, vars: object = {}) =>
-    complaintGraph(s, `mutation${m} id } }`, { id: c.id, ...vars }, manager);
-  await step(`($id: ID!) { classifyComplaint(id: $id) {`);
+    complaintGraph(s, `mutation${m} id } } }`, { id: c.id, ...vars }, manager);
+  await step(`($id: ID!) { classifyComplaint(input: { complaintId: $id }) { complaint {`);
   // Not yet assigned: investigating now is refused and writes nothing.
   await expect(
     step(
-      `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+      `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $r }) { complaint {`,
       {
         r: { cause: 'x', course: 'x', conclusion: 'x', countermeasure: 'x', serviceCaused: false },
       },
     ),
   ).rejects.toThrow();
-  await step(`($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`, { h: 'handler-9' });
   await step(
-    `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+    `($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) { complaint {`,
+    { h: 'handler-9' },
+  );
+  await step(
+    `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $r }) { complaint {`,
     {
       r: {
         cause: 'bearing not replaced',
@@ -54,11 +59,13 @@ it('R-CO-2 each step from classify to notify the customer emits one complaint.pr
     },
   );
   await step(
-    `($id: ID!) { proposeComplaintSolution(id: $id, solution: "replace the bearing", compensationFen: 0) {`,
+    `($id: ID!) { proposeComplaintSolution(input: { complaintId: $id, solution: "replace the bearing", compensationFen: 0 }) { complaint {`,
   );
-  await step(`($id: ID!) { approveComplaintSolution(id: $id) {`);
-  await step(`($id: ID!) { notifyComplaintCustomer(id: $id) {`);
-  await step(`($id: ID!) { closeComplaint(id: $id, satisfaction: SATISFIED) {`);
+  await step(`($id: ID!) { approveComplaintSolution(input: { complaintId: $id }) { complaint {`);
+  await step(`($id: ID!) { notifyComplaintCustomer(input: { complaintId: $id }) { complaint {`);
+  await step(
+    `($id: ID!) { closeComplaint(input: { complaintId: $id, satisfaction: SATISFIED }) { complaint {`,
+  );
 
   const rows = await dbQuery<{ type: string; data: Record<string, unknown> }>(
     s.complaintEnv.env.DATABASE_URL!,

@@ -30,15 +30,19 @@ const HOUR = 3_600_000;
 it('R-CO-3 the closure and escalation deadlines are settings', async () => {
   const customerId = await createCustomer(s, 'Settings Customer', '13800008888');
   const receivedAt = new Date(Date.now() - HOUR);
-  const { registerComplaint } = await complaintGraph<{
+  const {
+    registerComplaint: { complaint: registered },
+  } = await complaintGraph<{
     registerComplaint: {
-      major: boolean;
-      deadlines: { closureDueAt: string; escalationDueAt: string };
+      complaint: {
+        major: boolean;
+        deadlines: { closureDueAt: string; escalationDueAt: string };
+      };
     };
   }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) {
-      major deadlines { closureDueAt escalationDueAt } } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint {
+      major deadlines { closureDueAt escalationDueAt } } } }`,
     {
       input: {
         complainant: { name: 'S', phone: '13800008888' },
@@ -51,7 +55,7 @@ it('R-CO-3 the closure and escalation deadlines are settings', async () => {
     },
     manager,
   );
-  expect(registerComplaint).toEqual({
+  expect(registered).toEqual({
     major: true,
     deadlines: {
       closureDueAt: new Date(receivedAt.getTime() + 3 * 24 * HOUR).toISOString(),
@@ -65,15 +69,17 @@ it('R-PN-2 the point value and the escalation threshold are settings', async () 
   await upsertStaff(s, { id: staffId, name: 'Configured' });
   const amounts: number[] = [];
   for (const ref of ['1', '2']) {
-    const { proposePenalty } = await complaintGraph<{
-      proposePenalty: { points: number; amountFen: number };
+    const {
+      proposePenalty: { penalty },
+    } = await complaintGraph<{
+      proposePenalty: { penalty: { points: number; amountFen: number } };
     }>(
       s,
-      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { points amountFen } }`,
+      `mutation($input: ProposePenaltyInput!) { proposePenalty(input: $input) { penalty { points amountFen } } }`,
       { input: { ruleCode: 'VIOLATION', staffId, sourceRef: ref } },
       manager,
     );
-    amounts.push(proposePenalty.points, proposePenalty.amountFen);
+    amounts.push(penalty.points, penalty.amountFen);
   }
   // 1st: 2 points × 300 fen; 2nd (escalated from the 2nd): 4 points × 300 fen.
   expect(amounts).toEqual([-2, -600, -4, -1200]);

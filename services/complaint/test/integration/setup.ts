@@ -148,11 +148,13 @@ export async function publishCompleted(
 
 /** Records a complaint through the subgraph as the manager; returns its id. */
 export async function registerComplaint(s: Services, input: object): Promise<string> {
-  const { registerComplaint: recorded } = await complaintGraph<{
-    registerComplaint: { id: string };
+  const {
+    registerComplaint: { complaint: recorded },
+  } = await complaintGraph<{
+    registerComplaint: { complaint: { id: string } };
   }>(
     s,
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     { input },
     manager,
   );

@@ -6,8 +6,11 @@ import {
   findByUuid,
   type Identity,
   idempotencyKey,
+  keysetPage,
   notFound,
   oneOf,
+  type Page,
+  type PageRequest,
   requireRole,
   type Role,
   uuidv7,
@@ -204,20 +207,21 @@ export async function getClaim(
   return findByUuid(em, ClaimOrderRecord, 'ClaimOrder', id);
 }
 
-/** Claim orders, newest first, optionally of one status or work order. */
+/** Claim orders, newest first, optionally of one status or work order, paged. */
 export async function listClaims(
   em: EntityManager,
   caller: Identity | null,
-  filter: { status?: string | null; workOrderId?: string | null } = {},
-): Promise<ClaimOrderRecord[]> {
+  filter: { status?: string | null; workOrderId?: string | null } & PageRequest = {},
+): Promise<Page<ClaimOrderRecord>> {
   requireRole(caller, ...CLAIM_READERS);
-  return em.find(
+  return keysetPage(
+    em,
     ClaimOrderRecord,
     {
       ...(filter.status ? { status: oneOf(CLAIM_ORDER_STATUSES, filter.status, 'status') } : {}),
       ...(filter.workOrderId ? { workOrderId: checkUuid(filter.workOrderId, 'workOrderId') } : {}),
     },
-    { orderBy: { createdAt: 'desc' }, limit: 500 },
+    filter,
   );
 }
 

@@ -2,6 +2,9 @@ import {
   type EntityManager,
   type Identity,
   findByUuid,
+  keysetPageByKey,
+  type Page,
+  type PageRequest,
   requireRole,
   type Role,
 } from '@aftercare/kit';
@@ -35,26 +38,47 @@ export async function listParts(
   });
 }
 
-export async function listWarehouses(
+/** The catalogue by part code, paged. */
+export async function pageParts(
   em: EntityManager,
   caller: Identity | null,
-): Promise<WarehouseRecord[]> {
+  request: PageRequest,
+): Promise<Page<PartRecord>> {
   requireRole(caller, ...CAN_READ);
-  return em.find(WarehouseRecord, {}, { orderBy: { code: 'asc' } });
+  return keysetPageByKey(em, PartRecord, 'code', {}, request);
 }
 
+export async function getWarehouse(
+  em: EntityManager,
+  caller: Identity | null,
+  code: string,
+): Promise<WarehouseRecord | null> {
+  requireRole(caller, ...CAN_READ);
+  return em.findOne(WarehouseRecord, { code });
+}
+
+/** Warehouses by code, paged. */
+export async function pageWarehouses(
+  em: EntityManager,
+  caller: Identity | null,
+  request: PageRequest,
+): Promise<Page<WarehouseRecord>> {
+  requireRole(caller, ...CAN_READ);
+  return keysetPageByKey(em, WarehouseRecord, 'code', {}, request);
+}
+
+/**
+ * One warehouse's stock by part code, paged in SQL: a stock list grows with the catalogue, so it
+ * is never loaded whole (one query per warehouse asked for).
+ */
 export async function stockOf(
   em: EntityManager,
   caller: Identity | null,
-  warehouseCodes: readonly string[],
-): Promise<StockLevelRecord[][]> {
+  warehouseCode: string,
+  request: PageRequest,
+): Promise<Page<StockLevelRecord>> {
   requireRole(caller, ...CAN_READ);
-  const levels = await em.find(
-    StockLevelRecord,
-    { warehouseCode: { $in: [...warehouseCodes] } },
-    { orderBy: { partCode: 'asc' } },
-  );
-  return warehouseCodes.map((w) => levels.filter((l) => l.warehouseCode === w));
+  return keysetPageByKey(em, StockLevelRecord, 'partCode', { warehouseCode }, request);
 }
 
 export async function getRequisition(

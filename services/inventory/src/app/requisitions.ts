@@ -61,7 +61,7 @@ async function change(
   return deps.orm.em.fork().transactional(async (em) => {
     const record = await em.findOne(
       RequisitionRecord,
-      { id: checkUuid(id) },
+      { id: checkUuid(id, 'requisitionId') },
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     if (!record) await findByUuid(em, RequisitionRecord, 'Requisition', id);

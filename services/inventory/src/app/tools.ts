@@ -9,7 +9,11 @@ import {
   createOnce,
   idempotencyKey,
   invalidArgument,
+  keysetPage,
+  keysetPageByKey,
   notFound,
+  type Page,
+  type PageRequest,
   requireRole,
   type Role,
   uuidv7,
@@ -186,23 +190,37 @@ export const startToolOverdueScheduler = (
     metrics,
   );
 
-export async function listTools(em: EntityManager, caller: Identity | null) {
+/** The tool room by tool code, paged. */
+export async function listTools(
+  em: EntityManager,
+  caller: Identity | null,
+  request: PageRequest,
+): Promise<Page<ToolRecord>> {
   requireRole(caller, ...READERS);
-  return em.find(ToolRecord, {}, { orderBy: { code: 'asc' } });
+  return keysetPageByKey(em, ToolRecord, 'code', {}, request);
 }
 
+export async function getTool(
+  em: EntityManager,
+  caller: Identity | null,
+  code: string,
+): Promise<ToolRecord | null> {
+  requireRole(caller, ...READERS);
+  return em.findOne(ToolRecord, { code });
+}
+
+/**
+ * A tool's loans, newest registered first, paged in SQL: a tool is lent out day after day, so
+ * the list grows without bound (one query per tool asked for).
+ */
 export async function loansOf(
   em: EntityManager,
   caller: Identity | null,
-  toolCodes: readonly string[],
-): Promise<ToolLoanRecord[][]> {
+  toolCode: string,
+  request: PageRequest,
+): Promise<Page<ToolLoanRecord>> {
   requireRole(caller, ...READERS);
-  const loans = await em.find(
-    ToolLoanRecord,
-    { toolCode: { $in: [...toolCodes] } },
-    { orderBy: { lentAt: 'desc' } },
-  );
-  return toolCodes.map((c) => loans.filter((l) => l.toolCode === c));
+  return keysetPage(em, ToolLoanRecord, { toolCode }, request);
 }
 
 /**
@@ -249,18 +267,19 @@ export async function countTools(
 
 const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 
-/** R-IN-6 the tool counts, newest month first, or the count of one month ("YYYY-MM"). */
+/**
+ * R-IN-6 the tool counts, newest first (one a month, so newest month first), or the count of one
+ * month ("YYYY-MM"), paged.
+ */
 export async function toolCounts(
   em: EntityManager,
   caller: Identity | null,
-  month?: string | null,
-): Promise<ToolCountRecord[]> {
+  month: string | null | undefined,
+  request: PageRequest = {},
+): Promise<Page<ToolCountRecord>> {
   requireRole(caller, ...READERS);
   if (month && !MONTH.test(month)) {
     throw invalidArgument('month is written YYYY-MM', 'month', 'INVALID_MONTH');
   }
-  return em.find(ToolCountRecord, month ? { month } : {}, {
-    orderBy: { month: 'desc' },
-    limit: 120,
-  });
+  return keysetPage(em, ToolCountRecord, month ? { month } : {}, request);
 }

@@ -5,8 +5,11 @@ import {
   type EntityManager,
   type Identity,
   nullIfNotFound,
+  type PageRequest,
+  pageOfList,
   requestContext,
   type RequestContext,
+  toConnection,
 } from '@aftercare/kit';
 import { createWarehouse, upsertPart } from '../app/catalogue';
 import type { InventoryDeps } from '../app/deps';
@@ -27,8 +30,10 @@ import { accuracyOf, correctWrongPart } from '../app/accuracy';
 import {
   documentsOfRequisitions,
   getRequisition,
+  getWarehouse,
   listParts,
-  listWarehouses,
+  pageParts,
+  pageWarehouses,
   requisitionsOf,
   stockOf,
 } from '../app/queries';
@@ -36,6 +41,7 @@ import { approve, issue, reject, requestRequisition, returnParts } from '../app/
 import { postStocktake } from '../app/stocktake';
 import {
   countTools,
+  getTool,
   giveBack,
   lend,
   listTools,
@@ -49,11 +55,11 @@ import type {
   PartRecord,
   StockDocumentRecord,
   ToolCountRecord,
-  ToolLoanRecord,
   ToolRecord,
   RequisitionRecord,
   StockLevelRecord,
   WarehouseRecord,
+  WrongPartCorrectionRecord,
 } from '../db/entities';
 
 export type InventoryContext = RequestContext<ReturnType<typeof createLoaders>>;
@@ -64,11 +70,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
       const found = await listParts(em, identity, codes);
       return codes.map((c) => found.find((p) => p.code === c) ?? null);
     }),
-    stock: new DataLoader<string, StockLevelRecord[]>((codes) => stockOf(em, identity, codes)),
     requisitions: new DataLoader<string, RequisitionRecord[]>((ids) =>
       requisitionsOf(em, identity, ids),
     ),
-    loans: new DataLoader<string, ToolLoanRecord[]>((codes) => loansOf(em, identity, codes)),
     documents: new DataLoader<string, StockDocumentRecord[]>((ids) =>
       documentsOfRequisitions(em, identity, ids),
     ),
@@ -82,6 +86,12 @@ export const inventoryContext = (deps: InventoryDeps) => requestContext(deps.orm
 
 type Ctx = InventoryContext;
 type Lines = { partCode: string; quantity: number }[];
+type ClaimIn<T = object> = { input: T & { claimOrderId: string } };
+/** A mutation's payload (ADR 0017): what changed, under its name. */
+const payload = async <K extends string, T>(name: K, changed: Promise<T>) =>
+  ({ [name]: await changed }) as Record<K, T>;
+const claimOrder = <T>(changed: Promise<T>) => payload('claimOrder', changed);
+const requisition = <T>(changed: Promise<T>) => payload('requisition', changed);
 
 export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx> {
   return {
@@ -89,73 +99,86 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
     Query: {
       part: (_: unknown, { code }: { code: string }, ctx: Ctx) =>
         ctx.loaders.part.load(code.toUpperCase()),
-      parts: (_: unknown, __: unknown, ctx: Ctx) => listParts(ctx.em, ctx.identity),
-      warehouses: (_: unknown, __: unknown, ctx: Ctx) => listWarehouses(ctx.em, ctx.identity),
+      parts: async (_: unknown, page: PageRequest, ctx: Ctx) =>
+        toConnection(await pageParts(ctx.em, ctx.identity, page)),
+      warehouses: async (_: unknown, page: PageRequest, ctx: Ctx) =>
+        toConnection(await pageWarehouses(ctx.em, ctx.identity, page)),
       requisition: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getRequisition(ctx.em, ctx.identity, id).catch(nullIfNotFound),
-      tools: (_: unknown, __: unknown, ctx: Ctx) => listTools(ctx.em, ctx.identity),
-      missingOldParts: (_: unknown, __: unknown, ctx: Ctx) => openWriteOffs(ctx.em, ctx.identity),
+      tools: async (_: unknown, page: PageRequest, ctx: Ctx) =>
+        toConnection(await listTools(ctx.em, ctx.identity, page)),
+      /** Paged in memory: whether a write-off is open is worked out from its old parts, not stored. */
+      missingOldParts: async (_: unknown, page: PageRequest, ctx: Ctx) =>
+        toConnection(
+          pageOfList(await openWriteOffs(ctx.em, ctx.identity), page, (w) => w.workOrderId),
+        ),
       claimOrder: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getClaim(ctx.em, ctx.identity, id).catch(nullIfNotFound),
-      claimOrders: (
+      claimOrders: async (
         _: unknown,
-        filter: { status?: string | null; workOrderId?: string | null },
+        filter: { status?: string | null; workOrderId?: string | null } & PageRequest,
         ctx: Ctx,
-      ) => listClaims(ctx.em, ctx.identity, filter),
+      ) => toConnection(await listClaims(ctx.em, ctx.identity, filter)),
       partsIssueAccuracy: (
         _: unknown,
         query: { from: Date; to: Date; warehouseCode?: string | null },
         ctx: Ctx,
       ) => accuracyOf(ctx.em, ctx.identity, query),
-      toolCounts: (_: unknown, { month }: { month?: string | null }, ctx: Ctx) =>
-        toolCounts(ctx.em, ctx.identity, month),
+      toolCounts: async (
+        _: unknown,
+        { month, ...page }: { month?: string | null } & PageRequest,
+        ctx: Ctx,
+      ) => toConnection(await toolCounts(ctx.em, ctx.identity, month, page)),
     },
     Mutation: {
       upsertPart: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
-        upsertPart(deps, ctx.identity, input),
+        payload('part', upsertPart(deps, ctx.identity, input)),
       createWarehouse: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
-        createWarehouse(deps, ctx.identity, input),
+        payload('warehouse', createWarehouse(deps, ctx.identity, input)),
       postStockDocument: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
-        postDocument(deps, ctx.identity, input),
+        payload('document', postDocument(deps, ctx.identity, input)),
       requestParts: (
         _: unknown,
         { input }: { input: { workOrderId: string; warehouseCode: string; lines: Lines } },
         ctx: Ctx,
-      ) => requestRequisition(deps, ctx.identity, input),
+      ) => requisition(requestRequisition(deps, ctx.identity, input)),
       approveRequisition: (
         _: unknown,
         { input }: { input: { requisitionId: string; lines?: Lines } },
         ctx: Ctx,
-      ) => approve(deps, ctx.identity, input.requisitionId, { lines: input.lines }),
-      rejectRequisition: (_: unknown, a: { requisitionId: string; reason: string }, ctx: Ctx) =>
-        reject(deps, ctx.identity, a.requisitionId, a.reason),
+      ) => requisition(approve(deps, ctx.identity, input.requisitionId, { lines: input.lines })),
+      rejectRequisition: (
+        _: unknown,
+        { input }: { input: { requisitionId: string; reason: string } },
+        ctx: Ctx,
+      ) => requisition(reject(deps, ctx.identity, input.requisitionId, input.reason)),
       issueParts: (
         _: unknown,
         { input }: { input: { requisitionId: string; lines: Lines } },
         ctx: Ctx,
-      ) => issue(deps, ctx.identity, input.requisitionId, input.lines),
+      ) => requisition(issue(deps, ctx.identity, input.requisitionId, input.lines)),
       returnUnusedParts: (
         _: unknown,
         { input }: { input: { requisitionId: string; lines: Lines } },
         ctx: Ctx,
-      ) => returnParts(deps, ctx.identity, input.requisitionId, input.lines),
+      ) => requisition(returnParts(deps, ctx.identity, input.requisitionId, input.lines)),
       receiveOldPart: (
         _: unknown,
         { input }: { input: { workOrderId: string; name: string } },
         ctx: Ctx,
-      ) => receiveOldPartFor(deps, ctx.identity, input),
+      ) => payload('writeOff', receiveOldPartFor(deps, ctx.identity, input)),
       upsertTool: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
-        upsertTool(deps, ctx.identity, input),
+        payload('tool', upsertTool(deps, ctx.identity, input)),
       lendTool: (
         _: unknown,
         { input }: { input: { toolCode: string; borrowerId: string } },
         ctx: Ctx,
-      ) => lend(deps, ctx.identity, input.toolCode, input),
+      ) => payload('loan', lend(deps, ctx.identity, input.toolCode, input)),
       returnTool: (
         _: unknown,
         { input }: { input: { loanId: string; returnedBy: string } },
         ctx: Ctx,
-      ) => giveBack(deps, ctx.identity, input.loanId, input),
+      ) => payload('loan', giveBack(deps, ctx.identity, input.loanId, input)),
       postStocktake: (
         _: unknown,
         {
@@ -168,32 +191,35 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
           };
         },
         ctx: Ctx,
-      ) => postStocktake(deps, ctx.identity, input),
+      ) => payload('stocktake', postStocktake(deps, ctx.identity, input)),
       openClaimOrder: (_: unknown, { input }: { input: { customerId: string } }, ctx: Ctx) =>
-        openClaim(deps, ctx.identity, input),
+        claimOrder(openClaim(deps, ctx.identity, input)),
       payClaimDeposit: (
         _: unknown,
-        a: { claimOrderId: string; amountFen: number; idempotencyKey?: string | null },
+        { input: a }: ClaimIn<{ amountFen: number; idempotencyKey?: string | null }>,
         ctx: Ctx,
-      ) => payClaimDeposit(deps, ctx.identity, a.claimOrderId, a.amountFen, a.idempotencyKey),
-      placeClaimOrder: (_: unknown, a: { claimOrderId: string }, ctx: Ctx) =>
-        placeClaim(deps, ctx.identity, a.claimOrderId),
-      settleClaimOrder: (_: unknown, a: { claimOrderId: string }, ctx: Ctx) =>
-        settleClaim(deps, ctx.identity, a.claimOrderId),
-      forfeitClaimDeposit: (_: unknown, a: { claimOrderId: string; reason: string }, ctx: Ctx) =>
-        forfeitClaim(deps, ctx.identity, a.claimOrderId, a.reason),
-      cancelClaimOrder: (_: unknown, a: { claimOrderId: string; reason: string }, ctx: Ctx) =>
-        cancelClaim(deps, ctx.identity, a.claimOrderId, a.reason),
+      ) =>
+        claimOrder(
+          payClaimDeposit(deps, ctx.identity, a.claimOrderId, a.amountFen, a.idempotencyKey),
+        ),
+      placeClaimOrder: (_: unknown, { input: a }: ClaimIn, ctx: Ctx) =>
+        claimOrder(placeClaim(deps, ctx.identity, a.claimOrderId)),
+      settleClaimOrder: (_: unknown, { input: a }: ClaimIn, ctx: Ctx) =>
+        claimOrder(settleClaim(deps, ctx.identity, a.claimOrderId)),
+      forfeitClaimDeposit: (_: unknown, { input: a }: ClaimIn<{ reason: string }>, ctx: Ctx) =>
+        claimOrder(forfeitClaim(deps, ctx.identity, a.claimOrderId, a.reason)),
+      cancelClaimOrder: (_: unknown, { input: a }: ClaimIn<{ reason: string }>, ctx: Ctx) =>
+        claimOrder(cancelClaim(deps, ctx.identity, a.claimOrderId, a.reason)),
       recordWrongPartCorrection: (
         _: unknown,
         { input }: { input: { issueId: string; wrongPartCode: string; rightPartCode: string } },
         ctx: Ctx,
-      ) => correctWrongPart(deps, ctx.identity, input.issueId, input),
+      ) => payload('correction', correctWrongPart(deps, ctx.identity, input.issueId, input)),
       countTools: (
         _: unknown,
-        { counts }: { counts: { toolCode: string; counted: number }[] },
+        { input }: { input: { counts: { toolCode: string; counted: number }[] } },
         ctx: Ctx,
-      ) => countTools(deps, ctx.identity, counts),
+      ) => payload('toolCount', countTools(deps, ctx.identity, input.counts)),
     },
     ClaimOrder: {
       workOrder: (c: ClaimOrderRecord) =>
@@ -208,21 +234,28 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
     ToolCount: {
       discrepancies: (c: ToolCountRecord) => c.lines.filter((l) => l.difference !== 0),
     },
+    PartsIssueAccuracy: {
+      /** The period's corrections are loaded whole for the figures beside them: paged in memory. */
+      corrections: (report: { corrections: WrongPartCorrectionRecord[] }, page: PageRequest) =>
+        toConnection(pageOfList(report.corrections, page, (c) => c.id)),
+    },
     WarrantyWriteOff: {
       workOrder: (w: { workOrderId: string }) => ({ __typename: 'WorkOrder', id: w.workOrderId }),
     },
     Tool: {
-      __resolveReference: async (ref: { code: string }, ctx: Ctx) =>
-        (await listTools(ctx.em, ctx.identity)).find((t) => t.code === ref.code) ?? null,
-      loans: (t: ToolRecord, _: unknown, ctx: Ctx) => ctx.loaders.loans.load(t.code),
+      __resolveReference: (ref: { code: string }, ctx: Ctx) =>
+        getTool(ctx.em, ctx.identity, ref.code),
+      loans: async (t: ToolRecord, page: PageRequest, ctx: Ctx) =>
+        toConnection(await loansOf(ctx.em, ctx.identity, t.code, page)),
     },
     Part: {
       __resolveReference: (ref: { code: string }, ctx: Ctx) => ctx.loaders.part.load(ref.code),
     },
     Warehouse: {
-      __resolveReference: async (ref: { code: string }, ctx: Ctx) =>
-        (await listWarehouses(ctx.em, ctx.identity)).find((w) => w.code === ref.code) ?? null,
-      stock: (w: WarehouseRecord, _: unknown, ctx: Ctx) => ctx.loaders.stock.load(w.code),
+      __resolveReference: (ref: { code: string }, ctx: Ctx) =>
+        getWarehouse(ctx.em, ctx.identity, ref.code),
+      stock: async (w: WarehouseRecord, page: PageRequest, ctx: Ctx) =>
+        toConnection(await stockOf(ctx.em, ctx.identity, w.code, page)),
     },
     StockLevel: {
       part: (l: StockLevelRecord, _: unknown, ctx: Ctx) => ctx.loaders.part.load(l.partCode),

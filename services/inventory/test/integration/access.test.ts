@@ -124,19 +124,21 @@ it('R-IN-4 (ADR 0014) claim orders are read by who handles them, not by technici
   });
   await subgraphData(
     service.httpPort,
-    `mutation { upsertPart(input: { code: "CLM-1", name: "Controller", unit: PCS, priceFen: 9000 }) { code } }`,
+    `mutation { upsertPart(input: { code: "CLM-1", name: "Controller", unit: PCS, priceFen: 9000 }) { part { code } } }`,
     {},
     as('warehouse'),
   );
-  const { openClaimOrder } = await subgraphData<{ openClaimOrder: { id: string } }>(
+  const {
+    openClaimOrder: { claimOrder: opened },
+  } = await subgraphData<{ openClaimOrder: { claimOrder: { id: string } } }>(
     service.httpPort,
-    `mutation { openClaimOrder(input: { customerId: "c-1", lines: [{ partCode: "CLM-1", quantity: 1, unitPriceFen: 9000 }], depositFen: 3000 }) { id } }`,
+    `mutation { openClaimOrder(input: { customerId: "c-1", lines: [{ partCode: "CLM-1", quantity: 1, unitPriceFen: 9000 }], depositFen: 3000 }) { claimOrder { id } } }`,
     {},
     as('agent'),
   );
-  const read = `query($id: ID!) { claimOrder(id: $id) { id depositFen } claimOrders { id } }`;
+  const read = `query($id: ID!) { claimOrder(id: $id) { id depositFen } claimOrders { nodes { id } } }`;
   for (const role of ['technician', 'tool_keeper', 'dispatcher'] as const) {
-    const res = await subgraphRequest(service.httpPort, read, { id: openClaimOrder.id }, as(role));
+    const res = await subgraphRequest(service.httpPort, read, { id: opened.id }, as(role));
     expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
       role,
       ['FORBIDDEN', 'FORBIDDEN'],
@@ -149,10 +151,10 @@ it('R-IN-4 (ADR 0014) claim orders are read by who handles them, not by technici
     const data = await subgraphData<{ claimOrder: { id: string } }>(
       service.httpPort,
       read,
-      { id: openClaimOrder.id },
+      { id: opened.id },
       as(role),
     );
-    expect([role, data.claimOrder.id]).toEqual([role, openClaimOrder.id]);
+    expect([role, data.claimOrder.id]).toEqual([role, opened.id]);
   }
 });
 

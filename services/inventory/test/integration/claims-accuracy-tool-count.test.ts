@@ -147,7 +147,7 @@ describe('R-IN-4 claim orders (索赔订货) with a deposit', () => {
       depositRefundedFen: 2_000,
     });
     const listed = await listClaims(deps.orm.em.fork(), manager, { status: 'FORFEITED' });
-    expect(listed.map((c) => c.id)).toEqual([noShow.id]);
+    expect(listed.items.map((c) => c.id)).toEqual([noShow.id]);
   });
 
   it('a large claim is signed by the director (manager); bad input changes nothing', async () => {
@@ -382,7 +382,9 @@ describe('R-IN-6 the monthly count of every tool', () => {
     expect(refused.map((r) => (r as PromiseRejectedResult).reason)).toEqual([
       expect.objectContaining({ reason: 'ALREADY_COUNTED' }),
     ]);
-    const [count] = await toolCounts(deps.orm.em.fork(), manager, '2026-11');
+    const {
+      items: [count],
+    } = await toolCounts(deps.orm.em.fork(), manager, '2026-11');
     expect(count).toMatchObject({ month: '2026-11', discrepancies: 1 });
     expect(count!.lines).toEqual([
       { toolCode: 'PULLER', owned: 1, onLoan: 0, expected: 1, counted: 1, difference: 0 },

@@ -57,20 +57,24 @@ afterAll(async () => {
 
 const rows = (table: string) => () => rowCount(env.env.DATABASE_URL!, table);
 
-/** A GraphQL create on the inventory subgraph; `field` is the mutation, its result has `id`. */
+/**
+ * A GraphQL create on the inventory subgraph; `field` is the mutation, its payload holds what it
+ * created under `created`, which has `id`.
+ */
 const create = (
   field: string,
-  inputType: string,
+  created: string,
   input: (v: number) => Promise<object> | object,
   idField = 'id',
 ): IdempotentCreate['call'] => {
+  const inputType = `${field[0]!.toUpperCase()}${field.slice(1)}Input`;
   const call = (resolved: object) =>
-    subgraphCreate<Record<string, Record<string, string>>>({
+    subgraphCreate<Record<string, Record<string, Record<string, string>>>>({
       httpPort: () => service.httpPort,
       caller: manager,
-      query: `mutation($input: ${inputType}!) { ${field}(input: $input) { ${idField} } }`,
+      query: `mutation($input: ${inputType}!) { ${field}(input: $input) { ${created} { ${idField} } } }`,
       variables: (_v, key) => ({ input: { ...resolved, idempotencyKey: key } }),
-      id: (d) => d[field]![idField]!,
+      id: (d) => d[field]![created]![idField]!,
     });
   return async (v, key) => call(await input(v))(v, key);
 };
@@ -114,7 +118,7 @@ const creates: [string, IdempotentCreate][] = [
       rows: rows('warehouse'),
       call: create(
         'createWarehouse',
-        'WarehouseInput',
+        'warehouse',
         (v) => ({
           code: `IDEM-ST${v}`,
           name: `Station ${v}`,
@@ -129,7 +133,7 @@ const creates: [string, IdempotentCreate][] = [
     'postStockDocument (a goods receipt)',
     {
       rows: rows('stock_document'),
-      call: create('postStockDocument', 'StockDocumentInput', (v) => ({
+      call: create('postStockDocument', 'document', (v) => ({
         type: 'RECEIPT',
         warehouseCode: 'IDEM-WH',
         lines: [{ partCode: 'IDEM-Q', quantity: v }],
@@ -141,7 +145,7 @@ const creates: [string, IdempotentCreate][] = [
     'lendTool',
     {
       rows: rows('tool_loan'),
-      call: create('lendTool', 'LendToolInput', async (v) => ({
+      call: create('lendTool', 'loan', async (v) => ({
         toolCode: await toolOf(v),
         borrowerId: 'tech-idem',
         signatureRef: `sig-${v}`,
@@ -153,7 +157,7 @@ const creates: [string, IdempotentCreate][] = [
     'openClaimOrder',
     {
       rows: rows('claim_order'),
-      call: create('openClaimOrder', 'OpenClaimOrderInput', (v) => ({
+      call: create('openClaimOrder', 'claimOrder', (v) => ({
         customerId: 'idem-customer',
         lines: [{ partCode: 'IDEM-P', quantity: v, unitPriceFen: 10_000 }],
         depositFen: 5_000,
@@ -164,7 +168,7 @@ const creates: [string, IdempotentCreate][] = [
     'recordWrongPartCorrection',
     {
       rows: rows('wrong_part_correction'),
-      call: create('recordWrongPartCorrection', 'WrongPartCorrectionInput', async (v) => ({
+      call: create('recordWrongPartCorrection', 'correction', async (v) => ({
         issueId: await issueOf(v),
         wrongPartCode: 'IDEM-P',
         rightPartCode: 'IDEM-Q',
@@ -175,12 +179,12 @@ const creates: [string, IdempotentCreate][] = [
     'payClaimDeposit (one payment per key)',
     {
       rows: rows('claim_deposit_payment'),
-      call: subgraphCreate<{ payClaimDeposit: { id: string } }>({
+      call: subgraphCreate<{ payClaimDeposit: { claimOrder: { id: string } } }>({
         httpPort: () => service.httpPort,
         caller: manager,
-        query: `mutation($id: ID!, $fen: Int!, $key: String) { payClaimDeposit(claimOrderId: $id, amountFen: $fen, idempotencyKey: $key) { id } }`,
+        query: `mutation($id: ID!, $fen: Int!, $key: String) { payClaimDeposit(input: { claimOrderId: $id, amountFen: $fen, idempotencyKey: $key }) { claimOrder { id } } }`,
         variables: (v, key) => ({ id: claimOrderId, fen: v, key }),
-        id: (d) => d.payClaimDeposit.id,
+        id: (d) => d.payClaimDeposit.claimOrder.id,
       }),
     },
   ],

@@ -45,7 +45,7 @@ it('issue 11: an impossible DateTime argument is BAD_USER_INPUT INVALID_DATE nam
 });
 
 it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS_NUL, nothing written', async () => {
-  const upsert = `mutation ($input: PartInput!) { upsertPart(input: $input) { code } }`;
+  const upsert = `mutation ($input: UpsertPartInput!) { upsertPart(input: $input) { part { code } } }`;
   const input = { code: 'P-NUL', name: 'Brake\u0000pad', unit: 'PCS', priceFen: 1200 };
   expect(await refusal(upsert, { input })).toEqual({
     code: 'BAD_USER_INPUT',

@@ -559,10 +559,10 @@ describe('issue 11: idempotent creates that need the work-order service (GraphQL
         rows: rows('requisition'),
         call: async (v, key) => {
           const workOrderId = await openOrder(0);
-          return subgraphCreate<{ requestParts: { id: string } }>({
+          return subgraphCreate<{ requestParts: { requisition: { id: string } } }>({
             httpPort: () => inventoryHttp,
             caller: tech,
-            query: `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+            query: `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id } } }`,
             variables: () => ({
               input: {
                 workOrderId,
@@ -571,7 +571,7 @@ describe('issue 11: idempotent creates that need the work-order service (GraphQL
                 idempotencyKey: key,
               },
             }),
-            id: (d) => d.requestParts.id,
+            id: (d) => d.requestParts.requisition.id,
           })(v, key);
         },
       },
@@ -582,10 +582,10 @@ describe('issue 11: idempotent creates that need the work-order service (GraphQL
         rows: rows('old_part_receipt'),
         call: async (v, key) => {
           const workOrderId = await completedOrder(v);
-          return subgraphCreate<{ receiveOldPart: { workOrder: { id: string } } }>({
+          return subgraphCreate<{ receiveOldPart: { writeOff: { workOrder: { id: string } } } }>({
             httpPort: () => inventoryHttp,
             caller: keeper,
-            query: `mutation($input: ReceiveOldPartInput!) { receiveOldPart(input: $input) { workOrder { id } } }`,
+            query: `mutation($input: ReceiveOldPartInput!) { receiveOldPart(input: $input) { writeOff { workOrder { id } } } }`,
             variables: () => ({
               input: {
                 workOrderId,
@@ -595,7 +595,7 @@ describe('issue 11: idempotent creates that need the work-order service (GraphQL
                 idempotencyKey: key,
               },
             }),
-            id: (d) => d.receiveOldPart.workOrder.id,
+            id: (d) => d.receiveOldPart.writeOff.workOrder.id,
           })(v, key);
         },
       },
