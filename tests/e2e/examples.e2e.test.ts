@@ -145,7 +145,7 @@ const STEPS: Step[] = [
         lines: [{ partCode: PART, quantity: 1 }],
       },
     }),
-    keep: (d, w) => (w.requisitionId = d.requestParts.id),
+    keep: (d, w) => (w.requisitionId = d.requestParts.requisition.id),
   },
   {
     operation: 'ApproveRequisition',
