@@ -33,11 +33,19 @@ export const DEFAULT_JWT_CLOCK_SKEW_S = 30;
 const USER_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'service');
 
 const claimsSchema = z.object({
-  sub: z.string().min(1),
+  userId: z.string().min(1),
   roles: z.array(z.string()).default([]),
-  exp: z.number(),
-  iat: z.number().optional(),
 });
+
+/** Where a token names its user and roles: `sub` and `roles` in our HS256 tokens. */
+export interface ClaimNames {
+  userIdClaim: string;
+  rolesClaim: string;
+}
+const HS256_CLAIMS: ClaimNames = { userIdClaim: 'sub', rolesClaim: 'roles' };
+
+/** What the lifetime checks need; JwtSettings and an OIDC provider's settings both carry it. */
+type LifetimeSettings = Pick<JwtSettings, 'maxLifetimeSeconds' | 'clockSkewSeconds'>;
 
 /** UNAUTHENTICATED, answered with HTTP 401 so clients and proxies see it without reading the body. */
 export function unauthenticatedError(message: string, reason: string): GraphQLError {
@@ -95,7 +103,7 @@ function verified(token: string, settings: JwtSettings): unknown {
  * the configured maximum, and not claim to be issued in the future (`iat`, a number). Without
  * `iat` the lifetime counts from now.
  */
-function checkLifetime(payload: Record<string, unknown>, settings: JwtSettings): void {
+export function checkLifetime(payload: Record<string, unknown>, settings: LifetimeSettings): void {
   const skew = settings.clockSkewSeconds ?? DEFAULT_JWT_CLOCK_SKEW_S;
   const maxLifetime = settings.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_S;
   const now = Date.now() / 1000;
@@ -121,16 +129,10 @@ function checkLifetime(payload: Record<string, unknown>, settings: JwtSettings):
 }
 
 /**
- * The caller named by an `Authorization: Bearer <JWT>` header (HS256), or null when there is no
- * header. A malformed header or a bad, expired, unexpiring, too long-lived or incomplete token
- * throws UNAUTHENTICATED saying why; a token naming none of our roles throws FORBIDDEN. Unknown
- * roles beside a known one are dropped rather than refused, so tokens from a newer issuer keep
- * working.
+ * The bearer token of an `Authorization` header, or null when there is no header; anything but
+ * `Bearer <token>` throws MALFORMED_AUTHORIZATION.
  */
-export function identityFromAuthorization(
-  header: string | undefined,
-  settings: JwtSettings,
-): Identity | null {
+export function bearerToken(header: string | undefined): string | null {
   if (header === undefined || header.trim() === '') return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match?.[1])
@@ -138,15 +140,22 @@ export function identityFromAuthorization(
       'The Authorization header must be "Bearer <token>"',
       'MALFORMED_AUTHORIZATION',
     );
+  return match[1];
+}
 
-  const payload = verified(match[1], settings);
-  if (typeof payload !== 'object' || payload === null)
-    throw unauthenticatedError('The access token must carry a JSON object', 'TOKEN_INVALID');
-  checkLifetime(payload as Record<string, unknown>, settings);
-  const claims = claimsSchema.safeParse(payload);
+/**
+ * The caller named by a verified token's claims: a user id and at least one of our roles. A token
+ * naming none of our roles throws FORBIDDEN; unknown roles beside a known one are dropped rather
+ * than refused, so tokens from a newer issuer keep working.
+ */
+export function identityOfClaims(payload: Record<string, unknown>, names: ClaimNames): Identity {
+  const claims = claimsSchema.safeParse({
+    userId: claimAt(payload, names.userIdClaim),
+    roles: claimAt(payload, names.rolesClaim),
+  });
   if (!claims.success) {
     throw unauthenticatedError(
-      'The access token must carry a "sub" (user id) and a "roles" array of strings',
+      `The access token must carry a "${names.userIdClaim}" (user id) and a "${names.rolesClaim}" array of strings`,
       'TOKEN_INVALID',
     );
   }
@@ -154,7 +163,41 @@ export function identityFromAuthorization(
     (USER_ROLES as readonly string[]).includes(r),
   );
   if (roles.length === 0) throw noKnownRoleError();
-  return { userId: claims.data.sub, roles: [...new Set(roles)] };
+  return { userId: claims.data.userId, roles: [...new Set(roles)] };
+}
+
+/**
+ * The caller named by an `Authorization: Bearer <JWT>` header (HS256), or null when there is no
+ * header. A malformed header or a bad, expired, unexpiring, too long-lived or incomplete token
+ * throws UNAUTHENTICATED saying why; a token naming none of our roles throws FORBIDDEN.
+ */
+export function identityFromAuthorization(
+  header: string | undefined,
+  settings: JwtSettings,
+): Identity | null {
+  const token = bearerToken(header);
+  return token === null ? null : identityFromHs256(token, settings);
+}
+
+/** The caller named by an HS256 token signed with `settings.secret`. */
+export function identityFromHs256(token: string, settings: JwtSettings): Identity {
+  const payload = verified(token, settings);
+  if (typeof payload !== 'object' || payload === null)
+    throw unauthenticatedError('The access token must carry a JSON object', 'TOKEN_INVALID');
+  checkLifetime(payload as Record<string, unknown>, settings);
+  return identityOfClaims(payload as Record<string, unknown>, HS256_CLAIMS);
+}
+
+/** The claim at `path`: the claim of that exact name, else the dotted path through objects. */
+export function claimAt(payload: Record<string, unknown>, path: string): unknown {
+  if (Object.hasOwn(payload, path)) return payload[path];
+  let value: unknown = payload;
+  for (const step of path.split('.')) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, step))
+      return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
 }
 
 /** The operation text of a GET or POST GraphQL request, if there is one to read. */

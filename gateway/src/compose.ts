@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse, type DocumentNode } from 'graphql';
+import { clientSchema } from './client-schema';
 import { REPO_ROOT, SUBGRAPHS, SUPERGRAPH_FILE, type SubgraphEntry } from './subgraphs';
 
 export interface SubgraphSource {
@@ -47,25 +48,33 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string 
 
 export type CheckResult = { ok: true } | { ok: false; problem: string };
 
-/** Whether the checked-in supergraph (`current`, null when missing) is what composition gives now. */
-export function checkSupergraph(current: string | null, composed: string): CheckResult {
-  if (current === null) return { ok: false, problem: 'the supergraph file is missing' };
-  if (current !== composed) return { ok: false, problem: 'the supergraph file is stale' };
+/** Whether a checked-in generated file (`current`, null when missing) is what generation gives now. */
+export function checkGenerated(
+  current: string | null,
+  composed: string,
+  what = 'the supergraph file',
+): CheckResult {
+  if (current === null) return { ok: false, problem: `${what} is missing` };
+  if (current !== composed) return { ok: false, problem: `${what} is stale` };
   return { ok: true };
 }
 
-/** `npm run compose -w @aftercare/gateway [-- --check]`. Returns the exit code. */
+/**
+ * `npm run compose -w @aftercare/gateway [-- --check]`: the supergraph `file` and, beside it, the
+ * client schema (`schema.graphql`, the API schema front ends code against). Returns the exit code.
+ */
 export function runCompose(
   args: readonly string[],
   root = REPO_ROOT,
   file = SUPERGRAPH_FILE,
 ): number {
   const check = args.includes('--check');
-  const shown = relative(root, file);
   let composed: string;
+  let schema: string;
   try {
     const subgraphs = readSubgraphs(root);
     composed = composeSupergraph(subgraphs);
+    schema = clientSchema(composed);
     console.log(
       `composed ${subgraphs.length} subgraph(s): ${subgraphs.map((s) => s.name).join(', ')}`,
     );
@@ -73,20 +82,31 @@ export function runCompose(
     console.error((err as Error).message);
     return 1;
   }
+  const outputs = [
+    { path: file, text: composed, what: 'the supergraph file' },
+    { path: join(dirname(file), 'schema.graphql'), text: schema, what: 'the client schema file' },
+  ];
   if (!check) {
-    writeFileSync(file, composed);
-    console.log(`wrote ${shown}`);
+    for (const { path, text } of outputs) {
+      writeFileSync(path, text);
+      console.log(`wrote ${relative(root, path)}`);
+    }
     return 0;
   }
-  const result = checkSupergraph(existsSync(file) ? readFileSync(file, 'utf8') : null, composed);
-  if (result.ok) {
-    console.log(`${shown} is up to date`);
-    return 0;
+  let code = 0;
+  for (const { path, text, what } of outputs) {
+    const shown = relative(root, path);
+    const result = checkGenerated(existsSync(path) ? readFileSync(path, 'utf8') : null, text, what);
+    if (result.ok) {
+      console.log(`${shown} is up to date`);
+      continue;
+    }
+    console.error(
+      `${shown}: ${result.problem}; run \`npm run compose -w @aftercare/gateway\` and commit it`,
+    );
+    code = 1;
   }
-  console.error(
-    `${shown}: ${result.problem}; run \`npm run compose -w @aftercare/gateway\` and commit it`,
-  );
-  return 1;
+  return code;
 }
 
 if (require.main === module) process.exitCode = runCompose(process.argv.slice(2));

@@ -16,21 +16,22 @@ import {
 } from '@aftercare/kit';
 import type { GraphQLFormattedError } from 'graphql';
 import {
-  identityFromAuthorization,
   isIntrospectionOnly,
   isPublicOnly,
   operationText,
   PUBLIC_ROOT_FIELDS,
   unauthenticatedError,
 } from './auth';
+import { createAuthenticator } from './authenticate';
 import type { GatewayConfig } from './config';
 import { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 import { DEFAULT_LIMITS, queryLimitsPlugin, withTokenLimitReason } from './limits';
+import { corsOptions } from './cors';
 import { createRateLimiter } from './rate-limit';
 
 export interface GatewayOptions extends Pick<
   GatewayConfig,
-  'jwt' | 'allowIntrospection' | 'subgraphUrls' | 'rateLimit' | 'signingKey'
+  'jwt' | 'oidc' | 'allowIntrospection' | 'subgraphUrls' | 'rateLimit' | 'signingKey' | 'cors'
 > {
   /** Query limits; each one left out is DEFAULT_LIMITS'. */
   limits?: Partial<GatewayConfig['limits']>;
@@ -58,8 +59,9 @@ const SUGGESTION = / ?Did you mean .+?\?$/;
 
 /**
  * The public GraphQL endpoint: limits the rate per client address, verifies the caller's bearer
- * JWT and limits the rate per user, refuses anonymous operations (but anonymous introspection
- * when allowed, and operations made only of the public root fields), refuses operations too long,
+ * JWT (HS256, or an OpenID Connect provider's) and limits the rate per user, refuses anonymous
+ * operations (but anonymous introspection when allowed, and operations made only of the public
+ * root fields), refuses operations too long,
  * costly, deep or wide, plans over the supergraph and forwards the caller's identity to the
  * subgraphs. `/metrics` is served only on the admin listener (`http.listenAdmin`).
  */
@@ -74,6 +76,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const rateLimiter = options.rateLimit && createRateLimiter(options.rateLimit);
   const formatError = createErrorFormatter(logger);
+  const authenticate = createAuthenticator({ jwt: options.jwt, oidc: options.oidc, logger });
   const metrics = options.metrics ?? createMetrics();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -116,16 +119,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     lifecycle: options.lifecycle,
     metrics,
     accessLog: options.accessLog,
+    // Preflights are answered before the GraphQL endpoint, so no rate limit counts them.
+    cors: options.cors && corsOptions(options.cors),
     graphql: {
       apollo,
       // Runs before parsing and validation, so an anonymous caller learns nothing about the schema.
       // The address is limited first, so guessing at tokens is limited too.
       async context({ req, request }) {
         rateLimiter?.admitAddress(req);
-        const identity = identityFromAuthorization(
-          request.headers.get('authorization'),
-          options.jwt,
-        );
+        const identity = await authenticate(request.headers.get('authorization'));
         if (identity) {
           rateLimiter?.admitUser(identity.userId);
           return { identity };

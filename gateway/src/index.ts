@@ -10,6 +10,13 @@ export {
   type JwtSettings,
 } from './auth';
 export {
+  createAuthenticator,
+  type Authenticate,
+  type AuthenticationSettings,
+} from './authenticate';
+export { DEFAULT_OIDC_MAX_LIFETIME_S, OIDC_ALGORITHMS, type OidcSettings } from './oidc';
+export { corsOptions, type CorsSettings } from './cors';
+export {
   DEFAULT_LIMITS,
   listSizeEstimator,
   operationCost,
@@ -26,7 +33,7 @@ export {
 } from './rate-limit';
 export { IdentityForwardingDataSource, type GatewayContext } from './datasource';
 export {
-  checkSupergraph,
+  checkGenerated,
   composeSupergraph,
   readSubgraphs,
   runCompose,
@@ -36,3 +43,21 @@ export {
 export { ACCESS_DOCS_FILE, publicRootFields, renderAccessDocs, runAccessDocs } from './access-docs';
 export { SUBGRAPHS, SUPERGRAPH_FILE, subgraphUrlVariable, type SubgraphEntry } from './subgraphs';
 export { devTokenFromArgs, signDevToken, type DevTokenOptions } from './dev-token';
+export { CLIENT_SCHEMA_FILE, clientSchema } from './client-schema';
+export {
+  EXAMPLES_DIR,
+  exampleErrors,
+  readExampleFile,
+  readExamples,
+  type ExampleFile,
+  type ExampleOperation,
+} from './examples';
+export {
+  APPROVED_CHANGES_FILE,
+  PUBLISHED_SCHEMA_FILE,
+  readApprovedChanges,
+  reviewSchema,
+  runSchemaCheck,
+  type ApprovedChange,
+  type SchemaReview,
+} from './schema-changes';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'graphql';
 import {
-  checkSupergraph,
+  checkGenerated,
   composeSupergraph,
   CompositionError,
   readSubgraphs,
@@ -67,18 +67,23 @@ describe('compose', () => {
     expect(sdl).toContain('join__graph(name: "workorder", url: "http://127.0.0.1:4102/graphql")');
   });
 
-  it('writes the supergraph, and --check passes while it is current', () => {
+  it('writes the supergraph and the client schema, and --check passes while they are current', () => {
     const { root, file } = repo({ customer: CUSTOMER_SDL });
     expect(runCompose([], root, file)).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('type Customer');
+    // Beside it the client schema (issue 13): the same types without federation machinery.
+    const schema = readFileSync(join(root, 'gateway', 'schema.graphql'), 'utf8');
+    expect(schema).toContain('type Customer {');
+    expect(schema).not.toContain('join__');
     expect(runCompose(['--check'], root, file)).toBe(0);
   });
 
-  it('--check fails when the checked-in supergraph is stale or missing, without touching it', () => {
+  it('--check fails when the checked-in supergraph or client schema is stale or missing, without touching them', () => {
     const { root, file } = repo({ customer: CUSTOMER_SDL });
     expect(runCompose(['--check'], root, file)).toBe(1);
-    expect(error).toHaveBeenLastCalledWith(
-      expect.stringContaining('the supergraph file is missing'),
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the supergraph file is missing'));
+    expect(error).toHaveBeenCalledWith(
+      expect.stringContaining('gateway/schema.graphql: the client schema file is missing'),
     );
 
     runCompose([], root, file);
@@ -89,20 +94,23 @@ describe('compose', () => {
       CUSTOMER_SDL.replace('name: String!', 'name: String! grade: String'),
     );
     expect(runCompose(['--check'], root, file)).toBe(1);
-    expect(error).toHaveBeenLastCalledWith(expect.stringContaining('the supergraph file is stale'));
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('the supergraph file is stale'));
+    expect(error).toHaveBeenLastCalledWith(
+      expect.stringContaining('the client schema file is stale'),
+    );
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
-  it('checkSupergraph compares the file with a fresh composition', () => {
+  it('checkGenerated compares the file with a fresh composition', () => {
     const composed = composeSupergraph([
       { name: 'things', url: 'http://127.0.0.1:1/graphql', typeDefs: parse(THINGS_SDL) },
     ]);
-    expect(checkSupergraph(composed, composed)).toEqual({ ok: true });
-    expect(checkSupergraph(composed.replace('seenRoles', 'seenRole'), composed)).toEqual({
+    expect(checkGenerated(composed, composed)).toEqual({ ok: true });
+    expect(checkGenerated(composed.replace('seenRoles', 'seenRole'), composed)).toEqual({
       ok: false,
       problem: 'the supergraph file is stale',
     });
-    expect(checkSupergraph(null, composed)).toEqual({
+    expect(checkGenerated(null, composed)).toEqual({
       ok: false,
       problem: 'the supergraph file is missing',
     });

@@ -142,6 +142,107 @@ describe('loadGatewayConfig', () => {
     ).toThrow(/RATE_LIMIT_USER_PER_SECOND/);
   });
 
+  it('issue 13: reads the CORS allow-list of exact origins and its max age; unset or empty is no CORS', () => {
+    const base = { JWT_SECRET: SECRET, INTERNAL_AUTH_PRIVATE_KEY: KEY };
+    expect(loadGatewayConfig(base).cors).toBeUndefined();
+    expect(loadGatewayConfig({ ...base, CORS_ORIGINS: ' , ' }).cors).toBeUndefined();
+    expect(
+      loadGatewayConfig({
+        ...base,
+        CORS_ORIGINS: 'https://dispatch.example.com, http://localhost:5173',
+        CORS_MAX_AGE_S: '60',
+      }).cors,
+    ).toEqual({
+      origins: ['https://dispatch.example.com', 'http://localhost:5173'],
+      maxAgeSeconds: 60,
+    });
+    expect(loadGatewayConfig({ ...base, CORS_ORIGINS: 'https://a.example' }).cors).toEqual({
+      origins: ['https://a.example'],
+      maxAgeSeconds: 600,
+    });
+    const refusals: Array<[string, RegExp]> = [
+      ['*', /CORS_ORIGINS: "\*" is not accepted/],
+      ['https://a.example/', /must be an exact origin .*, such as https:\/\/a\.example \(got/],
+      ['https://A.example', /must be an exact origin/],
+      ['https://a.example:443', /must be an exact origin/],
+      ['https://a.example/app', /must be an exact origin/],
+      ['a.example', /must be an origin such as/],
+      ['ftp://a.example', /must be an http or https origin/],
+    ];
+    for (const [origins, message] of refusals)
+      expect(() => loadGatewayConfig({ ...base, CORS_ORIGINS: origins })).toThrow(message);
+    expect(() => loadGatewayConfig({ ...base, CORS_MAX_AGE_S: '-1' })).toThrow(/CORS_MAX_AGE_S/);
+  });
+
+  it('issue 13: reads an OpenID Connect provider; JWT_SECRET becomes optional, and the identity variables must agree', () => {
+    const issuer = 'https://sso.example.com/realms/aftercare';
+    const oidcOnly = loadGatewayConfig({
+      INTERNAL_AUTH_PRIVATE_KEY: KEY,
+      OIDC_ISSUER: issuer,
+      OIDC_AUDIENCE: 'aftercare-api',
+      OIDC_ROLES_CLAIM: 'realm_access.roles',
+      JWT_CLOCK_SKEW_S: '10',
+    });
+    expect(oidcOnly.jwt).toBeUndefined();
+    expect(oidcOnly.oidc).toEqual({
+      issuer,
+      audience: 'aftercare-api',
+      jwksUrl: undefined,
+      rolesClaim: 'realm_access.roles',
+      userIdClaim: 'sub',
+      maxLifetimeSeconds: 5400,
+      clockSkewSeconds: 10,
+    });
+    const both = loadGatewayConfig({
+      INTERNAL_AUTH_PRIVATE_KEY: KEY,
+      JWT_SECRET: SECRET,
+      OIDC_ISSUER: issuer,
+      OIDC_AUDIENCE: 'aftercare-api',
+      OIDC_JWKS_URL: `${issuer}/protocol/openid-connect/certs`,
+      OIDC_USER_ID_CLAIM: 'oid',
+      OIDC_MAX_LIFETIME_S: '900',
+    });
+    expect(both.jwt?.secret).toBe(SECRET);
+    expect(both.oidc).toMatchObject({
+      jwksUrl: `${issuer}/protocol/openid-connect/certs`,
+      userIdClaim: 'oid',
+      rolesClaim: 'roles',
+      maxLifetimeSeconds: 900,
+    });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadGatewayConfig({ INTERNAL_AUTH_PRIVATE_KEY: KEY, ...env });
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({})).toEqual([
+      'JWT_SECRET: is required unless OIDC_ISSUER is set (set OIDC_ISSUER for an identity provider, JWT_SECRET for development)',
+    ]);
+    expect(problems({ OIDC_ISSUER: issuer })).toEqual([
+      "OIDC_AUDIENCE: is required with OIDC_ISSUER (this API's audience at the provider)",
+    ]);
+    expect(
+      problems({
+        JWT_SECRET: SECRET,
+        OIDC_AUDIENCE: 'x',
+        OIDC_JWKS_URL: 'https://a.example/certs',
+      }),
+    ).toEqual([
+      'OIDC_AUDIENCE: is only used with OIDC_ISSUER (got "x")',
+      'OIDC_JWKS_URL: is only used with OIDC_ISSUER (got "https://a.example/certs")',
+    ]);
+    expect(
+      problems({ JWT_SECRET: SECRET, JWT_ISSUER: issuer, OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'x' }),
+    ).toEqual([
+      `JWT_ISSUER: must differ from OIDC_ISSUER: tokens are told apart by their issuer (got "${issuer}")`,
+    ]);
+    expect(problems({ OIDC_ISSUER: 'sso.example.com', OIDC_AUDIENCE: 'x' })[0]).toMatch(
+      /^OIDC_ISSUER: /,
+    );
+  });
+
   it('names every bad variable', () => {
     let error: unknown;
     try {

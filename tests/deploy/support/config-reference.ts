@@ -104,7 +104,6 @@ const MEANINGS: Record<string, string> = {
   INVITATION_REMINDER_DAYS: 'R-SV-3 lead time of event invitations',
   REMINDER_SCAN_INTERVAL_MS: 'how often the reminder scan runs',
   FOLLOW_UP_FIRST_TO_DAYS: 'R-SV-2 end of the first follow-up call window',
-  JWT_SECRET: 'HS256 key of bearer tokens (a Secret)',
   JWT_ISSUER: 'required `iss` of bearer tokens',
   JWT_AUDIENCE: 'required `aud` of bearer tokens',
   MAX_QUERY_DEPTH: 'deepest GraphQL operation accepted',

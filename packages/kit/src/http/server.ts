@@ -1,12 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BaseContext } from '@apollo/server';
+import cors, { type CorsOptions } from 'cors';
 import type { Logger } from '../logger';
 import { BodyError, DEFAULT_BODY_LIMIT_BYTES, parseBody, readBody } from './body';
 import { serveGraphQL, type GraphQLEndpoint } from './graphql-endpoint';
 import { createAccessLog, type AccessLog } from '../observability/access-log';
 import { graphqlServerDuration, httpServerDuration } from '../observability/instruments';
 import { createMetrics, secondsSince, type Metrics } from '../observability/registry';
+
+export type { CorsOptions };
 
 /** Named readiness checks, e.g. `{ database: true, nats: false }`; ready when all are true. */
 export type ReadinessChecks = Record<string, boolean>;
@@ -25,6 +28,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   accessLog?: AccessLog;
   /** Largest accepted request body (default 1 MiB); more is answered 413. */
   bodyLimitBytes?: number;
+  /**
+   * Cross-origin access to `/graphql` for browsers (the `cors` package's options): preflights are
+   * answered by it, and its headers go on every answer, refusals included, so a browser app can
+   * read a 401 or a 429's `Retry-After`. Without it no CORS header is ever sent.
+   */
+  cors?: CorsOptions;
 }
 
 export interface HttpServer {
@@ -66,6 +75,7 @@ export function createHttpServer<TContext extends BaseContext>(
   const { logger, graphql, lifecycle } = options;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const metrics = options.metrics ?? createMetrics();
+  const corsHeaders = options.cors && cors({ ...options.cors, preflightContinue: false });
   const accessLog = options.accessLog ?? createAccessLog(logger);
   let closing = false;
   let apolloStarted = false;
@@ -101,8 +111,17 @@ export function createHttpServer<TContext extends BaseContext>(
     const isRead = method === 'GET' || method === 'HEAD';
     if (!serves(listener, path)) return sendJson(res, 404, { error: `No route for ${path}` });
     if (path === '/graphql' && graphql) {
+      if (method === 'OPTIONS' && !corsHeaders) {
+        // Answered rather than 405: a browser then reports the missing CORS headers, which is
+        // the actual cause, instead of a method error.
+        res.setHeader('allow', ALLOWED_GRAPHQL_METHODS);
+        res.writeHead(204).end();
+        return;
+      }
+      // Ends a preflight itself; on other requests it only adds its headers.
+      if (corsHeaders && (await withMiddleware(corsHeaders, req, res)) === 'answered') return;
       if (!isRead && method !== 'POST') {
-        res.setHeader('allow', 'GET, POST');
+        res.setHeader('allow', ALLOWED_GRAPHQL_METHODS);
         return sendGraphQLError(
           res,
           405,
@@ -180,6 +199,27 @@ export function createHttpServer<TContext extends BaseContext>(
       if (apolloStarted) await graphql?.apollo.stop();
     },
   };
+}
+
+const ALLOWED_GRAPHQL_METHODS = 'GET, POST, OPTIONS';
+
+type Middleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
+
+/** Runs a connect-style middleware: 'next' when it passed the request on, 'answered' when it ended it. */
+function withMiddleware(
+  middleware: Middleware,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<'next' | 'answered'> {
+  return new Promise((resolve, reject) => {
+    res.once('close', () => resolve('answered'));
+    middleware(req, res, (err) => (err ? reject(err) : resolve('next')));
+    if (res.writableEnded) resolve('answered');
+  });
 }
 
 async function listenOn(server: Server, host: string, port: number): Promise<number> {

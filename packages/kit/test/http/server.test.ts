@@ -156,12 +156,52 @@ describe('createHttpServer', () => {
     });
   });
 
+  it('issue 13: answers OPTIONS on /graphql 204 with Allow and, without CORS options, no CORS header', async () => {
+    server = createHttpServer({ logger, graphql: tinyEndpoint() });
+    const base = await started(server);
+    const res = await fetch(`${base}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')).toBe('GET, POST, OPTIONS');
+    expect([...res.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('issue 13: with CORS options, answers the preflight of an allowed origin and marks its requests', async () => {
+    server = createHttpServer({
+      logger,
+      graphql: tinyEndpoint(),
+      cors: { origin: ['https://app.example.com'], methods: ['GET', 'POST'], maxAge: 60 },
+    });
+    const base = await started(server);
+    const preflight = await fetch(`${base}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-max-age')).toBe('60');
+    const other = await fetch(`${base}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://other.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const broken = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json' },
+      body: '{',
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+  });
+
   it('issue 11: answers another method on /graphql with 405, Allow and a GraphQL error body', async () => {
     server = createHttpServer({ logger, graphql: tinyEndpoint() });
     const base = await started(server);
     const res = await fetch(`${base}/graphql`, { method: 'DELETE' });
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(res.headers.get('allow')).toBe('GET, POST, OPTIONS');
     expect(await res.json()).toEqual({
       errors: [
         {
