@@ -45,16 +45,16 @@ beforeAll(async () => {
       { id, n: id, s: station },
     );
   await ok(
-    `mutation { createWarehouse(input: { code: "RJ-W", name: "RJ-W", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { code } }`,
+    `mutation { createWarehouse(input: { code: "RJ-W", name: "RJ-W", kind: STATION, region: { province: "Zhejiang", city: "Hangzhou" } }) { warehouse { code } } }`,
   );
   for (const code of ['RJ-48', 'RJ-60'])
     await ok(
-      `mutation { upsertPart(input: { code: "${code}", name: "${code}", unit: PCS, priceFen: 30000 }) { code } }`,
+      `mutation { upsertPart(input: { code: "${code}", name: "${code}", unit: PCS, priceFen: 30000 }) { part { code } } }`,
       {},
       ['warehouse'],
     );
   await ok(
-    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "RJ-W", lines: [{ partCode: "RJ-48", quantity: 10 }], reference: "PO-RJ" }) { id } }`,
+    `mutation { postStockDocument(input: { type: RECEIPT, warehouseCode: "RJ-W", lines: [{ partCode: "RJ-48", quantity: 10 }], reference: "PO-RJ" }) { document { id } } }`,
     {},
     ['warehouse'],
   );
@@ -109,8 +109,12 @@ const dispatch = (id: string, tech: string) =>
 /** On site and resolved there, by the order's technician. */
 async function attendAndResolve(id: string, tech: string) {
   const asTech = (q: string) => ok(q, { id }, ['technician'], tech);
-  await asTech(`mutation($id: ID!) { departForSite(workOrderId: $id) { workOrder { status } } }`);
-  await asTech(`mutation($id: ID!) { arriveOnSite(workOrderId: $id) { workOrder { status } } }`);
+  await asTech(
+    `mutation($id: ID!) { departForSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
+  await asTech(
+    `mutation($id: ID!) { arriveOnSite(input: { workOrderId: $id }) { workOrder { status } } }`,
+  );
   await asTech(
     `mutation($id: ID!) { resolveOnSite(input: { workOrderId: $id, report: { cause: "fuse", responsibility: PRODUCT, workDone: "fuse replaced", partsReplaced: [], oldPartsCollected: false, oldParts: [] } }) { workOrder { status } } }`,
   );
@@ -118,24 +122,26 @@ async function attendAndResolve(id: string, tech: string) {
 
 /** One approved requisition of one RJ-48 for the order, issued: returns the ISSUE document id. */
 async function issueOne(workOrderId: string, tech: string): Promise<string> {
-  const req = await ok<{ requestParts: { id: string } }>(
-    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { id } }`,
+  const req = await ok<{ requestParts: { requisition: { id: string } } }>(
+    `mutation($input: RequestPartsInput!) { requestParts(input: $input) { requisition { id } } }`,
     { input: { workOrderId, warehouseCode: 'RJ-W', lines: [{ partCode: 'RJ-48', quantity: 1 }] } },
     ['technician'],
     tech,
   );
-  const id = req.requestParts.id;
+  const id = req.requestParts.requisition.id;
   await ok(
-    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { status } }`,
+    `mutation($id: ID!) { approveRequisition(input: { requisitionId: $id }) { requisition { status } } }`,
     { id },
     ['dispatcher'],
   );
-  const issued = await ok<{ issueParts: { documents: { id: string; type: string }[] } }>(
-    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "RJ-48", quantity: 1 }] }) { documents { id type } } }`,
+  const issued = await ok<{
+    issueParts: { requisition: { documents: { id: string; type: string }[] } };
+  }>(
+    `mutation($id: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: "RJ-48", quantity: 1 }] }) { requisition { documents { id type } } } }`,
     { id },
     ['warehouse'],
   );
-  return issued.issueParts.documents.find((d) => d.type === 'ISSUE')!.id;
+  return issued.issueParts.requisition.documents.find((d) => d.type === 'ISSUE')!.id;
 }
 
 const surveyOf = (id: string) =>
@@ -171,8 +177,8 @@ const call = (followUpId: string, outcome: string) =>
   );
 
 const registerComplaint = (input: Record<string, unknown>) =>
-  ok<{ registerComplaint: { id: string } }>(
-    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+  ok<{ registerComplaint: { complaint: { id: string } } }>(
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
     {
       input: {
         complainant: { name: 'R', phone: '13800007777' },
@@ -183,7 +189,7 @@ const registerComplaint = (input: Record<string, unknown>) =>
       },
     },
     ['agent'],
-  ).then((r) => r.registerComplaint.id);
+  ).then((r) => r.registerComplaint.complaint.id);
 
 interface Scope {
   province?: string;
@@ -297,7 +303,7 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
   const [issueA1] = [await issueOne(a, hz.tech), await issueOne(a, hz.tech)];
   await attendAndResolve(a, hz.tech);
   await ok(
-    `mutation($input: WrongPartCorrectionInput!) { recordWrongPartCorrection(input: $input) { issueId } }`,
+    `mutation($input: RecordWrongPartCorrectionInput!) { recordWrongPartCorrection(input: $input) { correction { issueId } } }`,
     { input: { issueId: issueA1, wrongPartCode: 'RJ-48', rightPartCode: 'RJ-60' } },
     ['warehouse'],
   );
@@ -334,7 +340,7 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
   await registerComplaint({ workOrderId: a, category: 'SERVICE_ATTITUDE' });
   const invalid = await registerComplaint({ workOrderId: c, category: 'PRODUCT_QUALITY' });
   await ok(
-    `mutation($id: ID!) { invalidateComplaint(id: $id, reason: "not our product") { status } }`,
+    `mutation($id: ID!) { invalidateComplaint(input: { complaintId: $id, reason: "not our product" }) { complaint { status } } }`,
     { id: invalid },
     ['customer_relations'],
   );
@@ -343,7 +349,7 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
   const CR: Roles = ['customer_relations'];
   const reclassified = await registerComplaint({ workOrderId: c, category: 'SERVICE_ATTITUDE' });
   await ok(
-    `mutation($id: ID!) { classifyComplaint(id: $id, category: PRODUCT_QUALITY) { status } }`,
+    `mutation($id: ID!) { classifyComplaint(input: { complaintId: $id, category: PRODUCT_QUALITY }) { complaint { status } } }`,
     { id: reclassified },
     CR,
     'rj-cr',
@@ -352,10 +358,16 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
   // the SZ technician responsible: it is theirs, not the HZ technician's of the order.
   const investigated = await registerComplaint({ workOrderId: b, category: 'REPAIR_QUALITY' });
   for (const [m, vars] of [
-    [`($id: ID!) { classifyComplaint(id: $id, category: PRODUCT_QUALITY) {`, {}],
-    [`($id: ID!, $h: ID!) { assignComplaint(id: $id, handlerId: $h) {`, { h: 'rj-handler' }],
     [
-      `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(id: $id, report: $r) {`,
+      `($id: ID!) { classifyComplaint(input: { complaintId: $id, category: PRODUCT_QUALITY }) {`,
+      {},
+    ],
+    [
+      `($id: ID!, $h: ID!) { assignComplaint(input: { complaintId: $id, handlerId: $h }) {`,
+      { h: 'rj-handler' },
+    ],
+    [
+      `($id: ID!, $r: ComplaintInvestigationInput!) { submitComplaintInvestigation(input: { complaintId: $id, report: $r }) {`,
       {
         r: {
           cause: 'connector not reseated',
@@ -368,7 +380,7 @@ it('SPEC §6 the reporting job finds the graph’s six KPIs from the event strea
       },
     ],
   ] as const)
-    await ok(`mutation${m} status } }`, { id: investigated, ...vars }, CR, 'rj-cr');
+    await ok(`mutation${m} complaint { status } } }`, { id: investigated, ...vars }, CR, 'rj-cr');
 
   // Surveys: A all satisfied, B 2 of 4, C 1 of 4 (B's and C's open follow-up complaints, R-SV-4).
   // Follow-ups: A reached, C not answered, B not called yet (its first call is days away).

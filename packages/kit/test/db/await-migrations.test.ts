@@ -43,7 +43,9 @@ describe('awaiting the migrations of a release', () => {
       pollMs: 50,
       log: (l) => lines.push(l),
     }).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 500));
+    // Opening the ORM takes a moment on a loaded machine: wait for the first word, not a fixed time.
+    for (let i = 0; i < 200 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     expect(done).toBe(false);
     expect(lines).toEqual([
       'waiting for the migration Job to apply: 0000_kit_events, 0000_kit_idempotency, 0001_widgets',
