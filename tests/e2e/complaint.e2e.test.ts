@@ -10,7 +10,7 @@ import { publishEnvelope, type TestEnvelope } from '@aftercare/testkit';
 import { eventually, streamEvents } from './support/events';
 import { startSystem, type System } from './harness';
 
-// The complaint service through the gateway (SPEC §4): the 8 steps, invalid complaints, major
+// The complaint service through the gateway (docs/rules.md §4): the 8 steps, invalid complaints, major
 // complaints escalated, overdue notices, the penalty ledger and its event consumers.
 let sys: System;
 const technician = uuidv7();

@@ -1,7 +1,7 @@
 import { startSystem, type System } from './harness';
 import { eventually } from './support/events';
 
-// SPEC §6 "per station" end to end through the gateway: work orders really completed at two
+// docs/rules.md §6 "per station" end to end through the gateway: work orders really completed at two
 // service stations (HZ-01 by its dispatcher's roster station, SZ-02 given at intake); each
 // service's KPI read per station — timeliness (work-order service), complaint rate and closure
 // (complaint service, from workorder.completed and the complaint's work order), satisfaction and
@@ -114,7 +114,7 @@ const answer = (surveyId: string, l: string[]) =>
     ['agent'],
   );
 
-it('SPEC §6 every service reports its KPI per service station through the gateway', async () => {
+it('docs/rules.md §6 every service reports its KPI per service station through the gateway', async () => {
   // HZ-01: A registered by the HZ-01 dispatcher (station from the roster), B named at intake;
   // SZ-02: C named at intake in lower case.
   const a = await completeOrder('ELECTRICAL', 'st-tech-hz', {

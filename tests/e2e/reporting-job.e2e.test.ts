@@ -292,7 +292,7 @@ function like(job: Figures, graph: Figures): Figures {
   );
 }
 
-it('SPEC §6 the reporting job finds the graph’s six KPIs from the event streams alone', async () => {
+it('docs/rules.md §6 the reporting job finds the graph’s six KPIs from the event streams alone', async () => {
   const realClock = sys.workorderDeps.now;
   const hz = { tech: 'rj-tech-hz', station: 'HZ-01', region: HZ };
   const sz = { tech: 'rj-tech-sz', station: 'SZ-02', region: SZ };

@@ -669,7 +669,7 @@ it('R-PN-3 the manager confirms the tool and SLA penalties, voids the appealed r
   expect(qian).toMatchObject({ netPoints: -2, netFen: -400, entries: 1 });
 });
 
-it('SPEC §6 KPIs of station WS-09: timeliness 1 of 2, the follow-up complaint over 2 completed orders, satisfaction from the one answered survey, no warranty orders to follow up', async () => {
+it('docs/rules.md §6 KPIs of station WS-09: timeliness 1 of 2, the follow-up complaint over 2 completed orders, satisfaction from the one answered survey, no warranty orders to follow up', async () => {
   const survey = await eventually(
     () =>
       ok<{ workOrder: { survey: { id: string } | null } }>(

@@ -741,7 +741,7 @@ it('R-CO-2 R-PN-1 R-PN-3 the investigation names the responsible technician; aft
   expect(Math.abs(payroll.penaltyPayroll[0]!.finesFen)).toBe(400);
 });
 
-it('SPEC §6 service timeliness counts the story order as meeting its SLA (answered Friday, attended Monday before 13:00)', async () => {
+it('docs/rules.md §6 service timeliness counts the story order as meeting its SLA (answered Friday, attended Monday before 13:00)', async () => {
   const q = `query($t: ID) { serviceTimeliness(from: "${CALL_DATE}", to: "${CALL_DATE}", province: "Zhejiang", city: "Hangzhou", technicianId: $t) {
     workOrders met missed pending rate target } }`;
   const expected = { workOrders: 1, met: 1, missed: 0, pending: 0, rate: 1, target: 0.9 };

@@ -127,7 +127,7 @@ const REPORT = {
   findings: { mileageKm: 15200, tamperingFound: false, warrantyEligible: true },
 };
 
-describe('work orders through the gateway (SPEC §2)', () => {
+describe('work orders through the gateway (docs/rules.md §2)', () => {
   it('R-WO-1 R-WO-3 an urban call at 16:00 on a Friday is due on Monday inside working hours, as warranty service', async () => {
     const { customerId, assetId } = await customerWithAsset('Chen Hao', 'LSVAA4187E2000001');
     const order = await register(

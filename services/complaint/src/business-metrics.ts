@@ -4,7 +4,7 @@ import { type EventCounter, eventCounter } from '@aftercare/kit';
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * Business counters from this service's published events (SPEC §6 complaint rate: service-caused
+ * Business counters from this service's published events (docs/rules.md §6 complaint rate: service-caused
  * complaints against completed orders; complaint closure within 7 days). Labels are booleans only.
  */
 export const COMPLAINT_COUNTERS: readonly EventCounter[] = [

@@ -2,7 +2,7 @@ import { events } from '@aftercare/events';
 import { type EventCounter, eventCounter } from '@aftercare/kit';
 
 /**
- * Business counters from this service's published events (SPEC §6 parts issue accuracy: issues
+ * Business counters from this service's published events (docs/rules.md §6 parts issue accuracy: issues
  * put right as wrong parts against all issues against requisitions).
  */
 export const INVENTORY_COUNTERS: readonly EventCounter[] = [

@@ -25,7 +25,7 @@ import { inventoryMigrations } from './db/migrations';
 export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 
 /**
- * The inventory service (SPEC §3): catalogue, stock ledger, requisitions against open work orders
+ * The inventory service (docs/rules.md §3): catalogue, stock ledger, requisitions against open work orders
  * (work-order gRPC), old parts from `workorder.completed`, claim orders, issue accuracy, tool
  * lending and counts; a subgraph for staff and a gRPC API for the other services.
  */

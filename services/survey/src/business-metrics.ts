@@ -2,7 +2,7 @@ import { events } from '@aftercare/events';
 import { type EventCounter, eventCounter } from '@aftercare/kit';
 
 /**
- * Business counters from this service's published events (SPEC §6 satisfaction: satisfied and
+ * Business counters from this service's published events (docs/rules.md §6 satisfaction: satisfied and
  * very satisfied answers against all answers; follow-up rate: orders followed up against
  * completed warranty orders). Labels are the events' enums and booleans only.
  */

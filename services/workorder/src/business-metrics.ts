@@ -2,7 +2,7 @@ import { events } from '@aftercare/events';
 import { type EventCounter, eventCounter } from '@aftercare/kit';
 
 /**
- * Business counters from this service's published events (SPEC §6 service timeliness: SLA
+ * Business counters from this service's published events (docs/rules.md §6 service timeliness: SLA
  * breaches against completed orders; the denominator of the complaint and follow-up rates).
  * Labels are the events' enums only.
  */

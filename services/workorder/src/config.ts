@@ -22,7 +22,7 @@ export const workOrderEnv = serviceEnv('workorder', {
   REPEAT_REPAIR_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Comma-separated fault category codes; default ELECTRICAL, MECHANICAL, … (domain/intake.ts). */
   FAULT_CATEGORIES: z.string().optional(),
-  /** SPEC §6 service timeliness target: share of work orders meeting their SLA (seed ≥ 90%). */
+  /** docs/rules.md §6 service timeliness target: share of work orders meeting their SLA (seed ≥ 90%). */
   SERVICE_TIMELINESS_TARGET: z.coerce.number().min(0).max(1).default(0.9),
   /**
    * Service station of orders when intake names none and the registering staff member has none on

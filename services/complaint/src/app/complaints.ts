@@ -175,7 +175,7 @@ export async function recordComplaint(
   intake: ComplaintIntake,
   recordedBy: string,
   sourceEventId: string | null,
-  /** The station handling the complaint's work order (SPEC §6 per station), if any. */
+  /** The station handling the complaint's work order (docs/rules.md §6 per station), if any. */
   stationCode: string | null = null,
 ): Promise<ComplaintRecord> {
   const now = deps.now();

@@ -59,7 +59,7 @@ export function onSurveyDissatisfied(
 }
 
 /**
- * R-CO-4 / SPEC §6 denominator: completed work orders counted into our own table, with the region,
+ * R-CO-4 / docs/rules.md §6 denominator: completed work orders counted into our own table, with the region,
  * technicians and service station the KPIs are scoped by.
  */
 export const onWorkOrderCompleted =

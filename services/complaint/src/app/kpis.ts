@@ -50,7 +50,7 @@ function requireKpiReader(caller: Identity | null, technicianId: string | null):
 }
 
 /**
- * SPEC §6 complaint rate and complaint closure over business dates `from`..`to` (inclusive), for
+ * docs/rules.md §6 complaint rate and complaint closure over business dates `from`..`to` (inclusive), for
  * the whole organisation or a region, a service station (of the work order) and/or a technician. Complaints count by
  * the day they were received, completed work orders by the day they were completed. Three
  * statements whatever the size: the period's complaints, their work orders, the completed count.

@@ -243,12 +243,12 @@ export const PenaltySchema = new EntitySchema<PenaltyRecord>({
 export class CompletedWorkOrderRecord {
   workOrderId!: string;
   completedAt!: Date;
-  /** Region of the work order and its technicians: the KPIs' scope (SPEC §6). Null on rows stored before. */
+  /** Region of the work order and its technicians: the KPIs' scope (docs/rules.md §6). Null on rows stored before. */
   province!: string | null;
   city!: string | null;
   district!: string | null;
   technicianIds!: string[];
-  /** The service station that completed it (SPEC §6 per station); null without one. */
+  /** The service station that completed it (docs/rules.md §6 per station); null without one. */
   stationCode!: string | null;
 }
 

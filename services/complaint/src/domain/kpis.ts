@@ -4,7 +4,7 @@ import { DEFAULT_COMPLAINT_DEADLINES, type ComplaintDeadlinePolicy } from './dea
 import { COMPLAINT_RATE_TARGET, isServiceCaused } from './statistics';
 import { type Complaint, staffConcerned } from './workflow';
 
-/** SPEC §6 complaint closure target: every complaint closed within its 7 days. */
+/** docs/rules.md §6 complaint closure target: every complaint closed within its 7 days. */
 export const COMPLAINT_CLOSURE_TARGET = 1;
 
 /** What a KPI is computed over: business dates `from`..`to` (both inclusive) and an optional scope. */
@@ -94,7 +94,7 @@ export interface ComplaintRateKpi {
   meetsTarget: boolean | null;
 }
 
-/** SPEC §6 complaint rate = service-caused complaints / completed work orders (target < 3 %). */
+/** docs/rules.md §6 complaint rate = service-caused complaints / completed work orders (target < 3 %). */
 export function complaintRateKpi(
   complaints: readonly Complaint[],
   completedWorkOrders: number,
@@ -128,7 +128,7 @@ export interface ComplaintClosureKpi {
 }
 
 /**
- * SPEC §6 complaint closure = complaints closed within 7 days of receipt / complaints (target 100 %).
+ * docs/rules.md §6 complaint closure = complaints closed within 7 days of receipt / complaints (target 100 %).
  * A complaint answered as invalid is closed too. One still open within its 7 days has no outcome
  * yet, so it is left out of the denominator (reported as `pending`) instead of lowering the rate.
  */

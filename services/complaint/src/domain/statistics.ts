@@ -10,7 +10,7 @@ import { ComplaintDeadlinePolicy, OVERDUE_KINDS, OverdueKind, overdueKinds } fro
 import { Month, localMonth, nextMonth, parseMonth } from './month';
 import { Complaint } from './workflow';
 
-/** KPI target (R-CO-4, SPEC §6): service-caused complaints below 3 % of completed work orders. */
+/** KPI target (R-CO-4, docs/rules.md §6): service-caused complaints below 3 % of completed work orders. */
 export const COMPLAINT_RATE_TARGET = 0.03;
 /** R-CO-4: the monthly report is due by the 10th of the next month. */
 export const REPORT_DUE_DAY = 10;

@@ -1,6 +1,6 @@
 import type { Role } from '@aftercare/kit';
 
-/** Who may do what with customer archives (SPEC §7). `admin` may do everything. */
+/** Who may do what with customer archives (docs/rules.md, Roles). `admin` may do everything. */
 export const CAN_READ: Role[] = [
   'agent',
   'dispatcher',

@@ -19,7 +19,7 @@ import {
 import { CAN_READ_SCORES, requireRatingReader } from './access';
 
 /**
- * SPEC §6: KPIs over any period, per region (province / city / district), per service station and
+ * docs/rules.md §6: KPIs over any period, per region (province / city / district), per service station and
  * per technician.
  */
 export interface PeriodFilter {

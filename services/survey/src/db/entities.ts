@@ -55,7 +55,7 @@ export class SurveyRecord {
   province: string | null = null;
   city: string | null = null;
   district: string | null = null;
-  /** The service station that did the work (SPEC §6 per station); null without one. */
+  /** The service station that did the work (docs/rules.md §6 per station); null without one. */
   stationCode: string | null = null;
   serviceType: string | null = null;
   /** When the surveyed service ended (work order completed, complaint closed). */
@@ -130,7 +130,7 @@ export class FollowUpRecord {
   province: string | null = null;
   city: string | null = null;
   district: string | null = null;
-  /** The service station that did the work (SPEC §6 per station); null without one. */
+  /** The service station that did the work (docs/rules.md §6 per station); null without one. */
   stationCode: string | null = null;
   serviceDate!: string;
   createdAt!: Date;

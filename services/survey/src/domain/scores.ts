@@ -20,7 +20,7 @@ export interface SatisfactionFigures {
 }
 
 /**
- * KPI satisfaction (SPEC §6): (satisfied + very satisfied) answers / answers. Every rated item
+ * KPI satisfaction (docs/rules.md §6): (satisfied + very satisfied) answers / answers. Every rated item
  * of an answered survey is one answer (seed 第十九条: each of the four items is rated on its own
  * four levels), so one poor item in an otherwise good survey weighs one in four, not the whole
  * survey; suggestions are not rated. Surveys whose items are all satisfied are counted beside it.

@@ -23,7 +23,7 @@ export interface WorkOrderDeps {
   categories: readonly string[];
   repeatWindowDays: number;
   discountAuthority: DiscountAuthority;
-  /** SPEC §6 service timeliness target (share of orders meeting their SLA), seed 90%. */
+  /** docs/rules.md §6 service timeliness target (share of orders meeting their SLA), seed 90%. */
   timelinessTarget: number;
   /** Station of orders registered by staff with no station on the roster (DEFAULT_STATION_CODE). */
   defaultStation?: string | null;

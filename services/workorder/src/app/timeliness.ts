@@ -33,7 +33,7 @@ export interface TimelinessReport extends Timeliness {
 }
 
 /**
- * SPEC §6 service timeliness over the orders called in on the business dates `from`..`to`
+ * docs/rules.md §6 service timeliness over the orders called in on the business dates `from`..`to`
  * (both inclusive, business time zone), by region, service station and technician (an order counts for each of its
  * technicians). What "meeting the SLA" means is in domain/timeliness.ts.
  */

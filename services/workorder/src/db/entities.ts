@@ -100,7 +100,7 @@ export class WorkOrderRecord {
   slaPolicyId: string | null = null;
   calledAt!: Date;
   registeredBy!: string;
-  /** The service station handling the order (SPEC §6 KPIs are cut by it); null when none is set. */
+  /** The service station handling the order (docs/rules.md §6 KPIs are cut by it); null when none is set. */
   stationCode: string | null = null;
   answerDueAt: Date | null = null;
   arrivalDueAt: Date | null = null;

@@ -3,7 +3,7 @@ import { isCompleted, isOpen, type WorkOrderStatus } from './status';
 
 /**
  * The service station (服务站) a work order belongs to: the station that handles it, whose own
- * warehouse issues its parts (R-IN-1) and whose figures the SPEC §6 KPIs are cut by.
+ * warehouse issues its parts (R-IN-1) and whose figures the docs/rules.md §6 KPIs are cut by.
  *
  * At intake it is the station given with the request; otherwise the station of the staff member
  * registering it (the roster carries each person's station); otherwise the configured default

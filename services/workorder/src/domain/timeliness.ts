@@ -1,7 +1,7 @@
 import { breachesAt, type SlaDeadlines, type SlaFacts } from './sla';
 
 /**
- * SPEC §6 "service timeliness": work orders meeting their SLA / all (R-WO-3 "a breach counts
+ * docs/rules.md §6 "service timeliness": work orders meeting their SLA / all (R-WO-3 "a breach counts
  * against timeliness").
  *
  * An order **meets** its SLA when every deadline it carries (answer, arrival, on-site) was met at
