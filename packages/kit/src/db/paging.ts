@@ -15,6 +15,12 @@ export interface PageRequest {
   after?: string | null;
 }
 
+/** An id-keyed page's cursor is the last id it showed: anything else is not one of ours. */
+function checkIdCursor(after: string | null | undefined): void {
+  if (after && !isUuid(after))
+    throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
+}
+
 /**
  * Newest first, keyset-paged on uuidv7 ids (time-ordered), so deep pages cost the same as the
  * first and concurrent inserts never shift a page. The cursor is the last id of the page.
@@ -27,8 +33,7 @@ export async function keysetPage<T extends { id: string }>(
   limits: { default: number; max: number } = { default: 20, max: 100 },
 ): Promise<Page<T>> {
   const first = pageSize(request.first, { defaultSize: limits.default, max: limits.max });
-  if (request.after && !isUuid(request.after))
-    throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
+  checkIdCursor(request.after);
   const pageFilter = request.after
     ? ({ $and: [filter, { id: { $lt: request.after } }] } as FilterQuery<T>)
     : filter;
@@ -66,17 +71,20 @@ export async function keysetPagesByParent<T extends { id: string }>(
   const idColumn = columnOf('id');
   const pageOf = new Map<ParentPageRequest, Page<T>>();
   // One query per distinct page shape: in practice a batch asks every parent for the same page.
-  const shapes = new Map<string, ParentPageRequest[]>();
+  const shapes = new Map<
+    string,
+    { first: number; after: string | null; group: ParentPageRequest[] }
+  >();
   for (const request of requests) {
     const first = pageSize(request.first, { defaultSize: limits.default, max: limits.max });
-    if (request.after && !isUuid(request.after))
-      throw invalidArgument('after is not a valid cursor', 'after', 'INVALID_CURSOR');
-    const shape = `${first}:${request.after ?? ''}`;
-    shapes.set(shape, [...(shapes.get(shape) ?? []), request]);
+    checkIdCursor(request.after);
+    const after = request.after || null;
+    const key = `${first}:${after ?? ''}`;
+    const shape = shapes.get(key) ?? { first, after, group: [] };
+    shape.group.push(request);
+    shapes.set(key, shape);
   }
-  for (const [shape, group] of shapes) {
-    const first = Number(shape.split(':')[0]);
-    const after = group[0]!.after || null;
+  for (const { first, after, group } of shapes.values()) {
     const parents = [...new Set(group.map((r) => r.parentId).filter(isUuid))];
     const rows = parents.length
       ? await em.execute<Record<string, unknown>[]>(
