@@ -7,11 +7,12 @@ import {
   forbidden,
   type Identity,
   idempotencyKey,
+  notFound,
   requireRole,
   type Role,
   uuidv7,
 } from '@aftercare/kit';
-import { RequisitionRecord } from '../db/entities';
+import { RequisitionRecord, WarehouseRecord } from '../db/entities';
 import {
   approveRequisition,
   type ApprovalInput,
@@ -105,6 +106,8 @@ export async function requestRequisition(
     load: (em: EntityManager, id: string) => em.findOneOrFail(RequisitionRecord, { id }),
   };
   return createOnce(deps.orm, once, async (em) => {
+    if (!(await em.findOne(WarehouseRecord, { code: requisition.warehouseCode })))
+      throw notFound('warehouse', requisition.warehouseCode);
     const record = Object.assign(new RequisitionRecord(), requisition);
     em.persist(record);
     stepEvent(deps, em, requisition, requisition.requestedAt);
