@@ -26,6 +26,7 @@ module.exports = {
     '^@aftercare/kit$': path.join(root, 'packages/kit/src'),
     '^@aftercare/kit/(.*)$': path.join(root, 'packages/kit/src/$1'),
     '^@aftercare/calendar$': path.join(root, 'packages/calendar/src'),
+    '^@aftercare/kernel$': path.join(root, 'packages/kernel/src'),
     '^@aftercare/events$': path.join(root, 'packages/events/src'),
     '^@aftercare/proto$': path.join(root, 'packages/proto/src'),
     '^@aftercare/proto/(.*)$': path.join(root, 'packages/proto/src/$1'),

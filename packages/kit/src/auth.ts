@@ -40,7 +40,16 @@ export function parseRoles(raw: string | undefined | null): Role[] {
  */
 export function requireRole(identity: Identity | null | undefined, ...allowed: Role[]): Identity {
   if (!identity) throw unauthenticated();
-  if (identity.roles.includes('admin')) return identity;
-  if (identity.roles.some((r) => allowed.includes(r))) return identity;
+  if (hasRole(identity, ...allowed)) return identity;
   throw forbidden(`This needs one of the roles: ${allowed.join(', ')}`);
 }
+
+/**
+ * Whether the caller holds one of `allowed` (`admin` always does): the question behind
+ * `requireRole`, for rules that choose between readings rather than refuse (a technician sees only
+ * their own figures, a manager everyone's).
+ */
+export const hasRole = (
+  identity: Pick<Identity, 'roles'> | null | undefined,
+  ...allowed: readonly Role[]
+): boolean => !!identity && identity.roles.some((r) => r === 'admin' || allowed.includes(r));

@@ -17,3 +17,6 @@ export * from './telemetry';
 export * from './validation';
 export * from './input-policy';
 export * from './periodic';
+export * from './define-service';
+export * from './scheduler-settings';
+export * from './numbers';

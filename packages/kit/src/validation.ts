@@ -4,19 +4,6 @@ import { InputRefusal, instantRefusal, isoDateRefusal, parseInstant } from './in
 // Validators shared by every service's domain layer: each failure is BAD_USER_INPUT naming the
 // field at fault with a machine-readable reason.
 
-/** Province / city / district a customer, an order and a technician belong to (R-CU-1). */
-export interface Region {
-  province: string;
-  city: string;
-  district: string | null;
-}
-
-export interface RegionInput {
-  province?: string | null;
-  city?: string | null;
-  district?: string | null;
-}
-
 export function requiredText(raw: string | undefined | null, field: string, max = 200): string {
   const text = (raw ?? '').trim();
   if (!text) throw invalidArgument(`${field} is required`, field, 'REQUIRED');
@@ -117,50 +104,3 @@ export function notInFuture(at: Date, now: Date, field: string): Date {
     throw invalidArgument(`${field} lies in the future`, field, 'IN_FUTURE');
   return at;
 }
-
-export function parseRegion(input: RegionInput | null | undefined, field: string): Region {
-  return {
-    province: requiredText(input?.province, `${field}.province`, 50),
-    city: requiredText(input?.city, `${field}.city`, 50),
-    district: optionalText(input?.district, `${field}.district`, 50),
-  };
-}
-
-/** Mobile (11 digits, 1[3-9]…) or landline with area code; separators and +86 are dropped. */
-export function normalisePhone(raw: string | null | undefined, field: string): string {
-  const text = requiredText(raw, field, 40);
-  const digits = text.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, '');
-  if (!/^1[3-9]\d{9}$/.test(digits) && !/^0\d{9,11}$/.test(digits)) {
-    throw invalidArgument(
-      `"${text}" is not a mobile number or a landline with area code`,
-      field,
-      'INVALID_PHONE',
-    );
-  }
-  return digits;
-}
-
-/**
- * A service station's code (服务站): the station handling a work order, and the code its own
- * warehouse carries in the inventory service (R-IN-1), so the same pattern as warehouse codes —
- * trimmed, upper-cased (staff type `sh-01` as often as `SH-01`), 2–32 of A–Z, 0–9 and "-".
- */
-export const STATION_CODE_PATTERN = /^[A-Z0-9-]{2,32}$/;
-
-export function stationCode(raw: string | null | undefined, field: string): string {
-  const text = requiredText(raw, field, 32).toUpperCase();
-  if (!STATION_CODE_PATTERN.test(text)) {
-    throw invalidArgument(
-      `${field} must be 2–32 characters of A–Z, 0–9 and "-" (got "${text}")`,
-      field,
-      'INVALID_STATION_CODE',
-    );
-  }
-  return text;
-}
-
-/** An optional station code: missing or blank is null, anything else must be a valid code. */
-export const optionalStationCode = (
-  raw: string | null | undefined,
-  field: string,
-): string | null => ((raw ?? '').trim() ? stationCode(raw, field) : null);

@@ -5,8 +5,8 @@ import {
   loadServiceConfig,
   type ServiceConfig,
   serviceEnv,
-  STATION_CODE_PATTERN,
 } from '@aftercare/kit';
+import { STATION_CODE_PATTERN } from '@aftercare/kernel';
 import { z } from 'zod';
 
 export const workOrderEnv = serviceEnv('workorder', {

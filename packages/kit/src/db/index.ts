@@ -5,3 +5,6 @@ export * from './json-dates';
 export * from './lookup';
 export * from './idempotency';
 export * from './idempotency-migration';
+export * from './change-one';
+export * from './record-once';
+export * from './number-series';

@@ -2,11 +2,11 @@ import {
   type EntityManager,
   type Identity,
   forbidden,
-  optionalStationCode,
   optionalText,
   requireRole,
   staffId,
 } from '@aftercare/kit';
+import { optionalStationCode } from '@aftercare/kernel';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import {
   type ComplaintClosureKpi,

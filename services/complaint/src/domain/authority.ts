@@ -1,4 +1,4 @@
-import { invalidArgument, numberIn, requiredText } from '@aftercare/kit';
+import { invalidArgument, numberIn, requiredText } from '@aftercare/kit/domain';
 
 /** Who acts; structurally the kit's `Identity`, so use cases pass the caller straight in. */
 export interface Actor {

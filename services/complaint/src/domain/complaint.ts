@@ -7,8 +7,8 @@ import {
   oneOf,
   optionalText,
   requiredText,
-  normalisePhone,
-} from '@aftercare/kit';
+} from '@aftercare/kit/domain';
+import { normalisePhone } from '@aftercare/kernel';
 
 /** How the complaint reached us (R-CO-1); FOLLOW_UP = heard during a follow-up call (R-SV-4). */
 export const COMPLAINT_CHANNELS = [

@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { numberIn } from '@aftercare/kit';
+import { numberIn } from '@aftercare/kit/domain';
 import { ComplaintCategory, ComplaintChannel, CustomerDemand } from './complaint';
 import { Complaint } from './workflow';
 

@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { invalidArgument, isoDate } from '@aftercare/kit';
+import { invalidArgument, isoDate } from '@aftercare/kit/domain';
 import { DEFAULT_COMPLAINT_DEADLINES, type ComplaintDeadlinePolicy } from './deadlines';
 import { COMPLAINT_RATE_TARGET, isServiceCaused } from './statistics';
 import { type Complaint, staffConcerned } from './workflow';

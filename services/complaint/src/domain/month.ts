@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { invalidArgument, isoDateRefusal } from '@aftercare/kit';
+import { invalidArgument, isoDateRefusal } from '@aftercare/kit/domain';
 
 /** A business month `YYYY-MM`; reports and payroll count in the calendar's time zone, not UTC. */
 export type Month = string;

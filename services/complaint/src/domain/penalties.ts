@@ -9,7 +9,7 @@ import {
   oneOf,
   optionalText,
   requiredText,
-} from '@aftercare/kit';
+} from '@aftercare/kit/domain';
 import { Actor, hasRole } from './authority';
 import { Month, localMonth, parseMonth } from './month';
 

@@ -1,4 +1,4 @@
-import { invalidArgument, numberIn, oneOf, requiredText } from '@aftercare/kit';
+import { invalidArgument, numberIn, oneOf, requiredText } from '@aftercare/kit/domain';
 import { type ApprovalTier, DEFAULT_APPROVAL_TIERS, parseApprovalTiers } from './authority';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, CUSTOMER_DEMANDS, distinct } from './complaint';
 import { DEFAULT_MAJOR_RULES, type MajorRules } from './deadlines';

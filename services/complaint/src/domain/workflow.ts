@@ -10,7 +10,7 @@ import {
   numberIn,
   oneOf,
   requiredText,
-} from '@aftercare/kit';
+} from '@aftercare/kit/domain';
 import {
   Actor,
   ApprovalTier,

@@ -6,7 +6,7 @@ import {
   oneOf,
   optionalText,
   staffId,
-} from '@aftercare/kit';
+} from '@aftercare/kit/domain';
 
 /**
  * R-CU-3 archive handovers (用户档案签收): sales hands a new vehicle's file to the archive clerk

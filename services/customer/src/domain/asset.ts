@@ -1,4 +1,4 @@
-import { addDays, invalidArgument, numberIn } from '@aftercare/kit';
+import { addDays, invalidArgument, numberIn } from '@aftercare/kit/domain';
 import { localDate, optionalIsoDate, optionalText, requiredText } from './values';
 
 export const ASSET_KINDS = ['VEHICLE', 'EQUIPMENT', 'APPLIANCE', 'OTHER'] as const;

@@ -1,4 +1,4 @@
-import { invalidArgument, oneOf } from '@aftercare/kit';
+import { invalidArgument, oneOf } from '@aftercare/kit/domain';
 import { optionalText, requiredText } from './values';
 
 export const CONTACT_CHANNELS = ['PHONE', 'LETTER', 'VISIT', 'WEB', 'SMS', 'EMAIL'] as const;

@@ -1,4 +1,4 @@
-import { invalidArgument, oneOf } from '@aftercare/kit';
+import { invalidArgument, oneOf } from '@aftercare/kit/domain';
 import {
   normaliseEmail,
   normaliseLandline,

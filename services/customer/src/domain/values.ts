@@ -1,6 +1,6 @@
-import { invalidArgument, isoDate } from '@aftercare/kit';
+import { invalidArgument, isoDate } from '@aftercare/kit/domain';
 
-export { optionalText, requiredText } from '@aftercare/kit';
+export { optionalText, requiredText } from '@aftercare/kit/domain';
 
 /**
  * Phone numbers are normalised before they are stored or searched, so "138 0013 8000",

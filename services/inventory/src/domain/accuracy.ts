@@ -1,4 +1,4 @@
-import { invalidArgument } from '@aftercare/kit';
+import { invalidArgument } from '@aftercare/kit/domain';
 import { Part } from './catalogue';
 import { DocumentLine, OnHand, parseStockKey } from './ledger';
 import {

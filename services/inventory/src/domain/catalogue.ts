@@ -1,4 +1,4 @@
-import { conflict } from '@aftercare/kit';
+import { conflict } from '@aftercare/kit/domain';
 import {
   Region,
   RegionInput,

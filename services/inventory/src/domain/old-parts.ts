@@ -1,4 +1,4 @@
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import { MAX_DOCUMENT_LINES } from './ledger';
 import {
   assertDistinct,

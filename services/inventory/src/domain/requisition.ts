@@ -1,4 +1,4 @@
-import { conflict, forbidden, invalidArgument } from '@aftercare/kit';
+import { conflict, forbidden, invalidArgument } from '@aftercare/kit/domain';
 import { MAX_DOCUMENT_LINES, StockDocument, parseStockDocument } from './ledger';
 import {
   assertDistinct,

@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import {
   assertDistinct,
   parseCode,

@@ -1,4 +1,4 @@
-import { invalidArgument, numberIn, requiredText } from '@aftercare/kit';
+import { invalidArgument, numberIn, requiredText } from '@aftercare/kit/domain';
 
 export {
   CLOCK_SKEW_MS,
@@ -8,11 +8,13 @@ export {
   numberIn,
   oneOf,
   optionalText,
+  requiredText,
+} from '@aftercare/kit/domain';
+export {
   parseRegion,
   type Region,
   type RegionInput,
-  requiredText,
-} from '@aftercare/kit';
+} from '@aftercare/kernel';
 
 /** Part and warehouse codes: what is printed on bins and quoted on the phone. */
 export const CODE_PATTERN = /^[A-Z0-9-]{2,32}$/;

@@ -2,10 +2,10 @@ import {
   type EntityManager,
   type Identity,
   isoDate,
-  optionalStationCode,
   optionalText,
   requireRole,
 } from '@aftercare/kit';
+import { optionalStationCode } from '@aftercare/kernel';
 import { FollowUpRecord, SurveyRecord } from '../db/entities';
 import {
   checkPeriod,

@@ -1,4 +1,4 @@
-import { addDays, invalidArgument, isoDateRefusal } from '@aftercare/kit';
+import { addDays, invalidArgument, isoDateRefusal } from '@aftercare/kit/domain';
 
 // Business dates are ISO "YYYY-MM-DD" in the business time zone (the calendar gives them for an
 // instant); arithmetic on them is plain UTC date arithmetic, free of time zones and DST.
@@ -7,7 +7,7 @@ const toUtc = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const fromUtc = (d: Date) => d.toISOString().slice(0, 10);
 
 // The kit's: a date outside the input policy's years is a typed refusal, never an Invalid Date.
-export { addDays } from '@aftercare/kit';
+export { addDays } from '@aftercare/kit/domain';
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: string, to: string): number =>

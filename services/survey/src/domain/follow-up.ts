@@ -1,4 +1,4 @@
-import { conflict, instant, invalidArgument, oneOf, optionalText } from '@aftercare/kit';
+import { conflict, instant, invalidArgument, oneOf, optionalText } from '@aftercare/kit/domain';
 import { addDays } from './dates';
 
 /**

@@ -1,4 +1,4 @@
-import { conflict, forbidden } from '@aftercare/kit';
+import { conflict, forbidden } from '@aftercare/kit/domain';
 import type { Answers, SurveyKind } from './template';
 
 export type SurveyStatus = 'OPEN' | 'ANSWERED';

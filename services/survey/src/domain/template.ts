@@ -1,4 +1,4 @@
-import { invalidArgument, oneOf, optionalText, requiredText } from '@aftercare/kit';
+import { invalidArgument, oneOf, optionalText, requiredText } from '@aftercare/kit/domain';
 
 /**
  * R-SV-1: surveys are data. A template lists the rated items; every item is answered on the same

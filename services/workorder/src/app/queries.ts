@@ -12,8 +12,8 @@ import {
   requireRole,
   findByUuid,
   findByUuids,
-  optionalStationCode,
 } from '@aftercare/kit';
+import { optionalStationCode } from '@aftercare/kernel';
 import type { FilterQuery } from '@mikro-orm/core';
 import { StaffRecord, WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
 import {

@@ -12,8 +12,8 @@ import {
   notFound,
   requireRole,
   inRequestedOrder,
-  optionalStationCode,
 } from '@aftercare/kit';
+import { optionalStationCode } from '@aftercare/kernel';
 import { StaffRecord } from '../db/entities';
 import { optionalText, parseRegion, requiredText } from '../domain';
 import { CAN_MANAGE_STAFF, CAN_READ } from './access';

@@ -4,11 +4,11 @@ import {
   forbidden,
   invalidArgument,
   isoDate,
-  optionalStationCode,
   optionalText,
   requireRole,
   staffId,
 } from '@aftercare/kit';
+import { optionalStationCode } from '@aftercare/kernel';
 import type { FilterQuery } from '@mikro-orm/core';
 import { WorkOrderRecord } from '../db/entities';
 import { type Timeliness, timeliness } from '../domain';

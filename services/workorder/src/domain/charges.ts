@@ -1,4 +1,4 @@
-import { conflict, forbidden, invalidArgument } from '@aftercare/kit';
+import { conflict, forbidden, invalidArgument } from '@aftercare/kit/domain';
 import { numberIn } from './values';
 
 /** Who asks for or approves a discount; matches the kit's `Identity`. */

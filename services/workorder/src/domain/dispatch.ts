@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import { REASSIGNABLE_STATUSES, WorkOrderStatus, isOpen } from './status';
 import { Region, requiredText } from './values';
 

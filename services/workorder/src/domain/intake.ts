@@ -1,4 +1,5 @@
-import { conflict, invalidArgument, optionalStationCode } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
+import { optionalStationCode } from '@aftercare/kernel';
 import { AREA_TYPES, AreaType } from './sla';
 import { CHANNELS, Channel } from './status';
 import {

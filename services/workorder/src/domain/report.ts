@@ -1,4 +1,4 @@
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import { PartReplaced, PartReplacedInput, parsePartsReplaced } from './parts';
 import { WorkOrderStatus, assertCanSign } from './status';
 import { instant, notInFuture, numberIn, oneOf, optionalText, requiredText } from './values';

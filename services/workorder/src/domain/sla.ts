@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { conflict } from '@aftercare/kit';
+import { conflict } from '@aftercare/kit/domain';
 import { numberIn, oneOf, optionalText, requiredText } from './values';
 
 /**

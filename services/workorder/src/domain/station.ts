@@ -1,4 +1,5 @@
-import { conflict, optionalStationCode, requiredText, stationCode } from '@aftercare/kit';
+import { conflict, requiredText } from '@aftercare/kit/domain';
+import { optionalStationCode, stationCode } from '@aftercare/kernel';
 import { isCompleted, isOpen, type WorkOrderStatus } from './status';
 
 /**

@@ -1,4 +1,4 @@
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import { optionalText } from './values';
 
 /** R-WO-2 statuses, in the order a job normally passes through them. */

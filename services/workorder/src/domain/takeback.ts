@@ -1,4 +1,4 @@
-import { conflict, invalidArgument } from '@aftercare/kit';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import { PartReplaced, PartReplacedInput, parsePartReplaced } from './parts';
 import { isoDate, numberIn, optionalText, requiredText } from './values';
 

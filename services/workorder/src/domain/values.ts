@@ -2,13 +2,15 @@ export {
   CLOCK_SKEW_MS,
   instant,
   isoDate,
-  normalisePhone,
   notInFuture,
   numberIn,
   oneOf,
   optionalText,
+  requiredText,
+} from '@aftercare/kit/domain';
+export {
+  normalisePhone,
   parseRegion,
   type Region,
   type RegionInput,
-  requiredText,
-} from '@aftercare/kit';
+} from '@aftercare/kernel';

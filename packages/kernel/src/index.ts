@@ -1,0 +1,4 @@
+export * from './region';
+export * from './station';
+export * from './phone';
+export * from './kpi-scope';
