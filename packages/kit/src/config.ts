@@ -94,6 +94,11 @@ export function serviceEnv(
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
       .default(`aftercare_${service}`),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * How long a request waits for a free database connection before it is answered
+     * SERVICE_UNAVAILABLE (reason DATABASE_BUSY) instead of queueing on.
+     */
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
     EVENT_SUBJECT_PREFIX: z
       .string()

@@ -44,6 +44,7 @@ export interface BaseServiceConfig {
   ADMIN_PORT: number;
   databaseUrl: string;
   DATABASE_POOL_MAX: number;
+  DATABASE_ACQUIRE_TIMEOUT_MS?: number;
   NATS_URL: string;
   EVENT_SUBJECT_PREFIX: string;
   EVENT_SCHEMA_BASE_URL: string;
@@ -169,6 +170,7 @@ const ormOptions = <C extends BaseServiceConfig>(spec: ServiceSpec<C>) => ({
     ...spec.migrations,
   ],
   poolMax: spec.config.DATABASE_POOL_MAX,
+  acquireTimeoutMs: spec.config.DATABASE_ACQUIRE_TIMEOUT_MS,
 });
 
 /** The `migrate` command / Kubernetes Job: creates the database if needed and applies migrations. */
