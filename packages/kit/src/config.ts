@@ -100,6 +100,8 @@ export function serviceEnv(
      */
     DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
+    /** How long NATS may be lost (while the client reconnects) before `/readyz` says not ready. */
+    NATS_READY_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     EVENT_SUBJECT_PREFIX: z
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')
