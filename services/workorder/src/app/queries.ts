@@ -11,6 +11,8 @@ import {
   type ParentPageRequest,
   requireRole,
   findByUuid,
+  conflict,
+  hasRole,
   findByUuids,
 } from '@aftercare/kit';
 import { optionalStationCode } from '@aftercare/kernel';
@@ -24,7 +26,8 @@ import {
   minutesOnDay,
   workersOnDay,
   type DailyReport,
-  nextDueAt,
+  boardDueAt,
+  isOpen,
   WORK_ORDER_STATUSES,
   type WorkOrderStatus,
 } from '../domain';
@@ -41,6 +44,22 @@ export async function getWorkOrder(
   const me = requireRole(caller, ...CAN_READ);
   const order = await findByUuid(em, WorkOrderRecord, 'WorkOrder', id);
   if (!canSee(me, order)) throw forbidden(`work order ${order.number} is not assigned to you`);
+  return order;
+}
+
+/** R-IN-3: parts are requested and issued only against an open work order. */
+export async function orderOpenForParts(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<WorkOrderRecord> {
+  const order = await getWorkOrder(em, caller, checkUuid(id, 'workOrderId'));
+  if (!isOpen(order.status)) {
+    throw conflict(
+      `work order ${order.number} is ${order.status}: no parts can be requisitioned or issued`,
+      'WORK_ORDER_NOT_OPEN',
+    );
+  }
   return order;
 }
 
@@ -65,8 +84,7 @@ export interface WorkOrderFilter extends PageRequest {
   openOnly?: boolean | null;
 }
 
-const seesAll = (me: Identity) =>
-  me.roles.includes('admin') || me.roles.some((r) => CAN_READ_ALL.includes(r));
+const seesAll = (me: Identity) => hasRole(me, ...CAN_READ_ALL);
 
 function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord> {
   const where: FilterQuery<WorkOrderRecord>[] = [];
@@ -175,18 +193,7 @@ export async function dispatchBoard(
     { $and: [filterOf(me, { ...f, openOnly: true })] },
     { limit: 2000, orderBy: { calledAt: 'asc' } },
   );
-  const entries = orders.map((o) =>
-    Object.assign(o, {
-      dueAt: nextDueAt(
-        {
-          answerDueAt: o.answerDueAt ?? o.calledAt,
-          arrivalDueAt: o.arrivalDueAt,
-          onSiteDueAt: o.onSiteDueAt,
-        },
-        { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt },
-      ),
-    }),
-  );
+  const entries = orders.map((o) => Object.assign(o, { dueAt: boardDueAt(o) }));
   const rows = boardOrder(entries, deps.now(), deps.calendar);
   return (f.overdueOnly ? rows.filter((r) => r.overdue) : rows).slice(0, first);
 }
