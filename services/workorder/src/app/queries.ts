@@ -27,14 +27,13 @@ import {
   workersOnDay,
   type DailyReport,
   boardDueAt,
+  CLOSED_STATUSES,
   isOpen,
   WORK_ORDER_STATUSES,
   type WorkOrderStatus,
 } from '../domain';
 import { CAN_READ, CAN_READ_ALL, CAN_READ_BOARD, canSee } from './access';
 import type { WorkOrderDeps } from './deps';
-
-const CLOSED: WorkOrderStatus[] = ['SIGNED', 'CLOSED', 'CANCELLED'];
 
 export async function getWorkOrder(
   em: EntityManager,
@@ -100,7 +99,7 @@ function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord
     }
     where.push({ status: f.status as WorkOrderStatus });
   }
-  if (f.openOnly) where.push({ status: { $nin: CLOSED } });
+  if (f.openOnly) where.push({ status: { $nin: [...CLOSED_STATUSES] } });
   if (f.technicianId) where.push({ technicianIds: { $contains: [f.technicianId] } });
   if (f.province) where.push({ province: f.province });
   if (f.city) where.push({ city: f.city });

@@ -14,7 +14,7 @@ import {
   type RequestContext,
   toConnection,
 } from '@aftercare/kit';
-import { type WorkOrderRecord, type StaffRecord } from '../db/entities';
+import type { StaffRecord, WorkOrderRecord } from '../db/entities';
 import { allowedActions, regionOf, slaStatus, totalRepairHours, type RepairCard } from '../domain';
 import type { WorkOrderDeps } from '../app/deps';
 import {
