@@ -10,6 +10,7 @@ import {
   type ServiceReportInput,
   type SignatureInput,
   type Technician,
+  type WorkOrderMove,
 } from '../domain';
 import {
   CAN_ANSWER,
@@ -66,38 +67,42 @@ export const reassignWorkOrder = (
   }));
 
 /**
+ * A use case making one move as `acting`: `(deps, caller, id, ...args)` → the order after it.
+ * `moveOf` turns the use case's own arguments into the move.
+ */
+const oneMove =
+  <A extends unknown[]>(acting: Acting, moveOf: (...args: A) => WorkOrderMove) =>
+  (deps: WorkOrderDeps, caller: Identity | null, id: string, ...args: A) =>
+    orderAfter(deps, caller, acting, id, moveOf(...args));
+
+/**
  * Hands an open work order to another service station, with a reason; the history line keeps
  * the station it came from. Its technicians stay as they are (the new station's dispatcher may
  * reassign them).
  */
-export const changeWorkOrderStation = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  input: { stationCode?: string | null; reason?: string | null },
-) => orderAfter(deps, caller, desk(CAN_DISPATCH), id, { type: 'changeStation', input });
+export const changeWorkOrderStation = oneMove(
+  desk(CAN_DISPATCH),
+  (input: { stationCode?: string | null; reason?: string | null }) => ({
+    type: 'changeStation',
+    input,
+  }),
+);
 
 /** The answer to the customer (R-WO-3 "answered within 24 h") when it comes before dispatch. */
-export const recordAnswer = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  note?: string | null,
-) => orderAfter(deps, caller, desk(CAN_ANSWER), id, { type: 'answer', note });
+export const recordAnswer = oneMove(desk(CAN_ANSWER), (note?: string | null) => ({
+  type: 'answer',
+  note,
+}));
 
-export const departForSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  orderAfter(deps, caller, assignedTo(FIELD_WORK), id, { type: 'depart' });
+export const departForSite = oneMove(assignedTo(FIELD_WORK), () => ({ type: 'depart' }));
 
-export const arriveOnSite = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  orderAfter(deps, caller, assignedTo(FIELD_WORK), id, { type: 'arrive' });
+export const arriveOnSite = oneMove(assignedTo(FIELD_WORK), () => ({ type: 'arrive' }));
 
 /** R-WO-6: fixed on site; the service report comes with it and the work counts as done. */
-export const resolveOnSite = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  report: ServiceReportInput,
-) => orderAfter(deps, caller, assignedTo(FIELD_WORK), id, { type: 'resolveOnSite', report });
+export const resolveOnSite = oneMove(assignedTo(FIELD_WORK), (report: ServiceReportInput) => ({
+  type: 'resolveOnSite',
+  report,
+}));
 
 /** R-WO-5: cannot be fixed on site; the customer gets a goods receipt for what is taken. */
 export const takeBack = (
@@ -113,53 +118,46 @@ export const takeBack = (
   }));
 
 /** R-WO-5: the workshop books the goods in. */
-export const receiveInWorkshop = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  orderAfter(deps, caller, assignedTo(WORKSHOP_WORK), id, { type: 'receiveInWorkshop' });
+export const receiveInWorkshop = oneMove(assignedTo(WORKSHOP_WORK), () => ({
+  type: 'receiveInWorkshop',
+}));
 
 /** R-WO-5 repair card: hours spent and parts replaced, while the goods are in the workshop. */
-export const recordRepairWork = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  work: { hours?: RepairHoursInput | null; part?: PartReplacedInput | null },
-) => orderAfter(deps, caller, assignedTo(WORKSHOP_WORK), id, { type: 'repairCard', work });
+export const recordRepairWork = oneMove(
+  assignedTo(WORKSHOP_WORK),
+  (work: { hours?: RepairHoursInput | null; part?: PartReplacedInput | null }) => ({
+    type: 'repairCard',
+    work,
+  }),
+);
 
-export const finishRepair = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  report: ServiceReportInput,
-) => orderAfter(deps, caller, assignedTo(WORKSHOP_WORK), id, { type: 'finishRepair', report });
+export const finishRepair = oneMove(assignedTo(WORKSHOP_WORK), (report: ServiceReportInput) => ({
+  type: 'finishRepair',
+  report,
+}));
 
 /** R-WO-5: back to the customer: the receipt is taken back and voided, the goods booked out. */
-export const returnToCustomer = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  orderAfter(deps, caller, assignedTo(WORKSHOP_WORK), id, { type: 'returnToCustomer' });
+export const returnToCustomer = oneMove(assignedTo(WORKSHOP_WORK), () => ({
+  type: 'returnToCustomer',
+}));
 
 /** R-WO-6: the customer signs only after the work is done; paid work needs settled charges. */
-export const signWorkOrder = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  input: SignatureInput,
-) => orderAfter(deps, caller, assignedTo(FIELD_WORK), id, { type: 'sign', input });
+export const signWorkOrder = oneMove(assignedTo(FIELD_WORK), (input: SignatureInput) => ({
+  type: 'sign',
+  input,
+}));
 
-export const closeWorkOrder = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  orderAfter(deps, caller, desk(CAN_CLOSE), id, { type: 'close' });
+export const closeWorkOrder = oneMove(desk(CAN_CLOSE), () => ({ type: 'close' }));
 
-export const cancelWorkOrder = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  reason: string | null | undefined,
-) => orderAfter(deps, caller, desk(CAN_CANCEL), id, { type: 'cancel', reason });
+export const cancelWorkOrder = oneMove(desk(CAN_CANCEL), (reason: string | null | undefined) => ({
+  type: 'cancel',
+  reason,
+}));
 
 /** R-WO-7: paid-service charges; a discount beyond the employee's authority waits for approval. */
-export const setCharges = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  id: string,
-  input: ChargesInput,
-) => orderAfter(deps, caller, assignedTo(CAN_CHARGE), id, { type: 'charges', input });
+export const setCharges = oneMove(assignedTo(CAN_CHARGE), (input: ChargesInput) => ({
+  type: 'charges',
+  input,
+}));
 
-export const approveDiscount = (deps: WorkOrderDeps, caller: Identity | null, id: string) =>
-  orderAfter(deps, caller, desk(CAN_APPROVE), id, { type: 'approveDiscount' });
+export const approveDiscount = oneMove(desk(CAN_APPROVE), () => ({ type: 'approveDiscount' }));
