@@ -1,9 +1,14 @@
 import type { EventInput, events, WorkOrderCompleted, WorkOrderFacts } from '@aftercare/events';
 import type { Identity } from '@aftercare/kit/domain';
-import type { Region } from '@aftercare/kernel';
 import { conflict } from '@aftercare/kit/domain';
-import { approveDiscount, type Charges, type ChargesInput, computeCharges } from './charges';
-import { assertChargesSettled, type DiscountAuthority } from './charges';
+import {
+  approveDiscount,
+  assertChargesSettled,
+  type Charges,
+  type ChargesInput,
+  computeCharges,
+  type DiscountAuthority,
+} from './charges';
 import {
   type AssignmentInput,
   type DispatchWarning,
@@ -12,6 +17,7 @@ import {
   type Technician,
 } from './dispatch';
 import type { ServiceType } from './intake';
+import type { Region } from './values';
 import type { PartReplacedInput } from './parts';
 import {
   acceptSignature,
