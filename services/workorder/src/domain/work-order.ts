@@ -1,6 +1,5 @@
 import type { EventInput, events, WorkOrderCompleted, WorkOrderFacts } from '@aftercare/events';
-import type { Identity } from '@aftercare/kit/domain';
-import { conflict } from '@aftercare/kit/domain';
+import { conflict, type Identity } from '@aftercare/kit/domain';
 import {
   approveDiscount,
   assertChargesSettled,
