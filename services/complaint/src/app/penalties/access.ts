@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '@aftercare/kit';
-import { PENALTY_DECIDER_ROLES } from '../../domain';
+import { PENALTY_DECIDER_ROLES } from '../../domain/penalties';
 
 /** Any signed-in staff member (they see their own lines; the use case narrows further). */
 export const ANY_STAFF: Role[] = ROLES.filter((r) => r !== 'admin');

@@ -9,8 +9,8 @@ import {
   type Identity,
   requireRole,
 } from '@aftercare/kit';
-import { PenaltyRecord } from '../../db/entities';
-import { type LedgerEntry, type PenaltyAction, penaltyTransition } from '../../domain';
+import { PenaltyRecord } from '../../db/penalties';
+import { type LedgerEntry, type PenaltyAction, penaltyTransition } from '../../domain/penalties';
 import {
   CAN_APPEAL,
   CAN_DECIDE_PENALTIES,

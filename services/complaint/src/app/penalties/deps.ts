@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import type { EventPublisher, Identity, Orm } from '@aftercare/kit';
-import type { PenaltyPolicy } from '../../domain';
+import type { PenaltyPolicy } from '../../domain/penalties';
 
 export interface StaffFacts {
   id: string;

@@ -15,16 +15,15 @@ import {
   requiredText,
   uuidv7,
 } from '@aftercare/kit';
-import { PenaltyRecord, PenaltyRuleRecord } from '../../db/entities';
+import { PenaltyRecord, PenaltyRuleRecord } from '../../db/penalties';
 import {
   type StaffRef,
   assessPenalty,
   countViolationsBefore,
-  localMonth,
-  monthRange,
   penaltyCarrier,
   proposeEntry,
-} from '../../domain';
+} from '../../domain/penalties';
+import { localMonth, monthRange } from '../../domain/month';
 import { CAN_PROPOSE_PENALTIES } from './access';
 import type { PenaltyDeps } from './deps';
 import { toRule } from './rules';

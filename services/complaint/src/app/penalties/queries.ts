@@ -12,16 +12,15 @@ import {
   type Page,
   requireRole,
 } from '@aftercare/kit';
-import { PenaltyRecord } from '../../db/entities';
+import { PenaltyRecord } from '../../db/penalties';
 import {
   PENALTY_STATUSES,
   type PenaltyActionType,
   type PayrollRow,
   allowedPenaltyActions,
-  monthRange,
   monthlyExport,
-  parseMonth,
-} from '../../domain';
+} from '../../domain/penalties';
+import { monthRange, parseMonth } from '../../domain/month';
 import { ANY_STAFF, CAN_EXPORT_PAYROLL, CAN_READ_ALL_PENALTIES } from './access';
 import type { PenaltyDeps } from './deps';
 

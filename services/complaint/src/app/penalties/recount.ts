@@ -1,6 +1,6 @@
 import { type ScheduledJob } from '@aftercare/kit';
-import { PenaltyRecord } from '../../db/entities';
-import { uncorrectedRecounts } from '../../domain';
+import { PenaltyRecord } from '../../db/penalties';
+import { uncorrectedRecounts } from '../../domain/penalties';
 import type { PenaltyDeps } from './deps';
 import { proposeOnce } from './propose';
 

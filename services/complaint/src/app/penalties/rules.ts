@@ -1,6 +1,6 @@
 import { type EntityManager, type Identity, requireRole } from '@aftercare/kit';
-import { PenaltyRuleRecord } from '../../db/entities';
-import { type PenaltyRule, type PenaltyRuleInput, parsePenaltyRule } from '../../domain';
+import { PenaltyRuleRecord } from '../../db/penalties';
+import { type PenaltyRule, type PenaltyRuleInput, parsePenaltyRule } from '../../domain/penalties';
 import { ANY_STAFF, CAN_EDIT_PENALTY_RULES } from './access';
 import type { PenaltyDeps } from './deps';
 

@@ -1,11 +1,17 @@
 /*
- * The penalty ledger (R-PN-1..3): rules as data, assessment, the ledger line's lifecycle and the
- * payroll export. It lives in the complaint service for now but knows nothing of complaints, so it
- * can become a service of its own. What it takes from its host, and nothing more:
- * - the business month (`../month`: `Month`, `parseMonth`, `localMonth`), shared vocabulary;
- * - from a complaint investigation (app side, `ComplaintFinding` in `app/penalties`): the complaint's
- *   id, when it was received, whether it repeats an earlier one, whether our service caused it, the
- *   people found responsible, and who else on the team it concerns when nobody was named.
+ * The penalty ledger (R-PN-1..3): rules as data, assessment, a ledger line's lifecycle, payroll.
+ * It runs inside the complaint service but reads no complaint, so lifting it into a service of its
+ * own is a move, not a rewrite: `domain/penalties`, `app/penalties`, `db/penalties` and
+ * `events/penalties` go together. What it needs from the complaint side, and nothing else:
+ * - the business month (`domain/month`: `Month`, `parseMonth`, `localMonth`, `monthRange`);
+ * - a `ComplaintFinding` (`app/penalties/propose`) when an investigation is submitted: the
+ *   complaint's id and receipt time, whether it repeats an earlier one, whether our service caused
+ *   it, who was found responsible and, asked only when nobody was, the team member whose team lead
+ *   carries it;
+ * - `PenaltyDeps` (`app/penalties/deps`): database, outbox, calendar, clock, escalation settings,
+ *   the staff roster and the identity it acts under.
+ * Today its tables share the complaint service's database and migrations, and its events are
+ * declared among the complaint service's.
  */
 export * from './rules';
 export * from './assessment';
