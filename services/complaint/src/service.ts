@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { defineService, loadTypeDefs } from '@aftercare/kit';
 import { complaintV1 } from '@aftercare/proto';
-import { deadlineScheduler } from './app/deadline-scan';
+import { deadlineRound } from './app/deadline-scan';
 import { SERVICE_IDENTITY, type ComplaintDeps } from './app/deps';
-import { correctionScheduler } from './app/penalties';
+import { scanUncorrectedViolations } from './app/penalties';
 import { COMPLAINT_COUNTERS } from './business-metrics';
 import { customerDirectory, workOrderDirectory } from './clients/directories';
 import { type ComplaintConfig, complaintScheduler } from './config';
@@ -49,9 +49,17 @@ export const complaintService = defineService<ComplaintConfig, ComplaintDeps, Co
     context: complaintContext,
   },
   subscriptions: (deps, runtime) => subscriptions(deps, runtime.logger),
+  // Both on the one pair of settings: COMPLAINT_SCHEDULER and COMPLAINT_SCAN_INTERVAL_MS.
   schedulers: (deps, config) => {
     const settings = complaintScheduler.of(config);
-    return [deadlineScheduler(deps, settings), correctionScheduler(deps, settings)];
+    return [
+      { name: 'complaint deadline scheduler', ...settings, run: () => deadlineRound(deps) },
+      {
+        name: 'penalty correction scheduler',
+        ...settings,
+        run: () => scanUncorrectedViolations(deps),
+      },
+    ];
   },
   counters: COMPLAINT_COUNTERS,
 });

@@ -1,6 +1,6 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
 import { events } from '@aftercare/events';
-import { groupByKeys, recordOnce, type ScheduledJob } from '@aftercare/kit';
+import { groupByKeys, recordOnce } from '@aftercare/kit';
 import { ComplaintRecord } from '../db/entities';
 import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
 import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
@@ -131,17 +131,10 @@ export async function overdueNoticesOf(
 }
 
 /**
- * The deadline scheduler: escalations first (they meet the escalation deadline), then overdue, then
- * last month's report (R-CO-4) if it has not gone out yet.
+ * One round of the deadline scheduler: escalations first (they meet the escalation deadline), then
+ * overdue, then last month's report (R-CO-4) if it has not gone out yet.
  */
-export const deadlineScheduler = (
-  deps: ComplaintDeps,
-  settings: { enabled: boolean; intervalMs: number },
-): ScheduledJob => ({
-  name: 'complaint deadline scheduler',
-  ...settings,
-  run: async () =>
-    (await escalateMajorComplaints(deps)) +
-    (await scanOverdueComplaints(deps)) +
-    ((await publishMonthlyReport(deps)) ? 1 : 0),
-});
+export const deadlineRound = async (deps: ComplaintDeps): Promise<number> =>
+  (await escalateMajorComplaints(deps)) +
+  (await scanOverdueComplaints(deps)) +
+  ((await publishMonthlyReport(deps)) ? 1 : 0);

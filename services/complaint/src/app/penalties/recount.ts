@@ -1,4 +1,3 @@
-import { type ScheduledJob } from '@aftercare/kit';
 import { PenaltyRecord } from '../../db/penalties';
 import { uncorrectedRecounts } from '../../domain/penalties';
 import type { PenaltyDeps } from './deps';
@@ -63,13 +62,3 @@ async function recountEach(deps: PenaltyDeps, open: PenaltyRecord[], now: Date):
   }
   return proposed;
 }
-
-/** The re-count scheduler, on the complaint service's scheduler settings. */
-export const correctionScheduler = (
-  deps: PenaltyDeps,
-  settings: { enabled: boolean; intervalMs: number },
-): ScheduledJob => ({
-  name: 'penalty correction scheduler',
-  ...settings,
-  run: () => scanUncorrectedViolations(deps),
-});
