@@ -359,9 +359,7 @@ const findingOf = (deps: ComplaintDeps, complaint: ComplaintRecord): ComplaintFi
     const order = complaint.workOrderId
       ? await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY)
       : null;
-    return (
-      order?.leadTechnicianId ?? order?.technicianIds[0] ?? complaint.aboutStaffIds[0] ?? null
-    );
+    return order?.leadTechnicianId ?? order?.technicianIds[0] ?? complaint.aboutStaffIds[0] ?? null;
   },
 });
 

@@ -1,5 +1,10 @@
 import { type EntityManager, type Identity, requireRole } from '@aftercare/kit';
-import { type KpiScope, type KpiScopeInput, parseKpiScope, scopeForReader } from '@aftercare/kernel';
+import {
+  type KpiScope,
+  type KpiScopeInput,
+  parseKpiScope,
+  scopeForReader,
+} from '@aftercare/kernel';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import {
   type ComplaintClosureKpi,

@@ -32,7 +32,11 @@ export function customerDirectory({ config, calls, lifecycle }: ClientRuntime): 
 }
 
 /** The work-order service over gRPC: related work orders and the staff roster. */
-export function workOrderDirectory({ config, calls, lifecycle }: ClientRuntime): WorkOrderDirectory {
+export function workOrderDirectory({
+  config,
+  calls,
+  lifecycle,
+}: ClientRuntime): WorkOrderDirectory {
   const client = createGrpcClient(
     workorderV1.WorkOrderServiceClient,
     config.WORKORDER_GRPC_ADDRESS,

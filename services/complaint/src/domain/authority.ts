@@ -1,10 +1,4 @@
-import {
-  hasRole,
-  invalidArgument,
-  numberIn,
-  requiredText,
-  type Role,
-} from '@aftercare/kit/domain';
+import { hasRole, invalidArgument, numberIn, requiredText, type Role } from '@aftercare/kit/domain';
 
 /** Who acts; structurally the kit's `Identity`, so use cases pass the caller straight in. */
 export interface Actor {

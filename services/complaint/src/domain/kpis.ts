@@ -8,7 +8,9 @@ import { type Complaint, staffConcerned } from './workflow';
 export const COMPLAINT_CLOSURE_TARGET = 1;
 
 /** The narrowing of a KPI this service applies (the kernel's scope; every part optional here). */
-type ComplaintKpiScope = Partial<Pick<KpiScope, 'province' | 'city' | 'stationCode' | 'technicianId'>>;
+type ComplaintKpiScope = Partial<
+  Pick<KpiScope, 'province' | 'city' | 'stationCode' | 'technicianId'>
+>;
 
 /** A completed work order as the complaint service stores it from `workorder.completed`. */
 export interface CompletedOrderFacts {

@@ -28,9 +28,14 @@ describe('KPIs over any period (SPEC §6)', () => {
     // Shanghai is UTC+8: 3 Nov 00:00 local … 6 Nov 00:00 local.
     expect(range.from.toISOString()).toBe('2026-11-02T16:00:00.000Z');
     expect(range.to.toISOString()).toBe('2026-11-05T16:00:00.000Z');
-    const endOfYear = periodRange(parseKpiScope({ from: '2026-12-31', to: '2026-12-31' }), calendar);
+    const endOfYear = periodRange(
+      parseKpiScope({ from: '2026-12-31', to: '2026-12-31' }),
+      calendar,
+    );
     expect(endOfYear.to.toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    expect(errorOf(() => parseKpiScope({ from: '2026-11-05', to: '2026-11-03' })).reason).toBe('INVALID_PERIOD');
+    expect(errorOf(() => parseKpiScope({ from: '2026-11-05', to: '2026-11-03' })).reason).toBe(
+      'INVALID_PERIOD',
+    );
     expect(errorOf(() => parseKpiScope({ from: '2026-11', to: '2026-11-03' })).field).toBe('from');
   });
 

@@ -146,7 +146,10 @@ export function penaltyTransition(
 }
 
 /** Lifecycle actions legal now; with an actor, only those this actor may take. */
-export function allowedPenaltyActions(entry: LedgerEntry, actor?: LedgerActor): PenaltyActionType[] {
+export function allowedPenaltyActions(
+  entry: LedgerEntry,
+  actor?: LedgerActor,
+): PenaltyActionType[] {
   return PENALTY_ACTION_TYPES.filter(
     (type) =>
       isPenaltyActionLegal(entry, type) && (!actor || penaltyDenial(entry, type, actor) === null),
@@ -157,7 +160,11 @@ const isPenaltyActionLegal = (entry: LedgerEntry, type: PenaltyActionType): bool
   PENALTY_MOVES[type].from.includes(entry.status) &&
   !(type === 'appeal' && entry.kind === 'REWARD');
 
-function penaltyDenial(entry: LedgerEntry, type: PenaltyActionType, actor: LedgerActor): AppError | null {
+function penaltyDenial(
+  entry: LedgerEntry,
+  type: PenaltyActionType,
+  actor: LedgerActor,
+): AppError | null {
   if (type === 'appeal') {
     return actor.userId === entry.staffId
       ? null

@@ -50,4 +50,3 @@ export function monthlyExport(
   }
   return [...rows.values()].sort((a, b) => (a.staffId < b.staffId ? -1 : 1));
 }
-

@@ -1,9 +1,4 @@
-import {
-  invalidArgument,
-  numberIn,
-  oneOf,
-  requiredText,
-} from '@aftercare/kit/domain';
+import { invalidArgument, numberIn, oneOf, requiredText } from '@aftercare/kit/domain';
 
 /** R-PN-1: where a penalty comes from. */
 export const PENALTY_SOURCES = [
