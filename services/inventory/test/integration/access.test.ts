@@ -32,7 +32,9 @@ let deps: InventoryDeps;
 
 beforeAll(async () => {
   env = await testServiceEnv('inv-access');
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  service = await startInventoryService(loadInventoryConfig(env.env), {
+    onReady: (d) => (deps = d),
+  });
 });
 afterAll(async () => {
   await service?.stop();

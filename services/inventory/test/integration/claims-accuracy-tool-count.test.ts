@@ -36,7 +36,9 @@ beforeAll(async () => {
     TOOL_SCHEDULER: 'false',
     CLAIM_LARGE_AMOUNT_FEN: '300000',
   });
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  service = await startInventoryService(loadInventoryConfig(env.env), {
+    onReady: (d) => (deps = d),
+  });
   for (const code of ['ST-A', 'ST-B']) {
     await createWarehouse(deps, manager, {
       code,

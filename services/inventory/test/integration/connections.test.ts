@@ -20,7 +20,9 @@ let deps: InventoryDeps;
 
 beforeAll(async () => {
   env = await testServiceEnv('inv-connections');
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  service = await startInventoryService(loadInventoryConfig(env.env), {
+    onReady: (d) => (deps = d),
+  });
   for (const code of ['ST-A', 'ST-B', 'ST-C'])
     await createWarehouse(deps, manager, {
       code,

@@ -27,7 +27,9 @@ let claimOrderId: string;
 
 beforeAll(async () => {
   env = await testServiceEnv('inv-idem', { TOOL_SCHEDULER: 'false' });
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  service = await startInventoryService(loadInventoryConfig(env.env), {
+    onReady: (d) => (deps = d),
+  });
   await createWarehouse(deps, manager, {
     code: 'IDEM-WH',
     name: 'Idempotency station',

@@ -16,7 +16,7 @@ beforeAll(async () => {
   env = await testServiceEnv('inv-ledger');
   service = await startInventoryService(
     loadInventoryConfig({ ...env.env, DATABASE_POOL_MAX: '20' }),
-    (d) => (deps = d),
+    { onReady: (d) => (deps = d) },
   );
   await createWarehouse(deps, manager, {
     code: 'CENTRAL',
