@@ -58,13 +58,8 @@ function stepEvent(req: Requisition, at: Date): EventMessage {
 }
 
 /** A domain step taken on the locked requisition: the requisition after it, and its events. */
-type Step = (
-  req: Requisition,
-  em: EntityManager,
-  now: Date,
-) =>
-  | Promise<{ next: Requisition; events: EventMessage[] }>
-  | { next: Requisition; events: EventMessage[] };
+type Stepped = { next: Requisition; events: EventMessage[] };
+type Step = (req: Requisition, em: EntityManager, now: Date) => Promise<Stepped> | Stepped;
 
 const change = (deps: InventoryDeps, id: string, step: Step): Promise<RequisitionRecord> =>
   changeOne(deps, {
@@ -73,9 +68,9 @@ const change = (deps: InventoryDeps, id: string, step: Step): Promise<Requisitio
     id,
     field: 'requisitionId',
     apply: async (record, em) => {
-      const { next, events } = await step(toRequisition(record), em, deps.now());
-      Object.assign(record, next);
-      return { events };
+      const stepped = await step(toRequisition(record), em, deps.now());
+      Object.assign(record, stepped.next);
+      return { events: stepped.events };
     },
   });
 
