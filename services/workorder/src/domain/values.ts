@@ -8,9 +8,4 @@ export {
   optionalText,
   requiredText,
 } from '@aftercare/kit/domain';
-export {
-  normalisePhone,
-  parseRegion,
-  type Region,
-  type RegionInput,
-} from '@aftercare/kernel';
+export { normalisePhone, parseRegion, type Region, type RegionInput } from '@aftercare/kernel';
