@@ -3,6 +3,7 @@ export * from './nats';
 export * from './service-env';
 export * from './helpers';
 export * from './events';
+export * from './eventually';
 export * from './access';
 export * from './identity';
 export * from './identity-attacks';

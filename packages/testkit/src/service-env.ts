@@ -79,10 +79,46 @@ export async function startTestService<S>(
   }
 }
 
+/** What a started service must offer for a test to stop it. */
+export interface StoppableService {
+  stop(): Promise<unknown>;
+}
+
 /** Stops what `startTestService` started (either may be missing when `beforeAll` failed). */
 export async function stopTestService(
-  started: Partial<TestService<{ stop(): Promise<unknown> }>> | undefined,
+  started: Partial<TestService<StoppableService>> | undefined,
 ): Promise<void> {
   await started?.service?.stop();
   await started?.env?.cleanup();
+}
+
+/** Services a test starts one after another, stopped together (see `testServiceStack`). */
+export interface TestServiceStack {
+  /** `startTestService`, remembering the service so that `stop` stops it. */
+  start<S extends StoppableService>(
+    label: string,
+    start: (env: Env) => Promise<S>,
+    extra?: Env,
+  ): Promise<TestService<S>>;
+  /** Stops every service started so far, the last one first, and drops its environment. */
+  stop(): Promise<void>;
+}
+
+/**
+ * For a test that needs several real services, a later one given an earlier one's ports: they stop
+ * in reverse order, so none outlives a service it calls, and `stop` stops only what has started —
+ * safe in `afterAll` after a `beforeAll` that failed half-way.
+ */
+export function testServiceStack(): TestServiceStack {
+  const started: TestService<StoppableService>[] = [];
+  return {
+    async start(label, start, extra) {
+      const service = await startTestService(label, start, extra);
+      started.push(service);
+      return service;
+    },
+    async stop() {
+      for (const service of started.splice(0).reverse()) await stopTestService(service);
+    },
+  };
 }
