@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { workorderV1 } from '@aftercare/proto';
 import {
+  allRootFieldProbes,
   anonymousGrpcCodes,
   anonymousSubgraphRequest,
   declaredRoleRefusals,
@@ -10,11 +11,12 @@ import {
   outsiderCodes,
   probeCodes,
   rootFieldProbes,
-  rowCount,
+  rowCounts,
+  startTestService,
+  stopTestService,
   subgraphData,
   subgraphRequest,
   type TestServiceEnv,
-  testServiceEnv,
 } from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService, type WorkOrderDeps } from '../../src';
 import { WORKORDER_GRPC_ROLES } from '../../src/grpc/handlers';
@@ -30,21 +32,16 @@ let service: Awaited<ReturnType<typeof startWorkOrderService>>;
 let deps: WorkOrderDeps;
 
 beforeAll(async () => {
-  env = await testServiceEnv('wo-access', {
-    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
-    SLA_SCHEDULER: 'false',
-  });
-  service = await startWorkOrderService(loadWorkOrderConfig(env.env), {
-    onReady: (d) => (deps = d),
-  });
+  ({ env, service } = await startTestService(
+    'wo-access',
+    (e) => startWorkOrderService(loadWorkOrderConfig(e), { onReady: (d) => (deps = d) }),
+    { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', SLA_SCHEDULER: 'false' },
+  ));
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const tables = ['work_order', 'work_order_history', 'staff', 'sla_policy', 'sla_breach'];
-const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
 
 it('every mutation is refused to the auditor (read-only) and to an anonymous caller, writing nothing', async () => {
   const mutations = rootFieldProbes(SCHEMA, 'Mutation');
@@ -59,20 +56,15 @@ it('every mutation is refused to the auditor (read-only) and to an anonymous cal
   expect(await counts()).toEqual(before);
 });
 
-const allProbes = () => [
-  ...rootFieldProbes(SCHEMA, 'Query'),
-  ...rootFieldProbes(SCHEMA, 'Mutation'),
-];
-
 it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
   const before = await counts();
-  const codes = await outsiderCodes(service.httpPort, allProbes());
+  const codes = await outsiderCodes(service.httpPort, allRootFieldProbes(SCHEMA));
   expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
   expect(await counts()).toEqual(before);
 });
 
 it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
-  expect(await declaredRoleRefusals(service.httpPort, allProbes())).toEqual([]);
+  expect(await declaredRoleRefusals(service.httpPort, allRootFieldProbes(SCHEMA))).toEqual([]);
 });
 
 it('every query is refused to an anonymous caller', async () => {

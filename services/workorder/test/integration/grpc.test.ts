@@ -1,40 +1,19 @@
 import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1, workorderV1 as pb } from '@aftercare/proto';
-import {
-  type TestServiceEnv,
-  testServiceEnv,
-  subgraphData,
-  testGrpcClient,
-} from '@aftercare/testkit';
-import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
-import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
+import { subgraphData, testGrpcClient } from '@aftercare/testkit';
+import { startWithCustomer, type WithCustomer } from './with-customer';
 
 // The work-order gRPC API other services call (inventory: CheckOpenForParts; complaint: staff).
 const agent: Identity = { userId: 'agent-1', roles: ['agent', 'dispatcher', 'manager'] };
-let customerEnv: TestServiceEnv;
-let workorderEnv: TestServiceEnv;
-let customer: Awaited<ReturnType<typeof startCustomerService>>;
-let workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
-
+let s: WithCustomer;
 beforeAll(async () => {
-  customerEnv = await testServiceEnv('wo-grpc-customer');
-  customer = await startCustomerService(loadCustomerConfig(customerEnv.env));
-  workorderEnv = await testServiceEnv('wo-grpc', {
-    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
-    SLA_SCHEDULER: 'false',
-  });
-  workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env));
+  s = await startWithCustomer('wo-grpc');
 });
-afterAll(async () => {
-  await workorder?.stop();
-  await customer?.stop();
-  await workorderEnv?.cleanup();
-  await customerEnv?.cleanup();
-});
+afterAll(() => s?.stop());
 
 /** The subgraph, as the gateway would call it for `caller`. */
 const subgraph = <T>(query: string, variables: object, caller: Identity = agent) =>
-  subgraphData<T>(workorder.httpPort, query, variables, caller);
+  subgraphData<T>(s.workorder.httpPort, query, variables, caller);
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(
@@ -48,10 +27,10 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 it('gets, lists and checks work orders for parts; closed orders refuse parts; roles apply', async () => {
   const customers = testGrpcClient(
     customerV1.CustomerServiceClient,
-    `127.0.0.1:${customer.grpcPort}`,
+    `127.0.0.1:${s.customer.grpcPort}`,
     { identity: agent },
   );
-  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
+  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${s.workorder.grpcPort}`, {
     identity: agent,
   });
   try {
@@ -143,7 +122,7 @@ it('gets, lists and checks work orders for parts; closed orders refuse parts; ro
 it('R-WO-2 concurrent moves on one work order queue on its row lock: one wins, the other is an illegal transition', async () => {
   const customers = testGrpcClient(
     customerV1.CustomerServiceClient,
-    `127.0.0.1:${customer.grpcPort}`,
+    `127.0.0.1:${s.customer.grpcPort}`,
     { identity: agent },
   );
   try {

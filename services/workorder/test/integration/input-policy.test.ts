@@ -1,10 +1,11 @@
 import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { workorderV1 as pb } from '@aftercare/proto';
 import {
-  rowCount,
+  rowCounts,
+  startTestService,
+  stopTestService,
   subgraphRequest,
   type TestServiceEnv,
-  testServiceEnv,
   testGrpcClient,
 } from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
@@ -17,19 +18,16 @@ let env: TestServiceEnv;
 let service: Awaited<ReturnType<typeof startWorkOrderService>>;
 
 beforeAll(async () => {
-  env = await testServiceEnv('wo-input', {
-    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
-    SLA_SCHEDULER: 'false',
-  });
-  service = await startWorkOrderService(loadWorkOrderConfig(env.env));
+  ({ env, service } = await startTestService(
+    'wo-input',
+    (e) => startWorkOrderService(loadWorkOrderConfig(e)),
+    { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', SLA_SCHEDULER: 'false' },
+  ));
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const tables = ['work_order', 'work_order_history', 'staff', 'outbox'];
-const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
 
 async function refusal(query: string, variables: object = {}) {
   const before = await counts();

@@ -1,4 +1,10 @@
-import { type TestServiceEnv, testServiceEnv, rowCount, subgraphRequest } from '@aftercare/testkit';
+import {
+  rowCount,
+  startTestService,
+  stopTestService,
+  subgraphRequest,
+  type TestServiceEnv,
+} from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 
 // The customer service is down (nothing listens on its address): intake must fail with
@@ -7,17 +13,13 @@ let env: TestServiceEnv;
 let service: Awaited<ReturnType<typeof startWorkOrderService>>;
 
 beforeAll(async () => {
-  env = await testServiceEnv('wo-unavailable', {
-    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
-    GRPC_CALL_TIMEOUT_MS: '1000',
-    SLA_SCHEDULER: 'false',
-  });
-  service = await startWorkOrderService(loadWorkOrderConfig(env.env));
+  ({ env, service } = await startTestService(
+    'wo-unavailable',
+    (e) => startWorkOrderService(loadWorkOrderConfig(e)),
+    { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', GRPC_CALL_TIMEOUT_MS: '1000', SLA_SCHEDULER: 'false' },
+  ));
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 it('R-WO-1 customer service down → SERVICE_UNAVAILABLE, no work order, no event', async () => {
   const body = await subgraphRequest(

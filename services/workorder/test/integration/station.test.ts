@@ -1,16 +1,8 @@
 import { BusinessCalendar } from '@aftercare/calendar';
 import { type Identity } from '@aftercare/kit';
 import { workorderV1 as pb } from '@aftercare/proto';
-import {
-  dbQuery,
-  type TestServiceEnv,
-  testServiceEnv,
-  subgraphData,
-  subgraphRequest,
-  testGrpcClient,
-} from '@aftercare/testkit';
-import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
-import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
+import { dbQuery, subgraphData, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
+import { startWithCustomer, type WithCustomer } from './with-customer';
 
 // SPEC §6 "per station": a work order belongs to the service station handling it — given at
 // intake, else the registering staff member's station on the roster, else DEFAULT_STATION_CODE —
@@ -18,33 +10,19 @@ import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 // and service timeliness are cut by it. Real PostgreSQL, real customer service over gRPC.
 const boss: Identity = { userId: 'st-boss', roles: ['agent', 'dispatcher', 'manager'] };
 const calendar = new BusinessCalendar();
-let customerEnv: TestServiceEnv;
-let workorderEnv: TestServiceEnv;
-let customer: Awaited<ReturnType<typeof startCustomerService>>;
-let workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
-
+let s: WithCustomer;
 beforeAll(async () => {
-  customerEnv = await testServiceEnv('wo-station-customer');
-  customer = await startCustomerService(loadCustomerConfig(customerEnv.env));
-  workorderEnv = await testServiceEnv('wo-station', {
-    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
-    SLA_SCHEDULER: 'false',
+  s = await startWithCustomer('wo-station', {
     // Normalised like any station code.
     DEFAULT_STATION_CODE: ' hq-00 ',
   });
-  workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env));
 });
-afterAll(async () => {
-  await workorder?.stop();
-  await customer?.stop();
-  await workorderEnv?.cleanup();
-  await customerEnv?.cleanup();
-});
+afterAll(() => s?.stop());
 
 const gql = <T>(query: string, variables: object = {}, caller: Identity = boss) =>
-  subgraphData<T>(workorder.httpPort, query, variables, caller);
+  subgraphData<T>(s.workorder.httpPort, query, variables, caller);
 const refusal = async (query: string, variables: object, caller: Identity = boss) =>
-  (await subgraphRequest(workorder.httpPort, query, variables, caller)).errors?.[0]?.extensions;
+  (await subgraphRequest(s.workorder.httpPort, query, variables, caller)).errors?.[0]?.extensions;
 
 const DAY = 86_400_000;
 const REGISTER = `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id stationCode } } }`;
@@ -76,14 +54,14 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
   expect(staffList.nodes.map((s) => s.id)).toEqual(['st-tech-sz']);
 
   const { createCustomer } = await subgraphData<{ createCustomer: { customer: { id: string } } }>(
-    customer.httpPort,
+    s.customer.httpPort,
     `mutation { createCustomer(input: { kind: PERSON, name: "Station", contacts: [{ name: "S", mobile: "13800006666" }], addresses: [{ region: { province: "Zhejiang", city: "Hangzhou" } }] }) { customer { id } } }`,
     {},
     boss,
   );
   const customerId = createCustomer.customer.id;
   const { registerAsset } = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
-    customer.httpPort,
+    s.customer.httpPort,
     `mutation($id: ID!) { registerAsset(input: { customerId: $id, kind: EQUIPMENT, model: "M", serialNumber: "ST-1" }) { asset { id } } }`,
     { id: customerId },
     boss,
@@ -207,7 +185,7 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
     actorId: boss.userId,
   });
   const [line] = await dbQuery<{ details: object }>(
-    workorderEnv.env.DATABASE_URL!,
+    s.workorderEnv.env.DATABASE_URL!,
     `SELECT details FROM work_order_history WHERE work_order_id = $1 AND action = 'changeStation'`,
     [hzPending.id],
   );
@@ -250,7 +228,7 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
 
   // Every work-order event carries the station; workorder.completed reports the order's.
   const events = await dbQuery<{ type: string; station: string | null }>(
-    workorderEnv.env.DATABASE_URL!,
+    s.workorderEnv.env.DATABASE_URL!,
     `SELECT type, payload->'data'->>'stationCode' AS station FROM outbox WHERE aggregate_id = $1 ORDER BY id`,
     [hzMet.id],
   );
@@ -263,7 +241,7 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
   expect(new Set(events.map((e) => e.station))).toEqual(new Set(['HZ-01']));
 
   // gRPC: the station of an order and of a staff member.
-  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${workorder.grpcPort}`, {
+  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${s.workorder.grpcPort}`, {
     identity: { userId: 'svc', roles: ['service'] },
   });
   try {

@@ -1,43 +1,22 @@
 import { BusinessCalendar } from '@aftercare/calendar';
 import type { Identity } from '@aftercare/kit';
-import {
-  type TestServiceEnv,
-  testServiceEnv,
-  subgraphData,
-  subgraphRequest,
-} from '@aftercare/testkit';
-import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
-import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
+import { subgraphData, subgraphRequest } from '@aftercare/testkit';
+import { startWithCustomer, type WithCustomer } from './with-customer';
 
 // SPEC §6 service timeliness from the stored deadlines and when they were met, on real orders
 // registered through the subgraph (the SLA scheduler is off: the figure must not depend on it).
 const boss: Identity = { userId: 'boss', roles: ['agent', 'dispatcher', 'manager'] };
 const calendar = new BusinessCalendar();
-let customerEnv: TestServiceEnv;
-let workorderEnv: TestServiceEnv;
-let customer: Awaited<ReturnType<typeof startCustomerService>>;
-let workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
-
+let s: WithCustomer;
 beforeAll(async () => {
-  customerEnv = await testServiceEnv('wo-kpi-customer');
-  customer = await startCustomerService(loadCustomerConfig(customerEnv.env));
-  workorderEnv = await testServiceEnv('wo-kpi', {
-    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
-    SLA_SCHEDULER: 'false',
-  });
-  workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env));
+  s = await startWithCustomer('wo-kpi');
 });
-afterAll(async () => {
-  await workorder?.stop();
-  await customer?.stop();
-  await workorderEnv?.cleanup();
-  await customerEnv?.cleanup();
-});
+afterAll(() => s?.stop());
 
 const gql = <T>(query: string, variables: object = {}, caller: Identity = boss) =>
-  subgraphData<T>(workorder.httpPort, query, variables, caller);
+  subgraphData<T>(s.workorder.httpPort, query, variables, caller);
 const customerGql = <T>(query: string, variables: object = {}) =>
-  subgraphData<T>(customer.httpPort, query, variables, boss);
+  subgraphData<T>(s.customer.httpPort, query, variables, boss);
 
 const DAY = 86_400_000;
 const TIMELINESS = `query($from: Date!, $to: Date!, $province: String, $city: String, $technicianId: ID) {
@@ -180,7 +159,7 @@ it('SPEC §6 R-WO-3 service timeliness: met / decided orders, by period, region 
   const t1: Identity = { userId: 'kpi-t1', roles: ['technician'] };
   expect(await kpi({}, t1)).toMatchObject({ workOrders: 2, met: 1, missed: 1 });
   const refused = async (vars: object, caller: Identity) =>
-    (await subgraphRequest(workorder.httpPort, TIMELINESS, { from, to, ...vars }, caller))
+    (await subgraphRequest(s.workorder.httpPort, TIMELINESS, { from, to, ...vars }, caller))
       .errors?.[0]?.extensions;
   expect(await refused({ technicianId: 'kpi-t2' }, t1)).toMatchObject({ code: 'FORBIDDEN' });
   expect(await kpi({}, { userId: 'aud', roles: ['auditor'] })).toMatchObject({ workOrders: 5 });
