@@ -1,14 +1,14 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 } from '@aftercare/proto';
 import {
+  allRootFieldProbes,
   anonymousSubgraphRequest,
   declaredRoleRefusals,
   grpcOutsiderCodes,
   outsiderCodes,
   PROBE_ID,
   rootFieldNames,
-  rootFieldProbes,
-  rowCount,
+  rowCounts,
   subgraphRequest,
 } from '@aftercare/testkit';
 import { moveComplaint } from '../../src/app/complaints';
@@ -24,9 +24,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-access');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 const ID = uuidv7();
 const MUTATIONS: Record<string, string> = {
@@ -67,7 +65,7 @@ const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, t
 const anonymous = (query: string) => anonymousSubgraphRequest(s.complaint.httpPort, query);
 
 const tables = ['complaint', 'complaint_history', 'penalty', 'penalty_rule', 'complaint_policy'];
-const counts = () => Promise.all(tables.map((t) => rowCount(s.complaintEnv.env.DATABASE_URL!, t)));
+const counts = () => rowCounts(s.complaintEnv.env.DATABASE_URL!, tables);
 
 it('every mutation is refused to the auditor (read-only) and to an anonymous caller, writing nothing', async () => {
   expect(Object.keys(MUTATIONS).sort()).toEqual(rootFields('Mutation'));
@@ -100,21 +98,16 @@ it('every query is refused to an anonymous caller; the reports to staff outside 
   }
 });
 
-const allProbes = () => [
-  ...rootFieldProbes(SCHEMA_PATH, 'Query'),
-  ...rootFieldProbes(SCHEMA_PATH, 'Mutation'),
-];
-
 it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
   const before = await counts();
-  const codes = await outsiderCodes(s.complaint.httpPort, allProbes());
+  const codes = await outsiderCodes(s.complaint.httpPort, allRootFieldProbes(SCHEMA_PATH));
   expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
   expect(await counts()).toEqual(before);
 });
 
 it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
   // Staff outside the report readers see their own complaint KPIs only, asked for by their id.
-  const probes = allProbes().map((p) =>
+  const probes = allRootFieldProbes(SCHEMA_PATH).map((p) =>
     p.field === 'complaintKpis'
       ? { ...p, operation: p.operation.replace('(', `(technicianId: "${PROBE_ID}", `) }
       : p,

@@ -1,6 +1,6 @@
 import { type CustomerArchiveHandoverLate, customerArchiveHandoverLate } from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
-import { dbQuery, publishEnvelope, testEnvelope } from '@aftercare/testkit';
+import { dbQuery, eventually, publishEnvelope, testEnvelope } from '@aftercare/testkit';
 import { type Services, startServices, upsertStaff } from './setup';
 
 // R-CU-3 → R-PN-1 on real PostgreSQL and NATS: a late or incomplete archive handover costs the
@@ -9,9 +9,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-archive');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 interface Line {
   staff_id: string;
@@ -28,15 +26,6 @@ const linesOf = (staffId: string) =>
     'SELECT * FROM penalty WHERE staff_id = $1 ORDER BY occurred_at, id',
     [staffId],
   );
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const violation = (staffId: string, violatedAt: Date): CustomerArchiveHandoverLate => ({
   handoverId: uuidv7(),
@@ -73,7 +62,7 @@ it('R-PN-1 customer.archive_handover_late: one ARCHIVE_HANDOVER_LATE proposal pe
     testEnvelope('customer.archive_handover_late', second.handoverId, second),
   );
 
-  const lines = await until(
+  const lines = await eventually(
     () => linesOf(advisor),
     (ls) => ls.length >= 2,
   );
@@ -100,7 +89,7 @@ it('a violation nobody is responsible for proposes nothing and does not block th
     s.subjectPrefix,
     testEnvelope('customer.archive_handover_late', next.handoverId, next),
   );
-  const lines = await until(
+  const lines = await eventually(
     () => linesOf(advisor),
     (ls) => ls.length >= 1,
   );

@@ -17,9 +17,7 @@ beforeAll(async () => {
   s = await startServices('cp-findings');
   customerId = await createCustomer(s, 'Finding Customer', '13800007777');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 /** An internal job dispatched to `technicianId` (on the roster). */
 async function dispatchedWorkOrder(technicianId: string): Promise<string> {

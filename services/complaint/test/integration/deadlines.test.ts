@@ -11,9 +11,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-deadlines');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 const outbox = (type: string) =>
   dbQuery<{ n: number }>(

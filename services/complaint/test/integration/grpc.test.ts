@@ -15,9 +15,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-grpc');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(

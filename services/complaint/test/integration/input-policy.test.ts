@@ -1,10 +1,11 @@
 import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
 import {
-  rowCount,
+  rowCounts,
+  startTestService,
+  stopTestService,
   subgraphRequest,
   type TestServiceEnv,
-  testServiceEnv,
   testGrpcClient,
 } from '@aftercare/testkit';
 import { loadComplaintConfig, startComplaintService } from '../../src';
@@ -17,20 +18,20 @@ let env: TestServiceEnv;
 let service: Awaited<ReturnType<typeof startComplaintService>>;
 
 beforeAll(async () => {
-  env = await testServiceEnv('complaint-input', {
-    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
-    WORKORDER_GRPC_ADDRESS: '127.0.0.1:1',
-    COMPLAINT_SCHEDULER: 'false',
-  });
-  service = await startComplaintService(loadComplaintConfig(env.env));
+  ({ env, service } = await startTestService(
+    'complaint-input',
+    (e) => startComplaintService(loadComplaintConfig(e)),
+    {
+      CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
+      WORKORDER_GRPC_ADDRESS: '127.0.0.1:1',
+      COMPLAINT_SCHEDULER: 'false',
+    },
+  ));
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const tables = ['complaint', 'penalty_rule', 'penalty', 'outbox'];
-const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
 
 async function refusal(query: string, variables: object = {}) {
   const before = await counts();

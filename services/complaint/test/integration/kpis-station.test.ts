@@ -17,9 +17,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-kpi-station');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 const DAY = 86_400_000;
 

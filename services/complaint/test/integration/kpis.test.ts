@@ -24,9 +24,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-kpis');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 const DAY = 86_400_000;
 const techA = `tech-a-${uuidv7()}`;

@@ -7,7 +7,13 @@ import {
   workOrderRepeatRepair,
 } from '@aftercare/events';
 import { type Identity, uuidv7 } from '@aftercare/kit';
-import { dbQuery, publishEnvelope, subgraphRequest, testEnvelope } from '@aftercare/testkit';
+import {
+  dbQuery,
+  eventually,
+  publishEnvelope,
+  subgraphRequest,
+  testEnvelope,
+} from '@aftercare/testkit';
 import { scanUncorrectedViolations } from '../../src/app/penalties';
 import { uncorrectedRecounts } from '../../src/domain';
 import {
@@ -25,18 +31,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-ledger');
 });
-afterAll(async () => {
-  await s?.stop();
-});
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+afterAll(() => s?.stop());
 
 interface Line {
   staff_id: string;
@@ -361,7 +356,7 @@ it('R-PN-1 repeat repairs and lost tools from their events propose penalties onc
     await publishEnvelope(s.subjectPrefix, testEnvelope('workorder.completed', c.workOrderId, c));
   }
 
-  const lines = await until(ledger, (ls) =>
+  const lines = await eventually(ledger, (ls) =>
     [previousTech, borrower].every((id) => ls.some((l) => l.staff_id === id)),
   );
   await new Promise((r) => setTimeout(r, 1000));
@@ -413,7 +408,7 @@ it('R-PN-1 repeat repairs and lost tools from their events propose penalties onc
         manager,
       )
     ).complaintReport;
-  const r = await until(report, (x) => x.completedWorkOrders >= 4);
+  const r = await eventually(report, (x) => x.completedWorkOrders >= 4);
   expect(r).toMatchObject({
     total: 1,
     completedWorkOrders: 4,

@@ -8,9 +8,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-policy');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 const UPDATE = `mutation($input: UpdateComplaintPolicyInput!) {
   updateComplaintPolicy(input: $input) { policy {

@@ -7,9 +7,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-progress');
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 it('R-CO-2 each step from classify to notify the customer emits one complaint.progressed; a refused step emits none', async () => {
   const customerId = await createCustomer(s, 'Steps Customer', '13600007777');

@@ -21,9 +21,7 @@ beforeAll(async () => {
     PENALTY_ESCALATED_POINTS: '4',
   });
 });
-afterAll(async () => {
-  await s?.stop();
-});
+afterAll(() => s?.stop());
 
 const HOUR = 3_600_000;
 

@@ -6,8 +6,8 @@ import {
   type TestServiceEnv,
   subgraphData,
   testEnvelope,
-  testServiceEnv,
   testGrpcClient,
+  testServiceStack,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '@aftercare/workorder-service';
@@ -29,47 +29,59 @@ export interface Services {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the customer, work-order and complaint services in that order (each calls the ones before
+ * it), with the complaint scheduler off so only the test moves deadlines. When one fails to start,
+ * those already started are stopped before the error is thrown.
+ */
 export async function startServices(label: string, extra: Record<string, string> = {}) {
-  const customerEnv = await testServiceEnv(`${label}-customer`);
-  const subjectPrefix = customerEnv.subjectPrefix;
-  const customer = await startCustomerService(loadCustomerConfig(customerEnv.env));
-  const workorderEnv = await testServiceEnv(`${label}-workorder`, {
-    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
-    SLA_SCHEDULER: 'false',
-    EVENT_SUBJECT_PREFIX: subjectPrefix,
-  });
-  const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env));
-  const complaintEnv = await testServiceEnv(label, {
-    CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
-    WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
-    EVENT_SUBJECT_PREFIX: subjectPrefix,
-    COMPLAINT_SCHEDULER: 'false',
-    ...extra,
-  });
-  let deps: ComplaintDeps | undefined;
-  const complaint = await startComplaintService(loadComplaintConfig(complaintEnv.env), {
-    onReady: (d) => {
-      deps = d;
-    },
-  });
-  return {
-    customerEnv,
-    workorderEnv,
-    complaintEnv,
-    customer,
-    workorder,
-    complaint,
-    deps: deps!,
-    subjectPrefix,
-    async stop() {
-      await complaint.stop();
-      await workorder.stop();
-      await customer.stop();
-      await complaintEnv.cleanup();
-      await workorderEnv.cleanup();
-      await customerEnv.cleanup();
-    },
-  } satisfies Services;
+  const stack = testServiceStack();
+  try {
+    const customer = await stack.start(`${label}-customer`, (e) =>
+      startCustomerService(loadCustomerConfig(e)),
+    );
+    const subjectPrefix = customer.env.subjectPrefix;
+    const workorder = await stack.start(
+      `${label}-workorder`,
+      (e) => startWorkOrderService(loadWorkOrderConfig(e)),
+      {
+        CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.service.grpcPort}`,
+        SLA_SCHEDULER: 'false',
+        EVENT_SUBJECT_PREFIX: subjectPrefix,
+      },
+    );
+    let deps: ComplaintDeps | undefined;
+    const complaint = await stack.start(
+      label,
+      (e) =>
+        startComplaintService(loadComplaintConfig(e), {
+          onReady: (d) => {
+            deps = d;
+          },
+        }),
+      {
+        CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.service.grpcPort}`,
+        WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.service.grpcPort}`,
+        EVENT_SUBJECT_PREFIX: subjectPrefix,
+        COMPLAINT_SCHEDULER: 'false',
+        ...extra,
+      },
+    );
+    return {
+      customerEnv: customer.env,
+      workorderEnv: workorder.env,
+      complaintEnv: complaint.env,
+      customer: customer.service,
+      workorder: workorder.service,
+      complaint: complaint.service,
+      deps: deps!,
+      subjectPrefix,
+      stop: () => stack.stop(),
+    } satisfies Services;
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
 }
 
 /** A customer with a mobile on file, created over the customer service's gRPC API. */

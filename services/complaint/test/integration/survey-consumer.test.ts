@@ -1,6 +1,6 @@
 import { type SurveyDissatisfied, surveyDissatisfied } from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
-import { dbQuery, publishEnvelope, testEnvelope } from '@aftercare/testkit';
+import { dbQuery, eventually, publishEnvelope, testEnvelope } from '@aftercare/testkit';
 import { type Services, createCustomer, startServices } from './setup';
 
 // R-SV-4 → R-CO-1: survey.dissatisfied on the real NATS JetStream opens one FOLLOW_UP complaint.
@@ -8,18 +8,7 @@ let s: Services;
 beforeAll(async () => {
   s = await startServices('cp-survey');
 });
-afterAll(async () => {
-  await s?.stop();
-});
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+afterAll(() => s?.stop());
 
 interface Row {
   id: string;
@@ -61,7 +50,7 @@ it('R-SV-4 opens one FOLLOW_UP complaint per survey.dissatisfied, even when deli
   const bad = testEnvelope('survey.dissatisfied', 'x', { ...data, content: '' });
   await publishEnvelope(s.subjectPrefix, bad);
 
-  const rows = await until(complaints, (r) => r.length >= 1);
+  const rows = await eventually(complaints, (r) => r.length >= 1);
   // Give the duplicate time to arrive and be skipped.
   await new Promise((r) => setTimeout(r, 1500));
   const after = await complaints();
