@@ -4,6 +4,7 @@ export * from './service-env';
 export * from './helpers';
 export * from './events';
 export * from './eventually';
+export * from './for-this-file';
 export * from './access';
 export * from './identity';
 export * from './identity-attacks';
