@@ -15,16 +15,12 @@ import { moveComplaint } from '../../src/app/complaints';
 import { decidePenalty } from '../../src/app/penalties';
 import { SCHEMA_PATH } from '../../src/service';
 import { COMPLAINT_GRPC_ROLES } from '../../src/grpc/handlers';
-import { complaintGraph, createCustomer, manager, type Services, startServices } from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile } from './setup';
 
 // Every GraphQL operation of the complaint subgraph checks who calls: the auditor reads only, and
 // nobody unauthenticated reads or writes anything. The lists are checked against the schema, so a
 // new field cannot be added without being listed (and so checked) here.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-access');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-access');
 
 const ID = uuidv7();
 const MUTATIONS: Record<string, string> = {

@@ -1,15 +1,11 @@
 import { type CustomerArchiveHandoverLate, customerArchiveHandoverLate } from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
 import { dbQuery, eventually, publishEnvelope, testEnvelope } from '@aftercare/testkit';
-import { type Services, startServices, upsertStaff } from './setup';
+import { servicesForThisFile, upsertStaff } from './setup';
 
 // R-CU-3 → R-PN-1 on real PostgreSQL and NATS: a late or incomplete archive handover costs the
 // responsible advisor one proposed penalty per handover, however often the event arrives.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-archive');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-archive');
 
 interface Line {
   staff_id: string;

@@ -1,23 +1,14 @@
 import { uuidv7 } from '@aftercare/kit';
 import { dbQuery, subgraphData } from '@aftercare/testkit';
-import {
-  type Services,
-  complaintGraph,
-  createCustomer,
-  manager,
-  startServices,
-  upsertStaff,
-} from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile, upsertStaff } from './setup';
 
 // R-PN-1 "complaint findings" through the real workflow, work-order roster and database: who
 // carries a substantiated complaint when the investigation names no direct culprit (R-PN-2).
-let s: Services;
+const s = servicesForThisFile('cp-findings');
 let customerId: string;
 beforeAll(async () => {
-  s = await startServices('cp-findings');
   customerId = await createCustomer(s, 'Finding Customer', '13800007777');
 });
-afterAll(() => s?.stop());
 
 /** An internal job dispatched to `technicianId` (on the roster). */
 async function dispatchedWorkOrder(technicianId: string): Promise<string> {

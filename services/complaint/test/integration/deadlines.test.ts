@@ -4,14 +4,10 @@ import { dbQuery } from '@aftercare/testkit';
 import { escalateMajorComplaints, scanOverdueComplaints } from '../../src/app/deadline-scan';
 import { publishMonthlyReport } from '../../src/app/monthly-report';
 import { localMonth, nextMonth } from '../../src/domain';
-import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile } from './setup';
 
 // R-CO-3 schedulers on real PostgreSQL: several scans at once still notify each complaint once.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-deadlines');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-deadlines');
 
 const outbox = (type: string) =>
   dbQuery<{ n: number }>(

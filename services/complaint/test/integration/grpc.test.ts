@@ -1,21 +1,10 @@
 import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
-import {
-  type Services,
-  complaintGraph,
-  createCustomer,
-  manager,
-  startServices,
-  upsertStaff,
-} from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile, upsertStaff } from './setup';
 import { rowCount, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
 
 // The complaint gRPC API on loopback: what other services and payroll call.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-grpc');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-grpc');
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(

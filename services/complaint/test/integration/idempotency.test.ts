@@ -5,21 +5,18 @@ import {
   rowCount,
   subgraphCreate,
 } from '@aftercare/testkit';
-import { createCustomer, manager, type Services, startServices, upsertStaff } from './setup';
+import { createCustomer, manager, servicesForThisFile, upsertStaff } from './setup';
 
 // Issue 11: registerComplaint and proposePenalty take an idempotency key. The complaint's
 // references are checked with the real customer service; the penalty's staff member is on the
 // real work-order roster.
-let s: Services;
+const s = servicesForThisFile('complaint-idem');
 let customerId: string;
 const staffId = uuidv7();
-
 beforeAll(async () => {
-  s = await startServices('complaint-idem');
   customerId = await createCustomer(s, 'Idem Customer', '13800009999');
   await upsertStaff(s, { id: staffId, name: 'Idem Tech' });
 });
-afterAll(() => s?.stop());
 
 const rows = (table: string) => () => rowCount(s.complaintEnv.env.DATABASE_URL!, table);
 const httpPort = () => s.complaint.httpPort;

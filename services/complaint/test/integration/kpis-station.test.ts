@@ -1,23 +1,18 @@
 import { uuidv7 } from '@aftercare/kit';
 import { subgraphData, subgraphRequest } from '@aftercare/testkit';
 import {
-  type Services,
   complaintGraph,
   createCustomer,
   manager,
   publishCompleted,
   registerComplaint,
-  startServices,
+  servicesForThisFile,
 } from './setup';
 
 // SPEC §6 complaint rate and closure per service station: completed work orders keep the station
 // of their `workorder.completed` (real NATS consumer), a complaint about a work order the station
 // the work-order service reports for it (real gRPC). Every figure is worked out by hand below.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-kpi-station');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-kpi-station');
 
 const DAY = 86_400_000;
 

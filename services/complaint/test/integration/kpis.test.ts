@@ -7,24 +7,19 @@ import {
   testEnvelope,
 } from '@aftercare/testkit';
 import {
-  type Services,
   complaintGraph,
   createCustomer,
   manager,
   publishCompleted,
   registerComplaint,
-  startServices,
+  servicesForThisFile,
   upsertStaff,
 } from './setup';
 
 // SPEC §6 complaint rate and complaint closure over any period, per region and technician, through
 // the real consumer of `workorder.completed` (NATS) and the GraphQL API. Every figure below is
 // worked out by hand from the fixture described in the test.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-kpis');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-kpis');
 
 const DAY = 86_400_000;
 const techA = `tech-a-${uuidv7()}`;

@@ -16,22 +16,11 @@ import {
 } from '@aftercare/testkit';
 import { scanUncorrectedViolations } from '../../src/app/penalties';
 import { uncorrectedRecounts } from '../../src/domain';
-import {
-  type Services,
-  complaintGraph,
-  createCustomer,
-  manager,
-  startServices,
-  upsertStaff,
-} from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile, upsertStaff } from './setup';
 
 // The penalty ledger on real PostgreSQL and NATS: rules as data, rewards, re-counts of
 // uncorrected violations, penalties from work-order and inventory events, and the month's report.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-ledger');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-ledger');
 
 interface Line {
   staff_id: string;

@@ -1,14 +1,10 @@
 import { type Identity, uuidv7 } from '@aftercare/kit';
 import { subgraphRequest } from '@aftercare/testkit';
 import { COMPLAINT_CATEGORIES, DEFAULT_DEPARTMENT_ROUTING } from '../../src/domain';
-import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile } from './setup';
 
 // R-CO-2/R-CO-3 rules as data: a manager edits routing, approval authority and major rules.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-policy');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-policy');
 
 const UPDATE = `mutation($input: UpdateComplaintPolicyInput!) {
   updateComplaintPolicy(input: $input) { policy {

@@ -1,13 +1,9 @@
 import { complaintProgressed } from '@aftercare/events';
 import { dbQuery } from '@aftercare/testkit';
-import { type Services, complaintGraph, createCustomer, manager, startServices } from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile } from './setup';
 
 // R-CO-2 every step between record and close is an event, written with the step (outbox).
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-progress');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-progress');
 
 it('R-CO-2 each step from classify to notify the customer emits one complaint.progressed; a refused step emits none', async () => {
   const customerId = await createCustomer(s, 'Steps Customer', '13600007777');

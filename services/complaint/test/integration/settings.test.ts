@@ -1,27 +1,16 @@
 import { uuidv7 } from '@aftercare/kit';
 import { loadComplaintConfig } from '../../src';
-import {
-  type Services,
-  complaintGraph,
-  createCustomer,
-  manager,
-  startServices,
-  upsertStaff,
-} from './setup';
+import { complaintGraph, createCustomer, manager, servicesForThisFile, upsertStaff } from './setup';
 
 // SPEC: "where a rule gives a number, that number is the default of a setting". The deadlines
 // (R-CO-2/R-CO-3) and the penalty escalation figures (R-PN-2) are environment settings.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-settings', {
-    COMPLAINT_CLOSURE_DAYS: '3',
-    COMPLAINT_ESCALATION_HOURS: '12',
-    PENALTY_POINT_VALUE_FEN: '300',
-    PENALTY_ESCALATE_FROM_NTH: '2',
-    PENALTY_ESCALATED_POINTS: '4',
-  });
+const s = servicesForThisFile('cp-settings', {
+  COMPLAINT_CLOSURE_DAYS: '3',
+  COMPLAINT_ESCALATION_HOURS: '12',
+  PENALTY_POINT_VALUE_FEN: '300',
+  PENALTY_ESCALATE_FROM_NTH: '2',
+  PENALTY_ESCALATED_POINTS: '4',
 });
-afterAll(() => s?.stop());
 
 const HOUR = 3_600_000;
 

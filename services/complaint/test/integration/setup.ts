@@ -3,6 +3,7 @@ import { customerV1 } from '@aftercare/proto';
 import { type WorkOrderCompleted, workOrderCompleted } from '@aftercare/events';
 import {
   publishEnvelope,
+  startedForThisFile,
   type TestServiceEnv,
   subgraphData,
   testEnvelope,
@@ -34,7 +35,7 @@ export interface Services {
  * it), with the complaint scheduler off so only the test moves deadlines. When one fails to start,
  * those already started are stopped before the error is thrown.
  */
-export async function startServices(label: string, extra: Record<string, string> = {}) {
+async function startServices(label: string, extra: Record<string, string> = {}) {
   const stack = testServiceStack();
   try {
     const customer = await stack.start(`${label}-customer`, (e) =>
@@ -83,6 +84,10 @@ export async function startServices(label: string, extra: Record<string, string>
     throw err;
   }
 }
+
+/** The services of `startServices`, started before the file's tests and stopped after them. */
+export const servicesForThisFile = (label: string, extra: Record<string, string> = {}): Services =>
+  startedForThisFile(() => startServices(label, extra));
 
 /** A customer with a mobile on file, created over the customer service's gRPC API. */
 export async function createCustomer(s: Services, name: string, mobile: string): Promise<string> {

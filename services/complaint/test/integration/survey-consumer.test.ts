@@ -1,14 +1,10 @@
 import { type SurveyDissatisfied, surveyDissatisfied } from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
 import { dbQuery, eventually, publishEnvelope, testEnvelope } from '@aftercare/testkit';
-import { type Services, createCustomer, startServices } from './setup';
+import { createCustomer, servicesForThisFile } from './setup';
 
 // R-SV-4 → R-CO-1: survey.dissatisfied on the real NATS JetStream opens one FOLLOW_UP complaint.
-let s: Services;
-beforeAll(async () => {
-  s = await startServices('cp-survey');
-});
-afterAll(() => s?.stop());
+const s = servicesForThisFile('cp-survey');
 
 interface Row {
   id: string;

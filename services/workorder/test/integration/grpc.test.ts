@@ -1,15 +1,11 @@
 import { AppError, type Identity } from '@aftercare/kit';
 import { customerV1, workorderV1 as pb } from '@aftercare/proto';
 import { subgraphData, testGrpcClient } from '@aftercare/testkit';
-import { startWithCustomer, type WithCustomer } from './with-customer';
+import { withCustomerForThisFile } from './with-customer';
 
 // The work-order gRPC API other services call (inventory: CheckOpenForParts; complaint: staff).
 const agent: Identity = { userId: 'agent-1', roles: ['agent', 'dispatcher', 'manager'] };
-let s: WithCustomer;
-beforeAll(async () => {
-  s = await startWithCustomer('wo-grpc');
-});
-afterAll(() => s?.stop());
+const s = withCustomerForThisFile('wo-grpc');
 
 /** The subgraph, as the gateway would call it for `caller`. */
 const subgraph = <T>(query: string, variables: object, caller: Identity = agent) =>

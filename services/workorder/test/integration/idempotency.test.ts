@@ -6,16 +6,15 @@ import {
   subgraphCreate,
   subgraphData,
 } from '@aftercare/testkit';
-import { startWithCustomer, type WithCustomer } from './with-customer';
+import { withCustomerForThisFile } from './with-customer';
 
 // Issue 11: registerWorkOrder takes an idempotency key. Intake checks customer and asset with the
 // real customer service over gRPC before anything is written.
 const agent: Identity = { userId: 'wo-idem-agent', roles: ['agent'] };
-let s: WithCustomer;
+const s = withCustomerForThisFile('wo-idem');
 let customerId: string;
 let assetId: string;
 beforeAll(async () => {
-  s = await startWithCustomer('wo-idem');
   const { createCustomer } = await subgraphData<{ createCustomer: { customer: { id: string } } }>(
     s.customer.httpPort,
     `mutation { createCustomer(input: { kind: PERSON, name: "Idem", contacts: [{ name: "I", mobile: "13800008888" }], addresses: [{ region: { province: "Zhejiang", city: "Hangzhou" } }] }) { customer { id } } }`,
@@ -31,7 +30,6 @@ beforeAll(async () => {
   );
   assetId = registerAsset.asset.id;
 });
-afterAll(() => s?.stop());
 
 const registerWorkOrder: IdempotentCreate = {
   rows: () => rowCount(s.workorderEnv.env.DATABASE_URL!, 'work_order'),

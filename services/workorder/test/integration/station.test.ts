@@ -2,7 +2,7 @@ import { BusinessCalendar } from '@aftercare/calendar';
 import { type Identity } from '@aftercare/kit';
 import { workorderV1 as pb } from '@aftercare/proto';
 import { dbQuery, subgraphData, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
-import { startWithCustomer, type WithCustomer } from './with-customer';
+import { withCustomerForThisFile } from './with-customer';
 
 // SPEC §6 "per station": a work order belongs to the service station handling it — given at
 // intake, else the registering staff member's station on the roster, else DEFAULT_STATION_CODE —
@@ -10,14 +10,10 @@ import { startWithCustomer, type WithCustomer } from './with-customer';
 // and service timeliness are cut by it. Real PostgreSQL, real customer service over gRPC.
 const boss: Identity = { userId: 'st-boss', roles: ['agent', 'dispatcher', 'manager'] };
 const calendar = new BusinessCalendar();
-let s: WithCustomer;
-beforeAll(async () => {
-  s = await startWithCustomer('wo-station', {
-    // Normalised like any station code.
-    DEFAULT_STATION_CODE: ' hq-00 ',
-  });
+const s = withCustomerForThisFile('wo-station', {
+  // Normalised like any station code.
+  DEFAULT_STATION_CODE: ' hq-00 ',
 });
-afterAll(() => s?.stop());
 
 const gql = <T>(query: string, variables: object = {}, caller: Identity = boss) =>
   subgraphData<T>(s.workorder.httpPort, query, variables, caller);

@@ -1,17 +1,13 @@
 import { BusinessCalendar } from '@aftercare/calendar';
 import type { Identity } from '@aftercare/kit';
 import { subgraphData, subgraphRequest } from '@aftercare/testkit';
-import { startWithCustomer, type WithCustomer } from './with-customer';
+import { withCustomerForThisFile } from './with-customer';
 
 // SPEC §6 service timeliness from the stored deadlines and when they were met, on real orders
 // registered through the subgraph (the SLA scheduler is off: the figure must not depend on it).
 const boss: Identity = { userId: 'boss', roles: ['agent', 'dispatcher', 'manager'] };
 const calendar = new BusinessCalendar();
-let s: WithCustomer;
-beforeAll(async () => {
-  s = await startWithCustomer('wo-kpi');
-});
-afterAll(() => s?.stop());
+const s = withCustomerForThisFile('wo-kpi');
 
 const gql = <T>(query: string, variables: object = {}, caller: Identity = boss) =>
   subgraphData<T>(s.workorder.httpPort, query, variables, caller);

@@ -1,5 +1,5 @@
 import type { Env } from '@aftercare/kit';
-import { type TestServiceEnv, testServiceStack } from '@aftercare/testkit';
+import { startedForThisFile, type TestServiceEnv, testServiceStack } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 
@@ -17,7 +17,7 @@ export interface WithCustomer {
  * environment (`<label>-customer` and `<label>`). The SLA scheduler is off: only the test moves
  * orders. When either fails to start, what did start is stopped before the error is thrown.
  */
-export async function startWithCustomer(label: string, extra: Env = {}): Promise<WithCustomer> {
+async function startWithCustomer(label: string, extra: Env = {}): Promise<WithCustomer> {
   const stack = testServiceStack();
   try {
     const customer = await stack.start(`${label}-customer`, (e) =>
@@ -44,3 +44,7 @@ export async function startWithCustomer(label: string, extra: Env = {}): Promise
     throw err;
   }
 }
+
+/** The services of `startWithCustomer`, started before the file's tests and stopped after them. */
+export const withCustomerForThisFile = (label: string, extra: Env = {}): WithCustomer =>
+  startedForThisFile(() => startWithCustomer(label, extra));
