@@ -1,5 +1,11 @@
 /// <reference types="jest" />
-import type { StoppableService } from './service-env';
+import type { Env } from '@aftercare/kit';
+import {
+  type StoppableService,
+  startTestService,
+  stopTestService,
+  type TestService,
+} from './service-env';
 
 /**
  * Starts what a test file's tests need in `beforeAll` and stops it in `afterAll`, so files do not
@@ -17,3 +23,17 @@ export function startedForThisFile<T extends StoppableService>(start: () => Prom
   afterAll(() => started?.stop());
   return handle;
 }
+
+/**
+ * One service for all of a file's tests: `startTestService` before them, `stopTestService` after
+ * them (see `startedForThisFile` for when the returned object may be read).
+ */
+export const testServiceForThisFile = <S extends StoppableService>(
+  label: string,
+  start: (env: Env) => Promise<S>,
+  extra: Env = {},
+): TestService<S> =>
+  startedForThisFile(async () => {
+    const started = await startTestService(label, start, extra);
+    return { ...started, stop: () => stopTestService(started) };
+  });
