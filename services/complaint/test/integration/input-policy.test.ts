@@ -2,11 +2,9 @@ import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
 import {
   rowCounts,
-  startTestService,
-  stopTestService,
   subgraphRequest,
-  type TestServiceEnv,
   testGrpcClient,
+  testServiceForThisFile,
 } from '@aftercare/testkit';
 import { loadComplaintConfig, startComplaintService } from '../../src';
 
@@ -14,28 +12,22 @@ import { loadComplaintConfig, startComplaintService } from '../../src';
 // The kit's input policy (docs/input-policy.md) refuses it at the edge with the field and a
 // reason, and writes nothing.
 const manager: Identity = { userId: 'mgr-1', roles: ['manager'] };
-let env: TestServiceEnv;
-let service: Awaited<ReturnType<typeof startComplaintService>>;
-
-beforeAll(async () => {
-  ({ env, service } = await startTestService(
-    'complaint-input',
-    (e) => startComplaintService(loadComplaintConfig(e)),
-    {
-      CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
-      WORKORDER_GRPC_ADDRESS: '127.0.0.1:1',
-      COMPLAINT_SCHEDULER: 'false',
-    },
-  ));
-});
-afterAll(() => stopTestService({ env, service }));
+const s = testServiceForThisFile(
+  'complaint-input',
+  (e) => startComplaintService(loadComplaintConfig(e)),
+  {
+    CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
+    WORKORDER_GRPC_ADDRESS: '127.0.0.1:1',
+    COMPLAINT_SCHEDULER: 'false',
+  },
+);
 
 const tables = ['complaint', 'penalty_rule', 'penalty', 'outbox'];
-const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
+const counts = () => rowCounts(s.env.env.DATABASE_URL!, tables);
 
 async function refusal(query: string, variables: object = {}) {
   const before = await counts();
-  const body = await subgraphRequest(service.httpPort, query, variables, manager);
+  const body = await subgraphRequest(s.service.httpPort, query, variables, manager);
   expect(await counts()).toEqual(before);
   return body.errors?.[0]?.extensions;
 }
@@ -72,7 +64,7 @@ it('a solution may have 4,000 characters (@limit), the same as the domain allows
 });
 
 it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason and the field', async () => {
-  const client = testGrpcClient(pb.ComplaintServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.ComplaintServiceClient, `127.0.0.1:${s.service.grpcPort}`, {
     identity: manager,
   });
   try {

@@ -12,11 +12,9 @@ import {
   probeCodes,
   rootFieldProbes,
   rowCounts,
-  startTestService,
-  stopTestService,
   subgraphData,
   subgraphRequest,
-  type TestServiceEnv,
+  testServiceForThisFile,
 } from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService, type WorkOrderDeps } from '../../src';
 import { WORKORDER_GRPC_ROLES } from '../../src/grpc/handlers';
@@ -27,30 +25,25 @@ import * as life from '../../src/app/lifecycle';
 // field added later is covered (and must check roles) without touching this test.
 const SCHEMA = join(__dirname, '../../src/graphql/schema.graphql');
 const auditor: Identity = { userId: 'aud-1', roles: ['auditor'] };
-let env: TestServiceEnv;
-let service: Awaited<ReturnType<typeof startWorkOrderService>>;
 let deps: WorkOrderDeps;
 
-beforeAll(async () => {
-  ({ env, service } = await startTestService(
-    'wo-access',
-    (e) => startWorkOrderService(loadWorkOrderConfig(e), { onReady: (d) => (deps = d) }),
-    { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', SLA_SCHEDULER: 'false' },
-  ));
-});
-afterAll(() => stopTestService({ env, service }));
+const s = testServiceForThisFile(
+  'wo-access',
+  (e) => startWorkOrderService(loadWorkOrderConfig(e), { onReady: (d) => (deps = d) }),
+  { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', SLA_SCHEDULER: 'false' },
+);
 
 const tables = ['work_order', 'work_order_history', 'staff', 'sla_policy', 'sla_breach'];
-const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
+const counts = () => rowCounts(s.env.env.DATABASE_URL!, tables);
 
 it('every mutation is refused to the auditor (read-only) and to an anonymous caller, writing nothing', async () => {
   const mutations = rootFieldProbes(SCHEMA, 'Mutation');
   expect(mutations.length).toBeGreaterThan(0);
   const before = await counts();
-  expect(await probeCodes(service.httpPort, mutations, auditor)).toEqual(
+  expect(await probeCodes(s.service.httpPort, mutations, auditor)).toEqual(
     mutations.map(({ field }) => [field, 'FORBIDDEN']),
   );
-  expect(await probeCodes(service.httpPort, mutations, null)).toEqual(
+  expect(await probeCodes(s.service.httpPort, mutations, null)).toEqual(
     mutations.map(({ field }) => [field, 'UNAUTHENTICATED']),
   );
   expect(await counts()).toEqual(before);
@@ -58,26 +51,26 @@ it('every mutation is refused to the auditor (read-only) and to an anonymous cal
 
 it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
   const before = await counts();
-  const codes = await outsiderCodes(service.httpPort, allRootFieldProbes(SCHEMA));
+  const codes = await outsiderCodes(s.service.httpPort, allRootFieldProbes(SCHEMA));
   expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
   expect(await counts()).toEqual(before);
 });
 
 it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
-  expect(await declaredRoleRefusals(service.httpPort, allRootFieldProbes(SCHEMA))).toEqual([]);
+  expect(await declaredRoleRefusals(s.service.httpPort, allRootFieldProbes(SCHEMA))).toEqual([]);
 });
 
 it('every query is refused to an anonymous caller', async () => {
   const queries = rootFieldProbes(SCHEMA, 'Query');
   expect(queries.length).toBeGreaterThan(0);
-  expect(await probeCodes(service.httpPort, queries, null)).toEqual(
+  expect(await probeCodes(s.service.httpPort, queries, null)).toEqual(
     queries.map(({ field }) => [field, 'UNAUTHENTICATED']),
   );
 });
 
 it('every gRPC method is refused to a caller without identity', async () => {
   const codes = await anonymousGrpcCodes(
-    `127.0.0.1:${service.grpcPort}`,
+    `127.0.0.1:${s.service.grpcPort}`,
     workorderV1.WorkOrderServiceService,
   );
   expect(codes.length).toBeGreaterThan(0);
@@ -86,7 +79,7 @@ it('every gRPC method is refused to a caller without identity', async () => {
 
 it('entity references (how the gateway enters this subgraph from another one) refuse an anonymous caller', async () => {
   const res = await anonymousSubgraphRequest(
-    service.httpPort,
+    s.service.httpPort,
     `{ _entities(representations: [
     { __typename: "WorkOrder", id: "01900000-0000-7000-8000-000000000000" }
     { __typename: "Staff", id: "s-1" }
@@ -102,7 +95,7 @@ const dispatcher: Identity = { userId: 'disp-1', roles: ['dispatcher'] };
 const warehouse: Identity = { userId: 'wh-1', roles: ['warehouse'] };
 const technician: Identity = { userId: 'tech-1', roles: ['technician'] };
 const gql = <T>(query: string, variables: object = {}, caller: Identity = dispatcher) =>
-  subgraphData<T>(service.httpPort, query, variables, caller);
+  subgraphData<T>(s.service.httpPort, query, variables, caller);
 /** `[path, code]` of each error (the testkit's response type leaves out the path). */
 const located = (errors: unknown) =>
   (errors as { path?: string[]; extensions?: { code?: string } }[] | undefined)?.map((e) => [
@@ -110,7 +103,7 @@ const located = (errors: unknown) =>
     e.extensions?.code,
   ]);
 const codesOf = async (query: string, variables: object, caller: Identity) =>
-  located((await subgraphRequest(service.httpPort, query, variables, caller)).errors);
+  located((await subgraphRequest(s.service.httpPort, query, variables, caller)).errors);
 
 /** An internal job (no customer to check) with a site contact, as the dispatch desk takes it. */
 async function registerOrder(): Promise<string> {
@@ -143,7 +136,7 @@ it('SPEC §7 (ADR 0014) the warehouse reads work orders but neither the dispatch
   // The order itself stays readable (parts are issued against it); its contact field alone is refused.
   const order = `query($id: ID!) { workOrder(id: $id) { id contact { name phone } } }`;
   const res = await subgraphRequest<{ workOrder: object }>(
-    service.httpPort,
+    s.service.httpPort,
     order,
     { id },
     warehouse,
@@ -205,7 +198,7 @@ it("R-WO-2 a move the caller's role may not make is refused before the order is 
 it('every gRPC method refuses a caller holding none of its roles before looking at the request (an empty one here)', async () => {
   const codes = await grpcOutsiderCodes(
     workorderV1.WorkOrderServiceClient,
-    `127.0.0.1:${service.grpcPort}`,
+    `127.0.0.1:${s.service.grpcPort}`,
     WORKORDER_GRPC_ROLES,
   );
   expect(codes.length).toBeGreaterThan(0);

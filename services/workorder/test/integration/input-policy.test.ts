@@ -2,11 +2,9 @@ import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { workorderV1 as pb } from '@aftercare/proto';
 import {
   rowCounts,
-  startTestService,
-  stopTestService,
   subgraphRequest,
-  type TestServiceEnv,
   testGrpcClient,
+  testServiceForThisFile,
 } from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 
@@ -14,24 +12,17 @@ import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 // The kit's input policy (docs/input-policy.md) refuses it at the edge with the field and a
 // reason, and writes nothing.
 const manager: Identity = { userId: 'mgr-1', roles: ['manager'] };
-let env: TestServiceEnv;
-let service: Awaited<ReturnType<typeof startWorkOrderService>>;
-
-beforeAll(async () => {
-  ({ env, service } = await startTestService(
-    'wo-input',
-    (e) => startWorkOrderService(loadWorkOrderConfig(e)),
-    { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', SLA_SCHEDULER: 'false' },
-  ));
+const s = testServiceForThisFile('wo-input', (e) => startWorkOrderService(loadWorkOrderConfig(e)), {
+  CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
+  SLA_SCHEDULER: 'false',
 });
-afterAll(() => stopTestService({ env, service }));
 
 const tables = ['work_order', 'work_order_history', 'staff', 'outbox'];
-const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
+const counts = () => rowCounts(s.env.env.DATABASE_URL!, tables);
 
 async function refusal(query: string, variables: object = {}) {
   const before = await counts();
-  const body = await subgraphRequest(service.httpPort, query, variables, manager);
+  const body = await subgraphRequest(s.service.httpPort, query, variables, manager);
   expect(await counts()).toEqual(before);
   return body.errors?.[0]?.extensions;
 }
@@ -55,7 +46,7 @@ it('issue 11: a NUL byte in a text of a mutation is BAD_USER_INPUT TEXT_CONTAINS
 });
 
 it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason and the field', async () => {
-  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${service.grpcPort}`, {
+  const client = testGrpcClient(pb.WorkOrderServiceClient, `127.0.0.1:${s.service.grpcPort}`, {
     identity: manager,
   });
   try {

@@ -1,29 +1,17 @@
-import {
-  rowCount,
-  startTestService,
-  stopTestService,
-  subgraphRequest,
-  type TestServiceEnv,
-} from '@aftercare/testkit';
+import { rowCount, subgraphRequest, testServiceForThisFile } from '@aftercare/testkit';
 import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 
 // The customer service is down (nothing listens on its address): intake must fail with
 // SERVICE_UNAVAILABLE and write nothing, never a half-made work order (R-WO-1).
-let env: TestServiceEnv;
-let service: Awaited<ReturnType<typeof startWorkOrderService>>;
-
-beforeAll(async () => {
-  ({ env, service } = await startTestService(
-    'wo-unavailable',
-    (e) => startWorkOrderService(loadWorkOrderConfig(e)),
-    { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', GRPC_CALL_TIMEOUT_MS: '1000', SLA_SCHEDULER: 'false' },
-  ));
-});
-afterAll(() => stopTestService({ env, service }));
+const s = testServiceForThisFile(
+  'wo-unavailable',
+  (e) => startWorkOrderService(loadWorkOrderConfig(e)),
+  { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', GRPC_CALL_TIMEOUT_MS: '1000', SLA_SCHEDULER: 'false' },
+);
 
 it('R-WO-1 customer service down → SERVICE_UNAVAILABLE, no work order, no event', async () => {
   const body = await subgraphRequest(
-    service.httpPort,
+    s.service.httpPort,
     `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
     {
       input: {
@@ -42,7 +30,7 @@ it('R-WO-1 customer service down → SERVICE_UNAVAILABLE, no work order, no even
   );
   expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
   expect(body.errors?.[0]?.message).not.toMatch(/127\.0\.0\.1/);
-  expect(await rowCount(env.env.DATABASE_URL!, 'work_order')).toBe(0);
-  expect(await rowCount(env.env.DATABASE_URL!, 'outbox')).toBe(0);
-  expect(await rowCount(env.env.DATABASE_URL!, 'number_sequence')).toBe(0);
+  expect(await rowCount(s.env.env.DATABASE_URL!, 'work_order')).toBe(0);
+  expect(await rowCount(s.env.env.DATABASE_URL!, 'outbox')).toBe(0);
+  expect(await rowCount(s.env.env.DATABASE_URL!, 'number_sequence')).toBe(0);
 });
