@@ -37,10 +37,14 @@ export async function complaintKpis(
   const me = requireRole(caller, ...ANYONE);
   // Beyond report readers, staff see their own technician figures only, and must name themselves.
   // Completed work orders are kept without their district: the figures cannot be narrowed by one.
-  const { district: _district, ...scope } = scopeForReader(me, parseKpiScopeArgs(args, ['district']), {
-    readers: CAN_READ_REPORTS,
-    unnamed: 'refuse',
-  });
+  const { district: _district, ...scope } = scopeForReader(
+    me,
+    parseKpiScopeArgs(args, ['district']),
+    {
+      readers: CAN_READ_REPORTS,
+      unnamed: 'refuse',
+    },
+  );
   const { from, to } = periodRange(scope, deps.calendar);
   const received = await em.find(ComplaintRecord, { receivedAt: { $gte: from, $lt: to } });
   const orderIds = [...new Set(received.flatMap((c) => (c.workOrderId ? [c.workOrderId] : [])))];
