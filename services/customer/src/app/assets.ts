@@ -16,6 +16,7 @@ import {
   keysetPagesByParent,
   type Page,
   type ParentPageRequest,
+  groupByKeys,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -151,7 +152,7 @@ export async function assetsOfCustomers(
   const found = wanted.length
     ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } })
     : [];
-  return customerIds.map((id) => found.filter((a) => a.customerId === id));
+  return groupByKeys(customerIds, found, (a) => a.customerId);
 }
 
 /**

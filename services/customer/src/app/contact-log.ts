@@ -17,13 +17,14 @@ import {
   type ContactLogInput,
   newContactLogEntry,
 } from '../domain/contact-log';
+import type { ContactFromEvent } from '../domain/contact-sources';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
 
 /**
  * R-CU-5: logs a call or letter against the customer. With an idempotency key a retried call
- * (gRPC from the survey service, say) returns the entry logged the first time.
+ * returns the entry logged the first time.
  */
 export async function logContact(
   deps: CustomerDeps,
@@ -41,6 +42,29 @@ export async function logContact(
     load: (em: EntityManager, id: string) => em.findOneOrFail(ContactLogRecord, { id }),
   };
   return createOnce(deps.orm, once, (em) => appendContactLog(em, deps, customerId, details));
+}
+
+/**
+ * R-CU-5: a contact taken down by another service becomes one contact-log entry, in the
+ * consumer's inbox transaction. The inbox stops a redelivered event; an entry of the same
+ * customer, reference, purpose and time is the same contact too, so an event published again
+ * under a new id, or a follow-up call logged before the calls came by event (a replay of the
+ * stream), writes no second line. An event about a customer we do not know is a producer bug: it
+ * fails and is given up with an error after the retries.
+ */
+export async function logContactFromEvent(
+  deps: CustomerDeps,
+  em: EntityManager,
+  contact: ContactFromEvent | null,
+): Promise<void> {
+  if (!contact) return;
+  const { customerId, entry } = contact;
+  // A fact from another service: only our own clock's skew could put it "in the future".
+  const now = new Date(Math.max(deps.now().getTime(), entry.occurredAt.getTime()));
+  const details = newContactLogEntry(entry, entry.staffId ?? 'system', now);
+  const { purpose, reference, occurredAt } = details;
+  if (await em.count(ContactLogRecord, { customerId, purpose, reference, occurredAt })) return;
+  await appendContactLog(em, deps, customerId, details);
 }
 
 /** Appends an entry in `em`'s transaction, with its `customer.contact_logged` event. */

@@ -19,7 +19,9 @@ let customerId: string;
 
 beforeAll(async () => {
   env = await testServiceEnv('customer-contacts');
-  service = await startCustomerService(loadCustomerConfig(env.env), { relayPollIntervalMs: 100 });
+  service = await startCustomerService(loadCustomerConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+  });
   const client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: { userId: 'agent-1', roles: ['agent'] },
   });
