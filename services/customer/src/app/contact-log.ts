@@ -46,11 +46,8 @@ export async function logContact(
 
 /**
  * R-CU-5: a contact taken down by another service becomes one contact-log entry, in the
- * consumer's inbox transaction. The inbox stops a redelivered event; an entry of the same
- * customer, reference, purpose and time is the same contact too, so an event published again
- * under a new id, or a follow-up call logged before the calls came by event (a replay of the
- * stream), writes no second line. An event about a customer we do not know is a producer bug: it
- * fails and is given up with an error after the retries.
+ * consumer's inbox transaction (so a redelivered event logs nothing). An event about a customer
+ * we do not know is a producer bug: it fails and is given up with an error after the retries.
  */
 export async function logContactFromEvent(
   deps: CustomerDeps,
@@ -58,13 +55,12 @@ export async function logContactFromEvent(
   contact: ContactFromEvent | null,
 ): Promise<void> {
   if (!contact) return;
-  const { customerId, entry } = contact;
+  const { customerId, entryId, entry } = contact;
+  if (entryId && (await em.count(ContactLogRecord, { id: entryId }))) return;
   // A fact from another service: only our own clock's skew could put it "in the future".
   const now = new Date(Math.max(deps.now().getTime(), entry.occurredAt.getTime()));
   const details = newContactLogEntry(entry, entry.staffId ?? 'system', now);
-  const { purpose, reference, occurredAt } = details;
-  if (await em.count(ContactLogRecord, { customerId, purpose, reference, occurredAt })) return;
-  await appendContactLog(em, deps, customerId, details);
+  await appendContactLog(em, deps, customerId, details, entryId);
 }
 
 /** Appends an entry in `em`'s transaction, with its `customer.contact_logged` event. */
@@ -73,11 +69,12 @@ export async function appendContactLog(
   deps: CustomerDeps,
   customerId: string,
   details: ContactLogDetails,
+  id = uuidv7(),
 ): Promise<ContactLogRecord> {
   const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
   if (!customer) throw notFound('Customer', customerId);
   const entry = em.create(ContactLogRecord, {
-    id: uuidv7(),
+    id,
     customerId,
     ...details,
     createdAt: deps.now(),

@@ -12,6 +12,11 @@ import type { ContactChannel, ContactLogInput } from './contact-log';
  */
 export interface ContactFromEvent {
   customerId: string;
+  /**
+   * The entry's id when the source names the contact itself (a follow-up call's id): however
+   * often its event comes, under whatever event id, it is one entry.
+   */
+  entryId?: string;
   entry: ContactLogInput & { occurredAt: Date };
 }
 
@@ -71,19 +76,24 @@ const OUTCOME_TEXT: Record<SurveyFollowUpCalled['outcome'], string> = {
   CALLBACK_REQUESTED: 'asked to be called back',
 };
 
-/** R-SV-2: a follow-up call is the agent's outbound call, with what the customer asked for. */
-export function followUpCallContact(event: SurveyFollowUpCalled): ContactFromEvent {
-  // An event from before the number was carried says which call it was without it.
-  const call = event.workOrderNumber
-    ? `Follow-up call ${event.sequence} for ${event.workOrderNumber}`
-    : `Follow-up call ${event.sequence}`;
+/**
+ * R-SV-2: a follow-up call is the agent's outbound call, with what the customer asked for. An
+ * event without the work order's number was published before calls came by event: the survey
+ * service logged that call itself, so it is no new contact (a replay of the stream logs nothing).
+ */
+export function followUpCallContact(event: SurveyFollowUpCalled): ContactFromEvent | null {
+  if (!event.workOrderNumber) return null;
   return {
     customerId: event.customerId,
+    entryId: event.callId,
     entry: {
       channel: 'PHONE',
       direction: 'OUTBOUND',
       purpose: 'FOLLOW_UP',
-      summary: [`${call}: ${OUTCOME_TEXT[event.outcome]}`, event.summary]
+      summary: [
+        `Follow-up call ${event.sequence} for ${event.workOrderNumber}: ${OUTCOME_TEXT[event.outcome]}`,
+        event.summary,
+      ]
         .filter(Boolean)
         .join('. '),
       customerRequest: event.complaint ?? null,

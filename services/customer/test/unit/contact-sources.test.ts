@@ -60,10 +60,13 @@ describe('R-CU-5 R-SV-2 follow-up calls', () => {
     ['REFUSED', 'refused to talk'],
     ['CALLBACK_REQUESTED', 'asked to be called back'],
   ] as const)('a call %s is logged as "%s", with the agent\'s notes', (outcome, text) => {
-    expect(call(outcome, null).entry.summary).toBe(
+    expect(call(outcome, null)?.entry.summary).toBe(
       `Follow-up call 2 for WO-20261124-0042: ${text}`,
     );
-    expect(call(outcome, 'notes').entry).toMatchObject({
+    expect(call(outcome, 'notes')).toMatchObject({
+      entryId: '01a20ed2-f4ee-72f4-9671-f8b4f2400604',
+    });
+    expect(call(outcome, 'notes')?.entry).toMatchObject({
       channel: 'PHONE',
       direction: 'OUTBOUND',
       purpose: 'FOLLOW_UP',
@@ -72,5 +75,21 @@ describe('R-CU-5 R-SV-2 follow-up calls', () => {
       staffId: 'agent-1',
       reference: 'workorder:01a20ed2-f4ee-72f4-9671-f8b4f2400605',
     });
+  });
+
+  it('a call published before calls came by event was logged by the survey service itself', () => {
+    const { workOrderNumber: _n, ...older } = {
+      followUpId: '01a20ed2-f4ee-72f4-9671-f8b4f2400603',
+      callId: '01a20ed2-f4ee-72f4-9671-f8b4f2400604',
+      workOrderId: '01a20ed2-f4ee-72f4-9671-f8b4f2400605',
+      customerId: '01a20ed2-f4ee-72f4-9671-f8b4f2400602',
+      sequence: 1,
+      outcome: 'REACHED' as const,
+      followedUp: true,
+      agentId: 'agent-1',
+      calledAt: '2026-12-04T02:00:00.000Z',
+      workOrderNumber: 'WO-20261124-0042',
+    };
+    expect(followUpCallContact(older)).toBeNull();
   });
 });
