@@ -79,6 +79,35 @@ export async function technicianRatings(
   return technicianIds.map((id) => ({ ...technicianRating(id, surveys), month }));
 }
 
+type Rating = Awaited<ReturnType<typeof technicianRatings>>[number];
+
+/**
+ * Ratings asked by (month, technician), for a list of staff: one query per month however many are
+ * shown. A technician sees their own rating and an error in each other one's place — one
+ * forbidden rating must not fail the others.
+ */
+export async function ratingsOf(
+  em: EntityManager,
+  caller: Identity | null,
+  wanted: readonly { month: string; technicianId: string }[],
+): Promise<(Rating | Error)[]> {
+  const results = new Map<string, Rating | Error>();
+  const byMonth = new Map<string, string[]>();
+  const keyOf = (month: string, id: string) => `${month}|${id}`;
+  for (const { month, technicianId } of wanted) {
+    try {
+      requireRatingReader(caller, technicianId);
+      byMonth.set(month, [...(byMonth.get(month) ?? []), technicianId]);
+    } catch (e) {
+      results.set(keyOf(month, technicianId), e as Error);
+    }
+  }
+  for (const [month, ids] of byMonth)
+    for (const r of await technicianRatings(em, caller, ids, month))
+      results.set(keyOf(month, r.technicianId), r);
+  return wanted.map(({ month, technicianId }) => results.get(keyOf(month, technicianId))!);
+}
+
 /**
  * KPI follow-up rate: warranty work orders of the period (business date of completion) and region
  * followed up / all of them. Followed up: a call of its plan reached the customer (or the customer
