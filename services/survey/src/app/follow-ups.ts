@@ -47,7 +47,8 @@ export async function recordFollowUpCall(
     load: (em: EntityManager, id: string) => em.findOneOrFail(FollowUpRecord, { id }),
   };
   return createOnce(deps.orm, once, async (em) => {
-    let heard: { call: FollowUpCallRecord; complaint: string; at: Date } | null = null;
+    // Published after the call's own event, with the call as subject (see complaintHeard).
+    let heard = null as Heard | null;
     const followUp = await changeOneIn(em, deps.events, {
       entity: FollowUpRecord,
       label: 'FollowUp',
@@ -102,12 +103,18 @@ export async function recordFollowUpCall(
   });
 }
 
+interface Heard {
+  call: FollowUpCallRecord;
+  complaint: string;
+  at: Date;
+}
+
 /** R-SV-4: a complaint heard on a call; its subject is the call, so each call's is once. */
 async function complaintHeard(
   deps: SurveyDeps,
   em: EntityManager,
   followUp: FollowUpRecord,
-  heard: { call: FollowUpCallRecord; complaint: string; at: Date },
+  heard: Heard,
   recordedBy: string,
 ): Promise<void> {
   const survey = await em.findOne(SurveyRecord, {
