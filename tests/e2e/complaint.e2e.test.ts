@@ -622,7 +622,7 @@ it('R-PN-1 an SLA breach proposes exactly one penalty, even when the event is de
       SLA_SCHEDULER: 'true',
       SLA_SCAN_INTERVAL_MS: '1000',
     }),
-    { relayPollIntervalMs: 100 },
+    { overrides: { relayPollIntervalMs: 100 } },
   );
   try {
     const breaches = await eventually(

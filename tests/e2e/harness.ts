@@ -76,13 +76,12 @@ export async function startSystem(
     ...extraWorkorderEnv,
   });
   let workorderDeps: WorkOrderDeps | undefined;
-  const workorder = await startWorkOrderService(
-    loadWorkOrderConfig(workorderEnv.env),
-    { relayPollIntervalMs: 100 },
-    (d) => {
+  const workorder = await startWorkOrderService(loadWorkOrderConfig(workorderEnv.env), {
+    overrides: { relayPollIntervalMs: 100 },
+    onReady: (d) => {
       workorderDeps = d;
     },
-  );
+  });
   const inventoryEnv = await testServiceEnv(`${label}-inventory`, {
     WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
     EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,

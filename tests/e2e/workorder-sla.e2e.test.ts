@@ -11,9 +11,7 @@ beforeAll(async () => {
   sys = await startSystem('e2e-sla', { SLA_SCHEDULER: 'true' });
   replica = await startWorkOrderService(
     loadWorkOrderConfig({ ...sys.workorderEnv.env, MIGRATE_ON_START: 'false' }),
-    {
-      relayPollIntervalMs: 100,
-    },
+    { overrides: { relayPollIntervalMs: 100 } },
   );
 });
 afterAll(async () => {

@@ -50,6 +50,7 @@ export function requireRole(identity: Identity | null | undefined, ...allowed: R
  * their own figures, a manager everyone's).
  */
 export const hasRole = (
-  identity: Pick<Identity, 'roles'> | null | undefined,
+  identity: { readonly roles: readonly string[] } | null | undefined,
   ...allowed: readonly Role[]
-): boolean => !!identity && identity.roles.some((r) => r === 'admin' || allowed.includes(r));
+): boolean =>
+  !!identity && identity.roles.some((r) => r === 'admin' || allowed.includes(r as Role));

@@ -94,7 +94,14 @@ export function serviceEnv(
       .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
       .default(`aftercare_${service}`),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * How long a request waits for a free database connection before it is answered
+     * SERVICE_UNAVAILABLE (reason DATABASE_BUSY) instead of queueing on.
+     */
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
+    /** How long NATS may be lost (while the client reconnects) before `/readyz` says not ready. */
+    NATS_READY_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     EVENT_SUBJECT_PREFIX: z
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')

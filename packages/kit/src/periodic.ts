@@ -6,7 +6,9 @@ import type { Worker } from './service';
 
 /**
  * Runs `run` every `intervalMs` (after the previous round ends, so rounds never overlap) as a
- * service worker: not ready while the last round failed; `stop()` waits for the round in flight.
+ * service worker; `stop()` waits for the round in flight. A failed round is a log line and a
+ * metric (`scheduler_rounds_total{outcome="failure"}`, alerted on), never unreadiness: the next
+ * round retries, and taking every replica out of the load balancer would not help it (issue 17).
  * Jobs must be safe with several replicas running them at once (unique keys, SKIP LOCKED).
  * With `metrics`, rounds are counted by outcome and timed, and the items done are counted.
  */
@@ -18,7 +20,6 @@ export function startPeriodicWorker(
   metrics?: Metrics,
 ): Worker {
   let stopped = false;
-  let healthy = true;
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout;
   const labels = { scheduler: name };
@@ -36,14 +37,12 @@ export function startPeriodicWorker(
     };
     running = runAsWork({ kind: 'scheduler', name }, run)
       .then((done) => {
-        healthy = true;
         observe('success');
         recorded?.items.inc(labels, done);
         recorded?.lastSuccess.set(labels, Date.now() / 1000);
         if (done) logger.info({ worker: name, done }, `${name}: round done`);
       })
       .catch((err) => {
-        healthy = false;
         observe('failure');
         logger.error({ err, worker: name }, `${name}: round failed`);
       })
@@ -54,7 +53,6 @@ export function startPeriodicWorker(
   timer = setTimeout(tick, intervalMs);
   return {
     name,
-    isReady: () => healthy,
     async stop() {
       stopped = true;
       clearTimeout(timer);

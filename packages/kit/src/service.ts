@@ -8,7 +8,7 @@ import { KitEventsMigration } from './events/migration';
 import type { DeclaredEvent } from '@aftercare/events';
 import { type EventHandler, startConsumer } from './events/consumer';
 import { verifyStream } from './events/managed';
-import { connectNats } from './events/nats';
+import { connectNats, natsReadiness } from './events/nats';
 import { createOutbox, type Outbox } from './events/outbox';
 import { startOutboxRelay } from './events/relay';
 import { kitEventEntities } from './events/schema';
@@ -44,7 +44,9 @@ export interface BaseServiceConfig {
   ADMIN_PORT: number;
   databaseUrl: string;
   DATABASE_POOL_MAX: number;
+  DATABASE_ACQUIRE_TIMEOUT_MS?: number;
   NATS_URL: string;
+  NATS_READY_GRACE_MS?: number;
   EVENT_SUBJECT_PREFIX: string;
   EVENT_SCHEMA_BASE_URL: string;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -169,7 +171,24 @@ const ormOptions = <C extends BaseServiceConfig>(spec: ServiceSpec<C>) => ({
     ...spec.migrations,
   ],
   poolMax: spec.config.DATABASE_POOL_MAX,
+  acquireTimeoutMs: spec.config.DATABASE_ACQUIRE_TIMEOUT_MS,
 });
+
+/**
+ * Whether the database answers now, within a probe's patience: an unreachable server can make a
+ * connection attempt hang, and `/readyz` must answer while it does.
+ */
+async function databaseAnswers(orm: Orm, timeoutMs = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([orm.isConnected().catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The `migrate` command / Kubernetes Job: creates the database if needed and applies migrations. */
 export async function runMigrations<C extends BaseServiceConfig>(
@@ -214,6 +233,7 @@ export async function startService<C extends BaseServiceConfig>(
       if (applied.length) logger.info({ applied }, 'migrations applied');
     }
     const nats = await connectNats({ url: config.NATS_URL, name: config.SERVICE_NAME, logger });
+    const natsReady = natsReadiness(nats, config.NATS_READY_GRACE_MS ?? 5_000);
     lifecycle.onShutdown('nats', () => nats.drain());
     const outbox = createOutbox({
       service: config.SERVICE_NAME,
@@ -275,8 +295,8 @@ export async function startService<C extends BaseServiceConfig>(
       metrics,
       accessLog,
       isReady: async () => ({
-        database: await orm.isConnected(),
-        nats: !nats.isClosed(),
+        database: await databaseAnswers(orm),
+        nats: natsReady(),
         outbox: relay.isReady(),
         ...Object.fromEntries((parts.workers ?? []).map((w) => [w.name, w.isReady?.() ?? true])),
       }),

@@ -91,6 +91,12 @@ export function rootFieldProbes(schemaPath: string, root: 'Query' | 'Mutation'):
     });
 }
 
+/** Every Query field, then every Mutation field: the whole surface an access matrix covers. */
+export const allRootFieldProbes = (schemaPath: string): RootFieldProbe[] => [
+  ...rootFieldProbes(schemaPath, 'Query'),
+  ...rootFieldProbes(schemaPath, 'Mutation'),
+];
+
 /** The names of the subgraph's Query or Mutation fields, sorted, read from its schema file. */
 export const rootFieldNames = (schemaPath: string, root: 'Query' | 'Mutation'): string[] =>
   rootFieldProbes(schemaPath, root)

@@ -21,6 +21,10 @@ export async function dbQuery<T = Record<string, unknown>>(
 export const rowCount = async (databaseUrl: string, table: string): Promise<number> =>
   (await dbQuery<{ n: number }>(databaseUrl, `SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
 
+/** Row counts of several tables, in the order named: equal before and after = nothing written. */
+export const rowCounts = (databaseUrl: string, tables: readonly string[]): Promise<number[]> =>
+  Promise.all(tables.map((t) => rowCount(databaseUrl, t)));
+
 export interface SubgraphResponse<T> {
   data?: T | null;
   errors?: { message: string; extensions?: { code?: string; reason?: string; field?: string } }[];

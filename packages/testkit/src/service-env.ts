@@ -52,3 +52,37 @@ export async function deleteStreams(subjectPrefix: string, natsUrl = TEST_NATS_U
     await nc.close();
   }
 }
+
+/** A service started by a test file, with the environment it runs in. */
+export interface TestService<S> {
+  env: TestServiceEnv;
+  service: S;
+}
+
+/**
+ * A fresh `testServiceEnv` and the service started in it (`start` reads the env, e.g.
+ * `(env) => startInventoryService(loadInventoryConfig(env))`). When the service fails to start,
+ * its database and streams are dropped before the error is thrown, so a failing file leaves
+ * nothing behind.
+ */
+export async function startTestService<S>(
+  label: string,
+  start: (env: Env) => Promise<S>,
+  extra: Env = {},
+): Promise<TestService<S>> {
+  const env = await testServiceEnv(label, extra);
+  try {
+    return { env, service: await start(env.env) };
+  } catch (err) {
+    await env.cleanup();
+    throw err;
+  }
+}
+
+/** Stops what `startTestService` started (either may be missing when `beforeAll` failed). */
+export async function stopTestService(
+  started: Partial<TestService<{ stop(): Promise<unknown> }>> | undefined,
+): Promise<void> {
+  await started?.service?.stop();
+  await started?.env?.cleanup();
+}

@@ -1,12 +1,19 @@
 import {
   type Env,
-  flag,
   grpcAddress,
   loadServiceConfig,
+  schedulerSettings,
   type ServiceConfig,
   serviceEnv,
 } from '@aftercare/kit';
 import { z } from 'zod';
+
+/** How often the deadline and re-count schedulers run (R-CO-3, R-PN-2), and whether here. */
+export const complaintScheduler = schedulerSettings(
+  'COMPLAINT_SCHEDULER',
+  'COMPLAINT_SCAN_INTERVAL_MS',
+  { everyMs: 60_000, minMs: 200 },
+);
 
 export const complaintEnv = serviceEnv('complaint', {
   httpPort: 4104,
@@ -17,9 +24,7 @@ export const complaintEnv = serviceEnv('complaint', {
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
   /** Related work order (R-CO-1) and the staff roster: positions and team leads (R-PN-2). */
   WORKORDER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50102'),
-  /** How often the deadline scheduler looks for overdue and unescalated major complaints (R-CO-3). */
-  COMPLAINT_SCAN_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
-  COMPLAINT_SCHEDULER: flag(true),
+  ...complaintScheduler.env,
   // R-CO-2/R-CO-3 deadlines (seed figures as defaults): solution 1 working day after assignment,
   // closure 7 days after receipt, escalation of a major complaint 24 h after receipt.
   COMPLAINT_SOLUTION_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(1),

@@ -1,2 +1,2 @@
-export { complaintSpec, startComplaintService } from './service';
+export { complaintService, complaintSpec, startComplaintService } from './service';
 export { loadComplaintConfig, type ComplaintConfig } from './config';

@@ -1,2 +1,2 @@
-export { inventorySpec, startInventoryService } from './service';
+export { inventoryService, inventorySpec, startInventoryService } from './service';
 export { loadInventoryConfig, type InventoryConfig } from './config';

@@ -1,13 +1,18 @@
 import {
   type Env,
-  flag,
   grpcAddress,
   loadServiceConfig,
+  schedulerSettings,
   type ServiceConfig,
   serviceEnv,
 } from '@aftercare/kit';
 import { STATION_CODE_PATTERN } from '@aftercare/kernel';
 import { z } from 'zod';
+
+/** R-WO-3: whether this replica looks for SLA breaches (SLA_SCHEDULER), and how often. */
+export const slaScheduler = schedulerSettings('SLA_SCHEDULER', 'SLA_SCAN_INTERVAL_MS', {
+  everyMs: 60_000,
+});
 
 export const workOrderEnv = serviceEnv('workorder', {
   httpPort: 4102,
@@ -15,9 +20,7 @@ export const workOrderEnv = serviceEnv('workorder', {
   adminPort: 9402,
 }).extend({
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
-  /** How often the SLA scheduler looks for breaches (R-WO-3). */
-  SLA_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-  SLA_SCHEDULER: flag(true),
+  ...slaScheduler.env,
   /** R-WO-8 window: the same fault on the same asset within this many days is a repeat repair. */
   REPEAT_REPAIR_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Comma-separated fault category codes; default ELECTRICAL, MECHANICAL, … (domain/intake.ts). */

@@ -1,4 +1,4 @@
-export { workOrderSpec, startWorkOrderService, SCHEMA_PATH } from './service';
+export { workOrderService, workOrderSpec, startWorkOrderService, SCHEMA_PATH } from './service';
 export { loadWorkOrderConfig, type WorkOrderConfig } from './config';
 export { scanSlaBreaches } from './app/sla-scan';
 export type { WorkOrderDeps } from './app/deps';

@@ -8,3 +8,4 @@ export * from './idempotency-migration';
 export * from './change-one';
 export * from './record-once';
 export * from './number-series';
+export * from './unavailable';

@@ -14,6 +14,8 @@ export interface OrmOptions {
   /** In order; hand-written SQL migrations (`Migration` subclasses with `addSql`). */
   migrations: MigrationObject[];
   poolMax?: number;
+  /** How long a query waits for a free connection (knex's default is a minute). */
+  acquireTimeoutMs?: number;
   debug?: boolean;
 }
 
@@ -35,7 +37,11 @@ export async function openOrm(options: OrmOptions): Promise<Orm> {
       snapshot: false,
       silent: true,
     },
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 10,
+      ...(options.acquireTimeoutMs ? { acquireTimeoutMillis: options.acquireTimeoutMs } : {}),
+    },
     allowGlobalContext: false,
     debug: options.debug ?? false,
     discovery: { warnWhenNoEntities: false },

@@ -67,3 +67,19 @@ async function logStatus(nc: NatsConnection, logger: Logger): Promise<void> {
     }
   }
 }
+
+/**
+ * Readiness of the NATS connection (issue 17): connected, or lost for less than `graceMs` — a
+ * blip the client reconnects through is not an outage, a longer loss is, and the service leaves
+ * the load balancer until the connection is back (the outbox keeps every write meanwhile).
+ */
+export function natsReadiness(nc: NatsConnection, graceMs: number): () => boolean {
+  let lostAt: number | null = null;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') lostAt ??= Date.now();
+      else if (s.type === 'reconnect') lostAt = null;
+    }
+  })();
+  return () => !nc.isClosed() && (lostAt === null || Date.now() - lostAt < graceMs);
+}

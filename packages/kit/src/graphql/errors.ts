@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unavailableFrom } from '../db/unavailable';
 import { graphqlCodeOf, isAppError, type AppError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -10,12 +11,17 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
  * - an `AppError` becomes its GraphQL code with `reason` (and `field` for bad input);
  * - a `GraphQLError` raised on purpose (parse, validation, variable coercion, the gateway's
  *   limits, errors relayed from a subgraph) keeps its own code;
+ * - the database being unreachable or out of connections is SERVICE_UNAVAILABLE (`unavailableFrom`);
  * - anything else — and an `AppError` of code INTERNAL — is masked; the client gets an
  *   `errorId` to quote, and the log line has the error, that id and the trace id.
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const cause = rootCause(error);
+    const thrown = rootCause(error);
+    const unavailable = isAppError(thrown) ? null : unavailableFrom(thrown);
+    if (unavailable)
+      logger.warn({ err: thrown, path: formatted.path }, 'a dependency is unavailable');
+    const cause = unavailable ?? thrown;
     if (isAppError(cause) && cause.code !== 'INTERNAL') {
       return {
         ...withoutExtensions(formatted),
@@ -54,7 +60,10 @@ function rootCause(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError instanceof Error)
     current = current.originalError;
-  return current;
+  // Apollo wraps what is not `instanceof Error` (e.g. a socket error of another realm) in its
+  // NonErrorThrown, keeping the value thrown.
+  const thrownValue = (current as { thrownValue?: unknown } | null)?.thrownValue;
+  return thrownValue ?? current;
 }
 
 function withoutExtensions({

@@ -10,6 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { healthV1 } from '@aftercare/proto';
 import type { Identity } from '../auth';
+import { unavailableFrom } from '../db/unavailable';
 import { AppError, isAppError } from '../errors';
 import { findRefusal, TEXT_MAX_LENGTH } from '../input-policy';
 import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
@@ -230,7 +231,8 @@ function checkRequest(request: unknown): void {
 }
 
 /** Logs what operators must see and masks what callers must not. */
-function toReportedError(error: unknown, method: string, logger: GrpcLogger): AppError {
+function toReportedError(thrown: unknown, method: string, logger: GrpcLogger): AppError {
+  const error = isAppError(thrown) ? thrown : (unavailableFrom(thrown) ?? thrown);
   if (!isAppError(error)) {
     logger.error({ err: error, method }, 'Unexpected error in gRPC handler');
     return new AppError('INTERNAL', MASKED_INTERNAL_MESSAGE);

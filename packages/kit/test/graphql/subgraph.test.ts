@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { Client } from 'pg';
 import pino from 'pino';
 import { requireRole, type Identity } from '../../src/auth';
 import { AppError, invalidArgument, notFound } from '../../src/errors';
@@ -78,7 +79,9 @@ describe('createSubgraph', () => {
             requireRole(ctx.identity, 'agent').userId,
           tenant: (_: unknown, __: unknown, ctx: Ctx) => ctx.tenant,
           identityInScope: () => currentIdentity()?.userId ?? null,
-          failWith: (_: unknown, { kind }: { kind: string }) => {
+          failWith: async (_: unknown, { kind }: { kind: string }) => {
+            if (kind === 'database')
+              await new Client({ host: '127.0.0.1', port: 1, user: 'nobody' }).connect();
             if (kind === 'input')
               throw invalidArgument(
                 'mobile must have 11 digits',
@@ -161,6 +164,14 @@ describe('createSubgraph', () => {
     expect(conflict.body.errors?.[0]?.extensions).toEqual({
       code: 'CONFLICT',
       reason: 'SIGNATURE_BEFORE_COMPLETION',
+    });
+  });
+
+  it('answers a database outage SERVICE_UNAVAILABLE with a reason, not an internal error (issue 17)', async () => {
+    const { body } = await gql('{ failWith(kind: "database") }');
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'the database is unavailable; try again shortly',
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'DATABASE_UNAVAILABLE' },
     });
   });
 

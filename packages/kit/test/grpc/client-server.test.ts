@@ -150,6 +150,15 @@ describe('gRPC server and client', () => {
     expect(logged?.obj).toMatchObject({ method: '/aftercare.testing.v1.EchoService/Echo' });
   });
 
+  it('answers a database outage UNAVAILABLE with a reason, not INTERNAL (issue 17)', async () => {
+    const error = await rejection(echo.client().echo(request({ failWithCode: 'DATABASE_DOWN' })));
+    expect(error).toMatchObject({
+      code: 'UNAVAILABLE',
+      reason: 'DATABASE_UNAVAILABLE',
+      message: 'the database is unavailable; try again shortly',
+    });
+  });
+
   it('fails with UNAVAILABLE naming the service when the deadline passes', async () => {
     const started = Date.now();
     const error = await rejection(

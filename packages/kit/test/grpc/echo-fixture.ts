@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   EchoServiceClient,
@@ -29,13 +30,16 @@ export function recordingLogger(): GrpcLogger & {
 
 /**
  * The test service's behaviour: sleeps `sleepMs` (cut short if the caller gives up), then fails as `failWithCode` asks
- * (`UNKNOWN` = a plain Error carrying a secret), else echoes the message and the caller's identity.
+ * (`UNKNOWN` = a plain Error carrying a secret, `DATABASE_DOWN` = a real refused database
+ * connection), else echoes the message and the caller's identity.
  */
 export const echoHandlers: ServiceHandlers<typeof EchoServiceService> = {
   echo: async (request, ctx) => {
     if (request.sleepMs > 0) await sleep(request.sleepMs, undefined, { signal: ctx.signal });
     if (request.failWithCode === 'UNKNOWN')
       throw new Error('connection to db://secret-host failed');
+    if (request.failWithCode === 'DATABASE_DOWN')
+      await new Client({ host: '127.0.0.1', port: 1, user: 'nobody' }).connect();
     if (request.failWithCode !== '') {
       throw new AppError(
         request.failWithCode as ErrorCode,

@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '@aftercare/kit';
-import { type ComplaintActionType, HANDLING_ROLES, PENALTY_DECIDER_ROLES } from '../domain';
+import { type ComplaintActionType, HANDLING_ROLES } from '../domain';
 
 /** Every role that signs in (and services): reads where the use case narrows to the caller's own. */
 export const ANYONE: Role[] = ROLES.filter((r) => r !== 'admin');
@@ -30,13 +30,8 @@ export const CAN_WORK_COMPLAINTS: Role[] = [
   'warehouse',
   'tool_keeper',
 ];
-/** Who reads every ledger line; any other staff member reads only their own (R-PN-3). */
-export const CAN_READ_ALL_PENALTIES: Role[] = ['manager', 'auditor', 'service'];
-/** Who proposes penalties by hand (inspection findings, late archive handover) and edits rules. */
-export const CAN_PROPOSE_PENALTIES: Role[] = ['manager', 'customer_relations'];
+/** Who edits the complaint policy (routing, approval tiers, major-complaint rules). */
 export const CAN_EDIT_RULES: Role[] = ['manager'];
-/** Payroll export (R-PN-3). */
-export const CAN_EXPORT_PAYROLL: Role[] = ['manager', 'auditor', 'service'];
 export const CAN_READ_REPORTS: Role[] = ['customer_relations', 'manager', 'auditor', 'service'];
 /** R-CO-2: who steers a complaint through its steps (the domain's handling roles). */
 export const CAN_STEER = [...HANDLING_ROLES] as Role[];
@@ -56,7 +51,3 @@ export const STEP_ROLES: Record<ComplaintActionType, Role[]> = {
   notifyCustomer: CAN_STEER,
   close: CAN_STEER,
 };
-/** R-PN-3: confirm, uphold and void a ledger line. */
-export const CAN_DECIDE_PENALTIES = [...PENALTY_DECIDER_ROLES] as Role[];
-/** R-PN-3: staff appeal their own penalties; the auditor only reads, services never appeal. */
-export const CAN_APPEAL: Role[] = ANYONE.filter((r) => r !== 'auditor' && r !== 'service');

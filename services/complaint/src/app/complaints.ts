@@ -1,7 +1,7 @@
-import { LockMode } from '@mikro-orm/core';
 import type { ComplaintClosed, ComplaintProgressed, ComplaintRegistered } from '@aftercare/events';
 import { events } from '@aftercare/events';
 import {
+  changeOne,
   checkUuid,
   createOnce,
   type EntityManager,
@@ -10,7 +10,8 @@ import {
   idempotencyKey,
   type Identity,
   invalidArgument,
-  notFound,
+  issueNumber,
+  type NumberSeries,
   requireRole,
   type Role,
   uuidv7,
@@ -21,7 +22,6 @@ import {
   type ComplaintAction,
   type ComplaintInput,
   type ComplaintIntake,
-  type ComplaintStatus,
   type ImprovementActionInput,
   DEFAULT_REPEAT_COMPLAINT_WINDOW_DAYS,
   addImprovementAction,
@@ -33,8 +33,8 @@ import {
   transition,
 } from '../domain';
 import { CAN_RECORD, CAN_STEER, CAN_WORK_COMPLAINTS, STEP_ROLES } from './access';
-import { type ComplaintDeps } from './deps';
-import { proposeComplaintPenalties } from './penalties';
+import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { type ComplaintFinding, proposeComplaintPenalties } from './penalties';
 import { loadPolicy } from './policy';
 import { canSee } from './queries';
 
@@ -49,6 +49,14 @@ export interface Change {
 
 /** The record is a domain `Complaint` plus bookkeeping; the workflow reads and returns that shape. */
 const asComplaint = (record: ComplaintRecord): Complaint => ({ ...record });
+
+/** Complaint numbers as staff quote them: `CP-20261124-00017`. */
+const COMPLAINT_NUMBERS: NumberSeries = {
+  prefix: 'CP',
+  digits: 5,
+  dated: true,
+  source: { kind: 'sequence', name: 'complaint_number_seq' },
+};
 
 /**
  * The one way a complaint changes: lock the row, let `apply` check and change it, then record the
@@ -69,26 +77,29 @@ export async function mutateComplaint(
   ) => Promise<Change> | Change,
 ): Promise<ComplaintRecord> {
   const me = requireRole(caller, ...roles);
-  const complaintId = checkUuid(id, 'complaintId');
-  return deps.orm.em.fork().transactional(async (em) => {
-    const record = await em.findOne(
-      ComplaintRecord,
-      { id: complaintId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!record || !canSee(me, record)) throw notFound('Complaint', complaintId);
-    const from: ComplaintStatus = record.status;
-    const now = deps.now();
-    const change = await apply(record, em, now, me);
-    record.updatedAt = now;
-    em.persist(history(record, change, from, now));
-    await em.flush();
-    for (const event of change.events ?? []) deps.events.publishMessage(em, record.id, event);
-    return record;
+  return changeOne<ComplaintRecord>(deps, {
+    entity: ComplaintRecord,
+    label: 'Complaint',
+    id,
+    field: 'complaintId',
+    visible: (record) => canSee(me, record),
+    apply: async (record, em) => {
+      const from: string = record.status;
+      const now = deps.now();
+      const change = await apply(record, em, now, me);
+      record.updatedAt = now;
+      return { records: [historyLine(record, change, from, now)], events: change.events };
+    },
   });
 }
 
-const history = (record: ComplaintRecord, change: Change, from: string | null, at: Date) =>
+/** The history line of a change (R-CO-2: who, when, what); `from` is null for the first one. */
+export const historyLine = (
+  record: ComplaintRecord,
+  change: Omit<Change, 'events'>,
+  from: string | null,
+  at: Date,
+) =>
   Object.assign(new ComplaintHistoryRecord(), {
     id: uuidv7(),
     complaintId: record.id,
@@ -181,10 +192,11 @@ export async function recordComplaint(
   const now = deps.now();
   const id = uuidv7();
   const judged = await judgeMajor(em, deps, { ...intake, id });
-  const [{ seq }] = (await em.execute(`SELECT nextval('complaint_number_seq') AS seq`)) as [
-    { seq: string },
-  ];
-  const number = `CP-${deps.calendar.localDate(intake.receivedAt).replace(/-/g, '')}-${String(seq).padStart(5, '0')}`;
+  const number = await issueNumber(
+    em,
+    COMPLAINT_NUMBERS,
+    deps.calendar.localDate(intake.receivedAt),
+  );
   const record = Object.assign(new ComplaintRecord(), {
     ...openComplaint(id, intake),
     number,
@@ -198,7 +210,7 @@ export async function recordComplaint(
   });
   em.persist(record);
   em.persist(
-    history(record, { action: 'record', actorId: recordedBy, details: judged }, null, now),
+    historyLine(record, { action: 'record', actorId: recordedBy, details: judged }, null, now),
   );
   await em.flush();
   deps.events.publish(em, events.complaint.registered, record.id, {
@@ -291,7 +303,12 @@ export async function moveComplaint(
       change.details = { ...change.details, majorReasons: record.majorReasons };
     }
     if (action.type === 'investigate') {
-      const { ids, noCarrier } = await proposeComplaintPenalties(em, deps, record, me.userId);
+      const { ids, noCarrier } = await proposeComplaintPenalties(
+        em,
+        deps,
+        findingOf(deps, record),
+        me.userId,
+      );
       change.details = {
         ...change.details,
         penaltiesProposed: ids,
@@ -326,6 +343,25 @@ export async function moveComplaint(
     return change;
   });
 }
+
+/**
+ * What the penalty ledger learns of an investigation. Nobody named: the team lead of the work
+ * order's lead technician carries it or, without a technician on a work order, of the first
+ * person the complaint is about.
+ */
+const findingOf = (deps: ComplaintDeps, complaint: ComplaintRecord): ComplaintFinding => ({
+  complaintId: complaint.id,
+  receivedAt: complaint.receivedAt,
+  repeated: complaint.repeatOfId !== null,
+  serviceCaused: complaint.investigation?.serviceCaused ?? false,
+  responsibleStaffIds: complaint.investigation?.responsibleStaffIds ?? [],
+  async teamMember() {
+    const order = complaint.workOrderId
+      ? await deps.workOrders.workOrder(complaint.workOrderId, SERVICE_IDENTITY)
+      : null;
+    return order?.leadTechnicianId ?? order?.technicianIds[0] ?? complaint.aboutStaffIds[0] ?? null;
+  },
+});
 
 export const closedEventData = (c: ComplaintRecord): ComplaintClosed => ({
   complaintId: c.id,

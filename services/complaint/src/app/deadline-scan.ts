@@ -1,15 +1,10 @@
 import type { ComplaintEscalated, ComplaintOverdue } from '@aftercare/events';
 import { events } from '@aftercare/events';
-import {
-  type Logger,
-  type Metrics,
-  startPeriodicWorker,
-  uuidv7,
-  type Worker,
-} from '@aftercare/kit';
-import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
+import { groupByKeys, recordOnce } from '@aftercare/kit';
+import { ComplaintRecord } from '../db/entities';
 import { complaintDeadlines, escalationDueAt, markEscalated, overdueKinds } from '../domain';
 import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
+import { historyLine } from './complaints';
 import { publishMonthlyReport } from './monthly-report';
 
 /**
@@ -31,18 +26,12 @@ export async function escalateMajorComplaints(deps: ComplaintDeps, limit = 200):
     for (const c of complaints) {
       Object.assign(c, markEscalated({ ...c }, now));
       c.updatedAt = now;
-      em.persist(
-        Object.assign(new ComplaintHistoryRecord(), {
-          id: uuidv7(),
-          complaintId: c.id,
-          action: 'escalate',
-          fromStatus: c.status,
-          toStatus: c.status,
-          actorId: SERVICE_IDENTITY.userId,
-          at: now,
-          details: { majorReasons: c.majorReasons },
-        }),
-      );
+      const escalation = {
+        action: 'escalate',
+        actorId: SERVICE_IDENTITY.userId,
+        details: { majorReasons: c.majorReasons },
+      };
+      em.persist(historyLine(c, escalation, c.status, now));
       deps.events.publish(em, events.complaint.escalated, c.id, {
         complaintId: c.id,
         number: c.number,
@@ -105,12 +94,8 @@ export async function scanOverdueComplaints(deps: ComplaintDeps, limit = 500): P
           CLOSURE: due.closureDueAt,
           ESCALATION: due.escalationDueAt,
         }[kind]!;
-        const inserted = (await em.execute(
-          `INSERT INTO complaint_overdue (complaint_id, kind, due_at, detected_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT DO NOTHING RETURNING complaint_id`,
-          [c.id, kind, dueAt, now],
-        )) as unknown[];
-        if (inserted.length === 0) continue;
+        const notice = { complaint_id: c.id, kind, due_at: dueAt, detected_at: now };
+        if (!(await recordOnce(em, 'complaint_overdue', notice))) continue;
         noticed++;
         deps.events.publish(em, events.complaint.overdue, c.id, {
           complaintId: c.id,
@@ -140,26 +125,16 @@ export async function overdueNoticesOf(
        WHERE complaint_id IN (SELECT jsonb_array_elements_text(?::jsonb)::uuid) ORDER BY kind`,
     [JSON.stringify(complaintIds)],
   )) as { complaint_id: string; kind: string }[];
-  return complaintIds.map((id) => rows.filter((r) => r.complaint_id === id).map((r) => r.kind));
+  return groupByKeys(complaintIds, rows, (r) => r.complaint_id).map((notices) =>
+    notices.map((r) => r.kind),
+  );
 }
 
 /**
- * The deadline scheduler: escalations first (they meet the escalation deadline), then overdue, then
- * last month's report (R-CO-4) if it has not gone out yet.
+ * One round of the deadline scheduler: escalations first (they meet the escalation deadline), then
+ * overdue, then last month's report (R-CO-4) if it has not gone out yet.
  */
-export const startDeadlineScheduler = (
-  deps: ComplaintDeps,
-  logger: Logger,
-  intervalMs: number,
-  metrics?: Metrics,
-): Worker =>
-  startPeriodicWorker(
-    'complaint deadline scheduler',
-    intervalMs,
-    async () =>
-      (await escalateMajorComplaints(deps)) +
-      (await scanOverdueComplaints(deps)) +
-      ((await publishMonthlyReport(deps)) ? 1 : 0),
-    logger,
-    metrics,
-  );
+export const deadlineRound = async (deps: ComplaintDeps): Promise<number> =>
+  (await escalateMajorComplaints(deps)) +
+  (await scanOverdueComplaints(deps)) +
+  ((await publishMonthlyReport(deps)) ? 1 : 0);

@@ -1,6 +1,6 @@
-import type { BusinessCalendar } from '@aftercare/calendar';
-import { type EventPublisher, type Identity, type Orm } from '@aftercare/kit';
-import type { ComplaintDeadlinePolicy, PenaltyPolicy } from '../domain';
+import { type Identity } from '@aftercare/kit';
+import type { ComplaintDeadlinePolicy } from '../domain';
+import type { PenaltyDeps, StaffRoster } from './penalties';
 
 export interface CustomerContact {
   id: string;
@@ -28,29 +28,16 @@ export interface WorkOrderFacts {
   stationCode: string | null;
 }
 
-export interface StaffFacts {
-  id: string;
-  /** Job position (e.g. `service_advisor`), what role doubling looks at (R-PN-2). */
-  position: string | null;
-  teamLeadId: string | null;
-}
-
 /** What the complaint service asks the work-order service (gRPC): orders and the staff roster. */
-export interface WorkOrderDirectory {
+export interface WorkOrderDirectory extends StaffRoster {
   /** NOT_FOUND for an unknown work order. */
   workOrder(workOrderId: string, caller: Identity): Promise<WorkOrderFacts>;
-  /** The roster entries found, in no particular order; unknown ids are left out. */
-  staff(ids: readonly string[], caller: Identity): Promise<StaffFacts[]>;
 }
 
-export interface ComplaintDeps {
-  orm: Orm;
-  events: EventPublisher;
+/** The complaint service's dependencies; the penalty ledger it hosts takes its part of them. */
+export interface ComplaintDeps extends PenaltyDeps {
   customers: CustomerDirectory;
   workOrders: WorkOrderDirectory;
-  calendar: BusinessCalendar;
-  now: () => Date;
-  penaltyPolicy: PenaltyPolicy;
   /** R-CO-2/R-CO-3 deadlines (settings; the seed figures by default). */
   deadlinePolicy: ComplaintDeadlinePolicy;
 }

@@ -1,52 +1,25 @@
+import { type EntityManager, type Identity, requireRole } from '@aftercare/kit';
 import {
-  type EntityManager,
-  type Identity,
-  forbidden,
-  optionalText,
-  requireRole,
-  staffId,
-} from '@aftercare/kit';
-import { optionalStationCode } from '@aftercare/kernel';
+  type KpiScope,
+  type KpiScopeInput,
+  parseKpiScope,
+  scopeForReader,
+} from '@aftercare/kernel';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import {
   type ComplaintClosureKpi,
   type ComplaintRateKpi,
-  type KpiScope,
   complaintClosureKpi,
   complaintInScope,
   complaintRateKpi,
-  parseKpiPeriod,
   periodRange,
 } from '../domain';
 import { ANYONE, CAN_READ_REPORTS } from './access';
 import type { ComplaintDeps } from './deps';
 
-export interface KpiFilter {
-  from?: string | null;
-  to?: string | null;
-  province?: string | null;
-  city?: string | null;
-  stationCode?: string | null;
-  technicianId?: string | null;
-}
-
-export interface ComplaintKpis extends KpiScope {
-  from: string;
-  to: string;
+export interface ComplaintKpis extends Omit<KpiScope, 'district'> {
   complaintRate: ComplaintRateKpi;
   closure: ComplaintClosureKpi;
-}
-
-/**
- * Report readers see every scope; any other signed-in staff member only their own technician figures
- * (a technician's app shows them their complaint rate).
- */
-function requireKpiReader(caller: Identity | null, technicianId: string | null): Identity {
-  const me = requireRole(caller, ...ANYONE);
-  const reader =
-    me.roles.includes('admin') || me.roles.some((r) => CAN_READ_REPORTS.includes(r as never));
-  if (reader || (technicianId !== null && technicianId === me.userId)) return me;
-  throw forbidden('only report readers see complaint KPIs beyond their own');
 }
 
 /**
@@ -59,18 +32,15 @@ export async function complaintKpis(
   deps: ComplaintDeps,
   em: EntityManager,
   caller: Identity | null,
-  filter: KpiFilter,
+  input: KpiScopeInput,
 ): Promise<ComplaintKpis> {
-  requireRole(caller, ...ANYONE);
-  const period = parseKpiPeriod(filter.from, filter.to);
-  const scope = {
-    province: optionalText(filter.province, 'province', 50),
-    city: optionalText(filter.city, 'city', 50),
-    stationCode: optionalStationCode(filter.stationCode, 'stationCode'),
-    technicianId: filter.technicianId ? staffId(filter.technicianId, 'technicianId') : null,
-  };
-  requireKpiReader(caller, scope.technicianId);
-  const { from, to } = periodRange(period, deps.calendar);
+  const me = requireRole(caller, ...ANYONE);
+  // Beyond report readers, staff see their own technician figures only, and must name themselves.
+  const { district: _district, ...scope } = scopeForReader(me, parseKpiScope(input), {
+    readers: CAN_READ_REPORTS,
+    unnamed: 'refuse',
+  });
+  const { from, to } = periodRange(scope, deps.calendar);
   const received = await em.find(ComplaintRecord, { receivedAt: { $gte: from, $lt: to } });
   const orderIds = [...new Set(received.flatMap((c) => (c.workOrderId ? [c.workOrderId] : [])))];
   const orders = orderIds.length
@@ -101,7 +71,6 @@ export async function complaintKpis(
     ],
   )) as { n: number }[];
   return {
-    ...period,
     ...scope,
     complaintRate: complaintRateKpi(complaints, row?.n ?? 0),
     closure: complaintClosureKpi(complaints, deps.now(), deps.deadlinePolicy),

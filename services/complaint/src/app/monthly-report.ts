@@ -1,5 +1,6 @@
 import type { ComplaintMonthlyReport } from '@aftercare/events';
 import { events } from '@aftercare/events';
+import { recordOnce } from '@aftercare/kit';
 import { localMonth } from '../domain';
 import { type ComplaintDeps, SERVICE_IDENTITY } from './deps';
 import { complaintReport } from './queries';
@@ -21,12 +22,8 @@ export async function publishMonthlyReport(deps: ComplaintDeps): Promise<string 
   const now = deps.now();
   const month = previousMonth(localMonth(now, deps.calendar));
   return deps.orm.em.fork().transactional(async (em) => {
-    const claimed = (await em.execute(
-      `INSERT INTO complaint_monthly_report (month, published_at) VALUES (?, ?)
-       ON CONFLICT DO NOTHING RETURNING month`,
-      [month, now],
-    )) as unknown[];
-    if (claimed.length === 0) return null;
+    if (!(await recordOnce(em, 'complaint_monthly_report', { month, published_at: now })))
+      return null;
     const report = await complaintReport(deps, em, SERVICE_IDENTITY, month);
     deps.events.publish(em, events.complaint.monthlyReport, month, {
       ...report,

@@ -2,6 +2,8 @@ import {
   type EntityManager,
   type Identity,
   checkUuid,
+  groupByKeys,
+  hasRole,
   keysetPage,
   notFound,
   oneOf,
@@ -9,25 +11,31 @@ import {
   inRequestedOrder,
 } from '@aftercare/kit';
 import type { FilterQuery } from '@mikro-orm/core';
-import { ComplaintHistoryRecord, ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
 import {
+  ComplaintHistoryRecord,
+  type ComplaintPolicyRecord,
+  ComplaintRecord,
+  CompletedWorkOrderRecord,
+} from '../db/entities';
+import {
+  type ComplaintActionType,
   COMPLAINT_CATEGORIES,
   COMPLAINT_CHANNELS,
   COMPLAINT_STATUSES,
   type MonthlyComplaintReport,
+  allowedActions,
+  complaintDeadlines,
+  overdueKinds,
+  monthRange,
   monthlyComplaintReport,
   parseMonth,
 } from '../domain';
 import { CAN_READ_COMPLAINTS, CAN_READ_REPORTS, CAN_WORK_COMPLAINTS } from './access';
 import type { ComplaintDeps } from './deps';
-import { monthRange } from './penalties';
-
-const has = (caller: Identity, roles: readonly string[]) =>
-  caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));
 
 /** Everyone in CAN_READ_COMPLAINTS sees all; other staff only the complaints assigned to them. */
 export const canSee = (caller: Identity, c: ComplaintRecord): boolean =>
-  has(caller, CAN_READ_COMPLAINTS) || c.handlerId === caller.userId;
+  hasRole(caller, ...CAN_READ_COMPLAINTS) || c.handlerId === caller.userId;
 
 export async function getComplaint(
   em: EntityManager,
@@ -78,7 +86,7 @@ export async function listComplaints(
   f: ComplaintFilter,
 ) {
   const me = requireRole(caller, ...CAN_READ_COMPLAINTS, ...CAN_WORK_COMPLAINTS);
-  const onlyMine = Boolean(f.mine) || !has(me, CAN_READ_COMPLAINTS);
+  const onlyMine = Boolean(f.mine) || !hasRole(me, ...CAN_READ_COMPLAINTS);
   const filter: FilterQuery<ComplaintRecord> = {
     ...(f.customerId ? { customerId: checkUuid(f.customerId, 'customerId') } : {}),
     ...(f.workOrderId ? { workOrderId: checkUuid(f.workOrderId, 'workOrderId') } : {}),
@@ -109,7 +117,11 @@ export async function complaintsBy(
         { orderBy: { id: 'desc' } },
       )
     : [];
-  return ids.map((id) => found.filter((c) => c[key] === id && canSee(me, c)));
+  return groupByKeys(
+    ids,
+    found.filter((c) => canSee(me, c)),
+    (c) => c[key],
+  );
 }
 
 export async function historyOf(
@@ -123,7 +135,7 @@ export async function historyOf(
         { orderBy: { at: 'asc', id: 'asc' } },
       )
     : [];
-  return complaintIds.map((id) => found.filter((h) => h.complaintId === id));
+  return groupByKeys(complaintIds, found, (h) => h.complaintId);
 }
 
 /**
@@ -138,7 +150,7 @@ export async function complaintReport(
 ): Promise<MonthlyComplaintReport> {
   requireRole(caller, ...CAN_READ_REPORTS);
   const month = parseMonth(rawMonth);
-  const { from, to } = monthRange(deps, month);
+  const { from, to } = monthRange(month, deps.calendar);
   const [complaints, completedWorkOrders] = await Promise.all([
     em.find(ComplaintRecord, { receivedAt: { $gte: from, $lt: to } }),
     em.count(CompletedWorkOrderRecord, { completedAt: { $gte: from, $lt: to } }),
@@ -152,4 +164,25 @@ export async function complaintReport(
     majorIds: complaints.filter((c) => c.majorReasons.length > 0).map((c) => c.id),
     policy: deps.deadlinePolicy,
   });
+}
+
+/** The steps the caller may take on a complaint now, under the policy in force (none signed out). */
+export const complaintActionsFor = (
+  caller: Identity | null,
+  complaint: ComplaintRecord,
+  policy: ComplaintPolicyRecord,
+): ComplaintActionType[] =>
+  caller ? allowedActions(complaint, { actor: caller, approvalTiers: policy.approvalTiers }) : [];
+
+/** R-CO-3: a complaint's deadlines under the service's deadline policy, and which have passed. */
+export function deadlinesOf(deps: ComplaintDeps, complaint: ComplaintRecord) {
+  const options = {
+    calendar: deps.calendar,
+    major: complaint.majorReasons.length > 0,
+    policy: deps.deadlinePolicy,
+  };
+  return {
+    ...complaintDeadlines(complaint, options),
+    overdueKinds: overdueKinds(complaint, deps.now(), options),
+  };
 }

@@ -1,4 +1,4 @@
-import { invalidArgument, numberIn, requiredText } from '@aftercare/kit/domain';
+import { hasRole, invalidArgument, numberIn, requiredText, type Role } from '@aftercare/kit/domain';
 
 /** Who acts; structurally the kit's `Identity`, so use cases pass the caller straight in. */
 export interface Actor {
@@ -7,10 +7,7 @@ export interface Actor {
 }
 
 /** Roles that steer a complaint through its steps (R-CO-2); `admin` may do everything. */
-export const HANDLING_ROLES: readonly string[] = Object.freeze(['customer_relations', 'manager']);
-
-export const hasRole = (actor: Actor, roles: readonly string[]): boolean =>
-  actor.roles.includes('admin') || actor.roles.some((r) => roles.includes(r));
+export const HANDLING_ROLES: readonly Role[] = Object.freeze(['customer_relations', 'manager']);
 
 /**
  * R-CO-2 amount-based approval authority as data: a tier's role approves compensation up to
@@ -52,10 +49,8 @@ export function mayApprove(
   amountFen: number,
   tiers: readonly ApprovalTier[] = DEFAULT_APPROVAL_TIERS,
 ): boolean {
-  return hasRole(
-    actor,
-    tiers.filter((t) => covers(t, amountFen)).map((t) => t.role),
-  );
+  // Tier roles are policy data an administrator types; only the roles someone can hold match.
+  return hasRole(actor, ...tiers.filter((t) => covers(t, amountFen)).map((t) => t.role as Role));
 }
 
 /** Validates tiers an administrator edits: roles named, limits whole fen, no limit twice. */

@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { invalidArgument, isoDate } from '@aftercare/kit/domain';
+import { dayAfter, type KpiScope } from '@aftercare/kernel';
 import { DEFAULT_COMPLAINT_DEADLINES, type ComplaintDeadlinePolicy } from './deadlines';
 import { COMPLAINT_RATE_TARGET, isServiceCaused } from './statistics';
 import { type Complaint, staffConcerned } from './workflow';
@@ -7,20 +7,10 @@ import { type Complaint, staffConcerned } from './workflow';
 /** docs/rules.md §6 complaint closure target: every complaint closed within its 7 days. */
 export const COMPLAINT_CLOSURE_TARGET = 1;
 
-/** What a KPI is computed over: business dates `from`..`to` (both inclusive) and an optional scope. */
-export interface KpiPeriod {
-  from: string;
-  to: string;
-}
-
-/** Region (of the work order) and technician scope; every part optional. */
-export interface KpiScope {
-  province?: string | null;
-  city?: string | null;
-  /** The service station handling the work order. */
-  stationCode?: string | null;
-  technicianId?: string | null;
-}
+/** The narrowing of a KPI this service applies (the kernel's scope; every part optional here). */
+type ComplaintKpiScope = Partial<
+  Pick<KpiScope, 'province' | 'city' | 'stationCode' | 'technicianId'>
+>;
 
 /** A completed work order as the complaint service stores it from `workorder.completed`. */
 export interface CompletedOrderFacts {
@@ -31,26 +21,16 @@ export interface CompletedOrderFacts {
   stationCode: string | null;
 }
 
-/** Validates a period of business dates; `from` after `to` is INVALID_PERIOD. */
-export function parseKpiPeriod(from: string | null | undefined, to: string | null | undefined) {
-  const period = { from: isoDate(from, 'from'), to: isoDate(to, 'to') };
-  if (period.from > period.to)
-    throw invalidArgument('from must not be after to', 'from', 'INVALID_PERIOD');
-  return period;
-}
-
 /** The period as instants `[from, to)` in the business time zone. */
-export function periodRange(period: KpiPeriod, calendar: BusinessCalendar) {
-  const dayAfter = new Date(`${period.to}T00:00:00Z`);
-  dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+export function periodRange(period: Pick<KpiScope, 'from' | 'to'>, calendar: BusinessCalendar) {
   return {
     from: calendar.fromLocal(`${period.from}T00:00`),
-    to: calendar.fromLocal(`${dayAfter.toISOString().slice(0, 10)}T00:00`),
+    to: calendar.fromLocal(`${dayAfter(period.to)}T00:00`),
   };
 }
 
 /** Whether a completed work order falls in the scope (region of the order, technician on it). */
-export function orderInScope(order: CompletedOrderFacts, scope: KpiScope): boolean {
+export function orderInScope(order: CompletedOrderFacts, scope: ComplaintKpiScope): boolean {
   return (
     (!scope.province || order.province === scope.province) &&
     (!scope.city || order.city === scope.city) &&
@@ -70,7 +50,7 @@ export function orderInScope(order: CompletedOrderFacts, scope: KpiScope): boole
 export function complaintInScope(
   complaint: Complaint & { stationCode?: string | null },
   order: CompletedOrderFacts | undefined,
-  scope: KpiScope,
+  scope: ComplaintKpiScope,
 ): boolean {
   if (scope.stationCode) {
     const station = order?.stationCode ?? complaint.stationCode ?? null;

@@ -27,3 +27,9 @@ export function nextMonth(month: Month): Month {
   const [year, mon] = parseMonth(month).split('-').map(Number) as [number, number];
   return mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
 }
+
+/** The business month `[from, to)` as instants, for range queries. */
+export const monthRange = (month: Month, calendar: BusinessCalendar): { from: Date; to: Date } => ({
+  from: calendar.fromLocal(`${month}-01T00:00`),
+  to: calendar.fromLocal(`${nextMonth(month)}-01T00:00`),
+});

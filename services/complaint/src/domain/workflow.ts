@@ -4,6 +4,7 @@ import {
   staffId,
   conflict,
   forbidden,
+  hasRole,
   invalidArgument,
   isoDate,
   notFound,
@@ -16,7 +17,6 @@ import {
   ApprovalTier,
   DEFAULT_APPROVAL_TIERS,
   HANDLING_ROLES,
-  hasRole,
   mayApprove,
   requiredApprovalRole,
 } from './authority';
@@ -263,7 +263,7 @@ function denial(
   switch (type) {
     case 'investigate':
     case 'proposeSolution':
-      return actor.userId === complaint.handlerId || hasRole(actor, HANDLING_ROLES)
+      return actor.userId === complaint.handlerId || hasRole(actor, ...HANDLING_ROLES)
         ? null
         : forbidden('only the assigned handler or customer relations may investigate and propose');
     case 'approveSolution':
@@ -284,7 +284,7 @@ function denial(
 }
 
 const steeringDenial = (actor: Actor, what: string): AppError | null =>
-  hasRole(actor, HANDLING_ROLES)
+  hasRole(actor, ...HANDLING_ROLES)
     ? null
     : forbidden(`only ${HANDLING_ROLES.join(' or ')} may ${what} a complaint`);
 
@@ -435,7 +435,7 @@ export function completeImprovementAction(
   assertClosed(complaint);
   const action = complaint.improvementActions.find((a) => a.id === actionId);
   if (!action) throw notFound('ImprovementAction', actionId);
-  if (ctx.actor.userId !== action.ownerId && !hasRole(ctx.actor, HANDLING_ROLES)) {
+  if (ctx.actor.userId !== action.ownerId && !hasRole(ctx.actor, ...HANDLING_ROLES)) {
     throw forbidden('only its owner or customer relations may complete an improvement action');
   }
   if (action.doneAt) throw conflict('the improvement action is already done', 'ALREADY_DONE');

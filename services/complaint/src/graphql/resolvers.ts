@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import {
+  alignByIds,
   DateScalar,
   DateTimeScalar,
   type EntityManager,
@@ -23,21 +24,26 @@ import { complaintKpis } from '../app/kpis';
 import type { ComplaintDeps } from '../app/deps';
 import { getPolicy, loadPolicy, updatePolicy } from '../app/policy';
 import {
+  batchGetPenalties,
   decidePenalty,
   getPenalty,
   listPenalties,
   listPenaltyRules,
   markPenaltyCorrected,
-  mayReadPenaltiesOf,
   payrollExport,
+  penaltiesByReference,
   penaltiesOfStaff,
+  penaltyActionsFor,
+  penaltyRulesByCode,
   proposePenalty,
   upsertPenaltyRule,
 } from '../app/penalties';
 import {
   batchGetComplaints,
+  complaintActionsFor,
   complaintReport,
   complaintsBy,
+  deadlinesOf,
   getComplaint,
   historyOf,
   listComplaints,
@@ -57,20 +63,14 @@ import {
   type InvestigationInput,
   type PenaltyAction,
   type PenaltyRuleInput,
-  allowedActions,
-  allowedPenaltyActions,
-  complaintDeadlines,
   isFullyClosed,
-  overdueKinds,
 } from '../domain';
-import { PenaltyRecord as PenaltyEntity } from '../db/entities';
 
 function createLoaders(deps: ComplaintDeps, em: EntityManager, identity: Identity | null) {
   return {
-    complaint: new DataLoader<string, ComplaintRecord | null>(async (ids) => {
-      const found = await batchGetComplaints(em, identity, ids);
-      return ids.map((id) => found.find((c) => c.id === id) ?? null);
-    }),
+    complaint: new DataLoader<string, ComplaintRecord | null>(async (ids) =>
+      alignByIds(ids, await batchGetComplaints(em, identity, ids)),
+    ),
     byCustomer: new DataLoader<string, ComplaintRecord[]>((ids) =>
       complaintsBy(em, identity, 'customerId', ids),
     ),
@@ -84,32 +84,16 @@ function createLoaders(deps: ComplaintDeps, em: EntityManager, identity: Identit
       const policy = await loadPolicy(em);
       return keys.map(() => policy);
     }),
-    rules: new DataLoader<string, PenaltyRuleRecord | null>(async (codes) => {
-      const all = await listPenaltyRules(em, identity);
-      return codes.map((c) => all.find((r) => r.code === c) ?? null);
-    }),
+    rules: new DataLoader<string, PenaltyRuleRecord | null>((codes) =>
+      penaltyRulesByCode(em, identity, codes),
+    ),
     /** Ledger lines by reference (a complaint's findings), only those the caller may see. */
-    penaltiesByReference: new DataLoader<string, PenaltyRecord[]>(async (refs) => {
-      const found = await em.find(
-        PenaltyEntity,
-        { reference: { $in: [...refs] } },
-        { orderBy: { occurredAt: 'asc', id: 'asc' } },
-      );
-      return refs.map((r) =>
-        found.filter(
-          (p) => p.reference === r && identity !== null && mayReadPenaltiesOf(identity, p.staffId),
-        ),
-      );
-    }),
-    penalty: new DataLoader<string, PenaltyRecord | null>(async (ids) => {
-      const found = await em.find(PenaltyEntity, { id: { $in: [...ids] } });
-      return ids.map(
-        (id) =>
-          found.find(
-            (p) => p.id === id && identity !== null && mayReadPenaltiesOf(identity, p.staffId),
-          ) ?? null,
-      );
-    }),
+    penaltiesByReference: new DataLoader<string, PenaltyRecord[]>((refs) =>
+      penaltiesByReference(em, identity, refs),
+    ),
+    penalty: new DataLoader<string, PenaltyRecord | null>((ids) =>
+      batchGetPenalties(em, identity, ids),
+    ),
   };
 }
 
@@ -257,12 +241,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
     Complaint: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.complaint.load(ref.id),
       allowedActions: async (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
-        ctx.identity
-          ? allowedActions(c, {
-              actor: ctx.identity,
-              approvalTiers: (await ctx.loaders.policy.load(1)).approvalTiers,
-            })
-          : [],
+        complaintActionsFor(ctx.identity, c, await ctx.loaders.policy.load(1)),
       customer: (c: ComplaintRecord) => ({ __typename: 'Customer', id: c.customerId }),
       workOrder: (c: ComplaintRecord) =>
         c.workOrderId ? { __typename: 'WorkOrder', id: c.workOrderId } : null,
@@ -272,18 +251,10 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
       repeatOf: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
         c.repeatOfId ? ctx.loaders.complaint.load(c.repeatOfId) : null,
       fullyClosed: (c: ComplaintRecord) => isFullyClosed(c),
-      deadlines: async (c: ComplaintRecord, _: unknown, ctx: Ctx) => {
-        const options = {
-          calendar: deps.calendar,
-          major: c.majorReasons.length > 0,
-          policy: deps.deadlinePolicy,
-        };
-        return {
-          ...complaintDeadlines(c, options),
-          overdueKinds: overdueKinds(c, deps.now(), options),
-          noticesSent: await ctx.loaders.notices.load(c.id),
-        };
-      },
+      deadlines: async (c: ComplaintRecord, _: unknown, ctx: Ctx) => ({
+        ...deadlinesOf(deps, c),
+        noticesSent: await ctx.loaders.notices.load(c.id),
+      }),
       penalties: (c: ComplaintRecord, _: unknown, ctx: Ctx) =>
         ctx.loaders.penaltiesByReference.load(c.id),
       history: (c: ComplaintRecord, _: unknown, ctx: Ctx) => ctx.loaders.history.load(c.id),
@@ -304,7 +275,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
       staff: (p: PenaltyRecord) => staffRef(p.staffId),
       rule: (p: PenaltyRecord, _: unknown, ctx: Ctx) => ctx.loaders.rules.load(p.ruleCode),
       allowedActions: (p: PenaltyRecord, _: unknown, ctx: Ctx) =>
-        ctx.identity ? allowedPenaltyActions(p, ctx.identity) : [],
+        penaltyActionsFor(ctx.identity, p),
       recountOf: (p: PenaltyRecord, _: unknown, ctx: Ctx) =>
         p.recountOfId ? ctx.loaders.penalty.load(p.recountOfId) : null,
     },

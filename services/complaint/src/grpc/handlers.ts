@@ -1,8 +1,8 @@
 import { enumCodec, type MethodRoles, type ServiceHandlers, withRoles } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
-import { CAN_EXPORT_PAYROLL, CAN_READ_COMPLAINTS, CAN_WORK_COMPLAINTS } from '../app/access';
+import { CAN_READ_COMPLAINTS, CAN_WORK_COMPLAINTS } from '../app/access';
 import type { ComplaintDeps } from '../app/deps';
-import { payrollExport } from '../app/penalties';
+import { CAN_EXPORT_PAYROLL, payrollExport } from '../app/penalties';
 import { getComplaint, listComplaints } from '../app/queries';
 import type { ComplaintRecord } from '../db/entities';
 import { type ComplaintStatus, parseMonth } from '../domain';

@@ -47,8 +47,10 @@ export async function startServices(label: string, extra: Record<string, string>
     ...extra,
   });
   let deps: ComplaintDeps | undefined;
-  const complaint = await startComplaintService(loadComplaintConfig(complaintEnv.env), (d) => {
-    deps = d;
+  const complaint = await startComplaintService(loadComplaintConfig(complaintEnv.env), {
+    onReady: (d) => {
+      deps = d;
+    },
   });
   return {
     customerEnv,

@@ -1,4 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
+import { parseKpiScope } from '@aftercare/kernel';
 import {
   type Complaint,
   type CompletedOrderFacts,
@@ -6,7 +7,6 @@ import {
   complaintInScope,
   orderInScope,
   complaintRateKpi,
-  parseKpiPeriod,
   periodRange,
 } from '../../src/domain';
 import { ACCUSED, errorOf, id, newComplaint } from './helpers';
@@ -24,14 +24,19 @@ const complaint = (n: number, overrides: Partial<Complaint> = {}): Complaint => 
 
 describe('KPIs over any period (SPEC §6)', () => {
   it('KPI period: business dates, both inclusive, in the business time zone; from after to is refused', () => {
-    const range = periodRange(parseKpiPeriod('2026-11-03', '2026-11-05'), calendar);
+    const range = periodRange(parseKpiScope({ from: '2026-11-03', to: '2026-11-05' }), calendar);
     // Shanghai is UTC+8: 3 Nov 00:00 local … 6 Nov 00:00 local.
     expect(range.from.toISOString()).toBe('2026-11-02T16:00:00.000Z');
     expect(range.to.toISOString()).toBe('2026-11-05T16:00:00.000Z');
-    const endOfYear = periodRange(parseKpiPeriod('2026-12-31', '2026-12-31'), calendar);
+    const endOfYear = periodRange(
+      parseKpiScope({ from: '2026-12-31', to: '2026-12-31' }),
+      calendar,
+    );
     expect(endOfYear.to.toISOString()).toBe('2026-12-31T16:00:00.000Z');
-    expect(errorOf(() => parseKpiPeriod('2026-11-05', '2026-11-03')).reason).toBe('INVALID_PERIOD');
-    expect(errorOf(() => parseKpiPeriod('2026-11', '2026-11-03')).field).toBe('from');
+    expect(errorOf(() => parseKpiScope({ from: '2026-11-05', to: '2026-11-03' })).reason).toBe(
+      'INVALID_PERIOD',
+    );
+    expect(errorOf(() => parseKpiScope({ from: '2026-11', to: '2026-11-03' })).field).toBe('from');
   });
 
   it('KPI complaint rate = service-caused complaints / completed work orders, target < 3 %', () => {

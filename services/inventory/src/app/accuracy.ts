@@ -1,19 +1,17 @@
-import { LockMode } from '@mikro-orm/core';
 import {
-  checkUuid,
+  changeOneIn,
   conflict,
   createOnce,
   type EntityManager,
+  eventMessage,
   type Identity,
   idempotencyKey,
   instant,
   invalidArgument,
-  notFound,
   requireRole,
   type Role,
   uuidv7,
 } from '@aftercare/kit';
-import type { InventoryWrongPartCorrected } from '@aftercare/events';
 import { events } from '@aftercare/events';
 import { StockDocumentRecord, WrongPartCorrectionRecord } from '../db/entities';
 import {
@@ -26,7 +24,6 @@ import {
 import type { InventoryDeps } from './deps';
 import { CAN_POST } from './ledger';
 
-export const ACCURACY_EVENTS = { wrongPartCorrected: 'inventory.wrong_part_corrected' } as const;
 export const ACCURACY_READERS: Role[] = ['warehouse', 'workshop', 'manager', 'auditor', 'service'];
 /** Longest period one accuracy question may span (a typo guard: ten years). */
 const MAX_PERIOD_MS = 10 * 366 * 24 * 3600_000;
@@ -51,46 +48,50 @@ export async function correctWrongPart(
     request: { ...input, issueId },
     load: (em: EntityManager, id: string) => em.findOneOrFail(WrongPartCorrectionRecord, { id }),
   };
-  return createOnce(deps.orm, once, async (em) => {
-    const issue = await em.findOne(
-      StockDocumentRecord,
-      { id: checkUuid(issueId, 'issueId') },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!issue || issue.type !== 'ISSUE') throw notFound('IssueDocument', issueId);
-    const correction = recordWrongPartCorrection(
-      { id: issue.id, at: issue.postedAt, lines: issue.lines },
-      { ...input, correctedBy: me.userId },
-      deps.now(),
-    );
-    const existing = await em.count(WrongPartCorrectionRecord, {
-      issueId: issue.id,
-      wrongPartCode: correction.wrongPartCode,
+  let recorded: WrongPartCorrectionRecord | undefined;
+  return createOnce(deps.orm, once, async (tx) => {
+    await changeOneIn(tx, deps.events, {
+      entity: StockDocumentRecord,
+      label: 'IssueDocument',
+      id: issueId,
+      field: 'issueId',
+      visible: (document) => document.type === 'ISSUE',
+      apply: async (issue, em) => {
+        const correction = recordWrongPartCorrection(
+          { id: issue.id, at: issue.postedAt, lines: issue.lines },
+          { ...input, correctedBy: me.userId },
+          deps.now(),
+        );
+        const existing = await em.count(WrongPartCorrectionRecord, {
+          issueId: issue.id,
+          wrongPartCode: correction.wrongPartCode,
+        });
+        if (existing > 0) {
+          throw conflict(
+            `the wrong ${correction.wrongPartCode} on ${issue.id} is already recorded`,
+            'CORRECTION_EXISTS',
+          );
+        }
+        recorded = Object.assign(new WrongPartCorrectionRecord(), {
+          id: uuidv7(),
+          ...correction,
+          warehouseCode: issue.warehouseCode,
+          issuedAt: issue.postedAt,
+        });
+        const corrected = eventMessage(events.inventory.wrongPartCorrected, {
+          correctionId: recorded.id,
+          issueId: issue.id,
+          warehouseCode: issue.warehouseCode,
+          wrongPartCode: recorded.wrongPartCode,
+          rightPartCode: recorded.rightPartCode,
+          quantity: recorded.quantity,
+          correctedBy: recorded.correctedBy,
+          at: recorded.correctedAt.toISOString(),
+        });
+        return { records: [recorded], events: [corrected] };
+      },
     });
-    if (existing > 0) {
-      throw conflict(
-        `the wrong ${correction.wrongPartCode} on ${issue.id} is already recorded`,
-        'CORRECTION_EXISTS',
-      );
-    }
-    const record = Object.assign(new WrongPartCorrectionRecord(), {
-      id: uuidv7(),
-      ...correction,
-      warehouseCode: issue.warehouseCode,
-      issuedAt: issue.postedAt,
-    });
-    em.persist(record);
-    deps.events.publish(em, events.inventory.wrongPartCorrected, issue.id, {
-      correctionId: record.id,
-      issueId: issue.id,
-      warehouseCode: issue.warehouseCode,
-      wrongPartCode: record.wrongPartCode,
-      rightPartCode: record.rightPartCode,
-      quantity: record.quantity,
-      correctedBy: record.correctedBy,
-      at: record.correctedAt.toISOString(),
-    } satisfies InventoryWrongPartCorrected);
-    return record;
+    return recorded!;
   });
 }
 

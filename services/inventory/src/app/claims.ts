@@ -1,7 +1,11 @@
-import { LockMode } from '@mikro-orm/core';
 import {
+  changeOne,
+  changeOneIn,
+  type ChangeOneSpec,
   checkUuid,
   createOnce,
+  eventMessage,
+  groupByKeys,
   type EntityManager,
   findByUuid,
   type Identity,
@@ -15,7 +19,6 @@ import {
   type Role,
   uuidv7,
 } from '@aftercare/kit';
-import type { InventoryClaimOrderClosed } from '@aftercare/events';
 import { events } from '@aftercare/events';
 import { ClaimDepositPaymentRecord, ClaimOrderRecord, PartRecord } from '../db/entities';
 import {
@@ -31,8 +34,6 @@ import {
   settleClaimOrder,
 } from '../domain';
 import type { InventoryDeps } from './deps';
-
-export const CLAIM_EVENTS = { closed: 'inventory.claim_order_closed' } as const;
 
 /** The service adviser (agent) talks to the customer and takes the deposit (seed rule). */
 const CAN_OPEN: Role[] = ['agent', 'workshop', 'warehouse', 'manager'];
@@ -92,26 +93,23 @@ export async function openClaim(
 
 type Step = (order: ClaimOrderState, em: EntityManager, now: Date) => ClaimOrderState;
 
-const change = (deps: InventoryDeps, id: string, apply: Step): Promise<ClaimOrderRecord> =>
-  deps.orm.em.fork().transactional((em) => changeIn(em, deps, id, apply));
-
-/** Locks the claim order, applies a domain step and emits the closing event when it ended. */
-async function changeIn(
-  em: EntityManager,
-  deps: InventoryDeps,
+/** Locks the claim order and applies a domain step; an order that ends says so on the stream. */
+const claimChange = (
   id: string,
-  apply: Step,
-): Promise<ClaimOrderRecord> {
-  const record = await em.findOne(
-    ClaimOrderRecord,
-    { id: checkUuid(id, 'claimOrderId') },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  if (!record) throw notFound('ClaimOrder', id);
-  const next = apply(stateOf(record!), em, deps.now());
-  Object.assign(record!, next);
-  if (next.status === 'SETTLED' || next.status === 'FORFEITED' || next.status === 'CANCELLED') {
-    deps.events.publish(em, events.inventory.claimOrderClosed, next.id, {
+  deps: InventoryDeps,
+  step: Step,
+): ChangeOneSpec<ClaimOrderRecord> => ({
+  entity: ClaimOrderRecord,
+  label: 'ClaimOrder',
+  id,
+  field: 'claimOrderId',
+  apply: (record, em) => {
+    const next = step(stateOf(record), em, deps.now());
+    Object.assign(record, next);
+    if (next.status !== 'SETTLED' && next.status !== 'FORFEITED' && next.status !== 'CANCELLED') {
+      return;
+    }
+    const closed = eventMessage(events.inventory.claimOrderClosed, {
       claimOrderId: next.id,
       customerId: next.customerId,
       workOrderId: next.workOrderId,
@@ -121,10 +119,13 @@ async function changeIn(
       forfeitedFen: next.depositForfeitedFen,
       closedBy: next.closedBy!,
       at: next.closedAt!.toISOString(),
-    } satisfies InventoryClaimOrderClosed);
-  }
-  return record!;
-}
+    });
+    return { events: [closed] };
+  },
+});
+
+const change = (deps: InventoryDeps, id: string, step: Step): Promise<ClaimOrderRecord> =>
+  changeOne(deps, claimChange(id, deps, step));
 
 /**
  * R-IN-4: the customer pays (part of) the deposit; each payment is kept. With an idempotency key
@@ -147,20 +148,24 @@ export const payClaimDeposit = async (
       em.findOneOrFail(ClaimOrderRecord, { id: claimId }),
   };
   return createOnce(deps.orm, once, (tx) =>
-    changeIn(tx, deps, id, (order, em, now) => {
-      assertTakesPayment(order);
-      const paid = payDeposit(order, amountFen);
-      em.persist(
-        Object.assign(new ClaimDepositPaymentRecord(), {
-          id: uuidv7(),
-          claimOrderId: order.id,
-          amountFen: paid.depositPaidFen - order.depositPaidFen,
-          receivedBy: me.userId,
-          receivedAt: now,
-        }),
-      );
-      return { ...order, depositPaidFen: paid.depositPaidFen };
-    }),
+    changeOneIn(
+      tx,
+      deps.events,
+      claimChange(id, deps, (order, em, now) => {
+        assertTakesPayment(order);
+        const paid = payDeposit(order, amountFen);
+        em.persist(
+          Object.assign(new ClaimDepositPaymentRecord(), {
+            id: uuidv7(),
+            claimOrderId: order.id,
+            amountFen: paid.depositPaidFen - order.depositPaidFen,
+            receivedBy: me.userId,
+            receivedAt: now,
+          }),
+        );
+        return { ...order, depositPaidFen: paid.depositPaidFen };
+      }),
+    ),
   );
 };
 
@@ -236,5 +241,5 @@ export async function depositPaymentsOf(
     { claimOrderId: { $in: [...ids] } },
     { orderBy: { receivedAt: 'asc' } },
   );
-  return ids.map((id) => found.filter((p) => p.claimOrderId === id));
+  return groupByKeys(ids, found, (p) => p.claimOrderId);
 }

@@ -2,6 +2,7 @@ import {
   createOnce,
   type EntityManager,
   type EventHandler,
+  groupByKeys,
   type Identity,
   idempotencyKey,
   type Logger,
@@ -149,12 +150,12 @@ export async function openWriteOffs(
   const receipts = await em.find(OldPartReceiptRecord, {
     workOrderId: { $in: orders.map((o) => o.workOrderId) },
   });
+  const receiptsOf = groupByKeys(
+    orders.map((o) => o.workOrderId),
+    receipts,
+    (r) => r.workOrderId,
+  );
   return orders
-    .map((o) =>
-      warrantyWriteOff(
-        o,
-        receipts.filter((r) => r.workOrderId === o.workOrderId),
-      ),
-    )
+    .map((o, i) => warrantyWriteOff(o, receiptsOf[i]!))
     .filter((w) => w.status === 'OPEN');
 }

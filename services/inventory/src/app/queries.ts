@@ -1,8 +1,12 @@
 import {
+  checkUuid,
   type EntityManager,
   type Identity,
   findByUuid,
+  groupByKeys,
+  invalidArgument,
   keysetPageByKey,
+  MAX_BATCH_IDS,
   type Page,
   type PageRequest,
   requireRole,
@@ -15,6 +19,7 @@ import {
   StockLevelRecord,
   WarehouseRecord,
 } from '../db/entities';
+import { codeKey, type IssuedPart, issuedPartsOf } from '../domain';
 
 export const CAN_READ: Role[] = [
   'warehouse',
@@ -27,15 +32,34 @@ export const CAN_READ: Role[] = [
   'service',
 ];
 
-export async function listParts(
+/** Parts by code, one per code asked, null where there is none (the graph's part loader). */
+export async function partsByCode(
   em: EntityManager,
   caller: Identity | null,
-  codes?: readonly string[],
+  codes: readonly string[],
+): Promise<(PartRecord | null)[]> {
+  requireRole(caller, ...CAN_READ);
+  const found = await em.find(PartRecord, { code: { $in: [...codes] } });
+  const byCode = new Map(found.map((p) => [p.code, p]));
+  return codes.map((c) => byCode.get(c) ?? null);
+}
+
+/**
+ * Parts by code as other services quote them (any case, stray spaces): each once, in the order
+ * asked, unknown codes left out — as the batch lookups of the other services.
+ */
+export async function batchGetParts(
+  em: EntityManager,
+  caller: Identity | null,
+  quoted: readonly string[],
 ): Promise<PartRecord[]> {
   requireRole(caller, ...CAN_READ);
-  return em.find(PartRecord, codes ? { code: { $in: [...codes] } } : {}, {
-    orderBy: { code: 'asc' },
-  });
+  if (quoted.length > MAX_BATCH_IDS) {
+    throw invalidArgument(`at most ${MAX_BATCH_IDS} codes at once`, 'codes', 'TOO_MANY');
+  }
+  const codes = [...new Set(quoted.map(codeKey))];
+  if (!codes.length) return [];
+  return (await partsByCode(em, caller, codes)).filter((p): p is PartRecord => p !== null);
 }
 
 /** The catalogue by part code, paged. */
@@ -102,7 +126,18 @@ export async function requisitionsOf(
     { workOrderId: { $in: [...workOrderIds] } },
     { orderBy: { requestedAt: 'asc' } },
   );
-  return workOrderIds.map((id) => found.filter((r) => r.workOrderId === id));
+  return groupByKeys(workOrderIds, found, (r) => r.workOrderId);
+}
+
+/** A work order's requisitions and the parts they issued, summed by part. */
+export async function workOrderParts(
+  em: EntityManager,
+  caller: Identity | null,
+  workOrderId: string,
+): Promise<{ requisitions: RequisitionRecord[]; issuedParts: IssuedPart[] }> {
+  requireRole(caller, ...CAN_READ);
+  const [requisitions] = await requisitionsOf(em, caller, [checkUuid(workOrderId, 'workOrderId')]);
+  return { requisitions: requisitions!, issuedParts: issuedPartsOf(requisitions!) };
 }
 
 /** The ISSUE and RETURN documents posted against requisitions (their reference is the requisition). */
@@ -117,5 +152,5 @@ export async function documentsOfRequisitions(
     { reference: { $in: [...requisitionIds] } },
     { orderBy: { postedAt: 'asc', id: 'asc' } },
   );
-  return requisitionIds.map((id) => found.filter((d) => d.reference === id));
+  return groupByKeys<StockDocumentRecord, string | null>(requisitionIds, found, (d) => d.reference);
 }

@@ -1,10 +1,13 @@
-import { LockMode } from '@mikro-orm/core';
 import {
+  changeOne,
   checkUuid,
   createOnce,
   type EntityManager,
+  type EventMessage,
+  eventMessage,
   findByUuid,
   forbidden,
+  hasRole,
   type Identity,
   idempotencyKey,
   notFound,
@@ -33,13 +36,13 @@ const CAN_DECIDE: Role[] = ['dispatcher', 'manager', 'workshop'];
 const toRequisition = (r: RequisitionRecord): Requisition => ({ ...r });
 
 /** R-IN-3 each requisition step on the stream (requested, approved or rejected). */
-function stepEvent(deps: InventoryDeps, em: EntityManager, req: Requisition, at: Date): void {
+function stepEvent(req: Requisition, at: Date): EventMessage {
   const type = {
     REQUESTED: events.inventory.requisitionRequested,
     APPROVED: events.inventory.requisitionApproved,
     REJECTED: events.inventory.requisitionRejected,
   }[req.status as 'REQUESTED' | 'APPROVED' | 'REJECTED'];
-  deps.events.publish(em, type, req.id, {
+  return eventMessage(type, {
     requisitionId: req.id,
     workOrderId: req.workOrderId,
     warehouseCode: req.warehouseCode,
@@ -51,26 +54,25 @@ function stepEvent(deps: InventoryDeps, em: EntityManager, req: Requisition, at:
     })),
     reason: req.statusReason,
     at: at.toISOString(),
-  } satisfies InventoryRequisitionStep);
-}
-
-async function change(
-  deps: InventoryDeps,
-  id: string,
-  apply: (req: Requisition, em: EntityManager, now: Date) => Promise<Requisition> | Requisition,
-): Promise<RequisitionRecord> {
-  return deps.orm.em.fork().transactional(async (em) => {
-    const record = await em.findOne(
-      RequisitionRecord,
-      { id: checkUuid(id, 'requisitionId') },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!record) await findByUuid(em, RequisitionRecord, 'Requisition', id);
-    const next = await apply(toRequisition(record!), em, deps.now());
-    Object.assign(record!, next);
-    return record!;
   });
 }
+
+/** A domain step taken on the locked requisition: the requisition after it, and its events. */
+type Stepped = { next: Requisition; events: EventMessage[] };
+type Step = (req: Requisition, em: EntityManager, now: Date) => Promise<Stepped> | Stepped;
+
+const change = (deps: InventoryDeps, id: string, step: Step): Promise<RequisitionRecord> =>
+  changeOne(deps, {
+    entity: RequisitionRecord,
+    label: 'Requisition',
+    id,
+    field: 'requisitionId',
+    apply: async (record, em) => {
+      const stepped = await step(toRequisition(record), em, deps.now());
+      Object.assign(record, stepped.next);
+      return { events: stepped.events };
+    },
+  });
 
 /**
  * R-IN-3: a technician requests parts for an open work order assigned to them (checked with the
@@ -91,10 +93,7 @@ export async function requestRequisition(
   const me = requireRole(caller, ...CAN_REQUEST);
   const key = idempotencyKey(input.idempotencyKey);
   const order = await deps.workOrders.openForParts(checkUuid(input.workOrderId, 'workOrderId'), me);
-  const onlyTechnician = !me.roles.some(
-    (r) => r === 'workshop' || r === 'manager' || r === 'admin',
-  );
-  if (onlyTechnician && !order.technicianIds.includes(me.userId)) {
+  if (!hasRole(me, 'workshop', 'manager') && !order.technicianIds.includes(me.userId)) {
     throw forbidden(`work order ${order.number} is not assigned to you`);
   }
   const requisition = requestParts({ ...input, id: uuidv7(), requestedBy: me.userId }, deps.now());
@@ -110,7 +109,7 @@ export async function requestRequisition(
       throw notFound('warehouse', requisition.warehouseCode);
     const record = Object.assign(new RequisitionRecord(), requisition);
     em.persist(record);
-    stepEvent(deps, em, requisition, requisition.requestedAt);
+    deps.events.publishMessage(em, requisition.id, stepEvent(requisition, requisition.requestedAt));
     return record;
   });
 }
@@ -124,10 +123,9 @@ export const approve = (
 ) => {
   // The role is checked before the lookup: a refusal must not tell whether the requisition exists.
   const me = requireRole(caller, ...CAN_DECIDE);
-  return change(deps, id, (req, em, now) => {
+  return change(deps, id, (req, _em, now) => {
     const next = approveRequisition(req, { id: me.userId, roles: me.roles }, now, input);
-    stepEvent(deps, em, next, now);
-    return next;
+    return { next, events: [stepEvent(next, now)] };
   });
 };
 
@@ -138,10 +136,9 @@ export const reject = (
   reason: string,
 ) => {
   const me = requireRole(caller, ...CAN_DECIDE);
-  return change(deps, id, (req, em, now) => {
+  return change(deps, id, (req, _em, now) => {
     const next = rejectRequisition(req, { id: me.userId, roles: me.roles }, reason, now);
-    stepEvent(deps, em, next, now);
-    return next;
+    return { next, events: [stepEvent(next, now)] };
   });
 };
 
@@ -170,14 +167,14 @@ export async function issue(
   return change(deps, id, async (req, em, now) => {
     const posted = issueAgainst(req, lines, { by: me.userId }, now);
     const document = await postStockDocument(deps, em, posted.document);
-    deps.events.publish(em, events.inventory.partsIssued, req.id, {
+    const issued = eventMessage(events.inventory.partsIssued, {
       requisitionId: req.id,
       workOrderId: req.workOrderId,
       warehouseCode: req.warehouseCode,
       documentId: document.id,
       lines: posted.document.lines,
     });
-    return posted.requisition;
+    return { next: posted.requisition, events: [issued] };
   });
 }
 
@@ -192,12 +189,12 @@ export const returnParts = (
   return change(deps, id, async (req, em, now) => {
     const posted = returnUnused(req, lines, { by: me.userId }, now);
     const document = await postStockDocument(deps, em, posted.document);
-    deps.events.publish(em, events.inventory.partsReturned, req.id, {
+    const returned = eventMessage(events.inventory.partsReturned, {
       requisitionId: req.id,
       workOrderId: req.workOrderId,
       documentId: document.id,
       lines: posted.document.lines,
     });
-    return posted.requisition;
+    return { next: posted.requisition, events: [returned] };
   });
 };

@@ -2,11 +2,10 @@ import { LockMode } from '@mikro-orm/core';
 import {
   type EntityManager,
   type Identity,
-  type Logger,
-  type Metrics,
-  checkUuid,
+  changeOne,
   conflict,
   createOnce,
+  eventMessage,
   idempotencyKey,
   invalidArgument,
   keysetPage,
@@ -17,12 +16,11 @@ import {
   requireRole,
   type Role,
   uuidv7,
-  type Worker,
-  startPeriodicWorker,
 } from '@aftercare/kit';
-import { events, type InventoryToolLost, type InventoryToolOverdue } from '@aftercare/events';
+import { events, type InventoryToolOverdue } from '@aftercare/events';
 import { ToolCountRecord, ToolLoanRecord, ToolRecord } from '../db/entities';
 import {
+  codeKey,
   type LendInput,
   lendTool,
   overdueLoans,
@@ -53,7 +51,7 @@ const loanOf = (r: ToolLoanRecord): ToolLoan => ({ ...r });
 async function lockedTool(em: EntityManager, code: string): Promise<ToolRecord> {
   const tool = await em.findOne(
     ToolRecord,
-    { code: code.trim().toUpperCase() },
+    { code: codeKey(code) },
     { lockMode: LockMode.PESSIMISTIC_WRITE },
   );
   if (!tool) throw notFound('Tool', code);
@@ -120,29 +118,28 @@ export async function giveBack(
   input: ReturnInput,
 ): Promise<ToolLoanRecord> {
   const me = requireRole(caller, ...KEEPERS);
-  return deps.orm.em.fork().transactional(async (em) => {
-    const record = await em.findOne(
-      ToolLoanRecord,
-      { id: checkUuid(loanId, 'loanId') },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!record) throw notFound('ToolLoan', loanId);
-    const tool = await lockedTool(em, record.toolCode);
-    const { loan, charge } = returnTool(
-      toolOf(tool),
-      loanOf(record),
-      { ...input, keeperId: me.userId },
-      deps.now(),
-    );
-    Object.assign(record, loan);
-    Object.assign(tool, toolAfterReturn(toolOf(tool), loan));
-    if (charge) {
-      deps.events.publish(em, events.inventory.toolLost, loan.id, {
+  return changeOne(deps, {
+    entity: ToolLoanRecord,
+    label: 'ToolLoan',
+    id: loanId,
+    field: 'loanId',
+    apply: async (record, em) => {
+      const tool = await lockedTool(em, record.toolCode);
+      const { loan, charge } = returnTool(
+        toolOf(tool),
+        loanOf(record),
+        { ...input, keeperId: me.userId },
+        deps.now(),
+      );
+      Object.assign(record, loan);
+      Object.assign(tool, toolAfterReturn(toolOf(tool), loan));
+      if (!charge) return;
+      const lost = eventMessage(events.inventory.toolLost, {
         ...charge,
         at: charge.at.toISOString(),
-      } satisfies InventoryToolLost);
-    }
-    return record;
+      });
+      return { events: [lost] };
+    },
   });
 }
 
@@ -175,20 +172,6 @@ export async function scanOverdueTools(deps: InventoryDeps): Promise<number> {
     return overdue.length;
   });
 }
-
-export const startToolOverdueScheduler = (
-  deps: InventoryDeps,
-  logger: Logger,
-  intervalMs: number,
-  metrics?: Metrics,
-): Worker =>
-  startPeriodicWorker(
-    'tool overdue scheduler',
-    intervalMs,
-    () => scanOverdueTools(deps),
-    logger,
-    metrics,
-  );
 
 /** The tool room by tool code, paged. */
 export async function listTools(

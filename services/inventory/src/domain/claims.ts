@@ -1,4 +1,4 @@
-import { conflict, forbidden } from '@aftercare/kit/domain';
+import { conflict, forbidden, hasRole, type Identity } from '@aftercare/kit/domain';
 import {
   assertDepositPaid,
   type ClaimOrder,
@@ -48,9 +48,8 @@ export interface ClaimOrderState extends ClaimOrder {
   closeReason: string | null;
 }
 
-export interface ClaimActor {
+export interface ClaimActor extends Pick<Identity, 'roles'> {
   id: string;
-  roles: readonly string[];
 }
 
 /** A new claim order, OPEN until its deposit is paid and it is signed off. */
@@ -95,8 +94,8 @@ export function placeClaimOrder(
   largeFen = DEFAULT_LARGE_CLAIM_FEN,
 ): ClaimOrderState {
   assertStatus(order, 'OPEN', 'place the order');
-  const isManager = by.roles.includes('manager') || by.roles.includes('admin');
-  if (!isManager && !by.roles.includes('workshop')) {
+  const isManager = hasRole(by, 'manager');
+  if (!hasRole(by, 'manager', 'workshop')) {
     throw forbidden('a claim order is signed by the workshop lead or a manager');
   }
   if (order.valueFen > largeFen && !isManager) {

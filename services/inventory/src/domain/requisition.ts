@@ -375,3 +375,29 @@ function documentFor(
     now,
   );
 }
+
+export interface IssuedPart {
+  partCode: string;
+  issued: number;
+  used: number;
+  returned: number;
+}
+
+/** Parts issued, used and returned on a work order, summed over its requisitions, by part code. */
+export function issuedPartsOf(requisitions: readonly Pick<Requisition, 'lines'>[]): IssuedPart[] {
+  const byPart = new Map<string, IssuedPart>();
+  for (const line of requisitions.flatMap((r) => r.lines)) {
+    if (line.issued === 0) continue;
+    const sum = byPart.get(line.partCode) ?? {
+      partCode: line.partCode,
+      issued: 0,
+      used: 0,
+      returned: 0,
+    };
+    sum.issued += line.issued;
+    sum.used += line.used;
+    sum.returned += line.returned;
+    byPart.set(line.partCode, sum);
+  }
+  return [...byPart.values()].sort((a, b) => a.partCode.localeCompare(b.partCode));
+}

@@ -341,5 +341,9 @@ export function toolCount(
       difference: counted - expected,
     };
   });
-  return { lines, discrepancies: lines.filter((l) => l.difference !== 0) };
+  return { lines, discrepancies: discrepanciesOf(lines) };
 }
+
+/** The lines of a count where the shelf and the book disagree. */
+export const discrepanciesOf = (lines: readonly ToolCountLine[]): ToolCountLine[] =>
+  lines.filter((l) => l.difference !== 0);

@@ -10,14 +10,16 @@ export {
   optionalText,
   requiredText,
 } from '@aftercare/kit/domain';
-export {
-  parseRegion,
-  type Region,
-  type RegionInput,
-} from '@aftercare/kernel';
+export { parseRegion, type Region, type RegionInput } from '@aftercare/kernel';
 
 /** Part and warehouse codes: what is printed on bins and quoted on the phone. */
 export const CODE_PATTERN = /^[A-Z0-9-]{2,32}$/;
+
+/**
+ * A code as looked up rather than written: trimmed and upper-cased, never refused — an unknown or
+ * malformed code simply finds nothing.
+ */
+export const codeKey = (raw: string): string => raw.trim().toUpperCase();
 
 /** A code, upper-cased (staff type `p-100` as often as `P-100`), then held to `CODE_PATTERN`. */
 export function parseCode(raw: string | null | undefined, field: string): string {

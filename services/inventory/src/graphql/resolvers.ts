@@ -31,8 +31,8 @@ import {
   documentsOfRequisitions,
   getRequisition,
   getWarehouse,
-  listParts,
   pageParts,
+  partsByCode,
   pageWarehouses,
   requisitionsOf,
   stockOf,
@@ -61,15 +61,13 @@ import type {
   WarehouseRecord,
   WrongPartCorrectionRecord,
 } from '../db/entities';
+import { discrepanciesOf } from '../domain';
 
 export type InventoryContext = RequestContext<ReturnType<typeof createLoaders>>;
 
 function createLoaders(em: EntityManager, identity: Identity | null) {
   return {
-    part: new DataLoader<string, PartRecord | null>(async (codes) => {
-      const found = await listParts(em, identity, codes);
-      return codes.map((c) => found.find((p) => p.code === c) ?? null);
-    }),
+    part: new DataLoader<string, PartRecord | null>((codes) => partsByCode(em, identity, codes)),
     requisitions: new DataLoader<string, RequisitionRecord[]>((ids) =>
       requisitionsOf(em, identity, ids),
     ),
@@ -232,7 +230,7 @@ export function inventoryResolvers(deps: InventoryDeps): GraphQLResolverMap<Ctx>
         ctx.loaders.part.load(line.partCode),
     },
     ToolCount: {
-      discrepancies: (c: ToolCountRecord) => c.lines.filter((l) => l.difference !== 0),
+      discrepancies: (c: ToolCountRecord) => discrepanciesOf(c.lines),
     },
     PartsIssueAccuracy: {
       /** The period's corrections are loaded whole for the figures beside them: paged in memory. */

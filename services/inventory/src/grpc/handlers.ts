@@ -1,8 +1,6 @@
 import {
-  checkUuid,
   enumCodec,
   invalidArgument,
-  MAX_BATCH_IDS,
   type MethodRoles,
   type ServiceHandlers,
   withRoles,
@@ -11,7 +9,7 @@ import { inventoryV1 as pb } from '@aftercare/proto';
 import { ACCURACY_READERS, accuracyOf } from '../app/accuracy';
 import type { InventoryDeps } from '../app/deps';
 import { stockLevels } from '../app/ledger';
-import { CAN_READ, listParts, requisitionsOf } from '../app/queries';
+import { batchGetParts, CAN_READ, workOrderParts } from '../app/queries';
 import type { PartRecord, RequisitionRecord } from '../db/entities';
 import type { PartUnit, RequisitionStatus } from '../domain';
 
@@ -45,25 +43,6 @@ const toRequisition = (r: RequisitionRecord): pb.Requisition => ({
   })),
 });
 
-/** Parts issued, used and returned on a work order, summed over its requisitions. */
-function issuedParts(requisitions: readonly RequisitionRecord[]): pb.IssuedPart[] {
-  const byPart = new Map<string, pb.IssuedPart>();
-  for (const line of requisitions.flatMap((r) => r.lines)) {
-    if (line.issued === 0) continue;
-    const sum = byPart.get(line.partCode) ?? {
-      partCode: line.partCode,
-      issued: 0,
-      used: 0,
-      returned: 0,
-    };
-    sum.issued += line.issued;
-    sum.used += line.used;
-    sum.returned += line.returned;
-    byPart.set(line.partCode, sum);
-  }
-  return [...byPart.values()].sort((a, b) => a.partCode.localeCompare(b.partCode));
-}
-
 /** Who may call each method: checked before the request is decoded (the use cases check again). */
 export const INVENTORY_GRPC_ROLES: MethodRoles<typeof pb.InventoryServiceService> = {
   batchGetParts: CAN_READ,
@@ -79,18 +58,7 @@ export function inventoryHandlers(
   const em = () => deps.orm.em.fork();
   return withRoles(INVENTORY_GRPC_ROLES, {
     async batchGetParts(req, { identity }) {
-      if (req.codes.length > MAX_BATCH_IDS) {
-        throw invalidArgument(`at most ${MAX_BATCH_IDS} codes at once`, 'codes', 'TOO_MANY');
-      }
-      const codes = [...new Set(req.codes.map((c) => c.trim().toUpperCase()))];
-      const found = codes.length ? await listParts(em(), identity, codes) : [];
-      // Asked order, unknown codes left out (as the batch lookups of the other services).
-      return {
-        parts: codes
-          .map((c) => found.find((p) => p.code === c))
-          .filter((p): p is PartRecord => Boolean(p))
-          .map(toPart),
-      };
+      return { parts: (await batchGetParts(em(), identity, req.codes)).map(toPart) };
     },
     async getStockLevels(req, { identity }) {
       const levels = await stockLevels(em(), identity, {
@@ -106,14 +74,14 @@ export function inventoryHandlers(
       };
     },
     async listWorkOrderParts(req, { identity }) {
-      const workOrderId = checkUuid(req.workOrderId, 'workOrderId');
-      const [requisitions] = await requisitionsOf(em(), identity, [workOrderId]);
+      const parts = await workOrderParts(em(), identity, req.workOrderId);
       return {
-        requisitions: requisitions!.map(toRequisition),
-        issuedParts: issuedParts(requisitions!),
+        requisitions: parts.requisitions.map(toRequisition),
+        issuedParts: parts.issuedParts,
       };
     },
     async getIssueAccuracy(req, { identity }) {
+      // A message field left out decodes as undefined; the period is the question itself.
       if (!req.period?.start || !req.period.end) {
         throw invalidArgument('the period needs a start and an end', 'period', 'REQUIRED');
       }

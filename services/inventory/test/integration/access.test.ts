@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import type { Identity } from '@aftercare/kit';
 import { inventoryV1 } from '@aftercare/proto';
 import {
+  allRootFieldProbes,
   anonymousGrpcCodes,
   anonymousSubgraphRequest,
   declaredRoleRefusals,
@@ -10,11 +11,12 @@ import {
   outsiderCodes,
   probeCodes,
   rootFieldProbes,
-  rowCount,
+  rowCounts,
+  startTestService,
+  stopTestService,
   subgraphData,
   subgraphRequest,
   type TestServiceEnv,
-  testServiceEnv,
 } from '@aftercare/testkit';
 import { loadInventoryConfig, startInventoryService } from '../../src';
 import { INVENTORY_GRPC_ROLES } from '../../src/grpc/handlers';
@@ -31,13 +33,11 @@ let service: Awaited<ReturnType<typeof startInventoryService>>;
 let deps: InventoryDeps;
 
 beforeAll(async () => {
-  env = await testServiceEnv('inv-access');
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  ({ env, service } = await startTestService('inv-access', (e) =>
+    startInventoryService(loadInventoryConfig(e), { onReady: (d) => (deps = d) }),
+  ));
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const tables = [
   'warehouse',
@@ -54,7 +54,7 @@ const tables = [
   'tool_loan',
   'tool_count',
 ];
-const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
 
 it('every mutation is refused to the auditor (read-only) and to an anonymous caller, writing nothing', async () => {
   const mutations = rootFieldProbes(SCHEMA, 'Mutation');
@@ -101,20 +101,15 @@ it('entity references (how the gateway enters this subgraph from another one) re
   );
 });
 
-const allProbes = () => [
-  ...rootFieldProbes(SCHEMA, 'Query'),
-  ...rootFieldProbes(SCHEMA, 'Mutation'),
-];
-
 it('every root field refuses a caller holding none of the roles it declares (@access), writing nothing', async () => {
   const before = await counts();
-  const codes = await outsiderCodes(service.httpPort, allProbes());
+  const codes = await outsiderCodes(service.httpPort, allRootFieldProbes(SCHEMA));
   expect(codes).toEqual(codes.map(([field]) => [field, 'FORBIDDEN']));
   expect(await counts()).toEqual(before);
 });
 
 it('every role a root field declares gets past the role checks of its use case (docs/access.md promises nothing the code refuses)', async () => {
-  expect(await declaredRoleRefusals(service.httpPort, allProbes())).toEqual([]);
+  expect(await declaredRoleRefusals(service.httpPort, allRootFieldProbes(SCHEMA))).toEqual([]);
 });
 
 it('R-IN-4 (ADR 0014) claim orders are read by who handles them, not by technicians, tool keepers or dispatchers', async () => {

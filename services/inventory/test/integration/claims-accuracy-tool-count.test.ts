@@ -1,6 +1,12 @@
 import { AppError, type Identity } from '@aftercare/kit';
 import { inventoryClaimOrderClosed, inventoryWrongPartCorrected } from '@aftercare/events';
-import { type TestServiceEnv, testServiceEnv, dbQuery, rowCount } from '@aftercare/testkit';
+import {
+  type TestServiceEnv,
+  startTestService,
+  stopTestService,
+  dbQuery,
+  rowCount,
+} from '@aftercare/testkit';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
@@ -32,11 +38,11 @@ let deps: InventoryDeps;
 
 beforeAll(async () => {
   // A configured threshold below the default: 2 × 200 000 fen needs the director.
-  env = await testServiceEnv('inv-kpi', {
-    TOOL_SCHEDULER: 'false',
-    CLAIM_LARGE_AMOUNT_FEN: '300000',
-  });
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  ({ env, service } = await startTestService(
+    'inv-kpi',
+    (e) => startInventoryService(loadInventoryConfig(e), { onReady: (d) => (deps = d) }),
+    { TOOL_SCHEDULER: 'false', CLAIM_LARGE_AMOUNT_FEN: '300000' },
+  ));
   for (const code of ['ST-A', 'ST-B']) {
     await createWarehouse(deps, manager, {
       code,
@@ -49,10 +55,7 @@ beforeAll(async () => {
     await upsertPart(deps, keeper, { code, name: code, unit: 'PCS', priceFen: 50_000 });
   }
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const sql = <T>(text: string, params: unknown[] = []) =>
   dbQuery<T>(env.env.DATABASE_URL!, text, params);

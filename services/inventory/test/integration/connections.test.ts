@@ -3,7 +3,8 @@ import {
   type TestServiceEnv,
   subgraphData,
   subgraphRequest,
-  testServiceEnv,
+  startTestService,
+  stopTestService,
 } from '@aftercare/testkit';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
@@ -19,8 +20,9 @@ let service: Awaited<ReturnType<typeof startInventoryService>>;
 let deps: InventoryDeps;
 
 beforeAll(async () => {
-  env = await testServiceEnv('inv-connections');
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  ({ env, service } = await startTestService('inv-connections', (e) =>
+    startInventoryService(loadInventoryConfig(e), { onReady: (d) => (deps = d) }),
+  ));
   for (const code of ['ST-A', 'ST-B', 'ST-C'])
     await createWarehouse(deps, manager, {
       code,
@@ -37,10 +39,7 @@ beforeAll(async () => {
     reference: 'PO-1',
   });
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 type Page<T> = {
   nodes: T[];

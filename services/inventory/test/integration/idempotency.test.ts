@@ -5,7 +5,8 @@ import {
   rowCount,
   subgraphCreate,
   type TestServiceEnv,
-  testServiceEnv,
+  startTestService,
+  stopTestService,
 } from '@aftercare/testkit';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import { openClaim } from '../../src/app/claims';
@@ -26,8 +27,11 @@ let deps: InventoryDeps;
 let claimOrderId: string;
 
 beforeAll(async () => {
-  env = await testServiceEnv('inv-idem', { TOOL_SCHEDULER: 'false' });
-  service = await startInventoryService(loadInventoryConfig(env.env), (d) => (deps = d));
+  ({ env, service } = await startTestService(
+    'inv-idem',
+    (e) => startInventoryService(loadInventoryConfig(e), { onReady: (d) => (deps = d) }),
+    { TOOL_SCHEDULER: 'false' },
+  ));
   await createWarehouse(deps, manager, {
     code: 'IDEM-WH',
     name: 'Idempotency station',
@@ -50,10 +54,7 @@ beforeAll(async () => {
   ).id;
 });
 
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const rows = (table: string) => () => rowCount(env.env.DATABASE_URL!, table);
 

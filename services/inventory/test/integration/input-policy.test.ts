@@ -1,10 +1,11 @@
 import { AppError, type Identity } from '@aftercare/kit';
 import { inventoryV1 as pb } from '@aftercare/proto';
 import {
-  rowCount,
+  rowCounts,
+  startTestService,
+  stopTestService,
   subgraphRequest,
   type TestServiceEnv,
-  testServiceEnv,
   testGrpcClient,
 } from '@aftercare/testkit';
 import { loadInventoryConfig, startInventoryService } from '../../src';
@@ -17,16 +18,14 @@ let env: TestServiceEnv;
 let service: Awaited<ReturnType<typeof startInventoryService>>;
 
 beforeAll(async () => {
-  env = await testServiceEnv('inv-input');
-  service = await startInventoryService(loadInventoryConfig(env.env));
+  ({ env, service } = await startTestService('inv-input', (e) =>
+    startInventoryService(loadInventoryConfig(e)),
+  ));
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const tables = ['part', 'warehouse', 'stock_document', 'outbox'];
-const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
+const counts = () => rowCounts(env.env.DATABASE_URL!, tables);
 
 async function refusal(query: string, variables: object = {}) {
   const before = await counts();

@@ -1,5 +1,10 @@
 import { AppError, type Identity } from '@aftercare/kit';
-import { type TestServiceEnv, testServiceEnv, dbQuery } from '@aftercare/testkit';
+import {
+  type TestServiceEnv,
+  startTestService,
+  stopTestService,
+  dbQuery,
+} from '@aftercare/testkit';
 import { createWarehouse, upsertPart } from '../../src/app/catalogue';
 import type { InventoryDeps } from '../../src/app/deps';
 import { postDocument } from '../../src/app/ledger';
@@ -13,11 +18,11 @@ let service: Awaited<ReturnType<typeof startInventoryService>>;
 let deps: InventoryDeps;
 
 beforeAll(async () => {
-  env = await testServiceEnv('inv-ledger');
-  service = await startInventoryService(
-    loadInventoryConfig({ ...env.env, DATABASE_POOL_MAX: '20' }),
-    (d) => (deps = d),
-  );
+  ({ env, service } = await startTestService('inv-ledger', (e) =>
+    startInventoryService(loadInventoryConfig({ ...e, DATABASE_POOL_MAX: '20' }), {
+      onReady: (d) => (deps = d),
+    }),
+  ));
   await createWarehouse(deps, manager, {
     code: 'CENTRAL',
     name: 'Central',
@@ -39,10 +44,7 @@ beforeAll(async () => {
     reorderPoint: 2,
   });
 });
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
+afterAll(() => stopTestService({ env, service }));
 
 const sql = <T>(text: string, params: unknown[] = []) =>
   dbQuery<T>(env.env.DATABASE_URL!, text, params);

@@ -58,7 +58,9 @@ beforeAll(async () => {
     WORKORDER_GRPC_ADDRESS: `127.0.0.1:${workorder.grpcPort}`,
     EVENT_SUBJECT_PREFIX: wEnv.subjectPrefix,
   });
-  const inventory = await startInventoryService(loadInventoryConfig(iEnv.env), (d) => (deps = d));
+  const inventory = await startInventoryService(loadInventoryConfig(iEnv.env), {
+    onReady: (d) => (deps = d),
+  });
   inventoryGrpc = inventory.grpcPort;
   inventoryHttp = inventory.httpPort;
   envs.push(cEnv, wEnv, iEnv);

@@ -5,13 +5,14 @@ import {
   payDeposit,
   placeClaimOrder,
   settleClaimOrder,
+  type ClaimActor,
   type ClaimOrderState,
 } from '../../src/domain';
 import { errorOf } from './helpers';
 
 const now = new Date('2026-11-26T03:00:00Z');
-const lead = { id: 'lead-1', roles: ['workshop'] };
-const director = { id: 'dir-1', roles: ['manager'] };
+const lead: ClaimActor = { id: 'lead-1', roles: ['workshop'] };
+const director: ClaimActor = { id: 'dir-1', roles: ['manager'] };
 const open = (unitPriceFen = 12_000, depositFen = 5_000): ClaimOrderState =>
   openClaimOrder(
     {

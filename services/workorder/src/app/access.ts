@@ -1,4 +1,4 @@
-import { type Identity, forbidden, type Role } from '@aftercare/kit';
+import { forbidden, hasRole, type Identity, type Role } from '@aftercare/kit';
 import type { WorkOrderRecord } from '../db/entities';
 
 export const CAN_REGISTER: Role[] = ['agent', 'dispatcher', 'manager'];
@@ -31,8 +31,6 @@ export const FIELD_WORK: Role[] = ['technician', 'workshop', 'manager'];
 export const WORKSHOP_WORK: Role[] = ['workshop', 'technician', 'manager'];
 /** R-WO-7 charges: whoever did the work, or the desk that settles with the customer. */
 export const CAN_CHARGE: Role[] = [...FIELD_WORK, 'dispatcher', 'agent'];
-const has = (caller: Identity, roles: readonly Role[]) =>
-  caller.roles.includes('admin') || caller.roles.some((r) => roles.includes(r));
 
 /**
  * A technician acts only on orders assigned to them; whoever holds another of `roles` acts on
@@ -43,10 +41,7 @@ export function requireAssigned(
   order: WorkOrderRecord,
   roles: readonly Role[],
 ): void {
-  const onlyTechnician = !has(
-    me,
-    roles.filter((r) => r !== 'technician'),
-  );
+  const onlyTechnician = !hasRole(me, ...roles.filter((r) => r !== 'technician'));
   if (onlyTechnician && !order.technicianIds.includes(me.userId)) {
     throw forbidden(`work order ${order.number} is not assigned to you`);
   }
@@ -54,5 +49,5 @@ export function requireAssigned(
 
 /** Technicians see only their own orders; everyone in CAN_READ_ALL sees all. */
 export function canSee(caller: Identity, order: WorkOrderRecord): boolean {
-  return has(caller, CAN_READ_ALL) || order.technicianIds.includes(caller.userId);
+  return hasRole(caller, ...CAN_READ_ALL) || order.technicianIds.includes(caller.userId);
 }

@@ -9,42 +9,22 @@ import {
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
-import {
-  SlaPolicyRecord,
-  StaffRecord,
-  WorkOrderHistoryRecord,
-  WorkOrderRecord,
-} from '../db/entities';
+import { SlaPolicyRecord, StaffRecord, WorkOrderRecord } from '../db/entities';
 import {
   computeDeadlines,
   type IntakeInput,
   isRepeatRepair,
+  orderEventData,
   parseIntake,
   selectPolicy,
   serviceTypeFor,
-  workOrderNumber,
-  sequenceDay,
   stationAtIntake,
 } from '../domain';
 import { CAN_REGISTER } from './access';
 import { type WorkOrderDeps } from './deps';
+import { historyRecord } from './mutate';
+import { issueOrderNumber } from './numbers';
 import { completedOrdersOfAsset } from './queries';
-import { orderEventData } from './order-events';
-
-/** The next number of a daily sequence (WO-20261127-0042), taken in the caller's transaction. */
-export async function nextSequence(
-  em: EntityManager,
-  prefix: string,
-  day: string,
-): Promise<number> {
-  const [row] = (await em.execute(
-    `INSERT INTO number_sequence (prefix, day, last) VALUES (?, ?, 1)
-     ON CONFLICT (prefix, day) DO UPDATE SET last = number_sequence.last + 1
-     RETURNING last`,
-    [prefix, day],
-  )) as [{ last: number }];
-  return row.last;
-}
 
 /**
  * R-WO-1 intake: validates the request, checks customer and asset with the customer service and
@@ -104,7 +84,7 @@ export async function registerWorkOrder(
     const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
     const previous = intake.assetId ? await completedOrdersOfAsset(em, intake.assetId) : [];
     // Last before the insert: the day's sequence row stays locked until commit, serialising intakes.
-    const seq = await nextSequence(em, 'WO', sequenceDay(intake.calledAt, deps.calendar));
+    const number = await issueOrderNumber(em, 'WO', intake.calledAt, deps.calendar);
     const repeatOf = isRepeatRepair(
       { assetId: intake.assetId, category: intake.category, calledAt: intake.calledAt },
       previous,
@@ -112,7 +92,7 @@ export async function registerWorkOrder(
     );
     const order = Object.assign(new WorkOrderRecord(), {
       id: uuidv7(),
-      number: workOrderNumber(intake.calledAt, seq, deps.calendar),
+      number,
       customerId: intake.customerId,
       assetId: intake.assetId,
       contact: intake.contact,
@@ -144,17 +124,18 @@ export async function registerWorkOrder(
     });
     em.persist(order);
     em.persist(
-      em.create(WorkOrderHistoryRecord, {
-        id: uuidv7(),
-        workOrderId: order.id,
-        action: 'register',
-        fromStatus: null,
-        toStatus: 'REGISTERED',
-        actorId: me.userId,
-        at: now,
-        reason: null,
-        details: station ? { stationCode: station } : null,
-      }),
+      historyRecord(
+        em,
+        order.id,
+        {
+          action: 'register',
+          fromStatus: null,
+          toStatus: 'REGISTERED',
+          details: station ? { stationCode: station } : null,
+        },
+        me,
+        now,
+      ),
     );
     await em.flush();
     deps.events.publish(em, events.workorder.registered, order.id, {

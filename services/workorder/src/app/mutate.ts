@@ -1,88 +1,102 @@
-import { LockMode } from '@mikro-orm/core';
+import { events } from '@aftercare/events';
 import {
-  checkUuid,
+  changeOne,
   type EntityManager,
   type EventMessage,
   type Identity,
-  notFound,
   requireRole,
   type Role,
   uuidv7,
 } from '@aftercare/kit';
 import { WorkOrderHistoryRecord, WorkOrderRecord } from '../db/entities';
-import type { WorkOrderStatus } from '../domain';
-
+import {
+  act,
+  type DispatchWarning,
+  type HistoryLine,
+  type WorkOrderEvent,
+  type WorkOrderMove,
+} from '../domain';
 import { requireAssigned } from './access';
 import type { WorkOrderDeps } from './deps';
 
-export interface Change {
-  action: string;
-  reason?: string | null;
-  details?: Record<string, unknown> | null;
-  events?: EventMessage[];
+/** Who may make a move: one of `roles`; with `assigned`, a technician only on their own orders. */
+export interface Acting {
+  roles: readonly Role[];
+  assigned?: boolean;
 }
 
-type Apply = (
-  order: WorkOrderRecord,
-  em: EntityManager,
-  now: Date,
-  me: Identity,
-) => Promise<Change> | Change;
+/** The move, or how to make it from the locked order (lookups, a goods receipt number). */
+export type MoveOf =
+  | WorkOrderMove
+  | ((order: WorkOrderRecord, em: EntityManager, now: Date) => Promise<WorkOrderMove>);
+
+export interface Moved {
+  order: WorkOrderRecord;
+  warnings: DispatchWarning[];
+}
 
 /**
- * The one way a work order changes: lock the row, let `apply` check and change it, then record
- * the history line and the events in the same transaction (R-WO-2: every move with who and when).
- * The caller must hold one of `roles`, checked before the lookup: a refusal never tells whether
- * an order exists or what state it is in.
+ * The one way a work order changes (R-WO-2: every move on record with who and when). The roles are
+ * checked before the lookup, so a refusal never tells whether an order exists or what state it is
+ * in; whether a technician is assigned can only be checked on the locked order.
  */
-export async function mutateOrder(
+export async function moveOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
-  roles: readonly Role[],
+  acting: Acting,
   id: string,
-  apply: Apply,
-): Promise<WorkOrderRecord> {
-  const me = requireRole(caller, ...roles);
-  const orderId = checkUuid(id);
-  return deps.orm.em.fork().transactional(async (em) => {
-    const order = await em.findOne(
-      WorkOrderRecord,
-      { id: orderId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!order) throw notFound('WorkOrder', orderId);
-    const from: WorkOrderStatus = order.status;
-    const now = deps.now();
-    const change = await apply(order, em, now, me);
-    order.updatedAt = now;
-    em.persist(
-      em.create(WorkOrderHistoryRecord, {
-        id: uuidv7(),
-        workOrderId: order.id,
-        action: change.action,
-        fromStatus: from,
-        toStatus: order.status,
-        actorId: me.userId,
-        at: now,
-        reason: change.reason ?? null,
-        details: change.details ?? null,
-      }),
-    );
-    await em.flush();
-    for (const event of change.events ?? []) deps.events.publishMessage(em, order.id, event);
-    return order;
+  moveOf: MoveOf,
+): Promise<Moved> {
+  const me = requireRole(caller, ...acting.roles);
+  let warnings: DispatchWarning[] = [];
+  const order = await changeOne<WorkOrderRecord>(deps, {
+    entity: WorkOrderRecord,
+    label: 'WorkOrder',
+    id,
+    async apply(row, em) {
+      if (acting.assigned) requireAssigned(me, row, acting.roles);
+      const now = deps.now();
+      const move = typeof moveOf === 'function' ? await moveOf(row, em, now) : moveOf;
+      const result = act(row, move, { now, actor: me, discountAuthority: deps.discountAuthority });
+      Object.assign(row, result.next, { updatedAt: now });
+      warnings = result.warnings;
+      return {
+        records: [historyRecord(em, row.id, result.history, me, now)],
+        events: result.events.map(eventMessageOf),
+      };
+    },
   });
+  return { order, warnings };
 }
 
-/** `mutateOrder` for field and workshop work: a technician acts only on orders assigned to them. */
-export const mutateAssignedOrder = (
-  deps: WorkOrderDeps,
-  caller: Identity | null,
-  roles: readonly Role[],
-  id: string,
-  apply: Apply,
-): Promise<WorkOrderRecord> =>
-  mutateOrder(deps, caller, roles, id, (order, em, now, me) => {
-    requireAssigned(me, order, roles);
-    return apply(order, em, now, me);
+/** `moveOrder` for the use cases that answer with the order alone. */
+export const orderAfter = (...args: Parameters<typeof moveOrder>): Promise<WorkOrderRecord> =>
+  moveOrder(...args).then((moved) => moved.order);
+
+export const historyRecord = (
+  em: EntityManager,
+  workOrderId: string,
+  line: Omit<HistoryLine, 'action' | 'fromStatus'> & {
+    action: string;
+    /** Null for the first line, the registration. */
+    fromStatus: HistoryLine['fromStatus'] | null;
+  },
+  actor: Identity,
+  at: Date,
+): WorkOrderHistoryRecord =>
+  em.create(WorkOrderHistoryRecord, {
+    id: uuidv7(),
+    workOrderId,
+    action: line.action,
+    fromStatus: line.fromStatus,
+    toStatus: line.toStatus,
+    actorId: actor.userId,
+    at,
+    reason: line.reason ?? null,
+    details: line.details ?? null,
   });
+
+export const eventMessageOf = (e: WorkOrderEvent): EventMessage => ({
+  event: events.workorder[e.event],
+  data: e.data,
+});

@@ -11,6 +11,8 @@ import {
   type ParentPageRequest,
   requireRole,
   findByUuid,
+  conflict,
+  hasRole,
   findByUuids,
 } from '@aftercare/kit';
 import { optionalStationCode } from '@aftercare/kernel';
@@ -24,14 +26,14 @@ import {
   minutesOnDay,
   workersOnDay,
   type DailyReport,
-  nextDueAt,
+  boardDueAt,
+  CLOSED_STATUSES,
+  isOpen,
   WORK_ORDER_STATUSES,
   type WorkOrderStatus,
 } from '../domain';
 import { CAN_READ, CAN_READ_ALL, CAN_READ_BOARD, canSee } from './access';
 import type { WorkOrderDeps } from './deps';
-
-const CLOSED: WorkOrderStatus[] = ['SIGNED', 'CLOSED', 'CANCELLED'];
 
 export async function getWorkOrder(
   em: EntityManager,
@@ -41,6 +43,22 @@ export async function getWorkOrder(
   const me = requireRole(caller, ...CAN_READ);
   const order = await findByUuid(em, WorkOrderRecord, 'WorkOrder', id);
   if (!canSee(me, order)) throw forbidden(`work order ${order.number} is not assigned to you`);
+  return order;
+}
+
+/** R-IN-3: parts are requested and issued only against an open work order. */
+export async function orderOpenForParts(
+  em: EntityManager,
+  caller: Identity | null,
+  id: string,
+): Promise<WorkOrderRecord> {
+  const order = await getWorkOrder(em, caller, checkUuid(id, 'workOrderId'));
+  if (!isOpen(order.status)) {
+    throw conflict(
+      `work order ${order.number} is ${order.status}: no parts can be requisitioned or issued`,
+      'WORK_ORDER_NOT_OPEN',
+    );
+  }
   return order;
 }
 
@@ -65,8 +83,7 @@ export interface WorkOrderFilter extends PageRequest {
   openOnly?: boolean | null;
 }
 
-const seesAll = (me: Identity) =>
-  me.roles.includes('admin') || me.roles.some((r) => CAN_READ_ALL.includes(r));
+const seesAll = (me: Identity) => hasRole(me, ...CAN_READ_ALL);
 
 function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord> {
   const where: FilterQuery<WorkOrderRecord>[] = [];
@@ -82,7 +99,7 @@ function filterOf(me: Identity, f: WorkOrderFilter): FilterQuery<WorkOrderRecord
     }
     where.push({ status: f.status as WorkOrderStatus });
   }
-  if (f.openOnly) where.push({ status: { $nin: CLOSED } });
+  if (f.openOnly) where.push({ status: { $nin: [...CLOSED_STATUSES] } });
   if (f.technicianId) where.push({ technicianIds: { $contains: [f.technicianId] } });
   if (f.province) where.push({ province: f.province });
   if (f.city) where.push({ city: f.city });
@@ -175,18 +192,7 @@ export async function dispatchBoard(
     { $and: [filterOf(me, { ...f, openOnly: true })] },
     { limit: 2000, orderBy: { calledAt: 'asc' } },
   );
-  const entries = orders.map((o) =>
-    Object.assign(o, {
-      dueAt: nextDueAt(
-        {
-          answerDueAt: o.answerDueAt ?? o.calledAt,
-          arrivalDueAt: o.arrivalDueAt,
-          onSiteDueAt: o.onSiteDueAt,
-        },
-        { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt },
-      ),
-    }),
-  );
+  const entries = orders.map((o) => Object.assign(o, { dueAt: boardDueAt(o) }));
   const rows = boardOrder(entries, deps.now(), deps.calendar);
   return (f.overdueOnly ? rows.filter((r) => r.overdue) : rows).slice(0, first);
 }

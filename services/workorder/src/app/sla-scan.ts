@@ -1,10 +1,9 @@
 import type { WorkOrderSlaBreached } from '@aftercare/events';
 import { events } from '@aftercare/events';
-import { type Logger, type Metrics, startPeriodicWorker, type Worker } from '@aftercare/kit';
+import { recordOnce } from '@aftercare/kit';
 import { WorkOrderRecord } from '../db/entities';
-import { breachesAt } from '../domain';
+import { breachesAt, deadlinesOf, orderEventData, slaFactsOf } from '../domain';
 import { type WorkOrderDeps } from './deps';
-import { orderEventData } from './order-events';
 
 /**
  * R-WO-3: finds deadlines that have passed unmet (or were met late) and emits
@@ -33,27 +32,14 @@ export async function scanSlaBreaches(deps: WorkOrderDeps, limit = 500): Promise
       : [];
     let recorded = 0;
     for (const o of orders) {
-      // Every SLA policy sets the answer deadline; an order without one has no SLA (internal jobs).
-      if (!o.answerDueAt) continue;
-      const deadlines = {
-        answerDueAt: o.answerDueAt,
-        arrivalDueAt: o.arrivalDueAt,
-        onSiteDueAt: o.onSiteDueAt,
-      };
-      for (const kind of breachesAt(
-        deadlines,
-        { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt },
-        now,
-      )) {
+      const deadlines = deadlinesOf(o);
+      if (!deadlines) continue;
+      for (const kind of breachesAt(deadlines, slaFactsOf(o), now)) {
         const dueAt = { ANSWER: o.answerDueAt, ARRIVAL: o.arrivalDueAt, ON_SITE: o.onSiteDueAt }[
           kind
         ]!;
-        const inserted = (await em.execute(
-          `INSERT INTO sla_breach (work_order_id, kind, due_at, detected_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT DO NOTHING RETURNING work_order_id`,
-          [o.id, kind, dueAt, now],
-        )) as unknown[];
-        if (inserted.length === 0) continue;
+        const fact = { work_order_id: o.id, kind, due_at: dueAt, detected_at: now };
+        if (!(await recordOnce(em, 'sla_breach', fact))) continue;
         recorded++;
         deps.events.publish(em, events.workorder.slaBreached, o.id, {
           ...orderEventData(o),
@@ -67,12 +53,3 @@ export async function scanSlaBreaches(deps: WorkOrderDeps, limit = 500): Promise
     return recorded;
   });
 }
-
-/** Runs the scan every `intervalMs`; safe with any number of replicas (see scanSlaBreaches). */
-export const startSlaScheduler = (
-  deps: WorkOrderDeps,
-  logger: Logger,
-  intervalMs: number,
-  metrics?: Metrics,
-): Worker =>
-  startPeriodicWorker('sla scheduler', intervalMs, () => scanSlaBreaches(deps), logger, metrics);

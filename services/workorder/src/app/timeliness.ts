@@ -1,30 +1,15 @@
-import {
-  type EntityManager,
-  type Identity,
-  forbidden,
-  invalidArgument,
-  isoDate,
-  optionalText,
-  requireRole,
-  staffId,
-} from '@aftercare/kit';
-import { optionalStationCode } from '@aftercare/kernel';
+import { type EntityManager, type Identity, requireRole, type Role } from '@aftercare/kit';
+import { dayAfter, type KpiScopeInput, parseKpiScope, scopeForReader } from '@aftercare/kernel';
 import type { FilterQuery } from '@mikro-orm/core';
 import { WorkOrderRecord } from '../db/entities';
-import { type Timeliness, timeliness } from '../domain';
+import { deadlinesOf, slaFactsOf, type Timeliness, timeliness } from '../domain';
 import type { WorkOrderDeps } from './deps';
 
 /** Who reads the KPI over all orders; a technician reads only their own figure. */
-export const CAN_READ_TIMELINESS = ['dispatcher', 'manager', 'auditor'] as const;
+export const CAN_READ_TIMELINESS: readonly Role[] = ['dispatcher', 'manager', 'auditor'];
 
-export interface TimelinessFilter {
-  from?: string | null;
-  to?: string | null;
-  province?: string | null;
-  city?: string | null;
-  stationCode?: string | null;
-  technicianId?: string | null;
-}
+/** The graph's arguments (no district: the KPI is not cut by it). */
+export type TimelinessFilter = Omit<KpiScopeInput, 'district'>;
 
 export interface TimelinessReport extends Timeliness {
   from: string;
@@ -44,28 +29,18 @@ export async function serviceTimeliness(
   f: TimelinessFilter,
 ): Promise<TimelinessReport> {
   const me = requireRole(caller, ...CAN_READ_TIMELINESS, 'technician');
-  const from = isoDate(f.from, 'from');
-  const to = isoDate(f.to, 'to');
-  if (from > to) throw invalidArgument('from must not be after to', 'to', 'INVALID_PERIOD');
-  const province = optionalText(f.province, 'province', 50);
-  const city = optionalText(f.city, 'city', 50);
-  const stationCode = optionalStationCode(f.stationCode, 'stationCode');
-  let technicianId = f.technicianId ? staffId(f.technicianId, 'technicianId') : null;
-  const readsAll =
-    me.roles.includes('admin') || me.roles.some((r) => CAN_READ_TIMELINESS.includes(r as never));
-  if (!readsAll) {
-    // A technician's own figure only: theirs by default, nobody else's.
-    if (technicianId && technicianId !== me.userId)
-      throw forbidden("a technician sees only their own timeliness, not a colleague's");
-    technicianId = me.userId;
-  }
-  const start = deps.calendar.fromLocal(`${from}T00:00:00`);
-  const end = deps.calendar.fromLocal(`${nextDay(to)}T00:00:00`);
+  // A technician's own figure only: theirs by default, nobody else's.
+  const scope = scopeForReader(me, parseKpiScope(f), {
+    readers: CAN_READ_TIMELINESS,
+    unnamed: 'own',
+  });
+  const start = deps.calendar.fromLocal(`${scope.from}T00:00:00`);
+  const end = deps.calendar.fromLocal(`${dayAfter(scope.to)}T00:00:00`);
   const where: FilterQuery<WorkOrderRecord>[] = [{ calledAt: { $gte: start, $lt: end } }];
-  if (province) where.push({ province });
-  if (city) where.push({ city });
-  if (stationCode) where.push({ stationCode });
-  if (technicianId) where.push({ technicianIds: { $contains: [technicianId] } });
+  if (scope.province) where.push({ province: scope.province });
+  if (scope.city) where.push({ city: scope.city });
+  if (scope.stationCode) where.push({ stationCode: scope.stationCode });
+  if (scope.technicianId) where.push({ technicianIds: { $contains: [scope.technicianId] } });
   const orders = await em.find(
     WorkOrderRecord,
     { $and: where },
@@ -81,21 +56,8 @@ export async function serviceTimeliness(
     },
   );
   const figures = timeliness(
-    orders.map((o) => ({
-      status: o.status,
-      // Every SLA policy sets the answer deadline; without one the order has no SLA.
-      deadlines: o.answerDueAt
-        ? { answerDueAt: o.answerDueAt, arrivalDueAt: o.arrivalDueAt, onSiteDueAt: o.onSiteDueAt }
-        : null,
-      facts: { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt },
-    })),
+    orders.map((o) => ({ status: o.status, deadlines: deadlinesOf(o), facts: slaFactsOf(o) })),
     deps.now(),
   );
-  return { ...figures, from, to, target: deps.timelinessTarget };
-}
-
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
+  return { ...figures, from: scope.from, to: scope.to, target: deps.timelinessTarget };
 }

@@ -11,6 +11,7 @@ import type {
   ServiceReport,
   ServiceType,
   Signature,
+  WorkOrder,
   WorkOrderStatus,
 } from '../domain';
 
@@ -78,7 +79,7 @@ export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
   },
 });
 
-export class WorkOrderRecord {
+export class WorkOrderRecord implements WorkOrder {
   id!: string;
   number!: string;
   customerId: string | null = null;

@@ -1,3 +1,4 @@
+import { groupByKeys } from '@aftercare/kit/domain';
 import { WorkOrderStatus, isCompleted } from './status';
 import { numberIn } from './values';
 
@@ -79,12 +80,20 @@ export function technicianDailyRows(jobs: readonly DailyJob[]): TechnicianDailyR
 /** The supervisor's report: the technicians' rows rolled up per team, with category totals. */
 export function dailyReport(date: string, jobs: readonly DailyJob[]): DailyReport {
   const rows = technicianDailyRows(jobs);
-  const teams = [...byKey(rows, (r) => r.team)].map(([team, technicians]) => ({
-    team,
-    technicians,
-    ...totals(jobs.filter((j) => j.team === team)),
-  }));
-  return { date, teams };
+  const teams = [...byKey(rows, (r) => r.team)];
+  const jobsOf = groupByKeys(
+    teams.map(([team]) => team),
+    jobs,
+    (j) => j.team,
+  );
+  return {
+    date,
+    teams: teams.map(([team, technicians], i) => ({
+      team,
+      technicians,
+      ...totals(jobsOf[i]!),
+    })),
+  };
 }
 
 /** What the daily report needs of a work order to tell who worked on it on a day, and how long. */

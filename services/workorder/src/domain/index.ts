@@ -12,3 +12,4 @@ export * from './takeback';
 export * from './values';
 export * from './timeliness';
 export * from './station';
+export * from './work-order';

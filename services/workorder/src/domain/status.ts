@@ -49,7 +49,7 @@ interface Move {
   readonly to: WorkOrderStatus;
 }
 
-const CLOSED_STATUSES: readonly WorkOrderStatus[] = ['SIGNED', 'CLOSED', 'CANCELLED'];
+export const CLOSED_STATUSES: readonly WorkOrderStatus[] = ['SIGNED', 'CLOSED', 'CANCELLED'];
 const OPEN_STATUSES = WORK_ORDER_STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
 /** Work is finished and the customer may sign; entering one of these emits `workorder.completed`. */
 const WORK_DONE_STATUSES: readonly WorkOrderStatus[] = ['RESOLVED_ON_SITE', 'RETURNED'];

@@ -14,14 +14,8 @@ import {
   type RequestContext,
   toConnection,
 } from '@aftercare/kit';
-import { type WorkOrderRecord, type StaffRecord } from '../db/entities';
-import {
-  allowedActions,
-  breachesAt,
-  nextDueAt,
-  totalRepairHours,
-  type RepairCard,
-} from '../domain';
+import type { StaffRecord, WorkOrderRecord } from '../db/entities';
+import { allowedActions, regionOf, slaStatus, totalRepairHours, type RepairCard } from '../domain';
 import type { WorkOrderDeps } from '../app/deps';
 import {
   batchGetWorkOrders,
@@ -165,29 +159,9 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       customer: (o: WorkOrderRecord) =>
         o.customerId ? { __typename: 'Customer', id: o.customerId } : null,
       asset: (o: WorkOrderRecord) => (o.assetId ? { __typename: 'Asset', id: o.assetId } : null),
-      region: (o: WorkOrderRecord) =>
-        o.province && o.city ? { province: o.province, city: o.city, district: o.district } : null,
+      region: (o: WorkOrderRecord) => regionOf(o),
       allowedActions: (o: WorkOrderRecord) => allowedActions(o.status, { channel: o.channel }),
-      sla: (o: WorkOrderRecord) => {
-        const deadlines = {
-          answerDueAt: o.answerDueAt ?? o.calledAt,
-          arrivalDueAt: o.arrivalDueAt,
-          onSiteDueAt: o.onSiteDueAt,
-        };
-        const facts = { answeredAt: o.answeredAt, arrivedAt: o.arrivedAt };
-        return {
-          answerDueAt: o.answerDueAt,
-          arrivalDueAt: o.arrivalDueAt,
-          onSiteDueAt: o.onSiteDueAt,
-          answeredAt: o.answeredAt,
-          arrivedAt: o.arrivedAt,
-          nextDueAt: o.answerDueAt ? nextDueAt(deadlines, facts) : null,
-          breached: o.answerDueAt
-            ? breachesAt(deadlines, facts, o.status === 'CANCELLED' ? o.cancelledAt! : deps.now())
-                .length > 0
-            : false,
-        };
-      },
+      sla: (o: WorkOrderRecord) => slaStatus(o, deps.now()),
       technicians: async (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
         (await ctx.loaders.staff.loadMany(o.technicianIds)).filter(
           (s): s is StaffRecord => Boolean(s) && !(s instanceof Error),
@@ -203,8 +177,7 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
     },
     Staff: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.staff.load(ref.id),
-      region: (s: StaffRecord) =>
-        s.province && s.city ? { province: s.province, city: s.city, district: null } : null,
+      region: (s: StaffRecord) => regionOf(s),
       teamLead: (s: StaffRecord, _: unknown, ctx: Ctx) =>
         s.teamLeadId ? ctx.loaders.staff.load(s.teamLeadId) : null,
     },

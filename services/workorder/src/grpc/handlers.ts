@@ -1,18 +1,16 @@
-import {
-  checkUuid,
-  conflict,
-  enumCodec,
-  type MethodRoles,
-  type ServiceHandlers,
-  withRoles,
-} from '@aftercare/kit';
+import { enumCodec, type MethodRoles, type ServiceHandlers, withRoles } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
 import { workorderV1 as pb } from '@aftercare/proto';
 import type { WorkOrderDeps } from '../app/deps';
-import { batchGetWorkOrders, getWorkOrder, listWorkOrders } from '../app/queries';
+import {
+  batchGetWorkOrders,
+  getWorkOrder,
+  listWorkOrders,
+  orderOpenForParts,
+} from '../app/queries';
 import { batchGetStaff, getStaff } from '../app/staff';
 import type { StaffRecord, WorkOrderRecord } from '../db/entities';
-import { isOpen, type ServiceType, type WorkOrderStatus } from '../domain';
+import type { ServiceType, WorkOrderStatus } from '../domain';
 
 const statuses = enumCodec<WorkOrderStatus>(pb.WorkOrderStatus, 'WORK_ORDER_STATUS_');
 const serviceTypes = enumCodec<ServiceType>(pb.ServiceType, 'SERVICE_TYPE_');
@@ -87,16 +85,8 @@ export function workOrderHandlers(
         total: page.total,
       };
     },
-    /** R-IN-3: parts are requested and issued only against an open work order. */
     async checkOpenForParts(req, { identity }) {
-      const order = await getWorkOrder(em(), identity, checkUuid(req.workOrderId, 'workOrderId'));
-      if (!isOpen(order.status)) {
-        throw conflict(
-          `work order ${order.number} is ${order.status}: no parts can be requisitioned or issued`,
-          'WORK_ORDER_NOT_OPEN',
-        );
-      }
-      return { workOrder: toWorkOrder(order) };
+      return { workOrder: toWorkOrder(await orderOpenForParts(em(), identity, req.workOrderId)) };
     },
     async getStaff(req, { identity }) {
       return { staff: toStaff(await getStaff(em(), identity, req.id)) };

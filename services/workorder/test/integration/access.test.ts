@@ -34,7 +34,9 @@ beforeAll(async () => {
     CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
     SLA_SCHEDULER: 'false',
   });
-  service = await startWorkOrderService(loadWorkOrderConfig(env.env), {}, (d) => (deps = d));
+  service = await startWorkOrderService(loadWorkOrderConfig(env.env), {
+    onReady: (d) => (deps = d),
+  });
 });
 afterAll(async () => {
   await service?.stop();

@@ -1,18 +1,18 @@
-import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
+import { createGrpcClient, type ServiceRuntime } from '@aftercare/kit';
 import { customerV1, workorderV1 } from '@aftercare/proto';
 import type { CustomerDirectory, WorkOrderDirectory } from '../app/deps';
+import type { ComplaintConfig } from '../config';
+
+type ClientRuntime = Pick<ServiceRuntime<ComplaintConfig>, 'config' | 'calls' | 'lifecycle'>;
 
 /** The customer archive over gRPC; calls carry the given identity (the caller, or this service). */
-export function customerDirectory(
-  address: string,
-  timeoutMs: number,
-  calls: OutgoingCalls,
-): CustomerDirectory & { close(): void } {
-  const client = createGrpcClient(customerV1.CustomerServiceClient, address, {
+export function customerDirectory({ config, calls, lifecycle }: ClientRuntime): CustomerDirectory {
+  const client = createGrpcClient(customerV1.CustomerServiceClient, config.CUSTOMER_GRPC_ADDRESS, {
     ...calls,
     name: 'customer service',
-    timeoutMs,
+    timeoutMs: config.GRPC_CALL_TIMEOUT_MS,
   });
+  lifecycle.onShutdown('customer client', () => client.close());
   return {
     async customer(customerId, caller) {
       const { customer } = await client.getCustomer({ id: customerId }, { identity: caller });
@@ -28,21 +28,21 @@ export function customerDirectory(
       const { asset } = await client.getAsset({ id: assetId }, { identity: caller });
       return asset?.customerId ?? '';
     },
-    close: () => client.close(),
   };
 }
 
 /** The work-order service over gRPC: related work orders and the staff roster. */
-export function workOrderDirectory(
-  address: string,
-  timeoutMs: number,
-  calls: OutgoingCalls,
-): WorkOrderDirectory & { close(): void } {
-  const client = createGrpcClient(workorderV1.WorkOrderServiceClient, address, {
-    ...calls,
-    name: 'work-order service',
-    timeoutMs,
-  });
+export function workOrderDirectory({
+  config,
+  calls,
+  lifecycle,
+}: ClientRuntime): WorkOrderDirectory {
+  const client = createGrpcClient(
+    workorderV1.WorkOrderServiceClient,
+    config.WORKORDER_GRPC_ADDRESS,
+    { ...calls, name: 'work-order service', timeoutMs: config.GRPC_CALL_TIMEOUT_MS },
+  );
+  lifecycle.onShutdown('work-order client', () => client.close());
   return {
     async workOrder(workOrderId, caller) {
       const { workOrder: o } = await client.getWorkOrder({ id: workOrderId }, { identity: caller });
@@ -65,6 +65,5 @@ export function workOrderDirectory(
         teamLeadId: s.teamLeadId || null,
       }));
     },
-    close: () => client.close(),
   };
 }
