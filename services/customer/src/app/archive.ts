@@ -14,7 +14,6 @@ import {
   eventMessage,
   groupByKeys,
   type Identity,
-  idempotencyKey,
   instant,
   isUuid,
   keysetPage,
@@ -42,6 +41,7 @@ import {
 } from '../domain/archive';
 import { CAN_READ_ARCHIVE, CAN_RECEIVE_ARCHIVE, CAN_RECORD_SALE } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 interface NewHandover {
   customerId: string;
@@ -88,13 +88,7 @@ export async function recordSale(
   const advisor = input.salesAdvisorId
     ? staffId(input.salesAdvisorId, 'salesAdvisorId')
     : me.userId;
-  const once = {
-    operation: 'customer.recordAssetSale',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(ArchiveHandoverRecord, { id }),
-  };
+  const once = keyedCreate('customer.recordAssetSale', me, input, ArchiveHandoverRecord);
   try {
     return await createOnce(deps.orm, once, async (em) => {
       const asset = await em.findOne(AssetRecord, { id: assetId });

@@ -4,7 +4,6 @@ import {
   type Identity,
   AppError,
   createOnce,
-  idempotencyKey,
   notFound,
   requireRole,
   uuidv7,
@@ -29,6 +28,7 @@ import {
 import { AssetRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
   kind: r.kind,
@@ -67,13 +67,7 @@ export async function registerAsset(
   const me = requireRole(caller, ...CAN_WRITE);
   const customerId = checkUuid(input.customerId, 'customerId');
   const d = newAsset(input);
-  const once = {
-    operation: 'customer.registerAsset',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(AssetRecord, { id }),
-  };
+  const once = keyedCreate('customer.registerAsset', me, input, AssetRecord);
   try {
     return await createOnce(deps.orm, once, async (em) => {
       const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });

@@ -10,7 +10,6 @@ import {
   uuidv7,
   checkUuid,
   createOnce,
-  idempotencyKey,
 } from '@aftercare/kit';
 import {
   type ContactLogDetails,
@@ -21,6 +20,7 @@ import type { ContactFromEvent } from '../domain/contact-sources';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 /**
  * R-CU-5: logs a call or letter against the customer. With an idempotency key a retried call
@@ -34,13 +34,7 @@ export async function logContact(
   const me = requireRole(caller, ...CAN_LOG_CONTACT);
   const customerId = checkUuid(input.customerId, 'customerId');
   const details = newContactLogEntry(input, me.userId, deps.now());
-  const once = {
-    operation: 'customer.logContact',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(ContactLogRecord, { id }),
-  };
+  const once = keyedCreate('customer.logContact', me, input, ContactLogRecord);
   return createOnce(deps.orm, once, (em) => appendContactLog(em, deps, customerId, details));
 }
 

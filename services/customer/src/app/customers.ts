@@ -8,7 +8,6 @@ import {
   changeOneIn,
   conflict,
   createOnce,
-  idempotencyKey,
   issueNumber,
   keysetPage,
   requireRole,
@@ -33,6 +32,7 @@ import { normalisePlate, normaliseVin } from '../domain/asset';
 import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
   const region = regionOf(d);
@@ -91,13 +91,7 @@ export async function createCustomer(
 ): Promise<CustomerRecord> {
   const me = requireRole(caller, ...CAN_WRITE);
   const details = newCustomer(input);
-  const once = {
-    operation: 'customer.createCustomer',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(CustomerRecord, { id }),
-  };
+  const once = keyedCreate('customer.createCustomer', me, input, CustomerRecord);
   return createOnce(deps.orm, once, async (em) => {
     const now = deps.now();
     const record = em.create(CustomerRecord, {
