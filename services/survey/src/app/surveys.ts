@@ -308,6 +308,18 @@ export const surveysOfWorkOrders = (
 ): Promise<(SurveyRecord | null)[]> =>
   surveysBySubject(em, caller, 'WORK_ORDER', 'workOrderId', workOrderIds);
 
+/** The survey of one work order; NOT_FOUND until the order is completed. */
+export async function surveyOfWorkOrder(
+  em: EntityManager,
+  caller: Identity | null,
+  workOrderId: string,
+): Promise<SurveyRecord> {
+  const id = checkUuid(workOrderId, 'workOrderId');
+  const [survey] = await surveysOfWorkOrders(em, caller, [id]);
+  if (!survey) throw notFound('Survey of work order', id);
+  return survey;
+}
+
 /** R-SV-5: the complaint-handling survey of each complaint (null until it is closed), in the order asked. */
 export const surveysOfComplaints = (
   em: EntityManager,
