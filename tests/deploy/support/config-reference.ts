@@ -103,6 +103,8 @@ const MEANINGS: Record<string, string> = {
   WARRANTY_REMINDER_MONTHS: 'R-SV-3 lead time of warranty reminders',
   INVITATION_REMINDER_DAYS: 'R-SV-3 lead time of event invitations',
   REMINDER_SCAN_INTERVAL_MS: 'how often the reminder scan runs',
+  ARCHIVE_SCAN_INTERVAL_MS:
+    'How often the archive scheduler looks for handovers past their deadline (R-CU-3).',
   FOLLOW_UP_FIRST_TO_DAYS: 'R-SV-2 end of the first follow-up call window',
   JWT_ISSUER: 'required `iss` of bearer tokens',
   JWT_AUDIENCE: 'required `aud` of bearer tokens',
