@@ -1,15 +1,6 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import {
-  type EventPublisher,
-  type Identity,
-  isAppError,
-  type Logger,
-  type Orm,
-} from '@aftercare/kit';
+import { type EventPublisher, isAppError, type Logger, type Orm } from '@aftercare/kit';
 import type { AssetDates, FollowUpPlanSettings, ReminderSettings } from '../domain';
-
-/** How the survey service acts on its own behalf (the reminder scheduler) towards other services. */
-export const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['service'] };
 
 /** What survey needs from the customer service (gRPC). */
 export interface CustomerDirectory {

@@ -1,6 +1,10 @@
 import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
-import { type CustomerDirectory, SURVEY_SERVICE_IDENTITY } from '../app/deps';
+import type { Identity } from '@aftercare/kit';
+import type { CustomerDirectory } from '../app/deps';
+
+/** How the survey service acts on its own behalf (the reminder scheduler) towards other services. */
+const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['service'] };
 
 /** The customer service over gRPC, called on the survey service's own behalf (role `service`). */
 export function customerDirectory(
