@@ -1,5 +1,5 @@
 import { type EntityManager, type Identity, requireRole } from '@aftercare/kit';
-import { type KpiScope, type KpiScopeInput, parseKpiScope } from '@aftercare/kernel';
+import { type KpiScope, type KpiScopeArgs, parseKpiScopeArgs } from '@aftercare/kernel';
 import { FollowUpRecord, SurveyRecord } from '../db/entities';
 import {
   followUpRate,
@@ -54,13 +54,11 @@ async function answered(
 export async function satisfactionRate(
   em: EntityManager,
   caller: Identity | null,
-  filter: KpiScopeInput & { kind?: SurveyKind | null },
+  { kind, ...args }: KpiScopeArgs & { kind?: SurveyKind | null },
 ) {
   requireRole(caller, ...CAN_READ_SCORES);
-  const scope = parseKpiScope(filter);
-  return satisfaction(
-    await answered(em, filter.kind ?? 'WORK_ORDER', period(scope), byTechnician(scope)),
-  );
+  const scope = parseKpiScopeArgs(args);
+  return satisfaction(await answered(em, kind ?? 'WORK_ORDER', period(scope), byTechnician(scope)));
 }
 
 /**
@@ -117,10 +115,10 @@ export async function ratingsOf(
 export async function followUpRateOf(
   em: EntityManager,
   caller: Identity | null,
-  filter: KpiScopeInput,
+  args: KpiScopeArgs,
 ) {
   requireRole(caller, ...CAN_READ_SCORES);
-  const scope = parseKpiScope(filter);
+  const scope = parseKpiScopeArgs(args);
   const keep = byTechnician(scope);
   const rows = await em.find(
     FollowUpRecord,

@@ -49,7 +49,7 @@ import type {
   SurveyRecord,
 } from '../db/entities';
 import type { AnswerInput, CallInput, SurveyKind, TemplateInput } from '../domain';
-import type { KpiScopeInput } from '@aftercare/kernel';
+import type { KpiScopeArgs } from '@aftercare/kernel';
 
 type Rating = Awaited<ReturnType<typeof technicianRatings>>[number];
 
@@ -119,9 +119,9 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         args: { customerId?: string; kind?: string; first?: number; after?: string },
         ctx: Ctx,
       ) => remindersOf(ctx.em, ctx.identity, args, args).then(toConnection),
-      satisfactionRate: (_: unknown, args: KpiScopeInput & { kind?: SurveyKind }, ctx: Ctx) =>
+      satisfactionRate: (_: unknown, args: KpiScopeArgs & { kind?: SurveyKind }, ctx: Ctx) =>
         satisfactionRate(ctx.em, ctx.identity, args),
-      followUpRate: (_: unknown, args: KpiScopeInput, ctx: Ctx) =>
+      followUpRate: (_: unknown, args: KpiScopeArgs, ctx: Ctx) =>
         followUpRateOf(ctx.em, ctx.identity, args),
       technicianRating: async (
         _: unknown,
