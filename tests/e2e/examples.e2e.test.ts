@@ -230,8 +230,7 @@ const STEPS: Step[] = [
   {
     operation: 'KpiOverview',
     variables: () => ({
-      from: today(),
-      to: today(),
+      scope: { from: today(), to: today() },
       fromTime: `${today()}T00:00:00+08:00`,
       toTime: new Date(Date.now() + 60_000).toISOString(),
     }),

@@ -67,7 +67,7 @@ export async function startSystem(
 ): Promise<System> {
   const customerEnv = await testServiceEnv(`${label}-customer`);
   const customer = await startCustomerService(loadCustomerConfig(customerEnv.env), {
-    relayPollIntervalMs: 100,
+    overrides: { relayPollIntervalMs: 100 },
   });
   const workorderEnv = await testServiceEnv(`${label}-workorder`, {
     CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
@@ -100,17 +100,15 @@ export async function startSystem(
     EVENT_SUBJECT_PREFIX: customerEnv.subjectPrefix,
     // Tests run reminder rounds themselves, at the dates they choose.
     REMINDER_SCHEDULER: 'false',
-    CONTACT_LOG_RETRY_INTERVAL_MS: '1000',
   });
   let surveyDeps: SurveyDeps | undefined;
   const startSurvey = (port = '0') =>
-    startSurveyService(
-      loadSurveyConfig({ ...surveyEnv.env, HTTP_PORT: port }),
-      { relayPollIntervalMs: 100 },
-      (d) => {
+    startSurveyService(loadSurveyConfig({ ...surveyEnv.env, HTTP_PORT: port }), {
+      overrides: { relayPollIntervalMs: 100 },
+      onReady: (d) => {
         surveyDeps = d;
       },
-    );
+    });
   let survey = await startSurvey();
   const gateway = createGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),

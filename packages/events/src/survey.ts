@@ -67,6 +67,14 @@ export const surveyFollowUpCalled = z.object({
   followedUp: z.boolean(),
   agentId: z.string(),
   calledAt: isoInstant,
+  /**
+   * What the customer's contact log needs to record the call (R-CU-5): the work order's number,
+   * the agent's notes and a complaint the customer voiced. Added after version 1 (additive): an
+   * earlier event carries none.
+   */
+  workOrderNumber: z.string().optional(),
+  summary: z.string().nullable().optional(),
+  complaint: z.string().nullable().optional(),
 });
 
 /** `survey.reminder_due`: a reminder to send, generated once per key (R-SV-3). */

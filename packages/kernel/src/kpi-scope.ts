@@ -36,19 +36,58 @@ export interface KpiScope {
   technicianId: string | null;
 }
 
-export function parseKpiScope(input: KpiScopeInput): KpiScope {
-  const from = isoDate(input.from, 'from');
-  const to = isoDate(input.to, 'to');
-  if (from > to) throw invalidArgument('from must not be after to', 'from', 'INVALID_PERIOD');
+/** `at` prefixes the field names of refusals, e.g. `scope.` for the graph's `scope` argument. */
+export function parseKpiScope(input: KpiScopeInput, at = ''): KpiScope {
+  const from = isoDate(input.from, `${at}from`);
+  const to = isoDate(input.to, `${at}to`);
+  if (from > to) throw invalidArgument('from must not be after to', `${at}from`, 'INVALID_PERIOD');
   return {
     from,
     to,
-    province: optionalText(input.province, 'province', 50),
-    city: optionalText(input.city, 'city', 50),
-    district: optionalText(input.district, 'district', 50),
-    stationCode: optionalStationCode(input.stationCode, 'stationCode'),
-    technicianId: input.technicianId ? staffId(input.technicianId, 'technicianId') : null,
+    province: optionalText(input.province, `${at}province`, 50),
+    city: optionalText(input.city, `${at}city`, 50),
+    district: optionalText(input.district, `${at}district`, 50),
+    stationCode: optionalStationCode(input.stationCode, `${at}stationCode`),
+    technicianId: input.technicianId ? staffId(input.technicianId, `${at}technicianId`) : null,
   };
+}
+
+/**
+ * A KPI query's arguments in the graph: `scope: KpiScopeInput`, or the separate arguments it
+ * replaces (deprecated, still answered until they are removed).
+ */
+export interface KpiScopeArgs extends KpiScopeInput {
+  scope?: KpiScopeInput | null;
+}
+
+/**
+ * The scope a KPI query asked for, checked: from `scope`, or from the deprecated separate
+ * arguments — not both (SCOPE_TWICE). A narrowing the KPI cannot apply is refused
+ * (SCOPE_NOT_SUPPORTED) rather than ignored, so a figure never silently covers more than asked.
+ */
+export function parseKpiScopeArgs(
+  args: KpiScopeArgs,
+  unsupported: readonly (keyof KpiScopeInput)[] = [],
+): KpiScope {
+  const { scope, ...separate } = args;
+  const separateGiven = Object.values(separate).some((v) => v !== null && v !== undefined);
+  if (scope && separateGiven)
+    throw invalidArgument(
+      'give the scope either as scope or as the separate (deprecated) arguments, not both',
+      'scope',
+      'SCOPE_TWICE',
+    );
+  const at = scope ? 'scope.' : '';
+  const input = scope ?? separate;
+  for (const key of unsupported) {
+    if (input[key] !== null && input[key] !== undefined)
+      throw invalidArgument(
+        `this figure cannot be narrowed by ${key}`,
+        `${at}${key}`,
+        'SCOPE_NOT_SUPPORTED',
+      );
+  }
+  return parseKpiScope(input, at);
 }
 
 /** The business date after `date` (`YYYY-MM-DD`): a period `from..to` is `[from, dayAfter(to))`. */

@@ -4,6 +4,7 @@ import {
   normalisePhone,
   optionalStationCode,
   parseKpiScope,
+  parseKpiScopeArgs,
   parseRegion,
   scopeForReader,
   stationCode,
@@ -50,6 +51,33 @@ describe('KPI scope (docs/rules.md §6)', () => {
       refusal(() => parseKpiScope({ from: '2026-01-01', to: '2026-01-02', stationCode: 'x' }))
         .reason,
     ).toBe('INVALID_STATION_CODE');
+  });
+
+  it('takes the scope argument or the deprecated separate ones, never both, naming fields by where they came', () => {
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    expect(parseKpiScopeArgs({ scope: { ...period, city: 'Wuxi' } })).toMatchObject({
+      city: 'Wuxi',
+    });
+    expect(parseKpiScopeArgs({ ...period, city: 'Wuxi' })).toMatchObject({ city: 'Wuxi' });
+    expect(refusal(() => parseKpiScopeArgs({ scope: period, city: 'Wuxi' }))).toEqual({
+      code: 'INVALID_ARGUMENT',
+      reason: 'SCOPE_TWICE',
+      field: 'scope',
+    });
+    expect(
+      refusal(() => parseKpiScopeArgs({ scope: { from: '2026-12-01', to: '2026-11-01' } })),
+    ).toMatchObject({
+      reason: 'INVALID_PERIOD',
+      field: 'scope.from',
+    });
+    expect(
+      refusal(() => parseKpiScopeArgs({ scope: { ...period, district: 'Binhu' } }, ['district'])),
+    ).toEqual({
+      code: 'INVALID_ARGUMENT',
+      reason: 'SCOPE_NOT_SUPPORTED',
+      field: 'scope.district',
+    });
+    expect(parseKpiScopeArgs({ ...period, district: null }, ['district']).district).toBeNull();
   });
 
   it('gives the day after a date across months and years', () => {

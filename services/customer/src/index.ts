@@ -1,2 +1,2 @@
-export { customerSpec, startCustomerService, SCHEMA_PATH } from './service';
+export { customerService, customerSpec, startCustomerService, SCHEMA_PATH } from './service';
 export { loadCustomerConfig, type CustomerConfig } from './config';

@@ -1,9 +1,9 @@
 import {
   ConfigError,
   type Env,
-  flag,
   grpcAddress,
   loadServiceConfig,
+  schedulerSettings,
   type ServiceConfig,
   serviceEnv,
 } from '@aftercare/kit';
@@ -12,12 +12,22 @@ import { z } from 'zod';
 const days = (fallback: number, max = 366) =>
   z.coerce.number().int().min(0).max(max).default(fallback);
 
+/** R-SV-3: how often the reminder scan runs (at most daily). */
+export const reminderScheduler = schedulerSettings(
+  'REMINDER_SCHEDULER',
+  'REMINDER_SCAN_INTERVAL_MS',
+  {
+    everyMs: 300_000,
+    maxMs: 86_400_000,
+  },
+);
+
 export const surveyEnv = serviceEnv('survey', {
   httpPort: 4105,
   grpcPort: 50105,
   adminPort: 9405,
 }).extend({
-  /** Contact log of follow-up calls (R-CU-5) and asset dates for reminders. */
+  /** Asset dates for reminders (R-SV-3). */
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
   /** R-SV-4: an item answered at or below this level (1 very dissatisfied … 4) is dissatisfied. */
   DISSATISFIED_THRESHOLD_LEVEL: z.coerce.number().int().min(1).max(3).default(2),
@@ -43,10 +53,7 @@ export const surveyEnv = serviceEnv('survey', {
   CONTRACT_REMINDER_MONTHS: z.coerce.number().int().min(0).max(24).default(1),
   WARRANTY_REMINDER_MONTHS: z.coerce.number().int().min(0).max(24).default(3),
   INVITATION_REMINDER_DAYS: days(14),
-  REMINDER_SCAN_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
-  REMINDER_SCHEDULER: flag(true),
-  /** Retries of follow-up calls not yet in the customer's contact log. */
-  CONTACT_LOG_RETRY_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  ...reminderScheduler.env,
 });
 
 export type SurveyConfig = ServiceConfig<typeof surveyEnv>;

@@ -103,6 +103,13 @@ const MEANINGS: Record<string, string> = {
   WARRANTY_REMINDER_MONTHS: 'R-SV-3 lead time of warranty reminders',
   INVITATION_REMINDER_DAYS: 'R-SV-3 lead time of event invitations',
   REMINDER_SCAN_INTERVAL_MS: 'how often the reminder scan runs',
+  ARCHIVE_SCAN_INTERVAL_MS:
+    'How often the archive scheduler looks for handovers past their deadline (R-CU-3).',
+  SLA_SCAN_INTERVAL_MS: 'How often the SLA scheduler looks for breaches (R-WO-3).',
+  TOOL_OVERDUE_SCAN_INTERVAL_MS:
+    'R-IN-6: how often special tools still out after the working day are looked for.',
+  COMPLAINT_SCAN_INTERVAL_MS:
+    'How often the deadline scheduler looks for overdue and unescalated major complaints (R-CO-3).',
   FOLLOW_UP_FIRST_TO_DAYS: 'R-SV-2 end of the first follow-up call window',
   JWT_ISSUER: 'required `iss` of bearer tokens',
   JWT_AUDIENCE: 'required `aud` of bearer tokens',

@@ -1,8 +1,8 @@
 import { type EntityManager, type Identity, requireRole } from '@aftercare/kit';
 import {
   type KpiScope,
-  type KpiScopeInput,
-  parseKpiScope,
+  type KpiScopeArgs,
+  parseKpiScopeArgs,
   scopeForReader,
 } from '@aftercare/kernel';
 import { ComplaintRecord, CompletedWorkOrderRecord } from '../db/entities';
@@ -32,14 +32,19 @@ export async function complaintKpis(
   deps: ComplaintDeps,
   em: EntityManager,
   caller: Identity | null,
-  input: KpiScopeInput,
+  args: KpiScopeArgs,
 ): Promise<ComplaintKpis> {
   const me = requireRole(caller, ...ANYONE);
   // Beyond report readers, staff see their own technician figures only, and must name themselves.
-  const { district: _district, ...scope } = scopeForReader(me, parseKpiScope(input), {
-    readers: CAN_READ_REPORTS,
-    unnamed: 'refuse',
-  });
+  // Completed work orders are kept without their district: the figures cannot be narrowed by one.
+  const { district: _district, ...scope } = scopeForReader(
+    me,
+    parseKpiScopeArgs(args, ['district']),
+    {
+      readers: CAN_READ_REPORTS,
+      unnamed: 'refuse',
+    },
+  );
   const { from, to } = periodRange(scope, deps.calendar);
   const received = await em.find(ComplaintRecord, { receivedAt: { $gte: from, $lt: to } });
   const orderIds = [...new Set(received.flatMap((c) => (c.workOrderId ? [c.workOrderId] : [])))];

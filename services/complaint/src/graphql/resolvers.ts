@@ -1,3 +1,4 @@
+import type { KpiScopeArgs } from '@aftercare/kernel';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import {
@@ -146,7 +147,7 @@ export function complaintResolvers(deps: ComplaintDeps): GraphQLResolverMap<Ctx>
           },
         };
       },
-      complaintKpis: (_: unknown, args: Record<string, string | null>, ctx: Ctx) =>
+      complaintKpis: (_: unknown, args: KpiScopeArgs, ctx: Ctx) =>
         complaintKpis(deps, ctx.em, ctx.identity, args),
       penalty: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getPenalty(ctx.em, ctx.identity, id).catch(nullIfNotFound),

@@ -219,6 +219,40 @@ it('KPI complaint rate and complaint closure over any period, per region and per
     code: 'BAD_USER_INPUT',
     reason: 'INVALID_PERIOD',
   });
+
+  // The same figures through the one KPI scope input (docs/rules.md §6); the two shapes are not
+  // mixed, and a narrowing these figures cannot apply is refused rather than ignored.
+  const SCOPED = `query($scope: KpiScopeInput, $city: String) {
+    complaintKpis(scope: $scope, city: $city) { complaintRate { completedWorkOrders rate } closure { complaints } } }`;
+  const scoped = (vars: object, caller: Identity = manager) =>
+    subgraphRequest<{ complaintKpis: Kpis }>(s.complaint.httpPort, SCOPED, vars, caller);
+  expect(
+    (await scoped({ scope: { from, to, technicianId: techB } }, b)).data?.complaintKpis,
+  ).toMatchObject({
+    complaintRate: { completedWorkOrders: 1, rate: 0 },
+    closure: { complaints: 1 },
+  });
+  expect((await scoped({ scope: { from, to } }, b)).errors?.[0]?.extensions?.code).toBe(
+    'FORBIDDEN',
+  );
+  expect(
+    (await scoped({ scope: { from, to }, city: 'Hangzhou' })).errors?.[0]?.extensions,
+  ).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'SCOPE_TWICE',
+    field: 'scope',
+  });
+  expect(
+    (await scoped({ scope: { from, to, district: 'Xihu' } })).errors?.[0]?.extensions,
+  ).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'SCOPE_NOT_SUPPORTED',
+    field: 'scope.district',
+  });
+  expect((await scoped({ scope: { from: to, to: from } })).errors?.[0]?.extensions).toMatchObject({
+    reason: 'INVALID_PERIOD',
+    field: 'scope.from',
+  });
 });
 
 it('KPI denominator: a malformed workorder.completed is refused, stores nothing and does not hold up the events after it', async () => {

@@ -1,30 +1,30 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { type CustomerArchiveHandoverLate, events } from '@aftercare/events';
+import {
+  type CustomerArchiveHandoverLate,
+  events,
+  type WorkOrderCompleted,
+} from '@aftercare/events';
 import {
   AppError,
+  changeOne,
   checkUuid,
   conflict,
   createOnce,
   type EntityManager,
-  type EventHandler,
+  eventMessage,
+  groupByKeys,
   type Identity,
-  idempotencyKey,
   instant,
   isUuid,
   keysetPage,
   type Logger,
-  type Metrics,
   notFound,
   notInFuture,
   type Page,
   type PageRequest,
   requireRole,
   staffId,
-  startPeriodicWorker,
-  type Subscription,
-  subscription,
   uuidv7,
-  type Worker,
 } from '@aftercare/kit';
 import {
   ArchiveDocumentRecord,
@@ -41,6 +41,7 @@ import {
 } from '../domain/archive';
 import { CAN_READ_ARCHIVE, CAN_RECEIVE_ARCHIVE, CAN_RECORD_SALE } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 interface NewHandover {
   customerId: string;
@@ -87,13 +88,7 @@ export async function recordSale(
   const advisor = input.salesAdvisorId
     ? staffId(input.salesAdvisorId, 'salesAdvisorId')
     : me.userId;
-  const once = {
-    operation: 'customer.recordAssetSale',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(ArchiveHandoverRecord, { id }),
-  };
+  const once = keyedCreate('customer.recordAssetSale', me, input, ArchiveHandoverRecord);
   try {
     return await createOnce(deps.orm, once, async (em) => {
       const asset = await em.findOne(AssetRecord, { id: assetId });
@@ -135,10 +130,10 @@ const violationFacts = (h: ArchiveHandoverRecord): CustomerArchiveHandoverLate =
 });
 
 /** The violation event, at most once per handover (the notice time is stored in the same transaction). */
-function reportViolation(em: EntityManager, deps: CustomerDeps, h: ArchiveHandoverRecord) {
-  if (h.violationNotifiedAt) return;
+function reportViolation(deps: CustomerDeps, h: ArchiveHandoverRecord) {
+  if (h.violationNotifiedAt) return [];
   h.violationNotifiedAt = deps.now();
-  deps.events.publish(em, events.customer.archiveHandoverLate, h.id, violationFacts(h));
+  return [eventMessage(events.customer.archiveHandoverLate, violationFacts(h))];
 }
 
 /**
@@ -154,42 +149,40 @@ export async function receiveHandover(
   const me = requireRole(caller, ...CAN_RECEIVE_ARCHIVE);
   const handoverId = checkUuid(input.handoverId, 'handoverId');
   const receipt = parseReceipt(input, deps.now());
-  return deps.orm.em.fork().transactional(async (em) => {
-    const h = await em.findOne(
-      ArchiveHandoverRecord,
-      { id: handoverId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!h) throw notFound('ArchiveHandover', handoverId);
-    if (h.receivedAt) throw conflict('this handover was already received', 'ALREADY_RECEIVED');
-    const assessment = assessHandover(h.source, h.dueAt, receipt.receivedAt, receipt.documents);
-    Object.assign(h, {
-      receivedAt: receipt.receivedAt,
-      receivedBy: me.userId,
-      handedOverBy: receipt.handedOverBy,
-      late: assessment.late,
-      missingKinds: assessment.missingKinds,
-      unsignedKinds: assessment.unsignedKinds,
-    });
-    // After-sales: the service advisor handing the file over answers for it (the work order names
-    // none; its lead technician was only a stand-in). Sales: the advisor named at the sale.
-    if (h.source === 'AFTER_SALES' || !h.responsibleStaffId) {
-      h.responsibleStaffId = receipt.handedOverBy;
-    }
-    for (const d of receipt.documents) {
-      em.create(ArchiveDocumentRecord, {
-        id: uuidv7(),
-        handoverId: h.id,
-        customerId: h.customerId,
-        assetId: h.assetId,
-        ...d,
-        handedOverBy: receipt.handedOverBy,
-        receivedBy: me.userId,
+  return changeOne(deps, {
+    entity: ArchiveHandoverRecord,
+    label: 'ArchiveHandover',
+    id: handoverId,
+    apply: (h, em) => {
+      if (h.receivedAt) throw conflict('this handover was already received', 'ALREADY_RECEIVED');
+      const assessment = assessHandover(h.source, h.dueAt, receipt.receivedAt, receipt.documents);
+      Object.assign(h, {
         receivedAt: receipt.receivedAt,
+        receivedBy: me.userId,
+        handedOverBy: receipt.handedOverBy,
+        late: assessment.late,
+        missingKinds: assessment.missingKinds,
+        unsignedKinds: assessment.unsignedKinds,
       });
-    }
-    if (assessment.violation) reportViolation(em, deps, h);
-    return h;
+      // After-sales: the service advisor handing the file over answers for it (the work order names
+      // none; its lead technician was only a stand-in). Sales: the advisor named at the sale.
+      if (h.source === 'AFTER_SALES' || !h.responsibleStaffId) {
+        h.responsibleStaffId = receipt.handedOverBy;
+      }
+      const documents = receipt.documents.map((d) =>
+        em.create(ArchiveDocumentRecord, {
+          id: uuidv7(),
+          handoverId: h.id,
+          customerId: h.customerId,
+          assetId: h.assetId,
+          ...d,
+          handedOverBy: receipt.handedOverBy,
+          receivedBy: me.userId,
+          receivedAt: receipt.receivedAt,
+        }),
+      );
+      return { records: documents, events: assessment.violation ? reportViolation(deps, h) : [] };
+    },
   });
 }
 
@@ -205,24 +198,11 @@ export async function scanOverdueHandovers(deps: CustomerDeps): Promise<number> 
       { receivedAt: null, violationNotifiedAt: null, dueAt: { $lt: now } },
       { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { dueAt: 'asc' }, limit: 500 },
     );
-    for (const h of overdue) reportViolation(em, deps, h);
+    for (const h of overdue)
+      for (const message of reportViolation(deps, h)) deps.events.publishMessage(em, h.id, message);
     return overdue.length;
   });
 }
-
-export const startArchiveScheduler = (
-  deps: CustomerDeps,
-  logger: Logger,
-  intervalMs: number,
-  metrics?: Metrics,
-): Worker =>
-  startPeriodicWorker(
-    'archive handover scheduler',
-    intervalMs,
-    () => scanOverdueHandovers(deps),
-    logger,
-    metrics,
-  );
 
 /**
  * R-CU-3 after-sales: a vehicle taken back to the workshop (resolution TAKE_BACK) is returned when
@@ -230,50 +210,41 @@ export const startArchiveScheduler = (
  * names no service advisor, so the lead technician (or the first one) answers for a missed
  * deadline; once received, the service advisor who handed it over answers for it. Keyed by the work order: a redelivered event opens nothing new.
  */
-export function onVehicleReturned(
+export async function openReturnHandover(
   deps: CustomerDeps,
   logger: Logger,
-): EventHandler<typeof events.workorder.completed> {
-  return async (em, event) => {
-    const e = event.data;
-    if (e.resolution !== 'TAKE_BACK') return;
-    if (!e.customerId) {
-      logger.warn(
-        { workOrderId: e.workOrderId },
-        'returned vehicle without a customer: no archive handover',
-      );
-      return;
-    }
-    const triggerKey = `WORKORDER:${e.workOrderId}`;
-    if (await em.findOne(ArchiveHandoverRecord, { triggerKey })) return;
-    if (!(await em.findOne(CustomerRecord, { id: e.customerId }, { fields: ['id'] }))) {
-      logger.error(
-        { workOrderId: e.workOrderId },
-        'work order of an unknown customer: no archive handover',
-      );
-      return;
-    }
-    const asset =
-      e.assetId && (await em.findOne(AssetRecord, { id: e.assetId }, { fields: ['id'] }));
-    createHandover(em, deps, {
-      customerId: e.customerId,
-      assetId: asset ? e.assetId : null,
-      workOrderId: e.workOrderId,
-      source: 'AFTER_SALES',
-      triggerKey,
-      eventAt: new Date(e.completedAt ?? event.time),
-      responsibleStaffId: e.leadTechnicianId ?? e.technicianIds[0] ?? null,
-    });
-  };
+  em: EntityManager,
+  e: WorkOrderCompleted,
+  eventTime: string,
+): Promise<void> {
+  if (e.resolution !== 'TAKE_BACK') return;
+  if (!e.customerId) {
+    logger.warn(
+      { workOrderId: e.workOrderId },
+      'returned vehicle without a customer: no archive handover',
+    );
+    return;
+  }
+  const triggerKey = `WORKORDER:${e.workOrderId}`;
+  if (await em.findOne(ArchiveHandoverRecord, { triggerKey })) return;
+  if (!(await em.findOne(CustomerRecord, { id: e.customerId }, { fields: ['id'] }))) {
+    logger.error(
+      { workOrderId: e.workOrderId },
+      'work order of an unknown customer: no archive handover',
+    );
+    return;
+  }
+  const asset = e.assetId && (await em.findOne(AssetRecord, { id: e.assetId }, { fields: ['id'] }));
+  createHandover(em, deps, {
+    customerId: e.customerId,
+    assetId: asset ? e.assetId : null,
+    workOrderId: e.workOrderId,
+    source: 'AFTER_SALES',
+    triggerKey,
+    eventAt: new Date(e.completedAt ?? eventTime),
+    responsibleStaffId: e.leadTechnicianId ?? e.technicianIds[0] ?? null,
+  });
 }
-
-export const archiveSubscriptions = (deps: CustomerDeps, logger: Logger): Subscription[] => [
-  subscription({
-    consumerName: 'customer-on-workorder-completed',
-    events: [events.workorder.completed],
-    handler: onVehicleReturned(deps, logger),
-  }),
-];
 
 export async function getHandover(em: EntityManager, caller: Identity | null, id: string) {
   requireRole(caller, ...CAN_READ_ARCHIVE);
@@ -308,5 +279,5 @@ export async function documentsOf(
         { orderBy: { id: 'asc' } },
       )
     : [];
-  return handoverIds.map((id) => found.filter((d) => d.handoverId === id));
+  return groupByKeys(handoverIds, found, (d) => d.handoverId);
 }

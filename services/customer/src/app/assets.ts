@@ -4,7 +4,6 @@ import {
   type Identity,
   AppError,
   createOnce,
-  idempotencyKey,
   notFound,
   requireRole,
   uuidv7,
@@ -16,6 +15,7 @@ import {
   keysetPagesByParent,
   type Page,
   type ParentPageRequest,
+  groupByKeys,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import {
@@ -28,6 +28,7 @@ import {
 import { AssetRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
   kind: r.kind,
@@ -66,13 +67,7 @@ export async function registerAsset(
   const me = requireRole(caller, ...CAN_WRITE);
   const customerId = checkUuid(input.customerId, 'customerId');
   const d = newAsset(input);
-  const once = {
-    operation: 'customer.registerAsset',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(AssetRecord, { id }),
-  };
+  const once = keyedCreate('customer.registerAsset', me, input, AssetRecord);
   try {
     return await createOnce(deps.orm, once, async (em) => {
       const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
@@ -151,7 +146,7 @@ export async function assetsOfCustomers(
   const found = wanted.length
     ? await em.find(AssetRecord, { customerId: { $in: wanted } }, { orderBy: { id: 'asc' } })
     : [];
-  return customerIds.map((id) => found.filter((a) => a.customerId === id));
+  return groupByKeys(customerIds, found, (a) => a.customerId);
 }
 
 /**

@@ -10,20 +10,21 @@ import {
   uuidv7,
   checkUuid,
   createOnce,
-  idempotencyKey,
 } from '@aftercare/kit';
 import {
   type ContactLogDetails,
   type ContactLogInput,
   newContactLogEntry,
 } from '../domain/contact-log';
+import type { ContactFromEvent } from '../domain/contact-sources';
 import { ContactLogRecord, CustomerRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 /**
  * R-CU-5: logs a call or letter against the customer. With an idempotency key a retried call
- * (gRPC from the survey service, say) returns the entry logged the first time.
+ * returns the entry logged the first time.
  */
 export async function logContact(
   deps: CustomerDeps,
@@ -33,14 +34,27 @@ export async function logContact(
   const me = requireRole(caller, ...CAN_LOG_CONTACT);
   const customerId = checkUuid(input.customerId, 'customerId');
   const details = newContactLogEntry(input, me.userId, deps.now());
-  const once = {
-    operation: 'customer.logContact',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(ContactLogRecord, { id }),
-  };
+  const once = keyedCreate('customer.logContact', me, input, ContactLogRecord);
   return createOnce(deps.orm, once, (em) => appendContactLog(em, deps, customerId, details));
+}
+
+/**
+ * R-CU-5: a contact taken down by another service becomes one contact-log entry, in the
+ * consumer's inbox transaction (so a redelivered event logs nothing). An event about a customer
+ * we do not know is a producer bug: it fails and is given up with an error after the retries.
+ */
+export async function logContactFromEvent(
+  deps: CustomerDeps,
+  em: EntityManager,
+  contact: ContactFromEvent | null,
+): Promise<void> {
+  if (!contact) return;
+  const { customerId, entryId, entry } = contact;
+  if (entryId && (await em.count(ContactLogRecord, { id: entryId }))) return;
+  // A fact from another service: only our own clock's skew could put it "in the future".
+  const now = new Date(Math.max(deps.now().getTime(), entry.occurredAt.getTime()));
+  const details = newContactLogEntry(entry, entry.staffId ?? 'system', now);
+  await appendContactLog(em, deps, customerId, details, entryId);
 }
 
 /** Appends an entry in `em`'s transaction, with its `customer.contact_logged` event. */
@@ -49,11 +63,12 @@ export async function appendContactLog(
   deps: CustomerDeps,
   customerId: string,
   details: ContactLogDetails,
+  id = uuidv7(),
 ): Promise<ContactLogRecord> {
   const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
   if (!customer) throw notFound('Customer', customerId);
   const entry = em.create(ContactLogRecord, {
-    id: uuidv7(),
+    id,
     customerId,
     ...details,
     createdAt: deps.now(),

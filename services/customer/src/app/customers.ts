@@ -2,13 +2,14 @@ import { events } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
+  type NumberSeries,
   type Page,
   type PageRequest,
+  changeOneIn,
   conflict,
   createOnce,
-  idempotencyKey,
+  issueNumber,
   keysetPage,
-  notFound,
   requireRole,
   uuidv7,
   invalidArgument,
@@ -16,7 +17,7 @@ import {
   findByUuid,
   findByUuids,
 } from '@aftercare/kit';
-import { type FilterQuery, OptimisticLockError, LockMode } from '@mikro-orm/core';
+import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import {
   type CustomerDetails,
   type NewCustomerInput,
@@ -31,6 +32,7 @@ import { normalisePlate, normaliseVin } from '../domain/asset';
 import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
+import { keyedCreate } from './once';
 
 function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
   const region = regionOf(d);
@@ -73,6 +75,14 @@ const eventData = (r: CustomerRecord) => ({
   version: r.version,
 });
 
+/** Customer codes staff quote: `CUS-000123`, not dated, from a sequence (never blocks). */
+const CUSTOMER_CODES: NumberSeries = {
+  prefix: 'CUS',
+  digits: 6,
+  dated: false,
+  source: { kind: 'sequence', name: 'customer_code_seq' },
+};
+
 /** R-CU-1: registers a customer by region, with at least one reachable contact; once per key. */
 export async function createCustomer(
   deps: CustomerDeps,
@@ -81,21 +91,12 @@ export async function createCustomer(
 ): Promise<CustomerRecord> {
   const me = requireRole(caller, ...CAN_WRITE);
   const details = newCustomer(input);
-  const once = {
-    operation: 'customer.createCustomer',
-    caller: me,
-    key: idempotencyKey(input.idempotencyKey),
-    request: input,
-    load: (em: EntityManager, id: string) => em.findOneOrFail(CustomerRecord, { id }),
-  };
+  const once = keyedCreate('customer.createCustomer', me, input, CustomerRecord);
   return createOnce(deps.orm, once, async (em) => {
-    const [{ seq }] = (await em.execute(`SELECT nextval('customer_code_seq') AS seq`)) as [
-      { seq: string },
-    ];
     const now = deps.now();
     const record = em.create(CustomerRecord, {
       id: uuidv7(),
-      code: `CUS-${String(seq).padStart(6, '0')}`,
+      code: await issueNumber(em, CUSTOMER_CODES, deps.calendar.localDate(now)),
       createdAt: now,
       updatedAt: now,
     } as CustomerRecord);
@@ -121,43 +122,47 @@ export async function updateCustomer(
   const id = checkUuid(input.id);
   try {
     return await deps.orm.em.fork().transactional(async (em) => {
-      const record = await em.findOne(
-        CustomerRecord,
-        { id },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!record) throw notFound('Customer', id);
-      if (input.expectedVersion && input.expectedVersion !== record.version) {
-        throw conflict(
-          `customer ${record.code} was changed by someone else (version ${record.version}, you had ${input.expectedVersion}); reload and try again`,
-          'VERSION_CONFLICT',
-        );
-      }
-      const update = changeCustomer(detailsOf(record), input);
-      if (update.changes.length === 0) return record;
-      const now = deps.now();
-      applyDetails(record, update.details);
-      record.updatedAt = now;
-      for (const change of update.changes) {
-        em.persist(
-          em.create(CustomerChangeRecord, {
-            id: uuidv7(),
-            customerId: record.id,
-            field: change.field,
-            oldValue: change.oldValue,
-            newValue: change.newValue,
-            reason: update.reason,
-            changedBy: me.userId,
-            changedAt: now,
-          }),
-        );
-      }
-      await em.flush();
-      deps.events.publish(em, events.customer.updated, record.id, {
-        ...eventData(record),
-        changedFields: update.changes.map((c) => c.field),
-        changedBy: me.userId,
+      let changes: ReturnType<typeof changeCustomer>['changes'] = [];
+      const record = await changeOneIn(em, deps.events, {
+        entity: CustomerRecord,
+        label: 'Customer',
+        id,
+        apply: (record, em) => {
+          if (input.expectedVersion && input.expectedVersion !== record.version) {
+            throw conflict(
+              `customer ${record.code} was changed by someone else (version ${record.version}, you had ${input.expectedVersion}); reload and try again`,
+              'VERSION_CONFLICT',
+            );
+          }
+          const update = changeCustomer(detailsOf(record), input);
+          if (update.changes.length === 0) return;
+          const now = deps.now();
+          applyDetails(record, update.details);
+          record.updatedAt = now;
+          changes = update.changes;
+          return {
+            records: update.changes.map((change) =>
+              em.create(CustomerChangeRecord, {
+                id: uuidv7(),
+                customerId: record.id,
+                field: change.field,
+                oldValue: change.oldValue,
+                newValue: change.newValue,
+                reason: update.reason,
+                changedBy: me.userId,
+                changedAt: now,
+              }),
+            ),
+          };
+        },
       });
+      // After the flush, so the event carries the version the change made.
+      if (changes.length)
+        deps.events.publish(em, events.customer.updated, record.id, {
+          ...eventData(record),
+          changedFields: changes.map((c) => c.field),
+          changedBy: me.userId,
+        });
       return record;
     });
   } catch (e) {

@@ -85,6 +85,17 @@ export const parseStatus = (raw: string | null | undefined, field = 'status') =>
   oneOf(CUSTOMER_STATUSES, raw, field);
 
 /** Exactly one primary: the flagged one, or the first. */
+/** A customer's contacts or addresses: at least one (`missing` says which), at most 20, one primary. */
+function oneToTwenty<T extends { primary: boolean }>(
+  items: T[],
+  field: string,
+  missing: string,
+): T[] {
+  if (items.length === 0) throw invalidArgument(missing, field, 'REQUIRED');
+  if (items.length > 20) throw invalidArgument(`at most 20 ${field}`, field, 'TOO_MANY');
+  return withOnePrimary(items, field);
+}
+
 function withOnePrimary<T extends { primary: boolean }>(items: T[], field: string): T[] {
   const flagged = items.filter((i) => i.primary).length;
   if (flagged > 1)
@@ -115,15 +126,7 @@ export function parseContacts(
     }
     return contact;
   });
-  if (contacts.length === 0) {
-    throw invalidArgument(
-      'a customer needs at least one contact with a phone number',
-      field,
-      'REQUIRED',
-    );
-  }
-  if (contacts.length > 20) throw invalidArgument('at most 20 contacts', field, 'TOO_MANY');
-  return withOnePrimary(contacts, field);
+  return oneToTwenty(contacts, field, 'a customer needs at least one contact with a phone number');
 }
 
 export function parseAddresses(
@@ -152,14 +155,7 @@ export function parseAddresses(
     };
   });
   // Customers are registered by region (R-CU-1): without an address there is no region.
-  if (addresses.length === 0)
-    throw invalidArgument(
-      'a customer needs at least one address with its region',
-      field,
-      'REQUIRED',
-    );
-  if (addresses.length > 20) throw invalidArgument('at most 20 addresses', field, 'TOO_MANY');
-  return withOnePrimary(addresses, field);
+  return oneToTwenty(addresses, field, 'a customer needs at least one address with its region');
 }
 
 export function parseTags(input: string[] | null | undefined): string[] {

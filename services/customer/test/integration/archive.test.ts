@@ -26,7 +26,9 @@ const technician: Identity = { userId: 'tech-1', roles: ['technician'] };
 
 beforeAll(async () => {
   env = await testServiceEnv('customer-archive', { ARCHIVE_SCHEDULER: 'false' });
-  service = await startCustomerService(loadCustomerConfig(env.env), { relayPollIntervalMs: 100 });
+  service = await startCustomerService(loadCustomerConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+  });
   deps = {
     orm: service.orm,
     events: service.outbox,

@@ -1,5 +1,9 @@
 import { uuidv7 } from '@aftercare/kit';
-import type { ComplaintRegistered, WorkOrderRegistered } from '@aftercare/events';
+import type {
+  ComplaintRegistered,
+  SurveyFollowUpCalled,
+  WorkOrderRegistered,
+} from '@aftercare/events';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   dbQuery,
@@ -19,7 +23,9 @@ let customerId: string;
 
 beforeAll(async () => {
   env = await testServiceEnv('customer-contacts');
-  service = await startCustomerService(loadCustomerConfig(env.env), { relayPollIntervalMs: 100 });
+  service = await startCustomerService(loadCustomerConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+  });
   const client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: { userId: 'agent-1', roles: ['agent'] },
   });
@@ -147,6 +153,75 @@ it('R-CU-5 logs a repair call and a complaint call once each, whatever the redel
       staff_id: 'cr-2',
       reference: `complaint:${byPhone.complaintId}`,
       occurred_at: new Date('2026-11-21T02:00:00.000Z'),
+    },
+  ]);
+});
+
+it("R-CU-5 R-SV-2 logs a follow-up call once, as the agent's outbound call, however often and under whatever event id it comes", async () => {
+  const workOrderId = uuidv7();
+  const call = (callId: string, calledAt: string): SurveyFollowUpCalled => ({
+    followUpId: uuidv7(),
+    callId,
+    workOrderId,
+    customerId,
+    sequence: 1,
+    outcome: 'REACHED',
+    followedUp: true,
+    agentId: 'agent-3',
+    calledAt,
+    workOrderNumber: 'WO-20261124-0042',
+    summary: 'car runs well',
+    complaint: 'The technician left a mess',
+  });
+  const reached = call(uuidv7(), '2026-11-27T02:00:00.000Z');
+  const envelope = testEnvelope('survey.follow_up_called', reached.followUpId, reached);
+  await publishEnvelope(env.subjectPrefix, envelope);
+  await publishEnvelope(env.subjectPrefix, envelope, uuidv7()); // delivered a second time
+  // The same call published again under a new event id (a replay) is no second line either.
+  await publishEnvelope(
+    env.subjectPrefix,
+    testEnvelope('survey.follow_up_called', reached.followUpId, reached),
+  );
+  // An event from before calls came by event: the survey service logged that call itself.
+  const {
+    workOrderNumber: _n,
+    summary: _s,
+    complaint: _c,
+    ...older
+  } = {
+    ...call(uuidv7(), '2026-11-28T02:00:00.000Z'),
+    outcome: 'NO_ANSWER' as const,
+    followedUp: false,
+  };
+  await publishEnvelope(
+    env.subjectPrefix,
+    testEnvelope('survey.follow_up_called', older.followUpId, older),
+  );
+  const lines = () =>
+    dbQuery<{
+      channel: string;
+      direction: string;
+      purpose: string;
+      summary: string;
+      customer_request: string | null;
+      staff_id: string;
+      occurred_at: Date;
+    }>(
+      env.env.DATABASE_URL!,
+      'SELECT channel, direction, purpose, summary, customer_request, staff_id, occurred_at FROM contact_log WHERE customer_id = $1 AND reference = $2 ORDER BY occurred_at',
+      [customerId, `workorder:${workOrderId}`],
+    );
+  await until(lines, (l) => l.length >= 1);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await lines()).toEqual([
+    {
+      channel: 'PHONE',
+      direction: 'OUTBOUND',
+      purpose: 'FOLLOW_UP',
+      summary: 'Follow-up call 1 for WO-20261124-0042: reached. car runs well',
+      customer_request: 'The technician left a mess',
+      staff_id: 'agent-3',
+      occurred_at: new Date('2026-11-27T02:00:00.000Z'),
     },
   ]);
 });

@@ -16,7 +16,9 @@ let nc: NatsConnection;
 
 beforeAll(async () => {
   env = await testServiceEnv('customer-events');
-  service = await startCustomerService(loadCustomerConfig(env.env), { relayPollIntervalMs: 100 });
+  service = await startCustomerService(loadCustomerConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+  });
   nc = await connect({ servers: TEST_NATS_URL });
 });
 

@@ -1,4 +1,4 @@
-import { forbidden, type Identity, type Role, requireRole } from '@aftercare/kit';
+import { forbidden, hasRole, type Identity, type Role, requireRole } from '@aftercare/kit';
 
 /** Answer surveys and make follow-up calls: the call centre and customer relations. */
 export const CAN_CALL: Role[] = ['agent', 'customer_relations'];
@@ -18,8 +18,7 @@ export const CAN_PLAN_ACTIVITIES: Role[] = ['customer_relations', 'manager'];
 /** A technician reads only their own rating; score readers read anyone's. */
 export function requireRatingReader(caller: Identity | null, technicianId: string): Identity {
   const me = requireRole(caller, ...CAN_READ_SCORES, 'technician');
-  const scoreReader = me.roles.some((r) => r === 'admin' || CAN_READ_SCORES.includes(r));
-  if (!scoreReader && me.userId !== technicianId)
+  if (!hasRole(me, ...CAN_READ_SCORES) && me.userId !== technicianId)
     throw forbidden('technicians see their own rating only', 'NOT_YOUR_RATING');
   return me;
 }

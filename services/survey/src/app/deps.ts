@@ -1,32 +1,9 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import {
-  type EventPublisher,
-  type Identity,
-  isAppError,
-  type Logger,
-  type Orm,
-} from '@aftercare/kit';
+import { type EventPublisher, isAppError, type Logger, type Orm } from '@aftercare/kit';
 import type { AssetDates, FollowUpPlanSettings, ReminderSettings } from '../domain';
-
-/** How the survey service acts on its own behalf (scheduler, retries) towards other services. */
-export const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['service'] };
-
-/** A follow-up call as the customer's contact log records it (R-CU-5). */
-export interface ContactLogEntry {
-  /** Idempotency key: a retried call logs once. */
-  callId: string;
-  customerId: string;
-  staffId: string;
-  summary: string;
-  customerRequest: string | null;
-  occurredAt: Date;
-  reference: string;
-  complaint: boolean;
-}
 
 /** What survey needs from the customer service (gRPC). */
 export interface CustomerDirectory {
-  logContact(entry: ContactLogEntry): Promise<void>;
   /** Current dates of the assets (the customer file is the source of truth); unknown ids left out. */
   assetDates(assetIds: string[]): Promise<AssetDates[]>;
 }

@@ -1,38 +1,36 @@
 import { LockMode } from '@mikro-orm/core';
 import {
+  changeOneIn,
   checkUuid,
   createOnce,
   decodeCursor,
   encodeCursor,
   type EntityManager,
+  eventMessage,
+  groupByKeys,
   type Identity,
   idempotencyKey,
   isoDate,
-  type Logger,
-  type Metrics,
   notFound,
   type Page,
   pageFromRows,
   pageSize,
   requireRole,
-  startPeriodicWorker,
   uuidv7,
-  type Worker,
 } from '@aftercare/kit';
-import type { SurveyDissatisfied, SurveyFollowUpCalled } from '@aftercare/events';
 import { events } from '@aftercare/events';
 import { z } from 'zod';
 import { FollowUpCallRecord, FollowUpRecord, SurveyRecord } from '../db/entities';
 import { type CallInput, countsAsFollowedUp, recordCall, secondCallWindow } from '../domain';
 import { CAN_CALL, CAN_READ } from './access';
-import { isTransient, type SurveyDeps } from './deps';
+import type { SurveyDeps } from './deps';
 
 /**
- * R-SV-2: records one call of a follow-up. The call row and, for a complaint heard on the call,
- * `survey.dissatisfied` (R-SV-4) commit together; the contact log (customer service, gRPC) is
- * written after commit and retried by a worker until it succeeds, with the call id as
- * idempotency key, so it is logged exactly once even when the customer service is down. With an
- * idempotency key of its own the call is recorded once; a repeat gets the follow-up as it stands.
+ * R-SV-2: records one call of a follow-up. The call row, `survey.follow_up_called` (which the
+ * customer service turns into the contact-log entry, R-CU-5) and, for a complaint heard on the
+ * call, `survey.dissatisfied` (R-SV-4) commit together, so the call reaches the contact log
+ * however long the customer service is down. With an idempotency key of its own the call is
+ * recorded once; a repeat gets the follow-up as it stands.
  */
 export async function recordFollowUpCall(
   deps: SurveyDeps,
@@ -48,76 +46,94 @@ export async function recordFollowUpCall(
     request: { ...input, followUpId },
     load: (em: EntityManager, id: string) => em.findOneOrFail(FollowUpRecord, { id }),
   };
-  let callId: string | null = null;
-  const followUp = await createOnce(deps.orm, once, async (em) => {
-    const followUp = await em.findOne(
-      FollowUpRecord,
-      { id: checkUuid(followUpId, 'followUpId') },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
-    if (!followUp) throw notFound('FollowUp', followUpId);
-    const now = deps.now();
-    const recorded = recordCall(followUp, input, now);
-    const call = em.create(FollowUpCallRecord, {
-      id: uuidv7(),
-      followUpId: followUp.id,
-      customerId: followUp.customerId,
-      outcome: recorded.outcome,
-      summary: recorded.summary,
-      complaint: recorded.complaint,
-      callbackAt: recorded.callbackAt,
-      agentId: me.userId,
-      calledAt: now,
+  return createOnce(deps.orm, once, async (em) => {
+    // Published after the call's own event, with the call as subject (see complaintHeard).
+    let heard = null as Heard | null;
+    const followUp = await changeOneIn(em, deps.events, {
+      entity: FollowUpRecord,
+      label: 'FollowUp',
+      id: followUpId,
+      field: 'followUpId',
+      apply: async (followUp, em) => {
+        const now = deps.now();
+        const recorded = recordCall(followUp, input, now);
+        const call = em.create(FollowUpCallRecord, {
+          id: uuidv7(),
+          followUpId: followUp.id,
+          customerId: followUp.customerId,
+          outcome: recorded.outcome,
+          summary: recorded.summary,
+          complaint: recorded.complaint,
+          callbackAt: recorded.callbackAt,
+          agentId: me.userId,
+          calledAt: now,
+        });
+        followUp.status = recorded.status;
+        followUp.attempts += 1;
+        followUp.lastOutcome = recorded.outcome;
+        followUp.followedUp ||= countsAsFollowedUp(recorded.outcome);
+        followUp.callbackAt = recorded.callbackAt;
+        if (recorded.callbackAt) followUp.callDate = deps.calendar.localDate(recorded.callbackAt);
+        if (followUp.sequence === 1 && followUp.status === 'DONE')
+          await openSecondCall(deps, em, followUp.workOrderId, deps.calendar.localDate(now));
+        if (recorded.complaint) heard = { call, complaint: recorded.complaint, at: now };
+        return {
+          records: [call],
+          events: [
+            eventMessage(events.survey.followUpCalled, {
+              followUpId: followUp.id,
+              callId: call.id,
+              workOrderId: followUp.workOrderId,
+              customerId: followUp.customerId,
+              sequence: followUp.sequence,
+              outcome: recorded.outcome,
+              followedUp: followUp.followedUp,
+              agentId: me.userId,
+              calledAt: now.toISOString(),
+              workOrderNumber: followUp.workOrderNumber,
+              summary: recorded.summary,
+              complaint: recorded.complaint,
+            }),
+          ],
+        };
+      },
     });
-    followUp.status = recorded.status;
-    followUp.attempts += 1;
-    followUp.lastOutcome = recorded.outcome;
-    followUp.followedUp ||= countsAsFollowedUp(recorded.outcome);
-    followUp.callbackAt = recorded.callbackAt;
-    if (recorded.callbackAt) followUp.callDate = deps.calendar.localDate(recorded.callbackAt);
-    if (followUp.sequence === 1 && followUp.status === 'DONE')
-      await openSecondCall(deps, em, followUp.workOrderId, deps.calendar.localDate(now));
-    await em.flush();
-    deps.events.publish(em, events.survey.followUpCalled, followUp.id, {
-      followUpId: followUp.id,
-      callId: call.id,
-      workOrderId: followUp.workOrderId,
-      customerId: followUp.customerId,
-      sequence: followUp.sequence,
-      outcome: recorded.outcome,
-      followedUp: followUp.followedUp,
-      agentId: me.userId,
-      calledAt: now.toISOString(),
-    } satisfies SurveyFollowUpCalled);
-    if (recorded.complaint) {
-      const survey = await em.findOne(SurveyRecord, {
-        kind: 'WORK_ORDER',
-        workOrderId: followUp.workOrderId,
-      });
-      deps.events.publish(em, events.survey.dissatisfied, call.id, {
-        surveyId: survey?.id ?? null,
-        followUpId: followUp.id,
-        customerId: followUp.customerId,
-        workOrderId: followUp.workOrderId,
-        assetId: followUp.assetId,
-        technicianIds: followUp.technicianIds,
-        reason: 'COMPLAINT_ON_FOLLOW_UP',
-        content: recorded.complaint,
-        lowItems: [],
-        recordedBy: me.userId,
-        occurredAt: now.toISOString(),
-      } satisfies SurveyDissatisfied);
-    }
-    callId = call.id;
+    if (heard) await complaintHeard(deps, em, followUp, heard, me.userId);
     return followUp;
   });
-  // Now if the customer service answers; the retry worker logs whatever this misses. The call
-  // is recorded either way, so a failure here is not the caller's error. A repeat recorded nothing.
-  if (callId)
-    await logCalls(deps, [callId]).catch((err: unknown) =>
-      deps.logger.warn({ err, callId }, 'contact log entry left to the retry worker'),
-    );
-  return followUp;
+}
+
+interface Heard {
+  call: FollowUpCallRecord;
+  complaint: string;
+  at: Date;
+}
+
+/** R-SV-4: a complaint heard on a call; its subject is the call, so each call's is once. */
+async function complaintHeard(
+  deps: SurveyDeps,
+  em: EntityManager,
+  followUp: FollowUpRecord,
+  heard: Heard,
+  recordedBy: string,
+): Promise<void> {
+  const survey = await em.findOne(SurveyRecord, {
+    kind: 'WORK_ORDER',
+    workOrderId: followUp.workOrderId,
+  });
+  deps.events.publish(em, events.survey.dissatisfied, heard.call.id, {
+    surveyId: survey?.id ?? null,
+    followUpId: followUp.id,
+    customerId: followUp.customerId,
+    workOrderId: followUp.workOrderId,
+    assetId: followUp.assetId,
+    technicianIds: followUp.technicianIds,
+    reason: 'COMPLAINT_ON_FOLLOW_UP',
+    content: heard.complaint,
+    lowItems: [],
+    recordedBy,
+    occurredAt: heard.at.toISOString(),
+  });
 }
 
 /** R-SV-2: the first call is done, so the second goes on the call list a week after it. */
@@ -136,77 +152,6 @@ async function openSecondCall(
   const window = secondCallWindow(firstCallDate, deps.settings.plan);
   Object.assign(second, window, { status: 'PLANNED', callDate: window.windowStart });
 }
-
-const OUTCOME_TEXT: Record<string, string> = {
-  REACHED: 'reached',
-  NO_ANSWER: 'no answer',
-  REFUSED: 'refused to talk',
-  CALLBACK_REQUESTED: 'asked to be called back',
-};
-
-/**
- * Writes calls to the customer's contact log (R-CU-5) and marks them logged. Rows are claimed
- * with SKIP LOCKED so replicas never log the same call concurrently (the idempotency key makes
- * a repeat harmless anyway). While the customer service is down the round ends quietly and the
- * next one tries again: a dependency outage must not make this service unready. Returns how many
- * were logged.
- */
-export async function logCalls(deps: SurveyDeps, ids?: string[]): Promise<number> {
-  return deps.orm.em.fork().transactional(async (em) => {
-    const calls = await em.find(
-      FollowUpCallRecord,
-      ids ? { id: { $in: ids }, contactLoggedAt: null } : { contactLoggedAt: null },
-      { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { calledAt: 'asc' }, limit: 100 },
-    );
-    // One query for the follow-ups of the whole round, not one per call.
-    const followUps = new Map(
-      (
-        await em.find(FollowUpRecord, { id: { $in: [...new Set(calls.map((c) => c.followUpId))] } })
-      ).map((f) => [f.id, f]),
-    );
-    let logged = 0;
-    for (const call of calls) {
-      const followUp = followUps.get(call.followUpId)!;
-      try {
-        await deps.customers.logContact({
-          callId: call.id,
-          customerId: call.customerId,
-          staffId: call.agentId,
-          summary: [
-            `Follow-up call ${followUp.sequence} for ${followUp.workOrderNumber}: ${OUTCOME_TEXT[call.outcome]}`,
-            call.summary,
-          ]
-            .filter(Boolean)
-            .join('. '),
-          customerRequest: call.complaint,
-          occurredAt: call.calledAt,
-          reference: `workorder:${followUp.workOrderId}`,
-          complaint: Boolean(call.complaint),
-        });
-      } catch (e) {
-        if (isTransient(e)) {
-          deps.logger.warn({ err: e }, 'customer service unavailable: contact log entries wait');
-          break;
-        }
-        // Refused (e.g. the customer file is unknown there): left unlogged and reported, without
-        // holding back the others.
-        deps.logger.error({ err: e, callId: call.id }, 'contact log entry refused');
-        continue;
-      }
-      call.contactLoggedAt = deps.now();
-      logged += 1;
-    }
-    return logged;
-  });
-}
-
-export const startContactLogRetry = (
-  deps: SurveyDeps,
-  logger: Logger,
-  intervalMs: number,
-  metrics?: Metrics,
-): Worker =>
-  startPeriodicWorker('contact log retry', intervalMs, () => logCalls(deps), logger, metrics);
 
 const callListCursor = z.object({ d: z.string(), id: z.uuid() });
 
@@ -263,7 +208,7 @@ export async function followUpsOfWorkOrders(
     { workOrderId: { $in: [...workOrderIds] } },
     { orderBy: { sequence: 'asc' } },
   );
-  return workOrderIds.map((id) => found.filter((f) => f.workOrderId === id));
+  return groupByKeys(workOrderIds, found, (f) => f.workOrderId);
 }
 
 export async function callsOfFollowUps(
@@ -277,7 +222,7 @@ export async function callsOfFollowUps(
     { followUpId: { $in: [...ids] } },
     { orderBy: { calledAt: 'asc' } },
   );
-  return ids.map((id) => found.filter((c) => c.followUpId === id));
+  return groupByKeys(ids, found, (c) => c.followUpId);
 }
 
 export async function getFollowUp(em: EntityManager, caller: Identity | null, id: string) {

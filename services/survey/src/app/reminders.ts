@@ -1,11 +1,10 @@
 import {
+  alignByIds,
   createOnce,
   type EntityManager,
   type Identity,
   idempotencyKey,
   isoDate,
-  type Logger,
-  type Metrics,
   checkUuid,
   oneOf,
   notFound,
@@ -16,11 +15,10 @@ import {
   keysetPage,
   keysetPagesByParent,
   type ParentPageRequest,
+  recordOnce,
   requiredText,
   requireRole,
-  startPeriodicWorker,
   uuidv7,
-  type Worker,
   invalidArgument,
 } from '@aftercare/kit';
 import { events, type SurveyReminderDue } from '@aftercare/events';
@@ -95,22 +93,23 @@ async function upsertAsset(em: EntityManager, now: Date, a: AssetDates): Promise
 /** Inserts a reminder unless its key exists; the event goes out only with the row that won. */
 async function generate(deps: SurveyDeps, em: EntityManager, r: DueReminder): Promise<boolean> {
   const id = uuidv7();
-  const inserted = await em.execute<{ id: string }[]>(
-    `INSERT INTO reminder (id, key, kind, customer_id, asset_id, activity_id, target_date, notify_date, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING id`,
-    [
+  const recorded = await recordOnce(
+    em,
+    'reminder',
+    {
       id,
-      r.key,
-      r.kind,
-      r.customerId,
-      r.assetId,
-      r.activityId,
-      r.targetDate,
-      r.notifyDate,
-      deps.now(),
-    ],
+      key: r.key,
+      kind: r.kind,
+      customer_id: r.customerId,
+      asset_id: r.assetId,
+      activity_id: r.activityId,
+      target_date: r.targetDate,
+      notify_date: r.notifyDate,
+      created_at: deps.now(),
+    },
+    ['key'],
   );
-  if (!inserted.length) return false;
+  if (!recorded) return false;
   deps.events.publish(em, events.survey.reminderDue, id, {
     reminderId: id,
     kind: r.kind,
@@ -253,14 +252,6 @@ async function refreshed(deps: SurveyDeps, candidates: AssetFileRecord[]): Promi
   }
 }
 
-export const startReminderScheduler = (
-  deps: SurveyDeps,
-  logger: Logger,
-  intervalMs: number,
-  metrics?: Metrics,
-): Worker =>
-  startPeriodicWorker('reminder scheduler', intervalMs, () => scanReminders(deps), logger, metrics);
-
 /** R-SV-3: an event customers of a region are invited to, two weeks ahead; once per idempotency key. */
 export async function createActivity(
   deps: SurveyDeps,
@@ -325,8 +316,7 @@ export async function activitiesById(
 ) {
   // Activities are shown only on reminders, but the check stays here so no path skips it.
   requireRole(caller, ...CAN_READ, ...CAN_CALL);
-  const found = await em.find(ActivityRecord, { id: { $in: [...ids] } });
-  return ids.map((id) => found.find((a) => a.id === id) ?? null);
+  return alignByIds(ids, await em.find(ActivityRecord, { id: { $in: [...ids] } }));
 }
 
 export async function getReminder(em: EntityManager, caller: Identity | null, id: string) {

@@ -1,14 +1,7 @@
-import {
-  type EntityManager,
-  type Identity,
-  isoDate,
-  optionalText,
-  requireRole,
-} from '@aftercare/kit';
-import { optionalStationCode } from '@aftercare/kernel';
+import { type EntityManager, type Identity, requireRole } from '@aftercare/kit';
+import { type KpiScope, type KpiScopeArgs, parseKpiScopeArgs } from '@aftercare/kernel';
 import { FollowUpRecord, SurveyRecord } from '../db/entities';
 import {
-  checkPeriod,
   followUpRate,
   monthRange,
   satisfaction,
@@ -18,30 +11,9 @@ import {
 } from '../domain';
 import { CAN_READ_SCORES, requireRatingReader } from './access';
 
-/**
- * docs/rules.md §6: KPIs over any period, per region (province / city / district), per service station and
- * per technician.
- */
-export interface PeriodFilter {
-  from?: string | null;
-  to?: string | null;
-  province?: string | null;
-  city?: string | null;
-  district?: string | null;
-  /** The service station that did the work. */
-  stationCode?: string | null;
-  /** Work orders this technician worked on (each technician of a team counts the order). */
-  technicianId?: string | null;
-}
-
-function period(f: PeriodFilter) {
-  const from = isoDate(f.from, 'from');
-  const to = isoDate(f.to, 'to');
-  checkPeriod(from, to);
-  const province = optionalText(f.province, 'province', 50);
-  const city = optionalText(f.city, 'city', 50);
-  const district = optionalText(f.district, 'district', 50);
-  const stationCode = optionalStationCode(f.stationCode, 'stationCode');
+/** The rows of a KPI scope: services of the period (business dates), region and station. */
+function period(scope: KpiScope) {
+  const { from, to, province, city, district, stationCode } = scope;
   return {
     serviceDate: { $gte: from, $lte: to },
     ...(province ? { province } : {}),
@@ -51,9 +23,12 @@ function period(f: PeriodFilter) {
   };
 }
 
-/** The technician filter, applied to the rows of the period (technician ids are a JSON list). */
-function byTechnician(f: PeriodFilter): (row: { technicianIds: string[] }) => boolean {
-  const id = optionalText(f.technicianId, 'technicianId', 100);
+/**
+ * The technician filter, applied to the rows of the period (technician ids are a JSON list): each
+ * technician of a team counts the order.
+ */
+function byTechnician(scope: KpiScope): (row: { technicianIds: string[] }) => boolean {
+  const id = scope.technicianId;
   return id ? (row) => row.technicianIds.includes(id) : () => true;
 }
 
@@ -79,11 +54,11 @@ async function answered(
 export async function satisfactionRate(
   em: EntityManager,
   caller: Identity | null,
-  filter: PeriodFilter & { kind?: SurveyKind | null },
+  { kind, ...args }: KpiScopeArgs & { kind?: SurveyKind | null },
 ) {
   requireRole(caller, ...CAN_READ_SCORES);
-  const where = period(filter);
-  return satisfaction(await answered(em, filter.kind ?? 'WORK_ORDER', where, byTechnician(filter)));
+  const scope = parseKpiScopeArgs(args);
+  return satisfaction(await answered(em, kind ?? 'WORK_ORDER', period(scope), byTechnician(scope)));
 }
 
 /**
@@ -102,6 +77,35 @@ export async function technicianRatings(
   return technicianIds.map((id) => ({ ...technicianRating(id, surveys), month }));
 }
 
+type Rating = Awaited<ReturnType<typeof technicianRatings>>[number];
+
+/**
+ * Ratings asked by (month, technician), for a list of staff: one query per month however many are
+ * shown. A technician sees their own rating and an error in each other one's place — one
+ * forbidden rating must not fail the others.
+ */
+export async function ratingsOf(
+  em: EntityManager,
+  caller: Identity | null,
+  wanted: readonly { month: string; technicianId: string }[],
+): Promise<(Rating | Error)[]> {
+  const results = new Map<string, Rating | Error>();
+  const byMonth = new Map<string, string[]>();
+  const keyOf = (month: string, id: string) => `${month}|${id}`;
+  for (const { month, technicianId } of wanted) {
+    try {
+      requireRatingReader(caller, technicianId);
+      byMonth.set(month, [...(byMonth.get(month) ?? []), technicianId]);
+    } catch (e) {
+      results.set(keyOf(month, technicianId), e as Error);
+    }
+  }
+  for (const [month, ids] of byMonth)
+    for (const r of await technicianRatings(em, caller, ids, month))
+      results.set(keyOf(month, r.technicianId), r);
+  return wanted.map(({ month, technicianId }) => results.get(keyOf(month, technicianId))!);
+}
+
 /**
  * KPI follow-up rate: warranty work orders of the period (business date of completion) and region
  * followed up / all of them. Followed up: a call of its plan reached the customer (or the customer
@@ -111,14 +115,14 @@ export async function technicianRatings(
 export async function followUpRateOf(
   em: EntityManager,
   caller: Identity | null,
-  filter: PeriodFilter,
+  args: KpiScopeArgs,
 ) {
   requireRole(caller, ...CAN_READ_SCORES);
-  const where = period(filter);
-  const keep = byTechnician(filter);
+  const scope = parseKpiScopeArgs(args);
+  const keep = byTechnician(scope);
   const rows = await em.find(
     FollowUpRecord,
-    { serviceType: 'WARRANTY', ...where },
+    { serviceType: 'WARRANTY', ...period(scope) },
     { fields: ['workOrderId', 'followedUp', 'technicianIds'] },
   );
   const byOrder = new Map<string, boolean>();

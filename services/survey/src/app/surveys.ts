@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import {
+  changeOne,
+  type ChangeOutcome,
   checkUuid,
   type EntityManager,
+  eventMessage,
+  groupByKeys,
   type Identity,
   keysetPagesByParent,
   notFound,
@@ -11,13 +14,7 @@ import {
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
-import type {
-  ComplaintClosed,
-  SurveyAnswered,
-  SurveyCreated,
-  SurveyDissatisfied,
-  WorkOrderCompleted,
-} from '@aftercare/events';
+import type { ComplaintClosed, SurveyCreated, WorkOrderCompleted } from '@aftercare/events';
 import { events } from '@aftercare/events';
 import { FollowUpRecord, SurveyRecord, TemplateRecord } from '../db/entities';
 import {
@@ -174,22 +171,20 @@ export async function onComplaintClosed(
   return survey;
 }
 
-/** The one way a survey gets answered: lock, validate against its template, record, emit. */
-async function recordAnswer(
+/** The one way a survey gets answered: validated against its template, recorded, with its events. */
+function recordAnswer(
   deps: SurveyDeps,
-  em: EntityManager,
   survey: SurveyRecord,
   input: AnswerInput,
   via: AnsweredVia,
   by: string | null,
-): Promise<SurveyRecord> {
+): ChangeOutcome {
   const answers = validateAnswers(survey.template, input);
   const now = deps.now();
   Object.assign(survey, answer(survey, answers, via, by, now));
   const low = lowItems(answers, deps.settings.dissatisfiedThreshold);
   survey.dissatisfied = low.length > 0;
-  await em.flush();
-  deps.events.publish(em, events.survey.answered, survey.id, {
+  const answered = eventMessage(events.survey.answered, {
     surveyId: survey.id,
     kind: survey.kind,
     workOrderId: survey.workOrderId,
@@ -200,40 +195,29 @@ async function recordAnswer(
     suggestions: answers.suggestions,
     answeredVia: via,
     answeredAt: now.toISOString(),
-  } satisfies SurveyAnswered);
+  });
+  if (!low.length) return { events: [answered] };
   // R-SV-4: in the same transaction as the answer; a survey is answered once, so this is once.
-  if (low.length) {
-    deps.events.publish(em, events.survey.dissatisfied, survey.id, {
-      surveyId: survey.id,
-      followUpId: null,
-      customerId: survey.customerId,
-      workOrderId: survey.workOrderId,
-      assetId: survey.assetId,
-      technicianIds: survey.technicianIds,
-      reason: 'LOW_SCORE',
-      content: [
-        `Dissatisfied with ${low.map((l) => `${l.item} (${l.level}/4)`).join(', ')}`,
-        answers.suggestions,
-      ]
-        .filter(Boolean)
-        .join('. '),
-      lowItems: low,
-      recordedBy: by,
-      occurredAt: now.toISOString(),
-    } satisfies SurveyDissatisfied);
-  }
-  return survey;
+  const dissatisfied = eventMessage(events.survey.dissatisfied, {
+    surveyId: survey.id,
+    followUpId: null,
+    customerId: survey.customerId,
+    workOrderId: survey.workOrderId,
+    assetId: survey.assetId,
+    technicianIds: survey.technicianIds,
+    reason: 'LOW_SCORE',
+    content: [
+      `Dissatisfied with ${low.map((l) => `${l.item} (${l.level}/4)`).join(', ')}`,
+      answers.suggestions,
+    ]
+      .filter(Boolean)
+      .join('. '),
+    lowItems: low,
+    recordedBy: by,
+    occurredAt: now.toISOString(),
+  });
+  return { events: [answered, dissatisfied] };
 }
-
-const lockedSurvey = async (em: EntityManager, id: string) => {
-  const survey = await em.findOne(
-    SurveyRecord,
-    { id: checkUuid(id, 'surveyId') },
-    { lockMode: LockMode.PESSIMISTIC_WRITE },
-  );
-  if (!survey) throw notFound('Survey', id);
-  return survey;
-};
 
 /** R-SV-1: an agent records the customer's answers during a call. */
 export async function answerByAgent(
@@ -243,11 +227,13 @@ export async function answerByAgent(
   input: AnswerInput,
 ): Promise<SurveyRecord> {
   const me = requireRole(caller, ...CAN_CALL);
-  return deps.orm.em
-    .fork()
-    .transactional(async (em) =>
-      recordAnswer(deps, em, await lockedSurvey(em, surveyId), input, 'AGENT', me.userId),
-    );
+  return changeOne(deps, {
+    entity: SurveyRecord,
+    label: 'Survey',
+    id: surveyId,
+    field: 'surveyId',
+    apply: (survey) => recordAnswer(deps, survey, input, 'AGENT', me.userId),
+  });
 }
 
 /**
@@ -260,39 +246,50 @@ export async function issueLink(
   surveyId: string,
 ): Promise<{ token: string; expiresAt: Date; survey: SurveyRecord }> {
   requireRole(caller, ...CAN_CALL);
-  return deps.orm.em.fork().transactional(async (em) => {
-    const survey = await lockedSurvey(em, surveyId);
-    assertOpen(survey);
-    const token = randomBytes(24).toString('base64url');
-    survey.tokenHash = hashToken(token);
-    survey.tokenExpiresAt = linkExpiry(deps.now(), deps.settings.linkTtlHours);
-    return { token, expiresAt: survey.tokenExpiresAt, survey };
+  const token = randomBytes(24).toString('base64url');
+  const survey = await changeOne(deps, {
+    entity: SurveyRecord,
+    label: 'Survey',
+    id: surveyId,
+    field: 'surveyId',
+    apply: (survey) => {
+      assertOpen(survey);
+      survey.tokenHash = hashToken(token);
+      survey.tokenExpiresAt = linkExpiry(deps.now(), deps.settings.linkTtlHours);
+    },
   });
+  return { token, expiresAt: survey.tokenExpiresAt!, survey };
 }
 
-const findByToken = (em: EntityManager, token: string, lock: boolean) =>
+const findByToken = (em: EntityManager, token: string) =>
   typeof token === 'string' && token.length >= 16 && token.length <= 100
-    ? em.findOne(
-        SurveyRecord,
-        { tokenHash: hashToken(token) },
-        lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
-      )
+    ? em.findOne(SurveyRecord, { tokenHash: hashToken(token) })
     : Promise.resolve(null);
 
 /** The questions behind a link (anonymous: the token is the credential). */
 export async function surveyByToken(deps: SurveyDeps, em: EntityManager, token: string) {
-  return checkLinkToken(await findByToken(em, token, false), deps.now()) as SurveyRecord;
+  return checkLinkToken(await findByToken(em, token), deps.now()) as SurveyRecord;
 }
 
-/** The customer answers through the link: works once, then the link is refused. */
+/**
+ * The customer answers through the link: works once, then the link is refused. The link is
+ * checked again on the locked survey: a concurrent answer or a new link may have voided it.
+ */
 export async function answerByToken(
   deps: SurveyDeps,
   token: string,
   input: AnswerInput,
 ): Promise<SurveyRecord> {
-  return deps.orm.em.fork().transactional(async (em) => {
-    const survey = checkLinkToken(await findByToken(em, token, true), deps.now()) as SurveyRecord;
-    return recordAnswer(deps, em, survey, input, 'LINK', null);
+  const found = await surveyByToken(deps, deps.orm.em.fork(), token);
+  return changeOne(deps, {
+    entity: SurveyRecord,
+    label: 'Survey',
+    id: found.id,
+    apply: (survey) => {
+      const same = survey.tokenHash === found.tokenHash ? survey : null;
+      checkLinkToken(same, deps.now());
+      return recordAnswer(deps, survey, input, 'LINK', null);
+    },
   });
 }
 
@@ -310,6 +307,18 @@ export const surveysOfWorkOrders = (
   workOrderIds: readonly string[],
 ): Promise<(SurveyRecord | null)[]> =>
   surveysBySubject(em, caller, 'WORK_ORDER', 'workOrderId', workOrderIds);
+
+/** The survey of one work order; NOT_FOUND until the order is completed. */
+export async function surveyOfWorkOrder(
+  em: EntityManager,
+  caller: Identity | null,
+  workOrderId: string,
+): Promise<SurveyRecord> {
+  const id = checkUuid(workOrderId, 'workOrderId');
+  const [survey] = await surveysOfWorkOrders(em, caller, [id]);
+  if (!survey) throw notFound('Survey of work order', id);
+  return survey;
+}
 
 /** R-SV-5: the complaint-handling survey of each complaint (null until it is closed), in the order asked. */
 export const surveysOfComplaints = (
@@ -329,7 +338,7 @@ async function surveysBySubject(
 ): Promise<(SurveyRecord | null)[]> {
   requireRole(caller, ...CAN_READ);
   const found = await em.find(SurveyRecord, { kind, [key]: { $in: [...ids] } });
-  return ids.map((id) => found.find((s) => s[key] === id) ?? null);
+  return groupByKeys(ids, found, (s) => s[key]).map(([survey]) => survey ?? null);
 }
 
 /** Customers' surveys, newest first: a keyset page per customer, one query for the whole batch. */

@@ -177,8 +177,6 @@ export class FollowUpCallRecord {
   callbackAt: Date | null = null;
   agentId!: string;
   calledAt!: Date;
-  /** Set once the customer service has the call in its contact log (R-CU-5). */
-  contactLoggedAt: Date | null = null;
 }
 
 export const FollowUpCallSchema = new EntitySchema<FollowUpCallRecord>({
@@ -194,7 +192,6 @@ export const FollowUpCallSchema = new EntitySchema<FollowUpCallRecord>({
     callbackAt: optionalInstant,
     agentId: text,
     calledAt: instant,
-    contactLoggedAt: optionalInstant,
   },
 });
 

@@ -33,7 +33,3 @@ export function monthRange(month: string, field = 'month'): { from: string; to: 
   if (refusal) throw refusal.at(field);
   return { from, to: addDays(addMonths(from, 1), -1) };
 }
-
-export function checkPeriod(from: string, to: string): void {
-  if (from > to) throw invalidArgument('from must not be after to', 'from', 'INVALID_PERIOD');
-}

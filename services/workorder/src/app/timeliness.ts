@@ -1,5 +1,5 @@
 import { type EntityManager, type Identity, requireRole, type Role } from '@aftercare/kit';
-import { dayAfter, type KpiScopeInput, parseKpiScope, scopeForReader } from '@aftercare/kernel';
+import { dayAfter, type KpiScopeArgs, parseKpiScopeArgs, scopeForReader } from '@aftercare/kernel';
 import type { FilterQuery } from '@mikro-orm/core';
 import { WorkOrderRecord } from '../db/entities';
 import { deadlinesOf, slaFactsOf, type Timeliness, timeliness } from '../domain';
@@ -7,9 +7,6 @@ import type { WorkOrderDeps } from './deps';
 
 /** Who reads the KPI over all orders; a technician reads only their own figure. */
 export const CAN_READ_TIMELINESS: readonly Role[] = ['dispatcher', 'manager', 'auditor'];
-
-/** The graph's arguments (no district: the KPI is not cut by it). */
-export type TimelinessFilter = Omit<KpiScopeInput, 'district'>;
 
 export interface TimelinessReport extends Timeliness {
   from: string;
@@ -26,11 +23,12 @@ export async function serviceTimeliness(
   deps: WorkOrderDeps,
   em: EntityManager,
   caller: Identity | null,
-  f: TimelinessFilter,
+  args: KpiScopeArgs,
 ): Promise<TimelinessReport> {
   const me = requireRole(caller, ...CAN_READ_TIMELINESS, 'technician');
   // A technician's own figure only: theirs by default, nobody else's.
-  const scope = scopeForReader(me, parseKpiScope(f), {
+  // Orders carry no district: the figure cannot be narrowed by one.
+  const scope = scopeForReader(me, parseKpiScopeArgs(args, ['district']), {
     readers: CAN_READ_TIMELINESS,
     unnamed: 'own',
   });

@@ -1,3 +1,4 @@
+import type { KpiScopeArgs } from '@aftercare/kernel';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import {
@@ -27,7 +28,7 @@ import {
   workOrderPagesOf,
 } from '../app/queries';
 import { registerWorkOrder } from '../app/intake';
-import { serviceTimeliness, type TimelinessFilter } from '../app/timeliness';
+import { serviceTimeliness } from '../app/timeliness';
 import * as life from '../app/lifecycle';
 import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
 
@@ -81,8 +82,8 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         ),
       dailyReport: (_: unknown, { date }: { date: string }, ctx: Ctx) =>
         dailyReportFor(deps, ctx.em, ctx.identity, date),
-      serviceTimeliness: (_: unknown, f: TimelinessFilter, ctx: Ctx) =>
-        serviceTimeliness(deps, ctx.em, ctx.identity, f),
+      serviceTimeliness: (_: unknown, args: KpiScopeArgs, ctx: Ctx) =>
+        serviceTimeliness(deps, ctx.em, ctx.identity, args),
       staff: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
         getStaff(ctx.em, ctx.identity, id).catch(nullIfNotFound),
       staffList: (

@@ -168,4 +168,39 @@ it('SPEC §6 R-WO-3 service timeliness: met / decided orders, by period, region 
   });
   // The Date scalar refuses an impossible date before the resolver runs.
   expect(await refused({ from: '2026-02-30' }, boss)).toMatchObject({ code: 'BAD_USER_INPUT' });
+
+  // The same figures through the one KPI scope input (docs/rules.md §6); the two shapes are not
+  // mixed, and a narrowing this figure cannot apply is refused rather than ignored.
+  const SCOPED = `query($scope: KpiScopeInput, $city: String) {
+    serviceTimeliness(scope: $scope, city: $city) { workOrders met missed pending rate } }`;
+  const scoped = (vars: object, caller: Identity = boss) =>
+    subgraphRequest<{ serviceTimeliness: Figures }>(workorder.httpPort, SCOPED, vars, caller);
+  expect(
+    (await scoped({ scope: { from, to, city: 'Hangzhou' } })).data?.serviceTimeliness,
+  ).toMatchObject({
+    workOrders: 4,
+    met: 1,
+    rate: 1 / 3,
+  });
+  expect((await scoped({ scope: { from, to } }, t1)).data?.serviceTimeliness).toMatchObject({
+    workOrders: 2,
+  });
+  expect(
+    (await scoped({ scope: { from, to }, city: 'Hangzhou' })).errors?.[0]?.extensions,
+  ).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'SCOPE_TWICE',
+    field: 'scope',
+  });
+  expect(
+    (await scoped({ scope: { from, to, district: 'Xihu' } })).errors?.[0]?.extensions,
+  ).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    reason: 'SCOPE_NOT_SUPPORTED',
+    field: 'scope.district',
+  });
+  expect((await scoped({ scope: { from: to, to: from } })).errors?.[0]?.extensions).toMatchObject({
+    reason: 'INVALID_PERIOD',
+    field: 'scope.from',
+  });
 });

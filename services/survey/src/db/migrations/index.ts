@@ -4,6 +4,7 @@ import { SecondCallWaitsMigration } from './0002-second-call-waits';
 import { MaintenanceCycleMigration } from './0003-maintenance-cycle';
 import { FollowUpCallIndexMigration } from './0004-follow-up-call-index';
 import { StationScopeMigration } from './0005-station-scope';
+import { ContactLogByEventMigration } from './0006-contact-log-by-event';
 
 export const surveyMigrations: MigrationObject[] = [
   { name: '0001_surveys', class: SurveysMigration },
@@ -11,4 +12,5 @@ export const surveyMigrations: MigrationObject[] = [
   { name: '0003_maintenance_cycle', class: MaintenanceCycleMigration },
   { name: '0004_follow_up_call_index', class: FollowUpCallIndexMigration },
   { name: '0005_station_scope', class: StationScopeMigration },
+  { name: '0006_contact_log_by_event', class: ContactLogByEventMigration },
 ];

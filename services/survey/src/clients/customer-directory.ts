@@ -1,11 +1,12 @@
 import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
-import { type CustomerDirectory, SURVEY_SERVICE_IDENTITY } from '../app/deps';
+import type { Identity } from '@aftercare/kit';
+import type { CustomerDirectory } from '../app/deps';
 
-/**
- * The customer service over gRPC. Survey calls it on its own behalf (role `service`): contact log
- * entries are written by the retry worker as well as after a call, and name the agent as staff.
- */
+/** How the survey service acts on its own behalf (the reminder scheduler) towards other services. */
+const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['service'] };
+
+/** The customer service over gRPC, called on the survey service's own behalf (role `service`). */
 export function customerDirectory(
   address: string,
   timeoutMs: number,
@@ -19,23 +20,6 @@ export function customerDirectory(
   });
   const as = { identity: SURVEY_SERVICE_IDENTITY };
   return {
-    async logContact(e) {
-      await client.logContact(
-        customerV1.LogContactRequest.create({
-          customerId: e.customerId,
-          channel: customerV1.ContactChannel.CONTACT_CHANNEL_PHONE,
-          direction: customerV1.ContactDirection.CONTACT_DIRECTION_OUTBOUND,
-          purpose: customerV1.ContactPurpose.CONTACT_PURPOSE_FOLLOW_UP,
-          summary: e.summary,
-          customerRequest: e.customerRequest ?? '',
-          staffId: e.staffId,
-          occurredAt: e.occurredAt,
-          reference: e.reference,
-          idempotencyKey: `survey-call:${e.callId}`,
-        }),
-        as,
-      );
-    },
     async assetDates(assetIds) {
       const out = [];
       for (let i = 0; i < assetIds.length; i += 500) {

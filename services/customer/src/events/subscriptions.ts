@@ -1,0 +1,44 @@
+import { type DeclaredEvent, type EventOutput, events } from '@aftercare/events';
+import { type Logger, type Subscription, subscription } from '@aftercare/kit';
+import { openReturnHandover } from '../app/archive';
+import { logContactFromEvent } from '../app/contact-log';
+import type { CustomerDeps } from '../app/deps';
+import {
+  complaintContact,
+  type ContactFromEvent,
+  followUpCallContact,
+  repairRequestContact,
+} from '../domain/contact-sources';
+
+/** The durable consumers of the customer service: one per (stream, filter), idempotent via the inbox. */
+export function subscriptions(deps: CustomerDeps, logger: Logger): Subscription[] {
+  /** R-CU-5: contacts another service took down, logged from its event. */
+  const contactsFrom = <E extends DeclaredEvent>(
+    consumerName: string,
+    event: E,
+    contactOf: (data: EventOutput<E>) => ContactFromEvent | null,
+  ) =>
+    subscription({
+      consumerName,
+      events: [event],
+      handler: (em, e) => logContactFromEvent(deps, em, contactOf(e.data as EventOutput<E>)),
+    });
+  return [
+    contactsFrom(
+      'customer-on-workorder-registered',
+      events.workorder.registered,
+      repairRequestContact,
+    ),
+    contactsFrom('customer-on-complaint-registered', events.complaint.registered, complaintContact),
+    contactsFrom(
+      'customer-on-survey-follow-up-called',
+      events.survey.followUpCalled,
+      followUpCallContact,
+    ),
+    subscription({
+      consumerName: 'customer-on-workorder-completed',
+      events: [events.workorder.completed],
+      handler: (em, e) => openReturnHandover(deps, logger, em, e.data, e.time),
+    }),
+  ];
+}
