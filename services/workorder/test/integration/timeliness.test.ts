@@ -174,7 +174,7 @@ it('SPEC §6 R-WO-3 service timeliness: met / decided orders, by period, region 
   const SCOPED = `query($scope: KpiScopeInput, $city: String) {
     serviceTimeliness(scope: $scope, city: $city) { workOrders met missed pending rate } }`;
   const scoped = (vars: object, caller: Identity = boss) =>
-    subgraphRequest<{ serviceTimeliness: Figures }>(workorder.httpPort, SCOPED, vars, caller);
+    subgraphRequest<{ serviceTimeliness: Figures }>(s.workorder.httpPort, SCOPED, vars, caller);
   expect(
     (await scoped({ scope: { from, to, city: 'Hangzhou' } })).data?.serviceTimeliness,
   ).toMatchObject({
