@@ -14,6 +14,12 @@ const dataDir = path.join(root, '.data');
 const children = [];
 let servers = null;
 let stopping = false;
+/** Once everything has started, a process that dies is restarted instead of stopping the rest. */
+let supervising = false;
+
+/** Back-off between restarts of one process: 1 s doubling to 30 s, from 1 s again once it has run a minute. */
+const restartDelay = (failures) => Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
+const STABLE_AFTER_MS = 60_000;
 
 /** PostgreSQL and NATS for this run; those started here keep their data across restarts. */
 function provideServers(env) {
@@ -32,7 +38,8 @@ function provideServers(env) {
   );
 }
 
-function run(name, script, env, keys) {
+function run(name, script, env, keys, failures = 0) {
+  const startedAt = Date.now();
   const child = spawn(
     process.execPath,
     [
@@ -51,13 +58,28 @@ function run(name, script, env, keys) {
       detached: true,
     },
   );
+  const entry = { name, child };
   child.once('exit', (code, signal) => {
-    if (!stopping) {
+    if (stopping) return;
+    if (!supervising) {
+      // During start-up an exit is a configuration or environment error: restarting would loop.
       console.error(`[start] ${name} exited (${signal ?? code}); stopping everything`);
       shutdown(1);
+      return;
     }
+    children.splice(children.indexOf(entry), 1);
+    const failed = Date.now() - startedAt >= STABLE_AFTER_MS ? 1 : failures + 1;
+    const delay = restartDelay(failed);
+    console.error(
+      `[start] ${name} exited (${signal ?? code}); restarting it in ${delay / 1000} s, the others keep serving`,
+    );
+    setTimeout(() => {
+      if (stopping) return;
+      run(name, script, env, keys, failed);
+      console.log(`[start] ${name} restarted (pid ${children.at(-1).child.pid})`);
+    }, delay);
   });
-  children.push({ name, child });
+  children.push(entry);
 }
 
 async function waitReady(name, url) {
@@ -160,6 +182,10 @@ async function main() {
     console.log("[start] JWT_SECRET not set: using this checkout's development secret in .data/");
   run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv, keys);
   await waitReady('gateway', 'http://127.0.0.1:' + gatewayPort + '/readyz');
+  supervising = true;
+  console.log(
+    `[start] processes: ${children.map(({ name, child }) => `${name} pid ${child.pid}`).join(', ')}`,
+  );
   console.log(
     `\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`,
   );

@@ -9,3 +9,4 @@ export * from './access';
 export * from './identity';
 export * from './identity-attacks';
 export * from './idempotency';
+export * from './outage';

@@ -15,6 +15,7 @@ import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { EventDefinition } from '@aftercare/events';
 import type { z } from 'zod';
 import type { EntityManager, Orm } from '../db';
+import { unavailableFrom } from '../db/unavailable';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { reportConsumerLag } from '../observability/consumer-lag';
@@ -72,8 +73,17 @@ export interface ConsumerOptions<E extends EventDefinition = EventDefinition> {
    */
   events: readonly E[];
   handler: EventHandler<E>;
-  /** Deliveries before a failing event is terminated (and logged as poison). Default 10. */
+  /**
+   * Deliveries before a failing event is terminated (and logged as poison). Default 10. Failures of
+   * the infrastructure (its database or a called service unavailable) do not count: the message is
+   * held and retried in place until the dependency is back (see `isTransient`).
+   */
   maxDeliver?: number;
+  /**
+   * Cap of the wait between in-place retries while a dependency is unavailable: also how soon
+   * after the dependency returns the consumer resumes. Default 2000.
+   */
+  maxOutageRetryDelayMs?: number;
   /** First redelivery delay after a handler failure; doubles per delivery. Default 1000. */
   nakDelayMs?: number;
   /** Cap of the redelivery delay. Default 60 000. */
@@ -98,6 +108,8 @@ export interface EventConsumerMetrics {
   duplicates: number;
   /** Handler failures that were nak'ed for redelivery. */
   retries: number;
+  /** In-place retries of an event held while a dependency was unavailable. */
+  outageRetries: number;
   /** Poison events (max deliveries reached) and malformed messages. */
   terminated: number;
 }
@@ -115,12 +127,23 @@ const PULL_BATCH = 20;
  * Starts a durable, idempotent JetStream pull consumer: per message, one transaction inserts
  * `(consumer, event id)` into `inbox` (a duplicate skips the handler) and runs the handler; then
  * ack. Handler failure → rollback and nak with back-off; at `maxDeliver` → term and an error log.
+ * A failure of the infrastructure (database or called service unavailable) is not the event's: it
+ * is held and retried in place until the dependency returns, using up no delivery.
  * A malformed message, or one whose data the handler finds breaking its contract (`eventData`),
  * is terminated at once and logged. Each message is handled in a CONSUMER span that
  * continues the producer's trace.
  */
 const isInvalidEvent = (e: unknown): boolean =>
   e instanceof AppError && e.reason === 'INVALID_EVENT';
+
+/**
+ * A failure of the infrastructure rather than of the event (issue 17): the consumer's database
+ * unreachable, restarting or out of connections, or a service it calls unavailable or too slow.
+ * Retrying later succeeds, so such failures must never use up the event's deliveries.
+ */
+export const isTransient = (e: unknown): boolean =>
+  unavailableFrom(e) !== null ||
+  (e instanceof AppError && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED'));
 
 export async function startConsumer<E extends EventDefinition>(
   options: ConsumerOptions<E>,
@@ -133,6 +156,11 @@ export async function startConsumer<E extends EventDefinition>(
   const maxDeliver = options.maxDeliver ?? 10;
   const nakDelayMs = options.nakDelayMs ?? 1000;
   const maxNakDelayMs = options.maxNakDelayMs ?? 60_000;
+  // Below the ack wait, so `working()` before each wait keeps the held message ours.
+  const maxOutageDelayMs = Math.min(
+    options.maxOutageRetryDelayMs ?? 2_000,
+    (options.ackWaitMs ?? 30_000) / 2,
+  );
   const log = options.logger.child({ component: 'event-consumer', consumer: consumerName });
   const wanted = new Map<string, EventDefinition>(options.events.map((e) => [e.type, e]));
   const stream = streamName(subjectPrefix, streamService);
@@ -163,7 +191,13 @@ export async function startConsumer<E extends EventDefinition>(
   const messages: ConsumerMessages = await (
     await jetstream(nats).consumers.get(stream, consumerName)
   ).consume({ max_messages: PULL_BATCH });
-  const counters: EventConsumerMetrics = { processed: 0, duplicates: 0, retries: 0, terminated: 0 };
+  const counters: EventConsumerMetrics = {
+    processed: 0,
+    duplicates: 0,
+    retries: 0,
+    outageRetries: 0,
+    terminated: 0,
+  };
   const recorded = options.metrics && consumerInstruments(options.metrics, consumerName);
   const stopReportingLag = options.metrics
     ? reportConsumerLag(options.metrics, consumerName, stream, async () => {
@@ -172,6 +206,8 @@ export async function startConsumer<E extends EventDefinition>(
       })
     : () => undefined;
   let running = true;
+  /** Ends the wait of an event held through an outage, so a stop does not wait it out. */
+  let wakeHeld: (() => void) | undefined;
   const terminated = (reason: 'malformed' | 'invalid' | 'poison') => {
     counters.terminated += 1;
     recorded?.terminated.inc({ reason });
@@ -196,6 +232,47 @@ export async function startConsumer<E extends EventDefinition>(
       await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
       return true;
     });
+  }
+
+  /**
+   * `applyOnce`, held through outages: while the failure is transient the message stays with this
+   * consumer (`working()` keeps it from being redelivered elsewhere) and is retried in place with
+   * capped, jittered back-off — the consumer pauses instead of burning deliveries, for as long as
+   * the outage lasts. Any other failure is thrown to the delivery's own handling.
+   */
+  async function applyThroughOutages(
+    msg: JsMsg,
+    definition: EventDefinition,
+    envelope: EventEnvelope<Record<string, unknown>>,
+    meta: EventMeta,
+  ): Promise<boolean | 'stopped'> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await applyOnce(definition, envelope, meta);
+      } catch (e) {
+        if (!isTransient(e)) throw e;
+        if (!running) return 'stopped';
+        counters.outageRetries += 1;
+        recorded?.outageRetries.inc();
+        const delay = backoffDelay(attempt, 250, maxOutageDelayMs) * (0.5 + Math.random() / 2);
+        // The first attempt and then about once a minute: an outage is one story, not a flood.
+        if (attempt === 1 || attempt % 30 === 0)
+          log.warn(
+            { err: e, eventId: envelope.id, attempt, retryInMs: Math.round(delay) },
+            'a dependency is unavailable; holding the event and retrying in place',
+          );
+        msg.working();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wakeHeld = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeHeld = undefined;
+        if (!running) return 'stopped';
+      }
+    }
   }
 
   async function handle(msg: JsMsg): Promise<void> {
@@ -262,8 +339,13 @@ export async function startConsumer<E extends EventDefinition>(
       async (span): Promise<Outcome> => {
         try {
           const applied = await runAsWork({ kind: 'event_consumer', name: consumerName }, () =>
-            applyOnce(definition, envelope, meta),
+            applyThroughOutages(msg, definition, envelope, meta),
           );
+          if (applied === 'stopped') {
+            // Stopping in an outage: handed back for a later delivery (this one is not its fault).
+            msg.nak();
+            return 'retry';
+          }
           if (applied) {
             counters.processed += 1;
             recorded?.processed.inc();
@@ -335,6 +417,7 @@ export async function startConsumer<E extends EventDefinition>(
     metrics: () => ({ ...counters }),
     async stop() {
       running = false;
+      wakeHeld?.();
       stopReportingLag();
       await messages.close();
       await loop;
@@ -436,6 +519,7 @@ function consumerInstruments(metrics: Metrics, consumer: string) {
     duplicates: instruments.consumerDuplicates(metrics).labels(labels),
     redeliveries: instruments.consumerRedeliveries(metrics).labels(labels),
     retries: instruments.consumerRetries(metrics).labels(labels),
+    outageRetries: instruments.consumerOutageRetries(metrics).labels(labels),
     terminated: {
       inc: ({ reason }: { reason: string }) => terminated.inc({ ...labels, reason }),
     },

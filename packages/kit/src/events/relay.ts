@@ -27,7 +27,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Wait for a JetStream publish ack. Default 5000. */
   publishTimeoutMs?: number;
-  /** Cap of the back-off after failures (it starts at `pollIntervalMs` and doubles). Default 30 000. */
+  /**
+   * Cap of the back-off after failures (it starts at `pollIntervalMs` and doubles): also how soon
+   * publishing resumes after the database returns. NATS returning ends a back-off at once. Default 2000.
+   */
   maxBackoffMs?: number;
   /** Stream de-duplication window; must exceed the longest gap between a lost ack and its retry. */
   duplicateWindowMs?: number;
@@ -89,7 +92,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const batchSize = options.batchSize ?? 100;
   const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
-  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const retainPublishedMs = options.retainPublishedMs ?? 7 * 24 * 60 * 60_000;
   const log = logger.child({ component: 'outbox-relay' });
   const js = jetstream(nats, { timeout: publishTimeoutMs });
@@ -123,6 +126,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     kickPending = true;
     if (sleeperWakesOnKick) wakeSleeper?.();
   });
+  // NATS back: publish now rather than wait out the back-off (issue 17, fast catch-up).
+  void (async () => {
+    for await (const s of nats.status()) if (s.type === 'reconnect') wakeSleeper?.();
+  })();
 
   async function publish(row: ClaimedRow): Promise<void> {
     const parent = contextFromRecord(row.headers);

@@ -121,6 +121,13 @@ export const consumerRetries = (m: Metrics) =>
     labelNames: consumerLabels,
   });
 
+export const consumerOutageRetries = (m: Metrics) =>
+  m.counter({
+    name: 'event_consumer_outage_retries_total',
+    help: 'In-place retries of an event held while a dependency (database, called service) was unavailable, per durable consumer',
+    labelNames: consumerLabels,
+  });
+
 export const consumerTerminated = (m: Metrics) =>
   m.counter({
     name: 'event_consumer_terminated_total',

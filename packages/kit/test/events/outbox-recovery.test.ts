@@ -123,6 +123,35 @@ describe('outbox relay recovery (own nats-server, real PostgreSQL)', () => {
     }
   });
 
+  it('issue 17: NATS returning ends a long back-off at once: publishing resumes without waiting it out', async () => {
+    // A back-off that has grown to 8 s by the time NATS returns.
+    const relay = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 1000,
+      publishTimeoutMs: 300,
+      maxBackoffMs: 60_000,
+    });
+    try {
+      await server.stop();
+      await writeNotes(0, 3);
+      await waitFor('four failed rounds', () => relay.metrics().failures >= 4, 20_000);
+      await server.start();
+      const back = Date.now();
+      await waitFor(
+        'the events to arrive',
+        async () => (await receivedRows(orm, consumerName)).length === 3,
+        20_000,
+      );
+      // Waiting out the back-off would take about 8 s.
+      expect(Date.now() - back).toBeLessThan(4_000);
+    } finally {
+      await relay.stop(2000);
+    }
+  });
+
   it('R-EV-2 a relay stopped mid-way flushes on stop, and its successor publishes the rest exactly once', async () => {
     const first = startOutboxRelay({
       orm,
