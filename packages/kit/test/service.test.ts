@@ -1,5 +1,7 @@
 import {
+  type Outage,
   startNatsServer,
+  startOutageRelay,
   type TestNatsServer,
   testServiceEnv,
   type TestServiceEnv,
@@ -50,6 +52,7 @@ describe('startService listeners (real PostgreSQL and NATS)', () => {
 describe('readiness tells the truth (issue 17)', () => {
   let env: TestServiceEnv;
   let nats: TestNatsServer;
+  let database: Outage;
   let service: RunningService<ReturnType<typeof loadServiceConfig>>;
   let rounds = 0;
 
@@ -59,9 +62,14 @@ describe('readiness tells the truth (issue 17)', () => {
       NATS_URL: nats.url,
       NATS_READY_GRACE_MS: '300',
     });
+    // The service reaches its database through a relay the test can cut.
+    const url = new URL(env.env.DATABASE_URL!);
+    database = await startOutageRelay({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = '127.0.0.1';
+    url.port = String(database.port);
     const config = loadServiceConfig(
       serviceEnv('readyprobe', { httpPort: 0, grpcPort: 0, adminPort: 0 }),
-      env.env,
+      { ...env.env, DATABASE_URL: url.toString() },
     );
     const logger = createLogger('kit-test', 'silent');
     service = await startService({
@@ -89,6 +97,7 @@ describe('readiness tells the truth (issue 17)', () => {
     await service?.stop();
     await env?.cleanup();
     await nats?.dispose();
+    await database?.close();
   });
 
   const readyz = async () => {
@@ -121,6 +130,17 @@ describe('readiness tells the truth (issue 17)', () => {
     expect(Date.now() - lost).toBeGreaterThanOrEqual(250);
     expect((await readyz()).checks).toMatchObject({ nats: false, database: true });
     await nats.start();
+    const back = Date.now();
+    await eventually('readiness to return', async () => (await readyz()).status === 200);
+    expect(Date.now() - back).toBeLessThan(5_000);
+  });
+
+  it('turns not ready while the database is unreachable, and ready again as soon as it answers', async () => {
+    expect(await readyz()).toMatchObject({ status: 200, checks: { database: true } });
+    await database.cut();
+    await eventually('readiness to drop', async () => (await readyz()).status === 503);
+    expect((await readyz()).checks).toMatchObject({ database: false });
+    await database.restore();
     const back = Date.now();
     await eventually('readiness to return', async () => (await readyz()).status === 200);
     expect(Date.now() - back).toBeLessThan(5_000);
