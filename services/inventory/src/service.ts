@@ -22,17 +22,12 @@ export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 export const inventoryService = defineService<InventoryConfig, InventoryDeps, InventoryContext>({
   entities: inventoryEntities,
   migrations: inventoryMigrations,
-  deps({ config, orm, outbox, lifecycle, calls }) {
-    const workOrders = workOrderDirectory(
-      config.WORKORDER_GRPC_ADDRESS,
-      config.GRPC_CALL_TIMEOUT_MS,
-      calls,
-    );
-    lifecycle.onShutdown('work-order client', () => workOrders.close());
+  deps(runtime) {
+    const { config, orm, outbox } = runtime;
     return {
       orm,
       events: outbox,
-      workOrders,
+      workOrders: workOrderDirectory(runtime),
       calendar: config.calendar,
       largeClaimFen: config.CLAIM_LARGE_AMOUNT_FEN,
       now: () => new Date(),

@@ -17,17 +17,12 @@ export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 export const surveyService = defineService<SurveyConfig, SurveyDeps, SurveyContext>({
   entities: surveyEntities,
   migrations: surveyMigrations,
-  deps: ({ config, orm, outbox, lifecycle, logger, calls }) => {
-    const customers = customerDirectory(
-      config.CUSTOMER_GRPC_ADDRESS,
-      config.GRPC_CALL_TIMEOUT_MS,
-      calls,
-    );
-    lifecycle.onShutdown('customer client', () => customers.close());
+  deps: (runtime) => {
+    const { config, orm, outbox, logger } = runtime;
     return {
       orm,
       events: outbox,
-      customers,
+      customers: customerDirectory(runtime),
       calendar: config.calendar,
       now: () => new Date(),
       logger,

@@ -21,17 +21,12 @@ export const SCHEMA_PATH = join(__dirname, 'graphql', 'schema.graphql');
 export const workOrderService = defineService<WorkOrderConfig, WorkOrderDeps, WorkOrderContext>({
   entities: workOrderEntities,
   migrations: workOrderMigrations,
-  deps({ config, orm, outbox, lifecycle, calls }) {
-    const customers = customerDirectory(
-      config.CUSTOMER_GRPC_ADDRESS,
-      config.GRPC_CALL_TIMEOUT_MS,
-      calls,
-    );
-    lifecycle.onShutdown('customer client', () => customers.close());
+  deps(runtime) {
+    const { config, orm, outbox } = runtime;
     return {
       orm,
       events: outbox,
-      customers,
+      customers: customerDirectory(runtime),
       calendar: config.calendar,
       now: () => new Date(),
       categories: config.FAULT_CATEGORIES

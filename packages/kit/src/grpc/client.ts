@@ -181,3 +181,32 @@ function toAppError(error: unknown, target: string): AppError {
 function earliest(ms: number, inherited: Date | undefined): Date {
   return new Date(inherited === undefined ? ms : Math.min(ms, inherited.getTime()));
 }
+
+/** What a service's outbound client needs of its runtime (`ServiceRuntime` has all of it). */
+export interface ClientRuntime {
+  config: { GRPC_CALL_TIMEOUT_MS: number };
+  calls: Omit<GrpcClientOptions, 'name' | 'timeoutMs'>;
+  lifecycle: { onShutdown(name: string, hook: () => void | Promise<void>): void };
+}
+
+/**
+ * A client of another service, as every service's `clients/` make them: calls signed and measured
+ * with the runtime's settings and timeout, named for errors and metrics, closed on shutdown.
+ */
+export function serviceClient<C extends GeneratedClientConstructor>(
+  runtime: ClientRuntime,
+  ClientConstructor: C,
+  address: string,
+  name: string,
+  /** `identity`: for a client that always calls on the service's own behalf. */
+  options: Pick<GrpcClientOptions, 'identity'> = {},
+): PromiseClient<C['service']> {
+  const client = createGrpcClient(ClientConstructor, address, {
+    ...runtime.calls,
+    ...options,
+    name,
+    timeoutMs: runtime.config.GRPC_CALL_TIMEOUT_MS,
+  });
+  runtime.lifecycle.onShutdown(`${name} client`, () => client.close());
+  return client;
+}

@@ -1,5 +1,10 @@
 export { type MethodRoles, withRoles } from './access';
-export { createGrpcClient, DEFAULT_CALL_TIMEOUT_MS } from './client';
+export {
+  type ClientRuntime,
+  createGrpcClient,
+  DEFAULT_CALL_TIMEOUT_MS,
+  serviceClient,
+} from './client';
 export type {
   GeneratedClientConstructor,
   GrpcCallOptions,

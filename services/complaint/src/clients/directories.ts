@@ -1,4 +1,4 @@
-import { createGrpcClient, type ServiceRuntime } from '@aftercare/kit';
+import { serviceClient, type ServiceRuntime } from '@aftercare/kit';
 import { customerV1, workorderV1 } from '@aftercare/proto';
 import type { CustomerDirectory, WorkOrderDirectory } from '../app/deps';
 import type { ComplaintConfig } from '../config';
@@ -6,13 +6,13 @@ import type { ComplaintConfig } from '../config';
 type ClientRuntime = Pick<ServiceRuntime<ComplaintConfig>, 'config' | 'calls' | 'lifecycle'>;
 
 /** The customer archive over gRPC; calls carry the given identity (the caller, or this service). */
-export function customerDirectory({ config, calls, lifecycle }: ClientRuntime): CustomerDirectory {
-  const client = createGrpcClient(customerV1.CustomerServiceClient, config.CUSTOMER_GRPC_ADDRESS, {
-    ...calls,
-    name: 'customer service',
-    timeoutMs: config.GRPC_CALL_TIMEOUT_MS,
-  });
-  lifecycle.onShutdown('customer client', () => client.close());
+export function customerDirectory(runtime: ClientRuntime): CustomerDirectory {
+  const client = serviceClient(
+    runtime,
+    customerV1.CustomerServiceClient,
+    runtime.config.CUSTOMER_GRPC_ADDRESS,
+    'customer service',
+  );
   return {
     async customer(customerId, caller) {
       const { customer } = await client.getCustomer({ id: customerId }, { identity: caller });
@@ -32,17 +32,13 @@ export function customerDirectory({ config, calls, lifecycle }: ClientRuntime): 
 }
 
 /** The work-order service over gRPC: related work orders and the staff roster. */
-export function workOrderDirectory({
-  config,
-  calls,
-  lifecycle,
-}: ClientRuntime): WorkOrderDirectory {
-  const client = createGrpcClient(
+export function workOrderDirectory(runtime: ClientRuntime): WorkOrderDirectory {
+  const client = serviceClient(
+    runtime,
     workorderV1.WorkOrderServiceClient,
-    config.WORKORDER_GRPC_ADDRESS,
-    { ...calls, name: 'work-order service', timeoutMs: config.GRPC_CALL_TIMEOUT_MS },
+    runtime.config.WORKORDER_GRPC_ADDRESS,
+    'work-order service',
   );
-  lifecycle.onShutdown('work-order client', () => client.close());
   return {
     async workOrder(workOrderId, caller) {
       const { workOrder: o } = await client.getWorkOrder({ id: workOrderId }, { identity: caller });

@@ -1,18 +1,17 @@
-import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
+import { type ClientRuntime, serviceClient } from '@aftercare/kit';
 import { workorderV1 } from '@aftercare/proto';
 import type { WorkOrderDirectory } from '../app/deps';
 
 /** The work-order service over gRPC; calls carry the caller's identity (kit request scope). */
 export function workOrderDirectory(
-  address: string,
-  timeoutMs: number,
-  calls: OutgoingCalls,
-): WorkOrderDirectory & { close(): void } {
-  const client = createGrpcClient(workorderV1.WorkOrderServiceClient, address, {
-    ...calls,
-    name: 'work-order service',
-    timeoutMs,
-  });
+  runtime: ClientRuntime & { config: { WORKORDER_GRPC_ADDRESS: string } },
+): WorkOrderDirectory {
+  const client = serviceClient(
+    runtime,
+    workorderV1.WorkOrderServiceClient,
+    runtime.config.WORKORDER_GRPC_ADDRESS,
+    'work-order service',
+  );
   return {
     async openForParts(workOrderId, caller) {
       const { workOrder } = await client.checkOpenForParts({ workOrderId }, { identity: caller });
@@ -21,6 +20,5 @@ export function workOrderDirectory(
         technicianIds: workOrder?.technicianIds ?? [],
       };
     },
-    close: () => client.close(),
   };
 }

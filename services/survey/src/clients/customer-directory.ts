@@ -1,6 +1,5 @@
-import { createGrpcClient, type OutgoingCalls } from '@aftercare/kit';
+import { type ClientRuntime, type Identity, serviceClient } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
-import type { Identity } from '@aftercare/kit';
 import type { CustomerDirectory } from '../app/deps';
 
 /** How the survey service acts on its own behalf (the reminder scheduler) towards other services. */
@@ -8,16 +7,15 @@ const SURVEY_SERVICE_IDENTITY: Identity = { userId: 'survey-service', roles: ['s
 
 /** The customer service over gRPC, called on the survey service's own behalf (role `service`). */
 export function customerDirectory(
-  address: string,
-  timeoutMs: number,
-  calls: OutgoingCalls,
-): CustomerDirectory & { close(): void } {
-  const client = createGrpcClient(customerV1.CustomerServiceClient, address, {
-    ...calls,
-    name: 'customer service',
-    timeoutMs,
-    identity: SURVEY_SERVICE_IDENTITY,
-  });
+  runtime: ClientRuntime & { config: { CUSTOMER_GRPC_ADDRESS: string } },
+): CustomerDirectory {
+  const client = serviceClient(
+    runtime,
+    customerV1.CustomerServiceClient,
+    runtime.config.CUSTOMER_GRPC_ADDRESS,
+    'customer service',
+    { identity: SURVEY_SERVICE_IDENTITY },
+  );
   const as = { identity: SURVEY_SERVICE_IDENTITY };
   return {
     async assetDates(assetIds) {
@@ -37,6 +35,5 @@ export function customerDirectory(
       }
       return out;
     },
-    close: () => client.close(),
   };
 }

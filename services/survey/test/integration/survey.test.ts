@@ -432,7 +432,12 @@ it('answers over the subgraph: templates and role checks', async () => {
 });
 
 it('R-SV-2 R-SV-3 with the customer service down, calls wait for the contact log and reminders use the known dates', async () => {
-  const dead = customerDirectory('127.0.0.1:1', 500, { auth: testAuth('survey') });
+  const closing: (() => void | Promise<void>)[] = [];
+  const dead = customerDirectory({
+    config: { CUSTOMER_GRPC_ADDRESS: '127.0.0.1:1', GRPC_CALL_TIMEOUT_MS: 500 },
+    calls: { auth: testAuth('survey') },
+    lifecycle: { onShutdown: (_name, close) => void closing.push(close) },
+  });
   const offline: SurveyDeps = { ...deps, customers: dead };
   try {
     const a = await subgraphData<{ registerAsset: { asset: { id: string } } }>(
@@ -481,7 +486,7 @@ it('R-SV-2 R-SV-3 with the customer service down, calls wait for the contact log
     );
     expect(logged).toEqual([{ summary: `Follow-up call 1 for ${order.number}: refused to talk` }]);
   } finally {
-    dead.close();
+    for (const close of closing) await close();
   }
 });
 

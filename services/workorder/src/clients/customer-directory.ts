@@ -1,9 +1,4 @@
-import {
-  createGrpcClient,
-  enumCodec,
-  type PromiseClient,
-  type OutgoingCalls,
-} from '@aftercare/kit';
+import { type ClientRuntime, enumCodec, serviceClient } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import type { CustomerDirectory } from '../app/deps';
 import type { Entitlement } from '../domain';
@@ -12,18 +7,13 @@ const entitlements = enumCodec<Entitlement>(customerV1.Entitlement, 'ENTITLEMENT
 
 /** The customer service over gRPC, called on behalf of the caller (identity in metadata). */
 export function customerDirectory(
-  address: string,
-  timeoutMs: number,
-  calls: OutgoingCalls,
-): CustomerDirectory & { close(): void } {
-  const client: PromiseClient<typeof customerV1.CustomerServiceService> = createGrpcClient(
+  runtime: ClientRuntime & { config: { CUSTOMER_GRPC_ADDRESS: string } },
+): CustomerDirectory {
+  const client = serviceClient(
+    runtime,
     customerV1.CustomerServiceClient,
-    address,
-    {
-      ...calls,
-      name: 'customer service',
-      timeoutMs,
-    },
+    runtime.config.CUSTOMER_GRPC_ADDRESS,
+    'customer service',
   );
   return {
     async entitlement(assetId, at, caller) {
@@ -42,6 +32,5 @@ export function customerDirectory(
         identity: caller,
       });
     },
-    close: () => client.close(),
   };
 }
