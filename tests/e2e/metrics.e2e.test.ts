@@ -183,6 +183,9 @@ describe('metrics every process exposes (issue 14)', () => {
     expect(texts.customer).toMatch(
       /^db_client_transaction_duration_seconds_count\{db_transaction_kind="outbox_relay",db_transaction_name="outbox_relay",outcome="commit"\} [1-9]/m,
     );
+    expect(texts.customer).toMatch(
+      /^db_client_statements_total\{db_transaction_kind="graphql",db_transaction_name="CreateCustomer"\} [1-9]/m,
+    );
   });
 
   it('reports the outbox backlog, publish latency, consumer lag and outcomes, schedulers and business counters', () => {

@@ -16,6 +16,7 @@ import type { GraphQLEndpoint } from './http/graphql-endpoint';
 import { createHttpServer } from './http/server';
 import { createAccessLog } from './observability/access-log';
 import { createMetrics, type Metrics } from './observability/registry';
+import { countStatements } from './observability/statements';
 import { instrumentTransactions } from './observability/transactions';
 import { createGrpcServer, type GrpcServer } from './grpc/server';
 import type { GrpcTls } from './grpc/tls';
@@ -228,6 +229,7 @@ export async function startService<C extends BaseServiceConfig>(
     const orm = await openOrm(ormOptions(spec));
     lifecycle.onShutdown('database', () => orm.close());
     instrumentTransactions(orm, metrics);
+    countStatements(orm, metrics);
     if (config.MIGRATE_ON_START) {
       const applied = await migrateUp(orm);
       if (applied.length) logger.info({ applied }, 'migrations applied');

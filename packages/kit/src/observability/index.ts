@@ -5,4 +5,5 @@ export { runAsWork, type WorkScope } from './work-scope';
 export * as instruments from './instruments';
 export { graphqlObservationPlugin } from './graphql';
 export { instrumentTransactions } from './transactions';
+export { countStatements } from './statements';
 export { countPublishedEvents, type EventCounter, eventCounter } from './business';

@@ -53,6 +53,13 @@ export const dbTransactionDuration = (m: Metrics) =>
     labelNames: ['db_transaction_kind', 'db_transaction_name', 'outcome'] as const,
   });
 
+export const dbStatements = (m: Metrics) =>
+  m.counter({
+    name: 'db_client_statements_total',
+    help: 'SQL statements sent to the database (BEGIN, COMMIT and savepoints included: each is a round trip), by what started them (db_transaction_kind and db_transaction_name as for transactions)',
+    labelNames: ['db_transaction_kind', 'db_transaction_name'] as const,
+  });
+
 export const outboxPublished = (m: Metrics) =>
   m.counter({
     name: 'outbox_events_published_total',
