@@ -1,34 +1,34 @@
 // Open-loop load at a fixed rate: requests start on schedule whether or not earlier ones have
-// finished, so slow responses show up as latency instead of silently lowering the rate.
-async function fixedRate({ rate, seconds, request }) {
+// finished, so slow responses show up as latency instead of silently lowering the rate. Latency
+// counts from when a request was due, not when it was sent, so a request held back (the in-flight
+// cap, a late timer) is charged its wait. Past saturation the queue would grow without bound; at
+// `maxInFlight` outstanding requests the load waits for one to finish, and the achieved rate
+// falls below the offered one.
+async function fixedRate({ rate, seconds, request, maxInFlight = 256 }) {
   const total = Math.round(rate * seconds);
   const latencies = [];
   let errors = 0;
   const firstError = [];
   const started = performance.now();
-  const inFlight = [];
+  const inFlight = new Set();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const t0 = performance.now();
-    inFlight.push(
-      request(i).then(
-        () => latencies.push(performance.now() - t0),
-        (err) => {
-          errors++;
-          if (firstError.length === 0) firstError.push(String(err?.message ?? err));
-        },
-      ),
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    const pending = request(i).then(
+      () => latencies.push(performance.now() - due),
+      (err) => {
+        errors++;
+        if (firstError.length === 0) firstError.push(String(err?.message ?? err));
+      },
     );
+    inFlight.add(pending);
+    pending.finally(() => inFlight.delete(pending));
   }
   await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) =>
-    latencies.length
-      ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]
-      : NaN;
+  const { p50, p90, p99, max } = percentiles(latencies);
   return {
     requests: total,
     ok: latencies.length,
@@ -36,11 +36,19 @@ async function fixedRate({ rate, seconds, request }) {
     firstError: firstError[0],
     seconds: Number(elapsed.toFixed(2)),
     throughput: Number((latencies.length / elapsed).toFixed(1)),
-    p50: Number(pct(50).toFixed(1)),
-    p90: Number(pct(90).toFixed(1)),
-    p99: Number(pct(99).toFixed(1)),
-    max: Number((latencies.at(-1) ?? NaN).toFixed(1)),
+    p50,
+    p90,
+    p99,
+    max,
   };
 }
 
-module.exports = { fixedRate };
+/** Percentiles of a list of samples (ms), as the load reports them. */
+function percentiles(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pct = (p) =>
+    sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null;
+  return { n: sorted.length, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) };
+}
+
+module.exports = { fixedRate, percentiles };

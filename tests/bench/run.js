@@ -1,119 +1,177 @@
-// `npm run bench`: starts the built services and the gateway in this process against the local
-// PostgreSQL and NATS (fresh databases and streams, dropped afterwards), drives each scenario
-// through the gateway at a fixed rate, and prints throughput and latency percentiles. A
-// measurement tool, not part of CI: it asserts nothing.
-//   BENCH_RATE    requests/s, or a comma-separated list to step up to saturation (default 50)
-//   BENCH_SECONDS per rate (default 10)
-//   BENCH_ONLY    comma-separated scenario names or prefixes (e.g. "survey", "inventory.issueParts")
-//   BENCH_PROFILE=1 also prints SQL statements per request, by service (to spot N+1 queries)
+// `npm run bench`: measures the system as `npm start` runs it — one process per service and the
+// gateway, started by scripts/start.js on fresh databases and streams of their own (dropped
+// afterwards, also on Ctrl-C) on the local PostgreSQL and NATS. In the same run it measures the
+// floors (limits.js: the database's rate for one intake's SQL and one customer read's, the plain
+// Node HTTP server), then steps each scenario's rate up to saturation, and for every step reports
+// achieved rate, latency percentiles, ratio to its floor, CPU ms per request of every process,
+// SQL statements per request of every service and, for consumer paths, the event lag. Writes
+// <BENCH_OUT>.json and a chart of latency against rate, <BENCH_OUT>.svg. A measurement tool, not
+// part of CI: it asserts nothing. Knobs (all optional):
+//   BENCH_RATE          comma-separated rates (requests/s) to step through; default 10, 20, 40 …
+//                       doubling up to BENCH_MAX_RATE (default 1280). Stepping stops at saturation.
+//   BENCH_SECONDS       seconds per step (default 10); BENCH_LIMIT_SECONDS for each floor (default
+//                       the same)
+//   BENCH_ONLY          comma-separated scenario names or prefixes ("survey", "workorder.register")
+//   BENCH_OUT           output path without extension (default .data/bench/bench-<time>)
+//   BENCH_LABEL         a line saying what run this is, written into the JSON and the chart
+//   BENCH_CPU_PROF      a directory: every process runs with --cpu-prof into it, summarised at the end
+//   BENCH_PORT_OFFSET   added by start.js to every port (default 1000), beside a developer's npm start
+//   BENCH_MAX_IN_FLIGHT outstanding requests at most (default 256); past it the load waits
+const { execFileSync } = require('node:child_process');
 const { randomBytes, randomUUID } = require('node:crypto');
-const { readFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
-const { fixedRate } = require('./load');
-
-const root = path.join(__dirname, '..', '..');
-const need = (p) => require(path.join(root, p));
-const kit = need('packages/kit/dist');
-const testkit = need('packages/testkit/dist');
-const { createGateway, signDevToken, SUPERGRAPH_FILE } = need('gateway/dist');
-const { jetstream } = require('@nats-io/jetstream');
-const { connect } = require('@nats-io/transport-node');
+const { Pool } = require('pg');
+const { fixedRate, percentiles } = require('./load');
+const { measureLimits, pgbenchPath } = require('./limits');
+const { snapshot, delta } = require('./probes');
+const { startTopology, metricsUrl } = require('./topology');
+const { latencyChart } = require('./chart');
+const { summariseProfiles } = require('./profile');
 const scenarios = require('./scenarios');
 
-const rates = String(process.env.BENCH_RATE || 50)
-  .split(',')
-  .map(Number);
-const seconds = Number(process.env.BENCH_SECONDS || 10);
-const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const root = path.join(__dirname, '..', '..');
+const { signDevToken } = require(path.join(root, 'gateway/dist'));
+const { jetstream, jetstreamManager } = require('@nats-io/jetstream');
+const { connect } = require('@nats-io/transport-node');
+
+const env = process.env;
+const seconds = Number(env.BENCH_SECONDS || 10);
+const limitSeconds = Number(env.BENCH_LIMIT_SECONDS || seconds);
+const maxRate = Number(env.BENCH_MAX_RATE || 1280);
+const rates = env.BENCH_RATE
+  ? env.BENCH_RATE.split(',').map(Number)
+  : Array.from({ length: 20 }, (_, i) => 10 * 2 ** i).filter((r) => r <= maxRate);
+const only = env.BENCH_ONLY?.split(',').filter(Boolean);
+const maxInFlight = Number(env.BENCH_MAX_IN_FLIGHT || 256);
+const portOffset = Number(env.BENCH_PORT_OFFSET ?? 1000);
+const cpuProfDir = env.BENCH_CPU_PROF && path.resolve(env.BENCH_CPU_PROF);
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const out = path.resolve(env.BENCH_OUT || path.join(root, '.data/bench', `bench-${stamp}`));
+const pgUrl = env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const natsUrl = env.NATS_URL || 'nats://127.0.0.1:4222';
 const SECRET = randomBytes(32).toString('base64url');
+const tag = `bench${randomBytes(3).toString('hex')}`;
 const warmUp = (rate) => Math.min(rate, 20);
+/** A step is saturated when it achieved less than this share of its offered rate. */
+const SATURATED = 0.9;
+
+const serverUrl = (database) => {
+  const url = new URL(pgUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+function machine(pgVersion, natsVersion) {
+  const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1];
+  const pgbench = pgbenchPath();
+  const git = (args) => {
+    try {
+      return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    cpuModel: cpuModel ?? os.cpus()[0]?.model,
+    cores: os.availableParallelism(),
+    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
+    node: process.version,
+    postgres: pgVersion,
+    pgbench: pgbench ? execFileSync(pgbench, ['--version'], { encoding: 'utf8' }).trim() : null,
+    nats: natsVersion,
+    commit: git(['rev-parse', '--short', 'HEAD']),
+    uncommittedChanges: git(['status', '--porcelain'])?.length > 0,
+  };
+}
 
 /**
- * Counts the statements each database receives, by wrapping `query` of every copy of the `pg`
- * driver in node_modules (MikroORM may bring its own). Everything runs in this process.
+ * This run's database of each service: created while the system started, named with this run's
+ * prefix. (A start.js without AFTERCARE_DATABASE_PREFIX uses the plain `aftercare_<service>`
+ * names; the bench accepts them only when they did not exist before, so it never drops a
+ * developer's databases.)
  */
-function countStatements() {
-  const counts = new Map();
-  const drivers = [
-    path.join(root, 'node_modules/pg'),
-    path.join(root, 'node_modules/@mikro-orm/postgresql/node_modules/pg'),
-  ];
-  for (const dir of drivers) {
-    let Client;
-    try {
-      ({ Client } = require(dir));
-    } catch {
-      continue;
-    }
-    const query = Client.prototype.query;
-    Client.prototype.query = function (...args) {
-      const db = this.connectionParameters?.database;
-      counts.set(db, (counts.get(db) ?? 0) + 1);
-      return query.apply(this, args);
-    };
+function ownDatabases(before, after) {
+  const fresh = after.filter((d) => !before.includes(d));
+  const found = {};
+  for (const s of scenarios.services) {
+    const name = fresh.find(
+      (d) => (d.startsWith(tag) && d.endsWith(s)) || d === `aftercare_${s}`,
+    );
+    if (!name)
+      throw new Error(
+        `no database of this run for ${s}: does scripts/start.js take AFTERCARE_DATABASE_PREFIX? (new databases: ${fresh.join(', ') || 'none'})`,
+      );
+    found[s] = name;
   }
-  return counts;
+  return found;
 }
-const statements = process.env.BENCH_PROFILE ? countStatements() : null;
 
 async function main() {
-  const tag = `bench${randomBytes(3).toString('hex')}`;
-  const pg = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
-  const started = [];
-  const subgraphUrls = {};
-  const shared = {};
-  const databases = {};
+  const admin = new Pool({ connectionString: pgUrl, max: 2 });
+  const adminSql = async (text, params) => (await admin.query(text, params)).rows;
+  const listDatabases = async () =>
+    (await adminSql('SELECT datname FROM pg_database')).map((r) => r.datname);
+  const databasesBefore = await listDatabases();
   const nc = await connect({ servers: natsUrl });
-  let gateway;
+  const pools = {};
+  let system;
+  let databases = {};
   let cleaning;
+  let report;
   const cleanUp = () =>
     (cleaning ??= (async () => {
-      await gateway?.http.close(2000);
-      for (const s of started.reverse()) await s.stop();
+      const code = await system?.stop();
+      if (system) console.error(`scripts/start.js stopped (exit ${code})`);
+      for (const pool of Object.values(pools)) await pool.end();
       await nc.close();
-      for (const db of Object.values(databases)) await kit.dropDatabase(db).catch(() => {});
-      await testkit.deleteStreams(tag, natsUrl);
+      // Anything this run created, even when it stopped before finding its databases.
+      const created = (await listDatabases()).filter(
+        (d) => !databasesBefore.includes(d) && (d.startsWith(tag) || /^aftercare_\w+$/.test(d)),
+      );
+      for (const db of created)
+        await adminSql(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch((err) =>
+          console.error(`could not drop ${db}: ${err.message}`),
+        );
+      await admin.end();
+      await require(path.join(root, 'packages/testkit/dist')).deleteStreams(tag, natsUrl);
     })());
-  // Ctrl-C mid-run still drops this run's databases and streams (they live on a shared server).
+  // Ctrl-C mid-run still stops the system and drops this run's databases and streams.
   process.once('SIGINT', () => {
     console.error('interrupted: cleaning up');
     cleanUp().finally(() => process.exit(130));
   });
+
   try {
-    for (const s of scenarios.services) {
-      const svc = need(`services/${s}/dist`);
-      const exported = (re) => svc[Object.keys(svc).find((k) => re.test(k))];
-      databases[s] = kit.withDatabase(pg, `${tag}_${s}`);
-      const config = exported(/^load\w+Config$/)({
-        ...process.env,
-        PG_URL: pg,
+    system = await startTopology({
+      env: {
+        ...env,
+        PG_URL: pgUrl,
         NATS_URL: natsUrl,
-        DATABASE_NAME: `${tag}_${s}`,
+        AFTERCARE_DATABASE_PREFIX: `${tag}_`,
+        AFTERCARE_PORT_OFFSET: String(portOffset),
         EVENT_SUBJECT_PREFIX: tag,
-        HTTP_PORT: '0',
-        GRPC_PORT: '0',
-        ADMIN_PORT: '0',
-        LOG_LEVEL: 'warn',
-        ...testkit.TEST_AUTH_ENV,
-        ...shared,
-      });
-      const running = await exported(/^start\w+Service$/)(config);
-      started.push(running);
-      subgraphUrls[s] = `http://127.0.0.1:${running.httpPort}/graphql`;
-      // Later services reach earlier ones over gRPC (workorder → customer, inventory → workorder …).
-      shared[`${s.toUpperCase()}_GRPC_ADDRESS`] = `127.0.0.1:${running.grpcPort}`;
-    }
-    gateway = createGateway({
-      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls,
-      jwt: { secret: SECRET },
-      allowIntrospection: false,
-      signingKey: kit.parseSigningKey(testkit.TEST_AUTH_ENV.INTERNAL_AUTH_PRIVATE_KEY),
-      logger: kit.createLogger('gateway', 'warn'),
+        JWT_SECRET: SECRET,
+        LOG_LEVEL: env.LOG_LEVEL || 'warn',
+        // The bench measures capacity; one client address would meet the per-address limit first.
+        RATE_LIMIT_ENABLED: 'false',
+        ...(cpuProfDir
+          ? { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${cpuProfDir}` }
+          : {}),
+      },
+      onExit: (code) => {
+        if (!cleaning) console.error(`scripts/start.js exited (${code}) during the run`);
+      },
     });
-    const port = await gateway.http.listen('127.0.0.1', 0);
-    const url = `http://127.0.0.1:${port}/graphql`;
+    databases = ownDatabases(databasesBefore, await listDatabases());
+    const processes = [];
+    for (const p of system.processes) processes.push({ ...p, metricsUrl: await metricsUrl(p.pid) });
+    for (const [s, db] of Object.entries(databases))
+      pools[s] = new Pool({ connectionString: serverUrl(db), max: 2 });
+    const sql = async (service, text, params) => (await pools[service].query(text, params)).rows;
+
     const tokens = new Map();
     const token = (sub, roles) => {
       const key = `${sub}|${roles.join(',')}`;
@@ -121,7 +179,7 @@ async function main() {
       return tokens.get(key);
     };
     const gql = async (query, variables, roles = ['agent', 'dispatcher', 'manager'], user) => {
-      const res = await fetch(url, {
+      const res = await fetch(system.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -134,49 +192,161 @@ async function main() {
       return body.data;
     };
     const js = jetstream(nc);
-    const publish = (type, data) => {
+    const publish = async (type, data) => {
       const id = randomUUID();
       const envelope = {
+        specversion: '1.0',
         id,
         type,
         source: type.split('.')[0],
         time: new Date().toISOString(),
         subject: data.workOrderId ?? id,
-        dataVersion: '1',
+        datacontenttype: 'application/json',
+        dataversion: '1',
         data,
       };
-      return js.publish(`${tag}.${type}`, JSON.stringify(envelope), { msgID: id });
+      await js.publish(`${tag}.${type}`, JSON.stringify(envelope), { msgID: id });
+      return id;
     };
-    const sql = (service, text, params) => testkit.dbQuery(databases[service], text, params);
+    const ctx = { gql, publish, sql };
 
+    /** Until every outbox is relayed and every consumer of this run has acknowledged all it got. */
+    const jsm = await jetstreamManager(nc);
+    const settle = async () => {
+      for (let deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+        let waiting = 0;
+        for (const s of Object.keys(databases))
+          waiting += (await sql(s, 'SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL'))[0].n;
+        for await (const stream of jsm.streams.names())
+          if (stream.startsWith(`${tag.toUpperCase()}_`))
+            for await (const c of jsm.consumers.list(stream))
+              waiting += c.num_pending + c.num_ack_pending;
+        if (waiting === 0) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      console.warn('  (background work still pending after 60 s)');
+    };
+
+    const [{ server_version: pgVersion }] = await adminSql('SHOW server_version');
+    report = {
+      label: env.BENCH_LABEL || null,
+      date: new Date().toISOString(),
+      machine: machine(pgVersion, nc.info?.version),
+      topology: `scripts/start.js: ${system.processes.map((p) => p.name).join(', ')}, one process each`,
+      settings: { seconds, limitSeconds, rates, maxInFlight, only: only ?? null },
+      limits: null,
+      scenarios: [],
+      profiles: null,
+    };
     console.log(
-      `rates ${rates.join(', ')}/s, ${seconds}s each, Node ${process.version}, ` +
-        `${require('node:os').availableParallelism()} CPUs, all services and the gateway in one process`,
+      `machine: ${report.machine.cpuModel}, ${report.machine.cores} cores, Node ${report.machine.node}, ` +
+        `PostgreSQL ${pgVersion}, NATS ${report.machine.nats}, load ${report.machine.loadAverageAtStart.join(' ')}`,
     );
+    console.log(`system: ${report.topology}`);
+
+    // The floors, with a customer that has an asset to read.
+    const reader = await scenarios.customerWithOrder(gql);
+    report.limits = await measureLimits({
+      databases: { workorder: serverUrl(databases.workorder), customer: serverUrl(databases.customer) },
+      customerId: reader.customerId,
+      seconds: limitSeconds,
+    });
+    const { intakeSql, customerReadSql, nodeHttp } = report.limits;
+    console.log(
+      `floors (${report.limits.clients} clients, ${limitSeconds}s): intake SQL ${intakeSql.tps} tps, ` +
+        `customer read SQL ${customerReadSql.tps} tps (${intakeSql.tool}), Node HTTP ${nodeHttp.rps} req/s`,
+    );
+
     for (const scenario of scenarios.list) {
       if (only && !only.some((o) => scenario.name.startsWith(o))) continue;
-      const requests = rates.reduce((n, r) => n + warmUp(r) + Math.round(r * seconds), 0);
-      const request = await scenario.prepare({ gql, requests, publish, sql });
+      const limit = report.limits[scenario.limit].tps;
+      const { request, before, lag } = await scenario.prepare(ctx);
+      const steps = [];
       for (const rate of rates) {
-        await fixedRate({ rate: warmUp(rate), seconds: 1, request });
-        statements?.clear();
-        const result = await fixedRate({ rate, seconds, request });
-        console.log(`${scenario.name.padEnd(28)} ${JSON.stringify({ rate, ...result })}`);
-        if (statements) {
-          // Per request, by service; background work (outbox relays, consumers) included.
-          const perRequest = Object.fromEntries(
-            [...statements].map(([db, n]) => [
-              String(db).slice(tag.length + 1),
-              Number((n / result.requests).toFixed(1)),
-            ]),
-          );
-          console.log(`${''.padEnd(28)} SQL statements per request ${JSON.stringify(perRequest)}`);
-        }
+        const n = Math.round(rate * seconds);
+        await before?.(warmUp(rate) + n);
+        await fixedRate({ rate: warmUp(rate), seconds: 1, request, maxInFlight });
+        await settle();
+        const start = await snapshot({ processes, databases, sql: adminSql });
+        const cpuStart = process.cpuUsage();
+        const since = new Date();
+        const result = await fixedRate({ rate, seconds, request, maxInFlight });
+        const lagged = lag ? await lag({ since }) : null;
+        await settle();
+        const bench = process.cpuUsage(cpuStart);
+        const costs = delta(start, await snapshot({ processes, databases, sql: adminSql }), result.requests);
+        const step = {
+          rate,
+          ...result,
+          saturated: result.throughput < SATURATED * rate || result.errors > 0,
+          ratioToLimit: Number((result.throughput / limit).toFixed(4)),
+          ...costs,
+          loadGeneratorCpuMsPerRequest: Number(((bench.user + bench.system) / 1000 / result.requests).toFixed(2)),
+          eventLagMs: lagged ? { ...percentiles(lagged.samples), missing: lagged.missing } : null,
+        };
+        steps.push(step);
+        printStep(scenario.name, step);
+        if (step.saturated) break;
       }
+      report.scenarios.push({ name: scenario.name, limit: scenario.limit, summary: summarise(steps), steps });
     }
   } finally {
     await cleanUp();
   }
+  if (!report) return;
+  if (cpuProfDir) {
+    report.profiles = summariseProfiles(cpuProfDir, system?.processes ?? []);
+    for (const [name, top] of Object.entries(report.profiles))
+      console.log(`profile ${name}: ${top.slice(0, 8).map((t) => `${t.what} ${t.percent}%`).join(', ')}`);
+  }
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(`${out}.json`, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(`${out}.svg`, latencyChart(report));
+  console.log(`wrote ${path.relative(process.cwd(), out)}.json and .svg`);
+}
+
+/**
+ * Per scenario: the highest achieved rate (saturation), its ratio to the floor, and at the step
+ * closest to half of it the p99 latency, the event lag and the CPU per request.
+ */
+function summarise(steps) {
+  const ok = steps.filter((s) => s.ok > 0);
+  if (!ok.length) return null;
+  const top = ok.reduce((a, b) => (b.throughput > a.throughput ? b : a));
+  const half = ok.reduce((a, b) =>
+    Math.abs(b.throughput - top.throughput / 2) < Math.abs(a.throughput - top.throughput / 2) ? b : a,
+  );
+  return {
+    saturated: steps.some((s) => s.saturated),
+    maxThroughput: top.throughput,
+    ratioToLimit: top.ratioToLimit,
+    atHalf: {
+      rate: half.rate,
+      throughput: half.throughput,
+      p99: half.p99,
+      eventLagP99: half.eventLagMs?.p99 ?? null,
+      cpuMsPerRequest: half.cpuMsPerRequest.total,
+    },
+  };
+}
+
+function printStep(name, s) {
+  const short = (o) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  console.log(
+    `${name.padEnd(28)} ${String(s.rate).padStart(5)}/s → ${s.throughput}/s${s.saturated ? ' (saturated)' : ''}` +
+      ` p50 ${s.p50} p90 ${s.p90} p99 ${s.p99} ms, ${(s.ratioToLimit * 100).toFixed(1)} % of the floor` +
+      (s.errors ? `, ${s.errors} errors (${s.firstError})` : ''),
+  );
+  console.log(`${''.padEnd(30)}CPU ms/request: ${short(s.cpuMsPerRequest)}`);
+  console.log(`${''.padEnd(30)}SQL statements/request: ${short(s.statementsPerRequest)}`);
+  if (s.eventLagMs)
+    console.log(
+      `${''.padEnd(30)}event lag ms: p50 ${s.eventLagMs.p50} p90 ${s.eventLagMs.p90} p99 ${s.eventLagMs.p99}` +
+        (s.eventLagMs.missing ? `, ${s.eventLagMs.missing} never arrived` : ''),
+    );
 }
 
 main().then(

@@ -1,9 +1,14 @@
-// Benchmark scenarios. `prepare(ctx)` sets up data and returns the request function; the runner
-// calls it with the request index, but indices restart for every rate, so one-shot work (a survey
-// is answered once) takes the next prepared item from a queue instead.
+// Benchmark scenarios. `prepare(ctx)` sets up data and returns `{ request, before?, lag? }`:
+//   request(i)        one request; indices restart for every rate, so one-shot work (a survey is
+//                     answered once) takes the next prepared item from a queue instead
+//   before(n)         called before a step of n requests (to top such a queue up)
+//   lag({ since })    after a step: the consumer path's delay in ms for every event the step
+//                     caused, { samples, missing } (outbox or publish time → consumer's inbox row)
+// `limit` names the floor the scenario's rate is compared with (see limits.js): `intakeSql` for
+// writes, `customerReadSql` for reads.
 //   ctx.gql(query, variables, roles?, user?)  through the gateway, as `user` (default "bench")
-//   ctx.requests                              how many requests the runs of this scenario make
-//   ctx.publish(type, data)                   publishes an event as its producer's relay would
+//   ctx.publish(type, data)                   publishes an event as its producer's relay would;
+//                                             resolves with its id
 //   ctx.sql(service, text, params)            reads a service's database (setup and checks only)
 const { randomUUID } = require('node:crypto');
 
@@ -19,7 +24,7 @@ const DISPATCH = `mutation($id: ID!, $tech: ID!) { dispatchWorkOrder(input: { wo
 
 let customerSeq = 0;
 /** A customer with one asset (warranty) and a registered work order for it. */
-async function customerWithOrder(gql, { dispatch = false } = {}) {
+async function customerWithOrder(gql, { dispatch = false, city = 'Hangzhou' } = {}) {
   const n = ++customerSeq;
   const mobile = `136${String(n).padStart(8, '0')}`;
   const { createCustomer: c } = await gql(CREATE_CUSTOMER, {
@@ -27,7 +32,7 @@ async function customerWithOrder(gql, { dispatch = false } = {}) {
       kind: 'PERSON',
       name: `Bench Owner ${n}`,
       contacts: [{ name: `Owner ${n}`, mobile }],
-      addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
+      addresses: [{ region: { province: 'Zhejiang', city } }],
     },
   });
   const customerId = c.customer.id;
@@ -37,7 +42,7 @@ async function customerWithOrder(gql, { dispatch = false } = {}) {
       customerId,
       assetId: a.asset.id,
       contact: { name: `Owner ${n}`, phone: mobile },
-      address: { region: { province: 'Zhejiang', city: 'Hangzhou' } },
+      address: { region: { province: 'Zhejiang', city } },
       areaType: 'URBAN',
       distanceKm: 5,
       faultDescription: 'lift stuck',
@@ -51,6 +56,45 @@ async function customerWithOrder(gql, { dispatch = false } = {}) {
 }
 
 const inParallel = (n, fn) => Promise.all(Array.from({ length: n }, (_, i) => fn(i)));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits (up to a minute) for `consumer` in `service` to record each of `events` ({ id, at: Date })
+ * in its inbox, and returns each one's delay from `at` in ms; events never seen count as missing.
+ * The inbox row is written in the transaction of the consumer's effect, stamped when it starts.
+ */
+async function inboxLag(ctx, service, consumer, events) {
+  const ids = events.map((e) => e.id);
+  let rows = [];
+  for (let deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(200)) {
+    rows = await ctx.sql(
+      service,
+      'SELECT event_id, received_at FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])',
+      [consumer, ids],
+    );
+    if (rows.length === ids.length) break;
+  }
+  const received = new Map(rows.map((r) => [r.event_id, new Date(r.received_at).getTime()]));
+  const samples = events
+    .filter((e) => received.has(e.id))
+    .map((e) => received.get(e.id) - e.at.getTime());
+  return { samples, missing: ids.length - samples.length };
+}
+
+/** The lag of a service's own events: from its outbox row (written in the changing transaction). */
+async function outboxLag(ctx, { producer, type, service, consumer, since }) {
+  const events = await ctx.sql(
+    producer,
+    'SELECT id, created_at FROM outbox WHERE type = $1 AND created_at >= $2',
+    [type, since],
+  );
+  return inboxLag(
+    ctx,
+    service,
+    consumer,
+    events.map((e) => ({ id: e.id, at: new Date(e.created_at) })),
+  );
+}
 
 async function technician(gql) {
   await gql(
@@ -62,8 +106,9 @@ async function technician(gql) {
 
 const createCustomer = {
   name: 'customer.createCustomer',
+  limit: 'intakeSql',
   async prepare({ gql }) {
-    return (i) =>
+    const request = (i) =>
       gql(CREATE_CUSTOMER, {
         input: {
           kind: 'PERSON',
@@ -72,27 +117,57 @@ const createCustomer = {
           addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' } }],
         },
       });
+    return { request };
   },
 };
 
 const customerWithAssets = {
   name: 'customer.read+assets',
+  limit: 'customerReadSql',
   async prepare({ gql }) {
     const { customerId } = await customerWithOrder(gql);
-    return () =>
+    const request = () =>
       gql(
         `query($id: ID!) { customer(id: $id) { name assets { nodes { id entitlement { kind } } } } }`,
         {
           id: customerId,
         },
       );
+    return { request };
   },
 };
 
-/** R-WO-1 intake through the gateway: gRPC entitlement check, SLA, numbering, outbox. */
+/**
+ * The dispatchers' board: 100 open orders of 100 customers (in a city of their own) with each
+ * order's customer and asset from the customer service, as the gateway batches them.
+ */
+const dispatchBoard = {
+  name: 'workorder.dispatchBoard',
+  limit: 'customerReadSql',
+  async prepare({ gql }) {
+    for (let batch = 0; batch < 10; batch++)
+      await inParallel(10, () => customerWithOrder(gql, { city: 'Ningbo' }));
+    const request = () =>
+      gql(
+        `query { dispatchBoard(filter: { city: "Ningbo" }, first: 100) { dueAt overdue carriedOver
+          workOrder { id number status category customer { id name } asset { id model serialNumber } } } }`,
+        {},
+        ['dispatcher'],
+        'bench-dispatcher',
+      );
+    return { request };
+  },
+};
+
+/**
+ * R-WO-1 intake through the gateway: gRPC entitlement check, SLA, numbering, outbox; and the
+ * consumer path registered → contact log (R-CU-5) in the customer service.
+ */
 const registerWorkOrder = {
   name: 'workorder.registerWorkOrder',
-  async prepare({ gql }) {
+  limit: 'intakeSql',
+  async prepare(ctx) {
+    const { gql } = ctx;
     const { createCustomer: c } = await gql(
       `mutation { createCustomer(input: { kind: PERSON, name: "Intake", contacts: [{ name: "I", mobile: "13700000001" }], addresses: [{ region: { province: "Zhejiang", city: "Hangzhou" } }] }) { customer { id } } }`,
     );
@@ -112,13 +187,22 @@ const registerWorkOrder = {
     };
     // Rotate categories so most requests are not repeat repairs of each other.
     const categories = ['ELECTRICAL', 'MECHANICAL', 'BODY', 'BATTERY', 'SOFTWARE', 'OTHER'];
-    return (i) =>
+    const request = (i) =>
       gql(
         `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id number } } }`,
         {
           input: { ...input, category: categories[i % categories.length] },
         },
       );
+    const lag = ({ since }) =>
+      outboxLag(ctx, {
+        producer: 'workorder',
+        type: 'workorder.registered',
+        service: 'customer',
+        consumer: 'customer-on-workorder-registered',
+        since,
+      });
+    return { request, lag };
   },
 };
 
@@ -132,6 +216,7 @@ const registerWorkOrder = {
  */
 const issueParts = {
   name: 'inventory.issueParts',
+  limit: 'intakeSql',
   async prepare({ gql }) {
     const REQUISITIONS = 20;
     const CATALOGUE = Number(process.env.BENCH_CATALOGUE ?? 1000);
@@ -196,7 +281,7 @@ const issueParts = {
       );
       return r.id;
     });
-    return (i) =>
+    const request = (i) =>
       gql(
         `mutation($id: ID!, $part: ID!) { issueParts(input: { requisitionId: $id, lines: [{ partCode: $part, quantity: 1 }] }) { requisition { status } } }`,
         {
@@ -206,6 +291,7 @@ const issueParts = {
         ['warehouse'],
         'bench-keeper',
       );
+    return { request };
   },
 };
 
@@ -217,11 +303,12 @@ const issueParts = {
  */
 const registerComplaint = {
   name: 'complaint.registerComplaint',
+  limit: 'intakeSql',
   async prepare({ gql }) {
     const orders = [];
     for (let batch = 0; batch < 10; batch++)
       orders.push(...(await inParallel(10, () => customerWithOrder(gql))));
-    return (i) => {
+    const request = (i) => {
       const o = orders[i % orders.length];
       return gql(
         `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id number status } } }`,
@@ -240,78 +327,103 @@ const registerComplaint = {
         'bench-cr',
       );
     };
+    return { request };
   },
 };
 
 /**
- * Work orders completed ten days ago for `customers`, announced the way the work-order service
+ * A work order completed ten days ago for `customer`, announced the way the work-order service
  * does (`workorder.completed` on its stream), so the survey service creates one survey and two
- * follow-ups (already due) for each; resolves once all of them exist.
+ * follow-ups (already due) for it. Resolves with the event's id once published.
  */
-async function completedOrders(ctx, customers, n) {
+function publishCompleted(ctx, customer) {
   const completedAt = new Date(Date.now() - 10 * 86_400_000).toISOString();
-  const ids = [];
-  for (let i = 0; i < n; i++) {
-    const c = customers[i % customers.length];
-    const workOrderId = randomUUID();
-    ids.push(workOrderId);
-    await ctx.publish('workorder.completed', {
-      workOrderId,
-      number: `WO-BENCH-${workOrderId.slice(0, 8)}`,
-      status: 'RESOLVED_ON_SITE',
-      customerId: c.customerId,
-      assetId: c.assetId,
-      serviceType: 'WARRANTY',
-      category: 'MECHANICAL',
-      region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
-      technicianIds: [TECH],
-      leadTechnicianId: null,
-      calledAt: completedAt,
-      completedAt,
-      resolution: 'ON_SITE',
-      partsReplaced: [],
-      oldPartsCollected: false,
-      oldParts: [],
-      responsibility: 'PRODUCT',
-      repeatOfWorkOrderId: null,
-    });
-  }
-  for (let tries = 0; ; tries++) {
-    const [{ count }] = await ctx.sql(
-      'survey',
-      'SELECT count(*)::int AS count FROM survey WHERE work_order_id = ANY($1::uuid[])',
-      [ids],
-    );
-    if (count === n) break;
-    if (tries > 600) throw new Error(`only ${count} of ${n} surveys were created`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return ids;
+  const workOrderId = randomUUID();
+  return ctx.publish('workorder.completed', {
+    workOrderId,
+    number: `WO-BENCH-${workOrderId.slice(0, 8)}`,
+    status: 'RESOLVED_ON_SITE',
+    customerId: customer.customerId,
+    assetId: customer.assetId,
+    serviceType: 'WARRANTY',
+    category: 'MECHANICAL',
+    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+    technicianIds: [TECH],
+    leadTechnicianId: null,
+    calledAt: completedAt,
+    completedAt,
+    resolution: 'ON_SITE',
+    partsReplaced: [],
+    oldPartsCollected: false,
+    oldParts: [],
+    responsibility: 'PRODUCT',
+    repeatOfWorkOrderId: null,
+  });
+}
+
+/** `n` completed work orders (see publishCompleted); resolves once all their surveys exist. */
+async function completedOrders(ctx, customers, n) {
+  const events = [];
+  for (let i = 0; i < n; i++)
+    events.push({ id: await publishCompleted(ctx, customers[i % customers.length]), at: new Date() });
+  const { missing } = await inboxLag(ctx, 'survey', 'survey-on-workorder-completed', events);
+  if (missing) throw new Error(`${missing} of ${n} completed orders got no survey`);
 }
 
 /** R-SV-1: an agent records a customer's answers on a call (row lock, answer, outbox). */
 const answerSurvey = {
   name: 'survey.answerSurvey',
+  limit: 'intakeSql',
   async prepare(ctx) {
     const customers = await inParallel(10, () => customerWithOrder(ctx.gql));
-    const orders = await completedOrders(ctx, customers, ctx.requests);
-    const rows = await ctx.sql(
-      'survey',
-      `SELECT id FROM survey WHERE work_order_id = ANY($1::uuid[]) AND status = 'OPEN'`,
-      [orders],
-    );
-    const open = rows.map((r) => r.id);
+    const open = [];
     const answers = ['attitude', 'skill', 'arrival_on_time', 'promises_kept'].map((item) => ({
       item,
       level: 'SATISFIED',
     }));
-    return () =>
+    const before = async (n) => {
+      if (open.length >= n) return;
+      await completedOrders(ctx, customers, n - open.length);
+      const rows = await ctx.sql(
+        'survey',
+        `SELECT id FROM survey WHERE status = 'OPEN' AND NOT (id = ANY($1::uuid[]))`,
+        [open],
+      );
+      open.push(...rows.map((r) => r.id));
+    };
+    const request = () =>
       ctx.gql(
         `mutation($input: AnswerSurveyInput!) { answerSurvey(input: $input) { survey { id status } } }`,
         { input: { surveyId: open.pop(), answers, suggestions: 'none' } },
         ['agent'],
         'bench-agent',
       );
+    return { request, before };
+  },
+};
+
+/**
+ * The consumer path completion → survey (R-SV-1): each request publishes one
+ * `workorder.completed` as the work-order service's relay would; its lag runs from the publish to
+ * the survey consumer's inbox row, written with the survey and its follow-ups. The latency is the
+ * publish's (JetStream's acknowledgement); the lag tells whether the consumer keeps up.
+ */
+const completionToSurvey = {
+  name: 'survey.onWorkorderCompleted',
+  limit: 'intakeSql',
+  async prepare(ctx) {
+    const customers = await inParallel(10, () => customerWithOrder(ctx.gql));
+    let published = [];
+    const request = async (i) => {
+      const at = new Date();
+      published.push({ id: await publishCompleted(ctx, customers[i % customers.length]), at });
+    };
+    const lag = async ({ since }) => {
+      const step = published.filter((e) => e.at >= since);
+      published = [];
+      return inboxLag(ctx, 'survey', 'survey-on-workorder-completed', step);
+    };
+    return { request, lag };
   },
 };
 
@@ -322,10 +434,11 @@ const answerSurvey = {
  */
 const followUpCallList = {
   name: 'survey.followUpCallList',
+  limit: 'customerReadSql',
   async prepare(ctx) {
     const customers = await inParallel(20, () => customerWithOrder(ctx.gql));
     await completedOrders(ctx, customers, 500);
-    return () =>
+    const request = () =>
       ctx.gql(
         `query { followUpCallList(first: 20) { totalCount nodes { id workOrderNumber sequence topics callDate status attempts
           customer { id name contacts { name mobile } } calls { outcome calledAt } } } }`,
@@ -333,18 +446,22 @@ const followUpCallList = {
         ['agent'],
         'bench-agent',
       );
+    return { request };
   },
 };
 
 module.exports = {
   services,
+  customerWithOrder,
   list: [
     createCustomer,
     customerWithAssets,
+    dispatchBoard,
     registerWorkOrder,
     issueParts,
     registerComplaint,
     answerSurvey,
+    completionToSurvey,
     followUpCallList,
   ],
 };

@@ -1,0 +1,83 @@
+// What one step of load cost, read before and after it: CPU time per process from /proc, SQL
+// statements per service from each process's own counter (`db_client_statements_total` on its
+// /metrics; BEGIN and COMMIT included), and the CPU of the PostgreSQL backends serving this run's
+// databases. Not pg_stat_statements: it must be preloaded into a server the machine shares, and
+// pg_stat_database flushes its counts up to seconds late, longer than a short step.
+const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time of a process in ms (fields 14 and 15 of /proc/<pid>/stat); null when gone. */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Sum of every `db_client_statements_total` series in a Prometheus exposition. */
+function statementsIn(text) {
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith('db_client_statements_total')) sum += Number(line.split(' ').at(-1));
+  return sum;
+}
+
+/**
+ * A reading of every counter a step is measured by. `processes`: [{ name, pid, metricsUrl }];
+ * `databases`: { service: database name }; `sql(text, params)` queries the server.
+ */
+async function snapshot({ processes, databases, sql }) {
+  const cpu = {};
+  const statements = {};
+  for (const p of processes) {
+    cpu[p.name] = cpuMs(p.pid);
+    if (p.metricsUrl && databases[p.name]) {
+      const res = await fetch(p.metricsUrl);
+      statements[p.name] = statementsIn(await res.text());
+    }
+  }
+  // Backends come and go with the pools; those seen at both readings are counted (see delta).
+  const backends = await sql(`SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)`, [Object.values(databases)]);
+  const backendCpu = Object.fromEntries(backends.map((b) => [b.pid, cpuMs(b.pid)]));
+  return { cpu, statements, backendCpu };
+}
+
+const per = (value, requests, digits = 2) =>
+  value === null || !requests ? null : Number((value / requests).toFixed(digits));
+
+/** Cost per request between two snapshots: CPU ms per process, SQL statements per service's database. */
+function delta(before, after, requests) {
+  const cpuMsPerRequest = {};
+  let total = 0;
+  for (const [name, end] of Object.entries(after.cpu)) {
+    const start = before.cpu[name];
+    if (end === null || start === null || start === undefined) continue;
+    cpuMsPerRequest[name] = per(end - start, requests);
+    total += end - start;
+  }
+  let pg = 0;
+  for (const [pid, end] of Object.entries(after.backendCpu)) {
+    const start = before.backendCpu[pid];
+    if (end !== null && start !== null && start !== undefined) pg += end - start;
+  }
+  cpuMsPerRequest.postgres = per(pg, requests);
+  cpuMsPerRequest.total = per(total + pg, requests);
+  const statementsPerRequest = {};
+  for (const [service, end] of Object.entries(after.statements))
+    statementsPerRequest[service] = per(end - before.statements[service], requests, 1);
+  return { cpuMsPerRequest, statementsPerRequest };
+}
+
+module.exports = { snapshot, delta, cpuMs };
