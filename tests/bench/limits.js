@@ -154,8 +154,13 @@ async function httpFloor({ seconds }) {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
-    const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(d))));
-    const body = JSON.stringify({ query: 'query { customer(id: "x") { id name } }', variables: {} });
+    const port = await new Promise((resolve) =>
+      server.stdout.once('data', (d) => resolve(Number(d))),
+    );
+    const body = JSON.stringify({
+      query: 'query { customer(id: "x") { id name } }',
+      variables: {},
+    });
     const until = performance.now() + seconds * 1000;
     let done = 0;
     await Promise.all(

@@ -47,7 +47,11 @@ async function fixedRate({ rate, seconds, request, maxInFlight = 256 }) {
 function percentiles(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const pct = (p) =>
-    sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null;
+    sorted.length
+      ? Number(
+          sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1),
+        )
+      : null;
   return { n: sorted.length, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) };
 }
 

@@ -49,7 +49,9 @@ async function snapshot({ processes, databases, sql }) {
     }
   }
   // Backends come and go with the pools; those seen at both readings are counted (see delta).
-  const backends = await sql(`SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)`, [Object.values(databases)]);
+  const backends = await sql(`SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)`, [
+    Object.values(databases),
+  ]);
   const backendCpu = Object.fromEntries(backends.map((b) => [b.pid, cpuMs(b.pid)]));
   return { cpu, statements, backendCpu };
 }

@@ -365,7 +365,10 @@ function publishCompleted(ctx, customer) {
 async function completedOrders(ctx, customers, n) {
   const events = [];
   for (let i = 0; i < n; i++)
-    events.push({ id: await publishCompleted(ctx, customers[i % customers.length]), at: new Date() });
+    events.push({
+      id: await publishCompleted(ctx, customers[i % customers.length]),
+      at: new Date(),
+    });
   const { missing } = await inboxLag(ctx, 'survey', 'survey-on-workorder-completed', events);
   if (missing) throw new Error(`${missing} of ${n} completed orders got no survey`);
 }

@@ -22,7 +22,9 @@ function startTopology({ env, onExit }) {
     // second signal would make its processes skip their graceful shutdown).
     detached: true,
   });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return new Promise((resolve, reject) => {
     let url;
     let up = false;
