@@ -3,6 +3,10 @@
 // on 127.0.0.1:5432 / :4222; else containers when a Docker engine is reachable (data in the named
 // volumes aftercare-postgres / aftercare-nats); else an embedded PostgreSQL (data in
 // .data/postgres) and a nats-server from PATH (JetStream store in .data/nats).
+//
+// A second system beside the first (a bench, a test): AFTERCARE_PORT_OFFSET shifts every port,
+// AFTERCARE_DATABASE_PREFIX renames every database and, unless EVENT_SUBJECT_PREFIX is set, its
+// event streams and consumers, so the two never share state.
 const { spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
@@ -133,12 +137,45 @@ async function shutdown(code) {
   process.exit(code);
 }
 
+/**
+ * A second system on one machine must not share ports, databases or event streams with the first.
+ * Refused when malformed: a wrong offset would otherwise surface as one service's port clash.
+ */
+function instanceSettings(env) {
+  const offset = Number(env.AFTERCARE_PORT_OFFSET || 0);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 15000)
+    throw new Error('AFTERCARE_PORT_OFFSET must be an integer from 0 to 15000');
+  const databasePrefix = env.AFTERCARE_DATABASE_PREFIX || '';
+  if (databasePrefix && !/^[a-z][a-z0-9_]{0,29}$/.test(databasePrefix))
+    throw new Error(
+      'AFTERCARE_DATABASE_PREFIX must be a lower-case SQL identifier of at most 30 characters',
+    );
+  return { offset, databasePrefix };
+}
+
+/**
+ * Where a service listens and keeps its data: its own configuration's defaults (one place for
+ * them), shifted by the instance settings.
+ */
+function serviceSettings(name, { offset, databasePrefix }) {
+  const config = require(path.join(root, 'services', name, 'dist/config.js'));
+  const schema = Object.values(config).find((v) => v?.shape?.HTTP_PORT);
+  if (!schema) throw new Error(`services/${name}/dist/config.js exports no service settings`);
+  const defaultOf = (key) => schema.shape[key].parse(undefined);
+  return {
+    HTTP_PORT: String(defaultOf('HTTP_PORT') + offset),
+    GRPC_PORT: String(defaultOf('GRPC_PORT') + offset),
+    ADMIN_PORT: String(defaultOf('ADMIN_PORT') + offset),
+    DATABASE_NAME: databasePrefix + defaultOf('DATABASE_NAME'),
+  };
+}
+
 async function main() {
   // SIGHUP: the terminal was closed; the detached children would not get it themselves.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
   const env = { ...process.env };
-  // Per-service settings would make every service collide on one port or database. Each service
-  // keeps its default ports: HTTP 41xx, gRPC 501xx, admin (/metrics) 940x; the gateway 4000/9400.
+  // Per-service settings would make every service collide on one port or database; each service
+  // gets its own below.
   for (const name of [
     'HTTP_PORT',
     'GRPC_PORT',
@@ -148,36 +185,47 @@ async function main() {
     'SERVICE_NAME',
   ])
     delete env[name];
+  const instance = instanceSettings(env);
+  if (instance.databasePrefix)
+    env.EVENT_SUBJECT_PREFIX ||= instance.databasePrefix.replace(/_+$/, '');
   // Each process signs its calls with its own key (ADR 0010): from INTERNAL_KEYS_DIR (made by
   // `npm run keys`), else a development set made once for this checkout in .data/.
   const keysDir = env.INTERNAL_KEYS_DIR || path.join(dataDir, 'internal-keys');
   const keys = ensureKeys(keysDir);
-  const gatewayPort = Number(env.GATEWAY_PORT || 4000);
+  const gatewayPort = Number(env.GATEWAY_PORT || 4000 + instance.offset);
   servers = await provideServers(env);
   env.PG_URL = servers.pgUrl;
   env.NATS_URL = servers.natsUrl;
-  // gRPC servers the services call (workorder and complaint → customer; inventory and complaint →
-  // workorder), at their default ports on this machine unless set.
-  env.CUSTOMER_GRPC_ADDRESS ||= '127.0.0.1:50101';
-  env.WORKORDER_GRPC_ADDRESS ||= '127.0.0.1:50102';
-  const { SUBGRAPHS } = require(path.join(root, 'gateway/dist/subgraphs.js'));
+  const { SUBGRAPHS, subgraphUrlVariable } = require(path.join(root, 'gateway/dist/subgraphs.js'));
   const services = SUBGRAPHS.filter((s) =>
     existsSync(path.join(root, 'services', s.name, 'dist/main.js')),
-  );
+  ).map((s) => ({ name: s.name, settings: serviceSettings(s.name, instance) }));
+  const byName = Object.fromEntries(services.map((s) => [s.name, s.settings]));
+  // gRPC servers the services call (workorder and complaint → customer; inventory and complaint →
+  // workorder), unless set.
+  env.CUSTOMER_GRPC_ADDRESS ||= `127.0.0.1:${byName.customer.GRPC_PORT}`;
+  env.WORKORDER_GRPC_ADDRESS ||= `127.0.0.1:${byName.workorder.GRPC_PORT}`;
   for (const s of services) {
-    run(s.name, path.join(root, 'services', s.name, 'dist/main.js'), env, keys);
+    run(
+      s.name,
+      path.join(root, 'services', s.name, 'dist/main.js'),
+      { ...env, ...s.settings },
+      keys,
+    );
   }
   await Promise.all(
-    services.map((s) => waitReady(s.name, new URL('/readyz', s.defaultUrl).toString())),
+    services.map((s) => waitReady(s.name, `http://127.0.0.1:${s.settings.HTTP_PORT}/readyz`)),
   );
   const gatewayEnv = {
     ...env,
     HTTP_PORT: String(gatewayPort),
-    ADMIN_PORT: env.GATEWAY_ADMIN_PORT || '9400',
+    ADMIN_PORT: env.GATEWAY_ADMIN_PORT || String(9400 + instance.offset),
     JWT_SECRET: devJwtSecret(),
     JWT_MAX_LIFETIME_S: devTokenMaxLifetime(),
     ALLOW_INTROSPECTION: env.ALLOW_INTROSPECTION || 'true',
   };
+  for (const s of services)
+    gatewayEnv[subgraphUrlVariable(s.name)] ||= `http://127.0.0.1:${s.settings.HTTP_PORT}/graphql`;
   if (!env.JWT_SECRET)
     console.log("[start] JWT_SECRET not set: using this checkout's development secret in .data/");
   run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv, keys);

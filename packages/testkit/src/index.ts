@@ -10,3 +10,4 @@ export * from './identity';
 export * from './identity-attacks';
 export * from './idempotency';
 export * from './outage';
+export * from './ports';
