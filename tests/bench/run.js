@@ -88,21 +88,14 @@ function machine(pgVersion, natsVersion) {
   };
 }
 
-/**
- * This run's database of each service: created while the system started, named with this run's
- * prefix. (A start.js without AFTERCARE_DATABASE_PREFIX uses the plain `aftercare_<service>`
- * names; the bench accepts them only when they did not exist before, so it never drops a
- * developer's databases.)
- */
+/** This run's database of each service: created while the system started, named with its prefix. */
 function ownDatabases(before, after) {
-  const fresh = after.filter((d) => !before.includes(d));
+  const fresh = after.filter((d) => !before.includes(d) && d.startsWith(`${tag}_`));
   const found = {};
   for (const s of scenarios.services) {
-    const name = fresh.find((d) => (d.startsWith(tag) && d.endsWith(s)) || d === `aftercare_${s}`);
+    const name = fresh.find((d) => d.endsWith(`_${s}`));
     if (!name)
-      throw new Error(
-        `no database of this run for ${s}: does scripts/start.js take AFTERCARE_DATABASE_PREFIX? (new databases: ${fresh.join(', ') || 'none'})`,
-      );
+      throw new Error(`no database of this run for ${s} (new: ${fresh.join(', ') || 'none'})`);
     found[s] = name;
   }
   return found;
@@ -128,7 +121,7 @@ async function main() {
       await nc.close();
       // Anything this run created, even when it stopped before finding its databases.
       const created = (await listDatabases()).filter(
-        (d) => !databasesBefore.includes(d) && (d.startsWith(tag) || /^aftercare_\w+$/.test(d)),
+        (d) => !databasesBefore.includes(d) && d.startsWith(`${tag}_`),
       );
       for (const db of created)
         await adminSql(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch((err) =>
@@ -247,6 +240,7 @@ async function main() {
       topology: `scripts/start.js: ${system.processes.map((p) => p.name).join(', ')}, one process each`,
       settings: { seconds, limitSeconds, rates, maxInFlight, only: only ?? null },
       limits: null,
+      idleCpuMsPerSecond: null,
       scenarios: [],
       profiles: null,
     };
@@ -270,6 +264,21 @@ async function main() {
     console.log(
       `floors (${report.limits.clients} clients, ${limitSeconds}s): intake SQL ${intakeSql.tps} tps, ` +
         `customer read SQL ${customerReadSql.tps} tps (${intakeSql.tool}), Node HTTP ${nodeHttp.rps} req/s`,
+    );
+    // What each process costs doing nothing (relay polls, schedulers, metrics): part of every
+    // step's CPU per request, most visible at low rates.
+    await settle();
+    const idleStart = await snapshot({ processes, databases, sql: adminSql });
+    await new Promise((r) => setTimeout(r, limitSeconds * 1000));
+    report.idleCpuMsPerSecond = delta(
+      idleStart,
+      await snapshot({ processes, databases, sql: adminSql }),
+      limitSeconds,
+    ).cpuMsPerRequest;
+    console.log(
+      `idle CPU ms per second: ${Object.entries(report.idleCpuMsPerSecond)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
     );
 
     for (const scenario of scenarios.list) {
