@@ -28,7 +28,7 @@ const { measureLimits, pgbenchPath } = require('./limits');
 const { snapshot, delta } = require('./probes');
 const { startTopology, metricsUrl } = require('./topology');
 const { latencyChart } = require('./chart');
-const { summariseProfiles } = require('./profile');
+const { summariseProfiles, monotonicMicros } = require('./profile');
 const scenarios = require('./scenarios');
 
 const root = path.join(__dirname, '..', '..');
@@ -113,6 +113,8 @@ async function main() {
   let databases = {};
   let cleaning;
   let report;
+  /** When load ran ([start, end] µs), for the CPU profiles. */
+  const loadWindows = [];
   const cleanUp = () =>
     (cleaning ??= (async () => {
       const code = await system?.stop();
@@ -317,8 +319,11 @@ async function main() {
         const cpuStart = process.cpuUsage();
         const since = new Date();
         measuring = true;
+        const span = [monotonicMicros()];
         const result = await fixedRate({ rate, seconds, request, maxInFlight }).finally(() => {
           measuring = false;
+          span.push(monotonicMicros());
+          loadWindows.push(span);
         });
         const lagged = lag ? await lag({ since }) : null;
         await settle();
@@ -349,7 +354,7 @@ async function main() {
   }
   if (!report) return;
   if (cpuProfDir) {
-    report.profiles = summariseProfiles(cpuProfDir, system?.processes ?? []);
+    report.profiles = summariseProfiles(cpuProfDir, system?.processes ?? [], loadWindows);
     for (const [name, top] of Object.entries(report.profiles))
       console.log(
         `profile ${name}: ${top
