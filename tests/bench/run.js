@@ -26,7 +26,7 @@ const { Pool } = require('pg');
 const { fixedRate, percentiles } = require('./load');
 const { measureLimits, pgbenchPath } = require('./limits');
 const { snapshot, delta } = require('./probes');
-const { startTopology, metricsUrl } = require('./topology');
+const { startTopology, listeners } = require('./topology');
 const { latencyChart } = require('./chart');
 const { summariseProfiles, monotonicMicros } = require('./profile');
 const scenarios = require('./scenarios');
@@ -34,6 +34,8 @@ const scenarios = require('./scenarios');
 const root = path.join(__dirname, '..', '..');
 const { signDevToken } = require(path.join(root, 'gateway/dist'));
 const testkit = require(path.join(root, 'packages/testkit/dist'));
+const kit = require(path.join(root, 'packages/kit/dist'));
+const { ensureKeys } = require(path.join(root, 'scripts/keys.js'));
 const { jetstream, jetstreamManager } = require('@nats-io/jetstream');
 const { connect, headers: natsHeaders } = require('@nats-io/transport-node');
 
@@ -161,7 +163,7 @@ async function main() {
     });
     databases = ownDatabases(databasesBefore, await listDatabases());
     const processes = [];
-    for (const p of system.processes) processes.push({ ...p, metricsUrl: await metricsUrl(p.pid) });
+    for (const p of system.processes) processes.push({ ...p, ...(await listeners(p.pid)) });
     for (const [s, db] of Object.entries(databases))
       pools[s] = new Pool({ connectionString: serverUrl(db), max: 2 });
     const sql = async (service, text, params) => (await pools[service].query(text, params)).rows;
@@ -213,7 +215,28 @@ async function main() {
       });
       return envelope.id;
     };
-    const ctx = { gql, publish, sql };
+    // A query sent straight to a subgraph, signed as the gateway signs it (its key from the same
+    // folder start.js gives the gateway), to weigh what the gateway adds.
+    const keys = ensureKeys(env.INTERNAL_KEYS_DIR || path.join(root, '.data', 'internal-keys'));
+    const asGateway = kit.createInternalAuth({
+      name: 'gateway',
+      signingKey: kit.parseSigningKey(keys.privateKeyOf('gateway')),
+      trustedKeys: new Map(),
+    });
+    const subgraph = async (service, query, variables, roles, user = 'bench') => {
+      const res = await fetch(processes.find((p) => p.name === service).graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [kit.IDENTITY_HEADER]: await asGateway.sign({ userId: user, roles }, service),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = await res.json();
+      if (body.errors) throw new Error(body.errors[0].message);
+      return body.data;
+    };
+    const ctx = { gql, subgraph, publish, sql };
 
     /** Until every outbox is relayed and every consumer of this run has acknowledged all it got. */
     const jsm = await jetstreamManager(nc);
@@ -244,6 +267,7 @@ async function main() {
       limits: null,
       idleCpuMsPerSecond: null,
       scenarios: [],
+      gatewayVsSubgraph: null,
       profiles: null,
     };
     console.log(
@@ -348,6 +372,16 @@ async function main() {
         printStep(scenario.name, step);
         if (step.saturated) break;
       }
+    }
+    const highest = (name) => report.scenarios.find((s) => s.name === name)?.summary?.maxThroughput;
+    const [viaGateway, direct] = ['customer.read+assets', 'customer.read+assets.subgraph'].map(
+      highest,
+    );
+    if (viaGateway && direct) {
+      report.gatewayVsSubgraph = Number((viaGateway / direct).toFixed(2));
+      console.log(
+        `customer read through the gateway ÷ straight to the subgraph: ${report.gatewayVsSubgraph}`,
+      );
     }
   } finally {
     await cleanUp();

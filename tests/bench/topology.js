@@ -95,18 +95,28 @@ function listeningPorts(pid) {
   return [...ports];
 }
 
-/** The URL of a process's `/metrics`: the one of its listening ports that serves Prometheus text. */
-async function metricsUrl(pid) {
-  for (const port of listeningPorts(pid)) {
-    const url = `http://127.0.0.1:${port}/metrics`;
+/**
+ * A process's HTTP listeners, found among the ports it listens on: `metricsUrl`, the one serving
+ * Prometheus text at /metrics (the admin listener); `graphqlUrl`, another answering /readyz (a
+ * service's GraphQL listener; its gRPC port does not speak HTTP/1).
+ */
+async function listeners(pid) {
+  const found = { metricsUrl: null, graphqlUrl: null };
+  const get = async (url) => {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok && (await res.text()).includes('# TYPE process_cpu_seconds_total')) return url;
+      return res.ok ? await res.text() : null;
     } catch {
-      // the gRPC port, or not HTTP
+      return null;
     }
+  };
+  for (const port of listeningPorts(pid)) {
+    const base = `http://127.0.0.1:${port}`;
+    if ((await get(`${base}/metrics`))?.includes('# TYPE process_cpu_seconds_total'))
+      found.metricsUrl = `${base}/metrics`;
+    else if ((await get(`${base}/readyz`)) !== null) found.graphqlUrl = `${base}/graphql`;
   }
-  return null;
+  return found;
 }
 
-module.exports = { startTopology, metricsUrl };
+module.exports = { startTopology, listeners };
