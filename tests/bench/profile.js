@@ -19,7 +19,9 @@ function owner({ url, functionName }) {
     const rest = url.slice(modules + 'node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
-  if (url.startsWith('node:')) return 'node internals';
+  // node:internal/streams/writable → node streams; node:net → node net
+  if (url.startsWith('node:'))
+    return `node ${url.replace(/^node:(internal\/)?/, '').split('/')[0]}`;
   const workspace = url.match(/\/(packages|services)\/([^/]+)\//) ?? url.match(/\/(gateway)\//);
   if (workspace) return `@aftercare/${workspace[2] ?? workspace[1]}`;
   return url;

@@ -357,16 +357,31 @@ async function main() {
           await snapshot({ processes, databases, sql: adminSql }),
           result.requests,
         );
+        const lagPercentiles = lagged && percentiles(lagged.samples);
+        // A consumer path's requests only publish: the consumer's rate and lag are what count.
+        const judged = scenario.consumerPath
+          ? {
+              ...result,
+              ok: lagged.samples.length,
+              errors: result.errors + lagged.missing,
+              throughput: lagged.throughput,
+              p50: lagPercentiles.p50,
+              p90: lagPercentiles.p90,
+              p99: lagPercentiles.p99,
+              max: lagPercentiles.max,
+              publish: { throughput: result.throughput, p50: result.p50, p99: result.p99 },
+            }
+          : result;
         const step = {
           rate,
-          ...result,
-          saturated: result.throughput < SATURATED * rate || result.errors > 0,
-          ratioToLimit: Number((result.throughput / limit).toFixed(4)),
+          ...judged,
+          saturated: judged.throughput < SATURATED * rate || judged.errors > 0,
+          ratioToLimit: Number((judged.throughput / limit).toFixed(4)),
           ...costs,
           loadGeneratorCpuMsPerRequest: Number(
             ((bench.user + bench.system) / 1000 / result.requests).toFixed(2),
           ),
-          eventLagMs: lagged ? { ...percentiles(lagged.samples), missing: lagged.missing } : null,
+          eventLagMs: lagged ? { ...lagPercentiles, missing: lagged.missing } : null,
         };
         steps.push(step);
         printStep(scenario.name, step);

@@ -3,7 +3,11 @@
 //                     answered once) takes the next prepared item from a queue instead
 //   before(n)         called before a step of n requests (to top such a queue up)
 //   lag({ since })    after a step: the consumer path's delay in ms for every event the step
-//                     caused, { samples, missing } (outbox or publish time → consumer's inbox row)
+//                     caused, { samples, missing, throughput } (outbox or publish time → the
+//                     consumer's inbox row; throughput: events a second from the first event to
+//                     the last effect)
+// `consumerPath: true`: the requests only publish events, so the step is judged by the consumer:
+// its throughput is the achieved rate and its lag the latency.
 // `limit` names the floor the scenario's rate is compared with (see limits.js): `intakeSql` for
 // writes, `customerReadSql` for reads.
 //   ctx.gql(query, variables, roles?, user?)  through the gateway, as `user` (default "bench")
@@ -81,7 +85,13 @@ async function inboxLag(ctx, service, consumer, events) {
   const samples = events
     .filter((e) => received.has(e.id))
     .map((e) => received.get(e.id) - e.at.getTime());
-  return { samples, missing: ids.length - samples.length };
+  // From the first event to the last effect: how fast the consumer got through them.
+  const spanMs = Math.max(...received.values()) - Math.min(...events.map((e) => e.at.getTime()));
+  return {
+    samples,
+    missing: ids.length - samples.length,
+    throughput: samples.length ? Number(((samples.length * 1000) / spanMs).toFixed(1)) : 0,
+  };
 }
 
 /** The lag of a service's own events: from its outbox row (written in the changing transaction). */
@@ -423,12 +433,13 @@ const answerSurvey = {
 /**
  * The consumer path completion → survey (R-SV-1): each request publishes one
  * `workorder.completed` as the work-order service's relay would; its lag runs from the publish to
- * the survey consumer's inbox row, written with the survey and its follow-ups. The latency is the
- * publish's (JetStream's acknowledgement); the lag tells whether the consumer keeps up.
+ * the survey consumer's inbox row, written with the survey and its follow-ups; the rate is the
+ * consumer's.
  */
 const completionToSurvey = {
   name: 'survey.onWorkorderCompleted',
   limit: 'intakeSql',
+  consumerPath: true,
   async prepare(ctx) {
     const customers = await inParallel(10, () => customerWithOrder(ctx.gql));
     let published = [];
