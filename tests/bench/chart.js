@@ -74,8 +74,8 @@ async function latencyChart(report) {
                 [5, 4],
               ],
             },
-            title: 'percentile',
-            legend: { symbolType: 'stroke', symbolStrokeColor: '#333' },
+            // The y axis's title says which is which.
+            legend: null,
           },
           // Steps in the order they ran: past saturation the achieved rate may fall back.
           order: { field: 'offered', type: 'quantitative' },
@@ -83,15 +83,19 @@ async function latencyChart(report) {
       },
       {
         data: { values: floors },
-        layer: [
-          { mark: { type: 'rule', strokeDash: [2, 4], color: '#444' } },
-          {
-            mark: { type: 'text', angle: 270, align: 'right', dx: -4, dy: -6, color: '#444' },
-            encoding: { text: { field: 'floor' }, y: { value: 0 } },
-          },
-        ],
+        mark: { type: 'rule', strokeDash: [2, 4], color: '#444' },
         encoding: { x: { field: 'rate', type: 'quantitative' } },
       },
+      // One label layer per floor, each at its own height, so close floors stay readable.
+      ...floors.map((floor, i) => ({
+        data: { values: [floor] },
+        mark: { type: 'text', angle: 270, align: 'right', dx: -4, dy: -6, color: '#444' },
+        encoding: {
+          x: { field: 'rate', type: 'quantitative' },
+          y: { value: 4 + i * 140 },
+          text: { field: 'floor' },
+        },
+      })),
     ],
   };
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
