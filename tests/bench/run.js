@@ -104,7 +104,13 @@ function ownDatabases(before, after) {
 }
 
 async function main() {
-  const admin = new Pool({ connectionString: pgUrl, max: 2 });
+  let cleaning;
+  /** A pool of the bench's own reads; a connection lost while cleaning up (DROP … FORCE) is expected. */
+  const pool = (connectionString) =>
+    new Pool({ connectionString, max: 2 }).on('error', (err) => {
+      if (!cleaning) console.error(`a bench database connection failed: ${err.message}`);
+    });
+  const admin = pool(pgUrl);
   const adminSql = async (text, params) => (await admin.query(text, params)).rows;
   const listDatabases = async () =>
     (await adminSql('SELECT datname FROM pg_database')).map((r) => r.datname);
@@ -113,7 +119,6 @@ async function main() {
   const pools = {};
   let system;
   let databases = {};
-  let cleaning;
   let report;
   /** When load ran ([start, end] µs), for the CPU profiles. */
   const loadWindows = [];
@@ -164,8 +169,7 @@ async function main() {
     databases = ownDatabases(databasesBefore, await listDatabases());
     const processes = [];
     for (const p of system.processes) processes.push({ ...p, ...(await listeners(p.pid)) });
-    for (const [s, db] of Object.entries(databases))
-      pools[s] = new Pool({ connectionString: serverUrl(db), max: 2 });
+    for (const [s, db] of Object.entries(databases)) pools[s] = pool(serverUrl(db));
     const sql = async (service, text, params) => (await pools[service].query(text, params)).rows;
 
     const tokens = new Map();
