@@ -15,7 +15,7 @@
 //   BENCH_OUT           output path without extension (default .data/bench/bench-<time>)
 //   BENCH_LABEL         a line saying what run this is, written into the JSON and the chart
 //   BENCH_CPU_PROF      a directory: every process runs with --cpu-prof into it, summarised at the end
-//   BENCH_PORT_OFFSET   added by start.js to every port (default 1000), beside a developer's npm start
+//   BENCH_PORT_OFFSET   added by start.js to every port (default 11000), beside a developer's npm start
 //   BENCH_MAX_IN_FLIGHT outstanding requests at most (default 256); past it the load waits
 const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -48,7 +48,9 @@ const rates = env.BENCH_RATE
   : Array.from({ length: 20 }, (_, i) => 10 * 2 ** i).filter((r) => r <= maxRate);
 const only = env.BENCH_ONLY?.split(',').filter(Boolean);
 const maxInFlight = Number(env.BENCH_MAX_IN_FLIGHT || 256);
-const portOffset = Number(env.BENCH_PORT_OFFSET ?? 1000);
+// Moves the gRPC ports (501xx) above Linux's ephemeral range (32768–60999), where an outgoing
+// connection of the moment may hold one; no port lands on one fetch refuses (e.g. 6000).
+const portOffset = Number(env.BENCH_PORT_OFFSET ?? 11000);
 const cpuProfDir = env.BENCH_CPU_PROF && path.resolve(env.BENCH_CPU_PROF);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = path.resolve(env.BENCH_OUT || path.join(root, '.data/bench', `bench-${stamp}`));
