@@ -20,6 +20,7 @@ import type { Region } from './values';
 import type { PartReplacedInput } from './parts';
 import {
   acceptSignature,
+  type AssetWork,
   parseServiceReport,
   type ServiceReport,
   type ServiceReportInput,
@@ -168,6 +169,16 @@ const completedEventData = (o: WorkOrder): WorkOrderCompleted => ({
   oldParts: o.report?.oldParts ?? [],
   responsibility: o.report?.responsibility ?? null,
   repeatOfWorkOrderId: o.repeatOfId,
+  ...(o.assetId && o.report ? { assetWork: assetWorkOf(o.report) } : {}),
+});
+
+/** R-CU-7: the reading and the asset work of the report, for the customer service's file. */
+const assetWorkOf = (r: ServiceReport): AssetWork => ({
+  mileageKm: r.findings.mileageKm,
+  runningHours: r.findings.runningHours,
+  maintenanceDone: r.assetWork?.maintenanceDone ?? false,
+  commissioned: r.assetWork?.commissioned ?? false,
+  unitSwaps: r.assetWork?.unitSwaps ?? [],
 });
 
 type WorkOrderEvents = typeof events.workorder;
