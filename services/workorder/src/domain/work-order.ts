@@ -20,7 +20,6 @@ import type { Region } from './values';
 import type { PartReplacedInput } from './parts';
 import {
   acceptSignature,
-  type AssetWork,
   parseServiceReport,
   type ServiceReport,
   type ServiceReportInput,
@@ -173,7 +172,7 @@ const completedEventData = (o: WorkOrder): WorkOrderCompleted => ({
 });
 
 /** R-CU-7: the reading and the asset work of the report, for the customer service's file. */
-const assetWorkOf = (r: ServiceReport): AssetWork => ({
+const assetWorkOf = (r: ServiceReport): NonNullable<WorkOrderCompleted['assetWork']> => ({
   mileageKm: r.findings.mileageKm,
   runningHours: r.findings.runningHours,
   maintenanceDone: r.assetWork?.maintenanceDone ?? false,
