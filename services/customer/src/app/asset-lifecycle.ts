@@ -11,6 +11,7 @@ import {
   type Page,
   type PageRequest,
   requireRole,
+  type Role,
   uuidv7,
 } from '@aftercare/kit';
 import {
@@ -144,65 +145,55 @@ const today = (deps: CustomerDeps) => localDate(deps.now(), deps.timeZone);
 
 type On<T> = T & { assetId: string };
 
+/** A use case changing one asset file at the desk as one of `roles`, the change decided by `rule`. */
+const deskChange =
+  <I extends { assetId: string }>(
+    roles: Role[],
+    rule: (file: AssetFile, input: I, deps: CustomerDeps) => AssetChange | null,
+  ) =>
+  (deps: CustomerDeps, caller: Identity | null, input: I): Promise<AssetRecord> => {
+    const me = requireRole(caller, ...roles);
+    return changeAsset(deps, me, input.assetId, (f) => rule(f, input, deps));
+  };
+
 /** R-CU-7: a mileage or running-hours reading; lower than the file's only with a reason. */
-export function recordAssetReading(
-  deps: CustomerDeps,
-  caller: Identity | null,
-  input: On<ReadingInput>,
-): Promise<AssetRecord> {
-  const me = requireRole(caller, ...CAN_RECORD_SERVICE);
-  return changeAsset(deps, me, input.assetId, (f) => recordReading(f, input));
-}
+export const recordAssetReading = deskChange(CAN_RECORD_SERVICE, (f, input: On<ReadingInput>) =>
+  recordReading(f, input),
+);
 
 /** R-CU-7: a maintenance done moves the next maintenance due by the asset's cycle. */
-export function recordAssetMaintenance(
-  deps: CustomerDeps,
-  caller: Identity | null,
-  input: On<{ doneOn?: string | null; reason?: string | null }>,
-): Promise<AssetRecord> {
-  const me = requireRole(caller, ...CAN_RECORD_SERVICE);
-  return changeAsset(deps, me, input.assetId, (f) => recordMaintenance(f, input, today(deps)));
-}
+export const recordAssetMaintenance = deskChange(
+  CAN_RECORD_SERVICE,
+  (f, input: On<{ doneOn?: string | null; reason?: string | null }>, deps) =>
+    recordMaintenance(f, input, today(deps)),
+);
 
 /** R-CU-7: a unit or module exchanged, both serial numbers kept. */
-export function recordAssetUnitSwap(
-  deps: CustomerDeps,
-  caller: Identity | null,
-  input: On<UnitSwapInput>,
-): Promise<AssetRecord> {
-  const me = requireRole(caller, ...CAN_RECORD_SERVICE);
-  return changeAsset(deps, me, input.assetId, (f) => swapUnit(f, input, today(deps)));
-}
+export const recordAssetUnitSwap = deskChange(
+  CAN_RECORD_SERVICE,
+  (f, input: On<UnitSwapInput>, deps) => swapUnit(f, input, today(deps)),
+);
 
 /** R-CU-7: a new service contract term; the earlier one stays in the history. */
-export function renewAssetContract(
-  deps: CustomerDeps,
-  caller: Identity | null,
-  input: On<ContractInput>,
-): Promise<AssetRecord> {
-  const me = requireRole(caller, ...CAN_WRITE);
-  return changeAsset(deps, me, input.assetId, (f) => renewContract(f, input));
-}
+export const renewAssetContract = deskChange(CAN_WRITE, (f, input: On<ContractInput>) =>
+  renewContract(f, input),
+);
 
 /** R-CU-7: the current service contract runs longer. */
-export function extendAssetContract(
-  deps: CustomerDeps,
-  caller: Identity | null,
-  input: On<{ endDate?: string | null; reason?: string | null }>,
-): Promise<AssetRecord> {
-  const me = requireRole(caller, ...CAN_WRITE);
-  return changeAsset(deps, me, input.assetId, (f) => extendContract(f, input));
-}
+export const extendAssetContract = deskChange(
+  CAN_WRITE,
+  (f, input: On<{ endDate?: string | null; reason?: string | null }>) => extendContract(f, input),
+);
 
 /** R-CU-7: the warranty starts (an installation or commissioning recorded at the desk). */
-export function startAssetWarranty(
-  deps: CustomerDeps,
-  caller: Identity | null,
-  input: On<{ startDate?: string | null; endDate?: string | null; reason?: string | null }>,
-): Promise<AssetRecord> {
-  const me = requireRole(caller, ...CAN_WRITE);
-  return changeAsset(deps, me, input.assetId, (f) => startWarranty(f, input, deps.warrantyMonths));
-}
+export const startAssetWarranty = deskChange(
+  CAN_WRITE,
+  (
+    f,
+    input: On<{ startDate?: string | null; endDate?: string | null; reason?: string | null }>,
+    deps,
+  ) => startWarranty(f, input, deps.warrantyMonths),
+);
 
 /** R-CU-7: the asset passes to another customer; the new owner must have a file. */
 export function transferAsset(
