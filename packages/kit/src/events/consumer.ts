@@ -283,7 +283,9 @@ export async function startConsumer<E extends EventDefinition>(
       );
       return 'retry';
     }
-    msg.term(`parked (${reason}): ${error}`.slice(0, 500));
+    // No reason text: servers before 2.10.4 ignore a `+TERM` that carries one (the message would
+    // stay pending and come back); the reason is in the dead-letter stream.
+    msg.term();
     counters.parked += 1;
     recorded?.parked.inc({ reason });
     log.error(

@@ -216,7 +216,7 @@ export async function readParked(
   const count = Object.values(info.state.subjects ?? {}).reduce((a, b) => a + b, 0);
   if (!count) return [];
   // An ordered (ephemeral) consumer reads without touching any durable's state.
-  const reader = await jetstream(nats).consumers.get(stream, { filter_subjects: [subject] });
+  const reader = await jetstream(nats).consumers.get(stream, { filter_subjects: subject });
   const parked: ParkedEvent[] = [];
   while (parked.length < count) {
     const batch = await reader.fetch({ max_messages: count - parked.length, expires: 2_000 });
