@@ -294,7 +294,8 @@ export async function startConsumer<E extends EventDefinition>(
         eventId: envelope?.id,
         type: envelope?.type,
         reason,
-        error,
+        // The whole message is in the dead-letter stream; a log line stays readable.
+        error: error.slice(0, 500),
         attempts: msg.info.deliveryCount,
       },
       'event parked in the dead-letter stream',
