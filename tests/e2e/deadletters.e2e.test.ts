@@ -5,6 +5,7 @@ import { TEST_NATS_URL } from '@aftercare/testkit';
 import { jetstream } from '@nats-io/jetstream';
 import { eventually, streamEvents } from './support/events';
 import { startSystem, type System } from './harness';
+import { customerWithAsset } from './support/intake';
 
 // Issue 17 / ADR 0025: events the services' consumers cannot apply are parked, listed and
 // replayed by operators, through the graph (admin only) and the `npm run deadletters` CLI.
@@ -89,43 +90,14 @@ const inboxHas = async (eventId: string) => {
 
 /** A real work order's `workorder.registered`, once the customer service has applied it. */
 async function appliedRegistration() {
-  const c = await sys.gql<{ createCustomer: { customer: { id: string } } }>(
-    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
-    {
-      input: {
-        kind: 'PERSON',
-        name: 'Ms Dead',
-        contacts: [{ name: 'Ms Dead', mobile: '13800002222' }],
-        addresses: [
-          {
-            region: { province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu' },
-            line: '2 Lake Road',
-          },
-        ],
-      },
-    },
-  );
-  const customerId = c.data!.createCustomer.customer.id;
-  const a = await sys.gql<{ registerAsset: { asset: { id: string } } }>(
-    `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } } }`,
-    {
-      input: {
-        customerId,
-        kind: 'VEHICLE',
-        model: 'City EV',
-        vin: 'LDEADLETTER000001',
-        warrantyStart: '2026-01-01',
-        warrantyEnd: '2027-12-31',
-      },
-    },
-  );
+  const { customerId, assetId } = await customerWithAsset(sys, 'Ms Dead', 'LDEADLETTER000001');
   const r = await sys.gql<{ registerWorkOrder: { workOrder: { id: string } } }>(
     `mutation($input: RegisterWorkOrderInput!) { registerWorkOrder(input: $input) { workOrder { id } } }`,
     {
       input: {
         customerId,
-        assetId: a.data!.registerAsset.asset.id,
-        contact: { name: 'Ms Dead', phone: '13800002222' },
+        assetId,
+        contact: { name: 'Ms Dead', phone: '13800001111' },
         address: {
           region: { province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu' },
           line: '2 Lake Road',

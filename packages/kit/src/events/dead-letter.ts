@@ -15,7 +15,7 @@ import {
 } from '@nats-io/transport-node';
 import { AppError } from '../errors';
 import { streamName } from './envelope';
-import { DEFAULT_DUPLICATE_WINDOW_MS } from './stream';
+import { DEFAULT_DUPLICATE_WINDOW_MS, streamInfo } from './stream';
 
 /**
  * The dead-letter path (ADR 0025): an event a consumer cannot apply is parked, verbatim, in the
@@ -144,7 +144,7 @@ export async function ensureDeadLetterStream(
   service: string,
 ): Promise<void> {
   const name = deadLetterStreamName(subjectPrefix, service);
-  if (await deadLetterStreamInfo(jsm, name)) return;
+  if (await streamInfo(jsm, name)) return;
   try {
     await jsm.streams.add({
       name,
@@ -156,7 +156,7 @@ export async function ensureDeadLetterStream(
     });
   } catch (e) {
     // Another consumer of the service created it between our look-up and our add.
-    if (!(await deadLetterStreamInfo(jsm, name))) throw e;
+    if (!(await streamInfo(jsm, name))) throw e;
   }
 }
 
@@ -167,7 +167,7 @@ export async function verifyDeadLetterStream(
   service: string,
 ): Promise<void> {
   const name = deadLetterStreamName(subjectPrefix, service);
-  const info = await deadLetterStreamInfo(jsm, name);
+  const info = await streamInfo(jsm, name);
   const where =
     'declare it in deploy/k8s/components/event-streams (NACK) or unset EVENT_STREAMS_MANAGED';
   const refuse = (problem: string) =>
@@ -179,19 +179,6 @@ export async function verifyDeadLetterStream(
   if (!(info.config.subjects ?? []).includes(subject))
     throw refuse(`does not take the subjects ${subject}`);
   if (info.config.deny_delete) throw refuse('denies deletes (a replayed event leaves it)');
-}
-
-async function deadLetterStreamInfo(
-  jsm: JetStreamManager,
-  name: string,
-): Promise<StreamInfo | undefined> {
-  try {
-    return await jsm.streams.info(name);
-  } catch (e) {
-    if (e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)
-      return undefined;
-    throw e;
-  }
 }
 
 /** Parked events of one service, oldest first, optionally of one consumer only. */
@@ -307,6 +294,6 @@ export async function parkedCount(
   subjectPrefix: string,
   service: string,
 ): Promise<number> {
-  const info = await deadLetterStreamInfo(jsm, deadLetterStreamName(subjectPrefix, service));
+  const info = await streamInfo(jsm, deadLetterStreamName(subjectPrefix, service));
   return info?.state.messages ?? 0;
 }
