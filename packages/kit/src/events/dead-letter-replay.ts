@@ -281,7 +281,10 @@ export function serveDeadLetterReplay(options: DeadLetterResponderOptions): {
       queue: `${service}-dead-letter-replay`,
       callback: (err, msg) => {
         if (err) return;
-        inHand = inHand.then(async () => msg.respond(JSON.stringify(await answer(msg))));
+        inHand = inHand
+          .then(async () => msg.respond(JSON.stringify(await answer(msg))))
+          // A reply lost with the connection must not stop the requests that follow.
+          .catch((e: unknown) => log.error({ err: e }, 'could not answer a replay request'));
       },
     },
   );
