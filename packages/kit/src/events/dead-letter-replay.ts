@@ -189,7 +189,11 @@ export function serveDeadLetterReplay(options: DeadLetterResponderOptions): {
   }
 
   async function replayOne(p: ParkedEvent): Promise<ReplayResult> {
-    const result = (outcome: ReplayOutcome, attempts: number, error: string | null = null) => {
+    const result = (
+      outcome: ReplayOutcome,
+      attempts: number,
+      error: string | null = null,
+    ): ReplayResult => {
       replayed?.inc({ messaging_consumer_group_name: p.consumer, outcome });
       return {
         service,
@@ -204,9 +208,10 @@ export function serveDeadLetterReplay(options: DeadLetterResponderOptions): {
     const target = consumers.get(p.consumer);
     if (!target)
       return result('failed', p.attempts, `the ${service} service has no consumer ${p.consumer}`);
+    let applied: boolean;
     try {
       const { envelope, definition } = envelopeFor(p, target);
-      const applied = await applyEventOnce(
+      applied = await applyEventOnce(
         orm,
         target.consumerName,
         target.handler,
@@ -219,36 +224,45 @@ export function serveDeadLetterReplay(options: DeadLetterResponderOptions): {
           streamSequence: p.original.sequence,
         },
       );
-      await unpark(nats, subjectPrefix, p);
-      log.info({ eventId: p.eventId, consumer: p.consumer, applied }, 'parked event replayed');
-      return result(applied ? 'applied' : 'already_applied', p.attempts);
     } catch (e) {
-      if (isTransient(e)) return result('unavailable', p.attempts, errorMessage(e));
-      const reason =
-        e instanceof ReplayFailure ? e.reason : isInvalidEvent(e) ? 'invalid' : 'poison';
-      const attempts = p.attempts + 1;
-      // Parked again with the raised count first; only then is the old copy removed.
-      try {
-        await park(nats, subjectPrefix, {
-          service,
-          consumer: p.consumer,
-          reason,
-          error: errorMessage(e),
-          attempts,
-          original: p.original,
-          ...(p.eventId && p.eventType ? { event: { id: p.eventId, type: p.eventType } } : {}),
-          body: new TextEncoder().encode(p.body),
-        });
-      } catch (parkError) {
-        return result('unavailable', p.attempts, errorMessage(parkError));
-      }
-      await unpark(nats, subjectPrefix, p);
-      log.warn(
-        { err: e, eventId: p.eventId, consumer: p.consumer, attempts },
-        'replayed event failed again; still parked',
-      );
-      return result('failed', attempts, errorMessage(e));
+      return failedAgain(p, e, result);
     }
+    // Outside the try: a failure to remove it is no failure of the event (the request fails, and
+    // a later replay finds it applied).
+    await unpark(nats, subjectPrefix, p);
+    log.info({ eventId: p.eventId, consumer: p.consumer, applied }, 'parked event replayed');
+    return result(applied ? 'applied' : 'already_applied', p.attempts);
+  }
+
+  /** Parked again with the raised count first; only then is the old copy removed. */
+  async function failedAgain(
+    p: ParkedEvent,
+    e: unknown,
+    result: (outcome: ReplayOutcome, attempts: number, error?: string | null) => ReplayResult,
+  ): Promise<ReplayResult> {
+    if (isTransient(e)) return result('unavailable', p.attempts, errorMessage(e));
+    const reason = e instanceof ReplayFailure ? e.reason : isInvalidEvent(e) ? 'invalid' : 'poison';
+    const attempts = p.attempts + 1;
+    try {
+      await park(nats, subjectPrefix, {
+        service,
+        consumer: p.consumer,
+        reason,
+        error: errorMessage(e),
+        attempts,
+        original: p.original,
+        ...(p.eventId && p.eventType ? { event: { id: p.eventId, type: p.eventType } } : {}),
+        body: new TextEncoder().encode(p.body),
+      });
+    } catch (parkError) {
+      return result('unavailable', p.attempts, errorMessage(parkError));
+    }
+    await unpark(nats, subjectPrefix, p);
+    log.warn(
+      { err: e, eventId: p.eventId, consumer: p.consumer, attempts },
+      'replayed event failed again; still parked',
+    );
+    return result('failed', attempts, errorMessage(e));
   }
 
   async function answer(msg: Msg): Promise<ReplayReply> {
