@@ -215,6 +215,17 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
     expect(ids).toEqual([held, ...behind].map((e) => e.id).sort());
   });
 
+  it('ADR 0025 a durable created with a delivery limit (before dead letters) is lifted to unlimited when its consumer starts', async () => {
+    const jsm = await jetstreamManager(nats);
+    const first = await consume('upgraded', recordReceived('upgraded'));
+    await first.stop();
+    const stream = streamName(prefix, 'notes');
+    await jsm.consumers.update(stream, 'upgraded', { max_deliver: 10 });
+    expect((await jsm.consumers.info(stream, 'upgraded')).config.max_deliver).toBe(10);
+    await consume('upgraded', recordReceived('upgraded'));
+    expect((await jsm.consumers.info(stream, 'upgraded')).config.max_deliver).toBe(-1);
+  });
+
   describe('replay', () => {
     const broken = new Set<string>();
     const handler = breakable('replayed', broken);
