@@ -23,6 +23,7 @@ stale.
   are in its schema description (a technician sees only their own work orders, figures or rating;
   a complaint's handler works only on the complaints assigned to them).
 - *public*: no login; what the caller presents authorises (a survey link's token).
+- *admin only*: operators' fields no other role may use (dead letters, ADR 0025).
 - Fields gated on their own: readable only by the roles listed, even where the type is readable by
   more; others get \`null\` and a \`FORBIDDEN\` error for that field.
 `;
@@ -36,7 +37,13 @@ function table(rows: readonly AccessDeclaration[], name: (d: AccessDeclaration) 
     const cells = COLUMNS.map((r) =>
       d.access.public ? '✓' : d.access.roles.includes(r) ? '✓' : '',
     );
-    const label = d.access.public ? `${name(d)} *public*` : name(d);
+    const adminOnly =
+      !d.access.public && d.access.roles.length === 1 && d.access.roles[0] === 'admin';
+    const label = d.access.public
+      ? `${name(d)} *public*`
+      : adminOnly
+        ? `${name(d)} *admin only*`
+        : name(d);
     lines.push(`| ${label} | ${cells.join(' | ')} |`);
   }
   return lines.join('\n');

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ROLES, type Identity, type Role } from '@aftercare/kit';
 import {
@@ -70,9 +71,20 @@ function noKnownRoleError(): GraphQLError {
   );
 }
 
+/**
+ * The HS256 secret as a key object, made once: given a string, jsonwebtoken first tries it as a
+ * public key (which throws) and then makes a secret key, per token verified.
+ */
+const secretKeys = new Map<string, KeyObject>();
+const secretKey = (secret: string): KeyObject => {
+  let key = secretKeys.get(secret);
+  if (!key) secretKeys.set(secret, (key = createSecretKey(Buffer.from(secret))));
+  return key;
+};
+
 function verified(token: string, settings: JwtSettings): unknown {
   try {
-    return jwt.verify(token, settings.secret, {
+    return jwt.verify(token, secretKey(settings.secret), {
       algorithms: ['HS256'],
       clockTolerance: settings.clockSkewSeconds ?? DEFAULT_JWT_CLOCK_SKEW_S,
       ...(settings.issuer ? { issuer: settings.issuer } : {}),

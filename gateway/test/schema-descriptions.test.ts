@@ -47,9 +47,10 @@ function elements(
 
 /** The "Roles: a, b." sentence a root field's description must end with, from its @access. */
 export function rolesSentence(access: { public: true } | { public: false; roles: string[] }) {
-  return access.public
-    ? 'Roles: anyone, without signing in.'
-    : `Roles: ${access.roles.join(', ')}.`;
+  if (access.public) return 'Roles: anyone, without signing in.';
+  // ADR 0025: operators' fields name admin alone.
+  if (access.roles.length === 1 && access.roles[0] === 'admin') return 'Roles: admin only.';
+  return `Roles: ${access.roles.join(', ')}.`;
 }
 
 const SUBGRAPHS = ['customer', 'workorder', 'inventory', 'complaint', 'survey'];

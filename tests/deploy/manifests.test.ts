@@ -338,8 +338,31 @@ describe('offline validation', () => {
         durableName: c.metadata.name,
         ackPolicy: 'explicit',
         deliverPolicy: 'all',
+        // ADR 0025: the service parks poison events itself; a server limit would drop them.
+        maxDeliver: -1,
       });
     }
+  });
+
+  it('ADR 0025 every service that consumes events has a dead-letter stream that keeps parked events 400 days and lets a replay remove them', () => {
+    const streams = ofKind(rendered.prod, 'Stream').map((s) => s.spec as Record<string, unknown>);
+    const consuming = [
+      ...new Set(ofKind(rendered.prod, 'Consumer').map((c) => c.metadata.name.split('-on-')[0]!)),
+    ].sort();
+    expect(consuming).toEqual(['complaint', 'customer', 'inventory', 'survey']);
+    for (const service of consuming)
+      expect(streams).toContainEqual(
+        expect.objectContaining({
+          name: `AFTERCARE_DEADLETTER_${service.toUpperCase()}`,
+          subjects: [`aftercare.deadletter.${service}.>`],
+          maxAge: '9600h',
+          denyDelete: false,
+        }),
+      );
+    // No stream takes another's subjects: `deadletter` is no service's name.
+    const subjects = streams.flatMap((s) => s.subjects as string[]);
+    expect(subjects.filter((s) => s === 'aftercare.deadletter.>')).toEqual([]);
+    expect(new Set(subjects).size).toBe(subjects.length);
   });
 });
 

@@ -140,7 +140,7 @@ describe('Grafana dashboards', () => {
 });
 
 describe('Prometheus alert rules', () => {
-  it('cover error rate, p99 latency, outbox backlog age, consumer lag, scheduler failures and the SLA breach rate', () => {
+  it('cover error rate, p99 latency, outbox backlog age, consumer lag, parked events, scheduler failures and the SLA breach rate', () => {
     const expressions = alerts.map((a) => a.expr).join('\n');
     for (const metric of [
       'graphql_server_request_duration_seconds_count',
@@ -148,6 +148,8 @@ describe('Prometheus alert rules', () => {
       'graphql_server_request_duration_seconds_bucket',
       'outbox_oldest_event_age_seconds',
       'event_consumer_pending_messages',
+      'event_consumer_parked_total',
+      'event_dead_letter_parked_messages',
       'scheduler_rounds_total',
       'workorder_sla_breaches_total',
     ])

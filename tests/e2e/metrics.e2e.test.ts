@@ -209,9 +209,15 @@ describe('metrics every process exposes (issue 14)', () => {
     for (const name of [
       'event_consumer_duplicates_skipped_total',
       'event_consumer_redeliveries_total',
-      'event_consumer_terminated_total',
+      'event_consumer_parked_total',
+      'event_consumer_park_failures_total',
+      'event_dead_letters_replayed_total',
     ])
       expect(scraped.customer.has(name)).toBe(true);
+    // ADR 0025: the parked events of each consuming service, read at scrape time.
+    expect(cu).toMatch(
+      /^event_dead_letter_parked_messages\{messaging_destination_name="[A-Z0-9_]+_DEADLETTER_CUSTOMER"\} 0$/m,
+    );
     expect(scraped.workorder.has('workorder_sla_breaches_total')).toBe(true);
     expect(scraped.workorder.has('scheduler_last_success_timestamp_seconds')).toBe(true);
     expect(scraped.complaint.has('complaint_complaints_registered_total')).toBe(true);

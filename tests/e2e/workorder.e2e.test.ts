@@ -1,6 +1,7 @@
 import { workOrderCompleted, workOrderRepeatRepair } from '@aftercare/events';
 import { streamEvents, eventually } from './support/events';
 import { startSystem, type System } from './harness';
+import { customerWithAsset as createCustomerWithAsset } from './support/intake';
 
 let sys: System;
 beforeAll(async () => {
@@ -31,39 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => sys?.stop());
 
-async function customerWithAsset(name: string, vin: string) {
-  const c = await sys.gql<{ createCustomer: { customer: { id: string } } }>(
-    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
-    {
-      input: {
-        kind: 'PERSON',
-        name,
-        contacts: [{ name, mobile: '13800001111' }],
-        addresses: [
-          {
-            region: { province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu' },
-            line: '1 Lake Road',
-          },
-        ],
-      },
-    },
-  );
-  const customerId = c.data!.createCustomer.customer.id;
-  const a = await sys.gql<{ registerAsset: { asset: { id: string } } }>(
-    `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } } }`,
-    {
-      input: {
-        customerId,
-        kind: 'VEHICLE',
-        model: 'City EV',
-        vin,
-        warrantyStart: '2026-01-01',
-        warrantyEnd: '2027-12-31',
-      },
-    },
-  );
-  return { customerId, assetId: a.data!.registerAsset.asset.id };
-}
+const customerWithAsset = (name: string, vin: string) => createCustomerWithAsset(sys, name, vin);
 
 const REGISTER = `mutation($input: RegisterWorkOrderInput!) {
   registerWorkOrder(input: $input) {

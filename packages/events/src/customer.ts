@@ -79,6 +79,44 @@ export const customerAssetRegistered = z.object({
   nextMaintenanceDue: isoDate.nullable(),
 });
 
+/** What an asset-file change (R-CU-7) was; `customer.asset_updated` carries one. */
+export const assetChangeKind = z.enum([
+  'READING',
+  'MAINTENANCE',
+  'CONTRACT',
+  'OWNERSHIP',
+  'UNIT_SWAP',
+  'WARRANTY',
+]);
+
+/**
+ * `customer.asset_updated` (R-CU-7): the asset file after one change — a mileage or running-hours
+ * reading, a maintenance done, a contract renewed or extended, a new owner, a unit swapped, the
+ * warranty started — with what changed, who, when and why.
+ */
+export const customerAssetUpdated = customerAssetRegistered.extend({
+  change: assetChangeKind,
+  /** The owner before an ownership transfer; null for every other change. */
+  previousCustomerId: uuid.nullable(),
+  lastMaintenance: isoDate.nullable(),
+  /** The unit or module a `UNIT_SWAP` exchanged, both serial numbers; null for other changes. */
+  unitSwap: z
+    .object({
+      module: z.string(),
+      oldSerialNumber: z.string(),
+      newSerialNumber: z.string(),
+      swappedOn: isoDate,
+    })
+    .nullable(),
+  /** The work order whose completion made the change; null for a change made at the desk. */
+  workOrderId: uuid.nullable(),
+  reason: z.string().nullable(),
+  changedBy: z.string(),
+  changedAt: isoInstant,
+  /** Grows with every change: a consumer never lets an older version overwrite a newer one. */
+  version: z.number().int().positive(),
+});
+
 /** `customer.contact_logged`: one entry of the customer's contact log (R-CU-5). */
 export const customerContactLogged = z.object({
   entryId: uuid,
@@ -104,6 +142,7 @@ export type CustomerCreated = z.infer<typeof customerCreated>;
 export type CustomerUpdated = z.infer<typeof customerUpdated>;
 export type CustomerAssetRegistered = z.infer<typeof customerAssetRegistered>;
 export type CustomerContactLogged = z.infer<typeof customerContactLogged>;
+export type CustomerAssetUpdated = z.infer<typeof customerAssetUpdated>;
 
 /** The events of the customer service, stream `<PREFIX>_CUSTOMER`. */
 export const customerEvents = {
@@ -127,6 +166,14 @@ export const customerEvents = {
     data: customerAssetRegistered,
     subject: 'the asset',
     summary: 'An asset file is registered (R-CU-2).',
+  }),
+  assetUpdated: defineEvent({
+    type: 'customer.asset_updated',
+    version: 1,
+    data: customerAssetUpdated,
+    subject: 'the asset',
+    summary:
+      'An asset file changes (R-CU-7): a reading, a maintenance done, a contract renewed, a new owner, a unit swapped or the warranty started; one event per change.',
   }),
   contactLogged: defineEvent({
     type: 'customer.contact_logged',

@@ -39,6 +39,21 @@ const part = z.object({
   reason: z.string(),
 });
 
+/**
+ * What the job did to the asset file (R-CU-7), from the service report: the reading taken on site,
+ * a maintenance done, an installation or commissioning (which can start the warranty), units or
+ * modules swapped with both serial numbers.
+ */
+export const assetWork = z.object({
+  mileageKm: z.number().nullable(),
+  runningHours: z.number().nullable(),
+  maintenanceDone: z.boolean(),
+  commissioned: z.boolean(),
+  unitSwaps: z.array(
+    z.object({ module: z.string(), oldSerialNumber: z.string(), newSerialNumber: z.string() }),
+  ),
+});
+
 export const workOrderCompleted = workOrderFacts.extend({
   completedAt: isoInstant.nullable(),
   resolution: z.enum(['ON_SITE', 'TAKE_BACK']),
@@ -47,6 +62,11 @@ export const workOrderCompleted = workOrderFacts.extend({
   oldParts: z.array(z.object({ name: z.string(), quantity: z.number().int().positive() })),
   responsibility: z.string().nullable(),
   repeatOfWorkOrderId: uuid.nullable(),
+  /**
+   * R-CU-7: what the job did to the asset file; absent when the order has no asset. Added after
+   * version 1 went out (additive): an event published before carries none.
+   */
+  assetWork: assetWork.optional(),
 });
 
 export const workOrderRegistered = workOrderFacts.extend({
@@ -75,6 +95,7 @@ export const workOrderRepeatRepair = workOrderFacts.extend({
 export type WorkOrderFacts = z.infer<typeof workOrderFacts>;
 export type WorkOrderRegistered = z.infer<typeof workOrderRegistered>;
 export type WorkOrderCompleted = z.infer<typeof workOrderCompleted>;
+export type AssetWork = z.infer<typeof assetWork>;
 export type WorkOrderSlaBreached = z.infer<typeof workOrderSlaBreached>;
 export type WorkOrderRepeatRepair = z.infer<typeof workOrderRepeatRepair>;
 

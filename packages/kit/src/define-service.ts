@@ -2,6 +2,7 @@ import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { GraphQLRequestInfo } from './http/graphql-endpoint';
+import { deadLetterResolvers } from './graphql/dead-letters';
 import { createSubgraph, type SubgraphContext } from './graphql/subgraph';
 import type { GrpcServer } from './grpc/server';
 import { countPublishedEvents, type EventCounter } from './observability/business';
@@ -43,6 +44,12 @@ export interface ServiceDefinition<C extends BaseServiceConfig, D, Ctx extends S
     typeDefs: DocumentNode;
     resolvers(deps: D): GraphQLResolverMap<Ctx>;
     context(deps: D): (base: SubgraphContext, info: GraphQLRequestInfo) => Ctx | Promise<Ctx>;
+    /**
+     * This subgraph serves the admin-only `deadLetters` / `replayDeadLetters` fields of the whole
+     * graph (declared in its schema): one service only, as federation serves a root field from
+     * one subgraph (ADR 0025).
+     */
+    deadLetters?: boolean;
   };
   subscriptions?(deps: D, runtime: ServiceRuntime<C>): readonly Subscription[];
   schedulers?(deps: D, config: C): readonly ScheduledJob[];
@@ -87,7 +94,12 @@ export function defineService<C extends BaseServiceConfig, D, Ctx extends Subgra
         grpc: (server) => definition.grpc(server, deps),
         graphql: createSubgraph({
           typeDefs: definition.graphql.typeDefs,
-          resolvers: definition.graphql.resolvers(deps),
+          resolvers: withDeadLetters(
+            definition.graphql.resolvers(deps),
+            definition.graphql.deadLetters
+              ? deadLetterResolvers(runtime.nats, config.EVENT_SUBJECT_PREFIX)
+              : undefined,
+          ),
           context: definition.graphql.context(deps),
           logger: runtime.logger,
         }),
@@ -97,4 +109,17 @@ export function defineService<C extends BaseServiceConfig, D, Ctx extends Subgra
     ...options.overrides,
   });
   return { spec, start: (config, options) => startService(spec(config, options)) };
+}
+
+/** The service's resolvers with the dead-letter fields added to its Query and Mutation. */
+function withDeadLetters<Ctx>(
+  own: GraphQLResolverMap<Ctx>,
+  deadLetters: GraphQLResolverMap<SubgraphContext> | undefined,
+): GraphQLResolverMap<Ctx> {
+  if (!deadLetters) return own;
+  return {
+    ...own,
+    Query: { ...own.Query, ...deadLetters.Query },
+    Mutation: { ...own.Mutation, ...deadLetters.Mutation },
+  } as GraphQLResolverMap<Ctx>;
 }

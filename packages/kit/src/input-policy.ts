@@ -150,6 +150,24 @@ export function addDays(isoDate: string, days: number, field = 'date'): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * Calendar months, the day clamped to the target month's last day (03-31 − 1 month = 02-28);
+ * like `addDays`, a result outside our years is BAD_USER_INPUT DATE_OUT_OF_RANGE on `field`.
+ */
+export function addMonths(isoDate: string, months: number, field = 'date'): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m || !Number.isSafeInteger(months))
+    throw invalidArgument(
+      `${field}: cannot add ${months} months to ${shown(isoDate)}`,
+      field,
+      'INVALID_DATE',
+    );
+  const [y, mo, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const first = new Date(Date.UTC(y, mo - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return addDays(first.toISOString().slice(0, 10), Math.min(day, last) - 1, field);
+}
+
 /** Where a value breaks the policy: the field's path and why. */
 export interface FoundRefusal {
   field: string;

@@ -7,6 +7,7 @@ import { KitIdempotencyMigration } from './db/idempotency-migration';
 import { KitEventsMigration } from './events/migration';
 import type { DeclaredEvent } from '@aftercare/events';
 import { type EventHandler, startConsumer } from './events/consumer';
+import { serveDeadLetterReplay } from './events/dead-letter-replay';
 import { verifyStream } from './events/managed';
 import { connectNats, natsReadiness } from './events/nats';
 import { createOutbox, type Outbox } from './events/outbox';
@@ -107,7 +108,8 @@ export const subscription = <E extends DeclaredEvent>(s: {
 
 /**
  * Starts one durable consumer per subscription, as workers of the service: stopped on shutdown,
- * and the service is ready only once each is.
+ * and the service is ready only once each is. A service with subscriptions also answers replay
+ * requests for the events they parked (ADR 0025).
  */
 export async function subscribe<C extends BaseServiceConfig>(
   runtime: Pick<ServiceRuntime<C>, 'config' | 'logger' | 'orm' | 'nats'> &
@@ -120,6 +122,7 @@ export async function subscribe<C extends BaseServiceConfig>(
       orm: runtime.orm,
       nats: runtime.nats,
       logger: runtime.logger,
+      service: runtime.config.SERVICE_NAME,
       subjectPrefix: runtime.config.EVENT_SUBJECT_PREFIX,
       managed: runtime.config.EVENT_STREAMS_MANAGED,
       metrics: runtime.metrics,
@@ -130,6 +133,18 @@ export async function subscribe<C extends BaseServiceConfig>(
       stop: () => consumer.stop(),
       isReady: () => consumer.isReady(),
     });
+  }
+  if (subscriptions.length) {
+    const replay = serveDeadLetterReplay({
+      nats: runtime.nats,
+      orm: runtime.orm,
+      logger: runtime.logger,
+      metrics: runtime.metrics,
+      subjectPrefix: runtime.config.EVENT_SUBJECT_PREFIX,
+      service: runtime.config.SERVICE_NAME,
+      consumers: subscriptions,
+    });
+    workers.push({ name: 'dead-letter replay', stop: () => replay.stop() });
   }
   return workers;
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../src/errors';
 import {
   addDays,
+  addMonths,
   findRefusal,
   InputRefusal,
   instantRefusal,
@@ -128,6 +129,17 @@ describe('input policy: dates', () => {
       reason: 'DATE_OUT_OF_RANGE',
     });
     expect(thrown(() => addDays('2199-12-31', 1))).toMatchObject({ reason: 'DATE_OUT_OF_RANGE' });
+  });
+
+  it('adds calendar months, the day clamped to the month, with the same typed refusals', () => {
+    expect(addMonths('2026-03-31', -1)).toBe('2026-02-28');
+    expect(addMonths('2024-01-31', 1)).toBe('2024-02-29');
+    expect(addMonths('2026-11-15', 3)).toBe('2027-02-15');
+    expect(thrown(() => addMonths('2199-12-31', 1, 'startDate'))).toMatchObject({
+      field: 'startDate',
+      reason: 'DATE_OUT_OF_RANGE',
+    });
+    expect(thrown(() => addMonths('31/12/2026', 1))).toMatchObject({ reason: 'INVALID_DATE' });
   });
 });
 

@@ -61,3 +61,27 @@ export async function publishEnvelope(
     await nc.close();
   }
 }
+
+/** Every event in a service's stream so far, read by an ordered consumer that stops when caught up. */
+export async function streamEvents(
+  subjectPrefix: string,
+  service: string,
+  natsUrl = TEST_NATS_URL,
+): Promise<TestEnvelope[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const consumer = await jetstream(nc).consumers.get(
+      `${subjectPrefix.toUpperCase()}_${service.toUpperCase()}`,
+    );
+    const pending = (await consumer.info()).num_pending;
+    const events: TestEnvelope[] = [];
+    if (pending === 0) return events;
+    for await (const m of await consumer.consume()) {
+      events.push(m.json());
+      if (events.length >= pending) break;
+    }
+    return events;
+  } finally {
+    await nc.close();
+  }
+}

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   type Env,
   loadServiceConfig,
@@ -15,7 +16,11 @@ export const customerEnv = serviceEnv('customer', {
   httpPort: 4101,
   grpcPort: 50101,
   adminPort: 9401,
-}).extend({ ...archiveScheduler.env });
+}).extend({
+  ...archiveScheduler.env,
+  /** R-CU-7: how long a warranty started by an installation or commissioning runs, in months. */
+  WARRANTY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+});
 
 export type CustomerConfig = ServiceConfig<typeof customerEnv>;
 

@@ -20,6 +20,7 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
     events: outbox,
     timeZone: config.calendar.timeZone,
     calendar: config.calendar,
+    warrantyMonths: config.WARRANTY_MONTHS,
     now: () => new Date(),
   }),
   grpc: (server, deps) =>

@@ -44,6 +44,8 @@ export const workOrderService = defineService<WorkOrderConfig, WorkOrderDeps, Wo
     typeDefs: loadTypeDefs(SCHEMA_PATH),
     resolvers: workOrderResolvers,
     context: workOrderContext,
+    // The graph's admin-only dead-letter fields for every service (ADR 0025).
+    deadLetters: true,
   },
   schedulers: (deps, config) => [
     { name: 'sla scheduler', ...slaScheduler.of(config), run: () => scanSlaBreaches(deps) },

@@ -103,6 +103,8 @@ const MEANINGS: Record<string, string> = {
   WARRANTY_REMINDER_MONTHS: 'R-SV-3 lead time of warranty reminders',
   INVITATION_REMINDER_DAYS: 'R-SV-3 lead time of event invitations',
   REMINDER_SCAN_INTERVAL_MS: 'how often the reminder scan runs',
+  WARRANTY_MONTHS:
+    'R-CU-7 how long a warranty started by an installation or commissioning runs, in months',
   ARCHIVE_SCAN_INTERVAL_MS:
     'How often the archive scheduler looks for handovers past their deadline (R-CU-3).',
   SLA_SCAN_INTERVAL_MS: 'How often the SLA scheduler looks for breaches (R-WO-3).',

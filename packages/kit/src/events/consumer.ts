@@ -31,6 +31,12 @@ import {
   type EventEnvelope,
 } from './envelope';
 import { eventData } from './data';
+import {
+  ensureDeadLetterStream,
+  park,
+  verifyDeadLetterStream,
+  type DeadLetterReason,
+} from './dead-letter';
 import { backoffDelay, errorMessage } from './retry';
 import { verifyDurable, verifyStream } from './managed';
 import { ensureStream } from './stream';
@@ -64,6 +70,8 @@ export interface ConsumerOptions<E extends EventDefinition = EventDefinition> {
   orm: Orm;
   nats: NatsConnection;
   logger: Logger;
+  /** The consuming service: its dead-letter stream receives the events this consumer parks. */
+  service: string;
   /** Durable consumer name, also the inbox key, e.g. `workorder-on-customer`. */
   consumerName: string;
   subjectPrefix: string;
@@ -74,9 +82,10 @@ export interface ConsumerOptions<E extends EventDefinition = EventDefinition> {
   events: readonly E[];
   handler: EventHandler<E>;
   /**
-   * Deliveries before a failing event is terminated (and logged as poison). Default 10. Failures of
-   * the infrastructure (its database or a called service unavailable) do not count: the message is
-   * held and retried in place until the dependency is back (see `isTransient`).
+   * Deliveries before a failing event is parked as poison (ADR 0025). Default 10. Failures of the
+   * infrastructure (its database or a called service unavailable) do not count: the message is
+   * held and retried in place until the dependency is back (see `isTransient`). The count is the
+   * consumer's alone: the server redelivers without limit, so it never drops an event unparked.
    */
   maxDeliver?: number;
   /**
@@ -110,8 +119,10 @@ export interface EventConsumerMetrics {
   retries: number;
   /** In-place retries of an event held while a dependency was unavailable. */
   outageRetries: number;
-  /** Poison events (max deliveries reached) and malformed messages. */
-  terminated: number;
+  /** Events parked in the dead-letter stream (poison, invalid, malformed), then terminated. */
+  parked: number;
+  /** Parkings that failed (dead-letter stream unavailable): the event was nak'ed, not terminated. */
+  parkFailures: number;
 }
 
 export interface EventConsumer {
@@ -122,18 +133,21 @@ export interface EventConsumer {
 }
 
 const PULL_BATCH = 20;
+/** JetStream's "no limit" for a durable's max_deliver. */
+export const UNLIMITED_DELIVERIES = -1;
 
 /**
  * Starts a durable, idempotent JetStream pull consumer: per message, one transaction inserts
  * `(consumer, event id)` into `inbox` (a duplicate skips the handler) and runs the handler; then
- * ack. Handler failure → rollback and nak with back-off; at `maxDeliver` → term and an error log.
+ * ack. Handler failure → rollback and nak with back-off; at `maxDeliver` → parked and terminated.
  * A failure of the infrastructure (database or called service unavailable) is not the event's: it
  * is held and retried in place until the dependency returns, using up no delivery.
  * A malformed message, or one whose data the handler finds breaking its contract (`eventData`),
- * is terminated at once and logged. Each message is handled in a CONSUMER span that
- * continues the producer's trace.
+ * is parked at once. Parking publishes to the service's dead-letter stream first and terminates
+ * only once that is acknowledged; a failed parking naks, so no event is ever dropped. Each
+ * message is handled in a CONSUMER span that continues the producer's trace.
  */
-const isInvalidEvent = (e: unknown): boolean =>
+export const isInvalidEvent = (e: unknown): boolean =>
   e instanceof AppError && e.reason === 'INVALID_EVENT';
 
 /**
@@ -144,6 +158,32 @@ const isInvalidEvent = (e: unknown): boolean =>
 export const isTransient = (e: unknown): boolean =>
   unavailableFrom(e) !== null ||
   (e instanceof AppError && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED'));
+
+/**
+ * Applies one event once: the inbox row and the handler's writes commit together, or not at all.
+ * False when the inbox already had it. Data breaking the declared schema throws INVALID_EVENT.
+ * The consumer loop and a dead-letter replay apply events through this alone.
+ */
+export async function applyEventOnce(
+  orm: Orm,
+  consumerName: string,
+  handler: EventHandler,
+  definition: EventDefinition,
+  envelope: EventEnvelope<Record<string, unknown>>,
+  meta: EventMeta,
+): Promise<boolean> {
+  return orm.em.fork().transactional(async (tx) => {
+    const inserted = await tx.execute<{ affectedRows: number }>(
+      'insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing',
+      [consumerName, envelope.id],
+      'run',
+    );
+    if (inserted.affectedRows === 0) return false;
+    const data = eventData(definition.data, envelope);
+    await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
+    return true;
+  });
+}
 
 export async function startConsumer<E extends EventDefinition>(
   options: ConsumerOptions<E>,
@@ -173,18 +213,21 @@ export async function startConsumer<E extends EventDefinition>(
   };
   if (options.managed) {
     await verifyStream(jsm, streamSpec);
+    await verifyDeadLetterStream(jsm, subjectPrefix, options.service);
     await verifyDurable(jsm, stream, consumerName, {
       subjects: eventTypes.map((t) => eventSubject(subjectPrefix, t)),
-      maxDeliver,
     });
   } else {
     await ensureStream(jsm, streamSpec, { updateExisting: false });
+    await ensureDeadLetterStream(jsm, subjectPrefix, options.service);
     await ensureDurable(jsm, stream, consumerName, {
       durable_name: consumerName,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(options.ackWaitMs ?? 30_000),
-      max_deliver: maxDeliver,
+      // Unlimited: messages buffered behind one held through an outage are redelivered on ack
+      // timeouts, and a server limit would drop them silently. The loop parks at `maxDeliver`.
+      max_deliver: UNLIMITED_DELIVERIES,
       ...filterFor(nats, subjectPrefix, streamService, eventTypes),
     });
   }
@@ -196,7 +239,8 @@ export async function startConsumer<E extends EventDefinition>(
     duplicates: 0,
     retries: 0,
     outageRetries: 0,
-    terminated: 0,
+    parked: 0,
+    parkFailures: 0,
   };
   const recorded = options.metrics && consumerInstruments(options.metrics, consumerName);
   const stopReportingLag = options.metrics
@@ -208,31 +252,62 @@ export async function startConsumer<E extends EventDefinition>(
   let running = true;
   /** Ends the wait of an event held through an outage, so a stop does not wait it out. */
   let wakeHeld: (() => void) | undefined;
-  const terminated = (reason: 'malformed' | 'invalid' | 'poison') => {
-    counters.terminated += 1;
-    recorded?.terminated.inc({ reason });
-    return 'terminated' as const;
-  };
+  /**
+   * Parks the message in the service's dead-letter stream, and terminates it only once the
+   * parking is acknowledged; if the parking fails the message is nak'ed and comes back.
+   */
+  async function parkAndTerminate(
+    msg: JsMsg,
+    reason: DeadLetterReason,
+    error: string,
+    envelope?: EventEnvelope<Record<string, unknown>>,
+  ): Promise<'parked' | 'retry'> {
+    try {
+      await park(nats, subjectPrefix, {
+        service: options.service,
+        consumer: consumerName,
+        reason,
+        error,
+        attempts: msg.info.deliveryCount,
+        original: { stream, sequence: msg.seq, subject: msg.subject },
+        ...(envelope ? { event: { id: envelope.id, type: envelope.type } } : {}),
+        body: msg.data,
+      });
+    } catch (e) {
+      counters.parkFailures += 1;
+      recorded?.parkFailures.inc();
+      msg.nak(backoffDelay(msg.info.deliveryCount, nakDelayMs, maxNakDelayMs));
+      log.error(
+        { err: e, streamSequence: msg.seq, eventId: envelope?.id, reason },
+        'event could not be parked in the dead-letter stream; it will be redelivered',
+      );
+      return 'retry';
+    }
+    // No reason text: servers before 2.10.4 ignore a `+TERM` that carries one (the message would
+    // stay pending and come back); the reason is in the dead-letter stream.
+    msg.term();
+    counters.parked += 1;
+    recorded?.parked.inc({ reason });
+    log.error(
+      {
+        streamSequence: msg.seq,
+        eventId: envelope?.id,
+        type: envelope?.type,
+        reason,
+        // The whole message is in the dead-letter stream; a log line stays readable.
+        error: error.slice(0, 500),
+        attempts: msg.info.deliveryCount,
+      },
+      'event parked in the dead-letter stream',
+    );
+    return 'parked';
+  }
 
-  /** The inbox row and the handler's writes commit together, or not at all. */
-  async function applyOnce(
+  const applyOnce = (
     definition: EventDefinition,
     envelope: EventEnvelope<Record<string, unknown>>,
     meta: EventMeta,
-  ): Promise<boolean> {
-    return orm.em.fork().transactional(async (tx) => {
-      const inserted = await tx.execute<{ affectedRows: number }>(
-        'insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing',
-        [consumerName, envelope.id],
-        'run',
-      );
-      if (inserted.affectedRows === 0) return false;
-      // Data breaking the declared schema throws INVALID_EVENT: rolled back and terminated.
-      const data = eventData(definition.data, envelope);
-      await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
-      return true;
-    });
-  }
+  ) => applyEventOnce(orm, consumerName, handler, definition, envelope, meta);
 
   /**
    * `applyOnce`, held through outages: while the failure is transient the message stays with this
@@ -282,7 +357,7 @@ export async function startConsumer<E extends EventDefinition>(
     if (outcome) recorded?.handleDuration.observe({ outcome }, secondsSince(startMs));
   }
 
-  type Outcome = 'processed' | 'duplicate' | 'retry' | 'terminated' | undefined;
+  type Outcome = 'processed' | 'duplicate' | 'retry' | 'parked' | undefined;
 
   async function handleDelivery(msg: JsMsg): Promise<Outcome> {
     const parsed = parseEnvelope(jsonOrUndefined(msg));
@@ -291,14 +366,8 @@ export async function startConsumer<E extends EventDefinition>(
         ? undefined
         : `type "${parsed.envelope.type}" does not match subject ${msg.subject}`
       : parsed.problem;
-    if (!parsed.ok || problem) {
-      msg.term(`malformed event: ${problem}`);
-      log.error(
-        { subject: msg.subject, streamSequence: msg.seq, problem },
-        'malformed event terminated',
-      );
-      return terminated('malformed');
-    }
+    if (!parsed.ok || problem)
+      return parkAndTerminate(msg, 'malformed', `malformed event: ${problem}`);
     const envelope = parsed.envelope;
     const definition = wanted.get(envelope.type);
     if (!definition) {
@@ -365,20 +434,11 @@ export async function startConsumer<E extends EventDefinition>(
             type: envelope.type,
             deliveryCount: meta.deliveryCount,
           };
-          if (isInvalidEvent(e)) {
-            // Its data breaks the producer's contract: no redelivery can make it valid.
-            msg.term(`invalid event: ${errorMessage(e)}`.slice(0, 500));
-            log.error(context, 'event data breaks its contract; event terminated');
-            return terminated('invalid');
-          }
-          if (meta.deliveryCount >= maxDeliver) {
-            msg.term(`failed ${meta.deliveryCount} times: ${errorMessage(e)}`.slice(0, 500));
-            log.error(
-              context,
-              'event handler failed at the last delivery; event terminated (poison)',
-            );
-            return terminated('poison');
-          }
+          // Data breaking the producer's contract: no redelivery can make it valid.
+          if (isInvalidEvent(e))
+            return await parkAndTerminate(msg, 'invalid', errorMessage(e), envelope);
+          if (meta.deliveryCount >= maxDeliver)
+            return await parkAndTerminate(msg, 'poison', errorMessage(e), envelope);
           counters.retries += 1;
           recorded?.retries.inc();
           msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
@@ -430,6 +490,8 @@ function validateOptions(o: ConsumerOptions<EventDefinition>): void {
     new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_CONSUMER', field });
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.consumerName))
     throw bad(`Consumer name "${o.consumerName}" must be 1-64 of [A-Za-z0-9_-]`, 'consumerName');
+  if (!isNatsToken(o.service))
+    throw bad(`Service "${o.service}" must be a lower-case NATS token`, 'service');
   if (!isNatsToken(o.subjectPrefix))
     throw bad(
       `Subject prefix "${o.subjectPrefix}" must be a lower-case NATS token`,
@@ -512,7 +574,7 @@ async function ensureDurable(
 /** The consumer's counters and histogram, bound to its durable's name; created at start so dashboards see them at zero. */
 function consumerInstruments(metrics: Metrics, consumer: string) {
   const labels = { messaging_consumer_group_name: consumer };
-  const terminated = instruments.consumerTerminated(metrics);
+  const parked = instruments.consumerParked(metrics);
   const handleDuration = instruments.consumerHandleDuration(metrics);
   return {
     processed: instruments.consumerProcessed(metrics).labels(labels),
@@ -520,8 +582,9 @@ function consumerInstruments(metrics: Metrics, consumer: string) {
     redeliveries: instruments.consumerRedeliveries(metrics).labels(labels),
     retries: instruments.consumerRetries(metrics).labels(labels),
     outageRetries: instruments.consumerOutageRetries(metrics).labels(labels),
-    terminated: {
-      inc: ({ reason }: { reason: string }) => terminated.inc({ ...labels, reason }),
+    parkFailures: instruments.consumerParkFailures(metrics).labels(labels),
+    parked: {
+      inc: ({ reason }: { reason: string }) => parked.inc({ ...labels, reason }),
     },
     handleDuration: {
       observe: ({ outcome }: { outcome: string }, seconds: number) =>

@@ -6,7 +6,7 @@ import type { EventEnvelope } from './envelope';
 /**
  * A consumer's view of an incoming event: its data parsed with the producer's contract
  * (`@aftercare/events`). A malformed event fails here, before anything is written, so the
- * consumer's transaction rolls back and the event is terminated (INVALID_EVENT); so does data
+ * consumer's transaction rolls back and the event is parked (INVALID_EVENT, ADR 0025); so does data
  * the input policy refuses (NUL, unpaired surrogates: docs/input-policy.md).
  */
 export function eventData<S extends z.ZodType>(schema: S, envelope: EventEnvelope): z.infer<S> {

@@ -1,5 +1,7 @@
 export * from './consumer';
 export * from './data';
+export * from './dead-letter';
+export * from './dead-letter-replay';
 export {
   eventSubject,
   parseEnvelope,

@@ -55,7 +55,11 @@ export async function ensureStream(
   return jsm.streams.update(name, { subjects, duplicate_window: duplicateWindow });
 }
 
-async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+/** The stream's info, or undefined when it does not exist. */
+export async function streamInfo(
+  jsm: JetStreamManager,
+  name: string,
+): Promise<StreamInfo | undefined> {
   try {
     return await jsm.streams.info(name);
   } catch (e) {

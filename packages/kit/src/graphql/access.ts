@@ -24,7 +24,8 @@ import type { SubgraphContext } from './subgraph';
  * Every Query and Mutation field must carry it (`createSubgraph` refuses to start otherwise), so
  * no operation exists without its roles; a field of another type may carry it to gate that field
  * alone (a phone number on a type many roles read). `admin` passes every gate, as with
- * `requireRole`, and is never listed. `public: true` marks the few operations that authorise by
+ * `requireRole`, and is listed only alone, for an operators' field no other role may use
+ * (`roles: ["admin"]`, ADR 0025). `public: true` marks the few operations that authorise by
  * what they are given (a survey link's token). The gateway's composition drops the directive, so
  * it never reaches the client schema; `docs/access.md` is generated from the same declarations.
  */
@@ -148,10 +149,11 @@ function parseAccess(
     problems.push(`${where} names no role (public: true if anyone may call it)`);
     return null;
   }
+  if (roles.length === 1 && roles[0] === 'admin') return { public: false, roles: ['admin'] };
   const unknown = roles.filter((r) => !DECLARABLE.includes(r));
   if (unknown.length) {
     problems.push(
-      `${where} names ${unknown.map((r) => `"${r}"`).join(', ')}: roles are ${DECLARABLE.join(', ')} (admin may do everything anyway)`,
+      `${where} names ${unknown.map((r) => `"${r}"`).join(', ')}: roles are ${DECLARABLE.join(', ')} (admin may do everything anyway; name it alone for admin only)`,
     );
     return null;
   }

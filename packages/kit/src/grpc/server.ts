@@ -184,9 +184,12 @@ function unaryCall<Req, Res>(
     const startMs = performance.now();
     let identity: Identity | null = null;
     const aborter = new AbortController();
-    call.on('cancelled', () =>
-      aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled')),
-    );
+    let answered = false;
+    // grpc-js also reports 'cancelled' when the client closes the stream of an answered call: no
+    // error object (a stack capture) per call for that.
+    call.on('cancelled', () => {
+      if (!answered) aborter.abort(new AppError('UNAVAILABLE', 'The call was cancelled'));
+    });
     const serve = async () => {
       identity = await authenticate(call.metadata);
       const ctx: CallContext = {
@@ -204,6 +207,7 @@ function unaryCall<Req, Res>(
     };
     serve().then(
       (response) => {
+        answered = true;
         observer?.observe(method, 'OK', identity, startMs);
         callback(null, response);
       },
@@ -212,6 +216,7 @@ function unaryCall<Req, Res>(
         // failures caused by giving up, e.g. rethrowing `ctx.signal.reason`, are not news.
         if (aborter.signal.aborted)
           return observer?.observe(method, 'CANCELLED', identity, startMs);
+        answered = true;
         const reported = toReportedError(error, method, logger);
         observer?.observe(method, reported.code, identity, startMs);
         callback(toStatusObject(reported));

@@ -135,17 +135,31 @@ export const consumerOutageRetries = (m: Metrics) =>
     labelNames: consumerLabels,
   });
 
-export const consumerTerminated = (m: Metrics) =>
+export const consumerParked = (m: Metrics) =>
   m.counter({
-    name: 'event_consumer_terminated_total',
-    help: 'Events given up on, per durable consumer and reason (malformed, invalid, poison)',
+    name: 'event_consumer_parked_total',
+    help: 'Events parked in the dead-letter stream and terminated, per durable consumer and reason (malformed, invalid, poison)',
     labelNames: [...consumerLabels, 'reason'] as const,
+  });
+
+export const consumerParkFailures = (m: Metrics) =>
+  m.counter({
+    name: 'event_consumer_park_failures_total',
+    help: "Events that could not be parked (dead-letter stream unavailable) and were nak'ed for redelivery, per durable consumer",
+    labelNames: consumerLabels,
+  });
+
+export const deadLettersReplayed = (m: Metrics) =>
+  m.counter({
+    name: 'event_dead_letters_replayed_total',
+    help: 'Parked events replayed, per durable consumer and outcome (applied, already_applied, failed, unavailable)',
+    labelNames: [...consumerLabels, 'outcome'] as const,
   });
 
 export const consumerHandleDuration = (m: Metrics) =>
   m.histogram({
     name: 'event_consumer_handle_duration_seconds',
-    help: 'Time to handle one delivery (inbox check, handler, commit), per durable consumer and outcome (processed, duplicate, retry, terminated)',
+    help: 'Time to handle one delivery (inbox check, handler, commit), per durable consumer and outcome (processed, duplicate, retry, parked)',
     labelNames: [...consumerLabels, 'outcome'] as const,
   });
 

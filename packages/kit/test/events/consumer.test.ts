@@ -23,12 +23,14 @@ import { createMetrics } from '../../src/observability';
 import {
   addNote,
   archiveAdded,
+  deleteTestStreams,
   Note,
   type NoteEvent,
   notesAdded,
   notesOutbox,
   notesRemoved,
   openTestOrm,
+  READER,
   receivedRows,
   recordReceived,
   silentLogger,
@@ -61,10 +63,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
 
   afterAll(async () => {
     // Streams are per test; remove them so the shared server does not accumulate test data.
-    const jsm = await jetstreamManager(nats);
-    await Promise.all(
-      prefixes.map((p) => jsm.streams.delete(streamName(p, 'notes')).catch(() => false)),
-    );
+    await Promise.all(prefixes.map((p) => deleteTestStreams(nats, p)));
     await nats?.close();
     await orm?.close();
     await db?.drop();
@@ -79,6 +78,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
       orm,
       nats,
       logger: silentLogger,
+      service: READER,
       consumerName,
       subjectPrefix: prefix,
       events: [notesAdded],
@@ -203,7 +203,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     expect((await receivedRows(orm, 'flaky')).map((r) => r.event_id)).toEqual([event.id]);
   });
 
-  it('R-EV-8 a poison event is terminated after maxDeliver and the consumer goes on', async () => {
+  it('R-EV-8 a poison event is parked after maxDeliver and the consumer goes on', async () => {
     const poison = envelope(8);
     let poisonCalls = 0;
     const metrics = createMetrics({ defaultMetrics: false });
@@ -222,16 +222,16 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await publishRaw(poison);
     await publishRaw(good);
 
-    await waitFor('the poison event to be terminated', () => consumer.metrics().terminated === 1);
+    await waitFor('the poison event to be parked', () => consumer.metrics().parked === 1);
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(poisonCalls).toBe(2);
     expect((await receivedRows(orm, 'poison')).map((r) => r.event_id)).toEqual([good.id]);
-    // Issue 14: what an operator sees of it (one retry, its redelivery, the termination, the lag).
+    // Issue 14: what an operator sees of it (one retry, its redelivery, the parking, the lag).
     const text = await metrics.render();
     const group = 'messaging_consumer_group_name="poison"';
     expect(text).toContain(`event_consumer_retries_total{${group}} 1`);
     expect(text).toContain(`event_consumer_redeliveries_total{${group}} 1`);
-    expect(text).toContain(`event_consumer_terminated_total{${group},reason="poison"} 1`);
+    expect(text).toContain(`event_consumer_parked_total{${group},reason="poison"} 1`);
     expect(text).toContain(`event_consumer_processed_total{${group}} 1`);
     expect(text).toMatch(
       new RegExp(
@@ -241,7 +241,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     );
   });
 
-  it('R-EV-9 an event whose data breaks its declared schema is terminated at once, not retried', async () => {
+  it('R-EV-9 an event whose data breaks its declared schema is parked at once, not retried', async () => {
     let calls = 0;
     const consumer = await consume(
       'contract',
@@ -256,7 +256,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await publishRaw(bad);
     await publishRaw(good);
 
-    await waitFor('the invalid event to be terminated', () => consumer.metrics().terminated === 1);
+    await waitFor('the invalid event to be parked', () => consumer.metrics().parked === 1);
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(calls).toBe(1);
     expect(consumer.metrics().retries).toBe(0);
@@ -351,11 +351,11 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await publishRaw(good);
 
     await waitFor('the good event', () => consumer.metrics().processed === 1);
-    expect(consumer.metrics().terminated).toBe(0);
+    expect(consumer.metrics().parked).toBe(0);
     expect((await receivedRows(orm, 'versions')).map((r) => r.event_id)).toEqual([good.id]);
   });
 
-  it('R-EV-9 malformed messages are terminated without stopping the loop', async () => {
+  it('R-EV-9 malformed messages are parked without stopping the loop', async () => {
     const consumer = await consume('malformed', recordReceived('malformed'));
     await publishRaw('this is not JSON');
     await publishRaw(JSON.stringify({ id: 'nope', type: 'notes.added' }));
@@ -364,7 +364,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await publishRaw(good);
 
     await waitFor('the good event', () => consumer.metrics().processed === 1);
-    expect(consumer.metrics().terminated).toBe(3);
+    expect(consumer.metrics().parked).toBe(3);
     expect(consumer.isReady()).toBe(true);
     expect((await receivedRows(orm, 'malformed')).map((r) => r.event_id)).toEqual([good.id]);
   });

@@ -6,6 +6,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { migrateUp, openOrm, type EntityManager, type Orm } from '../../src/db';
 import {
   createOutbox,
+  deadLetterStreamName,
   KitEventsMigration,
   kitEventEntities,
   streamName,
@@ -87,6 +88,22 @@ export async function openTestOrm(databaseUrl: string): Promise<Orm> {
 }
 
 export const silentLogger = createLogger('events-test', 'silent');
+
+/** The stand-in consuming service: its consumers park into `<PREFIX>_DEADLETTER_READER`. */
+export const READER = 'reader';
+
+/** Removes a test's streams (the producer's and the reader's dead letters) from the shared server. */
+export async function deleteTestStreams(
+  nats: NatsConnection,
+  subjectPrefix: string,
+): Promise<void> {
+  const jsm = await jetstreamManager(nats);
+  await Promise.all(
+    [streamName(subjectPrefix, 'notes'), deadLetterStreamName(subjectPrefix, READER)].map((s) =>
+      jsm.streams.delete(s).catch(() => false),
+    ),
+  );
+}
 
 /** Commits a note and its event together, as a use case would. */
 export async function addNote(

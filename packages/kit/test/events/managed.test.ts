@@ -9,6 +9,8 @@ import {
 import type { Orm } from '../../src/db';
 import {
   connectNats,
+  deadLetterStreamName,
+  deadLetterSubjects,
   startConsumer,
   startOutboxRelay,
   streamName,
@@ -17,9 +19,11 @@ import {
 } from '../../src/events';
 import {
   addNote,
+  deleteTestStreams,
   notesAdded,
   notesOutbox,
   openTestOrm,
+  READER,
   receivedRows,
   recordReceived,
   silentLogger,
@@ -53,10 +57,7 @@ describe('operator-managed event streams (real NATS)', () => {
   });
 
   afterAll(async () => {
-    const jsm = await jetstreamManager(nats);
-    await Promise.all(
-      prefixes.map((p) => jsm.streams.delete(streamName(p, 'notes')).catch(() => false)),
-    );
+    await Promise.all(prefixes.map((p) => deleteTestStreams(nats, p)));
     await nats?.close();
     await orm?.close();
     await db?.drop();
@@ -75,6 +76,19 @@ describe('operator-managed event streams (real NATS)', () => {
     });
   };
 
+  /** The operator's declaration of the reader service's dead-letter stream. */
+  const declareDeadLetterStream = async (overrides: { deny_delete?: boolean } = {}) => {
+    const jsm = await jetstreamManager(nats);
+    const config = {
+      name: deadLetterStreamName(prefix, READER),
+      subjects: [deadLetterSubjects(prefix, READER)],
+      storage: StorageType.File,
+      max_age: nanos(400 * 24 * 3600_000),
+      ...overrides,
+    };
+    await jsm.streams.add(config).catch(() => jsm.streams.update(config.name, config));
+  };
+
   const declareDurable = async (
     name: string,
     config: { filter_subject?: string; max_deliver?: number } = {},
@@ -85,7 +99,7 @@ describe('operator-managed event streams (real NATS)', () => {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(30_000),
-      max_deliver: config.max_deliver ?? 10,
+      max_deliver: config.max_deliver ?? -1,
       filter_subject: config.filter_subject ?? `${prefix}.notes.added`,
     });
   };
@@ -95,6 +109,7 @@ describe('operator-managed event streams (real NATS)', () => {
       orm,
       nats,
       logger: silentLogger,
+      service: READER,
       consumerName,
       subjectPrefix: prefix,
       events: [notesAdded],
@@ -124,6 +139,7 @@ describe('operator-managed event streams (real NATS)', () => {
 
   it('a consumer refuses to start when its durable is not declared, and creates none', async () => {
     await declareStream({});
+    await declareDeadLetterStream();
     await expect(consumeManaged('reader')).rejects.toMatchObject({
       reason: 'EVENT_STREAM_NOT_DECLARED',
       message: expect.stringContaining('Durable consumer reader on stream'),
@@ -134,12 +150,24 @@ describe('operator-managed event streams (real NATS)', () => {
     );
   });
 
-  it('a durable that filters out a wanted event or redelivers differently is refused, naming both', async () => {
+  it('a durable that filters out a wanted event or limits redeliveries is refused, naming both', async () => {
     await declareStream({});
+    await declareDeadLetterStream();
     await declareDurable('narrow', { filter_subject: `${prefix}.notes.removed`, max_deliver: 3 });
+    // ADR 0025: a server limit would drop events unparked; the service parks poison events itself.
     await expect(consumeManaged('narrow')).rejects.toThrow(
-      `filters out ${prefix}.notes.added and allows 3 deliveries where the service terminates at 10`,
+      `filters out ${prefix}.notes.added and allows only 3 deliveries where the service parks poison events itself`,
     );
+  });
+
+  it('ADR 0025 a consumer refuses to start when its service has no dead-letter stream, or one that denies deletes', async () => {
+    await declareStream({});
+    await declareDurable('reader');
+    await expect(consumeManaged('reader')).rejects.toThrow(
+      `Dead-letter stream ${deadLetterStreamName(prefix, READER)} does not exist`,
+    );
+    await declareDeadLetterStream({ deny_delete: true });
+    await expect(consumeManaged('reader')).rejects.toThrow('denies deletes');
   });
 
   it('a stream that does not take the service subjects or de-duplicates too briefly is refused', async () => {
@@ -151,6 +179,7 @@ describe('operator-managed event streams (real NATS)', () => {
 
   it('with everything declared, the relay publishes into it and the consumer applies events, leaving the declaration as it was', async () => {
     await declareStream({});
+    await declareDeadLetterStream();
     await declareDurable('reader');
     const jsm = await jetstreamManager(nats);
     const before = (await jsm.streams.info(streamName(prefix, 'notes'))).config;

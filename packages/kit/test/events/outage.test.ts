@@ -1,4 +1,3 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   createTestDatabase,
@@ -10,13 +9,15 @@ import {
 } from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
 import { AppError, unavailable } from '../../src/errors';
-import { connectNats, startConsumer, startOutboxRelay, streamName } from '../../src/events';
+import { connectNats, startConsumer, startOutboxRelay } from '../../src/events';
 import { isTransient } from '../../src/events/consumer';
 import {
   addNote,
+  deleteTestStreams,
   notesAdded,
   notesOutbox,
   openTestOrm,
+  READER,
   receivedRows,
   recordReceived,
   silentLogger,
@@ -48,11 +49,7 @@ describe('a consumer outlasts an outage of its database (real PostgreSQL and NAT
 
   afterAll(async () => {
     await Promise.all(running.map((r) => r.stop()));
-    await (
-      await jetstreamManager(nats)
-    ).streams
-      .delete(streamName(prefix, 'notes'))
-      .catch(() => false);
+    await deleteTestStreams(nats, prefix);
     await nats?.close();
     await throughRelay?.close();
     await direct?.close();
@@ -66,6 +63,7 @@ describe('a consumer outlasts an outage of its database (real PostgreSQL and NAT
       orm: throughRelay,
       nats,
       logger: silentLogger,
+      service: READER,
       consumerName: 'outlasts',
       subjectPrefix: prefix,
       events: [notesAdded],
@@ -94,7 +92,7 @@ describe('a consumer outlasts an outage of its database (real PostgreSQL and NAT
       async () => consumer.metrics().outageRetries >= 5,
     );
     await new Promise((r) => setTimeout(r, 1500));
-    expect(consumer.metrics()).toMatchObject({ processed: 0, retries: 0, terminated: 0 });
+    expect(consumer.metrics()).toMatchObject({ processed: 0, retries: 0, parked: 0 });
     expect(await receivedRows(direct, 'outlasts')).toEqual([]);
 
     await outage.restore();
@@ -103,7 +101,7 @@ describe('a consumer outlasts an outage of its database (real PostgreSQL and NAT
       async () => (await receivedRows(direct, 'outlasts')).length === 3,
     );
     expect((await receivedRows(direct, 'outlasts')).map((r) => r.event_id)).toEqual(ids);
-    expect(consumer.metrics()).toMatchObject({ processed: 3, retries: 0, terminated: 0 });
+    expect(consumer.metrics()).toMatchObject({ processed: 3, retries: 0, parked: 0 });
   });
 
   it('tells outages from broken events', () => {

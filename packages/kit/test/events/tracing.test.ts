@@ -14,7 +14,6 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   createTestDatabase,
@@ -23,8 +22,17 @@ import {
   type TestDatabase,
 } from '@aftercare/testkit';
 import type { Orm } from '../../src/db';
-import { connectNats, startConsumer, startOutboxRelay, streamName } from '../../src/events';
-import { addNote, notesAdded, notesOutbox, openTestOrm, silentLogger, waitFor } from './fixtures';
+import { connectNats, startConsumer, startOutboxRelay } from '../../src/events';
+import {
+  addNote,
+  deleteTestStreams,
+  notesAdded,
+  notesOutbox,
+  openTestOrm,
+  READER,
+  silentLogger,
+  waitFor,
+} from './fixtures';
 
 /** What the service's OTel SDK set-up provides: the active context follows async calls. */
 class AsyncLocalContextManager implements ContextManager {
@@ -68,11 +76,7 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
   });
 
   afterAll(async () => {
-    await (
-      await jetstreamManager(nats)
-    ).streams
-      .delete(streamName(prefix, 'notes'))
-      .catch(() => false);
+    await deleteTestStreams(nats, prefix);
     await nats?.close();
     await orm?.close();
     await db?.drop();
@@ -86,6 +90,7 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
       orm,
       nats,
       logger: silentLogger,
+      service: READER,
       consumerName: 'traced',
       subjectPrefix: prefix,
       events: [notesAdded],

@@ -65,11 +65,11 @@ describe('@access declarations', () => {
     ]);
   });
 
-  it('refuses unknown roles, admin, empty or contradictory declarations and a gated non-null field', () => {
+  it('refuses unknown roles, admin next to others, empty or contradictory declarations and a gated non-null field', () => {
     expect(
       problemsOf(`${HEAD} type Query {
         a: String @access(roles: ["wizard"])
-        b: String @access(roles: ["admin"])
+        b: String @access(roles: ["agent", "admin"])
         c: String @access(roles: [])
         d: String @access(public: true, roles: ["agent"])
         e: String @access(roles: ["agent", "agent"])
@@ -146,6 +146,32 @@ describe('createSubgraph enforces @access', () => {
     ]);
     expect(looked).toEqual(['o-1', 'o-2']);
     expect((await run('{ link(token: "abc") }', null)).data).toEqual({ link: 'form for abc' });
+  });
+
+  it('ADR 0025 a field declared for admin alone refuses every other role before it runs', async () => {
+    const ops = createSubgraph<SubgraphContext>({
+      typeDefs: parse(`${HEAD} type Query { parked: Int @access(roles: ["admin"]) }`),
+      logger,
+      resolvers: {
+        Query: {
+          parked: () => {
+            looked.push('parked');
+            return 3;
+          },
+        },
+      },
+    });
+    const ask = async (roles: string[]) => {
+      const res = await ops.apollo.executeOperation(
+        { query: '{ parked }' },
+        { contextValue: { identity: { userId: 'u-1', roles } as Identity } },
+      );
+      if (res.body.kind !== 'single') throw new Error('expected a single result');
+      return res.body.singleResult;
+    };
+    expect(codes(await ask(['manager', 'auditor']))).toEqual(['FORBIDDEN']);
+    expect(looked).toEqual([]);
+    expect((await ask(['admin'])).data).toEqual({ parked: 3 });
   });
 
   it('a gated field of an object is refused alone: the rest of the object still answers', async () => {

@@ -14,6 +14,7 @@ import {
   IDENTITY_HEADER,
   parseSigningKey,
 } from '../../src/internal-auth';
+import { eventually } from '@aftercare/testkit';
 import { authAs, authAsKey } from '../internal-auth/support';
 import { EchoRequest, type EchoFixture, echoHandlers, startEcho } from './echo-fixture';
 
@@ -276,3 +277,36 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe("a call's abort signal", () => {
+  const signals: AbortSignal[] = [];
+  let echo: EchoFixture;
+  beforeAll(async () => {
+    echo = await startEcho({
+      echo: (req, ctx) => {
+        signals.push(ctx.signal);
+        return echoHandlers.echo(req, ctx);
+      },
+    });
+  });
+  afterAll(() => echo.close());
+
+  it('aborts the handler when the caller gives up, with UNAVAILABLE as the reason', async () => {
+    await rejection(echo.client({ timeoutMs: 200 }).echo(request({ sleepMs: 10_000 })));
+    const signal = signals.at(-1)!;
+    await eventually(
+      async () => signal.aborted,
+      (aborted) => aborted,
+    );
+    expect(signal.reason).toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  it('stays quiet for a call that was answered, whatever the client does with the stream after', async () => {
+    const client = echo.client();
+    await client.echo(request({ message: 'done' }));
+    const signal = signals.at(-1)!;
+    echo.client().echo(request({ message: 'another call on another client' }));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(signal.aborted).toBe(false);
+  });
+});

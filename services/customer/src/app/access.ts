@@ -12,6 +12,17 @@ export const CAN_READ: Role[] = [
   'service',
 ];
 export const CAN_WRITE: Role[] = ['agent', 'customer_relations', 'manager'];
+/**
+ * R-CU-7: what a service does to an asset file — a reading, a maintenance done, a unit swapped —
+ * is recorded by who did or took it down; contracts, owners and warranties by the front desk.
+ */
+export const CAN_RECORD_SERVICE: Role[] = [
+  'agent',
+  'technician',
+  'workshop',
+  'customer_relations',
+  'manager',
+];
 export const CAN_LOG_CONTACT: Role[] = [
   'agent',
   'dispatcher',

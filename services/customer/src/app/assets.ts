@@ -92,7 +92,11 @@ export async function registerAsset(
         contractEnd: d.contract?.endDate ?? null,
         maintenanceCycleDays: d.maintenanceCycleDays,
         nextMaintenanceDue: d.nextMaintenanceDue,
+        // Checked by newAsset already.
+        lastMaintenance: input.lastMaintenance || null,
+        unitSwaps: [],
         createdAt: deps.now(),
+        version: 1,
       });
       await em.flush();
       deps.events.publish(em, events.customer.assetRegistered, record.id, {

@@ -8,5 +8,7 @@ export interface CustomerDeps {
   timeZone: string;
   /** Working days for archive handover deadlines (R-CU-3). */
   calendar: BusinessCalendar;
+  /** R-CU-7: the warranty an installation or commissioning starts runs this many months. */
+  warrantyMonths: number;
   now: () => Date;
 }

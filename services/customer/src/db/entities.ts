@@ -1,6 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { ArchiveDocumentKind, HandoverSource } from '../domain/archive';
 import type { AssetKind } from '../domain/asset';
+import type { AssetChangeKind, UnitSwap } from '../domain/asset-lifecycle';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
 import type {
   Address,
@@ -103,7 +104,12 @@ export class AssetRecord {
   contractEnd: string | null = null;
   maintenanceCycleDays: number | null = null;
   nextMaintenanceDue: string | null = null;
+  lastMaintenance: string | null = null;
+  /** R-CU-7: units and modules exchanged, both serial numbers of each. */
+  unitSwaps: UnitSwap[] = [];
   createdAt!: Date;
+  /** Grows with every change (R-CU-7), so consumers of `customer.asset_updated` keep the newest. */
+  version = 1;
 }
 
 const date = { type: 'string', columnType: 'date', nullable: true } as const;
@@ -131,7 +137,39 @@ export const AssetSchema = new EntitySchema<AssetRecord>({
     contractEnd: date,
     maintenanceCycleDays: { type: 'integer', nullable: true },
     nextMaintenanceDue: date,
+    lastMaintenance: date,
+    unitSwaps: { type: 'json' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
+    version: { type: 'integer' },
+  },
+});
+
+/** R-CU-7 one change of an asset file: what, before and after, who, when and why. */
+export class AssetChangeRecord {
+  id!: string;
+  assetId!: string;
+  kind!: AssetChangeKind;
+  oldValue: unknown;
+  newValue: unknown;
+  reason: string | null = null;
+  workOrderId: string | null = null;
+  changedBy!: string;
+  changedAt!: Date;
+}
+
+export const AssetChangeSchema = new EntitySchema<AssetChangeRecord>({
+  class: AssetChangeRecord,
+  tableName: 'asset_change',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    assetId: { type: 'uuid' },
+    kind: { type: 'string' },
+    oldValue: { type: 'json', nullable: true },
+    newValue: { type: 'json', nullable: true },
+    reason: { type: 'string', nullable: true },
+    workOrderId: { type: 'uuid', nullable: true },
+    changedBy: { type: 'string' },
+    changedAt: { type: 'Date', columnType: 'timestamptz' },
   },
 });
 
@@ -249,6 +287,7 @@ export const customerEntities = [
   CustomerSchema,
   CustomerChangeSchema,
   AssetSchema,
+  AssetChangeSchema,
   ContactLogSchema,
   ArchiveHandoverSchema,
   ArchiveDocumentSchema,

@@ -1,6 +1,7 @@
 import { type DeclaredEvent, type EventOutput, events } from '@aftercare/events';
 import { type Logger, type Subscription, subscription } from '@aftercare/kit';
 import { openReturnHandover } from '../app/archive';
+import { applyServiceToAsset } from '../app/asset-lifecycle';
 import { logContactFromEvent } from '../app/contact-log';
 import type { CustomerDeps } from '../app/deps';
 import {
@@ -38,7 +39,11 @@ export function subscriptions(deps: CustomerDeps, logger: Logger): Subscription[
     subscription({
       consumerName: 'customer-on-workorder-completed',
       events: [events.workorder.completed],
-      handler: (em, e) => openReturnHandover(deps, logger, em, e.data, e.time),
+      // R-CU-3 the returned vehicle's archive handover; R-CU-7 the asset file follows the service.
+      handler: async (em, e) => {
+        await openReturnHandover(deps, logger, em, e.data, e.time);
+        await applyServiceToAsset(deps, logger, em, e.data, e.time);
+      },
     }),
   ];
 }

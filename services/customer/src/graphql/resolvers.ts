@@ -25,6 +25,7 @@ import {
   registerAsset,
   serviceEntitlement,
 } from '../app/assets';
+import * as lifecycle from '../app/asset-lifecycle';
 import { contactLogOf, logContact } from '../app/contact-log';
 import {
   batchGetCustomers,
@@ -38,6 +39,7 @@ import type { CustomerDeps } from '../app/deps';
 import type {
   ArchiveDocumentRecord,
   ArchiveHandoverRecord,
+  AssetChangeRecord,
   AssetRecord,
   CustomerChangeRecord,
   CustomerRecord,
@@ -133,6 +135,7 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       ) => ({
         handover: await receiveHandover(deps, ctx.identity, input),
       }),
+      ...assetMutations(deps),
     },
     Customer: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
@@ -158,12 +161,8 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       documents: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
         ctx.loaders.documentsOfHandover.load(h.id),
     },
-    CustomerChange: {
-      oldValue: (c: CustomerChangeRecord) =>
-        c.oldValue === null ? null : JSON.stringify(c.oldValue),
-      newValue: (c: CustomerChangeRecord) =>
-        c.newValue === null ? null : JSON.stringify(c.newValue),
-    },
+    CustomerChange: jsonValues<CustomerChangeRecord>(),
+    AssetChange: jsonValues<AssetChangeRecord>(),
     Asset: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
         ctx.loaders.asset.load(ref.id),
@@ -174,6 +173,34 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
       archiveHandovers: (a: AssetRecord, page: PageArgs, ctx: CustomerContext) =>
         handoversOf(ctx.em, me(ctx), 'assetId', a.id, page).then(toConnection),
+      history: (a: AssetRecord, page: PageArgs, ctx: CustomerContext) =>
+        lifecycle.assetHistory(ctx.em, me(ctx), a.id, page).then(toConnection),
     },
   } as GraphQLResolverMap<CustomerContext>;
+}
+
+/** A history line's before and after, as JSON text. */
+const jsonValues = <R extends { oldValue: unknown; newValue: unknown }>() => ({
+  oldValue: (c: R) => (c.oldValue === null ? null : JSON.stringify(c.oldValue)),
+  newValue: (c: R) => (c.newValue === null ? null : JSON.stringify(c.newValue)),
+});
+
+/** R-CU-7: each mutation of an asset file answers with the file after it. */
+function assetMutations(deps: CustomerDeps) {
+  const changing =
+    <I extends { assetId: string }>(
+      useCase: (deps: CustomerDeps, caller: Identity | null, input: I) => Promise<AssetRecord>,
+    ) =>
+    async (_: unknown, { input }: { input: I }, ctx: CustomerContext) => ({
+      asset: await useCase(deps, ctx.identity, input),
+    });
+  return {
+    recordAssetReading: changing(lifecycle.recordAssetReading),
+    recordAssetMaintenance: changing(lifecycle.recordAssetMaintenance),
+    recordAssetUnitSwap: changing(lifecycle.recordAssetUnitSwap),
+    renewAssetContract: changing(lifecycle.renewAssetContract),
+    extendAssetContract: changing(lifecycle.extendAssetContract),
+    transferAsset: changing(lifecycle.transferAsset),
+    startAssetWarranty: changing(lifecycle.startAssetWarranty),
+  };
 }

@@ -39,6 +39,13 @@ const MUTATIONS: Record<string, string> = {
   logContact: `logContact(input: { customerId: "${ID}", channel: PHONE, direction: INBOUND, purpose: CONSULTATION, summary: "s" }) { entry { id } }`,
   recordAssetSale: `recordAssetSale(input: { assetId: "${ID}" }) { handover { id } }`,
   receiveArchiveHandover: `receiveArchiveHandover(input: { handoverId: "${ID}", handedOverBy: "s", documents: [] }) { handover { id } }`,
+  recordAssetReading: `recordAssetReading(input: { assetId: "${ID}", mileageKm: 1 }) { asset { id } }`,
+  recordAssetMaintenance: `recordAssetMaintenance(input: { assetId: "${ID}" }) { asset { id } }`,
+  recordAssetUnitSwap: `recordAssetUnitSwap(input: { assetId: "${ID}", module: "m", oldSerialNumber: "a", newSerialNumber: "b" }) { asset { id } }`,
+  renewAssetContract: `renewAssetContract(input: { assetId: "${ID}", number: "n", startDate: "2027-01-01", endDate: "2028-01-01" }) { asset { id } }`,
+  extendAssetContract: `extendAssetContract(input: { assetId: "${ID}", endDate: "2028-01-01" }) { asset { id } }`,
+  transferAsset: `transferAsset(input: { assetId: "${ID}", newCustomerId: "${ID}", reason: "r" }) { asset { id } }`,
+  startAssetWarranty: `startAssetWarranty(input: { assetId: "${ID}", startDate: "2027-01-01" }) { asset { id } }`,
 };
 const QUERIES: Record<string, string> = {
   customer: `customer(id: "${ID}") { id }`,
@@ -55,6 +62,7 @@ const tables = [
   'customer',
   'customer_change',
   'asset',
+  'asset_change',
   'contact_log',
   'archive_handover',
   'archive_document',

@@ -34,6 +34,7 @@ beforeAll(async () => {
     events: service.outbox,
     timeZone: service.config.calendar.timeZone,
     calendar: service.config.calendar,
+    warrantyMonths: service.config.WARRANTY_MONTHS,
     now: () => new Date(),
   };
 });

@@ -7,6 +7,7 @@ import type {
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   dbQuery,
+  eventually,
   publishEnvelope,
   testEnvelope,
   type TestServiceEnv,
@@ -74,15 +75,6 @@ const entries = () =>
     [customerId],
   );
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 it('R-CU-5 logs a repair call and a complaint call once each, whatever the redeliveries; a follow-up complaint is not a second entry', async () => {
   const workOrderId = uuidv7();
   const registered = {
@@ -134,7 +126,7 @@ it('R-CU-5 logs a repair call and a complaint call once each, whatever the redel
     testEnvelope('workorder.registered', workOrderId, { ...registered, channel: 'FAX' }),
   );
 
-  const logged = await until(entries, (e) => e.length >= 2);
+  const logged = await eventually(entries, (e) => e.length >= 2);
   await new Promise((r) => setTimeout(r, 1000));
   expect(await entries()).toHaveLength(2);
   expect(logged).toEqual([
@@ -211,7 +203,7 @@ it("R-CU-5 R-SV-2 logs a follow-up call once, as the agent's outbound call, howe
       'SELECT channel, direction, purpose, summary, customer_request, staff_id, occurred_at FROM contact_log WHERE customer_id = $1 AND reference = $2 ORDER BY occurred_at',
       [customerId, `workorder:${workOrderId}`],
     );
-  await until(lines, (l) => l.length >= 1);
+  await eventually(lines, (l) => l.length >= 1);
   await new Promise((r) => setTimeout(r, 1000));
   expect(await lines()).toEqual([
     {

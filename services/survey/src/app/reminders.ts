@@ -41,7 +41,11 @@ import {
 import { CAN_CALL, CAN_PLAN_ACTIVITIES, CAN_READ } from './access';
 import { isTransient, type SurveyDeps } from './deps';
 
-/** `customer.created` / `customer.updated` / `customer.asset_registered` → what reminders need. */
+/**
+ * `customer.created` / `customer.updated` / `customer.asset_registered` / `customer.asset_updated`
+ * → what reminders need. An asset's later changes (R-CU-7: maintenance done, contract renewed, new
+ * owner, warranty started) move its reminders with it.
+ */
 export async function onCustomerEvent(
   deps: SurveyDeps,
   em: EntityManager,
@@ -49,9 +53,13 @@ export async function onCustomerEvent(
     | typeof events.customer.created
     | typeof events.customer.updated
     | typeof events.customer.assetRegistered
+    | typeof events.customer.assetUpdated
   >,
 ): Promise<void> {
-  if (event.type === events.customer.assetRegistered.type) {
+  if (
+    event.type === events.customer.assetRegistered.type ||
+    event.type === events.customer.assetUpdated.type
+  ) {
     const a = event.data;
     await upsertAsset(em, deps.now(), {
       assetId: a.assetId,
@@ -61,6 +69,8 @@ export async function onCustomerEvent(
       contractNumber: a.contract?.number ?? null,
       nextMaintenanceDue: a.nextMaintenanceDue ?? null,
       maintenanceCycleDays: a.maintenanceCycleDays ?? null,
+      // A registration is the file's first version.
+      version: 'version' in a ? a.version : 1,
     });
     return;
   }
@@ -83,9 +93,16 @@ export async function onCustomerEvent(
   });
 }
 
-async function upsertAsset(em: EntityManager, now: Date, a: AssetDates): Promise<void> {
-  const record =
-    (await em.findOne(AssetFileRecord, { assetId: a.assetId })) ?? new AssetFileRecord();
+async function upsertAsset(
+  em: EntityManager,
+  now: Date,
+  /** `version` from an event; none from a refresh over gRPC, which is the file as it is now. */
+  a: AssetDates & { version?: number },
+): Promise<void> {
+  const found = await em.findOne(AssetFileRecord, { assetId: a.assetId });
+  // Events may arrive out of order across redeliveries: an older version never overwrites a newer.
+  if (found && a.version !== undefined && found.version >= a.version) return;
+  const record = found ?? new AssetFileRecord();
   Object.assign(record, a, { updatedAt: now });
   em.persist(record);
 }

@@ -225,6 +225,8 @@ export class AssetFileRecord {
   contractNumber: string | null = null;
   nextMaintenanceDue: string | null = null;
   maintenanceCycleDays: number | null = null;
+  /** The asset file's version (R-CU-7): an older event never overwrites a newer file. */
+  version = 1;
   updatedAt!: Date;
 }
 
@@ -239,6 +241,7 @@ export const AssetFileSchema = new EntitySchema<AssetFileRecord>({
     contractNumber: optionalText,
     nextMaintenanceDue: optionalDate,
     maintenanceCycleDays: { type: 'integer', nullable: true },
+    version: { type: 'integer' },
     updatedAt: instant,
   },
 });

@@ -1,26 +1,16 @@
-import { addDays, invalidArgument, isoDateRefusal } from '@aftercare/kit/domain';
+import { addDays, addMonths, invalidArgument, isoDateRefusal } from '@aftercare/kit/domain';
 
 // Business dates are ISO "YYYY-MM-DD" in the business time zone (the calendar gives them for an
 // instant); arithmetic on them is plain UTC date arithmetic, free of time zones and DST.
 
 const toUtc = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const fromUtc = (d: Date) => d.toISOString().slice(0, 10);
 
 // The kit's: a date outside the input policy's years is a typed refusal, never an Invalid Date.
-export { addDays } from '@aftercare/kit/domain';
+export { addDays, addMonths } from '@aftercare/kit/domain';
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: string, to: string): number =>
   Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
-
-/** Calendar months; the day is clamped to the target month's last day (03-31 − 1 month = 02-28). */
-export function addMonths(iso: string, months: number): string {
-  const [y, m, day] = iso.split('-').map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(day, last));
-  return fromUtc(first);
-}
 
 /** "YYYY-MM" → first and last day of that month. */
 export function monthRange(month: string, field = 'month'): { from: string; to: string } {

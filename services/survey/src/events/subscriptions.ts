@@ -22,7 +22,12 @@ export const subscriptions = (deps: SurveyDeps): Subscription[] => [
   }),
   subscription({
     consumerName: 'survey-on-customer',
-    events: [events.customer.created, events.customer.updated, events.customer.assetRegistered],
+    events: [
+      events.customer.created,
+      events.customer.updated,
+      events.customer.assetRegistered,
+      events.customer.assetUpdated,
+    ],
     handler: (em, e) => onCustomerEvent(deps, em, e),
   }),
 ];

@@ -98,7 +98,7 @@ it('issue 11: gRPC refuses a NUL in a string with INVALID_ARGUMENT, the reason a
   }
 });
 
-it('R-EV-9 a customer event breaking its contract, or holding a NUL, is terminated at once, not retried', async () => {
+it('R-EV-9 a customer event breaking its contract, or holding a NUL, is parked at once, not retried', async () => {
   const customerId = uuidv7();
   // The declared `customer.created` (@aftercare/events), as the customer service publishes it.
   const created = (name: string) => ({
@@ -125,7 +125,7 @@ it('R-EV-9 a customer event breaking its contract, or holding a NUL, is terminat
   const files = () => rowCount(env.env.DATABASE_URL!, 'customer_file');
   for (let i = 0; (await files()) === 0 && i < 50; i += 1) await sleep(100);
   expect(await files()).toBe(1);
-  // A retried event comes back after its first back-off (1 s); a terminated one never does.
+  // A retried event comes back after its first back-off (1 s); a parked one never does.
   await sleep(2500);
   const nc = await connect({ servers: TEST_NATS_URL });
   try {

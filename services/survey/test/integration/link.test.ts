@@ -169,8 +169,8 @@ it('R-SV-1 the public form type exposes no one: only the questions, no customer,
 it('R-SV-1 a malformed completion event is refused without holding up the next one', async () => {
   const bad = { ...completed(), workOrderId: 'not-a-uuid' };
   await publish(env.subjectPrefix, 'workorder.completed', bad);
-  // Published after the malformed one: it is handled while the bad one is refused (and retried
-  // with back-off until terminated), so the stream is not held up.
+  // Published after the malformed one: it is handled while the bad one is refused (parked in the
+  // survey's dead-letter stream at once, ADR 0025), so the stream is not held up.
   const s = await openSurvey();
   expect(s.status).toBe('OPEN');
 });

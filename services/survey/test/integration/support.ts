@@ -1,6 +1,8 @@
-import { type EventEnvelope, type Identity, uuidv7 } from '@aftercare/kit';
+import { type Identity, uuidv7 } from '@aftercare/kit';
 import type { ComplaintClosed, WorkOrderCompleted } from '@aftercare/events';
-import { TEST_NATS_URL, testEnvelope, testServiceEnv } from '@aftercare/testkit';
+import { eventually, TEST_NATS_URL, testEnvelope, testServiceEnv } from '@aftercare/testkit';
+
+export { eventually, streamEvents } from '@aftercare/testkit';
 import { loadSurveyConfig, startSurveyService, type SurveyDeps } from '../../src';
 import { followUpsOfWorkOrders } from '../../src/app/follow-ups';
 import { surveysOfWorkOrders } from '../../src/app/surveys';
@@ -31,36 +33,6 @@ export async function publish(
     return id;
   } finally {
     await nc.close();
-  }
-}
-
-/** Every event of a stream so far. */
-export async function streamEvents(subjectPrefix: string, service: string) {
-  const nc = await connect({ servers: TEST_NATS_URL });
-  try {
-    const js = jetstream(nc);
-    const consumer = await js.consumers.get(
-      `${subjectPrefix.toUpperCase()}_${service.toUpperCase()}`,
-    );
-    const pending = (await consumer.info()).num_pending;
-    const events: EventEnvelope<Record<string, unknown>>[] = [];
-    if (!pending) return events;
-    for await (const m of await consumer.consume()) {
-      events.push(m.json());
-      if (events.length >= pending) break;
-    }
-    return events;
-  } finally {
-    await nc.close();
-  }
-}
-
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (check(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

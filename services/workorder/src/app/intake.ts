@@ -41,18 +41,20 @@ export async function registerWorkOrder(
   const me = requireRole(caller, ...CAN_REGISTER);
   const intake = parseIntake(input, { now: deps.now(), categories: deps.categories });
   const key = idempotencyKey(input.idempotencyKey);
-  const [, entitlement] = await Promise.all([
-    intake.customerId ? deps.customers.assertCustomer(intake.customerId, me) : null,
-    intake.assetId ? deps.customers.entitlement(intake.assetId, intake.calledAt, me) : null,
-  ]);
-  if (entitlement) {
-    if (intake.customerId && entitlement.customerId !== intake.customerId) {
+  // One call to the customer service when the asset is named: its owner exists (an asset refers to
+  // its customer), so a named customer is looked up on its own only without an asset or when it
+  // does not own the asset (NOT_FOUND before ASSET_OF_ANOTHER_CUSTOMER for one that is not there).
+  const entitlement = intake.assetId
+    ? await deps.customers.entitlement(intake.assetId, intake.calledAt, me)
+    : null;
+  if (intake.customerId && entitlement?.customerId !== intake.customerId) {
+    await deps.customers.assertCustomer(intake.customerId, me);
+    if (entitlement)
       throw invalidArgument(
         'the asset belongs to another customer',
         'assetId',
         'ASSET_OF_ANOTHER_CUSTOMER',
       );
-    }
   }
   const serviceType = serviceTypeFor(entitlement?.kind ?? null, intake.internalKind);
   const once = {

@@ -16,6 +16,21 @@ export interface Findings {
   warrantyEligible: boolean | null;
 }
 
+/** R-CU-7: a unit or module exchanged, both serial numbers on the report (原終端號與更新的終端號). */
+export interface UnitSwap {
+  module: string;
+  oldSerialNumber: string;
+  newSerialNumber: string;
+}
+
+/** What the job did to the asset file (R-CU-7); the customer service applies it on completion. */
+export interface AssetWork {
+  maintenanceDone: boolean;
+  /** An installation or commissioning job: it can start the warranty. */
+  commissioned: boolean;
+  unitSwaps: UnitSwap[];
+}
+
 export interface OldPart {
   name: string;
   quantity: number;
@@ -31,6 +46,20 @@ export interface ServiceReport {
   oldPartsCollected: boolean;
   oldParts: OldPart[];
   customerOpinion: string | null;
+  /** Absent on reports written before it was asked for. */
+  assetWork?: AssetWork;
+}
+
+export interface AssetWorkInput {
+  maintenanceDone?: boolean | null;
+  commissioned?: boolean | null;
+  unitSwaps?:
+    | readonly {
+        module?: string | null;
+        oldSerialNumber?: string | null;
+        newSerialNumber?: string | null;
+      }[]
+    | null;
 }
 
 export interface ServiceReportInput {
@@ -48,6 +77,7 @@ export interface ServiceReportInput {
   oldPartsCollected?: boolean | null;
   oldParts?: readonly { name?: string | null; quantity?: number | null }[] | null;
   customerOpinion?: string | null;
+  assetWork?: AssetWorkInput | null;
 }
 
 const optionalNumber = (raw: number | null | undefined, field: string, max: number) =>
@@ -79,6 +109,39 @@ export function parseServiceReport(input: ServiceReportInput): ServiceReport {
     partsReplaced: parsePartsReplaced(input.partsReplaced, 'partsReplaced'),
     ...parseOldParts(input),
     customerOpinion: optionalText(input.customerOpinion, 'customerOpinion', 2000),
+    assetWork: parseAssetWork(input.assetWork),
+  };
+}
+
+/** A handful of swaps per job is plenty; more is a mistake in the form. */
+const MAX_UNIT_SWAPS = 20;
+
+function parseAssetWork(input: AssetWorkInput | null | undefined): AssetWork {
+  const swaps = input?.unitSwaps ?? [];
+  if (swaps.length > MAX_UNIT_SWAPS)
+    throw invalidArgument(
+      `at most ${MAX_UNIT_SWAPS} unit swaps`,
+      'assetWork.unitSwaps',
+      'TOO_MANY',
+    );
+  return {
+    maintenanceDone: Boolean(input?.maintenanceDone),
+    commissioned: Boolean(input?.commissioned),
+    unitSwaps: swaps.map((u, i) => {
+      const field = `assetWork.unitSwaps.${i}`;
+      const swap = {
+        module: requiredText(u.module, `${field}.module`, 100),
+        oldSerialNumber: requiredText(u.oldSerialNumber, `${field}.oldSerialNumber`, 64),
+        newSerialNumber: requiredText(u.newSerialNumber, `${field}.newSerialNumber`, 64),
+      };
+      if (swap.oldSerialNumber === swap.newSerialNumber)
+        throw invalidArgument(
+          'the new serial number is the old one',
+          `${field}.newSerialNumber`,
+          'SAME_SERIAL_NUMBER',
+        );
+      return swap;
+    }),
   };
 }
 

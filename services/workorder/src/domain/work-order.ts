@@ -168,6 +168,16 @@ const completedEventData = (o: WorkOrder): WorkOrderCompleted => ({
   oldParts: o.report?.oldParts ?? [],
   responsibility: o.report?.responsibility ?? null,
   repeatOfWorkOrderId: o.repeatOfId,
+  ...(o.assetId && o.report ? { assetWork: assetWorkOf(o.report) } : {}),
+});
+
+/** R-CU-7: the reading and the asset work of the report, for the customer service's file. */
+const assetWorkOf = (r: ServiceReport): NonNullable<WorkOrderCompleted['assetWork']> => ({
+  mileageKm: r.findings.mileageKm,
+  runningHours: r.findings.runningHours,
+  maintenanceDone: r.assetWork?.maintenanceDone ?? false,
+  commissioned: r.assetWork?.commissioned ?? false,
+  unitSwaps: r.assetWork?.unitSwaps ?? [],
 });
 
 type WorkOrderEvents = typeof events.workorder;

@@ -41,7 +41,18 @@ describe('service report', () => {
       oldPartsCollected: true,
       oldParts: [{ name: 'controller', quantity: 1 }],
       customerOpinion: 'quick and tidy',
+      assetWork: { maintenanceDone: false, commissioned: false, unitSwaps: [] },
     });
+  });
+
+  it('R-CU-7 the report says what the job did to the asset: maintenance, commissioning, units swapped', () => {
+    const unitSwaps = [{ module: 'terminal', oldSerialNumber: 'T-1', newSerialNumber: 'T-2' }];
+    expect(
+      parseServiceReport({
+        ...input,
+        assetWork: { maintenanceDone: true, commissioned: true, unitSwaps },
+      }).assetWork,
+    ).toEqual({ maintenanceDone: true, commissioned: true, unitSwaps });
   });
 
   it.each([
@@ -54,6 +65,20 @@ describe('service report', () => {
     [{ oldParts: [] }, 'oldParts', 'OLD_PARTS_MISMATCH'],
     [{ oldPartsCollected: false }, 'oldParts', 'OLD_PARTS_MISMATCH'],
     [{ oldParts: [{ name: '' }] }, 'oldParts.0.name', 'REQUIRED'],
+    [
+      { assetWork: { unitSwaps: [{ module: 'terminal', oldSerialNumber: 'T-1' }] } },
+      'assetWork.unitSwaps.0.newSerialNumber',
+      'REQUIRED',
+    ],
+    [
+      {
+        assetWork: {
+          unitSwaps: [{ module: 'terminal', oldSerialNumber: 'T-1', newSerialNumber: 'T-1' }],
+        },
+      },
+      'assetWork.unitSwaps.0.newSerialNumber',
+      'SAME_SERIAL_NUMBER',
+    ],
   ])('R-WO-6 refuses %j', (patch, field, reason) => {
     expect(
       errorOf(() => parseServiceReport({ ...input, ...patch } as ServiceReportInput)),

@@ -222,6 +222,32 @@ describe('the work-order aggregate', () => {
     ]);
   });
 
+  it('R-CU-7 workorder.completed carries the reading and asset work of the report when there is an asset', () => {
+    const assetId = '0190a0b0-0000-7000-8000-0000000000a5';
+    const r = run(
+      { ...onSite, assetId },
+      {
+        type: 'resolveOnSite',
+        report: {
+          ...report,
+          findings: { mileageKm: 15000, runningHours: null },
+          assetWork: { maintenanceDone: true },
+        },
+      },
+    );
+    expect(r.events[0]!.data).toMatchObject({
+      assetWork: {
+        mileageKm: 15000,
+        runningHours: null,
+        maintenanceDone: true,
+        commissioned: false,
+        unitSwaps: [],
+      },
+    });
+    const noAsset = run(onSite, { type: 'resolveOnSite', report });
+    expect(noAsset.events[0]!.data).not.toHaveProperty('assetWork');
+  });
+
   it('R-WO-5 a take-back runs through the workshop and completes on return', () => {
     const taken = run(onSite, {
       type: 'takeBack',
