@@ -154,6 +154,21 @@ function instanceSettings(env) {
 }
 
 /**
+ * Ports that fetch clients refuse to connect to (the "bad ports" of the Fetch standard) within the
+ * reach of an offset: the gateway, its readiness check and every browser would fail on them.
+ */
+const FETCH_BLOCKED_PORTS = new Set([
+  4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+function refuseBlockedPort(name, port) {
+  if (FETCH_BLOCKED_PORTS.has(Number(port)))
+    throw new Error(
+      `AFTERCARE_PORT_OFFSET puts the ${name} HTTP port on ${port}, which fetch clients refuse to reach; choose another offset`,
+    );
+}
+
+/**
  * Where a service listens and keeps its data: its own configuration's defaults (one place for
  * them), shifted by the instance settings.
  */
@@ -201,6 +216,8 @@ async function main() {
     existsSync(path.join(root, 'services', s.name, 'dist/main.js')),
   ).map((s) => ({ name: s.name, settings: serviceSettings(s.name, instance) }));
   const byName = Object.fromEntries(services.map((s) => [s.name, s.settings]));
+  for (const s of services) refuseBlockedPort(s.name, s.settings.HTTP_PORT);
+  refuseBlockedPort('gateway', gatewayPort);
   // gRPC servers the services call (workorder and complaint → customer; inventory and complaint →
   // workorder), unless set.
   env.CUSTOMER_GRPC_ADDRESS ||= `127.0.0.1:${byName.customer.GRPC_PORT}`;

@@ -45,10 +45,13 @@ function launch(env: Record<string, string>): Launcher {
   return { child, output: () => output, exited };
 }
 
-/** An offset at which none of the system's ports is taken. */
+/**
+ * An offset at which none of the system's ports is taken. From 10,900 every gRPC port lies above
+ * Linux's range for outgoing connections (up to 60999), so no client socket can take one meanwhile.
+ */
 async function freeOffset(): Promise<number> {
   for (;;) {
-    const offset = 10_000 + Math.floor(Math.random() * 5_000);
+    const offset = 10_900 + Math.floor(Math.random() * 4_000);
     const taken = await Promise.all(DEFAULT_PORTS.map((p) => accepts(p + offset)));
     if (!taken.some(Boolean)) return offset;
   }
@@ -75,6 +78,19 @@ describe('npm start (scripts/start.js)', () => {
     const started = launch({ AFTERCARE_PORT_OFFSET: '12ab' });
     expect(await started.exited).toBe(1);
     expect(started.output()).toContain('AFTERCARE_PORT_OFFSET must be an integer from 0 to 15000');
+  });
+
+  it('refuses an offset that puts an HTTP port where fetch clients cannot reach it', async () => {
+    // 4000 + 2000: the gateway on 6000, one of the Fetch standard's blocked ports.
+    const started = launch({
+      AFTERCARE_PORT_OFFSET: '2000',
+      PG_URL: TEST_PG_URL,
+      NATS_URL: TEST_NATS_URL,
+    });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toContain(
+      'AFTERCARE_PORT_OFFSET puts the gateway HTTP port on 6000, which fetch clients refuse to reach',
+    );
   });
 
   describe('a running system', () => {
