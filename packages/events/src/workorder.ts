@@ -119,6 +119,31 @@ export type WorkOrderSigned = z.infer<typeof workOrderSigned>;
 export type WorkOrderClosed = z.infer<typeof workOrderClosed>;
 export type WorkOrderCancelled = z.infer<typeof workOrderCancelled>;
 
+/**
+ * `workorder.sla_policy_changed` (R-WO-12): a manager created, changed or retired an SLA policy;
+ * the data is the new version as it stands, with who changed it, when and why.
+ */
+export const slaPolicyChanged = z.object({
+  policyId: z.string(),
+  version: z.number().int().positive(),
+  change: z.enum(['CREATED', 'CHANGED', 'RETIRED']),
+  retired: z.boolean(),
+  areaType: z.enum(['URBAN', 'SUBURBAN', 'RURAL']).nullable(),
+  category: z.string().nullable(),
+  supplierInvolved: z.boolean().nullable(),
+  minDistanceKm: z.number(),
+  maxDistanceKm: z.number().nullable(),
+  arrivalWorkingHours: z.number().nullable(),
+  answerHours: z.number(),
+  onSiteHours: z.number().nullable(),
+  priority: z.number().int(),
+  changedBy: z.string(),
+  changedAt: isoInstant,
+  reason: z.string(),
+});
+
+export type SlaPolicyChanged = z.infer<typeof slaPolicyChanged>;
+
 const workOrder = 'the work order';
 
 /** The events of the work-order service, stream `<PREFIX>_WORKORDER`. */
@@ -185,5 +210,12 @@ export const workOrderEvents = {
     data: workOrderRepeatRepair,
     subject: workOrder,
     summary: 'The same fault on the same asset within the repeat window (R-WO-8).',
+  }),
+  slaPolicyChanged: defineEvent({
+    type: 'workorder.sla_policy_changed',
+    version: 1,
+    data: slaPolicyChanged,
+    subject: 'the SLA policy (its id)',
+    summary: 'A manager created, changed or retired an SLA policy: a new version (R-WO-12).',
   }),
 };

@@ -11,6 +11,8 @@ import type {
   ServiceReport,
   ServiceType,
   Signature,
+  SlaPolicyChange,
+  SlaPolicyVersion,
   WorkOrder,
   WorkOrderStatus,
 } from '../domain';
@@ -61,6 +63,14 @@ export class SlaPolicyRecord {
   answerHours!: number;
   onSiteHours: number | null = null;
   priority = 0;
+  /** R-WO-12: null applies whether or not the supplier must be involved. */
+  supplierInvolved: boolean | null = null;
+  /** The latest version (R-WO-12); its row in `sla_policy_version` says who, when and why. */
+  version = 1;
+  /** Retired policies apply to no new order. */
+  retired = false;
+  updatedBy!: string;
+  updatedAt!: Date;
 }
 
 export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
@@ -76,6 +86,54 @@ export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
     answerHours: { type: 'double' },
     onSiteHours: { type: 'double', nullable: true },
     priority: { type: 'integer' },
+    supplierInvolved: { type: 'boolean', nullable: true },
+    version: { type: 'integer' },
+    retired: { type: 'boolean' },
+    updatedBy: { type: 'string' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** R-WO-12: every version of every SLA policy, append-only: the audit of who changed what, when and why. */
+export class SlaPolicyVersionRecord implements SlaPolicyVersion {
+  id!: string;
+  version!: number;
+  change!: SlaPolicyChange;
+  retired = false;
+  areaType: AreaType | null = null;
+  category: string | null = null;
+  supplierInvolved: boolean | null = null;
+  minDistanceKm = 0;
+  maxDistanceKm: number | null = null;
+  arrivalWorkingHours: number | null = null;
+  answerHours!: number;
+  onSiteHours: number | null = null;
+  priority = 0;
+  changedBy!: string;
+  changedAt!: Date;
+  reason!: string;
+}
+
+export const SlaPolicyVersionSchema = new EntitySchema<SlaPolicyVersionRecord>({
+  class: SlaPolicyVersionRecord,
+  tableName: 'sla_policy_version',
+  properties: {
+    id: { type: 'string', primary: true, fieldName: 'policy_id' },
+    version: { type: 'integer', primary: true },
+    change: { type: 'string' },
+    retired: { type: 'boolean' },
+    areaType: { type: 'string', nullable: true },
+    category: { type: 'string', nullable: true },
+    supplierInvolved: { type: 'boolean', nullable: true },
+    minDistanceKm: { type: 'double' },
+    maxDistanceKm: { type: 'double', nullable: true },
+    arrivalWorkingHours: { type: 'double', nullable: true },
+    answerHours: { type: 'double' },
+    onSiteHours: { type: 'double', nullable: true },
+    priority: { type: 'integer' },
+    changedBy: { type: 'string' },
+    changedAt: { type: 'Date', columnType: 'timestamptz' },
+    reason: { type: 'string' },
   },
 });
 
@@ -99,6 +157,10 @@ export class WorkOrderRecord implements WorkOrder {
   internalKind: InternalKind | null = null;
   status!: WorkOrderStatus;
   slaPolicyId: string | null = null;
+  /** R-WO-12: the version of the policy in force at registration; the deadlines follow from it. */
+  slaPolicyVersion: number | null = null;
+  /** R-WO-12: the supplier must be involved (the 12 h answer applies). */
+  supplierInvolved = false;
   calledAt!: Date;
   registeredBy!: string;
   /** The service station handling the order (docs/rules.md §6 KPIs are cut by it); null when none is set. */
@@ -154,6 +216,8 @@ export const WorkOrderSchema = new EntitySchema<WorkOrderRecord>({
     internalKind: { type: 'string', nullable: true },
     status: { type: 'string' },
     slaPolicyId: { type: 'string', nullable: true },
+    slaPolicyVersion: { type: 'integer', nullable: true },
+    supplierInvolved: { type: 'boolean' },
     calledAt: { type: 'Date', columnType: 'timestamptz' },
     registeredBy: { type: 'string' },
     stationCode: { type: 'string', nullable: true },
@@ -215,6 +279,7 @@ export const WorkOrderHistorySchema = new EntitySchema<WorkOrderHistoryRecord>({
 export const workOrderEntities = [
   StaffSchema,
   SlaPolicySchema,
+  SlaPolicyVersionSchema,
   WorkOrderSchema,
   WorkOrderHistorySchema,
 ];

@@ -7,6 +7,7 @@ export * from './parts';
 export * from './repeat';
 export * from './report';
 export * from './sla';
+export * from './sla-policy';
 export * from './status';
 export * from './takeback';
 export * from './values';

@@ -53,6 +53,8 @@ export interface IntakeInput {
   internalKind?: string | null;
   /** The service station handling it; defaults from the registering staff member or the settings. */
   stationCode?: string | null;
+  /** R-WO-12: the supplier must be involved (the 12 h answer applies); false when left out. */
+  supplierInvolved?: boolean | null;
 }
 
 export interface Intake {
@@ -69,6 +71,7 @@ export interface Intake {
   internalKind: InternalKind | null;
   /** As given (validated, upper-cased); null when the station is left to the defaults. */
   stationCode: string | null;
+  supplierInvolved: boolean;
 }
 
 export interface IntakeOptions {
@@ -119,6 +122,7 @@ export function parseIntake(input: IntakeInput, options: IntakeOptions): Intake 
     ),
     internalKind,
     stationCode: optionalStationCode(input.stationCode, 'stationCode'),
+    supplierInvolved: input.supplierInvolved ?? false,
   };
 }
 

@@ -15,7 +15,12 @@ import {
   type RequestContext,
   toConnection,
 } from '@aftercare/kit';
-import type { StaffRecord, WorkOrderRecord } from '../db/entities';
+import type {
+  SlaPolicyRecord,
+  SlaPolicyVersionRecord,
+  StaffRecord,
+  WorkOrderRecord,
+} from '../db/entities';
 import { allowedActions, regionOf, slaStatus, totalRepairHours, type RepairCard } from '../domain';
 import type { WorkOrderDeps } from '../app/deps';
 import {
@@ -31,6 +36,7 @@ import { registerWorkOrder } from '../app/intake';
 import { serviceTimeliness } from '../app/timeliness';
 import * as life from '../app/lifecycle';
 import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
+import * as sla from '../app/sla-policies';
 
 export type WorkOrderContext = RequestContext<ReturnType<typeof createLoaders>>;
 
@@ -49,6 +55,16 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     ),
     staff: new DataLoader<string, StaffRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetStaff(em, identity, ids)),
+    ),
+    slaPolicyVersion: new DataLoader<
+      { id: string; version: number },
+      SlaPolicyVersionRecord | null,
+      string
+    >((keys) => sla.slaPolicyVersions(em, identity, keys), {
+      cacheKeyFn: (k) => `${k.version}@${k.id}`,
+    }),
+    slaPolicyHistory: new DataLoader<string, SlaPolicyVersionRecord[]>((ids) =>
+      sla.slaPolicyHistories(em, identity, ids),
     ),
   };
 }
@@ -91,6 +107,10 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         f: { team?: string; stationCode?: string; skill?: string; activeOnly?: boolean } & PageArgs,
         ctx: Ctx,
       ) => listStaff(ctx.em, ctx.identity, f).then(toConnection),
+      slaPolicies: (_: unknown, f: { includeRetired?: boolean }, ctx: Ctx) =>
+        sla.listSlaPolicies(ctx.em, ctx.identity, f),
+      slaPolicy: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        sla.getSlaPolicy(ctx.em, ctx.identity, id).catch(nullIfNotFound),
     },
     Mutation: {
       registerWorkOrder: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
@@ -154,6 +174,15 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       ) => ({
         staff: await upsertStaff(deps, ctx.identity, input),
       }),
+      createSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
+        slaPolicy: await sla.createSlaPolicy(deps, ctx.identity, input),
+      }),
+      changeSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
+        slaPolicy: await sla.changeSlaPolicy(deps, ctx.identity, input),
+      }),
+      retireSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
+        slaPolicy: await sla.retireSlaPolicy(deps, ctx.identity, input),
+      }),
     },
     WorkOrder: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.workOrder.load(ref.id),
@@ -172,6 +201,19 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       repeatOf: (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
         o.repeatOfId ? ctx.loaders.workOrder.load(o.repeatOfId) : null,
       history: (o: WorkOrderRecord, _: unknown, ctx: Ctx) => historyOf(ctx.em, o.id),
+      slaPolicy: (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
+        o.slaPolicyId && o.slaPolicyVersion
+          ? ctx.loaders.slaPolicyVersion.load({ id: o.slaPolicyId, version: o.slaPolicyVersion })
+          : null,
+    },
+    SlaPolicy: {
+      current: (p: SlaPolicyRecord, _: unknown, ctx: Ctx) =>
+        ctx.loaders.slaPolicyVersion.load({ id: p.id, version: p.version }),
+      history: (p: SlaPolicyRecord, _: unknown, ctx: Ctx) =>
+        ctx.loaders.slaPolicyHistory.load(p.id),
+    },
+    SlaPolicyVersion: {
+      policyId: (v: SlaPolicyVersionRecord) => v.id,
     },
     RepairCard: {
       totalHours: (card: RepairCard) => totalRepairHours(card),
