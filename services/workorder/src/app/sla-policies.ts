@@ -5,6 +5,7 @@ import { SlaPolicyRecord, SlaPolicyVersionRecord } from '../db/entities';
 import {
   createPolicy,
   type PolicyChangeInput,
+  type PolicyEdit,
   policyChangedEventData,
   policyId,
   retirePolicy,
@@ -77,7 +78,7 @@ export async function slaPolicyVersions(
   return keys.map((k) => found.find((v) => v.id === k.id && v.version === k.version) ?? null);
 }
 
-const editOf = (deps: WorkOrderDeps, me: Identity) => ({
+const editOf = (deps: WorkOrderDeps, me: Identity): PolicyEdit => ({
   actor: me.userId,
   now: deps.now(),
   categories: deps.categories,
@@ -142,37 +143,38 @@ async function lockedPolicy(em: EntityManager, id: string) {
   return { policy, current };
 }
 
-/**
- * R-WO-12 a manager changes a policy: a new version, with the reason on record. Orders registered
- * before keep the version they were registered with and their deadlines.
- */
-export async function changeSlaPolicy(
+/** A manager makes the next version of a policy from its current one, locked meanwhile. */
+async function nextVersion(
   deps: WorkOrderDeps,
   caller: Identity | null,
-  input: PolicyChangeInput & { id: string },
+  rawId: string,
+  make: (current: SlaPolicyVersion, edit: PolicyEdit) => SlaPolicyVersion,
 ): Promise<SlaPolicyRecord> {
   const me = requireRole(caller, ...CAN_MANAGE_SLA);
-  const id = policyId(input.id, 'id');
+  const id = policyId(rawId, 'id');
   return deps.orm.em.fork().transactional(async (em) => {
     const { policy, current } = await lockedPolicy(em, id);
-    record(deps, em, policy, revisePolicy(current, input, editOf(deps, me)));
+    record(deps, em, policy, make(current, editOf(deps, me)));
     await em.flush();
     return policy;
   });
 }
 
+/**
+ * R-WO-12 a manager changes a policy: a new version, with the reason on record. Orders registered
+ * before keep the version they were registered with and their deadlines.
+ */
+export const changeSlaPolicy = (
+  deps: WorkOrderDeps,
+  caller: Identity | null,
+  input: PolicyChangeInput & { id: string },
+): Promise<SlaPolicyRecord> =>
+  nextVersion(deps, caller, input.id, (current, edit) => revisePolicy(current, input, edit));
+
 /** R-WO-12 a manager retires a policy: new orders no longer fall under it. */
-export async function retireSlaPolicy(
+export const retireSlaPolicy = (
   deps: WorkOrderDeps,
   caller: Identity | null,
   input: { id: string; expectedVersion?: number | null; reason?: string | null },
-): Promise<SlaPolicyRecord> {
-  const me = requireRole(caller, ...CAN_MANAGE_SLA);
-  const id = policyId(input.id, 'id');
-  return deps.orm.em.fork().transactional(async (em) => {
-    const { policy, current } = await lockedPolicy(em, id);
-    record(deps, em, policy, retirePolicy(current, input, editOf(deps, me)));
-    await em.flush();
-    return policy;
-  });
-}
+): Promise<SlaPolicyRecord> =>
+  nextVersion(deps, caller, input.id, (current, edit) => retirePolicy(current, input, edit));

@@ -53,6 +53,19 @@ export const StaffSchema = new EntitySchema<StaffRecord>({
   },
 });
 
+/** The terms of an SLA policy (R-WO-3), as the policy and each of its versions store them. */
+const slaTerms = {
+  areaType: { type: 'string', nullable: true },
+  category: { type: 'string', nullable: true },
+  supplierInvolved: { type: 'boolean', nullable: true },
+  minDistanceKm: { type: 'double' },
+  maxDistanceKm: { type: 'double', nullable: true },
+  arrivalWorkingHours: { type: 'double', nullable: true },
+  answerHours: { type: 'double' },
+  onSiteHours: { type: 'double', nullable: true },
+  priority: { type: 'integer' },
+} as const;
+
 export class SlaPolicyRecord {
   id!: string;
   areaType: AreaType | null = null;
@@ -78,15 +91,7 @@ export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
   tableName: 'sla_policy',
   properties: {
     id: { type: 'string', primary: true },
-    areaType: { type: 'string', nullable: true },
-    category: { type: 'string', nullable: true },
-    minDistanceKm: { type: 'double' },
-    maxDistanceKm: { type: 'double', nullable: true },
-    arrivalWorkingHours: { type: 'double', nullable: true },
-    answerHours: { type: 'double' },
-    onSiteHours: { type: 'double', nullable: true },
-    priority: { type: 'integer' },
-    supplierInvolved: { type: 'boolean', nullable: true },
+    ...slaTerms,
     version: { type: 'integer' },
     retired: { type: 'boolean' },
     updatedBy: { type: 'string' },
@@ -122,15 +127,7 @@ export const SlaPolicyVersionSchema = new EntitySchema<SlaPolicyVersionRecord>({
     version: { type: 'integer', primary: true },
     change: { type: 'string' },
     retired: { type: 'boolean' },
-    areaType: { type: 'string', nullable: true },
-    category: { type: 'string', nullable: true },
-    supplierInvolved: { type: 'boolean', nullable: true },
-    minDistanceKm: { type: 'double' },
-    maxDistanceKm: { type: 'double', nullable: true },
-    arrivalWorkingHours: { type: 'double', nullable: true },
-    answerHours: { type: 'double' },
-    onSiteHours: { type: 'double', nullable: true },
-    priority: { type: 'integer' },
+    ...slaTerms,
     changedBy: { type: 'string' },
     changedAt: { type: 'Date', columnType: 'timestamptz' },
     reason: { type: 'string' },

@@ -32,6 +32,7 @@ describe('intake', () => {
       calledAt: now,
       internalKind: null,
       stationCode: null,
+      supplierInvolved: false,
     });
   });
 

@@ -1,5 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { SUPPLIER_INVOLVED_POLICY } from '../../domain';
+import { slaPolicyRow } from './0001-work-orders';
 
 /**
  * R-WO-12 versioned SLA policies. `sla_policy` keeps each policy as it stands (what intake reads);
@@ -41,18 +42,7 @@ export class SlaPolicyVersionsMigration extends Migration {
     const p = SUPPLIER_INVOLVED_POLICY;
     this.addSql(
       `${this.getKnex()
-        .insert({
-          id: p.id,
-          area_type: p.areaType,
-          category: p.category,
-          supplier_involved: p.supplierInvolved,
-          min_distance_km: p.minDistanceKm,
-          max_distance_km: p.maxDistanceKm,
-          arrival_working_hours: p.arrivalWorkingHours,
-          answer_hours: p.answerHours,
-          on_site_hours: p.onSiteHours,
-          priority: p.priority,
-        })
+        .insert({ ...slaPolicyRow(p), supplier_involved: p.supplierInvolved })
         .into('sla_policy')
         .toQuery()} ON CONFLICT (id) DO NOTHING`,
     );
