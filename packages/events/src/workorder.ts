@@ -86,11 +86,23 @@ export const workOrderDispatched = workOrderFacts.extend({
     .array(
       z.object({
         technicianId: z.string(),
-        code: z.enum(['OUTSIDE_REGION', 'MISSING_SKILL']),
+        /**
+         * MISSING_SKILL only on events from before R-WO-10 (a missing skill is refused now); the
+         * R-WO-10 refusals appear here when a supervisor overrode them.
+         */
+        code: z.enum([
+          'OUTSIDE_REGION',
+          'MISSING_SKILL',
+          'TECHNICIAN_ABSENT',
+          'NOT_QUALIFIED',
+          'CERTIFICATE_EXPIRED',
+        ]),
         message: z.string(),
       }),
     )
     .optional(),
+  /** R-WO-10: the supervisor's reason for overriding refusals; absent when none were overridden. */
+  overrideReason: z.string().optional(),
   /** Present (true) on a reassignment, with its reason. */
   reassigned: z.literal(true).optional(),
   reason: z.string().nullable().optional(),

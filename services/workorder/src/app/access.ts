@@ -3,6 +3,8 @@ import type { WorkOrderRecord } from '../db/entities';
 
 export const CAN_REGISTER: Role[] = ['agent', 'dispatcher', 'manager'];
 export const CAN_DISPATCH: Role[] = ['dispatcher', 'manager'];
+/** R-WO-10 the supervisor who may override a refusal of dispatch (absent, unqualified) with a reason. */
+export const CAN_OVERRIDE_DISPATCH: Role[] = ['manager'];
 export const CAN_CANCEL: Role[] = ['agent', 'dispatcher', 'manager'];
 export const CAN_CLOSE: Role[] = ['dispatcher', 'manager', 'agent'];
 export const CAN_MANAGE_STAFF: Role[] = ['manager'];

@@ -114,6 +114,7 @@ export async function registerWorkOrder(
       // R-WO-12: the order keeps this version; later edits of the policy leave its deadlines alone.
       slaPolicyVersion: policy?.version ?? null,
       supplierInvolved: intake.supplierInvolved,
+      productLine: intake.productLine,
       calledAt: intake.calledAt,
       registeredBy: me.userId,
       stationCode: station,

@@ -7,6 +7,9 @@ import type {
   GoodsReceipt,
   GoodsRegisterEntry,
   InternalKind,
+  Leave,
+  Qualifications,
+  Shift,
   RepairCard,
   ServiceReport,
   ServiceType,
@@ -30,6 +33,10 @@ export class StaffRecord {
   stationCode: string | null = null;
   teamLeadId: string | null = null;
   active = true;
+  /** R-WO-10 the qualifications register. */
+  qualifications: Qualifications = { skills: [], certificates: [], trainings: [] };
+  /** R-WO-10 the weekly shift pattern; null: the business calendar's working hours. */
+  shifts: Shift[] | null = null;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -48,8 +55,39 @@ export const StaffSchema = new EntitySchema<StaffRecord>({
     stationCode: { type: 'string', nullable: true },
     teamLeadId: { type: 'string', nullable: true },
     active: { type: 'boolean' },
+    qualifications: { type: 'json' },
+    shifts: { type: 'json', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** R-WO-10 a technician's leave (or other absence), end exclusive; cancelled leave is kept. */
+export class StaffLeaveRecord implements Leave {
+  id!: string;
+  staffId!: string;
+  startsAt!: Date;
+  endsAt!: Date;
+  kind!: string;
+  note: string | null = null;
+  recordedBy!: string;
+  recordedAt!: Date;
+  cancelledAt: Date | null = null;
+}
+
+export const StaffLeaveSchema = new EntitySchema<StaffLeaveRecord>({
+  class: StaffLeaveRecord,
+  tableName: 'staff_leave',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    staffId: { type: 'string' },
+    startsAt: { type: 'Date', columnType: 'timestamptz' },
+    endsAt: { type: 'Date', columnType: 'timestamptz' },
+    kind: { type: 'string' },
+    note: { type: 'string', nullable: true },
+    recordedBy: { type: 'string' },
+    recordedAt: { type: 'Date', columnType: 'timestamptz' },
+    cancelledAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
   },
 });
 
@@ -162,6 +200,8 @@ export class WorkOrderRecord implements WorkOrder {
   registeredBy!: string;
   /** The service station handling the order (docs/rules.md §6 KPIs are cut by it); null when none is set. */
   stationCode: string | null = null;
+  /** R-WO-10: the product line of the asset, as intake named it. */
+  productLine: string | null = null;
   answerDueAt: Date | null = null;
   arrivalDueAt: Date | null = null;
   onSiteDueAt: Date | null = null;
@@ -218,6 +258,7 @@ export const WorkOrderSchema = new EntitySchema<WorkOrderRecord>({
     calledAt: { type: 'Date', columnType: 'timestamptz' },
     registeredBy: { type: 'string' },
     stationCode: { type: 'string', nullable: true },
+    productLine: { type: 'string', nullable: true },
     answerDueAt: instant,
     arrivalDueAt: instant,
     onSiteDueAt: instant,
@@ -275,6 +316,7 @@ export const WorkOrderHistorySchema = new EntitySchema<WorkOrderHistoryRecord>({
 
 export const workOrderEntities = [
   StaffSchema,
+  StaffLeaveSchema,
   SlaPolicySchema,
   SlaPolicyVersionSchema,
   WorkOrderSchema,

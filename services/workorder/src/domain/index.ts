@@ -4,6 +4,7 @@ export * from './dispatch';
 export * from './intake';
 export * from './numbers';
 export * from './parts';
+export * from './people';
 export * from './repeat';
 export * from './report';
 export * from './sla';

@@ -55,6 +55,8 @@ export interface IntakeInput {
   stationCode?: string | null;
   /** R-WO-12: the supplier must be involved (the 12 h answer applies); false when left out. */
   supplierInvolved?: boolean | null;
+  /** R-WO-10: the asset's product line, so dispatch can ask for a skill on it. */
+  productLine?: string | null;
 }
 
 export interface Intake {
@@ -72,6 +74,7 @@ export interface Intake {
   /** As given (validated, upper-cased); null when the station is left to the defaults. */
   stationCode: string | null;
   supplierInvolved: boolean;
+  productLine: string | null;
 }
 
 export interface IntakeOptions {
@@ -123,6 +126,7 @@ export function parseIntake(input: IntakeInput, options: IntakeOptions): Intake 
     internalKind,
     stationCode: optionalStationCode(input.stationCode, 'stationCode'),
     supplierInvolved: input.supplierInvolved ?? false,
+    productLine: optionalText(input.productLine, 'productLine', 50)?.toUpperCase() ?? null,
   };
 }
 

@@ -33,6 +33,7 @@ describe('intake', () => {
       internalKind: null,
       stationCode: null,
       supplierInvolved: false,
+      productLine: null,
     });
   });
 
