@@ -1,11 +1,10 @@
 import { type EntityManager, type Identity, instant, requireRole } from '@aftercare/kit';
-import { StaffLeaveRecord, StaffRecord } from '../db/entities';
+import { StaffRecord } from '../db/entities';
 import {
   type AssignmentInput,
   type ChargesInput,
   type GoodsItemInput,
   type PartReplacedInput,
-  regionOf,
   type RepairHoursInput,
   type ServiceReportInput,
   type SignatureInput,
@@ -26,6 +25,7 @@ import {
 import type { WorkOrderDeps } from './deps';
 import { type Acting, moveOrder, type Moved, orderAfter } from './mutate';
 import { issueOrderNumber } from './numbers';
+import { leaveAt, technicianOf } from './people';
 
 export type DispatchResult = Moved;
 
@@ -46,26 +46,6 @@ async function techniciansFor(
   ]);
   return staff.map((s) => technicianOf(s, leave));
 }
-
-/** The roster's view of a technician for dispatch and recommendation (R-WO-4, R-WO-10). */
-export const technicianOf = (s: StaffRecord, leave: readonly StaffLeaveRecord[]): Technician => ({
-  id: s.id,
-  active: s.active,
-  skills: s.skills,
-  region: regionOf(s),
-  qualifications: s.qualifications,
-  shifts: s.shifts,
-  leave: leave.filter((l) => l.staffId === s.id),
-});
-
-/** Leave of these technicians not cancelled that covers `at`. */
-export const leaveAt = (em: EntityManager, ids: readonly string[], at: Date) =>
-  em.find(StaffLeaveRecord, {
-    staffId: { $in: [...ids] },
-    cancelledAt: null,
-    startsAt: { $lte: at },
-    endsAt: { $gt: at },
-  });
 
 type DispatchInput = AssignmentInput & { appointedAt?: Date | string | null };
 

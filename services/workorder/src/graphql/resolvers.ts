@@ -37,6 +37,7 @@ import { serviceTimeliness } from '../app/timeliness';
 import * as life from '../app/lifecycle';
 import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
 import * as sla from '../app/sla-policies';
+import * as people from '../app/people';
 
 export type WorkOrderContext = RequestContext<ReturnType<typeof createLoaders>>;
 
@@ -107,6 +108,13 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         f: { team?: string; stationCode?: string; skill?: string; activeOnly?: boolean } & PageArgs,
         ctx: Ctx,
       ) => listStaff(ctx.em, ctx.identity, f).then(toConnection),
+      technicianAvailability: (
+        _: unknown,
+        f: { at?: Date; stationCode?: string; skill?: string },
+        ctx: Ctx,
+      ) => people.technicianAvailability(deps, ctx.em, ctx.identity, f),
+      expiringCertificates: (_: unknown, f: { withinDays?: number }, ctx: Ctx) =>
+        people.certificatesExpiring(deps, ctx.em, ctx.identity, f),
       slaPolicies: (_: unknown, f: { includeRetired?: boolean }, ctx: Ctx) =>
         sla.listSlaPolicies(ctx.em, ctx.identity, f),
       slaPolicy: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
@@ -174,6 +182,28 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       ) => ({
         staff: await upsertStaff(deps, ctx.identity, input),
       }),
+      setStaffQualifications: async (
+        _: unknown,
+        { input }: { input: { staffId: string } },
+        ctx: Ctx,
+      ) => ({ staff: await people.setQualifications(deps, ctx.identity, input) }),
+      setStaffShifts: async (_: unknown, { input }: { input: { staffId: string } }, ctx: Ctx) => ({
+        staff: await people.setShifts(deps, ctx.identity, input),
+      }),
+      recordStaffLeave: async (
+        _: unknown,
+        { input }: { input: { staffId: string } },
+        ctx: Ctx,
+      ) => ({
+        leave: await people.recordLeave(deps, ctx.identity, input),
+      }),
+      cancelStaffLeave: async (
+        _: unknown,
+        { input }: { input: { leaveId: string } },
+        ctx: Ctx,
+      ) => ({
+        leave: await people.cancelLeave(deps, ctx.identity, input),
+      }),
       createSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
         slaPolicy: await sla.createSlaPolicy(deps, ctx.identity, input),
       }),
@@ -223,6 +253,22 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       region: (s: StaffRecord) => regionOf(s),
       teamLead: (s: StaffRecord, _: unknown, ctx: Ctx) =>
         s.teamLeadId ? ctx.loaders.staff.load(s.teamLeadId) : null,
+      leave: (s: StaffRecord, a: { from: Date; to: Date }, ctx: Ctx) =>
+        people.leaveOf(ctx.em, ctx.identity, s.id, a.from, a.to),
+      availability: (s: StaffRecord, a: { at?: Date }, ctx: Ctx) =>
+        people.availabilityOf(
+          deps,
+          ctx.em,
+          ctx.identity,
+          s,
+          a.at ?? deps.calendar.nextWorkingMoment(deps.now()),
+        ),
+    },
+    TechnicianAvailability: {
+      technician: (row: { staff: StaffRecord }) => row.staff,
+    },
+    ExpiringCertificate: {
+      technician: (row: { staff: StaffRecord }) => row.staff,
     },
     TechnicianDailyRow: {
       technician: (row: { technicianId: string }, _: unknown, ctx: Ctx) =>
