@@ -66,7 +66,7 @@ function dispatchActing(deps: WorkOrderDeps, caller: Identity | null, input: Dis
  * R-WO-10: refuses a technician absent at the appointment or not qualified, unless a supervisor
  * overrides with a reason.
  */
-export function dispatchWorkOrder(
+export async function dispatchWorkOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
   id: string,
@@ -82,7 +82,7 @@ export function dispatchWorkOrder(
 }
 
 /** R-WO-4: another technician or team, with the reason on record (R-WO-10 checks as dispatch). */
-export function reassignWorkOrder(
+export async function reassignWorkOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
   id: string,
