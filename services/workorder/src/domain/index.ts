@@ -15,3 +15,4 @@ export * from './values';
 export * from './timeliness';
 export * from './station';
 export * from './work-order';
+export * from './recommend';
