@@ -1,5 +1,7 @@
 import {
   checkUuid,
+  conflict,
+  findByUuid,
   type EntityManager,
   type Identity,
   invalidArgument,
@@ -13,7 +15,7 @@ import {
 } from '@aftercare/kit';
 import { optionalStationCode } from '@aftercare/kernel';
 import { type FilterQuery, LockMode } from '@mikro-orm/core';
-import { StaffLeaveRecord, StaffRecord } from '../db/entities';
+import { StaffLeaveRecord, StaffRecord, WorkOrderRecord } from '../db/entities';
 import {
   type Availability,
   availabilityAt,
@@ -24,10 +26,16 @@ import {
   parseQualifications,
   parseShiftPattern,
   type QualificationsInput,
+  type Recommendation,
+  recommendTechnicians,
+  boardDueAt,
+  isOpen,
+  isWorkDone,
+  WORK_ORDER_STATUSES,
   regionOf,
   type Technician,
 } from '../domain';
-import { CAN_MANAGE_STAFF, CAN_READ, CAN_READ_BOARD } from './access';
+import { CAN_DISPATCH, CAN_MANAGE_STAFF, CAN_READ, CAN_READ_BOARD } from './access';
 import type { WorkOrderDeps } from './deps';
 
 /** The roster's view of a technician for dispatch and recommendation (R-WO-4, R-WO-10). */
@@ -258,4 +266,55 @@ export async function certificatesExpiring(
       expiringCertificates(s.qualifications, today, days).map((c) => ({ ...c, staff: s })),
     )
     .sort((a, b) => (a.expiresOn! < b.expiresOn! ? -1 : a.expiresOn! > b.expiresOn! ? 1 : 0));
+}
+
+/**
+ * R-WO-11 for an open order, the available and qualified technicians ranked with their reasons
+ * (at the appointment: as given, else the next working moment); the dispatcher decides.
+ */
+export async function recommendFor(
+  deps: WorkOrderDeps,
+  em: EntityManager,
+  caller: Identity | null,
+  f: { workOrderId: string; appointedAt?: Date | null; first?: number | null },
+): Promise<(Recommendation & { staff: StaffRecord })[]> {
+  requireRole(caller, ...CAN_DISPATCH);
+  const first = numberIn(f.first ?? 10, 'first', { min: 1, max: 100, integer: true });
+  const appointedAt = f.appointedAt ?? deps.calendar.nextWorkingMoment(deps.now());
+  const order = await findByUuid(em, WorkOrderRecord, 'WorkOrder', f.workOrderId);
+  if (!isOpen(order.status) || isWorkDone(order.status)) {
+    throw conflict(
+      `work order ${order.number} is ${order.status}: nobody is to be dispatched`,
+      'WORK_ORDER_NOT_OPEN',
+    );
+  }
+  const staff = await em.find(StaffRecord, { active: true }, { limit: 2000 });
+  const ids = staff.map((s) => s.id);
+  const [leave, load] = await Promise.all([leaveAt(em, ids, appointedAt), openOrderCounts(em)]);
+  const candidates = staff.map((s) => ({
+    ...technicianOf(s, leave),
+    openOrders: load.get(s.id) ?? 0,
+  }));
+  const target = {
+    region: regionOf(order),
+    category: order.category,
+    productLine: order.productLine,
+    appointedAt,
+    calendar: deps.calendar,
+  };
+  const byId = new Map(staff.map((s) => [s.id, s]));
+  return recommendTechnicians(candidates, target, boardDueAt(order), deps.calendar)
+    .slice(0, first)
+    .map((r) => ({ ...r, staff: byId.get(r.technicianId)! }));
+}
+
+/** Open orders per technician, their current load (R-WO-11): one grouped query. */
+async function openOrderCounts(em: EntityManager): Promise<Map<string, number>> {
+  const busy = WORK_ORDER_STATUSES.filter((st) => isOpen(st) && !isWorkDone(st));
+  const rows = (await em.execute(
+    `SELECT t AS id, count(*)::int AS n FROM work_order, unnest(technician_ids) AS t
+      WHERE status IN (?) GROUP BY t`,
+    [busy],
+  )) as { id: string; n: number }[];
+  return new Map(rows.map((r) => [r.id, r.n]));
 }

@@ -113,6 +113,11 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         f: { at?: Date; stationCode?: string; skill?: string },
         ctx: Ctx,
       ) => people.technicianAvailability(deps, ctx.em, ctx.identity, f),
+      recommendTechnicians: (
+        _: unknown,
+        f: { workOrderId: string; appointedAt?: Date; first?: number },
+        ctx: Ctx,
+      ) => people.recommendFor(deps, ctx.em, ctx.identity, f),
       expiringCertificates: (_: unknown, f: { withinDays?: number }, ctx: Ctx) =>
         people.certificatesExpiring(deps, ctx.em, ctx.identity, f),
       slaPolicies: (_: unknown, f: { includeRetired?: boolean }, ctx: Ctx) =>
@@ -265,6 +270,9 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         ),
     },
     TechnicianAvailability: {
+      technician: (row: { staff: StaffRecord }) => row.staff,
+    },
+    TechnicianRecommendation: {
       technician: (row: { staff: StaffRecord }) => row.staff,
     },
     ExpiringCertificate: {

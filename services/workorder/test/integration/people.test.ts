@@ -288,3 +288,48 @@ it('R-WO-10 certificates about to expire are listed as the reminder', async () =
     await refusal(`{ expiringCertificates(withinDays: 400) { code } }`, {}, dispatcher),
   ).toMatchObject({ field: 'withinDays', reason: 'OUT_OF_RANGE' });
 });
+
+it('R-WO-11 recommends the available, qualified technicians for an open order, with reasons', async () => {
+  const id = await register();
+  const { recommendTechnicians } = await gql<{
+    recommendTechnicians: {
+      rank: number;
+      technician: { id: string };
+      skillMatch: string;
+      regionMatch: string;
+      openOrders: number;
+      reasons: string[];
+    }[];
+  }>(
+    `query($id: ID!, $at: DateTime) { recommendTechnicians(workOrderId: $id, appointedAt: $at) { rank technician { id } skillMatch regionMatch openOrders reasons } }`,
+    { id, at: monday10.toISOString() },
+    dispatcher,
+  );
+  // pp-old's certificate expired, pp-sick is on leave, pp-weekend off shift: only pp-ev is left,
+  // with the order dispatched to them above as their load.
+  expect(recommendTechnicians).toEqual([
+    {
+      rank: 1,
+      technician: { id: 'pp-ev' },
+      skillMatch: 'PRODUCT_LINE',
+      regionMatch: 'ANYWHERE',
+      openOrders: 1,
+      reasons: [
+        'skilled for ELECTRICAL on EV-100',
+        'covers every region',
+        '1 open order',
+        expect.stringMatching(/working hours (to spare|late)/),
+      ],
+    },
+  ]);
+  expect(
+    await refusal(
+      `query($id: ID!) { recommendTechnicians(workOrderId: $id) { rank } }`,
+      { id },
+      { userId: 't', roles: ['technician'] },
+    ),
+  ).toMatchObject({ code: 'FORBIDDEN' });
+  expect(
+    await refusal(`{ recommendTechnicians(workOrderId: "nope") { rank } }`, {}, dispatcher),
+  ).toMatchObject({ code: 'BAD_USER_INPUT' });
+});
