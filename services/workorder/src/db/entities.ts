@@ -104,18 +104,22 @@ const slaTerms = {
   priority: { type: 'integer' },
 } as const;
 
-export class SlaPolicyRecord {
+/** The terms of a policy as a policy row and each of its version rows carry them. */
+abstract class SlaTermsRecord {
   id!: string;
   areaType: AreaType | null = null;
   category: string | null = null;
+  /** R-WO-12: null applies whether or not the supplier must be involved. */
+  supplierInvolved: boolean | null = null;
   minDistanceKm = 0;
   maxDistanceKm: number | null = null;
   arrivalWorkingHours: number | null = null;
   answerHours!: number;
   onSiteHours: number | null = null;
   priority = 0;
-  /** R-WO-12: null applies whether or not the supplier must be involved. */
-  supplierInvolved: boolean | null = null;
+}
+
+export class SlaPolicyRecord extends SlaTermsRecord {
   /** The latest version (R-WO-12); its row in `sla_policy_version` says who, when and why. */
   version = 1;
   /** Retired policies apply to no new order. */
@@ -138,20 +142,10 @@ export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
 });
 
 /** R-WO-12: every version of every SLA policy, append-only: the audit of who changed what, when and why. */
-export class SlaPolicyVersionRecord implements SlaPolicyVersion {
-  id!: string;
+export class SlaPolicyVersionRecord extends SlaTermsRecord implements SlaPolicyVersion {
   version!: number;
   change!: SlaPolicyChange;
   retired = false;
-  areaType: AreaType | null = null;
-  category: string | null = null;
-  supplierInvolved: boolean | null = null;
-  minDistanceKm = 0;
-  maxDistanceKm: number | null = null;
-  arrivalWorkingHours: number | null = null;
-  answerHours!: number;
-  onSiteHours: number | null = null;
-  priority = 0;
   changedBy!: string;
   changedAt!: Date;
   reason!: string;
