@@ -196,6 +196,21 @@ it('R-WO-10 shifts and leave; the dispatch board roster shows who is at work', a
     },
     dispatcher,
   );
+  // Cancelled leave stays on record but no longer makes anyone absent.
+  const extra = await gql<{ recordStaffLeave: { leave: { id: string } } }>(LEAVE, {
+    input: {
+      staffId: 'pp-ev',
+      startsAt: calendar.fromLocal('2026-12-07T00:00').toISOString(),
+      endsAt: calendar.fromLocal('2026-12-08T00:00').toISOString(),
+    },
+  });
+  const { cancelStaffLeave } = await gql<{
+    cancelStaffLeave: { leave: { cancelledAt: string | null } };
+  }>(`mutation($id: ID!) { cancelStaffLeave(input: { leaveId: $id }) { leave { cancelledAt } } }`, {
+    id: extra.recordStaffLeave.leave.id,
+  });
+  expect(cancelStaffLeave.leave.cancelledAt).not.toBeNull();
+  expect((await roster(calendar.fromLocal('2026-12-07T10:00')))[0]).toEqual(['pp-ev', true, null]);
   expect(staff).toEqual({
     availability: { available: false, reason: 'ON_LEAVE', leave: { kind: 'SICK' } },
     leave: [{ kind: 'SICK' }],
