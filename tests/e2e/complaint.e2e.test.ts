@@ -25,7 +25,13 @@ beforeAll(async () => {
   // The SLA scheduler is off here: the SLA test starts a replica with it once a technician is on the order.
   sys = await startSystem('e2e-cp', { SLA_SCHEDULER: 'false' });
   for (const s of [
-    { id: technician, name: 'Tech Wu', teamLeadId: teamLead, position: 'technician' },
+    {
+      id: technician,
+      name: 'Tech Wu',
+      teamLeadId: teamLead,
+      position: 'technician',
+      skills: ['ELECTRICAL', 'MECHANICAL', 'BODY', 'BATTERY', 'SOFTWARE', 'OTHER'],
+    },
     { id: teamLead, name: 'Lead Sun', position: 'team_lead' },
     { id: handler, name: 'Handler Qian' },
     { id: advisor, name: 'Advisor Li', position: 'sales_advisor' },

@@ -15,7 +15,7 @@ beforeAll(async () => {
     expect(r.errors).toBeUndefined();
   };
   await ok(
-    `mutation { upsertStaff(input: { id: "${TECH}", name: "KPI Tech" }) { staff { id } } }`,
+    `mutation { upsertStaff(input: { id: "${TECH}", name: "KPI Tech", skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
     ['manager'],
   );
   for (const code of ['ST-K', 'ST-Q']) {

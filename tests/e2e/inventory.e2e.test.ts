@@ -10,7 +10,7 @@ beforeAll(async () => {
     expect(r.errors).toBeUndefined();
   };
   await ok(
-    `mutation { upsertStaff(input: { id: "tech-p", name: "Parts Tech" }) { staff { id } } }`,
+    `mutation { upsertStaff(input: { id: "tech-p", name: "Parts Tech", skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
     {},
     ['manager'],
   );

@@ -29,7 +29,7 @@ beforeAll(async () => {
     ['st-tech-sz', 'SZ-02'],
   ] as const)
     await ok(
-      `mutation($id: ID!, $name: String!, $s: String) { upsertStaff(input: { id: $id, name: $name, stationCode: $s }) { staff { id } } }`,
+      `mutation($id: ID!, $name: String!, $s: String) { upsertStaff(input: { id: $id, name: $name, stationCode: $s, skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
       { id, name: id, s: station },
     );
   const c = await ok<{ createCustomer: { customer: { id: string } } }>(

@@ -41,7 +41,7 @@ beforeAll(async () => {
     ['rj-tech-sz', 'SZ-02'],
   ] as const)
     await ok(
-      `mutation($id: ID!, $n: String!, $s: String) { upsertStaff(input: { id: $id, name: $n, stationCode: $s }) { staff { id } } }`,
+      `mutation($id: ID!, $n: String!, $s: String) { upsertStaff(input: { id: $id, name: $n, stationCode: $s, skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
       { id, n: id, s: station },
     );
   await ok(

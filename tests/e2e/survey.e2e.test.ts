@@ -27,7 +27,7 @@ beforeAll(async () => {
   sys = await startSystem('e2e-survey');
   for (const id of ['tech-s1', 'tech-s2'])
     await ok(
-      `mutation($id: ID!, $name: String!) { upsertStaff(input: { id: $id, name: $name }) { staff { id } } }`,
+      `mutation($id: ID!, $name: String!) { upsertStaff(input: { id: $id, name: $name, skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
       { id, name: id },
       ['manager'],
     );

@@ -107,11 +107,23 @@ export const workOrderDispatched = workOrderFacts.extend({
     .array(
       z.object({
         technicianId: z.string(),
-        code: z.enum(['OUTSIDE_REGION', 'MISSING_SKILL']),
+        /**
+         * MISSING_SKILL only on events from before R-WO-10 (a missing skill is refused now); the
+         * R-WO-10 refusals appear here when a supervisor overrode them.
+         */
+        code: z.enum([
+          'OUTSIDE_REGION',
+          'MISSING_SKILL',
+          'TECHNICIAN_ABSENT',
+          'NOT_QUALIFIED',
+          'CERTIFICATE_EXPIRED',
+        ]),
         message: z.string(),
       }),
     )
     .optional(),
+  /** R-WO-10: the supervisor's reason for overriding refusals; absent when none were overridden. */
+  overrideReason: z.string().optional(),
   /** Present (true) on a reassignment, with its reason. */
   reassigned: z.literal(true).optional(),
   reason: z.string().nullable().optional(),
@@ -139,6 +151,31 @@ export type WorkOrderArrived = z.infer<typeof workOrderArrived>;
 export type WorkOrderSigned = z.infer<typeof workOrderSigned>;
 export type WorkOrderClosed = z.infer<typeof workOrderClosed>;
 export type WorkOrderCancelled = z.infer<typeof workOrderCancelled>;
+
+/**
+ * `workorder.sla_policy_changed` (R-WO-12): a manager created, changed or retired an SLA policy;
+ * the data is the new version as it stands, with who changed it, when and why.
+ */
+export const slaPolicyChanged = z.object({
+  policyId: z.string(),
+  version: z.number().int().positive(),
+  change: z.enum(['CREATED', 'CHANGED', 'RETIRED']),
+  retired: z.boolean(),
+  areaType: z.enum(['URBAN', 'SUBURBAN', 'RURAL']).nullable(),
+  category: z.string().nullable(),
+  supplierInvolved: z.boolean().nullable(),
+  minDistanceKm: z.number(),
+  maxDistanceKm: z.number().nullable(),
+  arrivalWorkingHours: z.number().nullable(),
+  answerHours: z.number(),
+  onSiteHours: z.number().nullable(),
+  priority: z.number().int(),
+  changedBy: z.string(),
+  changedAt: isoInstant,
+  reason: z.string(),
+});
+
+export type SlaPolicyChanged = z.infer<typeof slaPolicyChanged>;
 
 const workOrder = 'the work order';
 
@@ -206,5 +243,12 @@ export const workOrderEvents = {
     data: workOrderRepeatRepair,
     subject: workOrder,
     summary: 'The same fault on the same asset within the repeat window (R-WO-8).',
+  }),
+  slaPolicyChanged: defineEvent({
+    type: 'workorder.sla_policy_changed',
+    version: 1,
+    data: slaPolicyChanged,
+    subject: 'the SLA policy (its id)',
+    summary: 'A manager created, changed or retired an SLA policy: a new version (R-WO-12).',
   }),
 };

@@ -38,7 +38,14 @@ export async function seedWorld(sys: System): Promise<IdPools> {
   };
   const region = { province: 'Zhejiang', city: 'Hangzhou', district: 'Xihu' };
   for (const input of [
-    { id: 'fz-tech', name: 'Fuzz Tech', team: 'east', teamLeadId: 'fz-lead', stationCode: 'FZ-ST' },
+    {
+      id: 'fz-tech',
+      name: 'Fuzz Tech',
+      team: 'east',
+      teamLeadId: 'fz-lead',
+      stationCode: 'FZ-ST',
+      skills: ['ELECTRICAL', 'MECHANICAL', 'BODY', 'BATTERY', 'SOFTWARE', 'OTHER'],
+    },
     { id: 'fz-lead', name: 'Fuzz Lead', team: 'east', position: 'team_lead' },
   ])
     await ok(`mutation($i: UpsertStaffInput!) { upsertStaff(input: $i) { staff { id } } }`, {

@@ -126,7 +126,13 @@ export async function upsertStaff(
   await subgraphData(
     s.workorder.httpPort,
     `mutation($input: UpsertStaffInput!) { upsertStaff(input: $input) { staff { id } } }`,
-    { input: staff },
+    // All-round: anyone here may be dispatched to a job of any category (R-WO-10).
+    {
+      input: {
+        ...staff,
+        skills: ['ELECTRICAL', 'MECHANICAL', 'BODY', 'BATTERY', 'SOFTWARE', 'OTHER'],
+      },
+    },
     manager,
   );
 }

@@ -125,7 +125,7 @@ async function dispatchedWorkOrder(warranty = false): Promise<string> {
         ).asset
       : undefined;
     await workorderGql(
-      `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One" }) { staff { id } } }`,
+      `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One", skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
     );
     const { registerWorkOrder } = await workorderGql<{
       registerWorkOrder: { workOrder: { id: string } };

@@ -3,10 +3,22 @@ import type { WorkOrderRecord } from '../db/entities';
 
 export const CAN_REGISTER: Role[] = ['agent', 'dispatcher', 'manager'];
 export const CAN_DISPATCH: Role[] = ['dispatcher', 'manager'];
+/** R-WO-10 the supervisor who may override a refusal of dispatch (absent, unqualified) with a reason. */
+export const CAN_OVERRIDE_DISPATCH: Role[] = ['manager'];
 export const CAN_CANCEL: Role[] = ['agent', 'dispatcher', 'manager'];
 export const CAN_CLOSE: Role[] = ['dispatcher', 'manager', 'agent'];
 export const CAN_MANAGE_STAFF: Role[] = ['manager'];
 export const CAN_APPROVE: Role[] = ['manager'];
+/** R-WO-12 SLA policies are edited by managers. */
+export const CAN_MANAGE_SLA: Role[] = ['manager'];
+/** R-WO-12 who reads the policies and their history: the desks that promise and watch deadlines. */
+export const CAN_READ_SLA: Role[] = [
+  'agent',
+  'dispatcher',
+  'customer_relations',
+  'manager',
+  'auditor',
+];
 /** R-WO-3: the answer to the customer before dispatch. */
 export const CAN_ANSWER: Role[] = ['agent', 'dispatcher', 'manager'];
 /** Read every work order; technicians read only their own (checked per order). */

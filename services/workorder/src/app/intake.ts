@@ -67,7 +67,7 @@ export async function registerWorkOrder(
 
   return createOnce(deps.orm, once, async (em) => {
     const now = deps.now();
-    const policies = await em.find(SlaPolicyRecord, {});
+    const policies = await em.find(SlaPolicyRecord, { retired: false });
     const registrar = intake.stationCode
       ? null
       : await em.findOne(StaffRecord, { id: me.userId }, { fields: ['stationCode'] as never });
@@ -81,6 +81,7 @@ export async function registerWorkOrder(
           areaType: intake.areaType,
           distanceKm: intake.distanceKm ?? 0,
           category: intake.category,
+          supplierInvolved: intake.supplierInvolved,
         })
       : null;
     const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
@@ -112,6 +113,10 @@ export async function registerWorkOrder(
       internalKind: intake.internalKind,
       status: 'REGISTERED',
       slaPolicyId: policy?.id ?? null,
+      // R-WO-12: the order keeps this version; later edits of the policy leave its deadlines alone.
+      slaPolicyVersion: policy?.version ?? null,
+      supplierInvolved: intake.supplierInvolved,
+      productLine: intake.productLine,
       calledAt: intake.calledAt,
       registeredBy: me.userId,
       stationCode: station,

@@ -1,11 +1,10 @@
-import type { EntityManager, Identity } from '@aftercare/kit';
+import { type EntityManager, type Identity, instant, requireRole } from '@aftercare/kit';
 import { StaffRecord } from '../db/entities';
 import {
   type AssignmentInput,
   type ChargesInput,
   type GoodsItemInput,
   type PartReplacedInput,
-  regionOf,
   type RepairHoursInput,
   type ServiceReportInput,
   type SignatureInput,
@@ -19,12 +18,14 @@ import {
   CAN_CHARGE,
   CAN_CLOSE,
   CAN_DISPATCH,
+  CAN_OVERRIDE_DISPATCH,
   FIELD_WORK,
   WORKSHOP_WORK,
 } from './access';
 import type { WorkOrderDeps } from './deps';
 import { type Acting, moveOrder, type Moved, orderAfter } from './mutate';
 import { issueOrderNumber } from './numbers';
+import { leaveAt, technicianOf } from './people';
 
 export type DispatchResult = Moved;
 
@@ -32,39 +33,69 @@ const desk = (roles: Acting['roles']): Acting => ({ roles });
 /** Field and workshop work: a technician acts only on orders assigned to them. */
 const assignedTo = (roles: Acting['roles']): Acting => ({ roles, assigned: true });
 
+/** R-WO-4, R-WO-10: the technicians asked for, with their register, shifts and leave at `at`. */
 async function techniciansFor(
   em: EntityManager,
   ids: readonly string[] | null | undefined,
+  at: Date,
 ): Promise<Technician[]> {
-  const staff = ids?.length ? await em.find(StaffRecord, { id: { $in: [...ids] } }) : [];
-  return staff.map((s) => ({ id: s.id, active: s.active, skills: s.skills, region: regionOf(s) }));
+  if (!ids?.length) return [];
+  const [staff, leave] = await Promise.all([
+    em.find(StaffRecord, { id: { $in: [...ids] } }),
+    leaveAt(em, ids, at),
+  ]);
+  return staff.map((s) => technicianOf(s, leave));
 }
 
-/** R-WO-4: assigns one or more technicians (a lead when two or more). Dispatching answers the call. */
-export const dispatchWorkOrder = (
+type DispatchInput = AssignmentInput & { appointedAt?: Date | string | null };
+
+/**
+ * Who may dispatch, and a supervisor for an override (R-WO-10), checked before anything is looked
+ * up; then when the technicians are due: as given, else the next working moment.
+ */
+function dispatchActing(deps: WorkOrderDeps, caller: Identity | null, input: DispatchInput) {
+  requireRole(caller, ...(input.override ? CAN_OVERRIDE_DISPATCH : CAN_DISPATCH));
+  const appointedAt = input.appointedAt
+    ? instant(input.appointedAt, 'appointedAt')
+    : deps.calendar.nextWorkingMoment(deps.now());
+  return { acting: desk(CAN_DISPATCH), appointedAt };
+}
+
+/**
+ * R-WO-4: assigns one or more technicians (a lead when two or more). Dispatching answers the call.
+ * R-WO-10: refuses a technician absent at the appointment or not qualified, unless a supervisor
+ * overrides with a reason.
+ */
+export async function dispatchWorkOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
   id: string,
-  input: AssignmentInput,
-): Promise<DispatchResult> =>
-  moveOrder(deps, caller, desk(CAN_DISPATCH), id, async (_o, em) => ({
+  input: DispatchInput,
+): Promise<DispatchResult> {
+  const { acting, appointedAt } = dispatchActing(deps, caller, input);
+  return moveOrder(deps, caller, acting, id, async (_o, em) => ({
     type: 'dispatch',
     input,
-    technicians: await techniciansFor(em, input.technicianIds),
+    appointedAt,
+    technicians: await techniciansFor(em, input.technicianIds, appointedAt),
   }));
+}
 
-/** R-WO-4: another technician or team, with the reason on record. */
-export const reassignWorkOrder = (
+/** R-WO-4: another technician or team, with the reason on record (R-WO-10 checks as dispatch). */
+export async function reassignWorkOrder(
   deps: WorkOrderDeps,
   caller: Identity | null,
   id: string,
-  input: AssignmentInput & { reason?: string | null },
-): Promise<DispatchResult> =>
-  moveOrder(deps, caller, desk(CAN_DISPATCH), id, async (_o, em) => ({
+  input: DispatchInput & { reason?: string | null },
+): Promise<DispatchResult> {
+  const { acting, appointedAt } = dispatchActing(deps, caller, input);
+  return moveOrder(deps, caller, acting, id, async (_o, em) => ({
     type: 'reassign',
     input,
-    technicians: await techniciansFor(em, input.technicianIds),
+    appointedAt,
+    technicians: await techniciansFor(em, input.technicianIds, appointedAt),
   }));
+}
 
 /**
  * A use case making one move as `acting`: `(deps, caller, id, ...args)` → the order after it.

@@ -57,7 +57,12 @@ export async function moveOrder(
       if (acting.assigned) requireAssigned(me, row, acting.roles);
       const now = deps.now();
       const move = typeof moveOf === 'function' ? await moveOf(row, em, now) : moveOf;
-      const result = act(row, move, { now, actor: me, discountAuthority: deps.discountAuthority });
+      const result = act(row, move, {
+        now,
+        actor: me,
+        discountAuthority: deps.discountAuthority,
+        calendar: deps.calendar,
+      });
       Object.assign(row, result.next, { updatedAt: now });
       warnings = result.warnings;
       return {

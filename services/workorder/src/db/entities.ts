@@ -7,10 +7,15 @@ import type {
   GoodsReceipt,
   GoodsRegisterEntry,
   InternalKind,
+  Leave,
+  Qualifications,
+  Shift,
   RepairCard,
   ServiceReport,
   ServiceType,
   Signature,
+  SlaPolicyChange,
+  SlaPolicyVersion,
   WorkOrder,
   WorkOrderStatus,
 } from '../domain';
@@ -28,6 +33,10 @@ export class StaffRecord {
   stationCode: string | null = null;
   teamLeadId: string | null = null;
   active = true;
+  /** R-WO-10 the qualifications register. */
+  qualifications: Qualifications = { skills: [], certificates: [], trainings: [] };
+  /** R-WO-10 the weekly shift pattern; null: the business calendar's working hours. */
+  shifts: Shift[] | null = null;
   createdAt!: Date;
   updatedAt!: Date;
 }
@@ -46,15 +55,62 @@ export const StaffSchema = new EntitySchema<StaffRecord>({
     stationCode: { type: 'string', nullable: true },
     teamLeadId: { type: 'string', nullable: true },
     active: { type: 'boolean' },
+    qualifications: { type: 'json' },
+    shifts: { type: 'json', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
   },
 });
 
-export class SlaPolicyRecord {
+/** R-WO-10 a technician's leave (or other absence), end exclusive; cancelled leave is kept. */
+export class StaffLeaveRecord implements Leave {
+  id!: string;
+  staffId!: string;
+  startsAt!: Date;
+  endsAt!: Date;
+  kind!: string;
+  note: string | null = null;
+  recordedBy!: string;
+  recordedAt!: Date;
+  cancelledAt: Date | null = null;
+}
+
+export const StaffLeaveSchema = new EntitySchema<StaffLeaveRecord>({
+  class: StaffLeaveRecord,
+  tableName: 'staff_leave',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    staffId: { type: 'string' },
+    startsAt: { type: 'Date', columnType: 'timestamptz' },
+    endsAt: { type: 'Date', columnType: 'timestamptz' },
+    kind: { type: 'string' },
+    note: { type: 'string', nullable: true },
+    recordedBy: { type: 'string' },
+    recordedAt: { type: 'Date', columnType: 'timestamptz' },
+    cancelledAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
+/** The terms of an SLA policy (R-WO-3), as the policy and each of its versions store them. */
+const slaTerms = {
+  areaType: { type: 'string', nullable: true },
+  category: { type: 'string', nullable: true },
+  supplierInvolved: { type: 'boolean', nullable: true },
+  minDistanceKm: { type: 'double' },
+  maxDistanceKm: { type: 'double', nullable: true },
+  arrivalWorkingHours: { type: 'double', nullable: true },
+  answerHours: { type: 'double' },
+  onSiteHours: { type: 'double', nullable: true },
+  priority: { type: 'integer' },
+} as const;
+
+/** The terms of a policy as a policy row and each of its version rows carry them. */
+abstract class SlaTermsRecord {
   id!: string;
   areaType: AreaType | null = null;
   category: string | null = null;
+  /** R-WO-12: null applies whether or not the supplier must be involved. */
+  supplierInvolved: boolean | null = null;
   minDistanceKm = 0;
   maxDistanceKm: number | null = null;
   arrivalWorkingHours: number | null = null;
@@ -63,19 +119,50 @@ export class SlaPolicyRecord {
   priority = 0;
 }
 
+export class SlaPolicyRecord extends SlaTermsRecord {
+  /** The latest version (R-WO-12); its row in `sla_policy_version` says who, when and why. */
+  version = 1;
+  /** Retired policies apply to no new order. */
+  retired = false;
+  updatedBy!: string;
+  updatedAt!: Date;
+}
+
 export const SlaPolicySchema = new EntitySchema<SlaPolicyRecord>({
   class: SlaPolicyRecord,
   tableName: 'sla_policy',
   properties: {
     id: { type: 'string', primary: true },
-    areaType: { type: 'string', nullable: true },
-    category: { type: 'string', nullable: true },
-    minDistanceKm: { type: 'double' },
-    maxDistanceKm: { type: 'double', nullable: true },
-    arrivalWorkingHours: { type: 'double', nullable: true },
-    answerHours: { type: 'double' },
-    onSiteHours: { type: 'double', nullable: true },
-    priority: { type: 'integer' },
+    ...slaTerms,
+    version: { type: 'integer' },
+    retired: { type: 'boolean' },
+    updatedBy: { type: 'string' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** R-WO-12: every version of every SLA policy, append-only: the audit of who changed what, when and why. */
+export class SlaPolicyVersionRecord extends SlaTermsRecord implements SlaPolicyVersion {
+  version!: number;
+  change!: SlaPolicyChange;
+  retired = false;
+  changedBy!: string;
+  changedAt!: Date;
+  reason!: string;
+}
+
+export const SlaPolicyVersionSchema = new EntitySchema<SlaPolicyVersionRecord>({
+  class: SlaPolicyVersionRecord,
+  tableName: 'sla_policy_version',
+  properties: {
+    id: { type: 'string', primary: true, fieldName: 'policy_id' },
+    version: { type: 'integer', primary: true },
+    change: { type: 'string' },
+    retired: { type: 'boolean' },
+    ...slaTerms,
+    changedBy: { type: 'string' },
+    changedAt: { type: 'Date', columnType: 'timestamptz' },
+    reason: { type: 'string' },
   },
 });
 
@@ -99,10 +186,16 @@ export class WorkOrderRecord implements WorkOrder {
   internalKind: InternalKind | null = null;
   status!: WorkOrderStatus;
   slaPolicyId: string | null = null;
+  /** R-WO-12: the version of the policy in force at registration; the deadlines follow from it. */
+  slaPolicyVersion: number | null = null;
+  /** R-WO-12: the supplier must be involved (the 12 h answer applies). */
+  supplierInvolved = false;
   calledAt!: Date;
   registeredBy!: string;
   /** The service station handling the order (docs/rules.md §6 KPIs are cut by it); null when none is set. */
   stationCode: string | null = null;
+  /** R-WO-10: the product line of the asset, as intake named it. */
+  productLine: string | null = null;
   answerDueAt: Date | null = null;
   arrivalDueAt: Date | null = null;
   onSiteDueAt: Date | null = null;
@@ -154,9 +247,12 @@ export const WorkOrderSchema = new EntitySchema<WorkOrderRecord>({
     internalKind: { type: 'string', nullable: true },
     status: { type: 'string' },
     slaPolicyId: { type: 'string', nullable: true },
+    slaPolicyVersion: { type: 'integer', nullable: true },
+    supplierInvolved: { type: 'boolean' },
     calledAt: { type: 'Date', columnType: 'timestamptz' },
     registeredBy: { type: 'string' },
     stationCode: { type: 'string', nullable: true },
+    productLine: { type: 'string', nullable: true },
     answerDueAt: instant,
     arrivalDueAt: instant,
     onSiteDueAt: instant,
@@ -214,7 +310,9 @@ export const WorkOrderHistorySchema = new EntitySchema<WorkOrderHistoryRecord>({
 
 export const workOrderEntities = [
   StaffSchema,
+  StaffLeaveSchema,
   SlaPolicySchema,
+  SlaPolicyVersionSchema,
   WorkOrderSchema,
   WorkOrderHistorySchema,
 ];

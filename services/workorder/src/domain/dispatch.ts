@@ -1,13 +1,21 @@
 import { BusinessCalendar } from '@aftercare/calendar';
 import { conflict, invalidArgument } from '@aftercare/kit/domain';
+import {
+  availabilityAt,
+  type PeopleRefusal,
+  type PersonOnRoster,
+  qualificationFor,
+} from './people';
 import { REASSIGNABLE_STATUSES, WorkOrderStatus, isOpen } from './status';
 import { Region, requiredText } from './values';
 
-/** What dispatch needs to know of a technician (R-WO-4), looked up by the use case. */
-export interface Technician {
+/**
+ * What dispatch needs to know of a technician (R-WO-4, R-WO-10), looked up by the use case: their
+ * leave is the leave around the appointment.
+ */
+export interface Technician extends PersonOnRoster {
   id: string;
   active: boolean;
-  skills: readonly string[];
   /** Home region; null when the technician covers every region. */
   region: Pick<Region, 'province' | 'city'> | null;
 }
@@ -20,31 +28,46 @@ export interface Assignment {
 export interface AssignmentInput {
   technicianIds?: readonly string[] | null;
   leadTechnicianId?: string | null;
+  /**
+   * R-WO-10 a supervisor's override of the refusals (absent, not qualified, certificate expired),
+   * with the reason kept in the history; the use case lets only a supervisor give one.
+   */
+  override?: { reason?: string | null } | null;
 }
 
 export interface DispatchTarget {
   region: Region | null;
   category: string;
+  /** R-WO-10: the product line of the job; null when not known. */
+  productLine: string | null;
+  /** R-WO-10: when the technicians are due to start on the job. */
+  appointedAt: Date;
+  calendar: BusinessCalendar;
 }
 
 /** Soft problems the dispatcher sees and may accept; hard problems are thrown. */
 export interface DispatchWarning {
   technicianId: string;
-  code: 'OUTSIDE_REGION' | 'MISSING_SKILL';
+  /** OUTSIDE_REGION; or a refusal of R-WO-10 a supervisor overrode. */
+  code: 'OUTSIDE_REGION' | PeopleRefusal;
   message: string;
 }
 
 export interface AssignmentPlan {
   assignment: Assignment;
   warnings: DispatchWarning[];
+  /** R-WO-10 the supervisor's reason when refusals were overridden; null otherwise. */
+  overrideReason: string | null;
 }
 
 export const MAX_TECHNICIANS_PER_ORDER = 10;
 
 /**
  * R-WO-4: one or more distinct, active technicians; with two or more the lead must be named and be
- * one of them, with one that one leads. A technician outside the order's region or without the
- * category among their skills is a warning, not an error: a neighbouring team may help out.
+ * one of them, with one that one leads. A technician outside the order's region is a warning, not
+ * an error: a neighbouring team may help out. R-WO-10: one absent at the appointment, not
+ * qualified for the job or whose certificate for it expired is refused with that reason, unless a
+ * supervisor overrides with a reason (the refusals then become warnings on record).
  */
 export function planAssignment(
   input: AssignmentInput,
@@ -63,6 +86,9 @@ export function planAssignment(
       'TOO_MANY',
     );
   }
+  const overrideReason = input.override
+    ? requiredText(input.override.reason, 'override.reason', 500)
+    : null;
   const warnings = ids.flatMap((id, i) => {
     if (ids.indexOf(id) !== i) {
       throw invalidArgument(
@@ -76,9 +102,12 @@ export function planAssignment(
       id,
       `technicianIds.${i}`,
       target,
+      overrideReason !== null,
     );
   });
-  return { assignment: { technicianIds: ids, leadTechnicianId: leadOf(ids, input) }, warnings };
+  const assignment = { technicianIds: ids, leadTechnicianId: leadOf(ids, input) };
+  const overridden = warnings.some((w) => w.code !== 'OUTSIDE_REGION');
+  return { assignment, warnings, overrideReason: overridden ? overrideReason : null };
 }
 
 function leadOf(ids: readonly string[], input: AssignmentInput): string {
@@ -106,12 +135,16 @@ function checkTechnician(
   id: string,
   field: string,
   target: DispatchTarget,
+  overridden: boolean,
 ): DispatchWarning[] {
   if (!technician)
     throw invalidArgument(`technician ${id} does not exist`, field, 'UNKNOWN_TECHNICIAN');
   if (!technician.active)
     throw invalidArgument(`technician ${id} is not active`, field, 'TECHNICIAN_INACTIVE');
-  const warnings: DispatchWarning[] = [];
+  const warnings: DispatchWarning[] = peopleRefusals(technician, target).map((r) => {
+    if (!overridden) throw invalidArgument(r.message, field, r.code);
+    return { technicianId: id, ...r };
+  });
   const home = technician.region;
   if (
     home &&
@@ -124,14 +157,38 @@ function checkTechnician(
       message: `technician ${id} works in ${home.province} ${home.city}, the order is in ${target.region.province} ${target.region.city}`,
     });
   }
-  if (!technician.skills.includes(target.category)) {
-    warnings.push({
-      technicianId: id,
-      code: 'MISSING_SKILL',
-      message: `technician ${id} has no ${target.category} skill`,
+  return warnings;
+}
+
+/** R-WO-10 why a technician may not take the job at the appointment: absent, unqualified, expired. */
+export function peopleRefusals(
+  technician: Technician,
+  target: DispatchTarget,
+): { code: PeopleRefusal; message: string }[] {
+  const { appointedAt, calendar } = target;
+  const refusals: { code: PeopleRefusal; message: string }[] = [];
+  const when = calendar.toLocalIso(appointedAt).slice(0, 16);
+  const availability = availabilityAt(technician, appointedAt, calendar);
+  if (!availability.available) {
+    refusals.push({
+      code: 'TECHNICIAN_ABSENT',
+      message: `technician ${technician.id} is ${availability.reason === 'ON_LEAVE' ? 'on leave' : 'off shift'} at ${when}`,
     });
   }
-  return warnings;
+  const job = { category: target.category, productLine: target.productLine };
+  const qualification = qualificationFor(technician, job, calendar.localDate(appointedAt));
+  if (qualification === 'NOT_QUALIFIED') {
+    refusals.push({
+      code: qualification,
+      message: `technician ${technician.id} is not qualified for ${job.category}${job.productLine ? ` on ${job.productLine}` : ''}`,
+    });
+  } else if (qualification === 'CERTIFICATE_EXPIRED') {
+    refusals.push({
+      code: qualification,
+      message: `the certificate technician ${technician.id} needs for ${job.category} has expired by ${when.slice(0, 10)}`,
+    });
+  }
+  return refusals;
 }
 
 /**

@@ -53,6 +53,10 @@ export interface IntakeInput {
   internalKind?: string | null;
   /** The service station handling it; defaults from the registering staff member or the settings. */
   stationCode?: string | null;
+  /** R-WO-12: the supplier must be involved (the 12 h answer applies); false when left out. */
+  supplierInvolved?: boolean | null;
+  /** R-WO-10: the asset's product line, so dispatch can ask for a skill on it. */
+  productLine?: string | null;
 }
 
 export interface Intake {
@@ -69,6 +73,8 @@ export interface Intake {
   internalKind: InternalKind | null;
   /** As given (validated, upper-cased); null when the station is left to the defaults. */
   stationCode: string | null;
+  supplierInvolved: boolean;
+  productLine: string | null;
 }
 
 export interface IntakeOptions {
@@ -119,6 +125,8 @@ export function parseIntake(input: IntakeInput, options: IntakeOptions): Intake 
     ),
     internalKind,
     stationCode: optionalStationCode(input.stationCode, 'stationCode'),
+    supplierInvolved: input.supplierInvolved ?? false,
+    productLine: optionalText(input.productLine, 'productLine', 50)?.toUpperCase() ?? null,
   };
 }
 

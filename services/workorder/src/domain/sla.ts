@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@aftercare/calendar';
-import { conflict } from '@aftercare/kit/domain';
+import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import { numberIn, oneOf, optionalText, requiredText } from './values';
 
 /**
@@ -27,9 +27,30 @@ export interface SlaPolicy {
   answerHours: number;
   onSiteHours: number | null;
   priority: number;
+  /**
+   * R-WO-12: true for requests where the supplier (配套厂家) must be involved, false for those where
+   * it need not be, null (or absent) for both.
+   */
+  supplierInvolved?: boolean | null;
 }
 
-const base = { category: null, priority: 0 } as const;
+const base = { category: null, priority: 0, supplierInvolved: null } as const;
+
+/**
+ * R-WO-12: "answer within 12 h" also applies when the supplier must be involved, wherever the site
+ * is. The fix then waits on the supplier, so no arrival or on-site promise is made at intake.
+ */
+export const SUPPLIER_INVOLVED_POLICY: SlaPolicy = Object.freeze({
+  ...base,
+  id: 'supplier-involved',
+  areaType: null,
+  supplierInvolved: true,
+  minDistanceKm: 0,
+  maxDistanceKm: null,
+  arrivalWorkingHours: null,
+  answerHours: 12,
+  onSiteHours: null,
+});
 
 /**
  * The rulebook's figures (R-WO-3) as default data. In town the working-hour arrival rule is the
@@ -85,16 +106,22 @@ export interface SlaSubject {
   areaType: AreaType;
   distanceKm: number;
   category: string;
+  /** R-WO-12: the supplier must be involved; false when left out. */
+  supplierInvolved?: boolean;
 }
 
 /**
- * The most specific policy that matches: more non-null criteria (area type, category) first,
- * then the higher `priority`, then the lower id so the choice is stable.
+ * The most specific policy that matches: one naming supplier involvement first (R-WO-12: the
+ * supplier case is the answer the customer gets whatever the site), then more non-null criteria
+ * (area type, category), then the higher `priority`, then the lower id so the choice is stable.
  * FAILED_PRECONDITION `NO_SLA_POLICY` when the configured policies leave the case uncovered.
  */
-export function selectPolicy(policies: readonly SlaPolicy[], subject: SlaSubject): SlaPolicy {
+export function selectPolicy<P extends SlaPolicy>(policies: readonly P[], subject: SlaSubject): P {
   const specificity = (p: SlaPolicy) => Number(p.areaType !== null) + Number(p.category !== null);
+  const namesSupplier = (p: SlaPolicy) => Number((p.supplierInvolved ?? null) !== null);
+  const supplierInvolved = subject.supplierInvolved ?? false;
   const [best] = policies
+    .filter((p) => (p.supplierInvolved ?? null) === null || p.supplierInvolved === supplierInvolved)
     .filter(
       (p) =>
         (p.areaType === null || p.areaType === subject.areaType) &&
@@ -104,6 +131,7 @@ export function selectPolicy(policies: readonly SlaPolicy[], subject: SlaSubject
     )
     .sort(
       (a, b) =>
+        namesSupplier(b) - namesSupplier(a) ||
         specificity(b) - specificity(a) ||
         b.priority - a.priority ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -127,13 +155,18 @@ export interface SlaPolicyInput {
   answerHours?: number | null;
   onSiteHours?: number | null;
   priority?: number | null;
+  supplierInvolved?: boolean | null;
 }
 
 const MAX_SLA_HOURS = 24 * 365;
 
 /** Validates a policy an administrator edits; `field` prefixes the paths (e.g. `policies.2`). */
-export function parseSlaPolicy(input: SlaPolicyInput, field = 'policy'): SlaPolicy {
-  const at = (name: string) => `${field}.${name}`;
+export function parseSlaPolicy(
+  input: SlaPolicyInput,
+  field = 'policy',
+  categories?: readonly string[],
+): SlaPolicy {
+  const at = (name: string) => (field ? `${field}.${name}` : name);
   const hours = (raw: number | null | undefined, name: string) =>
     raw === null || raw === undefined
       ? null
@@ -147,9 +180,13 @@ export function parseSlaPolicy(input: SlaPolicyInput, field = 'policy'): SlaPoli
       ? null
       : numberIn(input.maxDistanceKm, at('maxDistanceKm'), { min: minDistanceKm, max: 100_000 });
   return {
-    id: requiredText(input.id, at('id'), 64),
+    id: policyId(input.id, at('id')),
     areaType: input.areaType ? oneOf(AREA_TYPES, input.areaType, at('areaType')) : null,
-    category: optionalText(input.category, at('category'), 32),
+    category: categories
+      ? input.category
+        ? oneOf(categories, input.category, at('category'))
+        : null
+      : optionalText(input.category, at('category'), 32),
     minDistanceKm,
     maxDistanceKm,
     arrivalWorkingHours: hours(input.arrivalWorkingHours, 'arrivalWorkingHours'),
@@ -164,7 +201,21 @@ export function parseSlaPolicy(input: SlaPolicyInput, field = 'policy'): SlaPoli
       max: 1000,
       integer: true,
     }),
+    supplierInvolved: input.supplierInvolved ?? null,
   };
+}
+
+/** Policy ids are quoted in URLs, events and logs: letters, digits, `-` and `_`, up to 64. */
+export function policyId(raw: string | null | undefined, field: string): string {
+  const id = requiredText(raw, field, 64);
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(id)) {
+    throw invalidArgument(
+      `${field} may hold only letters, digits, "-" and "_" (got "${id}")`,
+      field,
+      'INVALID_POLICY_ID',
+    );
+  }
+  return id;
 }
 
 export interface SlaDeadlines {

@@ -1,4 +1,5 @@
 import type { EventInput, events, WorkOrderCompleted, WorkOrderFacts } from '@aftercare/events';
+import type { BusinessCalendar } from '@aftercare/calendar';
 import { conflict, type Identity } from '@aftercare/kit/domain';
 import {
   approveDiscount,
@@ -58,6 +59,8 @@ export interface WorkOrder {
   city: string | null;
   district: string | null;
   stationCode: string | null;
+  /** R-WO-10: the product line of the asset, when intake named it. */
+  productLine: string | null;
   calledAt: Date;
   answerDueAt: Date | null;
   arrivalDueAt: Date | null;
@@ -188,11 +191,18 @@ export type WorkOrderEvent = {
 
 /** The lifecycle moves (R-WO-2..R-WO-7); lookups the rules need come with the move. */
 export type WorkOrderMove =
-  | { type: 'dispatch'; input: AssignmentInput; technicians: readonly Technician[] }
+  /** `appointedAt`: when the technicians are due to start (R-WO-10 checks them at that time). */
+  | {
+      type: 'dispatch';
+      input: AssignmentInput;
+      technicians: readonly Technician[];
+      appointedAt: Date;
+    }
   | {
       type: 'reassign';
       input: AssignmentInput & { reason?: string | null };
       technicians: readonly Technician[];
+      appointedAt: Date;
     }
   | { type: 'changeStation'; input: { stationCode?: string | null; reason?: string | null } }
   | { type: 'answer'; note?: string | null }
@@ -219,6 +229,7 @@ export interface ActContext {
   /** Who acts: the history line, the goods register and the charges name them. */
   actor: Identity;
   discountAuthority: DiscountAuthority;
+  calendar: BusinessCalendar;
 }
 
 /** R-WO-2: every move is on record with who and when (the use case adds those two). */
@@ -276,14 +287,21 @@ export function act(order: WorkOrder, move: WorkOrderMove, ctx: ActContext): Act
 function stepOf(
   o: WorkOrder,
   move: WorkOrderMove,
-  { now, actor, discountAuthority }: ActContext,
+  { now, actor, discountAuthority, calendar }: ActContext,
 ): Step {
+  const target = (appointedAt: Date) => ({
+    region: regionOf(o),
+    category: o.category,
+    productLine: o.productLine,
+    appointedAt,
+    calendar,
+  });
   const at = now.toISOString();
   switch (move.type) {
     case 'dispatch': {
-      const plan = planAssignment(move.input, move.technicians, target(o));
+      const plan = planAssignment(move.input, move.technicians, target(move.appointedAt));
       const { technicianIds, leadTechnicianId } = plan.assignment;
-      const warnings = plan.warnings;
+      const { warnings, overrideReason } = plan;
       return {
         changes: {
           status: transition(o.status, 'dispatch', { channel: o.channel }),
@@ -293,7 +311,15 @@ function stepOf(
           // Dispatching answers the call (R-WO-3) unless it was answered before.
           answeredAt: o.answeredAt ?? now,
         },
-        details: { technicianIds, leadTechnicianId, warnings },
+        // R-WO-10: a supervisor's override is on record with its reason.
+        reason: overrideReason,
+        details: {
+          technicianIds,
+          leadTechnicianId,
+          warnings,
+          appointedAt: move.appointedAt.toISOString(),
+          ...(overrideReason ? { override: { reason: overrideReason, by: actor.userId } } : {}),
+        },
         events: (n) => [
           { event: 'dispatched', data: { ...orderEventData(n), dispatchedAt: at, warnings } },
         ],
@@ -305,12 +331,27 @@ function stepOf(
         technicianIds: o.technicianIds,
         leadTechnicianId: o.leadTechnicianId ?? '',
       };
-      const plan = planReassignment(o.status, previous, move.input, move.technicians, target(o));
+      const plan = planReassignment(
+        o.status,
+        previous,
+        move.input,
+        move.technicians,
+        target(move.appointedAt),
+      );
       const { technicianIds, leadTechnicianId } = plan.assignment;
       return {
         changes: { technicianIds, leadTechnicianId },
         reason: plan.reason,
-        details: { previous, technicianIds, leadTechnicianId, warnings: plan.warnings },
+        details: {
+          previous,
+          technicianIds,
+          leadTechnicianId,
+          warnings: plan.warnings,
+          appointedAt: move.appointedAt.toISOString(),
+          ...(plan.overrideReason
+            ? { override: { reason: plan.overrideReason, by: actor.userId } }
+            : {}),
+        },
         events: (n) => [
           {
             event: 'dispatched',
@@ -444,5 +485,3 @@ function stepOf(
     }
   }
 }
-
-const target = (o: WorkOrder) => ({ region: regionOf(o), category: o.category });

@@ -15,7 +15,12 @@ import {
   type RequestContext,
   toConnection,
 } from '@aftercare/kit';
-import type { StaffRecord, WorkOrderRecord } from '../db/entities';
+import type {
+  SlaPolicyRecord,
+  SlaPolicyVersionRecord,
+  StaffRecord,
+  WorkOrderRecord,
+} from '../db/entities';
 import { allowedActions, regionOf, slaStatus, totalRepairHours, type RepairCard } from '../domain';
 import type { WorkOrderDeps } from '../app/deps';
 import {
@@ -31,6 +36,8 @@ import { registerWorkOrder } from '../app/intake';
 import { serviceTimeliness } from '../app/timeliness';
 import * as life from '../app/lifecycle';
 import { batchGetStaff, getStaff, listStaff, upsertStaff } from '../app/staff';
+import * as sla from '../app/sla-policies';
+import * as people from '../app/people';
 
 export type WorkOrderContext = RequestContext<ReturnType<typeof createLoaders>>;
 
@@ -49,6 +56,16 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     ),
     staff: new DataLoader<string, StaffRecord | null>(async (ids) =>
       alignByIds(ids, await batchGetStaff(em, identity, ids)),
+    ),
+    slaPolicyVersion: new DataLoader<
+      { id: string; version: number },
+      SlaPolicyVersionRecord | null,
+      string
+    >((keys) => sla.slaPolicyVersions(em, identity, keys), {
+      cacheKeyFn: (k) => `${k.version}@${k.id}`,
+    }),
+    slaPolicyHistory: new DataLoader<string, SlaPolicyVersionRecord[]>((ids) =>
+      sla.slaPolicyHistories(em, identity, ids),
     ),
   };
 }
@@ -91,6 +108,22 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
         f: { team?: string; stationCode?: string; skill?: string; activeOnly?: boolean } & PageArgs,
         ctx: Ctx,
       ) => listStaff(ctx.em, ctx.identity, f).then(toConnection),
+      technicianAvailability: (
+        _: unknown,
+        f: { at?: Date; stationCode?: string; skill?: string },
+        ctx: Ctx,
+      ) => people.technicianAvailability(deps, ctx.em, ctx.identity, f),
+      recommendTechnicians: (
+        _: unknown,
+        f: { workOrderId: string; appointedAt?: Date; first?: number },
+        ctx: Ctx,
+      ) => people.recommendFor(deps, ctx.em, ctx.identity, f),
+      expiringCertificates: (_: unknown, f: { withinDays?: number }, ctx: Ctx) =>
+        people.certificatesExpiring(deps, ctx.em, ctx.identity, f),
+      slaPolicies: (_: unknown, f: { includeRetired?: boolean }, ctx: Ctx) =>
+        sla.listSlaPolicies(ctx.em, ctx.identity, f),
+      slaPolicy: (_: unknown, { id }: { id: string }, ctx: Ctx) =>
+        sla.getSlaPolicy(ctx.em, ctx.identity, id).catch(nullIfNotFound),
     },
     Mutation: {
       registerWorkOrder: (_: unknown, { input }: { input: object }, ctx: Ctx) =>
@@ -154,6 +187,37 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       ) => ({
         staff: await upsertStaff(deps, ctx.identity, input),
       }),
+      setStaffQualifications: async (
+        _: unknown,
+        { input }: { input: { staffId: string } },
+        ctx: Ctx,
+      ) => ({ staff: await people.setQualifications(deps, ctx.identity, input) }),
+      setStaffShifts: async (_: unknown, { input }: { input: { staffId: string } }, ctx: Ctx) => ({
+        staff: await people.setShifts(deps, ctx.identity, input),
+      }),
+      recordStaffLeave: async (
+        _: unknown,
+        { input }: { input: { staffId: string } },
+        ctx: Ctx,
+      ) => ({
+        leave: await people.recordLeave(deps, ctx.identity, input),
+      }),
+      cancelStaffLeave: async (
+        _: unknown,
+        { input }: { input: { leaveId: string } },
+        ctx: Ctx,
+      ) => ({
+        leave: await people.cancelLeave(deps, ctx.identity, input),
+      }),
+      createSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
+        slaPolicy: await sla.createSlaPolicy(deps, ctx.identity, input),
+      }),
+      changeSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
+        slaPolicy: await sla.changeSlaPolicy(deps, ctx.identity, input),
+      }),
+      retireSlaPolicy: async (_: unknown, { input }: { input: { id: string } }, ctx: Ctx) => ({
+        slaPolicy: await sla.retireSlaPolicy(deps, ctx.identity, input),
+      }),
     },
     WorkOrder: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.workOrder.load(ref.id),
@@ -172,6 +236,19 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       repeatOf: (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
         o.repeatOfId ? ctx.loaders.workOrder.load(o.repeatOfId) : null,
       history: (o: WorkOrderRecord, _: unknown, ctx: Ctx) => historyOf(ctx.em, o.id),
+      slaPolicy: (o: WorkOrderRecord, _: unknown, ctx: Ctx) =>
+        o.slaPolicyId && o.slaPolicyVersion
+          ? ctx.loaders.slaPolicyVersion.load({ id: o.slaPolicyId, version: o.slaPolicyVersion })
+          : null,
+    },
+    SlaPolicy: {
+      current: (p: SlaPolicyRecord, _: unknown, ctx: Ctx) =>
+        ctx.loaders.slaPolicyVersion.load({ id: p.id, version: p.version }),
+      history: (p: SlaPolicyRecord, _: unknown, ctx: Ctx) =>
+        ctx.loaders.slaPolicyHistory.load(p.id),
+    },
+    SlaPolicyVersion: {
+      policyId: (v: SlaPolicyVersionRecord) => v.id,
     },
     RepairCard: {
       totalHours: (card: RepairCard) => totalRepairHours(card),
@@ -181,6 +258,25 @@ export function workOrderResolvers(deps: WorkOrderDeps): GraphQLResolverMap<Ctx>
       region: (s: StaffRecord) => regionOf(s),
       teamLead: (s: StaffRecord, _: unknown, ctx: Ctx) =>
         s.teamLeadId ? ctx.loaders.staff.load(s.teamLeadId) : null,
+      leave: (s: StaffRecord, a: { from: Date; to: Date }, ctx: Ctx) =>
+        people.leaveOf(ctx.em, ctx.identity, s.id, a.from, a.to),
+      availability: (s: StaffRecord, a: { at?: Date }, ctx: Ctx) =>
+        people.availabilityOf(
+          deps,
+          ctx.em,
+          ctx.identity,
+          s,
+          a.at ?? deps.calendar.nextWorkingMoment(deps.now()),
+        ),
+    },
+    TechnicianAvailability: {
+      technician: (row: { staff: StaffRecord }) => row.staff,
+    },
+    TechnicianRecommendation: {
+      technician: (row: { staff: StaffRecord }) => row.staff,
+    },
+    ExpiringCertificate: {
+      technician: (row: { staff: StaffRecord }) => row.staff,
     },
     TechnicianDailyRow: {
       technician: (row: { technicianId: string }, _: unknown, ctx: Ctx) =>

@@ -47,7 +47,7 @@ it('gets, lists and checks work orders for parts; closed orders refuse parts; ro
       }),
     );
     await subgraph(
-      `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One", team: "north", teamLeadId: "lead-9" }) { staff { id } } }`,
+      `mutation { upsertStaff(input: { id: "tech-1", name: "Tech One", team: "north", teamLeadId: "lead-9", skills: ["MECHANICAL", "OTHER"] }) { staff { id } } }`,
       {},
     );
     const { registerWorkOrder } = await subgraph<{

@@ -32,7 +32,7 @@ it('SPEC §6 a work order belongs to a station: intake default, roster, change w
   // The roster carries each person's station; codes are trimmed and upper-cased, junk refused.
   const staff = (id: string, stationCode: string | null) =>
     gql<{ upsertStaff: { staff: { stationCode: string | null } } }>(
-      `mutation($id: ID!, $name: String!, $s: String) { upsertStaff(input: { id: $id, name: $name, stationCode: $s }) { staff { stationCode } } }`,
+      `mutation($id: ID!, $name: String!, $s: String) { upsertStaff(input: { id: $id, name: $name, stationCode: $s, skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { stationCode } } }`,
       { id, name: id, s: stationCode },
     );
   expect((await staff('st-disp-hz', ' hz-01 ')).upsertStaff.staff.stationCode).toBe('HZ-01');

@@ -23,7 +23,7 @@ it('SPEC §6 R-WO-3 service timeliness: met / decided orders, by period, region 
   const now = Date.now();
   for (const id of ['kpi-t1', 'kpi-t2'])
     await gql(
-      `mutation($id: ID!, $name: String!) { upsertStaff(input: { id: $id, name: $name }) { staff { id } } }`,
+      `mutation($id: ID!, $name: String!) { upsertStaff(input: { id: $id, name: $name, skills: ["ELECTRICAL", "MECHANICAL", "BODY", "BATTERY", "SOFTWARE", "OTHER"] }) { staff { id } } }`,
       { id, name: id },
     );
   const region = (city: string) =>

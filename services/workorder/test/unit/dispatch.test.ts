@@ -1,6 +1,7 @@
 import { BusinessCalendar } from '@aftercare/calendar';
 import {
   Assignment,
+  EMPTY_QUALIFICATIONS,
   BoardEntry,
   DispatchTarget,
   Technician,
@@ -12,16 +13,28 @@ import {
 import { errorOf } from './helpers';
 
 const hangzhou = { province: 'Zhejiang', city: 'Hangzhou' };
+const onRoster = { qualifications: EMPTY_QUALIFICATIONS, shifts: null, leave: [] };
 const technicians: Technician[] = [
   { id: 't1', active: true, skills: ['ELECTRICAL'], region: hangzhou },
   { id: 't2', active: true, skills: ['ELECTRICAL', 'BODY'], region: hangzhou },
   { id: 't3', active: true, skills: ['BODY'], region: { province: 'Zhejiang', city: 'Ningbo' } },
   { id: 'gone', active: false, skills: ['ELECTRICAL'], region: hangzhou },
   { id: 'roamer', active: true, skills: ['ELECTRICAL'], region: null },
-];
+  {
+    id: 't4',
+    active: true,
+    skills: ['ELECTRICAL'],
+    region: { province: 'Zhejiang', city: 'Ningbo' },
+  },
+].map((t) => ({ ...t, ...onRoster }));
+const calendar = new BusinessCalendar();
 const target: DispatchTarget = {
   region: { ...hangzhou, district: 'Xihu' },
   category: 'ELECTRICAL',
+  productLine: null,
+  // A Monday, 10:00 in the business time zone: working time.
+  appointedAt: calendar.fromLocal('2026-11-30T10:00'),
+  calendar,
 };
 
 describe('dispatch', () => {
@@ -29,6 +42,7 @@ describe('dispatch', () => {
     expect(planAssignment({ technicianIds: ['t1'] }, technicians, target)).toEqual({
       assignment: { technicianIds: ['t1'], leadTechnicianId: 't1' },
       warnings: [],
+      overrideReason: null,
     });
     expect(
       planAssignment({ technicianIds: ['roamer'], leadTechnicianId: 'roamer' }, technicians, target)
@@ -77,17 +91,50 @@ describe('dispatch', () => {
     ).toMatchObject({ code: 'INVALID_ARGUMENT', field, reason });
   });
 
-  it('R-WO-4 a technician from another region or without the skill is a warning', () => {
+  it('R-WO-4 a technician from another region is a warning', () => {
     const plan = planAssignment(
-      { technicianIds: ['t1', 't3'], leadTechnicianId: 't1' },
+      { technicianIds: ['t1', 't4'], leadTechnicianId: 't1' },
+      technicians,
+      target,
+    );
+    expect(plan.warnings.map((w) => [w.technicianId, w.code])).toEqual([['t4', 'OUTSIDE_REGION']]);
+    expect(plan.warnings[0]?.message).toContain('Ningbo');
+    expect(plan.overrideReason).toBeNull();
+  });
+
+  it('R-WO-10 a technician without the skill is refused NOT_QUALIFIED; a supervisor may override with a reason', () => {
+    expect(
+      errorOf(() =>
+        planAssignment(
+          { technicianIds: ['t1', 't3'], leadTechnicianId: 't1' },
+          technicians,
+          target,
+        ),
+      ),
+    ).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'technicianIds.1',
+      reason: 'NOT_QUALIFIED',
+    });
+    const plan = planAssignment(
+      {
+        technicianIds: ['t1', 't3'],
+        leadTechnicianId: 't1',
+        override: { reason: ' only one free ' },
+      },
       technicians,
       target,
     );
     expect(plan.warnings.map((w) => [w.technicianId, w.code])).toEqual([
+      ['t3', 'NOT_QUALIFIED'],
       ['t3', 'OUTSIDE_REGION'],
-      ['t3', 'MISSING_SKILL'],
     ]);
-    expect(plan.warnings[0]?.message).toContain('Ningbo');
+    expect(plan.overrideReason).toBe('only one free');
+    expect(
+      errorOf(() =>
+        planAssignment({ technicianIds: ['t3'], override: { reason: ' ' } }, technicians, target),
+      ),
+    ).toMatchObject({ field: 'override.reason', reason: 'REQUIRED' });
   });
 
   describe('reassignment', () => {

@@ -32,6 +32,8 @@ describe('intake', () => {
       calledAt: now,
       internalKind: null,
       stationCode: null,
+      supplierInvolved: false,
+      productLine: null,
     });
   });
 

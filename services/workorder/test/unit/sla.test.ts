@@ -121,6 +121,7 @@ describe('SLA policies and deadlines', () => {
       answerHours: 24,
       onSiteHours: null,
       priority: 0,
+      supplierInvolved: null,
     });
     expect(errorOf(() => parseSlaPolicy({ id: 'p', answerHours: 0 }, 'policies.2'))).toMatchObject({
       field: 'policies.2.answerHours',

@@ -1,5 +1,7 @@
+import { BusinessCalendar } from '@aftercare/calendar';
 import {
   act,
+  EMPTY_QUALIFICATIONS,
   type ActContext,
   boardDueAt,
   DEFAULT_DISCOUNT_AUTHORITY,
@@ -21,6 +23,7 @@ const ctx = (over: Partial<ActContext> = {}): ActContext => ({
   now,
   actor: tech,
   discountAuthority: DEFAULT_DISCOUNT_AUTHORITY,
+  calendar: new BusinessCalendar(),
   ...over,
 });
 
@@ -37,6 +40,7 @@ const order = (over: Partial<WorkOrder> = {}): WorkOrder => ({
   city: 'Nanjing',
   district: null,
   stationCode: 'NJ-1',
+  productLine: null,
   calledAt,
   answerDueAt: new Date('2026-11-25T01:00:00Z'),
   arrivalDueAt: new Date('2026-11-24T08:00:00Z'),
@@ -66,6 +70,9 @@ const technician = (id: string): Technician => ({
   active: true,
   skills: ['ELECTRICAL'],
   region: { province: 'Jiangsu', city: 'Nanjing' },
+  qualifications: EMPTY_QUALIFICATIONS,
+  shifts: null,
+  leave: [],
 });
 const report: ServiceReportInput = {
   cause: 'worn contactor',
@@ -90,6 +97,7 @@ describe('the work-order aggregate', () => {
       order(),
       {
         type: 'dispatch',
+        appointedAt: now,
         input: { technicianIds: ['tech-1'] },
         technicians: [technician('tech-1')],
       },
@@ -108,7 +116,12 @@ describe('the work-order aggregate', () => {
       fromStatus: 'REGISTERED',
       toStatus: 'DISPATCHED',
       reason: null,
-      details: { technicianIds: ['tech-1'], leadTechnicianId: 'tech-1', warnings: [] },
+      details: {
+        technicianIds: ['tech-1'],
+        leadTechnicianId: 'tech-1',
+        warnings: [],
+        appointedAt: now.toISOString(),
+      },
     });
     expect(r.events).toEqual([
       {
@@ -130,6 +143,7 @@ describe('the work-order aggregate', () => {
     const outside = { ...technician('tech-2'), region: { province: 'Zhejiang', city: 'Hangzhou' } };
     const r = run(order({ answeredAt }), {
       type: 'dispatch',
+      appointedAt: now,
       input: { technicianIds: ['tech-2'] },
       technicians: [outside],
     });
@@ -146,6 +160,7 @@ describe('the work-order aggregate', () => {
     });
     const r = run(dispatched, {
       type: 'reassign',
+      appointedAt: now,
       input: { technicianIds: ['tech-2'], reason: 'tech-1 is ill' },
       technicians: [technician('tech-2')],
     });
@@ -161,9 +176,9 @@ describe('the work-order aggregate', () => {
       event: 'dispatched',
       data: { reassigned: true, reason: 'tech-1 is ill', technicianIds: ['tech-2'] },
     });
-    expect(reasonOf(order(), { type: 'reassign', input: {}, technicians: [] })).toBe(
-      'NOT_REASSIGNABLE',
-    );
+    expect(
+      reasonOf(order(), { type: 'reassign', appointedAt: now, input: {}, technicians: [] }),
+    ).toBe('NOT_REASSIGNABLE');
   });
 
   it('changes the station with no event; answers once', () => {
@@ -399,7 +414,12 @@ describe('the work-order aggregate', () => {
     expect(reasonOf(onSite, { type: 'charges', input: { labourFen: 1 } })).toBe('NOT_PAID_SERVICE');
     expect(reasonOf(onSite, { type: 'approveDiscount' })).toBe('NO_PENDING_DISCOUNT');
     expect(
-      reasonOf(registered, { type: 'dispatch', input: { technicianIds: [] }, technicians: [] }),
+      reasonOf(registered, {
+        type: 'dispatch',
+        appointedAt: now,
+        input: { technicianIds: [] },
+        technicians: [],
+      }),
     ).toBe('REQUIRED');
     const paidUnsettled = run(
       { ...onSite, serviceType: 'PAID' },

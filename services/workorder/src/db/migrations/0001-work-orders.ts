@@ -1,5 +1,18 @@
 import { Migration } from '@mikro-orm/migrations';
-import { DEFAULT_SLA_POLICIES } from '../../domain';
+import { DEFAULT_SLA_POLICIES, type SlaPolicy } from '../../domain';
+
+/** A policy as a row of `sla_policy` with the columns this migration creates. */
+export const slaPolicyRow = (p: SlaPolicy) => ({
+  id: p.id,
+  area_type: p.areaType,
+  category: p.category,
+  min_distance_km: p.minDistanceKm,
+  max_distance_km: p.maxDistanceKm,
+  arrival_working_hours: p.arrivalWorkingHours,
+  answer_hours: p.answerHours,
+  on_site_hours: p.onSiteHours,
+  priority: p.priority,
+});
 
 export class WorkOrdersMigration extends Migration {
   override up(): void {
@@ -116,22 +129,6 @@ export class WorkOrdersMigration extends Migration {
       );
     `);
     // The defaults of R-WO-3 as data; operators change them in the table, not in code.
-    this.addSql(
-      this.getKnex()
-        .insert(
-          DEFAULT_SLA_POLICIES.map((p) => ({
-            id: p.id,
-            area_type: p.areaType,
-            category: p.category,
-            min_distance_km: p.minDistanceKm,
-            max_distance_km: p.maxDistanceKm,
-            arrival_working_hours: p.arrivalWorkingHours,
-            answer_hours: p.answerHours,
-            on_site_hours: p.onSiteHours,
-            priority: p.priority,
-          })),
-        )
-        .into('sla_policy'),
-    );
+    this.addSql(this.getKnex().insert(DEFAULT_SLA_POLICIES.map(slaPolicyRow)).into('sla_policy'));
   }
 }
