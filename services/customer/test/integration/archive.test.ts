@@ -35,6 +35,7 @@ beforeAll(async () => {
     timeZone: service.config.calendar.timeZone,
     calendar: service.config.calendar,
     warrantyMonths: service.config.WARRANTY_MONTHS,
+    fileCompletenessDays: service.config.FILE_COMPLETENESS_DAYS,
     now: () => new Date(),
   };
 });
