@@ -1,5 +1,6 @@
 import type {
   CustomerArchiveHandoverLate,
+  CustomerFileLate,
   InventoryToolLost,
   WorkOrderRepeatRepair,
   WorkOrderSlaBreached,
@@ -104,6 +105,32 @@ export async function proposeForLateArchiveHandover(
     occurredAt: new Date(e.violatedAt),
     reference: e.handoverId,
     sourceKey: `ARCHIVE_HANDOVER:${e.handoverId}`,
+    proposedBy: deps.serviceIdentity.userId,
+  });
+}
+
+/**
+ * R-CU-6 → R-PN-1 "customer file late": a new customer's file still incomplete 2 days after their
+ * first visit is an archive violation like a late handover (same rule, its doubling included) on
+ * the advisor answering for the file, once per customer (the source key).
+ */
+export async function proposeForLateCustomerFile(
+  em: EntityManager,
+  deps: PenaltyDeps,
+  logger: Logger,
+  e: CustomerFileLate,
+): Promise<void> {
+  if (!e.responsibleStaffId) {
+    logger.info({ customerId: e.customerId }, 'late customer file without a responsible');
+    return;
+  }
+  await proposePenaltyIn(em, deps, {
+    ruleCode: 'ARCHIVE_HANDOVER_LATE',
+    staffId: e.responsibleStaffId,
+    culpritKnown: true,
+    occurredAt: new Date(e.dueAt),
+    reference: e.customerId,
+    sourceKey: `CUSTOMER_FILE:${e.customerId}`,
     proposedBy: deps.serviceIdentity.userId,
   });
 }
