@@ -75,15 +75,18 @@ async function filesNow(
 ): Promise<Map<string, FileNow>> {
   const ids = [...new Set(customerIds)];
   if (ids.length === 0) return new Map();
-  const [customers, assets, documents] = await Promise.all([
-    em.find(CustomerRecord, { id: { $in: ids } }),
-    em.find(AssetRecord, { customerId: { $in: ids } }, { fields: ['id', 'customerId'] }),
-    em.find(
-      ArchiveDocumentRecord,
-      { customerId: { $in: ids } },
-      { fields: ['id', 'customerId', 'kind'] },
-    ),
-  ]);
+  // One after the other: inside the scan's transaction they share one connection.
+  const customers = await em.find(CustomerRecord, { id: { $in: ids } });
+  const assets = await em.find(
+    AssetRecord,
+    { customerId: { $in: ids } },
+    { fields: ['id', 'customerId'] },
+  );
+  const documents = await em.find(
+    ArchiveDocumentRecord,
+    { customerId: { $in: ids } },
+    { fields: ['id', 'customerId', 'kind'] },
+  );
   return new Map(
     customers.map((c) => [
       c.id,
