@@ -10,47 +10,21 @@ import {
   publishEnvelope,
   subgraphData,
   subgraphRequest,
-  type TestServiceEnv,
   testEnvelope,
-  testServiceEnv,
 } from '@aftercare/testkit';
-import { loadCustomerConfig, startCustomerService } from '../../src';
-import type { CustomerDeps } from '../../src/app/deps';
 import { scanCustomerFiles } from '../../src/app/file-completeness';
+import { customerForThisFile } from './for-this-file';
 
 // R-CU-6 on real PostgreSQL and NATS: a new customer's first visit (workorder.registered) starts a
 // 2-day clock; a file still incomplete then is reported once, a complete one never.
-let env: TestServiceEnv;
-let service: Awaited<ReturnType<typeof startCustomerService>>;
-let deps: CustomerDeps;
+const s = customerForThisFile('customer-file');
 
 const agent: Identity = { userId: 'agent-1', roles: ['agent'] };
 const clerk: Identity = { userId: 'clerk-1', roles: ['customer_relations'] };
 const technician: Identity = { userId: 'tech-1', roles: ['technician'] };
 
-beforeAll(async () => {
-  env = await testServiceEnv('customer-file', { ARCHIVE_SCHEDULER: 'false' });
-  service = await startCustomerService(loadCustomerConfig(env.env), {
-    overrides: { relayPollIntervalMs: 100 },
-  });
-  deps = {
-    orm: service.orm,
-    events: service.outbox,
-    timeZone: service.config.calendar.timeZone,
-    calendar: service.config.calendar,
-    warrantyMonths: service.config.WARRANTY_MONTHS,
-    fileCompletenessDays: service.config.FILE_COMPLETENESS_DAYS,
-    now: () => new Date(),
-  };
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
-
 const gql = <T = Record<string, unknown>>(query: string, variables: object, who: Identity) =>
-  subgraphData<T>(service.httpPort, query, variables, who);
+  subgraphData<T>(s.service.httpPort, query, variables, who);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
 
 async function newCustomer(district: string | null, responsibleStaffId: string | null) {
@@ -97,7 +71,7 @@ const registered = (customerId: string, calledAt: Date): WorkOrderRegistered => 
 
 const checkOf = (customerId: string) =>
   dbQuery<{ work_order_id: string | null; first_visit_at: Date | null; due_at: Date | null }>(
-    env.env.DATABASE_URL!,
+    s.env.env.DATABASE_URL!,
     'SELECT work_order_id, first_visit_at, due_at FROM customer_file_check WHERE customer_id = $1',
     [customerId],
   );
@@ -105,7 +79,7 @@ const checkOf = (customerId: string) =>
 const reports = async (customerId: string): Promise<CustomerFileLate[]> =>
   (
     await dbQuery<{ payload: { data: unknown } }>(
-      env.env.DATABASE_URL!,
+      s.env.env.DATABASE_URL!,
       "SELECT payload FROM outbox WHERE type = 'customer.file_late' ORDER BY id",
     )
   )
@@ -116,8 +90,8 @@ const reports = async (customerId: string): Promise<CustomerFileLate[]> =>
 async function visit(customerId: string, ...orders: WorkOrderRegistered[]) {
   for (const order of orders) {
     const envelope = testEnvelope('workorder.registered', order.workOrderId, order);
-    await publishEnvelope(env.subjectPrefix, envelope);
-    await publishEnvelope(env.subjectPrefix, envelope, uuidv7());
+    await publishEnvelope(s.env.subjectPrefix, envelope);
+    await publishEnvelope(s.env.subjectPrefix, envelope, uuidv7());
   }
   const [check] = await eventually(
     () => checkOf(customerId),
@@ -131,7 +105,7 @@ async function visit(customerId: string, ...orders: WorkOrderRegistered[]) {
 const COMPLETENESS = `status missingItems firstVisitAt dueAt late completedAt reportedAt`;
 const completenessOf = (customerId: string, who: Identity) =>
   subgraphRequest<{ customer: { fileCompleteness: Record<string, unknown> | null } }>(
-    service.httpPort,
+    s.service.httpPort,
     `query($id: ID!) { customer(id: $id) { fileCompleteness { ${COMPLETENESS} } } }`,
     { id: customerId },
     who,
@@ -156,10 +130,10 @@ it('R-CU-6 the first visit starts a 2-day clock; an incomplete file is reported 
     new Date(daysAgo(3).getTime() * 0 + Date.parse(first.calledAt) + 2 * 86_400_000),
   );
 
-  const [a, b] = await Promise.all([scanCustomerFiles(deps), scanCustomerFiles(deps)]);
+  const [a, b] = await Promise.all([scanCustomerFiles(s.deps), scanCustomerFiles(s.deps)]);
   expect(a + b).toBe(1);
   expect(await reports(customerId)).toHaveLength(1);
-  await scanCustomerFiles(deps);
+  await scanCustomerFiles(s.deps);
   const sent = await reports(customerId);
   expect(sent).toEqual([
     expect.objectContaining({
@@ -213,7 +187,7 @@ it('R-CU-6 a file completed within its deadline is closed and never reported', a
   );
   await visit(customerId, registered(customerId, daysAgo(3)));
 
-  await scanCustomerFiles(deps);
+  await scanCustomerFiles(s.deps);
   expect(await reports(customerId)).toHaveLength(0);
   const res = await completenessOf(customerId, clerk);
   expect(res.data!.customer.fileCompleteness).toMatchObject({
@@ -229,7 +203,7 @@ it('R-CU-6 a file completed within its deadline is closed and never reported', a
 it('R-CU-6 an incomplete file before its deadline is on the worklist, not late, not reported', async () => {
   const customerId = await newCustomer('Xihu', null);
   await visit(customerId, registered(customerId, new Date()));
-  await scanCustomerFiles(deps);
+  await scanCustomerFiles(s.deps);
   expect(await reports(customerId)).toHaveLength(0);
   const res = await completenessOf(customerId, clerk);
   expect(res.data!.customer.fileCompleteness).toMatchObject({
@@ -240,7 +214,7 @@ it('R-CU-6 an incomplete file before its deadline is on the worklist, not late, 
   expect((await worklist(false)).map((n) => n.customer.id)).toContain(customerId);
   expect((await worklist(true)).map((n) => n.customer.id)).not.toContain(customerId);
   const denied = await subgraphRequest(
-    service.httpPort,
+    s.service.httpPort,
     `{ incompleteCustomerFiles { totalCount } }`,
     {},
     technician,
