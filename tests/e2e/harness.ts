@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createLogger, parseSigningKey, type Role } from '@aftercare/kit';
-import { loadCustomerConfig, startCustomerService } from '@aftercare/customer-service';
+import {
+  type CustomerDeps,
+  loadCustomerConfig,
+  startCustomerService,
+} from '@aftercare/customer-service';
 import {
   loadWorkOrderConfig,
   startWorkOrderService,
@@ -30,6 +34,8 @@ export interface System {
   subjectPrefix: string;
   customerEnv: TestServiceEnv;
   customer: Awaited<ReturnType<typeof startCustomerService>>;
+  /** The running customer service's dependencies (tests run its scans: `scanCustomerFiles`). */
+  customerDeps: CustomerDeps;
   workorderEnv: TestServiceEnv;
   workorder: Awaited<ReturnType<typeof startWorkOrderService>>;
   /** The running work-order service's dependencies (tests move its clock: `workorderDeps.now = …`). */
@@ -66,8 +72,12 @@ export async function startSystem(
   extraWorkorderEnv: Record<string, string> = {},
 ): Promise<System> {
   const customerEnv = await testServiceEnv(`${label}-customer`);
+  let customerDeps: CustomerDeps | undefined;
   const customer = await startCustomerService(loadCustomerConfig(customerEnv.env), {
     overrides: { relayPollIntervalMs: 100 },
+    onReady: (d) => {
+      customerDeps = d;
+    },
   });
   const workorderEnv = await testServiceEnv(`${label}-workorder`, {
     CUSTOMER_GRPC_ADDRESS: `127.0.0.1:${customer.grpcPort}`,
@@ -134,6 +144,7 @@ export async function startSystem(
     subjectPrefix: customerEnv.subjectPrefix,
     customerEnv,
     customer,
+    customerDeps: customerDeps!,
     workorderEnv,
     workorder,
     workorderDeps: workorderDeps!,

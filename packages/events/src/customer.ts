@@ -28,6 +28,26 @@ export const customerArchiveHandoverLate = z.object({
 
 export type CustomerArchiveHandoverLate = z.infer<typeof customerArchiveHandoverLate>;
 
+/**
+ * `customer.file_late` (R-CU-6): a new customer's file was still incomplete when its deadline (2
+ * days after their first visit or repair) passed. Emitted once per customer; the complaint service
+ * proposes a penalty on the responsible advisor (R-PN-1), as for a late archive handover.
+ */
+export const customerFileLate = z.object({
+  customerId: uuid,
+  /** The work order of the first visit or repair, which started the clock. */
+  workOrderId: uuid,
+  /** The customer's responsible advisor, else the agent who registered the first visit. */
+  responsibleStaffId: z.string().nullable(),
+  firstVisitAt: isoInstant,
+  dueAt: isoInstant,
+  /** What the file lacked at the deadline (CONTACT, ADDRESS, RESPONSIBLE_STAFF, ASSET, ID_COPY). */
+  missingItems: z.array(z.string()).min(1),
+  detectedAt: isoInstant,
+});
+
+export type CustomerFileLate = z.infer<typeof customerFileLate>;
+
 /** The customer file as every customer event carries it (R-CU-1). */
 export const customerCreated = z.object({
   customerId: uuid,
@@ -189,5 +209,13 @@ export const customerEvents = {
     subject: 'the archive handover',
     summary:
       'An archive handover (R-CU-3) is received late or incomplete, or its deadline passes with nothing handed over; once per handover.',
+  }),
+  fileLate: defineEvent({
+    type: 'customer.file_late',
+    version: 1,
+    data: customerFileLate,
+    subject: 'the customer',
+    summary:
+      "A new customer's file is still incomplete 2 days after their first visit or repair (R-CU-6); once per customer.",
   }),
 };

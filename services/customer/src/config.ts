@@ -7,7 +7,10 @@ import {
   serviceEnv,
 } from '@aftercare/kit';
 
-/** How often the archive scheduler looks for handovers past their deadline (R-CU-3). */
+/**
+ * How often the archive scheduler looks for handovers past their deadline (R-CU-3) and for new
+ * customers' files past theirs (R-CU-6).
+ */
 export const archiveScheduler = schedulerSettings('ARCHIVE_SCHEDULER', 'ARCHIVE_SCAN_INTERVAL_MS', {
   everyMs: 60_000,
 });
@@ -20,6 +23,8 @@ export const customerEnv = serviceEnv('customer', {
   ...archiveScheduler.env,
   /** R-CU-7: how long a warranty started by an installation or commissioning runs, in months. */
   WARRANTY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  /** R-CU-6: calendar days from a new customer's first visit or repair to a complete file. */
+  FILE_COMPLETENESS_DAYS: z.coerce.number().int().min(1).max(30).default(2),
 });
 
 export type CustomerConfig = ServiceConfig<typeof customerEnv>;

@@ -3,6 +3,7 @@ import { defineService, loadTypeDefs } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import { scanOverdueHandovers } from './app/archive';
 import type { CustomerDeps } from './app/deps';
+import { scanCustomerFiles } from './app/file-completeness';
 import { archiveScheduler, type CustomerConfig } from './config';
 import { customerEntities } from './db/entities';
 import { customerMigrations } from './db/migrations';
@@ -21,6 +22,7 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
     timeZone: config.calendar.timeZone,
     calendar: config.calendar,
     warrantyMonths: config.WARRANTY_MONTHS,
+    fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
     now: () => new Date(),
   }),
   grpc: (server, deps) =>
@@ -36,6 +38,11 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
       name: 'archive handover scheduler',
       ...archiveScheduler.of(config),
       run: () => scanOverdueHandovers(deps),
+    },
+    {
+      name: 'customer file scheduler',
+      ...archiveScheduler.of(config),
+      run: () => scanCustomerFiles(deps),
     },
   ],
 });

@@ -87,7 +87,7 @@ const MEANINGS: Record<string, string> = {
   CUSTOMER_GRPC_ADDRESS: "the customer service's gRPC server (host:port)",
   WORKORDER_GRPC_ADDRESS: "the work-order service's gRPC server (host:port)",
   SLA_SCHEDULER: 'run the SLA breach scan (safe on every replica)',
-  ARCHIVE_SCHEDULER: 'run the overdue-handover scan (safe on every replica)',
+  ARCHIVE_SCHEDULER: 'run the overdue-handover and customer-file scans (safe on every replica)',
   TOOL_SCHEDULER: 'run the overdue special-tool scan (safe on every replica)',
   COMPLAINT_SCHEDULER: 'run the escalation, overdue and re-count scans (safe on every replica)',
   REMINDER_SCHEDULER: 'run the reminder scan (safe on every replica)',
@@ -106,7 +106,7 @@ const MEANINGS: Record<string, string> = {
   WARRANTY_MONTHS:
     'R-CU-7 how long a warranty started by an installation or commissioning runs, in months',
   ARCHIVE_SCAN_INTERVAL_MS:
-    'How often the archive scheduler looks for handovers past their deadline (R-CU-3).',
+    "How often the archive scheduler looks for handovers (R-CU-3) and new customers' files (R-CU-6) past their deadline.",
   SLA_SCAN_INTERVAL_MS: 'How often the SLA scheduler looks for breaches (R-WO-3).',
   TOOL_OVERDUE_SCAN_INTERVAL_MS:
     'R-IN-6: how often special tools still out after the working day are looked for.',

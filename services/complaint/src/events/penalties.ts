@@ -3,6 +3,7 @@ import { type Logger, type Subscription, subscription } from '@aftercare/kit';
 import {
   type PenaltyDeps,
   proposeForLateArchiveHandover,
+  proposeForLateCustomerFile,
   proposeForRepeatRepair,
   proposeForSlaBreach,
   proposeForToolLoss,
@@ -29,5 +30,10 @@ export const penaltySubscriptions = (deps: PenaltyDeps, logger: Logger): Subscri
     consumerName: 'complaint-on-archive-handover-late',
     events: [events.customer.archiveHandoverLate],
     handler: (em, envelope) => proposeForLateArchiveHandover(em, deps, logger, envelope.data),
+  }),
+  subscription({
+    consumerName: 'complaint-on-customer-file-late',
+    events: [events.customer.fileLate],
+    handler: (em, envelope) => proposeForLateCustomerFile(em, deps, logger, envelope.data),
   }),
 ];

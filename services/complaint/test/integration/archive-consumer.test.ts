@@ -1,10 +1,16 @@
-import { type CustomerArchiveHandoverLate, customerArchiveHandoverLate } from '@aftercare/events';
+import {
+  type CustomerArchiveHandoverLate,
+  customerArchiveHandoverLate,
+  type CustomerFileLate,
+  customerFileLate,
+} from '@aftercare/events';
 import { uuidv7 } from '@aftercare/kit';
 import { dbQuery, eventually, publishEnvelope, testEnvelope } from '@aftercare/testkit';
 import { servicesForThisFile, upsertStaff } from './setup';
 
-// R-CU-3 → R-PN-1 on real PostgreSQL and NATS: a late or incomplete archive handover costs the
-// responsible advisor one proposed penalty per handover, however often the event arrives.
+// R-CU-3 / R-CU-6 → R-PN-1 on real PostgreSQL and NATS: a late or incomplete archive handover, or a
+// new customer's file incomplete past its deadline, costs the responsible advisor one proposed
+// penalty per handover or customer, however often the event arrives.
 const s = servicesForThisFile('cp-archive');
 
 interface Line {
@@ -96,4 +102,33 @@ it('a violation nobody is responsible for proposes nothing and does not block th
     [orphan.handoverId],
   );
   expect(Number(none[0]!.n)).toBe(0);
+});
+
+it('R-CU-6 customer.file_late: one ARCHIVE_HANDOVER_LATE proposal per customer on the responsible advisor, however often told', async () => {
+  const advisor = `service-${uuidv7()}`;
+  await upsertStaff(s, { id: advisor, name: 'Service Advisor', position: 'service_advisor' });
+  const dueAt = new Date(Date.now() - 60_000);
+  const late: CustomerFileLate = {
+    customerId: uuidv7(),
+    workOrderId: uuidv7(),
+    responsibleStaffId: advisor,
+    firstVisitAt: new Date(dueAt.getTime() - 2 * 86_400_000).toISOString(),
+    dueAt: dueAt.toISOString(),
+    missingItems: ['ID_COPY'],
+    detectedAt: new Date().toISOString(),
+  };
+  expect(customerFileLate.safeParse(late).success).toBe(true);
+  const envelope = testEnvelope('customer.file_late', late.customerId, late);
+  await publishEnvelope(s.subjectPrefix, envelope);
+  await publishEnvelope(s.subjectPrefix, envelope, uuidv7());
+  await publishEnvelope(s.subjectPrefix, testEnvelope('customer.file_late', late.customerId, late));
+  const lines = await eventually(
+    () => linesOf(advisor),
+    (ls) => ls.length >= 1,
+  );
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await linesOf(advisor)).toHaveLength(1);
+  expect(
+    lines.map((l) => [l.rule_code, l.source, Number(l.amount_fen), l.reference, l.status]),
+  ).toEqual([['ARCHIVE_HANDOVER_LATE', 'ARCHIVE_HANDOVER', -5000, late.customerId, 'PROPOSED']]);
 });

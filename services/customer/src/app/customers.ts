@@ -32,6 +32,7 @@ import { normalisePlate, normaliseVin } from '../domain/asset';
 import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
+import { openFileCheck } from './file-completeness';
 import { keyedCreate } from './once';
 
 function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
@@ -101,6 +102,7 @@ export async function createCustomer(
       updatedAt: now,
     } as CustomerRecord);
     applyDetails(record, details);
+    openFileCheck(em, record.id, now);
     deps.events.publish(em, events.customer.created, record.id, eventData(record));
     return record;
   });

@@ -10,5 +10,7 @@ export interface CustomerDeps {
   calendar: BusinessCalendar;
   /** R-CU-7: the warranty an installation or commissioning starts runs this many months. */
   warrantyMonths: number;
+  /** R-CU-6: a new customer's file is complete this many calendar days after their first visit. */
+  fileCompletenessDays: number;
   now: () => Date;
 }

@@ -283,6 +283,43 @@ export const ArchiveDocumentSchema = new EntitySchema<ArchiveDocumentRecord>({
   },
 });
 
+/**
+ * R-CU-6 a new customer's file, opened with the customer; their first visit or repair starts the
+ * clock (`dueAt`). Closed when complete; a late file is reported once (`reportedAt`, set with the
+ * `customer.file_late` event in one transaction).
+ */
+export class CustomerFileCheckRecord {
+  id!: string;
+  customerId!: string;
+  workOrderId: string | null = null;
+  firstVisitAt: Date | null = null;
+  dueAt: Date | null = null;
+  /** The agent who registered the first visit: answers for the file when the customer names nobody. */
+  registeredBy: string | null = null;
+  completedAt: Date | null = null;
+  reportedAt: Date | null = null;
+  /** What the file lacked when reported late. */
+  missingItems: string[] = [];
+  createdAt!: Date;
+}
+
+export const CustomerFileCheckSchema = new EntitySchema<CustomerFileCheckRecord>({
+  class: CustomerFileCheckRecord,
+  tableName: 'customer_file_check',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid', unique: true },
+    workOrderId: { type: 'uuid', nullable: true },
+    firstVisitAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    dueAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    registeredBy: { type: 'string', nullable: true },
+    completedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    reportedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    missingItems: { type: 'string[]' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
 export const customerEntities = [
   CustomerSchema,
   CustomerChangeSchema,
@@ -291,4 +328,5 @@ export const customerEntities = [
   ContactLogSchema,
   ArchiveHandoverSchema,
   ArchiveDocumentSchema,
+  CustomerFileCheckSchema,
 ];

@@ -4,6 +4,7 @@ import { openReturnHandover } from '../app/archive';
 import { applyServiceToAsset } from '../app/asset-lifecycle';
 import { logContactFromEvent } from '../app/contact-log';
 import type { CustomerDeps } from '../app/deps';
+import { startFileClock } from '../app/file-completeness';
 import {
   complaintContact,
   type ContactFromEvent,
@@ -25,11 +26,15 @@ export function subscriptions(deps: CustomerDeps, logger: Logger): Subscription[
       handler: (em, e) => logContactFromEvent(deps, em, contactOf(e.data as EventOutput<E>)),
     });
   return [
-    contactsFrom(
-      'customer-on-workorder-registered',
-      events.workorder.registered,
-      repairRequestContact,
-    ),
+    subscription({
+      consumerName: 'customer-on-workorder-registered',
+      events: [events.workorder.registered],
+      // R-CU-5 the repair request's contact; R-CU-6 a new customer's first visit starts the clock.
+      handler: async (em, e) => {
+        await logContactFromEvent(deps, em, repairRequestContact(e.data));
+        await startFileClock(deps, logger, em, e.data);
+      },
+    }),
     contactsFrom('customer-on-complaint-registered', events.complaint.registered, complaintContact),
     contactsFrom(
       'customer-on-survey-follow-up-called',

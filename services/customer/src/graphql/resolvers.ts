@@ -18,6 +18,11 @@ import {
 import { CAN_READ } from '../app/access';
 import { documentsOf, getHandover, handoversOf, receiveHandover, recordSale } from '../app/archive';
 import {
+  type FileCompleteness,
+  fileCompletenessOf,
+  incompleteFiles,
+} from '../app/file-completeness';
+import {
   assetDetailsOf,
   assetPagesOf,
   batchGetAssets,
@@ -99,6 +104,11 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       ) => serviceEntitlement(deps, ctx.em, me(ctx), assetId, at),
       archiveHandover: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
         getHandover(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      incompleteCustomerFiles: (
+        _: unknown,
+        args: PageArgs & { lateOnly?: boolean },
+        ctx: CustomerContext,
+      ) => incompleteFiles(deps, ctx.em, me(ctx), args).then(toConnection),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
@@ -151,6 +161,12 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         customerHistory(ctx.em, me(ctx), c.id, page).then(toConnection),
       archiveHandovers: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
         handoversOf(ctx.em, me(ctx), 'customerId', c.id, page).then(toConnection),
+      fileCompleteness: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
+        fileCompletenessOf(deps, ctx.em, me(ctx), c.id),
+    },
+    CustomerFileCompleteness: {
+      customer: (f: FileCompleteness, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(f.customerId),
     },
     ArchiveHandover: {
       customer: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>

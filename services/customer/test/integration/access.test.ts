@@ -53,6 +53,7 @@ const QUERIES: Record<string, string> = {
   asset: `asset(id: "${ID}") { id }`,
   serviceEntitlement: `serviceEntitlement(assetId: "${ID}") { kind }`,
   archiveHandover: `archiveHandover(id: "${ID}") { id }`,
+  incompleteCustomerFiles: `incompleteCustomerFiles { totalCount }`,
 };
 
 const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
@@ -127,7 +128,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     agent,
   );
   const nested = `query($c: ID!, $a: ID!) {
-    customer(id: $c) { archiveHandovers { nodes { id } } }
+    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } }
     asset(id: $a) { archiveHandovers { nodes { id } } }
   }`;
   const vars = { c: customerId, a: assetId };
@@ -139,14 +140,16 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     });
     expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
       role,
-      ['FORBIDDEN', 'FORBIDDEN'],
+      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
     ]);
   }
   const audited = await subgraphData<{
-    customer: { archiveHandovers: { nodes: unknown[] } };
+    customer: { archiveHandovers: { nodes: unknown[] }; fileCompleteness: { status: string } };
     asset: { archiveHandovers: { nodes: unknown[] } };
   }>(service.httpPort, nested, vars, { userId: 'aud-1', roles: ['auditor'] });
   expect(audited.customer.archiveHandovers.nodes).toHaveLength(1);
+  // R-CU-6 the file's completeness is archive state too; no visit yet, so no clock runs.
+  expect(audited.customer.fileCompleteness).toEqual({ status: 'OPEN' });
   expect(audited.asset.archiveHandovers.nodes).toHaveLength(1);
 });
 

@@ -5,52 +5,27 @@ import {
   publishEnvelope,
   subgraphData,
   subgraphRequest,
-  type TestServiceEnv,
   testEnvelope,
-  testServiceEnv,
 } from '@aftercare/testkit';
-import { loadCustomerConfig, startCustomerService } from '../../src';
 import { scanOverdueHandovers } from '../../src/app/archive';
-import type { CustomerDeps } from '../../src/app/deps';
 import { HANDOVER_RULES } from '../../src/domain/archive';
+import { customerForThisFile } from './for-this-file';
 
 // R-CU-3 archive handovers on real PostgreSQL and NATS: sales records the sale, the archive desk
 // the receipt; late, incomplete or missing handovers are reported once each.
-let env: TestServiceEnv;
-let service: Awaited<ReturnType<typeof startCustomerService>>;
-let deps: CustomerDeps;
+const s = customerForThisFile('customer-archive');
 
 const sales: Identity = { userId: 'sales-1', roles: ['agent'] };
 const clerk: Identity = { userId: 'clerk-1', roles: ['customer_relations'] };
 const technician: Identity = { userId: 'tech-1', roles: ['technician'] };
 
-beforeAll(async () => {
-  env = await testServiceEnv('customer-archive', { ARCHIVE_SCHEDULER: 'false' });
-  service = await startCustomerService(loadCustomerConfig(env.env), {
-    overrides: { relayPollIntervalMs: 100 },
-  });
-  deps = {
-    orm: service.orm,
-    events: service.outbox,
-    timeZone: service.config.calendar.timeZone,
-    calendar: service.config.calendar,
-    warrantyMonths: service.config.WARRANTY_MONTHS,
-    now: () => new Date(),
-  };
-});
-
-afterAll(async () => {
-  await service?.stop();
-  await env?.cleanup();
-});
-
 const gql = <T = Record<string, unknown>>(query: string, variables: object, who: Identity) =>
-  subgraphData<T>(service.httpPort, query, variables, who);
+  subgraphData<T>(s.service.httpPort, query, variables, who);
 
 const violations = async (handoverId: string) =>
   (
     await dbQuery<{ payload: { data: unknown } }>(
-      env.env.DATABASE_URL!,
+      s.env.env.DATABASE_URL!,
       "SELECT payload FROM outbox WHERE type = 'customer.archive_handover_late' ORDER BY id",
     )
   )
@@ -112,7 +87,7 @@ async function recordSale(assetId: string, soldAt: Date) {
 
 const receive = (handoverId: string, documents: object[], who: Identity = clerk) =>
   subgraphRequest<{ receiveArchiveHandover: { handover: Handover } }>(
-    service.httpPort,
+    s.service.httpPort,
     `mutation($input: ReceiveArchiveHandoverInput!) { receiveArchiveHandover(input: $input) { handover { ${HANDOVER} } } }`,
     { input: { handoverId, handedOverBy: 'sales-1', documents } },
     who,
@@ -200,10 +175,10 @@ it('R-CU-3 a complete, signed handover on time is no violation', async () => {
 it('R-CU-3 a deadline passing with nothing handed over is reported once across two concurrent scans, and not again on a late receipt', async () => {
   const { assetId } = await newAsset();
   const handover = await recordSale(assetId, daysAgo(10));
-  const [a, b] = await Promise.all([scanOverdueHandovers(deps), scanOverdueHandovers(deps)]);
+  const [a, b] = await Promise.all([scanOverdueHandovers(s.deps), scanOverdueHandovers(s.deps)]);
   expect(a + b).toBe(1);
   expect(await violations(handover.id)).toHaveLength(1);
-  expect(await scanOverdueHandovers(deps)).toBe(0);
+  expect(await scanOverdueHandovers(s.deps)).toBe(0);
   const [event] = await violations(handover.id);
   expect(event).toMatchObject({ receivedAt: null, late: true, violatedAt: handover.dueAt });
 
@@ -241,15 +216,15 @@ it('R-CU-3 after-sales: a vehicle returned (workorder.completed, TAKE_BACK) owes
     workOrderId,
     completed(workOrderId, 'TAKE_BACK'),
   );
-  await publishEnvelope(env.subjectPrefix, takeBack);
-  await publishEnvelope(env.subjectPrefix, takeBack, uuidv7());
+  await publishEnvelope(s.env.subjectPrefix, takeBack);
+  await publishEnvelope(s.env.subjectPrefix, takeBack, uuidv7());
   await publishEnvelope(
-    env.subjectPrefix,
+    s.env.subjectPrefix,
     testEnvelope('workorder.completed', workOrderId, completed(workOrderId, 'TAKE_BACK')),
   );
   const onSite = uuidv7();
   await publishEnvelope(
-    env.subjectPrefix,
+    s.env.subjectPrefix,
     testEnvelope('workorder.completed', onSite, completed(onSite, 'ON_SITE')),
   );
 
@@ -261,7 +236,7 @@ it('R-CU-3 after-sales: a vehicle returned (workorder.completed, TAKE_BACK) owes
       responsible_staff_id: string;
       due_at: Date;
       event_at: Date;
-    }>(env.env.DATABASE_URL!, 'SELECT * FROM archive_handover WHERE customer_id = $1', [
+    }>(s.env.env.DATABASE_URL!, 'SELECT * FROM archive_handover WHERE customer_id = $1', [
       customerId,
     ]);
   const deadline = Date.now() + 10_000;
@@ -277,8 +252,8 @@ it('R-CU-3 after-sales: a vehicle returned (workorder.completed, TAKE_BACK) owes
     responsible_staff_id: 'tech-7',
   });
   expect(new Date(found[0]!.due_at)).toEqual(
-    service.config.calendar.endOfWorkingDay(
-      service.config.calendar.nextWorkingDayStart(new Date(found[0]!.event_at)),
+    s.service.config.calendar.endOfWorkingDay(
+      s.service.config.calendar.nextWorkingDayStart(new Date(found[0]!.event_at)),
     ),
   );
   // Received: the service advisor who handed it over answers for it, no longer the technician.
@@ -293,7 +268,7 @@ it('R-CU-3 after-sales: a vehicle returned (workorder.completed, TAKE_BACK) owes
 it('R-CU-3 roles and bad input: refused with a typed error, nothing changes', async () => {
   const { assetId } = await newAsset();
   const denied = await subgraphRequest(
-    service.httpPort,
+    s.service.httpPort,
     `mutation($input: RecordAssetSaleInput!) { recordAssetSale(input: $input) { handover { id } } }`,
     { input: { assetId } },
     technician,
@@ -301,7 +276,7 @@ it('R-CU-3 roles and bad input: refused with a typed error, nothing changes', as
   expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   const handover = await recordSale(assetId, new Date());
   const twice = await subgraphRequest(
-    service.httpPort,
+    s.service.httpPort,
     `mutation($input: RecordAssetSaleInput!) { recordAssetSale(input: $input) { handover { id } } }`,
     { input: { assetId } },
     sales,
@@ -312,7 +287,7 @@ it('R-CU-3 roles and bad input: refused with a typed error, nothing changes', as
   const empty = await receive(handover.id, []);
   expect(empty.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   const unread = await subgraphRequest(
-    service.httpPort,
+    s.service.httpPort,
     `query($id: ID!) { archiveHandover(id: $id) { id } }`,
     { id: handover.id },
     technician,

@@ -1,5 +1,6 @@
 import type {
   CustomerArchiveHandoverLate,
+  CustomerFileLate,
   InventoryToolLost,
   WorkOrderRepeatRepair,
   WorkOrderSlaBreached,
@@ -82,28 +83,68 @@ export async function proposeForToolLoss(
   });
 }
 
+interface ArchiveViolation {
+  responsibleStaffId: string | null;
+  occurredAt: string;
+  /** The handover or customer the violation is about, on the ledger line. */
+  reference: string;
+  /** One proposal per source key, so a redelivered event never costs twice. */
+  sourceKey: string;
+}
+
 /**
- * R-CU-3 → R-PN-1 "archive handover late or incomplete": the sales or service advisor responsible
- * for the handover is proposed one ARCHIVE_HANDOVER_LATE penalty per handover (the source key), so
- * a redelivered event never costs twice. Doubling for sales/service advisors follows the rule.
+ * R-PN-1 an archive violation (R-CU-3, R-CU-6) costs the advisor answering for the archive one
+ * ARCHIVE_HANDOVER_LATE penalty; its doubling for sales and service advisors counts them together.
+ * Without anyone responsible, nothing is proposed: a manager decides.
  */
-export async function proposeForLateArchiveHandover(
+async function proposeForArchiveViolation(
   em: EntityManager,
   deps: PenaltyDeps,
   logger: Logger,
-  e: CustomerArchiveHandoverLate,
+  v: ArchiveViolation,
 ): Promise<void> {
-  if (!e.responsibleStaffId) {
-    logger.info({ handoverId: e.handoverId }, 'archive handover violation without a responsible');
+  if (!v.responsibleStaffId) {
+    logger.info({ reference: v.reference }, 'archive violation without a responsible');
     return;
   }
   await proposePenaltyIn(em, deps, {
     ruleCode: 'ARCHIVE_HANDOVER_LATE',
-    staffId: e.responsibleStaffId,
+    staffId: v.responsibleStaffId,
     culpritKnown: true,
-    occurredAt: new Date(e.violatedAt),
-    reference: e.handoverId,
-    sourceKey: `ARCHIVE_HANDOVER:${e.handoverId}`,
+    occurredAt: new Date(v.occurredAt),
+    reference: v.reference,
+    sourceKey: v.sourceKey,
     proposedBy: deps.serviceIdentity.userId,
   });
 }
+
+/** R-CU-3 → R-PN-1 "archive handover late or incomplete": once per handover. */
+export const proposeForLateArchiveHandover = (
+  em: EntityManager,
+  deps: PenaltyDeps,
+  logger: Logger,
+  e: CustomerArchiveHandoverLate,
+): Promise<void> =>
+  proposeForArchiveViolation(em, deps, logger, {
+    responsibleStaffId: e.responsibleStaffId,
+    occurredAt: e.violatedAt,
+    reference: e.handoverId,
+    sourceKey: `ARCHIVE_HANDOVER:${e.handoverId}`,
+  });
+
+/**
+ * R-CU-6 → R-PN-1 "customer file late": a new customer's file still incomplete 2 days after their
+ * first visit, once per customer, at its deadline.
+ */
+export const proposeForLateCustomerFile = (
+  em: EntityManager,
+  deps: PenaltyDeps,
+  logger: Logger,
+  e: CustomerFileLate,
+): Promise<void> =>
+  proposeForArchiveViolation(em, deps, logger, {
+    responsibleStaffId: e.responsibleStaffId,
+    occurredAt: e.dueAt,
+    reference: e.customerId,
+    sourceKey: `CUSTOMER_FILE:${e.customerId}`,
+  });
