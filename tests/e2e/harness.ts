@@ -71,7 +71,12 @@ export async function startSystem(
   label: string,
   extraWorkorderEnv: Record<string, string> = {},
 ): Promise<System> {
-  const customerEnv = await testServiceEnv(`${label}-customer`);
+  const customerEnv = await testServiceEnv(`${label}-customer`, {
+    // Tests run archive scans themselves (customerDeps): a scheduled round in a long test file
+    // would report the files of customers its back-dated intakes made, and propose penalties the
+    // test did not ask for.
+    ARCHIVE_SCHEDULER: 'false',
+  });
   let customerDeps: CustomerDeps | undefined;
   const customer = await startCustomerService(loadCustomerConfig(customerEnv.env), {
     overrides: { relayPollIntervalMs: 100 },
