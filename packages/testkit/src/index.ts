@@ -1,5 +1,6 @@
 export * from './database';
 export * from './nats';
+export * from './postgres';
 export * from './service-env';
 export * from './helpers';
 export * from './events';
@@ -10,3 +11,4 @@ export * from './identity';
 export * from './identity-attacks';
 export * from './idempotency';
 export * from './outage';
+export * from './ports';

@@ -7,8 +7,9 @@ import { connect } from '@nats-io/transport-node';
 export async function streamEvents(
   subjectPrefix: string,
   service: string,
+  natsUrl = TEST_NATS_URL,
 ): Promise<EventEnvelope<Record<string, unknown>>[]> {
-  const nc = await connect({ servers: TEST_NATS_URL });
+  const nc = await connect({ servers: natsUrl });
   try {
     const js = jetstream(nc);
     const consumer = await js.consumers.get(
