@@ -265,3 +265,12 @@ function readinessMonitor(services: Record<ServiceName, ServiceProcess>): Readin
     },
   };
 }
+
+/** The sum of a counter's series on a service's `/metrics` (0 when it has none yet). */
+export async function metricTotal(service: ServiceProcess, name: string): Promise<number> {
+  const exposition = await (await fetch(`http://127.0.0.1:${service.adminPort}/metrics`)).text();
+  return exposition
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
