@@ -37,12 +37,7 @@ module.exports = {
     ),
     '^@aftercare/gateway$': path.join(root, 'gateway/src'),
   },
-  testMatch: [
-    '**/test/**/*.test.ts',
-    '**/e2e/**/*.test.ts',
-    '**/deploy/**/*.test.ts',
-    '**/faults/**/*.test.ts',
-  ],
+  testMatch: ['**/test/**/*.test.ts', '**/e2e/**/*.test.ts', '**/deploy/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
   // PostgreSQL and NATS for the whole run: the ones given or already running, else containers or

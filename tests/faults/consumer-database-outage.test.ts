@@ -38,7 +38,7 @@ describe("one consumer's database unreachable for longer than its delivery budge
 
     // The survey service is not on the intake path: intake never noticed.
     expect(result.failures).toEqual([]);
-    expect(result.completed.length).toBeGreaterThan(20);
+    expect(result.completed.length).toBeGreaterThan(5);
     await expectNothingLostNothingDoubled(system, result);
     expectReadinessFollowed(system, { faultAt, restoredAt }, ['survey']);
     expect(await metricTotal(system.services.survey, 'event_consumer_terminated_total')).toBe(0);

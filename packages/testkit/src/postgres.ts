@@ -35,8 +35,9 @@ export async function startPostgresServer(): Promise<TestPostgresServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'aftercare-pg-faults-'));
   // PostgreSQL refuses to run as root: then it runs as the machine's postgres user.
-  const runAs = process.getuid?.() === 0 ? postgresUser() : {};
-  if (runAs.uid !== undefined) await chown(dataDir, runAs.uid, runAs.gid!);
+  const runAs: { uid?: number; gid?: number } = process.getuid?.() === 0 ? postgresUser() : {};
+  if (runAs.uid !== undefined && runAs.gid !== undefined)
+    await chown(dataDir, runAs.uid, runAs.gid);
   await run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust'], runAs);
   let child: ChildProcess | undefined;
   const killOnExit = () => child?.kill('SIGKILL');

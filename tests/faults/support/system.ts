@@ -62,15 +62,19 @@ export async function startFaultSystem(options: FaultSystemOptions = {}): Promis
   for (const name of SERVICES)
     if (!existsSync(mainOf(name)))
       throw new Error(`${mainOf(name)} is missing: build first (npx turbo run build)`);
-  const servers = await Promise.allSettled([startPostgresServer(), startNatsServer()]);
-  if (servers.some((s) => s.status === 'rejected')) {
-    for (const s of servers) if (s.status === 'fulfilled') await s.value.dispose();
-    throw servers.map((s) => (s.status === 'rejected' ? s.reason : null)).find(Boolean);
+  const [pgStarted, natsStarted] = await Promise.allSettled([
+    startPostgresServer(),
+    startNatsServer(),
+  ]);
+  if (pgStarted.status === 'rejected' || natsStarted.status === 'rejected') {
+    if (pgStarted.status === 'fulfilled') await pgStarted.value.dispose();
+    if (natsStarted.status === 'fulfilled') await natsStarted.value.dispose();
+    throw pgStarted.status === 'rejected'
+      ? pgStarted.reason
+      : (natsStarted as PromiseRejectedResult).reason;
   }
-  const [pg, nats] = servers.map((s) => (s as PromiseFulfilledResult<never>).value) as [
-    TestPostgresServer,
-    TestNatsServer,
-  ];
+  const pg = pgStarted.value;
+  const nats = natsStarted.value;
   try {
     return await startOn(pg, nats, options);
   } catch (e) {
