@@ -1,6 +1,12 @@
 import { expectNothingLostNothingDoubled, expectReadinessFollowed } from './support/invariants';
 import { prepareIntake, startIntakeLoad } from './support/load';
-import { type FaultSystem, metricTotal, sleep, startFaultSystem } from './support/system';
+import {
+  durableSettings,
+  type FaultSystem,
+  metricTotal,
+  sleep,
+  startFaultSystem,
+} from './support/system';
 
 // Issue 17 item 1: a consumer whose own database is unreachable for longer than its delivery
 // budget used to terminate the events it received meanwhile, for good. With these settings the
@@ -41,6 +47,13 @@ describe("one consumer's database unreachable for longer than its delivery budge
     expect(result.completed.length).toBeGreaterThan(5);
     await expectNothingLostNothingDoubled(system, result);
     expectReadinessFollowed(system, { faultAt, restoredAt }, ['survey']);
+    // The short settings are the durable's own: the budget really was this small.
+    expect(
+      await durableSettings(system, 'AFTERCARE_WORKORDER', 'survey-on-workorder-completed'),
+    ).toEqual({
+      maxDeliver: 3,
+      ackWaitMs: 2000,
+    });
     expect(await metricTotal(system.services.survey, 'event_consumer_terminated_total')).toBe(0);
     expect(
       await metricTotal(system.services.survey, 'event_consumer_outage_retries_total'),

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, millis } from '@nats-io/transport-node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -277,4 +279,19 @@ export async function metricTotal(service: ServiceProcess, name: string): Promis
     .split('\n')
     .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+/** The delivery settings a durable consumer has on this system's NATS. */
+export async function durableSettings(
+  system: FaultSystem,
+  stream: string,
+  durable: string,
+): Promise<{ maxDeliver: number; ackWaitMs: number }> {
+  const nc = await connect({ servers: system.nats.url });
+  try {
+    const info = await (await jetstreamManager(nc)).consumers.info(stream, durable);
+    return { maxDeliver: info.config.max_deliver!, ackWaitMs: millis(info.config.ack_wait!) };
+  } finally {
+    await nc.close();
+  }
 }
