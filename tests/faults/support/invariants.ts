@@ -1,7 +1,7 @@
 import { dbQuery, eventually } from '@aftercare/testkit';
 import { streamEvents } from '../../e2e/support/events';
 import type { LoadResult } from './load';
-import { SERVICES, type FaultSystem, type ServiceName } from './system';
+import { metricTotal, SERVICES, type FaultSystem, type ServiceName } from './system';
 
 /** What the system holds once it has caught up (or at the deadline). */
 interface Snapshot {
@@ -110,6 +110,12 @@ export async function expectNothingLostNothingDoubled(
   expect(sorted(references)).toEqual(sorted(s.workOrders));
   expect({ doubledSurveys: duplicates(s.surveyedOrders) }).toEqual({ doubledSurveys: [] });
   expect(sorted(s.surveyedOrders)).toEqual(sorted(s.completedOrders));
+  // No consumer gave up on an event (counted since each process last started).
+  for (const name of SERVICES)
+    expect({
+      service: name,
+      terminated: await metricTotal(system.services[name], 'event_consumer_terminated_total'),
+    }).toEqual({ service: name, terminated: 0 });
   return s;
 }
 

@@ -33,8 +33,6 @@ export interface ServiceProcess {
   start(): Promise<void>;
   /** Sends the signal and waits for the process to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
-  /** The last lines it wrote, for a failure message. */
-  output(): string;
 }
 
 export interface FaultSystem {
@@ -177,7 +175,6 @@ function serviceProcess(
     grpcPort: ports.grpc,
     adminPort: ports.admin,
     databaseUrl,
-    output: () => output,
     async start() {
       if (child) return;
       const started = spawn(process.execPath, ['--enable-source-maps', mainOf(name)], {
