@@ -1,12 +1,6 @@
 import { expectNothingLostNothingDoubled, expectReadinessFollowed } from './support/invariants';
-import { prepareIntake, startIntakeLoad } from './support/load';
-import {
-  durableSettings,
-  type FaultSystem,
-  metricTotal,
-  sleep,
-  startFaultSystem,
-} from './support/system';
+import { faultUnderLoad } from './support/load';
+import { durableSettings, type FaultSystem, metricTotal, startFaultSystem } from './support/system';
 
 // Issue 17 item 1: a consumer whose own database is unreachable for longer than its delivery
 // budget used to terminate the events it received meanwhile, for good. With these settings the
@@ -29,24 +23,22 @@ describe("one consumer's database unreachable for longer than its delivery budge
   afterAll(() => system?.stop(), 60_000);
 
   it('R-SV-1 every order completed during the outage gets its survey once the database is back; nothing is terminated', async () => {
-    const load = startIntakeLoad(system, await prepareIntake(system), {
-      perSecond: 10,
-      completeEvery: 3,
-    });
-    await sleep(2_000);
-    const faultAt = Date.now();
-    await system.databaseOutage!.cut();
-    await sleep(OUTAGE_MS);
-    await system.databaseOutage!.restore();
-    const restoredAt = Date.now();
-    await sleep(3_000);
-    const result = await load.stop();
+    const run = await faultUnderLoad(
+      system,
+      {
+        inject: () => system.databaseOutage!.cut(),
+        outageMs: OUTAGE_MS,
+        restore: () => system.databaseOutage!.restore(),
+      },
+      { warmUpMs: 2_000, settleMs: 3_000 },
+    );
+    const { result } = run;
 
     // The survey service is not on the intake path: intake never noticed.
     expect(result.failures).toEqual([]);
     expect(result.completed.length).toBeGreaterThan(5);
     await expectNothingLostNothingDoubled(system, result);
-    expectReadinessFollowed(system, { faultAt, restoredAt }, ['survey']);
+    expectReadinessFollowed(system, run, ['survey']);
     // The short settings are the durable's own: the budget really was this small.
     expect(
       await durableSettings(system, 'AFTERCARE_WORKORDER', 'survey-on-workorder-completed'),

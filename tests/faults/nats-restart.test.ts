@@ -1,6 +1,6 @@
 import { expectNothingLostNothingDoubled, expectReadinessFollowed } from './support/invariants';
-import { prepareIntake, startIntakeLoad } from './support/load';
-import { type FaultSystem, sleep, startFaultSystem } from './support/system';
+import { faultUnderLoad } from './support/load';
+import { type FaultSystem, startFaultSystem } from './support/system';
 
 // Issue 17, fault injection: NATS crashes (SIGKILL) while intakes arrive at ~10/s and comes back
 // on the same JetStream store.
@@ -13,25 +13,16 @@ describe('NATS killed and restarted under load (own nats-server and PostgreSQL)'
   afterAll(() => system?.stop(), 60_000);
 
   it('R-CU-5 R-SV-1 intake goes on through the outage; every event is published and applied exactly once; readiness follows NATS', async () => {
-    const load = startIntakeLoad(system, await prepareIntake(system), {
-      perSecond: 10,
-      completeEvery: 3,
+    const run = await faultUnderLoad(system, {
+      inject: () => system.nats.stop('SIGKILL'),
+      outageMs: 8_000,
+      restore: () => system.nats.start(),
     });
-    await sleep(3_000);
-    const faultAt = Date.now();
-    await system.nats.stop('SIGKILL');
-    const registeredBefore = load.registeredCount();
-    await sleep(8_000);
-    const registeredDuring = load.registeredCount() - registeredBefore;
-    await system.nats.start();
-    const restoredAt = Date.now();
-    await sleep(4_000);
-    const result = await load.stop();
 
     // No request path needs NATS: the outbox keeps every event of the outage (issue 17 item 4).
-    expect(result.failures).toEqual([]);
-    expect(registeredDuring).toBeGreaterThan(5);
-    await expectNothingLostNothingDoubled(system, result);
-    expectReadinessFollowed(system, { faultAt, restoredAt });
+    expect(run.result.failures).toEqual([]);
+    expect(run.registeredDuringFault).toBeGreaterThan(5);
+    await expectNothingLostNothingDoubled(system, run.result);
+    expectReadinessFollowed(system, run);
   }, 180_000);
 });

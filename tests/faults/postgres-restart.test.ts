@@ -3,8 +3,8 @@ import {
   expectOnlyUnavailable,
   expectReadinessFollowed,
 } from './support/invariants';
-import { prepareIntake, startIntakeLoad } from './support/load';
-import { type FaultSystem, sleep, startFaultSystem } from './support/system';
+import { faultUnderLoad } from './support/load';
+import { type FaultSystem, startFaultSystem } from './support/system';
 
 // Issue 17, fault injection: the PostgreSQL server every service uses stops (fast shutdown: every
 // session cut) while intakes arrive at ~10/s, and starts again on the same data.
@@ -17,23 +17,16 @@ describe('PostgreSQL stopped and restarted under load (own PostgreSQL and nats-s
   afterAll(() => system?.stop(), 60_000);
 
   it('R-CU-5 R-SV-1 refuses intakes as unavailable while it is down, then loses and doubles nothing; readiness follows the database', async () => {
-    const load = startIntakeLoad(system, await prepareIntake(system), {
-      perSecond: 10,
-      completeEvery: 3,
-    });
-    await sleep(3_000);
-    const faultAt = Date.now();
-    await system.pg.stop();
-    await sleep(8_000);
-    await system.pg.start();
-    const restoredAt = Date.now();
-    await sleep(5_000);
-    const result = await load.stop();
+    const run = await faultUnderLoad(
+      system,
+      { inject: () => system.pg.stop(), outageMs: 8_000, restore: () => system.pg.start() },
+      { settleMs: 5_000 },
+    );
 
     // Refused while the database was down, and refused honestly (issue 17 item 4).
-    expect(result.failures.length).toBeGreaterThan(0);
-    expectOnlyUnavailable(result);
-    await expectNothingLostNothingDoubled(system, result);
-    expectReadinessFollowed(system, { faultAt, restoredAt });
+    expect(run.result.failures.length).toBeGreaterThan(0);
+    expectOnlyUnavailable(run.result);
+    await expectNothingLostNothingDoubled(system, run.result);
+    expectReadinessFollowed(system, run);
   }, 180_000);
 });

@@ -3,8 +3,8 @@ import {
   expectOnlyUnavailable,
   expectReadinessFollowed,
 } from './support/invariants';
-import { prepareIntake, startIntakeLoad } from './support/load';
-import { type FaultSystem, metricTotal, sleep, startFaultSystem } from './support/system';
+import { faultUnderLoad } from './support/load';
+import { type FaultSystem, metricTotal, startFaultSystem } from './support/system';
 
 // Issue 17, fault injection: the customer service (consuming every registration, and called by
 // every intake) and the survey service (consuming every completion) die by SIGKILL in the middle
@@ -19,22 +19,21 @@ describe('services killed mid-consume and restarted under load (own PostgreSQL a
 
   it('R-CU-5 R-SV-1 events in hand are redelivered and applied exactly once; intake is refused as unavailable meanwhile', async () => {
     const { customer, survey } = system.services;
-    const load = startIntakeLoad(system, await prepareIntake(system), {
-      perSecond: 10,
-      completeEvery: 3,
-    });
-    await sleep(4_000);
-    const faultAt = Date.now();
-    await Promise.all([customer.kill('SIGKILL'), survey.kill('SIGKILL')]);
-    await sleep(3_000);
-    await Promise.all([customer.start(), survey.start()]);
-    const restoredAt = Date.now();
-    await sleep(4_000);
-    const result = await load.stop();
+    const run = await faultUnderLoad(
+      system,
+      {
+        inject: () =>
+          Promise.all([customer.kill('SIGKILL'), survey.kill('SIGKILL')]).then(() => {}),
+        outageMs: 3_000,
+        restore: () => Promise.all([customer.start(), survey.start()]).then(() => {}),
+      },
+      { warmUpMs: 4_000 },
+    );
+    const { result } = run;
 
     expectOnlyUnavailable(result);
     await expectNothingLostNothingDoubled(system, result);
-    expectReadinessFollowed(system, { faultAt, restoredAt }, ['customer', 'survey']);
+    expectReadinessFollowed(system, run, ['customer', 'survey']);
     // The restarted customer service got again what its predecessor had in hand: it was mid-consume.
     expect(await metricTotal(customer, 'event_consumer_redeliveries_total')).toBeGreaterThan(0);
   }, 180_000);

@@ -136,15 +136,18 @@ export function expectReadinessFollowed(
   withinMs = 10_000,
 ): void {
   for (const name of services) {
-    const { downAt, upAt } = system.readiness.outage(name, times.faultAt);
+    const { downAt, upAt, lastUnready } = system.readiness.outage(name, times.faultAt);
     expect({ service: name, wentDown: downAt !== null && downAt < times.restoredAt }).toEqual({
       service: name,
       wentDown: true,
     });
     expect({ service: name, cameBack: upAt !== null }).toEqual({ service: name, cameBack: true });
-    expect({ service: name, upWithinLimit: upAt! - times.restoredAt < withinMs }).toEqual({
+    // On failure the diff shows how late it was and what /readyz said last while unready.
+    expect({
       service: name,
-      upWithinLimit: true,
-    });
+      upAfterMs: upAt! - times.restoredAt,
+      upInTime: upAt! - times.restoredAt < withinMs,
+      lastUnready,
+    }).toMatchObject({ service: name, upInTime: true });
   }
 }

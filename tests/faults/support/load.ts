@@ -1,6 +1,6 @@
 import type { Identity } from '@aftercare/kit';
 import { subgraphData, subgraphRequest } from '@aftercare/testkit';
-import type { FaultSystem } from './system';
+import { type FaultSystem, sleep } from './system';
 
 const TECH: Identity = { userId: 'fault-tech', roles: ['technician'] };
 const DISPATCHER: Identity = { userId: 'fault-dispatcher', roles: ['dispatcher'] };
@@ -52,13 +52,12 @@ export interface LoadResult {
 export interface IntakeLoad {
   /** Acknowledged registrations so far (the test waits for load to flow again with it). */
   registeredCount(): number;
-  failureCount(): number;
   /** Stops starting intakes and waits for those under way. */
   stop(): Promise<LoadResult>;
 }
 
 /** A customer with an asset under warranty, and the technician the orders are dispatched to. */
-export async function prepareIntake(
+async function prepareIntake(
   system: FaultSystem,
 ): Promise<{ customerId: string; assetId: string }> {
   const { customer, workorder } = system.services;
@@ -99,7 +98,7 @@ export interface LoadOptions {
  * every nth is then driven to completion. Failures are kept with their code, never retried: the
  * test asserts what was acknowledged, and how the rest was refused.
  */
-export function startIntakeLoad(
+function startIntakeLoad(
   system: FaultSystem,
   subject: { customerId: string; assetId: string },
   options: LoadOptions,
@@ -167,11 +166,51 @@ export function startIntakeLoad(
 
   return {
     registeredCount: () => result.registered.length,
-    failureCount: () => result.failures.length,
     async stop() {
       clearInterval(timer);
       await Promise.all(inFlight);
       return result;
     },
   };
+}
+
+export interface Fault {
+  inject(): Promise<void>;
+  /** How long the fault lasts under load. */
+  outageMs: number;
+  restore(): Promise<void>;
+}
+
+export interface FaultRun {
+  result: LoadResult;
+  faultAt: number;
+  /** When `restore` had returned. */
+  restoredAt: number;
+  /** Registrations acknowledged while the fault lasted. */
+  registeredDuringFault: number;
+}
+
+/**
+ * The shape of every scenario: intakes at ~10/s (every third order completed) for `warmUpMs`,
+ * the fault for `outageMs`, then `settleMs` more load after it is repaired.
+ */
+export async function faultUnderLoad(
+  system: FaultSystem,
+  fault: Fault,
+  { warmUpMs = 3_000, settleMs = 4_000 } = {},
+): Promise<FaultRun> {
+  const load = startIntakeLoad(system, await prepareIntake(system), {
+    perSecond: 10,
+    completeEvery: 3,
+  });
+  await sleep(warmUpMs);
+  const faultAt = Date.now();
+  await fault.inject();
+  const registeredBefore = load.registeredCount();
+  await sleep(fault.outageMs);
+  const registeredDuringFault = load.registeredCount() - registeredBefore;
+  await fault.restore();
+  const restoredAt = Date.now();
+  await sleep(settleMs);
+  return { result: await load.stop(), faultAt, restoredAt, registeredDuringFault };
 }

@@ -210,15 +210,17 @@ function serviceProcess(
   };
 }
 
-async function isReady(adminPort: number): Promise<boolean> {
+const isReady = async (adminPort: number): Promise<boolean> => (await probe(adminPort)).ready;
+
+/** `/readyz`, with what it said (its failing checks) or why it could not be asked. */
+async function probe(adminPort: number): Promise<{ ready: boolean; said: string }> {
   try {
     const res = await fetch(`http://127.0.0.1:${adminPort}/readyz`, {
       signal: AbortSignal.timeout(3000),
     });
-    await res.body?.cancel();
-    return res.ok;
-  } catch {
-    return false;
+    return { ready: res.ok, said: await res.text() };
+  } catch (e) {
+    return { ready: false, said: (e as Error).message };
   }
 }
 
@@ -232,11 +234,14 @@ export interface ReadinessMonitor {
    * When the service turned unready after `since` and when it was ready again for good (null:
    * still unready at the last sample).
    */
-  outage(name: ServiceName, since: number): { downAt: number | null; upAt: number | null };
+  outage(
+    name: ServiceName,
+    since: number,
+  ): { downAt: number | null; upAt: number | null; lastUnready: string | null };
 }
 
 function readinessMonitor(services: Record<ServiceName, ServiceProcess>): ReadinessMonitor {
-  const samples: Record<ServiceName, { at: number; ready: boolean }[]> = {
+  const samples: Record<ServiceName, { at: number; ready: boolean; said: string }[]> = {
     customer: [],
     workorder: [],
     survey: [],
@@ -246,7 +251,7 @@ function readinessMonitor(services: Record<ServiceName, ServiceProcess>): Readin
     await Promise.all(
       SERVICES.map(async (n) => {
         const at = Date.now();
-        samples[n].push({ at, ready: await isReady(services[n].adminPort) });
+        samples[n].push({ at, ...(await probe(services[n].adminPort)) });
       }),
     );
     if (timer) timer = setTimeout(() => void poll(), 250);
@@ -264,7 +269,11 @@ function readinessMonitor(services: Record<ServiceName, ServiceProcess>): Readin
       const down = after.find((s) => !s.ready);
       const lastDown = after.findLast((s) => !s.ready);
       const up = lastDown && after.find((s) => s.at > lastDown.at && s.ready);
-      return { downAt: down?.at ?? null, upAt: down ? (up?.at ?? null) : null };
+      return {
+        downAt: down?.at ?? null,
+        upAt: down ? (up?.at ?? null) : null,
+        lastUnready: lastDown?.said ?? null,
+      };
     },
   };
 }
