@@ -133,7 +133,7 @@ export function expectReadinessFollowed(
   system: FaultSystem,
   times: { faultAt: number; restoredAt: number },
   services: readonly ServiceName[] = SERVICES,
-  withinMs = 10_000,
+  withinMs = 15_000,
 ): void {
   for (const name of services) {
     const { downAt, upAt, lastUnready } = system.readiness.outage(name, times.faultAt);
