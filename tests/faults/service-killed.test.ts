@@ -4,11 +4,11 @@ import {
   expectReadinessFollowed,
 } from './support/invariants';
 import { faultUnderLoad } from './support/load';
-import { type FaultSystem, metricTotal, startFaultSystem } from './support/system';
+import { type FaultSystem, metricTotal, sleep, startFaultSystem } from './support/system';
 
 // Issue 17, fault injection: the customer service (consuming every registration, and called by
-// every intake) and the survey service (consuming every completion) die by SIGKILL in the middle
-// of consuming, and are started again. A short ack wait brings the events they held back soon.
+// every intake) and the survey service (consuming every completion) freeze with events in hand,
+// die by SIGKILL, and are started again. A short ack wait brings the events they held back soon.
 describe('services killed mid-consume and restarted under load (own PostgreSQL and nats-server)', () => {
   let system: FaultSystem;
 
@@ -22,8 +22,13 @@ describe('services killed mid-consume and restarted under load (own PostgreSQL a
     const run = await faultUnderLoad(
       system,
       {
-        inject: () =>
-          Promise.all([customer.kill('SIGKILL'), survey.kill('SIGKILL')]).then(() => {}),
+        // Frozen first, so each surely holds events it pulled and never answered; then killed.
+        inject: async () => {
+          customer.freeze();
+          survey.freeze();
+          await sleep(1_500);
+          await Promise.all([customer.kill('SIGKILL'), survey.kill('SIGKILL')]);
+        },
         outageMs: 3_000,
         restore: () => Promise.all([customer.start(), survey.start()]).then(() => {}),
       },

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, millis } from '@nats-io/transport-node';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   freePort,
@@ -31,6 +31,8 @@ export interface ServiceProcess {
   /** Its database on the private PostgreSQL, reached directly (not through any relay). */
   databaseUrl: string;
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): what it holds stays unanswered until it is killed. */
+  freeze(): void;
   /** Sends the signal and waits for the process to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -182,9 +184,15 @@ function serviceProcess(
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = started;
+      // FAULT_LOG_DIR keeps each service's whole log there, to read after a failure.
+      const file = process.env.FAULT_LOG_DIR
+        ? createWriteStream(join(process.env.FAULT_LOG_DIR, `${name}.log`), { flags: 'a' })
+        : undefined;
       const keep = (chunk: Buffer) => {
         output = (output + chunk.toString()).slice(-8000);
+        file?.write(chunk);
       };
+      started.once('exit', () => file?.end());
       started.stdout?.on('data', keep);
       started.stderr?.on('data', keep);
       started.once('exit', () => {
@@ -196,6 +204,9 @@ function serviceProcess(
         if (Date.now() > deadline) throw new Error(`${name} did not become ready:\n${output}`);
         await sleep(200);
       }
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
     },
     async kill(signal) {
       const running = child;
