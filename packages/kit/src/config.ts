@@ -102,6 +102,19 @@ export function serviceEnv(
     NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
     /** How long NATS may be lost (while the client reconnects) before `/readyz` says not ready. */
     NATS_READY_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    /**
+     * Failed deliveries of an event whose handler keeps failing before it is parked as poison in
+     * the service's dead-letter stream; outages of the database or a called service use up none.
+     * The durables themselves redeliver without a limit (maxDeliver -1, also where the operator
+     * declares them).
+     */
+    EVENT_MAX_DELIVER: z.coerce.number().int().min(1).max(1000).default(10),
+    /** How long a delivered event may stay unanswered (its process died) before it is redelivered. */
+    EVENT_ACK_WAIT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    /** First redelivery delay after a handler failure; doubles per delivery up to EVENT_MAX_REDELIVERY_DELAY_MS. */
+    EVENT_REDELIVERY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+    /** Longest redelivery delay after a handler failure. */
+    EVENT_MAX_REDELIVERY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
     EVENT_SUBJECT_PREFIX: z
       .string()
       .regex(/^[a-z][a-z0-9_-]*$/, 'must be a lower-case NATS token')

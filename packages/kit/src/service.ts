@@ -49,6 +49,10 @@ export interface BaseServiceConfig {
   DATABASE_ACQUIRE_TIMEOUT_MS?: number;
   NATS_URL: string;
   NATS_READY_GRACE_MS?: number;
+  EVENT_MAX_DELIVER?: number;
+  EVENT_ACK_WAIT_MS?: number;
+  EVENT_REDELIVERY_DELAY_MS?: number;
+  EVENT_MAX_REDELIVERY_DELAY_MS?: number;
   EVENT_SUBJECT_PREFIX: string;
   EVENT_SCHEMA_BASE_URL: string;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -126,6 +130,10 @@ export async function subscribe<C extends BaseServiceConfig>(
       subjectPrefix: runtime.config.EVENT_SUBJECT_PREFIX,
       managed: runtime.config.EVENT_STREAMS_MANAGED,
       metrics: runtime.metrics,
+      maxDeliver: runtime.config.EVENT_MAX_DELIVER,
+      ackWaitMs: runtime.config.EVENT_ACK_WAIT_MS,
+      nakDelayMs: runtime.config.EVENT_REDELIVERY_DELAY_MS,
+      maxNakDelayMs: runtime.config.EVENT_MAX_REDELIVERY_DELAY_MS,
       ...s,
     });
     workers.push({

@@ -20,6 +20,17 @@ describe('service configuration from the environment', () => {
     expect(c.calendar.timeZone).toBe('Asia/Shanghai');
   });
 
+  it("issue 17 the consumers' delivery settings: the defaults of before, bounded", () => {
+    expect(loadConfig(schema, {})).toMatchObject({
+      EVENT_MAX_DELIVER: 10,
+      EVENT_ACK_WAIT_MS: 30_000,
+      EVENT_REDELIVERY_DELAY_MS: 1000,
+      EVENT_MAX_REDELIVERY_DELAY_MS: 60_000,
+    });
+    expect(() => loadConfig(schema, { EVENT_MAX_DELIVER: '0' })).toThrow(/EVENT_MAX_DELIVER/);
+    expect(() => loadConfig(schema, { EVENT_ACK_WAIT_MS: '10' })).toThrow(/EVENT_ACK_WAIT_MS/);
+  });
+
   it('DATABASE_URL wins over PG_URL + DATABASE_NAME; empty variables count as unset', () => {
     expect(
       loadConfig(schema, { PG_URL: 'postgres://u@db:5432/postgres', DATABASE_NAME: 'x1' })

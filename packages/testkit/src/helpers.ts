@@ -30,17 +30,22 @@ export interface SubgraphResponse<T> {
   errors?: { message: string; extensions?: { code?: string; reason?: string; field?: string } }[];
 }
 
-/** Posts an operation straight to a service's subgraph as the gateway would for `caller`. */
+/**
+ * Posts an operation straight to a service's subgraph as the gateway would for `caller`; with
+ * `timeoutMs`, a request that gets no answer in time is aborted (a TimeoutError is thrown).
+ */
 export async function subgraphRequest<T = Record<string, unknown>>(
   httpPort: number,
   query: string,
   variables: object,
   caller: Identity,
+  options: { timeoutMs?: number } = {},
 ): Promise<SubgraphResponse<T>> {
   const res = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(await gatewayIdentityHeader(caller)) },
     body: JSON.stringify({ query, variables }),
+    ...(options.timeoutMs ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
   });
   return (await res.json()) as SubgraphResponse<T>;
 }

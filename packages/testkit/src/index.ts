@@ -1,5 +1,6 @@
 export * from './database';
 export * from './nats';
+export * from './postgres';
 export * from './service-env';
 export * from './helpers';
 export * from './events';

@@ -7,8 +7,11 @@ import { accepts, freePort } from './ports';
 export interface TestNatsServer {
   url: string;
   port: number;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s); its JetStream store is kept for `start()`. */
-  stop(): Promise<void>;
+  /**
+   * Stops the server (SIGTERM, then SIGKILL after 5 s; `SIGKILL` at once: a crash); its JetStream
+   * store is kept for `start()`.
+   */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts it again on the same port and store directory, so streams and consumers survive. */
   start(): Promise<void>;
   /** Final stop: also deletes the store directory when it was a temporary one. */
@@ -47,10 +50,10 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     if (child) return;
     child = await launch(port, storeDir, options.detached ?? false);
   };
-  const stop = async () => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const running = child;
     child = undefined;
-    if (running) await terminate(running);
+    if (running) await terminate(running, signal);
   };
   await start();
   return {
@@ -59,7 +62,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     start,
     stop,
     async dispose() {
-      await stop();
+      await stop('SIGTERM');
       process.removeListener('exit', killOnExit);
       if (!keepStore) await rm(storeDir, { recursive: true, force: true });
     },
@@ -103,10 +106,10 @@ async function launch(port: number, storeDir: string, detached: boolean): Promis
   }
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
+async function terminate(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);

