@@ -63,7 +63,8 @@ async function prepareIntake(
   const { customer, workorder } = system.services;
   await subgraphData(
     workorder.httpPort,
-    `mutation($id: ID!) { upsertStaff(input: { id: $id, name: "Fault Tech" }) { staff { id } } }`,
+    // Skilled in the category of every intake: dispatch refuses an unqualified technician (R-WO-10).
+    `mutation($id: ID!) { upsertStaff(input: { id: $id, name: "Fault Tech", skills: ["ELECTRICAL"] }) { staff { id } } }`,
     { id: TECH.userId },
     MANAGER,
   );
