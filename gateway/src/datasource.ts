@@ -32,12 +32,7 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     private readonly auth: InternalAuth,
     private readonly metrics: Metrics,
   ) {
-    // Node's own fetch (undici) rather than Apollo's default make-fetch-happen: it honours the
-    // subgraph's `Keep-Alive: timeout` and retires an idle socket before the subgraph closes it,
-    // where the default reuses it indefinitely and now and then writes into a socket the subgraph
-    // has just closed (read ECONNRESET, a spurious SERVICE_UNAVAILABLE). It is also the lighter
-    // client per request.
-    super({ url, fetcher: fetch });
+    super({ url });
     instruments.subgraphFetchDuration(metrics);
   }
 
