@@ -48,3 +48,17 @@ export const CAN_READ_ARCHIVE: Role[] = [
   'auditor',
   'service',
 ];
+
+/**
+ * R-CU-4 borrowing a paper file. Those who work with archives ask for one (the service role is
+ * never a borrower); the archive keeper (`customer_relations`, 客户关爱部档案管理员) or a manager
+ * decides, hands it out and takes it back.
+ */
+export const CAN_REQUEST_LOAN: Role[] = [
+  'agent',
+  'workshop',
+  'customer_relations',
+  'manager',
+  'auditor',
+];
+export const CAN_KEEP_ARCHIVE: Role[] = ['customer_relations', 'manager'];
