@@ -8,8 +8,8 @@ import {
 } from '@aftercare/kit';
 
 /**
- * How often the archive scheduler looks for handovers past their deadline (R-CU-3) and for new
- * customers' files past theirs (R-CU-6).
+ * How often the archive scheduler looks for handovers past their deadline (R-CU-3), for new
+ * customers' files past theirs (R-CU-6) and for lent paper files not back by their due day (R-CU-4).
  */
 export const archiveScheduler = schedulerSettings('ARCHIVE_SCHEDULER', 'ARCHIVE_SCAN_INTERVAL_MS', {
   everyMs: 60_000,
@@ -25,6 +25,8 @@ export const customerEnv = serviceEnv('customer', {
   WARRANTY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** R-CU-6: calendar days from a new customer's first visit or repair to a complete file. */
   FILE_COMPLETENESS_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  /** R-CU-4: the longest a paper file may be lent, in calendar days from the request or lending. */
+  ARCHIVE_LOAN_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(14),
 });
 
 export type CustomerConfig = ServiceConfig<typeof customerEnv>;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { defineService, loadTypeDefs } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import { scanOverdueHandovers } from './app/archive';
+import { scanOverdueLoans } from './app/archive-loans';
 import type { CustomerDeps } from './app/deps';
 import { scanCustomerFiles } from './app/file-completeness';
 import { archiveScheduler, type CustomerConfig } from './config';
@@ -23,6 +24,7 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
     calendar: config.calendar,
     warrantyMonths: config.WARRANTY_MONTHS,
     fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
+    loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
     now: () => new Date(),
   }),
   grpc: (server, deps) =>
@@ -43,6 +45,11 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
       name: 'customer file scheduler',
       ...archiveScheduler.of(config),
       run: () => scanCustomerFiles(deps),
+    },
+    {
+      name: 'archive loan scheduler',
+      ...archiveScheduler.of(config),
+      run: () => scanOverdueLoans(deps),
     },
   ],
 });

@@ -107,7 +107,7 @@ const MEANINGS: Record<string, string> = {
   WARRANTY_MONTHS:
     'R-CU-7 how long a warranty started by an installation or commissioning runs, in months',
   ARCHIVE_SCAN_INTERVAL_MS:
-    "How often the archive scheduler looks for handovers (R-CU-3) and new customers' files (R-CU-6) past their deadline.",
+    "How often the archive scheduler looks for handovers (R-CU-3), new customers' files (R-CU-6) and lent paper files (R-CU-4) past their deadline.",
   SLA_SCAN_INTERVAL_MS: 'How often the SLA scheduler looks for breaches (R-WO-3).',
   CERTIFICATE_SCAN_INTERVAL_MS: 'How often the certificate reminder scan runs (R-WO-10).',
   TOOL_OVERDUE_SCAN_INTERVAL_MS:

@@ -12,5 +12,7 @@ export interface CustomerDeps {
   warrantyMonths: number;
   /** R-CU-6: a new customer's file is complete this many calendar days after their first visit. */
   fileCompletenessDays: number;
+  /** R-CU-4: a paper file is lent for at most this many calendar days. */
+  loanMaxDays: number;
   now: () => Date;
 }

@@ -17,6 +17,8 @@ import {
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
 import { documentsOf, getHandover, handoversOf, receiveHandover, recordSale } from '../app/archive';
+import * as loans from '../app/archive-loans';
+import { isOverdue } from '../domain/archive-loan';
 import {
   type FileCompleteness,
   fileCompletenessOf,
@@ -44,6 +46,8 @@ import type { CustomerDeps } from '../app/deps';
 import type {
   ArchiveDocumentRecord,
   ArchiveHandoverRecord,
+  ArchiveLoanRecord,
+  ArchiveLoanStepRecord,
   AssetChangeRecord,
   AssetRecord,
   CustomerChangeRecord,
@@ -68,6 +72,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     ),
     documentsOfHandover: new DataLoader<string, ArchiveDocumentRecord[]>((ids) =>
       documentsOf(em, identity, ids),
+    ),
+    stepsOfLoan: new DataLoader<string, ArchiveLoanStepRecord[]>((ids) =>
+      loans.stepsOfLoans(em, identity, ids),
     ),
   };
 }
@@ -109,6 +116,13 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         args: PageArgs & { lateOnly?: boolean },
         ctx: CustomerContext,
       ) => incompleteFiles(deps, ctx.em, me(ctx), args).then(toConnection),
+      archiveLoan: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        loans.getArchiveLoan(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      archiveLoans: (
+        _: unknown,
+        args: PageArgs & { filter?: loans.ArchiveLoanFilter },
+        ctx: CustomerContext,
+      ) => loans.archiveLoans(deps, ctx.em, me(ctx), args.filter ?? {}, args).then(toConnection),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
@@ -146,6 +160,7 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         handover: await receiveHandover(deps, ctx.identity, input),
       }),
       ...assetMutations(deps),
+      ...loanMutations(deps),
     },
     Customer: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
@@ -163,6 +178,18 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         handoversOf(ctx.em, me(ctx), 'customerId', c.id, page).then(toConnection),
       fileCompleteness: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
         fileCompletenessOf(deps, ctx.em, me(ctx), c.id),
+      archiveLoans: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        loans.archiveLoans(deps, ctx.em, me(ctx), { customerId: c.id }, page).then(toConnection),
+    },
+    ArchiveLoan: {
+      customer: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(l.customerId),
+      borrowerId: (l: ArchiveLoanRecord) => l.requestedBy,
+      overdue: (l: ArchiveLoanRecord) => isOverdue(l, deps.now()),
+      returnedLate: (l: ArchiveLoanRecord) =>
+        l.returnedAt !== null && l.returnedAt.getTime() > l.dueAt.getTime(),
+      history: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.stepsOfLoan.load(l.id),
     },
     CustomerFileCompleteness: {
       customer: (f: FileCompleteness, _: Args, ctx: CustomerContext) =>
@@ -218,5 +245,28 @@ function assetMutations(deps: CustomerDeps) {
     extendAssetContract: changing(lifecycle.extendAssetContract),
     transferAsset: changing(lifecycle.transferAsset),
     startAssetWarranty: changing(lifecycle.startAssetWarranty),
+  };
+}
+
+/** R-CU-4: each step of a loan answers with the loan after it. */
+function loanMutations(deps: CustomerDeps) {
+  const step =
+    <I>(
+      useCase: (
+        deps: CustomerDeps,
+        caller: Identity | null,
+        input: I,
+      ) => Promise<ArchiveLoanRecord>,
+    ) =>
+    async (_: unknown, { input }: { input: I }, ctx: CustomerContext) => ({
+      loan: await useCase(deps, ctx.identity, input),
+    });
+  return {
+    requestArchiveLoan: step(loans.requestArchiveLoan),
+    approveArchiveLoan: step(loans.approveArchiveLoan),
+    rejectArchiveLoan: step(loans.rejectArchiveLoan),
+    lendArchiveLoan: step(loans.lendArchiveLoan),
+    returnArchiveLoan: step(loans.returnArchiveLoan),
+    cancelArchiveLoan: step(loans.cancelArchiveLoan),
   };
 }

@@ -31,6 +31,7 @@ export function customerForThisFile(
       calendar: config.calendar,
       warrantyMonths: config.WARRANTY_MONTHS,
       fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
+      loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
       now: () => new Date(),
     };
   });
