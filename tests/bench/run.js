@@ -339,7 +339,11 @@ async function main() {
 
     async function runScenario(scenario, steps) {
       const limit = report.limits[scenario.limit].tps;
+      const setupStart = performance.now();
       const { request, before, lag } = await scenario.prepare(ctx);
+      console.log(
+        `${scenario.name}: set up in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
+      );
       for (const rate of rates) {
         const n = Math.round(rate * seconds);
         await before?.(warmUp(rate) + n);
