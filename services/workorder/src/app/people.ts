@@ -19,6 +19,7 @@ import { StaffLeaveRecord, StaffRecord, WorkOrderRecord } from '../db/entities';
 import {
   type Availability,
   availabilityAt,
+  availabilityIn,
   type Certificate,
   expiringCertificates,
   LEAVE_KINDS,
@@ -33,6 +34,7 @@ import {
   isWorkDone,
   WORK_ORDER_STATUSES,
   regionOf,
+  shiftClockAt,
   type Technician,
 } from '../domain';
 import { CAN_DISPATCH, CAN_MANAGE_STAFF, CAN_READ, CAN_READ_BOARD } from './access';
@@ -231,14 +233,11 @@ export async function technicianAvailability(
         at,
       )
     : [];
+  const clock = shiftClockAt(at, deps.calendar);
   return staff
     .map((s) => ({
       staff: s,
-      ...availabilityAt(
-        { ...s, leave: leave.filter((l) => l.staffId === s.id) },
-        at,
-        deps.calendar,
-      ),
+      ...availabilityIn({ ...s, leave: leave.filter((l) => l.staffId === s.id) }, clock),
     }))
     .sort((a, b) => Number(b.available) - Number(a.available));
 }
