@@ -25,6 +25,7 @@ async function latencyChart(report) {
   const floors = [
     ['intake SQL', report.limits?.intakeSql?.tps],
     ['customer read SQL', report.limits?.customerReadSql?.tps],
+    ['recommendation SQL', report.limits?.recommendSql?.tps],
     ['Node HTTP', report.limits?.nodeHttp?.rps],
   ]
     .filter(([, rate]) => rate > 0)

@@ -1,4 +1,4 @@
-// Benchmark scenarios. `prepare(ctx)` sets up data and returns `{ request, before?, lag? }`:
+// Benchmark scenarios. `prepare(ctx)` sets up data and returns `{ request, before?, lag?, floor? }`:
 //   request(i)        one request; indices restart for every rate, so one-shot work (a survey is
 //                     answered once) takes the next prepared item from a queue instead
 //   before(n)         called before a step of n requests (to top such a queue up)
@@ -6,10 +6,12 @@
 //                     caused, { samples, missing, throughput } (outbox or publish time → the
 //                     consumer's inbox row; throughput: events a second from the first event to
 //                     the last effect)
+//   floor             { service, statements, vars, what }: a floor of the scenario's own, the SQL
+//                     of one request, measured like the others (limits.js) once setup wrote its data
 // `consumerPath: true`: the requests only publish events, so the step is judged by the consumer:
 // its throughput is the achieved rate and its lag the latency.
 // `limit` names the floor the scenario's rate is compared with (see limits.js): `intakeSql` for
-// writes, `customerReadSql` for reads.
+// writes, `customerReadSql` for reads, or the scenario's own (`floor`).
 //   ctx.gql(query, variables, roles?, user?)  through the gateway, as `user` (default "bench")
 //   ctx.subgraph(service, query, variables, roles, user?)
 //                                             straight to a service's subgraph, signed as the
@@ -18,6 +20,9 @@
 //                                             resolves with its id
 //   ctx.sql(service, text, params)            reads a service's database (setup and checks only)
 const { randomUUID } = require('node:crypto');
+const path = require('node:path');
+
+const workorderDomain = require(path.join(__dirname, '..', '..', 'services/workorder/dist/domain'));
 
 const services = ['customer', 'workorder', 'inventory', 'complaint', 'survey'];
 
@@ -320,15 +325,43 @@ async function roster(ctx, size) {
 }
 
 /**
+ * The SQL of one recommendation as the work-order service sends it (app/people.ts recommendFor):
+ * the order, the roster with each one's leave at the appointment and open load (rankingRoster),
+ * and the ten recommended as entities.
+ */
+function recommendationSql() {
+  const { WORK_ORDER_STATUSES, isOpen, isWorkDone } = workorderDomain;
+  const busy = WORK_ORDER_STATUSES.filter((st) => isOpen(st) && !isWorkDone(st));
+  return [
+    `SELECT w0.* FROM work_order AS w0 WHERE w0.id = :id LIMIT 1`,
+    `SELECT s.id, s.skills, s.province, s.city, s.qualifications, s.shifts,
+            coalesce(l.leave, '[]') AS leave, coalesce(w.n, 0)::int AS open_orders
+       FROM staff s
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_object('id', id, 'startsAt', starts_at, 'endsAt', ends_at,
+                                           'kind', kind)) AS leave
+           FROM staff_leave
+          WHERE staff_id = s.id AND cancelled_at IS NULL
+            AND starts_at <= :at::timestamptz AND ends_at > :at::timestamptz) l ON true
+       LEFT JOIN (
+         SELECT t AS id, count(*) AS n FROM work_order, unnest(technician_ids) AS t
+          WHERE status IN (${busy.map((st) => `'${st}'`).join(', ')}) GROUP BY t) w ON w.id = s.id
+      WHERE s.active
+      LIMIT 2000`,
+    `SELECT s0.* FROM staff AS s0 WHERE s0.id = ANY(:ids::text[])`,
+  ];
+}
+
+/**
  * R-WO-11 the ranking a dispatcher asks for, among a roster of 200 (see roster): 40 open orders
  * to ask about (categories, product lines and cities rotating) and 60 more dispatched two each to
  * 30 technicians as their open load (by a supervisor's override, so the load does not depend on
  * who is available). Orders are registered with idempotency keys and dispatched only while still
- * REGISTERED, so the setup can be repeated in a run.
+ * REGISTERED, so the setup can be repeated in a run. Its floor is the SQL of one request.
  */
 const recommendTechnicians = {
   name: 'workorder.recommendTechnicians',
-  limit: 'customerReadSql',
+  limit: 'recommendSql',
   async prepare(ctx) {
     const { gql } = ctx;
     const ASKED = 40;
@@ -382,7 +415,17 @@ const recommendTechnicians = {
         ['dispatcher'],
         'bench-dispatcher',
       );
-    return { request };
+    const floor = {
+      service: 'workorder',
+      statements: recommendationSql(),
+      vars: {
+        id: asked[0],
+        at: new Date().toISOString(),
+        ids: `{${technicians.slice(0, 10).join(',')}}`,
+      },
+      what: 'order row + roster with leave and open load (one statement) + 10 staff rows',
+    };
+    return { request, floor };
   },
 };
 
