@@ -48,6 +48,21 @@ export const customerFileLate = z.object({
 
 export type CustomerFileLate = z.infer<typeof customerFileLate>;
 
+/**
+ * `customer.archive_destroyed` (R-CU-4): a customer file past retention was destroyed after an
+ * approval: its content is gone, the customer id and code stay. Ids and code only — no content —
+ * so that services holding copies of the customer's details could erase theirs.
+ */
+export const customerArchiveDestroyed = z.object({
+  customerId: uuid,
+  code: z.string(),
+  /** The destruction record (who requested and approved, what was destroyed). */
+  destructionId: uuid,
+  destroyedAt: isoInstant,
+});
+
+export type CustomerArchiveDestroyed = z.infer<typeof customerArchiveDestroyed>;
+
 /** The customer file as every customer event carries it (R-CU-1). */
 export const customerCreated = z.object({
   customerId: uuid,
@@ -217,5 +232,13 @@ export const customerEvents = {
     subject: 'the customer',
     summary:
       "A new customer's file is still incomplete 2 days after their first visit or repair (R-CU-6); once per customer.",
+  }),
+  archiveDestroyed: defineEvent({
+    type: 'customer.archive_destroyed',
+    version: 1,
+    data: customerArchiveDestroyed,
+    subject: 'the customer',
+    summary:
+      'A customer file past retention is destroyed after approval (R-CU-4): content wiped, id and code kept; once per customer.',
   }),
 };

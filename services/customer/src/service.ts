@@ -23,6 +23,7 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
     calendar: config.calendar,
     warrantyMonths: config.WARRANTY_MONTHS,
     fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
+    retentionYears: config.ARCHIVE_RETENTION_YEARS,
     now: () => new Date(),
   }),
   grpc: (server, deps) =>

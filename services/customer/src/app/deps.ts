@@ -12,5 +12,7 @@ export interface CustomerDeps {
   warrantyMonths: number;
   /** R-CU-6: a new customer's file is complete this many calendar days after their first visit. */
   fileCompletenessDays: number;
+  /** R-CU-4: a customer file is kept this many years after its last activity. */
+  retentionYears: number;
   now: () => Date;
 }

@@ -3,14 +3,9 @@ import type { ArchiveDocumentKind, HandoverSource } from '../domain/archive';
 import type { AssetKind } from '../domain/asset';
 import type { AssetChangeKind, UnitSwap } from '../domain/asset-lifecycle';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
-import type {
-  Address,
-  Contact,
-  CustomerGrade,
-  CustomerKind,
-  CustomerStatus,
-} from '../domain/customer';
+import type { Address, Contact, CustomerGrade, CustomerKind, FileStatus } from '../domain/customer';
 import type { ChangedField } from '../domain/customer-update';
+import type { DestroyedRecords, DestructionStatus } from '../domain/retention';
 
 /** Persistence shape of a customer; contacts and addresses belong to it and are stored with it. */
 export class CustomerRecord {
@@ -19,7 +14,7 @@ export class CustomerRecord {
   kind!: CustomerKind;
   name!: string;
   grade!: CustomerGrade;
-  status!: CustomerStatus;
+  status!: FileStatus;
   tags: string[] = [];
   contacts: Contact[] = [];
   addresses: Address[] = [];
@@ -31,6 +26,11 @@ export class CustomerRecord {
   responsibleStaffId: string | null = null;
   createdAt!: Date;
   updatedAt!: Date;
+  /**
+   * R-CU-4 the retention clock: set with the customer's own changes here, moved forward by a
+   * database trigger for every record added to the file (migration 0007, ADR 0033).
+   */
+  lastActivityAt!: Date;
   version = 1;
 }
 
@@ -54,6 +54,7 @@ export const CustomerSchema = new EntitySchema<CustomerRecord>({
     responsibleStaffId: { type: 'string', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
+    lastActivityAt: { type: 'Date', columnType: 'timestamptz' },
     version: { type: 'integer', version: true },
   },
 });
@@ -320,6 +321,47 @@ export const CustomerFileCheckSchema = new EntitySchema<CustomerFileCheckRecord>
   },
 });
 
+/**
+ * R-CU-4 a request to destroy a customer file past retention and its decision; once approved, the
+ * destruction record: the fact (who, when, why, what kinds and how many records) without content.
+ */
+export class ArchiveDestructionRecord {
+  id!: string;
+  customerId!: string;
+  customerCode!: string;
+  status!: DestructionStatus;
+  reason!: string;
+  requestedBy!: string;
+  requestedAt!: Date;
+  /** The file's last activity when requested: newer activity refuses the approval. */
+  lastActivityAt!: Date;
+  retentionEndsOn!: string;
+  decidedBy: string | null = null;
+  decidedAt: Date | null = null;
+  rejectionReason: string | null = null;
+  destroyedRecords: DestroyedRecords[] = [];
+}
+
+export const ArchiveDestructionSchema = new EntitySchema<ArchiveDestructionRecord>({
+  class: ArchiveDestructionRecord,
+  tableName: 'archive_destruction',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    customerCode: { type: 'string' },
+    status: { type: 'string' },
+    reason: { type: 'text' },
+    requestedBy: { type: 'string' },
+    requestedAt: { type: 'Date', columnType: 'timestamptz' },
+    lastActivityAt: { type: 'Date', columnType: 'timestamptz' },
+    retentionEndsOn: { type: 'string', columnType: 'date' },
+    decidedBy: { type: 'string', nullable: true },
+    decidedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    rejectionReason: { type: 'text', nullable: true },
+    destroyedRecords: { type: 'json' },
+  },
+});
+
 export const customerEntities = [
   CustomerSchema,
   CustomerChangeSchema,
@@ -329,4 +371,5 @@ export const customerEntities = [
   ArchiveHandoverSchema,
   ArchiveDocumentSchema,
   CustomerFileCheckSchema,
+  ArchiveDestructionSchema,
 ];

@@ -31,6 +31,7 @@ import {
   serviceEntitlement,
 } from '../app/assets';
 import * as lifecycle from '../app/asset-lifecycle';
+import * as retention from '../app/retention';
 import { contactLogOf, logContact } from '../app/contact-log';
 import {
   batchGetCustomers,
@@ -42,6 +43,7 @@ import {
 } from '../app/customers';
 import type { CustomerDeps } from '../app/deps';
 import type {
+  ArchiveDestructionRecord,
   ArchiveDocumentRecord,
   ArchiveHandoverRecord,
   AssetChangeRecord,
@@ -109,6 +111,18 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         args: PageArgs & { lateOnly?: boolean },
         ctx: CustomerContext,
       ) => incompleteFiles(deps, ctx.em, me(ctx), args).then(toConnection),
+      customerFilesPastRetention: (
+        _: unknown,
+        args: PageArgs & { asOf?: string },
+        ctx: CustomerContext,
+      ) => retention.filesPastRetention(deps, ctx.em, me(ctx), args).then(toConnection),
+      archiveDestruction: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        retention.getDestruction(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      archiveDestructions: (
+        _: unknown,
+        args: PageArgs & { status?: string },
+        ctx: CustomerContext,
+      ) => retention.destructions(ctx.em, me(ctx), args).then(toConnection),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
@@ -146,6 +160,21 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         handover: await receiveHandover(deps, ctx.identity, input),
       }),
       ...assetMutations(deps),
+      requestArchiveDestruction: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({ destruction: await retention.requestDestruction(deps, ctx.identity, input) }),
+      approveArchiveDestruction: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({ destruction: await retention.approveDestruction(deps, ctx.identity, input) }),
+      rejectArchiveDestruction: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({ destruction: await retention.rejectDestruction(deps, ctx.identity, input) }),
     },
     Customer: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
@@ -163,6 +192,13 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         handoversOf(ctx.em, me(ctx), 'customerId', c.id, page).then(toConnection),
       fileCompleteness: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
         fileCompletenessOf(deps, ctx.em, me(ctx), c.id),
+      retentionEndsOn: (c: CustomerRecord) => retention.retentionEndOf(deps, c),
+      archiveDestructions: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        retention.destructions(ctx.em, me(ctx), { ...page, customerId: c.id }).then(toConnection),
+    },
+    ArchiveDestruction: {
+      customer: (d: ArchiveDestructionRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(d.customerId),
     },
     CustomerFileCompleteness: {
       customer: (f: FileCompleteness, _: Args, ctx: CustomerContext) =>

@@ -31,6 +31,7 @@ export function customerForThisFile(
       calendar: config.calendar,
       warrantyMonths: config.WARRANTY_MONTHS,
       fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
+      retentionYears: config.ARCHIVE_RETENTION_YEARS,
       now: () => new Date(),
     };
   });
