@@ -52,9 +52,10 @@ export class ArchiveRetentionMigration extends Migration {
           WHEN 'archive_document' THEN PERFORM customer_touch(NEW.customer_id, NEW.received_at);
           WHEN 'asset_change' THEN
             PERFORM customer_touch(a.customer_id, NEW.changed_at) FROM asset a WHERE a.id = NEW.asset_id;
-            -- A transfer is activity on the file the asset leaves as well.
-            IF NEW.kind = 'OWNERSHIP' AND NEW.old_value ->> 'customerId' IS NOT NULL THEN
+            -- A transfer is activity on both files, whichever owner the asset row names yet.
+            IF NEW.kind = 'OWNERSHIP' THEN
               PERFORM customer_touch((NEW.old_value ->> 'customerId')::uuid, NEW.changed_at);
+              PERFORM customer_touch((NEW.new_value ->> 'customerId')::uuid, NEW.changed_at);
             END IF;
         END CASE;
         RETURN NULL;
