@@ -46,6 +46,9 @@ const MUTATIONS: Record<string, string> = {
   extendAssetContract: `extendAssetContract(input: { assetId: "${ID}", endDate: "2028-01-01" }) { asset { id } }`,
   transferAsset: `transferAsset(input: { assetId: "${ID}", newCustomerId: "${ID}", reason: "r" }) { asset { id } }`,
   startAssetWarranty: `startAssetWarranty(input: { assetId: "${ID}", startDate: "2027-01-01" }) { asset { id } }`,
+  requestArchiveDestruction: `requestArchiveDestruction(input: { customerId: "${ID}", reason: "r" }) { destruction { id } }`,
+  approveArchiveDestruction: `approveArchiveDestruction(input: { destructionId: "${ID}" }) { destruction { id } }`,
+  rejectArchiveDestruction: `rejectArchiveDestruction(input: { destructionId: "${ID}", reason: "r" }) { destruction { id } }`,
 };
 const QUERIES: Record<string, string> = {
   customer: `customer(id: "${ID}") { id }`,
@@ -54,6 +57,9 @@ const QUERIES: Record<string, string> = {
   serviceEntitlement: `serviceEntitlement(assetId: "${ID}") { kind }`,
   archiveHandover: `archiveHandover(id: "${ID}") { id }`,
   incompleteCustomerFiles: `incompleteCustomerFiles { totalCount }`,
+  customerFilesPastRetention: `customerFilesPastRetention { totalCount }`,
+  archiveDestruction: `archiveDestruction(id: "${ID}") { id }`,
+  archiveDestructions: `archiveDestructions { totalCount }`,
 };
 
 const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
@@ -67,6 +73,7 @@ const tables = [
   'contact_log',
   'archive_handover',
   'archive_document',
+  'archive_destruction',
   'outbox',
 ];
 const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
@@ -128,7 +135,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     agent,
   );
   const nested = `query($c: ID!, $a: ID!) {
-    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } }
+    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } archiveDestructions { totalCount } }
     asset(id: $a) { archiveHandovers { nodes { id } } }
   }`;
   const vars = { c: customerId, a: assetId };
@@ -140,7 +147,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     });
     expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
       role,
-      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
     ]);
   }
   const audited = await subgraphData<{
