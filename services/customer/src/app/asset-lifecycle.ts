@@ -7,7 +7,6 @@ import {
   type Identity,
   keysetPage,
   type Logger,
-  notFound,
   type Page,
   type PageRequest,
   requireRole,
@@ -30,7 +29,7 @@ import {
   type UnitSwapInput,
 } from '../domain/asset-lifecycle';
 import { localDate } from '../domain/values';
-import { AssetChangeRecord, AssetRecord, CustomerRecord } from '../db/entities';
+import { AssetChangeRecord, AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_RECORD_SERVICE, CAN_WRITE } from './access';
 import { assetDetailsOf } from './assets';
 import { liveCustomer } from './customers';

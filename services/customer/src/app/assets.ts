@@ -4,7 +4,6 @@ import {
   type Identity,
   AppError,
   createOnce,
-  notFound,
   requireRole,
   uuidv7,
   invalidArgument,
@@ -25,7 +24,7 @@ import {
   entitlementAt,
   newAsset,
 } from '../domain/asset';
-import { AssetRecord, CustomerRecord } from '../db/entities';
+import { AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
 import { liveCustomer } from './customers';

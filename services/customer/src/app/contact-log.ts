@@ -5,7 +5,6 @@ import {
   type Page,
   type PageRequest,
   keysetPage,
-  notFound,
   requireRole,
   uuidv7,
   checkUuid,
@@ -17,7 +16,7 @@ import {
   newContactLogEntry,
 } from '../domain/contact-log';
 import type { ContactFromEvent } from '../domain/contact-sources';
-import { ContactLogRecord, CustomerRecord } from '../db/entities';
+import { ContactLogRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
 import { liveCustomer } from './customers';
