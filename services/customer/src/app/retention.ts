@@ -231,7 +231,7 @@ export async function approveDestruction(
   const me = requireRole(caller, ...CAN_APPROVE_DESTRUCTION);
   const id = checkUuid(input.destructionId, 'destructionId');
   return deps.orm.em.fork().transactional(async (em) => {
-    let destroyed: CustomerRecord | null = null;
+    let destroyedNow = false;
     const record = await changeOneIn(em, deps.events, {
       entity: ArchiveDestructionRecord,
       label: 'ArchiveDestruction',
@@ -261,18 +261,17 @@ export async function approveDestruction(
           decidedAt: now,
           destroyedRecords,
         });
-        destroyed = customer;
+        destroyedNow = true;
       },
     });
-    if (destroyed) {
-      const customer: CustomerRecord = destroyed;
-      deps.events.publish(em, events.customer.archiveDestroyed, customer.id, {
-        customerId: customer.id,
-        code: customer.code,
+    // Keyed by the customer, as the customer's other events are (not by the record, as changeOne would).
+    if (destroyedNow)
+      deps.events.publish(em, events.customer.archiveDestroyed, record.customerId, {
+        customerId: record.customerId,
+        code: record.customerCode,
         destructionId: record.id,
         destroyedAt: record.decidedAt!.toISOString(),
       });
-    }
     return record;
   });
 }
