@@ -86,6 +86,20 @@ export const customerArchiveLoan = z.object({
 });
 
 export type CustomerArchiveLoan = z.infer<typeof customerArchiveLoan>;
+/**
+ * `customer.archive_destroyed` (R-CU-4): a customer file past retention was destroyed after an
+ * approval: its content is gone, the customer id and code stay. Ids and code only — no content —
+ * so that services holding copies of the customer's details could erase theirs.
+ */
+export const customerArchiveDestroyed = z.object({
+  customerId: uuid,
+  code: z.string(),
+  /** The destruction record (who requested and approved, what was destroyed). */
+  destructionId: uuid,
+  destroyedAt: isoInstant,
+});
+
+export type CustomerArchiveDestroyed = z.infer<typeof customerArchiveDestroyed>;
 
 /** The customer file as every customer event carries it (R-CU-1). */
 export const customerCreated = z.object({
@@ -305,5 +319,13 @@ export const customerEvents = {
     data: customerArchiveLoan,
     subject: 'the archive loan',
     summary: 'A lent paper file is not back by the close of its due day (R-CU-4); once per loan.',
+  }),
+  archiveDestroyed: defineEvent({
+    type: 'customer.archive_destroyed',
+    version: 1,
+    data: customerArchiveDestroyed,
+    subject: 'the customer',
+    summary:
+      'A customer file past retention is destroyed after approval (R-CU-4): content wiped, id and code kept; once per customer.',
   }),
 };

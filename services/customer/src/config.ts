@@ -6,6 +6,7 @@ import {
   type ServiceConfig,
   serviceEnv,
 } from '@aftercare/kit';
+import { DEFAULT_RETENTION_YEARS, MAX_RETENTION_YEARS } from './domain/retention';
 
 /**
  * How often the archive scheduler looks for handovers past their deadline (R-CU-3), for new
@@ -27,6 +28,13 @@ export const customerEnv = serviceEnv('customer', {
   FILE_COMPLETENESS_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   /** R-CU-4: the longest a paper file may be lent, in calendar days from the request or lending. */
   ARCHIVE_LOAN_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** R-CU-4: years a customer file is kept after its last activity before it may be destroyed. */
+  ARCHIVE_RETENTION_YEARS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RETENTION_YEARS)
+    .default(DEFAULT_RETENTION_YEARS),
 });
 
 export type CustomerConfig = ServiceConfig<typeof customerEnv>;

@@ -25,6 +25,7 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
     warrantyMonths: config.WARRANTY_MONTHS,
     fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
     loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
+    retentionYears: config.ARCHIVE_RETENTION_YEARS,
     now: () => new Date(),
   }),
   grpc: (server, deps) =>

@@ -40,6 +40,13 @@ export const CAN_LOG_CONTACT: Role[] = [
  */
 export const CAN_RECORD_SALE: Role[] = ['agent', 'manager'];
 export const CAN_RECEIVE_ARCHIVE: Role[] = ['agent', 'workshop', 'customer_relations', 'manager'];
+/**
+ * R-CU-4 retention: the archive keeper (customer care, 客户关爱部) and managers propose files past
+ * retention for destruction; a manager other than the proposer approves; auditors see it all.
+ */
+export const CAN_SEE_RETENTION: Role[] = ['customer_relations', 'manager', 'auditor'];
+export const CAN_REQUEST_DESTRUCTION: Role[] = ['customer_relations', 'manager'];
+export const CAN_APPROVE_DESTRUCTION: Role[] = ['manager'];
 export const CAN_READ_ARCHIVE: Role[] = [
   'agent',
   'workshop',

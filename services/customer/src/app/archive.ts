@@ -41,6 +41,7 @@ import {
 } from '../domain/archive';
 import { CAN_READ_ARCHIVE, CAN_RECEIVE_ARCHIVE, CAN_RECORD_SALE } from './access';
 import { type CustomerDeps } from './deps';
+import { liveCustomer } from './customers';
 import { keyedCreate } from './once';
 
 interface NewHandover {
@@ -93,6 +94,7 @@ export async function recordSale(
     return await createOnce(deps.orm, once, async (em) => {
       const asset = await em.findOne(AssetRecord, { id: assetId });
       if (!asset) throw notFound('Asset', assetId);
+      await liveCustomer(em, asset.customerId);
       return createHandover(em, deps, {
         customerId: asset.customerId,
         assetId,
@@ -153,8 +155,9 @@ export async function receiveHandover(
     entity: ArchiveHandoverRecord,
     label: 'ArchiveHandover',
     id: handoverId,
-    apply: (h, em) => {
+    apply: async (h, em) => {
       if (h.receivedAt) throw conflict('this handover was already received', 'ALREADY_RECEIVED');
+      await liveCustomer(em, h.customerId);
       const assessment = assessHandover(h.source, h.dueAt, receipt.receivedAt, receipt.documents);
       Object.assign(h, {
         receivedAt: receipt.receivedAt,

@@ -7,7 +7,6 @@ import {
   type Identity,
   keysetPage,
   type Logger,
-  notFound,
   type Page,
   type PageRequest,
   requireRole,
@@ -30,9 +29,10 @@ import {
   type UnitSwapInput,
 } from '../domain/asset-lifecycle';
 import { localDate } from '../domain/values';
-import { AssetChangeRecord, AssetRecord, CustomerRecord } from '../db/entities';
+import { AssetChangeRecord, AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_RECORD_SERVICE, CAN_WRITE } from './access';
 import { assetDetailsOf } from './assets';
+import { liveCustomer } from './customers';
 import { type CustomerDeps } from './deps';
 
 const fileOf = (r: AssetRecord): AssetFile => ({
@@ -81,6 +81,7 @@ async function changeAssetIn(
     id: assetId,
     field: 'assetId',
     apply: async (record, em) => {
+      await liveCustomer(em, record.customerId);
       const before = record.customerId;
       const changes = await decide(fileOf(record), em);
       const changedAt = deps.now();
@@ -205,8 +206,7 @@ export function transferAsset(
   const newCustomerId = checkUuid(input.newCustomerId, 'newCustomerId');
   return changeAsset(deps, me, input.assetId, async (f, em) => {
     const change = transferOwnership(f, { ...input, newCustomerId });
-    const owner = await em.findOne(CustomerRecord, { id: newCustomerId }, { fields: ['id'] });
-    if (!owner) throw notFound('Customer', newCustomerId);
+    await liveCustomer(em, newCustomerId);
     return change;
   });
 }

@@ -4,7 +4,6 @@ import {
   type Identity,
   AppError,
   createOnce,
-  notFound,
   requireRole,
   uuidv7,
   invalidArgument,
@@ -25,9 +24,10 @@ import {
   entitlementAt,
   newAsset,
 } from '../domain/asset';
-import { AssetRecord, CustomerRecord } from '../db/entities';
+import { AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
+import { liveCustomer } from './customers';
 import { keyedCreate } from './once';
 
 export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
@@ -70,8 +70,7 @@ export async function registerAsset(
   const once = keyedCreate('customer.registerAsset', me, input, AssetRecord);
   try {
     return await createOnce(deps.orm, once, async (em) => {
-      const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
-      if (!customer) throw notFound('Customer', customerId);
+      await liveCustomer(em, customerId);
       const record = em.create(AssetRecord, {
         id: uuidv7(),
         customerId,

@@ -5,7 +5,6 @@ import {
   type Page,
   type PageRequest,
   keysetPage,
-  notFound,
   requireRole,
   uuidv7,
   checkUuid,
@@ -17,9 +16,10 @@ import {
   newContactLogEntry,
 } from '../domain/contact-log';
 import type { ContactFromEvent } from '../domain/contact-sources';
-import { ContactLogRecord, CustomerRecord } from '../db/entities';
+import { ContactLogRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
+import { liveCustomer } from './customers';
 import { keyedCreate } from './once';
 
 /**
@@ -65,8 +65,7 @@ export async function appendContactLog(
   details: ContactLogDetails,
   id = uuidv7(),
 ): Promise<ContactLogRecord> {
-  const customer = await em.findOne(CustomerRecord, { id: customerId }, { fields: ['id'] });
-  if (!customer) throw notFound('Customer', customerId);
+  await liveCustomer(em, customerId);
   const entry = em.create(ContactLogRecord, {
     id,
     customerId,

@@ -16,6 +16,7 @@ import {
   checkUuid,
   findByUuid,
   findByUuids,
+  notFound,
 } from '@aftercare/kit';
 import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import {
@@ -27,6 +28,7 @@ import {
   regionOf,
 } from '../domain/customer';
 import { type CustomerChangeInput, changeCustomer } from '../domain/customer-update';
+import { liveStatus } from '../domain/retention';
 import { phoneSearchKey } from '../domain/values';
 import { normalisePlate, normaliseVin } from '../domain/asset';
 import { AssetRecord, CustomerChangeRecord, CustomerRecord } from '../db/entities';
@@ -53,11 +55,12 @@ function applyDetails(record: CustomerRecord, d: CustomerDetails): void {
   });
 }
 
+/** A destroyed file has no details to change: refused here (R-CU-4). */
 const detailsOf = (r: CustomerRecord): CustomerDetails => ({
   kind: r.kind,
   name: r.name,
   grade: r.grade,
-  status: r.status,
+  status: liveStatus(r),
   tags: r.tags,
   contacts: r.contacts,
   addresses: r.addresses,
@@ -70,7 +73,7 @@ const eventData = (r: CustomerRecord) => ({
   kind: r.kind,
   name: r.name,
   grade: r.grade,
-  status: r.status,
+  status: liveStatus(r),
   region: { province: r.province, city: r.city, district: r.district },
   responsibleStaffId: r.responsibleStaffId,
   version: r.version,
@@ -100,6 +103,7 @@ export async function createCustomer(
       code: await issueNumber(em, CUSTOMER_CODES, deps.calendar.localDate(now)),
       createdAt: now,
       updatedAt: now,
+      lastActivityAt: now,
     } as CustomerRecord);
     applyDetails(record, details);
     openFileCheck(em, record.id, now);
@@ -141,6 +145,7 @@ export async function updateCustomer(
           const now = deps.now();
           applyDetails(record, update.details);
           record.updatedAt = now;
+          if (now > record.lastActivityAt) record.lastActivityAt = now;
           changes = update.changes;
           return {
             records: update.changes.map((change) =>
@@ -172,6 +177,20 @@ export async function updateCustomer(
       throw conflict('customer was changed concurrently; reload and try again', 'VERSION_CONFLICT');
     throw e;
   }
+}
+
+/**
+ * R-CU-4 the customer a new record joins, refused when unknown or destroyed; in the writer's
+ * transaction (the activity trigger refuses a record that races the destruction).
+ */
+export async function liveCustomer(em: EntityManager, customerId: string): Promise<void> {
+  const customer = await em.findOne(
+    CustomerRecord,
+    { id: customerId },
+    { fields: ['id', 'code', 'status'] },
+  );
+  if (!customer) throw notFound('Customer', customerId);
+  liveStatus(customer);
 }
 
 export async function getCustomer(

@@ -14,5 +14,7 @@ export interface CustomerDeps {
   fileCompletenessDays: number;
   /** R-CU-4: a paper file is lent for at most this many calendar days. */
   loanMaxDays: number;
+  /** R-CU-4: a customer file is kept this many years after its last activity. */
+  retentionYears: number;
   now: () => Date;
 }

@@ -4,14 +4,9 @@ import type { LoanStatus, LoanStep, ReturnCondition } from '../domain/archive-lo
 import type { AssetKind } from '../domain/asset';
 import type { AssetChangeKind, UnitSwap } from '../domain/asset-lifecycle';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
-import type {
-  Address,
-  Contact,
-  CustomerGrade,
-  CustomerKind,
-  CustomerStatus,
-} from '../domain/customer';
+import type { Address, Contact, CustomerGrade, CustomerKind, FileStatus } from '../domain/customer';
 import type { ChangedField } from '../domain/customer-update';
+import type { DestroyedRecords, DestructionStatus } from '../domain/retention';
 
 /** Persistence shape of a customer; contacts and addresses belong to it and are stored with it. */
 export class CustomerRecord {
@@ -20,7 +15,7 @@ export class CustomerRecord {
   kind!: CustomerKind;
   name!: string;
   grade!: CustomerGrade;
-  status!: CustomerStatus;
+  status!: FileStatus;
   tags: string[] = [];
   contacts: Contact[] = [];
   addresses: Address[] = [];
@@ -32,6 +27,11 @@ export class CustomerRecord {
   responsibleStaffId: string | null = null;
   createdAt!: Date;
   updatedAt!: Date;
+  /**
+   * R-CU-4 the retention clock: set with the customer's own changes here, moved forward by a
+   * database trigger for every record added to the file (migration 0007, ADR 0033).
+   */
+  lastActivityAt!: Date;
   version = 1;
 }
 
@@ -55,6 +55,7 @@ export const CustomerSchema = new EntitySchema<CustomerRecord>({
     responsibleStaffId: { type: 'string', nullable: true },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
+    lastActivityAt: { type: 'Date', columnType: 'timestamptz' },
     version: { type: 'integer', version: true },
   },
 });
@@ -396,6 +397,47 @@ export const ArchiveLoanStepSchema = new EntitySchema<ArchiveLoanStepRecord>({
   },
 });
 
+/**
+ * R-CU-4 a request to destroy a customer file past retention and its decision; once approved, the
+ * destruction record: the fact (who, when, why, what kinds and how many records) without content.
+ */
+export class ArchiveDestructionRecord {
+  id!: string;
+  customerId!: string;
+  customerCode!: string;
+  status!: DestructionStatus;
+  reason!: string;
+  requestedBy!: string;
+  requestedAt!: Date;
+  /** The file's last activity when requested: newer activity refuses the approval. */
+  lastActivityAt!: Date;
+  retentionEndsOn!: string;
+  decidedBy: string | null = null;
+  decidedAt: Date | null = null;
+  rejectionReason: string | null = null;
+  destroyedRecords: DestroyedRecords[] = [];
+}
+
+export const ArchiveDestructionSchema = new EntitySchema<ArchiveDestructionRecord>({
+  class: ArchiveDestructionRecord,
+  tableName: 'archive_destruction',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    customerCode: { type: 'string' },
+    status: { type: 'string' },
+    reason: { type: 'text' },
+    requestedBy: { type: 'string' },
+    requestedAt: { type: 'Date', columnType: 'timestamptz' },
+    lastActivityAt: { type: 'Date', columnType: 'timestamptz' },
+    retentionEndsOn: { type: 'string', columnType: 'date' },
+    decidedBy: { type: 'string', nullable: true },
+    decidedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    rejectionReason: { type: 'text', nullable: true },
+    destroyedRecords: { type: 'json' },
+  },
+});
+
 export const customerEntities = [
   CustomerSchema,
   CustomerChangeSchema,
@@ -407,4 +449,5 @@ export const customerEntities = [
   CustomerFileCheckSchema,
   ArchiveLoanSchema,
   ArchiveLoanStepSchema,
+  ArchiveDestructionSchema,
 ];

@@ -14,6 +14,8 @@ export const CUSTOMER_GRADES = ['A', 'B', 'C', 'D'] as const;
 export type CustomerGrade = (typeof CUSTOMER_GRADES)[number];
 export const CUSTOMER_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+/** A stored file's status: DESTROYED is only ever reached by an approved destruction (R-CU-4). */
+export type FileStatus = CustomerStatus | 'DESTROYED';
 
 export interface Region {
   province: string;

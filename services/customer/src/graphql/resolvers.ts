@@ -33,6 +33,7 @@ import {
   serviceEntitlement,
 } from '../app/assets';
 import * as lifecycle from '../app/asset-lifecycle';
+import * as retention from '../app/retention';
 import { contactLogOf, logContact } from '../app/contact-log';
 import {
   batchGetCustomers,
@@ -44,6 +45,7 @@ import {
 } from '../app/customers';
 import type { CustomerDeps } from '../app/deps';
 import type {
+  ArchiveDestructionRecord,
   ArchiveDocumentRecord,
   ArchiveHandoverRecord,
   ArchiveLoanRecord,
@@ -123,6 +125,18 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         args: PageArgs & { filter?: loans.ArchiveLoanFilter },
         ctx: CustomerContext,
       ) => loans.archiveLoans(deps, ctx.em, me(ctx), args.filter ?? {}, args).then(toConnection),
+      customerFilesPastRetention: (
+        _: unknown,
+        args: PageArgs & { asOf?: string },
+        ctx: CustomerContext,
+      ) => retention.filesPastRetention(deps, ctx.em, me(ctx), args).then(toConnection),
+      archiveDestruction: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        retention.getDestruction(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      archiveDestructions: (
+        _: unknown,
+        args: PageArgs & { status?: string },
+        ctx: CustomerContext,
+      ) => retention.destructions(ctx.em, me(ctx), args).then(toConnection),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
@@ -161,6 +175,21 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       }),
       ...assetMutations(deps),
       ...loanMutations(deps),
+      requestArchiveDestruction: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({ destruction: await retention.requestDestruction(deps, ctx.identity, input) }),
+      approveArchiveDestruction: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({ destruction: await retention.approveDestruction(deps, ctx.identity, input) }),
+      rejectArchiveDestruction: async (
+        _: unknown,
+        { input }: { input: object },
+        ctx: CustomerContext,
+      ) => ({ destruction: await retention.rejectDestruction(deps, ctx.identity, input) }),
     },
     Customer: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
@@ -180,6 +209,9 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         fileCompletenessOf(deps, ctx.em, me(ctx), c.id),
       archiveLoans: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
         loans.archiveLoans(deps, ctx.em, me(ctx), { customerId: c.id }, page).then(toConnection),
+      retentionEndsOn: (c: CustomerRecord) => retention.retentionEndOf(deps, c),
+      archiveDestructions: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
+        retention.destructions(ctx.em, me(ctx), { ...page, customerId: c.id }).then(toConnection),
     },
     ArchiveLoan: {
       customer: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext) =>
@@ -190,6 +222,10 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         l.returnedAt !== null && l.returnedAt.getTime() > l.dueAt.getTime(),
       history: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext) =>
         ctx.loaders.stepsOfLoan.load(l.id),
+    },
+    ArchiveDestruction: {
+      customer: (d: ArchiveDestructionRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.customer.load(d.customerId),
     },
     CustomerFileCompleteness: {
       customer: (f: FileCompleteness, _: Args, ctx: CustomerContext) =>

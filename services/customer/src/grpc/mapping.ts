@@ -2,14 +2,14 @@ import { enumCodec } from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
 import type { AssetKind, EntitlementKind } from '../domain/asset';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
-import type { CustomerGrade, CustomerKind, CustomerStatus } from '../domain/customer';
+import type { CustomerGrade, CustomerKind, FileStatus } from '../domain/customer';
 import type { EntitlementAnswer } from '../app/assets';
 import { assetDetailsOf } from '../app/assets';
 import type { AssetRecord, ContactLogRecord, CustomerRecord } from '../db/entities';
 
 export const kinds = enumCodec<CustomerKind>(pb.CustomerKind, 'CUSTOMER_KIND_');
 export const grades = enumCodec<CustomerGrade>(pb.CustomerGrade, 'CUSTOMER_GRADE_');
-export const statuses = enumCodec<CustomerStatus>(pb.CustomerStatus, 'CUSTOMER_STATUS_');
+export const statuses = enumCodec<FileStatus>(pb.CustomerStatus, 'CUSTOMER_STATUS_');
 export const assetKinds = enumCodec<AssetKind>(pb.AssetKind, 'ASSET_KIND_');
 export const entitlements = enumCodec<EntitlementKind>(pb.Entitlement, 'ENTITLEMENT_');
 export const channels = enumCodec<ContactChannel>(pb.ContactChannel, 'CONTACT_CHANNEL_');

@@ -52,6 +52,9 @@ const MUTATIONS: Record<string, string> = {
   lendArchiveLoan: `lendArchiveLoan(input: { loanId: "${ID}" }) { loan { id } }`,
   returnArchiveLoan: `returnArchiveLoan(input: { loanId: "${ID}", condition: INTACT }) { loan { id } }`,
   cancelArchiveLoan: `cancelArchiveLoan(input: { loanId: "${ID}", reason: "r" }) { loan { id } }`,
+  requestArchiveDestruction: `requestArchiveDestruction(input: { customerId: "${ID}", reason: "r" }) { destruction { id } }`,
+  approveArchiveDestruction: `approveArchiveDestruction(input: { destructionId: "${ID}" }) { destruction { id } }`,
+  rejectArchiveDestruction: `rejectArchiveDestruction(input: { destructionId: "${ID}", reason: "r" }) { destruction { id } }`,
 };
 const QUERIES: Record<string, string> = {
   customer: `customer(id: "${ID}") { id }`,
@@ -62,6 +65,9 @@ const QUERIES: Record<string, string> = {
   incompleteCustomerFiles: `incompleteCustomerFiles { totalCount }`,
   archiveLoan: `archiveLoan(id: "${ID}") { id }`,
   archiveLoans: `archiveLoans { totalCount }`,
+  customerFilesPastRetention: `customerFilesPastRetention { totalCount }`,
+  archiveDestruction: `archiveDestruction(id: "${ID}") { id }`,
+  archiveDestructions: `archiveDestructions { totalCount }`,
 };
 
 const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
@@ -77,6 +83,7 @@ const tables = [
   'archive_document',
   'archive_loan',
   'archive_loan_step',
+  'archive_destruction',
   'outbox',
 ];
 const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
@@ -138,7 +145,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     agent,
   );
   const nested = `query($c: ID!, $a: ID!) {
-    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } archiveLoans { totalCount } }
+    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } archiveLoans { totalCount } archiveDestructions { totalCount } }
     asset(id: $a) { archiveHandovers { nodes { id } } }
   }`;
   const vars = { c: customerId, a: assetId };

@@ -32,6 +32,7 @@ export function customerForThisFile(
       warrantyMonths: config.WARRANTY_MONTHS,
       fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
       loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
+      retentionYears: config.ARCHIVE_RETENTION_YEARS,
       now: () => new Date(),
     };
   });

@@ -4,6 +4,7 @@ import { ArchiveHandoverMigration } from './0002-archive-handover';
 import { AssetLifecycleMigration } from './0003-asset-lifecycle';
 import { FileCompletenessMigration } from './0004-file-completeness';
 import { ArchiveLoansMigration } from './0006-archive-loans';
+import { ArchiveRetentionMigration } from './0007-archive-retention';
 
 export const customerMigrations: MigrationObject[] = [
   { name: '0001_customer_archive', class: CustomerArchiveMigration },
@@ -11,4 +12,5 @@ export const customerMigrations: MigrationObject[] = [
   { name: '0003_asset_lifecycle', class: AssetLifecycleMigration },
   { name: '0004_file_completeness', class: FileCompletenessMigration },
   { name: '0006_archive_loans', class: ArchiveLoansMigration },
+  { name: '0007_archive_retention', class: ArchiveRetentionMigration },
 ];
