@@ -48,3 +48,5 @@ export const CAN_READ_ARCHIVE: Role[] = [
   'auditor',
   'service',
 ];
+/** R-CU-4 who reads the read log of the archives (auditors; managers answer for their staff). */
+export const CAN_AUDIT_READS: Role[] = ['auditor', 'manager'];

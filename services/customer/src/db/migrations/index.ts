@@ -3,10 +3,12 @@ import { CustomerArchiveMigration } from './0001-customer-archive';
 import { ArchiveHandoverMigration } from './0002-archive-handover';
 import { AssetLifecycleMigration } from './0003-asset-lifecycle';
 import { FileCompletenessMigration } from './0004-file-completeness';
+import { ArchiveReadLogMigration } from './0005-archive-read-log';
 
 export const customerMigrations: MigrationObject[] = [
   { name: '0001_customer_archive', class: CustomerArchiveMigration },
   { name: '0002_archive_handover', class: ArchiveHandoverMigration },
   { name: '0003_asset_lifecycle', class: AssetLifecycleMigration },
   { name: '0004_file_completeness', class: FileCompletenessMigration },
+  { name: '0005_archive_read_log', class: ArchiveReadLogMigration },
 ];
