@@ -34,11 +34,7 @@ const READS = `query AuditorReview($filter: ArchiveReadFilter) {
 }`;
 
 it('R-CU-4 a read by an agent appears in the auditor’s query, with who, what and the purpose', async () => {
-  const { customerId, assetId } = await customerWithAsset(
-    sys,
-    'Read Log Lin',
-    `LRW${uuidv7().slice(-14)}`.toUpperCase(),
-  );
+  const { customerId, assetId } = await customerWithAsset(sys, 'Read Log Lin', 'LREADL0G000000001');
   const read = await sys.gql(
     `query ComplaintLookup($id: ID!) { customer(id: $id, purpose: "complaint call about a late repair") { name assets { nodes { model } } } }`,
     { id: customerId },
@@ -99,13 +95,15 @@ it('R-CU-4 a read by an agent appears in the auditor’s query, with who, what a
         purpose: 'complaint call about a late repair',
         assetId,
       },
-      // The work-order service checks the customer at intake, for the agent.
-      expect.objectContaining({
+      // The work-order service asks for the asset's entitlement at intake, for the agent.
+      {
         ...person,
         callerService: 'workorder',
         channel: 'GRPC',
-        operation: 'GetCustomer',
-      }),
+        operation: 'GetServiceEntitlement',
+        purpose: 'method GetServiceEntitlement',
+        assetId,
+      },
       // The gateway fetches the order's customer from this subgraph: the operation is the purpose.
       {
         ...person,
