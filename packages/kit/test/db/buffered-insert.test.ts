@@ -12,7 +12,12 @@ let db: TestDatabase;
 let orm: Orm;
 const logger = pino({ level: 'silent' });
 const knex = () => orm.em.getConnection().getKnex();
-const count = async (table: string) => Number((await knex().count({ n: '*' }).from(table))[0]!.n);
+const count = async (table: string): Promise<number> => {
+  const { rows } = await knex().raw<{ rows: { n: string }[] }>(
+    `select count(*) as n from ${table}`,
+  );
+  return Number(rows[0]!.n);
+};
 /** INSERT statements sent for `table` since the test began (knex reports each it runs). */
 let inserts: string[] = [];
 

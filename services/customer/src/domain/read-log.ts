@@ -7,7 +7,7 @@ export const EXPORT_MAX_DAYS = 31;
 export const EXPORT_MAX_ROWS = 10_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARS = /\p{Cc}/u;
 
 /** The purpose a caller gave, trimmed; refused when blank, too long or with control characters. */
 export function checkPurpose(raw: string, field = 'purpose'): string {
