@@ -287,9 +287,7 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
     AssetChange: jsonValues<AssetChangeRecord>(),
     Asset: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext, info: Info) =>
-        ctx.loaders.asset
-          .load(ref.id)
-          .then(logged(ctx, info, anAsset, 'Asset.__resolveReference')),
+        ctx.loaders.asset.load(ref.id).then(logged(ctx, info, anAsset, 'Asset.__resolveReference')),
       customer: (a: AssetRecord, _: Args, ctx: CustomerContext, info: Info) =>
         ctx.loaders.customer.load(a.customerId).then(logged(ctx, info, aCustomer)),
       contract: (a: AssetRecord) => assetDetailsOf(a).contract,
