@@ -1,6 +1,9 @@
 // The bench's chart, drawn with Vega-Lite: p50 and p99 latency against achieved rate for every
 // scenario, both axes logarithmic, with the floors of the same run as vertical rules. An SVG, so
 // the README can show it; rendered headless (no browser, no canvas).
+// `npm run bench:chart -- <report.json> [<chart.svg>]` re-draws the chart of a saved report (say
+// after a change to this file), by default beside it with the extension .svg.
+const { readFileSync, writeFileSync } = require('node:fs');
 
 /** The SVG text of the chart of a bench report (see run.js). */
 async function latencyChart(report) {
@@ -22,6 +25,7 @@ async function latencyChart(report) {
   const floors = [
     ['intake SQL', report.limits?.intakeSql?.tps],
     ['customer read SQL', report.limits?.customerReadSql?.tps],
+    ['recommendation SQL', report.limits?.recommendSql?.tps],
     ['Node HTTP', report.limits?.nodeHttp?.rps],
   ]
     .filter(([, rate]) => rate > 0)
@@ -103,3 +107,15 @@ async function latencyChart(report) {
 }
 
 module.exports = { latencyChart };
+
+if (require.main === module) {
+  const [json, svg = json?.replace(/\.json$/, '') + '.svg'] = process.argv.slice(2);
+  if (!json) {
+    console.error('usage: npm run bench:chart -- <report.json> [<chart.svg>]');
+    process.exit(2);
+  }
+  latencyChart(JSON.parse(readFileSync(json, 'utf8'))).then((chart) => {
+    writeFileSync(svg, chart);
+    console.log(`wrote ${svg}`);
+  });
+}

@@ -186,10 +186,20 @@ async function httpFloor({ seconds }) {
  * Every floor. `databases`: { workorder, customer } URLs of this run; `customerId`: a customer with
  * assets to read. The intake tables' copies are dropped afterwards.
  */
-async function measureLimits({ databases, customerId, seconds }) {
+/**
+ * Transactions per second of `statements` (`:name` bound to `vars.name`) against `databaseUrl`,
+ * CLIENTS clients for `seconds`: pgbench where it is installed, else a loop of node-pg clients.
+ * Also for a scenario's own floor, measured once its setup has written the data it reads.
+ */
+function measureSql(databaseUrl, statements, opts) {
   const bin = pgbenchPath();
-  const run = (url, statements, opts) =>
-    bin ? pgbench(bin, url, statements, opts) : driverLoop(url, statements, opts);
+  return bin
+    ? pgbench(bin, databaseUrl, statements, opts)
+    : driverLoop(databaseUrl, statements, opts);
+}
+
+async function measureLimits({ databases, customerId, seconds }) {
+  const run = measureSql;
   const admin = new Client({ connectionString: databases.workorder });
   await admin.connect();
   try {
@@ -215,4 +225,4 @@ async function measureLimits({ databases, customerId, seconds }) {
   }
 }
 
-module.exports = { measureLimits, pgbenchPath };
+module.exports = { measureLimits, measureSql, pgbenchPath };

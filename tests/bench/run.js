@@ -24,7 +24,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Pool } = require('pg');
 const { fixedRate, percentiles } = require('./load');
-const { measureLimits, pgbenchPath } = require('./limits');
+const { measureLimits, measureSql, pgbenchPath } = require('./limits');
 const { snapshot, delta } = require('./probes');
 const { startTopology, listeners } = require('./topology');
 const { latencyChart } = require('./chart');
@@ -338,8 +338,20 @@ async function main() {
     }
 
     async function runScenario(scenario, steps) {
+      const setupStart = performance.now();
+      const { request, before, lag, floor } = await scenario.prepare(ctx);
+      console.log(
+        `${scenario.name}: set up in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
+      );
+      // A floor of the scenario's own, on the data its setup wrote.
+      if (floor) {
+        const { service, statements, vars, what } = floor;
+        const url = serverUrl(databases[service]);
+        const measured = await measureSql(url, statements, { seconds: limitSeconds, vars });
+        report.limits[scenario.limit] = { ...measured, what };
+        console.log(`floor ${scenario.limit} (${what}): ${measured.tps} tps (${measured.tool})`);
+      }
       const limit = report.limits[scenario.limit].tps;
-      const { request, before, lag } = await scenario.prepare(ctx);
       for (const rate of rates) {
         const n = Math.round(rate * seconds);
         await before?.(warmUp(rate) + n);

@@ -1,4 +1,4 @@
-// Benchmark scenarios. `prepare(ctx)` sets up data and returns `{ request, before?, lag? }`:
+// Benchmark scenarios. `prepare(ctx)` sets up data and returns `{ request, before?, lag?, floor? }`:
 //   request(i)        one request; indices restart for every rate, so one-shot work (a survey is
 //                     answered once) takes the next prepared item from a queue instead
 //   before(n)         called before a step of n requests (to top such a queue up)
@@ -6,10 +6,12 @@
 //                     caused, { samples, missing, throughput } (outbox or publish time → the
 //                     consumer's inbox row; throughput: events a second from the first event to
 //                     the last effect)
+//   floor             { service, statements, vars, what }: a floor of the scenario's own, the SQL
+//                     of one request, measured like the others (limits.js) once setup wrote its data
 // `consumerPath: true`: the requests only publish events, so the step is judged by the consumer:
 // its throughput is the achieved rate and its lag the latency.
 // `limit` names the floor the scenario's rate is compared with (see limits.js): `intakeSql` for
-// writes, `customerReadSql` for reads.
+// writes, `customerReadSql` for reads, or the scenario's own (`floor`).
 //   ctx.gql(query, variables, roles?, user?)  through the gateway, as `user` (default "bench")
 //   ctx.subgraph(service, query, variables, roles, user?)
 //                                             straight to a service's subgraph, signed as the
@@ -18,6 +20,9 @@
 //                                             resolves with its id
 //   ctx.sql(service, text, params)            reads a service's database (setup and checks only)
 const { randomUUID } = require('node:crypto');
+const path = require('node:path');
+
+const workorderDomain = require(path.join(__dirname, '..', '..', 'services/workorder/dist/domain'));
 
 const services = ['customer', 'workorder', 'inventory', 'complaint', 'survey'];
 
@@ -181,6 +186,246 @@ const dispatchBoard = {
         'bench-dispatcher',
       );
     return { request };
+  },
+};
+
+/**
+ * Root fields of one kind in aliased operations, `per` a request (the gateway allows 30 aliases
+ * and 2,000 tokens, so the inputs go as variables), `parallel` requests at a time; resolves with
+ * each field's result in the order of `inputs`.
+ */
+async function aliased(gql, { field, type, selection, inputs, roles, per = 25, parallel = 4 }) {
+  const batches = [];
+  for (let i = 0; i < inputs.length; i += per) batches.push(inputs.slice(i, i + per));
+  const results = new Array(batches.length);
+  await inParallel(parallel, async (worker) => {
+    for (let b = worker; b < batches.length; b += parallel) {
+      const names = batches[b].map((_, j) => `a${j}`);
+      const data = await gql(
+        `mutation(${names.map((n) => `$${n}: ${type}!`).join(', ')}) {
+          ${names.map((n) => `${n}: ${field}(input: $${n}) { ${selection} }`).join('\n')} }`,
+        Object.fromEntries(names.map((n, j) => [n, batches[b][j]])),
+        roles,
+      );
+      results[b] = names.map((n) => data[n]);
+    }
+  });
+  return results.flat();
+}
+
+const CATEGORIES = ['ELECTRICAL', 'MECHANICAL', 'BODY', 'BATTERY', 'SOFTWARE', 'OTHER'];
+const PRODUCT_LINES = ['EV-100', 'EV-200', 'HYBRID'];
+const REGIONS = [
+  { province: 'Zhejiang', city: 'Hangzhou' },
+  { province: 'Zhejiang', city: 'Ningbo' },
+  { province: 'Zhejiang', city: 'Wenzhou' },
+  { province: 'Jiangsu', city: 'Suzhou' },
+  { province: 'Jiangsu', city: 'Nanjing' },
+];
+
+/**
+ * R-WO-10 a roster of `size` technicians (ids rec-tech-000 …) as a manager keeps it: over five
+ * cities of two provinces (every tenth covers every region); three qualifications each on a fault
+ * category, some on a product line resting on a certificate (every eighth's expired, every
+ * eleventh's safety certificate about to expire), a few with plain roster skills; every tenth
+ * works weekends only and every tenth 24 hours on weekdays, the rest the business calendar's
+ * hours; every twelfth on sick leave from yesterday for two weeks. Repeatable: upserts and
+ * replacements, and leave only for those without any.
+ */
+async function roster(ctx, size) {
+  const ids = Array.from({ length: size }, (_, i) => `rec-tech-${String(i).padStart(3, '0')}`);
+  const category = (i) => CATEGORIES[i % CATEGORIES.length];
+  const line = (i) => PRODUCT_LINES[i % PRODUCT_LINES.length];
+  await aliased(ctx.gql, {
+    field: 'upsertStaff',
+    type: 'UpsertStaffInput',
+    selection: 'staff { id }',
+    roles: MANAGER,
+    inputs: ids.map((id, i) => ({
+      id,
+      name: `Technician ${i}`,
+      position: 'Field technician',
+      skills: i % 7 === 0 ? [category(i + 2)] : [],
+      ...(i % 10 === 9 ? {} : { region: REGIONS[i % REGIONS.length] }),
+      team: `Team ${i % 8}`,
+    })),
+  });
+  await aliased(ctx.gql, {
+    field: 'setStaffQualifications',
+    type: 'SetStaffQualificationsInput',
+    selection: 'staff { id }',
+    roles: MANAGER,
+    inputs: ids.map((staffId, i) => {
+      const soon = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+      return {
+        staffId,
+        skills: [
+          { category: category(i), productLine: line(i), certificateCode: 'HV' },
+          { category: category(i + 1) },
+          { category: category(i + 3), productLine: line(i + 1) },
+        ],
+        certificates: [
+          {
+            code: 'HV',
+            name: 'High voltage',
+            issuedOn: '2024-01-01',
+            expiresOn: i % 8 === 0 ? '2025-06-30' : '2028-12-31',
+          },
+          {
+            code: 'SAFETY',
+            name: 'Site safety',
+            issuedOn: '2024-01-01',
+            expiresOn: i % 11 === 0 ? soon : null,
+          },
+        ],
+        trainings: [{ course: 'Dispatch basics', completedOn: '2025-03-01', passed: true }],
+      };
+    }),
+  });
+  const weekdays = (days, start, end) => days.map((weekday) => ({ weekday, start, end }));
+  await aliased(ctx.gql, {
+    field: 'setStaffShifts',
+    type: 'SetStaffShiftsInput',
+    selection: 'staff { id }',
+    roles: MANAGER,
+    inputs: ids.map((staffId, i) => ({
+      staffId,
+      shifts:
+        i % 10 === 3
+          ? weekdays([6, 7], '08:00', '18:00')
+          : i % 10 === 5
+            ? weekdays([1, 2, 3, 4, 5], '00:00', '24:00')
+            : null,
+    })),
+  });
+  const onLeave = new Set(
+    (
+      await ctx.sql(
+        'workorder',
+        'SELECT DISTINCT staff_id FROM staff_leave WHERE staff_id = ANY($1) AND cancelled_at IS NULL',
+        [ids],
+      )
+    ).map((r) => r.staff_id),
+  );
+  await aliased(ctx.gql, {
+    field: 'recordStaffLeave',
+    type: 'RecordStaffLeaveInput',
+    selection: 'leave { id }',
+    roles: MANAGER,
+    inputs: ids
+      .filter((id, i) => i % 12 === 1 && !onLeave.has(id))
+      .map((staffId) => ({
+        staffId,
+        startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+        kind: 'SICK',
+      })),
+  });
+  return ids;
+}
+
+/**
+ * The SQL of one recommendation as the work-order service sends it (app/people.ts recommendFor):
+ * the order, the roster with each one's leave at the appointment and open load (rankingRoster),
+ * and the ten recommended as entities.
+ */
+function recommendationSql() {
+  const { WORK_ORDER_STATUSES, isOpen, isWorkDone } = workorderDomain;
+  const busy = WORK_ORDER_STATUSES.filter((st) => isOpen(st) && !isWorkDone(st));
+  return [
+    `SELECT w0.* FROM work_order AS w0 WHERE w0.id = :id LIMIT 1`,
+    `SELECT s.id, s.skills, s.province, s.city, s.qualifications, s.shifts,
+            coalesce(l.leave, '[]') AS leave, coalesce(w.n, 0)::int AS open_orders
+       FROM staff s
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_object('id', id, 'startsAt', starts_at, 'endsAt', ends_at,
+                                           'kind', kind)) AS leave
+           FROM staff_leave
+          WHERE staff_id = s.id AND cancelled_at IS NULL
+            AND starts_at <= :at::timestamptz AND ends_at > :at::timestamptz) l ON true
+       LEFT JOIN (
+         SELECT t AS id, count(*) AS n FROM work_order, unnest(technician_ids) AS t
+          WHERE status IN (${busy.map((st) => `'${st}'`).join(', ')}) GROUP BY t) w ON w.id = s.id
+      WHERE s.active
+      LIMIT 2000`,
+    `SELECT s0.* FROM staff AS s0 WHERE s0.id = ANY(:ids::text[])`,
+  ];
+}
+
+/**
+ * R-WO-11 the ranking a dispatcher asks for, among a roster of 200 (see roster): 40 open orders
+ * to ask about (categories, product lines and cities rotating) and 60 more dispatched two each to
+ * 30 technicians as their open load (by a supervisor's override, so the load does not depend on
+ * who is available). Orders are registered with idempotency keys and dispatched only while still
+ * REGISTERED, so the setup can be repeated in a run. Its floor is the SQL of one request.
+ */
+const recommendTechnicians = {
+  name: 'workorder.recommendTechnicians',
+  limit: 'recommendSql',
+  async prepare(ctx) {
+    const { gql } = ctx;
+    const ASKED = 40;
+    const LOADED = 60;
+    const technicians = await roster(ctx, 200);
+    const sites = await inParallel(REGIONS.length, (i) =>
+      customerWithOrder(gql, { city: REGIONS[i].city }).then((o) => ({ ...o, ...REGIONS[i] })),
+    );
+    const orders = await aliased(gql, {
+      field: 'registerWorkOrder',
+      type: 'RegisterWorkOrderInput',
+      selection: 'workOrder { id status }',
+      inputs: Array.from({ length: ASKED + LOADED }, (_, n) => {
+        const site = sites[n % sites.length];
+        return {
+          customerId: site.customerId,
+          assetId: site.assetId,
+          contact: { name: 'Bench Owner', phone: site.mobile },
+          address: { region: { province: site.province, city: site.city } },
+          areaType: 'URBAN',
+          distanceKm: 5,
+          faultDescription: 'fault for the recommendation bench',
+          category: CATEGORIES[n % CATEGORIES.length],
+          ...(n % 4 === 3 ? {} : { productLine: PRODUCT_LINES[n % PRODUCT_LINES.length] }),
+          channel: 'PHONE',
+          idempotencyKey: `rec-order-${n}`,
+        };
+      }),
+    });
+    await aliased(gql, {
+      field: 'dispatchWorkOrder',
+      type: 'DispatchWorkOrderInput',
+      selection: 'workOrder { id }',
+      roles: MANAGER,
+      inputs: orders
+        .map((o, n) => ({ o, n }))
+        .filter(({ o, n }) => n >= ASKED && o.workOrder.status === 'REGISTERED')
+        .map(({ o, n }) => ({
+          workOrderId: o.workOrder.id,
+          technicianIds: [technicians[((n % 30) * 7) % technicians.length]],
+          override: { reason: 'bench: open load' },
+        })),
+    });
+    const asked = orders.slice(0, ASKED).map((o) => o.workOrder.id);
+    const request = (i) =>
+      gql(
+        `query($id: ID!) { recommendTechnicians(workOrderId: $id) { rank
+          technician { id name region { province city } }
+          skillMatch regionMatch openOrders expectedStartAt slackHours reasons } }`,
+        { id: asked[i % asked.length] },
+        ['dispatcher'],
+        'bench-dispatcher',
+      );
+    const floor = {
+      service: 'workorder',
+      statements: recommendationSql(),
+      vars: {
+        id: asked[0],
+        at: new Date().toISOString(),
+        ids: `{${technicians.slice(0, 10).join(',')}}`,
+      },
+      what: 'order row + roster with leave and open load (one statement) + 10 staff rows',
+    };
+    return { request, floor };
   },
 };
 
@@ -487,6 +732,7 @@ module.exports = {
     customerWithAssets,
     customerWithAssetsDirect,
     dispatchBoard,
+    recommendTechnicians,
     registerWorkOrder,
     issueParts,
     registerComplaint,

@@ -472,6 +472,42 @@ describe('work orders through the gateway (docs/rules.md §2)', () => {
       expect(rows.slice(firstNotCarried).every((r) => !r.carriedOver)).toBe(true);
   });
 
+  it('serves the dispatch board with its customers and assets in the same SQL statements whatever the page size (batched, no N+1)', async () => {
+    for (let i = 0; i < 12; i++) {
+      const { customerId, assetId } = await customerWithAsset(
+        `Board ${i}`,
+        `LSVAA4187E21${String(i).padStart(5, '0')}`,
+      );
+      await register(intake(customerId, assetId));
+    }
+    const BOARD = `query Board($first: Int) { dispatchBoard(first: $first) { workOrder { id number customer { id name } asset { id vin } } } }`;
+    // What the services' own metrics count for GraphQL requests (each statement, BEGIN and COMMIT
+    // included), so relays, consumers and schedulers running meanwhile are not counted.
+    const graphqlStatements = async (service: 'workorder' | 'customer') => {
+      const text = await (await fetch(`${sys.adminUrls()[service]}/metrics`)).text();
+      return [
+        ...text.matchAll(
+          /^db_client_statements_total\{db_transaction_kind="graphql",[^}]*\} (\d+)$/gm,
+        ),
+      ].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const statementsOf = async (first: number) => {
+      const before = [await graphqlStatements('workorder'), await graphqlStatements('customer')];
+      const res = await sys.gql<{ dispatchBoard: unknown[] }>(BOARD, { first }, ['dispatcher']);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.dispatchBoard).toHaveLength(first);
+      return {
+        workorder: (await graphqlStatements('workorder')) - before[0]!,
+        customer: (await graphqlStatements('customer')) - before[1]!,
+      };
+    };
+    const small = await statementsOf(3);
+    const large = await statementsOf(12);
+    expect(small.workorder).toBeGreaterThan(0);
+    expect(small.customer).toBeGreaterThan(0);
+    expect(large).toEqual(small);
+  });
+
   it('checks roles: a technician cannot register or dispatch, an auditor reads but cannot cancel', async () => {
     const { customerId, assetId } = await customerWithAsset('Role Test', 'LSVAA4187E2000006');
     const asTech = await sys.gql(REGISTER, { input: intake(customerId, assetId) }, ['technician']);

@@ -48,6 +48,45 @@ export const customerFileLate = z.object({
 
 export type CustomerFileLate = z.infer<typeof customerFileLate>;
 
+/** Where a loan of a customer's paper file stands (R-CU-4). */
+export const archiveLoanStatus = z.enum([
+  'REQUESTED',
+  'APPROVED',
+  'REJECTED',
+  'LENT',
+  'RETURNED',
+  'CANCELLED',
+]);
+
+/**
+ * `customer.archive_loan_*` (R-CU-4): one step of a loan of a customer's paper file — requested,
+ * approved, rejected, lent, returned, cancelled, or found overdue — with the loan after the step
+ * and who took it, when and why. The audit trail of the borrowing cycle (借阅).
+ */
+export const customerArchiveLoan = z.object({
+  loanId: uuid,
+  customerId: uuid,
+  status: archiveLoanStatus,
+  /** Who asked for the file and takes it out. */
+  borrowerId: z.string(),
+  purpose: z.string(),
+  /** The business-local day the file is due back, `YYYY-MM-DD`. */
+  dueOn: isoDate,
+  /** When it is overdue: the close of business of `dueOn`. */
+  dueAt: isoInstant,
+  lentAt: isoInstant.nullable(),
+  returnedAt: isoInstant.nullable(),
+  /** The file's state when it came back; null before. */
+  returnCondition: z.enum(['INTACT', 'DAMAGED', 'INCOMPLETE']).nullable(),
+  /** Who took this step; null when the scheduler found the loan overdue. */
+  by: z.string().nullable(),
+  at: isoInstant,
+  /** The purpose, decision reason, cancellation reason or return notes given with the step. */
+  note: z.string().nullable(),
+});
+
+export type CustomerArchiveLoan = z.infer<typeof customerArchiveLoan>;
+
 /** The customer file as every customer event carries it (R-CU-1). */
 export const customerCreated = z.object({
   customerId: uuid,
@@ -217,5 +256,54 @@ export const customerEvents = {
     subject: 'the customer',
     summary:
       "A new customer's file is still incomplete 2 days after their first visit or repair (R-CU-6); once per customer.",
+  }),
+  archiveLoanRequested: defineEvent({
+    type: 'customer.archive_loan_requested',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: "A staff member asks to borrow a customer's paper file (R-CU-4).",
+  }),
+  archiveLoanApproved: defineEvent({
+    type: 'customer.archive_loan_approved',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: 'The archive keeper or a manager approves a loan request (R-CU-4).',
+  }),
+  archiveLoanRejected: defineEvent({
+    type: 'customer.archive_loan_rejected',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: 'The archive keeper or a manager rejects a loan request, with the reason (R-CU-4).',
+  }),
+  archiveLoanLent: defineEvent({
+    type: 'customer.archive_loan_lent',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: 'The paper file is handed out at the archive desk (R-CU-4).',
+  }),
+  archiveLoanReturned: defineEvent({
+    type: 'customer.archive_loan_returned',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: 'The paper file comes back to the archive desk, with its condition (R-CU-4).',
+  }),
+  archiveLoanCancelled: defineEvent({
+    type: 'customer.archive_loan_cancelled',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: 'A loan request is withdrawn before the file is handed out (R-CU-4).',
+  }),
+  archiveLoanOverdue: defineEvent({
+    type: 'customer.archive_loan_overdue',
+    version: 1,
+    data: customerArchiveLoan,
+    subject: 'the archive loan',
+    summary: 'A lent paper file is not back by the close of its due day (R-CU-4); once per loan.',
   }),
 };

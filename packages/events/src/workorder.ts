@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoInstant, region, uuid } from './common';
+import { isoDate, isoInstant, region, uuid } from './common';
 import { defineEvent } from './define';
 
 /**
@@ -177,6 +177,27 @@ export const slaPolicyChanged = z.object({
 
 export type SlaPolicyChanged = z.infer<typeof slaPolicyChanged>;
 
+/**
+ * `workorder.certificate_expiring` (R-WO-10): a technician's certificate expires within the
+ * reminder lead time (or has expired) — once per certificate and expiry date, so a renewal that
+ * moves the date is reminded again when its time comes.
+ */
+export const certificateExpiring = z.object({
+  staffId: z.string(),
+  staffName: z.string(),
+  team: z.string().nullable(),
+  stationCode: z.string().nullable(),
+  certificateCode: z.string(),
+  certificateName: z.string(),
+  /** The last business date it is valid. */
+  expiresOn: isoDate,
+  /** Calendar days from the reminder's business date to `expiresOn`: 0 on its last valid day, negative once expired. */
+  daysLeft: z.number().int(),
+  remindedAt: isoInstant,
+});
+
+export type CertificateExpiring = z.infer<typeof certificateExpiring>;
+
 const workOrder = 'the work order';
 
 /** The events of the work-order service, stream `<PREFIX>_WORKORDER`. */
@@ -250,5 +271,13 @@ export const workOrderEvents = {
     data: slaPolicyChanged,
     subject: 'the SLA policy (its id)',
     summary: 'A manager created, changed or retired an SLA policy: a new version (R-WO-12).',
+  }),
+  certificateExpiring: defineEvent({
+    type: 'workorder.certificate_expiring',
+    version: 1,
+    data: certificateExpiring,
+    subject: 'the staff member (their id)',
+    summary:
+      "A technician's certificate expires within the reminder lead time, or has expired (R-WO-10).",
   }),
 };

@@ -8,8 +8,8 @@ import {
 } from '@aftercare/kit';
 
 /**
- * How often the archive scheduler looks for handovers past their deadline (R-CU-3) and for new
- * customers' files past theirs (R-CU-6).
+ * How often the archive scheduler looks for handovers past their deadline (R-CU-3), for new
+ * customers' files past theirs (R-CU-6) and for lent paper files not back by their due day (R-CU-4).
  */
 export const archiveScheduler = schedulerSettings('ARCHIVE_SCHEDULER', 'ARCHIVE_SCAN_INTERVAL_MS', {
   everyMs: 60_000,
@@ -29,6 +29,8 @@ export const customerEnv = serviceEnv('customer', {
   READ_LOG_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** R-CU-4: read log rows held while writes fail; past it, reads are refused (UNAVAILABLE). */
   READ_LOG_BUFFER_ROWS: z.coerce.number().int().min(1000).max(1_000_000).default(50_000),
+  /** R-CU-4: the longest a paper file may be lent, in calendar days from the request or lending. */
+  ARCHIVE_LOAN_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(14),
 });
 
 export type CustomerConfig = ServiceConfig<typeof customerEnv>;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createBufferedInsert, defineService, loadTypeDefs } from '@aftercare/kit';
 import { customerV1 } from '@aftercare/proto';
 import { scanOverdueHandovers } from './app/archive';
+import { scanOverdueLoans } from './app/archive-loans';
 import type { CustomerDeps } from './app/deps';
 import type { ReadLogRow } from './app/read-log';
 import { scanCustomerFiles } from './app/file-completeness';
@@ -37,6 +38,7 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
       calendar: config.calendar,
       warrantyMonths: config.WARRANTY_MONTHS,
       fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
+      loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
       readLog,
       now: () => new Date(),
     };
@@ -59,6 +61,11 @@ export const customerService = defineService<CustomerConfig, CustomerDeps, Custo
       name: 'customer file scheduler',
       ...archiveScheduler.of(config),
       run: () => scanCustomerFiles(deps),
+    },
+    {
+      name: 'archive loan scheduler',
+      ...archiveScheduler.of(config),
+      run: () => scanOverdueLoans(deps),
     },
   ],
 });

@@ -14,6 +14,13 @@ export const slaScheduler = schedulerSettings('SLA_SCHEDULER', 'SLA_SCAN_INTERVA
   everyMs: 60_000,
 });
 
+/** R-WO-10: whether this replica sends certificate reminders (CERTIFICATE_SCHEDULER), and how often it looks. */
+export const certificateScheduler = schedulerSettings(
+  'CERTIFICATE_SCHEDULER',
+  'CERTIFICATE_SCAN_INTERVAL_MS',
+  { everyMs: 3_600_000 },
+);
+
 export const workOrderEnv = serviceEnv('workorder', {
   httpPort: 4102,
   grpcPort: 50102,
@@ -21,6 +28,9 @@ export const workOrderEnv = serviceEnv('workorder', {
 }).extend({
   CUSTOMER_GRPC_ADDRESS: grpcAddress('127.0.0.1:50101'),
   ...slaScheduler.env,
+  ...certificateScheduler.env,
+  /** R-WO-10 how many days before a certificate expires its holder's reminder goes out. */
+  CERTIFICATE_REMINDER_DAYS: z.coerce.number().int().min(0).max(366).default(30),
   /** R-WO-8 window: the same fault on the same asset within this many days is a repeat repair. */
   REPEAT_REPAIR_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Comma-separated fault category codes; default ELECTRICAL, MECHANICAL, … (domain/intake.ts). */

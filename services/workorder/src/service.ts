@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { defineService, loadTypeDefs } from '@aftercare/kit';
 import { workorderV1 } from '@aftercare/proto';
 import type { WorkOrderDeps } from './app/deps';
+import { remindExpiringCertificates } from './app/certificate-reminders';
 import { scanSlaBreaches } from './app/sla-scan';
 import { WORKORDER_COUNTERS } from './business-metrics';
 import { customerDirectory } from './clients/customer-directory';
-import { slaScheduler, type WorkOrderConfig } from './config';
+import { certificateScheduler, slaScheduler, type WorkOrderConfig } from './config';
 import { workOrderEntities } from './db/entities';
 import { workOrderMigrations } from './db/migrations';
 import {
@@ -36,6 +37,7 @@ export const workOrderService = defineService<WorkOrderConfig, WorkOrderDeps, Wo
       discountAuthority: DEFAULT_DISCOUNT_AUTHORITY,
       timelinessTarget: config.SERVICE_TIMELINESS_TARGET,
       defaultStation: config.DEFAULT_STATION_CODE ?? null,
+      certificateReminderDays: config.CERTIFICATE_REMINDER_DAYS,
     };
   },
   grpc: (server, deps) =>
@@ -49,6 +51,11 @@ export const workOrderService = defineService<WorkOrderConfig, WorkOrderDeps, Wo
   },
   schedulers: (deps, config) => [
     { name: 'sla scheduler', ...slaScheduler.of(config), run: () => scanSlaBreaches(deps) },
+    {
+      name: 'certificate reminders',
+      ...certificateScheduler.of(config),
+      run: () => remindExpiringCertificates(deps),
+    },
   ],
   counters: WORKORDER_COUNTERS,
 });

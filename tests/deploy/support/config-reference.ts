@@ -87,6 +87,7 @@ const MEANINGS: Record<string, string> = {
   CUSTOMER_GRPC_ADDRESS: "the customer service's gRPC server (host:port)",
   WORKORDER_GRPC_ADDRESS: "the work-order service's gRPC server (host:port)",
   SLA_SCHEDULER: 'run the SLA breach scan (safe on every replica)',
+  CERTIFICATE_SCHEDULER: 'run the certificate reminder scan (safe on every replica)',
   ARCHIVE_SCHEDULER: 'run the overdue-handover and customer-file scans (safe on every replica)',
   TOOL_SCHEDULER: 'run the overdue special-tool scan (safe on every replica)',
   COMPLAINT_SCHEDULER: 'run the escalation, overdue and re-count scans (safe on every replica)',
@@ -106,8 +107,9 @@ const MEANINGS: Record<string, string> = {
   WARRANTY_MONTHS:
     'R-CU-7 how long a warranty started by an installation or commissioning runs, in months',
   ARCHIVE_SCAN_INTERVAL_MS:
-    "How often the archive scheduler looks for handovers (R-CU-3) and new customers' files (R-CU-6) past their deadline.",
+    "How often the archive scheduler looks for handovers (R-CU-3), new customers' files (R-CU-6) and lent paper files (R-CU-4) past their deadline.",
   SLA_SCAN_INTERVAL_MS: 'How often the SLA scheduler looks for breaches (R-WO-3).',
+  CERTIFICATE_SCAN_INTERVAL_MS: 'How often the certificate reminder scan runs (R-WO-10).',
   TOOL_OVERDUE_SCAN_INTERVAL_MS:
     'R-IN-6: how often special tools still out after the working day are looked for.',
   COMPLAINT_SCAN_INTERVAL_MS:

@@ -50,3 +50,11 @@ export const CAN_READ_ARCHIVE: Role[] = [
 ];
 /** R-CU-4 who reads the read log of the archives (auditors; managers answer for their staff). */
 export const CAN_AUDIT_READS: Role[] = ['auditor', 'manager'];
+
+/**
+ * R-CU-4 borrowing a paper file. Staff who work with archives ask for one (the auditor only
+ * reads, and another service never borrows paper); the archive keeper (`customer_relations`,
+ * 客户关爱部档案管理员) or a manager decides, hands it out and takes it back.
+ */
+export const CAN_REQUEST_LOAN: Role[] = ['agent', 'workshop', 'customer_relations', 'manager'];
+export const CAN_KEEP_ARCHIVE: Role[] = ['customer_relations', 'manager'];

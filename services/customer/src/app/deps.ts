@@ -15,5 +15,7 @@ export interface CustomerDeps {
   fileCompletenessDays: number;
   /** R-CU-4: every read of a customer or asset file, written in batches (ADR 0031). */
   readLog: BufferedInsert<ReadLogRow>;
+  /** R-CU-4: a paper file is lent for at most this many calendar days. */
+  loanMaxDays: number;
   now: () => Date;
 }

@@ -1,5 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import type { ArchiveDocumentKind, HandoverSource } from '../domain/archive';
+import type { LoanStatus, LoanStep, ReturnCondition } from '../domain/archive-loan';
 import type { AssetKind } from '../domain/asset';
 import type { AssetChangeKind, UnitSwap } from '../domain/asset-lifecycle';
 import type { ContactChannel, ContactDirection, ContactPurpose } from '../domain/contact-log';
@@ -357,6 +358,81 @@ export const ArchiveReadSchema = new EntitySchema<ArchiveReadRecord>({
   },
 });
 
+/** R-CU-4 one loan of a customer's paper file, from the request to the return. */
+export class ArchiveLoanRecord {
+  id!: string;
+  customerId!: string;
+  status!: LoanStatus;
+  /** The borrower: who asked for the file and takes it out. */
+  requestedBy!: string;
+  purpose!: string;
+  requestedAt!: Date;
+  /** The business-local day the file is due back. */
+  dueOn!: string;
+  /** When it is overdue: the close of business of `dueOn`. */
+  dueAt!: Date;
+  decidedBy: string | null = null;
+  decidedAt: Date | null = null;
+  lentBy: string | null = null;
+  lentAt: Date | null = null;
+  returnedAt: Date | null = null;
+  returnReceivedBy: string | null = null;
+  returnCondition: ReturnCondition | null = null;
+  returnNotes: string | null = null;
+  /** Set with the `customer.archive_loan_overdue` event in one transaction: at most one per loan. */
+  overdueReportedAt: Date | null = null;
+  version = 1;
+}
+
+export const ArchiveLoanSchema = new EntitySchema<ArchiveLoanRecord>({
+  class: ArchiveLoanRecord,
+  tableName: 'archive_loan',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    customerId: { type: 'uuid' },
+    status: { type: 'string' },
+    requestedBy: { type: 'string' },
+    purpose: { type: 'string' },
+    requestedAt: { type: 'Date', columnType: 'timestamptz' },
+    dueOn: { type: 'string', columnType: 'date' },
+    dueAt: { type: 'Date', columnType: 'timestamptz' },
+    decidedBy: { type: 'string', nullable: true },
+    decidedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    lentBy: { type: 'string', nullable: true },
+    lentAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    returnedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    returnReceivedBy: { type: 'string', nullable: true },
+    returnCondition: { type: 'string', nullable: true },
+    returnNotes: { type: 'string', nullable: true },
+    overdueReportedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    version: { type: 'integer' },
+  },
+});
+
+/** R-CU-4 one step of a loan — who, when, why — the borrowing cycle's audit trail. */
+export class ArchiveLoanStepRecord {
+  id!: string;
+  loanId!: string;
+  step!: LoanStep;
+  /** Null for the scheduler's overdue finding. */
+  by: string | null = null;
+  at!: Date;
+  note: string | null = null;
+}
+
+export const ArchiveLoanStepSchema = new EntitySchema<ArchiveLoanStepRecord>({
+  class: ArchiveLoanStepRecord,
+  tableName: 'archive_loan_step',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    loanId: { type: 'uuid' },
+    step: { type: 'string' },
+    by: { type: 'string', fieldName: 'by_user', nullable: true },
+    at: { type: 'Date', columnType: 'timestamptz' },
+    note: { type: 'string', nullable: true },
+  },
+});
+
 export const customerEntities = [
   CustomerSchema,
   CustomerChangeSchema,
@@ -367,4 +443,6 @@ export const customerEntities = [
   ArchiveDocumentSchema,
   CustomerFileCheckSchema,
   ArchiveReadSchema,
+  ArchiveLoanSchema,
+  ArchiveLoanStepSchema,
 ];

@@ -20,6 +20,8 @@ import {
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
 import { documentsOf, getHandover, handoversOf, receiveHandover, recordSale } from '../app/archive';
+import * as loans from '../app/archive-loans';
+import { isOverdue } from '../domain/archive-loan';
 import {
   type FileCompleteness,
   fileCompletenessOf,
@@ -57,6 +59,8 @@ import type {
   ArchiveDocumentRecord,
   ArchiveHandoverRecord,
   ArchiveReadRecord,
+  ArchiveLoanRecord,
+  ArchiveLoanStepRecord,
   AssetChangeRecord,
   AssetRecord,
   CustomerChangeRecord,
@@ -84,6 +88,9 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
     ),
     documentsOfHandover: new DataLoader<string, ArchiveDocumentRecord[]>((ids) =>
       documentsOf(em, identity, ids),
+    ),
+    stepsOfLoan: new DataLoader<string, ArchiveLoanStepRecord[]>((ids) =>
+      loans.stepsOfLoans(em, identity, ids),
     ),
   };
 }
@@ -204,6 +211,13 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       ) => archiveReads(ctx.em, me(ctx), args.filter ?? {}, args).then(toConnection),
       archiveReadExport: (_: unknown, args: { filter: object }, ctx: CustomerContext) =>
         exportArchiveReads(ctx.em, me(ctx), args.filter),
+      archiveLoan: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
+        loans.getArchiveLoan(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      archiveLoans: (
+        _: unknown,
+        args: PageArgs & { filter?: loans.ArchiveLoanFilter },
+        ctx: CustomerContext,
+      ) => loans.archiveLoans(deps, ctx.em, me(ctx), args.filter ?? {}, args).then(toConnection),
     },
     Mutation: {
       createCustomer: async (_: unknown, { input }: { input: object }, ctx: CustomerContext) => ({
@@ -241,6 +255,7 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         handover: await receiveHandover(deps, ctx.identity, input),
       }),
       ...assetMutations(deps),
+      ...loanMutations(deps),
     },
     Customer: {
       __resolveReference: (ref: { id: string }, ctx: CustomerContext, info: Info) =>
@@ -269,6 +284,21 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
           .then(toConnection),
       fileCompleteness: (c: CustomerRecord, _: Args, ctx: CustomerContext, info: Info) =>
         fileCompletenessOf(deps, ctx.em, me(ctx), c.id).then(logged(ctx, info, itsCustomer(c))),
+      archiveLoans: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        loans
+          .archiveLoans(deps, ctx.em, me(ctx), { customerId: c.id }, page)
+          .then(logged(ctx, info, itsCustomer(c)))
+          .then(toConnection),
+    },
+    ArchiveLoan: {
+      customer: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.customer.load(l.customerId).then(logged(ctx, info, aCustomer)),
+      borrowerId: (l: ArchiveLoanRecord) => l.requestedBy,
+      overdue: (l: ArchiveLoanRecord) => isOverdue(l, deps.now()),
+      returnedLate: (l: ArchiveLoanRecord) =>
+        l.returnedAt !== null && l.returnedAt.getTime() > l.dueAt.getTime(),
+      history: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext) =>
+        ctx.loaders.stepsOfLoan.load(l.id),
     },
     CustomerFileCompleteness: {
       customer: (f: FileCompleteness, _: Args, ctx: CustomerContext, info: Info) =>
@@ -332,5 +362,28 @@ function assetMutations(deps: CustomerDeps) {
     extendAssetContract: changing(lifecycle.extendAssetContract),
     transferAsset: changing(lifecycle.transferAsset),
     startAssetWarranty: changing(lifecycle.startAssetWarranty),
+  };
+}
+
+/** R-CU-4: each step of a loan answers with the loan after it. */
+function loanMutations(deps: CustomerDeps) {
+  const step =
+    <I>(
+      useCase: (
+        deps: CustomerDeps,
+        caller: Identity | null,
+        input: I,
+      ) => Promise<ArchiveLoanRecord>,
+    ) =>
+    async (_: unknown, { input }: { input: I }, ctx: CustomerContext) => ({
+      loan: await useCase(deps, ctx.identity, input),
+    });
+  return {
+    requestArchiveLoan: step(loans.requestArchiveLoan),
+    approveArchiveLoan: step(loans.approveArchiveLoan),
+    rejectArchiveLoan: step(loans.rejectArchiveLoan),
+    lendArchiveLoan: step(loans.lendArchiveLoan),
+    returnArchiveLoan: step(loans.returnArchiveLoan),
+    cancelArchiveLoan: step(loans.cancelArchiveLoan),
   };
 }

@@ -46,6 +46,12 @@ const MUTATIONS: Record<string, string> = {
   extendAssetContract: `extendAssetContract(input: { assetId: "${ID}", endDate: "2028-01-01" }) { asset { id } }`,
   transferAsset: `transferAsset(input: { assetId: "${ID}", newCustomerId: "${ID}", reason: "r" }) { asset { id } }`,
   startAssetWarranty: `startAssetWarranty(input: { assetId: "${ID}", startDate: "2027-01-01" }) { asset { id } }`,
+  requestArchiveLoan: `requestArchiveLoan(input: { customerId: "${ID}", purpose: "p", dueOn: "2027-01-01" }) { loan { id } }`,
+  approveArchiveLoan: `approveArchiveLoan(input: { loanId: "${ID}" }) { loan { id } }`,
+  rejectArchiveLoan: `rejectArchiveLoan(input: { loanId: "${ID}", reason: "r" }) { loan { id } }`,
+  lendArchiveLoan: `lendArchiveLoan(input: { loanId: "${ID}" }) { loan { id } }`,
+  returnArchiveLoan: `returnArchiveLoan(input: { loanId: "${ID}", condition: INTACT }) { loan { id } }`,
+  cancelArchiveLoan: `cancelArchiveLoan(input: { loanId: "${ID}", reason: "r" }) { loan { id } }`,
 };
 const QUERIES: Record<string, string> = {
   customer: `customer(id: "${ID}") { id }`,
@@ -56,6 +62,8 @@ const QUERIES: Record<string, string> = {
   incompleteCustomerFiles: `incompleteCustomerFiles { totalCount }`,
   archiveReads: `archiveReads { totalCount }`,
   archiveReadExport: `archiveReadExport(filter: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { rows }`,
+  archiveLoan: `archiveLoan(id: "${ID}") { id }`,
+  archiveLoans: `archiveLoans { totalCount }`,
 };
 
 const rootFields = (type: 'Query' | 'Mutation') => rootFieldNames(SCHEMA_PATH, type);
@@ -69,6 +77,8 @@ const tables = [
   'contact_log',
   'archive_handover',
   'archive_document',
+  'archive_loan',
+  'archive_loan_step',
   'outbox',
 ];
 const counts = () => Promise.all(tables.map((t) => rowCount(env.env.DATABASE_URL!, t)));
@@ -130,7 +140,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     agent,
   );
   const nested = `query($c: ID!, $a: ID!) {
-    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } }
+    customer(id: $c) { archiveHandovers { nodes { id } } fileCompleteness { status } archiveLoans { totalCount } }
     asset(id: $a) { archiveHandovers { nodes { id } } }
   }`;
   const vars = { c: customerId, a: assetId };
@@ -142,7 +152,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     });
     expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
       role,
-      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
     ]);
   }
   const audited = await subgraphData<{

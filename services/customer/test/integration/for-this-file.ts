@@ -34,6 +34,7 @@ export function customerForThisFile(
       warrantyMonths: config.WARRANTY_MONTHS,
       fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
       readLog: running!.readLog,
+      loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
       now: () => new Date(),
     };
   });

@@ -37,6 +37,7 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+const todayHere = () => service.config.calendar.localDate(new Date());
 const rows = (table: string) => () => rowCount(env.env.DATABASE_URL!, table);
 const httpPort = () => service.httpPort;
 
@@ -78,6 +79,14 @@ const assetOf = (variant: number) => {
       ).then((d) => d.registerAsset.asset.id),
     );
   return assetsOfVariant.get(variant)!;
+};
+
+// R-CU-4 one open loan per file: each variant borrows its own customer's file.
+const customersOfVariant = new Map<number, Promise<string>>();
+const customerOf = (variant: number) => {
+  if (!customersOfVariant.has(variant))
+    customersOfVariant.set(variant, newCustomerId(`Loan ${variant}`));
+  return customersOfVariant.get(variant)!;
 };
 
 const grpcCustomer = (variant: number, key = '') =>
@@ -171,6 +180,29 @@ const creates: [string, IdempotentCreate][] = [
           query: `mutation($input: RecordAssetSaleInput!) { recordAssetSale(input: $input) { handover { id } } }`,
           variables: () => ({ input: { assetId, idempotencyKey: key } }),
           id: (d) => d.recordAssetSale.handover.id,
+        })(v, key);
+      },
+    },
+  ],
+  [
+    'requestArchiveLoan (GraphQL)',
+    {
+      rows: rows('archive_loan'),
+      call: async (v, key) => {
+        const customerId = await customerOf(v);
+        return subgraphCreate<{ requestArchiveLoan: { loan: { id: string } } }>({
+          httpPort,
+          caller: agent,
+          query: `mutation($input: RequestArchiveLoanInput!) { requestArchiveLoan(input: $input) { loan { id } } }`,
+          variables: () => ({
+            input: {
+              customerId,
+              purpose: 'warranty claim',
+              dueOn: todayHere(),
+              idempotencyKey: key,
+            },
+          }),
+          id: (d) => d.requestArchiveLoan.loan.id,
         })(v, key);
       },
     },

@@ -27,4 +27,6 @@ export interface WorkOrderDeps {
   timelinessTarget: number;
   /** Station of orders registered by staff with no station on the roster (DEFAULT_STATION_CODE). */
   defaultStation?: string | null;
+  /** R-WO-10 days before a certificate's expiry that its reminder goes out (CERTIFICATE_REMINDER_DAYS). */
+  certificateReminderDays?: number;
 }

@@ -19,6 +19,8 @@ import { StaffLeaveRecord, StaffRecord, WorkOrderRecord } from '../db/entities';
 import {
   type Availability,
   availabilityAt,
+  type Candidate,
+  availabilityIn,
   type Certificate,
   expiringCertificates,
   LEAVE_KINDS,
@@ -33,6 +35,7 @@ import {
   isWorkDone,
   WORK_ORDER_STATUSES,
   regionOf,
+  shiftClockAt,
   type Technician,
 } from '../domain';
 import { CAN_DISPATCH, CAN_MANAGE_STAFF, CAN_READ, CAN_READ_BOARD } from './access';
@@ -231,14 +234,11 @@ export async function technicianAvailability(
         at,
       )
     : [];
+  const clock = shiftClockAt(at, deps.calendar);
   return staff
     .map((s) => ({
       staff: s,
-      ...availabilityAt(
-        { ...s, leave: leave.filter((l) => l.staffId === s.id) },
-        at,
-        deps.calendar,
-      ),
+      ...availabilityIn({ ...s, leave: leave.filter((l) => l.staffId === s.id) }, clock),
     }))
     .sort((a, b) => Number(b.available) - Number(a.available));
 }
@@ -288,13 +288,7 @@ export async function recommendFor(
       'WORK_ORDER_NOT_OPEN',
     );
   }
-  const staff = await em.find(StaffRecord, { active: true }, { limit: 2000 });
-  const ids = staff.map((s) => s.id);
-  const [leave, load] = await Promise.all([leaveAt(em, ids, appointedAt), openOrderCounts(em)]);
-  const candidates = staff.map((s) => ({
-    ...technicianOf(s, leave),
-    openOrders: load.get(s.id) ?? 0,
-  }));
+  const candidates = await rankingRoster(em, appointedAt);
   const target = {
     region: regionOf(order),
     category: order.category,
@@ -302,19 +296,66 @@ export async function recommendFor(
     appointedAt,
     calendar: deps.calendar,
   };
+  const ranked = recommendTechnicians(candidates, target, boardDueAt(order), deps.calendar);
+  const top = ranked.slice(0, first);
+  const staff = top.length
+    ? await em.find(StaffRecord, { id: { $in: top.map((r) => r.technicianId) } })
+    : [];
   const byId = new Map(staff.map((s) => [s.id, s]));
-  return recommendTechnicians(candidates, target, boardDueAt(order), deps.calendar)
-    .slice(0, first)
-    .map((r) => ({ ...r, staff: byId.get(r.technicianId)! }));
+  // One taken off the roster since the ranking read it is left out.
+  return top.flatMap((r) => {
+    const s = byId.get(r.technicianId);
+    return s ? [{ ...r, staff: s }] : [];
+  });
 }
 
-/** Open orders per technician, their current load (R-WO-11): one grouped query. */
-async function openOrderCounts(em: EntityManager): Promise<Map<string, number>> {
+interface RosterRow {
+  id: string;
+  skills: string[];
+  province: string | null;
+  city: string | null;
+  qualifications: StaffRecord['qualifications'];
+  shifts: StaffRecord['shifts'];
+  leave: { id: string; startsAt: string; endsAt: string; kind: string }[];
+  open_orders: number;
+}
+
+/**
+ * R-WO-11 every active technician as the ranking sees them, in one statement: their
+ * qualifications and shifts, their leave covering `at`, and their open orders (load). Plain rows,
+ * not entities: ranking a roster of hundreds must not cost an ORM entity per person; the few
+ * recommended are read as entities afterwards.
+ */
+async function rankingRoster(em: EntityManager, at: Date): Promise<Candidate[]> {
   const busy = WORK_ORDER_STATUSES.filter((st) => isOpen(st) && !isWorkDone(st));
   const rows = (await em.execute(
-    `SELECT t AS id, count(*)::int AS n FROM work_order, unnest(technician_ids) AS t
-      WHERE status IN (?) GROUP BY t`,
-    [busy],
-  )) as { id: string; n: number }[];
-  return new Map(rows.map((r) => [r.id, r.n]));
+    `SELECT s.id, s.skills, s.province, s.city, s.qualifications, s.shifts,
+            coalesce(l.leave, '[]') AS leave, coalesce(w.n, 0)::int AS open_orders
+       FROM staff s
+       LEFT JOIN LATERAL (
+         SELECT json_agg(json_build_object('id', id, 'startsAt', starts_at, 'endsAt', ends_at,
+                                           'kind', kind)) AS leave
+           FROM staff_leave
+          WHERE staff_id = s.id AND cancelled_at IS NULL AND starts_at <= ? AND ends_at > ?) l ON true
+       LEFT JOIN (
+         SELECT t AS id, count(*) AS n FROM work_order, unnest(technician_ids) AS t
+          WHERE status IN (?) GROUP BY t) w ON w.id = s.id
+      WHERE s.active
+      LIMIT 2000`,
+    [at, at, busy],
+  )) as RosterRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    active: true,
+    skills: r.skills,
+    region: regionOf(r),
+    qualifications: r.qualifications,
+    shifts: r.shifts,
+    leave: r.leave.map((l) => ({
+      ...l,
+      startsAt: new Date(l.startsAt),
+      endsAt: new Date(l.endsAt),
+    })),
+    openOrders: r.open_orders,
+  }));
 }

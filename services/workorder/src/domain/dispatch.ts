@@ -1,10 +1,11 @@
 import { BusinessCalendar } from '@aftercare/calendar';
 import { conflict, invalidArgument } from '@aftercare/kit/domain';
 import {
-  availabilityAt,
+  availabilityIn,
   type PeopleRefusal,
   type PersonOnRoster,
   qualificationFor,
+  shiftClockAt,
 } from './people';
 import { REASSIGNABLE_STATUSES, WorkOrderStatus, isOpen } from './status';
 import { Region, requiredText } from './values';
@@ -165,30 +166,44 @@ export function peopleRefusals(
   technician: Technician,
   target: DispatchTarget,
 ): { code: PeopleRefusal; message: string }[] {
+  return peopleRefusalsFor(target)(technician);
+}
+
+/**
+ * peopleRefusals for many technicians at one appointment (R-WO-11 checks a whole roster): what
+ * depends on the appointment alone, its time in the business time zone, is worked out once.
+ */
+export function peopleRefusalsFor(
+  target: DispatchTarget,
+): (technician: Technician) => { code: PeopleRefusal; message: string }[] {
   const { appointedAt, calendar } = target;
-  const refusals: { code: PeopleRefusal; message: string }[] = [];
   const when = calendar.toLocalIso(appointedAt).slice(0, 16);
-  const availability = availabilityAt(technician, appointedAt, calendar);
-  if (!availability.available) {
-    refusals.push({
-      code: 'TECHNICIAN_ABSENT',
-      message: `technician ${technician.id} is ${availability.reason === 'ON_LEAVE' ? 'on leave' : 'off shift'} at ${when}`,
-    });
-  }
+  const day = calendar.localDate(appointedAt);
+  const clock = shiftClockAt(appointedAt, calendar);
   const job = { category: target.category, productLine: target.productLine };
-  const qualification = qualificationFor(technician, job, calendar.localDate(appointedAt));
-  if (qualification === 'NOT_QUALIFIED') {
-    refusals.push({
-      code: qualification,
-      message: `technician ${technician.id} is not qualified for ${job.category}${job.productLine ? ` on ${job.productLine}` : ''}`,
-    });
-  } else if (qualification === 'CERTIFICATE_EXPIRED') {
-    refusals.push({
-      code: qualification,
-      message: `the certificate technician ${technician.id} needs for ${job.category} has expired by ${when.slice(0, 10)}`,
-    });
-  }
-  return refusals;
+  return (technician) => {
+    const refusals: { code: PeopleRefusal; message: string }[] = [];
+    const availability = availabilityIn(technician, clock);
+    if (!availability.available) {
+      refusals.push({
+        code: 'TECHNICIAN_ABSENT',
+        message: `technician ${technician.id} is ${availability.reason === 'ON_LEAVE' ? 'on leave' : 'off shift'} at ${when}`,
+      });
+    }
+    const qualification = qualificationFor(technician, job, day);
+    if (qualification === 'NOT_QUALIFIED') {
+      refusals.push({
+        code: qualification,
+        message: `technician ${technician.id} is not qualified for ${job.category}${job.productLine ? ` on ${job.productLine}` : ''}`,
+      });
+    } else if (qualification === 'CERTIFICATE_EXPIRED') {
+      refusals.push({
+        code: qualification,
+        message: `the certificate technician ${technician.id} needs for ${job.category} has expired by ${when.slice(0, 10)}`,
+      });
+    }
+    return refusals;
+  };
 }
 
 /**

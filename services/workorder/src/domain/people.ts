@@ -226,24 +226,49 @@ export interface Availability {
   leave: Leave | null;
 }
 
+/**
+ * An instant as shifts read it: its weekday (1 = Monday) and HH:MM in the business time zone, and
+ * whether the business calendar counts it as working time. Time-zone arithmetic is what checking
+ * a person costs most, so a roster checked against one instant works it out once (shiftClockAt).
+ */
+export interface ShiftClock {
+  at: Date;
+  weekday: number;
+  time: string;
+  workingTime: boolean;
+}
+
+export function shiftClockAt(at: Date, calendar: BusinessCalendar): ShiftClock {
+  const local = calendar.toLocalIso(at); // YYYY-MM-DDTHH:MM…
+  return {
+    at,
+    weekday: ((new Date(`${local.slice(0, 10)}T00:00:00Z`).getUTCDay() + 6) % 7) + 1,
+    time: local.slice(11, 16),
+    workingTime: calendar.isWorkingTime(at),
+  };
+}
+
 /** R-WO-10 whether a technician is at work at `at`: not on leave, and inside a shift. */
 export function availabilityAt(
   p: PersonOnRoster,
   at: Date,
   calendar: BusinessCalendar,
 ): Availability {
+  return availabilityIn(p, shiftClockAt(at, calendar));
+}
+
+/** R-WO-10 availabilityAt with the instant's clock worked out already. */
+export function availabilityIn(p: PersonOnRoster, clock: ShiftClock): Availability {
+  const { at } = clock;
   const leave = p.leave.find((l) => l.startsAt <= at && at < l.endsAt) ?? null;
   if (leave) return { available: false, reason: 'ON_LEAVE', leave };
-  if (!inShift(p.shifts, at, calendar))
-    return { available: false, reason: 'OFF_SHIFT', leave: null };
+  if (!inShift(p.shifts, clock)) return { available: false, reason: 'OFF_SHIFT', leave: null };
   return { available: true, reason: null, leave: null };
 }
 
-function inShift(shifts: readonly Shift[] | null, at: Date, calendar: BusinessCalendar): boolean {
-  if (shifts === null) return calendar.isWorkingTime(at);
-  const local = calendar.toLocalIso(at); // YYYY-MM-DDTHH:MM…
-  const weekday = ((new Date(`${local.slice(0, 10)}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-  const time = local.slice(11, 16);
+function inShift(shifts: readonly Shift[] | null, clock: ShiftClock): boolean {
+  if (shifts === null) return clock.workingTime;
+  const { weekday, time } = clock;
   return shifts.some((s) => s.weekday === weekday && s.start <= time && time < s.end);
 }
 

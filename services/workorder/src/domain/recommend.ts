@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
-import { type DispatchTarget, peopleRefusals, type Technician } from './dispatch';
+import { type DispatchTarget, peopleRefusalsFor, type Technician } from './dispatch';
 
 /**
  * R-WO-11: the working hours an open order ahead of the job is assumed to take a technician. The
@@ -67,15 +67,28 @@ export function recommendTechnicians(
   nextDueAt: Date | null,
   calendar: BusinessCalendar,
 ): Recommendation[] {
-  return candidates
-    .filter((c) => c.active && peopleRefusals(c, target).length === 0)
-    .map((c) => {
+  const refusals = peopleRefusalsFor(target);
+  // When one could start and the slack left depend on the load alone: worked out once per load,
+  // not once per person (time-zone arithmetic is most of what ranking a roster costs).
+  const timings = new Map<number, { expectedStartAt: Date; slackHours: number | null }>();
+  const timingOf = (openOrders: number) => {
+    let timing = timings.get(openOrders);
+    if (!timing) {
       const expectedStartAt = calendar.addWorkingHours(
         target.appointedAt,
-        c.openOrders * HOURS_PER_OPEN_ORDER,
+        openOrders * HOURS_PER_OPEN_ORDER,
       );
       const slackHours =
         nextDueAt === null ? null : hours(calendar.workingTimeBetween(expectedStartAt, nextDueAt));
+      timing = { expectedStartAt, slackHours };
+      timings.set(openOrders, timing);
+    }
+    return timing;
+  };
+  return candidates
+    .filter((c) => c.active && refusals(c).length === 0)
+    .map((c) => {
+      const { expectedStartAt, slackHours } = timingOf(c.openOrders);
       const skill = skillMatch(c, target);
       const region = regionMatch(c, target);
       return {

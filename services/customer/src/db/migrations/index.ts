@@ -4,6 +4,7 @@ import { ArchiveHandoverMigration } from './0002-archive-handover';
 import { AssetLifecycleMigration } from './0003-asset-lifecycle';
 import { FileCompletenessMigration } from './0004-file-completeness';
 import { ArchiveReadLogMigration } from './0005-archive-read-log';
+import { ArchiveLoansMigration } from './0006-archive-loans';
 
 export const customerMigrations: MigrationObject[] = [
   { name: '0001_customer_archive', class: CustomerArchiveMigration },
@@ -11,4 +12,5 @@ export const customerMigrations: MigrationObject[] = [
   { name: '0003_asset_lifecycle', class: AssetLifecycleMigration },
   { name: '0004_file_completeness', class: FileCompletenessMigration },
   { name: '0005_archive_read_log', class: ArchiveReadLogMigration },
+  { name: '0006_archive_loans', class: ArchiveLoansMigration },
 ];
