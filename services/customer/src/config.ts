@@ -26,6 +26,10 @@ export const customerEnv = serviceEnv('customer', {
   WARRANTY_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** R-CU-6: calendar days from a new customer's first visit or repair to a complete file. */
   FILE_COMPLETENESS_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  /** R-CU-4: how long a file read waits in memory before its log row is written (at most lost in a crash). */
+  READ_LOG_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** R-CU-4: read log rows held while writes fail; past it, reads are refused (UNAVAILABLE). */
+  READ_LOG_BUFFER_ROWS: z.coerce.number().int().min(1000).max(1_000_000).default(50_000),
   /** R-CU-4: the longest a paper file may be lent, in calendar days from the request or lending. */
   ARCHIVE_LOAN_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /** R-CU-4: years a customer file is kept after its last activity before it may be destroyed. */

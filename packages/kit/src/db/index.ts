@@ -9,3 +9,4 @@ export * from './change-one';
 export * from './record-once';
 export * from './number-series';
 export * from './unavailable';
+export * from './buffered-insert';

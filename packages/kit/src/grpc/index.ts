@@ -15,7 +15,7 @@ export { currentIdentity, runWithIdentity } from './context';
 export { HealthStatus, OVERALL_HEALTH } from './health';
 export type { ServingStatus } from './health';
 export type { GrpcLogger } from './logger';
-export { createGrpcServer } from './server';
+export { callerServiceOf, createGrpcServer } from './server';
 export type {
   CallContext,
   GrpcServer,

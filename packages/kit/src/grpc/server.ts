@@ -13,7 +13,7 @@ import type { Identity } from '../auth';
 import { unavailableFrom } from '../db/unavailable';
 import { AppError, isAppError } from '../errors';
 import { findRefusal, TEXT_MAX_LENGTH } from '../input-policy';
-import { IDENTITY_HEADER, type InternalAuth } from '../internal-auth';
+import { IDENTITY_HEADER, type InternalAuth, signerOfVerified } from '../internal-auth';
 import type { AccessLog } from '../observability/access-log';
 import { rpcServerDuration } from '../observability/instruments';
 import { secondsSince, type Metrics } from '../observability/registry';
@@ -36,6 +36,12 @@ export interface CallContext {
   metadata: Metadata;
   /** Full method path, e.g. `/aftercare.customer.v1.CustomerService/GetCustomer`. */
   method: string;
+}
+
+/** The service whose verified token made the call (`gateway` relays people): who asked, besides for whom. */
+export function callerServiceOf(ctx: Pick<CallContext, 'metadata'>): string | null {
+  const [token] = ctx.metadata.get(IDENTITY_HEADER);
+  return typeof token === 'string' ? signerOfVerified(token) : null;
 }
 
 export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;

@@ -14,6 +14,7 @@ export {
   IDENTITY_TOKEN_LIFETIME_S,
   type InternalAuth,
   type InternalAuthOptions,
+  signerOfVerified,
   type VerifyExpectations,
 } from './token';
 export { internalAuthEnv, requireInternalAuth } from './config';

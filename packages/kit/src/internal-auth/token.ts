@@ -156,6 +156,19 @@ export function createInternalAuth(options: InternalAuthOptions): InternalAuth {
 }
 
 /**
+ * The signer of a token `verify` has accepted: the process that made the call (`gateway` for the
+ * people it relays). Decoded only, so never for a token that was not verified first.
+ */
+export function signerOfVerified(token: string): string | null {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Only a service acting on its own behalf holds the `service` role; the gateway relays people,
  * so a gateway token claiming it is no service.
  */

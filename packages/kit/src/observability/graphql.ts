@@ -31,6 +31,10 @@ const storage = new AsyncLocalStorage<Observation>();
  */
 const GATEWAY_FETCH_SUFFIX = /__[a-z][a-z0-9_]*__\d+$/;
 
+/** The client's operation name behind a subgraph fetch's (`<operation>__<subgraph>__<n>`). */
+export const clientOperationName = (name: string | null | undefined): string | undefined =>
+  name?.replace(GATEWAY_FETCH_SUFFIX, '') || undefined;
+
 /** Distinct operation names kept per process before further ones are labelled `other`. */
 const MAX_OPERATION_NAMES = 200;
 const operationLabels = new WeakMap<Metrics, (name: string) => string>();
@@ -57,7 +61,7 @@ export function graphqlObservationPlugin<
       if (identity) observation.userId = identity.userId;
       return {
         async didResolveOperation({ operationName, operation }) {
-          const name = operationName?.replace(GATEWAY_FETCH_SUFFIX, '') || ANONYMOUS;
+          const name = clientOperationName(operationName) ?? ANONYMOUS;
           observation.operationName = observation.label(name);
           observation.operationType = operation?.operation;
           observation.work.name = observation.operationName;

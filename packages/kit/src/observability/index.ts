@@ -3,7 +3,7 @@ export { ANONYMOUS, OTHER, boundedLabel } from './labels';
 export { createAccessLog, type AccessEntry, type AccessLog } from './access-log';
 export { runAsWork, type WorkScope } from './work-scope';
 export * as instruments from './instruments';
-export { graphqlObservationPlugin } from './graphql';
+export { clientOperationName, graphqlObservationPlugin } from './graphql';
 export { instrumentTransactions } from './transactions';
 export { countStatements } from './statements';
 export { countPublishedEvents, type EventCounter, eventCounter } from './business';

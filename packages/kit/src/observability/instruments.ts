@@ -191,3 +191,26 @@ export const schedulerLastSuccess = (m: Metrics) =>
     help: 'Unix time of the last successful round, by scheduler',
     labelNames: ['scheduler'] as const,
   });
+
+const BUFFERED_LABELS = ['db_table'] as const;
+
+export const bufferedRows = (m: Metrics) =>
+  m.counter({
+    name: 'db_client_buffered_rows_total',
+    help: 'Rows of append-only tables written in batches (e.g. the archive read log), by table and outcome: written, or refused because the buffer was full',
+    labelNames: [...BUFFERED_LABELS, 'outcome'] as const,
+  });
+
+export const bufferedFlushFailures = (m: Metrics) =>
+  m.counter({
+    name: 'db_client_buffered_flush_failures_total',
+    help: 'Batched INSERTs that failed (their rows stay buffered and are retried), by table',
+    labelNames: BUFFERED_LABELS,
+  });
+
+export const bufferedPending = (m: Metrics) =>
+  m.gauge({
+    name: 'db_client_buffered_rows_pending',
+    help: 'Rows buffered in memory, not written yet, by table',
+    labelNames: BUFFERED_LABELS,
+  });

@@ -55,6 +55,8 @@ export const CAN_READ_ARCHIVE: Role[] = [
   'auditor',
   'service',
 ];
+/** R-CU-4 who reads the read log of the archives (auditors; managers answer for their staff). */
+export const CAN_AUDIT_READS: Role[] = ['auditor', 'manager'];
 
 /**
  * R-CU-4 borrowing a paper file. Staff who work with archives ask for one (the auditor only

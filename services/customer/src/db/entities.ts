@@ -322,6 +322,43 @@ export const CustomerFileCheckSchema = new EntitySchema<CustomerFileCheckRecord>
   },
 });
 
+/**
+ * R-CU-4 one staff read of a customer or asset file (append-only: written in batches by the read
+ * log, never updated or deleted; see migration 0005).
+ */
+export class ArchiveReadRecord {
+  id!: string;
+  readAt!: Date;
+  /** The staff member's user id, or the calling service's for a service's own reads. */
+  readerId!: string;
+  readerRoles: string[] = [];
+  /** gRPC: the service whose signed token made the call (for a person or on its own behalf). */
+  callerService: string | null = null;
+  channel!: 'graphql' | 'grpc';
+  /** The field or method read through, e.g. `Query.customer`, `Customer.contactLog`, `GetAsset`. */
+  operation!: string;
+  purpose!: string;
+  customerId: string | null = null;
+  assetId: string | null = null;
+}
+
+export const ArchiveReadSchema = new EntitySchema<ArchiveReadRecord>({
+  class: ArchiveReadRecord,
+  tableName: 'archive_read_log',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    readAt: { type: 'Date', columnType: 'timestamptz' },
+    readerId: { type: 'string' },
+    readerRoles: { type: 'string[]' },
+    callerService: { type: 'string', nullable: true },
+    channel: { type: 'string' },
+    operation: { type: 'string' },
+    purpose: { type: 'string' },
+    customerId: { type: 'uuid', nullable: true },
+    assetId: { type: 'uuid', nullable: true },
+  },
+});
+
 /** R-CU-4 one loan of a customer's paper file, from the request to the return. */
 export class ArchiveLoanRecord {
   id!: string;
@@ -447,6 +484,7 @@ export const customerEntities = [
   ArchiveHandoverSchema,
   ArchiveDocumentSchema,
   CustomerFileCheckSchema,
+  ArchiveReadSchema,
   ArchiveLoanSchema,
   ArchiveLoanStepSchema,
   ArchiveDestructionSchema,

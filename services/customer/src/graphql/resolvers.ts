@@ -1,6 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import {
+  clientOperationName,
   DateScalar,
   DateTimeScalar,
   type EntityManager,
@@ -13,6 +15,7 @@ import {
   nullIfNotFound,
   requestContext,
   type RequestContext,
+  type SubgraphContext,
   toConnection,
 } from '@aftercare/kit';
 import { CAN_READ } from '../app/access';
@@ -36,6 +39,15 @@ import * as lifecycle from '../app/asset-lifecycle';
 import * as retention from '../app/retention';
 import { contactLogOf, logContact } from '../app/contact-log';
 import {
+  type FileRead,
+  type GraphReads,
+  archiveReads,
+  assetFile,
+  customerFile,
+  exportArchiveReads,
+  graphReads,
+} from '../app/read-log';
+import {
   batchGetCustomers,
   createCustomer,
   customerHistory,
@@ -48,6 +60,7 @@ import type {
   ArchiveDestructionRecord,
   ArchiveDocumentRecord,
   ArchiveHandoverRecord,
+  ArchiveReadRecord,
   ArchiveLoanRecord,
   ArchiveLoanStepRecord,
   AssetChangeRecord,
@@ -56,7 +69,10 @@ import type {
   CustomerRecord,
 } from '../db/entities';
 
-export type CustomerContext = RequestContext<ReturnType<typeof createLoaders>>;
+export type CustomerContext = RequestContext<ReturnType<typeof createLoaders>> & {
+  /** R-CU-4: the files this request reads, logged once per field. */
+  reads: GraphReads;
+};
 
 /** Per request: one query per entity kind whatever the number of references (no N+1). */
 function createLoaders(em: EntityManager, identity: Identity | null) {
@@ -81,43 +97,122 @@ function createLoaders(em: EntityManager, identity: Identity | null) {
   };
 }
 
-export const customerContext = (deps: CustomerDeps) => requestContext(deps.orm, createLoaders);
+export const customerContext = (deps: CustomerDeps) => {
+  const base = requestContext(deps.orm, createLoaders);
+  return (sub: SubgraphContext): CustomerContext => ({
+    ...base(sub),
+    reads: graphReads(deps, sub.identity),
+  });
+};
 
 type Args = Record<string, never>;
 type PageArgs = { first?: number; after?: string };
+type Purpose = { purpose?: string | null };
+type Info = GraphQLResolveInfo;
 const me = (ctx: CustomerContext) => ctx.identity;
+
+/**
+ * R-CU-4: logs what a resolver answers as read through its field, then answers it. Everywhere a
+ * customer or asset file (or part of one) leaves the service, whichever type it is reached from.
+ */
+const logged =
+  <T>(
+    ctx: CustomerContext,
+    info: Info,
+    files: (value: T) => FileRead[],
+    field = `${info.parentType.name}.${info.fieldName}`,
+  ) =>
+  <V extends T | null | undefined>(value: V): V => {
+    if (value != null)
+      ctx.reads.record(field, clientOperationName(info.operation.name?.value), files(value));
+    return value;
+  };
+const aCustomer = (c: { id: string }) => [customerFile(c)];
+const anAsset = (a: { id: string; customerId: string }) => [assetFile(a)];
+const itsCustomer = (c: { id: string }) => () => [customerFile(c)];
+const itsAsset = (a: AssetRecord) => () => [assetFile(a)];
+/** An entitlement or a handover: about an asset (or only a customer), with its owner. */
+const itsFiles = (x: { customerId: string; assetId: string | null }) => [
+  { customerId: x.customerId, assetId: x.assetId },
+];
+const customersOf = (page: Page<CustomerRecord>) => page.items.map(customerFile);
+const assetsOf = (page: Page<AssetRecord>) => page.items.map(assetFile);
+const filesOf = (page: Page<FileCompleteness>) =>
+  page.items.map((f) => customerFile({ id: f.customerId }));
 
 export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<CustomerContext> {
   return {
     DateTime: DateTimeScalar,
     Date: DateScalar,
     Query: {
-      customer: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
-        getCustomer(ctx.em, me(ctx), id).catch(nullIfNotFound),
+      customer: (
+        _: unknown,
+        { id, purpose }: { id: string } & Purpose,
+        ctx: CustomerContext,
+        info: Info,
+      ) => {
+        ctx.reads.purpose(purpose);
+        return getCustomer(ctx.em, me(ctx), id)
+          .then(logged(ctx, info, aCustomer))
+          .catch(nullIfNotFound);
+      },
       customers: (
         _: unknown,
-        args: { filter?: object; first?: number; after?: string },
+        args: { filter?: object; first?: number; after?: string } & Purpose,
         ctx: CustomerContext,
-      ) =>
-        searchCustomers(ctx.em, me(ctx), {
+        info: Info,
+      ) => {
+        ctx.reads.purpose(args.purpose);
+        return searchCustomers(ctx.em, me(ctx), {
           ...args.filter,
           first: args.first,
           after: args.after,
-        }).then(toConnection),
-      asset: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
-        getAsset(ctx.em, me(ctx), id).catch(nullIfNotFound),
+        })
+          .then(logged(ctx, info, customersOf))
+          .then(toConnection);
+      },
+      asset: (
+        _: unknown,
+        { id, purpose }: { id: string } & Purpose,
+        ctx: CustomerContext,
+        info: Info,
+      ) => {
+        ctx.reads.purpose(purpose);
+        return getAsset(ctx.em, me(ctx), id)
+          .then(logged(ctx, info, anAsset))
+          .catch(nullIfNotFound);
+      },
       serviceEntitlement: (
         _: unknown,
-        { assetId, at }: { assetId: string; at?: Date },
+        { assetId, at, purpose }: { assetId: string; at?: Date } & Purpose,
         ctx: CustomerContext,
-      ) => serviceEntitlement(deps, ctx.em, me(ctx), assetId, at),
-      archiveHandover: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
-        getHandover(ctx.em, me(ctx), id).catch(nullIfNotFound),
+        info: Info,
+      ) => {
+        ctx.reads.purpose(purpose);
+        return serviceEntitlement(deps, ctx.em, me(ctx), assetId, at).then(
+          logged(ctx, info, itsFiles),
+        );
+      },
+      archiveHandover: (_: unknown, { id }: { id: string }, ctx: CustomerContext, info: Info) =>
+        getHandover(ctx.em, me(ctx), id)
+          .then(logged(ctx, info, itsFiles))
+          .catch(nullIfNotFound),
       incompleteCustomerFiles: (
         _: unknown,
         args: PageArgs & { lateOnly?: boolean },
         ctx: CustomerContext,
-      ) => incompleteFiles(deps, ctx.em, me(ctx), args).then(toConnection),
+        info: Info,
+      ) =>
+        incompleteFiles(deps, ctx.em, me(ctx), args)
+          .then(logged(ctx, info, filesOf))
+          .then(toConnection),
+      archiveReads: (
+        _: unknown,
+        args: PageArgs & { filter?: object | null },
+        ctx: CustomerContext,
+      ) => archiveReads(ctx.em, me(ctx), args.filter ?? {}, args).then(toConnection),
+      archiveReadExport: (_: unknown, args: { filter: object }, ctx: CustomerContext) =>
+        exportArchiveReads(ctx.em, me(ctx), args.filter),
       archiveLoan: (_: unknown, { id }: { id: string }, ctx: CustomerContext) =>
         loans.getArchiveLoan(ctx.em, me(ctx), id).catch(nullIfNotFound),
       archiveLoans: (
@@ -192,30 +287,44 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       ) => ({ destruction: await retention.rejectDestruction(deps, ctx.identity, input) }),
     },
     Customer: {
-      __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
-        ctx.loaders.customer.load(ref.id),
+      __resolveReference: (ref: { id: string }, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.customer
+          .load(ref.id)
+          .then(logged(ctx, info, aCustomer, 'Customer.__resolveReference')),
       region: (c: CustomerRecord) =>
         c.province && c.city ? { province: c.province, city: c.city, district: c.district } : null,
-      assets: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
-        ctx.loaders.assetPage.load({ parentId: c.id, ...page }).then(toConnection),
+      assets: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.assetPage
+          .load({ parentId: c.id, ...page })
+          .then(logged(ctx, info, assetsOf))
+          .then(toConnection),
       // Read on one customer's page at a time: one keyset page (`first + 1` indexed rows) each.
-      contactLog: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
-        contactLogOf(ctx.em, me(ctx), c.id, page).then(toConnection),
-      history: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
-        customerHistory(ctx.em, me(ctx), c.id, page).then(toConnection),
-      archiveHandovers: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
-        handoversOf(ctx.em, me(ctx), 'customerId', c.id, page).then(toConnection),
-      fileCompleteness: (c: CustomerRecord, _: Args, ctx: CustomerContext) =>
-        fileCompletenessOf(deps, ctx.em, me(ctx), c.id),
-      archiveLoans: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
-        loans.archiveLoans(deps, ctx.em, me(ctx), { customerId: c.id }, page).then(toConnection),
+      contactLog: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        contactLogOf(ctx.em, me(ctx), c.id, page)
+          .then(logged(ctx, info, itsCustomer(c)))
+          .then(toConnection),
+      history: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        customerHistory(ctx.em, me(ctx), c.id, page)
+          .then(logged(ctx, info, itsCustomer(c)))
+          .then(toConnection),
+      archiveHandovers: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        handoversOf(ctx.em, me(ctx), 'customerId', c.id, page)
+          .then(logged(ctx, info, itsCustomer(c)))
+          .then(toConnection),
+      fileCompleteness: (c: CustomerRecord, _: Args, ctx: CustomerContext, info: Info) =>
+        fileCompletenessOf(deps, ctx.em, me(ctx), c.id).then(logged(ctx, info, itsCustomer(c))),
+      archiveLoans: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        loans
+          .archiveLoans(deps, ctx.em, me(ctx), { customerId: c.id }, page)
+          .then(logged(ctx, info, itsCustomer(c)))
+          .then(toConnection),
       retentionEndsOn: (c: CustomerRecord) => retention.retentionEndOf(deps, c),
       archiveDestructions: (c: CustomerRecord, page: PageArgs, ctx: CustomerContext) =>
         retention.destructions(ctx.em, me(ctx), { ...page, customerId: c.id }).then(toConnection),
     },
     ArchiveLoan: {
-      customer: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.customer.load(l.customerId),
+      customer: (l: ArchiveLoanRecord, _: Args, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.customer.load(l.customerId).then(logged(ctx, info, aCustomer)),
       borrowerId: (l: ArchiveLoanRecord) => l.requestedBy,
       overdue: (l: ArchiveLoanRecord) => isOverdue(l, deps.now()),
       returnedLate: (l: ArchiveLoanRecord) =>
@@ -228,14 +337,14 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
         ctx.loaders.customer.load(d.customerId),
     },
     CustomerFileCompleteness: {
-      customer: (f: FileCompleteness, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.customer.load(f.customerId),
+      customer: (f: FileCompleteness, _: Args, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.customer.load(f.customerId).then(logged(ctx, info, aCustomer)),
     },
     ArchiveHandover: {
-      customer: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.customer.load(h.customerId),
-      asset: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
-        h.assetId ? ctx.loaders.asset.load(h.assetId) : null,
+      customer: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.customer.load(h.customerId).then(logged(ctx, info, aCustomer)),
+      asset: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext, info: Info) =>
+        h.assetId ? ctx.loaders.asset.load(h.assetId).then(logged(ctx, info, anAsset)) : null,
       violationReportedAt: (h: ArchiveHandoverRecord) => h.violationNotifiedAt,
       documents: (h: ArchiveHandoverRecord, _: Args, ctx: CustomerContext) =>
         ctx.loaders.documentsOfHandover.load(h.id),
@@ -243,17 +352,25 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
     CustomerChange: jsonValues<CustomerChangeRecord>(),
     AssetChange: jsonValues<AssetChangeRecord>(),
     Asset: {
-      __resolveReference: (ref: { id: string }, ctx: CustomerContext) =>
-        ctx.loaders.asset.load(ref.id),
-      customer: (a: AssetRecord, _: Args, ctx: CustomerContext) =>
-        ctx.loaders.customer.load(a.customerId),
+      __resolveReference: (ref: { id: string }, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.asset.load(ref.id).then(logged(ctx, info, anAsset, 'Asset.__resolveReference')),
+      customer: (a: AssetRecord, _: Args, ctx: CustomerContext, info: Info) =>
+        ctx.loaders.customer.load(a.customerId).then(logged(ctx, info, aCustomer)),
       contract: (a: AssetRecord) => assetDetailsOf(a).contract,
-      entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext) =>
-        serviceEntitlement(deps, ctx.em, me(ctx), a.id, at),
-      archiveHandovers: (a: AssetRecord, page: PageArgs, ctx: CustomerContext) =>
-        handoversOf(ctx.em, me(ctx), 'assetId', a.id, page).then(toConnection),
-      history: (a: AssetRecord, page: PageArgs, ctx: CustomerContext) =>
-        lifecycle.assetHistory(ctx.em, me(ctx), a.id, page).then(toConnection),
+      entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext, info: Info) =>
+        serviceEntitlement(deps, ctx.em, me(ctx), a.id, at).then(logged(ctx, info, itsAsset(a))),
+      archiveHandovers: (a: AssetRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        handoversOf(ctx.em, me(ctx), 'assetId', a.id, page)
+          .then(logged(ctx, info, itsAsset(a)))
+          .then(toConnection),
+      history: (a: AssetRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
+        lifecycle
+          .assetHistory(ctx.em, me(ctx), a.id, page)
+          .then(logged(ctx, info, itsAsset(a)))
+          .then(toConnection),
+    },
+    ArchiveRead: {
+      channel: (r: ArchiveReadRecord) => r.channel.toUpperCase(),
     },
   } as GraphQLResolverMap<CustomerContext>;
 }

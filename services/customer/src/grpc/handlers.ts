@@ -1,4 +1,11 @@
-import { checkUuid, type MethodRoles, type ServiceHandlers, withRoles } from '@aftercare/kit';
+import {
+  type CallContext,
+  callerServiceOf,
+  checkUuid,
+  type MethodRoles,
+  type ServiceHandlers,
+  withRoles,
+} from '@aftercare/kit';
 import { customerV1 as pb } from '@aftercare/proto';
 import {
   batchGetAssets,
@@ -17,6 +24,8 @@ import {
   updateCustomer,
 } from '../app/customers';
 import type { CustomerDeps } from '../app/deps';
+import { assetFile, customerFile, type FileRead, recordReads } from '../app/read-log';
+import { purposeOfOperation } from '../domain/read-log';
 import {
   assetKinds,
   channels,
@@ -54,6 +63,26 @@ export function customerHandlers(
   deps: CustomerDeps,
 ): ServiceHandlers<typeof pb.CustomerServiceService> {
   const em = () => deps.orm.em.fork();
+  /**
+   * R-CU-4: logs the files a call answers with as read by its caller through its method; the
+   * purpose is the method (with the calling service beside it): gRPC requests carry no purpose.
+   */
+  const logged = <T>(ctx: CallContext, files: FileRead[], answer: T): T => {
+    const method = ctx.method.slice(ctx.method.lastIndexOf('/') + 1);
+    recordReads(
+      deps,
+      {
+        // withRoles refused anonymous callers already.
+        identity: ctx.identity!,
+        channel: 'grpc',
+        callerService: callerServiceOf(ctx),
+        purpose: purposeOfOperation('grpc', method),
+      },
+      method,
+      files,
+    );
+    return answer;
+  };
   return withRoles(CUSTOMER_GRPC_ROLES, {
     async createCustomer(req, { identity }) {
       const customer = await createCustomer(deps, identity, {
@@ -68,14 +97,16 @@ export function customerHandlers(
       });
       return { customer: toCustomer(customer) };
     },
-    async getCustomer(req, { identity }) {
-      return { customer: toCustomer(await getCustomer(em(), identity, req.id)) };
+    async getCustomer(req, ctx) {
+      const customer = await getCustomer(em(), ctx.identity, req.id);
+      return logged(ctx, [customerFile(customer)], { customer: toCustomer(customer) });
     },
-    async batchGetCustomers(req, { identity }) {
-      return { customers: (await batchGetCustomers(em(), identity, req.ids)).map(toCustomer) };
+    async batchGetCustomers(req, ctx) {
+      const customers = await batchGetCustomers(em(), ctx.identity, req.ids);
+      return logged(ctx, customers.map(customerFile), { customers: customers.map(toCustomer) });
     },
-    async searchCustomers(req, { identity }) {
-      const page = await searchCustomers(em(), identity, {
+    async searchCustomers(req, ctx) {
+      const page = await searchCustomers(em(), ctx.identity, {
         query: req.query,
         phone: req.phone,
         plateNumber: req.plateNumber,
@@ -85,11 +116,11 @@ export function customerHandlers(
         first: req.pageSize || undefined,
         after: req.pageToken || undefined,
       });
-      return {
+      return logged(ctx, page.items.map(customerFile), {
         customers: page.items.map(toCustomer),
         nextPageToken: page.nextCursor ?? '',
         total: page.total,
-      };
+      });
     },
     async updateCustomer(req, { identity }) {
       const customer = await updateCustomer(deps, identity, {
@@ -127,21 +158,32 @@ export function customerHandlers(
       });
       return { asset: toAsset(asset) };
     },
-    async getAsset(req, { identity }) {
-      return { asset: toAsset(await getAsset(em(), identity, req.id)) };
+    async getAsset(req, ctx) {
+      const asset = await getAsset(em(), ctx.identity, req.id);
+      return logged(ctx, [assetFile(asset)], { asset: toAsset(asset) });
     },
-    async batchGetAssets(req, { identity }) {
-      return { assets: (await batchGetAssets(em(), identity, req.ids)).map(toAsset) };
+    async batchGetAssets(req, ctx) {
+      const assets = await batchGetAssets(em(), ctx.identity, req.ids);
+      return logged(ctx, assets.map(assetFile), { assets: assets.map(toAsset) });
     },
-    async listAssets(req, { identity }) {
-      const [assets] = await assetsOfCustomers(em(), identity, [
+    async listAssets(req, ctx) {
+      const [assets = []] = await assetsOfCustomers(em(), ctx.identity, [
         checkUuid(req.customerId, 'customerId'),
       ]);
-      return { assets: (assets ?? []).map(toAsset) };
+      return logged(ctx, assets.map(assetFile), { assets: assets.map(toAsset) });
     },
-    async getServiceEntitlement(req, { identity }) {
-      return toEntitlement(
-        await serviceEntitlement(deps, em(), identity, req.assetId, req.at ?? null),
+    async getServiceEntitlement(req, ctx) {
+      const answer = await serviceEntitlement(
+        deps,
+        em(),
+        ctx.identity,
+        req.assetId,
+        req.at ?? null,
+      );
+      return logged(
+        ctx,
+        [assetFile({ id: answer.assetId, customerId: answer.customerId })],
+        toEntitlement(answer),
       );
     },
     async logContact(req, { identity }) {

@@ -63,6 +63,8 @@ const QUERIES: Record<string, string> = {
   serviceEntitlement: `serviceEntitlement(assetId: "${ID}") { kind }`,
   archiveHandover: `archiveHandover(id: "${ID}") { id }`,
   incompleteCustomerFiles: `incompleteCustomerFiles { totalCount }`,
+  archiveReads: `archiveReads { totalCount }`,
+  archiveReadExport: `archiveReadExport(filter: { from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { rows }`,
   archiveLoan: `archiveLoan(id: "${ID}") { id }`,
   archiveLoans: `archiveLoans { totalCount }`,
   customerFilesPastRetention: `customerFilesPastRetention { totalCount }`,

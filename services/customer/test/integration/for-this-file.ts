@@ -20,8 +20,10 @@ export function customerForThisFile(
   const s = {} as CustomerForThisFile;
   beforeAll(async () => {
     s.env = await testServiceEnv(name, { ARCHIVE_SCHEDULER: 'false', ...settings });
+    let running: CustomerDeps | undefined;
     s.service = await startCustomerService(loadCustomerConfig(s.env.env), {
       overrides: { relayPollIntervalMs: 100 },
+      onReady: (deps) => (running = deps),
     });
     const { config } = s.service;
     s.deps = {
@@ -31,6 +33,7 @@ export function customerForThisFile(
       calendar: config.calendar,
       warrantyMonths: config.WARRANTY_MONTHS,
       fileCompletenessDays: config.FILE_COMPLETENESS_DAYS,
+      readLog: running!.readLog,
       loanMaxDays: config.ARCHIVE_LOAN_MAX_DAYS,
       retentionYears: config.ARCHIVE_RETENTION_YEARS,
       now: () => new Date(),
