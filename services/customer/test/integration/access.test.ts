@@ -159,7 +159,7 @@ it('R-CU-4 archives reached through a customer or an asset need an archive role 
     });
     expect([role, res.errors?.map((e) => e.extensions?.code)]).toEqual([
       role,
-      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+      ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
     ]);
   }
   const audited = await subgraphData<{
