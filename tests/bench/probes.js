@@ -26,13 +26,23 @@ function cpuMs(pid) {
   }
 }
 
-/** Sum of every `db_client_statements_total` series in a Prometheus exposition. */
+/**
+ * Every `db_client_statements_total` series in a Prometheus exposition, by the unit of work that
+ * sent it (`kind/name`, e.g. `graphql/registerWorkOrder`, `outbox_relay/outbox_relay`).
+ */
 function statementsIn(text) {
-  let sum = 0;
-  for (const line of text.split('\n'))
-    if (line.startsWith('db_client_statements_total')) sum += Number(line.split(' ').at(-1));
-  return sum;
+  const byWork = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('db_client_statements_total')) continue;
+    const kind = line.match(/db_transaction_kind="([^"]*)"/)?.[1];
+    const name = line.match(/db_transaction_name="([^"]*)"/)?.[1];
+    const work = `${kind}/${name}`;
+    byWork[work] = (byWork[work] ?? 0) + Number(line.split(' ').at(-1));
+  }
+  return byWork;
 }
+
+const sum = (byWork) => Object.values(byWork).reduce((a, b) => a + b, 0);
 
 /**
  * A reading of every counter a step is measured by. `processes`: [{ name, pid, metricsUrl }];
@@ -77,9 +87,17 @@ function delta(before, after, requests) {
   cpuMsPerRequest.postgres = per(pg, requests);
   cpuMsPerRequest.total = per(total + pg, requests);
   const statementsPerRequest = {};
-  for (const [service, end] of Object.entries(after.statements))
-    statementsPerRequest[service] = per(end - before.statements[service], requests, 1);
-  return { cpuMsPerRequest, statementsPerRequest };
+  // Where a service's statements come from: the units of work that sent at least one in the step.
+  const statementsByWork = {};
+  for (const [service, end] of Object.entries(after.statements)) {
+    const start = before.statements[service];
+    statementsPerRequest[service] = per(sum(end) - sum(start), requests, 1);
+    for (const [work, count] of Object.entries(end)) {
+      const n = count - (start[work] ?? 0);
+      if (n > 0) (statementsByWork[service] ??= {})[work] = per(n, requests);
+    }
+  }
+  return { cpuMsPerRequest, statementsPerRequest, statementsByWork };
 }
 
 module.exports = { snapshot, delta, cpuMs };

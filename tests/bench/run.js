@@ -302,13 +302,20 @@ async function main() {
     await settle();
     const idleStart = await snapshot({ processes, databases, sql: adminSql });
     await new Promise((r) => setTimeout(r, limitSeconds * 1000));
-    report.idleCpuMsPerSecond = delta(
+    const idle = delta(
       idleStart,
       await snapshot({ processes, databases, sql: adminSql }),
       limitSeconds,
-    ).cpuMsPerRequest;
+    );
+    report.idleCpuMsPerSecond = idle.cpuMsPerRequest;
+    report.idleStatementsPerSecond = idle.statementsPerRequest;
     console.log(
       `idle CPU ms per second: ${Object.entries(report.idleCpuMsPerSecond)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `idle SQL statements per second: ${Object.entries(report.idleStatementsPerSecond)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
     );
@@ -477,6 +484,8 @@ function printStep(name, s) {
   );
   console.log(`${''.padEnd(30)}CPU ms/request: ${short(s.cpuMsPerRequest)}`);
   console.log(`${''.padEnd(30)}SQL statements/request: ${short(s.statementsPerRequest)}`);
+  for (const [service, works] of Object.entries(s.statementsByWork ?? {}))
+    console.log(`${''.padEnd(32)}${service}: ${short(works)}`);
   if (s.eventLagMs)
     console.log(
       `${''.padEnd(30)}event lag ms: p50 ${s.eventLagMs.p50} p90 ${s.eventLagMs.p90} p99 ${s.eventLagMs.p99}` +

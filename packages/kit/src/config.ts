@@ -164,7 +164,10 @@ export function serviceEnv(
 export const telemetryEnv = {
   /** OTLP/HTTP collector for traces; off when unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  /** Which traces are kept (the SDK's default: parentbased_always_on); ratio samplers take OTEL_TRACES_SAMPLER_ARG. */
+  /**
+   * Which traces are kept (the SDK's default, parentbased_always_on, when spans are exported;
+   * parentbased_always_off when nothing is); ratio samplers take OTEL_TRACES_SAMPLER_ARG.
+   */
   OTEL_TRACES_SAMPLER: z
     .enum([
       'always_on',

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { defineService, loadTypeDefs } from '@aftercare/kit';
+import { events } from '@aftercare/events';
+import { defineService, loadTypeDefs, watchEvents } from '@aftercare/kit';
 import { workorderV1 } from '@aftercare/proto';
 import type { WorkOrderDeps } from './app/deps';
 import { remindExpiringCertificates } from './app/certificate-reminders';
+import { slaPolicyCache } from './app/sla-policy-cache';
 import { scanSlaBreaches } from './app/sla-scan';
 import { WORKORDER_COUNTERS } from './business-metrics';
 import { customerDirectory } from './clients/customer-directory';
@@ -24,6 +26,15 @@ export const workOrderService = defineService<WorkOrderConfig, WorkOrderDeps, Wo
   migrations: workOrderMigrations,
   deps(runtime) {
     const { config, orm, outbox } = runtime;
+    const slaPolicies = slaPolicyCache();
+    // Another replica's change reaches this one's cache through the change's own event.
+    const unwatch = watchEvents(
+      runtime.nats,
+      config.EVENT_SUBJECT_PREFIX,
+      [events.workorder.slaPolicyChanged],
+      () => slaPolicies.invalidate(),
+    );
+    runtime.lifecycle.onShutdown('sla policy watch', async () => unwatch());
     return {
       orm,
       events: outbox,
@@ -38,6 +49,7 @@ export const workOrderService = defineService<WorkOrderConfig, WorkOrderDeps, Wo
       timelinessTarget: config.SERVICE_TIMELINESS_TARGET,
       defaultStation: config.DEFAULT_STATION_CODE ?? null,
       certificateReminderDays: config.CERTIFICATE_REMINDER_DAYS,
+      slaPolicies,
     };
   },
   grpc: (server, deps) =>

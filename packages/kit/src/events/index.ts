@@ -18,3 +18,4 @@ export * from './outbox';
 export * from './relay';
 export * from './schema';
 export * from './stream';
+export * from './watch';

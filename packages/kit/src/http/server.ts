@@ -149,7 +149,7 @@ export function createHttpServer<TContext extends BaseContext>(
   }
 
   const listenerServer = (listener: Listener): Server => {
-    const server = createServer((req, res) => {
+    const server = createServer(KEEP_ALIVE, (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const start = performance.now();
       res.on('finish', () => {
@@ -202,6 +202,15 @@ export function createHttpServer<TContext extends BaseContext>(
 }
 
 const ALLOWED_GRAPHQL_METHODS = 'GET, POST, OPTIONS';
+
+/**
+ * Idle keep-alive connections (the gateway's to its subgraphs, a load balancer's) stay open 65 s,
+ * longer than the 60 s idle timeout of common load balancers, so the client, not the server, ends
+ * an idle connection. Clients are told 65 s (`Keep-Alive: timeout=65`; Node's agent drops a socket
+ * 1 s before that) and the server waits 15 s more: a client whose timers run late (a busy event
+ * loop) still never sends on a socket this server is closing, the ECONNRESET of issue 12.
+ */
+const KEEP_ALIVE = { keepAliveTimeout: 65_000, keepAliveTimeoutBuffer: 15_000 } as const;
 
 type Middleware = (
   req: IncomingMessage,

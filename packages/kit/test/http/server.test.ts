@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { createHttpServer, type HttpServer } from '../../src/http';
 import { createLogger } from '../../src/logger';
@@ -14,6 +15,33 @@ async function started(server: HttpServer): Promise<string> {
 describe('createHttpServer', () => {
   let server: HttpServer;
   afterEach(() => server.close(1000));
+
+  it("issue 12: a keep-alive connection idle longer than Node's default 5 s still serves its next request", async () => {
+    server = createHttpServer({ logger });
+    const port = await server.listen('127.0.0.1', 0);
+    const socket = connect(port, '127.0.0.1');
+    const received: string[] = [];
+    socket.setEncoding('utf8').on('data', (chunk: string) => received.push(chunk));
+    const ask = async () => {
+      received.length = 0;
+      socket.write('GET /healthz HTTP/1.1\r\nHost: subgraph\r\nConnection: keep-alive\r\n\r\n');
+      for (let waited = 0; !received.join('').includes('"ok"') && waited < 2000; waited += 20)
+        await new Promise((r) => setTimeout(r, 20));
+      return received.join('');
+    };
+    try {
+      const first = await ask();
+      expect(first).toMatch(/^HTTP\/1\.1 200/);
+      // What the gateway's agent is told: it drops the idle socket a second before the server would.
+      expect(first.toLowerCase()).toContain('keep-alive: timeout=65');
+      // Past Node's default (5 s + its 1 s buffer), when the server would have closed this socket.
+      await new Promise((r) => setTimeout(r, 6_500));
+      expect(socket.destroyed).toBe(false);
+      expect(await ask()).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      socket.destroy();
+    }
+  }, 15_000);
 
   it('answers /healthz while the process is alive and 404 for unknown paths', async () => {
     server = createHttpServer({ logger });

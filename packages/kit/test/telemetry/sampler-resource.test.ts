@@ -59,3 +59,19 @@ it('spans carry service.version from SERVICE_VERSION and the pod and namespace f
   });
   await t.telemetry.shutdown();
 });
+
+it('issue 12: with nothing to export to, new traces are not recorded unless OTEL_TRACES_SAMPLER asks, yet spans keep trace ids', async () => {
+  const span = () => trace.getTracer('t').startSpan('op');
+  for (const name of ENV) delete process.env[name];
+  const silent = startTelemetry({ serviceName: 'sampler-test', instrumentations: [] });
+  const unrecorded = span();
+  expect(unrecorded.isRecording()).toBe(false);
+  expect(unrecorded.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+  expect(unrecorded.spanContext().traceId).not.toBe('0'.repeat(32));
+  await silent.shutdown();
+
+  process.env.OTEL_TRACES_SAMPLER = 'always_on';
+  const asked = startTelemetry({ serviceName: 'sampler-test', instrumentations: [] });
+  expect(span().isRecording()).toBe(true);
+  await asked.shutdown();
+});

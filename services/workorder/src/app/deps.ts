@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '@aftercare/calendar';
 import { type EventPublisher, type Identity, type Orm } from '@aftercare/kit';
 import type { DiscountAuthority, Entitlement } from '../domain';
+import type { SlaPolicyCache } from './sla-policy-cache';
 
 /** What intake needs from the customer archive (gRPC), asked on behalf of the caller. */
 export interface CustomerDirectory {
@@ -25,6 +26,8 @@ export interface WorkOrderDeps {
   discountAuthority: DiscountAuthority;
   /** docs/rules.md §6 service timeliness target (share of orders meeting their SLA), seed 90%. */
   timelinessTarget: number;
+  /** The policies in force as intake reads them; dropped on every change (R-WO-12). */
+  slaPolicies: SlaPolicyCache;
   /** Station of orders registered by staff with no station on the roster (DEFAULT_STATION_CODE). */
   defaultStation?: string | null;
   /** R-WO-10 days before a certificate's expiry that its reminder goes out (CERTIFICATE_REMINDER_DAYS). */

@@ -9,7 +9,7 @@ import {
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
-import { SlaPolicyRecord, StaffRecord, WorkOrderRecord } from '../db/entities';
+import { StaffRecord, WorkOrderRecord } from '../db/entities';
 import {
   computeDeadlines,
   type IntakeInput,
@@ -67,10 +67,15 @@ export async function registerWorkOrder(
 
   return createOnce(deps.orm, once, async (em) => {
     const now = deps.now();
-    const policies = await em.find(SlaPolicyRecord, { retired: false });
+    const policies = await deps.slaPolicies.current(em);
+    // Read, never changed: kept out of the identity map, so no flush compares it.
     const registrar = intake.stationCode
       ? null
-      : await em.findOne(StaffRecord, { id: me.userId }, { fields: ['stationCode'] as never });
+      : await em.findOne(
+          StaffRecord,
+          { id: me.userId },
+          { fields: ['stationCode'] as never, disableIdentityMap: true },
+        );
     const station = stationAtIntake(
       intake.stationCode,
       registrar?.stationCode ?? null,
@@ -129,10 +134,10 @@ export async function registerWorkOrder(
       createdAt: now,
       updatedAt: now,
     });
-    em.persist(order);
-    em.persist(
+    // Only inserts: straight to SQL, with no unit of work to compute change sets for (ADR 0034).
+    await em.insert(order);
+    await em.insert(
       historyRecord(
-        em,
         order.id,
         {
           action: 'register',
@@ -144,7 +149,6 @@ export async function registerWorkOrder(
         now,
       ),
     );
-    await em.flush();
     deps.events.publish(em, events.workorder.registered, order.id, {
       ...orderEventData(order),
       channel: order.channel,

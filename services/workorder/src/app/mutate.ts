@@ -66,7 +66,7 @@ export async function moveOrder(
       Object.assign(row, result.next, { updatedAt: now });
       warnings = result.warnings;
       return {
-        records: [historyRecord(em, row.id, result.history, me, now)],
+        records: [historyRecord(row.id, result.history, me, now)],
         events: result.events.map(eventMessageOf),
       };
     },
@@ -78,8 +78,8 @@ export async function moveOrder(
 export const orderAfter = (...args: Parameters<typeof moveOrder>): Promise<WorkOrderRecord> =>
   moveOrder(...args).then((moved) => moved.order);
 
+/** A history line, not yet persisted: the caller inserts it or hands it to `changeOne`. */
 export const historyRecord = (
-  em: EntityManager,
   workOrderId: string,
   line: Omit<HistoryLine, 'action' | 'fromStatus'> & {
     action: string;
@@ -89,7 +89,7 @@ export const historyRecord = (
   actor: Identity,
   at: Date,
 ): WorkOrderHistoryRecord =>
-  em.create(WorkOrderHistoryRecord, {
+  Object.assign(new WorkOrderHistoryRecord(), {
     id: uuidv7(),
     workOrderId,
     action: line.action,

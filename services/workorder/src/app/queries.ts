@@ -151,7 +151,8 @@ export async function completedOrdersOfAsset(
   const rows = await em.find(
     WorkOrderRecord,
     { assetId, completedAt: { $ne: null }, status: { $ne: 'CANCELLED' } },
-    { orderBy: { completedAt: 'desc' }, limit: 50 },
+    // Plain values are kept, so the rows need not stay in the identity map (and in its flushes).
+    { orderBy: { completedAt: 'desc' }, limit: 50, disableIdentityMap: true },
   );
   return rows.map((o) => ({
     id: o.id,

@@ -117,7 +117,7 @@ export async function createSlaPolicy(
 ): Promise<SlaPolicyRecord> {
   const me = requireRole(caller, ...CAN_MANAGE_SLA);
   const created = createPolicy(input, editOf(deps, me));
-  return deps.orm.em.fork().transactional(async (em) => {
+  const policy = await deps.orm.em.fork().transactional(async (em) => {
     const existing = await em.findOne(SlaPolicyRecord, { id: created.id });
     if (existing) {
       const same = JSON.stringify(termsOf(existing)) === JSON.stringify(termsOf(created));
@@ -129,6 +129,9 @@ export async function createSlaPolicy(
     await em.flush();
     return policy;
   });
+  // After the commit: a read of the policies in between would otherwise keep the old ones.
+  deps.slaPolicies.invalidate();
+  return policy;
 }
 
 /** The current version of a policy, locked for the change. */
@@ -152,12 +155,14 @@ async function nextVersion(
 ): Promise<SlaPolicyRecord> {
   const me = requireRole(caller, ...CAN_MANAGE_SLA);
   const id = policyId(rawId, 'id');
-  return deps.orm.em.fork().transactional(async (em) => {
+  const changed = await deps.orm.em.fork().transactional(async (em) => {
     const { policy, current } = await lockedPolicy(em, id);
     record(deps, em, policy, make(current, editOf(deps, me)));
     await em.flush();
     return policy;
   });
+  deps.slaPolicies.invalidate();
+  return changed;
 }
 
 /**

@@ -2,6 +2,7 @@ import { BusinessCalendar } from '@aftercare/calendar';
 import { slaPolicyChanged } from '@aftercare/events';
 import { type Identity } from '@aftercare/kit';
 import { dbQuery, rowCounts, subgraphData, subgraphRequest } from '@aftercare/testkit';
+import { loadWorkOrderConfig, startWorkOrderService } from '../../src';
 import { withCustomerForThisFile } from './with-customer';
 
 // R-WO-12 through the work-order subgraph, on real PostgreSQL with the real customer service:
@@ -370,4 +371,35 @@ it('R-WO-12 only managers edit policies; a refusal looks nothing up and writes n
     await refusal(`{ slaPolicies { id } }`, {}, { userId: 't', roles: ['technician'] }),
   ).toMatchObject({ code: 'FORBIDDEN' });
   expect(await counts()).toEqual(before);
+});
+
+it("R-WO-12 a change made on another replica governs the next order here within moments: its event drops this replica's copy of the policies", async () => {
+  const other = await startWorkOrderService(loadWorkOrderConfig(s.workorderEnv.env));
+  try {
+    // This replica has read the policies (and keeps them) before the other one changes one.
+    const { version } = (await register()).slaPolicy!;
+    await subgraphData(
+      other.httpPort,
+      CHANGE,
+      {
+        input: {
+          id: 'urban-within-100km',
+          expectedVersion: version,
+          arrivalWorkingHours: 7,
+          reason: 'changed on the other replica',
+        },
+      },
+      manager,
+    );
+    // Well before the copy would expire on its own (SLA_POLICY_CACHE_TTL_MS, 10 s).
+    const changedAt = Date.now();
+    let order = await register();
+    while (order.slaPolicy!.version === version && Date.now() - changedAt < 8_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      order = await register();
+    }
+    expect(order.slaPolicy).toMatchObject({ version: version + 1, arrivalWorkingHours: 7 });
+  } finally {
+    await other.stop();
+  }
 });
