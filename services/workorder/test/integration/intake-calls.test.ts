@@ -1,5 +1,5 @@
 import { type Identity } from '@aftercare/kit';
-import { dbQuery, rowCount, subgraphData, subgraphRequest } from '@aftercare/testkit';
+import { destroyCustomerFile, rowCount, subgraphData, subgraphRequest } from '@aftercare/testkit';
 import { withCustomerForThisFile } from './with-customer';
 
 // R-WO-1 intake checks customer and asset with the customer service — in one call when the asset
@@ -106,25 +106,9 @@ it('R-WO-1 a customer who does not own the asset, or does not exist, is refused 
 
 it('R-CU-4 a destroyed customer file, or an asset of one, is refused at intake (FILE_DESTROYED) with no extra call and nothing written', async () => {
   const gone = await customerWithAsset(4);
-  // Last activity eleven years ago, then destroyed after approval as the archive does it.
-  await dbQuery(
-    s.customerEnv.env.DATABASE_URL!,
-    `UPDATE customer SET last_activity_at = now() - interval '11 years' WHERE id = $1`,
-    [gone.customerId],
-  );
-  const { requestArchiveDestruction } = await subgraphData<{
-    requestArchiveDestruction: { destruction: { id: string } };
-  }>(
-    s.customer.httpPort,
-    `mutation($id: ID!) { requestArchiveDestruction(input: { customerId: $id, reason: "retention over" }) { destruction { id } } }`,
-    { id: gone.customerId },
-    { userId: 'keeper-1', roles: ['customer_relations'] },
-  );
-  await subgraphData(
-    s.customer.httpPort,
-    `mutation($id: ID!) { approveArchiveDestruction(input: { destructionId: $id }) { destruction { status } } }`,
-    { id: requestArchiveDestruction.destruction.id },
-    { userId: 'manager-2', roles: ['manager'] },
+  await destroyCustomerFile(
+    { httpPort: s.customer.httpPort, databaseUrl: s.customerEnv.env.DATABASE_URL! },
+    gone.customerId,
   );
 
   const before = await rowCount(s.workorderEnv.env.DATABASE_URL!, 'work_order');
