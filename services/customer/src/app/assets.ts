@@ -26,6 +26,7 @@ import {
   entitlementAt,
   newAsset,
 } from '../domain/asset';
+import type { FileStatus } from '../domain/customer';
 import { AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
@@ -174,10 +175,9 @@ export interface EntitlementAnswer extends Entitlement {
 }
 
 /**
- * R-WO-1: warranty, contract or paid for an asset at an instant (default now). None for an asset
- * of a destroyed file (R-CU-4, CONFLICT FILE_DESTROYED on `assetId`): work-order intake asks this
- * first, so it refuses such an asset without a call of its own; the owner's status comes in the
- * asset's statement.
+ * R-WO-1: warranty, contract or paid for an asset at an instant (default now). Work-order intake
+ * asks this first, so it refuses an asset of a destroyed file without a call of its own: the
+ * owner's status comes in the asset's statement.
  */
 export async function serviceEntitlement(
   deps: CustomerDeps,
@@ -193,7 +193,22 @@ export async function serviceEntitlement(
     { populate: ['ownerStatus'] },
   );
   if (!asset) throw notFound('Asset', assetId);
-  if (asset.ownerStatus === 'DESTROYED') throw fileDestroyed(asset.customerId, 'assetId');
+  return entitlementOf(deps, caller, asset, asset.ownerStatus, at);
+}
+
+/**
+ * R-WO-1 the entitlement of an asset already read, its owner's file status beside it: none for an
+ * asset of a destroyed file (R-CU-4, CONFLICT FILE_DESTROYED on `assetId`).
+ */
+export function entitlementOf(
+  deps: CustomerDeps,
+  caller: Identity | null,
+  asset: AssetRecord,
+  ownerStatus: FileStatus | undefined,
+  at?: Date | null,
+): EntitlementAnswer {
+  requireRole(caller, ...CAN_READ);
+  if (ownerStatus === 'DESTROYED') throw fileDestroyed(asset.customerId, 'assetId');
   const when = at ?? deps.now();
   if (Number.isNaN(when.getTime()))
     throw invalidArgument('at is not a valid time', 'at', 'INVALID_TIME');

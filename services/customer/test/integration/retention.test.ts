@@ -497,6 +497,15 @@ describe('R-CU-4 destruction after approval', () => {
         ),
       ),
     ).toBe('CONFLICT FILE_DESTROYED');
+    expect(
+      refusal(
+        await attempt(
+          `query($id: ID!) { asset(id: $id) { model entitlement { kind } } }`,
+          { id: asset.id },
+          agent,
+        ),
+      ),
+    ).toBe('CONFLICT FILE_DESTROYED');
 
     const workOrderId = uuidv7();
     const order = {
