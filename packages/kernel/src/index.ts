@@ -2,3 +2,4 @@ export * from './region';
 export * from './station';
 export * from './phone';
 export * from './kpi-scope';
+export * from './customer-file';

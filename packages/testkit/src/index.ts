@@ -12,3 +12,4 @@ export * from './identity-attacks';
 export * from './idempotency';
 export * from './outage';
 export * from './ports';
+export * from './destroyed-file';

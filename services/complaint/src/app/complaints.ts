@@ -16,6 +16,7 @@ import {
   type Role,
   uuidv7,
 } from '@aftercare/kit';
+import { fileDestroyed } from '@aftercare/kernel';
 import { ComplaintHistoryRecord, ComplaintRecord } from '../db/entities';
 import {
   type Complaint,
@@ -135,7 +136,8 @@ export async function registerComplaint(
     intake.workOrderId ? deps.workOrders.workOrder(intake.workOrderId, me) : null,
     intake.assetId ? deps.customers.assetOwner(intake.assetId, me) : null,
   ]);
-  settled(customer);
+  // R-CU-4 a destroyed file takes no new complaint; its check answered the tombstone already.
+  if (settled(customer).destroyed) throw fileDestroyed(intake.customerId, 'customerId');
   const order = settled(workOrder);
   let stationCode: string | null = null;
   if (order) {

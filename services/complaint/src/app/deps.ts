@@ -7,6 +7,8 @@ export interface CustomerContact {
   name: string;
   /** The primary contact's mobile or phone; null when the archive has none. */
   phone: string | null;
+  /** R-CU-4 the file was destroyed after its retention: only its tombstone answers. */
+  destroyed: boolean;
 }
 
 /** What the complaint service asks the customer archive (gRPC), on behalf of `caller`. */

@@ -22,6 +22,7 @@ export function customerDirectory(runtime: ClientRuntime): CustomerDirectory {
         id: customerId,
         name: contact?.name || customer?.name || customerId,
         phone: contact?.mobile || contact?.phone || null,
+        destroyed: customer?.status === customerV1.CustomerStatus.CUSTOMER_STATUS_DESTROYED,
       };
     },
     async assetOwner(assetId, caller) {

@@ -1,7 +1,7 @@
 import { AppError, type Identity, uuidv7 } from '@aftercare/kit';
 import { complaintV1 as pb } from '@aftercare/proto';
 import { complaintGraph, createCustomer, manager, servicesForThisFile, upsertStaff } from './setup';
-import { rowCount, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
+import { destroyCustomerFile, rowCount, subgraphRequest, testGrpcClient } from '@aftercare/testkit';
 
 // The complaint gRPC API on loopback: what other services and payroll call.
 const s = servicesForThisFile('cp-grpc');
@@ -141,6 +141,35 @@ it('R-CO-1 bad input is refused with a typed error and nothing is recorded', asy
   });
   expect(await attempt(base, { userId: uuidv7(), roles: ['auditor'] })).toMatchObject({
     code: 'FORBIDDEN',
+  });
+  expect(await rowCount(s.complaintEnv.env.DATABASE_URL!, 'complaint')).toBe(before);
+});
+
+it('R-CU-4 a complaint about a destroyed customer file is refused (FILE_DESTROYED) and nothing is recorded', async () => {
+  const customerId = await createCustomer(s, 'Gone Customer', '13800006666');
+  await destroyCustomerFile(
+    { httpPort: s.customer.httpPort, databaseUrl: s.customerEnv.env.DATABASE_URL! },
+    customerId,
+  );
+  const before = await rowCount(s.complaintEnv.env.DATABASE_URL!, 'complaint');
+  const refused = await subgraphRequest(
+    s.complaint.httpPort,
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { complaint { id } } }`,
+    {
+      input: {
+        complainant: { name: 'C', phone: '13800006666' },
+        customerId,
+        channel: 'PHONE',
+        category: 'TRANSPORT',
+        content: 'late delivery',
+      },
+    },
+    manager,
+  );
+  expect(refused.errors?.[0]?.extensions).toMatchObject({
+    code: 'CONFLICT',
+    reason: 'FILE_DESTROYED',
+    field: 'customerId',
   });
   expect(await rowCount(s.complaintEnv.env.DATABASE_URL!, 'complaint')).toBe(before);
 });

@@ -41,7 +41,7 @@ import {
 } from '../domain/archive';
 import { CAN_READ_ARCHIVE, CAN_RECEIVE_ARCHIVE, CAN_RECORD_SALE } from './access';
 import { type CustomerDeps } from './deps';
-import { liveCustomer } from './customers';
+import { appliesToFile, liveCustomer } from './customers';
 import { keyedCreate } from './once';
 
 interface NewHandover {
@@ -212,6 +212,7 @@ export async function scanOverdueHandovers(deps: CustomerDeps): Promise<number> 
  * its work order completes; its service file is then due within 1 working day. The work order
  * names no service advisor, so the lead technician (or the first one) answers for a missed
  * deadline; once received, the service advisor who handed it over answers for it. Keyed by the work order: a redelivered event opens nothing new.
+ * None for a destroyed file (R-CU-4).
  */
 export async function openReturnHandover(
   deps: CustomerDeps,
@@ -230,13 +231,16 @@ export async function openReturnHandover(
   }
   const triggerKey = `WORKORDER:${e.workOrderId}`;
   if (await em.findOne(ArchiveHandoverRecord, { triggerKey })) return;
-  if (!(await em.findOne(CustomerRecord, { id: e.customerId }, { fields: ['id'] }))) {
+  const file = await em.findOne(CustomerRecord, { id: e.customerId }, { fields: ['id', 'status'] });
+  if (!file) {
     logger.error(
       { workOrderId: e.workOrderId },
       'work order of an unknown customer: no archive handover',
     );
     return;
   }
+  if (!appliesToFile(logger, file.status, { workOrderId: e.workOrderId, customerId: file.id }))
+    return;
   const asset = e.assetId && (await em.findOne(AssetRecord, { id: e.assetId }, { fields: ['id'] }));
   createHandover(em, deps, {
     customerId: e.customerId,

@@ -32,7 +32,7 @@ import { localDate } from '../domain/values';
 import { AssetChangeRecord, AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_RECORD_SERVICE, CAN_WRITE } from './access';
 import { assetDetailsOf } from './assets';
-import { liveCustomer } from './customers';
+import { appliesToFile, liveCustomer } from './customers';
 import { type CustomerDeps } from './deps';
 
 const fileOf = (r: AssetRecord): AssetFile => ({
@@ -214,6 +214,7 @@ export function transferAsset(
 /**
  * R-CU-7 from `workorder.completed`: the reading, swapped units, maintenance and commissioning of
  * the service report, in the consumer's transaction (its inbox makes a redelivery a no-op).
+ * Nothing for an asset of a destroyed file (R-CU-4).
  */
 export async function applyServiceToAsset(
   deps: CustomerDeps,
@@ -224,13 +225,16 @@ export async function applyServiceToAsset(
 ): Promise<void> {
   const work = e.assetWork;
   if (!work || !e.assetId) return;
-  if (!(await em.findOne(AssetRecord, { id: e.assetId }, { fields: ['id'] }))) {
+  const asset = await em.findOne(AssetRecord, { id: e.assetId }, { fields: ['id', 'ownerStatus'] });
+  if (!asset) {
     logger.error(
       { workOrderId: e.workOrderId },
       'work order of an unknown asset: file not updated',
     );
     return;
   }
+  if (!appliesToFile(logger, asset.ownerStatus, { workOrderId: e.workOrderId, assetId: e.assetId }))
+    return;
   const completedOn = localDate(new Date(e.completedAt ?? eventTime), deps.timeZone);
   const by = {
     changedBy: e.leadTechnicianId ?? e.technicianIds[0] ?? 'workorder',

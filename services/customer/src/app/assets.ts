@@ -7,6 +7,7 @@ import {
   requireRole,
   uuidv7,
   invalidArgument,
+  notFound,
   isUuid,
   checkUuid,
   findByUuid,
@@ -17,6 +18,7 @@ import {
   groupByKeys,
 } from '@aftercare/kit';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { fileDestroyed } from '@aftercare/kernel';
 import {
   type AssetDetails,
   type Entitlement,
@@ -24,6 +26,7 @@ import {
   entitlementAt,
   newAsset,
 } from '../domain/asset';
+import type { FileStatus } from '../domain/customer';
 import { AssetRecord } from '../db/entities';
 import { CAN_READ, CAN_WRITE } from './access';
 import { type CustomerDeps } from './deps';
@@ -171,7 +174,11 @@ export interface EntitlementAnswer extends Entitlement {
   at: Date;
 }
 
-/** R-WO-1: warranty, contract or paid for an asset at an instant (default now). */
+/**
+ * R-WO-1: warranty, contract or paid for an asset at an instant (default now). Work-order intake
+ * asks this first, so it refuses an asset of a destroyed file without a call of its own: the
+ * owner's status comes in the asset's statement.
+ */
 export async function serviceEntitlement(
   deps: CustomerDeps,
   em: EntityManager,
@@ -179,7 +186,29 @@ export async function serviceEntitlement(
   assetId: string,
   at?: Date | null,
 ): Promise<EntitlementAnswer> {
-  const asset = await getAsset(em, caller, assetId);
+  requireRole(caller, ...CAN_READ);
+  const asset = await em.findOne(
+    AssetRecord,
+    { id: checkUuid(assetId) },
+    { populate: ['ownerStatus'] },
+  );
+  if (!asset) throw notFound('Asset', assetId);
+  return entitlementOf(deps, caller, asset, asset.ownerStatus, at);
+}
+
+/**
+ * R-WO-1 the entitlement of an asset already read, its owner's file status beside it: none for an
+ * asset of a destroyed file (R-CU-4, CONFLICT FILE_DESTROYED on `assetId`).
+ */
+export function entitlementOf(
+  deps: CustomerDeps,
+  caller: Identity | null,
+  asset: AssetRecord,
+  ownerStatus: FileStatus | undefined,
+  at?: Date | null,
+): EntitlementAnswer {
+  requireRole(caller, ...CAN_READ);
+  if (ownerStatus === 'DESTROYED') throw fileDestroyed(asset.customerId, 'assetId');
   const when = at ?? deps.now();
   if (Number.isNaN(when.getTime()))
     throw invalidArgument('at is not a valid time', 'at', 'INVALID_TIME');

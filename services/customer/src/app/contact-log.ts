@@ -2,6 +2,7 @@ import { events } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
+  type Logger,
   type Page,
   type PageRequest,
   keysetPage,
@@ -19,7 +20,7 @@ import type { ContactFromEvent } from '../domain/contact-sources';
 import { ContactLogRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
-import { liveCustomer } from './customers';
+import { appliesToFile, customerFile, liveCustomer } from './customers';
 import { keyedCreate } from './once';
 
 /**
@@ -41,20 +42,24 @@ export async function logContact(
 /**
  * R-CU-5: a contact taken down by another service becomes one contact-log entry, in the
  * consumer's inbox transaction (so a redelivered event logs nothing). An event about a customer
- * we do not know is a producer bug: it fails and is given up with an error after the retries.
+ * we do not know is a producer bug: it fails and is given up with an error after the retries. One
+ * about a destroyed file (R-CU-4) is skipped: the file is gone, nothing is logged against it.
  */
 export async function logContactFromEvent(
   deps: CustomerDeps,
+  logger: Logger,
   em: EntityManager,
   contact: ContactFromEvent | null,
 ): Promise<void> {
   if (!contact) return;
   const { customerId, entryId, entry } = contact;
   if (entryId && (await em.count(ContactLogRecord, { id: entryId }))) return;
+  const file = await customerFile(em, customerId);
+  if (!appliesToFile(logger, file.status, { customerId, reference: entry.reference })) return;
   // A fact from another service: only our own clock's skew could put it "in the future".
   const now = new Date(Math.max(deps.now().getTime(), entry.occurredAt.getTime()));
   const details = newContactLogEntry(entry, entry.staffId ?? 'system', now);
-  await appendContactLog(em, deps, customerId, details, entryId);
+  await insertContactLog(em, deps, customerId, details, entryId);
 }
 
 /** Appends an entry in `em`'s transaction, with its `customer.contact_logged` event. */
@@ -63,9 +68,19 @@ export async function appendContactLog(
   deps: CustomerDeps,
   customerId: string,
   details: ContactLogDetails,
-  id = uuidv7(),
 ): Promise<ContactLogRecord> {
   await liveCustomer(em, customerId);
+  return insertContactLog(em, deps, customerId, details);
+}
+
+/** The entry and its event, for a customer whose file is known to be live. */
+async function insertContactLog(
+  em: EntityManager,
+  deps: CustomerDeps,
+  customerId: string,
+  details: ContactLogDetails,
+  id = uuidv7(),
+): Promise<ContactLogRecord> {
   const entry = em.create(ContactLogRecord, {
     id,
     customerId,

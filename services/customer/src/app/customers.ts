@@ -2,6 +2,7 @@ import { events } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
+  type Logger,
   type NumberSeries,
   type Page,
   type PageRequest,
@@ -21,6 +22,7 @@ import {
 import { type FilterQuery, OptimisticLockError } from '@mikro-orm/core';
 import {
   type CustomerDetails,
+  type FileStatus,
   type NewCustomerInput,
   newCustomer,
   parseGrade,
@@ -184,13 +186,37 @@ export async function updateCustomer(
  * transaction (the activity trigger refuses a record that races the destruction).
  */
 export async function liveCustomer(em: EntityManager, customerId: string): Promise<void> {
+  liveStatus(await customerFile(em, customerId));
+}
+
+/** The code and status of a customer's file; NOT_FOUND when unknown. */
+export async function customerFile(
+  em: EntityManager,
+  customerId: string,
+): Promise<Pick<CustomerRecord, 'id' | 'code' | 'status'>> {
   const customer = await em.findOne(
     CustomerRecord,
     { id: customerId },
     { fields: ['id', 'code', 'status'] },
   );
   if (!customer) throw notFound('Customer', customerId);
-  liveStatus(customer);
+  return customer;
+}
+
+/**
+ * R-CU-4 whether an event from another service still has a file to apply to. A destroyed file is
+ * gone by design: the event is skipped with a log line (its inbox row kept), not failed until it
+ * is parked as poison. Asked before anything is written: a refused insert would abort the
+ * consumer's transaction.
+ */
+export function appliesToFile(
+  logger: Logger,
+  status: FileStatus | undefined,
+  about: Record<string, unknown>,
+): boolean {
+  if (status !== 'DESTROYED') return true;
+  logger.info(about, 'event about a destroyed customer file (R-CU-4): nothing to apply');
+  return false;
 }
 
 export async function getCustomer(

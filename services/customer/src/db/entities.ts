@@ -112,6 +112,11 @@ export class AssetRecord {
   createdAt!: Date;
   /** Grows with every change (R-CU-7), so consumers of `customer.asset_updated` keep the newest. */
   version = 1;
+  /**
+   * R-CU-4 the owner's file status, read in the asset's own statement when asked for
+   * (`populate: ['ownerStatus']`): an entitlement is refused for a destroyed file at no extra cost.
+   */
+  ownerStatus?: FileStatus;
 }
 
 const date = { type: 'string', columnType: 'date', nullable: true } as const;
@@ -143,6 +148,11 @@ export const AssetSchema = new EntitySchema<AssetRecord>({
     unitSwaps: { type: 'json' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     version: { type: 'integer' },
+    ownerStatus: {
+      type: 'string',
+      lazy: true,
+      formula: (a) => `(SELECT c.status FROM customer c WHERE c.id = ${a}.customer_id)`,
+    },
   },
 });
 

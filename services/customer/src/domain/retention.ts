@@ -1,3 +1,4 @@
+import { fileDestroyed } from '@aftercare/kernel';
 import { addDays, addMonths, conflict, requiredText } from '@aftercare/kit/domain';
 import type { CustomerStatus, FileStatus } from './customer';
 
@@ -48,15 +49,15 @@ export function lastActivityDayPastRetention(asOf: string, years: number): strin
   return day;
 }
 
-export const fileDestroyed = (code: string) =>
-  conflict(
-    `customer file ${code} was destroyed after its retention (R-CU-4) and takes no changes`,
-    'FILE_DESTROYED',
-  );
-
-/** Writes to a destroyed file are refused (reads answer its tombstone): the status of a live one. */
-export function liveStatus(file: { status: FileStatus; code: string }): CustomerStatus {
-  if (file.status === 'DESTROYED') throw fileDestroyed(file.code);
+/**
+ * Writes to a destroyed file are refused (reads answer its tombstone): the status of a live one.
+ * `field` names the input that led to the file, when the caller gave one.
+ */
+export function liveStatus(
+  file: { status: FileStatus; code: string },
+  field?: string,
+): CustomerStatus {
+  if (file.status === 'DESTROYED') throw fileDestroyed(file.code, field);
   return file.status;
 }
 

@@ -23,7 +23,8 @@ export function subscriptions(deps: CustomerDeps, logger: Logger): Subscription[
     subscription({
       consumerName,
       events: [event],
-      handler: (em, e) => logContactFromEvent(deps, em, contactOf(e.data as EventOutput<E>)),
+      handler: (em, e) =>
+        logContactFromEvent(deps, logger, em, contactOf(e.data as EventOutput<E>)),
     });
   return [
     subscription({
@@ -31,7 +32,7 @@ export function subscriptions(deps: CustomerDeps, logger: Logger): Subscription[
       events: [events.workorder.registered],
       // R-CU-5 the repair request's contact; R-CU-6 a new customer's first visit starts the clock.
       handler: async (em, e) => {
-        await logContactFromEvent(deps, em, repairRequestContact(e.data));
+        await logContactFromEvent(deps, logger, em, repairRequestContact(e.data));
         await startFileClock(deps, logger, em, e.data);
       },
     }),

@@ -33,6 +33,7 @@ import {
   batchGetAssets,
   getAsset,
   registerAsset,
+  entitlementOf,
   serviceEntitlement,
 } from '../app/assets';
 import * as lifecycle from '../app/asset-lifecycle';
@@ -357,8 +358,12 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       customer: (a: AssetRecord, _: Args, ctx: CustomerContext, info: Info) =>
         ctx.loaders.customer.load(a.customerId).then(logged(ctx, info, aCustomer)),
       contract: (a: AssetRecord) => assetDetailsOf(a).contract,
+      // The owners of a list of assets in one batched read, not the assets again one by one.
       entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext, info: Info) =>
-        serviceEntitlement(deps, ctx.em, me(ctx), a.id, at).then(logged(ctx, info, itsAsset(a))),
+        ctx.loaders.customer
+          .load(a.customerId)
+          .then((owner) => entitlementOf(deps, me(ctx), a, owner?.status, at))
+          .then(logged(ctx, info, itsAsset(a))),
       archiveHandovers: (a: AssetRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
         handoversOf(ctx.em, me(ctx), 'assetId', a.id, page)
           .then(logged(ctx, info, itsAsset(a)))

@@ -1,6 +1,19 @@
-import { customerArchiveDestroyed } from '@aftercare/events';
-import type { Identity } from '@aftercare/kit';
-import { dbQuery, subgraphData, subgraphRequest } from '@aftercare/testkit';
+import {
+  type ComplaintRegistered,
+  customerArchiveDestroyed,
+  type SurveyFollowUpCalled,
+  type WorkOrderCompleted,
+  type WorkOrderRegistered,
+} from '@aftercare/events';
+import { type Identity, uuidv7 } from '@aftercare/kit';
+import {
+  dbQuery,
+  eventually,
+  publishEnvelope,
+  subgraphData,
+  subgraphRequest,
+  testEnvelope,
+} from '@aftercare/testkit';
 import { recordAssetReading, transferAsset } from '../../src/app/asset-lifecycle';
 import { registerAsset } from '../../src/app/assets';
 import { logContact } from '../../src/app/contact-log';
@@ -463,6 +476,158 @@ describe('R-CU-4 destruction after approval', () => {
       ),
     ).rejects.toThrow(/destroyed/);
   });
+
+  it('R-CU-4 events about a destroyed file are skipped: inbox recorded, nothing written, nothing retried or parked; no entitlement', async () => {
+    const file = await fileCreatedAt('2013-06-01T04:00:00Z');
+    const asset = await registerAsset(at('2013-06-02T04:00:00Z'), agent, {
+      customerId: file.id,
+      kind: 'EQUIPMENT',
+      model: 'Pump',
+      serialNumber: `SN-GONE-${Date.now()}`,
+      warrantyStart: '2013-06-02',
+      warrantyEnd: '2015-06-01',
+    });
+    await gql(APPROVE, { id: await requestDestruction(file.id) }, manager);
+    expect(
+      refusal(
+        await attempt(
+          `query($id: ID!) { serviceEntitlement(assetId: $id) { kind } }`,
+          { id: asset.id },
+          agent,
+        ),
+      ),
+    ).toBe('CONFLICT FILE_DESTROYED');
+    expect(
+      refusal(
+        await attempt(
+          `query($id: ID!) { asset(id: $id) { model entitlement { kind } } }`,
+          { id: asset.id },
+          agent,
+        ),
+      ),
+    ).toBe('CONFLICT FILE_DESTROYED');
+
+    const workOrderId = uuidv7();
+    const order = {
+      workOrderId,
+      number: 'WO-20261204-0001',
+      customerId: file.id,
+      assetId: asset.id,
+      serviceType: 'PAID' as const,
+      category: 'MECHANICAL',
+      region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+      technicianIds: ['tech-7'],
+      leadTechnicianId: 'tech-7',
+      calledAt: '2026-12-04T01:00:00.000Z',
+      stationCode: null,
+    };
+    const registered: WorkOrderRegistered = {
+      ...order,
+      status: 'REGISTERED',
+      channel: 'PHONE',
+      answerDueAt: null,
+      arrivalDueAt: null,
+      onSiteDueAt: null,
+      registeredBy: 'agent-7',
+    };
+    const completed: WorkOrderCompleted = {
+      ...order,
+      status: 'RESOLVED_ON_SITE',
+      completedAt: '2026-12-04T06:00:00.000Z',
+      resolution: 'TAKE_BACK',
+      partsReplaced: [],
+      oldPartsCollected: false,
+      oldParts: [],
+      responsibility: 'PRODUCT',
+      repeatOfWorkOrderId: null,
+      assetWork: {
+        mileageKm: null,
+        runningHours: 1200,
+        maintenanceDone: true,
+        commissioned: false,
+        unitSwaps: [],
+      },
+    };
+    const complaint: ComplaintRegistered = {
+      complaintId: uuidv7(),
+      number: 'CP-GONE',
+      customerId: file.id,
+      workOrderId,
+      category: 'SERVICE_ATTITUDE',
+      channel: 'CALL_CENTRE',
+      majorReasons: [],
+      repeatOfComplaintId: null,
+      aboutStaffIds: [],
+      receivedAt: '2026-12-04T02:00:00.000Z',
+      recordedBy: 'cr-2',
+    };
+    const call: SurveyFollowUpCalled = {
+      followUpId: uuidv7(),
+      callId: uuidv7(),
+      workOrderId,
+      customerId: file.id,
+      sequence: 1,
+      outcome: 'REACHED',
+      followedUp: true,
+      agentId: 'agent-3',
+      calledAt: '2026-12-04T07:00:00.000Z',
+      workOrderNumber: order.number,
+      summary: 'runs well',
+      complaint: null,
+    };
+    const sent = [
+      [
+        'customer-on-workorder-registered',
+        testEnvelope('workorder.registered', workOrderId, registered),
+      ],
+      [
+        'customer-on-workorder-completed',
+        testEnvelope('workorder.completed', workOrderId, completed),
+      ],
+      [
+        'customer-on-complaint-registered',
+        testEnvelope('complaint.registered', complaint.complaintId, complaint),
+      ],
+      [
+        'customer-on-survey-follow-up-called',
+        testEnvelope('survey.follow_up_called', call.followUpId, call),
+      ],
+    ] as const;
+    const written = () =>
+      db<{ n: string }>(
+        `SELECT (SELECT count(*) FROM contact_log WHERE customer_id = $1)
+              + (SELECT count(*) FROM archive_handover WHERE customer_id = $1)
+              + (SELECT count(*) FROM asset_change WHERE asset_id = $2) AS n`,
+        [file.id, asset.id],
+      );
+    const before = await written();
+    for (const [, envelope] of sent) await publishEnvelope(s.env.subjectPrefix, envelope);
+
+    const inbox = () =>
+      db<{ consumer: string; event_id: string }>(
+        'SELECT consumer, event_id FROM inbox WHERE event_id = ANY($1::uuid[]) ORDER BY consumer',
+        [sent.map(([, e]) => e.id)],
+      );
+    const recorded = await eventually(inbox, (rows) => rows.length === sent.length, 30_000);
+    expect(recorded).toEqual(
+      sent
+        .map(([consumer, e]) => ({ consumer, event_id: e.id }))
+        .sort((a, b) => a.consumer.localeCompare(b.consumer)),
+    );
+    expect(await written()).toEqual(before);
+    // Handled on the first delivery: a failed one is retried (and parked in the end).
+    const metrics = await (await fetch(`http://127.0.0.1:${s.service.adminPort}/metrics`)).text();
+    for (const [consumer] of sent)
+      expect([
+        consumer,
+        metrics.match(
+          new RegExp(
+            `^event_consumer_(retries|parked)_total\\{[^}]*messaging_consumer_group_name="${consumer}"[^}]*\\} [1-9]`,
+            'm',
+          ),
+        )?.[0] ?? null,
+      ]).toEqual([consumer, null]);
+  }, 60_000);
 
   it('R-CU-4 a paper file out on loan, or promised to a borrower, is not destroyed until it is back', async () => {
     const file = await fileCreatedAt('2012-03-01T04:00:00Z');

@@ -5,13 +5,16 @@ import type { SlaPolicyCache } from './sla-policy-cache';
 
 /** What intake needs from the customer archive (gRPC), asked on behalf of the caller. */
 export interface CustomerDirectory {
-  /** The asset's owner and the entitlement at `at`; NOT_FOUND for an unknown asset. */
+  /**
+   * The asset's owner and the entitlement at `at`; NOT_FOUND for an unknown asset, CONFLICT
+   * FILE_DESTROYED (field `assetId`) for an asset of a destroyed customer file (R-CU-4).
+   */
   entitlement(
     assetId: string,
     at: Date,
     caller: Identity,
   ): Promise<{ customerId: string; kind: Entitlement; reason: string }>;
-  /** Throws NOT_FOUND for an unknown customer. */
+  /** Throws NOT_FOUND for an unknown customer, CONFLICT FILE_DESTROYED (field `customerId`) for a destroyed one. */
   assertCustomer(customerId: string, caller: Identity): Promise<void>;
 }
 

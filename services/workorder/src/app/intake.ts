@@ -31,6 +31,7 @@ import { completedOrdersOfAsset } from './queries';
  * fixes the service type from the entitlement at the time of the call, computes the SLA
  * deadlines (R-WO-3) and flags a repeat repair (R-WO-8). Nothing is written unless all of that
  * succeeded: with the customer service down the caller gets UNAVAILABLE and no half-made order.
+ * The same checks refuse a destroyed customer file or an asset of one (R-CU-4, FILE_DESTROYED).
  * With an idempotency key a repeat returns the order registered the first time.
  */
 export async function registerWorkOrder(

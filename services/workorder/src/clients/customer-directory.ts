@@ -1,4 +1,5 @@
 import { type ClientRuntime, enumCodec, serviceClient } from '@aftercare/kit';
+import { fileDestroyed } from '@aftercare/kernel';
 import { customerV1 } from '@aftercare/proto';
 import type { CustomerDirectory } from '../app/deps';
 import type { Entitlement } from '../domain';
@@ -28,9 +29,13 @@ export function customerDirectory(
       };
     },
     async assertCustomer(customerId, caller) {
-      await client.getCustomer(customerV1.GetCustomerRequest.create({ id: customerId }), {
-        identity: caller,
-      });
+      const { customer } = await client.getCustomer(
+        customerV1.GetCustomerRequest.create({ id: customerId }),
+        { identity: caller },
+      );
+      // R-CU-4 the answer is the file's tombstone: refused here, at no extra call.
+      if (customer?.status === customerV1.CustomerStatus.CUSTOMER_STATUS_DESTROYED)
+        throw fileDestroyed(customer.code, 'customerId');
     },
   };
 }

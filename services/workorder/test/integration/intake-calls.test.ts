@@ -1,5 +1,5 @@
 import { type Identity } from '@aftercare/kit';
-import { rowCount, subgraphData, subgraphRequest } from '@aftercare/testkit';
+import { destroyCustomerFile, rowCount, subgraphData, subgraphRequest } from '@aftercare/testkit';
 import { withCustomerForThisFile } from './with-customer';
 
 // R-WO-1 intake checks customer and asset with the customer service — in one call when the asset
@@ -102,4 +102,36 @@ it('R-WO-1 a customer who does not own the asset, or does not exist, is refused 
     await refusal({ customerId: '0190f0f0-0000-7000-8000-0000000000aa', assetId: owner.assetId }),
   ).toMatchObject({ code: 'NOT_FOUND' });
   expect(await rowCount(s.workorderEnv.env.DATABASE_URL!, 'work_order')).toBe(before);
+});
+
+it('R-CU-4 a destroyed customer file, or an asset of one, is refused at intake (FILE_DESTROYED) with no extra call and nothing written', async () => {
+  const gone = await customerWithAsset(4);
+  await destroyCustomerFile(
+    { httpPort: s.customer.httpPort, databaseUrl: s.customerEnv.env.DATABASE_URL! },
+    gone.customerId,
+  );
+
+  const before = await rowCount(s.workorderEnv.env.DATABASE_URL!, 'work_order');
+  const outboxBefore = await rowCount(s.workorderEnv.env.DATABASE_URL!, 'outbox');
+  const refused = async (input: Record<string, unknown>) => {
+    let extensions: unknown;
+    const calls = await callsDuring(async () => {
+      extensions = (await subgraphRequest(s.workorder.httpPort, REGISTER, { input }, agent))
+        .errors?.[0]?.extensions;
+    });
+    return { extensions, calls };
+  };
+  expect(await refused(intake(gone))).toMatchObject({
+    extensions: { code: 'CONFLICT', reason: 'FILE_DESTROYED', field: 'assetId' },
+    calls: { GetServiceEntitlement: 1 },
+  });
+  // An internal order names the customer alone: its check answers the tombstone.
+  expect(
+    await refused({ ...intake({ customerId: gone.customerId }), internalKind: 'INSPECTION' }),
+  ).toMatchObject({
+    extensions: { code: 'CONFLICT', reason: 'FILE_DESTROYED', field: 'customerId' },
+    calls: { GetCustomer: 1 },
+  });
+  expect(await rowCount(s.workorderEnv.env.DATABASE_URL!, 'work_order')).toBe(before);
+  expect(await rowCount(s.workorderEnv.env.DATABASE_URL!, 'outbox')).toBe(outboxBefore);
 });
