@@ -116,7 +116,9 @@ async function outboxLag(ctx, { producer, type, service, consumer, since }) {
 
 async function technician(gql) {
   await gql(
-    `mutation($id: ID!) { upsertStaff(input: { id: $id, name: "Bench Tech" }) { staff { id } } }`,
+    // Skilled in the category the bench's orders are registered under: dispatch refuses the
+    // unqualified (R-WO-10).
+    `mutation($id: ID!) { upsertStaff(input: { id: $id, name: "Bench Tech", skills: ["MECHANICAL"] }) { staff { id } } }`,
     { id: TECH },
     MANAGER,
   );
