@@ -28,15 +28,7 @@ export type LoanStatus = (typeof LOAN_STATUSES)[number];
 export const OPEN_LOAN_STATUSES = ['REQUESTED', 'APPROVED', 'LENT'] as const satisfies LoanStatus[];
 
 /** The history's steps: the moves below, the request, and the scheduler's overdue finding. */
-export const LOAN_STEPS = [
-  'REQUESTED',
-  'APPROVED',
-  'REJECTED',
-  'LENT',
-  'RETURNED',
-  'CANCELLED',
-  'OVERDUE',
-] as const;
+export const LOAN_STEPS = [...LOAN_STATUSES, 'OVERDUE'] as const;
 export type LoanStep = (typeof LOAN_STEPS)[number];
 
 export const RETURN_CONDITIONS = ['INTACT', 'DAMAGED', 'INCOMPLETE'] as const;

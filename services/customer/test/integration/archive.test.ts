@@ -9,7 +9,7 @@ import {
 } from '@aftercare/testkit';
 import { scanOverdueHandovers } from '../../src/app/archive';
 import { HANDOVER_RULES } from '../../src/domain/archive';
-import { customerForThisFile } from './for-this-file';
+import { customerForThisFile, customerWithVehicle } from './for-this-file';
 
 // R-CU-3 archive handovers on real PostgreSQL and NATS: sales records the sale, the archive desk
 // the receipt; late, incomplete or missing handovers are reported once each.
@@ -32,33 +32,7 @@ const violations = async (handoverId: string) =>
     .map((r) => customerArchiveHandoverLate.parse(r.payload.data))
     .filter((e: CustomerArchiveHandoverLate) => e.handoverId === handoverId);
 
-async function newAsset(): Promise<{ customerId: string; assetId: string }> {
-  const { createCustomer } = await gql<{ createCustomer: { customer: { id: string } } }>(
-    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
-    {
-      input: {
-        kind: 'PERSON',
-        name: 'Archive Customer',
-        contacts: [{ name: 'Archive Customer', mobile: '13500001111', primary: true }],
-        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' }, primary: true }],
-      },
-    },
-    sales,
-  );
-  const { registerAsset } = await gql<{ registerAsset: { asset: { id: string } } }>(
-    `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } } }`,
-    {
-      input: {
-        customerId: createCustomer.customer.id,
-        kind: 'VEHICLE',
-        model: 'EV-300',
-        serialNumber: `SN-${uuidv7()}`,
-      },
-    },
-    sales,
-  );
-  return { customerId: createCustomer.customer.id, assetId: registerAsset.asset.id };
-}
+const newAsset = () => customerWithVehicle(s, sales, 'Archive Customer', '13500001111');
 
 interface Handover {
   id: string;

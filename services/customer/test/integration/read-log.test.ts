@@ -8,7 +8,7 @@ import {
   testServiceEnv,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
-import { customerForThisFile } from './for-this-file';
+import { customerForThisFile, customerWithVehicle } from './for-this-file';
 
 // R-CU-4 the read log on real PostgreSQL: every read of a customer or asset file, through the
 // graph or over gRPC, is logged with who, when, what and why, written in batches; auditors page
@@ -55,35 +55,7 @@ const pick = (rows: Row[]) =>
     }),
   );
 
-async function newFile(
-  name = 'Read Log Customer',
-): Promise<{ customerId: string; assetId: string }> {
-  const { createCustomer } = await gql<{ createCustomer: { customer: { id: string } } }>(
-    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }`,
-    {
-      input: {
-        kind: 'PERSON',
-        name,
-        contacts: [{ name, mobile: '13600001111', primary: true }],
-        addresses: [{ region: { province: 'Zhejiang', city: 'Hangzhou' }, primary: true }],
-      },
-    },
-    agent,
-  );
-  const { registerAsset } = await gql<{ registerAsset: { asset: { id: string } } }>(
-    `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } } }`,
-    {
-      input: {
-        customerId: createCustomer.customer.id,
-        kind: 'VEHICLE',
-        model: 'EV-300',
-        serialNumber: `SN-${uuidv7()}`,
-      },
-    },
-    agent,
-  );
-  return { customerId: createCustomer.customer.id, assetId: registerAsset.asset.id };
-}
+const newFile = (name = 'Read Log Customer') => customerWithVehicle(s, agent, name, '13600001111');
 
 const CUSTOMER_FILE = `query ComplaintLookup($id: ID!, $purpose: String) {
   customer(id: $id, purpose: $purpose) {
