@@ -82,6 +82,16 @@ interface BatchResult {
 // Advisory locks are per database, and each service has its own database.
 const RELAY_LOCK = 'aftercare:outbox-relay';
 const PURGE_INTERVAL_MS = 60 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The mark of published rows, their ids written into the text (see relayBatch). */
+function markPublishedSql(rows: readonly ClaimedRow[]): string {
+  const ids = rows.map(({ id }) => {
+    if (!UUID.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a UUID`);
+    return id;
+  });
+  return `update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any('{${ids.join(',')}}'::uuid[])`;
+}
 
 /**
  * Relays committed outbox rows to the service's JetStream stream, in id (creation) order, each
@@ -101,6 +111,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
   const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const retainPublishedMs = options.retainPublishedMs ?? 7 * 24 * 60 * 60_000;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new Error(`outbox relay batchSize must be a positive integer, not ${batchSize}`);
+  // The lock is an InitPlan, taken once before the scan; without it the claim returns no rows.
+  const claimSql = `select id, subject, payload, headers from outbox
+    where (select pg_try_advisory_xact_lock(hashtext('${RELAY_LOCK}'))) and published_at is null
+    order by id limit ${batchSize} for update skip locked`;
   const log = logger.child({ component: 'outbox-relay' });
   const js = jetstream(nats, { timeout: publishTimeoutMs });
   // Plain SQL through knex: the relay needs no unit of work, and MikroORM's costs a round as much as the SQL.
@@ -189,20 +205,22 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /**
-   * One transaction of four statements whatever the batch's size: claim (the advisory lock taken
-   * in the same statement), publish in order, stop at the first failure to keep order, then mark
-   * what was published in one statement (and the failed row in one more).
+   * One transaction in two round trips whatever the batch's size: BEGIN with the claim (the
+   * advisory lock taken in the same statement), publish in order, stop at the first failure to
+   * keep order, then the mark of what was published with COMMIT. Each pair goes as one simple-
+   * protocol query, which cannot carry parameters: only our own constants and the ids PostgreSQL
+   * itself returned (checked as UUIDs) are written into the text. A failed row's error, text from
+   * elsewhere, is recorded by a parameterised statement of its own on that rare path.
    */
   async function relayBatch(): Promise<BatchResult> {
-    return timed(() =>
-      knex.transaction(async (tx) => {
-        // The lock is an InitPlan, taken once before the scan; without it the claim returns no rows.
-        const { rows } = await tx.raw<{ rows: ClaimedRow[] }>(
-          `select id, subject, payload, headers from outbox
-         where (select pg_try_advisory_xact_lock(hashtext(?))) and published_at is null
-         order by id limit ? for update skip locked`,
-          [RELAY_LOCK, batchSize],
-        );
+    return timed(async () => {
+      const connection: unknown = await knex.client.acquireConnection();
+      const send = async <R>(sql: string, bindings: readonly string[] = []) =>
+        (await knex.raw(sql, bindings).connection(connection)) as R;
+      let open = true;
+      try {
+        const [, claimed] = await send<[unknown, { rows: ClaimedRow[] }]>(`begin; ${claimSql}`);
+        const rows = claimed.rows;
         let failure: { row: ClaimedRow; error: unknown } | undefined;
         const published: ClaimedRow[] = [];
         for (const row of rows) {
@@ -214,16 +232,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           }
           published.push(row);
         }
-        if (published.length)
-          await tx.raw(
-            'update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any(?::uuid[])',
-            [published.map((row) => row.id)],
-          );
         if (failure)
-          await tx.raw('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [
+          await send('update outbox set attempts = attempts + 1, last_error = ? where id = ?', [
             errorMessage(failure.error).slice(0, 2000),
             failure.row.id,
           ]);
+        await send(`${published.length ? markPublishedSql(published) + '; ' : ''}commit`);
+        open = false;
         if (options.metrics)
           for (const row of published) {
             // A stored CloudEvent and a row written before the upgrade both carry type and data.
@@ -231,8 +246,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             eventPublished(options.metrics, type, data);
           }
         return { published: published.length, claimed: rows.length, error: failure?.error };
-      }),
-    );
+      } finally {
+        // A failed round rolls back (rows stay unpublished, the lock goes); a connection that
+        // cannot even roll back is broken, and the pool's validation drops it.
+        if (open) await send('rollback').catch(() => undefined);
+        await knex.client.releaseConnection(connection);
+      }
+    });
   }
 
   /** A poll nobody kicked: one statement when, as mostly, there is nothing to publish. */

@@ -3,6 +3,7 @@ import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 
 /** Probe and scrape endpoints: polled every few seconds, a span each would bury the real traffic. */
 export const UNTRACED_HTTP_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics'];
@@ -14,14 +15,21 @@ const isUntracedPath = (path: string | null | undefined): boolean =>
   UNTRACED_HTTP_PATHS.includes((path ?? '').split('?', 1)[0] ?? '');
 
 /**
- * The instrumentations every service runs: HTTP both ways (GraphQL in, subgraph fetches out),
- * PostgreSQL, GraphQL execution and gRPC both ways.
+ * The instrumentations every service runs: HTTP both ways (GraphQL in; out through `http`, and
+ * through Node's `fetch`, which the gateway's subgraph fetches use), PostgreSQL, GraphQL execution
+ * and gRPC both ways.
  */
 export function defaultInstrumentations() {
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => isUntracedPath(request.url),
       ignoreOutgoingRequestHook: (request: RequestOptions) => isUntracedPath(request.path),
+    }),
+    // Only inside a request's trace: a fetch of its own (a key set, a probe) would start a trace
+    // of one span, and the e2e tests' client would become the root of the system's traces.
+    new UndiciInstrumentation({
+      requireParentforSpans: true,
+      ignoreRequestHook: (request) => isUntracedPath(request.path),
     }),
     // Without a parent span, pg spans are the pool's own chatter (migrations, health checks).
     new PgInstrumentation({ requireParentSpan: true }),

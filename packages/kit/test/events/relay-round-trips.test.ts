@@ -1,0 +1,77 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  createTestDatabase,
+  TEST_NATS_URL,
+  uniqueSubjectPrefix,
+  type TestDatabase,
+} from '@aftercare/testkit';
+import type { Orm } from '../../src/db';
+import { connectNats, startOutboxRelay } from '../../src/events';
+import { countStatements, createMetrics } from '../../src/observability';
+import {
+  addNote,
+  deleteTestStreams,
+  notesOutbox,
+  openTestOrm,
+  silentLogger,
+  streamMessageCount,
+  unpublishedCount,
+  waitFor,
+} from './fixtures';
+
+let db: TestDatabase;
+let orm: Orm;
+let nats: NatsConnection;
+const prefix = uniqueSubjectPrefix('relay_trips');
+
+beforeAll(async () => {
+  db = await createTestDatabase('events_relay_trips');
+  orm = await openTestOrm(db.url);
+  nats = await connectNats({ url: TEST_NATS_URL, name: 'relay-trips', logger: silentLogger });
+});
+
+afterAll(async () => {
+  await deleteTestStreams(nats, prefix);
+  await nats?.close();
+  await orm?.close();
+  await db?.drop();
+});
+
+const relayStatements = async (metrics: ReturnType<typeof createMetrics>): Promise<number> => {
+  const text = await metrics.registry.getSingleMetricAsString('db_client_statements_total');
+  const line = text.split('\n').find((l) => l.includes('db_transaction_kind="outbox_relay"'));
+  return Number(line?.split(' ')[1] ?? 0);
+};
+
+it('issue 12: a relay round costs two round trips whatever its batch (BEGIN with the claim, the mark with COMMIT)', async () => {
+  const outbox = notesOutbox(prefix);
+  for (let seq = 0; seq < 7; seq++) await addNote(orm, outbox, 'agg', seq);
+  const metrics = createMetrics({ defaultMetrics: false });
+  countStatements(orm, metrics);
+  // No poll during the test: the first round, then the drain at stop, are the only rounds.
+  const relay = startOutboxRelay({
+    orm,
+    nats,
+    outbox,
+    logger: silentLogger,
+    pollIntervalMs: 60_000,
+  });
+  try {
+    await waitFor(
+      'the seven events to be published',
+      async () => (await unpublishedCount(orm)) === 0,
+    );
+  } finally {
+    await relay.stop(2000);
+  }
+  expect(await streamMessageCount(nats, prefix, 'notes')).toBe(7);
+  // First round: "anything unpublished?" 1, the batch of seven 2, the hourly purge 1; the drain
+  // at stop claims nothing: 2.
+  expect(await relayStatements(metrics)).toBe(6);
+  const [row] = await orm.em
+    .fork()
+    .execute<{ attempts: number; last_error: string | null }[]>(
+      'select min(attempts) as attempts, max(last_error) as last_error from outbox',
+    );
+  expect(row).toEqual({ attempts: 1, last_error: null });
+});
