@@ -1,13 +1,15 @@
 // The floors every scenario is compared with, measured in the same run on the same machine:
 // the database's own rate for the SQL of one intake and of one customer read (pgbench where it is
 // installed, else the same statements in a loop of node-pg clients), and a plain Node HTTP server
-// answering a JSON body (which also bounds the bench's own load generator).
+// answering a JSON body (which also bounds the bench's own load generator), and what one SQL
+// round trip costs in CPU on this machine, client and server.
 const { execFile, execFileSync, spawn } = require('node:child_process');
 const { writeFileSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { promisify } = require('node:util');
 const { Client } = require('pg');
+const { cpuMs } = require('./probes');
 
 const CLIENTS = 8;
 
@@ -183,6 +185,39 @@ async function httpFloor({ seconds }) {
 }
 
 /**
+ * What one SQL round trip costs in CPU here: one node-pg connection sending `SELECT 1` back to
+ * back, the bench's own CPU (the client) and its backend's (the server) per query. Every statement
+ * a service sends costs at least this, whatever its ORM does around it; on a virtual machine,
+ * where waking another process is dear, it is most of what a statement costs.
+ */
+async function roundTripCost(databaseUrl, { seconds }) {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+    const serverStart = cpuMs(rows[0].pid);
+    const clientStart = process.cpuUsage();
+    const until = performance.now() + seconds * 1000;
+    let done = 0;
+    while (performance.now() < until) {
+      await client.query('SELECT 1');
+      done++;
+    }
+    const clientCpu = process.cpuUsage(clientStart);
+    const serverMs = cpuMs(rows[0].pid) - serverStart;
+    const micros = (value) => Number(value.toFixed(0));
+    return {
+      perSecond: micros(done / seconds),
+      clientCpuUs: micros((clientCpu.user + clientCpu.system) / done),
+      clientSystemCpuUs: micros(clientCpu.system / done),
+      serverCpuUs: micros((serverMs * 1000) / done),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Every floor. `databases`: { workorder, customer } URLs of this run; `customerId`: a customer with
  * assets to read. The intake tables' copies are dropped afterwards.
  */
@@ -213,11 +248,13 @@ async function measureLimits({ databases, customerId, seconds }) {
       vars: { id: customerId },
     });
     const http = await httpFloor({ seconds });
+    const roundTrip = await roundTripCost(databases.customer, { seconds });
     return {
       clients: CLIENTS,
       intakeSql: { ...intake, what: 'order row (JSON contact) + outbox row, one transaction' },
       customerReadSql: { ...read, what: 'customer row + its assets' },
       nodeHttp: { ...http, what: 'plain node:http answering a JSON body' },
+      sqlRoundTrip: { ...roundTrip, what: 'SELECT 1 from one node-pg connection, back to back' },
     };
   } finally {
     await admin.query('DROP SCHEMA IF EXISTS bench_limit CASCADE').catch(() => {});

@@ -292,10 +292,12 @@ async function main() {
       customerId: reader.customerId,
       seconds: limitSeconds,
     });
-    const { intakeSql, customerReadSql, nodeHttp } = report.limits;
+    const { intakeSql, customerReadSql, nodeHttp, sqlRoundTrip } = report.limits;
     console.log(
       `floors (${report.limits.clients} clients, ${limitSeconds}s): intake SQL ${intakeSql.tps} tps, ` +
-        `customer read SQL ${customerReadSql.tps} tps (${intakeSql.tool}), Node HTTP ${nodeHttp.rps} req/s`,
+        `customer read SQL ${customerReadSql.tps} tps (${intakeSql.tool}), Node HTTP ${nodeHttp.rps} req/s; ` +
+        `one SQL round trip: ${sqlRoundTrip.clientCpuUs} µs CPU in the client ` +
+        `(${sqlRoundTrip.clientSystemCpuUs} of it system), ${sqlRoundTrip.serverCpuUs} µs in the server`,
     );
     // What each process costs doing nothing (relay polls, schedulers, metrics): part of every
     // step's CPU per request, most visible at low rates.
