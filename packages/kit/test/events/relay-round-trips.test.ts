@@ -74,4 +74,11 @@ it('issue 12: a relay round costs two round trips whatever its batch (BEGIN with
       'select min(attempts) as attempts, max(last_error) as last_error from outbox',
     );
   expect(row).toEqual({ attempts: 1, last_error: null });
+  // BEGIN and COMMIT went over the same pooled connection: none was handed back mid-transaction.
+  const open = await orm.em
+    .fork()
+    .execute<{ n: string }[]>(
+      "select count(*) as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'",
+    );
+  expect(Number(open[0]!.n)).toBe(0);
 });
