@@ -7,9 +7,11 @@ import type { EntityManager } from './orm';
  * Writes every entity persisted in `em` and not yet flushed — of any entity types, the outbox
  * rows of `publish` included — in one statement, one data-modifying CTE per row, where a flush
  * sends one INSERT per entity type: each round trip costs more than its rows (ADR 0034).
- * Afterwards they are detached, as after `em.insert`, so the commit's flush compares none of them.
+ * Afterwards the unit of work forgets them, so the commit's flush neither writes nor compares them.
  * The rows are checked together at the end of the statement: a row may refer to one written in the
- * same call. For new rows only: pending removals and many-to-many collections are refused.
+ * same call. Values are written as the entity holds them: `onCreate` hooks and required-property
+ * checks of a flush do not run (the table's constraints still do). For new rows only: pending
+ * removals and many-to-many collections are refused.
  */
 export async function insertPending(em: EntityManager): Promise<void> {
   const uow = em.getUnitOfWork();

@@ -67,8 +67,9 @@ export async function registerWorkOrder(
     load: (em: EntityManager, id: string) => em.findOneOrFail(WorkOrderRecord, { id }),
   };
 
-  // Read before the transaction (READ COMMITTED: inside it they would see no more), in one
-  // statement; the transaction then holds a connection only for the day's number and the inserts.
+  // Read in one statement before the transaction: under READ COMMITTED a statement sees what was
+  // committed when it began, inside a transaction or not. The transaction then holds a connection
+  // only for the day's number and the inserts (a keyed repeat pays this read for nothing).
   const reads = deps.orm.em.fork();
   const policies = await deps.slaPolicies.current(reads);
   const { registrarStation, previous } = await intakeContext(reads, {
