@@ -5,11 +5,12 @@ import {
   type EntityManager,
   type Identity,
   idempotencyKey,
+  insertPending,
   invalidArgument,
   requireRole,
   uuidv7,
 } from '@aftercare/kit';
-import { StaffRecord, WorkOrderRecord } from '../db/entities';
+import { WorkOrderRecord } from '../db/entities';
 import {
   computeDeadlines,
   type IntakeInput,
@@ -24,7 +25,7 @@ import { CAN_REGISTER } from './access';
 import { type WorkOrderDeps } from './deps';
 import { historyRecord } from './mutate';
 import { issueOrderNumber } from './numbers';
-import { completedOrdersOfAsset } from './queries';
+import { intakeContext } from './queries';
 
 /**
  * R-WO-1 intake: validates the request, checks customer and asset with the customer service and
@@ -66,33 +67,33 @@ export async function registerWorkOrder(
     load: (em: EntityManager, id: string) => em.findOneOrFail(WorkOrderRecord, { id }),
   };
 
+  // Read in one statement before the transaction: under READ COMMITTED a statement sees what was
+  // committed when it began, inside a transaction or not. The transaction then holds a connection
+  // only for the day's number and the inserts (a keyed repeat pays this read for nothing).
+  const reads = deps.orm.em.fork();
+  const policies = await deps.slaPolicies.current(reads);
+  const { registrarStation, previous } = await intakeContext(reads, {
+    registrarId: intake.stationCode ? null : me.userId,
+    assetId: intake.assetId,
+  });
+  const station = stationAtIntake(
+    intake.stationCode,
+    registrarStation,
+    deps.defaultStation ?? null,
+  );
+  const policy = intake.areaType
+    ? selectPolicy(policies, {
+        areaType: intake.areaType,
+        distanceKm: intake.distanceKm ?? 0,
+        category: intake.category,
+        supplierInvolved: intake.supplierInvolved,
+      })
+    : null;
+  const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
+
   return createOnce(deps.orm, once, async (em) => {
     const now = deps.now();
-    const policies = await deps.slaPolicies.current(em);
-    // Read, never changed: kept out of the identity map, so no flush compares it.
-    const registrar = intake.stationCode
-      ? null
-      : await em.findOne(
-          StaffRecord,
-          { id: me.userId },
-          { fields: ['stationCode'] as never, disableIdentityMap: true },
-        );
-    const station = stationAtIntake(
-      intake.stationCode,
-      registrar?.stationCode ?? null,
-      deps.defaultStation ?? null,
-    );
-    const policy = intake.areaType
-      ? selectPolicy(policies, {
-          areaType: intake.areaType,
-          distanceKm: intake.distanceKm ?? 0,
-          category: intake.category,
-          supplierInvolved: intake.supplierInvolved,
-        })
-      : null;
-    const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
-    const previous = intake.assetId ? await completedOrdersOfAsset(em, intake.assetId) : [];
-    // Last before the insert: the day's sequence row stays locked until commit, serialising intakes.
+    // The day's sequence row stays locked until commit, serialising intakes: only the inserts follow.
     const number = await issueOrderNumber(em, 'WO', intake.calledAt, deps.calendar);
     const repeatOf = isRepeatRepair(
       { assetId: intake.assetId, category: intake.category, calledAt: intake.calledAt },
@@ -135,9 +136,8 @@ export async function registerWorkOrder(
       createdAt: now,
       updatedAt: now,
     });
-    // Only inserts: straight to SQL, with no unit of work to compute change sets for (ADR 0034).
-    await em.insert(order);
-    await em.insert(
+    em.persist(order);
+    em.persist(
       historyRecord(
         order.id,
         {
@@ -168,6 +168,8 @@ export async function registerWorkOrder(
         previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
       } satisfies WorkOrderRepeatRepair);
     }
+    // Order, history line and outbox rows in one round trip, none left for the commit's flush.
+    await insertPending(em);
     return order;
   });
 }

@@ -1,5 +1,11 @@
 import { type Identity } from '@aftercare/kit';
-import { destroyCustomerFile, rowCount, subgraphData, subgraphRequest } from '@aftercare/testkit';
+import {
+  destroyCustomerFile,
+  rowCount,
+  rowCounts,
+  subgraphData,
+  subgraphRequest,
+} from '@aftercare/testkit';
 import { withCustomerForThisFile } from './with-customer';
 
 // R-WO-1 intake checks customer and asset with the customer service — in one call when the asset
@@ -84,6 +90,29 @@ it('R-WO-1 an intake naming customer and asset costs one call to the customer se
     ),
   );
   expect(alone).toEqual({ GetCustomer: 1 });
+});
+
+/** Statements the work-order service has sent for GraphQL requests so far (BEGIN and COMMIT included). */
+async function graphqlStatements(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${s.workorder.adminPort}/metrics`)).text();
+  return [
+    ...text.matchAll(/^db_client_statements_total\{db_transaction_kind="graphql",[^}]*\} (\d+)$/gm),
+  ].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+it("R-WO-1 an intake sends five statements: one read, then BEGIN, the day's number, one insert of order, history line and event, COMMIT (ADR 0034)", async () => {
+  const owner = await customerWithAsset(5);
+  const register = () =>
+    subgraphData(s.workorder.httpPort, REGISTER, { input: intake(owner) }, agent);
+  await register(); // the SLA policies are read once per replica, then kept (ADR 0034)
+  const tables = ['work_order', 'work_order_history', 'outbox'];
+  const rowsBefore = await rowCounts(s.workorderEnv.env.DATABASE_URL!, tables);
+  const before = await graphqlStatements();
+  await register();
+  expect((await graphqlStatements()) - before).toBe(5);
+  expect(await rowCounts(s.workorderEnv.env.DATABASE_URL!, tables)).toEqual(
+    rowsBefore.map((n) => n + 1),
+  );
 });
 
 it('R-WO-1 a customer who does not own the asset, or does not exist, is refused and nothing is written', async () => {
