@@ -131,7 +131,7 @@ const alive = (pid: number) => {
   }
 };
 const pidsIn = (line: string) =>
-  Object.fromEntries([...line.matchAll(/(\w+) pid (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+  Object.fromEntries([...line.matchAll(/([\w-]+) pid (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
 
 describe('npm start (scripts/start.js)', () => {
   it('refuses a malformed port offset at once, before it starts anything', async () => {
