@@ -7,6 +7,12 @@
 // A second system beside the first (a bench, a test): AFTERCARE_PORT_OFFSET shifts every port,
 // AFTERCARE_DATABASE_PREFIX renames every database and, unless EVENT_SUBJECT_PREFIX is set, its
 // event streams and consumers, so the two never share state.
+//
+// AFTERCARE_REPLICAS=N (1–9, default 1) runs N processes of every service and of the gateway, as
+// an operator scales Deployments: replica i (from 0) listens on every port of its service plus
+// 10·(i+1), and a round-robin TCP proxy in this launcher holds the usual HTTP and gRPC ports (as a
+// Kubernetes Service would), so callers and users address them as with one process. Replicas are
+// named `<service>-<i>` in the output, and the launcher, which carries the proxies' CPU, `proxies`.
 const { spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const path = require('node:path');
@@ -17,6 +23,8 @@ const root = path.join(__dirname, '..');
 const dataDir = path.join(root, '.data');
 const children = [];
 let servers = null;
+/** The round-robin proxies in front of the replicas (AFTERCARE_REPLICAS > 1). */
+const proxies = [];
 let stopping = false;
 /** Once everything has started, a process that dies is restarted instead of stopping the rest. */
 let supervising = false;
@@ -42,7 +50,8 @@ function provideServers(env) {
   );
 }
 
-function run(name, script, env, keys, failures = 0) {
+/** Starts one process of `service` (a replica's `name` is `<service>-<i>`) and supervises it. */
+function run({ name, service }, script, env, keys, failures = 0) {
   const startedAt = Date.now();
   const child = spawn(
     process.execPath,
@@ -53,7 +62,7 @@ function run(name, script, env, keys, failures = 0) {
       script,
     ],
     {
-      env: { ...env, ...keyEnv(keys, name), SERVICE_NAME: name },
+      env: { ...env, ...keyEnv(keys, service), SERVICE_NAME: service },
       stdio: ['ignore', 'inherit', 'inherit'],
       // Its own process group: Ctrl-C in the terminal signals only this launcher, which then stops
       // each child with exactly one SIGTERM. In the terminal's group a child would get the SIGINT
@@ -62,7 +71,7 @@ function run(name, script, env, keys, failures = 0) {
       detached: true,
     },
   );
-  const entry = { name, child };
+  const entry = { name, service, child };
   child.once('exit', (code, signal) => {
     if (stopping) return;
     if (!supervising) {
@@ -79,7 +88,7 @@ function run(name, script, env, keys, failures = 0) {
     );
     setTimeout(() => {
       if (stopping) return;
-      run(name, script, env, keys, failed);
+      run({ name, service }, script, env, keys, failed);
       console.log(`[start] ${name} restarted (pid ${children.at(-1).child.pid})`);
     }, delay);
   });
@@ -114,7 +123,7 @@ async function shutdown(code) {
   // The gateway first, so no request reaches a service that is already closing; then the
   // services, which still flush their outboxes to NATS; the servers started here last. Exit codes
   // of the services and the gateway tell whether their graceful shutdown completed.
-  const stage = (names) => children.filter((c) => names(c.name));
+  const stage = (services) => children.filter((c) => services(c.service));
   const stopAll = (async () => {
     const codes = await Promise.all(stage((n) => n === 'gateway').map(stop));
     codes.push(...(await Promise.all(stage((n) => n !== 'gateway').map(stop))));
@@ -133,6 +142,7 @@ async function shutdown(code) {
     console.error('[start] a process did not shut down cleanly (see its log above)');
     code = 1;
   }
+  for (const proxy of proxies) proxy.close();
   if (servers) await servers.stop();
   process.exit(code);
 }
@@ -150,7 +160,52 @@ function instanceSettings(env) {
     throw new Error(
       'AFTERCARE_DATABASE_PREFIX must be a lower-case SQL identifier of at most 30 characters',
     );
-  return { offset, databasePrefix };
+  const replicas = Number(env.AFTERCARE_REPLICAS || 1);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 9)
+    throw new Error('AFTERCARE_REPLICAS must be an integer from 1 to 9');
+  return { offset, databasePrefix, replicas };
+}
+
+/**
+ * Replica i's ports: each of `settings`' ports plus 10·(i+1). Every process's ports end in their
+ * own digits (x000 gateway, x101–x105 HTTP and gRPC, x301–x305 admin, x400 gateway admin), so
+ * up to 9 replicas never meet another process's port.
+ */
+function replicaPorts(settings, index) {
+  const shifted = { ...settings };
+  for (const key of ['HTTP_PORT', 'GRPC_PORT', 'ADMIN_PORT'])
+    if (key in settings) shifted[key] = String(Number(settings[key]) + 10 * (index + 1));
+  return shifted;
+}
+
+/**
+ * `replicas` processes of one service (or the gateway) on ports of their own, each ready, with a
+ * round-robin proxy on the usual HTTP (and gRPC) port; one process on the usual ports when 1.
+ */
+async function runReplicas(service, script, env, settings, keys, replicas) {
+  if (replicas === 1) {
+    run({ name: service, service }, script, { ...env, ...settings }, keys);
+    await waitReady(service, `http://127.0.0.1:${settings.HTTP_PORT}/readyz`);
+    return;
+  }
+  const own = Array.from({ length: replicas }, (_, i) => replicaPorts(settings, i));
+  const { roundRobinProxy } = require(path.join(root, 'packages/testkit/dist/ports.js'));
+  for (const key of ['HTTP_PORT', 'GRPC_PORT'])
+    if (key in settings)
+      proxies.push(
+        await roundRobinProxy(
+          own.map((ports) => Number(ports[key])),
+          Number(settings[key]),
+        ),
+      );
+  const start = (ports, i) => {
+    run({ name: `${service}-${i}`, service }, script, { ...env, ...ports }, keys);
+    return waitReady(`${service}-${i}`, `http://127.0.0.1:${ports.HTTP_PORT}/readyz`);
+  };
+  // The first alone: it creates the database, migrates and declares its streams, as the migration
+  // Job does before a Deployment's pods start; replicas racing there fail on each other's work.
+  await start(own[0], 0);
+  await Promise.all(own.slice(1).map((ports, i) => start(ports, i + 1)));
 }
 
 /**
@@ -216,27 +271,34 @@ async function main() {
     existsSync(path.join(root, 'services', s.name, 'dist/main.js')),
   ).map((s) => ({ name: s.name, settings: serviceSettings(s.name, instance) }));
   const byName = Object.fromEntries(services.map((s) => [s.name, s.settings]));
-  for (const s of services) refuseBlockedPort(s.name, s.settings.HTTP_PORT);
-  refuseBlockedPort('gateway', gatewayPort);
+  for (let i = -1; i < instance.replicas; i++) {
+    // -1: the usual ports, which the proxies hold when there are replicas.
+    const at = (settings) => (i < 0 ? settings : replicaPorts(settings, i));
+    for (const s of services) refuseBlockedPort(s.name, at(s.settings).HTTP_PORT);
+    refuseBlockedPort('gateway', at({ HTTP_PORT: gatewayPort }).HTTP_PORT);
+  }
   // gRPC servers the services call (workorder and complaint → customer; inventory and complaint →
   // workorder), unless set.
   env.CUSTOMER_GRPC_ADDRESS ||= `127.0.0.1:${byName.customer.GRPC_PORT}`;
   env.WORKORDER_GRPC_ADDRESS ||= `127.0.0.1:${byName.workorder.GRPC_PORT}`;
-  for (const s of services) {
-    run(
-      s.name,
-      path.join(root, 'services', s.name, 'dist/main.js'),
-      { ...env, ...s.settings },
-      keys,
-    );
-  }
   await Promise.all(
-    services.map((s) => waitReady(s.name, `http://127.0.0.1:${s.settings.HTTP_PORT}/readyz`)),
+    services.map((s) =>
+      runReplicas(
+        s.name,
+        path.join(root, 'services', s.name, 'dist/main.js'),
+        env,
+        s.settings,
+        keys,
+        instance.replicas,
+      ),
+    ),
   );
-  const gatewayEnv = {
-    ...env,
+  const gatewayPorts = {
     HTTP_PORT: String(gatewayPort),
     ADMIN_PORT: env.GATEWAY_ADMIN_PORT || String(9400 + instance.offset),
+  };
+  const gatewayEnv = {
+    ...env,
     JWT_SECRET: devJwtSecret(),
     JWT_MAX_LIFETIME_S: devTokenMaxLifetime(),
     ALLOW_INTROSPECTION: env.ALLOW_INTROSPECTION || 'true',
@@ -245,16 +307,31 @@ async function main() {
     gatewayEnv[subgraphUrlVariable(s.name)] ||= `http://127.0.0.1:${s.settings.HTTP_PORT}/graphql`;
   if (!env.JWT_SECRET)
     console.log("[start] JWT_SECRET not set: using this checkout's development secret in .data/");
-  run('gateway', path.join(root, 'gateway/dist/main.js'), gatewayEnv, keys);
-  await waitReady('gateway', 'http://127.0.0.1:' + gatewayPort + '/readyz');
-  supervising = true;
-  console.log(
-    `[start] processes: ${children.map(({ name, child }) => `${name} pid ${child.pid}`).join(', ')}`,
+  await runReplicas(
+    'gateway',
+    path.join(root, 'gateway/dist/main.js'),
+    gatewayEnv,
+    gatewayPorts,
+    keys,
+    instance.replicas,
   );
+  supervising = true;
+  const listed = children.map(({ name, child }) => `${name} pid ${child.pid}`);
+  if (proxies.length) listed.push(`proxies pid ${process.pid}`);
+  console.log(`[start] processes: ${listed.join(', ')}`);
   console.log(
     `\n[start] Aftercare is up. GraphQL endpoint: http://127.0.0.1:${gatewayPort}/graphql`,
   );
-  console.log(`[start] gateway metrics: http://127.0.0.1:${gatewayEnv.ADMIN_PORT}/metrics`);
+  const adminPorts =
+    instance.replicas === 1
+      ? [gatewayPorts.ADMIN_PORT]
+      : Array.from(
+          { length: instance.replicas },
+          (_, i) => replicaPorts(gatewayPorts, i).ADMIN_PORT,
+        );
+  console.log(
+    `[start] gateway metrics: ${adminPorts.map((p) => `http://127.0.0.1:${p}/metrics`).join(', ')}`,
+  );
   console.log('[start] get a token with: npm run dev-token -- --user alice --role agent\n');
 }
 

@@ -45,17 +45,23 @@ function statementsIn(text) {
 const sum = (byWork) => Object.values(byWork).reduce((a, b) => a + b, 0);
 
 /**
- * A reading of every counter a step is measured by. `processes`: [{ name, pid, metricsUrl }];
- * `databases`: { service: database name }; `sql(text, params)` queries the server.
+ * A reading of every counter a step is measured by. `processes`: [{ name, service, pid,
+ * metricsUrl }] (several of one service under AFTERCARE_REPLICAS); `databases`: { service:
+ * database name }; `sql(text, params)` queries the server. CPU per process, statements per service
+ * (its replicas' counters added up).
  */
 async function snapshot({ processes, databases, sql }) {
   const cpu = {};
+  const serviceOf = {};
   const statements = {};
   for (const p of processes) {
     cpu[p.name] = cpuMs(p.pid);
-    if (p.metricsUrl && databases[p.name]) {
+    serviceOf[p.name] = p.service;
+    if (p.metricsUrl && databases[p.service]) {
       const res = await fetch(p.metricsUrl);
-      statements[p.name] = statementsIn(await res.text());
+      const byService = (statements[p.service] ??= {});
+      for (const [work, n] of Object.entries(statementsIn(await res.text())))
+        byService[work] = (byService[work] ?? 0) + n;
     }
   }
   // Backends come and go with the pools; those seen at both readings are counted (see delta).
@@ -63,22 +69,31 @@ async function snapshot({ processes, databases, sql }) {
     Object.values(databases),
   ]);
   const backendCpu = Object.fromEntries(backends.map((b) => [b.pid, cpuMs(b.pid)]));
-  return { cpu, statements, backendCpu };
+  return { cpu, serviceOf, statements, backendCpu };
 }
 
 const per = (value, requests, digits = 2) =>
   value === null || !requests ? null : Number((value / requests).toFixed(digits));
 
-/** Cost per request between two snapshots: CPU ms per process, SQL statements per service's database. */
+/**
+ * Cost per request between two snapshots: CPU ms per service (its replicas added up) and, when
+ * a service runs in several processes, per replica; SQL statements per service's database.
+ */
 function delta(before, after, requests) {
-  const cpuMsPerRequest = {};
+  const byService = {};
+  const byReplica = {};
   let total = 0;
   for (const [name, end] of Object.entries(after.cpu)) {
     const start = before.cpu[name];
     if (end === null || start === null || start === undefined) continue;
-    cpuMsPerRequest[name] = per(end - start, requests);
+    const service = after.serviceOf[name];
+    byService[service] = (byService[service] ?? 0) + end - start;
+    if (name !== service) byReplica[name] = per(end - start, requests);
     total += end - start;
   }
+  const cpuMsPerRequest = {};
+  for (const [service, ms] of Object.entries(byService))
+    cpuMsPerRequest[service] = per(ms, requests);
   let pg = 0;
   for (const [pid, end] of Object.entries(after.backendCpu)) {
     const start = before.backendCpu[pid];
@@ -97,7 +112,12 @@ function delta(before, after, requests) {
       if (n > 0) (statementsByWork[service] ??= {})[work] = per(n, requests);
     }
   }
-  return { cpuMsPerRequest, statementsPerRequest, statementsByWork };
+  return {
+    cpuMsPerRequest,
+    ...(Object.keys(byReplica).length ? { cpuMsPerReplica: byReplica } : {}),
+    statementsPerRequest,
+    statementsByWork,
+  };
 }
 
 module.exports = { snapshot, delta, cpuMs };

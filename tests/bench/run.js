@@ -17,6 +17,11 @@
 //   BENCH_CPU_PROF      a directory: every process runs with --cpu-prof into it, summarised at the end
 //   BENCH_PORT_OFFSET   added by start.js to every port (default 11000), beside a developer's npm start
 //   BENCH_MAX_IN_FLIGHT outstanding requests at most (default 256); past it the load waits
+//   BENCH_REPLICAS      processes of every service and of the gateway (default 1), started by
+//                       start.js's AFTERCARE_REPLICAS behind its round-robin proxies (ADR 0035):
+//                       CPU is reported per service (replicas added up) and per replica, the
+//                       launcher's (the proxies') as `proxies`; statements per service as with one.
+//                       The `.subgraph` scenarios address the first replica of their service.
 const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -51,6 +56,7 @@ const maxInFlight = Number(env.BENCH_MAX_IN_FLIGHT || 256);
 // Moves the gRPC ports (501xx) above Linux's ephemeral range (32768–60999), where an outgoing
 // connection of the moment may hold one; no port lands on one fetch refuses (e.g. 6000).
 const portOffset = Number(env.BENCH_PORT_OFFSET ?? 11000);
+const replicas = Number(env.BENCH_REPLICAS || 1);
 const cpuProfDir = env.BENCH_CPU_PROF && path.resolve(env.BENCH_CPU_PROF);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const out = path.resolve(env.BENCH_OUT || path.join(root, '.data/bench', `bench-${stamp}`));
@@ -155,6 +161,7 @@ async function main() {
         NATS_URL: natsUrl,
         AFTERCARE_DATABASE_PREFIX: `${tag}_`,
         AFTERCARE_PORT_OFFSET: String(portOffset),
+        AFTERCARE_REPLICAS: String(replicas),
         EVENT_SUBJECT_PREFIX: tag,
         JWT_SECRET: SECRET,
         LOG_LEVEL: env.LOG_LEVEL || 'warn',
@@ -230,7 +237,7 @@ async function main() {
       trustedKeys: new Map(),
     });
     const subgraph = async (service, query, variables, roles, user = 'bench') => {
-      const res = await fetch(processes.find((p) => p.name === service).graphqlUrl, {
+      const res = await fetch(processes.find((p) => p.service === service).graphqlUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -268,8 +275,11 @@ async function main() {
       label: env.BENCH_LABEL || null,
       date: new Date().toISOString(),
       machine: machine(pgVersion, nc.info?.version),
-      topology: `scripts/start.js: ${system.processes.map((p) => p.name).join(', ')}, one process each`,
-      settings: { seconds, limitSeconds, rates, maxInFlight, only: only ?? null },
+      topology:
+        replicas === 1
+          ? `scripts/start.js: ${system.processes.map((p) => p.name).join(', ')}, one process each`
+          : `scripts/start.js, ${replicas} replicas behind round-robin proxies: ${system.processes.map((p) => p.name).join(', ')}`,
+      settings: { seconds, limitSeconds, rates, maxInFlight, replicas, only: only ?? null },
       limits: null,
       idleCpuMsPerSecond: null,
       scenarios: [],
@@ -485,6 +495,7 @@ function printStep(name, s) {
       (s.errors ? `, ${s.errors} errors (${s.firstError})` : ''),
   );
   console.log(`${''.padEnd(30)}CPU ms/request: ${short(s.cpuMsPerRequest)}`);
+  if (s.cpuMsPerReplica) console.log(`${''.padEnd(32)}per replica: ${short(s.cpuMsPerReplica)}`);
   console.log(`${''.padEnd(30)}SQL statements/request: ${short(s.statementsPerRequest)}`);
   for (const [service, works] of Object.entries(s.statementsByWork ?? {}))
     console.log(`${''.padEnd(32)}${service}: ${short(works)}`);

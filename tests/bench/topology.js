@@ -11,7 +11,8 @@ const root = path.join(__dirname, '..', '..');
 
 /**
  * Starts scripts/start.js and resolves once it reports every process up, with the gateway's URL
- * and the processes' names and pids (its `[start] processes: name pid N, …` line). Its output goes
+ * and the processes' names, services and pids (its `[start] processes: name pid N, …` line; a
+ * replica's name is `<service>-<i>` under AFTERCARE_REPLICAS, the launcher's own `proxies`). Its output goes
  * to stderr, prefixed, so a service's warning during the run is seen.
  */
 function startTopology({ env, onExit }) {
@@ -36,7 +37,7 @@ function startTopology({ env, onExit }) {
         if (listed) {
           const processes = listed.split(', ').map((entry) => {
             const [, name, pid] = entry.match(/^(\S+) pid (\d+)$/);
-            return { name, pid: Number(pid) };
+            return { name, service: name.replace(/-\d+$/, ''), pid: Number(pid) };
           });
           // The endpoint line follows the process list.
           const wait = setInterval(() => {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { roundRobinProxy } from '@aftercare/testkit';
 import {
   type Container,
   type K8sObject,
@@ -218,43 +219,6 @@ export async function freePort(): Promise<number> {
   }
 }
 
-/**
- * A Kubernetes Service on this machine: a TCP port spreading connections round-robin over the
- * backends (local ports of the pods it selects), as kube-proxy does with a ClusterIP.
- */
-export async function serviceProxy(
-  backends: number[],
-): Promise<{ port: number; server: Server; close(): void }> {
-  let next = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const target = backends[next++ % backends.length]!;
-    const upstream = tcpConnect({ host: '127.0.0.1', port: target });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.once('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', close);
-    upstream.on('error', close);
-    client.on('close', close);
-    upstream.on('close', close);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    server,
-    close() {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-  };
-}
-
 export interface PodPlan {
   workload: Workload;
   service: string;
@@ -296,7 +260,7 @@ export async function planPods(objects: K8sObject[], replicas: number) {
           : main.ports?.find((p) => p.name === port.targetPort)?.containerPort;
       if (containerPort === undefined)
         throw new Error(`Service ${svc.metadata.name} targets unknown port ${port.targetPort}`);
-      const proxy = await serviceProxy(plan.replicaPorts.map((m) => m.get(containerPort)!));
+      const proxy = await roundRobinProxy(plan.replicaPorts.map((m) => m.get(containerPort)!));
       proxies.push(proxy);
       serviceAddresses.set(`${svc.metadata.name}:${port.port}`, `127.0.0.1:${proxy.port}`);
     }
