@@ -10,3 +10,4 @@ export * from './record-once';
 export * from './number-series';
 export * from './unavailable';
 export * from './buffered-insert';
+export * from './insert-together';
