@@ -1,4 +1,4 @@
-import { events } from '@aftercare/events';
+import { events, type WorkOrderRegistered } from '@aftercare/events';
 import {
   type EntityManager,
   type Identity,
@@ -10,17 +10,21 @@ import {
   uuidv7,
   checkUuid,
   createOnce,
+  insertPending,
+  notFound,
 } from '@aftercare/kit';
 import {
   type ContactLogDetails,
   type ContactLogInput,
   newContactLogEntry,
 } from '../domain/contact-log';
-import type { ContactFromEvent } from '../domain/contact-sources';
+import { type ContactFromEvent, repairRequestContact } from '../domain/contact-sources';
+import type { FileStatus } from '../domain/customer';
 import { ContactLogRecord } from '../db/entities';
 import { CAN_LOG_CONTACT, CAN_READ } from './access';
 import { type CustomerDeps } from './deps';
-import { appliesToFile, customerFile, liveCustomer } from './customers';
+import { appliesToFile, liveCustomer } from './customers';
+import { type FileCheckState, startFileClock } from './file-completeness';
 import { keyedCreate } from './once';
 
 /**
@@ -39,11 +43,55 @@ export async function logContact(
   return createOnce(deps.orm, once, (em) => appendContactLog(em, deps, customerId, details));
 }
 
+/** A live file a contact from an event is to be logged on, with its R-CU-6 check if it has one. */
+interface FileForContact {
+  check: FileCheckState | null;
+}
+
+/**
+ * The file a contact from an event goes to, with its R-CU-6 check, read with one statement (ADR
+ * 0034); null when the contact is not logged: its entry is there already, or the file is
+ * destroyed (R-CU-4, asked before anything is written: a refused insert would abort the
+ * consumer's transaction). An unknown customer is a producer bug: it fails, and the event is
+ * given up with an error after the retries.
+ */
+async function fileForContact(
+  em: EntityManager,
+  logger: Logger,
+  { customerId, entryId, entry }: ContactFromEvent,
+): Promise<FileForContact | null> {
+  const [file] = await em.execute<
+    { status: FileStatus; logged: boolean; check_id: string | null; clock_started: boolean }[]
+  >(
+    `select c.status, exists (select 1 from contact_log where id = ?) as logged,
+            fc.id as check_id, fc.first_visit_at is not null as clock_started
+       from customer c left join customer_file_check fc on fc.customer_id = c.id
+      where c.id = ?`,
+    [entryId ?? null, customerId],
+  );
+  if (!file) throw notFound('Customer', customerId);
+  if (file.logged) return null;
+  if (!appliesToFile(logger, file.status, { customerId, reference: entry.reference })) return null;
+  return { check: file.check_id ? { id: file.check_id, clockStarted: file.clock_started } : null };
+}
+
+/** The entry of a contact from an event, on a file known to be live. */
+async function logOnFile(
+  deps: CustomerDeps,
+  em: EntityManager,
+  { customerId, entryId, entry }: ContactFromEvent,
+): Promise<void> {
+  // A fact from another service: only our own clock's skew could put it "in the future".
+  const now = new Date(Math.max(deps.now().getTime(), entry.occurredAt.getTime()));
+  const details = newContactLogEntry(entry, entry.staffId ?? 'system', now);
+  await insertContactLog(em, deps, customerId, details, entryId);
+}
+
 /**
  * R-CU-5: a contact taken down by another service becomes one contact-log entry, in the
- * consumer's inbox transaction (so a redelivered event logs nothing). An event about a customer
- * we do not know is a producer bug: it fails and is given up with an error after the retries. One
- * about a destroyed file (R-CU-4) is skipped: the file is gone, nothing is logged against it.
+ * consumer's inbox transaction (so a redelivered event logs nothing; one naming its entry logs it
+ * once under any event id). One about a destroyed file (R-CU-4) is skipped: the file is gone,
+ * nothing is logged against it.
  */
 export async function logContactFromEvent(
   deps: CustomerDeps,
@@ -52,14 +100,26 @@ export async function logContactFromEvent(
   contact: ContactFromEvent | null,
 ): Promise<void> {
   if (!contact) return;
-  const { customerId, entryId, entry } = contact;
-  if (entryId && (await em.count(ContactLogRecord, { id: entryId }))) return;
-  const file = await customerFile(em, customerId);
-  if (!appliesToFile(logger, file.status, { customerId, reference: entry.reference })) return;
-  // A fact from another service: only our own clock's skew could put it "in the future".
-  const now = new Date(Math.max(deps.now().getTime(), entry.occurredAt.getTime()));
-  const details = newContactLogEntry(entry, entry.staffId ?? 'system', now);
-  await insertContactLog(em, deps, customerId, details, entryId);
+  if (await fileForContact(em, logger, contact)) await logOnFile(deps, em, contact);
+}
+
+/**
+ * R-CU-5 a registered work order's repair request in the contact log and R-CU-6 a new customer's
+ * first visit starting their file's clock: one read of the file, one write of the entry with its
+ * event (ADR 0034). A destroyed file (R-CU-4) takes neither.
+ */
+export async function logRepairRequest(
+  deps: CustomerDeps,
+  logger: Logger,
+  em: EntityManager,
+  e: WorkOrderRegistered,
+): Promise<void> {
+  const contact = repairRequestContact(e);
+  if (!contact) return;
+  const file = await fileForContact(em, logger, contact);
+  if (!file) return;
+  await logOnFile(deps, em, contact);
+  await startFileClock(deps, logger, em, e, file.check);
 }
 
 /** Appends an entry in `em`'s transaction, with its `customer.contact_logged` event. */
@@ -73,7 +133,10 @@ export async function appendContactLog(
   return insertContactLog(em, deps, customerId, details);
 }
 
-/** The entry and its event, for a customer whose file is known to be live. */
+/**
+ * The entry and its event, for a customer whose file is known to be live: one statement for both
+ * rows (`insertPending`), no unit of work (the entry is returned unmanaged).
+ */
 async function insertContactLog(
   em: EntityManager,
   deps: CustomerDeps,
@@ -81,13 +144,7 @@ async function insertContactLog(
   details: ContactLogDetails,
   id = uuidv7(),
 ): Promise<ContactLogRecord> {
-  const entry = em.create(ContactLogRecord, {
-    id,
-    customerId,
-    ...details,
-    createdAt: deps.now(),
-  });
-  await em.flush();
+  const entry = em.create(ContactLogRecord, { id, customerId, ...details, createdAt: deps.now() });
   deps.events.publish(em, events.customer.contactLogged, entry.id, {
     entryId: entry.id,
     customerId,
@@ -98,6 +155,7 @@ async function insertContactLog(
     occurredAt: entry.occurredAt.toISOString(),
     reference: entry.reference,
   });
+  await insertPending(em);
   return entry;
 }
 

@@ -39,28 +39,34 @@ export function openFileCheck(em: EntityManager, customerId: string, now: Date):
   });
 }
 
+/** A customer's file check as the first visit needs it. */
+export interface FileCheckState {
+  id: string;
+  clockStarted: boolean;
+}
+
 /**
  * R-CU-6: the first work order registered for a new customer — the visit, call or walk-in that
- * starts their first repair — starts the clock. Later orders, redelivered events and customers
- * registered before the rule (no check row) change nothing.
+ * starts their first repair — starts the clock of their file's `check`. Later orders, redelivered
+ * events and customers registered before the rule (no check) change nothing; of two first orders
+ * at once, the one whose update comes first starts it (the statement asks for a clock not started).
  */
 export async function startFileClock(
   deps: CustomerDeps,
   logger: Logger,
   em: EntityManager,
   e: WorkOrderRegistered,
+  check: FileCheckState | null,
 ): Promise<void> {
-  if (!e.customerId || e.serviceType === 'INTERNAL') return;
-  const check = await em.findOne(CustomerFileCheckRecord, { customerId: e.customerId });
-  if (!check || check.firstVisitAt) return;
+  if (e.serviceType === 'INTERNAL' || !check || check.clockStarted) return;
   const firstVisitAt = new Date(e.calledAt);
-  Object.assign(check, {
-    workOrderId: e.workOrderId,
-    firstVisitAt,
-    dueAt: fileDueAt(firstVisitAt, deps.fileCompletenessDays),
-    registeredBy: e.registeredBy,
-  });
-  logger.debug({ customerId: e.customerId, dueAt: check.dueAt }, 'customer file clock started');
+  const dueAt = fileDueAt(firstVisitAt, deps.fileCompletenessDays);
+  await em.nativeUpdate(
+    CustomerFileCheckRecord,
+    { id: check.id, firstVisitAt: null },
+    { workOrderId: e.workOrderId, firstVisitAt, dueAt, registeredBy: e.registeredBy },
+  );
+  logger.debug({ customerId: e.customerId, dueAt }, 'customer file clock started');
 }
 
 interface FileNow {

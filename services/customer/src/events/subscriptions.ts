@@ -2,14 +2,12 @@ import { type DeclaredEvent, type EventOutput, events } from '@aftercare/events'
 import { type Logger, type Subscription, subscription } from '@aftercare/kit';
 import { openReturnHandover } from '../app/archive';
 import { applyServiceToAsset } from '../app/asset-lifecycle';
-import { logContactFromEvent } from '../app/contact-log';
+import { logContactFromEvent, logRepairRequest } from '../app/contact-log';
 import type { CustomerDeps } from '../app/deps';
-import { startFileClock } from '../app/file-completeness';
 import {
   complaintContact,
   type ContactFromEvent,
   followUpCallContact,
-  repairRequestContact,
 } from '../domain/contact-sources';
 
 /** The durable consumers of the customer service: one per (stream, filter), idempotent via the inbox. */
@@ -31,10 +29,7 @@ export function subscriptions(deps: CustomerDeps, logger: Logger): Subscription[
       consumerName: 'customer-on-workorder-registered',
       events: [events.workorder.registered],
       // R-CU-5 the repair request's contact; R-CU-6 a new customer's first visit starts the clock.
-      handler: async (em, e) => {
-        await logContactFromEvent(deps, logger, em, repairRequestContact(e.data));
-        await startFileClock(deps, logger, em, e.data);
-      },
+      handler: (em, e) => logRepairRequest(deps, logger, em, e.data),
     }),
     contactsFrom('customer-on-complaint-registered', events.complaint.registered, complaintContact),
     contactsFrom(

@@ -22,25 +22,20 @@ let env: TestServiceEnv;
 let service: Awaited<ReturnType<typeof startCustomerService>>;
 let customerId: string;
 
-beforeAll(async () => {
-  env = await testServiceEnv('customer-contacts');
-  service = await startCustomerService(loadCustomerConfig(env.env), {
-    overrides: { relayPollIntervalMs: 100 },
-  });
+/** A person's file, created through gRPC: its file check waits for a first visit (R-CU-6). */
+async function newPerson(name: string, mobile: string): Promise<string> {
   const client = testGrpcClient(pb.CustomerServiceClient, `127.0.0.1:${service.grpcPort}`, {
     identity: { userId: 'agent-1', roles: ['agent'] },
   });
   try {
     const { customer } = await client.createCustomer({
       kind: pb.CustomerKind.CUSTOMER_KIND_PERSON,
-      name: 'Caller',
+      name,
       grade: 0,
       tags: [],
       responsibleStaffId: '',
       idempotencyKey: '',
-      contacts: [
-        { name: 'Caller', role: '', mobile: '13512345678', phone: '', email: '', primary: true },
-      ],
+      contacts: [{ name, role: '', mobile, phone: '', email: '', primary: true }],
       addresses: [
         {
           region: { province: 'Zhejiang', city: 'Hangzhou', district: '' },
@@ -50,10 +45,18 @@ beforeAll(async () => {
         },
       ],
     });
-    customerId = customer!.id;
+    return customer!.id;
   } finally {
     client.close();
   }
+}
+
+beforeAll(async () => {
+  env = await testServiceEnv('customer-contacts');
+  service = await startCustomerService(loadCustomerConfig(env.env), {
+    overrides: { relayPollIntervalMs: 100 },
+  });
+  customerId = await newPerson('Caller', '13512345678');
 });
 
 afterAll(async () => {
@@ -216,4 +219,92 @@ it("R-CU-5 R-SV-2 logs a follow-up call once, as the agent's outbound call, howe
       occurred_at: new Date('2026-11-27T02:00:00.000Z'),
     },
   ]);
+});
+
+it('R-CU-5 R-CU-6 an event costs its consumer five statements: BEGIN, inbox, the file, the entry with its event, COMMIT; a first visit one more (ADR 0034)', async () => {
+  /** What each consumer has sent so far, transaction control included (the kit's counter). */
+  const statementsOf = async (consumer: string) => {
+    const line = (await service.metrics.render())
+      .split('\n')
+      .find((l) =>
+        l.startsWith(
+          `db_client_statements_total{db_transaction_kind="event_consumer",db_transaction_name="${consumer}"}`,
+        ),
+      );
+    return Number(line?.split(' ').at(-1) ?? 0);
+  };
+  const newcomer = await newPerson('Newcomer', '13612345678');
+  const order = (calledAt: string): WorkOrderRegistered => ({
+    workOrderId: uuidv7(),
+    number: `WO-${calledAt.slice(0, 10)}`,
+    status: 'REGISTERED',
+    customerId: newcomer,
+    assetId: null,
+    serviceType: 'PAID',
+    category: 'ELECTRICAL',
+    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
+    technicianIds: [],
+    leadTechnicianId: null,
+    calledAt,
+    stationCode: null,
+    channel: 'PHONE',
+    answerDueAt: null,
+    arrivalDueAt: null,
+    onSiteDueAt: null,
+    registeredBy: 'agent-7',
+  });
+  const logged = (n: number) =>
+    eventually(
+      () =>
+        dbQuery(env.env.DATABASE_URL!, 'SELECT id FROM contact_log WHERE customer_id = $1', [
+          newcomer,
+        ]),
+      (rows) => rows.length >= n,
+    );
+  const registered = 'customer-on-workorder-registered';
+  const cost = async (publish: () => Promise<unknown>, entries: number, consumer = registered) => {
+    const before = await statementsOf(consumer);
+    await publish();
+    await logged(entries);
+    return (await statementsOf(consumer)) - before;
+  };
+  const first = order('2026-12-01T08:00:00.000Z');
+  const publishOrder = (o: WorkOrderRegistered) => () =>
+    publishEnvelope(env.subjectPrefix, testEnvelope('workorder.registered', o.workOrderId, o));
+  // The first visit also starts the clock: one more statement, once in the file's life.
+  expect(await cost(publishOrder(first), 1)).toBe(6);
+  expect(await cost(publishOrder(order('2026-12-02T08:00:00.000Z')), 2)).toBe(5);
+  const complaint: ComplaintRegistered = {
+    complaintId: uuidv7(),
+    number: 'CP-COST',
+    customerId: newcomer,
+    workOrderId: first.workOrderId,
+    category: 'SERVICE_ATTITUDE',
+    channel: 'PHONE',
+    majorReasons: [],
+    repeatOfComplaintId: null,
+    aboutStaffIds: [],
+    receivedAt: '2026-12-03T02:00:00.000Z',
+    recordedBy: 'cr-2',
+  };
+  expect(
+    await cost(
+      () =>
+        publishEnvelope(
+          env.subjectPrefix,
+          testEnvelope('complaint.registered', complaint.complaintId, complaint),
+        ),
+      3,
+      'customer-on-complaint-registered',
+    ),
+  ).toBe(5);
+  const [check] = await dbQuery<{ work_order_id: string; first_visit_at: Date }>(
+    env.env.DATABASE_URL!,
+    'SELECT work_order_id, first_visit_at FROM customer_file_check WHERE customer_id = $1',
+    [newcomer],
+  );
+  expect(check).toEqual({
+    work_order_id: first.workOrderId,
+    first_visit_at: new Date(first.calledAt),
+  });
 });

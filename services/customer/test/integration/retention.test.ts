@@ -597,7 +597,10 @@ describe('R-CU-4 destruction after approval', () => {
       db<{ n: string }>(
         `SELECT (SELECT count(*) FROM contact_log WHERE customer_id = $1)
               + (SELECT count(*) FROM archive_handover WHERE customer_id = $1)
-              + (SELECT count(*) FROM asset_change WHERE asset_id = $2) AS n`,
+              + (SELECT count(*) FROM asset_change WHERE asset_id = $2)
+              -- R-CU-6: the registered order is no first visit of a destroyed file.
+              + (SELECT count(*) FROM customer_file_check
+                  WHERE customer_id = $1 AND first_visit_at IS NOT NULL) AS n`,
         [file.id, asset.id],
       );
     const before = await written();
