@@ -5,11 +5,14 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   getNamedType,
   getNullableType,
+  getVariableValues,
   GraphQLError,
   isCompositeType,
   isListType,
   validate,
+  visit,
   type DocumentNode,
+  type OperationDefinitionNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type ValidationRule,
@@ -196,36 +199,143 @@ function shapeLimits(limits: QueryLimits): ShapeLimit[] {
   ];
 }
 
+/** Distinct variable values of one document whose costs are kept; past it the document's are dropped. */
+const MAX_COSTS_PER_DOCUMENT = 100;
+
+/**
+ * What the limits concluded about one document (Apollo hands the same DocumentNode back for the
+ * same text, from its document store): the shape refusal, which depends on the document alone,
+ * and the costs already estimated, by operation and by what of the variables the cost reads.
+ */
+interface DocumentVerdict {
+  schema: GraphQLSchema;
+  refusal: ShapeLimit | undefined;
+  /** Variables whose values the estimate reads: in a `first`/`last` argument or in a directive. */
+  sizing: ReadonlySet<string>;
+  costs: Map<string, number>;
+}
+
+/** The variables used inside `first`/`last` arguments and directives (`@skip(if: $x)`), anywhere in the document. */
+function sizingVariables(document: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  let depth = 0;
+  const enterSizing = () => void depth++;
+  const leaveSizing = () => void depth--;
+  visit(document, {
+    Argument: {
+      enter: (node) => (PAGE_SIZE_ARGUMENTS.includes(node.name.value) ? enterSizing() : undefined),
+      leave: (node) => (PAGE_SIZE_ARGUMENTS.includes(node.name.value) ? leaveSizing() : undefined),
+    },
+    Directive: { enter: enterSizing, leave: leaveSizing },
+    Variable: (node) => {
+      if (depth > 0) names.add(node.name.value);
+    },
+  });
+  return names;
+}
+
+/**
+ * The key of an estimate: the operation, the values of the sizing variables, and for every other
+ * variable only whether it is absent, null or set — all the estimate reads of it (an argument that
+ * must not be null refuses a null variable; an absent one takes the argument's default).
+ */
+function costKey(
+  operation: OperationDefinitionNode,
+  operationName: string | undefined,
+  coerced: Record<string, unknown>,
+  sizing: ReadonlySet<string>,
+): string {
+  const parts: unknown[] = [operationName ?? null];
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (!Object.prototype.hasOwnProperty.call(coerced, name)) parts.push(0);
+    else if (sizing.has(name)) parts.push([coerced[name]]);
+    else parts.push(coerced[name] === null ? 1 : 2);
+  }
+  return JSON.stringify(parts);
+}
+
+const badVariables = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+
 /**
  * Refuses operations that would cost too much, after validation and before the query planner
  * sends anything to a subgraph: the estimated cost (list sizes weighed) first, then aliases,
  * directives and depth. Answered as QUERY_TOO_COMPLEX (HTTP 400) with reason QUERY_TOO_COSTLY,
  * TOO_MANY_ALIASES, TOO_MANY_DIRECTIVES or QUERY_TOO_DEEP. (Length is bounded earlier, when the
  * document is parsed: TOO_MANY_TOKENS.)
+ *
+ * Both walks of the document are kept per document (the shape) and per document, operation and
+ * sizing values (the cost): a client repeats the same few documents, and the walks were about a
+ * tenth of the gateway's CPU per request. The variables are still coerced on every request, so
+ * those that do not fit their types are refused as before.
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   const shapes = shapeLimits(limits);
+  const verdicts = new WeakMap<DocumentNode, DocumentVerdict>();
+  const verdictOf = (schema: GraphQLSchema, document: DocumentNode): DocumentVerdict => {
+    let verdict = verdicts.get(document);
+    if (verdict?.schema !== schema) {
+      verdict = {
+        schema,
+        refusal: firstRefusal(schema, document, shapes),
+        sizing: sizingVariables(document),
+        costs: new Map(),
+      };
+      verdicts.set(document, verdict);
+    }
+    return verdict;
+  };
+  const estimate = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): number => {
+    try {
+      return operationCost(schema, document, {
+        operationName,
+        variables,
+        defaultListSize: limits.defaultListSize,
+      });
+    } catch (err) {
+      // Variables that do not fit their types are refused before this; anything else is the walk
+      // giving up on fragment expansions.
+      if (err instanceof GraphQLError && err.message.startsWith('Variable "$'))
+        throw badVariables(err.message);
+      return Infinity;
+    }
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, schema, request }) {
           // No runnable operation: operationChecksPlugin answers that.
           if (!operation || operation.operation === 'subscription') return;
-          let cost: number;
-          try {
-            cost = operationCost(schema, document, {
-              operationName: operation.name?.value,
-              variables: request.variables,
-              defaultListSize: limits.defaultListSize,
-            });
-          } catch (err) {
-            // Variables that do not fit their types are the caller's mistake, refused as execution
-            // would refuse them; anything else is the walk giving up on fragment expansions.
-            if (err instanceof GraphQLError && err.message.startsWith('Variable "$'))
-              throw new GraphQLError(err.message, {
-                extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-              });
+          const verdict = verdictOf(schema, document);
+          // Coerced as the estimate coerces them; the estimate reported the last error.
+          const { coerced, errors } = getVariableValues(
+            schema,
+            operation.variableDefinitions ?? [],
+            request.variables ?? {},
+          );
+          const operationName = operation.name?.value;
+          let cost: number | undefined;
+          let key: string | undefined;
+          if (errors?.length) {
+            // The estimate reports the last error; one not about a variable (too many errors)
+            // made it give up, as it gives up on fragment expansions.
+            const last = errors[errors.length - 1]!;
+            if (last.message.startsWith('Variable "$')) throw badVariables(last.message);
             cost = Infinity;
+          } else {
+            key = costKey(operation, operationName, coerced!, verdict.sizing);
+            cost = verdict.costs.get(key);
+          }
+          if (cost === undefined) {
+            cost = estimate(schema, document, operationName, request.variables);
+            if (verdict.costs.size >= MAX_COSTS_PER_DOCUMENT) verdict.costs.clear();
+            verdict.costs.set(key!, cost);
           }
           if (cost > limits.maxCost) {
             throw tooComplex(
@@ -233,8 +343,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
               'QUERY_TOO_COSTLY',
             );
           }
-          const refused = firstRefusal(schema, document, shapes);
-          if (refused) throw tooComplex(refused.message, refused.reason);
+          if (verdict.refusal) throw tooComplex(verdict.refusal.message, verdict.refusal.reason);
         },
       };
     },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse } from 'graphql';
+import { getComplexity } from 'graphql-query-complexity';
 import { signDevToken } from '../src/dev-token';
 import { createGateway } from '../src/gateway';
 import { DEFAULT_LIMITS, operationCost } from '../src/limits';
@@ -13,6 +14,12 @@ import {
   startGateway,
   startThingsSubgraph,
 } from './fixtures';
+
+// Counted, to show a document sent again is not walked again.
+jest.mock('graphql-query-complexity', () => {
+  const actual = jest.requireActual('graphql-query-complexity');
+  return { ...actual, getComplexity: jest.fn(actual.getComplexity) };
+});
 
 const token = signDevToken({ sub: 'alice', roles: ['dispatcher'], secret: SECRET, ttl: 60 });
 
@@ -191,6 +198,61 @@ describe('query limits over the real supergraph', () => {
       message:
         'Variable "$n" got invalid value "many"; Int cannot represent non-integer value: "many"',
       extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
+  describe('one document sent again', () => {
+    const post = (text: string, variables?: Record<string, unknown>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify({ query: text, variables }),
+      }).then(async (res) => ({
+        status: res.status,
+        body: (await res.json()) as {
+          errors?: Array<{ message: string; extensions?: { code?: string; reason?: string } }>;
+        },
+      }));
+
+    it('is weighed once per operation and sizing values: the same answer without walking it again', async () => {
+      const estimates = jest.mocked(getComplexity);
+      estimates.mockClear();
+      const text = 'query($id: ID!) { workOrder(id: $id) { id status } }';
+      for (const id of ['1', '2', '3'])
+        expect((await post(text, { id })).body.errors?.[0]?.extensions?.code).toBe(
+          'SERVICE_UNAVAILABLE',
+        );
+      // The id is no size: one estimate served all three.
+      expect(estimates).toHaveBeenCalledTimes(1);
+    });
+
+    it('is weighed again for each page size and directive its variables set, each answered as alone', async () => {
+      const text = `query($n: Int, $all: Boolean!) {
+        customers(first: $n) { nodes { id workOrders(first: 100) @include(if: $all) { nodes { id } } } }
+      }`;
+      const reason = async (variables: Record<string, unknown>) => {
+        const extensions = (await post(text, variables)).body.errors?.[0]?.extensions;
+        return extensions?.code === 'QUERY_TOO_COMPLEX' ? extensions.reason : extensions?.code;
+      };
+      expect(await reason({ n: 2, all: true })).toBe('SERVICE_UNAVAILABLE');
+      expect(await reason({ n: 100, all: true })).toBe('QUERY_TOO_COSTLY');
+      expect(await reason({ n: 100, all: false })).toBe('SERVICE_UNAVAILABLE');
+      expect(await reason({ n: 2, all: true })).toBe('SERVICE_UNAVAILABLE');
+      expect(await reason({ n: 100, all: true })).toBe('QUERY_TOO_COSTLY');
+    });
+
+    it('still refuses variables that do not fit, after the same document passed', async () => {
+      const text = 'query($n: Int) { workOrders(first: $n) { totalCount } }';
+      expect((await post(text, { n: 5 })).body.errors?.[0]?.extensions?.code).toBe(
+        'SERVICE_UNAVAILABLE',
+      );
+      const { status, body } = await post(text, { n: 'many' });
+      expect(status).toBe(400);
+      expect(body.errors?.[0]).toEqual({
+        message:
+          'Variable "$n" got invalid value "many"; Int cannot represent non-integer value: "many"',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     });
   });
 });
