@@ -252,6 +252,29 @@ describe('identityFromAuthorization', () => {
     );
   });
 
+  it('a token accepted before is refused once it expires, and only under the settings that accepted it', () => {
+    const settings = { secret: SECRET, clockSkewSeconds: 30 };
+    const token = handSigned({ sub: 'eve', roles: ['agent'], iat: now(), exp: now() + 5 });
+    expect(identityFromAuthorization(`Bearer ${token}`, settings)?.userId).toBe('eve');
+    expect(identityFromAuthorization(`Bearer ${token}`, settings)?.userId).toBe('eve');
+    expect(
+      reasonOf(() => identityFromAuthorization(`Bearer ${token}`, { secret: 'another secret' })),
+    ).toBe('TOKEN_INVALID');
+    const at = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      // Past "exp" but within the skew: still accepted; past the skew: refused as verified anew.
+      clock.mockReturnValue(at + 30_000);
+      expect(identityFromAuthorization(`Bearer ${token}`, settings)?.userId).toBe('eve');
+      clock.mockReturnValue(at + 40_000);
+      expect(reasonOf(() => identityFromAuthorization(`Bearer ${token}`, settings))).toBe(
+        'TOKEN_EXPIRED',
+      );
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('a hand-signed token with sound claims passes, so the refusals above are the claims and not the signing', () => {
     const sound = handSigned({ sub: 'eve', roles: ['agent'], iat: now(), exp: now() + 600 });
     expect(identityFromAuthorization(`Bearer ${sound}`, { secret: SECRET })).toEqual({
