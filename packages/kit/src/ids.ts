@@ -1,8 +1,24 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { invalidArgument } from './errors';
 
 let lastMs = 0;
 let counter = 0;
+
+/**
+ * Random bytes drawn from the system's generator a few kilobytes at a time, as `crypto.randomUUID`
+ * draws its own: a call into it per id (two at the turn of a millisecond) was about 2 % of a
+ * customer read's CPU. Bytes handed out are never handed out again.
+ */
+const pool = Buffer.alloc(4096);
+let pooled = 0;
+function pooledRandomBytes(size: number): Buffer {
+  if (pooled < size) {
+    randomFillSync(pool);
+    pooled = pool.length;
+  }
+  pooled -= size;
+  return pool.subarray(pooled, pooled + size);
+}
 
 /**
  * UUID version 7 (RFC 9562): time-ordered, so primary keys and outbox rows sort by creation and
@@ -15,9 +31,9 @@ export function uuidv7(now: number = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    counter = randomBytes(2).readUInt16BE() & 0x3ff;
+    counter = pooledRandomBytes(2).readUInt16BE() & 0x3ff;
   }
-  const bytes = randomBytes(16);
+  const bytes = pooledRandomBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;
