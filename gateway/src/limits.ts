@@ -209,7 +209,8 @@ const MAX_COSTS_PER_DOCUMENT = 100;
  */
 interface DocumentVerdict {
   schema: GraphQLSchema;
-  refusal: ShapeLimit | undefined;
+  /** Walked for when the cost passes (null: nothing refuses the shape). */
+  refusal?: ShapeLimit | null;
   /** Variables whose values the estimate reads: in a `first`/`last` argument or in a directive. */
   sizing: ReadonlySet<string>;
   costs: Map<string, number>;
@@ -276,12 +277,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   const verdictOf = (schema: GraphQLSchema, document: DocumentNode): DocumentVerdict => {
     let verdict = verdicts.get(document);
     if (verdict?.schema !== schema) {
-      verdict = {
-        schema,
-        refusal: firstRefusal(schema, document, shapes),
-        sizing: sizingVariables(document),
-        costs: new Map(),
-      };
+      verdict = { schema, sizing: sizingVariables(document), costs: new Map() };
       verdicts.set(document, verdict);
     }
     return verdict;
@@ -298,11 +294,9 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
         variables,
         defaultListSize: limits.defaultListSize,
       });
-    } catch (err) {
-      // Variables that do not fit their types are refused before this; anything else is the walk
-      // giving up on fragment expansions.
-      if (err instanceof GraphQLError && err.message.startsWith('Variable "$'))
-        throw badVariables(err.message);
+    } catch {
+      // The variables were coerced before this, as the estimate coerces them: this is the walk
+      // giving up on fragment expansions (or on a null where an argument must not be one).
       return Infinity;
     }
   };
@@ -343,6 +337,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
               'QUERY_TOO_COSTLY',
             );
           }
+          verdict.refusal ??= firstRefusal(schema, document, shapes) ?? null;
           if (verdict.refusal) throw tooComplex(verdict.refusal.message, verdict.refusal.reason);
         },
       };

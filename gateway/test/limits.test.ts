@@ -294,16 +294,15 @@ describe('limits on the shape of an operation', () => {
     expect(fine.body).toEqual({ data: { a: { b: '1', c: '1' } } });
   });
 
-  it('issue 11: refuses too many directives', async () => {
-    expect(
-      await refusal(
-        '{ thing(id: "1") { id @include(if: true) seenUserId @include(if: true) seenRoles @skip(if: false) } }',
-      ),
-    ).toEqual({
-      status: 400,
-      message: 'The operation uses more than 2 directives (fragment expansions count); use fewer',
-      extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_DIRECTIVES' },
-    });
+  it('issue 11: refuses too many directives, every time the document comes', async () => {
+    const text =
+      '{ thing(id: "1") { id @include(if: true) seenUserId @include(if: true) seenRoles @skip(if: false) } }';
+    for (let time = 0; time < 2; time++)
+      expect(await refusal(text)).toEqual({
+        status: 400,
+        message: 'The operation uses more than 2 directives (fragment expansions count); use fewer',
+        extensions: { code: 'QUERY_TOO_COMPLEX', reason: 'TOO_MANY_DIRECTIVES' },
+      });
   });
 
   it('issue 11: stops parsing a document longer than the token limit and says so', async () => {
