@@ -83,8 +83,10 @@ const NUMBER = 'pending_number';
 function withNumber(em: EntityManager, prop: EntityProperty, value: unknown, token: string) {
   if (value === token) return raw(`(select number from ${NUMBER})`);
   if (!(prop.customType instanceof JsonType)) {
-    // Arrays, or a string that merely contains the token: no place to put the number.
-    if (JSON.stringify(value)?.includes(token)) throw partOfValue();
+    // A string that merely contains the token, or an array column holding it: no place for it.
+    const strings = Array.isArray(value) ? value : [value];
+    if (strings.some((item) => typeof item === 'string' && item.includes(token)))
+      throw partOfValue();
     return value;
   }
   const paths = tokenPaths(value, token);

@@ -213,13 +213,19 @@ describe('with a pending number', () => {
     );
   });
 
-  it('refuses a token inside a longer value, and a number with no rows', async () => {
+  it('refuses a token inside a longer value or an array column, and a number with no rows', async () => {
     const number = pendingNumber(daily, '2026-12-07');
     await expect(
       orm.em.fork().transactional(async (em) => {
         em.persist(
           Object.assign(parcel(), { contents: { item: `box ${number.token}`, count: 1 } }),
         );
+        await insertPending(em, number);
+      }),
+    ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        em.persist(Object.assign(parcel(), { tags: [number.token] }));
         await insertPending(em, number);
       }),
     ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
