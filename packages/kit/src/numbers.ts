@@ -16,11 +16,15 @@ export interface NumberFormat {
 export function formatNumber(format: NumberFormat, sequence: number, localDate?: string): string {
   if (!Number.isSafeInteger(sequence) || sequence < 1)
     throw new RangeError(`sequence must be a whole number from 1, got ${sequence}`);
-  const counter = String(sequence).padStart(format.digits, '0');
-  if (!format.dated) return `${format.prefix}-${counter}`;
+  return numberStem(format, localDate) + String(sequence).padStart(format.digits, '0');
+}
+
+/** What comes before the counter: `WO-20261124-`, `CUS-`. */
+export function numberStem(format: NumberFormat, localDate?: string): string {
+  if (!format.dated) return `${format.prefix}-`;
   if (!localDate || !/^\d{4}-\d{2}-\d{2}$/.test(localDate))
     throw new RangeError(`a dated number needs a business date YYYY-MM-DD, got ${localDate}`);
-  return `${format.prefix}-${localDate.replaceAll('-', '')}-${counter}`;
+  return `${format.prefix}-${localDate.replaceAll('-', '')}-`;
 }
 
 /** A number of one of `formats` read back (for search), or null when it is none of them. */

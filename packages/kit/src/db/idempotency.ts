@@ -92,12 +92,14 @@ export async function createOnce<T>(
         [...scope, hash, IDEMPOTENCY_KEY_TTL_HOURS],
       );
       if (claimed.length) {
+        // Purged before `create`, not after: what `create` locks (a day's number row) is then
+        // held only for the key's result and the COMMIT.
+        await purgeExpired(em);
         const result = await create(em);
         await em.execute(
           'UPDATE idempotency_key SET result_id = ? WHERE operation = ? AND user_id = ? AND key = ?',
           [idOf(once, result), ...scope],
         );
-        await purgeExpired(em);
         return result;
       }
       const [stored] = (await em.execute(

@@ -1,6 +1,7 @@
-import { helper } from '@mikro-orm/core';
+import { type EntityProperty, helper, JsonType, raw } from '@mikro-orm/core';
 import { QueryFlag } from '@mikro-orm/postgresql';
 import { AppError } from '../errors';
+import type { PendingNumber } from './number-series';
 import type { EntityManager } from './orm';
 
 /**
@@ -12,13 +13,26 @@ import type { EntityManager } from './orm';
  * same call. Values are written as the entity holds them: `onCreate` hooks and required-property
  * checks of a flush do not run (the table's constraints still do). For new rows only: pending
  * removals and many-to-many collections are refused.
+ *
+ * With a `number` (`pendingNumber`), the same statement draws it, and wherever the rows hold its
+ * token — a whole column value, or a string inside a JSON column such as an event's data — they
+ * get the number instead; the entities hold it afterwards too, and it is returned. A token inside
+ * a longer string is refused: only whole values are replaced.
  */
-export async function insertPending(em: EntityManager): Promise<void> {
+export async function insertPending(em: EntityManager): Promise<void>;
+export async function insertPending(em: EntityManager, number: PendingNumber): Promise<string>;
+export async function insertPending(
+  em: EntityManager,
+  number?: PendingNumber,
+): Promise<string | void> {
   const uow = em.getUnitOfWork();
   if (uow.getRemoveStack().size) throw unsupported('removals are pending');
   const entities = [...uow.getPersistStack()].filter((entity) => !helper(entity).__managed);
-  if (!entities.length) return;
-  const bindings: unknown[] = [];
+  if (!entities.length) {
+    if (number) throw unsupported('a number with no rows to carry it');
+    return;
+  }
+  const bindings: unknown[] = [...(number?.bindings ?? [])];
   const inserts = entities.map((entity) => {
     const meta = helper(entity).__meta;
     if (meta.relations.some((prop) => prop.kind === 'm:n'))
@@ -27,7 +41,10 @@ export async function insertPending(em: EntityManager): Promise<void> {
     const row = Object.fromEntries(
       meta.props
         .filter((prop) => prop.persist !== false && values[prop.name] !== undefined)
-        .map((prop) => [prop.name, values[prop.name]]),
+        .map((prop) => [
+          prop.name,
+          number ? withNumber(em, prop, values[prop.name], number.token) : values[prop.name],
+        ]),
     );
     // Column names and types (JSON, arrays, dates) converted as for `em.insert`.
     const query = em
@@ -39,6 +56,18 @@ export async function insertPending(em: EntityManager): Promise<void> {
     bindings.push(...query.bindings);
     return query.sql;
   });
+  if (number) {
+    const ctes = inserts.map((insert, i) => `pending_${i} as (${insert})`);
+    const [drawn] = (await em.execute(
+      `with ${NUMBER} as (${number.sql}), ${ctes.join(', ')} select number from ${NUMBER}`,
+      bindings,
+    )) as [{ number: string }];
+    for (const entity of entities) {
+      putNumber(entity as Record<string, unknown>, number.token, drawn.number);
+      uow.unsetIdentity(entity);
+    }
+    return drawn.number;
+  }
   const last = inserts.pop()!;
   const sql = inserts.length
     ? `with ${inserts.map((insert, i) => `pending_${i} as (${insert})`).join(', ')} ${last}`
@@ -46,6 +75,64 @@ export async function insertPending(em: EntityManager): Promise<void> {
   await em.execute(sql, bindings);
   for (const entity of entities) uow.unsetIdentity(entity);
 }
+
+/** The CTE that draws the number; the rows read it from there (CTEs see only each other's RETURNING). */
+const NUMBER = 'pending_number';
+
+/** A property's value with the number's token replaced by SQL reading the drawn number. */
+function withNumber(em: EntityManager, prop: EntityProperty, value: unknown, token: string) {
+  if (value === token) return raw(`(select number from ${NUMBER})`);
+  if (!(prop.customType instanceof JsonType)) {
+    // A string that merely contains the token, or an array column holding it: no place for it.
+    const strings = Array.isArray(value) ? value : [value];
+    if (strings.some((item) => typeof item === 'string' && item.includes(token)))
+      throw partOfValue();
+    return value;
+  }
+  const paths = tokenPaths(value, token);
+  if (!paths.length) return value;
+  // The JSON as `em.insert` would write it, then the number set at each place the token held.
+  const json = prop.customType.convertToDatabaseValue(value, em.getPlatform(), {
+    fromQuery: true,
+    key: prop.name,
+    mode: 'query-data',
+  });
+  return raw(
+    paths.reduce(
+      (sql) => `jsonb_set(${sql}, ?::text[], to_jsonb((select number from ${NUMBER})))`,
+      '?::jsonb',
+    ),
+    [json, ...paths.map(textArray)],
+  );
+}
+
+/** A path as a PostgreSQL array literal: a bound JS array would be spread into the raw SQL. */
+const textArray = (path: string[]) =>
+  `{${path.map((key) => `"${key.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+
+/** Where in a JSON value the token stands as a whole string (keys and array indices). */
+function tokenPaths(value: unknown, token: string, at: string[] = []): string[][] {
+  if (value === token) return [at];
+  if (typeof value === 'string' && value.includes(token)) throw partOfValue();
+  if (!isJsonContainer(value)) return [];
+  return Object.entries(value).flatMap(([key, item]) => tokenPaths(item, token, [...at, key]));
+}
+
+/** Sets the number where the token stands, in an entity and the JSON values it holds. */
+function putNumber(target: Record<string, unknown>, token: string, number: string): void {
+  for (const [key, value] of Object.entries(target)) {
+    if (value === token) target[key] = number;
+    else if (isJsonContainer(value)) putNumber(value, token, number);
+  }
+}
+
+const isJsonContainer = (value: unknown): value is Record<string, unknown> =>
+  Array.isArray(value) ||
+  (value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype);
+
+const partOfValue = () => unsupported('the number is part of a longer value');
 
 const unsupported = (why: string) =>
   new AppError('INTERNAL', `insertPending writes new rows only: ${why}`, {

@@ -1,14 +1,23 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTestDatabase, type TestDatabase } from '@aftercare/testkit';
-import { insertPending, migrateUp, openOrm, type Orm } from '../../src/db';
+import {
+  insertPending,
+  issueNumber,
+  migrateUp,
+  type NumberSeries,
+  openOrm,
+  type Orm,
+  pendingNumber,
+} from '../../src/db';
 import { uuidv7 } from '../../src/ids';
 
 // Two entity types, one referring to the other, with the column types a flush converts.
 class Parcel {
   id!: string;
+  code: string | null = null;
   tags: string[] = [];
-  contents: { item: string; count: number } | null = null;
+  contents: Record<string, unknown> | null = null;
   sentAt!: Date;
 }
 class Label {
@@ -21,6 +30,7 @@ const ParcelSchema = new EntitySchema<Parcel>({
   tableName: 'parcel',
   properties: {
     id: { type: 'uuid', primary: true },
+    code: { type: 'text', nullable: true },
     tags: { type: 'string[]' },
     contents: { type: 'json', nullable: true },
     sentAt: { type: 'Date', columnType: 'timestamptz' },
@@ -38,8 +48,11 @@ const LabelSchema = new EntitySchema<Label>({
 
 class ParcelMigration extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table parcel (id uuid primary key, tags text[] not null,
-      contents jsonb, sent_at timestamptz not null)`);
+    this.addSql(`create table parcel (id uuid primary key, code text unique,
+      tags text[] not null, contents jsonb, sent_at timestamptz not null)`);
+    this.addSql(`create table number_sequence (prefix text not null, day text not null,
+      last int not null, primary key (prefix, day))`);
+    this.addSql('create sequence parcel_number_seq');
     this.addSql(`create table label (id uuid primary key,
       parcel_id uuid not null references parcel (id), text text not null)`);
   }
@@ -121,4 +134,104 @@ it('writes nothing when one row breaks a constraint, and refuses pending removal
       await insertPending(em);
     }),
   ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+});
+
+describe('with a pending number', () => {
+  const daily: NumberSeries = {
+    prefix: 'PC',
+    digits: 4,
+    dated: true,
+    source: { kind: 'daily-row', table: 'number_sequence' },
+  };
+  /** A parcel numbered in the statement: the number in a column, in JSON and in a label. */
+  const send = (day: string, series = daily) =>
+    orm.em.fork().transactional(async (em) => {
+      const number = pendingNumber(series, day);
+      const p = Object.assign(parcel(), {
+        code: number.token,
+        contents: { item: number.token, count: 1, seen: [{ 'as "it", {was}': number.token }] },
+      });
+      em.persist(p);
+      em.persist(label(p, number.token));
+      return { drawn: await insertPending(em, number), p };
+    });
+
+  it('draws the number in the statement that writes the rows, and puts it wherever its token stood', async () => {
+    const execute = jest.spyOn(orm.em.getConnection(), 'execute');
+    let sent: Awaited<ReturnType<typeof send>>;
+    try {
+      sent = await send('2026-12-04');
+      expect(execute).toHaveBeenCalledTimes(1);
+    } finally {
+      execute.mockRestore();
+    }
+    const { drawn, p } = sent;
+    expect(drawn).toBe('PC-20261204-0001');
+    const expected = {
+      code: drawn,
+      contents: { item: drawn, count: 1, seen: [{ 'as "it", {was}': drawn }] },
+    };
+    expect(p).toMatchObject(expected);
+    const em = orm.em.fork();
+    expect(await em.findOneOrFail(Parcel, p.id)).toMatchObject(expected);
+    expect(await em.findOneOrFail(Label, { parcelId: p.id })).toMatchObject({ text: drawn });
+  });
+
+  it('keeps numbers gap-free, ordered and unique: concurrent statements queue on the day, a failed one draws none', async () => {
+    const day = '2026-12-05';
+    const numbers = await Promise.all(Array.from({ length: 8 }, () => send(day)));
+    expect(numbers.map((n) => n.drawn).sort()).toEqual(
+      Array.from({ length: 8 }, (_, i) => `PC-20261205-000${i + 1}`),
+    );
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        const number = pendingNumber(daily, day);
+        em.persist(Object.assign(parcel(), { code: number.token }));
+        em.persist(label(parcel(), 'of a parcel never written'));
+        await insertPending(em, number);
+      }),
+    ).rejects.toThrow(/foreign key/);
+    expect((await send(day)).drawn).toBe('PC-20261205-0009');
+  });
+
+  it('formats as issueNumber does, past the padding and from a sequence too', async () => {
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute(`insert into number_sequence values ('PC', '20261206', 9998)`);
+    expect((await send('2026-12-06')).drawn).toBe('PC-20261206-9999');
+    expect((await send('2026-12-06')).drawn).toBe('PC-20261206-10000');
+    const plain: NumberSeries = {
+      prefix: 'PN',
+      digits: 3,
+      dated: false,
+      source: { kind: 'sequence', name: 'parcel_number_seq' },
+    };
+    expect((await send('2026-12-06', plain)).drawn).toBe('PN-001');
+    expect(await orm.em.fork().transactional((em) => issueNumber(em, plain, '2026-12-06'))).toBe(
+      'PN-002',
+    );
+  });
+
+  it('refuses a token inside a longer value or an array column, and a number with no rows', async () => {
+    const number = pendingNumber(daily, '2026-12-07');
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        em.persist(
+          Object.assign(parcel(), { contents: { item: `box ${number.token}`, count: 1 } }),
+        );
+        await insertPending(em, number);
+      }),
+    ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+    await expect(
+      orm.em.fork().transactional(async (em) => {
+        em.persist(Object.assign(parcel(), { tags: [number.token] }));
+        await insertPending(em, number);
+      }),
+    ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+    await expect(
+      orm.em.fork().transactional((em) => insertPending(em, number)),
+    ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+    expect((await send('2026-12-07')).drawn).toBe('PC-20261207-0001');
+  });
 });

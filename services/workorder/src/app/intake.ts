@@ -24,7 +24,7 @@ import {
 import { CAN_REGISTER } from './access';
 import { type WorkOrderDeps } from './deps';
 import { historyRecord } from './mutate';
-import { issueOrderNumber } from './numbers';
+import { pendingOrderNumber } from './numbers';
 import { intakeContext } from './queries';
 
 /**
@@ -93,8 +93,11 @@ export async function registerWorkOrder(
 
   return createOnce(deps.orm, once, async (em) => {
     const now = deps.now();
-    // The day's sequence row stays locked until commit, serialising intakes: only the inserts follow.
-    const number = await issueOrderNumber(em, 'WO', intake.calledAt, deps.calendar);
+    // The day's number is drawn by the statement that inserts the order, its history line and its
+    // events, so the day's row, locked until commit and serialising intakes, is held for that
+    // statement and the COMMIT alone. Until then the order and the event data carry the number's
+    // token, which that statement replaces (the column and the events' `number`).
+    const number = pendingOrderNumber('WO', intake.calledAt, deps.calendar);
     const repeatOf = isRepeatRepair(
       { assetId: intake.assetId, category: intake.category, calledAt: intake.calledAt },
       previous,
@@ -102,7 +105,7 @@ export async function registerWorkOrder(
     );
     const order = Object.assign(new WorkOrderRecord(), {
       id: uuidv7(),
-      number,
+      number: number.token,
       customerId: intake.customerId,
       assetId: intake.assetId,
       contact: intake.contact,
@@ -168,8 +171,9 @@ export async function registerWorkOrder(
         previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
       } satisfies WorkOrderRepeatRepair);
     }
-    // Order, history line and outbox rows in one round trip, none left for the commit's flush.
-    await insertPending(em);
+    // The number, order, history line and outbox rows in one round trip, none left for the
+    // commit's flush; afterwards the order holds its number.
+    await insertPending(em, number);
     return order;
   });
 }
