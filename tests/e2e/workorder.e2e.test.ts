@@ -1,4 +1,5 @@
 import { workOrderCompleted, workOrderRepeatRepair } from '@aftercare/events';
+import { statementsIn } from '@aftercare/testkit';
 import { streamEvents, eventually } from './support/events';
 import { startSystem, type System } from './harness';
 import { customerWithAsset as createCustomerWithAsset } from './support/intake';
@@ -485,11 +486,7 @@ describe('work orders through the gateway (docs/rules.md §2)', () => {
     // included), so relays, consumers and schedulers running meanwhile are not counted.
     const graphqlStatements = async (service: 'workorder' | 'customer') => {
       const text = await (await fetch(`${sys.adminUrls()[service]}/metrics`)).text();
-      return [
-        ...text.matchAll(
-          /^db_client_statements_total\{db_transaction_kind="graphql",[^}]*\} (\d+)$/gm,
-        ),
-      ].reduce((sum, m) => sum + Number(m[1]), 0);
+      return statementsIn(text, { kind: 'graphql' });
     };
     const statementsOf = async (first: number) => {
       const before = [await graphqlStatements('workorder'), await graphqlStatements('customer')];

@@ -13,3 +13,4 @@ export * from './idempotency';
 export * from './outage';
 export * from './ports';
 export * from './destroyed-file';
+export * from './statements';

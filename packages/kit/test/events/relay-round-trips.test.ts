@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   createTestDatabase,
+  statementsIn,
   TEST_NATS_URL,
   uniqueSubjectPrefix,
   type TestDatabase,
@@ -37,11 +38,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const relayStatements = async (metrics: ReturnType<typeof createMetrics>): Promise<number> => {
-  const text = await metrics.registry.getSingleMetricAsString('db_client_statements_total');
-  const line = text.split('\n').find((l) => l.includes('db_transaction_kind="outbox_relay"'));
-  return Number(line?.split(' ')[1] ?? 0);
-};
+const relayStatements = async (metrics: ReturnType<typeof createMetrics>): Promise<number> =>
+  statementsIn(await metrics.registry.getSingleMetricAsString('db_client_statements_total'), {
+    kind: 'outbox_relay',
+  });
 
 it('issue 12: a relay round costs two round trips whatever its batch (BEGIN with the claim, the mark with COMMIT)', async () => {
   const outbox = notesOutbox(prefix);

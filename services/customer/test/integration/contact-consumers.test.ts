@@ -13,6 +13,7 @@ import {
   type TestServiceEnv,
   testServiceEnv,
   testGrpcClient,
+  statementsIn,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 
@@ -223,16 +224,8 @@ it("R-CU-5 R-SV-2 logs a follow-up call once, as the agent's outbound call, howe
 
 it('R-CU-5 R-CU-6 an event costs its consumer five statements: BEGIN, inbox, the file, the entry with its event, COMMIT; a first visit one more (ADR 0034)', async () => {
   /** What each consumer has sent so far, transaction control included (the kit's counter). */
-  const statementsOf = async (consumer: string) => {
-    const line = (await service.metrics.render())
-      .split('\n')
-      .find((l) =>
-        l.startsWith(
-          `db_client_statements_total{db_transaction_kind="event_consumer",db_transaction_name="${consumer}"}`,
-        ),
-      );
-    return Number(line?.split(' ').at(-1) ?? 0);
-  };
+  const statementsOf = async (consumer: string) =>
+    statementsIn(await service.metrics.render(), { kind: 'event_consumer', name: consumer });
   const newcomer = await newPerson('Newcomer', '13612345678');
   const order = (calledAt: string): WorkOrderRegistered => ({
     workOrderId: uuidv7(),

@@ -6,6 +6,7 @@ import {
   subgraphRequest,
   testGrpcClient,
   testServiceEnv,
+  statementsIn,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
 import { customerForThisFile, customerWithVehicle } from './for-this-file';
@@ -252,17 +253,11 @@ describe('R-CU-4 reads over gRPC', () => {
 });
 
 describe('R-CU-4 written in batches, kept for good', () => {
-  const bufferedInserts = async () => {
-    const text = await s.service.metrics.render();
-    const line = text
-      .split('\n')
-      .find((l) =>
-        l.startsWith(
-          'db_client_statements_total{db_transaction_kind="buffered_insert",db_transaction_name="archive_read_log"}',
-        ),
-      );
-    return Number(line?.split(' ').at(-1) ?? 0);
-  };
+  const bufferedInserts = async () =>
+    statementsIn(await s.service.metrics.render(), {
+      kind: 'buffered_insert',
+      name: 'archive_read_log',
+    });
 
   it('R-CU-4 many reads are written with a few multi-row INSERTs, not one each', async () => {
     const { customerId } = await newFile();
@@ -449,15 +444,8 @@ describe('R-CU-4 auditors query and export the read log', () => {
   });
 
   it('R-CU-4 a technician or an agent cannot read the log; refused before anything is looked up', async () => {
-    const statements = async () => {
-      const text = await s.service.metrics.render();
-      return text
-        .split('\n')
-        .filter(
-          (l) => l.startsWith('db_client_statements_total') && /AuditReads|AuditExport/.test(l),
-        )
-        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
-    };
+    const statements = async () =>
+      statementsIn(await s.service.metrics.render(), { name: /AuditReads|AuditExport/ });
     const before = await statements();
     for (const who of [technician, agent]) {
       for (const [query, variables] of [

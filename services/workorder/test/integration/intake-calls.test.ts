@@ -6,6 +6,7 @@ import {
   rowCounts,
   subgraphData,
   subgraphRequest,
+  statementsIn,
 } from '@aftercare/testkit';
 import { withCustomerForThisFile } from './with-customer';
 
@@ -96,9 +97,7 @@ it('R-WO-1 an intake naming customer and asset costs one call to the customer se
 /** Statements the work-order service has sent for GraphQL requests so far (BEGIN and COMMIT included). */
 async function graphqlStatements(): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${s.workorder.adminPort}/metrics`)).text();
-  return [
-    ...text.matchAll(/^db_client_statements_total\{db_transaction_kind="graphql",[^}]*\} (\d+)$/gm),
-  ].reduce((sum, m) => sum + Number(m[1]), 0);
+  return statementsIn(text, { kind: 'graphql' });
 }
 
 it("R-WO-1 an intake sends four statements: one read, then BEGIN, one statement drawing the day's number and inserting order, history line and event, COMMIT (ADR 0034)", async () => {
