@@ -1,5 +1,13 @@
-import { type EntityProperty, helper, JsonType, raw } from '@mikro-orm/core';
-import { QueryFlag } from '@mikro-orm/postgresql';
+import {
+  type EntityMetadata,
+  type EntityProperty,
+  helper,
+  JsonType,
+  type Platform,
+  ReferenceKind,
+  Utils,
+} from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/postgresql';
 import { AppError } from '../errors';
 import type { PendingNumber } from './number-series';
 import type { EntityManager } from './orm';
@@ -12,7 +20,7 @@ import type { EntityManager } from './orm';
  * The rows are checked together at the end of the statement: a row may refer to one written in the
  * same call. Values are written as the entity holds them: `onCreate` hooks and required-property
  * checks of a flush do not run (the table's constraints still do). For new rows only: pending
- * removals and many-to-many collections are refused.
+ * removals and relations (entities here hold ids, not references) are refused.
  *
  * With a `number` (`pendingNumber`), the same statement draws it, and wherever the rows hold its
  * token — a whole column value, or a string inside a JSON column such as an event's data — they
@@ -33,26 +41,22 @@ export async function insertPending(
     return;
   }
   const bindings: unknown[] = [...(number?.bindings ?? [])];
+  const knex = em.getKnex();
+  const platform = em.getPlatform();
   const inserts = entities.map((entity) => {
     const meta = helper(entity).__meta;
-    if (meta.relations.some((prop) => prop.kind === 'm:n'))
-      throw unsupported(`${meta.className} has many-to-many collections`);
     const values = entity as Record<string, unknown>;
-    const row = Object.fromEntries(
-      meta.props
-        .filter((prop) => prop.persist !== false && values[prop.name] !== undefined)
-        .map((prop) => [
-          prop.name,
-          number ? withNumber(em, prop, values[prop.name], number.token) : values[prop.name],
-        ]),
-    );
-    // Column names and types (JSON, arrays, dates) converted as for `em.insert`.
-    const query = em
-      .createQueryBuilder(meta.className)
-      .setFlag(QueryFlag.CONVERT_CUSTOM_TYPES)
-      .insert(row)
-      .getKnexQuery()
-      .toSQL();
+    const row: Record<string, unknown> = {};
+    for (const prop of meta.props) {
+      const value = values[prop.name];
+      if (prop.persist === false || value === undefined) continue;
+      assertPlainColumn(meta, prop);
+      row[prop.fieldNames[0]!] = number
+        ? withNumber(knex, platform, prop, value, number.token)
+        : databaseValue(platform, prop, value);
+    }
+    const table = meta.schema ? knex(meta.tableName).withSchema(meta.schema) : knex(meta.tableName);
+    const query = table.insert(row).toSQL();
     bindings.push(...query.bindings);
     return query.sql;
   });
@@ -79,30 +83,55 @@ export async function insertPending(
 /** The CTE that draws the number; the rows read it from there (CTEs see only each other's RETURNING). */
 const NUMBER = 'pending_number';
 
+/**
+ * A property's value as `em.insert` writes it (MikroORM's `mapDataToFieldNames` with custom
+ * types converted), without its query builder: that renames every key of the row once per
+ * property, a cost that grows with the square of the columns (ADR 0034, "Later": 5 % of the
+ * work-order service's CPU at intake).
+ */
+function databaseValue(platform: Platform, prop: EntityProperty, value: unknown): unknown {
+  if (prop.customType)
+    return prop.customType.convertToDatabaseValue(value, platform, {
+      fromQuery: true,
+      key: prop.name,
+      mode: 'query-data',
+    });
+  return Array.isArray(value) || Utils.isPlainObject(value) ? JSON.stringify(value) : value;
+}
+
+/** Refuses what the plain conversion cannot write: relations, embeddables, SQL-converted types. */
+function assertPlainColumn(meta: EntityMetadata, prop: EntityProperty): void {
+  if (prop.kind !== ReferenceKind.SCALAR)
+    throw unsupported(`${meta.className}.${prop.name} is a relation or an embeddable`);
+  if (prop.fieldNames.length !== 1 || prop.hasConvertToDatabaseValueSQL)
+    throw unsupported(`${meta.className}.${prop.name} is not one plainly converted column`);
+}
+
 /** A property's value with the number's token replaced by SQL reading the drawn number. */
-function withNumber(em: EntityManager, prop: EntityProperty, value: unknown, token: string) {
-  if (value === token) return raw(`(select number from ${NUMBER})`);
+function withNumber(
+  knex: Knex,
+  platform: Platform,
+  prop: EntityProperty,
+  value: unknown,
+  token: string,
+) {
+  if (value === token) return knex.raw(`(select number from ${NUMBER})`);
   if (!(prop.customType instanceof JsonType)) {
     // A string that merely contains the token, or an array column holding it: no place for it.
     const strings = Array.isArray(value) ? value : [value];
     if (strings.some((item) => typeof item === 'string' && item.includes(token)))
       throw partOfValue();
-    return value;
+    return databaseValue(platform, prop, value);
   }
   const paths = tokenPaths(value, token);
-  if (!paths.length) return value;
+  if (!paths.length) return databaseValue(platform, prop, value);
   // The JSON as `em.insert` would write it, then the number set at each place the token held.
-  const json = prop.customType.convertToDatabaseValue(value, em.getPlatform(), {
-    fromQuery: true,
-    key: prop.name,
-    mode: 'query-data',
-  });
-  return raw(
+  return knex.raw(
     paths.reduce(
       (sql) => `jsonb_set(${sql}, ?::text[], to_jsonb((select number from ${NUMBER})))`,
       '?::jsonb',
     ),
-    [json, ...paths.map(textArray)],
+    [databaseValue(platform, prop, value) as Knex.Value, ...paths.map(textArray)],
   );
 }
 

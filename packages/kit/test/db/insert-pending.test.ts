@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTestDatabase, type TestDatabase } from '@aftercare/testkit';
 import {
@@ -10,6 +10,7 @@ import {
   type Orm,
   pendingNumber,
 } from '../../src/db';
+import { JsonWithDatesType } from '../../src/db/json-dates';
 import { uuidv7 } from '../../src/ids';
 
 // Two entity types, one referring to the other, with the column types a flush converts.
@@ -46,6 +47,42 @@ const LabelSchema = new EntitySchema<Label>({
   },
 });
 
+// Every kind of column the services' entities have, under names that differ from their columns.
+class Sample {
+  id!: string;
+  shortName!: string;
+  longNote: string | null = null;
+  itemCount!: number;
+  smallCount!: number;
+  ratioOf!: number;
+  isDone!: boolean;
+  happenedAt!: Date;
+  dueOn!: string;
+  priceFen!: number;
+  payloadData!: Record<string, unknown>;
+  valueObject: Record<string, unknown> | null = null;
+  skillTags: string[] = [];
+}
+const SampleSchema = new EntitySchema<Sample>({
+  class: Sample,
+  tableName: 'sample',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    shortName: { type: 'string' },
+    longNote: { type: 'text', nullable: true },
+    itemCount: { type: 'integer' },
+    smallCount: { type: 'smallint' },
+    ratioOf: { type: 'double' },
+    isDone: { type: 'boolean' },
+    happenedAt: { type: 'Date', columnType: 'timestamptz' },
+    dueOn: { type: 'string', columnType: 'date' },
+    priceFen: { type: new BigIntType('number'), columnType: 'bigint' },
+    payloadData: { type: 'json' },
+    valueObject: { type: JsonWithDatesType, columnType: 'jsonb', nullable: true },
+    skillTags: { type: 'string[]' },
+  },
+});
+
 class ParcelMigration extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table parcel (id uuid primary key, code text unique,
@@ -55,6 +92,11 @@ class ParcelMigration extends Migration {
     this.addSql('create sequence parcel_number_seq');
     this.addSql(`create table label (id uuid primary key,
       parcel_id uuid not null references parcel (id), text text not null)`);
+    this.addSql(`create table sample (id uuid primary key, short_name varchar(255) not null,
+      long_note text, item_count int not null, small_count smallint not null,
+      ratio_of double precision not null, is_done boolean not null,
+      happened_at timestamptz not null, due_on date not null, price_fen bigint not null,
+      payload_data jsonb not null, value_object jsonb, skill_tags text[] not null)`);
   }
 }
 
@@ -65,7 +107,7 @@ beforeAll(async () => {
   db = await createTestDatabase('kit_insert_pending');
   orm = await openOrm({
     databaseUrl: db.url,
-    entities: [ParcelSchema, LabelSchema],
+    entities: [ParcelSchema, LabelSchema, SampleSchema],
     migrations: [{ name: '0001_parcel', class: ParcelMigration }],
   });
   await migrateUp(orm);
@@ -134,6 +176,47 @@ it('writes nothing when one row breaks a constraint, and refuses pending removal
       await insertPending(em);
     }),
   ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+});
+
+it('writes every kind of column exactly as a flush does', async () => {
+  const sample = (): Sample =>
+    Object.assign(new Sample(), {
+      id: uuidv7(),
+      shortName: 'it\'s "quoted", {braced}',
+      itemCount: 3,
+      smallCount: -2,
+      ratioOf: 0.125,
+      isDone: true,
+      happenedAt: new Date('2026-12-04T07:30:00.456Z'),
+      dueOn: '2026-12-31',
+      priceFen: 9_007_199_254_740_991,
+      payloadData: { list: [1, 'two', null], nested: { 'a,b': '{x}' } },
+      valueObject: { signedAt: new Date('2026-12-04T08:00:00.000Z'), by: 'ming' },
+      skillTags: ['MECHANICAL', 'a,b', 'with "quote"'],
+    });
+  const full = () => Object.assign(sample(), { longNote: 'a note' });
+  const empty = () => Object.assign(sample(), { longNote: null, valueObject: null });
+  const [flushedFull, flushedEmpty, written, writtenEmpty] = [full(), empty(), full(), empty()];
+  await orm.em.fork().transactional(async (em) => {
+    em.persist([flushedFull, flushedEmpty]);
+    await em.flush();
+  });
+  await orm.em.fork().transactional(async (em) => {
+    em.persist([written, writtenEmpty]);
+    await insertPending(em);
+  });
+  const rowOf = async (id: string) =>
+    (
+      (await orm.em
+        .fork()
+        .getConnection()
+        .execute(`select to_jsonb(s) - 'id' as row from sample s where id = ?`, [id])) as [
+        { row: unknown },
+      ]
+    )[0].row;
+  expect(await rowOf(written.id)).toEqual(await rowOf(flushedFull.id));
+  expect(await rowOf(writtenEmpty.id)).toEqual(await rowOf(flushedEmpty.id));
+  expect(await orm.em.fork().findOneOrFail(Sample, written.id)).toEqual(written);
 });
 
 describe('with a pending number', () => {
