@@ -1,4 +1,13 @@
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import {
+  type EntityDictionary,
+  type EntityMetadata,
+  type EntityName,
+  type FilterQuery,
+  helper,
+  type Primary,
+  ReferenceKind,
+  Utils,
+} from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inRequestedOrder } from '../batch';
 import { invalidArgument, notFound } from '../errors';
@@ -6,14 +15,17 @@ import { checkUuid, isUuid } from '../ids';
 
 export const MAX_BATCH_IDS = 500;
 
-/** One entity by its UUID, or NOT_FOUND naming it (`what`, e.g. "Customer"). */
+/**
+ * One entity by its UUID, or NOT_FOUND naming it (`what`, e.g. "Customer"). Managed as
+ * `em.findOne` would return it; read by a statement made once per entity type (see `byIds`).
+ */
 export async function findByUuid<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   what: string,
   id: string,
 ): Promise<T> {
-  const found = await em.findOne(entity, { id: checkUuid(id) } as unknown as FilterQuery<T>);
+  const [found] = await byIds(em, entity, [checkUuid(id)]);
   if (!found) throw notFound(what, id);
   return found;
 }
@@ -27,8 +39,67 @@ export async function findByUuids<T extends { id: string }>(
   const wanted = [...new Set(ids)].filter(isUuid);
   if (wanted.length > MAX_BATCH_IDS)
     throw invalidArgument(`at most ${MAX_BATCH_IDS} ids at once`, 'ids', 'TOO_MANY');
-  const found = wanted.length
-    ? await em.find(entity, { id: { $in: wanted } } as unknown as FilterQuery<T>)
-    : [];
-  return inRequestedOrder(ids, found);
+  return inRequestedOrder(ids, wanted.length ? await byIds(em, entity, wanted) : []);
+}
+
+/**
+ * Entities by primary key, in no particular order. Those `em` already holds are returned as they
+ * are, as `em.findOne` does; the others are read by one plain SELECT and taken into `em` by
+ * `em.map`, managed and change-tracked like any loaded entity. The SELECT is made once per entity
+ * type: MikroORM builds, compiles and processes a query anew on every `find`, which costs about
+ * three times the statement itself (ADR 0034, "Later: reads by id"). Lazy and formula properties
+ * are left unloaded, as by `find`; an entity type this plain SELECT cannot read (relations,
+ * embeddables, SQL-converted types, a composite key) goes through `em.find`.
+ */
+async function byIds<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  ids: readonly string[],
+): Promise<T[]> {
+  const meta = em.getMetadata().get<T>(Utils.className(entity));
+  const select = selectOf(meta);
+  if (!select) {
+    const where = { [meta.primaryKeys[0]!]: { $in: ids } } as unknown as FilterQuery<T>;
+    return em.find(entity, where);
+  }
+  const uow = em.getUnitOfWork();
+  const held: T[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const known = uow.getById<T>(meta.className, id as Primary<T>);
+    if (known && helper(known).__initialized) held.push(known);
+    else missing.push(id);
+  }
+  if (!missing.length) return held;
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `${select} in (${missing.map(() => '?').join(', ')})`,
+    missing,
+  );
+  return [...held, ...rows.map((row) => em.map(entity, row as EntityDictionary<T>))];
+}
+
+const selects = new WeakMap<EntityMetadata, string | null>();
+
+/** `select <columns> from <table> where <key>` for `byIds`, or null when it cannot read the type. */
+function selectOf(meta: EntityMetadata): string | null {
+  let select = selects.get(meta);
+  if (select !== undefined) return select;
+  const loaded = meta.props.filter((p) => p.persist !== false && !p.lazy && !p.formula);
+  const [key, ...more] = meta.getPrimaryProps();
+  const plain =
+    key &&
+    !more.length &&
+    !meta.discriminatorColumn &&
+    meta.schema !== '*' &&
+    loaded.every(
+      (p) =>
+        p.kind === ReferenceKind.SCALAR && p.fieldNames.length === 1 && !p.hasConvertToJSValueSQL,
+    );
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const table = (meta.schema ? `${quote(meta.schema)}.` : '') + quote(meta.tableName);
+  select = plain
+    ? `select ${loaded.map((p) => quote(p.fieldNames[0]!)).join(', ')} from ${table} where ${quote(key.fieldNames[0]!)}`
+    : null;
+  selects.set(meta, select);
+  return select;
 }
