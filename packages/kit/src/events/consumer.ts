@@ -15,6 +15,7 @@ import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { EventDefinition } from '@aftercare/events';
 import type { z } from 'zod';
 import type { EntityManager, Orm } from '../db';
+import { transactionalOpening } from '../db/opened-transaction';
 import { unavailableFrom } from '../db/unavailable';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -172,17 +173,30 @@ export async function applyEventOnce(
   envelope: EventEnvelope<Record<string, unknown>>,
   meta: EventMeta,
 ): Promise<boolean> {
-  return orm.em.fork().transactional(async (tx) => {
-    const inserted = await tx.execute<{ affectedRows: number }>(
-      'insert into inbox (consumer, event_id) values (?, ?) on conflict do nothing',
-      [consumerName, envelope.id],
-      'run',
-    );
-    if (inserted.affectedRows === 0) return false;
-    const data = eventData(definition.data, envelope);
-    await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
-    return true;
-  });
+  return transactionalOpening(
+    orm,
+    `begin; ${inboxInsertSql(consumerName, envelope.id)}`,
+    async (tx, [, inserted]) => {
+      if (inserted?.rowCount !== 1) return false;
+      const data = eventData(definition.data, envelope);
+      await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
+      return true;
+    },
+  );
+}
+
+const CONSUMER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The inbox row, its values written into the text to travel with BEGIN (ADR 0036): checked here,
+ * whoever calls, as a name of the consumers' pattern and a UUID.
+ */
+function inboxInsertSql(consumerName: string, eventId: string): string {
+  if (!CONSUMER_NAME.test(consumerName))
+    throw new Error(`consumer name ${JSON.stringify(consumerName)} is not an identifier`);
+  if (!UUID.test(eventId)) throw new Error(`event id ${JSON.stringify(eventId)} is not a UUID`);
+  return `insert into inbox (consumer, event_id) values ('${consumerName}', '${eventId}') on conflict do nothing`;
 }
 
 export async function startConsumer<E extends EventDefinition>(
@@ -488,7 +502,7 @@ export async function startConsumer<E extends EventDefinition>(
 function validateOptions(o: ConsumerOptions<EventDefinition>): void {
   const bad = (message: string, field: string) =>
     new AppError('INVALID_ARGUMENT', message, { reason: 'INVALID_CONSUMER', field });
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(o.consumerName))
+  if (!CONSUMER_NAME.test(o.consumerName))
     throw bad(`Consumer name "${o.consumerName}" must be 1-64 of [A-Za-z0-9_-]`, 'consumerName');
   if (!isNatsToken(o.service))
     throw bad(`Service "${o.service}" must be a lower-case NATS token`, 'service');

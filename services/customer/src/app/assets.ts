@@ -22,7 +22,9 @@ import { fileDestroyed } from '@aftercare/kernel';
 import {
   type AssetDetails,
   type Entitlement,
+  type EntitlementTerms,
   type NewAssetInput,
+  type ServiceContract,
   entitlementAt,
   newAsset,
 } from '../domain/asset';
@@ -45,18 +47,23 @@ export const assetDetailsOf = (r: AssetRecord): AssetDetails => ({
   runningHours: r.runningHours,
   warrantyStart: r.warrantyStart,
   warrantyEnd: r.warrantyEnd,
-  contract:
-    r.contractNumber && r.contractStart && r.contractEnd
-      ? {
-          number: r.contractNumber,
-          kind: r.contractKind,
-          startDate: r.contractStart,
-          endDate: r.contractEnd,
-        }
-      : null,
+  contract: contractOf(r),
   maintenanceCycleDays: r.maintenanceCycleDays,
   nextMaintenanceDue: r.nextMaintenanceDue,
 });
+
+/** The service contract an asset's columns describe: none unless number and dates are all set. */
+const contractOf = (
+  r: Pick<AssetRecord, 'contractNumber' | 'contractKind' | 'contractStart' | 'contractEnd'>,
+): ServiceContract | null =>
+  r.contractNumber && r.contractStart && r.contractEnd
+    ? {
+        number: r.contractNumber,
+        kind: r.contractKind,
+        startDate: r.contractStart,
+        endDate: r.contractEnd,
+      }
+    : null;
 
 /**
  * R-CU-2: one asset, one file — a VIN or serial number is registered once, to one customer.
@@ -174,10 +181,24 @@ export interface EntitlementAnswer extends Entitlement {
   at: Date;
 }
 
+/** The columns of an asset its entitlement is computed from, and its owner's file status. */
+interface EntitlementRow {
+  customer_id: string;
+  warranty_start: string | null;
+  warranty_end: string | null;
+  contract_number: string | null;
+  contract_kind: string | null;
+  contract_start: string | null;
+  contract_end: string | null;
+  owner_status: FileStatus | null;
+}
+
 /**
  * R-WO-1: warranty, contract or paid for an asset at an instant (default now). Work-order intake
  * asks this first, so it refuses an asset of a destroyed file without a call of its own: the
- * owner's status comes in the asset's statement.
+ * owner's status comes in the asset's statement. A plain read of the columns the answer needs, not
+ * a managed entity: the unit of work's hydration and identity map cost more than the statement
+ * (ADR 0034).
  */
 export async function serviceEntitlement(
   deps: CustomerDeps,
@@ -187,13 +208,33 @@ export async function serviceEntitlement(
   at?: Date | null,
 ): Promise<EntitlementAnswer> {
   requireRole(caller, ...CAN_READ);
-  const asset = await em.findOne(
-    AssetRecord,
-    { id: checkUuid(assetId) },
-    { populate: ['ownerStatus'] },
+  const id = checkUuid(assetId);
+  const [row] = await em.execute<EntitlementRow[]>(
+    `select a.customer_id, a.warranty_start, a.warranty_end, a.contract_number, a.contract_kind,
+            a.contract_start, a.contract_end, c.status as owner_status
+       from asset a left join customer c on c.id = a.customer_id
+      where a.id = ?`,
+    [id],
   );
-  if (!asset) throw notFound('Asset', assetId);
-  return entitlementOf(deps, caller, asset, asset.ownerStatus, at);
+  if (!row) throw notFound('Asset', assetId);
+  const terms: EntitlementTerms = {
+    warrantyStart: row.warranty_start,
+    warrantyEnd: row.warranty_end,
+    contract: contractOf({
+      contractNumber: row.contract_number,
+      contractKind: row.contract_kind,
+      contractStart: row.contract_start,
+      contractEnd: row.contract_end,
+    }),
+  };
+  return entitlementOf(
+    deps,
+    caller,
+    { id, customerId: row.customer_id },
+    terms,
+    row.owner_status ?? undefined,
+    at,
+  );
 }
 
 /**
@@ -203,7 +244,8 @@ export async function serviceEntitlement(
 export function entitlementOf(
   deps: CustomerDeps,
   caller: Identity | null,
-  asset: AssetRecord,
+  asset: Pick<AssetRecord, 'id' | 'customerId'>,
+  terms: EntitlementTerms,
   ownerStatus: FileStatus | undefined,
   at?: Date | null,
 ): EntitlementAnswer {
@@ -213,7 +255,7 @@ export function entitlementOf(
   if (Number.isNaN(when.getTime()))
     throw invalidArgument('at is not a valid time', 'at', 'INVALID_TIME');
   return {
-    ...entitlementAt(assetDetailsOf(asset), when, deps.timeZone),
+    ...entitlementAt(terms, when, deps.timeZone),
     assetId: asset.id,
     customerId: asset.customerId,
     at: when,

@@ -113,8 +113,8 @@ export class AssetRecord {
   /** Grows with every change (R-CU-7), so consumers of `customer.asset_updated` keep the newest. */
   version = 1;
   /**
-   * R-CU-4 the owner's file status, read in the asset's own statement when asked for
-   * (`populate: ['ownerStatus']`): an entitlement is refused for a destroyed file at no extra cost.
+   * R-CU-4 the owner's file status, read in the asset's own statement when asked for (`fields` or
+   * `populate`): work on an asset of a destroyed file is refused at no extra cost.
    */
   ownerStatus?: FileStatus;
 }

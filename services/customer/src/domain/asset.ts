@@ -181,7 +181,10 @@ export interface Entitlement {
  * Compared on the local date in the business time zone, so a warranty "until 2027-03-31"
  * covers all of that day in Shanghai even though it is already April 1 somewhere else.
  */
-export function entitlementAt(asset: AssetDetails, at: Date, timeZone: string): Entitlement {
+/** What of an asset its entitlement depends on. */
+export type EntitlementTerms = Pick<AssetDetails, 'warrantyStart' | 'warrantyEnd' | 'contract'>;
+
+export function entitlementAt(asset: EntitlementTerms, at: Date, timeZone: string): Entitlement {
   const day = localDate(at, timeZone);
   const base = {
     warrantyEnd: asset.warrantyEnd,

@@ -362,7 +362,7 @@ export function customerResolvers(deps: CustomerDeps): GraphQLResolverMap<Custom
       entitlement: (a: AssetRecord, { at }: { at?: Date }, ctx: CustomerContext, info: Info) =>
         ctx.loaders.customer
           .load(a.customerId)
-          .then((owner) => entitlementOf(deps, me(ctx), a, owner?.status, at))
+          .then((owner) => entitlementOf(deps, me(ctx), a, assetDetailsOf(a), owner?.status, at))
           .then(logged(ctx, info, itsAsset(a))),
       archiveHandovers: (a: AssetRecord, page: PageArgs, ctx: CustomerContext, info: Info) =>
         handoversOf(ctx.em, me(ctx), 'assetId', a.id, page)

@@ -222,7 +222,7 @@ it("R-CU-5 R-SV-2 logs a follow-up call once, as the agent's outbound call, howe
   ]);
 });
 
-it('R-CU-5 R-CU-6 an event costs its consumer five statements: BEGIN, inbox, the file, the entry with its event, COMMIT; a first visit one more (ADR 0034)', async () => {
+it('R-CU-5 R-CU-6 an event costs its consumer four statements: BEGIN with the inbox row, the file, the entry with its event, COMMIT; a first visit one more (ADR 0034, 0036)', async () => {
   /** What each consumer has sent so far, transaction control included (the kit's counter). */
   const statementsOf = async (consumer: string) =>
     statementsIn(await service.metrics.render(), { kind: 'event_consumer', name: consumer });
@@ -265,8 +265,8 @@ it('R-CU-5 R-CU-6 an event costs its consumer five statements: BEGIN, inbox, the
   const publishOrder = (o: WorkOrderRegistered) => () =>
     publishEnvelope(env.subjectPrefix, testEnvelope('workorder.registered', o.workOrderId, o));
   // The first visit also starts the clock: one more statement, once in the file's life.
-  expect(await cost(publishOrder(first), 1)).toBe(6);
-  expect(await cost(publishOrder(order('2026-12-02T08:00:00.000Z')), 2)).toBe(5);
+  expect(await cost(publishOrder(first), 1)).toBe(5);
+  expect(await cost(publishOrder(order('2026-12-02T08:00:00.000Z')), 2)).toBe(4);
   const complaint: ComplaintRegistered = {
     complaintId: uuidv7(),
     number: 'CP-COST',
@@ -290,7 +290,7 @@ it('R-CU-5 R-CU-6 an event costs its consumer five statements: BEGIN, inbox, the
       3,
       'customer-on-complaint-registered',
     ),
-  ).toBe(5);
+  ).toBe(4);
   const [check] = await dbQuery<{ work_order_id: string; first_visit_at: Date }>(
     env.env.DATABASE_URL!,
     'SELECT work_order_id, first_visit_at FROM customer_file_check WHERE customer_id = $1',

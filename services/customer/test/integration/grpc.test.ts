@@ -5,6 +5,7 @@ import {
   testServiceEnv,
   dbQuery,
   rowCount,
+  statementsIn,
   testGrpcClient,
 } from '@aftercare/testkit';
 import { loadCustomerConfig, startCustomerService } from '../../src';
@@ -237,6 +238,15 @@ describe('customer gRPC API (real server, real PostgreSQL)', () => {
     expect(await at('2028-06-01T08:00:00+08:00')).toMatchObject({
       entitlement: pb.Entitlement.ENTITLEMENT_PAID,
     });
+    // Work-order intake asks this on every registration: one plain read, asset and owner's status.
+    const statements = async () =>
+      statementsIn(await service.metrics.render(), {
+        kind: 'grpc',
+        name: /\/GetServiceEntitlement$/,
+      });
+    const before = await statements();
+    await at('2026-06-01T08:00:00+08:00');
+    expect((await statements()) - before).toBe(1);
 
     // One asset, one file: the same VIN cannot get a second file.
     await expectAppError(
