@@ -18,6 +18,7 @@ import type { EntityManager, Orm } from '../db';
 import { transactionalOpening } from '../db/opened-transaction';
 import { unavailableFrom } from '../db/unavailable';
 import { AppError } from '../errors';
+import { isUuid } from '../ids';
 import type { Logger } from '../logger';
 import { reportConsumerLag } from '../observability/consumer-lag';
 import * as instruments from '../observability/instruments';
@@ -186,7 +187,6 @@ export async function applyEventOnce(
 }
 
 const CONSUMER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The inbox row, its values written into the text to travel with BEGIN (ADR 0036): checked here,
@@ -195,7 +195,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function inboxInsertSql(consumerName: string, eventId: string): string {
   if (!CONSUMER_NAME.test(consumerName))
     throw new Error(`consumer name ${JSON.stringify(consumerName)} is not an identifier`);
-  if (!UUID.test(eventId)) throw new Error(`event id ${JSON.stringify(eventId)} is not a UUID`);
+  if (!isUuid(eventId)) throw new Error(`event id ${JSON.stringify(eventId)} is not a UUID`);
   return `insert into inbox (consumer, event_id) values ('${consumerName}', '${eventId}') on conflict do nothing`;
 }
 
