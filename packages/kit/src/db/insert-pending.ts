@@ -10,7 +10,7 @@ import {
 import type { Knex } from '@mikro-orm/postgresql';
 import { AppError } from '../errors';
 import type { PendingNumber } from './number-series';
-import type { EntityManager } from './orm';
+import type { EntityManager, Orm } from './orm';
 
 /**
  * Writes every entity persisted in `em` and not yet flushed — of any entity types, the outbox
@@ -79,6 +79,44 @@ export async function insertPending(
   await em.execute(sql, bindings);
   for (const entity of entities) uow.unsetIdentity(entity);
 }
+
+/**
+ * A create that is one `insertPending` statement, run as a transaction of its own: PostgreSQL
+ * commits a statement sent outside a transaction by itself, so BEGIN and COMMIT — two of the four
+ * round trips of an intake — are not sent (ADR 0036). `persist` only persists (entities, outbox
+ * rows); it is synchronous, so it cannot send a statement of its own that would commit apart.
+ * The relay is kicked afterwards, as a commit would. With a `number`, the statement draws it and
+ * the entities hold it when this returns.
+ */
+export async function insertAlone<T>(
+  orm: Orm,
+  outbox: { kick(): void },
+  persist: (em: EntityManager) => T,
+  number?: PendingNumber,
+): Promise<T> {
+  const em = orm.em.fork();
+  writtenAlone.add(em);
+  try {
+    const created = persist(em);
+    if (created instanceof Promise) throw unsupported('persist must not wait for anything');
+    if (number) await insertPending(em, number);
+    else await insertPending(em);
+    outbox.kick();
+    return created;
+  } finally {
+    writtenAlone.delete(em);
+  }
+}
+
+/** The forks of running `insertAlone` calls: what they persist is written atomically too. */
+const writtenAlone = new WeakSet<EntityManager>();
+
+/**
+ * Whether `em` writes what it persists atomically: inside a transaction, or as the single
+ * statement of `insertAlone` (the outbox takes events only there).
+ */
+export const writesAtomically = (em: EntityManager): boolean =>
+  em.getTransactionContext() !== undefined || writtenAlone.has(em);
 
 /** The CTE that draws the number; the rows read it from there (CTEs see only each other's RETURNING). */
 const NUMBER = 'pending_number';

@@ -6,6 +6,7 @@ import {
   type EventOutput,
 } from '@aftercare/events';
 import type { EntityManager } from '../db';
+import { writesAtomically } from '../db/insert-pending';
 import { AppError } from '../errors';
 import { uuidv7 } from '../ids';
 import { eventSubject, isNatsToken, schemaUrl, type EventEnvelope } from './envelope';
@@ -19,8 +20,11 @@ import { captureTraceHeaders } from './tracing';
  */
 export const DEFAULT_EVENT_SCHEMA_BASE_URL = 'docs/events/schemas/';
 
-/** What use cases get of the outbox: publishing declared events in their transaction. */
-export type EventPublisher = Pick<Outbox, 'publish' | 'publishMessage'>;
+/**
+ * What use cases get of the outbox: publishing declared events in their transaction, and waking
+ * the relay after a write that was a transaction by itself (`insertAlone`).
+ */
+export type EventPublisher = Pick<Outbox, 'publish' | 'publishMessage' | 'kick'>;
 
 export interface OutboxOptions {
   /** The producing service, e.g. `customer`. */
@@ -55,7 +59,8 @@ export interface Outbox<E extends EventDefinition = DeclaredEvent> {
   readonly schemaBaseUrl: string;
   /**
    * Records an event in the caller's transaction (`em` must be the EntityManager given by
-   * `em.transactional`); it is published by the relay only once that transaction commits.
+   * `em.transactional`, or `insertAlone`'s); it is published by the relay only once that
+   * transaction commits.
    * The relay is kicked automatically after the commit of a top-level `transactional()`.
    * `data` must match the event's schema: by type, and checked again here (INVALID_EVENT).
    * `aggregateId` is the CloudEvents `subject`: the id of what the event is about.
@@ -107,11 +112,10 @@ export function createOutbox<E extends EventDefinition = DeclaredEvent>(
     aggregateId: string,
     data: unknown,
   ): EventEnvelope {
-    const transaction = em.getTransactionContext();
-    if (!transaction) {
+    if (!writesAtomically(em)) {
       throw new AppError(
         'INTERNAL',
-        'Events must be added inside em.transactional() together with the state change',
+        'Events must be added inside em.transactional() (or insertAlone) together with the state change',
         {
           reason: 'OUTBOX_OUTSIDE_TRANSACTION',
         },
@@ -146,9 +150,13 @@ export function createOutbox<E extends EventDefinition = DeclaredEvent>(
       attempts: 0,
       lastError: null,
     });
-    pendingTransactions.add(transaction);
-    // Idempotent; `transactional()` gives each transaction its own copy of the event manager.
-    em.getEventManager().registerSubscriber(commitWatcher);
+    // Outside a transaction (`insertAlone`) the writer kicks the relay itself.
+    const transaction = em.getTransactionContext();
+    if (transaction) {
+      pendingTransactions.add(transaction);
+      // Idempotent; `transactional()` gives each transaction its own copy of the event manager.
+      em.getEventManager().registerSubscriber(commitWatcher);
+    }
     return envelope;
   }
 

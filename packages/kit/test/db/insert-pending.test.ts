@@ -2,6 +2,7 @@ import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTestDatabase, type TestDatabase } from '@aftercare/testkit';
 import {
+  insertAlone,
   insertPending,
   issueNumber,
   migrateUp,
@@ -316,5 +317,89 @@ describe('with a pending number', () => {
       orm.em.fork().transactional((em) => insertPending(em, number)),
     ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
     expect((await send('2026-12-07')).drawn).toBe('PC-20261207-0001');
+  });
+});
+
+describe('insertAlone', () => {
+  const daily: NumberSeries = {
+    prefix: 'PA',
+    digits: 4,
+    dated: true,
+    source: { kind: 'daily-row', table: 'number_sequence' },
+  };
+
+  /** Every statement knex sends for `orm`, transaction control included, while `run` runs. */
+  async function sentDuring<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+    const sent: string[] = [];
+    const knex = orm.em.getConnection().getKnex();
+    const listener = (query: { sql: string }) => sent.push(query.sql);
+    knex.on('query', listener);
+    try {
+      return { result: await run(), sent };
+    } finally {
+      knex.off('query', listener);
+    }
+  }
+
+  it('writes the rows and draws the number in one statement, no BEGIN or COMMIT, then kicks the relay', async () => {
+    const number = pendingNumber(daily, '2026-12-08');
+    const seenAtKick: Promise<number>[] = [];
+    let p: Parcel | undefined;
+    const outbox = {
+      // What a relay woken now would find: the rows are committed by then.
+      kick: () => seenAtKick.push(orm.em.fork().count(Parcel, { id: p!.id })),
+    };
+    const { result, sent } = await sentDuring(() =>
+      insertAlone(
+        orm,
+        outbox,
+        (em) => {
+          p = Object.assign(parcel(), { code: number.token });
+          em.persist(p);
+          em.persist(label(p, number.token));
+          return p;
+        },
+        number,
+      ),
+    );
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toMatch(/^\s*(begin|commit)/i);
+    expect(result.code).toBe('PA-20261208-0001');
+    expect(await Promise.all(seenAtKick)).toEqual([1]);
+    expect(await orm.em.fork().count(Label, { parcelId: result.id, text: result.code! })).toBe(1);
+  });
+
+  it('writes nothing, draws no number and kicks nothing when the statement fails or persist waits', async () => {
+    const day = '2026-12-09';
+    const kick = jest.fn();
+    await expect(
+      insertAlone(
+        orm,
+        { kick },
+        (em) => {
+          em.persist(label(parcel(), 'of a parcel never written'));
+        },
+        pendingNumber(daily, day),
+      ),
+    ).rejects.toThrow(/foreign key/);
+    const late = parcel();
+    await expect(
+      insertAlone(orm, { kick }, async (em) => {
+        em.persist(late);
+      }),
+    ).rejects.toMatchObject({ reason: 'INSERT_PENDING_UNSUPPORTED' });
+    expect(kick).not.toHaveBeenCalled();
+    expect(await orm.em.fork().count(Parcel, { id: late.id })).toBe(0);
+    const { result } = await sentDuring(() =>
+      insertAlone(orm, { kick }, (em) => em.persist(parcel()), pendingNumber(daily, day)),
+    );
+    expect(result).toBeDefined();
+    expect(
+      await orm.em
+        .fork()
+        .execute(`select last from number_sequence where prefix = 'PA' and day = ?`, [
+          day.replaceAll('-', ''),
+        ]),
+    ).toEqual([{ last: 1 }]);
   });
 });

@@ -6,7 +6,7 @@ import {
   uniqueSubjectPrefix,
   type TestDatabase,
 } from '@aftercare/testkit';
-import type { EntityManager, Orm } from '../../src/db';
+import { type EntityManager, insertAlone, type Orm } from '../../src/db';
 import { AppError } from '../../src/errors';
 import {
   connectNats,
@@ -149,6 +149,34 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await addNote(orm, outbox, 'agg-k', 1);
     await waitFor('the event', async () => (await receivedRows(orm, 'kicked')).length === 1, 5_000);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('R-EV-13 a note and its event written alone (one statement, no transaction) kick the relay too', async () => {
+    const outbox = notesOutbox(prefix);
+    await consume('alone', recordReceived('alone'));
+    const relay = startOutboxRelay({
+      orm,
+      nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 60_000,
+    });
+    running.push(relay);
+    await waitFor('the relay to be ready', () => relay.isReady());
+
+    let writer: EntityManager | undefined;
+    const event = await insertAlone(orm, outbox, (em) => {
+      writer = em;
+      const note = em.create(Note, { id: uuidv7(), aggregateId: 'agg-alone', seq: 1 });
+      return outbox.publish(em, notesAdded, 'agg-alone', { noteId: note.id, seq: 1 });
+    });
+    await waitFor('the event', async () => (await receivedRows(orm, 'alone')).length === 1, 5_000);
+    expect((await receivedRows(orm, 'alone')).map((r) => r.event_id)).toEqual([event.id]);
+    expect(await orm.em.fork().count(Note, { aggregateId: 'agg-alone' })).toBe(1);
+    // Its fork takes no more events once the statement is sent: they would be written by nobody.
+    expect(() => outbox.publish(writer!, notesAdded, 'agg-alone', { seq: 2 })).toThrow(
+      expect.objectContaining({ reason: 'OUTBOX_OUTSIDE_TRANSACTION' }),
+    );
   });
 
   it('R-EV-5 events can only be added inside a transaction, of the own service, with valid data', async () => {

@@ -5,6 +5,7 @@ import {
   type EntityManager,
   type Identity,
   idempotencyKey,
+  insertAlone,
   insertPending,
   invalidArgument,
   requireRole,
@@ -91,13 +92,13 @@ export async function registerWorkOrder(
     : null;
   const deadlines = policy ? computeDeadlines(policy, intake.calledAt, deps.calendar) : null;
 
-  return createOnce(deps.orm, once, async (em) => {
+  // The day's number is drawn by the statement that inserts the order, its history line and its
+  // events, so the day's row, locked until commit and serialising intakes, is held for that
+  // statement (and a keyed create's COMMIT) alone. Until then the order and the event data carry
+  // the number's token, which that statement replaces (the column and the events' `number`).
+  const number = pendingOrderNumber('WO', intake.calledAt, deps.calendar);
+  const persist = (em: EntityManager): WorkOrderRecord => {
     const now = deps.now();
-    // The day's number is drawn by the statement that inserts the order, its history line and its
-    // events, so the day's row, locked until commit and serialising intakes, is held for that
-    // statement and the COMMIT alone. Until then the order and the event data carry the number's
-    // token, which that statement replaces (the column and the events' `number`).
-    const number = pendingOrderNumber('WO', intake.calledAt, deps.calendar);
     const repeatOf = isRepeatRepair(
       { assetId: intake.assetId, category: intake.category, calledAt: intake.calledAt },
       previous,
@@ -171,8 +172,13 @@ export async function registerWorkOrder(
         previousTechnicianIds: previous.find((p) => p.id === repeatOf.id)?.technicianIds ?? [],
       } satisfies WorkOrderRepeatRepair);
     }
-    // The number, order, history line and outbox rows in one round trip, none left for the
-    // commit's flush; afterwards the order holds its number.
+    return order;
+  };
+  // The number, order, history line and outbox rows in one statement; afterwards the order holds
+  // its number. Without a key that statement is the whole transaction.
+  if (!key) return insertAlone(deps.orm, deps.events, persist, number);
+  return createOnce(deps.orm, once, async (em) => {
+    const order = persist(em);
     await insertPending(em, number);
     return order;
   });

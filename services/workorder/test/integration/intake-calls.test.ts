@@ -100,7 +100,7 @@ async function graphqlStatements(): Promise<number> {
   return statementsIn(text, { kind: 'graphql' });
 }
 
-it("R-WO-1 an intake sends four statements: one read, then BEGIN, one statement drawing the day's number and inserting order, history line and event, COMMIT (ADR 0034)", async () => {
+it("R-WO-1 an intake sends two statements: one read, then one drawing the day's number and inserting order, history line and event, a transaction of its own (ADR 0034, 0036)", async () => {
   const owner = await customerWithAsset(5);
   const register = () =>
     subgraphData<{ registerWorkOrder: { workOrder: { id: string; number: string } } }>(
@@ -115,7 +115,7 @@ it("R-WO-1 an intake sends four statements: one read, then BEGIN, one statement 
   const rowsBefore = await rowCounts(url, tables);
   const before = await graphqlStatements();
   const { workOrder } = (await register()).registerWorkOrder;
-  expect((await graphqlStatements()) - before).toBe(4);
+  expect((await graphqlStatements()) - before).toBe(2);
   expect(await rowCounts(url, tables)).toEqual(rowsBefore.map((n) => n + 1));
   // The number drawn in the insert is the next of the day, in the row, the answer and the event.
   const [day, counter] = first.registerWorkOrder.workOrder.number.split('-').slice(1);
