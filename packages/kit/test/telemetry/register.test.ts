@@ -15,6 +15,7 @@ interface Scenario {
   seenByServers: string[];
   patched: Record<'http' | 'pg' | 'graphql' | 'grpc', boolean>;
 }
+
 const kitRoot = path.resolve(__dirname, '../..');
 
 /**
