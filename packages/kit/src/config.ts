@@ -162,7 +162,10 @@ export function serviceEnv(
  * the configuration reference lists them.
  */
 export const telemetryEnv = {
-  /** OTLP/HTTP collector for traces; off when unset. */
+  /**
+   * OTLP/HTTP collector for traces; off when unset, and then (unless OTEL_TRACES_SAMPLER is set)
+   * spans are ids only, for propagation and log lines: PostgreSQL and GraphQL are not instrumented.
+   */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /**
    * Which traces are kept (the SDK's default, parentbased_always_on, when spans are exported;

@@ -16,10 +16,13 @@ const isUntracedPath = (path: string | null | undefined): boolean =>
 
 /**
  * The instrumentations every service runs: HTTP both ways (GraphQL in; out through `http`, and
- * through Node's `fetch`, which the gateway's subgraph fetches use), PostgreSQL, GraphQL execution
- * and gRPC both ways.
+ * through Node's `fetch`, which the gateway's subgraph fetches use), gRPC both ways and, when
+ * spans are recorded, PostgreSQL and GraphQL execution. Those two make only children inside the
+ * process: where spans are ids only (nothing exported), they would cost CPU on every query and
+ * resolver (ADR 0034) and carry nothing out, while HTTP and gRPC carry the trace to the next
+ * process and give log lines their trace ids either way.
  */
-export function defaultInstrumentations() {
+export function defaultInstrumentations({ recorded = true }: { recorded?: boolean } = {}) {
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request: IncomingMessage) => isUntracedPath(request.url),
@@ -31,16 +34,20 @@ export function defaultInstrumentations() {
       requireParentforSpans: true,
       ignoreRequestHook: (request) => isUntracedPath(request.path),
     }),
-    // Without a parent span, pg spans are the pool's own chatter (migrations, health checks).
-    new PgInstrumentation({ requireParentSpan: true }),
-    new GraphQLInstrumentation({
-      mergeItems: true,
-      ignoreTrivialResolveSpans: true,
-      depth: GRAPHQL_SPAN_DEPTH,
-    }),
     // @opentelemetry/sdk-node loads @grpc/grpc-js itself (its OTLP/gRPC exporters), before this
     // exists; still patched, as the patch is on the package's exports, which the require hook
     // applies when the app requires it (register.test.ts checks it).
     new GrpcInstrumentation(),
+    ...(recorded
+      ? [
+          // Without a parent span, pg spans are the pool's own chatter (migrations, health checks).
+          new PgInstrumentation({ requireParentSpan: true }),
+          new GraphQLInstrumentation({
+            mergeItems: true,
+            ignoreTrivialResolveSpans: true,
+            depth: GRAPHQL_SPAN_DEPTH,
+          }),
+        ]
+      : []),
   ];
 }

@@ -15,7 +15,6 @@ import {
   NoopSpanProcessor,
   ParentBasedSampler,
   TracerProvider,
-  type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ConfigError } from '../config';
@@ -34,13 +33,15 @@ export interface TelemetryOptions {
   /**
    * OTLP/HTTP base URL of a collector (`http://collector:4318`; `/v1/traces` is appended).
    * Defaults to `OTEL_EXPORTER_OTLP_ENDPOINT`. With neither (and no `spanProcessors`), nothing is
-   * exported and, unless `OTEL_TRACES_SAMPLER` is set, new traces are not recorded; spans still
-   * get ids, so trace context propagates and log lines carry trace ids.
+   * exported and, unless `OTEL_TRACES_SAMPLER` is set, spans are ids only: new traces are not
+   * recorded and the default instrumentations leave out PostgreSQL and GraphQL, whose spans never
+   * leave the process. Spans still get ids, so trace context propagates over HTTP, gRPC and NATS
+   * and log lines carry trace ids (the span id is then the request's or call's, not a resolver's).
    */
   otlpEndpoint?: string;
   /** Processors added next to the exporter; tests pass one over an `InMemorySpanExporter`. */
   spanProcessors?: SpanProcessor[];
-  /** Replaces `defaultInstrumentations()`. */
+  /** Replaces `defaultInstrumentations()`, whatever is exported. */
   instrumentations?: TelemetryInstrumentation[];
   /** `service.version` on every span; defaults to `SERVICE_VERSION` (the image's release). */
   serviceVersion?: string;
@@ -52,10 +53,11 @@ export interface Telemetry {
   /** Exports every ended span now (tests call it before reading their exporter). */
   forceFlush(): Promise<void>;
   /**
-   * Patches the instrumented modules (http, pg, graphql, grpc-js) as `load` resolves them. Needed
-   * only where Node's require hook is bypassed — under jest pass the test file's `require` —
-   * and best called before the code under test is imported (code that copied a function out of
-   * a module before the patch keeps the unpatched one). Undone by `shutdown`.
+   * Patches the instrumented modules (http, grpc-js and, unless spans are ids only, pg and
+   * graphql) as `load` resolves them. Needed only where Node's require hook is bypassed — under
+   * jest pass the test file's `require` — and best called before the code under test is imported
+   * (code that copied a function out of a module before the patch keeps the unpatched one).
+   * Undone by `shutdown`.
    */
   instrumentModules(load: ModuleLoader): void;
   /**
@@ -87,7 +89,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   }
   // Processors first: they validate the endpoint, and instrumentations hook `require` when made.
   const spanProcessors = spanProcessorsFor(options);
-  const instrumentations = options.instrumentations ?? defaultInstrumentations();
+  const idsOnly = spansAreIdsOnly(spanProcessors);
+  const instrumentations =
+    options.instrumentations ?? defaultInstrumentations({ recorded: !idsOnly });
   const serviceVersion = options.serviceVersion ?? process.env.SERVICE_VERSION;
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
@@ -100,8 +104,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
           ),
         }
       : {}),
-    // Unless nothing is exported, NodeSDK builds it from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
-    ...samplerFor(spanProcessors),
+    // Unless spans are ids only, NodeSDK builds it from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
+    ...(idsOnly ? { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) } : {}),
     spanProcessors,
     instrumentations,
     // Explicit, so a stray OTEL_PROPAGATORS cannot change the format the services agree on.
@@ -177,16 +181,17 @@ function spanProcessorsFor(options: TelemetryOptions): SpanProcessor[] {
 }
 
 /**
- * With nothing to export spans to, recording them is CPU for nothing (ADR 0034: about 7 % of a
- * process's time at intake): then, unless OTEL_TRACES_SAMPLER says otherwise, no new trace is
- * recorded. Spans still get ids (unsampled spans are ids only), so context propagates and log
- * lines carry trace ids; a caller's sampled trace is still followed.
+ * With nothing to export spans to, recording them is CPU for nothing (ADR 0034): then, unless
+ * OTEL_TRACES_SAMPLER asks for recording anyway, spans are ids only. One decision for two things:
+ * no new trace is recorded (`parentbased_always_off`), and the instrumentations whose spans stay
+ * inside the process (PostgreSQL, GraphQL) are not installed. Spans still get ids, so context
+ * propagates and log lines carry trace ids. A caller's sampled trace is still followed, but its
+ * spans here end in the no-op processor: dropping pg and graphql loses nothing of it.
  */
-function samplerFor(processors: SpanProcessor[]): { sampler?: Sampler } {
-  const exportsNothing = processors.every((p) => p instanceof NoopSpanProcessor);
-  return exportsNothing && !process.env.OTEL_TRACES_SAMPLER
-    ? { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }
-    : {};
+function spansAreIdsOnly(processors: SpanProcessor[]): boolean {
+  return (
+    processors.every((p) => p instanceof NoopSpanProcessor) && !process.env.OTEL_TRACES_SAMPLER
+  );
 }
 
 function tracesUrl(endpoint: string): string {

@@ -8,6 +8,14 @@ import {
 } from './support/otlp-collector';
 
 const run = promisify(execFile);
+
+/** What support/traced-scenario.ts prints. */
+interface Scenario {
+  traceId: string;
+  seenByServers: string[];
+  patched: Record<'http' | 'pg' | 'graphql' | 'grpc', boolean>;
+}
+
 const kitRoot = path.resolve(__dirname, '../..');
 
 /**
@@ -48,7 +56,8 @@ describe('register: `node --require` telemetry in a real Node process', () => {
       SERVICE_NAME: 'scenario',
       OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
     });
-    const { traceId } = JSON.parse(stdout) as { traceId: string };
+    const { traceId, patched } = JSON.parse(stdout) as Scenario;
+    expect(patched).toEqual({ http: true, pg: true, graphql: true, grpc: true });
 
     // The child has exited: whatever it exported was flushed by register's 'beforeExit' hook.
     const spans = collector.spans;
@@ -63,6 +72,17 @@ describe('register: `node --require` telemetry in a real Node process', () => {
     // Untraced: the /healthz probe, and the pool query made outside any operation. (Building
     // the schema at start-up does make a root span of its own, an INTERNAL one.)
     expect(spans.filter((s) => s.traceId !== traceId && s.kind !== 'INTERNAL')).toEqual([]);
+  });
+
+  it('without a collector: pg and graphql are left unpatched, the trace still crosses HTTP and gRPC', async () => {
+    const { stdout } = await runPreloaded('support/traced-scenario.ts', {
+      ...baseEnv(),
+      SERVICE_NAME: 'scenario',
+    });
+    const { traceId, seenByServers, patched } = JSON.parse(stdout) as Scenario;
+    expect(patched).toEqual({ http: true, pg: false, graphql: false, grpc: true });
+    expect(traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+    expect(seenByServers).toEqual([`http ${traceId}`, `grpc ${traceId}`]);
   });
 
   it('refuses to start a process that does not say which service it is', async () => {

@@ -1,12 +1,17 @@
 // Run in a child process by register.test.ts, preloaded with src/telemetry/register.ts exactly as
 // a service is in production: one traced operation over HTTP, PostgreSQL, GraphQL and gRPC, then it ends
-// on its own (so register.ts flushes on 'beforeExit'). Prints the operation's trace id.
-import { createServer, get } from 'node:http';
+// on its own (so register.ts flushes on 'beforeExit'). Prints the operation's trace id, the trace
+// ids the HTTP and gRPC servers saw, and which modules the require hook patched.
+import { createServer, get, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
-import { buildSchema, graphql } from 'graphql';
-import { Pool } from 'pg';
-import { EchoRequest, startEcho } from '../../grpc/echo-fixture';
+import { Server as GrpcServer } from '@grpc/grpc-js';
+import { buildSchema, execute, graphql } from 'graphql';
+import { Client, Pool } from 'pg';
+import { EchoRequest, echoHandlers, startEcho } from '../../grpc/echo-fixture';
+
+const isPatched = (fn: unknown) => (fn as { __wrapped?: boolean }).__wrapped === true;
+const activeTraceId = () => trace.getActiveSpan()?.spanContext().traceId ?? 'none';
 
 const httpGet = (url: string) =>
   new Promise<void>((resolve, reject) =>
@@ -14,12 +19,21 @@ const httpGet = (url: string) =>
   );
 
 async function main() {
-  const server = createServer((_req, res) => res.end('ok'));
+  const seenByServers: string[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/work') seenByServers.push(`http ${activeTraceId()}`);
+    res.end('ok');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const pool = new Pool({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
   const schema = buildSchema('type Query { hello: String }');
-  const echo = await startEcho();
+  const echo = await startEcho({
+    echo: (request, ctx) => {
+      seenByServers.push(`grpc ${activeTraceId()}`);
+      return echoHandlers.echo(request, ctx);
+    },
+  });
   const client = echo.client();
 
   await pool.query('SELECT 1 AS untraced'); // no parent span: requireParentSpan skips it
@@ -36,7 +50,13 @@ async function main() {
   await echo.close();
   await pool.end();
   server.close();
-  process.stdout.write(JSON.stringify({ traceId }));
+  const patched = {
+    http: isPatched(httpRequest),
+    pg: isPatched(Client.prototype.query),
+    graphql: isPatched(execute),
+    grpc: isPatched(GrpcServer.prototype.register),
+  };
+  process.stdout.write(JSON.stringify({ traceId, seenByServers, patched }));
 }
 
 main().catch((err: unknown) => {
