@@ -175,8 +175,12 @@ it('issue 14: registering a work order is one trace: gateway, subgraph, the gRPC
     (s) => s.kind === SpanKind.SERVER && /CustomerService\//.test(s.name),
   );
   expect(grpcServer?.parentSpanContext?.spanId).toBe(idOf(grpcClient!));
+  // The intake's write: one statement (a CTE) inserting the order, under the subgraph's span.
   const insert = trace.find(
-    (s) => s.name.startsWith('pg.query') && /INSERT/.test(s.name) && descends(s, subgraph!, trace),
+    (s) =>
+      s.name.startsWith('pg.query') &&
+      /insert into "work_order"/.test(String(s.attributes['db.query.text'])) &&
+      descends(s, subgraph!, trace),
   );
   expect(insert).toBeDefined();
   const publish = trace.find(
