@@ -58,6 +58,16 @@ export interface Gateway {
 const SUGGESTION = / ?Did you mean .+?\?$/;
 
 /**
+ * `@apollo/gateway` sends usage metrics of its own to Apollo's servers (an hourly OTLP export over
+ * the internet) unless APOLLO_TELEMETRY_DISABLED says not to. Nobody deploying Aftercare asked for
+ * that, and where egress is closed it retries over TLS for nothing: off unless an operator sets
+ * the variable to `false`. The variable is the library's only switch, read when it is constructed.
+ */
+function keepUsageDataHome(env: NodeJS.ProcessEnv = process.env): void {
+  env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+}
+
+/**
  * The public GraphQL endpoint: limits the rate per client address, verifies the caller's bearer
  * JWT (HS256, or an OpenID Connect provider's) and limits the rate per user, refuses anonymous
  * operations (but anonymous introspection when allowed, and operations made only of the public
@@ -78,6 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const formatError = createErrorFormatter(logger);
   const authenticate = createAuthenticator({ jwt: options.jwt, oidc: options.oidc, logger });
   const metrics = options.metrics ?? createMetrics();
+  keepUsageDataHome();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
