@@ -132,9 +132,10 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     expect(await streamMessageCount(nats, prefix, 'notes')).toBe(1);
   });
 
-  it('R-EV-13 a commit kicks the relay: the event goes out without waiting for the next poll', async () => {
+  /** A consumer `name` and a relay that polls once a minute: what arrives sooner was kicked. */
+  async function relayWokenOnlyByKicks(name: string) {
     const outbox = notesOutbox(prefix);
-    await consume('kicked', recordReceived('kicked'));
+    await consume(name, recordReceived(name));
     const relay = startOutboxRelay({
       orm,
       nats,
@@ -144,6 +145,11 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     });
     running.push(relay);
     await waitFor('the relay to be ready', () => relay.isReady());
+    return outbox;
+  }
+
+  it('R-EV-13 a commit kicks the relay: the event goes out without waiting for the next poll', async () => {
+    const outbox = await relayWokenOnlyByKicks('kicked');
 
     const started = Date.now();
     await addNote(orm, outbox, 'agg-k', 1);
@@ -152,17 +158,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   });
 
   it('R-EV-13 a note and its event written alone (one statement, no transaction) kick the relay too', async () => {
-    const outbox = notesOutbox(prefix);
-    await consume('alone', recordReceived('alone'));
-    const relay = startOutboxRelay({
-      orm,
-      nats,
-      outbox,
-      logger: silentLogger,
-      pollIntervalMs: 60_000,
-    });
-    running.push(relay);
-    await waitFor('the relay to be ready', () => relay.isReady());
+    const outbox = await relayWokenOnlyByKicks('alone');
 
     let writer: EntityManager | undefined;
     const event = await insertAlone(orm, outbox, (em) => {
