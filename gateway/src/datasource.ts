@@ -11,6 +11,7 @@ import {
   type Logger,
 } from '@aftercare/kit';
 import { GraphQLError } from 'graphql';
+import { subgraphFetcher } from './fetcher';
 import { z } from 'zod';
 
 export interface GatewayContext {
@@ -32,11 +33,10 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     private readonly auth: InternalAuth,
     private readonly metrics: Metrics,
   ) {
-    // Node's own fetch (undici), not Apollo's default make-fetch-happen: that stack (its agent,
-    // minipass, node-fetch) cost about a sixth of the gateway's CPU per request, a third of it in
-    // agent-base building an Error stack on every request to learn its caller. Undici keeps
-    // connections alive and honours the subgraphs' advertised Keep-Alive timeout (ADR 0034).
-    super({ url, fetcher: fetch });
+    // Undici, not Apollo's default make-fetch-happen: that stack (its agent, minipass,
+    // node-fetch) cost about a sixth of the gateway's CPU per request, a third of it in
+    // agent-base building an Error stack on every request to learn its caller (ADR 0034).
+    super({ url, fetcher: subgraphFetcher() });
     instruments.subgraphFetchDuration(metrics);
   }
 
