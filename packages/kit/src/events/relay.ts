@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { Orm } from '../db';
 import type { Logger } from '../logger';
+import { isUuid } from '../ids';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@aftercare/events';
 import { eventPublished } from '../observability/business';
 import * as instruments from '../observability/instruments';
@@ -82,12 +83,11 @@ interface BatchResult {
 // Advisory locks are per database, and each service has its own database.
 const RELAY_LOCK = 'aftercare:outbox-relay';
 const PURGE_INTERVAL_MS = 60 * 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The mark of published rows, their ids written into the text (see relayBatch). */
 function markPublishedSql(rows: readonly ClaimedRow[]): string {
   const ids = rows.map(({ id }) => {
-    if (!UUID.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a UUID`);
+    if (!isUuid(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a UUID`);
     return id;
   });
   return `update outbox set published_at = now(), attempts = attempts + 1, last_error = null where id = any('{${ids.join(',')}}'::uuid[])`;

@@ -16,6 +16,7 @@ import {
   openTestOrm,
   receivedRows,
   recordReceived,
+  noteEnvelope,
 } from './fixtures';
 
 let db: TestDatabase;
@@ -34,18 +35,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const envelope = (seq: number): EventEnvelope<Record<string, unknown>> => ({
-  specversion: '1.0',
-  id: uuidv7(),
-  source: 'notes',
-  type: 'notes.added',
-  time: new Date().toISOString(),
-  subject: `agg-${seq}`,
-  datacontenttype: 'application/json',
-  dataschema: 'docs/events/schemas/notes.added.v1.json',
-  dataversion: '1',
-  data: { seq },
-});
+const envelope = (seq: number): EventEnvelope<Record<string, unknown>> => noteEnvelope(seq);
 
 const meta = (consumer: string): EventMeta => ({
   consumer,

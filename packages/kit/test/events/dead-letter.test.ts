@@ -34,6 +34,7 @@ import {
   recordReceived,
   silentLogger,
   waitFor,
+  noteEnvelope,
 } from './fixtures';
 
 // Issue 17 / ADR 0025: an event a consumer cannot apply is parked in its service's dead-letter
@@ -94,18 +95,8 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
     return consumer;
   };
 
-  const envelope = (seq: number, data: unknown = { seq }): EventEnvelope<unknown> => ({
-    specversion: '1.0',
-    id: uuidv7(),
-    source: 'notes',
-    type: 'notes.added',
-    time: new Date().toISOString(),
-    subject: `agg-${seq}`,
-    datacontenttype: 'application/json',
-    dataschema: 'docs/events/schemas/notes.added.v1.json',
-    dataversion: '1',
-    data,
-  });
+  const envelope = (seq: number, data: unknown = { seq }): EventEnvelope<unknown> =>
+    noteEnvelope(seq, data);
 
   const publish = async (body: object | string) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);

@@ -10,6 +10,7 @@ import {
   KitEventsMigration,
   kitEventEntities,
   streamName,
+  type EventEnvelope,
   type Outbox,
 } from '../../src/events';
 import { uuidv7 } from '../../src/ids';
@@ -187,3 +188,20 @@ export function expectExactlyOnceInOrder(
     byAggregate.set(r.aggregate_id, [...(byAggregate.get(r.aggregate_id) ?? []), r.seq]);
   for (const seqs of byAggregate.values()) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 }
+
+/** An envelope of `notes.added`, as a producer would have sent it. */
+export const noteEnvelope = <T = { seq: number }>(
+  seq: number,
+  data: T = { seq } as T,
+): EventEnvelope<T> => ({
+  specversion: '1.0',
+  id: uuidv7(),
+  source: 'notes',
+  type: 'notes.added',
+  time: new Date().toISOString(),
+  subject: `agg-${seq}`,
+  datacontenttype: 'application/json',
+  dataschema: 'docs/events/schemas/notes.added.v1.json',
+  dataversion: '1',
+  data,
+});
