@@ -64,7 +64,8 @@ async function snapshot({ processes, databases, sql }) {
         byService[work] = (byService[work] ?? 0) + n;
     }
   }
-  // Backends come and go with the pools; those seen at both readings are counted (see delta).
+  // Backends come and go with the pools: those started during the step count whole, those gone
+  // by its end are missed (see delta).
   const backends = await sql(`SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)`, [
     Object.values(databases),
   ]);
@@ -96,8 +97,11 @@ function delta(before, after, requests) {
     cpuMsPerRequest[service] = per(ms, requests);
   let pg = 0;
   for (const [pid, end] of Object.entries(after.backendCpu)) {
-    const start = before.backendCpu[pid];
-    if (end !== null && start !== null && start !== undefined) pg += end - start;
+    if (end === null) continue;
+    // A backend missing from the first reading was started during the step (a pool grew under
+    // its load): all its CPU, connection start-up included, is the step's.
+    const start = pid in before.backendCpu ? before.backendCpu[pid] : 0;
+    if (start !== null) pg += end - start;
   }
   cpuMsPerRequest.postgres = per(pg, requests);
   cpuMsPerRequest.total = per(total + pg, requests);
