@@ -337,7 +337,9 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
               'QUERY_TOO_COSTLY',
             );
           }
-          verdict.refusal ??= firstRefusal(schema, document, shapes) ?? null;
+          // Not `??=`: null, nothing refuses, is a verdict too, and the commonest one.
+          if (verdict.refusal === undefined)
+            verdict.refusal = firstRefusal(schema, document, shapes) ?? null;
           if (verdict.refusal) throw tooComplex(verdict.refusal.message, verdict.refusal.reason);
         },
       };

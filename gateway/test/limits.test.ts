@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { buildSchema, parse } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { signDevToken } from '../src/dev-token';
@@ -19,6 +20,10 @@ import {
 jest.mock('graphql-query-complexity', () => {
   const actual = jest.requireActual('graphql-query-complexity');
   return { ...actual, getComplexity: jest.fn(actual.getComplexity) };
+});
+jest.mock('@escape.tech/graphql-armor-max-depth', () => {
+  const actual = jest.requireActual('@escape.tech/graphql-armor-max-depth');
+  return { ...actual, maxDepthRule: jest.fn(actual.maxDepthRule) };
 });
 
 const token = signDevToken({ sub: 'alice', roles: ['dispatcher'], secret: SECRET, ttl: 60 });
@@ -224,6 +229,17 @@ describe('query limits over the real supergraph', () => {
         );
       // The id is no size: one estimate served all three.
       expect(estimates).toHaveBeenCalledTimes(1);
+    });
+
+    it('has its shape walked once when nothing refuses it, as when something does', async () => {
+      const walks = jest.mocked(maxDepthRule);
+      walks.mockClear();
+      const text = 'query($id: ID!) { workOrder(id: $id) { id number } }';
+      for (const id of ['1', '2', '3'])
+        expect((await post(text, { id })).body.errors?.[0]?.extensions?.code).toBe(
+          'SERVICE_UNAVAILABLE',
+        );
+      expect(walks).toHaveBeenCalledTimes(1);
     });
 
     it('is weighed again for each page size and directive its variables set, each answered as alone', async () => {
