@@ -11,3 +11,4 @@ export * from './number-series';
 export * from './unavailable';
 export * from './buffered-insert';
 export * from './insert-pending';
+export * from './prepared';

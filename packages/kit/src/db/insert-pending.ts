@@ -11,6 +11,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { AppError } from '../errors';
 import type { PendingNumber } from './number-series';
 import type { EntityManager, Orm } from './orm';
+import { executePrepared } from './prepared';
 
 /**
  * Writes every entity persisted in `em` and not yet flushed — of any entity types, the outbox
@@ -62,7 +63,8 @@ export async function insertPending(
   });
   if (number) {
     const ctes = inserts.map((insert, i) => `pending_${i} as (${insert})`);
-    const [drawn] = (await em.execute(
+    const [drawn] = (await executePrepared(
+      em,
       `with ${NUMBER} as (${number.sql}), ${ctes.join(', ')} select number from ${NUMBER}`,
       bindings,
     )) as [{ number: string }];
@@ -76,7 +78,7 @@ export async function insertPending(
   const sql = inserts.length
     ? `with ${inserts.map((insert, i) => `pending_${i} as (${insert})`).join(', ')} ${last}`
     : last;
-  await em.execute(sql, bindings);
+  await executePrepared(em, sql, bindings);
   for (const entity of entities) uow.unsetIdentity(entity);
 }
 

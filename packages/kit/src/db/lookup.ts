@@ -12,6 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inRequestedOrder } from '../batch';
 import { invalidArgument, notFound } from '../errors';
 import { checkUuid, isUuid } from '../ids';
+import { executePrepared } from './prepared';
 
 export const MAX_BATCH_IDS = 500;
 
@@ -43,11 +44,12 @@ export async function findByUuids<T extends { id: string }>(
 }
 
 /**
- * Entities by primary key, in no particular order. Those `em` already holds are returned as they
+ * Entities by their UUID primary keys, in no particular order. Those `em` already holds are returned as they
  * are, as `em.findOne` does; the others are read by one plain SELECT and taken into `em` by
  * `em.map`, managed and change-tracked like any loaded entity. The SELECT is made once per entity
  * type: MikroORM builds, compiles and processes a query anew on every `find`, which costs about
- * three times the statement itself (ADR 0034, "Later: reads by id"). Lazy and formula properties
+ * three times the statement itself (ADR 0034, "Later: reads by id"); PostgreSQL prepares it once
+ * per connection (ADR 0037). Lazy and formula properties
  * are left unloaded, as by `find`; an entity type this plain SELECT cannot read (relations,
  * embeddables, SQL-converted types, a composite key) goes through `em.find`.
  */
@@ -71,10 +73,9 @@ async function byIds<T extends object>(
     else missing.push(id);
   }
   if (!missing.length) return held;
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `${select} in (${missing.map(() => '?').join(', ')})`,
-    missing,
-  );
+  // One text whatever the number of ids, so it is prepared once per connection. The ids go as an
+  // array literal (they are UUIDs): knex would spread a bound array into the text.
+  const rows = await executePrepared(em, `${select} = any(?)`, [`{${missing.join(',')}}`]);
   return [...held, ...rows.map((row) => em.map(entity, row as EntityDictionary<T>))];
 }
 

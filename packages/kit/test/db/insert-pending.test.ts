@@ -129,22 +129,47 @@ const parcel = (): Parcel =>
 const label = (p: Parcel, text: string): Label =>
   Object.assign(new Label(), { id: uuidv7(), parcelId: p.id, text });
 
+/** Every statement knex sends for `orm`, transaction control included, while `run` runs. */
+async function sentDuring<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+  const sent: string[] = [];
+  const knex = orm.em.getConnection().getKnex();
+  const listener = (query: { sql: string }) => sent.push(query.sql);
+  knex.on('query', listener);
+  try {
+    return { result: await run(), sent };
+  } finally {
+    knex.off('query', listener);
+  }
+}
+
+const control = /^(begin|commit|rollback)/i;
+
+it('prepares the statement of one shape of rows once on a connection (ADR 0037)', async () => {
+  await orm.em.fork().transactional(async (em) => {
+    for (let i = 0; i < 2; i++) {
+      em.persist(parcel());
+      await insertPending(em);
+    }
+    const prepared = await em.execute<{ statement: string }[]>(
+      'select statement from pg_prepared_statements where statement like \'insert into "parcel"%\'',
+    );
+    expect(prepared).toHaveLength(1);
+  });
+});
+
 it('writes the pending new entities of every type in one statement, none left for the flush', async () => {
   const p = parcel();
-  const execute = jest.spyOn(orm.em.getConnection(), 'execute');
-  try {
-    await orm.em.fork().transactional(async (em) => {
+  const { sent } = await sentDuring(() =>
+    orm.em.fork().transactional(async (em) => {
       // The label is persisted first and refers to the parcel: checked at the statement's end.
       em.persist(label(p, 'first'));
       em.persist(p);
       em.persist(label(p, 'second'));
       await insertPending(em);
       expect(em.getUnitOfWork().getPersistStack().size).toBe(0);
-    });
-    expect(execute).toHaveBeenCalledTimes(1);
-  } finally {
-    execute.mockRestore();
-  }
+    }),
+  );
+  expect(sent.filter((sql) => !control.test(sql))).toHaveLength(1);
   const em = orm.em.fork();
   expect(await em.findOneOrFail(Parcel, p.id)).toMatchObject({
     tags: p.tags,
@@ -241,15 +266,9 @@ describe('with a pending number', () => {
     });
 
   it('draws the number in the statement that writes the rows, and puts it wherever its token stood', async () => {
-    const execute = jest.spyOn(orm.em.getConnection(), 'execute');
-    let sent: Awaited<ReturnType<typeof send>>;
-    try {
-      sent = await send('2026-12-04');
-      expect(execute).toHaveBeenCalledTimes(1);
-    } finally {
-      execute.mockRestore();
-    }
-    const { drawn, p } = sent;
+    const { result, sent } = await sentDuring(() => send('2026-12-04'));
+    expect(sent.filter((sql) => !control.test(sql))).toHaveLength(1);
+    const { drawn, p } = result;
     expect(drawn).toBe('PC-20261204-0001');
     const expected = {
       code: drawn,
@@ -327,19 +346,6 @@ describe('insertAlone', () => {
     dated: true,
     source: { kind: 'daily-row', table: 'number_sequence' },
   };
-
-  /** Every statement knex sends for `orm`, transaction control included, while `run` runs. */
-  async function sentDuring<T>(run: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-    const sent: string[] = [];
-    const knex = orm.em.getConnection().getKnex();
-    const listener = (query: { sql: string }) => sent.push(query.sql);
-    knex.on('query', listener);
-    try {
-      return { result: await run(), sent };
-    } finally {
-      knex.off('query', listener);
-    }
-  }
 
   it('writes the rows and draws the number in one statement, no BEGIN or COMMIT, then kicks the relay', async () => {
     const number = pendingNumber(daily, '2026-12-08');

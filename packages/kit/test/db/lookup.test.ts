@@ -1,7 +1,14 @@
 import { EntitySchema, type Ref } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import { createTestDatabase, type TestDatabase } from '@aftercare/testkit';
-import { findByUuid, findByUuids, migrateUp, openOrm, type Orm } from '../../src/db';
+import {
+  type EntityManager,
+  findByUuid,
+  findByUuids,
+  migrateUp,
+  openOrm,
+  type Orm,
+} from '../../src/db';
 import { uuidv7 } from '../../src/ids';
 
 // The column kinds the services read by id, a lazy formula (not loaded by a find) and a version.
@@ -84,14 +91,16 @@ async function saved(...tickets: Ticket[]): Promise<void> {
   await em.flush();
 }
 
-/** Statements `run` sends through MikroORM's connection. */
+/** Statements `run` sends, whichever MikroORM or knex API sends them. */
 async function statementsOf<T>(run: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const execute = jest.spyOn(orm.em.getConnection(), 'execute');
+  let statements = 0;
+  const knex = orm.em.getConnection().getKnex();
+  const count = () => void statements++;
+  knex.on('query', count);
   try {
-    const result = await run();
-    return { result, statements: execute.mock.calls.length };
+    return { result: await run(), statements };
   } finally {
-    execute.mockRestore();
+    knex.off('query', count);
   }
 }
 
@@ -163,3 +172,46 @@ it('reads a type with relations through em.find', async () => {
   const found = await findByUuid(orm.em.fork(), Stub, 'Stub', stub.id);
   expect(found.ticket.id).toBe(t.id);
 });
+
+describe('prepared once per connection (ADR 0037)', () => {
+  /** The statements the transaction's connection holds prepared, by their text. */
+  const preparedOn = async (em: EntityManager) =>
+    (
+      await em.execute<{ statement: string }[]>(
+        "select statement from pg_prepared_statements where name like 'aftercare\\_%'",
+      )
+    ).map((row) => row.statement);
+
+  it('parses a lookup once on a connection, whatever the number of ids', async () => {
+    const [a, b, c] = [ticket('a'), ticket('b'), ticket('c')];
+    await saved(a, b, c);
+    await orm.em.fork().transactional(async (em) => {
+      expect((await findByUuid(em, Ticket, 'Ticket', a.id)).title).toBe('a');
+      em.clear();
+      const found = await findByUuids(em, Ticket, [c.id, b.id, a.id]);
+      expect(found.map((t) => t.title)).toEqual(['c', 'b', 'a']);
+      const lookups = (await preparedOn(em)).filter((text) => text.includes('from "ticket"'));
+      expect(lookups).toEqual([expect.stringMatching(/ = any\(\$1\)$/)]);
+    });
+  });
+
+  it('keeps answering on a connection that prepared it after a column is added to the table', async () => {
+    const t = ticket('before the migration');
+    await saved(t);
+    await orm.em
+      .fork()
+      .transactional(async (em) => {
+        await findByUuid(em, Ticket, 'Ticket', t.id);
+        await em.execute('alter table ticket add column added_later text');
+        em.clear();
+        expect((await findByUuid(em, Ticket, 'Ticket', t.id)).title).toBe('before the migration');
+        // Rolled back: the column stays out of the other tests.
+        throw new Rollback();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof Rollback)) throw e;
+      });
+  });
+});
+
+class Rollback extends Error {}

@@ -10,6 +10,7 @@ import {
   notFound,
   isUuid,
   checkUuid,
+  executePrepared,
   findByUuid,
   findByUuids,
   keysetPagesByParent,
@@ -209,7 +210,8 @@ export async function serviceEntitlement(
 ): Promise<EntitlementAnswer> {
   requireRole(caller, ...CAN_READ);
   const id = checkUuid(assetId);
-  const [row] = await em.execute<EntitlementRow[]>(
+  const [row] = await executePrepared<EntitlementRow>(
+    em,
     `select a.customer_id, a.warranty_start, a.warranty_end, a.contract_number, a.contract_kind,
             a.contract_start, a.contract_end, c.status as owner_status
        from asset a left join customer c on c.id = a.customer_id

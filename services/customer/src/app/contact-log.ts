@@ -10,6 +10,7 @@ import {
   uuidv7,
   checkUuid,
   createOnce,
+  executePrepared,
   insertPending,
   notFound,
 } from '@aftercare/kit';
@@ -60,9 +61,13 @@ async function fileForContact(
   logger: Logger,
   { customerId, entryId, entry }: ContactFromEvent,
 ): Promise<FileForContact | null> {
-  const [file] = await em.execute<
-    { status: FileStatus; logged: boolean; check_id: string | null; clock_started: boolean }[]
-  >(
+  const [file] = await executePrepared<{
+    status: FileStatus;
+    logged: boolean;
+    check_id: string | null;
+    clock_started: boolean;
+  }>(
+    em,
     `select c.status, exists (select 1 from contact_log where id = ?) as logged,
             fc.id as check_id, fc.first_visit_at is not null as clock_started
        from customer c left join customer_file_check fc on fc.customer_id = c.id
