@@ -1,4 +1,11 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import {
+  context,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -39,6 +46,7 @@ import {
   verifyDeadLetterStream,
   type DeadLetterReason,
 } from './dead-letter';
+import { inBatches } from './batches';
 import { backoffDelay, errorMessage } from './retry';
 import { verifyDurable, verifyStream } from './managed';
 import { ensureStream } from './stream';
@@ -130,7 +138,10 @@ export interface EventConsumerMetrics {
 export interface EventConsumer {
   isReady(): boolean;
   metrics(): EventConsumerMetrics;
-  /** Stops pulling, finishes the message in hand and returns; unacknowledged ones are redelivered later. */
+  /**
+   * Stops pulling, finishes the messages in hand (those received together) and returns;
+   * unacknowledged ones are redelivered later.
+   */
   stop(): Promise<void>;
 }
 
@@ -139,9 +150,11 @@ const PULL_BATCH = 20;
 export const UNLIMITED_DELIVERIES = -1;
 
 /**
- * Starts a durable, idempotent JetStream pull consumer: per message, one transaction inserts
- * `(consumer, event id)` into `inbox` (a duplicate skips the handler) and runs the handler; then
- * ack. Handler failure → rollback and nak with back-off; at `maxDeliver` → parked and terminated.
+ * Starts a durable, idempotent JetStream pull consumer: a transaction inserts `(consumer, event
+ * id)` into `inbox` (a duplicate skips the handler) and runs the handler; then ack. Events already
+ * received together share one transaction, never waiting for more; if it fails, each is handled
+ * alone as follows. Handler failure → rollback and nak with back-off; at `maxDeliver` → parked
+ * and terminated.
  * A failure of the infrastructure (database or called service unavailable) is not the event's: it
  * is held and retried in place until the dependency returns, using up no delivery.
  * A malformed message, or one whose data the handler finds breaking its contract (`eventData`),
@@ -161,10 +174,17 @@ export const isTransient = (e: unknown): boolean =>
   unavailableFrom(e) !== null ||
   (e instanceof AppError && (e.code === 'UNAVAILABLE' || e.code === 'DEADLINE_EXCEEDED'));
 
+/** An event for `applyEventsOnce`, with what its handler is given. */
+export interface EventToApply {
+  definition: EventDefinition;
+  envelope: EventEnvelope<Record<string, unknown>>;
+  meta: EventMeta;
+}
+
 /**
  * Applies one event once: the inbox row and the handler's writes commit together, or not at all.
  * False when the inbox already had it. Data breaking the declared schema throws INVALID_EVENT.
- * The consumer loop and a dead-letter replay apply events through this alone.
+ * The consumer loop and a dead-letter replay apply single events through this.
  */
 export async function applyEventOnce(
   orm: Orm,
@@ -174,14 +194,40 @@ export async function applyEventOnce(
   envelope: EventEnvelope<Record<string, unknown>>,
   meta: EventMeta,
 ): Promise<boolean> {
+  const [applied] = await applyEventsOnce(orm, consumerName, handler, [
+    { definition, envelope, meta },
+  ]);
+  return applied!;
+}
+
+/**
+ * Applies events once, all in one transaction: its opening query begins it and inserts every
+ * inbox row; the handler runs, with the same `em`, for each event the inbox did not have yet, in
+ * the order given; then one COMMIT. Per event, whether it was applied (false: the inbox had it,
+ * or it came earlier in `events`). Any failure rolls back every event, as `applyEventOnce`'s
+ * would its own.
+ */
+export async function applyEventsOnce(
+  orm: Orm,
+  consumerName: string,
+  handler: EventHandler,
+  events: readonly EventToApply[],
+): Promise<boolean[]> {
+  const ids = events.map((e) => e.envelope.id.toLowerCase());
   return transactionalOpening(
     orm,
-    `begin; ${inboxInsertSql(consumerName, envelope.id)}`,
+    `begin; ${inboxInsertSql(consumerName, ids)}`,
     async (tx, [, inserted]) => {
-      if (inserted?.rowCount !== 1) return false;
-      const data = eventData(definition.data, envelope);
-      await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
-      return true;
+      // PostgreSQL answers uuids in lower case; each is handed out once.
+      const fresh = new Set((inserted?.rows as { event_id: string }[]).map((r) => r.event_id));
+      const applied: boolean[] = [];
+      for (const [i, { definition, envelope, meta }] of events.entries()) {
+        applied.push(fresh.delete(ids[i]!));
+        if (!applied[i]) continue;
+        const data = eventData(definition.data, envelope);
+        await handler(tx, { ...envelope, data } as ReceivedEvent<EventDefinition>, meta);
+      }
+      return applied;
     },
   );
 }
@@ -189,14 +235,16 @@ export async function applyEventOnce(
 const CONSUMER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * The inbox row, its values written into the text to travel with BEGIN (ADR 0036): checked here,
- * whoever calls, as a name of the consumers' pattern and a UUID.
+ * The inbox rows, their values written into the text to travel with BEGIN (ADR 0036): checked
+ * here, whoever calls, as a name of the consumers' pattern and UUIDs. Returns the ids inserted.
  */
-function inboxInsertSql(consumerName: string, eventId: string): string {
+function inboxInsertSql(consumerName: string, eventIds: readonly string[]): string {
   if (!CONSUMER_NAME.test(consumerName))
     throw new Error(`consumer name ${JSON.stringify(consumerName)} is not an identifier`);
-  if (!isUuid(eventId)) throw new Error(`event id ${JSON.stringify(eventId)} is not a UUID`);
-  return `insert into inbox (consumer, event_id) values ('${consumerName}', '${eventId}') on conflict do nothing`;
+  const bad = eventIds.find((id) => !isUuid(id));
+  if (bad !== undefined) throw new Error(`event id ${JSON.stringify(bad)} is not a UUID`);
+  const rows = eventIds.map((id) => `('${consumerName}', '${id}')`).join(', ');
+  return `insert into inbox (consumer, event_id) values ${rows} on conflict do nothing returning event_id`;
 }
 
 export async function startConsumer<E extends EventDefinition>(
@@ -364,16 +412,24 @@ export async function startConsumer<E extends EventDefinition>(
     }
   }
 
-  async function handle(msg: JsMsg): Promise<void> {
-    const startMs = performance.now();
-    if (msg.info.deliveryCount > 1) recorded?.redeliveries.inc();
-    const outcome = await handleDelivery(msg);
-    if (outcome) recorded?.handleDuration.observe({ outcome }, secondsSince(startMs));
+  /** A message this consumer applies: well formed, of a wanted type and version. */
+  interface Applicable extends EventToApply {
+    msg: JsMsg;
   }
 
-  type Outcome = 'processed' | 'duplicate' | 'retry' | 'parked' | undefined;
+  /** A message's CONSUMER span, continuing its producer's trace, and the context it is active in. */
+  interface Traced {
+    span: Span;
+    context: Context;
+  }
 
-  async function handleDelivery(msg: JsMsg): Promise<Outcome> {
+  const work = { kind: 'event_consumer', name: consumerName } as const;
+
+  /**
+   * What a message is: an event to apply, or how it is settled instead — parked when malformed,
+   * acknowledged unhandled when of a type or version this consumer does not read.
+   */
+  function read(msg: JsMsg): Applicable | (() => Promise<Outcome>) {
     const parsed = parseEnvelope(jsonOrUndefined(msg));
     const problem = parsed.ok
       ? msg.subject === eventSubject(subjectPrefix, parsed.envelope.type)
@@ -381,22 +437,26 @@ export async function startConsumer<E extends EventDefinition>(
         : `type "${parsed.envelope.type}" does not match subject ${msg.subject}`
       : parsed.problem;
     if (!parsed.ok || problem)
-      return parkAndTerminate(msg, 'malformed', `malformed event: ${problem}`);
+      return () => parkAndTerminate(msg, 'malformed', `malformed event: ${problem}`);
     const envelope = parsed.envelope;
     const definition = wanted.get(envelope.type);
     if (!definition) {
       // Only when the server cannot filter on several subjects (see filterFor).
-      msg.ack();
-      return undefined;
+      return async () => {
+        msg.ack();
+        return undefined;
+      };
     }
     if (envelope.dataversion !== String(definition.version)) {
       // Another version, published next to the one this consumer declares (a breaking change).
-      msg.ack();
-      log.warn(
-        { eventId: envelope.id, type: envelope.type, dataversion: envelope.dataversion },
-        `event of version ${envelope.dataversion} skipped: this consumer reads version ${definition.version}`,
-      );
-      return;
+      return async () => {
+        msg.ack();
+        log.warn(
+          { eventId: envelope.id, type: envelope.type, dataversion: envelope.dataversion },
+          `event of version ${envelope.dataversion} skipped: this consumer reads version ${definition.version}`,
+        );
+        return undefined;
+      };
     }
     const meta: EventMeta = {
       consumer: consumerName,
@@ -404,79 +464,173 @@ export async function startConsumer<E extends EventDefinition>(
       deliveryCount: msg.info.deliveryCount,
       streamSequence: msg.seq,
     };
-    const spanOptions = {
-      kind: SpanKind.CONSUMER,
-      attributes: {
-        'messaging.system': 'nats',
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': msg.subject,
-        'messaging.consumer.group.name': consumerName,
-        'messaging.message.id': envelope.id,
-        'messaging.message.delivery_count': meta.deliveryCount,
-      },
-    };
-    return eventsTracer.startActiveSpan(
+    return { msg, definition, envelope, meta };
+  }
+
+  function consumerSpan({ msg, envelope, meta }: Applicable): Traced {
+    const parent = contextFromMessage(msg.headers);
+    const span = eventsTracer.startSpan(
       `${msg.subject} process`,
-      spanOptions,
-      contextFromMessage(msg.headers),
-      async (span): Promise<Outcome> => {
-        try {
-          const applied = await runAsWork({ kind: 'event_consumer', name: consumerName }, () =>
-            applyThroughOutages(msg, definition, envelope, meta),
-          );
-          if (applied === 'stopped') {
-            // Stopping in an outage: handed back for a later delivery (this one is not its fault).
-            msg.nak();
-            return 'retry';
-          }
-          if (applied) {
-            counters.processed += 1;
-            recorded?.processed.inc();
-          } else {
-            counters.duplicates += 1;
-            recorded?.duplicates.inc();
-            log.debug({ eventId: envelope.id }, 'event already processed; skipped');
-          }
-          msg.ack();
-          return applied ? 'processed' : 'duplicate';
-        } catch (e) {
-          span.recordException(e as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
-          const context = {
-            err: e,
-            eventId: envelope.id,
-            type: envelope.type,
-            deliveryCount: meta.deliveryCount,
-          };
-          // Data breaking the producer's contract: no redelivery can make it valid.
-          if (isInvalidEvent(e))
-            return await parkAndTerminate(msg, 'invalid', errorMessage(e), envelope);
-          if (meta.deliveryCount >= maxDeliver)
-            return await parkAndTerminate(msg, 'poison', errorMessage(e), envelope);
-          counters.retries += 1;
-          recorded?.retries.inc();
-          msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
-          log.warn(context, 'event handler failed; will be redelivered');
-          return 'retry';
-        } finally {
-          span.end();
-        }
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': msg.subject,
+          'messaging.consumer.group.name': consumerName,
+          'messaging.message.id': envelope.id,
+          'messaging.message.delivery_count': meta.deliveryCount,
+        },
       },
+      parent,
     );
+    return { span, context: trace.setSpan(parent, span) };
+  }
+
+  /** Handles one message on its own; `traced` when its span was started for a batch. */
+  async function handle(msg: JsMsg, got: ReturnType<typeof read>, traced?: Traced): Promise<void> {
+    const startMs = performance.now();
+    if (msg.info.deliveryCount > 1) recorded?.redeliveries.inc();
+    const outcome =
+      typeof got === 'function' ? await got() : await applyAlone(got, traced ?? consumerSpan(got));
+    if (outcome) recorded?.handleDuration.observe({ outcome }, secondsSince(startMs));
+  }
+
+  type Outcome = 'processed' | 'duplicate' | 'retry' | 'parked' | undefined;
+
+  /** Counts an applied (or already applied) event and acknowledges it. */
+  function settleApplied(
+    { msg, envelope }: Applicable,
+    applied: boolean,
+  ): 'processed' | 'duplicate' {
+    if (applied) {
+      counters.processed += 1;
+      recorded?.processed.inc();
+    } else {
+      counters.duplicates += 1;
+      recorded?.duplicates.inc();
+      log.debug({ eventId: envelope.id }, 'event already processed; skipped');
+    }
+    msg.ack();
+    return applied ? 'processed' : 'duplicate';
+  }
+
+  /** One event in a transaction of its own, held through outages, nak'ed or parked on failure. */
+  function applyAlone(event: Applicable, { span, context: active }: Traced): Promise<Outcome> {
+    const { msg, definition, envelope, meta } = event;
+    return context.with(active, async (): Promise<Outcome> => {
+      try {
+        const applied = await runAsWork(work, () =>
+          applyThroughOutages(msg, definition, envelope, meta),
+        );
+        if (applied === 'stopped') {
+          // Stopping in an outage: handed back for a later delivery (this one is not its fault).
+          msg.nak();
+          return 'retry';
+        }
+        return settleApplied(event, applied);
+      } catch (e) {
+        span.recordException(e as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(e) });
+        const logged = {
+          err: e,
+          eventId: envelope.id,
+          type: envelope.type,
+          deliveryCount: meta.deliveryCount,
+        };
+        // Data breaking the producer's contract: no redelivery can make it valid.
+        if (isInvalidEvent(e))
+          return await parkAndTerminate(msg, 'invalid', errorMessage(e), envelope);
+        if (meta.deliveryCount >= maxDeliver)
+          return await parkAndTerminate(msg, 'poison', errorMessage(e), envelope);
+        counters.retries += 1;
+        recorded?.retries.inc();
+        msg.nak(backoffDelay(meta.deliveryCount, nakDelayMs, maxNakDelayMs));
+        log.warn(logged, 'event handler failed; will be redelivered');
+        return 'retry';
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /**
+   * Events already received, applied in one transaction (`applyEventsOnce`) and then acknowledged
+   * each. Each keeps its CONSUMER span and its handler runs in it; the opening and the COMMIT they
+   * share run in the first one's. If anything fails the transaction rolls back and each event is
+   * handled alone, in the same span, as if no batch had been tried: retries, parking and holding
+   * through an outage stay per event.
+   */
+  async function applyBatch(events: Applicable[]): Promise<void> {
+    const startMs = performance.now();
+    const traced = events.map(consumerSpan);
+    const spanContexts = new Map(events.map((e, i) => [e.msg.seq, traced[i]!.context]));
+    const inOwnSpan: EventHandler = (em, event, meta) =>
+      context.with(spanContexts.get(meta.streamSequence)!, () => handler(em, event, meta));
+    let applied: boolean[];
+    try {
+      applied = await context.with(traced[0]!.context, () =>
+        runAsWork(work, () => applyEventsOnce(orm, consumerName, inOwnSpan, events)),
+      );
+    } catch (e) {
+      log.debug({ err: e, events: events.length }, 'a batch failed; applying its events alone');
+      for (const [i, event] of events.entries())
+        await guarded(event.msg, () => handle(event.msg, event, traced[i]));
+      return;
+    }
+    for (const [i, event] of events.entries())
+      await guarded(event.msg, async () => {
+        try {
+          const outcome = settleApplied(event, applied[i]!);
+          recorded?.handleDuration.observe({ outcome }, secondsSince(startMs));
+        } finally {
+          traced[i]!.span.end();
+        }
+      });
+  }
+
+  /** Runs what settles a message; a failure is logged, and the message comes back by itself. */
+  async function guarded(msg: JsMsg, settle: () => Promise<void>): Promise<void> {
+    try {
+      await settle();
+    } catch (e) {
+      // Every path settles its messages itself; this only guards the loop (e.g. an ack on a closed connection).
+      log.error(
+        { err: e, subject: msg.subject },
+        'event consumer could not settle a message; it will be redelivered',
+      );
+    }
+  }
+
+  /**
+   * The messages received together, in stream order. Consecutive first deliveries of events to
+   * apply go in one transaction; any other message goes alone and ends such a run — a redelivery
+   * has failed before and would likely roll its neighbours back again.
+   */
+  async function handleReceived(batch: JsMsg[]): Promise<void> {
+    let run: Applicable[] = [];
+    const applyRun = async () => {
+      const [only] = run;
+      if (run.length > 1) await applyBatch(run);
+      else if (only) await guarded(only.msg, () => handle(only.msg, only));
+      run = [];
+    };
+    for (const msg of batch) {
+      const got = read(msg);
+      if (typeof got !== 'function' && msg.info.deliveryCount === 1) {
+        run.push(got);
+        continue;
+      }
+      await applyRun();
+      await guarded(msg, () => handle(msg, got));
+    }
+    await applyRun();
   }
 
   const loop = (async () => {
     try {
-      for await (const msg of messages) {
-        try {
-          await handle(msg);
-        } catch (e) {
-          // handle() settles every message itself; this only guards the loop (e.g. an ack on a closed connection).
-          log.error(
-            { err: e, subject: msg.subject },
-            'event consumer could not settle a message; it will be redelivered',
-          );
-        }
+      for await (const batch of inBatches(messages, PULL_BATCH)) {
+        await handleReceived(batch);
         if (!running) break;
       }
     } catch (e) {

@@ -21,6 +21,7 @@ import {
   receivedRows,
   recordReceived,
   silentLogger,
+  unpublishedCount,
   waitFor,
 } from './fixtures';
 
@@ -102,6 +103,44 @@ describe('a consumer outlasts an outage of its database (real PostgreSQL and NAT
     );
     expect((await receivedRows(direct, 'outlasts')).map((r) => r.event_id)).toEqual(ids);
     expect(consumer.metrics()).toMatchObject({ processed: 3, retries: 0, parked: 0 });
+  });
+
+  it('issue 12: events received together during an outage are held one by one, as alone, and applied once when it ends', async () => {
+    const outbox = notesOutbox(prefix);
+    const relay = startOutboxRelay({ orm: direct, nats, outbox, logger: silentLogger });
+    running.push(relay);
+    const ids = [];
+    for (const seq of [1, 2, 3, 4, 5, 6])
+      ids.push(await addNote(direct, outbox, `agg-b${seq}`, seq));
+    await waitFor('the events to be published', async () => (await unpublishedCount(direct)) === 0);
+
+    await outage.cut();
+    // Started with the events in the stream: it receives them (and the test above's) together.
+    const consumer = await startConsumer({
+      orm: throughRelay,
+      nats,
+      logger: silentLogger,
+      service: READER,
+      consumerName: 'outlasts-together',
+      subjectPrefix: prefix,
+      events: [notesAdded],
+      handler: recordReceived('outlasts-together'),
+      maxDeliver: 2,
+      nakDelayMs: 20,
+      maxNakDelayMs: 20,
+      maxOutageRetryDelayMs: 200,
+    });
+    running.push(consumer);
+    await waitFor('in-place retries', async () => consumer.metrics().outageRetries >= 5);
+    expect(consumer.metrics()).toMatchObject({ processed: 0, retries: 0, parked: 0 });
+
+    await outage.restore();
+    const rows = async () => receivedRows(direct, 'outlasts-together');
+    await waitFor('the events applied', async () => (await rows()).length >= ids.length + 3);
+    const applied = (await rows()).map((r) => r.event_id);
+    expect(applied.slice(-ids.length)).toEqual(ids);
+    expect(new Set(applied).size).toBe(applied.length);
+    expect(consumer.metrics()).toMatchObject({ processed: applied.length, retries: 0, parked: 0 });
   });
 
   it('tells outages from broken events', () => {

@@ -31,6 +31,7 @@ import {
   openTestOrm,
   READER,
   silentLogger,
+  unpublishedCount,
   waitFor,
 } from './fixtures';
 
@@ -130,6 +131,68 @@ describe('trace context across the outbox (real PostgreSQL and NATS)', () => {
       expect(consumerSpan?.attributes['messaging.message.id']).toBeDefined();
     } finally {
       await relay.stop(2000);
+      await consumer.stop();
+    }
+  });
+
+  it('R-EV-12 events applied in one transaction each continue their own trace, in a CONSUMER span of their own', async () => {
+    const outbox = notesOutbox(prefix);
+    const relay = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, pollIntervalMs: 50 });
+    const request = trace.getTracer('test');
+    const requests: { eventId: string; traceId: string }[] = [];
+    for (const seq of [1, 2, 3])
+      requests.push(
+        await request.startActiveSpan(`POST /notes ${seq}`, async (span) => {
+          const eventId = await addNote(orm, outbox, `agg-together-${seq}`, seq);
+          span.end();
+          return { eventId, traceId: span.spanContext().traceId };
+        }),
+      );
+    await waitFor('the events to be published', async () => (await unpublishedCount(orm)) === 0);
+    await relay.stop(2000);
+
+    // Started after they are in the stream, it receives them together.
+    const handledIn = new Map<string, string>();
+    const consumer = await startConsumer({
+      orm,
+      nats,
+      logger: silentLogger,
+      service: READER,
+      consumerName: 'traced-together',
+      subjectPrefix: prefix,
+      events: [notesAdded],
+      handler: async (_em, event) => {
+        handledIn.set(event.id, trace.getActiveSpan()?.spanContext().traceId ?? 'none');
+      },
+    });
+    try {
+      await waitFor('the events to be handled', () =>
+        requests.every((r) => handledIn.has(r.eventId)),
+      );
+      const consumerSpansOf = (eventId: string) =>
+        exporter
+          .getFinishedSpans()
+          .filter(
+            (s) =>
+              s.kind === SpanKind.CONSUMER &&
+              s.attributes['messaging.consumer.group.name'] === 'traced-together' &&
+              s.attributes['messaging.message.id'] === eventId,
+          );
+      await waitFor('the consumer spans to end', () =>
+        requests.every((r) => consumerSpansOf(r.eventId).length > 0),
+      );
+      const spans = exporter.getFinishedSpans();
+      for (const { eventId, traceId } of requests) {
+        expect(handledIn.get(eventId)).toBe(traceId);
+        const producer = spans.find(
+          (s) => s.kind === SpanKind.PRODUCER && s.spanContext().traceId === traceId,
+        );
+        const [consumerSpan, ...more] = consumerSpansOf(eventId);
+        expect(more).toHaveLength(0);
+        expect(consumerSpan?.spanContext().traceId).toBe(traceId);
+        expect(consumerSpan?.parentSpanContext?.spanId).toBe(producer?.spanContext().spanId);
+      }
+    } finally {
       await consumer.stop();
     }
   });
