@@ -11,6 +11,7 @@ import {
   type Logger,
 } from '@aftercare/kit';
 import { GraphQLError } from 'graphql';
+import type { Dispatcher } from 'undici';
 import { subgraphFetcher } from './fetcher';
 import { z } from 'zod';
 
@@ -32,11 +33,12 @@ export class IdentityForwardingDataSource extends RemoteGraphQLDataSource<Gatewa
     private readonly logger: Logger,
     private readonly auth: InternalAuth,
     private readonly metrics: Metrics,
+    connections: Dispatcher,
   ) {
     // Undici, not Apollo's default make-fetch-happen: that stack (its agent, minipass,
     // node-fetch) cost about a sixth of the gateway's CPU per request, a third of it in
     // agent-base building an Error stack on every request to learn its caller (ADR 0034).
-    super({ url, fetcher: subgraphFetcher() });
+    super({ url, fetcher: subgraphFetcher(connections) });
     instruments.subgraphFetchDuration(metrics);
   }
 

@@ -1,5 +1,5 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -12,7 +12,7 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
  * answer is read whole, as the data source reads it anyway, and handed over as what Apollo uses
  * of a Response: status, headers, text and JSON.
  */
-export function subgraphFetcher(dispatcher = new Agent()): Fetcher {
+export function subgraphFetcher(dispatcher: Dispatcher = new Agent()): Fetcher {
   return async (url, init = {}) => {
     const answer = await request(url, {
       method: (init.method ?? 'GET') as 'GET' | 'POST',

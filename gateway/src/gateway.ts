@@ -15,6 +15,7 @@ import {
   type Metrics,
 } from '@aftercare/kit';
 import type { GraphQLFormattedError } from 'graphql';
+import { Agent } from 'undici';
 import {
   isIntrospectionOnly,
   isPublicOnly,
@@ -52,6 +53,12 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   /** `listen(host, port)` starts the gateway; `close()` drains it (register it as a shutdown step). */
   http: HttpServer;
+  /**
+   * Closes the kept-alive connections to the subgraphs once the requests on them are answered: a
+   * shutdown step after `http.close()`, so subgraphs see the gateway leave rather than a
+   * connection dropped with the process.
+   */
+  closeSubgraphConnections(): Promise<void>;
 }
 
 /** "Did you mean …?" hints would spell out the schema to anyone who guesses at it. */
@@ -89,13 +96,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   const authenticate = createAuthenticator({ jwt: options.jwt, oidc: options.oidc, logger });
   const metrics = options.metrics ?? createMetrics();
   keepUsageDataHome();
+  const subgraphConnections = new Agent();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) => {
       const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph ${name} has no URL in the supergraph and no override`);
-      return new IdentityForwardingDataSource(name, target, logger, auth, metrics);
+      return new IdentityForwardingDataSource(
+        name,
+        target,
+        logger,
+        auth,
+        metrics,
+        subgraphConnections,
+      );
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -161,5 +176,5 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
     },
   });
-  return { apollo, http };
+  return { apollo, http, closeSubgraphConnections: () => subgraphConnections.close() };
 }

@@ -18,13 +18,15 @@ async function main(): Promise<void> {
       { cause: err },
     );
   }
-  const { http } = createGateway({
+  const { http, closeSubgraphConnections } = createGateway({
     ...config,
     supergraphSdl,
     logger,
     lifecycle,
     accessLog: createAccessLog(logger, config.accessLogSampleRatio),
   });
+  // Steps run in reverse: the subgraph connections close once the HTTP server has drained.
+  lifecycle.onShutdown('subgraph connections', closeSubgraphConnections);
   lifecycle.onShutdown('http', () => http.close(config.shutdownTimeoutMs));
 
   const port = await http.listen(config.host, config.port);
