@@ -5,13 +5,13 @@ import {
   type FilterQuery,
   helper,
   type Primary,
-  ReferenceKind,
   Utils,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inRequestedOrder } from '../batch';
 import { invalidArgument, notFound } from '../errors';
 import { checkUuid, isUuid } from '../ids';
+import { plainRead } from './plain-read';
 import { executePrepared } from './prepared';
 
 export const MAX_BATCH_IDS = 500;
@@ -79,28 +79,8 @@ async function byIds<T extends object>(
   return [...held, ...rows.map((row) => em.map(entity, row as EntityDictionary<T>))];
 }
 
-const selects = new WeakMap<EntityMetadata, string | null>();
-
 /** `select <columns> from <table> where <key>` for `byIds`, or null when it cannot read the type. */
 function selectOf(meta: EntityMetadata): string | null {
-  let select = selects.get(meta);
-  if (select !== undefined) return select;
-  const loaded = meta.props.filter((p) => p.persist !== false && !p.lazy && !p.formula);
-  const [key, ...more] = meta.getPrimaryProps();
-  const plain =
-    key &&
-    !more.length &&
-    !meta.discriminatorColumn &&
-    meta.schema !== '*' &&
-    loaded.every(
-      (p) =>
-        p.kind === ReferenceKind.SCALAR && p.fieldNames.length === 1 && !p.hasConvertToJSValueSQL,
-    );
-  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  const table = (meta.schema ? `${quote(meta.schema)}.` : '') + quote(meta.tableName);
-  select = plain
-    ? `select ${loaded.map((p) => quote(p.fieldNames[0]!)).join(', ')} from ${table} where ${quote(key.fieldNames[0]!)}`
-    : null;
-  selects.set(meta, select);
-  return select;
+  const read = plainRead(meta);
+  return read && `select ${read.columns} from ${read.table} where ${read.key}`;
 }

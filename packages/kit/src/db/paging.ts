@@ -9,6 +9,8 @@ import {
   pageSize,
 } from '../graphql/pagination';
 import { isUuid } from '../ids';
+import { plainRead } from './plain-read';
+import { executePrepared } from './prepared';
 
 export interface PageRequest {
   first?: number | null;
@@ -65,6 +67,12 @@ export async function keysetPagesByParent<T extends { id: string }>(
 ): Promise<Page<T>[]> {
   const meta = em.getMetadata(entity);
   const table = meta.schema ? `"${meta.schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
+  // Named columns make the text one PostgreSQL can keep prepared (ADR 0037); a type the kit
+  // cannot read plainly is read whole, as a new statement each time.
+  const plain = plainRead(meta);
+  const read = plain
+    ? <R>(sql: string, bindings: unknown[]) => executePrepared<R>(em, sql, bindings)
+    : <R>(sql: string, bindings: unknown[]) => em.execute<R[]>(sql, bindings);
   const columnOf = (property: string) =>
     (meta.properties as Record<string, { fieldNames: string[] }>)[property]!.fieldNames[0]!;
   const parentColumn = columnOf(parentKey);
@@ -87,12 +95,12 @@ export async function keysetPagesByParent<T extends { id: string }>(
   for (const { first, after, group } of shapes.values()) {
     const parents = [...new Set(group.map((r) => r.parentId).filter(isUuid))];
     const rows = parents.length
-      ? await em.execute<Record<string, unknown>[]>(
+      ? await read<Record<string, unknown>>(
           `select p.parent_id as "__parent", c.total as "__total", t.*
              from unnest(?::uuid[]) as p(parent_id)
              cross join lateral (select count(*)::int as total from ${table} where "${parentColumn}" = p.parent_id) c
              left join lateral (
-               select * from ${table}
+               select ${plain?.columns ?? '*'} from ${table}
                 where "${parentColumn}" = p.parent_id and (?::uuid is null or "${idColumn}" < ?::uuid)
                 order by "${idColumn}" desc limit ?
              ) t on true`,

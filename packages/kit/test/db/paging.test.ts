@@ -57,15 +57,18 @@ const names = (page: { items: Child[] }) => page.items.map((c) => c.name);
 
 it("pages many parents' children in one query, the same pages keysetPage gives one parent", async () => {
   const em = orm.em.fork();
-  const queries = jest.spyOn(em.getConnection(), 'execute');
+  const sent: string[] = [];
+  const knex = em.getConnection().getKnex();
+  const listener = (query: { sql: string }) => sent.push(query.sql);
+  knex.on('query', listener);
   const [bigPage, smallPage, nonePage, notUuid] = await keysetPagesByParent(em, Child, 'parentId', [
     { parentId: big, first: 2 },
     { parentId: small, first: 2 },
     { parentId: none, first: 2 },
     { parentId: 'not-a-uuid', first: 2 },
   ]);
-  expect(queries).toHaveBeenCalledTimes(1);
-  queries.mockRestore();
+  knex.off('query', listener);
+  expect(sent).toHaveLength(1);
   expect(bigPage).toEqual(await keysetPage(em, Child, { parentId: big }, { first: 2 }));
   expect(names(bigPage!)).toEqual(['big 4', 'big 3']);
   expect(bigPage).toMatchObject({ total: 5, nextCursor: bigPage!.cursors[1] });
@@ -90,3 +93,29 @@ it('follows a cursor to the next page and refuses a page size or cursor that is 
     keysetPagesByParent(em, Child, 'parentId', [{ parentId: big, after: 'x' }]),
   ).rejects.toMatchObject({ reason: 'INVALID_CURSOR' });
 });
+
+it('prepares the pages of one type once on a connection, and reads them again after a column is added (ADR 0037)', async () => {
+  await orm.em
+    .fork()
+    .transactional(async (em) => {
+      const pages = () =>
+        keysetPagesByParent(em, Child, 'parentId', [{ parentId: big, first: 2 }]).then(([page]) =>
+          names(page!),
+        );
+      expect(await pages()).toEqual(['big 4', 'big 3']);
+      await em.execute('alter table child add column added_later text');
+      em.clear();
+      expect(await pages()).toEqual(['big 4', 'big 3']);
+      const prepared = await em.execute<{ statement: string }[]>(
+        "select statement from pg_prepared_statements where statement like '%from unnest(%'",
+      );
+      expect(prepared).toHaveLength(1);
+      throw new RolledBack();
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof RolledBack)) throw e;
+    });
+});
+
+/** Ends a test's transaction without keeping what it changed. */
+class RolledBack extends Error {}
