@@ -1,6 +1,5 @@
 import {
   type EntityDictionary,
-  type EntityMetadata,
   type EntityName,
   type FilterQuery,
   helper,
@@ -44,14 +43,14 @@ export async function findByUuids<T extends { id: string }>(
 }
 
 /**
- * Entities by their UUID primary keys, in no particular order. Those `em` already holds are returned as they
- * are, as `em.findOne` does; the others are read by one plain SELECT and taken into `em` by
- * `em.map`, managed and change-tracked like any loaded entity. The SELECT is made once per entity
- * type: MikroORM builds, compiles and processes a query anew on every `find`, which costs about
- * three times the statement itself (ADR 0034, "Later: reads by id"); PostgreSQL prepares it once
- * per connection (ADR 0037). Lazy and formula properties
- * are left unloaded, as by `find`; an entity type this plain SELECT cannot read (relations,
- * embeddables, SQL-converted types, a composite key) goes through `em.find`.
+ * Entities by their UUID primary keys, in no particular order. Those `em` already holds are
+ * returned as they are, as `em.findOne` does; the others are read by one plain SELECT and taken
+ * into `em` by `em.map`, managed and change-tracked like any loaded entity. The SELECT is made
+ * once per entity type: MikroORM builds, compiles and processes a query anew on every `find`,
+ * which costs about three times the statement itself (ADR 0034, "Later: reads by id");
+ * PostgreSQL prepares it once per connection (ADR 0037). Lazy and formula properties are left
+ * unloaded, as by `find`; an entity type this plain SELECT cannot read (relations, embeddables,
+ * SQL-converted types, a composite key) goes through `em.find`.
  */
 async function byIds<T extends object>(
   em: EntityManager,
@@ -59,8 +58,8 @@ async function byIds<T extends object>(
   ids: readonly string[],
 ): Promise<T[]> {
   const meta = em.getMetadata().get<T>(Utils.className(entity));
-  const select = selectOf(meta);
-  if (!select) {
+  const read = plainRead(meta);
+  if (!read) {
     const where = { [meta.primaryKeys[0]!]: { $in: ids } } as unknown as FilterQuery<T>;
     return em.find(entity, where);
   }
@@ -75,12 +74,6 @@ async function byIds<T extends object>(
   if (!missing.length) return held;
   // One text whatever the number of ids, so it is prepared once per connection. The ids go as an
   // array literal (they are UUIDs): knex would spread a bound array into the text.
-  const rows = await executePrepared(em, `${select} = any(?)`, [`{${missing.join(',')}}`]);
+  const rows = await executePrepared(em, read.byKeys, [`{${missing.join(',')}}`]);
   return [...held, ...rows.map((row) => em.map(entity, row as EntityDictionary<T>))];
-}
-
-/** `select <columns> from <table> where <key>` for `byIds`, or null when it cannot read the type. */
-function selectOf(meta: EntityMetadata): string | null {
-  const read = plainRead(meta);
-  return read && `select ${read.columns} from ${read.table} where ${read.key}`;
 }

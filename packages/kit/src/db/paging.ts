@@ -9,7 +9,7 @@ import {
   pageSize,
 } from '../graphql/pagination';
 import { isUuid } from '../ids';
-import { plainRead } from './plain-read';
+import { plainRead, quoteName, tableOf } from './plain-read';
 import { executePrepared } from './prepared';
 
 export interface PageRequest {
@@ -66,7 +66,7 @@ export async function keysetPagesByParent<T extends { id: string }>(
   limits: { default: number; max: number } = { default: 20, max: 100 },
 ): Promise<Page<T>[]> {
   const meta = em.getMetadata(entity);
-  const table = meta.schema ? `"${meta.schema}"."${meta.tableName}"` : `"${meta.tableName}"`;
+  const table = tableOf(meta);
   // Named columns make the text one PostgreSQL can keep prepared (ADR 0037); a type the kit
   // cannot read plainly is read whole, as a new statement each time.
   const plain = plainRead(meta);
@@ -75,8 +75,9 @@ export async function keysetPagesByParent<T extends { id: string }>(
     : <R>(sql: string, bindings: unknown[]) => em.execute<R[]>(sql, bindings);
   const columnOf = (property: string) =>
     (meta.properties as Record<string, { fieldNames: string[] }>)[property]!.fieldNames[0]!;
-  const parentColumn = columnOf(parentKey);
-  const idColumn = columnOf('id');
+  const parentColumn = quoteName(columnOf(parentKey));
+  const idField = columnOf('id');
+  const idColumn = quoteName(idField);
   const pageOf = new Map<ParentPageRequest, Page<T>>();
   // One query per distinct page shape: in practice a batch asks every parent for the same page.
   const shapes = new Map<
@@ -98,11 +99,11 @@ export async function keysetPagesByParent<T extends { id: string }>(
       ? await read<Record<string, unknown>>(
           `select p.parent_id as "__parent", c.total as "__total", t.*
              from unnest(?::uuid[]) as p(parent_id)
-             cross join lateral (select count(*)::int as total from ${table} where "${parentColumn}" = p.parent_id) c
+             cross join lateral (select count(*)::int as total from ${table} where ${parentColumn} = p.parent_id) c
              left join lateral (
                select ${plain?.columns ?? '*'} from ${table}
-                where "${parentColumn}" = p.parent_id and (?::uuid is null or "${idColumn}" < ?::uuid)
-                order by "${idColumn}" desc limit ?
+                where ${parentColumn} = p.parent_id and (?::uuid is null or ${idColumn} < ?::uuid)
+                order by ${idColumn} desc limit ?
              ) t on true`,
           [`{${parents.join(',')}}`, after, after, first + 1],
         )
@@ -110,7 +111,7 @@ export async function keysetPagesByParent<T extends { id: string }>(
     const byParent = new Map<string, { total: number; items: T[] }>();
     for (const { __parent, __total, ...row } of rows) {
       const entry = byParent.get(String(__parent)) ?? { total: Number(__total), items: [] };
-      if (row[idColumn] !== null) entry.items.push(em.map(entity, row as never));
+      if (row[idField] !== null) entry.items.push(em.map(entity, row as never));
       byParent.set(String(__parent), entry);
     }
     for (const request of group) {

@@ -219,7 +219,7 @@ export async function applyEventsOnce(
     `begin; ${inboxInsertSql(consumerName, ids)}`,
     async (tx, [, inserted]) => {
       // PostgreSQL answers uuids in lower case; each is handed out once.
-      const fresh = new Set((inserted?.rows as { event_id: string }[]).map((r) => r.event_id));
+      const fresh = new Set((inserted!.rows as { event_id: string }[]).map((r) => r.event_id));
       const applied: boolean[] = [];
       for (const [i, { definition, envelope, meta }] of events.entries()) {
         applied.push(fresh.delete(ids[i]!));
