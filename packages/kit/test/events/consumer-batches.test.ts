@@ -1,92 +1,29 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  createTestDatabase,
-  statementsIn,
-  TEST_NATS_URL,
-  uniqueSubjectPrefix,
-  type TestDatabase,
-} from '@aftercare/testkit';
-import type { Orm } from '../../src/db';
-import {
-  connectNats,
-  ensureStream,
-  startConsumer,
-  type ConsumerOptions,
-  type EventConsumer,
-  type EventEnvelope,
-} from '../../src/events';
+import { statementsIn } from '@aftercare/testkit';
+import { ensureStream, type EventEnvelope } from '../../src/events';
 import { uuidv7 } from '../../src/ids';
 import { countStatements, createMetrics, instrumentTransactions } from '../../src/observability';
 import {
-  deleteTestStreams,
   expectExactlyOnceInOrder,
-  type NoteEvent,
-  notesAdded,
   noteEnvelope,
-  openTestOrm,
-  READER,
   receivedRows,
   recordReceived,
-  silentLogger,
   waitFor,
 } from './fixtures';
+import { eventsTestBed } from './test-bed';
 
 // Issue 12: events the consumer has already received together are applied in one transaction
 // (one opening with all their inbox rows, one COMMIT); a failure sends each back to the path of one.
 describe('a consumer applies the events it received together in one transaction (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let orm: Orm;
-  let nats: NatsConnection;
-  let prefix: string;
-  const prefixes: string[] = [];
-  const running: EventConsumer[] = [];
   const metrics = createMetrics({ defaultMetrics: false });
-
-  beforeAll(async () => {
-    db = await createTestDatabase('events_consumer_batches');
-    orm = await openTestOrm(db.url);
-    countStatements(orm, metrics);
-    instrumentTransactions(orm, metrics);
-    nats = await connectNats({ url: TEST_NATS_URL, name: 'batches-test', logger: silentLogger });
+  const bed = eventsTestBed('consumer_batches', {
+    opened: (orm) => {
+      countStatements(orm, metrics);
+      instrumentTransactions(orm, metrics);
+    },
   });
 
-  beforeEach(() => {
-    prefix = uniqueSubjectPrefix('batches');
-    prefixes.push(prefix);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
-  });
-
-  afterAll(async () => {
-    await Promise.all(prefixes.map((p) => deleteTestStreams(nats, p)));
-    await nats?.close();
-    await orm?.close();
-    await db?.drop();
-  });
-
-  const consume = async (
-    consumerName: string,
-    handler: ConsumerOptions<NoteEvent>['handler'],
-    extra: Partial<ConsumerOptions<NoteEvent>> = {},
-  ): Promise<EventConsumer> => {
-    const consumer = await startConsumer({
-      orm,
-      nats,
-      logger: silentLogger,
-      service: READER,
-      consumerName,
-      subjectPrefix: prefix,
-      events: [notesAdded],
-      handler,
-      nakDelayMs: 20,
-      ...extra,
-    });
-    running.push(consumer);
-    return consumer;
-  };
+  const consume = bed.consume;
 
   /**
    * Publishes events as the relay would, one message each (`msgID` the NATS deduplication key),
@@ -97,13 +34,13 @@ describe('a consumer applies the events it received together in one transaction 
     msgID = (e: EventEnvelope<unknown>) => e.id,
   ) => {
     await ensureStream(
-      await jetstreamManager(nats),
-      { subjectPrefix: prefix, service: 'notes' },
+      await jetstreamManager(bed.nats),
+      { subjectPrefix: bed.prefix, service: 'notes' },
       { updateExisting: false },
     );
-    const js = jetstream(nats);
+    const js = jetstream(bed.nats);
     for (const e of envelopes)
-      await js.publish(`${prefix}.notes.added`, JSON.stringify(e), { msgID: msgID(e) });
+      await js.publish(`${bed.prefix}.notes.added`, JSON.stringify(e), { msgID: msgID(e) });
   };
 
   const burst = (n: number) =>
@@ -137,7 +74,7 @@ describe('a consumer applies the events it received together in one transaction 
     await waitFor('the burst', () => consumer.metrics().processed === events.length);
 
     expectExactlyOnceInOrder(
-      await receivedRows(orm, 'burst'),
+      await receivedRows(bed.orm, 'burst'),
       events.map((e) => e.id),
     );
     const commits = await transactions('burst', 'commit');
@@ -165,7 +102,7 @@ describe('a consumer applies the events it received together in one transaction 
     await waitFor('the others', () => consumer.metrics().processed === events.length - 1);
 
     expectExactlyOnceInOrder(
-      await receivedRows(orm, 'poisoned'),
+      await receivedRows(bed.orm, 'poisoned'),
       events.filter((e) => e !== poison).map((e) => e.id),
     );
     // The batch's failure is not a delivery of its own: delivery 1 (rolled back with its batch,
@@ -190,7 +127,7 @@ describe('a consumer applies the events it received together in one transaction 
     await waitFor('the burst', () => restarted.metrics().processed === rest.length);
 
     expectExactlyOnceInOrder(
-      await receivedRows(orm, 'dups'),
+      await receivedRows(bed.orm, 'dups'),
       [first!, ...rest].map((e) => e.id),
     );
     expect(await transactions('dups', 'rollback')).toBe(0);

@@ -1,94 +1,28 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  createTestDatabase,
-  TEST_NATS_URL,
-  uniqueSubjectPrefix,
-  type TestDatabase,
-} from '@aftercare/testkit';
-import { type EntityManager, insertAlone, type Orm } from '../../src/db';
+import { type EntityManager, insertAlone } from '../../src/db';
 import { AppError } from '../../src/errors';
-import {
-  connectNats,
-  startConsumer,
-  startOutboxRelay,
-  type ConsumerOptions,
-  type EventConsumer,
-  type EventEnvelope,
-  type EventMeta,
-  streamName,
-} from '../../src/events';
+import { startOutboxRelay, type EventEnvelope, type EventMeta, streamName } from '../../src/events';
 import { uuidv7 } from '../../src/ids';
 import { createMetrics } from '../../src/observability';
 import {
   addNote,
   archiveAdded,
-  deleteTestStreams,
   Note,
-  type NoteEvent,
   notesAdded,
   notesOutbox,
   notesRemoved,
-  openTestOrm,
-  READER,
   receivedRows,
   recordReceived,
   silentLogger,
   streamMessageCount,
   waitFor,
 } from './fixtures';
+import { eventsTestBed } from './test-bed';
 
 describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let orm: Orm;
-  let nats: NatsConnection;
-  let prefix: string;
-  const prefixes: string[] = [];
-  const running: { stop(): Promise<void> }[] = [];
+  const bed = eventsTestBed('consumer');
 
-  beforeAll(async () => {
-    db = await createTestDatabase('events_consumer');
-    orm = await openTestOrm(db.url);
-    nats = await connectNats({ url: TEST_NATS_URL, name: 'consumer-test', logger: silentLogger });
-  });
-
-  beforeEach(() => {
-    prefix = uniqueSubjectPrefix('consumer');
-    prefixes.push(prefix);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
-  });
-
-  afterAll(async () => {
-    // Streams are per test; remove them so the shared server does not accumulate test data.
-    await Promise.all(prefixes.map((p) => deleteTestStreams(nats, p)));
-    await nats?.close();
-    await orm?.close();
-    await db?.drop();
-  });
-
-  const consume = async (
-    consumerName: string,
-    handler: ConsumerOptions<NoteEvent>['handler'],
-    extra: Partial<ConsumerOptions<NoteEvent | typeof archiveAdded>> = {},
-  ): Promise<EventConsumer> => {
-    const consumer = await startConsumer({
-      orm,
-      nats,
-      logger: silentLogger,
-      service: READER,
-      consumerName,
-      subjectPrefix: prefix,
-      events: [notesAdded],
-      handler,
-      nakDelayMs: 20,
-      ...extra,
-    });
-    running.push(consumer);
-    return consumer;
-  };
+  const consume = bed.consume;
 
   const envelope = (seq: number, type = 'notes.added'): EventEnvelope<Record<string, unknown>> => ({
     specversion: '1.0',
@@ -105,45 +39,51 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
 
   const publishRaw = async (body: string | object, msgID = uuidv7(), type = 'notes.added') => {
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
-    await jetstream(nats).publish(`${prefix}.${type}`, payload, { msgID });
+    await jetstream(bed.nats).publish(`${bed.prefix}.${type}`, payload, { msgID });
   };
 
   it('R-EV-4 a rolled-back transaction leaves no event behind', async () => {
-    const outbox = notesOutbox(prefix);
+    const outbox = notesOutbox(bed.prefix);
     await consume('rollback', recordReceived('rollback'));
-    const relay = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, pollIntervalMs: 50 });
-    running.push(relay);
+    const relay = startOutboxRelay({
+      orm: bed.orm,
+      nats: bed.nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 50,
+    });
+    bed.keep(relay);
 
     await expect(
-      orm.em.fork().transactional(async (tx) => {
+      bed.orm.em.fork().transactional(async (tx) => {
         tx.create(Note, { id: uuidv7(), aggregateId: 'agg-x', seq: 1 });
         outbox.publish(tx, notesAdded, 'agg-x', { seq: 1 });
         throw new Error('use case failed after adding its event');
       }),
     ).rejects.toThrow('use case failed');
-    const committed = await addNote(orm, outbox, 'agg-y', 2);
+    const committed = await addNote(bed.orm, outbox, 'agg-y', 2);
 
     await waitFor(
       'the committed event',
-      async () => (await receivedRows(orm, 'rollback')).length === 1,
+      async () => (await receivedRows(bed.orm, 'rollback')).length === 1,
     );
-    expect((await receivedRows(orm, 'rollback')).map((r) => r.event_id)).toEqual([committed]);
-    expect(await orm.em.fork().count(Note, { aggregateId: 'agg-x' })).toBe(0);
-    expect(await streamMessageCount(nats, prefix, 'notes')).toBe(1);
+    expect((await receivedRows(bed.orm, 'rollback')).map((r) => r.event_id)).toEqual([committed]);
+    expect(await bed.orm.em.fork().count(Note, { aggregateId: 'agg-x' })).toBe(0);
+    expect(await streamMessageCount(bed.nats, bed.prefix, 'notes')).toBe(1);
   });
 
   /** A consumer `name` and a relay that polls once a minute: what arrives sooner was kicked. */
   async function relayWokenOnlyByKicks(name: string) {
-    const outbox = notesOutbox(prefix);
+    const outbox = notesOutbox(bed.prefix);
     await consume(name, recordReceived(name));
     const relay = startOutboxRelay({
-      orm,
-      nats,
+      orm: bed.orm,
+      nats: bed.nats,
       outbox,
       logger: silentLogger,
       pollIntervalMs: 60_000,
     });
-    running.push(relay);
+    bed.keep(relay);
     await waitFor('the relay to be ready', () => relay.isReady());
     return outbox;
   }
@@ -152,8 +92,12 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     const outbox = await relayWokenOnlyByKicks('kicked');
 
     const started = Date.now();
-    await addNote(orm, outbox, 'agg-k', 1);
-    await waitFor('the event', async () => (await receivedRows(orm, 'kicked')).length === 1, 5_000);
+    await addNote(bed.orm, outbox, 'agg-k', 1);
+    await waitFor(
+      'the event',
+      async () => (await receivedRows(bed.orm, 'kicked')).length === 1,
+      5_000,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -161,14 +105,18 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     const outbox = await relayWokenOnlyByKicks('alone');
 
     let writer: EntityManager | undefined;
-    const event = await insertAlone(orm, outbox, (em) => {
+    const event = await insertAlone(bed.orm, outbox, (em) => {
       writer = em;
       const note = em.create(Note, { id: uuidv7(), aggregateId: 'agg-alone', seq: 1 });
       return outbox.publish(em, notesAdded, 'agg-alone', { noteId: note.id, seq: 1 });
     });
-    await waitFor('the event', async () => (await receivedRows(orm, 'alone')).length === 1, 5_000);
-    expect((await receivedRows(orm, 'alone')).map((r) => r.event_id)).toEqual([event.id]);
-    expect(await orm.em.fork().count(Note, { aggregateId: 'agg-alone' })).toBe(1);
+    await waitFor(
+      'the event',
+      async () => (await receivedRows(bed.orm, 'alone')).length === 1,
+      5_000,
+    );
+    expect((await receivedRows(bed.orm, 'alone')).map((r) => r.event_id)).toEqual([event.id]);
+    expect(await bed.orm.em.fork().count(Note, { aggregateId: 'agg-alone' })).toBe(1);
     // Its fork takes no more events once the statement is sent: they would be written by nobody.
     expect(() => outbox.publish(writer!, notesAdded, 'agg-alone', { seq: 2 })).toThrow(
       expect.objectContaining({ reason: 'OUTBOX_OUTSIDE_TRANSACTION' }),
@@ -176,18 +124,18 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   });
 
   it('R-EV-5 events can only be added inside a transaction, of the own service, with valid data', async () => {
-    const outbox = notesOutbox(prefix);
-    const outside = () => outbox.publish(orm.em.fork(), notesAdded, 'a', { seq: 1 });
+    const outbox = notesOutbox(bed.prefix);
+    const outside = () => outbox.publish(bed.orm.em.fork(), notesAdded, 'a', { seq: 1 });
     expect(outside).toThrow(AppError);
     expect(outside).toThrow(expect.objectContaining({ reason: 'OUTBOX_OUTSIDE_TRANSACTION' }));
     await expect(
-      orm.em.fork().transactional(async (tx) =>
+      bed.orm.em.fork().transactional(async (tx) =>
         // Another service's event: a declared one cannot type-check here, a cast gets past tsc only.
         outbox.publish(tx, archiveAdded as never, 'a', { seq: 1 } as never),
       ),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', reason: 'INVALID_EVENT', field: 'type' });
     await expect(
-      orm.em
+      bed.orm.em
         .fork()
         .transactional(async (tx) =>
           outbox.publish(tx, notesAdded, 'a', { seq: BigInt(1) as never }),
@@ -207,7 +155,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
       () => consumer.metrics().processed + consumer.metrics().duplicates === 2,
     );
     expect(consumer.metrics()).toMatchObject({ processed: 1, duplicates: 1 });
-    expect(await receivedRows(orm, 'dedupe')).toHaveLength(1);
+    expect(await receivedRows(bed.orm, 'dedupe')).toHaveLength(1);
   });
 
   it('R-EV-7 a failing handler is rolled back and the event redelivered, then applied once', async () => {
@@ -224,7 +172,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     expect(deliveries).toEqual([1, 2]);
     expect(consumer.metrics().retries).toBe(1);
     // The first attempt's write was rolled back with its inbox row.
-    expect((await receivedRows(orm, 'flaky')).map((r) => r.event_id)).toEqual([event.id]);
+    expect((await receivedRows(bed.orm, 'flaky')).map((r) => r.event_id)).toEqual([event.id]);
   });
 
   it('R-EV-8 a poison event is parked after maxDeliver and the consumer goes on', async () => {
@@ -249,7 +197,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await waitFor('the poison event to be parked', () => consumer.metrics().parked === 1);
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(poisonCalls).toBe(2);
-    expect((await receivedRows(orm, 'poison')).map((r) => r.event_id)).toEqual([good.id]);
+    expect((await receivedRows(bed.orm, 'poison')).map((r) => r.event_id)).toEqual([good.id]);
     // Issue 14: what an operator sees of it (one retry, its redelivery, the parking, the lag).
     const text = await metrics.render();
     const group = 'messaging_consumer_group_name="poison"';
@@ -284,13 +232,13 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(calls).toBe(1);
     expect(consumer.metrics().retries).toBe(0);
-    expect((await receivedRows(orm, 'contract')).map((r) => r.event_id)).toEqual([good.id]);
+    expect((await receivedRows(bed.orm, 'contract')).map((r) => r.event_id)).toEqual([good.id]);
   });
 
   it('ADR 0018 the relay publishes structured CloudEvents, converting legacy outbox rows', async () => {
-    const outbox = notesOutbox(prefix);
+    const outbox = notesOutbox(bed.prefix);
     await consume('structured', recordReceived('structured'));
-    const id = await addNote(orm, outbox, 'agg-s', 1);
+    const id = await addNote(bed.orm, outbox, 'agg-s', 1);
     // A row written before the upgrade: the old envelope and its ce-* headers.
     const legacyId = uuidv7();
     const legacy = {
@@ -302,29 +250,38 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
       dataVersion: '1',
       data: { seq: 2 },
     };
-    await orm.em
+    await bed.orm.em
       .fork()
       .execute(
         'insert into outbox (id, subject, type, aggregate_id, payload, headers) values (?, ?, ?, ?, ?, ?)',
         [
           legacyId,
-          `${prefix}.notes.added`,
+          `${bed.prefix}.notes.added`,
           'notes.added',
           'agg-old',
           JSON.stringify(legacy),
           JSON.stringify({ 'ce-id': legacyId, 'ce-type': 'notes.added' }),
         ],
       );
-    const relay = startOutboxRelay({ orm, nats, outbox, logger: silentLogger, pollIntervalMs: 50 });
-    running.push(relay);
-    await waitFor('both events', async () => (await receivedRows(orm, 'structured')).length === 2);
+    const relay = startOutboxRelay({
+      orm: bed.orm,
+      nats: bed.nats,
+      outbox,
+      logger: silentLogger,
+      pollIntervalMs: 50,
+    });
+    bed.keep(relay);
+    await waitFor(
+      'both events',
+      async () => (await receivedRows(bed.orm, 'structured')).length === 2,
+    );
 
-    const jsm = await jetstreamManager(nats);
+    const jsm = await jetstreamManager(bed.nats);
     for (const [seq, eventId, data] of [
       [1, id, { seq: 1, noteId: expect.any(String) }],
       [2, legacyId, { seq: 2 }],
     ] as const) {
-      const message = (await jsm.streams.getMessage(streamName(prefix, 'notes'), { seq }))!;
+      const message = (await jsm.streams.getMessage(streamName(bed.prefix, 'notes'), { seq }))!;
       expect(message.json()).toEqual({
         specversion: '1.0',
         id: eventId,
@@ -376,7 +333,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
 
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(consumer.metrics().parked).toBe(0);
-    expect((await receivedRows(orm, 'versions')).map((r) => r.event_id)).toEqual([good.id]);
+    expect((await receivedRows(bed.orm, 'versions')).map((r) => r.event_id)).toEqual([good.id]);
   });
 
   it('R-EV-9 malformed messages are parked without stopping the loop', async () => {
@@ -390,7 +347,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
     await waitFor('the good event', () => consumer.metrics().processed === 1);
     expect(consumer.metrics().parked).toBe(3);
     expect(consumer.isReady()).toBe(true);
-    expect((await receivedRows(orm, 'malformed')).map((r) => r.event_id)).toEqual([good.id]);
+    expect((await receivedRows(bed.orm, 'malformed')).map((r) => r.event_id)).toEqual([good.id]);
   });
 
   it('R-EV-10 a consumer of several event types receives only those', async () => {

@@ -1,22 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  createTestDatabase,
-  TEST_NATS_URL,
-  uniqueSubjectPrefix,
-  type TestDatabase,
-} from '@aftercare/testkit';
-import type { Orm } from '../../src/db';
 import { unavailable } from '../../src/errors';
 import {
-  connectNats,
   deadLetterAdmin,
   deadLetterStreamName,
   ensureDeadLetterStream,
   park,
   readParked,
   serveDeadLetterReplay,
-  startConsumer,
   streamName,
   type ConsumerOptions,
   type EventEnvelope,
@@ -25,10 +15,8 @@ import {
 import { uuidv7 } from '../../src/ids';
 import { createMetrics } from '../../src/observability';
 import {
-  deleteTestStreams,
   notesAdded,
   type NoteEvent,
-  openTestOrm,
   READER,
   receivedRows,
   recordReceived,
@@ -36,71 +24,23 @@ import {
   waitFor,
   noteEnvelope,
 } from './fixtures';
+import { eventsTestBed } from './test-bed';
 
 // Issue 17 / ADR 0025: an event a consumer cannot apply is parked in its service's dead-letter
 // stream (never dropped), and operators replay it once the cause is fixed.
 describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
-  let db: TestDatabase;
-  let orm: Orm;
-  let nats: NatsConnection;
-  let prefix: string;
-  const prefixes: string[] = [];
-  const running: { stop(): Promise<void> }[] = [];
+  const bed = eventsTestBed('dead_letter', { consumerDefaults: { maxNakDelayMs: 200 } });
 
-  beforeAll(async () => {
-    db = await createTestDatabase('events_dead_letter');
-    orm = await openTestOrm(db.url);
-    nats = await connectNats({
-      url: TEST_NATS_URL,
-      name: 'dead-letter-test',
-      logger: silentLogger,
-    });
-  });
-
-  beforeEach(() => {
-    prefix = uniqueSubjectPrefix('dead');
-    prefixes.push(prefix);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
-  });
-
-  afterAll(async () => {
-    await Promise.all(prefixes.map((p) => deleteTestStreams(nats, p)));
-    await nats?.close();
-    await orm?.close();
-    await db?.drop();
-  });
-
-  const consume = async (
-    consumerName: string,
-    handler: ConsumerOptions<NoteEvent>['handler'],
-    extra: Partial<ConsumerOptions<NoteEvent>> = {},
-  ) => {
-    const consumer = await startConsumer({
-      orm,
-      nats,
-      logger: silentLogger,
-      service: READER,
-      consumerName,
-      subjectPrefix: prefix,
-      events: [notesAdded],
-      handler,
-      nakDelayMs: 20,
-      maxNakDelayMs: 200,
-      ...extra,
-    });
-    running.push(consumer);
-    return consumer;
-  };
+  const consume = bed.consume;
 
   const envelope = (seq: number, data: unknown = { seq }): EventEnvelope<unknown> =>
     noteEnvelope(seq, data);
 
   const publish = async (body: object | string) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    const ack = await jetstream(nats).publish(`${prefix}.notes.added`, text, { msgID: uuidv7() });
+    const ack = await jetstream(bed.nats).publish(`${bed.prefix}.notes.added`, text, {
+      msgID: uuidv7(),
+    });
     return { text, seq: ack.seq };
   };
 
@@ -125,7 +65,7 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
     const { text, seq } = await publish(poison);
 
     await waitFor('the poison event to be parked', () => consumer.metrics().parked === 1);
-    const [parked, ...others] = await readParked(nats, prefix, READER);
+    const [parked, ...others] = await readParked(bed.nats, bed.prefix, READER);
     expect(others).toEqual([]);
     expect(parked).toMatchObject({
       service: READER,
@@ -134,9 +74,9 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
       error: 'cannot apply this one, ever',
       attempts: 2,
       original: {
-        stream: streamName(prefix, 'notes'),
+        stream: streamName(bed.prefix, 'notes'),
         sequence: seq,
-        subject: `${prefix}.notes.added`,
+        subject: `${bed.prefix}.notes.added`,
       },
       eventId: poison.id,
       eventType: 'notes.added',
@@ -144,28 +84,28 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
     });
     expect(parked!.parkedAt >= before).toBe(true);
     // Terminated on its own stream only after that: nothing pending or unacknowledged is left.
-    const jsm = await jetstreamManager(nats);
+    const jsm = await jetstreamManager(bed.nats);
     await waitFor('the original to be terminated', async () => {
-      const info = await jsm.consumers.info(streamName(prefix, 'notes'), 'poisoned');
+      const info = await jsm.consumers.info(streamName(bed.prefix, 'notes'), 'poisoned');
       return info.num_pending + info.num_ack_pending === 0;
     });
   });
 
   it('R-EV-14 a parking that fails leaves the event to be redelivered; it is parked once the dead-letter stream is back', async () => {
     const consumer = await consume('unparkable', recordReceived('unparkable'));
-    const jsm = await jetstreamManager(nats);
-    await jsm.streams.delete(deadLetterStreamName(prefix, READER));
+    const jsm = await jetstreamManager(bed.nats);
+    await jsm.streams.delete(deadLetterStreamName(bed.prefix, READER));
     const invalid = envelope(2, { seq: 'two' });
     await publish(invalid);
 
     await waitFor('failed parkings', () => consumer.metrics().parkFailures >= 2);
     expect(consumer.metrics().parked).toBe(0);
-    const held = await jsm.consumers.info(streamName(prefix, 'notes'), 'unparkable');
+    const held = await jsm.consumers.info(streamName(bed.prefix, 'notes'), 'unparkable');
     expect(held.num_ack_pending + held.num_pending).toBe(1);
 
-    await ensureDeadLetterStream(jsm, prefix, READER);
+    await ensureDeadLetterStream(jsm, bed.prefix, READER);
     await waitFor('the event to be parked', () => consumer.metrics().parked === 1);
-    const parked = await readParked(nats, prefix, READER);
+    const parked = await readParked(bed.nats, bed.prefix, READER);
     expect(parked.map((p) => [p.eventId, p.reason])).toEqual([[invalid.id, 'invalid']]);
   });
 
@@ -178,8 +118,8 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
     };
     const options = { maxDeliver: 2, ackWaitMs: 1_000, maxOutageRetryDelayMs: 200 };
     const first = await consume('buffered', handler, options);
-    const jsm = await jetstreamManager(nats);
-    const stream = streamName(prefix, 'notes');
+    const jsm = await jetstreamManager(bed.nats);
+    const stream = streamName(bed.prefix, 'notes');
     expect((await jsm.consumers.info(stream, 'buffered')).config.max_deliver).toBe(-1);
     await publish(held);
     const behind = [envelope(11), envelope(12), envelope(13), envelope(14)];
@@ -199,18 +139,18 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
 
     await waitFor(
       'every event applied',
-      async () => (await receivedRows(orm, 'buffered')).length === 5,
+      async () => (await receivedRows(bed.orm, 'buffered')).length === 5,
       30_000,
     );
-    const ids = (await receivedRows(orm, 'buffered')).map((r) => r.event_id).sort();
+    const ids = (await receivedRows(bed.orm, 'buffered')).map((r) => r.event_id).sort();
     expect(ids).toEqual([held, ...behind].map((e) => e.id).sort());
   });
 
   it('ADR 0025 a durable created with a delivery limit (before dead letters) is lifted to unlimited when its consumer starts', async () => {
-    const jsm = await jetstreamManager(nats);
+    const jsm = await jetstreamManager(bed.nats);
     const first = await consume('upgraded', recordReceived('upgraded'));
     await first.stop();
-    const stream = streamName(prefix, 'notes');
+    const stream = streamName(bed.prefix, 'notes');
     await jsm.consumers.update(stream, 'upgraded', { max_deliver: 10 });
     expect((await jsm.consumers.info(stream, 'upgraded')).config.max_deliver).toBe(10);
     await consume('upgraded', recordReceived('upgraded'));
@@ -229,13 +169,13 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
       const consumer = await consume('replayed', handler, { maxDeliver: 1 });
       for (const e of events) await publish(e);
       await waitFor('three parked events', () => consumer.metrics().parked === 3);
-      running.push(
+      bed.keep(
         serveDeadLetterReplay({
-          nats,
-          orm,
+          nats: bed.nats,
+          orm: bed.orm,
           logger: silentLogger,
           metrics,
-          subjectPrefix: prefix,
+          subjectPrefix: bed.prefix,
           service: READER,
           consumers: [
             { consumerName: 'replayed', events: [notesAdded], handler: handler as EventHandler },
@@ -245,10 +185,10 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
       return events as [EventEnvelope, EventEnvelope, EventEnvelope];
     };
 
-    beforeEach(() => orm.em.fork().execute("delete from received where consumer = 'replayed'"));
+    beforeEach(() => bed.orm.em.fork().execute("delete from received where consumer = 'replayed'"));
 
-    const admin = () => deadLetterAdmin(nats, prefix);
-    const appliedIds = async () => (await receivedRows(orm, 'replayed')).map((r) => r.event_id);
+    const admin = () => deadLetterAdmin(bed.nats, bed.prefix);
+    const appliedIds = async () => (await receivedRows(bed.orm, 'replayed')).map((r) => r.event_id);
 
     it('R-EV-15 one event replayed by id is applied once and leaves the dead-letter stream', async () => {
       const [first, second, third] = await parkThree();
@@ -277,7 +217,7 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
       );
       expect(text).toMatch(
         new RegExp(
-          `event_dead_letter_parked_messages\\{messaging_destination_name="${deadLetterStreamName(prefix, READER)}"\\} 2`,
+          `event_dead_letter_parked_messages\\{messaging_destination_name="${deadLetterStreamName(bed.prefix, READER)}"\\} 2`,
         ),
       );
     });
@@ -304,8 +244,8 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
       const [first, second, third] = await parkThree();
       for (const e of [first, second, third]) broken.delete(e.id);
       // The same event parked a second time, as if its consumer's term had been lost.
-      const [parkedFirst] = await readParked(nats, prefix, READER);
-      await park(nats, prefix, {
+      const [parkedFirst] = await readParked(bed.nats, bed.prefix, READER);
+      await park(bed.nats, bed.prefix, {
         service: READER,
         consumer: 'replayed',
         reason: 'poison',
@@ -354,8 +294,8 @@ describe('dead letters: parking and replay (real PostgreSQL and NATS)', () => {
         reason: 'INVALID_DEAD_LETTER_FILTER',
       });
       // Straight to the service, past the client's checks: the service refuses too.
-      const reply = await nats.request(
-        `${prefix}.admin.deadletters.${READER}.replay`,
+      const reply = await bed.nats.request(
+        `${bed.prefix}.admin.deadletters.${READER}.replay`,
         JSON.stringify({ filter: { consumer: 'someone-else' } }),
       );
       expect(reply.json()).toMatchObject({

@@ -1,14 +1,6 @@
 import { AckPolicy, DeliverPolicy, jetstreamManager, StorageType } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
 import {
-  createTestDatabase,
-  TEST_NATS_URL,
-  uniqueSubjectPrefix,
-  type TestDatabase,
-} from '@aftercare/testkit';
-import type { Orm } from '../../src/db';
-import {
-  connectNats,
   deadLetterStreamName,
   deadLetterSubjects,
   startConsumer,
@@ -19,56 +11,28 @@ import {
 } from '../../src/events';
 import {
   addNote,
-  deleteTestStreams,
   notesAdded,
   notesOutbox,
-  openTestOrm,
   READER,
   receivedRows,
   recordReceived,
   silentLogger,
   waitFor,
 } from './fixtures';
+import { eventsTestBed } from './test-bed';
 
 // Issue 10 point 4: with EVENT_STREAMS_MANAGED the operator declares the streams and durable
 // consumers (deploy/k8s/components/event-streams); a service checks them and refuses to start
 // with a clear message when one is missing or unfit, and never creates or changes them.
 describe('operator-managed event streams (real NATS)', () => {
-  let db: TestDatabase;
-  let orm: Orm;
-  let nats: NatsConnection;
-  let prefix: string;
-  const prefixes: string[] = [];
-  const running: { stop(): Promise<void> }[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase('events_managed');
-    orm = await openTestOrm(db.url);
-    nats = await connectNats({ url: TEST_NATS_URL, name: 'managed-test', logger: silentLogger });
-  });
-
-  beforeEach(() => {
-    prefix = uniqueSubjectPrefix('managed');
-    prefixes.push(prefix);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop()));
-  });
-
-  afterAll(async () => {
-    await Promise.all(prefixes.map((p) => deleteTestStreams(nats, p)));
-    await nats?.close();
-    await orm?.close();
-    await db?.drop();
-  });
+  const bed = eventsTestBed('managed');
 
   /** What an operator's NACK Stream declares: more than a service would create (limits, age). */
   const declareStream = async (overrides: { subjects?: string[]; duplicateWindowMs?: number }) => {
-    const jsm = await jetstreamManager(nats);
+    const jsm = await jetstreamManager(bed.nats);
     await jsm.streams.add({
-      name: streamName(prefix, 'notes'),
-      subjects: overrides.subjects ?? [`${prefix}.notes.>`],
+      name: streamName(bed.prefix, 'notes'),
+      subjects: overrides.subjects ?? [`${bed.prefix}.notes.>`],
       storage: StorageType.File,
       max_age: nanos(400 * 24 * 3600_000),
       max_bytes: 64 * 1024 * 1024,
@@ -78,10 +42,10 @@ describe('operator-managed event streams (real NATS)', () => {
 
   /** The operator's declaration of the reader service's dead-letter stream. */
   const declareDeadLetterStream = async (overrides: { deny_delete?: boolean } = {}) => {
-    const jsm = await jetstreamManager(nats);
+    const jsm = await jetstreamManager(bed.nats);
     const config = {
-      name: deadLetterStreamName(prefix, READER),
-      subjects: [deadLetterSubjects(prefix, READER)],
+      name: deadLetterStreamName(bed.prefix, READER),
+      subjects: [deadLetterSubjects(bed.prefix, READER)],
       storage: StorageType.File,
       max_age: nanos(400 * 24 * 3600_000),
       ...overrides,
@@ -93,37 +57,37 @@ describe('operator-managed event streams (real NATS)', () => {
     name: string,
     config: { filter_subject?: string; max_deliver?: number } = {},
   ) => {
-    const jsm = await jetstreamManager(nats);
-    await jsm.consumers.add(streamName(prefix, 'notes'), {
+    const jsm = await jetstreamManager(bed.nats);
+    await jsm.consumers.add(streamName(bed.prefix, 'notes'), {
       durable_name: name,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(30_000),
       max_deliver: config.max_deliver ?? -1,
-      filter_subject: config.filter_subject ?? `${prefix}.notes.added`,
+      filter_subject: config.filter_subject ?? `${bed.prefix}.notes.added`,
     });
   };
 
   const consumeManaged = async (consumerName: string, extra: Partial<ConsumerOptions> = {}) => {
     const consumer = await startConsumer({
-      orm,
-      nats,
+      orm: bed.orm,
+      nats: bed.nats,
       logger: silentLogger,
       service: READER,
       consumerName,
-      subjectPrefix: prefix,
+      subjectPrefix: bed.prefix,
       events: [notesAdded],
       handler: recordReceived(consumerName),
       managed: true,
       ...extra,
     });
-    running.push(consumer);
+    bed.keep(consumer);
     return consumer;
   };
 
   const streamExists = async () =>
-    (await jetstreamManager(nats)).streams
-      .info(streamName(prefix, 'notes'))
+    (await jetstreamManager(bed.nats)).streams
+      .info(streamName(bed.prefix, 'notes'))
       .then(() => true)
       .catch(() => false);
 
@@ -131,7 +95,7 @@ describe('operator-managed event streams (real NATS)', () => {
     await expect(consumeManaged('reader')).rejects.toMatchObject({
       reason: 'EVENT_STREAM_NOT_DECLARED',
       message: expect.stringMatching(
-        new RegExp(`Event stream ${streamName(prefix, 'notes')} does not exist; declare it`),
+        new RegExp(`Event stream ${streamName(bed.prefix, 'notes')} does not exist; declare it`),
       ),
     });
     expect(await streamExists()).toBe(false);
@@ -144,19 +108,22 @@ describe('operator-managed event streams (real NATS)', () => {
       reason: 'EVENT_STREAM_NOT_DECLARED',
       message: expect.stringContaining('Durable consumer reader on stream'),
     });
-    const jsm = await jetstreamManager(nats);
-    expect(await jsm.consumers.info(streamName(prefix, 'notes'), 'reader').catch(() => null)).toBe(
-      null,
-    );
+    const jsm = await jetstreamManager(bed.nats);
+    expect(
+      await jsm.consumers.info(streamName(bed.prefix, 'notes'), 'reader').catch(() => null),
+    ).toBe(null);
   });
 
   it('a durable that filters out a wanted event or limits redeliveries is refused, naming both', async () => {
     await declareStream({});
     await declareDeadLetterStream();
-    await declareDurable('narrow', { filter_subject: `${prefix}.notes.removed`, max_deliver: 3 });
+    await declareDurable('narrow', {
+      filter_subject: `${bed.prefix}.notes.removed`,
+      max_deliver: 3,
+    });
     // ADR 0025: a server limit would drop events unparked; the service parks poison events itself.
     await expect(consumeManaged('narrow')).rejects.toThrow(
-      `filters out ${prefix}.notes.added and allows only 3 deliveries where the service parks poison events itself`,
+      `filters out ${bed.prefix}.notes.added and allows only 3 deliveries where the service parks poison events itself`,
     );
   });
 
@@ -164,14 +131,14 @@ describe('operator-managed event streams (real NATS)', () => {
     await declareStream({});
     await declareDurable('reader');
     await expect(consumeManaged('reader')).rejects.toThrow(
-      `Dead-letter stream ${deadLetterStreamName(prefix, READER)} does not exist`,
+      `Dead-letter stream ${deadLetterStreamName(bed.prefix, READER)} does not exist`,
     );
     await declareDeadLetterStream({ deny_delete: true });
     await expect(consumeManaged('reader')).rejects.toThrow('denies deletes');
   });
 
   it('a stream that does not take the service subjects or de-duplicates too briefly is refused', async () => {
-    await declareStream({ subjects: [`${prefix}.other.>`], duplicateWindowMs: 1000 });
+    await declareStream({ subjects: [`${bed.prefix}.other.>`], duplicateWindowMs: 1000 });
     await expect(consumeManaged('reader')).rejects.toThrow(
       /does not take the subjects .*\.notes\.> and de-duplicates for less than 120 s/,
     );
@@ -181,37 +148,37 @@ describe('operator-managed event streams (real NATS)', () => {
     await declareStream({});
     await declareDeadLetterStream();
     await declareDurable('reader');
-    const jsm = await jetstreamManager(nats);
-    const before = (await jsm.streams.info(streamName(prefix, 'notes'))).config;
-    const outbox = notesOutbox(prefix);
+    const jsm = await jetstreamManager(bed.nats);
+    const before = (await jsm.streams.info(streamName(bed.prefix, 'notes'))).config;
+    const outbox = notesOutbox(bed.prefix);
     const relay = startOutboxRelay({
-      orm,
-      nats,
+      orm: bed.orm,
+      nats: bed.nats,
       outbox,
       logger: silentLogger,
       pollIntervalMs: 50,
       streamManaged: true,
     });
-    running.push(relay);
+    bed.keep(relay);
     await consumeManaged('reader');
-    const id = await addNote(orm, outbox, 'agg-1', 1);
-    await waitFor('the event', async () => (await receivedRows(orm, 'reader')).length === 1);
-    expect((await receivedRows(orm, 'reader'))[0]!.event_id).toBe(id);
-    const after = (await jsm.streams.info(streamName(prefix, 'notes'))).config;
+    const id = await addNote(bed.orm, outbox, 'agg-1', 1);
+    await waitFor('the event', async () => (await receivedRows(bed.orm, 'reader')).length === 1);
+    expect((await receivedRows(bed.orm, 'reader'))[0]!.event_id).toBe(id);
+    const after = (await jsm.streams.info(streamName(bed.prefix, 'notes'))).config;
     expect(after).toEqual(before);
   });
 
   it('a managed relay never creates the stream: it reports not ready until the operator declares it', async () => {
-    const outbox = notesOutbox(prefix);
+    const outbox = notesOutbox(bed.prefix);
     const relay = startOutboxRelay({
-      orm,
-      nats,
+      orm: bed.orm,
+      nats: bed.nats,
       outbox,
       logger: silentLogger,
       pollIntervalMs: 50,
       streamManaged: true,
     });
-    running.push(relay);
+    bed.keep(relay);
     await waitFor('a failed round', () => relay.metrics().failures > 0);
     expect(relay.isReady()).toBe(false);
     expect(await streamExists()).toBe(false);
