@@ -27,6 +27,7 @@ async function latencyChart(report) {
     ['customer read SQL', report.limits?.customerReadSql?.tps],
     ['recommendation SQL', report.limits?.recommendSql?.tps],
     ['Node HTTP', report.limits?.nodeHttp?.rps],
+    ['intake transport', report.limits?.intakeTransport?.rps],
   ]
     .filter(([, rate]) => rate > 0)
     .map(([floor, rate]) => ({ floor: `${floor} ${rate}/s`, rate }));

@@ -1,76 +1,21 @@
 // The floors every scenario is compared with, measured in the same run on the same machine:
 // the database's own rate for the SQL of one intake and of one customer read (pgbench where it is
 // installed, else the same statements in a loop of node-pg clients), and a plain Node HTTP server
-// answering a JSON body (which also bounds the bench's own load generator), and what one SQL
-// round trip costs in CPU on this machine, client and server.
+// answering a JSON body (which also bounds the bench's own load generator), what one SQL round
+// trip costs in CPU on this machine, client and server, and the transport floor of one intake
+// (transport-floor.js: its hops between processes with nothing done at them).
 const { execFile, execFileSync, spawn } = require('node:child_process');
 const { writeFileSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { promisify } = require('node:util');
 const { Client } = require('pg');
+const { closedLoop } = require('./load');
 const { cpuMs } = require('./probes');
+const { transportFloor } = require('./transport-floor');
+const { INTAKE_SETUP, ENVELOPE, INTAKE_STATEMENTS, READ_STATEMENTS, bind } = require('./floor-sql');
 
 const CLIENTS = 8;
-
-/**
- * One intake's writes as the work-order service makes them: the order row (contact as JSON) and
- * its outbox row (the event envelope as JSON) in one transaction, into copies of the two tables
- * (same columns, defaults, constraints and indexes) in a schema of their own, so the service's
- * outbox relay never sees them. Not the day's number row: that lock is the service's design,
- * which the issue asks to weigh, not a limit of the database.
- */
-const INTAKE_SETUP = `
-  CREATE SCHEMA bench_limit;
-  CREATE TABLE bench_limit.work_order (LIKE public.work_order INCLUDING ALL);
-  CREATE TABLE bench_limit.outbox (LIKE public.outbox INCLUDING ALL);`;
-const ENVELOPE = JSON.stringify({
-  specversion: '1.0',
-  id: '00000000-0000-7000-8000-000000000000',
-  source: 'workorder',
-  type: 'workorder.registered',
-  time: '2026-01-01T00:00:00.000Z',
-  subject: '00000000-0000-7000-8000-000000000001',
-  datacontenttype: 'application/json',
-  dataschema: 'https://aftercare.example/events/workorder.registered/1.json',
-  dataversion: '1',
-  data: {
-    workOrderId: '00000000-0000-7000-8000-000000000001',
-    number: 'WO-20260101-0001',
-    customerId: '00000000-0000-7000-8000-000000000002',
-    assetId: '00000000-0000-7000-8000-000000000003',
-    serviceType: 'WARRANTY',
-    category: 'ELECTRICAL',
-    channel: 'PHONE',
-    region: { province: 'Zhejiang', city: 'Hangzhou', district: null },
-    stationCode: 'HZ-1',
-    calledAt: '2026-01-01T00:00:00.000Z',
-    contact: { name: 'I', phone: '13700000001' },
-    faultDescription: 'battery warning',
-    registeredBy: 'bench',
-  },
-});
-const INTAKE_STATEMENTS = [
-  'BEGIN',
-  `INSERT INTO bench_limit.work_order (id, number, customer_id, asset_id, contact, address_line,
-     province, city, area_type, distance_km, fault_description, category, channel, service_type,
-     status, sla_policy_id, called_at, registered_by, answer_due_at, arrival_due_at, on_site_due_at,
-     station_code, created_at, updated_at)
-   VALUES (gen_random_uuid(), gen_random_uuid()::text, gen_random_uuid(), gen_random_uuid(),
-     '{"name":"I","phone":"13700000001"}', 'No. 1 Road', 'Zhejiang', 'Hangzhou', 'URBAN', 8,
-     'battery warning', 'ELECTRICAL', 'PHONE', 'WARRANTY', 'REGISTERED', 'default', now(), 'bench',
-     now(), now(), now(), 'HZ-1', now(), now())`,
-  `INSERT INTO bench_limit.outbox (id, subject, type, aggregate_id, payload, headers, created_at)
-   VALUES (gen_random_uuid(), 'bench.workorder.registered', 'workorder.registered',
-     gen_random_uuid()::text, :payload::jsonb, '{}', now())`,
-  'COMMIT',
-];
-
-/** A customer and its assets, the two reads behind `customer.read+assets`. */
-const READ_STATEMENTS = [
-  `SELECT * FROM customer WHERE id = :id`,
-  `SELECT * FROM asset WHERE customer_id = :id ORDER BY id LIMIT 21`,
-];
 
 function pgbenchPath() {
   try {
@@ -111,14 +56,7 @@ async function pgbench(bin, databaseUrl, statements, { seconds, vars }) {
 
 /** The same as pgbench with node-pg: CLIENTS connections each running `statements` in a loop. */
 async function driverLoop(databaseUrl, statements, { seconds, vars }) {
-  const queries = statements.map((text) => {
-    const values = [];
-    const bound = text.replace(/(?<!:):(\w+)/g, (_, name) => {
-      values.push(vars[name]);
-      return `$${values.length}`;
-    });
-    return { text: bound, values };
-  });
+  const queries = statements.map((text) => bind(text, vars));
   const until = performance.now() + seconds * 1000;
   let done = 0;
   await Promise.all(
@@ -163,21 +101,8 @@ async function httpFloor({ seconds }) {
       query: 'query { customer(id: "x") { id name } }',
       variables: {},
     });
-    const until = performance.now() + seconds * 1000;
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (performance.now() < until) {
-          const res = await fetch(`http://127.0.0.1:${port}/`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body,
-          });
-          await res.json();
-          done++;
-        }
-      }),
-    );
+    const url = `http://127.0.0.1:${port}/`;
+    const done = await closedLoop({ url, body, clients: CLIENTS, seconds });
     return { rps: Number((done / seconds).toFixed(0)), clients: CLIENTS };
   } finally {
     server.kill();
@@ -218,10 +143,6 @@ async function roundTripCost(databaseUrl, { seconds }) {
 }
 
 /**
- * Every floor. `databases`: { workorder, customer } URLs of this run; `customerId`: a customer with
- * assets to read. The intake tables' copies are dropped afterwards.
- */
-/**
  * Transactions per second of `statements` (`:name` bound to `vars.name`) against `databaseUrl`,
  * CLIENTS clients for `seconds`: pgbench where it is installed, else a loop of node-pg clients.
  * Also for a scenario's own floor, measured once its setup has written the data it reads.
@@ -233,7 +154,12 @@ function measureSql(databaseUrl, statements, opts) {
     : driverLoop(databaseUrl, statements, opts);
 }
 
-async function measureLimits({ databases, customerId, seconds }) {
+/**
+ * Every floor. `databases`: { workorder, customer } URLs of this run; `customerId`: a customer with
+ * assets to read; `natsUrl`: the JetStream the transport floor publishes to. The intake tables'
+ * copies are dropped afterwards.
+ */
+async function measureLimits({ databases, customerId, natsUrl, seconds }) {
   const run = measureSql;
   const admin = new Client({ connectionString: databases.workorder });
   await admin.connect();
@@ -249,12 +175,28 @@ async function measureLimits({ databases, customerId, seconds }) {
     });
     const http = await httpFloor({ seconds });
     const roundTrip = await roundTripCost(databases.customer, { seconds });
+    // While the intake tables' copies exist, which it writes too. A floor that fails (the machine
+    // short of something) is reported as failed rather than costing the run.
+    const transport = await transportFloor({
+      databases,
+      customerId,
+      natsUrl,
+      seconds,
+      clients: CLIENTS,
+    }).catch((err) => ({ error: String(err.message ?? err) }));
     return {
       clients: CLIENTS,
       intakeSql: { ...intake, what: 'order row (JSON contact) + outbox row, one transaction' },
       customerReadSql: { ...read, what: 'customer row + its assets' },
       nodeHttp: { ...http, what: 'plain node:http answering a JSON body' },
       sqlRoundTrip: { ...roundTrip, what: 'SELECT 1 from one node-pg connection, back to back' },
+      intakeTransport: {
+        ...transport,
+        what:
+          "an intake's hops with nothing done at them: node:http edge → fetch → node:http order → " +
+          'one gRPC read in customer; BEGIN, order row, outbox row, COMMIT; JetStream publish; ' +
+          'mark published; customer consumer: inbox + contact-log row, one transaction',
+      },
     };
   } finally {
     await admin.query('DROP SCHEMA IF EXISTS bench_limit CASCADE').catch(() => {});

@@ -55,4 +55,29 @@ function percentiles(samples) {
   return { n: sorted.length, p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) };
 }
 
-module.exports = { fixedRate, percentiles };
+/**
+ * Closed-loop load, as the floors apply it: `clients` connections each posting `body` (JSON) to
+ * `url` and waiting for the answer before sending the next, for `seconds`. Returns how many were
+ * answered; an answer other than 2xx fails the run.
+ */
+async function closedLoop({ url, body, clients, seconds }) {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        const answer = await res.json();
+        if (!res.ok) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(answer)}`);
+        done++;
+      }
+    }),
+  );
+  return done;
+}
+
+module.exports = { fixedRate, percentiles, closedLoop };

@@ -2,7 +2,7 @@
 // gateway, started by scripts/start.js on fresh databases and streams of their own (dropped
 // afterwards, also on Ctrl-C) on the local PostgreSQL and NATS. In the same run it measures the
 // floors (limits.js: the database's rate for one intake's SQL and one customer read's, the plain
-// Node HTTP server), then steps each scenario's rate up to saturation, and for every step reports
+// Node HTTP server, the intake's transport), then steps each scenario's rate up to saturation, and for every step reports
 // achieved rate, latency percentiles, ratio to its floor, CPU ms per request of every process,
 // SQL statements per request of every service and, for consumer paths, the event lag. Writes
 // <BENCH_OUT>.json and a chart of latency against rate, <BENCH_OUT>.svg. A measurement tool, not
@@ -300,14 +300,23 @@ async function main() {
         customer: serverUrl(databases.customer),
       },
       customerId: reader.customerId,
+      natsUrl,
       seconds: limitSeconds,
     });
-    const { intakeSql, customerReadSql, nodeHttp, sqlRoundTrip } = report.limits;
+    const { intakeSql, customerReadSql, nodeHttp, sqlRoundTrip, intakeTransport } = report.limits;
     console.log(
       `floors (${report.limits.clients} clients, ${limitSeconds}s): intake SQL ${intakeSql.tps} tps, ` +
         `customer read SQL ${customerReadSql.tps} tps (${intakeSql.tool}), Node HTTP ${nodeHttp.rps} req/s; ` +
         `one SQL round trip: ${sqlRoundTrip.clientCpuUs} µs CPU in the client ` +
-        `(${sqlRoundTrip.clientSystemCpuUs} of it system), ${sqlRoundTrip.serverCpuUs} µs in the server`,
+        `(${sqlRoundTrip.clientSystemCpuUs} of it system), ${sqlRoundTrip.serverCpuUs} µs in the server; ` +
+        (intakeTransport.error
+          ? `intake transport failed: ${intakeTransport.error}`
+          : `intake transport ${intakeTransport.rps} req/s, ` +
+            `${intakeTransport.cpuMsPerRequest.total} ms CPU per intake ` +
+            `(${Object.entries(intakeTransport.cpuMsPerRequest)
+              .filter(([k]) => k !== 'total')
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')})`),
     );
     // What each process costs doing nothing (relay polls, schedulers, metrics): part of every
     // step's CPU per request, most visible at low rates.
@@ -371,6 +380,7 @@ async function main() {
         console.log(`floor ${scenario.limit} (${what}): ${measured.tps} tps (${measured.tool})`);
       }
       const limit = report.limits[scenario.limit].tps;
+      const transport = scenario.transportLimit && report.limits[scenario.transportLimit]?.rps;
       for (const rate of rates) {
         const n = Math.round(rate * seconds);
         await before?.(warmUp(rate) + n);
@@ -414,6 +424,9 @@ async function main() {
           ...judged,
           saturated: judged.throughput < SATURATED * rate || judged.errors > 0,
           ratioToLimit: Number((judged.throughput / limit).toFixed(4)),
+          ...(transport
+            ? { ratioToTransport: Number((judged.throughput / transport).toFixed(4)) }
+            : {}),
           ...costs,
           loadGeneratorCpuMsPerRequest: Number(
             ((bench.user + bench.system) / 1000 / result.requests).toFixed(2),
@@ -458,7 +471,8 @@ async function main() {
 }
 
 /**
- * Per scenario: the highest achieved rate (saturation), its ratio to the floor, and at the step
+ * Per scenario: the highest achieved rate (saturation), its ratio to the floor (and to the
+ * transport floor where it names one), and at the step
  * closest to half of it the p99 latency, the event lag and the CPU per request.
  */
 function summarise(steps) {
@@ -474,6 +488,7 @@ function summarise(steps) {
     saturated: steps.some((s) => s.saturated),
     maxThroughput: top.throughput,
     ratioToLimit: top.ratioToLimit,
+    ...(top.ratioToTransport ? { ratioToTransport: top.ratioToTransport } : {}),
     atHalf: {
       rate: half.rate,
       throughput: half.throughput,
@@ -492,6 +507,9 @@ function printStep(name, s) {
   console.log(
     `${name.padEnd(28)} ${String(s.rate).padStart(5)}/s → ${s.throughput}/s${s.saturated ? ' (saturated)' : ''}` +
       ` p50 ${s.p50} p90 ${s.p90} p99 ${s.p99} ms, ${(s.ratioToLimit * 100).toFixed(1)} % of the floor` +
+      (s.ratioToTransport
+        ? `, ${(s.ratioToTransport * 100).toFixed(1)} % of the transport floor`
+        : '') +
       (s.errors ? `, ${s.errors} errors (${s.firstError})` : ''),
   );
   console.log(`${''.padEnd(30)}CPU ms/request: ${short(s.cpuMsPerRequest)}`);

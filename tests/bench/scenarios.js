@@ -11,7 +11,9 @@
 // `consumerPath: true`: the requests only publish events, so the step is judged by the consumer:
 // its throughput is the achieved rate and its lag the latency.
 // `limit` names the floor the scenario's rate is compared with (see limits.js): `intakeSql` for
-// writes, `customerReadSql` for reads, or the scenario's own (`floor`).
+// writes, `customerReadSql` for reads, or the scenario's own (`floor`). `transportLimit` names a
+// second one its rate is also compared with: `intakeTransport`, the intake's hops with nothing done
+// at them (transport-floor.js).
 //   ctx.gql(query, variables, roles?, user?)  through the gateway, as `user` (default "bench")
 //   ctx.subgraph(service, query, variables, roles, user?)
 //                                             straight to a service's subgraph, signed as the
@@ -438,6 +440,7 @@ const recommendTechnicians = {
 const registerWorkOrder = {
   name: 'workorder.registerWorkOrder',
   limit: 'intakeSql',
+  transportLimit: 'intakeTransport',
   async prepare(ctx) {
     const { gql } = ctx;
     const { createCustomer: c } = await gql(
