@@ -82,3 +82,32 @@ it('issue 12: a relay round costs two round trips whatever its batch (BEGIN with
     );
   expect(Number(open[0]!.n)).toBe(0);
 });
+
+it('ADR 0038: every relay round ends with a COMMIT that does not wait for the disk', async () => {
+  const outbox = notesOutbox(prefix);
+  await addNote(orm, outbox, 'agg-async', 1);
+  const sent: string[] = [];
+  const knex = orm.em.getConnection().getKnex();
+  const record = ({ sql }: { sql: string }) => sent.push(sql);
+  knex.on('query', record);
+  const relay = startOutboxRelay({
+    orm,
+    nats,
+    outbox,
+    logger: silentLogger,
+    pollIntervalMs: 60_000,
+  });
+  try {
+    await waitFor('the event to be published', async () => (await unpublishedCount(orm)) === 0);
+  } finally {
+    await relay.stop(2000);
+    knex.off('query', record);
+  }
+  const marks = sent.filter((sql) => sql.startsWith('update outbox set published_at'));
+  expect(marks).toHaveLength(1);
+  expect(marks[0]).toMatch(/; set local synchronous_commit = off; commit$/);
+  // The drain at stop claims nothing and commits alone, asynchronously too.
+  const commits = sent.filter((sql) => /\bcommit$/.test(sql));
+  expect(commits).toHaveLength(2);
+  for (const sql of commits) expect(sql).toMatch(/set local synchronous_commit = off; commit$/);
+});
