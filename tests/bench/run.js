@@ -2,11 +2,11 @@
 // gateway, started by scripts/start.js on fresh databases and streams of their own (dropped
 // afterwards, also on Ctrl-C) on the local PostgreSQL and NATS. In the same run it measures the
 // floors (limits.js: the database's rate for one intake's SQL and one customer read's, the plain
-// Node HTTP server, the intake's transport), then steps each scenario's rate up to saturation, and for every step reports
-// achieved rate, latency percentiles, ratio to its floor, CPU ms per request of every process,
-// SQL statements per request of every service and, for consumer paths, the event lag. Writes
-// <BENCH_OUT>.json and a chart of latency against rate, <BENCH_OUT>.svg. A measurement tool, not
-// part of CI: it asserts nothing. Knobs (all optional):
+// Node HTTP server, the intake's transport), then steps each scenario's rate up to saturation,
+// and for every step reports achieved rate, latency percentiles, ratio to its floor, CPU ms per
+// request of every process, SQL statements per request of every service and, for consumer paths,
+// the event lag. Writes <BENCH_OUT>.json and a chart of latency against rate, <BENCH_OUT>.svg.
+// A measurement tool, not part of CI: it asserts nothing. Knobs (all optional):
 //   BENCH_RATE          comma-separated rates (requests/s) to step through; default 10, 20, 40 …
 //                       doubling up to BENCH_MAX_RATE (default 1280). Stepping stops at saturation.
 //   BENCH_SECONDS       seconds per step (default 10); BENCH_LIMIT_SECONDS for each floor (default
@@ -472,8 +472,8 @@ async function main() {
 
 /**
  * Per scenario: the highest achieved rate (saturation), its ratio to the floor (and to the
- * transport floor where it names one), and at the step
- * closest to half of it the p99 latency, the event lag and the CPU per request.
+ * transport floor where it names one), and at the step closest to half of it the p99 latency,
+ * the event lag and the CPU per request.
  */
 function summarise(steps) {
   const ok = steps.filter((s) => s.ok > 0);
