@@ -193,9 +193,10 @@ async function measureLimits({ databases, customerId, natsUrl, seconds }) {
       intakeTransport: {
         ...transport,
         what:
-          "an intake's hops with nothing done at them: node:http edge → fetch → node:http order → " +
-          'one gRPC read in customer; BEGIN, order row, outbox row, COMMIT; JetStream publish; ' +
-          'mark published; customer consumer: inbox + contact-log row, one transaction',
+          "an intake's hops with nothing done at them: node:http edge → undici request → " +
+          'node:http order → one gRPC read in customer; BEGIN, order row, outbox row, COMMIT; ' +
+          'JetStream publish; mark published (asynchronous commit); customer consumer: inbox + ' +
+          'contact-log row, one transaction',
       },
     };
   } finally {

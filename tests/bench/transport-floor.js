@@ -6,7 +6,8 @@
 // JetStream and its mark, committed like the relay's without waiting for the disk) and a
 // "customer" (the gRPC server with one read; a durable JetStream consumer applying each event in
 // a transaction of its own: inbox row and contact-log row). An intake in that topology on this
-// machine cannot cost less CPU, nor run faster, than this.
+// machine can hardly cost less CPU, or run faster, than this: only the consumers' batches (events
+// received together, applied in one transaction) save on what the floor does per event.
 //
 // Run as a script, this module is one of those processes: `node transport-floor.js <role> <json>`.
 const { spawn } = require('node:child_process');
