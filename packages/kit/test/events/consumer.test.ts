@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type EntityManager, insertAlone } from '../../src/db';
 import { AppError } from '../../src/errors';
-import { startOutboxRelay, type EventEnvelope, type EventMeta, streamName } from '../../src/events';
+import { type EventEnvelope, type EventMeta, streamName } from '../../src/events';
 import { uuidv7 } from '../../src/ids';
 import { createMetrics } from '../../src/observability';
 import {
@@ -13,7 +13,6 @@ import {
   notesRemoved,
   receivedRows,
   recordReceived,
-  silentLogger,
   streamMessageCount,
   waitFor,
 } from './fixtures';
@@ -45,14 +44,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   it('R-EV-4 a rolled-back transaction leaves no event behind', async () => {
     const outbox = notesOutbox(bed.prefix);
     await consume('rollback', recordReceived('rollback'));
-    const relay = startOutboxRelay({
-      orm: bed.orm,
-      nats: bed.nats,
-      outbox,
-      logger: silentLogger,
-      pollIntervalMs: 50,
-    });
-    bed.keep(relay);
+    bed.relay(outbox);
 
     await expect(
       bed.orm.em.fork().transactional(async (tx) => {
@@ -76,14 +68,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
   async function relayWokenOnlyByKicks(name: string) {
     const outbox = notesOutbox(bed.prefix);
     await consume(name, recordReceived(name));
-    const relay = startOutboxRelay({
-      orm: bed.orm,
-      nats: bed.nats,
-      outbox,
-      logger: silentLogger,
-      pollIntervalMs: 60_000,
-    });
-    bed.keep(relay);
+    const relay = bed.relay(outbox, { pollIntervalMs: 60_000 });
     await waitFor('the relay to be ready', () => relay.isReady());
     return outbox;
   }
@@ -263,14 +248,7 @@ describe('idempotent durable consumer (real PostgreSQL and NATS)', () => {
           JSON.stringify({ 'ce-id': legacyId, 'ce-type': 'notes.added' }),
         ],
       );
-    const relay = startOutboxRelay({
-      orm: bed.orm,
-      nats: bed.nats,
-      outbox,
-      logger: silentLogger,
-      pollIntervalMs: 50,
-    });
-    bed.keep(relay);
+    bed.relay(outbox);
     await waitFor(
       'both events',
       async () => (await receivedRows(bed.orm, 'structured')).length === 2,

@@ -4,7 +4,6 @@ import {
   deadLetterStreamName,
   deadLetterSubjects,
   startConsumer,
-  startOutboxRelay,
   streamName,
   subjectMatches,
   type ConsumerOptions,
@@ -151,15 +150,7 @@ describe('operator-managed event streams (real NATS)', () => {
     const jsm = await jetstreamManager(bed.nats);
     const before = (await jsm.streams.info(streamName(bed.prefix, 'notes'))).config;
     const outbox = notesOutbox(bed.prefix);
-    const relay = startOutboxRelay({
-      orm: bed.orm,
-      nats: bed.nats,
-      outbox,
-      logger: silentLogger,
-      pollIntervalMs: 50,
-      streamManaged: true,
-    });
-    bed.keep(relay);
+    bed.relay(outbox, { streamManaged: true });
     await consumeManaged('reader');
     const id = await addNote(bed.orm, outbox, 'agg-1', 1);
     await waitFor('the event', async () => (await receivedRows(bed.orm, 'reader')).length === 1);
@@ -170,15 +161,7 @@ describe('operator-managed event streams (real NATS)', () => {
 
   it('a managed relay never creates the stream: it reports not ready until the operator declares it', async () => {
     const outbox = notesOutbox(bed.prefix);
-    const relay = startOutboxRelay({
-      orm: bed.orm,
-      nats: bed.nats,
-      outbox,
-      logger: silentLogger,
-      pollIntervalMs: 50,
-      streamManaged: true,
-    });
-    bed.keep(relay);
+    const relay = bed.relay(outbox, { streamManaged: true });
     await waitFor('a failed round', () => relay.metrics().failures > 0);
     expect(relay.isReady()).toBe(false);
     expect(await streamExists()).toBe(false);

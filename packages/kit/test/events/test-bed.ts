@@ -9,8 +9,11 @@ import type { Orm } from '../../src/db';
 import {
   connectNats,
   startConsumer,
+  startOutboxRelay,
   type ConsumerOptions,
   type EventConsumer,
+  type OutboxRelay,
+  type OutboxRelayOptions,
 } from '../../src/events';
 import {
   type archiveAdded,
@@ -42,6 +45,8 @@ export interface EventsTestBed {
     handler: ConsumerOptions<NoteEvent>['handler'],
     extra?: Partial<ConsumerOptions<BedEvent>>,
   ): Promise<EventConsumer>;
+  /** A relay of `outbox` polling every 50 ms unless `extra` says otherwise, kept. */
+  relay(outbox: OutboxRelayOptions['outbox'], extra?: Partial<OutboxRelayOptions>): OutboxRelay;
 }
 
 /**
@@ -124,5 +129,16 @@ export function eventsTestBed(
         }),
       );
     },
+    relay: (outbox, extra = {}) =>
+      keep(
+        startOutboxRelay({
+          orm: opened(orm),
+          nats: opened(nats),
+          outbox,
+          logger: silentLogger,
+          pollIntervalMs: 50,
+          ...extra,
+        }),
+      ),
   };
 }
