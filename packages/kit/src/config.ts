@@ -164,7 +164,8 @@ export function serviceEnv(
 export const telemetryEnv = {
   /**
    * OTLP/HTTP collector for traces; off when unset, and then (unless OTEL_TRACES_SAMPLER is set)
-   * spans are ids only, for propagation and log lines: PostgreSQL and GraphQL are not instrumented.
+   * spans are ids only, for propagation and log lines: PostgreSQL and GraphQL are not instrumented
+   * and the gateway's Apollo steps make no spans.
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /**

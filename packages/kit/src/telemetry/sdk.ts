@@ -1,4 +1,11 @@
-import { context, diag, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  propagation,
+  ProxyTracer,
+  ProxyTracerProvider,
+  trace,
+} from '@opentelemetry/api';
 import {
   CompositePropagator,
   getNumberFromEnv,
@@ -125,6 +132,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     for (const instrumentation of instrumentations) instrumentation.disable();
     throw err;
   }
+  if (idsOnly) withoutInProcessSpans(tracerProvider);
 
   const unpatches: (() => void)[] = [];
   let stopping: Promise<void> | undefined;
@@ -192,6 +200,27 @@ function spansAreIdsOnly(processors: SpanProcessor[]): boolean {
   return (
     processors.every((p) => p instanceof NoopSpanProcessor) && !process.env.OTEL_TRACES_SAMPLER
   );
+}
+
+/**
+ * Tracers whose spans only mark steps inside the process: Apollo's gateway makes six a request
+ * (request, validate, plan, execute, fetch, post-processing). Where spans are ids only they carry
+ * nothing out, yet each costs an id, a sampler's decision and a context: those tracers then make
+ * none, and the code under them runs in the request's span, which its log lines show.
+ */
+const IN_PROCESS_TRACERS: readonly string[] = ['apollo/gateway-js'];
+
+/** The API's no-op tracer (a proxy with nothing behind it): a "span" is the active one's context. */
+const noSpans = new ProxyTracer({ getDelegateTracer: () => undefined }, 'no-spans');
+
+/**
+ * NodeSDK makes and registers the provider itself, so its `getTracer` is wrapped in place; the
+ * libraries' proxy tracers ask it on their first span, after start.
+ */
+function withoutInProcessSpans(provider: TracerProvider): void {
+  const getTracer = provider.getTracer.bind(provider);
+  provider.getTracer = (name, version, options) =>
+    IN_PROCESS_TRACERS.includes(name) ? noSpans : getTracer(name, version, options);
 }
 
 function tracesUrl(endpoint: string): string {

@@ -98,6 +98,25 @@ describe('spans are ids only when nothing is exported', () => {
     expect(inResolver).toBe(spanId);
   });
 
+  it("Apollo gateway's in-process steps make no spans: they run in the request's, other tracers still make theirs", () => {
+    const own = trace.getTracer('test');
+    own.startActiveSpan('request', (request) => {
+      const step = trace
+        .getTracer('apollo/gateway-js', '2.14.4')
+        .startActiveSpan('gateway.plan', (span) => ({
+          span,
+          active: trace.getActiveSpan()?.spanContext(),
+        }));
+      expect(step.span.spanContext()).toEqual(request.spanContext());
+      expect(step.active).toEqual(request.spanContext());
+      const child = own.startSpan('child');
+      expect(child.spanContext().traceId).toBe(request.spanContext().traceId);
+      expect(child.spanContext().spanId).not.toBe(request.spanContext().spanId);
+      child.end();
+      request.end();
+    });
+  });
+
   it('OTEL_TRACES_SAMPLER asks for recording: pg and graphql are patched as the sampler records', async () => {
     process.env.OTEL_TRACES_SAMPLER = 'always_on';
     await restart({ serviceName: 'kit-ids-only-test' })();
@@ -128,5 +147,9 @@ describe('spans are ids only when nothing is exported', () => {
     expect(spans.find((s) => s.name === 'graphql.resolve hello')?.spanContext().spanId).toBe(
       inResolver,
     );
+    // Exported, Apollo's steps are spans of their own again.
+    const step = trace.getTracer('apollo/gateway-js').startSpan('gateway.plan');
+    expect(step.isRecording()).toBe(true);
+    step.end();
   });
 });
