@@ -4,7 +4,7 @@ import { type EntityMetadata, ReferenceKind } from '@mikro-orm/core';
 export interface PlainRead {
   /** The loaded columns, as a select list: named, so a prepared read survives added columns. */
   columns: string;
-  /** `select <columns> from <table> where <key> = any(?)`: the rows of some keys, made once per type. */
+  /** `select <columns> from <table> where <key> = any(?)`: the rows of some keys, made once. */
   byKeys: string;
 }
 
@@ -18,9 +18,10 @@ export const tableOf = (meta: EntityMetadata): string =>
   (meta.schema ? `${quoteName(meta.schema)}.` : '') + quoteName(meta.tableName);
 
 /**
- * The loaded columns and the read by keys of an entity type whose every loaded property is one plain
- * column (lazy and formula ones are left out, as by `find`), or null for a type a plain SELECT
- * cannot read: relations, embeddables, SQL-converted types, a composite key or a discriminator.
+ * The loaded columns and the read by keys of an entity type whose every loaded property is one
+ * plain column (lazy and formula ones are left out, as by `find`), or null for a type a plain
+ * SELECT cannot read: relations, embeddables, SQL-converted types, a composite key or a
+ * discriminator.
  */
 export function plainRead(meta: EntityMetadata): PlainRead | null {
   let read = reads.get(meta);

@@ -214,10 +214,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   /**
    * One transaction in two round trips whatever the batch's size: BEGIN with the claim (the
    * advisory lock taken in the same statement), publish in order, stop at the first failure to
-   * keep order, then the mark of what was published with an asynchronous COMMIT. Each pair goes as one simple-
-   * protocol query, which cannot carry parameters: only our own constants and the ids PostgreSQL
-   * itself returned (checked as UUIDs) are written into the text. A failed row's error, text from
-   * elsewhere, is recorded by a parameterised statement of its own on that rare path.
+   * keep order, then the mark of what was published with an asynchronous COMMIT. Each pair goes
+   * as one simple-protocol query, which cannot carry parameters: only our own constants and the
+   * ids PostgreSQL itself returned (checked as UUIDs) are written into the text. A failed row's
+   * error, text from elsewhere, is recorded by a parameterised statement of its own on that rare
+   * path.
    */
   async function relayBatch(): Promise<BatchResult> {
     return timed(async () => {
