@@ -17,7 +17,7 @@ import { loadWorkOrderConfig, workOrderSpec } from '@aftercare/workorder-service
 import { INTAKE_SETUP } from '../bench/floor-sql';
 import { transportFloor } from '../bench/transport-floor';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 let workorder: TestServiceEnv;
 let customer: TestServiceEnv;
