@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { subgraphFetcher } from '../src/fetcher';
 
 // A stand-in subgraph: echoes what it got, with the status and headers the test asks for.
 let server: Server;
 let url: string;
+const connections = new Agent();
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
@@ -22,10 +24,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(async () => {
+  await connections.close();
+  await new Promise((resolve) => server.close(resolve));
+});
 
 it('sends method, headers and body, and answers with what Apollo reads of a Response', async () => {
-  const fetcher = subgraphFetcher();
+  const fetcher = subgraphFetcher(connections);
   const answer = await fetcher(url, {
     method: 'POST',
     headers: { 'x-seen': 'yes', 'content-type': 'application/json' },
@@ -41,7 +46,7 @@ it('sends method, headers and body, and answers with what Apollo reads of a Resp
 });
 
 it('answers a non-2xx status as not ok, its body still readable', async () => {
-  const answer = await subgraphFetcher()(url, {
+  const answer = await subgraphFetcher(connections)(url, {
     method: 'POST',
     headers: { 'x-answer-status': '503' },
     body: '',
@@ -52,6 +57,6 @@ it('answers a non-2xx status as not ok, its body still readable', async () => {
 
 it('rejects when the subgraph cannot be reached', async () => {
   await expect(
-    subgraphFetcher()('http://127.0.0.1:9/graphql', { method: 'POST' }),
+    subgraphFetcher(connections)('http://127.0.0.1:9/graphql', { method: 'POST' }),
   ).rejects.toThrow();
 });

@@ -38,6 +38,10 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** A relay that polls once a minute: within a test it runs the first round and the drain only. */
+const relayWithoutPolls = (outbox: ReturnType<typeof notesOutbox>) =>
+  startOutboxRelay({ orm, nats, outbox, logger: silentLogger, pollIntervalMs: 60_000 });
+
 const relayStatements = async (metrics: ReturnType<typeof createMetrics>): Promise<number> =>
   statementsIn(await metrics.registry.getSingleMetricAsString('db_client_statements_total'), {
     kind: 'outbox_relay',
@@ -49,13 +53,7 @@ it('issue 12: a relay round costs two round trips whatever its batch (BEGIN with
   const metrics = createMetrics({ defaultMetrics: false });
   countStatements(orm, metrics);
   // No poll during the test: the first round, then the drain at stop, are the only rounds.
-  const relay = startOutboxRelay({
-    orm,
-    nats,
-    outbox,
-    logger: silentLogger,
-    pollIntervalMs: 60_000,
-  });
+  const relay = relayWithoutPolls(outbox);
   try {
     await waitFor(
       'the seven events to be published',
@@ -90,13 +88,7 @@ it('ADR 0038: every relay round ends with a COMMIT that does not wait for the di
   const knex = orm.em.getConnection().getKnex();
   const record = ({ sql }: { sql: string }) => sent.push(sql);
   knex.on('query', record);
-  const relay = startOutboxRelay({
-    orm,
-    nats,
-    outbox,
-    logger: silentLogger,
-    pollIntervalMs: 60_000,
-  });
+  const relay = relayWithoutPolls(outbox);
   try {
     await waitFor('the event to be published', async () => (await unpublishedCount(orm)) === 0);
   } finally {
